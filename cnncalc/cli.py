@@ -1,0 +1,90 @@
+"""The command line: thin click commands over the core.
+
+Each command reads its arguments, calls the core, renders, and maps the outcome to an exit
+code: 0 ok, 1 "the answer is no" (a stride that does not fit, a wrong answer, ``--strict``
+warnings), 2 bad input.  :class:`~cnncalc.errors.CnnCalcError` is caught here and nowhere
+else.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any, Callable, NoReturn, TypeVar
+
+import click
+
+from . import __version__
+from .errors import CnnCalcError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_NO, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def fail(error: CnnCalcError) -> NoReturn:
+    click.echo(f"Error: {error.render()}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def reports_errors(command: F) -> F:
+    """Turn the project's own errors into a message on stderr and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CnnCalcError as error:
+            fail(error)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def console() -> Any:
+    """A rich console for stdout: plain when piped, and NO_COLOR is honoured by rich."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cnncalc")
+def main() -> None:
+    """Exact shapes, parameter counts and stride checks for CNNs, from one line of text.
+
+    \b
+      cnncalc summary "input 28x28x1, conv32x3x3 relu, pool2, flatten, dense10"
+      cnncalc check-stride 7 3 3
+    """
+
+
+SPEC_HELP = "A spec such as 'input 28x28x1, conv32x3, pool2, flatten, dense10', a .cnn file, or - for stdin."
+
+
+@main.command()
+@click.argument("spec", metavar="SPEC")
+@click.option("--input", "input_shape", metavar="HxWxC",
+              help="Input shape; replaces the spec's input layer, or supplies one.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv"]),
+              default="table", show_default=True, help="Output format.")
+@click.option("--strict", is_flag=True, help="Exit 1 if any warning was raised (e.g. an uneven stride).")
+@click.option("--explain", is_flag=True, help="Show the arithmetic behind each row's parameter count.")
+@reports_errors
+def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool) -> None:
+    """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
+
+    SPEC is the network as text, a .cnn file, or - for stdin.  Strides that do not divide
+    evenly are computed exactly as Keras and PyTorch floor them, marked ⚠, and explained
+    below the table.
+    """
+    from .network import build
+    from .render import print_table, to_csv, to_json, to_markdown
+    from .sources import read_text
+
+    net = build(read_text(spec), input_shape)
+    if fmt == "table":
+        print_table(console(), net, explain=explain)
+    else:
+        click.echo({"json": to_json, "markdown": to_markdown, "csv": to_csv}[fmt](net))
+    if strict and net.warnings:
+        sys.exit(EXIT_NO)

@@ -1,0 +1,116 @@
+"""Resolve a parsed spec into a network: each layer's Keras name, output shape and parameters.
+
+>>> net = build("input 28x28x1, conv32x3x3 relu, pool2, flatten, dense10")
+>>> [(layer.name, layer.output_shape, layer.params.total) for layer in net.layers]
+[('conv2d', (26, 26, 32), 320), ('max_pooling2d', (13, 13, 32), 0), ('flatten', (5408,), 0), ('dense', (10,), 54090)]
+>>> net.total_params
+54410
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .arithmetic import AxisWindows
+from .errors import ShapeError, SpecError
+from .layers import Layer, Params, RuleError, Shape
+from .spec import Spec, parse, parse_dims
+
+__all__ = ["Network", "ResolvedLayer", "build", "resolve"]
+
+
+@dataclass(frozen=True)
+class ResolvedLayer:
+    """One row of the summary: the record, where it came from, and what it resolved to."""
+
+    index: int
+    name: str
+    layer: Layer
+    source: str
+    span: tuple[int, int]
+    input_shape: Shape
+    output_shape: Shape
+    params: Params
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+    axes: tuple[AxisWindows, ...]
+    arithmetic: tuple[str, ...]
+
+    @property
+    def keras_class(self) -> str:
+        return self.layer.keras_class
+
+
+@dataclass(frozen=True)
+class Network:
+    """A resolved network: the input shape and its layers, with Keras' totals."""
+
+    text: str
+    input_shape: Shape
+    layers: tuple[ResolvedLayer, ...]
+
+    @property
+    def total_params(self) -> int:
+        return sum(layer.params.total for layer in self.layers)
+
+    @property
+    def trainable_params(self) -> int:
+        return sum(layer.params.trainable for layer in self.layers)
+
+    @property
+    def non_trainable_params(self) -> int:
+        return sum(layer.params.non_trainable for layer in self.layers)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{layer.name}: {text}" for layer in self.layers for text in layer.warnings]
+
+    def find(self, key: str) -> ResolvedLayer | None:
+        """A layer by 1-based index or Keras name."""
+        for layer in self.layers:
+            if key == layer.name or key == str(layer.index):
+                return layer
+        return None
+
+
+def build(text: str, input_shape: str | Shape | None = None) -> Network:
+    """Parse and resolve spec text; ``input_shape`` replaces or supplies the input layer."""
+    return resolve(parse(text), input_shape)
+
+
+def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
+    """Run the shape rules down the chain, naming each layer as Keras would."""
+    shape = _input_shape(spec, input_shape)
+    counters: dict[str, int] = {}
+    layers = []
+    for index, parsed in enumerate(spec.layers, start=1):
+        layer = parsed.layer
+        count = counters.get(layer.auto_name, 0)
+        counters[layer.auto_name] = count + 1
+        name = layer.auto_name if count == 0 else f"{layer.auto_name}_{count}"
+        try:
+            result = layer.resolve(shape)
+        except RuleError as error:
+            raise ShapeError(error.message, spec.text, parsed.span, index, name, error.hint) from None
+        layers.append(ResolvedLayer(
+            index, name, layer, parsed.source, parsed.span, shape, result.output_shape, result.params,
+            tuple(f.text for f in result.findings if f.level == "warning"),
+            tuple(f.text for f in result.findings if f.level == "note"),
+            result.axes, result.arithmetic,
+        ))
+        shape = result.output_shape
+    return Network(spec.text, _input_shape(spec, input_shape), tuple(layers))
+
+
+def _input_shape(spec: Spec, override: str | Shape | None) -> Shape:
+    if isinstance(override, str):
+        return parse_dims(override, "--input shape")
+    if override is not None:
+        return override
+    if spec.input is None:
+        first = spec.layers[0].span if spec.layers else (0, len(spec.text))
+        raise SpecError(
+            "the spec has no input shape", spec.text, first, None,
+            "start it with 'input HxWxC' (as in 'input 28x28x1, …') or pass --input 28x28x1",
+        )
+    return spec.input.shape

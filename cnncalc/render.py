@@ -1,0 +1,168 @@
+"""Renderers for a resolved network: a Keras-3-style table, JSON, Markdown and CSV.
+
+They are siblings over the same :class:`~cnncalc.network.Network` and never recompute a
+shape or a count.  Only :func:`table` needs rich, and it imports it when called.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from .network import Network, ResolvedLayer
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+__all__ = ["keras_shape", "print_table", "readable_size", "to_csv", "to_json", "to_markdown", "table", "totals_lines"]
+
+WARNING_MARK = "⚠"
+NOTE_MARK = "ℹ"
+
+
+def keras_shape(shape: tuple[int, ...]) -> str:
+    """A shape as Keras prints it, with the batch axis.
+
+    >>> keras_shape((26, 26, 32))
+    '(None, 26, 26, 32)'
+    """
+    return "(" + ", ".join(["None", *map(str, shape)]) + ")"
+
+
+def readable_size(params: int, bytes_per_param: int = 4) -> str:
+    """Memory for ``params`` parameters, exactly as Keras' ``readable_memory_size`` prints it.
+
+    >>> readable_size(1199882), readable_size(0), readable_size(20)
+    ('4.58 MB', '0.00 B', '80.00 B')
+    """
+    size: float = params * bytes_per_param
+    for unit in ("B", "KB", "MB", "GB", "TB", "PB"):
+        if size / 1024 < 1:
+            return f"{size:.2f} {unit}"
+        size /= 1024
+    return f"{size:.2f} PB"
+
+
+def totals_lines(net: Network) -> list[tuple[str, int]]:
+    return [
+        ("Total params", net.total_params),
+        ("Trainable params", net.trainable_params),
+        ("Non-trainable params", net.non_trainable_params),
+    ]
+
+
+def findings_lines(net: Network) -> list[str]:
+    """The footnotes: one line per warning, then one per note, each naming its layer."""
+    lines = [f"{WARNING_MARK} {layer.name}: {text}" for layer in net.layers for text in layer.warnings]
+    lines += [f"{NOTE_MARK} {layer.name}: {text}" for layer in net.layers for text in layer.notes]
+    return lines
+
+
+def _name_cell(layer: ResolvedLayer) -> str:
+    return f"{layer.name} ({layer.keras_class})"
+
+
+def _shape_cell(layer: ResolvedLayer) -> str:
+    mark = f" {WARNING_MARK}" if layer.warnings else ""
+    return keras_shape(layer.output_shape) + mark
+
+
+def table(net: Network, explain: bool = False) -> RenderableType:
+    """The summary as Keras 3 draws it: heavy head, a rule between rows, totals below."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table(box=box.HEAVY_HEAD, show_lines=True, title_justify="left",
+                 title=f"Input: {keras_shape(net.input_shape)}", title_style="")
+    grid.add_column("Layer (type)", overflow="fold")
+    grid.add_column("Output Shape", overflow="fold")
+    grid.add_column("Param #", justify="right")
+    for layer in net.layers:
+        name = _name_cell(layer)
+        if explain and layer.arithmetic:
+            name += "\n" + "\n".join(f"  {line}" for line in layer.arithmetic)
+        grid.add_row(name, Text(_shape_cell(layer), style="yellow" if layer.warnings else ""),
+                     f"{layer.params.total:,}")
+    footer = Text("\n").join(
+        Text.assemble((f" {label}: ", "bold"), (f"{count:,}", "cyan"), f" ({readable_size(count)})")
+        for label, count in totals_lines(net)
+    )
+    return Group(grid, footer)
+
+
+def print_table(console: Console, net: Network, explain: bool = False) -> None:
+    """Print the table, its totals and its footnotes to a rich console."""
+    console.print(table(net, explain=explain))
+    notes = findings_lines(net)
+    if notes:
+        # Footnotes are sentences to read or grep whole: never wrapped or cropped.
+        console.print("\n" + "\n".join(notes), soft_wrap=True, markup=False)
+
+
+def layer_record(layer: ResolvedLayer) -> dict[str, Any]:
+    return {
+        "index": layer.index,
+        "name": layer.name,
+        "type": layer.keras_class,
+        "spec": layer.source,
+        "output_shape": list(layer.output_shape),
+        "params": layer.params.total,
+        "weights": layer.params.weights,
+        "biases": layer.params.biases,
+        "trainable": layer.params.trainable,
+        "non_trainable": layer.params.non_trainable,
+        "warnings": list(layer.warnings),
+        "notes": list(layer.notes),
+    }
+
+
+def to_json(net: Network) -> str:
+    """The pinned JSON document: channels-last shapes without the batch axis."""
+    document = {
+        "input_shape": list(net.input_shape),
+        "layers": [layer_record(layer) for layer in net.layers],
+        "total_params": net.total_params,
+        "trainable_params": net.trainable_params,
+        "non_trainable_params": net.non_trainable_params,
+    }
+    # One layer per line: still plain JSON, but a 100-layer network stays readable.
+    body = ",\n".join(f"    {json.dumps(record, ensure_ascii=False)}" for record in document.pop("layers"))
+    head = json.dumps({"input_shape": document.pop("input_shape")}, ensure_ascii=False)[1:-1]
+    tail = ", ".join(f'"{key}": {value}' for key, value in document.items())
+    return f"{{{head},\n  \"layers\": [\n{body}\n  ],\n  {tail}}}"
+
+
+def to_markdown(net: Network) -> str:
+    """A GitHub table with the same columns, the totals and the footnotes."""
+    lines = [f"Input: `{keras_shape(net.input_shape)}`", "",
+             "| # | Layer (type) | Output Shape | Param # |", "|---:|---|---|---:|"]
+    for layer in net.layers:
+        lines.append(f"| {layer.index} | {_name_cell(layer)} | {_shape_cell(layer)} | {layer.params.total:,} |")
+    lines.append("")
+    lines += [f"**{label}:** {count:,} ({readable_size(count)})  " for label, count in totals_lines(net)]
+    notes = findings_lines(net)
+    if notes:
+        lines += ["", *(f"- {note}" for note in notes)]
+    return "\n".join(lines)
+
+
+CSV_FIELDS = ["index", "name", "type", "spec", "output_shape", "params", "weights", "biases",
+              "trainable", "non_trainable", "warnings"]
+
+
+def to_csv(net: Network) -> str:
+    """One row per layer; ``output_shape`` as Keras prints it, warnings joined by ' | '."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for layer in net.layers:
+        record = layer_record(layer)
+        record["output_shape"] = keras_shape(layer.output_shape)
+        record["warnings"] = " | ".join(layer.warnings)
+        writer.writerow([record[field] for field in CSV_FIELDS])
+    return out.getvalue().rstrip("\n")

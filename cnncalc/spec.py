@@ -1,0 +1,360 @@
+"""The spec language: one line of text (or a ``.cnn`` file) into layer records.
+
+    input 28x28x1, conv32x3x3 s1 valid relu, pool2, flatten, dense10 softmax
+
+Layers are separated by ``,``, ``;`` or newlines; ``#`` starts a comment.  A layer is a word
+with its numbers glued on or in the next token (``conv32x3``, ``dense 10``), followed by
+options.  Every token keeps its character span, so errors can draw a caret under it.
+
+Adding a layer kind means adding a row to :data:`WORDS`.
+
+>>> spec = parse("input 28x28x1, conv32x3x3 relu, pool2, flatten, dense10")
+>>> spec.input.shape, [type(p.layer).__name__ for p in spec.layers]
+((28, 28, 1), ['Conv2D', 'MaxPooling2D', 'Flatten', 'Dense'])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .errors import SpecError, closest
+from .layers import (
+    ACTIVATIONS,
+    Activation,
+    AveragePooling2D,
+    BatchNormalization,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling2D,
+    Layer,
+    MaxPooling2D,
+    Shape,
+)
+
+__all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims"]
+
+_DIMS = re.compile(r"\d+(?:[x×]\d+)*\Z")
+_NUMBER = re.compile(r"[\d.][\d.x×]*\Z")
+_PAIR_OPTION = re.compile(r"(?P<key>[spd])(?P<a>\d+)(?:[x×](?P<b>\d+))?\Z")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+@dataclass(frozen=True)
+class ParsedInput:
+    shape: Shape
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class ParsedLayer:
+    """A layer record with the text it came from: ``source`` is what the user wrote."""
+
+    layer: Layer
+    span: tuple[int, int]
+    source: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    text: str
+    input: ParsedInput | None
+    layers: tuple[ParsedLayer, ...]
+
+
+@dataclass(frozen=True)
+class Word:
+    """A row of the grammar: what a layer word takes and how to build its record."""
+
+    args: str  # "dims", "filters_kernel", "kernel?", "units", "rate" or ""
+    options: frozenset[str]
+    build: Callable[[Any, dict[str, Any]], Layer]
+    example: str
+
+
+_WINDOW = frozenset({"stride", "padding"})
+_CONV = _WINDOW | {"dilation", "activation", "bias"}
+_POOL = _WINDOW | {"ceil"}
+
+
+def _conv(args: tuple[int, int, int], o: dict[str, Any]) -> Layer:
+    filters, kh, kw = args
+    return Conv2D(filters, (kh, kw), o.get("stride", (1, 1)), o.get("padding", "valid"),
+                  o.get("dilation", (1, 1)), o.get("activation"), o.get("bias", True))
+
+
+def _pool(cls: type[MaxPooling2D] | type[AveragePooling2D]) -> Callable[[Any, dict[str, Any]], Layer]:
+    def build(args: tuple[int, int] | None, o: dict[str, Any]) -> Layer:
+        return cls(args or (2, 2), o.get("stride"), o.get("padding", "valid"), o.get("ceil", False))
+    return build
+
+
+def _dense(units: int, o: dict[str, Any]) -> Layer:
+    return Dense(units, o.get("activation"), o.get("bias", True))
+
+
+WORDS: dict[str, Word] = {
+    "conv": Word("filters_kernel", _CONV, _conv, "conv32x3 or conv32x3x3"),
+    "pool": Word("kernel?", _POOL, _pool(MaxPooling2D), "pool2 or pool2x2"),
+    "maxpool": Word("kernel?", _POOL, _pool(MaxPooling2D), "maxpool2"),
+    "avgpool": Word("kernel?", _POOL, _pool(AveragePooling2D), "avgpool2"),
+    "gap": Word("", frozenset(), lambda a, o: GlobalAveragePooling2D(), "gap"),
+    "gmp": Word("", frozenset(), lambda a, o: GlobalMaxPooling2D(), "gmp"),
+    "flatten": Word("", frozenset(), lambda a, o: Flatten(), "flatten"),
+    "dense": Word("units", frozenset({"activation", "bias"}), _dense, "dense10"),
+    "fc": Word("units", frozenset({"activation", "bias"}), _dense, "fc10"),
+    "dropout": Word("rate", frozenset(), lambda a, o: Dropout(a), "dropout0.5"),
+    "bn": Word("", frozenset(), lambda a, o: BatchNormalization(), "bn"),
+    "batchnorm": Word("", frozenset(), lambda a, o: BatchNormalization(), "batchnorm"),
+    **{name: Word("", frozenset(), lambda a, o, n=name: Activation(n), name) for name in ACTIVATIONS},
+}
+_BY_LENGTH = sorted([*WORDS, "input"], key=len, reverse=True)
+
+_OPTION_WORDS = {
+    "valid": ("padding", "valid"),
+    "same": ("padding", "same"),
+    "ceil": ("ceil", True),
+    "nobias": ("bias", False),
+    **{name: ("activation", name) for name in ACTIVATIONS},
+}
+_OPTION_NAMES = {
+    "stride": "a stride 's2'",
+    "padding": "padding ('valid', 'same' or 'p1')",
+    "dilation": "a dilation 'd2'",
+    "ceil": "'ceil'",
+    "activation": "an activation",
+    "bias": "'nobias'",
+}
+_LONG_FORMS = {"stride": "s", "strides": "s", "pad": "p", "padding": "p", "dilation": "d", "dilation_rate": "d"}
+
+
+def parse(text: str) -> Spec:
+    """Parse spec text into an optional input shape and layer records.
+
+    Raises :class:`SpecError` pointing into ``text`` for anything it cannot read.
+    """
+    clean = _strip_comments(text)
+    parser = _Parser(text)
+    for start, end in _segments(clean):
+        tokens = [Token(m.group(), start + m.start(), start + m.end())
+                  for m in re.finditer(r"\S+", clean[start:end])]
+        if tokens:
+            parser.layer(tokens)
+    if parser.input is None and not parser.layers:
+        raise SpecError("the spec is empty", text, (0, max(len(text), 1)), None,
+                        "write layers such as 'input 28x28x1, conv32x3, pool2, flatten, dense10'")
+    return Spec(text, parser.input, tuple(parser.layers))
+
+
+def parse_dims(text: str, what: str = "input shape") -> Shape:
+    """Read ``28x28x1``, ``28×28`` or ``784`` as a shape.
+
+    >>> parse_dims("28x28x1")
+    (28, 28, 1)
+    """
+    shape = _dims(Token(text, 0, len(text)), text, None, what, max_rank=3)
+    return shape
+
+
+def _strip_comments(text: str) -> str:
+    # Blank out comments but keep every offset, so spans still index the original text.
+    return re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), text)
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    bounds = [-1, *(m.start() for m in re.finditer(r"[,;\n]", text)), len(text)]
+    return [(a + 1, b) for a, b in zip(bounds, bounds[1:])]
+
+
+def _dims(token: Token, text: str, layer: int | None, what: str, max_rank: int) -> Shape:
+    if not _DIMS.match(token.text):
+        raise SpecError(f"cannot read {what} '{token.text}'", text, (token.start, token.end), layer,
+                        "write it as HxWxC (28x28x1), HxW or N")
+    shape = tuple(int(part) for part in re.split("[x×]", token.text))
+    if len(shape) > max_rank or min(shape) < 1:
+        problem = "has too many axes" if len(shape) > max_rank else "has a size of zero"
+        raise SpecError(f"{what} '{token.text}' {problem}", text, (token.start, token.end), layer,
+                        "write it as HxWxC (28x28x1), HxW or N, every size at least 1")
+    return shape
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.input: ParsedInput | None = None
+        self.layers: list[ParsedLayer] = []
+        self._last_span = (0, 0)
+
+    def fail(self, message: str, token: Token | tuple[int, int], hint: str | None = None) -> SpecError:
+        span = token if isinstance(token, tuple) else (token.start, token.end)
+        return SpecError(message, self.text, span, len(self.layers) + 1, hint)
+
+    def layer(self, tokens: list[Token]) -> None:
+        first = tokens[0]
+        self._last_span = (first.start, tokens[-1].end)
+        if _DIMS.match(first.text) and self.input is None and not self.layers:
+            return self._input(tokens, first)
+        word, args, rest = self._word(tokens)
+        if word == "input":
+            if self.input is not None or self.layers:
+                raise self.fail("'input' must come first, and only once", first,
+                                "put 'input HxWxC' at the start of the spec, or use --input")
+            return self._input(rest, args)
+        grammar = WORDS[word]
+        value = self._args(word, grammar, args, first)
+        options = self._options(word, grammar, rest)
+        span = (first.start, tokens[-1].end)
+        source = " ".join(t.text for t in tokens)
+        self.layers.append(ParsedLayer(grammar.build(value, options), span, source))
+
+    def _input(self, rest: list[Token], dims: Token | None) -> None:
+        if dims is None:
+            if not rest:
+                raise SpecError("'input' needs a shape", self.text, self._last_span, 0,
+                                "write it as 'input 28x28x1', 'input 28x28' or 'input 784'")
+            dims, rest = rest[0], rest[1:]
+        if rest:
+            raise SpecError(f"unexpected '{rest[0].text}' after the input shape", self.text,
+                            (rest[0].start, rest[-1].end), 0, "separate layers with ',' or ';'")
+        self.input = ParsedInput(_dims(dims, self.text, 0, "input shape", 3), (dims.start, dims.end))
+
+    def _word(self, tokens: list[Token]) -> tuple[str, Token | None, list[Token]]:
+        """Split the layer word from its numbers: 'conv32x3' → ('conv', '32x3')."""
+        first = tokens[0]
+        lower = first.lower
+        for word in _BY_LENGTH:
+            rest = lower[len(word):]
+            if lower.startswith(word) and (not rest or _NUMBER.match(rest)):
+                if rest:
+                    return word, Token(first.text[len(word):], first.start + len(word), first.end), tokens[1:]
+                takes_numbers = word == "input" or WORDS[word].args
+                if takes_numbers and len(tokens) > 1 and _NUMBER.match(tokens[1].text):
+                    return word, tokens[1], tokens[2:]
+                return word, None, tokens[1:]
+        raise self._unknown_word(first)
+
+    def _unknown_word(self, token: Token) -> SpecError:
+        lower = token.lower
+        if _PAIR_OPTION.match(lower) or lower in _OPTION_WORDS and lower not in WORDS:
+            return self.fail(f"'{token.text}' is an option, not a layer", token,
+                             "options follow their layer, as in 'conv32x3 s2 same'; "
+                             "separate layers with ',' or ';'")
+        match = re.match(r"[a-z_]+", lower)
+        stem = match.group() if match else lower
+        guess = closest(stem, list(WORDS))
+        hint = f"did you mean '{guess}{token.text[len(stem):]}'?" if guess else (
+            "layers are: " + ", ".join(w for w in WORDS if w not in ACTIVATIONS) + ", or an activation")
+        return self.fail(f"unknown layer '{token.text}'", token, hint)
+
+    def _args(self, word: str, grammar: Word, token: Token | None, first: Token) -> Any:
+        kind = grammar.args
+        if token is None:
+            if kind in ("", "kernel?"):
+                return None
+            raise self.fail(f"'{word}' needs {_ARG_NAMES[kind]}", first, f"write it as {grammar.example}")
+        if kind == "":
+            raise self.fail(f"'{word}' takes no numbers", token, f"write it as '{grammar.example}'")
+        if kind == "rate":
+            return self._rate(token, grammar)
+        if not _DIMS.match(token.text):
+            raise self.fail(f"cannot read '{token.text}' as {_ARG_NAMES[kind]} of '{word}'", token,
+                            f"write it as {grammar.example}")
+        numbers = [int(part) for part in re.split("[x×]", token.text)]
+        if min(numbers) < 1:
+            raise self.fail(f"'{word}{token.text}' has a size of zero", token,
+                            "filters, kernel sizes and units must be at least 1")
+        return self._shape_args(word, kind, numbers, token, grammar)
+
+    def _shape_args(self, word: str, kind: str, numbers: list[int], token: Token, grammar: Word) -> Any:
+        if kind == "filters_kernel" and len(numbers) in (2, 3):
+            return (numbers[0], numbers[1], numbers[-1])
+        if kind == "kernel?" and len(numbers) in (1, 2):
+            return (numbers[0], numbers[-1])
+        if kind == "units" and len(numbers) == 1:
+            return numbers[0]
+        raise self.fail(f"'{word}{token.text}' does not have the form {grammar.example}", token,
+                        f"{word} takes {_ARG_NAMES[kind]}")
+
+    def _rate(self, token: Token, grammar: Word) -> float:
+        try:
+            rate = float(token.text)
+        except ValueError:
+            raise self.fail(f"cannot read dropout rate '{token.text}'", token,
+                            "write it as a fraction between 0 and 1, as in dropout0.5") from None
+        if not 0 <= rate <= 1:
+            hint = f"did you mean dropout{rate / 100:g}?" if 1 < rate <= 100 else "write it as in dropout0.5"
+            raise self.fail(f"dropout rate {token.text} is outside [0, 1]", token, hint)
+        return rate
+
+    def _options(self, word: str, grammar: Word, tokens: list[Token]) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        seen: dict[str, Token] = {}
+        for token in tokens:
+            key, value = self._option(word, token)
+            if key not in grammar.options:
+                raise self.fail(f"'{word}' does not take {_OPTION_NAMES[key]}", token,
+                                _applies_to(key))
+            if key in seen:
+                raise self.fail(f"{_OPTION_NAMES[key]} is given twice ('{seen[key].text}' and "
+                                f"'{token.text}')", token, "keep one of them")
+            seen[key] = token
+            options[key] = value
+        return options
+
+    def _option(self, word: str, token: Token) -> tuple[str, Any]:
+        lower = token.lower
+        if lower in _OPTION_WORDS:
+            return _OPTION_WORDS[lower]
+        match = _PAIR_OPTION.match(lower)
+        if match:
+            a = int(match["a"])
+            b = int(match["b"]) if match["b"] else a
+            key = {"s": "stride", "p": "padding", "d": "dilation"}[match["key"]]
+            if key != "padding" and min(a, b) < 1:
+                raise self.fail(f"{key} must be at least 1, got '{token.text}'", token)
+            return key, (a, b)
+        raise self._unknown_option(word, token)
+
+    def _unknown_option(self, word: str, token: Token) -> SpecError:
+        lower = token.lower
+        long_form = re.match(r"([a-z_]+)=?(\d+(?:[x×]\d+)?)\Z", lower)
+        if long_form and long_form[1] in _LONG_FORMS:
+            hint = f"did you mean '{_LONG_FORMS[long_form[1]]}{long_form[2]}'?"
+        else:
+            guess = closest(lower, list(_OPTION_WORDS))
+            hint = f"did you mean '{guess}'?" if guess else (
+                f"'{word}' takes {', '.join(_OPTION_NAMES[k] for k in sorted(WORDS[word].options)) or 'no options'}")
+        message = f"unknown option '{token.text}' for '{word}'"
+        if _NUMBER.match(token.text):
+            message = f"unexpected number '{token.text}' after '{word}'"
+            hint = f"write the layer as {WORDS[word].example}"
+        return self.fail(message, token, hint)
+
+
+_ARG_NAMES = {
+    "dims": "a shape",
+    "filters_kernel": "filters and a kernel size",
+    "kernel?": "a pool size",
+    "units": "a number of units",
+    "rate": "a dropout rate",
+    "": "nothing",
+}
+
+
+def _applies_to(key: str) -> str:
+    users = sorted({w for w, g in WORDS.items() if key in g.options and w not in ("maxpool", "fc")})
+    return f"{_OPTION_NAMES[key]} applies to: {', '.join(users)}"
