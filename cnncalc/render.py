@@ -67,6 +67,15 @@ def _shape_cell(layer: ResolvedLayer) -> str:
     return keras_shape(layer.output_shape) + mark
 
 
+def explanation(layer: ResolvedLayer) -> list[str]:
+    """The arithmetic behind a row: its output size per axis, then its parameter count."""
+    lines = []
+    if layer.axes:
+        h, w = layer.axes
+        lines = [h.formula()] if h == w else [f"H: {h.formula()}", f"W: {w.formula()}"]
+    return lines + list(layer.arithmetic)
+
+
 def table(net: Network, explain: bool = False) -> RenderableType:
     """The summary as Keras 3 draws it: heavy head, a rule between rows, totals below."""
     from rich import box
@@ -81,8 +90,8 @@ def table(net: Network, explain: bool = False) -> RenderableType:
     grid.add_column("Param #", justify="right")
     for layer in net.layers:
         name = _name_cell(layer)
-        if explain and layer.arithmetic:
-            name += "\n" + "\n".join(f"  {line}" for line in layer.arithmetic)
+        if explain:
+            name += "".join(f"\n  {line}" for line in explanation(layer))
         grid.add_row(name, Text(_shape_cell(layer), style="yellow" if layer.warnings else ""),
                      f"{layer.params.total:,}")
     footer = Text("\n").join(

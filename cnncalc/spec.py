@@ -155,7 +155,7 @@ def parse(text: str) -> Spec:
         if tokens:
             parser.layer(tokens)
     if parser.input is None and not parser.layers:
-        raise SpecError("the spec is empty", text, (0, max(len(text), 1)), None,
+        raise SpecError("the spec is empty", text, (0, len(text)), None,
                         "write layers such as 'input 28x28x1, conv32x3, pool2, flatten, dense10'")
     return Spec(text, parser.input, tuple(parser.layers))
 
@@ -207,7 +207,7 @@ class _Parser:
         first = tokens[0]
         self._last_span = (first.start, tokens[-1].end)
         if _DIMS.match(first.text) and self.input is None and not self.layers:
-            return self._input(tokens, first)
+            return self._input(tokens[1:], first)
         word, args, rest = self._word(tokens)
         if word == "input":
             if self.input is not None or self.layers:

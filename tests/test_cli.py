@@ -1,0 +1,139 @@
+"""The summary command through click's CliRunner: exit codes, streams, formats, golden tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from cnncalc.cli import main
+from cnncalc.network import build
+
+from .conftest import ROOT, render_table
+
+MNIST = "input 28x28x1, conv32x3x3 relu, pool2, conv64x3 relu, pool2, flatten, dropout0.5, dense10 softmax"
+
+
+def run(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+
+
+def test_summary_prints_the_keras_table() -> None:
+    result = run("summary", MNIST)
+    assert result.exit_code == 0
+    assert "│ conv2d_1 (Conv2D)" in result.stdout
+    assert "(None, 11, 11, 64)" in result.stdout
+    assert "18,496" in result.stdout
+    assert " Total params: 34,826 (136.04 KB)" in result.stdout
+    assert " Non-trainable params: 0 (0.00 B)" in result.stdout
+    assert ("⚠ max_pooling2d_1: (11 − 2)/2 + 1 = 5.5 → 5; the last row and column of the 11×11 input are "
+            "never read") in result.stdout
+
+
+def test_keras_sizes_in_the_footer() -> None:
+    # seed 002/004's network: Keras prints "Total params: 1,199,882 (4.58 MB)".
+    result = run("summary", str(ROOT / "examples" / "seed002_mnist.cnn"))
+    assert " Total params: 1,199,882 (4.58 MB)" in result.stdout
+    assert " Trainable params: 1,199,882 (4.58 MB)" in result.stdout
+
+
+def test_json_is_the_pinned_document() -> None:
+    result = run("summary", "input 28x28x1, conv32x3x3 relu, bn", "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["input_shape"] == [28, 28, 1]
+    assert document["layers"][0] == {
+        "index": 1, "name": "conv2d", "type": "Conv2D", "spec": "conv32x3x3 relu",
+        "output_shape": [26, 26, 32], "params": 320, "weights": 288, "biases": 32,
+        "trainable": 320, "non_trainable": 0, "warnings": [], "notes": [],
+    }
+    assert document["layers"][1]["non_trainable"] == 64
+    assert (document["total_params"], document["trainable_params"], document["non_trainable_params"]) == (
+        448, 384, 64)
+
+
+def test_csv_and_markdown_carry_the_same_rows() -> None:
+    rows = list(csv.DictReader(io.StringIO(run("summary", MNIST, "--format", "csv").stdout)))
+    assert [row["name"] for row in rows][:3] == ["conv2d", "max_pooling2d", "conv2d_1"]
+    assert rows[2]["params"] == "18496" and rows[2]["output_shape"] == "(None, 11, 11, 64)"
+    assert rows[3]["warnings"].startswith("(11 − 2)/2 + 1 = 5.5 → 5")
+    markdown = run("summary", MNIST, "--format", "markdown").stdout
+    assert "| 3 | conv2d_1 (Conv2D) | (None, 11, 11, 64) | 18,496 |" in markdown
+    assert "**Total params:** 34,826 (136.04 KB)" in markdown
+
+
+def test_input_option_replaces_or_supplies_the_input() -> None:
+    supplied = json.loads(run("summary", "conv8x3, flatten", "--input", "10x10x1", "--format", "json").stdout)
+    assert supplied["layers"][1]["output_shape"] == [512]
+    replaced = json.loads(run("summary", "input 28x28x1, conv8x3", "--input", "32x32x3", "--format", "json").stdout)
+    assert replaced["input_shape"] == [32, 32, 3]
+    assert replaced["layers"][0]["params"] == 3 * 3 * 3 * 8 + 8
+
+
+def test_spec_from_stdin_and_from_a_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert run("summary", "-", "--format", "json", stdin=MNIST).exit_code == 0
+    path = tmp_path / "net.cnn"
+    path.write_text("# comment\ninput 28x28x1\nconv8x3 # first\npool2\n", encoding="utf-8")
+    document = json.loads(run("summary", str(path), "--format", "json").stdout)
+    assert document["layers"][1]["output_shape"] == [13, 13, 8]
+
+
+def test_strict_exits_one_on_warnings_only() -> None:
+    assert run("summary", MNIST, "--strict").exit_code == 1
+    assert run("summary", "input 28x28x1, conv8x3, pool2", "--strict").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("summary", "input 4x4x1, conv8x5"), ("summary", "input 28x28x1, dens10"), ("summary", "conv32x3x3"),
+     ("summary", "input 28x28x1, conv0x3"), ("summary", "missing.cnn"), ("summary", "x", "--input", "abc"),
+     ("summary", MNIST, "--format", "yaml")],
+)
+def test_bad_input_exits_two_with_nothing_on_stdout(args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr and result.stderr.strip()
+
+
+def test_error_text_on_stderr() -> None:
+    result = run("summary", "input 28x28x1, conv32x3x3, flatten, dens10")
+    assert result.stderr == (
+        "Error: unknown layer 'dens10' (layer 3)\n"
+        "  input 28x28x1, conv32x3x3, flatten, dens10\n"
+        "                                      ^^^^^^\n"
+        "did you mean 'dense10'?\n"
+    )
+    assert run("summary", "nosuch.cnn").stderr.startswith("Error: no such file: nosuch.cnn")
+
+
+def test_piped_output_is_plain_and_no_color_is_honoured() -> None:
+    for env in ({}, {"NO_COLOR": "1", "FORCE_COLOR": ""}):
+        done = subprocess.run([sys.executable, "-m", "cnncalc", "summary", MNIST], capture_output=True, text=True,
+                              env={**env, "PATH": ""}, check=True)
+        assert "\x1b[" not in done.stdout
+        assert "conv2d_1 (Conv2D)" in done.stdout
+    forced = subprocess.run([sys.executable, "-m", "cnncalc", "summary", MNIST], capture_output=True, text=True,
+                            env={"FORCE_COLOR": "1", "NO_COLOR": "1"}, check=True)
+    assert "\x1b[3" not in forced.stdout  # NO_COLOR wins over colour even when forced
+
+
+@pytest.mark.parametrize("name", ["mnist_keras", "seed004_mnist", "vgg16", "seed004_exam"])
+def test_golden_tables(name: str, golden) -> None:  # type: ignore[no-untyped-def]
+    net = build((ROOT / "examples" / f"{name}.cnn").read_text(encoding="utf-8"))
+    golden(f"{name}.txt", render_table(net))
+
+
+def test_golden_explain(golden) -> None:  # type: ignore[no-untyped-def]
+    golden("mnist_keras_explain.txt", render_table(build(MNIST), explain=True))
+
+
+def test_every_command_has_help() -> None:
+    for command in main.commands:
+        result = run(command, "--help")
+        assert result.exit_code == 0 and len(result.stdout) > 100

@@ -1,0 +1,52 @@
+"""Every examples/*.cnn runs, and reproduces the lecture numbers quoted in its comments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cnncalc.cli import main
+from cnncalc.network import Network, build
+
+from .conftest import ROOT
+from .expectations import expectations, parse_value
+
+EXAMPLES = sorted((ROOT / "examples").rglob("*.cnn"))
+
+
+def actual(net: Network, layer_key: str, field: str) -> int | tuple[int, ...]:
+    if not layer_key:
+        return {"total": net.total_params, "trainable": net.trainable_params,
+                "non_trainable": net.non_trainable_params}[field]
+    layer = net.find(layer_key)
+    assert layer is not None, f"no layer {layer_key}"
+    if field == "output":
+        return layer.output_shape
+    return {"params": layer.params.total, "weights": layer.params.weights, "biases": layer.params.biases}[field]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_example_reproduces_the_lecture(path: Path) -> None:
+    net = build(path.read_text(encoding="utf-8"))
+    expected = expectations(path)
+    assert expected, f"{path.name} quotes no lecture numbers"
+    for layer_key, field, value in expected:
+        want = parse_value(value)
+        if field == "output" and isinstance(want, int):
+            want = (want,)  # a flat size 9216 is the shape (None, 9216)
+        assert actual(net, layer_key, field) == want, f"{path.name}: {layer_key}.{field}"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_example_runs_through_the_cli(path: Path) -> None:
+    result = CliRunner().invoke(main, ["summary", str(path)])
+    assert result.exit_code == 0, result.stderr
+
+
+def test_the_examples_cover_every_lecture() -> None:
+    names = {path.name for path in EXAMPLES}
+    for seed in ("seed000", "seed001", "seed002", "seed003", "seed004"):
+        assert any(name.startswith(seed) for name in names)
+    assert {"lenet5.cnn", "vgg16.cnn", "mnist_keras.cnn"} <= names

@@ -1,0 +1,104 @@
+"""Shape and parameter rules per layer kind, with values from the lectures and Keras' docs."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnncalc.network import build
+
+
+@pytest.mark.parametrize(
+    ("spec", "output", "weights", "biases", "source"),
+    [
+        ("input 28x28x1, conv32x3", (26, 26, 32), 288, 32, "seed 000: 32*1*3*3 weights + 32 biases = 320"),
+        ("input 13x13x32, conv64x3", (11, 11, 64), 18432, 64, "seed 000: 64*32*3*3 = 18432, + 64 = 18496"),
+        ("input 26x26x32, conv64x3", (24, 24, 64), 18432, 64, "seed 002: (3×3×32 + 1)×64 = 18,496"),
+        ("input 5x5x64, conv64x3", (3, 3, 64), 36864, 64, "seed 003: conv2d_3 36928"),
+        ("input 32x32x3, conv10x5 p2", (32, 32, 10), 750, 10, "seed 004: 76 × 10 = 760"),
+        ("input 32x32x3, conv16x3", (30, 30, 16), 432, 16, "seed 002: ((3×3×3) + 1)×16 = 448"),
+        ("input 128x128x3, conv5x3 s5", (26, 26, 5), 135, 5, "seed 004 exam: 135 weights"),
+        ("input 13x13x5, conv3x5 s2 p2", (7, 7, 3), 375, 3, "seed 004 exam: 375 weights"),
+        ("input 28x28x1, conv32x3x5 nobias", (26, 24, 32), 480, 0, "Keras Conv2D(use_bias=False)"),
+        ("input 9216, dense128", (128,), 1179648, 128, "seed 002: (9,216 + 1) × 128 = 1,179,776"),
+        ("input 128, dense10", (10,), 1280, 10, "seed 002: (128 + 1) × 10 = 1,290"),
+        ("input 1600, fc10", (10,), 16000, 10, "seed 000: dense 16010"),
+        ("input 784, dense784", (784,), 614656, 784, "seed 000: 784*784 = 614,656 weights"),
+        ("input 4x4x8, dense5", (4, 4, 5), 40, 5, "Keras Dense docs: acts on the last axis"),
+        ("input 7x7x64, flatten", (3136,), 0, 0, "seed 001: [batch, 7 * 7 * 64]"),
+        ("input 10, flatten", (10,), 0, 0, "Keras Flatten of (None, 10) is (None, 10)"),
+        ("input 12x12x64, pool2", (6, 6, 64), 0, 0, "pools have no parameters"),
+        ("input 12x12x64, avgpool3 s1", (10, 10, 64), 0, 0, "pool with an explicit stride"),
+        ("input 7x7x8, gap", (8,), 0, 0, "GlobalAveragePooling2D keeps the channels"),
+        ("input 7x7x8, gmp", (8,), 0, 0, "GlobalMaxPooling2D keeps the channels"),
+        ("input 12x12x64, dropout0.25", (12, 12, 64), 0, 0, "seed 004: dropout keeps the shape"),
+        ("input 1600, relu", (1600,), 0, 0, "Activation has no parameters"),
+    ],
+)
+def test_rule_table(spec: str, output: tuple[int, ...], weights: int, biases: int, source: str) -> None:
+    layer = build(spec).layers[-1]
+    assert layer.output_shape == output, source
+    assert (layer.params.weights, layer.params.biases) == (weights, biases), source
+    assert layer.params.trainable == weights + biases
+
+
+def test_batch_normalization_counts_like_keras() -> None:
+    # Keras: 4C parameters, gamma and beta trainable, moving mean and variance not.
+    layer = build("input 10x10x16, bn").layers[0]
+    assert layer.params.total == 64
+    assert (layer.params.trainable, layer.params.non_trainable) == (32, 32)
+    assert layer.name == "batch_normalization"
+
+
+def test_a_trillion_parameter_layer_is_counted_exactly() -> None:
+    net = build("input 1000000, dense1000000")
+    assert net.total_params == 10**12 + 10**6
+    assert isinstance(net.total_params, int)
+    huge = build("input 123456789, dense987654321 nobias")
+    assert huge.total_params == 123456789 * 987654321
+
+
+def test_keras_auto_names() -> None:
+    net = build("input 28x28x1, conv8x3, conv8x3, pool2, avgpool1, bn, relu, flatten, dropout0.1, "
+                "dense4, dropout0.2, dense2")
+    assert [layer.name for layer in net.layers] == [
+        "conv2d", "conv2d_1", "max_pooling2d", "average_pooling2d", "batch_normalization",
+        "activation", "flatten", "dropout", "dense", "dropout_1", "dense_1",
+    ]
+
+
+def test_totals_add_up_rows() -> None:
+    net = build("input 32x32x3, conv8x3, bn, pool2, flatten, dense10")
+    assert net.total_params == sum(layer.params.total for layer in net.layers)
+    assert net.total_params == net.trainable_params + net.non_trainable_params
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("input 11x11x64, pool2",
+         "(11 − 2)/2 + 1 = 5.5 → 5; the last row and column of the 11×11 input are never read"),
+        ("input 7x7x1, conv1x3 s3", "(7 − 3)/3 + 1 = 2.33 → 2; the last row and column of the 7×7 input are never read"),
+        ("input 11x12x1, pool2", "H: (11 − 2)/2 + 1 = 5.5 → 5; the last row of the 11×12 input is never read"),
+    ],
+)
+def test_uneven_strides_are_flagged_with_their_cost(spec: str, expected: str) -> None:
+    assert build(spec).layers[0].warnings == (expected,)
+
+
+def test_even_strides_raise_nothing() -> None:
+    net = build("input 28x28x1, conv32x3, pool2, conv64x3, pool2 s2, flatten, dense10")
+    assert [w for w in net.warnings if "never read" in w] == ["max_pooling2d_1: (11 − 2)/2 + 1 = 5.5 → 5; "
+                                                              "the last row and column of the 11×11 input are never read"]
+
+
+def test_uneven_same_padding_says_where_the_extra_row_goes() -> None:
+    layer = build("input 28x28x1, conv8x3 s2 same").layers[0]
+    assert layer.output_shape == (14, 14, 8)
+    assert layer.warnings == ()
+    assert layer.notes == ("same padding on 28×28 pads 0 top, 1 bottom, 0 left, 1 right: the odd row or "
+                           "column goes at the bottom/right, as in Keras and TensorFlow",)
+
+
+def test_dense_on_a_volume_warns() -> None:
+    assert build("input 4x4x8, dense5").layers[0].warnings == (
+        "dense on a 3-D volume (4×4×8) acts on the last axis only; did you mean to flatten first?",)

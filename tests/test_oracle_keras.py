@@ -1,0 +1,127 @@
+"""Differential tests: cnncalc against real Keras 3 (torch backend) on random networks.
+
+Shapes, Keras auto names, weights and biases, the trainable split and rejections must agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from cnncalc.errors import CnnCalcError
+from cnncalc.network import Network, build
+
+from .conftest import ROOT, oracle
+from .oracle_specs import Desc, networks, spec_text
+
+pytestmark = pytest.mark.oracle
+
+
+@pytest.fixture(scope="module")
+def keras() -> Any:
+    return oracle("keras")
+
+
+def keras_layer(keras: Any, d: Desc) -> Any:
+    layers, kind = keras.layers, d["kind"]
+    if kind == "conv":
+        return layers.Conv2D(d["filters"], d["kernel"], strides=d["strides"], padding=d["padding"],
+                             dilation_rate=d["dilation"], activation=d["activation"], use_bias=d["bias"])
+    if kind in ("maxpool", "avgpool"):
+        cls = layers.MaxPooling2D if kind == "maxpool" else layers.AveragePooling2D
+        return cls(d["kernel"], strides=d["strides"], padding=d["padding"])
+    if kind == "dense":
+        return layers.Dense(d["units"], activation=d["activation"], use_bias=d["bias"])
+    if kind == "dropout":
+        return layers.Dropout(d["rate"])
+    if kind == "activation":
+        return layers.Activation(d["name"])
+    return {"gap": layers.GlobalAveragePooling2D, "gmp": layers.GlobalMaxPooling2D,
+            "flatten": layers.Flatten, "bn": layers.BatchNormalization}[kind]()
+
+
+def keras_model(keras: Any, shape: tuple[int, ...], descs: list[Desc]) -> Any:
+    keras.backend.clear_session()  # restart the auto-name counters, as in a fresh session
+    return keras.Sequential([keras.Input(shape), *(keras_layer(keras, d) for d in descs)])
+
+
+def size(variable: Any) -> int:
+    total = 1
+    for dim in variable.shape:
+        total *= int(dim)
+    return total
+
+
+def compare(net: Network, model: Any) -> None:
+    assert len(net.layers) == len(model.layers)
+    for ours, theirs in zip(net.layers, model.layers):
+        where = f"layer {ours.index} {ours.source}"
+        assert ours.name == theirs.name, where
+        assert ours.keras_class == type(theirs).__name__, where
+        assert ours.output_shape == tuple(theirs.output.shape)[1:], where
+        biases = sum(size(v) for v in theirs.weights if v.name in ("bias", "beta"))
+        assert ours.params.biases == biases, where
+        assert ours.params.weights == theirs.count_params() - biases, where
+        assert ours.params.non_trainable == sum(size(v) for v in theirs.non_trainable_weights), where
+    assert net.total_params == model.count_params()
+
+
+def check(keras: Any, shape: tuple[int, ...], descs: list[Desc]) -> None:
+    text = spec_text(shape, descs)
+    try:
+        net = build(text)
+    except CnnCalcError as ours:
+        with pytest.raises(Exception):  # noqa: B017, PT011 - any framework error is a rejection
+            keras_model(keras, shape, descs)
+        assert ours.render()
+        return
+    compare(net, keras_model(keras, shape, descs))
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks())
+def test_random_networks_agree_with_keras(keras: Any, network: tuple[tuple[int, ...], list[Desc]]) -> None:
+    check(keras, *network)
+
+
+def test_vgg16_matches_keras_applications(keras: Any) -> None:
+    keras.backend.clear_session()
+    reference = keras.applications.VGG16(weights=None)
+    net = build((ROOT / "examples" / "vgg16.cnn").read_text(encoding="utf-8"))
+    assert net.total_params == reference.count_params() == 138_357_544
+    shapes = [tuple(layer.output.shape)[1:] for layer in reference.layers[1:]]
+    assert [layer.output_shape for layer in net.layers] == shapes
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.cnn")), ids=lambda p: p.name)
+def test_every_example_agrees_with_keras(keras: Any, path: Any) -> None:
+    net = build(path.read_text(encoding="utf-8"))
+    keras.backend.clear_session()
+    layers = [keras_from_record(keras, layer.layer) for layer in net.layers]
+    compare(net, keras.Sequential([keras.Input(net.input_shape), *layers]))
+
+
+def keras_from_record(keras: Any, layer: Any) -> Any:
+    # The examples use only Keras-expressible options; explicit padding becomes ZeroPadding
+    # in Keras, so those examples are compared through PyTorch instead.
+    fields = dict(layer.__dict__)
+    name = type(layer).__name__
+    cls = getattr(keras.layers, name)
+    if name == "Conv2D":
+        padding = fields["padding"]
+        if not isinstance(padding, str):
+            pytest.skip("explicit padding: compared with PyTorch")
+        return cls(fields["filters"], fields["kernel_size"], strides=fields["strides"], padding=padding,
+                   dilation_rate=fields["dilation_rate"], activation=fields["activation"],
+                   use_bias=fields["use_bias"])
+    if name in ("MaxPooling2D", "AveragePooling2D"):
+        return cls(fields["pool_size"], strides=fields["strides"], padding=fields["padding"])
+    if name == "Dense":
+        return cls(fields["units"], activation=fields["activation"], use_bias=fields["use_bias"])
+    if name == "Dropout":
+        return cls(fields["rate"])
+    if name == "Activation":
+        return cls(fields["activation"])
+    return cls()
