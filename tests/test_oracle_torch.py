@@ -1,0 +1,99 @@
+"""Differential tests: cnncalc against PyTorch for explicit padding, ceil mode and dilation.
+
+The torch model keeps activations channels-last, as cnncalc does, and permutes around each
+conv and pool.  Everything runs on the meta device, so nothing is computed or allocated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from cnncalc.errors import CnnCalcError
+from cnncalc.network import build
+
+from .conftest import oracle
+from .oracle_specs import Desc, networks, spec_text
+
+pytestmark = pytest.mark.oracle
+
+
+@pytest.fixture(scope="module")
+def torch() -> Any:
+    return oracle("torch")
+
+
+def torch_layer(torch: Any, d: Desc, channels: int) -> tuple[Any, int]:
+    nn, kind = torch.nn, d["kind"]
+    if kind == "conv":
+        module = nn.Conv2d(channels, d["filters"], d["kernel"], d["strides"], d["padding"], d["dilation"],
+                           bias=d["bias"], device="meta")
+        return module, d["filters"]
+    if kind in ("maxpool", "avgpool"):
+        cls = nn.MaxPool2d if kind == "maxpool" else nn.AvgPool2d
+        return cls(d["kernel"], d["strides"] or d["kernel"], d["padding"], ceil_mode=d["ceil"]), channels
+    if kind == "dense":
+        return nn.Linear(channels, d["units"], bias=d["bias"], device="meta"), d["units"]
+    if kind in ("gap", "gmp"):
+        return (nn.AdaptiveAvgPool2d(1) if kind == "gap" else nn.AdaptiveMaxPool2d(1)), channels
+    return nn.Identity(), channels  # dropout, activations: shape-preserving
+
+
+def forward(torch: Any, shape: tuple[int, ...], descs: list[Desc]) -> list[tuple[tuple[int, ...], int]]:
+    """(output shape, parameter count) per layer, or a torch exception."""
+    x = torch.empty((1, *shape), device="meta")
+    results = []
+    for d in descs:
+        if d["kind"] == "flatten":
+            x = x.reshape(1, -1)
+            results.append((tuple(x.shape[1:]), 0))
+            continue
+        if d["kind"] == "bn":
+            results.append((tuple(x.shape[1:]), 4 * x.shape[-1]))
+            continue
+        module, _ = torch_layer(torch, d, x.shape[-1])
+        if d["kind"] in ("conv", "maxpool", "avgpool", "gap", "gmp"):
+            if x.dim() != 4:
+                raise ValueError("2-D layer on a non-image input")  # torch would reinterpret the axes
+            x = module(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+            if d["kind"] in ("gap", "gmp"):
+                x = x.reshape(1, -1)
+        else:
+            x = module(x)
+        results.append((tuple(x.shape[1:]), sum(p.numel() for p in module.parameters())))
+    return results
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks(explicit=True))
+def test_explicit_padding_and_ceil_agree_with_pytorch(torch: Any, network: tuple[tuple[int, ...], list[Desc]]) -> None:
+    shape, descs = network
+    text = spec_text(shape, descs)
+    try:
+        net = build(text)
+    except CnnCalcError:
+        with pytest.raises((RuntimeError, ValueError)):
+            forward(torch, shape, descs)
+        return
+    theirs = forward(torch, shape, descs)
+    assert [(layer.output_shape, layer.params.total) for layer in net.layers] == theirs, text
+
+
+@pytest.mark.parametrize(
+    ("spec", "module"),
+    [
+        ("input 11x11x1, pool2 ceil", "MaxPool2d(2, 2, 0, ceil_mode=True)"),
+        ("input 5x5x1, pool2 ceil", "MaxPool2d(2, 2, 0, ceil_mode=True)"),
+        ("input 6x6x1, pool3 s2 p1 ceil", "MaxPool2d(3, 2, 1, ceil_mode=True)"),
+        ("input 7x7x1, avgpool3 s3 p1 ceil", "AvgPool2d(3, 3, 1, ceil_mode=True)"),
+        ("input 10x10x1, pool4 s3 p2 ceil", "MaxPool2d(4, 3, 2, ceil_mode=True)"),
+        ("input 28x28x1, conv1x3 s2 d2 p0", "Conv2d(1, 1, 3, 2, 0, 2)"),
+    ],
+)
+def test_ceil_mode_edge_cases(torch: Any, spec: str, module: str) -> None:
+    # The last window must start inside the input or its left padding (ATen's pooling_output_shape).
+    layer = eval("torch.nn." + module)  # noqa: S307 - a fixed table of module constructors
+    out = layer(torch.zeros(1, 1, *build(spec).input_shape[:2])).shape
+    assert build(spec).layers[0].output_shape[:2] == tuple(out[2:])
