@@ -21,7 +21,7 @@ frameworks':
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 from fractions import Fraction
 
 __all__ = [
@@ -58,11 +58,12 @@ def same_padding(n: int, kernel: int, stride: int = 1, dilation: int = 1) -> tup
 def format_number(value: Fraction | float | int) -> str:
     """Print a size the way the lectures do: integers bare, others to two decimals.
 
+    >>> from fractions import Fraction
     >>> format_number(Fraction(11, 2)), format_number(Fraction(7, 3)), format_number(55)
     ('5.5', '2.33', '55')
     """
-    if isinstance(value, Fraction) and value.denominator == 1:
-        return str(value.numerator)
+    if getattr(value, "denominator", 0) == 1:
+        return str(value.numerator)  # type: ignore[union-attr]
     if isinstance(value, int):
         return str(value)
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")
@@ -86,7 +87,7 @@ def _covered(starts: int, stride: int, width: int, upto: int) -> int:
     return full * width + partial
 
 
-@dataclass(frozen=True)
+@record
 class AxisWindows:
     """Where the windows of one conv or pool axis fall, and what that costs.
 
@@ -120,6 +121,8 @@ class AxisWindows:
     @property
     def exact(self) -> Fraction:
         """The unrounded output (n + 2p − d(k−1) − 1)/s + 1; for ``same``, n/s."""
+        from fractions import Fraction  # only explanations need the exact value
+
         if self.mode == "same":
             return Fraction(self.n, self.stride)
         return Fraction(self.numerator, self.stride) + 1
@@ -139,7 +142,7 @@ class AxisWindows:
     @property
     def fits(self) -> bool:
         """Whether the stride divides evenly, so no rounding happens."""
-        return self.exact.denominator == 1
+        return (self.n if self.mode == "same" else self.numerator) % self.stride == 0
 
     @property
     def starts(self) -> list[int]:
@@ -149,6 +152,8 @@ class AxisWindows:
     @property
     def uncovered(self) -> int:
         """How many input cells (not padding) no window ever reads."""
+        if self.fits and self.stride <= self.span and self.pad_before < self.span and self.dilation == 1:
+            return 0  # contiguous windows from the first real cell to the padded end read it all
         if self.dilation > 1:
             return self.n - len(self._read_cells())
         read = _covered(self.output, self.stride, self.span, self.pad_before + self.n)

@@ -9,6 +9,7 @@ else.
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 from typing import Any, Callable, NoReturn, TypeVar
 
@@ -56,6 +57,9 @@ def main() -> None:
       cnncalc summary "input 28x28x1, conv32x3x3 relu, pool2, flatten, dense10"
       cnncalc check-stride 7 3 3
     """
+    # A short-lived process that builds many small records: the cyclic collector's full
+    # passes would make a 100,000-layer spec superlinear, and there are no cycles to find.
+    gc.set_threshold(100_000, 50, 50)
 
 
 SPEC_HELP = "A spec such as 'input 28x28x1, conv32x3, pool2, flatten, dense10', a .cnn file, or - for stdin."

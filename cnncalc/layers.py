@@ -13,7 +13,7 @@ after its ``None``.  Rules raise :class:`RuleError`; the network adds the layer'
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .records import record
 from math import prod
 from typing import ClassVar, Union
 
@@ -53,7 +53,7 @@ class RuleError(CnnCalcError):
     """A layer rule's complaint about its input; the network adds which layer it was."""
 
 
-@dataclass(frozen=True)
+@record
 class Params:
     """Parameter counts of one layer, as exact Python ints.
 
@@ -74,7 +74,7 @@ class Params:
         return self.total - self.non_trainable
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """Something the summary should say about a layer: a ``warning`` or an informational ``note``."""
 
@@ -82,7 +82,7 @@ class Finding:
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Resolution:
     """What a layer makes of its input: output shape, parameters, findings and window axes."""
 
@@ -126,7 +126,7 @@ def describe(shape: Shape) -> str:
     return f"a {len(shape)}-D input of {_dims(shape)}"
 
 
-@dataclass(frozen=True)
+@record
 class Windowed(Layer):
     """Shared machinery of conv and pool layers: two axes of windows."""
 
@@ -240,7 +240,7 @@ def _pair(value: int | Pair) -> Pair:
     return (value, value) if isinstance(value, int) else value
 
 
-@dataclass(frozen=True)
+@record
 class Conv2D(Windowed):
     """Keras ``Conv2D``: F filters of KH×KW over all input channels (or C/groups)."""
 
@@ -284,7 +284,7 @@ class Conv2D(Windowed):
             )
 
 
-@dataclass(frozen=True)
+@record
 class Pooling2D(Windowed):
     """Shared rule of max and average pooling: stride defaults to the pool size, as in Keras."""
 
@@ -320,37 +320,37 @@ class Pooling2D(Windowed):
                 )
 
 
-@dataclass(frozen=True)
+@record
 class MaxPooling2D(Pooling2D):
     keras_class: ClassVar[str] = "MaxPooling2D"
     auto_name: ClassVar[str] = "max_pooling2d"
 
 
-@dataclass(frozen=True)
+@record
 class AveragePooling2D(Pooling2D):
     keras_class: ClassVar[str] = "AveragePooling2D"
     auto_name: ClassVar[str] = "average_pooling2d"
 
 
-@dataclass(frozen=True)
+@record
 class GlobalPooling2D(Layer):
     def resolve(self, shape: Shape) -> Resolution:
         return Resolution((require_volume(self, shape)[2],))
 
 
-@dataclass(frozen=True)
+@record
 class GlobalAveragePooling2D(GlobalPooling2D):
     keras_class: ClassVar[str] = "GlobalAveragePooling2D"
     auto_name: ClassVar[str] = "global_average_pooling2d"
 
 
-@dataclass(frozen=True)
+@record
 class GlobalMaxPooling2D(GlobalPooling2D):
     keras_class: ClassVar[str] = "GlobalMaxPooling2D"
     auto_name: ClassVar[str] = "global_max_pooling2d"
 
 
-@dataclass(frozen=True)
+@record
 class Flatten(Layer):
     """Keras ``Flatten``: everything but the batch axis into one; a vector stays as it is."""
 
@@ -362,7 +362,7 @@ class Flatten(Layer):
         return Resolution((prod(shape),), arithmetic=arithmetic)
 
 
-@dataclass(frozen=True)
+@record
 class Dense(Layer):
     """Keras ``Dense``: acts on the last axis, so on a volume it keeps the leading axes."""
 
@@ -388,7 +388,7 @@ class Dense(Layer):
                           arithmetic=arithmetic)
 
 
-@dataclass(frozen=True)
+@record
 class Dropout(Layer):
     keras_class: ClassVar[str] = "Dropout"
     auto_name: ClassVar[str] = "dropout"
@@ -399,7 +399,7 @@ class Dropout(Layer):
         return Resolution(shape)
 
 
-@dataclass(frozen=True)
+@record
 class BatchNormalization(Layer):
     """Keras ``BatchNormalization`` on the last axis: 4C parameters, 2C of them non-trainable.
 
@@ -415,12 +415,12 @@ class BatchNormalization(Layer):
         return Resolution(shape, Params(3 * channels, channels, 2 * channels), arithmetic=arithmetic)
 
 
-@dataclass(frozen=True)
+@record
 class Activation(Layer):
     keras_class: ClassVar[str] = "Activation"
     auto_name: ClassVar[str] = "activation"
 
-    activation: str = field(default="relu")
+    activation: str = "relu"
 
     def resolve(self, shape: Shape) -> Resolution:
         return Resolution(shape)

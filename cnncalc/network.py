@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 
 from .arithmetic import AxisWindows
 from .errors import ShapeError, SpecError
@@ -19,7 +19,7 @@ from .spec import Spec, parse, parse_dims
 __all__ = ["Network", "ResolvedLayer", "build", "resolve"]
 
 
-@dataclass(frozen=True)
+@record
 class ResolvedLayer:
     """One row of the summary: the record, where it came from, and what it resolved to."""
 
@@ -41,7 +41,7 @@ class ResolvedLayer:
         return self.layer.keras_class
 
 
-@dataclass(frozen=True)
+@record
 class Network:
     """A resolved network: the input shape and its layers, with Keras' totals."""
 
@@ -92,12 +92,12 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
             result = layer.resolve(shape)
         except RuleError as error:
             raise ShapeError(error.message, spec.text, parsed.span, index, name, error.hint) from None
-        layers.append(ResolvedLayer(
-            index, name, layer, parsed.source, parsed.span, shape, result.output_shape, result.params,
-            tuple(f.text for f in result.findings if f.level == "warning"),
-            tuple(f.text for f in result.findings if f.level == "note"),
-            result.axes, result.arithmetic,
-        ))
+        warnings = notes = ()
+        if result.findings:
+            warnings = tuple(f.text for f in result.findings if f.level == "warning")
+            notes = tuple(f.text for f in result.findings if f.level == "note")
+        layers.append(ResolvedLayer(index, name, layer, parsed.source, parsed.span, shape, result.output_shape,
+                                    result.params, warnings, notes, result.axes, result.arithmetic))
         shape = result.output_shape
     return Network(spec.text, _input_shape(spec, input_shape), tuple(layers))
 

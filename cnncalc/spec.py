@@ -16,7 +16,7 @@ Adding a layer kind means adding a row to :data:`WORDS`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from .records import record
 from typing import Any, Callable
 
 from .errors import SpecError, closest
@@ -43,7 +43,7 @@ _NUMBER = re.compile(r"[\d.][\d.x×]*\Z")
 _PAIR_OPTION = re.compile(r"(?P<key>[spd])(?P<a>\d+)(?:[x×](?P<b>\d+))?\Z")
 
 
-@dataclass(frozen=True)
+@record
 class Token:
     text: str
     start: int
@@ -54,13 +54,13 @@ class Token:
         return self.text.lower()
 
 
-@dataclass(frozen=True)
+@record
 class ParsedInput:
     shape: Shape
     span: tuple[int, int]
 
 
-@dataclass(frozen=True)
+@record
 class ParsedLayer:
     """A layer record with the text it came from: ``source`` is what the user wrote."""
 
@@ -69,14 +69,14 @@ class ParsedLayer:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Spec:
     text: str
     input: ParsedInput | None
     layers: tuple[ParsedLayer, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Word:
     """A row of the grammar: what a layer word takes and how to build its record."""
 
@@ -122,7 +122,11 @@ WORDS: dict[str, Word] = {
     "batchnorm": Word("", frozenset(), lambda a, o: BatchNormalization(), "batchnorm"),
     **{name: Word("", frozenset(), lambda a, o, n=name: Activation(n), name) for name in ACTIVATIONS},
 }
-_BY_LENGTH = sorted([*WORDS, "input"], key=len, reverse=True)
+# One regex finds the layer word and its glued numbers: longest words first, so 'maxpool'
+# wins over 'pool' and 'conv1d' (later) over 'conv'.
+_WORD = re.compile(
+    "(" + "|".join(sorted([*WORDS, "input"], key=len, reverse=True)) + r")([\d.][\d.x×]*)?\Z"
+)
 
 _OPTION_WORDS = {
     "valid": ("padding", "valid"),
@@ -147,13 +151,9 @@ def parse(text: str) -> Spec:
 
     Raises :class:`SpecError` pointing into ``text`` for anything it cannot read.
     """
-    clean = _strip_comments(text)
     parser = _Parser(text)
-    for start, end in _segments(clean):
-        tokens = [Token(m.group(), start + m.start(), start + m.end())
-                  for m in re.finditer(r"\S+", clean[start:end])]
-        if tokens:
-            parser.layer(tokens)
+    for tokens in _layers(_strip_comments(text)):
+        parser.layer(tokens)
     if parser.input is None and not parser.layers:
         raise SpecError("the spec is empty", text, (0, len(text)), None,
                         "write layers such as 'input 28x28x1, conv32x3, pool2, flatten, dense10'")
@@ -175,9 +175,23 @@ def _strip_comments(text: str) -> str:
     return re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), text)
 
 
-def _segments(text: str) -> list[tuple[int, int]]:
-    bounds = [-1, *(m.start() for m in re.finditer(r"[,;\n]", text)), len(text)]
-    return [(a + 1, b) for a, b in zip(bounds, bounds[1:])]
+_TOKENS = re.compile(r"([,;\n])|[^\s,;]+")
+
+
+def _layers(text: str) -> list[list[Token]]:
+    """Tokens grouped into layers, in one pass; empty layers (blank lines, ',,') are dropped."""
+    layers: list[list[Token]] = []
+    current: list[Token] = []
+    for match in _TOKENS.finditer(text):
+        if match[1]:
+            if current:
+                layers.append(current)
+            current = []
+        else:
+            current.append(Token(match[0], match.start(), match.end()))
+    if current:
+        layers.append(current)
+    return layers
 
 
 def _dims(token: Token, text: str, layer: int | None, what: str, max_rank: int) -> Shape:
@@ -235,17 +249,16 @@ class _Parser:
     def _word(self, tokens: list[Token]) -> tuple[str, Token | None, list[Token]]:
         """Split the layer word from its numbers: 'conv32x3' → ('conv', '32x3')."""
         first = tokens[0]
-        lower = first.lower
-        for word in _BY_LENGTH:
-            rest = lower[len(word):]
-            if lower.startswith(word) and (not rest or _NUMBER.match(rest)):
-                if rest:
-                    return word, Token(first.text[len(word):], first.start + len(word), first.end), tokens[1:]
-                takes_numbers = word == "input" or WORDS[word].args
-                if takes_numbers and len(tokens) > 1 and _NUMBER.match(tokens[1].text):
-                    return word, tokens[1], tokens[2:]
-                return word, None, tokens[1:]
-        raise self._unknown_word(first)
+        match = _WORD.match(first.lower)
+        if not match:
+            raise self._unknown_word(first)
+        word = match[1]
+        if match[2]:
+            return word, Token(first.text[len(word):], first.start + len(word), first.end), tokens[1:]
+        takes_numbers = word == "input" or WORDS[word].args
+        if takes_numbers and len(tokens) > 1 and _NUMBER.match(tokens[1].text):
+            return word, tokens[1], tokens[2:]
+        return word, None, tokens[1:]
 
     def _unknown_word(self, token: Token) -> SpecError:
         lower = token.lower
