@@ -217,7 +217,7 @@ def _cost(axis: AxisWindows, noun: str, volume: str) -> str:
     if tail:
         parts.append(f"the last {_plural(tail, noun)}")
     if gaps:
-        between = f"{gaps} {'more' if tail else _plural(gaps, noun)} between windows"
+        between = f"{f'{gaps} more' if tail else _plural(gaps, noun)} between windows"
         parts.append(f"{between} (stride {axis.stride} > window {axis.span})")
     if not parts:
         return "only padding is skipped, so no input is lost"

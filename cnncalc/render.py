@@ -82,8 +82,7 @@ def table(net: Network, explain: bool = False) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
-    grid = Table(box=box.HEAVY_HEAD, show_lines=True, title_justify="left",
-                 title=f"Input: {keras_shape(net.input_shape)}", title_style="")
+    grid = Table(box=box.HEAVY_HEAD, show_lines=True)
     grid.add_column("Layer (type)", overflow="fold")
     grid.add_column("Output Shape", overflow="fold")
     grid.add_column("Param #", justify="right")
@@ -97,7 +96,7 @@ def table(net: Network, explain: bool = False) -> RenderableType:
         Text.assemble((f" {label}: ", "bold"), (f"{count:,}", "cyan"), f" ({readable_size(count)})")
         for label, count in totals_lines(net)
     )
-    return Group(grid, footer)
+    return Group(Text(f"Input: {keras_shape(net.input_shape)}"), grid, footer)
 
 
 def print_table(console: Console, net: Network, explain: bool = False) -> None:
