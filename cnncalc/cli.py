@@ -73,8 +73,16 @@ SPEC_HELP = "A spec such as 'input 28x28x1, conv32x3, pool2, flatten, dense10', 
               default="table", show_default=True, help="Output format.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any warning was raised (e.g. an uneven stride).")
 @click.option("--explain", is_flag=True, help="Show the arithmetic behind each row's parameter count.")
+@click.option("--check", is_flag=True,
+              help="Run a real forward pass with NumPy twins of every layer and confirm each shape.")
+@click.option("--seed", default=0, show_default=True, help="--check: seed of the random weights and input.")
+@click.option("--batch", default=1, show_default=True, type=click.IntRange(1), help="--check: batch size.")
+@click.option("--max-memory", default="2GiB", show_default=True, metavar="SIZE",
+              help="--check: refuse, before allocating, a pass estimated above this (weights, plus the largest "
+                   "layer's input, output and im2col copy).")
 @reports_errors
-def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool) -> None:
+def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
+            batch: int, max_memory: str) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
 
     SPEC is the network as text, a .cnn file, or - for stdin.  Strides that do not divide
@@ -86,12 +94,31 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
     from .sources import read_text
 
     net = build(read_text(spec), input_shape)
+    checked = None
+    if check:
+        from .twins import forward
+
+        checked = forward(net, batch, seed, parse_size(max_memory))
     if fmt == "table":
-        print_table(console(), net, explain=explain)
+        print_table(console(), net, explain=explain, checked=checked)
     else:
-        click.echo({"json": to_json, "markdown": to_markdown, "csv": to_csv}[fmt](net))
+        click.echo({"json": to_json, "markdown": to_markdown, "csv": to_csv}[fmt](net, checked))
+    if checked is not None and any(layer.output_shape != shape for layer, shape in zip(net.layers, checked.shapes)):
+        sys.exit(EXIT_NO)
     if strict and net.warnings:
         sys.exit(EXIT_NO)
+
+
+def parse_size(text: str) -> int:
+    """'2GiB', '512MiB', '1.5GB' or a byte count."""
+    import re
+
+    match = re.fullmatch(r"\s*([\d.]+)\s*([kmgt]?)(i?b?)\s*", text.lower())
+    if not match:
+        raise CnnCalcError(f"cannot read the size '{text}'", "write it as 2GiB, 512MiB or a number of bytes")
+    scale = 1024 ** "bkmgt".index(match[2] or "b") if match[3].startswith("i") or not match[3] else \
+        1000 ** "bkmgt".index(match[2] or "b")
+    return int(float(match[1]) * scale)
 
 
 @main.command("check-stride", context_settings={"ignore_unknown_options": True})
@@ -160,3 +187,109 @@ def _check_spec(spec: str, fmt: str) -> None:
         if not rows:
             click.echo("no conv or pool layers to check")
     sys.exit(EXIT_OK if fits else EXIT_NO)
+
+
+ACTIVATION_NAMES = ["relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish", "linear"]
+
+
+def _cell(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    from .stride import parse_pair
+
+    row, col = parse_pair(text.replace(",", "x"), "--explain cell R,C")
+    return row, col
+
+
+def _emit_worked(worked: Any, title: str, cell: tuple[int, int] | None, fmt: str) -> None:
+    if fmt == "json":
+        import json
+
+        from .numeric import format_value
+
+        def number(value: float) -> float | int:
+            return int(value) if float(value).is_integer() else float(format_value(value))
+
+        output = worked.output.tolist()
+        rows = [[number(v) if not isinstance(v, list) else [number(x) for x in v] for v in row] for row in output]
+        document: dict[str, Any] = {"output": rows}
+        if cell is not None:
+            from .numeric import explain
+
+            document["explain"] = explain(worked, *cell)
+        click.echo(json.dumps(document, ensure_ascii=False))
+        return
+    from .numeric_view import worked_renderable
+
+    console().print(worked_renderable(worked, title, cell))
+
+
+@main.command()
+@click.option("--input", "image", required=True, metavar="M", help="The input: '1 0 1; 0 1 0', '… | …' per channel, or a .txt/.csv/.npy file.")
+@click.option("--kernel", required=True, metavar="M", help="The kernel, one block per input channel.")
+@click.option("--stride", default="1", show_default=True, metavar="S", help="S or SHxSW.")
+@click.option("--padding", default="valid", show_default=True, metavar="P", help="P, PHxPW, valid or same (Keras' split).")
+@click.option("--dilation", default="1", show_default=True, metavar="D", help="D or DHxDW.")
+@click.option("--bias", default=0.0, show_default=True, help="Added to every output cell.")
+@click.option("--flip", is_flag=True,
+              help="True convolution: rotate the kernel 180° first. Without it, cross-correlation, as Keras and PyTorch compute.")
+@click.option("--activation", type=click.Choice(ACTIVATION_NAMES), help="Applied after the bias.")
+@click.option("--explain", metavar="R,C", help="Show the sum of products of output cell R,C (1-based) and its window.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reports_errors
+def conv(image: str, kernel: str, stride: str, padding: str, dilation: str, bias: float, flip: bool,
+         activation: str | None, explain: str | None, fmt: str) -> None:
+    """Compute a feature map by hand, as the lectures do: one kernel over a (multi-channel) input.
+
+    \b
+      cnncalc conv --input "1 0 1 0 1; 1 0 0 1 1; 0 1 1 0 0; 1 0 0 1 0; 0 0 1 1 0" \\
+                   --kernel "0 1 0; 1 0 -1; 0 1 0" --explain 1,1
+    """
+    from .matrices import read_matrix, shape_of
+    from .numeric import convolve
+    from .stride import parse_padding, parse_pair
+
+    image_m, kernel_m = read_matrix(image, "--input"), read_matrix(kernel, "--kernel")
+    strides, dilations = parse_pair(stride, "--stride"), parse_pair(dilation, "--dilation")
+    worked = convolve(image_m, kernel_m, strides, parse_padding(padding), dilations, bias, flip, activation)
+    h, w, c = shape_of(image_m)
+    kh, kw, _ = shape_of(kernel_m)
+    out_h, out_w = worked.output.shape
+    operation = "convolution (kernel flipped)" if flip else "cross-correlation"
+    title = (f"{operation}: {h}×{w}×{c} input, {kh}×{kw}×{c} kernel, stride {stride}, padding {padding}"
+             f"{f', dilation {dilation}' if dilation != '1' else ''} → {out_h}×{out_w}")
+    _emit_worked(worked, title, _cell(explain), fmt)
+
+
+@main.command("pool")
+@click.option("--input", "image", required=True, metavar="M", help="The input: '1 2; 3 4', '… | …' per channel, or a file.")
+@click.option("--size", required=True, metavar="K", help="Pool size K or KHxKW.")
+@click.option("--stride", metavar="S", help="S or SHxSW; the pool size by default, as in Keras.")
+@click.option("--mode", type=click.Choice(["max", "avg", "min"]), default="max", show_default=True)
+@click.option("--padding", default="valid", show_default=True, metavar="P",
+              help="P (PyTorch: at most half the pool size; averages count the padded zeros, count_include_pad=True), "
+                   "PHxPW, valid, or same (Keras: averages exclude padding).")
+@click.option("--ceil", is_flag=True, help="PyTorch's ceil_mode: keep a last window that hangs over the edge.")
+@click.option("--explain", metavar="R,C", help="Show the arithmetic of output cell R,C (1-based) and its window.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reports_errors
+def pool_command(image: str, size: str, stride: str | None, mode: str, padding: str, ceil: bool,
+                 explain: str | None, fmt: str) -> None:
+    """Pool a matrix by hand: max, average or min over each window, channel by channel.
+
+    \b
+      cnncalc pool --input "12 20 30 0; 8 12 2 0; 34 70 37 4; 112 100 25 12" --size 2 --mode avg
+    """
+    from .matrices import read_matrix, shape_of
+    from .numeric import pool
+    from .stride import parse_padding, parse_pair
+
+    image_m = read_matrix(image, "--input")
+    sizes = parse_pair(size, "--size")
+    strides = parse_pair(stride, "--stride") if stride else None
+    worked = pool(image_m, sizes, strides, mode, parse_padding(padding), ceil)
+    h, w, c = shape_of(image_m)
+    out_h, out_w = worked.output.shape[:2]
+    title = (f"{mode} pooling: {h}×{w}{f'×{c}' if c > 1 else ''} input, {size} pool, stride {stride or size}, "
+             f"padding {padding}{', ceil' if ceil else ''} → {out_h}×{out_w}")
+    _emit_worked(worked, title, _cell(explain), fmt)

@@ -13,6 +13,8 @@ from .network import Network, ResolvedLayer
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from .twins import ForwardPass
+
 __all__ = ["keras_shape", "print_table", "readable_size", "to_csv", "to_json", "to_markdown", "table", "totals_lines"]
 
 WARNING_MARK = "⚠"
@@ -75,7 +77,24 @@ def explanation(layer: ResolvedLayer) -> list[str]:
     return lines + list(layer.arithmetic)
 
 
-def table(net: Network, explain: bool = False) -> RenderableType:
+def check_cell(layer: ResolvedLayer, shape: tuple[int, ...]) -> str:
+    return "✓" if shape == layer.output_shape else f"✗ {keras_shape(shape)}"
+
+
+def check_lines(net: Network, checked: ForwardPass) -> list[str]:
+    """The forward pass's verdict: its timing, or each mismatch, which is a bug in cnncalc."""
+    head = (f"Forward pass (NumPy, batch {checked.batch}, seed {checked.seed}): "
+            f"{checked.seconds * 1000:.1f} ms")
+    wrong = [(layer, shape) for layer, shape in zip(net.layers, checked.shapes) if shape != layer.output_shape]
+    if not wrong:
+        return [f"{head}; every output shape confirmed"]
+    return [f"{head}; {len(wrong)} shape(s) differ"] + [
+        f"✗ layer {layer.index} {layer.name} ({layer.source}): inferred {keras_shape(layer.output_shape)}, "
+        f"the forward pass gave {keras_shape(shape)}. This is a bug in cnncalc: please report it with this spec."
+        for layer, shape in wrong]
+
+
+def table(net: Network, explain: bool = False, checked: ForwardPass | None = None) -> RenderableType:
     """The summary as Keras 3 draws it: heavy head, a rule between rows, totals below."""
     from rich import box
     from rich.console import Group
@@ -86,12 +105,18 @@ def table(net: Network, explain: bool = False) -> RenderableType:
     grid.add_column("Layer (type)", overflow="fold")
     grid.add_column("Output Shape", overflow="fold")
     grid.add_column("Param #", justify="right")
-    for layer in net.layers:
+    if checked is not None:
+        grid.add_column("Check")
+    for number, layer in enumerate(net.layers):
         name = _name_cell(layer)
         if explain:
             name += "".join(f"\n  {line}" for line in explanation(layer))
-        grid.add_row(name, Text(_shape_cell(layer), style="yellow" if layer.warnings else ""),
-                     f"{layer.params.total:,}")
+        cells: list[RenderableType] = [name, Text(_shape_cell(layer), style="yellow" if layer.warnings else ""),
+                                       f"{layer.params.total:,}"]
+        if checked is not None:
+            verdict = check_cell(layer, checked.shapes[number])
+            cells.append(Text(verdict, style="green" if verdict == "✓" else "bold red"))
+        grid.add_row(*cells)
     footer = Text("\n").join(
         Text.assemble((f" {label}: ", "bold"), (f"{count:,}", "cyan"), f" ({readable_size(count)})")
         for label, count in totals_lines(net)
@@ -99,10 +124,12 @@ def table(net: Network, explain: bool = False) -> RenderableType:
     return Group(Text(f"Input: {keras_shape(net.input_shape)}"), grid, footer)
 
 
-def print_table(console: Console, net: Network, explain: bool = False) -> None:
-    """Print the table, its totals and its footnotes to a rich console."""
-    console.print(table(net, explain=explain))
+def print_table(console: Console, net: Network, explain: bool = False, checked: ForwardPass | None = None) -> None:
+    """Print the table, its totals, the forward pass's verdict and the footnotes to a rich console."""
+    console.print(table(net, explain=explain, checked=checked))
     notes = findings_lines(net)
+    if checked is not None:
+        notes = [*check_lines(net, checked), *notes]
     if notes:
         # Footnotes are sentences to read or grep whole: never wrapped or cropped.
         console.print("\n" + "\n".join(notes), soft_wrap=True, markup=False)
@@ -125,21 +152,31 @@ def layer_record(layer: ResolvedLayer) -> dict[str, Any]:
     }
 
 
-def to_json(net: Network) -> str:
-    """The pinned JSON document: channels-last shapes without the batch axis."""
+def to_json(net: Network, checked: ForwardPass | None = None) -> str:
+    """The pinned JSON document: channels-last shapes without the batch axis.
+
+    With a forward pass, each layer also has ``checked_shape``, and ``forward_pass`` is added.
+    """
     import json
 
-    document = {
+    layers = [layer_record(layer) for layer in net.layers]
+    document: dict[str, Any] = {
         "input_shape": list(net.input_shape),
-        "layers": [layer_record(layer) for layer in net.layers],
+        "layers": layers,
         "total_params": net.total_params,
         "trainable_params": net.trainable_params,
         "non_trainable_params": net.non_trainable_params,
     }
+    if checked is not None:
+        for record, shape in zip(layers, checked.shapes):
+            record["checked_shape"] = list(shape)
+        ok = all(shape == layer.output_shape for layer, shape in zip(net.layers, checked.shapes))
+        document["forward_pass"] = {"backend": "numpy", "batch": checked.batch, "seed": checked.seed,
+                                    "seconds": round(checked.seconds, 6), "ok": ok}
     # One layer per line: still plain JSON, but a 100-layer network stays readable.
     body = ",\n".join(f"    {_flat_json(record)}" for record in document.pop("layers"))
     head = json.dumps({"input_shape": document.pop("input_shape")})[1:-1]
-    tail = ", ".join(f'"{key}": {value}' for key, value in document.items())
+    tail = ", ".join(f'"{key}": {json.dumps(value)}' for key, value in document.items())
     return f"{{{head},\n  \"layers\": [\n{body}\n  ],\n  {tail}}}"
 
 
@@ -164,15 +201,19 @@ def _flat_json(record: dict[str, Any]) -> str:
     return "{" + ", ".join(f"{encode_basestring(key)}: {value(item)}" for key, item in record.items()) + "}"
 
 
-def to_markdown(net: Network) -> str:
+def to_markdown(net: Network, checked: ForwardPass | None = None) -> str:
     """A GitHub table with the same columns, the totals and the footnotes."""
+    extra = (" Check |", "---|") if checked is not None else ("", "")
     lines = [f"Input: `{keras_shape(net.input_shape)}`", "",
-             "| # | Layer (type) | Output Shape | Param # |", "|---:|---|---|---:|"]
-    for layer in net.layers:
-        lines.append(f"| {layer.index} | {_name_cell(layer)} | {_shape_cell(layer)} | {layer.params.total:,} |")
+             f"| # | Layer (type) | Output Shape | Param # |{extra[0]}", f"|---:|---|---|---:|{extra[1]}"]
+    for number, layer in enumerate(net.layers):
+        check = f" {check_cell(layer, checked.shapes[number])} |" if checked is not None else ""
+        lines.append(f"| {layer.index} | {_name_cell(layer)} | {_shape_cell(layer)} | {layer.params.total:,} |{check}")
     lines.append("")
     lines += [f"**{label}:** {count:,} ({readable_size(count)})  " for label, count in totals_lines(net)]
     notes = findings_lines(net)
+    if checked is not None:
+        notes = [*check_lines(net, checked), *notes]
     if notes:
         lines += ["", *(f"- {note}" for note in notes)]
     return "\n".join(lines)
@@ -182,17 +223,20 @@ CSV_FIELDS = ["index", "name", "type", "spec", "output_shape", "params", "weight
               "trainable", "non_trainable", "warnings"]
 
 
-def to_csv(net: Network) -> str:
+def to_csv(net: Network, checked: ForwardPass | None = None) -> str:
     """One row per layer; ``output_shape`` as Keras prints it, warnings joined by ' | '."""
     import csv
     import io
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    for layer in net.layers:
+    fields = CSV_FIELDS + (["checked_shape"] if checked is not None else [])
+    writer.writerow(fields)
+    for number, layer in enumerate(net.layers):
         record = layer_record(layer)
         record["output_shape"] = keras_shape(layer.output_shape)
         record["warnings"] = " | ".join(layer.warnings)
-        writer.writerow([record[field] for field in CSV_FIELDS])
+        if checked is not None:
+            record["checked_shape"] = keras_shape(checked.shapes[number])
+        writer.writerow([record[field] for field in fields])
     return out.getvalue().rstrip("\n")

@@ -1,0 +1,164 @@
+"""Worked numeric examples: one feature map or pooled map, and the arithmetic of any cell.
+
+The numbers come from the same NumPy twins as ``summary --check`` (:func:`cnncalc.twins.conv2d`
+and :func:`cnncalc.twins.pool2d`); the sizes and padding from the same window arithmetic as
+everything else.  Coordinates the user sees are 1-based, as in the lectures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .arithmetic import AxisWindows, window_axis
+from .errors import CnnCalcError
+from .matrices import Matrix, shape_of
+from .records import record
+from .twins import activation, conv2d, pool2d, require_numpy
+
+__all__ = ["Worked", "convolve", "pool", "format_value"]
+
+
+@record
+class Worked:
+    """A computed map with what is needed to explain any of its cells."""
+
+    output: Any  # ndarray (Ho, Wo) or (Ho, Wo, C)
+    padded: Any  # the input as the windows saw it, (H + pads, W + pads, C)
+    kernel: Any | None  # (KH, KW, C) after any flip, for convolutions
+    axes: tuple[AxisWindows, AxisWindows]
+    mode: str  # "conv", "max", "avg" or "min"
+    bias: float
+    activation: str | None
+    counted: Any | None  # pooling: which padded cells a window reads (padding counts only if explicit, for avg)
+
+    def window(self, row: int, col: int) -> tuple[list[int], list[int]]:
+        """Padded-coordinate rows and columns the window of output cell (row, col), 1-based, reads."""
+        h, w = self.axes
+        rows = [(row - 1) * h.stride + i * h.dilation for i in range(h.kernel)]
+        cols = [(col - 1) * w.stride + j * w.dilation for j in range(w.kernel)]
+        limit_r, limit_c = self.padded.shape[:2]
+        return [r for r in rows if r < limit_r], [c for c in cols if c < limit_c]
+
+
+def _axes(shape: tuple[int, int], kernel: tuple[int, int], stride: tuple[int, int], padding: Any,
+          dilation: tuple[int, int], ceil: bool) -> tuple[AxisWindows, AxisWindows]:
+    pads = (padding, padding) if isinstance(padding, (str, int)) else padding
+    axes = tuple(window_axis(shape[i], kernel[i], stride[i], pads[i], dilation[i], ceil) for i in range(2))
+    for name, axis in zip(("rows", "columns"), axes):
+        if axis.output <= 0 or axis.span > axis.padded:
+            raise CnnCalcError(
+                f"the window does not fit: {axis.span} {name} of kernel on {axis.padded} padded {name} "
+                f"({axis.formula()})",
+                "use a smaller kernel or stride, or more padding",
+            )
+    return axes[0], axes[1]
+
+
+def convolve(image: Matrix, kernel: Matrix, stride: tuple[int, int] = (1, 1), padding: Any = "valid",
+             dilation: tuple[int, int] = (1, 1), bias: float = 0.0, flip: bool = False,
+             act: str | None = None) -> Worked:
+    """Cross-correlate (or, with ``flip``, convolve) a multi-channel image with one kernel."""
+    np = require_numpy("cnncalc conv")
+    (h, w, c), (kh, kw, kc) = shape_of(image), shape_of(kernel)
+    if kc != c:
+        raise CnnCalcError(
+            f"the kernel has {kc} channel block{'s' * (kc != 1)} but the input has {c} channel{'s' * (c != 1)}",
+            "give the kernel one block per input channel, separated by '|' (or a blank line in a file)",
+        )
+    axes = _axes((h, w), (kh, kw), stride, padding, dilation, ceil=False)
+    weights = np.array(kernel, dtype="float64")
+    if flip:
+        weights = weights[::-1, ::-1]  # true convolution: the kernel rotated by 180°
+    pads = [(a.pad_before, a.pad_after) for a in axes]
+    x = np.array(image, dtype="float64")[None]
+    out = conv2d(x, weights[..., None], np.array([bias]), stride, pads, dilation)[0, :, :, 0]
+    padded = np.pad(x[0], (pads[0], pads[1], (0, 0)))
+    return Worked(activation(act)(out), padded, weights, axes, "conv", bias, act, None)
+
+
+def pool(image: Matrix, size: tuple[int, int], stride: tuple[int, int] | None = None, mode: str = "max",
+         padding: Any = "valid", ceil: bool = False) -> Worked:
+    """Max, min or average pooling of every channel of an image."""
+    np = require_numpy("cnncalc pool")
+    h, w, _ = shape_of(image)
+    strides = stride or size
+    if ceil and padding == "same":
+        raise CnnCalcError("'--ceil' rounds valid or explicit padding; 'same' already gives ⌈n/s⌉",
+                           "drop --ceil, or use --padding 0 or 1 with it")
+    axes = _axes((h, w), size, strides, padding, (1, 1), ceil)
+    for axis in axes:
+        if axis.mode == "explicit" and axis.pad_before > axis.kernel // 2:
+            raise CnnCalcError(f"pad should be at most half of kernel size, as PyTorch requires, but got "
+                               f"pad={axis.pad_before} and kernel_size={axis.kernel}", f"use --padding {axis.kernel // 2} or less")
+    pads = [(a.pad_before, a.pad_after) for a in axes]
+    explicit = any(a.mode == "explicit" for a in axes)  # PyTorch's padding, not Keras' same
+    x = np.array(image, dtype="float64")[None]
+    out = pool2d(x, size, strides, pads, mode, ceil, count_padding=explicit)[0]
+    padded = np.pad(x[0], (pads[0], pads[1], (0, 0)))
+    counted = np.zeros(padded.shape[:2], dtype=bool)
+    counted[pads[0][0] : pads[0][0] + h, pads[1][0] : pads[1][0] + w] = True
+    if explicit and mode == "avg":
+        counted[:, :] = True  # PyTorch's count_include_pad=True
+    return Worked(out[..., 0] if out.shape[-1] == 1 else out, padded, None, axes, mode, 0.0, None, counted)
+
+
+def format_value(value: float) -> str:
+    """Integers bare, others to at most four decimals: 5849, 19.5, 0.7778, −1."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def explain(worked: Worked, row: int, col: int) -> list[str]:
+    """The arithmetic of output cell (row, col), 1-based, written as a lecture writes it."""
+    out_rows, out_cols = worked.output.shape[:2]
+    if not (1 <= row <= out_rows and 1 <= col <= out_cols):
+        raise CnnCalcError(f"--explain {row},{col} is outside the {out_rows}×{out_cols} output",
+                           f"give a cell from 1,1 to {out_rows},{out_cols}")
+    rows, cols = worked.window(row, col)
+    if worked.mode == "conv":
+        return _explain_conv(worked, row, col, rows, cols)
+    return _explain_pool(worked, row, col, rows, cols)
+
+
+def _term(value: float, weight: float) -> str:
+    right = format_value(weight)
+    return f"{format_value(value)}×{'(' + right + ')' if weight < 0 else right}"
+
+
+def _explain_conv(worked: Worked, row: int, col: int, rows: list[int], cols: list[int]) -> list[str]:
+    channels = worked.padded.shape[2]
+    lines = []
+    for c in range(channels):
+        for i, r in enumerate(rows):
+            terms = " + ".join(_term(worked.padded[r, cc, c], worked.kernel[i, j, c]) for j, cc in enumerate(cols))
+            suffix = f"    (channel {c + 1})" if channels > 1 and i == 0 else ""
+            lines.append(terms + suffix)
+    total = sum(float(worked.padded[r, cc, c] * worked.kernel[i, j, c])
+                for c in range(channels) for i, r in enumerate(rows) for j, cc in enumerate(cols))
+    head = f"result({row},{col}) = "
+    body = [head + lines[0]] + [" " * (len(head) - 2) + "+ " + line for line in lines[1:]]
+    value = total
+    if worked.bias:
+        body.append(" " * (len(head) - 2) + f"+ {format_value(worked.bias)} (bias)")
+        value += worked.bias
+    body.append(" " * (len(head) - 2) + f"= {format_value(value)}")
+    if worked.activation:
+        body.append(f"{worked.activation}({format_value(value)}) = {format_value(worked.output[row - 1, col - 1])}")
+    return body
+
+
+def _explain_pool(worked: Worked, row: int, col: int, rows: list[int], cols: list[int]) -> list[str]:
+    lines = []
+    channels = worked.padded.shape[2]
+    for c in range(channels):
+        values = [format_value(worked.padded[r, cc, c]) for r in rows for cc in cols if worked.counted[r, cc]]
+        result = worked.output[row - 1, col - 1] if worked.output.ndim == 2 else worked.output[row - 1, col - 1, c]
+        label = f"result({row},{col})" + (f" channel {c + 1}" if channels > 1 else "")
+        if worked.mode == "avg":
+            lines.append(f"{label} = ({' + '.join(values)})/{len(values)} = {format_value(result)}")
+        else:
+            lines.append(f"{label} = {worked.mode}({', '.join(values)}) = {format_value(result)}")
+    return lines

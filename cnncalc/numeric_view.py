@@ -1,0 +1,67 @@
+"""Rich grids for worked examples: the output map, and the input with one window highlighted."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .numeric import Worked, explain, format_value
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+__all__ = ["grid", "worked_renderable"]
+
+
+def grid(values: Any, marks: set[tuple[int, int]] | None = None, style: str = "bold reverse") -> RenderableType:
+    """A 2-D array as right-aligned columns; cells in ``marks`` are bracketed and styled."""
+    from rich.text import Text
+
+    cells = [[format_value(v) for v in row] for row in values.tolist()]
+    width = max(len(cell) for row in cells for cell in row)
+    text = Text()
+    for r, row in enumerate(cells):
+        for c, cell in enumerate(row):
+            if marks and (r, c) in marks:
+                text.append(f"[{cell.rjust(width)}]", style=style)
+            else:
+                text.append(f" {cell.rjust(width)} ")
+        if r < len(cells) - 1:
+            text.append("\n")
+    return text
+
+
+def _input_picture(worked: Worked, row: int, col: int) -> list[RenderableType]:
+    from rich.text import Text
+
+    rows, cols = worked.window(row, col)
+    marks = {(r, c) for r in rows for c in cols}
+    parts: list[RenderableType] = []
+    channels = worked.padded.shape[2]
+    for c in range(channels):
+        title = "input" + (" (padded)" if worked.padded.shape[:2] != worked.output.shape[:2] and
+                           any(a.pad_before or a.pad_after for a in worked.axes) else "")
+        parts.append(Text(f"{title}{f', channel {c + 1}' if channels > 1 else ''}, window of result({row},{col}):",
+                          style="dim"))
+        parts.append(grid(worked.padded[:, :, c], marks))
+    return parts
+
+
+def worked_renderable(worked: Worked, title: str, cell: tuple[int, int] | None,
+                      marks: set[tuple[int, int]] | None = None) -> RenderableType:
+    """The title, the output grid, and for ``cell`` its arithmetic and its window in the input."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[RenderableType] = [Text(title, style="bold")]
+    output = worked.output
+    if output.ndim == 2:
+        parts.append(grid(output, marks, style="bold red"))
+    else:
+        for c in range(output.shape[2]):
+            parts += [Text(f"channel {c + 1}", style="dim"), grid(output[:, :, c])]
+    if cell is not None:
+        parts.append(Text(""))
+        parts.append(Text("\n".join(explain(worked, *cell))))
+        parts.append(Text(""))
+        parts += _input_picture(worked, *cell)
+    return Group(*parts)
