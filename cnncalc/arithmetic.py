@@ -21,8 +21,9 @@ frameworks':
 
 from __future__ import annotations
 
-from .records import record
 from fractions import Fraction
+
+from .records import record
 
 __all__ = [
     "AxisWindows",
@@ -66,8 +67,7 @@ def format_number(value: Fraction | float | int) -> str:
         return str(value.numerator)  # type: ignore[union-attr]
     if isinstance(value, int):
         return str(value)
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return text
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
 def _covered(starts: int, stride: int, width: int, upto: int) -> int:
@@ -250,7 +250,7 @@ def window_axis(
     if padding == "same":
         before, after = same_padding(n, kernel, stride, dilation)
         mode = "same"
-    elif padding == "valid":
+    elif isinstance(padding, str):  # "valid"
         before = after = 0
         mode = "valid"
     else:

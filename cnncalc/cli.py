@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import gc
 import sys
-from typing import Any, Callable, NoReturn, TypeVar
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -144,7 +145,7 @@ def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | N
       cnncalc check-stride 28 3 2 same    # where does same put the extra row?
       cnncalc check-stride --spec examples/mnist_keras.cnn
     """
-    from .stride import check, check_network, parse_padding, parse_pair
+    from .stride import check, parse_padding, parse_pair
 
     if spec is not None:
         if args:
@@ -225,14 +226,17 @@ def _emit_worked(worked: Any, title: str, cell: tuple[int, int] | None, fmt: str
 
 
 @main.command()
-@click.option("--input", "image", required=True, metavar="M", help="The input: '1 0 1; 0 1 0', '… | …' per channel, or a .txt/.csv/.npy file.")
+@click.option("--input", "image", required=True, metavar="M",
+              help="The input: '1 0 1; 0 1 0', '… | …' per channel, or a .txt/.csv/.npy file.")
 @click.option("--kernel", required=True, metavar="M", help="The kernel, one block per input channel.")
 @click.option("--stride", default="1", show_default=True, metavar="S", help="S or SHxSW.")
-@click.option("--padding", default="valid", show_default=True, metavar="P", help="P, PHxPW, valid or same (Keras' split).")
+@click.option("--padding", default="valid", show_default=True, metavar="P",
+              help="P, PHxPW, valid or same (Keras' split).")
 @click.option("--dilation", default="1", show_default=True, metavar="D", help="D or DHxDW.")
 @click.option("--bias", default=0.0, show_default=True, help="Added to every output cell.")
 @click.option("--flip", is_flag=True,
-              help="True convolution: rotate the kernel 180° first. Without it, cross-correlation, as Keras and PyTorch compute.")
+              help="True convolution: rotate the kernel 180° first. Without it, cross-correlation, "
+                   "as Keras and PyTorch compute.")
 @click.option("--activation", type=click.Choice(ACTIVATION_NAMES), help="Applied after the bias.")
 @click.option("--explain", metavar="R,C", help="Show the sum of products of output cell R,C (1-based) and its window.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -262,7 +266,8 @@ def conv(image: str, kernel: str, stride: str, padding: str, dilation: str, bias
 
 
 @main.command("pool")
-@click.option("--input", "image", required=True, metavar="M", help="The input: '1 2; 3 4', '… | …' per channel, or a file.")
+@click.option("--input", "image", required=True, metavar="M",
+              help="The input: '1 2; 3 4', '… | …' per channel, or a file.")
 @click.option("--size", required=True, metavar="K", help="Pool size K or KHxKW.")
 @click.option("--stride", metavar="S", help="S or SHxSW; the pool size by default, as in Keras.")
 @click.option("--mode", type=click.Choice(["max", "avg", "min"]), default="max", show_default=True)

@@ -13,12 +13,12 @@ after its ``None``.  Rules raise :class:`RuleError`; the network adds the layer'
 
 from __future__ import annotations
 
-from .records import record
 from math import prod
-from typing import ClassVar, Union
+from typing import ClassVar
 
 from .arithmetic import AxisWindows, window_axis
 from .errors import CnnCalcError
+from .records import record
 
 __all__ = [
     "ACTIVATIONS",
@@ -44,7 +44,7 @@ __all__ = [
 Shape = tuple[int, ...]
 Pair = tuple[int, int]
 #: "valid", "same", or explicit symmetric zero padding (rows, columns) as in PyTorch.
-Padding = Union[str, Pair]
+Padding = str | Pair
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish", "linear")
 
@@ -309,15 +309,19 @@ class Pooling2D(Windowed):
                 "'ceil' rounds the output of valid or explicit padding; 'same' already gives ⌈n/s⌉",
                 "drop 'ceil', or use 'valid' or 'p1' with it",
             )
-        if isinstance(self.padding, str):
-            return
-        for pad, kernel in zip(self.padding, self.pool_size):
-            if pad > kernel // 2:
-                raise RuleError(
-                    f"pad should be at most half of kernel size, as PyTorch requires, "
-                    f"but got pad={pad} and kernel_size={kernel}",
-                    f"use p{kernel // 2} or less, or 'same'",
-                )
+        if not isinstance(self.padding, str):
+            require_pool_padding(self.padding, self.pool_size)
+
+
+def require_pool_padding(padding: Pair, pool_size: Pair) -> None:
+    """PyTorch's rule for explicit pool padding: at most half the (undilated) pool size."""
+    for pad, kernel in zip(padding, pool_size):
+        if pad > kernel // 2:
+            raise RuleError(
+                f"pad should be at most half of kernel size, as PyTorch requires, "
+                f"but got pad={pad} and kernel_size={kernel}",
+                f"use p{kernel // 2} or less, or 'same'",
+            )
 
 
 @record
@@ -384,7 +388,7 @@ class Dense(Layer):
             ),)
         biases = self.units if self.use_bias else 0
         arithmetic = (f"({inputs}{' + 1' if self.use_bias else ''})·{self.units} = {inputs * self.units + biases:,}",)
-        return Resolution(shape[:-1] + (self.units,), Params(inputs * self.units, biases), findings,
+        return Resolution((*shape[:-1], self.units), Params(inputs * self.units, biases), findings,
                           arithmetic=arithmetic)
 
 

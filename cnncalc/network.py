@@ -9,11 +9,10 @@
 
 from __future__ import annotations
 
-from .records import record
-
 from .arithmetic import AxisWindows
 from .errors import ShapeError, SpecError
 from .layers import Layer, Params, RuleError, Shape
+from .records import record
 from .spec import Spec, parse, parse_dims
 
 __all__ = ["Network", "ResolvedLayer", "build", "resolve"]
@@ -92,7 +91,8 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
             result = layer.resolve(shape)
         except RuleError as error:
             raise ShapeError(error.message, spec.text, parsed.span, index, name, error.hint) from None
-        warnings = notes = ()
+        warnings: tuple[str, ...] = ()
+        notes: tuple[str, ...] = ()
         if result.findings:
             warnings = tuple(f.text for f in result.findings if f.level == "warning")
             notes = tuple(f.text for f in result.findings if f.level == "note")

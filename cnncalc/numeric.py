@@ -7,15 +7,17 @@ everything else.  Coordinates the user sees are 1-based, as in the lectures.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .arithmetic import AxisWindows, window_axis
 from .errors import CnnCalcError
+from .layers import require_pool_padding
 from .matrices import Matrix, shape_of
 from .records import record
 from .twins import activation, conv2d, pool2d, require_numpy
 
-__all__ = ["Worked", "convolve", "pool", "format_value"]
+__all__ = ["Worked", "convolve", "format_value", "pool"]
 
 
 @record
@@ -86,10 +88,8 @@ def pool(image: Matrix, size: tuple[int, int], stride: tuple[int, int] | None = 
         raise CnnCalcError("'--ceil' rounds valid or explicit padding; 'same' already gives ⌈n/s⌉",
                            "drop --ceil, or use --padding 0 or 1 with it")
     axes = _axes((h, w), size, strides, padding, (1, 1), ceil)
-    for axis in axes:
-        if axis.mode == "explicit" and axis.pad_before > axis.kernel // 2:
-            raise CnnCalcError(f"pad should be at most half of kernel size, as PyTorch requires, but got "
-                               f"pad={axis.pad_before} and kernel_size={axis.kernel}", f"use --padding {axis.kernel // 2} or less")
+    if any(a.mode == "explicit" for a in axes):
+        require_pool_padding((axes[0].pad_before, axes[1].pad_before), size)
     pads = [(a.pad_before, a.pad_after) for a in axes]
     explicit = any(a.mode == "explicit" for a in axes)  # PyTorch's padding, not Keras' same
     x = np.array(image, dtype="float64")[None]
@@ -104,7 +104,7 @@ def pool(image: Matrix, size: tuple[int, int], stride: tuple[int, int] | None = 
 
 def format_value(value: float) -> str:
     """Integers bare, others to at most four decimals: 5849, 19.5, 0.7778, −1."""
-    if value != value or value in (float("inf"), float("-inf")):
+    if math.isnan(value) or math.isinf(value):
         return str(value)
     if float(value).is_integer():
         return str(int(value))
@@ -130,17 +130,18 @@ def _term(value: float, weight: float) -> str:
 
 def _explain_conv(worked: Worked, row: int, col: int, rows: list[int], cols: list[int]) -> list[str]:
     channels = worked.padded.shape[2]
+    kernel: Any = worked.kernel
     lines = []
     for c in range(channels):
         for i, r in enumerate(rows):
-            terms = " + ".join(_term(worked.padded[r, cc, c], worked.kernel[i, j, c]) for j, cc in enumerate(cols))
+            terms = " + ".join(_term(worked.padded[r, cc, c], kernel[i, j, c]) for j, cc in enumerate(cols))
             suffix = f"    (channel {c + 1})" if channels > 1 and i == 0 else ""
             lines.append(terms + suffix)
-    total = sum(float(worked.padded[r, cc, c] * worked.kernel[i, j, c])
+    total = sum(float(worked.padded[r, cc, c] * kernel[i, j, c])
                 for c in range(channels) for i, r in enumerate(rows) for j, cc in enumerate(cols))
     head = f"result({row},{col}) = "
     body = [head + lines[0]] + [" " * (len(head) - 2) + "+ " + line for line in lines[1:]]
-    value = total
+    value: float = total
     if worked.bias:
         body.append(" " * (len(head) - 2) + f"+ {format_value(worked.bias)} (bias)")
         value += worked.bias
@@ -153,8 +154,9 @@ def _explain_conv(worked: Worked, row: int, col: int, rows: list[int], cols: lis
 def _explain_pool(worked: Worked, row: int, col: int, rows: list[int], cols: list[int]) -> list[str]:
     lines = []
     channels = worked.padded.shape[2]
+    counted: Any = worked.counted
     for c in range(channels):
-        values = [format_value(worked.padded[r, cc, c]) for r in rows for cc in cols if worked.counted[r, cc]]
+        values = [format_value(worked.padded[r, cc, c]) for r in rows for cc in cols if counted[r, cc]]
         result = worked.output[row - 1, col - 1] if worked.output.ndim == 2 else worked.output[row - 1, col - 1, c]
         label = f"result({row},{col})" + (f" channel {c + 1}" if channels > 1 else "")
         if worked.mode == "avg":

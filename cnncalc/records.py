@@ -23,6 +23,7 @@ AttributeError: Point is frozen: cannot assign to 'x'
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, TypeVar, dataclass_transform
 
 __all__ = ["record"]
@@ -35,7 +36,7 @@ def _fields(cls: type) -> list[tuple[str, Any]]:
     """(name, default) for every annotated field of the class and its bases, bases first."""
     fields: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
-        for name, annotation in klass.__dict__.get("__annotations__", {}).items():
+        for name, annotation in inspect.get_annotations(klass).items():
             if str(annotation).startswith(("ClassVar", "typing.ClassVar")):
                 continue
             fields[name] = klass.__dict__.get(name, fields.get(name, _MISSING))
@@ -53,7 +54,7 @@ def _compile_init(cls: type, fields: list[tuple[str, Any]]) -> Any:
     body = "".join(f"    _d[{name!r}] = {name}\n" for name, _ in fields) or "    pass\n"
     source = f"def __init__(self, {parameters}):\n    _d = self.__dict__\n{body}"
     namespace: dict[str, Any] = {}
-    exec(source, defaults, namespace)  # noqa: S102 - generated from the class's own field names
+    exec(source, defaults, namespace)
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init
@@ -68,7 +69,7 @@ def record(cls: type[T]) -> type[T]:
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         # First instantiation: compile the real __init__ once, then use it from now on.
         compiled = _compile_init(cls, fields)
-        cls.__init__ = compiled  # type: ignore[misc]
+        cls.__init__ = compiled  # type: ignore[method-assign]
         compiled(self, *args, **kwargs)
 
     def _values(self: Any) -> tuple[Any, ...]:
@@ -95,6 +96,6 @@ def record(cls: type[T]) -> type[T]:
     for method in (__init__, __eq__, __hash__, __repr__, __setattr__, __delattr__):
         method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
         setattr(cls, method.__name__, method)
-    cls.__match_args__ = names  # type: ignore[attr-defined]
+    cls.__match_args__ = names  # type: ignore[attr-defined, misc]
     cls.__record_fields__ = names  # type: ignore[attr-defined]
     return cls

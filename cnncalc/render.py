@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from .twins import ForwardPass
 
-__all__ = ["keras_shape", "print_table", "readable_size", "to_csv", "to_json", "to_markdown", "table", "totals_lines"]
+__all__ = ["keras_shape", "print_table", "readable_size", "table", "to_csv", "to_json", "to_markdown", "totals_lines"]
 
 WARNING_MARK = "⚠"
 NOTE_MARK = "ℹ"

@@ -16,8 +16,8 @@ Adding a layer kind means adding a row to :data:`WORDS`.
 from __future__ import annotations
 
 import re
-from .records import record
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .errors import SpecError, closest
 from .layers import (
@@ -35,6 +35,7 @@ from .layers import (
     MaxPooling2D,
     Shape,
 )
+from .records import record
 
 __all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims"]
 
@@ -107,6 +108,10 @@ def _dense(units: int, o: dict[str, Any]) -> Layer:
     return Dense(units, o.get("activation"), o.get("bias", True))
 
 
+def _activation(name: str) -> Callable[[Any, dict[str, Any]], Layer]:
+    return lambda args, options: Activation(name)
+
+
 WORDS: dict[str, Word] = {
     "conv": Word("filters_kernel", _CONV, _conv, "conv32x3 or conv32x3x3"),
     "pool": Word("kernel?", _POOL, _pool(MaxPooling2D), "pool2 or pool2x2"),
@@ -120,7 +125,7 @@ WORDS: dict[str, Word] = {
     "dropout": Word("rate", frozenset(), lambda a, o: Dropout(a), "dropout0.5"),
     "bn": Word("", frozenset(), lambda a, o: BatchNormalization(), "bn"),
     "batchnorm": Word("", frozenset(), lambda a, o: BatchNormalization(), "batchnorm"),
-    **{name: Word("", frozenset(), lambda a, o, n=name: Activation(n), name) for name in ACTIVATIONS},
+    **{name: Word("", frozenset(), _activation(name), name) for name in ACTIVATIONS},
 }
 # One regex finds the layer word and its glued numbers: longest words first, so 'maxpool'
 # wins over 'pool' and 'conv1d' (later) over 'conv'.
@@ -166,8 +171,7 @@ def parse_dims(text: str, what: str = "input shape") -> Shape:
     >>> parse_dims("28x28x1")
     (28, 28, 1)
     """
-    shape = _dims(Token(text, 0, len(text)), text, None, what, max_rank=3)
-    return shape
+    return _dims(Token(text, 0, len(text)), text, None, what, max_rank=3)
 
 
 def _strip_comments(text: str) -> str:
@@ -221,13 +225,15 @@ class _Parser:
         first = tokens[0]
         self._last_span = (first.start, tokens[-1].end)
         if _DIMS.match(first.text) and self.input is None and not self.layers:
-            return self._input(tokens[1:], first)
+            self._input(tokens[1:], first)
+            return
         word, args, rest = self._word(tokens)
         if word == "input":
             if self.input is not None or self.layers:
                 raise self.fail("'input' must come first, and only once", first,
                                 "put 'input HxWxC' at the start of the spec, or use --input")
-            return self._input(rest, args)
+            self._input(rest, args)
+            return
         grammar = WORDS[word]
         value = self._args(word, grammar, args, first)
         options = self._options(word, grammar, rest)
@@ -262,7 +268,7 @@ class _Parser:
 
     def _unknown_word(self, token: Token) -> SpecError:
         lower = token.lower
-        if _PAIR_OPTION.match(lower) or lower in _OPTION_WORDS and lower not in WORDS:
+        if _PAIR_OPTION.match(lower) or (lower in _OPTION_WORDS and lower not in WORDS):
             return self.fail(f"'{token.text}' is an option, not a layer", token,
                              "options follow their layer, as in 'conv32x3 s2 same'; "
                              "separate layers with ',' or ';'")

@@ -65,7 +65,8 @@ def parse_pair(text: str, what: str, minimum: int = 1) -> Pair:
     try:
         numbers = [int(part) for part in parts]
     except ValueError:
-        raise CnnCalcError(f"cannot read {what} '{text}'", "write it as a whole number or HxW, as in 7 or 251x151") from None
+        raise CnnCalcError(f"cannot read {what} '{text}'",
+                           "write it as a whole number or HxW, as in 7 or 251x151") from None
     if len(numbers) not in (1, 2):
         raise CnnCalcError(f"{what} '{text}' has {len(numbers)} parts", "write it as a whole number or HxW")
     if min(numbers) < minimum:
@@ -117,11 +118,16 @@ def suggestions(w: AxisWindows) -> dict[str, Any]:
     return {
         "strides": _nearest(w.stride, lambda s: rest % s == 0, lambda s: rest // s + 1, "s", 1),
         "paddings": _paddings(w),
-        "inputs": _nearest(w.n, lambda n: (n + 2 * w.pad_before - w.span) % w.stride == 0 and n + 2 * w.pad_before >= w.span,
-                           lambda n: (n + 2 * w.pad_before - w.span) // w.stride + 1, "n", 1),
+        "inputs": _nearest(w.n, lambda n: _input_fits(w, n), lambda n: (n + 2 * w.pad_before - w.span) // w.stride + 1,
+                           "n", 1),
         "kernels": _nearest(w.kernel, lambda f: _kernel_fits(w, f),
                             lambda f: (w.padded - effective_kernel(f, w.dilation)) // w.stride + 1, "f", 1),
     }
+
+
+def _input_fits(w: AxisWindows, n: int) -> bool:
+    padded = n + 2 * w.pad_before
+    return padded >= w.span and (padded - w.span) % w.stride == 0
 
 
 def _kernel_fits(w: AxisWindows, f: int) -> bool:

@@ -52,7 +52,7 @@ def verdict(w: AxisWindows) -> str:
 def axis_lines(report: AxisReport, noun: str) -> list[str]:
     """The words for one axis (or both, when they are the same)."""
     w = report.windows
-    one, many = NOUNS[noun]
+    many = NOUNS[noun][1]
     label = {"H": "H", "W": "W", "HW": "H and W"}[noun]
     exact = format_number(w.exact)
     if w.mode == "same":

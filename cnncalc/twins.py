@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import math
 import time
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .arithmetic import effective_kernel, same_padding
 from .errors import CnnCalcError
-from .records import record
 from .layers import (
     Activation,
     AveragePooling2D,
@@ -40,13 +40,13 @@ from .layers import (
     Pooling2D,
     Shape,
 )
+from .records import record
 
 if TYPE_CHECKING:
-    import numpy as np
 
     from .network import Network
 
-__all__ = ["ForwardPass", "TWINS", "conv2d", "forward", "memory_estimate", "pool2d", "require_numpy"]
+__all__ = ["TWINS", "ForwardPass", "conv2d", "forward", "memory_estimate", "pool2d", "require_numpy"]
 
 Array = Any  # numpy.ndarray; kept loose so this module imports without NumPy for type checks
 Twin = Callable[[Array], Array]
