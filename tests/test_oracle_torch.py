@@ -97,3 +97,34 @@ def test_ceil_mode_edge_cases(torch: Any, spec: str, module: str) -> None:
     layer = eval("torch.nn." + module)  # noqa: S307 - a fixed table of module constructors
     out = layer(torch.zeros(1, 1, *build(spec).input_shape[:2])).shape
     assert build(spec).layers[0].output_shape[:2] == tuple(out[2:])
+
+
+def descriptions(net: Any) -> list[Desc]:
+    """The oracle descriptions of a resolved network's records, for the examples."""
+    descs: list[Desc] = []
+    for layer in net.layers:
+        record, name = layer.layer, type(layer.layer).__name__
+        padding = getattr(record, "padding", "valid")
+        padding = (0, 0) if padding == "valid" else padding
+        if name == "Conv2D":
+            descs.append({"kind": "conv", "filters": record.filters, "kernel": record.kernel_size,
+                          "strides": record.strides, "padding": padding, "dilation": record.dilation_rate,
+                          "activation": record.activation, "bias": record.use_bias})
+        elif name in ("MaxPooling2D", "AveragePooling2D"):
+            descs.append({"kind": "maxpool" if name == "MaxPooling2D" else "avgpool", "kernel": record.pool_size,
+                          "strides": record.strides, "padding": padding, "ceil": record.ceil})
+        elif name == "Dense":
+            descs.append({"kind": "dense", "units": record.units, "activation": record.activation,
+                          "bias": record.use_bias})
+        else:
+            descs.append({"kind": {"Flatten": "flatten", "BatchNormalization": "bn"}.get(name, "dropout")})
+    return descs
+
+
+@pytest.mark.parametrize("name", ["seed004_exam.cnn", "seed004_all_in_one.cnn"])
+def test_examples_with_explicit_padding_agree_with_pytorch(torch: Any, name: str) -> None:
+    from .conftest import ROOT
+
+    net = build((ROOT / "examples" / name).read_text(encoding="utf-8"))
+    theirs = forward(torch, net.input_shape, descriptions(net))
+    assert [(layer.output_shape, layer.params.total) for layer in net.layers] == theirs
