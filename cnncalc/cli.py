@@ -202,7 +202,27 @@ def _cell(text: str | None) -> tuple[int, int] | None:
     return row, col
 
 
-def _emit_worked(worked: Any, title: str, cell: tuple[int, int] | None, fmt: str) -> None:
+def EXPECT_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by conv and pool
+    """--expect, --tolerance and --round: grade a whole answer matrix."""
+    command = click.option("--round", "decimals", type=click.IntRange(0), metavar="N",
+                           help="Accept answers rounded to N decimals (reported as 'rounded').")(command)
+    command = click.option("--tolerance", default=0.005, show_default=True,
+                           help="Relative tolerance for --expect.")(command)
+    return click.option("--expect", metavar="M", help="An answer matrix to grade: wrong cells are marked, "
+                                                      "the first one explained; exit 1 if any is wrong.")(command)
+
+
+def _emit_worked(worked: Any, title: str, cell: tuple[int, int] | None, fmt: str, expect: str | None = None,
+                 tolerance: float = 0.005, decimals: int | None = None) -> None:
+    graded = None
+    if expect is not None:
+        from .answers import grade_map
+        from .matrices import read_matrix
+
+        expected = read_matrix(expect, "--expect")
+        graded = grade_map("--expect", worked.output.tolist(), expected, tolerance, decimals)
+        if cell is None and graded.wrong:
+            cell = (graded.wrong[0][0] + 1, graded.wrong[0][1] + 1)
     if fmt == "json":
         import json
 
@@ -218,11 +238,20 @@ def _emit_worked(worked: Any, title: str, cell: tuple[int, int] | None, fmt: str
             from .numeric import explain
 
             document["explain"] = explain(worked, *cell)
+        if graded is not None:
+            document["status"] = graded.status
+            document["wrong"] = [[r + 1, c + 1] for r, c, _ in graded.wrong]
+            document["rounded"] = [[r + 1, c + 1] for r, c, _ in graded.rounded]
         click.echo(json.dumps(document, ensure_ascii=False))
-        return
-    from .numeric_view import worked_renderable
+    else:
+        from .numeric_view import worked_renderable
 
-    console().print(worked_renderable(worked, title, cell))
+        marks = {(r, c) for r, c, _ in graded.wrong} if graded is not None else None
+        console().print(worked_renderable(worked, title, cell, marks))
+        if graded is not None:
+            console().print(graded.summary(), style="bold green" if graded.ok else "bold red")
+    if graded is not None and not graded.ok:
+        sys.exit(EXIT_NO)
 
 
 @main.command()
@@ -240,9 +269,11 @@ def _emit_worked(worked: Any, title: str, cell: tuple[int, int] | None, fmt: str
 @click.option("--activation", type=click.Choice(ACTIVATION_NAMES), help="Applied after the bias.")
 @click.option("--explain", metavar="R,C", help="Show the sum of products of output cell R,C (1-based) and its window.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@EXPECT_OPTIONS
 @reports_errors
 def conv(image: str, kernel: str, stride: str, padding: str, dilation: str, bias: float, flip: bool,
-         activation: str | None, explain: str | None, fmt: str) -> None:
+         activation: str | None, explain: str | None, fmt: str, expect: str | None, tolerance: float,
+         decimals: int | None) -> None:
     """Compute a feature map by hand, as the lectures do: one kernel over a (multi-channel) input.
 
     \b
@@ -262,7 +293,7 @@ def conv(image: str, kernel: str, stride: str, padding: str, dilation: str, bias
     operation = "convolution (kernel flipped)" if flip else "cross-correlation"
     title = (f"{operation}: {h}×{w}×{c} input, {kh}×{kw}×{c} kernel, stride {stride}, padding {padding}"
              f"{f', dilation {dilation}' if dilation != '1' else ''} → {out_h}×{out_w}")
-    _emit_worked(worked, title, _cell(explain), fmt)
+    _emit_worked(worked, title, _cell(explain), fmt, expect, tolerance, decimals)
 
 
 @main.command("pool")
@@ -277,9 +308,10 @@ def conv(image: str, kernel: str, stride: str, padding: str, dilation: str, bias
 @click.option("--ceil", is_flag=True, help="PyTorch's ceil_mode: keep a last window that hangs over the edge.")
 @click.option("--explain", metavar="R,C", help="Show the arithmetic of output cell R,C (1-based) and its window.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@EXPECT_OPTIONS
 @reports_errors
 def pool_command(image: str, size: str, stride: str | None, mode: str, padding: str, ceil: bool,
-                 explain: str | None, fmt: str) -> None:
+                 explain: str | None, fmt: str, expect: str | None, tolerance: float, decimals: int | None) -> None:
     """Pool a matrix by hand: max, average or min over each window, channel by channel.
 
     \b
@@ -297,4 +329,65 @@ def pool_command(image: str, size: str, stride: str | None, mode: str, padding: 
     out_h, out_w = worked.output.shape[:2]
     title = (f"{mode} pooling: {h}×{w}{f'×{c}' if c > 1 else ''} input, {size} pool, stride {stride or size}, "
              f"padding {padding}{', ceil' if ceil else ''} → {out_h}×{out_w}")
-    _emit_worked(worked, title, _cell(explain), fmt)
+    _emit_worked(worked, title, _cell(explain), fmt, expect, tolerance, decimals)
+
+
+@main.command("check")
+@click.argument("arguments", nargs=-1, metavar="[SPEC] [ANSWER_FILES.toml…]")
+@click.option("--expect", "expects", multiple=True, metavar="KEY=VALUE",
+              help="A claim: N.output, N.params, N.weights or N.biases (N a layer number or Keras name), "
+                   "total, trainable or non_trainable. Repeat for more.")
+@click.option("--answers", "answer_files", multiple=True, metavar="FILE",
+              help="A TOML answer file (spec = \"…\" and an [answers] table). Repeat, or use a shell glob, "
+                   "to grade a class.")
+@click.option("--summary", "pasted", metavar="FILE", help="A pasted model summary (Keras 2, Keras 3 or torchinfo), "
+                                                           "or - for stdin, checked row by row against SPEC.")
+@click.option("--input", "input_shape", metavar="HxWxC", help="Replaces or supplies the spec's input layer.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@reports_errors
+def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_files: tuple[str, ...],
+                  pasted: str | None, input_shape: str | None, fmt: str) -> None:
+    """Grade answers about a network and show the arithmetic for each wrong one.
+
+    Exit 0 if every answer is right, 1 if any is wrong, 2 for bad input.  Values are read
+    the way people write them: 18,496 or 18496; 26x26x5, (None, 26, 26, 5) or 26,26,5.
+
+    \b
+      cnncalc check examples/seed002_mnist.cnn --expect 2.params=18494 --expect total=1,199,882
+      cnncalc check --answers examples/homework/*.toml --format csv
+      cnncalc check examples/mnist_keras.cnn --summary pasted.txt
+    """
+    from .grading import FileReport, grade_claims, grade_file, parse_claims
+    from .network import build
+    from .report import report_renderable, to_csv, to_json
+    from .sources import read_text
+
+    answer_files += tuple(a for a in arguments if a.lower().endswith(".toml"))  # --answers *.toml, globbed
+    specs = [a for a in arguments if not a.lower().endswith(".toml")]
+    if len(specs) > 1:
+        raise click.UsageError(f"one SPEC at most, got {len(specs)}: {', '.join(specs)}")
+    spec = specs[0] if specs else None
+    reports: list[FileReport] = []
+    if expects or pasted:
+        if spec is None:
+            raise click.UsageError("--expect and --summary need a SPEC to check against")
+        net = build(read_text(spec), input_shape)
+        verdicts = grade_claims(net, parse_claims(expects))
+        if pasted:
+            from .pasted import align, parse_summary
+
+            verdicts += align(net, parse_summary(read_text(pasted, suffixes=(".txt", ".log", ".md"))))
+        reports.append(FileReport(spec if spec.endswith(".cnn") else "command line", tuple(verdicts)))
+    for path in answer_files:
+        reports.append(grade_file(path, read_text(spec) if spec else None))
+    if not reports:
+        raise click.UsageError("give --expect KEY=VALUE, --summary FILE or --answers FILE")
+    if fmt == "json":
+        click.echo(to_json(reports))
+    elif fmt == "csv":
+        click.echo(to_csv(reports))
+    else:
+        out = console()
+        for report in reports:
+            out.print(report_renderable(report, report.name if len(reports) > 1 or answer_files else None))
+    sys.exit(EXIT_OK if all(v.ok for report in reports for v in report.verdicts) else EXIT_NO)

@@ -90,7 +90,8 @@ class Resolution:
     params: Params = Params()
     findings: tuple[Finding, ...] = ()
     axes: tuple[AxisWindows, ...] = ()
-    arithmetic: tuple[str, ...] = ()
+    #: (field, text) pairs: how "output", "params", "weights" and "biases" come about.
+    arithmetic: tuple[tuple[str, str], ...] = ()
 
 
 class Layer:
@@ -263,7 +264,9 @@ class Conv2D(Windowed):
         weights = kh * kw * c * self.filters
         biases = self.filters if self.use_bias else 0
         arithmetic = (
-            f"({kh}·{kw}·{c}{' + 1' if self.use_bias else ''})·{self.filters} = {weights + biases:,}",
+            ("params", f"({kh}·{kw}·{c}{' + 1' if self.use_bias else ''})·{self.filters} = {weights + biases:,}"),
+            ("weights", f"{kh}·{kw}·{c}·{self.filters} = {weights:,}"),
+            ("biases", f"one per filter: {biases:,}" if self.use_bias else "nobias: 0"),
         )
         return Resolution(
             (axes[0].output, axes[1].output, self.filters),
@@ -362,7 +365,7 @@ class Flatten(Layer):
     auto_name: ClassVar[str] = "flatten"
 
     def resolve(self, shape: Shape) -> Resolution:
-        arithmetic = (f"{' × '.join(map(str, shape))} = {prod(shape):,}",) if len(shape) > 1 else ()
+        arithmetic = (("output", f"{' × '.join(map(str, shape))} = {prod(shape):,}"),) if len(shape) > 1 else ()
         return Resolution((prod(shape),), arithmetic=arithmetic)
 
 
@@ -387,7 +390,11 @@ class Dense(Layer):
                 f"({_dims(shape)}) acts on the last axis only; did you mean to flatten first?",
             ),)
         biases = self.units if self.use_bias else 0
-        arithmetic = (f"({inputs}{' + 1' if self.use_bias else ''})·{self.units} = {inputs * self.units + biases:,}",)
+        arithmetic = (
+            ("params", f"({inputs}{' + 1' if self.use_bias else ''})·{self.units} = {inputs * self.units + biases:,}"),
+            ("weights", f"{inputs}·{self.units} = {inputs * self.units:,}"),
+            ("biases", f"one per unit: {biases:,}" if self.use_bias else "nobias: 0"),
+        )
         return Resolution((*shape[:-1], self.units), Params(inputs * self.units, biases), findings,
                           arithmetic=arithmetic)
 
@@ -415,7 +422,11 @@ class BatchNormalization(Layer):
 
     def resolve(self, shape: Shape) -> Resolution:
         channels = shape[-1]
-        arithmetic = (f"4·{channels} = {4 * channels:,} (gamma, beta trainable; moving mean, variance not)",)
+        arithmetic = (
+            ("params", f"4·{channels} = {4 * channels:,} (gamma, beta trainable; moving mean, variance not)"),
+            ("weights", f"3·{channels} = {3 * channels:,} (gamma, moving mean, moving variance)"),
+            ("biases", f"{channels:,} (beta)"),
+        )
         return Resolution(shape, Params(3 * channels, channels, 2 * channels), arithmetic=arithmetic)
 
 

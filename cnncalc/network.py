@@ -33,11 +33,19 @@ class ResolvedLayer:
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
     axes: tuple[AxisWindows, ...]
-    arithmetic: tuple[str, ...]
+    arithmetic: tuple[tuple[str, str], ...]
 
     @property
     def keras_class(self) -> str:
         return self.layer.keras_class
+
+    def explain(self, field: str) -> str | None:
+        """How one field of this row comes about: 'output', 'params', 'weights' or 'biases'."""
+        if field == "output" and self.axes:
+            h, w = self.axes
+            sizes = h.formula() if h == w else f"H: {h.formula()}; W: {w.formula()}"
+            return f"{sizes}; {self.output_shape[-1]} channels"
+        return dict(self.arithmetic).get(field)
 
 
 @record

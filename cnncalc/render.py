@@ -74,7 +74,7 @@ def explanation(layer: ResolvedLayer) -> list[str]:
     if layer.axes:
         h, w = layer.axes
         lines = [h.formula()] if h == w else [f"H: {h.formula()}", f"W: {w.formula()}"]
-    return lines + list(layer.arithmetic)
+    return lines + [text for field, text in layer.arithmetic if field in ("output", "params")]
 
 
 def check_cell(layer: ResolvedLayer, shape: tuple[int, ...]) -> str:

@@ -1,0 +1,210 @@
+"""Grading answers: read claims the way people write them, compare them with the network.
+
+A claim is ``KEY=VALUE``.  ``KEY`` is ``N.field`` (a 1-based layer index or a Keras name such
+as ``conv2d_1``, and ``output``, ``params``, ``weights`` or ``biases``), or ``total``,
+``trainable`` or ``non_trainable``.  Counts may be written ``18,496``, ``18496`` or ``18_496``;
+shapes ``26x26x5``, ``26×26×5``, ``(None, 26, 26, 5)``, ``(26, 26, 5)`` or ``26,26,5``.
+
+>>> from cnncalc.network import build
+>>> net = build("input 28x28x1, conv32x3 relu, conv64x3 relu")
+>>> verdict = grade(net, "2.params", "18494")
+>>> verdict.status, verdict.correct, verdict.arithmetic
+('wrong', '18,496', '(3·3·32 + 1)·64 = 18,496')
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from .errors import CnnCalcError
+from .network import Network, ResolvedLayer
+from .records import record
+from .render import keras_shape
+
+__all__ = ["FIELDS", "TOTALS", "Verdict", "grade", "parse_count", "parse_shape", "split_claim"]
+
+FIELDS = ("output", "params", "weights", "biases")
+TOTALS = {"total": "total_params", "trainable": "trainable_params", "non_trainable": "non_trainable_params"}
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+\Z")
+
+
+@record
+class Verdict:
+    """One graded claim: what was given, what is correct, and why."""
+
+    claim: str
+    given: str
+    correct: str
+    status: str  # "correct", "rounded" or "wrong"
+    arithmetic: str = ""
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "wrong"
+
+
+def split_claim(text: str) -> tuple[str, str]:
+    """``KEY=VALUE`` into its two halves."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise CnnCalcError(f"cannot read the claim '{text}'",
+                           "write it as KEY=VALUE, as in 2.params=18496, conv2d_1.output=11x11x64 or total=1199882")
+    return key.strip(), value.strip()
+
+
+def parse_count(text: str, claim: str) -> int:
+    """``18,496``, ``18496`` or ``18_496`` as an int."""
+    cleaned = text.strip().replace("_", "").replace(" ", "")
+    if _THOUSANDS.match(cleaned):
+        cleaned = cleaned.replace(",", "")
+    if not cleaned.isdigit():
+        raise CnnCalcError(f"{claim}: cannot read the count '{text}'", "write it as 18496, 18,496 or 18_496")
+    return int(cleaned)
+
+
+def parse_shape(text: str, claim: str) -> tuple[int, ...]:
+    """``26x26x5``, ``26×26×5``, ``(None, 26, 26, 5)``, ``(26, 26, 5)``, ``26,26,5``, or a flat ``9,216``."""
+    cleaned = text.strip().strip("()[]").replace("×", "x").replace(" ", "")
+    if _THOUSANDS.match(cleaned):  # 9,216 is a flat size, not the shape (9, 216)
+        return (int(cleaned.replace(",", "")),)
+    parts = [part for part in re.split(r"[x,]", cleaned) if part]
+    if parts and parts[0].lower() in ("none", "-1", "?"):
+        parts = parts[1:]
+    if not parts or not all(part.isdigit() for part in parts):
+        raise CnnCalcError(f"{claim}: cannot read the shape '{text}'",
+                           "write it as 26x26x5, (None, 26, 26, 5), (26, 26, 5) or 26,26,5")
+    return tuple(int(part) for part in parts)
+
+
+def _layer(net: Network, key: str, claim: str) -> ResolvedLayer:
+    layer = net.find(key)
+    if layer is None:
+        names = ", ".join(f"{layer.index} {layer.name}" for layer in net.layers)
+        raise CnnCalcError(f"{claim}: there is no layer '{key}'", f"the layers are: {names}")
+    return layer
+
+
+def grade(net: Network, key: str, value: str) -> Verdict:
+    """Grade one claim against a resolved network."""
+    if key in TOTALS:
+        given = parse_count(value, key)
+        correct = getattr(net, TOTALS[key])
+        terms = [f"{getattr(layer.params, _PARAM_OF[key]):,}" for layer in net.layers
+                 if getattr(layer.params, _PARAM_OF[key])]
+        arithmetic = (" + ".join(terms) or "0") + f" = {correct:,}"
+        return _verdict(key, value, given, correct, f"{correct:,}", arithmetic)
+    target, _, field = key.rpartition(".")
+    if not target or field not in FIELDS:
+        raise CnnCalcError(f"cannot read the key '{key}'",
+                           "keys are N.output, N.params, N.weights or N.biases (N a layer number or a Keras name "
+                           "such as conv2d_1), total, trainable or non_trainable")
+    layer = _layer(net, target, key)
+    if field == "output":
+        return _grade_output(layer, key, value)
+    given = parse_count(value, key)
+    correct = getattr(layer.params, "total" if field == "params" else field)
+    verdict = _verdict(key, value, given, correct, f"{correct:,}", layer.explain(field) or "")
+    return _with_confusion_note(verdict, layer, field, given)
+
+
+_PARAM_OF = {"total": "total", "trainable": "trainable", "non_trainable": "non_trainable"}
+
+
+def _verdict(claim: str, given_text: str, given: int, correct: int, shown: str, arithmetic: str) -> Verdict:
+    status = "correct" if given == correct else "wrong"
+    return Verdict(claim, given_text, shown, status, arithmetic if status == "wrong" else "")
+
+
+def _grade_output(layer: ResolvedLayer, key: str, value: str) -> Verdict:
+    given = parse_shape(value, key)
+    correct = layer.output_shape
+    shown = keras_shape(correct)
+    arithmetic = layer.explain("output") or f"{layer.keras_class} gives {shown}"
+    if given == correct:
+        return Verdict(key, value, shown, "correct")
+    if len(given) == 1 and len(correct) > 1 and given[0] == math.prod(correct):
+        return Verdict(key, value, shown, "correct",
+                       note=f"{given[0]:,} counts the values of {shown}: {' × '.join(map(str, correct))}")
+    note = ""
+    if len(given) == 1 and len(correct) > 1:
+        count = math.prod(correct)
+        arithmetic = f"{' × '.join(map(str, correct))} = {count:,} values; {arithmetic}"
+        note = f"as a count of values it is {count:,}"
+    return Verdict(key, value, shown, "wrong", arithmetic, note)
+
+
+def _with_confusion_note(verdict: Verdict, layer: ResolvedLayer, field: str, given: int) -> Verdict:
+    """Say so when a params answer is the weight count, or the other way round (seed 004's exam)."""
+    params = layer.params
+    note = ""
+    if field == "params" and given == params.weights and params.biases:
+        note = (f"{given:,} is the weight count; with the {params.biases:,} biases the layer has "
+                f"{params.total:,} parameters")
+    elif field == "weights" and given == params.total and params.biases:
+        note = f"{given:,} counts the {params.biases:,} biases too; the layer has {params.weights:,} weights"
+    if not note:
+        return verdict
+    return Verdict(verdict.claim, verdict.given, verdict.correct, verdict.status, verdict.arithmetic, note)
+
+
+@record
+class MapVerdict:
+    """A whole feature-map answer: which cells are wrong, and which are only rounded."""
+
+    claim: str
+    status: str  # "correct", "rounded" or "wrong"
+    wrong: tuple[tuple[int, int, int], ...]  # (row, col, channel), 0-based
+    rounded: tuple[tuple[int, int, int], ...]
+    cells: int
+    problem: str = ""  # a shape mismatch, if any
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "wrong"
+
+    def summary(self) -> str:
+        if self.problem:
+            return f"✗ {self.problem}"
+        if self.wrong:
+            return f"✗ {len(self.wrong)} of {self.cells} cells differ"
+        if self.rounded:
+            return f"✓ all {self.cells} cells correct ({len(self.rounded)} rounded)"
+        return f"✓ all {self.cells} cells correct"
+
+
+def _cell_status(given: float, true: float, tolerance: float, decimals: int | None) -> str:
+    if given == true or abs(given - true) <= tolerance * abs(true):
+        return "correct"
+    if decimals is not None and abs(given - true) <= 0.5 * 10.0**-decimals + 1e-9:
+        return "rounded"
+    return "wrong"
+
+
+def grade_map(claim: str, output: list[list[float]] | list[list[list[float]]], expected: list[list[list[float]]],
+              tolerance: float = 0.005, decimals: int | None = None) -> MapVerdict:
+    """Compare a computed map (H×W, or H×W×C) with an answer matrix (H×W×C), cell by cell.
+
+    A cell is correct within ``tolerance`` (relative); with ``decimals``, an answer rounded to
+    that many decimals (within half a unit of its last place) is accepted as "rounded".
+    """
+    rows = [[cell if isinstance(cell, list) else [cell] for cell in row] for row in output]
+    shape = (len(rows), len(rows[0]), len(rows[0][0]))
+    given_shape = (len(expected), len(expected[0]), len(expected[0][0]))
+    if shape != given_shape:
+        problem = (f"the answer is {'×'.join(map(str, given_shape[:2]))}"
+                   f"{f'×{given_shape[2]}' if given_shape[2] > 1 else ''}, the output is "
+                   f"{'×'.join(map(str, shape[:2]))}{f'×{shape[2]}' if shape[2] > 1 else ''}")
+        return MapVerdict(claim, "wrong", (), (), math.prod(shape), problem)
+    wrong, rounded = [], []
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            for k, true in enumerate(cell):
+                status = _cell_status(expected[r][c][k], true, tolerance, decimals)
+                if status == "wrong":
+                    wrong.append((r, c, k))
+                elif status == "rounded":
+                    rounded.append((r, c, k))
+    status = "wrong" if wrong else "rounded" if rounded else "correct"
+    return MapVerdict(claim, status, tuple(wrong), tuple(rounded), math.prod(shape))
