@@ -30,7 +30,7 @@ TORCH_CLASSES = {
 }
 TORCH_ACTIVATIONS = {"ReLU", "Sigmoid", "Tanh", "Softmax", "ELU", "SELU", "GELU", "SiLU", "Identity", "LogSoftmax"}
 
-_BOX = str.maketrans({c: " " for c in "│┃|║"})
+_BOX = str.maketrans(dict.fromkeys("│┃|║", " "))
 _KERAS_ROW = re.compile(
     r"^\s*(?P<name>[^\s(\[].*?)\s*(?:\((?P<type>[A-Za-z_][A-Za-z0-9_]*)\)?)?\s+"
     r"(?P<shape>\((?:None|[\d\s,?]|-1)*\))\s+(?P<params>[\d,]+)\b"

@@ -77,7 +77,8 @@ def test_totals_add_up_rows() -> None:
     [
         ("input 11x11x64, pool2",
          "(11 − 2)/2 + 1 = 5.5 → 5; the last row and column of the 11×11 input are never read"),
-        ("input 7x7x1, conv1x3 s3", "(7 − 3)/3 + 1 = 2.33 → 2; the last row and column of the 7×7 input are never read"),
+        ("input 7x7x1, conv1x3 s3",
+         "(7 − 3)/3 + 1 = 2.33 → 2; the last row and column of the 7×7 input are never read"),
         ("input 11x12x1, pool2", "H: (11 − 2)/2 + 1 = 5.5 → 5; the last row of the 11×12 input is never read"),
     ],
 )
@@ -87,8 +88,8 @@ def test_uneven_strides_are_flagged_with_their_cost(spec: str, expected: str) ->
 
 def test_even_strides_raise_nothing() -> None:
     net = build("input 28x28x1, conv32x3, pool2, conv64x3, pool2 s2, flatten, dense10")
-    assert [w for w in net.warnings if "never read" in w] == ["max_pooling2d_1: (11 − 2)/2 + 1 = 5.5 → 5; "
-                                                              "the last row and column of the 11×11 input are never read"]
+    expected = "max_pooling2d_1: (11 − 2)/2 + 1 = 5.5 → 5; the last row and column of the 11×11 input are never read"
+    assert [w for w in net.warnings if "never read" in w] == [expected]
 
 
 def test_uneven_same_padding_says_where_the_extra_row_goes() -> None:

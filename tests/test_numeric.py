@@ -31,7 +31,8 @@ def test_seed000_7x9x3_image_and_3x3x3_filter() -> None:
     lecture = [[5849, 7463, 6193, 7261, 6177, 6309, 6484], [5580, 7161, 7311, 7902, 6699, 5329, 5375],
                [6690, 7301, 6211, 6464, 7450, 5865, 6553], [6826, 7003, 6740, 6804, 7072, 5875, 5869],
                [6917, 6605, 6838, 6247, 6121, 5410, 6179]]
-    assert conv("--input", str(M / "seed000_image_7x9x3.txt"), "--kernel", str(M / "seed000_filter_3x3x3.txt")) == lecture
+    image, kernel = str(M / "seed000_image_7x9x3.txt"), str(M / "seed000_filter_3x3x3.txt")
+    assert conv("--input", image, "--kernel", kernel) == lecture
 
 
 def test_seed000_explains_result_1_2_as_the_lecture_does() -> None:

@@ -73,7 +73,7 @@ def check(keras: Any, shape: tuple[int, ...], descs: list[Desc]) -> None:
     try:
         net = build(text)
     except CnnCalcError as ours:
-        with pytest.raises(Exception):  # noqa: B017, PT011 - any framework error is a rejection
+        with pytest.raises(Exception):  # noqa: B017 - any framework error is a rejection
             keras_model(keras, shape, descs)
         assert ours.render()
         return

@@ -94,7 +94,7 @@ def test_explicit_padding_and_ceil_agree_with_pytorch(torch: Any, network: tuple
 )
 def test_ceil_mode_edge_cases(torch: Any, spec: str, module: str) -> None:
     # The last window must start inside the input or its left padding (ATen's pooling_output_shape).
-    layer = eval("torch.nn." + module)  # noqa: S307 - a fixed table of module constructors
+    layer = eval("torch.nn." + module)
     out = layer(torch.zeros(1, 1, *build(spec).input_shape[:2])).shape
     assert build(spec).layers[0].output_shape[:2] == tuple(out[2:])
 

@@ -95,7 +95,7 @@ def test_shape_error_names_the_layer_like_keras() -> None:
 def test_errors_name_the_layer_and_point_at_the_token(text: str, message: str, caret: str) -> None:
     lines = error(text).splitlines()
     assert lines[0] == message
-    start = lines[1].index(text.split(",")[0][:5]) if text else 0
+    start = lines[1].index(text.split(",", maxsplit=1)[0][:5]) if text else 0
     assert lines[2].strip() == "^" * len(caret)
     assert lines[1][lines[2].index("^"):].startswith(caret)
     assert start >= 0
