@@ -81,9 +81,15 @@ SPEC_HELP = "A spec such as 'input 28x28x1, conv32x3, pool2, flatten, dense10', 
 @click.option("--max-memory", default="2GiB", show_default=True, metavar="SIZE",
               help="--check: refuse, before allocating, a pass estimated above this (weights, plus the largest "
                    "layer's input, output and im2col copy).")
+@click.option("--columns", metavar="LIST",
+              help="Extra columns, comma-separated: macs (multiply-accumulates, bias excluded), flops (2·MACs + "
+                   "bias additions), memory (activation bytes), rf (receptive field: size, jump, start).")
+@click.option("--verbose", "-v", is_flag=True, help="All extra columns: --columns macs,flops,memory,rf.")
+@click.option("--dtype", type=click.Choice(["float32", "float16", "bfloat16", "int8"]), default="float32",
+              show_default=True, help="Bytes per value for the sizes and the memory column.")
 @reports_errors
 def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
-            batch: int, max_memory: str) -> None:
+            batch: int, max_memory: str, columns: str | None, verbose: bool, dtype: str) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
 
     SPEC is the network as text, a .cnn file, or - for stdin.  Strides that do not divide
@@ -95,19 +101,34 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
     from .sources import read_text
 
     net = build(read_text(spec), input_shape)
+    extra = _columns(columns, verbose)
     checked = None
     if check:
         from .twins import forward
 
         checked = forward(net, batch, seed, parse_size(max_memory))
     if fmt == "table":
-        print_table(console(), net, explain=explain, checked=checked)
+        print_table(console(), net, explain, checked, extra, dtype, batch)
     else:
-        click.echo({"json": to_json, "markdown": to_markdown, "csv": to_csv}[fmt](net, checked))
+        click.echo({"json": to_json, "markdown": to_markdown, "csv": to_csv}[fmt](net, checked, extra, dtype, batch))
     if checked is not None and any(layer.output_shape != shape for layer, shape in zip(net.layers, checked.shapes)):
         sys.exit(EXIT_NO)
     if strict and net.warnings:
         sys.exit(EXIT_NO)
+
+
+def _columns(text: str | None, verbose: bool) -> tuple[str, ...]:
+    from .render import COLUMNS
+
+    if verbose:
+        return COLUMNS
+    if not text:
+        return ()
+    names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in COLUMNS]
+    if unknown:
+        raise CnnCalcError(f"unknown column '{unknown[0]}'", f"columns are: {', '.join(COLUMNS)}")
+    return names
 
 
 def parse_size(text: str) -> int:

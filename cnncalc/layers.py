@@ -92,6 +92,9 @@ class Resolution:
     axes: tuple[AxisWindows, ...] = ()
     #: (field, text) pairs: how "output", "params", "weights" and "biases" come about.
     arithmetic: tuple[tuple[str, str], ...] = ()
+    #: multiply-accumulates without the bias (the fvcore/thop convention), and the bias additions.
+    macs: int = 0
+    bias_adds: int = 0
 
 
 class Layer:
@@ -268,12 +271,15 @@ class Conv2D(Windowed):
             ("weights", f"{kh}·{kw}·{c}·{self.filters} = {weights:,}"),
             ("biases", f"one per filter: {biases:,}" if self.use_bias else "nobias: 0"),
         )
+        positions = axes[0].output * axes[1].output
         return Resolution(
             (axes[0].output, axes[1].output, self.filters),
             Params(weights, biases),
             tuple(stride_findings(axes, shape)),
             axes,
             arithmetic,
+            positions * weights,
+            positions * biases,
         )
 
     def _check_keras_strides(self) -> None:
@@ -395,8 +401,9 @@ class Dense(Layer):
             ("weights", f"{inputs}·{self.units} = {inputs * self.units:,}"),
             ("biases", f"one per unit: {biases:,}" if self.use_bias else "nobias: 0"),
         )
+        positions = prod(shape[:-1])  # a dense layer on a volume runs once per position
         return Resolution((*shape[:-1], self.units), Params(inputs * self.units, biases), findings,
-                          arithmetic=arithmetic)
+                          arithmetic=arithmetic, macs=positions * inputs * self.units, bias_adds=positions * biases)
 
 
 @record

@@ -34,6 +34,13 @@ class ResolvedLayer:
     notes: tuple[str, ...]
     axes: tuple[AxisWindows, ...]
     arithmetic: tuple[tuple[str, str], ...]
+    macs: int = 0
+    bias_adds: int = 0
+
+    @property
+    def flops(self) -> int:
+        """2 FLOPs per multiply-accumulate, plus one per bias addition."""
+        return 2 * self.macs + self.bias_adds
 
     @property
     def keras_class(self) -> str:
@@ -67,6 +74,14 @@ class Network:
     @property
     def non_trainable_params(self) -> int:
         return sum(layer.params.non_trainable for layer in self.layers)
+
+    @property
+    def macs(self) -> int:
+        return sum(layer.macs for layer in self.layers)
+
+    @property
+    def flops(self) -> int:
+        return sum(layer.flops for layer in self.layers)
 
     @property
     def warnings(self) -> list[str]:
@@ -105,7 +120,8 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
             warnings = tuple(f.text for f in result.findings if f.level == "warning")
             notes = tuple(f.text for f in result.findings if f.level == "note")
         layers.append(ResolvedLayer(index, name, layer, parsed.source, parsed.span, shape, result.output_shape,
-                                    result.params, warnings, notes, result.axes, result.arithmetic))
+                                    result.params, warnings, notes, result.axes, result.arithmetic,
+                                    result.macs, result.bias_adds))
         shape = result.output_shape
     return Network(spec.text, _input_shape(spec, input_shape), tuple(layers))
 

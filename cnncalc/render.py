@@ -36,7 +36,12 @@ def readable_size(params: int, bytes_per_param: int = 4) -> str:
     >>> readable_size(1199882), readable_size(0), readable_size(20)
     ('4.58 MB', '0.00 B', '80.00 B')
     """
-    size: float = params * bytes_per_param
+    return readable_bytes(params * bytes_per_param)
+
+
+def readable_bytes(count: int) -> str:
+    """Bytes in 1024-based units with two decimals, as Keras prints sizes."""
+    size: float = count
     for unit in ("B", "KB", "MB", "GB", "TB", "PB"):
         if size / 1024 < 1:
             return f"{size:.2f} {unit}"
@@ -94,7 +99,59 @@ def check_lines(net: Network, checked: ForwardPass) -> list[str]:
         for layer, shape in wrong]
 
 
-def table(net: Network, explain: bool = False, checked: ForwardPass | None = None) -> RenderableType:
+COLUMNS = ("macs", "flops", "memory", "rf")
+COLUMN_TITLES = {
+    "macs": "MACs\n(no bias)",
+    "flops": "FLOPs\n(2·MACs + bias)",
+    "memory": "Activations",
+    "rf": "RF\n(size, jump, start)",
+}
+
+
+def extra_cells(net: Network, columns: tuple[str, ...], dtype: str, batch: int) -> list[list[str]]:
+    """The optional columns' cells, one list per layer."""
+    from .costs import memory, readable_count
+
+    rows: list[list[str]] = [[] for _ in net.layers]
+    fields = None
+    if "rf" in columns:
+        from .receptive import receptive_fields
+
+        fields = receptive_fields(net)
+    sizes = memory(net, dtype, batch).activations if "memory" in columns else ()
+    for number, layer in enumerate(net.layers):
+        for column in columns:
+            if column == "macs":
+                rows[number].append(readable_count(layer.macs) if layer.macs else "0")
+            elif column == "flops":
+                rows[number].append(readable_count(layer.flops) if layer.flops else "0")
+            elif column == "memory":
+                rows[number].append(readable_bytes(sizes[number]))
+            elif fields is not None:
+                rows[number].append(fields[number].text())
+    return rows
+
+
+def cost_lines(net: Network, columns: tuple[str, ...], dtype: str, batch: int) -> list[str]:
+    """Footer lines for the optional columns, saying what is counted."""
+    from .costs import memory, readable_count
+
+    lines = []
+    if "macs" in columns or "flops" in columns:
+        lines.append(f" Total MACs: {net.macs:,} ({readable_count(net.macs)}; multiply-accumulates, bias excluded)")
+        lines.append(f" Total FLOPs: {net.flops:,} ({readable_count(net.flops)}; 2·MACs + bias additions)")
+    if "memory" in columns:
+        mem = memory(net, dtype, batch)
+        lines.append(f" Memory ({dtype}, batch {batch}): parameters {readable_bytes(mem.parameters)}, "
+                     f"input {readable_bytes(mem.input)}, activations {readable_bytes(sum(mem.activations))} "
+                     "(every layer's output)")
+        lines.append(f" Forward pass ≈ {readable_bytes(mem.forward)} (parameters + input + activations); "
+                     f"training ≈ {readable_bytes(mem.training)} (adds gradients and one more copy of each activation)")
+    return lines
+
+
+def table(net: Network, explain: bool = False, checked: ForwardPass | None = None, columns: tuple[str, ...] = (),
+          dtype: str = "float32", batch: int = 1) -> RenderableType:
     """The summary as Keras 3 draws it: heavy head, a rule between rows, totals below."""
     from rich import box
     from rich.console import Group
@@ -105,6 +162,9 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
     grid.add_column("Layer (type)", overflow="fold")
     grid.add_column("Output Shape", overflow="fold")
     grid.add_column("Param #", justify="right")
+    for column in columns:
+        grid.add_column(COLUMN_TITLES[column], justify="left" if column == "rf" else "right")
+    extras = extra_cells(net, columns, dtype, batch) if columns else [[] for _ in net.layers]
     if checked is not None:
         grid.add_column("Check")
     for number, layer in enumerate(net.layers):
@@ -112,21 +172,25 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
         if explain:
             name += "".join(f"\n  {line}" for line in explanation(layer))
         cells: list[RenderableType] = [name, Text(_shape_cell(layer), style="yellow" if layer.warnings else ""),
-                                       f"{layer.params.total:,}"]
+                                       f"{layer.params.total:,}", *extras[number]]
         if checked is not None:
             verdict = check_cell(layer, checked.shapes[number])
             cells.append(Text(verdict, style="green" if verdict == "✓" else "bold red"))
         grid.add_row(*cells)
+    from .costs import DTYPES
+
+    size = DTYPES[dtype]
     footer = Text("\n").join(
-        Text.assemble((f" {label}: ", "bold"), (f"{count:,}", "cyan"), f" ({readable_size(count)})")
-        for label, count in totals_lines(net)
+        [Text.assemble((f" {label}: ", "bold"), (f"{count:,}", "cyan"), f" ({readable_size(count, size)})")
+         for label, count in totals_lines(net)] + [Text(line) for line in cost_lines(net, columns, dtype, batch)]
     )
     return Group(Text(f"Input: {keras_shape(net.input_shape)}"), grid, footer)
 
 
-def print_table(console: Console, net: Network, explain: bool = False, checked: ForwardPass | None = None) -> None:
+def print_table(console: Console, net: Network, explain: bool = False, checked: ForwardPass | None = None,
+                columns: tuple[str, ...] = (), dtype: str = "float32", batch: int = 1) -> None:
     """Print the table, its totals, the forward pass's verdict and the footnotes to a rich console."""
-    console.print(table(net, explain=explain, checked=checked))
+    console.print(table(net, explain, checked, columns, dtype, batch))
     notes = findings_lines(net)
     if checked is not None:
         notes = [*check_lines(net, checked), *notes]
@@ -152,7 +216,35 @@ def layer_record(layer: ResolvedLayer) -> dict[str, Any]:
     }
 
 
-def to_json(net: Network, checked: ForwardPass | None = None) -> str:
+def cost_fields(net: Network, columns: tuple[str, ...], dtype: str,
+                batch: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Per-layer and total fields for the optional columns, as exact integers."""
+    from .costs import memory
+
+    per_layer: list[dict[str, Any]] = [{} for _ in net.layers]
+    totals: dict[str, Any] = {}
+    if "macs" in columns or "flops" in columns:
+        for fields, layer in zip(per_layer, net.layers):
+            fields.update(macs=layer.macs, flops=layer.flops)
+        totals.update(total_macs=net.macs, total_flops=net.flops)
+    if "memory" in columns:
+        mem = memory(net, dtype, batch)
+        for fields, size in zip(per_layer, mem.activations):
+            fields["activation_bytes"] = size
+        totals["memory"] = {"dtype": dtype, "batch": batch, "parameter_bytes": mem.parameters,
+                            "input_bytes": mem.input, "activation_bytes": sum(mem.activations),
+                            "forward_bytes": mem.forward, "training_bytes": mem.training}
+    if "rf" in columns:
+        from .receptive import receptive_fields
+
+        for fields, field in zip(per_layer, receptive_fields(net)):
+            fields["receptive_field"] = None if field.whole else {
+                "size": list(field.size), "jump": list(field.jump), "start": [float(s) for s in field.start]}
+    return per_layer, totals
+
+
+def to_json(net: Network, checked: ForwardPass | None = None, columns: tuple[str, ...] = (),
+            dtype: str = "float32", batch: int = 1) -> str:
     """The pinned JSON document: channels-last shapes without the batch axis.
 
     With a forward pass, each layer also has ``checked_shape``, and ``forward_pass`` is added.
@@ -167,6 +259,11 @@ def to_json(net: Network, checked: ForwardPass | None = None) -> str:
         "trainable_params": net.trainable_params,
         "non_trainable_params": net.non_trainable_params,
     }
+    if columns:
+        per_layer, totals = cost_fields(net, columns, dtype, batch)
+        for record, fields in zip(layers, per_layer):
+            record.update(fields)
+        document.update(totals)
     if checked is not None:
         for record, shape in zip(layers, checked.shapes):
             record["checked_shape"] = list(shape)
@@ -196,21 +293,30 @@ def _flat_json(record: dict[str, Any]) -> str:
             return str(encode_basestring(item))
         if isinstance(item, list):
             return "[" + ", ".join(map(value, item)) + "]"
+        if isinstance(item, (dict, float)) or item is None:
+            import json
+
+            return json.dumps(item)
         return str(int(item))
 
     return "{" + ", ".join(f"{encode_basestring(key)}: {value(item)}" for key, item in record.items()) + "}"
 
 
-def to_markdown(net: Network, checked: ForwardPass | None = None) -> str:
+def to_markdown(net: Network, checked: ForwardPass | None = None, columns: tuple[str, ...] = (),
+                dtype: str = "float32", batch: int = 1) -> str:
     """A GitHub table with the same columns, the totals and the footnotes."""
-    extra = (" Check |", "---|") if checked is not None else ("", "")
+    heads = [COLUMN_TITLES[c].replace("\n", " ") for c in columns] + (["Check"] if checked is not None else [])
+    extra = ("".join(f" {h} |" for h in heads), "---|" * len(heads))
     lines = [f"Input: `{keras_shape(net.input_shape)}`", "",
              f"| # | Layer (type) | Output Shape | Param # |{extra[0]}", f"|---:|---|---|---:|{extra[1]}"]
+    extras = extra_cells(net, columns, dtype, batch) if columns else [[] for _ in net.layers]
     for number, layer in enumerate(net.layers):
-        check = f" {check_cell(layer, checked.shapes[number])} |" if checked is not None else ""
-        lines.append(f"| {layer.index} | {_name_cell(layer)} | {_shape_cell(layer)} | {layer.params.total:,} |{check}")
+        cells = list(extras[number]) + ([check_cell(layer, checked.shapes[number])] if checked is not None else [])
+        tail = "".join(f" {cell} |" for cell in cells)
+        lines.append(f"| {layer.index} | {_name_cell(layer)} | {_shape_cell(layer)} | {layer.params.total:,} |{tail}")
     lines.append("")
     lines += [f"**{label}:** {count:,} ({readable_size(count)})  " for label, count in totals_lines(net)]
+    lines += [f"{line.strip()}  " for line in cost_lines(net, columns, dtype, batch)]
     notes = findings_lines(net)
     if checked is not None:
         notes = [*check_lines(net, checked), *notes]
@@ -223,17 +329,20 @@ CSV_FIELDS = ["index", "name", "type", "spec", "output_shape", "params", "weight
               "trainable", "non_trainable", "warnings"]
 
 
-def to_csv(net: Network, checked: ForwardPass | None = None) -> str:
+def to_csv(net: Network, checked: ForwardPass | None = None, columns: tuple[str, ...] = (),
+           dtype: str = "float32", batch: int = 1) -> str:
     """One row per layer; ``output_shape`` as Keras prints it, warnings joined by ' | '."""
     import csv
     import io
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    fields = CSV_FIELDS + (["checked_shape"] if checked is not None else [])
+    per_layer, _ = cost_fields(net, columns, dtype, batch)
+    cost_names = list(per_layer[0]) if per_layer else []
+    fields = CSV_FIELDS + cost_names + (["checked_shape"] if checked is not None else [])
     writer.writerow(fields)
     for number, layer in enumerate(net.layers):
-        record = layer_record(layer)
+        record = {**layer_record(layer), **per_layer[number]}
         record["output_shape"] = keras_shape(layer.output_shape)
         record["warnings"] = " | ".join(layer.warnings)
         if checked is not None:

@@ -179,23 +179,75 @@ def _strip_comments(text: str) -> str:
     return re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), text)
 
 
-_TOKENS = re.compile(r"([,;\n])|[^\s,;]+")
+_TOKENS = re.compile(r"(?P<sep>[,;\n])|(?P<open>[\[(])|(?P<close>[\])])(?P<times>\s*[x×]\s*\d+)?|[^\s,;\[\]()]+")
+MAX_LAYERS = 1_000_000
 
 
 def _layers(text: str) -> list[list[Token]]:
-    """Tokens grouped into layers, in one pass; empty layers (blank lines, ',,') are dropped."""
+    """Tokens grouped into layers, repeats expanded; empty layers (blank lines, ',,') are dropped.
+
+    ``[conv64x3 same relu]x2`` or ``(…)x2`` repeats what it encloses, and groups nest.  The
+    copies keep their original spans, so an error in a repeated layer points into the text.
+    """
+    matches = list(_TOKENS.finditer(text))
+    layers, end = _sequence(text, matches, 0, None)
+    if end < len(matches):
+        stray = matches[end]
+        raise SpecError(f"unmatched '{stray[0].strip()[0]}'", text, (stray.start(), stray.start() + 1), None,
+                        "every '[' or '(' needs its closing bracket and a count, as in [conv8x3 relu]x2")
+    return layers
+
+
+def _sequence(text: str, matches: list[re.Match[str]], position: int,
+              opener: re.Match[str] | None) -> tuple[list[list[Token]], int]:
+    """Layers up to the bracket that closes ``opener`` (or the end); returns them and where it stopped."""
     layers: list[list[Token]] = []
     current: list[Token] = []
-    for match in _TOKENS.finditer(text):
-        if match[1]:
+    while position < len(matches):
+        match = matches[position]
+        if match["close"]:
+            break  # the caller checks that it closes ``opener``, or reports it as unmatched
+        position += 1
+        if match["sep"]:
             if current:
                 layers.append(current)
             current = []
+        elif match["open"]:
+            if current:
+                raise SpecError("a repeat must start a layer of its own", text, (match.start(), match.end()),
+                                None, "separate it from the layer before with ','")
+            group, position = _sequence(text, matches, position, match)
+            layers += _repeat(text, group, matches, position, match)
+            position += 1
         else:
             current.append(Token(match[0], match.start(), match.end()))
+    if opener is not None and (position >= len(matches) or not matches[position]["close"]):
+        raise SpecError(f"'{opener[0]}' is never closed", text, (opener.start(), opener.end()), None,
+                        "close the repeat and give its count, as in [conv8x3 relu]x2")
     if current:
         layers.append(current)
-    return layers
+    return layers, position
+
+
+def _repeat(text: str, group: list[list[Token]], matches: list[re.Match[str]], position: int,
+            opener: re.Match[str]) -> list[list[Token]]:
+    close = matches[position]
+    pair = {"[": "]", "(": ")"}[opener[0]]
+    if close[0][0] != pair:
+        raise SpecError(f"'{opener[0]}' is closed by '{close[0][0]}'", text, (close.start(), close.start() + 1),
+                        None, f"close it with '{pair}'")
+    if not close["times"]:
+        raise SpecError("a repeat needs a count", text, (opener.start(), close.end()), None,
+                        f"write it as {opener[0]}…{pair}x2")
+    times = int(re.sub(r"[^\d]", "", close["times"]))
+    if times < 1 or not group:
+        problem = "repeats nothing" if not group else "repeats zero times"
+        raise SpecError(f"the repeat {problem}", text, (opener.start(), close.end()), None,
+                        "give it at least one layer and a count of at least 1")
+    if len(group) * times > MAX_LAYERS:
+        raise SpecError(f"the repeat expands to {len(group) * times:,} layers, over {MAX_LAYERS:,}", text,
+                        (opener.start(), close.end()), None, "use a smaller count")
+    return group * times
 
 
 def _dims(token: Token, text: str, layer: int | None, what: str, max_rank: int) -> Shape:

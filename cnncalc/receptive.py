@@ -1,0 +1,81 @@
+"""Receptive fields: how much of the input each layer's units see, and where.
+
+The recurrence of Araujo, Norris & Sim, "Computing Receptive Fields of Convolutional Neural
+Networks" (Distill, 2019), per axis, with the effective (dilated) kernel k_eff = d(k − 1) + 1:
+
+    r_out = r_in + (k_eff − 1)·j_in           size
+    j_out = j_in·s                            jump: input pixels between neighbouring units
+    start_out = start_in + ((k_eff − 1)/2 − p)·j_in   centre of the first unit's field
+
+starting from r = 1, j = 1, start = 0 (input pixel centres at 0, 1, 2, …); p is the padding
+before the axis (Keras' ``same`` split included).  Layers without windows keep their input's
+field; after flatten, a global pool or a dense layer on a vector every unit sees the whole input.
+
+>>> from cnncalc.network import build
+>>> fields = receptive_fields(build("input 28x28x1, conv8x3, conv8x3"))
+>>> fields[1].size, fields[1].explain()
+((5, 5), 'r = 3 + (3 − 1)·1 = 5')
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .network import Network
+from .records import record
+
+__all__ = ["ReceptiveField", "receptive_fields"]
+
+
+@record
+class ReceptiveField:
+    """Per axis (H, W): size, jump and start; ``whole`` once the layer mixes every position."""
+
+    size: tuple[int, int]
+    jump: tuple[int, int]
+    start: tuple[Fraction, Fraction]
+    whole: bool = False
+    previous: tuple[int, int] = (1, 1)
+    kernel: tuple[int, int] = (1, 1)
+    previous_jump: tuple[int, int] = (1, 1)
+
+    def explain(self) -> str:
+        """The size recurrence with numbers, for the H axis (and W when it differs)."""
+        parts = []
+        for axis in range(1 if self.size[0] == self.size[1] and self.kernel[0] == self.kernel[1] else 2):
+            parts.append(f"r = {self.previous[axis]} + ({self.kernel[axis]} − 1)·{self.previous_jump[axis]} "
+                         f"= {self.size[axis]}")
+        return "; ".join(parts)
+
+    def text(self) -> str:
+        """Size, jump, start, with H×W only where the axes differ: '196, 16, 7.5'."""
+        if self.whole:
+            return "whole input"
+        size = f"{self.size[0]}" if self.size[0] == self.size[1] else f"{self.size[0]}×{self.size[1]}"
+        jump = f"{self.jump[0]}" if self.jump[0] == self.jump[1] else f"{self.jump[0]}×{self.jump[1]}"
+        start = _number(self.start[0]) if self.start[0] == self.start[1] else "×".join(map(_number, self.start))
+        return f"{size}, {jump}, {start}"
+
+
+def _number(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
+
+
+def receptive_fields(net: Network) -> list[ReceptiveField]:
+    """The receptive field of every layer's units, in input pixels."""
+    field = ReceptiveField((1, 1), (1, 1), (Fraction(0), Fraction(0)))
+    fields = []
+    for layer in net.layers:
+        if field.whole or len(layer.output_shape) < len(net.input_shape) or len(layer.output_shape) == 1:
+            field = ReceptiveField(field.size, field.jump, field.start, True)
+        elif layer.axes:
+            sizes, jumps, starts = [], [], []
+            for axis, windows in enumerate(layer.axes):
+                r, j, start = field.size[axis], field.jump[axis], field.start[axis]
+                sizes.append(r + (windows.span - 1) * j)
+                jumps.append(j * windows.stride)
+                starts.append(start + (Fraction(windows.span - 1, 2) - windows.pad_before) * j)
+            field = ReceptiveField((sizes[0], sizes[1]), (jumps[0], jumps[1]), (starts[0], starts[1]), False,
+                                   field.size, (layer.axes[0].span, layer.axes[1].span), field.jump)
+        fields.append(field)
+    return fields
