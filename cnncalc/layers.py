@@ -116,7 +116,8 @@ def require_volume(layer: Layer, shape: Shape) -> tuple[int, int, int]:
     if len(shape) == 3:
         return shape[0], shape[1], shape[2]
     if len(shape) == 2:
-        hint = f"did you mean 'input {shape[0]}x{shape[1]}x1'? A grayscale image still needs its channel axis"
+        hint = (f"did you mean 'input {shape[0]}x{shape[1]}x1'? A grayscale image still needs its channel axis "
+                "(for a sequence of length × channels, use conv1d or pool1d)")
     else:
         hint = "2-D layers need an image-shaped input such as 'input 28x28x1'; put them before flatten and dense"
     raise RuleError(
@@ -258,19 +259,19 @@ class Conv2D(Windowed):
     dilation_rate: Pair = (1, 1)
     activation: str | None = None
     use_bias: bool = True
+    groups: int = 1
 
     def resolve(self, shape: Shape) -> Resolution:
         h, w, c = require_volume(self, shape)
-        self._check_keras_strides()
+        keras_strides_with_dilation(self.padding, self.strides, self.dilation_rate)
+        require_groups(self.groups, c, self.filters)
         axes = self.windows(h, w, self.kernel_size, self.strides, self.padding, self.dilation_rate)
         kh, kw = self.kernel_size
-        weights = kh * kw * c * self.filters
+        per_filter = c // self.groups
+        weights = kh * kw * per_filter * self.filters
         biases = self.filters if self.use_bias else 0
-        arithmetic = (
-            ("params", f"({kh}·{kw}·{c}{' + 1' if self.use_bias else ''})·{self.filters} = {weights + biases:,}"),
-            ("weights", f"{kh}·{kw}·{c}·{self.filters} = {weights:,}"),
-            ("biases", f"one per filter: {biases:,}" if self.use_bias else "nobias: 0"),
-        )
+        depth = f"{c}" if self.groups == 1 else f"({c}/{self.groups})"
+        arithmetic = conv_arithmetic(self.kernel_size, depth, self.filters, weights, biases)
         positions = axes[0].output * axes[1].output
         return Resolution(
             (axes[0].output, axes[1].output, self.filters),
@@ -282,15 +283,277 @@ class Conv2D(Windowed):
             positions * biases,
         )
 
-    def _check_keras_strides(self) -> None:
-        if isinstance(self.padding, str) and max(self.strides) > 1 and max(self.dilation_rate) > 1:
+def require_groups(groups: int, channels: int, filters: int) -> None:
+    """Keras' rule for grouped convolution: filters and input channels both divisible by the groups."""
+    for count, what in ((filters, "filters"), (channels, "input channels")):
+        if count % groups:
             raise RuleError(
-                "`strides > 1` not supported in conjunction with `dilation_rate > 1` "
-                f"in Keras. Received: strides={_dims(self.strides)}, "
-                f"dilation_rate={_dims(self.dilation_rate)}",
-                "PyTorch allows it with explicit padding: write 'p0' (or 'p1', …) instead of "
-                f"'{self.padding}' to use PyTorch's rule",
+                f"the number of {what} must be evenly divisible by the number of groups. "
+                f"Received: groups={groups}, {what}={count}",
+                f"use a group count that divides both {filters} filters and {channels} input channels",
             )
+
+
+def keras_strides_with_dilation(padding: Padding, strides: tuple[int, ...], dilation: tuple[int, ...]) -> None:
+    """Keras rejects strides > 1 with dilation > 1; PyTorch (explicit padding) allows it."""
+    if isinstance(padding, str) and max(strides) > 1 and max(dilation) > 1:
+        raise RuleError(
+            "`strides > 1` not supported in conjunction with `dilation_rate > 1` "
+            f"in Keras. Received: strides={_dims(strides)}, dilation_rate={_dims(dilation)}",
+            f"PyTorch allows it with explicit padding: write 'p0' (or 'p1', …) instead of '{padding}' to use "
+            "PyTorch's rule",
+        )
+
+
+def conv_arithmetic(kernel: tuple[int, ...], depth: str, filters: int, weights: int, biases: int,
+                    bias_word: str = "filter") -> tuple[tuple[str, str], ...]:
+    taps = "·".join(map(str, kernel))
+    return (
+        ("params", f"({taps}·{depth}{' + 1' if biases else ''})·{filters} = {weights + biases:,}"),
+        ("weights", f"{taps}·{depth}·{filters} = {weights:,}"),
+        ("biases", f"one per {bias_word}: {biases:,}" if biases else "nobias: 0"),
+    )
+
+
+@record
+class DepthwiseConv2D(Windowed):
+    """Keras ``DepthwiseConv2D``: one KH×KW kernel per input channel, times the depth multiplier."""
+
+    keras_class: ClassVar[str] = "DepthwiseConv2D"
+    auto_name: ClassVar[str] = "depthwise_conv2d"
+
+    kernel_size: Pair
+    strides: Pair = (1, 1)
+    padding: Padding = "valid"
+    dilation_rate: Pair = (1, 1)
+    depth_multiplier: int = 1
+    activation: str | None = None
+    use_bias: bool = True
+
+    def resolve(self, shape: Shape) -> Resolution:
+        h, w, c = require_volume(self, shape)
+        keras_strides_with_dilation(self.padding, self.strides, self.dilation_rate)
+        axes = self.windows(h, w, self.kernel_size, self.strides, self.padding, self.dilation_rate)
+        out = c * self.depth_multiplier
+        weights = self.kernel_size[0] * self.kernel_size[1] * out
+        biases = out if self.use_bias else 0
+        positions = axes[0].output * axes[1].output
+        arithmetic = conv_arithmetic(self.kernel_size, "1", out, weights, biases, "output channel")
+        return Resolution((axes[0].output, axes[1].output, out), Params(weights, biases),
+                          tuple(stride_findings(axes, shape)), axes, arithmetic, positions * weights,
+                          positions * biases)
+
+
+@record
+class SeparableConv2D(Windowed):
+    """Keras ``SeparableConv2D``: a depthwise KH×KW conv, then a 1×1 conv to F filters."""
+
+    keras_class: ClassVar[str] = "SeparableConv2D"
+    auto_name: ClassVar[str] = "separable_conv2d"
+
+    filters: int
+    kernel_size: Pair
+    strides: Pair = (1, 1)
+    padding: Padding = "valid"
+    dilation_rate: Pair = (1, 1)
+    depth_multiplier: int = 1
+    activation: str | None = None
+    use_bias: bool = True
+
+    def resolve(self, shape: Shape) -> Resolution:
+        h, w, c = require_volume(self, shape)
+        keras_strides_with_dilation(self.padding, self.strides, self.dilation_rate)
+        axes = self.windows(h, w, self.kernel_size, self.strides, self.padding, self.dilation_rate)
+        kh, kw = self.kernel_size
+        middle = c * self.depth_multiplier
+        depthwise, pointwise = kh * kw * middle, middle * self.filters
+        biases = self.filters if self.use_bias else 0
+        positions = axes[0].output * axes[1].output
+        arithmetic = (
+            ("params", f"{kh}·{kw}·{middle} + {middle}·{self.filters}{f' + {biases}' if biases else ''} "
+                       f"= {depthwise + pointwise + biases:,}"),
+            ("weights", f"depthwise {kh}·{kw}·{middle} + pointwise {middle}·{self.filters} "
+                        f"= {depthwise + pointwise:,}"),
+            ("biases", f"one per filter: {biases:,}" if biases else "nobias: 0"),
+        )
+        return Resolution((axes[0].output, axes[1].output, self.filters), Params(depthwise + pointwise, biases),
+                          tuple(stride_findings(axes, shape)), axes, arithmetic,
+                          positions * (depthwise + pointwise), positions * biases)
+
+
+def transposed_length(n: int, kernel: int, stride: int, padding: Padding | int, output_padding: int | None,
+                      dilation: int = 1) -> int:
+    """Output length of a transposed convolution: Keras 3's rule for valid/same, PyTorch's for explicit p.
+
+    >>> transposed_length(7, 3, 2, "valid", None), transposed_length(7, 3, 2, "same", None)
+    (15, 14)
+    >>> transposed_length(7, 3, 2, 1, 1)   # PyTorch: (7 − 1)·2 − 2·1 + 3 + 1
+    14
+    """
+    span = dilation * (kernel - 1) + 1
+    if padding == "valid":
+        extra = max(span, stride) - span if output_padding is None else output_padding
+        return (n - 1) * stride + span + extra
+    if padding == "same":
+        return n * stride if output_padding is None else (n - 1) * stride + span % 2 + output_padding
+    pad = padding if isinstance(padding, int) else int(padding[0])
+    return (n - 1) * stride - 2 * pad + span + (output_padding or 0)
+
+
+@record
+class Conv2DTranspose(Layer):
+    """Keras ``Conv2DTranspose`` (``deconv`` / ``convT``); explicit padding follows PyTorch's ConvTranspose2d."""
+
+    keras_class: ClassVar[str] = "Conv2DTranspose"
+    auto_name: ClassVar[str] = "conv2d_transpose"
+
+    filters: int
+    kernel_size: Pair
+    strides: Pair = (1, 1)
+    padding: Padding = "valid"
+    output_padding: Pair | None = None
+    dilation_rate: Pair = (1, 1)
+    activation: str | None = None
+    use_bias: bool = True
+
+    def resolve(self, shape: Shape) -> Resolution:
+        h, w, c = require_volume(self, shape)
+        keras_strides_with_dilation(self.padding, self.strides, self.dilation_rate)
+        if self.output_padding is not None:
+            for op, stride in zip(self.output_padding, self.strides):
+                if op >= stride:
+                    raise RuleError(f"`output_padding` must be strictly less than `strides`, but got "
+                                    f"output_padding={op} and strides={stride}",
+                                    f"use op{stride - 1} or less, or a larger stride")
+        pads = (self.padding, self.padding) if isinstance(self.padding, str) else self.padding
+        ops = self.output_padding or (None, None)
+        sizes = tuple(transposed_length(n, self.kernel_size[i], self.strides[i], pads[i], ops[i],
+                                        self.dilation_rate[i]) for i, n in enumerate((h, w)))
+        if min(sizes) <= 0:
+            raise RuleError(f"Computed output size would be zero or negative: {sizes[0]}×{sizes[1]}",
+                            "use less padding")
+        kh, kw = self.kernel_size
+        weights, biases = kh * kw * c * self.filters, self.filters if self.use_bias else 0
+        arithmetic = conv_arithmetic(self.kernel_size, str(c), self.filters, weights, biases)
+        return Resolution((sizes[0], sizes[1], self.filters), Params(weights, biases), arithmetic=arithmetic,
+                          macs=h * w * weights, bias_adds=sizes[0] * sizes[1] * biases)
+
+
+@record
+class UpSampling2D(Layer):
+    keras_class: ClassVar[str] = "UpSampling2D"
+    auto_name: ClassVar[str] = "up_sampling2d"
+
+    size: Pair = (2, 2)
+
+    def resolve(self, shape: Shape) -> Resolution:
+        h, w, c = require_volume(self, shape)
+        return Resolution((h * self.size[0], w * self.size[1], c))
+
+
+@record
+class ZeroPadding2D(Layer):
+    keras_class: ClassVar[str] = "ZeroPadding2D"
+    auto_name: ClassVar[str] = "zero_padding2d"
+
+    padding: Pair = (1, 1)
+
+    def resolve(self, shape: Shape) -> Resolution:
+        h, w, c = require_volume(self, shape)
+        return Resolution((h + 2 * self.padding[0], w + 2 * self.padding[1], c))
+
+
+@record
+class Cropping2D(Layer):
+    keras_class: ClassVar[str] = "Cropping2D"
+    auto_name: ClassVar[str] = "cropping2d"
+
+    cropping: Pair = (1, 1)
+
+    def resolve(self, shape: Shape) -> Resolution:
+        h, w, c = require_volume(self, shape)
+        if 2 * self.cropping[0] >= h or 2 * self.cropping[1] >= w:
+            raise RuleError(f"Values in `cropping` argument should be smaller than the corresponding spatial "
+                            f"dimension of the input. Received: input {h}×{w}, cropping {_dims(self.cropping)} "
+                            "from each side", f"crop at most {(h - 1) // 2}×{(w - 1) // 2}")
+        return Resolution((h - 2 * self.cropping[0], w - 2 * self.cropping[1], c))
+
+
+def require_sequence(layer: Layer, shape: Shape) -> tuple[int, int]:
+    """Unpack an L×C input for a 1-D layer."""
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    hint = ("1-D layers take a sequence: 'input LxC', as in 'input 100x16'"
+            if len(shape) != 1 else f"did you mean 'input {shape[0]}x1'?")
+    raise RuleError(f"{layer.keras_class} needs an L×C input, but it receives {describe(shape)}", hint)
+
+
+def _one_axis(n: int, kernel: int, stride: int, padding: Padding, dilation: int) -> AxisWindows:
+    pad = padding if isinstance(padding, str) else padding[0]
+    axis = window_axis(n, kernel, stride, pad, dilation)
+    if axis.output <= 0:
+        raise RuleError("Computed output size would be zero or negative. "
+                        f"Received: input length {n}, kernel {kernel}, stride {stride}, "
+                        f"padding {padding_text(padding)}",
+                        f"a window of {axis.span} needs at least {axis.span} positions; use 'same' or a smaller kernel")
+    return axis
+
+
+def sequence_findings(axis: AxisWindows, length: int) -> tuple[Finding, ...]:
+    return (_axis_finding(axis, "position", str(length)),) if _flagged(axis) else ()
+
+
+@record
+class Conv1D(Layer):
+    """Keras ``Conv1D`` on an L×C sequence."""
+
+    keras_class: ClassVar[str] = "Conv1D"
+    auto_name: ClassVar[str] = "conv1d"
+
+    filters: int
+    kernel_size: int
+    strides: int = 1
+    padding: Padding = "valid"
+    dilation_rate: int = 1
+    activation: str | None = None
+    use_bias: bool = True
+    groups: int = 1
+
+    def resolve(self, shape: Shape) -> Resolution:
+        length, c = require_sequence(self, shape)
+        keras_strides_with_dilation(self.padding, (self.strides,), (self.dilation_rate,))
+        require_groups(self.groups, c, self.filters)
+        axis = _one_axis(length, self.kernel_size, self.strides, self.padding, self.dilation_rate)
+        depth = f"{c}" if self.groups == 1 else f"({c}/{self.groups})"
+        weights = self.kernel_size * (c // self.groups) * self.filters
+        biases = self.filters if self.use_bias else 0
+        arithmetic = conv_arithmetic((self.kernel_size,), depth, self.filters, weights, biases)
+        return Resolution((axis.output, self.filters), Params(weights, biases), sequence_findings(axis, length),
+                          (axis,), arithmetic, axis.output * weights, axis.output * biases)
+
+
+@record
+class Pooling1D(Layer):
+    pool_size: int = 2
+    strides: int | None = None
+    padding: Padding = "valid"
+
+    def resolve(self, shape: Shape) -> Resolution:
+        length, c = require_sequence(self, shape)
+        axis = _one_axis(length, self.pool_size, self.strides or self.pool_size, self.padding, 1)
+        return Resolution((axis.output, c), Params(), sequence_findings(axis, length), (axis,))
+
+
+@record
+class MaxPooling1D(Pooling1D):
+    keras_class: ClassVar[str] = "MaxPooling1D"
+    auto_name: ClassVar[str] = "max_pooling1d"
+
+
+@record
+class AveragePooling1D(Pooling1D):
+    keras_class: ClassVar[str] = "AveragePooling1D"
+    auto_name: ClassVar[str] = "average_pooling1d"
 
 
 @record

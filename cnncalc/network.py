@@ -48,6 +48,8 @@ class ResolvedLayer:
 
     def explain(self, field: str) -> str | None:
         """How one field of this row comes about: 'output', 'params', 'weights' or 'biases'."""
+        if field == "output" and len(self.axes) == 1:
+            return f"{self.axes[0].formula()}; {self.output_shape[-1]} channels"
         if field == "output" and self.axes:
             h, w = self.axes
             sizes = h.formula() if h == w else f"H: {h.formula()}; W: {w.formula()}"

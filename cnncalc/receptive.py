@@ -38,6 +38,8 @@ class ReceptiveField:
     previous: tuple[int, int] = (1, 1)
     kernel: tuple[int, int] = (1, 1)
     previous_jump: tuple[int, int] = (1, 1)
+    #: set after upsampling or a transposed convolution, where this recurrence does not apply
+    undefined: bool = False
 
     def explain(self) -> str:
         """The size recurrence with numbers, for the H axis (and W when it differs)."""
@@ -49,6 +51,8 @@ class ReceptiveField:
 
     def text(self) -> str:
         """Size, jump, start, with H×W only where the axes differ: '196, 16, 7.5'."""
+        if self.undefined:
+            return "n/a (upsampled)"
         if self.whole:
             return "whole input"
         size = f"{self.size[0]}" if self.size[0] == self.size[1] else f"{self.size[0]}×{self.size[1]}"
@@ -66,16 +70,27 @@ def receptive_fields(net: Network) -> list[ReceptiveField]:
     field = ReceptiveField((1, 1), (1, 1), (Fraction(0), Fraction(0)))
     fields = []
     for layer in net.layers:
-        if field.whole or len(layer.output_shape) < len(net.input_shape) or len(layer.output_shape) == 1:
+        kind = layer.keras_class
+        if field.undefined or kind in ("UpSampling2D", "Conv2DTranspose"):
+            field = ReceptiveField(field.size, field.jump, field.start, False, undefined=True)
+        elif field.whole or len(layer.output_shape) < len(net.input_shape) or len(layer.output_shape) == 1:
             field = ReceptiveField(field.size, field.jump, field.start, True)
+        elif kind in ("ZeroPadding2D", "Cropping2D"):
+            sign = -1 if kind == "ZeroPadding2D" else 1
+            amounts: tuple[int, int] = getattr(layer.layer, "padding", None) or getattr(layer.layer, "cropping")
+            shifted = [field.start[i] + sign * amounts[i] * field.jump[i] for i in range(2)]
+            field = ReceptiveField(field.size, field.jump, (shifted[0], shifted[1]))
         elif layer.axes:
-            sizes, jumps, starts = [], [], []
-            for axis, windows in enumerate(layer.axes):
+            sizes: list[int] = []
+            jumps: list[int] = []
+            starts: list[Fraction] = []
+            windows_per_axis = layer.axes if len(layer.axes) == 2 else layer.axes * 2  # 1-D: one axis
+            for axis, windows in enumerate(windows_per_axis):
                 r, j, start = field.size[axis], field.jump[axis], field.start[axis]
                 sizes.append(r + (windows.span - 1) * j)
                 jumps.append(j * windows.stride)
                 starts.append(start + (Fraction(windows.span - 1, 2) - windows.pad_before) * j)
             field = ReceptiveField((sizes[0], sizes[1]), (jumps[0], jumps[1]), (starts[0], starts[1]), False,
-                                   field.size, (layer.axes[0].span, layer.axes[1].span), field.jump)
+                                   field.size, (windows_per_axis[0].span, windows_per_axis[1].span), field.jump)
         fields.append(field)
     return fields

@@ -76,7 +76,9 @@ def _shape_cell(layer: ResolvedLayer) -> str:
 def explanation(layer: ResolvedLayer) -> list[str]:
     """The arithmetic behind a row: its output size per axis, then its parameter count."""
     lines = []
-    if layer.axes:
+    if len(layer.axes) == 1:
+        lines = [layer.axes[0].formula()]
+    elif layer.axes:
         h, w = layer.axes
         lines = [h.formula()] if h == w else [f"H: {h.formula()}", f"W: {w.formula()}"]
     return lines + [text for field, text in layer.arithmetic if field in ("output", "params")]

@@ -23,17 +23,26 @@ from .errors import SpecError, closest
 from .layers import (
     ACTIVATIONS,
     Activation,
+    AveragePooling1D,
     AveragePooling2D,
     BatchNormalization,
+    Conv1D,
     Conv2D,
+    Conv2DTranspose,
+    Cropping2D,
     Dense,
+    DepthwiseConv2D,
     Dropout,
     Flatten,
     GlobalAveragePooling2D,
     GlobalMaxPooling2D,
     Layer,
+    MaxPooling1D,
     MaxPooling2D,
+    SeparableConv2D,
     Shape,
+    UpSampling2D,
+    ZeroPadding2D,
 )
 from .records import record
 
@@ -41,7 +50,9 @@ __all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims"]
 
 _DIMS = re.compile(r"\d+(?:[x×]\d+)*\Z")
 _NUMBER = re.compile(r"[\d.][\d.x×]*\Z")
-_PAIR_OPTION = re.compile(r"(?P<key>[spd])(?P<a>\d+)(?:[x×](?P<b>\d+))?\Z")
+_PAIR_OPTION = re.compile(r"(?P<key>op|[spdgm])(?P<a>\d+)(?:[x×](?P<b>\d+))?\Z")
+_OPTION_KEYS = {"s": "stride", "p": "padding", "d": "dilation", "g": "groups", "m": "multiplier",
+                "op": "output_padding"}
 
 
 @record
@@ -95,7 +106,47 @@ _POOL = _WINDOW | {"ceil"}
 def _conv(args: tuple[int, int, int], o: dict[str, Any]) -> Layer:
     filters, kh, kw = args
     return Conv2D(filters, (kh, kw), o.get("stride", (1, 1)), o.get("padding", "valid"),
-                  o.get("dilation", (1, 1)), o.get("activation"), o.get("bias", True))
+                  o.get("dilation", (1, 1)), o.get("activation"), o.get("bias", True), o.get("groups", 1))
+
+
+def _dwconv(args: tuple[int, int], o: dict[str, Any]) -> Layer:
+    return DepthwiseConv2D(args, o.get("stride", (1, 1)), o.get("padding", "valid"), o.get("dilation", (1, 1)),
+                           o.get("multiplier", 1), o.get("activation"), o.get("bias", True))
+
+
+def _sepconv(args: tuple[int, int, int], o: dict[str, Any]) -> Layer:
+    filters, kh, kw = args
+    return SeparableConv2D(filters, (kh, kw), o.get("stride", (1, 1)), o.get("padding", "valid"),
+                           o.get("dilation", (1, 1)), o.get("multiplier", 1), o.get("activation"), o.get("bias", True))
+
+
+def _deconv(args: tuple[int, int, int], o: dict[str, Any]) -> Layer:
+    filters, kh, kw = args
+    return Conv2DTranspose(filters, (kh, kw), o.get("stride", (1, 1)), o.get("padding", "valid"),
+                           o.get("output_padding"), o.get("dilation", (1, 1)), o.get("activation"),
+                           o.get("bias", True))
+
+
+def _one(value: Any, default: Any) -> Any:
+    """The first of a (value, value) pair, for 1-D layers."""
+    if value is None:
+        return default
+    return value if isinstance(value, str) else value[0]
+
+
+def _conv1d(args: tuple[int, int], o: dict[str, Any]) -> Layer:
+    padding = o.get("padding", "valid")
+    return Conv1D(args[0], args[1], _one(o.get("stride"), 1), padding if isinstance(padding, str) else
+                  (padding[0], padding[0]), _one(o.get("dilation"), 1), o.get("activation"), o.get("bias", True),
+                  o.get("groups", 1))
+
+
+def _pool1d(cls: type[MaxPooling1D] | type[AveragePooling1D]) -> Callable[[Any, dict[str, Any]], Layer]:
+    def build(args: int | None, o: dict[str, Any]) -> Layer:
+        padding = o.get("padding", "valid")
+        return cls(args or 2, _one(o.get("stride"), None), padding if isinstance(padding, str) else
+                   (padding[0], padding[0]))
+    return build
 
 
 def _pool(cls: type[MaxPooling2D] | type[AveragePooling2D]) -> Callable[[Any, dict[str, Any]], Layer]:
@@ -113,13 +164,24 @@ def _activation(name: str) -> Callable[[Any, dict[str, Any]], Layer]:
 
 
 WORDS: dict[str, Word] = {
-    "conv": Word("filters_kernel", _CONV, _conv, "conv32x3 or conv32x3x3"),
+    "conv": Word("filters_kernel", _CONV | {"groups"}, _conv, "conv32x3 or conv32x3x3"),
     "pool": Word("kernel?", _POOL, _pool(MaxPooling2D), "pool2 or pool2x2"),
     "maxpool": Word("kernel?", _POOL, _pool(MaxPooling2D), "maxpool2"),
     "avgpool": Word("kernel?", _POOL, _pool(AveragePooling2D), "avgpool2"),
     "gap": Word("", frozenset(), lambda a, o: GlobalAveragePooling2D(), "gap"),
     "gmp": Word("", frozenset(), lambda a, o: GlobalMaxPooling2D(), "gmp"),
     "flatten": Word("", frozenset(), lambda a, o: Flatten(), "flatten"),
+    "dwconv": Word("kernel", _CONV | {"multiplier"}, _dwconv, "dwconv3 or dwconv3x3 m2"),
+    "sepconv": Word("filters_kernel", _CONV | {"multiplier"}, _sepconv, "sepconv64x3"),
+    "deconv": Word("filters_kernel", _CONV | {"output_padding"}, _deconv, "deconv32x3 s2"),
+    "convt": Word("filters_kernel", _CONV | {"output_padding"}, _deconv, "convT32x3 s2"),
+    "up": Word("kernel?", frozenset(), lambda a, o: UpSampling2D(a or (2, 2)), "up2 or up2x3"),
+    "zeropad": Word("pair", frozenset(), lambda a, o: ZeroPadding2D(a), "zeropad1 or zeropad1x2"),
+    "crop": Word("pair", frozenset(), lambda a, o: Cropping2D(a), "crop1 or crop1x2"),
+    "conv1d": Word("filters_kernel1", _CONV | {"groups"}, _conv1d, "conv1d32x3"),
+    "pool1d": Word("kernel1?", _WINDOW, _pool1d(MaxPooling1D), "pool1d2"),
+    "maxpool1d": Word("kernel1?", _WINDOW, _pool1d(MaxPooling1D), "maxpool1d2"),
+    "avgpool1d": Word("kernel1?", _WINDOW, _pool1d(AveragePooling1D), "avgpool1d2"),
     "dense": Word("units", frozenset({"activation", "bias"}), _dense, "dense10"),
     "fc": Word("units", frozenset({"activation", "bias"}), _dense, "fc10"),
     "dropout": Word("rate", frozenset(), lambda a, o: Dropout(a), "dropout0.5"),
@@ -147,6 +209,9 @@ _OPTION_NAMES = {
     "ceil": "'ceil'",
     "activation": "an activation",
     "bias": "'nobias'",
+    "groups": "groups 'g2'",
+    "multiplier": "a depth multiplier 'm2'",
+    "output_padding": "output padding 'op1'",
 }
 _LONG_FORMS = {"stride": "s", "strides": "s", "pad": "p", "padding": "p", "dilation": "d", "dilation_rate": "d"}
 
@@ -334,7 +399,7 @@ class _Parser:
     def _args(self, word: str, grammar: Word, token: Token | None, first: Token) -> Any:
         kind = grammar.args
         if token is None:
-            if kind in ("", "kernel?"):
+            if kind in ("", "kernel?", "kernel1?"):
                 return None
             raise self.fail(f"'{word}' needs {_ARG_NAMES[kind]}", first, f"write it as {grammar.example}")
         if kind == "":
@@ -345,7 +410,7 @@ class _Parser:
             raise self.fail(f"cannot read '{token.text}' as {_ARG_NAMES[kind]} of '{word}'", token,
                             f"write it as {grammar.example}")
         numbers = [int(part) for part in re.split("[x×]", token.text)]
-        if min(numbers) < 1:
+        if min(numbers) < (0 if kind == "pair" else 1):
             raise self.fail(f"'{word}{token.text}' has a size of zero", token,
                             "filters, kernel sizes and units must be at least 1")
         return self._shape_args(word, kind, numbers, token, grammar)
@@ -353,8 +418,12 @@ class _Parser:
     def _shape_args(self, word: str, kind: str, numbers: list[int], token: Token, grammar: Word) -> Any:
         if kind == "filters_kernel" and len(numbers) in (2, 3):
             return (numbers[0], numbers[1], numbers[-1])
-        if kind == "kernel?" and len(numbers) in (1, 2):
+        if kind in ("kernel?", "kernel", "pair") and len(numbers) in (1, 2):
             return (numbers[0], numbers[-1])
+        if kind == "filters_kernel1" and len(numbers) == 2:
+            return (numbers[0], numbers[1])
+        if kind == "kernel1?" and len(numbers) == 1:
+            return numbers[0]
         if kind == "units" and len(numbers) == 1:
             return numbers[0]
         raise self.fail(f"'{word}{token.text}' does not have the form {grammar.example}", token,
@@ -394,9 +463,13 @@ class _Parser:
         if match:
             a = int(match["a"])
             b = int(match["b"]) if match["b"] else a
-            key = {"s": "stride", "p": "padding", "d": "dilation"}[match["key"]]
-            if key != "padding" and min(a, b) < 1:
+            key = _OPTION_KEYS[match["key"]]
+            if key not in ("padding", "output_padding") and min(a, b) < 1:
                 raise self.fail(f"{key} must be at least 1, got '{token.text}'", token)
+            if key in ("groups", "multiplier"):
+                if match["b"]:
+                    raise self.fail(f"{key} takes one number, got '{token.text}'", token)
+                return key, a
             return key, (a, b)
         raise self._unknown_option(word, token)
 
@@ -419,7 +492,11 @@ class _Parser:
 _ARG_NAMES = {
     "dims": "a shape",
     "filters_kernel": "filters and a kernel size",
-    "kernel?": "a pool size",
+    "filters_kernel1": "filters and a kernel length",
+    "kernel?": "a size",
+    "kernel": "a kernel size",
+    "kernel1?": "a pool length",
+    "pair": "a size (P or PHxPW)",
     "units": "a number of units",
     "rate": "a dropout rate",
     "": "nothing",

@@ -27,18 +27,29 @@ from .arithmetic import effective_kernel, same_padding
 from .errors import CnnCalcError
 from .layers import (
     Activation,
+    AveragePooling1D,
     AveragePooling2D,
     BatchNormalization,
+    Conv1D,
     Conv2D,
+    Conv2DTranspose,
+    Cropping2D,
     Dense,
+    DepthwiseConv2D,
     Dropout,
     Flatten,
     GlobalAveragePooling2D,
     GlobalMaxPooling2D,
     Layer,
+    MaxPooling1D,
     MaxPooling2D,
+    Pooling1D,
     Pooling2D,
+    SeparableConv2D,
     Shape,
+    UpSampling2D,
+    ZeroPadding2D,
+    transposed_length,
 )
 from .records import record
 
@@ -155,14 +166,119 @@ def activation(name: str | None) -> Twin:
     return functions[name]
 
 
+def grouped_conv2d(x: Array, kernel: Array, bias: Array | None, strides: tuple[int, int],
+                   pads: list[tuple[int, int]], dilation: tuple[int, int], groups: int) -> Array:
+    """A grouped convolution: each group of input channels feeds its own share of the filters."""
+    import numpy as np
+
+    if groups == 1:
+        return conv2d(x, kernel, bias, strides, pads, dilation)
+    cin, cout = kernel.shape[2], kernel.shape[3] // groups
+    parts = [conv2d(x[..., g * cin:(g + 1) * cin], kernel[..., g * cout:(g + 1) * cout], None, strides, pads,
+                    dilation) for g in range(groups)]
+    out = np.concatenate(parts, axis=-1)
+    return out if bias is None else out + bias
+
+
+def depthwise_conv2d(x: Array, kernel: Array, strides: tuple[int, int], pads: list[tuple[int, int]],
+                     dilation: tuple[int, int]) -> Array:
+    """Each channel with its own KH×KW×M kernels: output channel c·M + m, as Keras orders them."""
+    import numpy as np
+
+    padded = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+    spans = (effective_kernel(kernel.shape[0], dilation[0]), effective_kernel(kernel.shape[1], dilation[1]))
+    windows = _windows(np, padded, spans, strides)[..., :: dilation[0], :: dilation[1]]
+    out = np.einsum("bhwcij,ijcm->bhwcm", windows, kernel)
+    return out.reshape(*out.shape[:3], -1)
+
+
+def conv2d_transpose(x: Array, kernel: Array, strides: tuple[int, int], dilation: tuple[int, int],
+                     crops: list[tuple[int, int]]) -> Array:
+    """The full transposed convolution, scattered one kernel tap at a time, then cropped (or zero-padded)."""
+    import numpy as np
+
+    batch, h, w, _ = x.shape
+    kh, kw, _, filters = kernel.shape
+    full = np.zeros((batch, (h - 1) * strides[0] + effective_kernel(kh, dilation[0]),
+                     (w - 1) * strides[1] + effective_kernel(kw, dilation[1]), filters), dtype=x.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            rows = slice(i * dilation[0], i * dilation[0] + (h - 1) * strides[0] + 1, strides[0])
+            cols = slice(j * dilation[1], j * dilation[1] + (w - 1) * strides[1] + 1, strides[1])
+            full[:, rows, cols] += x @ kernel[i, j]
+    (top, bottom), (left, right) = crops
+    full = np.pad(full, ((0, 0), (max(-top, 0), max(-bottom, 0)), (max(-left, 0), max(-right, 0)), (0, 0)))
+    return full[:, max(top, 0): full.shape[1] - max(bottom, 0), max(left, 0): full.shape[2] - max(right, 0)]
+
+
+def _transposed_crops(n: int, kernel: int, stride: int, padding: Any, output_padding: int | None,
+                      dilation: int) -> tuple[int, int]:
+    """How much of the full transposed output each framework drops at the start and the end."""
+    span = effective_kernel(kernel, dilation)
+    full = (n - 1) * stride + span
+    if isinstance(padding, int):  # PyTorch: drop p at both ends, output_padding gives cells back at the end
+        before = padding
+    elif padding == "same" and output_padding is None:
+        before = max(span - stride, 0) // 2  # TensorFlow's split, as in a forward 'same' convolution
+    else:
+        before = span // 2 if padding == "same" else 0
+    length = transposed_length(n, kernel, stride, padding, output_padding, dilation)
+    return before, full - before - length
+
+
 def _conv_twin(layer: Conv2D, shape: Shape, rng: Any) -> Twin:
-    channels = shape[-1]
+    channels = shape[-1] // layer.groups
     scale = 1 / math.sqrt(layer.kernel_size[0] * layer.kernel_size[1] * channels)
     kernel = (rng.standard_normal((*layer.kernel_size, channels, layer.filters)) * scale).astype("float32")
     bias = rng.standard_normal(layer.filters).astype("float32") if layer.use_bias else None
     pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
     act = activation(layer.activation)
-    return lambda x: act(conv2d(x, kernel, bias, layer.strides, pads, layer.dilation_rate))
+    return lambda x: act(grouped_conv2d(x, kernel, bias, layer.strides, pads, layer.dilation_rate, layer.groups))
+
+
+def _depthwise_twin(layer: DepthwiseConv2D, shape: Shape, rng: Any) -> Twin:
+    kernel = rng.standard_normal((*layer.kernel_size, shape[-1], layer.depth_multiplier)).astype("float32")
+    bias = rng.standard_normal(shape[-1] * layer.depth_multiplier).astype("float32") if layer.use_bias else 0
+    pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
+    act = activation(layer.activation)
+    return lambda x: act(depthwise_conv2d(x, kernel, layer.strides, pads, layer.dilation_rate) + bias)
+
+
+def _separable_twin(layer: SeparableConv2D, shape: Shape, rng: Any) -> Twin:
+    middle = shape[-1] * layer.depth_multiplier
+    depthwise = rng.standard_normal((*layer.kernel_size, shape[-1], layer.depth_multiplier)).astype("float32")
+    pointwise = (rng.standard_normal((1, 1, middle, layer.filters)) / math.sqrt(middle)).astype("float32")
+    bias = rng.standard_normal(layer.filters).astype("float32") if layer.use_bias else None
+    pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
+    act = activation(layer.activation)
+    return lambda x: act(conv2d(depthwise_conv2d(x, depthwise, layer.strides, pads, layer.dilation_rate), pointwise,
+                                bias, (1, 1), [(0, 0), (0, 0)]))
+
+
+def _transpose_twin(layer: Conv2DTranspose, shape: Shape, rng: Any) -> Twin:
+    kernel = (rng.standard_normal((*layer.kernel_size, shape[-1], layer.filters)) / 3).astype("float32")
+    bias = rng.standard_normal(layer.filters).astype("float32") if layer.use_bias else 0
+    per_axis = (layer.padding, layer.padding) if isinstance(layer.padding, str) else layer.padding
+    ops = layer.output_padding or (None, None)
+    crops = [_transposed_crops(shape[i], layer.kernel_size[i], layer.strides[i], per_axis[i], ops[i],
+                               layer.dilation_rate[i]) for i in range(2)]
+    act = activation(layer.activation)
+    return lambda x: act(conv2d_transpose(x, kernel, layer.strides, layer.dilation_rate, crops) + bias)
+
+
+def _conv1d_twin(layer: Conv1D, shape: Shape, rng: Any) -> Twin:
+    as_2d = Conv2D(layer.filters, (1, layer.kernel_size), (1, layer.strides),
+                   layer.padding if isinstance(layer.padding, str) else (0, layer.padding[0]),
+                   (1, layer.dilation_rate), layer.activation, layer.use_bias, layer.groups)
+    twin = _conv_twin(as_2d, (1, *shape), rng)
+    return lambda x: twin(x[:, None])[:, 0]
+
+
+def _pool1d_twin(layer: Pooling1D, shape: Shape, rng: Any) -> Twin:
+    padding = layer.padding if isinstance(layer.padding, str) else (0, layer.padding[0])
+    cls = MaxPooling2D if isinstance(layer, MaxPooling1D) else AveragePooling2D
+    twin = _pool_twin(cls((1, layer.pool_size), (1, layer.strides or layer.pool_size), padding), (1, *shape), rng)
+    return lambda x: twin(x[:, None])[:, 0]
 
 
 def _pool_twin(layer: Pooling2D, shape: Shape, rng: Any) -> Twin:
@@ -190,6 +306,17 @@ def _batch_norm_twin(layer: BatchNormalization, shape: Shape, rng: Any) -> Twin:
 
 TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     Conv2D: _conv_twin,
+    DepthwiseConv2D: _depthwise_twin,
+    SeparableConv2D: _separable_twin,
+    Conv2DTranspose: _transpose_twin,
+    Conv1D: _conv1d_twin,
+    MaxPooling1D: _pool1d_twin,
+    AveragePooling1D: _pool1d_twin,
+    UpSampling2D: lambda layer, shape, rng: lambda x: x.repeat(layer.size[0], axis=1).repeat(layer.size[1], axis=2),
+    ZeroPadding2D: lambda layer, shape, rng: lambda x: __import__("numpy").pad(
+        x, ((0, 0), (layer.padding[0],) * 2, (layer.padding[1],) * 2, (0, 0))),
+    Cropping2D: lambda layer, shape, rng: lambda x: x[:, layer.cropping[0]: x.shape[1] - layer.cropping[0],
+                                                      layer.cropping[1]: x.shape[2] - layer.cropping[1]],
     MaxPooling2D: _pool_twin,
     AveragePooling2D: _pool_twin,
     Dense: _dense_twin,
