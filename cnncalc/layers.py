@@ -331,8 +331,7 @@ class DepthwiseConv2D(Windowed):
     use_bias: bool = True
 
     def resolve(self, shape: Shape) -> Resolution:
-        h, w, c = require_volume(self, shape)
-        keras_strides_with_dilation(self.padding, self.strides, self.dilation_rate)
+        h, w, c = require_volume(self, shape)  # Keras' depthwise base allows strides > 1 with dilation > 1
         axes = self.windows(h, w, self.kernel_size, self.strides, self.padding, self.dilation_rate)
         out = c * self.depth_multiplier
         weights = self.kernel_size[0] * self.kernel_size[1] * out
@@ -361,8 +360,7 @@ class SeparableConv2D(Windowed):
     use_bias: bool = True
 
     def resolve(self, shape: Shape) -> Resolution:
-        h, w, c = require_volume(self, shape)
-        keras_strides_with_dilation(self.padding, self.strides, self.dilation_rate)
+        h, w, c = require_volume(self, shape)  # Keras' separable base allows strides > 1 with dilation > 1
         axes = self.windows(h, w, self.kernel_size, self.strides, self.padding, self.dilation_rate)
         kh, kw = self.kernel_size
         middle = c * self.depth_multiplier

@@ -77,7 +77,7 @@ def receptive_fields(net: Network) -> list[ReceptiveField]:
             field = ReceptiveField(field.size, field.jump, field.start, True)
         elif kind in ("ZeroPadding2D", "Cropping2D"):
             sign = -1 if kind == "ZeroPadding2D" else 1
-            amounts: tuple[int, int] = getattr(layer.layer, "padding", None) or getattr(layer.layer, "cropping")
+            amounts: tuple[int, int] = getattr(layer.layer, "padding", None) or layer.layer.cropping
             shifted = [field.start[i] + sign * amounts[i] * field.jump[i] for i in range(2)]
             field = ReceptiveField(field.size, field.jump, (shifted[0], shifted[1]))
         elif layer.axes:

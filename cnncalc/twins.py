@@ -216,13 +216,13 @@ def _transposed_crops(n: int, kernel: int, stride: int, padding: Any, output_pad
     """How much of the full transposed output each framework drops at the start and the end."""
     span = effective_kernel(kernel, dilation)
     full = (n - 1) * stride + span
+    length = transposed_length(n, kernel, stride, padding, output_padding, dilation)
     if isinstance(padding, int):  # PyTorch: drop p at both ends, output_padding gives cells back at the end
         before = padding
-    elif padding == "same" and output_padding is None:
-        before = max(span - stride, 0) // 2  # TensorFlow's split, as in a forward 'same' convolution
+    elif padding == "same":  # TensorFlow: half of what is dropped, as a forward 'same' convolution pads
+        before = max(full - length, 0) // 2
     else:
-        before = span // 2 if padding == "same" else 0
-    length = transposed_length(n, kernel, stride, padding, output_padding, dilation)
+        before = 0
     return before, full - before - length
 
 

@@ -14,7 +14,7 @@ from cnncalc.errors import CnnCalcError
 from cnncalc.network import Network, build
 
 from .conftest import ROOT, oracle
-from .oracle_specs import Desc, networks, spec_text
+from .oracle_specs import Desc, networks, new_kinds, spec_text
 
 pytestmark = pytest.mark.oracle
 
@@ -28,7 +28,30 @@ def keras_layer(keras: Any, d: Desc) -> Any:
     layers, kind = keras.layers, d["kind"]
     if kind == "conv":
         return layers.Conv2D(d["filters"], d["kernel"], strides=d["strides"], padding=d["padding"],
-                             dilation_rate=d["dilation"], activation=d["activation"], use_bias=d["bias"])
+                             dilation_rate=d["dilation"], activation=d["activation"], use_bias=d["bias"],
+                             groups=d.get("groups", 1))
+    if kind == "dwconv":
+        return layers.DepthwiseConv2D(d["kernel"], strides=d["strides"], padding=d["padding"],
+                                      depth_multiplier=d["multiplier"], dilation_rate=d["dilation"],
+                                      activation=d["activation"], use_bias=d["bias"])
+    if kind == "sepconv":
+        return layers.SeparableConv2D(d["filters"], d["kernel"], strides=d["strides"], padding=d["padding"],
+                                      depth_multiplier=d["multiplier"], dilation_rate=d["dilation"],
+                                      activation=d["activation"], use_bias=d["bias"])
+    if kind == "deconv":
+        return layers.Conv2DTranspose(d["filters"], d["kernel"], strides=d["strides"], padding=d["padding"],
+                                      output_padding=d["output_padding"], dilation_rate=d["dilation"],
+                                      activation=d["activation"], use_bias=d["bias"])
+    if kind in ("up", "zeropad", "crop"):
+        cls = {"up": layers.UpSampling2D, "zeropad": layers.ZeroPadding2D, "crop": layers.Cropping2D}[kind]
+        return cls(d.get("size") or d.get("padding") or d["cropping"])
+    if kind == "conv1d":
+        return layers.Conv1D(d["filters"], d["kernel"], strides=d["strides"], padding=d["padding"],
+                             dilation_rate=d["dilation"], activation=d["activation"], use_bias=d["bias"],
+                             groups=d["groups"])
+    if kind in ("pool1d", "avgpool1d"):
+        cls = layers.MaxPooling1D if kind == "pool1d" else layers.AveragePooling1D
+        return cls(d["kernel"], strides=d["strides"], padding=d["padding"])
     if kind in ("maxpool", "avgpool"):
         cls = layers.MaxPooling2D if kind == "maxpool" else layers.AveragePooling2D
         return cls(d["kernel"], strides=d["strides"], padding=d["padding"])
@@ -83,6 +106,13 @@ def check(keras: Any, shape: tuple[int, ...], descs: list[Desc]) -> None:
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks())
 def test_random_networks_agree_with_keras(keras: Any, network: tuple[tuple[int, ...], list[Desc]]) -> None:
+    check(keras, *network)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(new_kinds())
+def test_new_layer_kinds_agree_with_keras(keras: Any, network: tuple[tuple[int, ...], list[Desc]]) -> None:
+    # groups, depthwise, separable, transposed, upsampling, zero padding, cropping, and 1-D networks
     check(keras, *network)
 
 

@@ -15,7 +15,7 @@ from cnncalc.errors import CnnCalcError
 from cnncalc.network import build
 
 from .conftest import oracle
-from .oracle_specs import Desc, networks, spec_text
+from .oracle_specs import Desc, networks, new_kinds, spec_text
 
 pytestmark = pytest.mark.oracle
 
@@ -25,25 +25,30 @@ def torch() -> Any:
     return oracle("torch")
 
 
-def torch_layer(torch: Any, d: Desc, channels: int) -> tuple[Any, int]:
+def torch_layer(torch: Any, d: Desc, channels: int, device: str = "meta") -> tuple[Any, int]:
     nn, kind = torch.nn, d["kind"]
     if kind == "conv":
         module = nn.Conv2d(channels, d["filters"], d["kernel"], d["strides"], d["padding"], d["dilation"],
-                           bias=d["bias"], device="meta")
+                           bias=d["bias"], device=device)
+        return module, d["filters"]
+    if kind == "deconv":
+        module = nn.ConvTranspose2d(channels, d["filters"], d["kernel"], d["strides"], d["padding"],
+                                    d["output_padding"] or 0, bias=d["bias"], dilation=d["dilation"], device=device)
         return module, d["filters"]
     if kind in ("maxpool", "avgpool"):
         cls = nn.MaxPool2d if kind == "maxpool" else nn.AvgPool2d
         return cls(d["kernel"], d["strides"] or d["kernel"], d["padding"], ceil_mode=d["ceil"]), channels
     if kind == "dense":
-        return nn.Linear(channels, d["units"], bias=d["bias"], device="meta"), d["units"]
+        return nn.Linear(channels, d["units"], bias=d["bias"], device=device), d["units"]
     if kind in ("gap", "gmp"):
         return (nn.AdaptiveAvgPool2d(1) if kind == "gap" else nn.AdaptiveMaxPool2d(1)), channels
     return nn.Identity(), channels  # dropout, activations: shape-preserving
 
 
-def forward(torch: Any, shape: tuple[int, ...], descs: list[Desc]) -> list[tuple[tuple[int, ...], int]]:
+def forward(torch: Any, shape: tuple[int, ...], descs: list[Desc],
+            device: str = "meta") -> list[tuple[tuple[int, ...], int]]:
     """(output shape, parameter count) per layer, or a torch exception."""
-    x = torch.empty((1, *shape), device="meta")
+    x = torch.zeros((1, *shape), device=device)
     results = []
     for d in descs:
         if d["kind"] == "flatten":
@@ -53,8 +58,8 @@ def forward(torch: Any, shape: tuple[int, ...], descs: list[Desc]) -> list[tuple
         if d["kind"] == "bn":
             results.append((tuple(x.shape[1:]), 4 * x.shape[-1]))
             continue
-        module, _ = torch_layer(torch, d, x.shape[-1])
-        if d["kind"] in ("conv", "maxpool", "avgpool", "gap", "gmp"):
+        module, _ = torch_layer(torch, d, x.shape[-1], device)
+        if d["kind"] in ("conv", "deconv", "maxpool", "avgpool", "gap", "gmp"):
             if x.dim() != 4:
                 raise ValueError("2-D layer on a non-image input")  # torch would reinterpret the axes
             x = module(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
@@ -66,19 +71,30 @@ def forward(torch: Any, shape: tuple[int, ...], descs: list[Desc]) -> list[tuple
     return results
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(networks(explicit=True))
-def test_explicit_padding_and_ceil_agree_with_pytorch(torch: Any, network: tuple[tuple[int, ...], list[Desc]]) -> None:
-    shape, descs = network
+def agree(torch: Any, shape: tuple[int, ...], descs: list[Desc], device: str = "meta") -> None:
     text = spec_text(shape, descs)
     try:
         net = build(text)
     except CnnCalcError:
         with pytest.raises((RuntimeError, ValueError)):
-            forward(torch, shape, descs)
+            forward(torch, shape, descs, device)
         return
-    theirs = forward(torch, shape, descs)
+    theirs = forward(torch, shape, descs, device)
     assert [(layer.output_shape, layer.params.total) for layer in net.layers] == theirs, text
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks(explicit=True))
+def test_explicit_padding_and_ceil_agree_with_pytorch(torch: Any, network: tuple[tuple[int, ...], list[Desc]]) -> None:
+    agree(torch, *network)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(new_kinds(explicit=True))
+def test_transposed_convolutions_agree_with_pytorch(torch: Any, network: tuple[tuple[int, ...], list[Desc]]) -> None:
+    # (n − 1)·s − 2p + d(k − 1) + output_padding + 1, and output_padding < stride; on the CPU, because
+    # the meta device skips ConvTranspose2d's output-padding check.
+    agree(torch, *network, device="cpu")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from cnncalc.errors import CnnCalcError
 from cnncalc.network import build
 
 from .conftest import ROOT, oracle
-from .oracle_specs import networks, spec_text
+from .oracle_specs import networks, new_kinds, spec_text
 
 np = pytest.importorskip("numpy")
 
@@ -22,7 +22,7 @@ from cnncalc.twins import conv2d, forward, pool2d  # noqa: E402
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(networks(explicit=True) | networks())
+@given(networks(explicit=True) | networks() | new_kinds() | new_kinds(explicit=True))
 def test_forward_shapes_equal_the_inferred_shapes(network: Any) -> None:
     try:
         net = build(spec_text(*network))
@@ -155,3 +155,64 @@ def test_seed002_maps_equal_torch() -> None:
     assert torch.nn.functional.conv2d(image, kernel)[0, 0].tolist() == [[2, 1, -1], [-1, 1, 3], [2, 1, 1]]
     assert torch.nn.functional.conv2d(image, kernel, padding=1)[0, 0].tolist() == [
         [1, 0, 0, 1, 1], [1, 2, 1, -1, 2], [1, -1, 1, 3, 1], [0, 2, 1, 1, 1], [1, -1, -1, 2, 1]]
+
+
+@pytest.mark.oracle
+@settings(max_examples=60, deadline=None)
+@given(h=st.integers(3, 9), w=st.integers(3, 9), k=st.integers(1, 3), s=st.integers(1, 3), p=st.integers(0, 2),
+       op=st.integers(0, 2), d=st.integers(1, 2))
+def test_transposed_twin_equals_torch(h: int, w: int, k: int, s: int, p: int, op: int, d: int) -> None:
+    torch = oracle("torch")
+    if op >= max(s, d) or (h - 1) * s - 2 * p + d * (k - 1) + op + 1 <= 0:
+        return
+    from cnncalc.twins import _transposed_crops, conv2d_transpose
+
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((1, h, w, 2))
+    kernel = rng.standard_normal((k, k, 2, 3))
+    crops = [_transposed_crops(n, k, s, p, op, d) for n in (h, w)]
+    ours = conv2d_transpose(x, kernel, (s, s), (d, d), crops)
+    theirs = torch.nn.functional.conv_transpose2d(
+        torch.tensor(x).permute(0, 3, 1, 2), torch.tensor(kernel).permute(2, 3, 0, 1), None, s, p, op, 1, d)
+    np.testing.assert_allclose(ours, theirs.permute(0, 2, 3, 1).numpy(), rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.oracle
+@settings(max_examples=40, deadline=None)
+@given(h=st.integers(2, 8), w=st.integers(2, 8), k=st.integers(1, 4), s=st.integers(1, 3),
+       padding=st.sampled_from(["valid", "same"]), op=st.none() | st.integers(0, 2))
+def test_transposed_twin_equals_keras(h: int, w: int, k: int, s: int, padding: str, op: int | None) -> None:
+    keras = oracle("keras")
+    if op is not None and op >= s:
+        return
+    from cnncalc.twins import _transposed_crops, conv2d_transpose
+
+    layer = keras.layers.Conv2DTranspose(3, k, strides=s, padding=padding, output_padding=op, use_bias=False)
+    x = np.random.default_rng(4).standard_normal((1, h, w, 2)).astype("float32")
+    theirs = keras.ops.convert_to_numpy(layer(x))
+    kernel = keras.ops.convert_to_numpy(layer.kernel).transpose(0, 1, 3, 2)  # Keras stores (kh, kw, F, C)
+    crops = [_transposed_crops(n, k, s, padding, op, 1) for n in (h, w)]
+    ours = conv2d_transpose(x, kernel, (s, s), (1, 1), crops)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.oracle
+@settings(max_examples=60, deadline=None)
+@given(h=st.integers(3, 9), c=st.sampled_from([2, 4]), m=st.integers(1, 2), k=st.integers(1, 3),
+       s=st.integers(1, 2), groups=st.sampled_from([1, 2]))
+def test_grouped_and_depthwise_twins_equal_torch(h: int, c: int, m: int, k: int, s: int, groups: int) -> None:
+    torch = oracle("torch")
+    from cnncalc.twins import depthwise_conv2d, grouped_conv2d
+
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((1, h, h, c))
+    tx = torch.tensor(x).permute(0, 3, 1, 2)
+    depthwise = rng.standard_normal((k, k, c, m))
+    ours = depthwise_conv2d(x, depthwise, (s, s), [(0, 0), (0, 0)], (1, 1))
+    weight = torch.tensor(depthwise).permute(2, 3, 0, 1).reshape(c * m, 1, k, k)  # channel c·M + m
+    theirs = torch.nn.functional.conv2d(tx, weight, None, s, 0, 1, c).permute(0, 2, 3, 1).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-9)
+    grouped = rng.standard_normal((k, k, c // groups, 4))
+    ours = grouped_conv2d(x, grouped, None, (s, s), [(0, 0), (0, 0)], (1, 1), groups)
+    theirs = torch.nn.functional.conv2d(tx, torch.tensor(grouped).permute(3, 2, 0, 1), None, s, 0, 1, groups)
+    np.testing.assert_allclose(ours, theirs.permute(0, 2, 3, 1).numpy(), rtol=1e-9, atol=1e-9)
