@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from .layers import Cropping2D, ZeroPadding2D
 from .network import Network
 from .records import record
 
@@ -75,9 +76,10 @@ def receptive_fields(net: Network) -> list[ReceptiveField]:
             field = ReceptiveField(field.size, field.jump, field.start, False, undefined=True)
         elif field.whole or len(layer.output_shape) < len(net.input_shape) or len(layer.output_shape) == 1:
             field = ReceptiveField(field.size, field.jump, field.start, True)
-        elif kind in ("ZeroPadding2D", "Cropping2D"):
-            sign = -1 if kind == "ZeroPadding2D" else 1
-            amounts: tuple[int, int] = getattr(layer.layer, "padding", None) or layer.layer.cropping
+        elif isinstance(layer.layer, (ZeroPadding2D, Cropping2D)):
+            # zero padding moves the first unit's centre back into the padding; cropping moves it on
+            sign, amounts = ((-1, layer.layer.padding) if isinstance(layer.layer, ZeroPadding2D)
+                             else (1, layer.layer.cropping))
             shifted = [field.start[i] + sign * amounts[i] * field.jump[i] for i in range(2)]
             field = ReceptiveField(field.size, field.jump, (shifted[0], shifted[1]))
         elif layer.axes:

@@ -59,7 +59,8 @@ def transposed(draw: st.DrawFn, explicit: bool = False) -> Desc:
     output_padding = draw(st.none() | below | below | st.tuples(st.integers(0, 2), st.integers(0, 2)))
     return {"kind": "deconv", "filters": draw(st.integers(1, 6)), "kernel": (draw(sizes), draw(sizes)),
             "strides": stride, "padding": padding, "output_padding": output_padding,
-            "dilation": (1, 1), "activation": draw(st.none() | st.sampled_from(ACTIVATIONS)), "bias": draw(st.booleans())}
+            "dilation": (1, 1), "activation": draw(st.none() | st.sampled_from(ACTIVATIONS)),
+            "bias": draw(st.booleans())}
 
 
 @st.composite

@@ -24,7 +24,7 @@ def keras() -> Any:
     return oracle("keras")
 
 
-def keras_layer(keras: Any, d: Desc) -> Any:
+def keras_layer(keras: Any, d: Desc) -> Any:  # noqa: PLR0911 - one return per layer kind
     layers, kind = keras.layers, d["kind"]
     if kind == "conv":
         return layers.Conv2D(d["filters"], d["kernel"], strides=d["strides"], padding=d["padding"],
