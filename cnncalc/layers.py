@@ -241,10 +241,6 @@ def _same_split_note(axes: tuple[AxisWindows, AxisWindows]) -> list[Finding]:
     )]
 
 
-def _pair(value: int | Pair) -> Pair:
-    return (value, value) if isinstance(value, int) else value
-
-
 @record
 class Conv2D(Windowed):
     """Keras ``Conv2D``: F filters of KH×KW over all input channels (or C/groups)."""

@@ -167,12 +167,20 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
     for column in columns:
         grid.add_column(COLUMN_TITLES[column], justify="left" if column == "rf" else "right")
     extras = extra_cells(net, columns, dtype, batch) if columns else [[] for _ in net.layers]
+    fields = None
+    if explain and "rf" in columns:
+        from .receptive import receptive_fields
+
+        fields = receptive_fields(net)
     if checked is not None:
         grid.add_column("Check")
     for number, layer in enumerate(net.layers):
         name = _name_cell(layer)
         if explain:
-            name += "".join(f"\n  {line}" for line in explanation(layer))
+            lines = explanation(layer)
+            if fields is not None and layer.axes and not fields[number].undefined:
+                lines.append(fields[number].explain())
+            name += "".join(f"\n  {line}" for line in lines)
         cells: list[RenderableType] = [name, Text(_shape_cell(layer), style="yellow" if layer.warnings else ""),
                                        f"{layer.params.total:,}", *extras[number]]
         if checked is not None:

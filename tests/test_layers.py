@@ -103,3 +103,32 @@ def test_uneven_same_padding_says_where_the_extra_row_goes() -> None:
 def test_dense_on_a_volume_warns() -> None:
     assert build("input 4x4x8, dense5").layers[0].warnings == (
         "dense on a 3-D volume (4×4×8) acts on the last axis only; did you mean to flatten first?",)
+
+
+@pytest.mark.parametrize(
+    ("spec", "output", "params", "source"),
+    [
+        ("input 112x112x32, dwconv3 same", (112, 112, 32), 3 * 3 * 32 + 32, "MobileNet's first depthwise: 3·3·32 + 32"),
+        ("input 16x16x32, dwconv3 m2", (14, 14, 64), 3 * 3 * 64 + 64, "depth multiplier 2: 64 output channels"),
+        ("input 16x16x32, sepconv64x3", (14, 14, 64), 3 * 3 * 32 + 32 * 64 + 64, "depthwise + pointwise + bias"),
+        ("input 8x8x32, conv64x3 g4", (6, 6, 64), 3 * 3 * 8 * 64 + 64, "groups: each filter sees 32/4 channels"),
+        ("input 7x7x16, deconv8x3 s2", (15, 15, 8), 3 * 3 * 16 * 8 + 8, "Keras valid: (7−1)·2 + 3 + 0 = 15"),
+        ("input 7x7x16, deconv8x3 s2 same", (14, 14, 8), 3 * 3 * 16 * 8 + 8, "Keras same: 7·2"),
+        ("input 7x7x16, convT8x3 s2 p1 op1", (14, 14, 8), 3 * 3 * 16 * 8 + 8, "PyTorch: (7−1)·2 − 2 + 2 + 1 + 1 = 14"),
+        ("input 7x5x3, up2x3", (14, 15, 3), 0, "UpSampling2D"),
+        ("input 7x5x3, zeropad1x2", (9, 9, 3), 0, "ZeroPadding2D"),
+        ("input 7x5x3, crop2x1", (3, 3, 3), 0, "Cropping2D, from each side"),
+        ("input 100x16, conv1d32x5", (96, 32), 5 * 16 * 32 + 32, "Conv1D on L×C"),
+        ("input 100x16, pool1d2", (50, 16), 0, "MaxPooling1D"),
+    ],
+)
+def test_new_layer_kinds(spec: str, output: tuple[int, ...], params: int, source: str) -> None:
+    layer = build(spec).layers[-1]
+    assert (layer.output_shape, layer.params.total) == (output, params), source
+
+
+def test_repeats_expand_and_keep_spans() -> None:
+    net = build("input 8x8x1, ([conv2x3 same]x2, pool2)x2")
+    assert [layer.name for layer in net.layers] == ["conv2d", "conv2d_1", "max_pooling2d", "conv2d_2", "conv2d_3",
+                                                     "max_pooling2d_1"]
+    assert net.layers[0].span == net.layers[3].span  # copies point at the same text

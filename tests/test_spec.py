@@ -142,3 +142,25 @@ def test_random_word_salad_raises_only_cnncalc_errors(words: list[str], seps: li
         assert caught.render()
     else:
         assert all(min(layer.output_shape) >= 1 for layer in net.layers)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("input 8x8x1, [conv2x3 same", "'[' is never closed"),
+        ("input 8x8x1, conv2x3]x2", "unmatched ']'"),
+        ("input 8x8x1, [conv2x3 same]", "a repeat needs a count"),
+        ("input 8x8x1, [conv2x3 same)x2", "'[' is closed by ')'"),
+        ("input 8x8x1, []x2", "the repeat repeats nothing"),
+        ("input 8x8x1, [conv2x3]x0", "the repeat repeats zero times"),
+        ("input 8x8x1, [[conv2x3]x1000]x1000000", "the repeat expands to 1,000,000,000 layers, over 1,000,000"),
+        ("input 8x8x1, conv2x3 [pool2]x2", "a repeat must start a layer of its own"),
+    ],
+)
+def test_repeat_errors(text: str, message: str) -> None:
+    assert error(text).splitlines()[0] == message
+
+
+def test_an_error_inside_a_repeat_points_into_the_text() -> None:
+    lines = error("input 8x8x1, [conv2x3 sme]x2").splitlines()
+    assert lines[1:3] == ["  input 8x8x1, [conv2x3 sme]x2", "                        ^^^"]
