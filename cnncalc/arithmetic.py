@@ -21,9 +21,12 @@ frameworks':
 
 from __future__ import annotations
 
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from .records import record
+
+if TYPE_CHECKING:  # only explanations need exact fractions; importing them costs start-up time
+    from fractions import Fraction
 
 __all__ = [
     "AxisWindows",

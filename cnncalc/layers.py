@@ -141,10 +141,10 @@ class Windowed(Layer):
     ) -> tuple[AxisWindows, AxisWindows]:
         pads: tuple[str | int, str | int]
         pads = (padding, padding) if isinstance(padding, str) else padding
-        axes = (
-            window_axis(h, kernel[0], strides[0], pads[0], dilation[0], ceil),
-            window_axis(w, kernel[1], strides[1], pads[1], dilation[1], ceil),
-        )
+        rows = window_axis(h, kernel[0], strides[0], pads[0], dilation[0], ceil)
+        square = h == w and kernel[0] == kernel[1] and strides[0] == strides[1] and pads[0] == pads[1] and \
+            dilation[0] == dilation[1]
+        axes = (rows, rows if square else window_axis(w, kernel[1], strides[1], pads[1], dilation[1], ceil))
         if min(axes[0].output, axes[1].output) <= 0:
             raise RuleError(
                 "Computed output size would be zero or negative. "

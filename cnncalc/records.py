@@ -23,7 +23,6 @@ AttributeError: Point is frozen: cannot assign to 'x'
 
 from __future__ import annotations
 
-import inspect
 from typing import Any, TypeVar, dataclass_transform
 
 __all__ = ["record"]
@@ -36,7 +35,9 @@ def _fields(cls: type) -> list[tuple[str, Any]]:
     """(name, default) for every annotated field of the class and its bases, bases first."""
     fields: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
-        for name, annotation in inspect.get_annotations(klass).items():
+        # The class's own annotations, read directly: inspect.get_annotations is several times slower,
+        # and this runs for every base of every record when cnncalc starts.
+        for name, annotation in klass.__dict__.get("__annotations__", {}).items():  # noqa: RUF063
             if str(annotation).startswith(("ClassVar", "typing.ClassVar")):
                 continue
             fields[name] = klass.__dict__.get(name, fields.get(name, _MISSING))
@@ -76,6 +77,8 @@ def record(cls: type[T]) -> type[T]:
         return tuple(getattr(self, name) for name in names)
 
     def __eq__(self: Any, other: object) -> bool:
+        if other is self:
+            return True
         if other.__class__ is not self.__class__:
             return NotImplemented
         return bool(_values(self) == _values(other))

@@ -136,6 +136,8 @@ def extra_cells(net: Network, columns: tuple[str, ...], dtype: str, batch: int) 
 
 def cost_lines(net: Network, columns: tuple[str, ...], dtype: str, batch: int) -> list[str]:
     """Footer lines for the optional columns, saying what is counted."""
+    if not columns:
+        return []
     from .costs import memory, readable_count
 
     lines = []
@@ -288,28 +290,19 @@ def to_json(net: Network, checked: ForwardPass | None = None, columns: tuple[str
 
 
 def _flat_json(record: dict[str, Any]) -> str:
-    """JSON for a dict of ints, strings and flat lists of them, on one line.
+    """One record as JSON on one line, with ×, → and − kept readable.
 
-    ``json.dumps`` builds a new encoder per call; for 10,000 layer records that is most of the
-    cost of ``--format json``, so the records are written with the C string escaper directly.
+    ``json.dumps`` with default arguments reuses one cached C encoder, while any other argument
+    builds a new encoder per call; for 10,000 layers that difference is most of ``--format json``.
+    So records are encoded the fast way, and only those with non-ASCII text (warnings) again.
 
-    >>> _flat_json({"a": 1, "b": "x\\"y", "c": [1, 2], "d": []})
-    '{"a": 1, "b": "x\\\\"y", "c": [1, 2], "d": []}'
+    >>> _flat_json({"a": 1, "b": "5.5 → 5", "c": [1, 2]})
+    '{"a": 1, "b": "5.5 → 5", "c": [1, 2]}'
     """
-    from json.encoder import encode_basestring
+    import json
 
-    def value(item: Any) -> str:
-        if isinstance(item, str):
-            return str(encode_basestring(item))
-        if isinstance(item, list):
-            return "[" + ", ".join(map(value, item)) + "]"
-        if isinstance(item, (dict, float)) or item is None:
-            import json
-
-            return json.dumps(item)
-        return str(int(item))
-
-    return "{" + ", ".join(f"{encode_basestring(key)}: {value(item)}" for key, item in record.items()) + "}"
+    text = json.dumps(record)
+    return json.dumps(record, ensure_ascii=False) if "\\u" in text else text
 
 
 def to_markdown(net: Network, checked: ForwardPass | None = None, columns: tuple[str, ...] = (),

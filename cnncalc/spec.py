@@ -341,7 +341,7 @@ class _Parser:
     def layer(self, tokens: list[Token]) -> None:
         first = tokens[0]
         self._last_span = (first.start, tokens[-1].end)
-        if _DIMS.match(first.text) and self.input is None and not self.layers:
+        if self.input is None and not self.layers and _DIMS.match(first.text):
             self._input(tokens[1:], first)
             return
         word, args, rest = self._word(tokens)
@@ -355,7 +355,7 @@ class _Parser:
         value = self._args(word, grammar, args, first)
         options = self._options(word, grammar, rest)
         span = (first.start, tokens[-1].end)
-        source = " ".join(t.text for t in tokens)
+        source = " ".join([t.text for t in tokens])
         self.layers.append(ParsedLayer(grammar.build(value, options), span, source))
 
     def _input(self, rest: list[Token], dims: Token | None) -> None:
