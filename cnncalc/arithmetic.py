@@ -158,7 +158,7 @@ class AxisWindows:
         if self.fits and self.stride <= self.span and self.pad_before < self.span and self.dilation == 1:
             return 0  # contiguous windows from the first real cell to the padded end read it all
         if self.dilation > 1:
-            return self.n - len(self._read_cells())
+            return self.n - self._dilated_reads(self.pad_before, self.pad_before + self.n)
         read = _covered(self.output, self.stride, self.span, self.pad_before + self.n)
         read -= _covered(self.output, self.stride, self.span, self.pad_before)
         return self.n - read
@@ -169,28 +169,74 @@ class AxisWindows:
         last_end = (self.output - 1) * self.stride + self.span
         return max(0, self.pad_before + self.n - max(last_end, self.pad_before))
 
+    def start_of(self, window: int) -> int:
+        """Where window ``window`` (0-based) starts, in input coordinates."""
+        return window * self.stride - self.pad_before
+
     def uncovered_cells(self, limit: int = 64) -> list[int]:
-        """The first ``limit`` input indices (0-based) that no window reads."""
+        """The first ``limit`` input indices (0-based) that no window reads; fast for any n."""
+        if self.uncovered == 0:
+            return []
         if self.dilation > 1:
-            read = self._read_cells()
-            return [i for i in range(self.n) if i not in read][:limit]
+            return self._uncovered_dilated(limit)
+        if self.stride <= self.span:  # contiguous windows: only the two ends can be missed
+            first = max(0, self.start_of(0))
+            last_end = self.start_of(self.output - 1) + self.span
+            head = range(min(first, self.n))
+            tail = range(max(last_end, 0), self.n)
+            return [*head, *tail][:limit]
         cells: list[int] = []
         position = 0
-        for start in self.starts:
-            while position < min(start, self.n) and len(cells) < limit:
-                cells.append(position)
-                position += 1
+        for window in range(self.output):  # gaps between windows: found within a few windows
+            start = self.start_of(window)
+            cells += range(position, min(max(start, position), self.n))
+            if len(cells) >= limit:
+                return cells[:limit]
             position = max(position, start + self.span)
-        while position < self.n and len(cells) < limit:
-            cells.append(position)
-            position += 1
+        cells += range(position, min(self.n, position + limit))
+        return cells[:limit]
+
+    def _uncovered_dilated(self, limit: int) -> list[int]:
+        residues = {tap % self.stride for tap in range(0, self.span, self.dilation)}
+        every_residue = len(residues) == self.stride
+        inner_low = max(self.pad_before, self.span - 1)
+        inner_high = (self.output - 1) * self.stride + 1
+        cells: list[int] = []
+        index = 0
+        while index < self.n and len(cells) < limit:
+            x = self.pad_before + index
+            if every_residue and inner_low <= x < inner_high:
+                index = inner_high - self.pad_before  # the whole middle is read: skip to the end
+                continue
+            if not self._is_read(x):
+                cells.append(index)
+            index += 1
         return cells
 
-    def _read_cells(self) -> set[int]:
-        # Dilated windows read every d-th cell of their span; counted cell by cell,
-        # which is only used for explanations on human-sized axes.
-        taps = range(0, self.span, self.dilation)
-        return {s + t for s in self.starts for t in taps if 0 <= s + t < self.n}
+    def _is_read(self, x: int) -> bool:
+        """Whether padded cell x lies under a tap of some window (a window covers every d-th cell)."""
+        for tap in range(0, self.span, self.dilation):
+            start = x - tap
+            if start >= 0 and start % self.stride == 0 and start // self.stride < self.output:
+                return True
+        return False
+
+    def _dilated_reads(self, low: int, high: int) -> int:
+        """How many padded cells in [low, high) some dilated window reads, in O(stride + span).
+
+        Away from the ends, x is read exactly when x mod s is one of the taps' residues t·d mod s,
+        so the pattern repeats every s cells; the first and last stretches are checked cell by cell.
+        """
+        residues = {tap % self.stride for tap in range(0, self.span, self.dilation)}
+        inner_low = max(low, self.span - 1)
+        inner_high = min(high, (self.output - 1) * self.stride + 1)
+        if inner_high - inner_low <= 2 * (self.stride + self.span):
+            return sum(1 for x in range(low, high) if self._is_read(x))
+        edges = sum(1 for x in range(low, inner_low) if self._is_read(x))
+        edges += sum(1 for x in range(inner_high, high) if self._is_read(x))
+        periods, rest = divmod(inner_high - inner_low, self.stride)
+        inner = periods * len(residues) + sum(1 for x in range(inner_low, inner_low + rest) if x % self.stride in residues)
+        return edges + inner
 
     def formula(self, compact: bool = False) -> str:
         """The arithmetic with numbers substituted, as the lectures write it.

@@ -63,9 +63,6 @@ def main() -> None:
     gc.set_threshold(100_000, 50, 50)
 
 
-SPEC_HELP = "A spec such as 'input 28x28x1, conv32x3, pool2, flatten, dense10', a .cnn file, or - for stdin."
-
-
 @main.command()
 @click.argument("spec", metavar="SPEC")
 @click.option("--input", "input_shape", metavar="HxWxC",
@@ -73,11 +70,14 @@ SPEC_HELP = "A spec such as 'input 28x28x1, conv32x3, pool2, flatten, dense10', 
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv"]),
               default="table", show_default=True, help="Output format.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any warning was raised (e.g. an uneven stride).")
-@click.option("--explain", is_flag=True, help="Show the arithmetic behind each row's parameter count.")
+@click.option("--explain", is_flag=True,
+              help="Show the arithmetic under each row: output-size formula, parameter count (and, with rf, the "
+                   "receptive-field recurrence).")
 @click.option("--check", is_flag=True,
               help="Run a real forward pass with NumPy twins of every layer and confirm each shape.")
 @click.option("--seed", default=0, show_default=True, help="--check: seed of the random weights and input.")
-@click.option("--batch", default=1, show_default=True, type=click.IntRange(1), help="--check: batch size.")
+@click.option("--batch", default=1, show_default=True, type=click.IntRange(1),
+              help="Batch size, for --check and the memory column.")
 @click.option("--max-memory", default="2GiB", show_default=True, metavar="SIZE",
               help="--check: refuse, before allocating, a pass estimated above this (weights, plus the largest "
                    "layer's input, output and im2col copy).")
@@ -135,7 +135,7 @@ def parse_size(text: str) -> int:
     """'2GiB', '512MiB', '1.5GB' or a byte count."""
     import re
 
-    match = re.fullmatch(r"\s*([\d.]+)\s*([kmgt]?)(i?b?)\s*", text.lower())
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*", text.lower())
     if not match:
         raise CnnCalcError(f"cannot read the size '{text}'", "write it as 2GiB, 512MiB or a number of bytes")
     scale = 1024 ** "bkmgt".index(match[2] or "b") if match[3].startswith("i") or not match[3] else \

@@ -31,9 +31,11 @@ def _listing(values: list[int], limit: int = 6) -> str:
 def coverage(w: AxisWindows, noun: str) -> str:
     """'windows start at 0 and 3; column 6 is never covered', in the user's coordinates."""
     one, many = NOUNS[noun]
-    starts = w.starts
-    head = f"windows start at {_listing(starts)}" if len(starts) <= 6 else (
-        f"{len(starts)} windows start at {_listing(starts, 3)}")
+    if w.output <= 6:
+        head = f"windows start at {_listing([w.start_of(i) for i in range(w.output)])}"
+    else:
+        first = [w.start_of(i) for i in range(3)]
+        head = f"{w.output:,} windows start at {', '.join(map(str, first))}, …, {w.start_of(w.output - 1)}"
     cells = w.uncovered_cells(limit=8)
     if not cells:
         return f"{head}; every {one} is read"

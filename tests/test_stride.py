@@ -158,3 +158,14 @@ def test_outputs_equal_pytorch(n: int, f: int, s: int, p: int, d: int, ceil: boo
     conv_out = torch.nn.functional.conv2d(x, torch.zeros(1, 1, f, f), None, s, p, d).shape[-1]
     assert (dim["output"], dim["ceil_output"]) == (floor_out, ceil_out)
     assert dim["output"] == conv_out
+
+
+def test_huge_axes_answer_without_walking_every_window() -> None:
+    # Windows of 2 every 7 cells read 2 of each 7: 2·142,857,143 cells of a billion.
+    _, document = dims("1000000000", "2", "7")
+    first = document["dims"][0]
+    assert (first["output"], first["uncovered"]) == (142_857_143, 1_000_000_000 - 2 * 142_857_143)
+    _, document = dims("1000000000", "3", "1", "--dilation", "2")
+    assert document["dims"][0]["uncovered"] == 0  # stride 1 reads every cell
+    text = run("1000000000", "3", "7", "--dilation", "2").stdout
+    assert "142,857,143 windows start at 0, 7, 14, …, 999999994" in text
