@@ -235,8 +235,8 @@ class AxisWindows:
         edges = sum(1 for x in range(low, inner_low) if self._is_read(x))
         edges += sum(1 for x in range(inner_high, high) if self._is_read(x))
         periods, rest = divmod(inner_high - inner_low, self.stride)
-        inner = periods * len(residues) + sum(1 for x in range(inner_low, inner_low + rest) if x % self.stride in residues)
-        return edges + inner
+        leftover = sum(1 for x in range(inner_low, inner_low + rest) if x % self.stride in residues)
+        return edges + periods * len(residues) + leftover
 
     def formula(self, compact: bool = False) -> str:
         """The arithmetic with numbers substituted, as the lectures write it.
