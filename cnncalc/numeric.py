@@ -84,10 +84,10 @@ def pool(image: Matrix, size: tuple[int, int], stride: tuple[int, int] | None = 
     np = require_numpy("cnncalc pool")
     h, w, _ = shape_of(image)
     strides = stride or size
-    if ceil and padding == "same":
+    axes = _axes((h, w), size, strides, padding, (1, 1), ceil)
+    if ceil and any(a.mode == "same" for a in axes):
         raise CnnCalcError("'--ceil' rounds valid or explicit padding; 'same' already gives ⌈n/s⌉",
                            "drop --ceil, or use --padding 0 or 1 with it")
-    axes = _axes((h, w), size, strides, padding, (1, 1), ceil)
     if any(a.mode == "explicit" for a in axes):
         require_pool_padding((axes[0].pad_before, axes[1].pad_before), size)
     pads = [(a.pad_before, a.pad_after) for a in axes]

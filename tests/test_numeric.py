@@ -163,3 +163,9 @@ def test_bad_matrices_exit_two(args: tuple[str, ...], message: str) -> None:
 def test_errors_are_cnncalc_errors() -> None:
     with pytest.raises(CnnCalcError):
         read_matrix("")
+
+
+def test_ceil_with_same_is_refused() -> None:
+    result = CliRunner().invoke(main, ["pool", "--input", "1 2; 3 4", "--size", "2", "--padding", "same", "--ceil"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: '--ceil' rounds valid or explicit padding")
