@@ -9,8 +9,15 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# In CI the random examples are the same on every run, so a landing never hangs on a new draw; local runs
+# stay random and keep exploring (and Hypothesis' database replays what they found).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
