@@ -74,7 +74,9 @@ def main() -> None:
               help="Show the arithmetic under each row: output-size formula, parameter count (and, with rf, the "
                    "receptive-field recurrence).")
 @click.option("--check", is_flag=True,
-              help="Run a real forward pass with NumPy twins of every layer and confirm each shape.")
+              help="Run a real forward pass with NumPy twins of every layer and confirm each shape. Average "
+                   "pooling with explicit padding counts the padded zeros (PyTorch's count_include_pad=True); "
+                   "with 'same' it does not (Keras/TensorFlow).")
 @click.option("--seed", default=0, show_default=True, help="--check: seed of the random weights and input.")
 @click.option("--batch", default=1, show_default=True, type=click.IntRange(1),
               help="Batch size, for --check and the memory column.")
