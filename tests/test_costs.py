@@ -21,16 +21,19 @@ ALEXNET = ("input 224x224x3, conv64x11 s4 p2 relu, pool3 s2, conv192x5 p2 relu, 
 
 
 def test_receptive_fields_published_for_vgg16_and_alexnet() -> None:
-    # Araujo, Norris & Sim (Distill, 2019): VGG16 conv5_3 196, pool5 212. AlexNet conv5 163 by the
-    # same recurrence on torchvision's layout; its pool5, 195, is the article's AlexNet figure.
+    # The table of Araujo, Norris & Sim's library (google-research/receptive_field, README), which the
+    # Distill article presents: vgg_16 receptive field 212, effective stride 32, effective padding 90, so
+    # the first unit's centre is −90 + (212 − 1)/2 = 15.5; alexnet_v2 195 with effective stride 32.
     vgg = build(VGG16)
     fields = {layer.name: field for layer, field in zip(vgg.layers, receptive_fields(vgg))}
-    assert fields["conv2d_12"].size == (196, 196)  # conv5_3
-    assert fields["max_pooling2d_4"].size == (212, 212)  # pool5
-    assert fields["max_pooling2d_4"].jump == (32, 32)
+    pool5 = fields["max_pooling2d_4"]
+    assert (pool5.size, pool5.jump) == ((212, 212), (32, 32))
+    assert pool5.start == (-90 + (212 - 1) / 2,) * 2
+    assert fields["conv2d_12"].size == (196, 196)  # conv5_3: 212 − (2 − 1)·16, the pool before it
     alex = build(ALEXNET)
-    sizes = [field.size[0] for field in receptive_fields(alex)]
-    assert sizes == [11, 19, 51, 67, 99, 131, 163, 195]
+    alex_fields = receptive_fields(alex)
+    assert [field.size[0] for field in alex_fields] == [11, 19, 51, 67, 99, 131, 163, 195]
+    assert alex_fields[-1].jump == (32, 32)
 
 
 def test_seed003_two_3x3_convs_see_5x5() -> None:
