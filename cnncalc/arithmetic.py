@@ -148,11 +148,6 @@ class AxisWindows:
         return (self.n if self.mode == "same" else self.numerator) % self.stride == 0
 
     @property
-    def starts(self) -> list[int]:
-        """Window start positions in input coordinates (negative ones begin in padding)."""
-        return [i * self.stride - self.pad_before for i in range(self.output)]
-
-    @property
     def uncovered(self) -> int:
         """How many input cells (not padding) no window ever reads."""
         if self.fits and self.stride <= self.span and self.pad_before < self.span and self.dilation == 1:

@@ -17,7 +17,9 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from . import __version__
+from .costs import DTYPES
 from .errors import CnnCalcError
+from .layers import ACTIVATIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,7 +89,7 @@ def main() -> None:
               help="Extra columns, comma-separated: macs (multiply-accumulates, bias excluded), flops (2·MACs + "
                    "bias additions), memory (activation bytes), rf (receptive field: size, jump, start).")
 @click.option("--verbose", "-v", is_flag=True, help="All extra columns: --columns macs,flops,memory,rf.")
-@click.option("--dtype", type=click.Choice(["float32", "float16", "bfloat16", "int8"]), default="float32",
+@click.option("--dtype", type=click.Choice(list(DTYPES)), default="float32",
               show_default=True, help="Bytes per value for the sizes and the memory column.")
 @reports_errors
 def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
@@ -213,9 +215,6 @@ def _check_spec(spec: str, fmt: str) -> None:
     sys.exit(EXIT_OK if fits else EXIT_NO)
 
 
-ACTIVATION_NAMES = ["relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish", "linear"]
-
-
 def _cell(text: str | None) -> tuple[int, int] | None:
     if text is None:
         return None
@@ -289,7 +288,7 @@ def _emit_worked(worked: Any, title: str, cell: tuple[int, int] | None, fmt: str
 @click.option("--flip", is_flag=True,
               help="True convolution: rotate the kernel 180° first. Without it, cross-correlation, "
                    "as Keras and PyTorch compute.")
-@click.option("--activation", type=click.Choice(ACTIVATION_NAMES), help="Applied after the bias.")
+@click.option("--activation", type=click.Choice(ACTIVATIONS), help="Applied after the bias.")
 @click.option("--explain", metavar="R,C", help="Show the sum of products of output cell R,C (1-based) and its window.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @EXPECT_OPTIONS

@@ -14,10 +14,13 @@ Conventions, stated wherever they are printed:
 from __future__ import annotations
 
 from math import prod
+from typing import TYPE_CHECKING
 
 from .errors import CnnCalcError
-from .network import Network
 from .records import record
+
+if TYPE_CHECKING:
+    from .network import Network
 
 __all__ = ["DTYPES", "Memory", "memory", "readable_count"]
 

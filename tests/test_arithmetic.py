@@ -84,7 +84,8 @@ def test_uncovered_cells_of_the_lecture_questions() -> None:
 
 def brute_uncovered(n: int, k: int, s: int, before: int, after: int, d: int, ceil: bool) -> int:
     axis = window_axis(n, k, s, (before, after), d, ceil)
-    read = {start + tap for start in axis.starts for tap in range(0, axis.span, d)}
+    starts = [axis.start_of(i) for i in range(axis.output)]
+    read = {start + tap for start in starts for tap in range(0, axis.span, d)}
     return sum(1 for i in range(n) if i not in read)
 
 
