@@ -8,7 +8,6 @@ else.
 
 from __future__ import annotations
 
-import functools
 import gc
 import sys
 from collections.abc import Callable
@@ -23,7 +22,8 @@ from .layers import ACTIVATIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_OK, EXIT_NO, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_NO, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_BROKEN_PIPE, EXIT_INTERRUPTED = 141, 130  # as a shell reports a process ended by SIGPIPE or Ctrl-C
 
 
 def fail(error: CnnCalcError) -> NoReturn:
@@ -31,27 +31,79 @@ def fail(error: CnnCalcError) -> NoReturn:
     sys.exit(EXIT_BAD_INPUT)
 
 
-def reports_errors(command: F) -> F:
-    """Turn the project's own errors into a message on stderr and exit code 2."""
+class Boundary(click.Group):
+    """The CLI boundary: the one place where every outcome of a command becomes an exit code.
 
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    0 ok, 1 "the answer is no" (the commands exit 1 themselves), 2 bad input or usage (a
+    :class:`CnnCalcError`, click's usage errors, output that cannot be written), 3 an internal
+    error (a bug: a short message, never a traceback), 130 interrupted, 141 a reader that
+    closed the pipe, as ``| head -1`` does.  Streams that cannot encode cnncalc's glyphs get
+    ASCII stand-ins (see :mod:`cnncalc.glyphs`) before anything is printed, ``--help`` included.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        from .glyphs import fit_streams
+
+        fit_streams()
+        return super().main(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return command(*args, **kwargs)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a closed pipe or a full disk surfaces here, not at interpreter exit
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except CnnCalcError as error:
             fail(error)
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
+        except KeyboardInterrupt:
+            click.echo("Interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except OSError as error:  # stdout on a full or broken device; reading errors are SourceErrors
+            _silence_stdout()
+            click.echo(f"Error: cannot write the output: {error.strerror or error}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except MemoryError:
+            click.echo("Error: out of memory. Internal error: cnncalc should have refused this input before "
+                       "allocating; please report it with the command line.", err=True)
+            sys.exit(EXIT_INTERNAL)
+        except Exception as error:  # noqa: BLE001 - the last line of defence: a bug, reported briefly
+            frame = error.__traceback__
+            while frame is not None and frame.tb_next is not None:
+                frame = frame.tb_next
+            where = f" in {frame.tb_frame.f_code.co_name}()" if frame is not None else ""
+            click.echo(f"Internal error{where}: {type(error).__name__}: {str(error)[:200]}\n"
+                       f"This is a bug in cnncalc {__version__}; please report it with the command line.", err=True)
+            sys.exit(EXIT_INTERNAL)
 
-    return wrapper  # type: ignore[return-value]
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (a test runner's buffer): nothing is flushed at exit
 
 
 def console() -> Any:
     """A rich console for stdout: plain when piped, and NO_COLOR is honoured by rich."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    class PipedConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError  # rich would exit 1 ("no"); the boundary exits 141, as a shell tool does
+
+    return PipedConsole(highlight=False, soft_wrap=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Boundary, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cnncalc")
 def main() -> None:
     """Exact shapes, parameter counts and stride checks for CNNs, from one line of text.
@@ -91,7 +143,6 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="All extra columns: --columns macs,flops,memory,rf.")
 @click.option("--dtype", type=click.Choice(list(DTYPES)), default="float32",
               show_default=True, help="Bytes per value for the sizes and the memory column.")
-@reports_errors
 def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
             batch: int, max_memory: str, columns: str | None, verbose: bool, dtype: str) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
@@ -153,7 +204,6 @@ def parse_size(text: str) -> int:
 @click.option("--ceil", is_flag=True, help="Use PyTorch's ceil_mode for the output size.")
 @click.option("--spec", "spec", metavar="SPEC", help="Check every conv and pool layer of a network instead.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@reports_errors
 def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | None, fmt: str) -> None:
     """Does stride S fit kernel F on input N (padding P)?  Exit 0 if it fits, 1 if not.
 
@@ -292,7 +342,6 @@ def _emit_worked(worked: Any, title: str, cell: tuple[int, int] | None, fmt: str
 @click.option("--explain", metavar="R,C", help="Show the sum of products of output cell R,C (1-based) and its window.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @EXPECT_OPTIONS
-@reports_errors
 def conv(image: str, kernel: str, stride: str, padding: str, dilation: str, bias: float, flip: bool,
          activation: str | None, explain: str | None, fmt: str, expect: str | None, tolerance: float,
          decimals: int | None) -> None:
@@ -331,7 +380,6 @@ def conv(image: str, kernel: str, stride: str, padding: str, dilation: str, bias
 @click.option("--explain", metavar="R,C", help="Show the arithmetic of output cell R,C (1-based) and its window.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @EXPECT_OPTIONS
-@reports_errors
 def pool_command(image: str, size: str, stride: str | None, mode: str, padding: str, ceil: bool,
                  explain: str | None, fmt: str, expect: str | None, tolerance: float, decimals: int | None) -> None:
     """Pool a matrix by hand: max, average or min over each window, channel by channel.
@@ -366,7 +414,6 @@ def pool_command(image: str, size: str, stride: str | None, mode: str, padding: 
                                                            "or - for stdin, checked row by row against SPEC.")
 @click.option("--input", "input_shape", metavar="HxWxC", help="Replaces or supplies the spec's input layer.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-@reports_errors
 def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_files: tuple[str, ...],
                   pasted: str | None, input_shape: str | None, fmt: str) -> None:
     """Grade answers about a network and show the arithmetic for each wrong one.

@@ -6,7 +6,10 @@ its boundary, prints :meth:`CnnCalcError.render` to stderr and exits 2.
 
 from __future__ import annotations
 
-__all__ = ["CnnCalcError", "ShapeError", "SourceError", "SpecError", "closest"]
+__all__ = ["CnnCalcError", "ShapeError", "SourceError", "SpecError", "closest", "shorten"]
+
+#: The longest line an error message prints: a 10 MB bad token must not become a 30 MB message.
+MAX_LINE = 300
 
 
 class CnnCalcError(Exception):
@@ -21,11 +24,11 @@ class CnnCalcError(Exception):
         self.hint = hint
 
     def render(self) -> str:
-        """The full message, as printed after ``Error: ``."""
-        lines = [self.message]
-        if self.hint:
-            lines.append(self.hint)
-        return "\n".join(lines)
+        """The full message, as printed after ``Error: ``, each line cut to :data:`MAX_LINE` characters."""
+        return "\n".join(shorten(line, MAX_LINE) for line in self.lines())
+
+    def lines(self) -> list[str]:
+        return [self.message, *([self.hint] if self.hint else [])]
 
 
 class SourceError(CnnCalcError):
@@ -58,7 +61,7 @@ class SpecError(CnnCalcError):
         where = "input" if self.layer == 0 else f"layer {self.layer}"
         return f"{self.message} ({where})"
 
-    def render(self) -> str:
+    def lines(self) -> list[str]:
         """The message, the line of the spec with a caret under the bad token, the hint.
 
         >>> print(SpecError("unknown layer 'dens10'", "input 28x28x1, dens10", (15, 21), 1,
@@ -68,10 +71,7 @@ class SpecError(CnnCalcError):
                          ^^^^^^
         did you mean 'dense10'?
         """
-        lines = [self.headline(), *caret_lines(self.text, self.span)]
-        if self.hint:
-            lines.append(self.hint)
-        return "\n".join(lines)
+        return [self.headline(), *caret_lines(self.text, self.span), *([self.hint] if self.hint else [])]
 
 
 class ShapeError(SpecError):
@@ -105,7 +105,7 @@ def caret_lines(text: str, span: tuple[int, int]) -> list[str]:
     line_end = len(text) if line_end < 0 else line_end
     line = text[line_start:line_end].expandtabs(1)
     column = start - line_start
-    width = max(1, min(end, line_end) - start)
+    width = min(max(1, min(end, line_end) - start), 60)  # a 10 MB token gets 60 carets, not 10 million
     prefix = "  "
     if "\n" in text.rstrip("\n"):
         prefix = f"  line {text.count(chr(10), 0, start) + 1}: "
@@ -118,6 +118,18 @@ def caret_lines(text: str, span: tuple[int, int]) -> list[str]:
     return [prefix + line, " " * (len(prefix) + column) + "^" * width]
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """Cut a long piece of user text for a message, keeping both ends.
+
+    >>> shorten("a" * 100, 11)
+    'aaaaa…aaaaa'
+    """
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return text[:half] + "…" + text[len(text) - half:]
+
+
 def closest(word: str, choices: list[str]) -> str | None:
     """The known word nearest a mistyped one, for "did you mean".
 
@@ -126,5 +138,7 @@ def closest(word: str, choices: list[str]) -> str | None:
     """
     import difflib  # only on the error path
 
+    if len(word) > 40:
+        return None  # difflib is quadratic, and nothing that long is a typo of a short word
     found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return found[0] if found else None

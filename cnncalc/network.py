@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
+import math
+
 from .arithmetic import AxisWindows
 from .errors import ShapeError, SpecError
 from .layers import Layer, Params, RuleError, Shape
+from .literals import MAX_ELEMENTS
 from .records import record
 from .spec import Spec, parse, parse_dims
 
@@ -104,7 +107,7 @@ def build(text: str, input_shape: str | Shape | None = None) -> Network:
 
 def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
     """Run the shape rules down the chain, naming each layer as Keras would."""
-    shape = _input_shape(spec, input_shape)
+    shape = first = _input_shape(spec, input_shape)
     counters: dict[str, int] = {}
     layers = []
     for index, parsed in enumerate(spec.layers, start=1):
@@ -114,6 +117,7 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
         name = layer.auto_name if count == 0 else f"{layer.auto_name}_{count}"
         try:
             result = layer.resolve(shape)
+            _require_bounded(result.output_shape, "its output")
         except RuleError as error:
             raise ShapeError(error.message, spec.text, parsed.span, index, name, error.hint) from None
         warnings: tuple[str, ...] = ()
@@ -125,10 +129,28 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
                                     result.params, warnings, notes, result.axes, result.arithmetic,
                                     result.macs, result.bias_adds))
         shape = result.output_shape
-    return Network(spec.text, _input_shape(spec, input_shape), tuple(layers))
+    return Network(spec.text, first, tuple(layers))
+
+
+def _require_bounded(shape: Shape, what: str) -> None:
+    """Hold every tensor to :data:`~cnncalc.literals.MAX_ELEMENTS` values, so counts stay printable and
+    every float derived from them (sizes in bytes, ratios) stays finite."""
+    if math.prod(shape) > MAX_ELEMENTS:
+        raise RuleError(f"{what} would be {'×'.join(map(str, shape))}, about 10^{len(str(math.prod(shape))) - 1} values, "
+                        "over cnncalc's limit of 10^36", "use sizes a real network could have")
 
 
 def _input_shape(spec: Spec, override: str | Shape | None) -> Shape:
+    shape = _given_input_shape(spec, override)
+    try:
+        _require_bounded(shape, "the input")
+    except RuleError as error:
+        span = spec.input.span if spec.input is not None else (0, len(spec.text))
+        raise SpecError(error.message, spec.text, span, 0, error.hint) from None
+    return shape
+
+
+def _given_input_shape(spec: Spec, override: str | Shape | None) -> Shape:
     if isinstance(override, str):
         return parse_dims(override, "--input shape")
     if override is not None:

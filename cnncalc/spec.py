@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .errors import SpecError, closest
+from .errors import SpecError, closest, shorten
 from .layers import (
     ACTIVATIONS,
     Activation,
@@ -44,13 +44,15 @@ from .layers import (
     UpSampling2D,
     ZeroPadding2D,
 )
+from .literals import TooLarge, read_int
 from .records import record
 
 __all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims"]
 
-_DIMS = re.compile(r"\d+(?:[x×]\d+)*\Z")
-_NUMBER = re.compile(r"[\d.][\d.x×]*\Z")
-_PAIR_OPTION = re.compile(r"(?P<key>op|[spdgm])(?P<a>\d+)(?:[x×](?P<b>\d+))?\Z")
+_DIMS = re.compile(r"\d+(?:[xX×]\d+)*\Z")
+_AXES = re.compile("[xX×]")
+_NUMBER = re.compile(r"[\d.][\d.xX×]*\Z")
+_PAIR_OPTION = re.compile(r"(?P<key>op|[spdgm])(?P<a>\d+)(?:[xX×](?P<b>\d+))?\Z")
 _OPTION_KEYS = {"s": "stride", "p": "padding", "d": "dilation", "g": "groups", "m": "multiplier",
                 "op": "output_padding"}
 
@@ -192,7 +194,7 @@ WORDS: dict[str, Word] = {
 # One regex finds the layer word and its glued numbers: longest words first, so 'maxpool'
 # wins over 'pool' and 'conv1d' (later) over 'conv'.
 _WORD = re.compile(
-    "(" + "|".join(sorted([*WORDS, "input"], key=len, reverse=True)) + r")([\d.][\d.x×]*)?\Z"
+    "(" + "|".join(sorted([*WORDS, "input"], key=len, reverse=True)) + r")([\d.][\d.xX×]*)?\Z"
 )
 
 _OPTION_WORDS = {
@@ -244,8 +246,12 @@ def _strip_comments(text: str) -> str:
     return re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), text)
 
 
-_TOKENS = re.compile(r"(?P<sep>[,;\n])|(?P<open>[\[(])|(?P<close>[\])])(?P<times>\s*[x×]\s*\d+)?|[^\s,;\[\]()]+")
-MAX_LAYERS = 1_000_000
+_TOKENS = re.compile(r"(?P<sep>[,;\n])|(?P<open>[\[(])|(?P<close>[\])])(?P<times>\s*[xX×]\s*\d+)?|[^\s,;\[\]()]+")
+#: The expansion limit: the most layers a whole spec may expand to, repeats included.  Resolving
+#: 100,000 layers takes about 2.5 s; a million would take half a minute and gigabytes.
+MAX_LAYERS = 100_000
+#: The deepest nesting of repeats; the parser recurses once per level.
+MAX_DEPTH = 32
 
 
 def _layers(text: str) -> list[list[Token]]:
@@ -253,9 +259,10 @@ def _layers(text: str) -> list[list[Token]]:
 
     ``[conv64x3 same relu]x2`` or ``(…)x2`` repeats what it encloses, and groups nest.  The
     copies keep their original spans, so an error in a repeated layer points into the text.
+    The whole expansion is held to :data:`MAX_LAYERS` as it grows, never after.
     """
     matches = list(_TOKENS.finditer(text))
-    layers, end = _sequence(text, matches, 0, None)
+    layers, end = _sequence(text, matches, 0, None, 0)
     if end < len(matches):
         stray = matches[end]
         raise SpecError(f"unmatched '{stray[0].strip()[0]}'", text, (stray.start(), stray.start() + 1), None,
@@ -264,8 +271,11 @@ def _layers(text: str) -> list[list[Token]]:
 
 
 def _sequence(text: str, matches: list[re.Match[str]], position: int,
-              opener: re.Match[str] | None) -> tuple[list[list[Token]], int]:
+              opener: re.Match[str] | None, depth: int) -> tuple[list[list[Token]], int]:
     """Layers up to the bracket that closes ``opener`` (or the end); returns them and where it stopped."""
+    if depth > MAX_DEPTH and opener is not None:
+        raise SpecError(f"repeats are nested more than {MAX_DEPTH} deep", text, (opener.start(), opener.end()),
+                        None, "nest fewer brackets: [[conv8x3]x2]x3 is [conv8x3]x6")
     layers: list[list[Token]] = []
     current: list[Token] = []
     while position < len(matches):
@@ -275,14 +285,13 @@ def _sequence(text: str, matches: list[re.Match[str]], position: int,
         position += 1
         if match["sep"]:
             if current:
-                layers.append(current)
+                _grow(text, layers, [current], match)
             current = []
         elif match["open"]:
             if current:
-                raise SpecError("a repeat must start a layer of its own", text, (match.start(), match.end()),
-                                None, "separate it from the layer before with ','")
-            group, position = _sequence(text, matches, position, match)
-            layers += _repeat(text, group, matches, position, match)
+                raise _not_a_repeat(text, current, match)
+            group, position = _sequence(text, matches, position, match, depth + 1)
+            _grow(text, layers, _repeat(text, group, matches, position, match), match)
             position += 1
         else:
             current.append(Token(match[0], match.start(), match.end()))
@@ -292,6 +301,26 @@ def _sequence(text: str, matches: list[re.Match[str]], position: int,
     if current:
         layers.append(current)
     return layers, position
+
+
+def _grow(text: str, layers: list[list[Token]], more: list[list[Token]], where: re.Match[str]) -> None:
+    """Append layers, holding the spec to :data:`MAX_LAYERS` (the copies are references, not new tokens)."""
+    if len(layers) + len(more) > MAX_LAYERS:
+        raise SpecError(f"the spec expands to more than {MAX_LAYERS:,} layers", text,
+                        (where.start(), where.end()), None,
+                        "use smaller repeat counts; cnncalc summarises at most 100,000 layers")
+    layers += more
+
+
+def _not_a_repeat(text: str, current: list[Token], match: re.Match[str]) -> SpecError:
+    before = current[-1].text
+    if current[0].lower == "input":
+        hint = "write the input shape as 'input 28x28x1', without parentheses"
+    else:
+        hint = ("write a layer as a word with its numbers, as in 'conv32x3 relu' (Keras' Conv2D(32, (3, 3))); "
+                "brackets only repeat whole layers, as in [conv8x3 relu]x2")
+    return SpecError(f"unexpected '{match[0]}' after '{shorten(before)}'", text, (match.start(), match.end()),
+                     None, hint)
 
 
 def _repeat(text: str, group: list[list[Token]], matches: list[re.Match[str]], position: int,
@@ -304,25 +333,37 @@ def _repeat(text: str, group: list[list[Token]], matches: list[re.Match[str]], p
     if not close["times"]:
         raise SpecError("a repeat needs a count", text, (opener.start(), close.end()), None,
                         f"write it as {opener[0]}…{pair}x2")
-    times = int(re.sub(r"[^\d]", "", close["times"]))
+    try:
+        times = read_int(re.sub(r"[^\d]", "", close["times"]), MAX_LAYERS)
+    except TooLarge:
+        times = MAX_LAYERS + 1
     if times < 1 or not group:
         problem = "repeats nothing" if not group else "repeats zero times"
         raise SpecError(f"the repeat {problem}", text, (opener.start(), close.end()), None,
                         "give it at least one layer and a count of at least 1")
     if len(group) * times > MAX_LAYERS:
-        raise SpecError(f"the repeat expands to {len(group) * times:,} layers, over {MAX_LAYERS:,}", text,
+        raise SpecError(f"the repeat expands to more than {MAX_LAYERS:,} layers", text,
                         (opener.start(), close.end()), None, "use a smaller count")
     return group * times
 
 
+def _numbers(token: Token, text: str, layer: int | None) -> list[int]:
+    """The sizes of a token such as ``32x3x3``, each read with the literal bound."""
+    try:
+        return [read_int(part) for part in _AXES.split(token.text)]
+    except TooLarge as error:
+        raise SpecError(f"the size '{shorten(token.text)}' is too large: {error}", text, (token.start, token.end),
+                        layer, "sizes, filters, strides and paddings are at most 10^18 − 1") from None
+
+
 def _dims(token: Token, text: str, layer: int | None, what: str, max_rank: int) -> Shape:
     if not _DIMS.match(token.text):
-        raise SpecError(f"cannot read {what} '{token.text}'", text, (token.start, token.end), layer,
+        raise SpecError(f"cannot read {what} '{shorten(token.text)}'", text, (token.start, token.end), layer,
                         "write it as HxWxC (28x28x1), HxW or N")
-    shape = tuple(int(part) for part in re.split("[x×]", token.text))
+    shape = tuple(_numbers(token, text, layer))
     if len(shape) > max_rank or min(shape) < 1:
         problem = "has too many axes" if len(shape) > max_rank else "has a size of zero"
-        raise SpecError(f"{what} '{token.text}' {problem}", text, (token.start, token.end), layer,
+        raise SpecError(f"{what} '{shorten(token.text)}' {problem}", text, (token.start, token.end), layer,
                         "write it as HxWxC (28x28x1), HxW or N, every size at least 1")
     return shape
 
@@ -392,8 +433,14 @@ class _Parser:
         match = re.match(r"[a-z_]+", lower)
         stem = match.group() if match else lower
         guess = closest(stem, list(WORDS))
-        hint = f"did you mean '{guess}{token.text[len(stem):]}'?" if guess else (
-            "layers are: " + ", ".join(w for w in WORDS if w not in ACTIVATIONS) + ", or an activation")
+        if guess == stem or (guess and f"{guess}{token.text[len(stem):]}".lower() == lower):
+            # the word is right and what follows it is not: show the form, not the same text back
+            hint = f"'{guess}' is written as {WORDS[guess].example}"
+            if not WORDS[guess].args:
+                hint += "; it takes no numbers"
+        else:
+            hint = f"did you mean '{guess}{token.text[len(stem):]}'?" if guess else (
+                "layers are: " + ", ".join(w for w in WORDS if w not in ACTIVATIONS) + ", or an activation")
         return self.fail(f"unknown layer '{token.text}'", token, hint)
 
     def _args(self, word: str, grammar: Word, token: Token | None, first: Token) -> Any:
@@ -409,7 +456,7 @@ class _Parser:
         if not _DIMS.match(token.text):
             raise self.fail(f"cannot read '{token.text}' as {_ARG_NAMES[kind]} of '{word}'", token,
                             f"write it as {grammar.example}")
-        numbers = [int(part) for part in re.split("[x×]", token.text)]
+        numbers = _numbers(token, self.text, len(self.layers) + 1)
         if min(numbers) < (0 if kind == "pair" else 1):
             raise self.fail(f"'{word}{token.text}' has a size of zero", token,
                             "filters, kernel sizes and units must be at least 1")
@@ -461,8 +508,9 @@ class _Parser:
             return _OPTION_WORDS[lower]
         match = _PAIR_OPTION.match(lower)
         if match:
-            a = int(match["a"])
-            b = int(match["b"]) if match["b"] else a
+            a, b = _numbers(Token(match["a"], token.start, token.end), self.text, len(self.layers) + 1)[0], 0
+            b = _numbers(Token(match["b"], token.start, token.end), self.text, len(self.layers) + 1)[0] \
+                if match["b"] else a
             key = _OPTION_KEYS[match["key"]]
             if key not in ("padding", "output_padding") and min(a, b) < 1:
                 raise self.fail(f"{key} must be at least 1, got '{token.text}'", token)
@@ -475,7 +523,7 @@ class _Parser:
 
     def _unknown_option(self, word: str, token: Token) -> SpecError:
         lower = token.lower
-        long_form = re.match(r"([a-z_]+)=?(\d+(?:[x×]\d+)?)\Z", lower)
+        long_form = re.match(r"([a-z_]+)=?(\d+(?:[xX×]\d+)?)\Z", lower)
         if long_form and long_form[1] in _LONG_FORMS:
             hint = f"did you mean '{_LONG_FORMS[long_form[1]]}{long_form[2]}'?"
         else:
