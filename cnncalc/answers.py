@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 
-from .errors import CnnCalcError
+from .errors import CnnCalcError, shorten
 from .network import Network, ResolvedLayer
 from .records import record
 from .render import keras_shape
@@ -55,27 +55,35 @@ def split_claim(text: str) -> tuple[str, str]:
 
 
 def parse_count(text: str, claim: str) -> int:
-    """``18,496``, ``18496`` or ``18_496`` as an int."""
-    cleaned = text.strip().replace("_", "").replace(" ", "")
-    if _THOUSANDS.match(cleaned):
-        cleaned = cleaned.replace(",", "")
-    if not cleaned.isdigit():
-        raise CnnCalcError(f"{claim}: cannot read the count '{text}'", "write it as 18496, 18,496 or 18_496")
-    return int(cleaned)
+    """``18,496``, ``18496``, ``18_496``, ``18.496``, ``18 496`` or ``18'496`` as an int."""
+    from .literals import TooLargeError, read_count
+
+    try:
+        return read_count(text)
+    except TooLargeError as error:
+        raise CnnCalcError(f"{claim}: the count is too large: {error}") from None
+    except ValueError:
+        raise CnnCalcError(f"{claim}: cannot read the count '{shorten(text)}'",
+                           "write it as 18496, 18,496 or 18_496") from None
 
 
 def parse_shape(text: str, claim: str) -> tuple[int, ...]:
     """``26x26x5``, ``26×26×5``, ``(None, 26, 26, 5)``, ``(26, 26, 5)``, ``26,26,5``, or a flat ``9,216``."""
+    from .literals import TooLargeError, read_int
+
     cleaned = text.strip().strip("()[]").replace("×", "x").replace(" ", "")
     if _THOUSANDS.match(cleaned):  # 9,216 is a flat size, not the shape (9, 216)
-        return (int(cleaned.replace(",", "")),)
-    parts = [part for part in re.split(r"[x,]", cleaned) if part]
+        return (parse_count(cleaned, claim),)
+    parts = [part for part in re.split(r"[xX,]", cleaned) if part]
     if parts and parts[0].lower() in ("none", "-1", "?"):
         parts = parts[1:]
-    if not parts or not all(part.isdigit() for part in parts):
-        raise CnnCalcError(f"{claim}: cannot read the shape '{text}'",
+    if not parts or not all(part.isascii() and part.isdigit() for part in parts):
+        raise CnnCalcError(f"{claim}: cannot read the shape '{shorten(text)}'",
                            "write it as 26x26x5, (None, 26, 26, 5), (26, 26, 5) or 26,26,5")
-    return tuple(int(part) for part in parts)
+    try:
+        return tuple(read_int(part) for part in parts)
+    except TooLargeError as error:
+        raise CnnCalcError(f"{claim}: a size in the shape is too large: {error}") from None
 
 
 def _layer(net: Network, key: str, claim: str) -> ResolvedLayer:

@@ -17,7 +17,7 @@ import click
 
 from . import __version__
 from .costs import DTYPES
-from .errors import CnnCalcError
+from .errors import CnnCalcError, shorten
 from .layers import ACTIVATIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -131,8 +131,9 @@ def main() -> None:
               help="Run a real forward pass with NumPy twins of every layer and confirm each shape. Average "
                    "pooling with explicit padding counts the padded zeros (PyTorch's count_include_pad=True); "
                    "with 'same' it does not (Keras/TensorFlow).")
-@click.option("--seed", default=0, show_default=True, help="--check: seed of the random weights and input.")
-@click.option("--batch", default=1, show_default=True, type=click.IntRange(1),
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(0, 2**32 - 1),
+              help="--check: seed of the random weights and input.")
+@click.option("--batch", default=1, show_default=True, type=click.IntRange(1, 10**9),
               help="Batch size, for --check and the memory column.")
 @click.option("--max-memory", default="2GiB", show_default=True, metavar="SIZE",
               help="--check: refuse, before allocating, a pass estimated above this (weights, plus the largest "
@@ -187,15 +188,22 @@ def _columns(text: str | None, verbose: bool) -> tuple[str, ...]:
 
 
 def parse_size(text: str) -> int:
-    """'2GiB', '512MiB', '1.5GB' or a byte count."""
+    """'2GiB', '512MiB', '1.5GB' or a byte count.
+
+    >>> parse_size("2GiB"), parse_size("1.5 kB"), parse_size("512")
+    (2147483648, 1500, 512)
+    """
     import re
 
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*", text.lower())
+    match = re.fullmatch(r"\s*(\d{1,20})(?:\.(\d{1,20}))?\s*([kmgtpe]?)(i?b?)\s*", text.lower())
     if not match:
-        raise CnnCalcError(f"cannot read the size '{text}'", "write it as 2GiB, 512MiB or a number of bytes")
-    scale = 1024 ** "bkmgt".index(match[2] or "b") if match[3].startswith("i") or not match[3] else \
-        1000 ** "bkmgt".index(match[2] or "b")
-    return int(float(match[1]) * scale)
+        raise CnnCalcError(f"cannot read the size '{shorten(text)}'",
+                           "write it as 2GiB, 512MiB or a number of bytes, at most 20 digits")
+    from fractions import Fraction
+
+    base = 1024 if match[4].startswith("i") or not match[4] else 1000
+    number = Fraction(f"{match[1]}.{match[2] or 0}")
+    return int(number * base ** "bkmgtpe".index(match[3] or "b"))
 
 
 @main.command("check-stride", context_settings={"ignore_unknown_options": True})
@@ -276,7 +284,7 @@ def _cell(text: str | None) -> tuple[int, int] | None:
 
 def EXPECT_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by conv and pool
     """--expect, --tolerance and --round: grade a whole answer matrix."""
-    command = click.option("--round", "decimals", type=click.IntRange(0), metavar="N",
+    command = click.option("--round", "decimals", type=click.IntRange(0, 15), metavar="N",
                            help="Accept answers rounded to N decimals (reported as 'rounded').")(command)
     command = click.option("--tolerance", default=0.005, show_default=True,
                            help="Relative tolerance for --expect.")(command)

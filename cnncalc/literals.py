@@ -10,12 +10,14 @@ error before converting it.  Parameter counts computed from sizes stay exact Pyt
 >>> read_int("1" + "0" * 18)
 Traceback (most recent call last):
 ...
-cnncalc.literals.TooLarge: 1000000000000000000 is over 10^18
+cnncalc.literals.TooLargeError: 1000000000000000000 is over 10^18
 """
 
 from __future__ import annotations
 
-__all__ = ["MAX_COUNT", "MAX_ELEMENTS", "MAX_SIZE", "TooLarge", "read_int"]
+import re
+
+__all__ = ["MAX_COUNT", "MAX_ELEMENTS", "MAX_SIZE", "TooLargeError", "read_count", "read_int"]
 
 #: The largest size, count of filters, stride or repeat a spec or option may state.
 MAX_SIZE = 10**18 - 1
@@ -25,14 +27,41 @@ MAX_COUNT = 10**120 - 1
 MAX_ELEMENTS = 10**36
 
 
-class TooLarge(ValueError):
+class TooLargeError(ValueError):
     """A literal over its bound; the message says which bound."""
 
 
 def read_int(digits: str, maximum: int = MAX_SIZE) -> int:
-    """``digits`` (ASCII 0-9 only) as an int of at most ``maximum``; :class:`TooLarge` past it."""
+    """``digits`` (ASCII 0-9 only) as an int of at most ``maximum``; :class:`TooLargeError` past it."""
     significant = digits.lstrip("0") or "0"
     if len(significant) > len(str(maximum)) or int(significant) > maximum:
         shown = significant if len(significant) <= 24 else f"a {len(significant):,}-digit number"
-        raise TooLarge(f"{shown} is over 10^{len(str(maximum))}")
+        raise TooLargeError(f"{shown} is over 10^{len(str(maximum))}")
     return int(significant)
+
+
+#: Thousands separators people and locales write: 18,496 · 18.496 · 18 496 · 18'496 · 18_496, and
+#: the no-break, narrow no-break and thin spaces that typeset and locale-formatted numbers use.
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:(?P<sep>[,.' _\u00a0\u202f\u2009])\d{3})(?:(?P=sep)\d{3})*\Z")
+
+
+def read_count(text: str, maximum: int = MAX_COUNT) -> int:
+    """A whole count as people write it, with or without a thousands separator.
+
+    A count is a whole number, so ``18.496`` is the German way of writing 18,496, not 18.5;
+    a decimal that is not in groups of three (``18.5``) is refused, never truncated.
+
+    >>> [read_count(t) for t in ("18,496", "18.496", "18 496", "18\\u00a0496", "18'496", "18_496", "320")]
+    [18496, 18496, 18496, 18496, 18496, 18496, 320]
+    >>> read_count("18.5")
+    Traceback (most recent call last):
+    ...
+    ValueError: '18.5' is not a whole count
+    """
+    cleaned = text.strip()
+    grouped = _GROUPED.match(cleaned)
+    if grouped:
+        cleaned = cleaned.replace(grouped["sep"], "")
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        raise ValueError(f"'{text.strip()[:40]}' is not a whole count")
+    return read_int(cleaned, maximum)

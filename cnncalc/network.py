@@ -136,7 +136,8 @@ def _require_bounded(shape: Shape, what: str) -> None:
     """Hold every tensor to :data:`~cnncalc.literals.MAX_ELEMENTS` values, so counts stay printable and
     every float derived from them (sizes in bytes, ratios) stays finite."""
     if math.prod(shape) > MAX_ELEMENTS:
-        raise RuleError(f"{what} would be {'×'.join(map(str, shape))}, about 10^{len(str(math.prod(shape))) - 1} values, "
+        digits = len(str(math.prod(shape))) - 1
+        raise RuleError(f"{what} would be {'×'.join(map(str, shape))}, about 10^{digits} values, "
                         "over cnncalc's limit of 10^36", "use sizes a real network could have")
 
 

@@ -31,16 +31,37 @@ TORCH_CLASSES = {
 TORCH_ACTIVATIONS = {"ReLU", "Sigmoid", "Tanh", "Softmax", "ELU", "SELU", "GELU", "SiLU", "Identity", "LogSoftmax"}
 
 _BOX = str.maketrans(dict.fromkeys("│┃|║", " "))
-_KERAS_ROW = re.compile(
-    r"^\s*(?P<name>[^\s(\[].*?)\s*(?:\((?P<type>[A-Za-z_][A-Za-z0-9_]*)\)?)?\s+"
-    r"(?P<shape>\((?:None|[\d\s,?]|-1)*\))\s+(?P<params>[\d,]+)\b"
-)
+#: Rows are read with patterns that cannot backtrack more than linearly, and lines longer than
+#: this are not rows of any summary: they are skipped, so a pasted 3,000-space line costs nothing.
+MAX_LINE = 1000
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+_SHAPE = re.compile(r"\(([^()]*)\)")
+_SHAPE_PART = re.compile(r"\s*(None|\?|-1|\d+(?: \d+)*)\s*\Z")
+_COUNT_START = re.compile(r"\s*(\d[\d,.'_\u00a0\u202f\u2009]*(?: \d{3}(?!\d))*)")
 _TORCH_ROW = re.compile(
     r"^[\s│├└─|]*(?P<type>[A-Za-z_][A-Za-z0-9_]*): (?P<depth>\d+)-(?P<index>\d+)\s+"
-    r"(?P<shape>\[[\d\s,-]*\])\s+(?P<params>[\d,]+|--)"
+    r"(?P<shape>\[[\d ,-]*\])\s+(?P<params>\d[\d,]*|--)"
 )
 _CONTINUED_TYPE = re.compile(r"^\s*\((?P<type>[A-Za-z_][A-Za-z0-9_]*)\)\s*$")
-_TOTAL = re.compile(r"^\s*(?P<label>Total|Trainable|Non-trainable) params:\s*(?P<count>[\d,]+)", re.I)
+_TOTAL = re.compile(r"^\s*(?P<label>Total|Trainable|Non-trainable) params:(?P<count>[^(]*)", re.I)
+
+
+def _clean(line: str) -> str:
+    """A pasted line without terminal colours, or '' when it is too long to be a summary row."""
+    return "" if len(line) > MAX_LINE else _ANSI.sub("", line)
+
+
+def _count(text: str) -> int | None:
+    """The count at the start of ``text``, in any thousands style (see :func:`~cnncalc.literals.read_count`)."""
+    from .literals import read_count
+
+    match = _COUNT_START.match(text)
+    if not match:
+        return None
+    try:
+        return read_count(match[1].rstrip(",.'_ "))
+    except ValueError:
+        return None
 
 
 @record
@@ -70,9 +91,21 @@ def _keras_class(truncated: str | None) -> str:
     return truncated
 
 
-def _shape(text: str, channels_first: bool) -> tuple[int, ...]:
-    parts = [p.strip() for p in text.strip("()[]").split(",") if p.strip()]
-    dims = tuple(int(p) for p in parts[1:] if p not in ("None", "?"))  # drop the batch axis
+def _shape(text: str, channels_first: bool) -> tuple[int, ...] | None:
+    """The sizes of a pasted shape without its batch axis; None if it is not a shape.
+
+    OCR'd slides split digits (``(None, 2 6, 26, 32)``): spaces inside one size are dropped.
+    """
+    from .literals import TooLargeError, read_int
+
+    parts = [p for p in text.strip("()[]").split(",") if p.strip()]
+    found = [_SHAPE_PART.match(part) for part in parts]
+    if not parts or not all(found):
+        return None
+    try:
+        dims = tuple(read_int(m[1].replace(" ", "")) for m in found[1:] if m and m[1] not in ("None", "?", "-1"))
+    except TooLargeError:
+        return None
     if channels_first and len(dims) == 3:
         dims = (dims[1], dims[2], dims[0])
     return dims
@@ -80,15 +113,17 @@ def _shape(text: str, channels_first: bool) -> tuple[int, ...]:
 
 def parse_summary(text: str) -> PastedSummary:
     """Read the rows and totals of a pasted summary; raise if none can be found."""
-    torch_rows = [m for m in (_TORCH_ROW.match(line) for line in text.splitlines()) if m]
-    kind = "torchinfo" if torch_rows else "keras"
+    lines = [_clean(line) for line in text.splitlines()]
+    kind = "torchinfo" if any(_TORCH_ROW.match(line) for line in lines) else "keras"
     rows: list[PastedRow] = []
     skipped: list[str] = []
     totals: list[tuple[str, int]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(lines, start=1):
         total = _TOTAL.match(raw.translate(_BOX))
         if total:
-            totals.append((total["label"].lower().replace("-", "_"), int(total["count"].replace(",", ""))))
+            count = _count(total["count"])
+            if count is not None:
+                totals.append((total["label"].lower().replace("-", "_"), count))
             continue
         if kind == "torchinfo":
             _torch_row(raw, number, rows, skipped)
@@ -107,10 +142,26 @@ def _keras_row(raw: str, number: int, rows: list[PastedRow]) -> None:
         last = rows[-1]
         rows[-1] = PastedRow(last.line, last.name, _keras_class(continued["type"]), last.shape, last.params, last.text)
         return
-    match = _KERAS_ROW.match(line)
-    if match and not match["name"].lower().startswith(("layer (type)", "input")):
-        rows.append(PastedRow(number, match["name"].strip(), _keras_class(match["type"]),
-                              _shape(match["shape"], False), int(match["params"].replace(",", "")), raw.strip()))
+    for shape_match in _SHAPE.finditer(line):  # the first parenthesis that is a shape followed by a count
+        shape = _shape(shape_match[0], False)
+        params = _count(line[shape_match.end():]) if shape is not None else None
+        if shape is None or params is None:
+            continue
+        name, keras_type = _name_and_type(line[: shape_match.start()])
+        if name and not name.lower().startswith(("layer (type)", "input")):
+            rows.append(PastedRow(number, name, _keras_class(keras_type), shape, params, raw.strip()))
+        return
+
+
+def _name_and_type(head: str) -> tuple[str, str | None]:
+    """``conv2d_1 (Conv2D)`` or Keras 2's truncated ``max_pooling2d (MaxPooling2`` as (name, type)."""
+    head = head.strip()
+    opening = head.rfind("(")
+    if opening < 0:
+        return head, None
+    keras_type = head[opening + 1 :].strip().rstrip(")").strip()
+    valid = keras_type.replace("_", "a").isalnum() and not keras_type[:1].isdigit()
+    return head[:opening].strip(), keras_type if valid else None
 
 
 def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str]) -> None:
@@ -122,13 +173,15 @@ def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str])
         skipped.append(torch_type)
         return
     shape = _shape(match["shape"], True)
+    if shape is None:
+        return
     keras_class = TORCH_CLASSES.get(torch_type, torch_type)
     if keras_class == "Flatten" and rows and rows[-1].keras_class.startswith("Global"):
         skipped.append(torch_type)  # Keras' global pool is torch's adaptive pool followed by Flatten
         return
     if keras_class.startswith("Global") and len(shape) == 3:
         shape = (shape[2],)  # AdaptiveAvgPool2d(1) keeps 1×1 spatial axes that Keras drops
-    params = 0 if match["params"] == "--" else int(match["params"].replace(",", ""))
+    params = 0 if match["params"] == "--" else _count(match["params"]) or 0
     rows.append(PastedRow(number, f"{torch_type}: {match['depth']}-{match['index']}", keras_class, shape, params,
                           raw.strip()))
 

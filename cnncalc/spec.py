@@ -44,7 +44,7 @@ from .layers import (
     UpSampling2D,
     ZeroPadding2D,
 )
-from .literals import TooLarge, read_int
+from .literals import TooLargeError, read_int
 from .records import record
 
 __all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims"]
@@ -335,7 +335,7 @@ def _repeat(text: str, group: list[list[Token]], matches: list[re.Match[str]], p
                         f"write it as {opener[0]}…{pair}x2")
     try:
         times = read_int(re.sub(r"[^\d]", "", close["times"]), MAX_LAYERS)
-    except TooLarge:
+    except TooLargeError:
         times = MAX_LAYERS + 1
     if times < 1 or not group:
         problem = "repeats nothing" if not group else "repeats zero times"
@@ -351,7 +351,7 @@ def _numbers(token: Token, text: str, layer: int | None) -> list[int]:
     """The sizes of a token such as ``32x3x3``, each read with the literal bound."""
     try:
         return [read_int(part) for part in _AXES.split(token.text)]
-    except TooLarge as error:
+    except TooLargeError as error:
         raise SpecError(f"the size '{shorten(token.text)}' is too large: {error}", text, (token.start, token.end),
                         layer, "sizes, filters, strides and paddings are at most 10^18 − 1") from None
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from .arithmetic import AxisWindows, effective_kernel, window_axis
-from .errors import CnnCalcError
+from .errors import CnnCalcError, shorten
+from .literals import TooLargeError, read_int
 from .network import Network
 from .records import record
 
@@ -61,17 +62,27 @@ def parse_pair(text: str, what: str, minimum: int = 1) -> Pair:
     >>> parse_pair("251x151", "input size")
     (251, 151)
     """
-    parts = text.lower().replace("×", "x").split("x")
+    parts = text.strip().lower().replace("×", "x").split("x")
     try:
-        numbers = [int(part) for part in parts]
+        numbers = [_signed_int(part.strip()) for part in parts]
+    except TooLargeError as error:
+        raise CnnCalcError(f"{what} '{shorten(text)}' is too large: {error}",
+                           "sizes, kernels, strides and paddings are at most 10^18 − 1") from None
     except ValueError:
-        raise CnnCalcError(f"cannot read {what} '{text}'",
+        raise CnnCalcError(f"cannot read {what} '{shorten(text)}'",
                            "write it as a whole number or HxW, as in 7 or 251x151") from None
     if len(numbers) not in (1, 2):
-        raise CnnCalcError(f"{what} '{text}' has {len(numbers)} parts", "write it as a whole number or HxW")
+        raise CnnCalcError(f"{what} '{shorten(text)}' has {len(numbers)} parts", "write it as a whole number or HxW")
     if min(numbers) < minimum:
-        raise CnnCalcError(f"{what} must be at least {minimum}, got '{text}'")
+        raise CnnCalcError(f"{what} must be at least {minimum}, got '{shorten(text)}'")
     return (numbers[0], numbers[-1])
+
+
+def _signed_int(text: str) -> int:
+    digits = text[1:] if text[:1] in "+-" else text
+    if not (digits.isascii() and digits.isdigit()):
+        raise ValueError(text)
+    return -read_int(digits) if text.startswith("-") else read_int(digits)
 
 
 def parse_padding(text: str) -> tuple[AxisPadding, AxisPadding]:
