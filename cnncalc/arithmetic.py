@@ -73,23 +73,6 @@ def format_number(value: Fraction | float | int) -> str:
     return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
-def _covered(starts: int, stride: int, width: int, upto: int) -> int:
-    """Cells in [0, upto) that lie under at least one of ``starts`` windows of ``width``.
-
-    Window i covers [i·stride, i·stride + width).  O(1): overlapping windows form one
-    interval; disjoint ones are counted as full windows plus the one cut by ``upto``.
-    """
-    if starts <= 0 or upto <= 0:
-        return 0
-    if stride <= width:
-        return min(upto, (starts - 1) * stride + width)
-    full = 0 if upto < width else min(starts, (upto - width) // stride + 1)
-    partial = 0
-    if full < starts:
-        partial = min(max(upto - full * stride, 0), width)
-    return full * width + partial
-
-
 @record
 class AxisWindows:
     """Where the windows of one conv or pool axis fall, and what that costs.
@@ -154,8 +137,8 @@ class AxisWindows:
             return 0  # contiguous windows from the first real cell to the padded end read it all
         if self.dilation > 1:
             return self.n - self._dilated_reads(self.pad_before, self.pad_before + self.n)
-        read = _covered(self.output, self.stride, self.span, self.pad_before + self.n)
-        read -= _covered(self.output, self.stride, self.span, self.pad_before)
+        read = _union_count(self.output, self.stride, self.span, self.pad_before + self.n)
+        read -= _union_count(self.output, self.stride, self.span, self.pad_before)
         return self.n - read
 
     @property
@@ -169,7 +152,12 @@ class AxisWindows:
         return window * self.stride - self.pad_before
 
     def uncovered_cells(self, limit: int = 64) -> list[int]:
-        """The first ``limit`` input indices (0-based) that no window reads; fast for any n."""
+        """The first input indices (0-based) that no window reads, at most ``limit``; fast for any n.
+
+        Exact and complete for undilated windows.  Dilated ones are walked cell by cell with an
+        O(1) test for at most :data:`WALK_BUDGET` cells, so a listing may stop early (the count in
+        :attr:`uncovered` is always exact).
+        """
         if self.uncovered == 0:
             return []
         if self.dilation > 1:
@@ -177,61 +165,46 @@ class AxisWindows:
         if self.stride <= self.span:  # contiguous windows: only the two ends can be missed
             first = max(0, self.start_of(0))
             last_end = self.start_of(self.output - 1) + self.span
-            head = range(min(first, self.n))
-            tail = range(max(last_end, 0), self.n)
+            head = range(min(first, self.n, limit))
+            tail = range(max(last_end, 0), min(self.n, max(last_end, 0) + limit))
             return [*head, *tail][:limit]
         cells: list[int] = []
+        # the first window that reaches the input; windows wholly in the left padding read nothing
+        window = max(0, -(-(self.pad_before - self.span + 1) // self.stride))
         position = 0
-        for window in range(self.output):  # gaps between windows: found within a few windows
+        while window < self.output and len(cells) < limit and position < self.n:
             start = self.start_of(window)
-            cells += range(position, min(max(start, position), self.n))
-            if len(cells) >= limit:
-                return cells[:limit]
+            gap_end = min(max(start, position), self.n, position + limit - len(cells))
+            cells += range(position, gap_end)
             position = max(position, start + self.span)
-        cells += range(position, min(self.n, position + limit))
+            window += 1
+        cells += range(position, min(self.n, position + limit - len(cells)))
         return cells[:limit]
 
+    def _lattice(self) -> Lattice:
+        return Lattice(self.output, self.stride, self.kernel, self.dilation)
+
     def _uncovered_dilated(self, limit: int) -> list[int]:
-        residues = {tap % self.stride for tap in range(0, self.span, self.dilation)}
-        every_residue = len(residues) == self.stride
+        lattice = self._lattice()
+        residues_all = lattice.every_residue_read()
         inner_low = max(self.pad_before, self.span - 1)
         inner_high = (self.output - 1) * self.stride + 1
         cells: list[int] = []
-        index = 0
-        while index < self.n and len(cells) < limit:
+        index, steps = 0, 0
+        while index < self.n and len(cells) < limit and steps < WALK_BUDGET:
             x = self.pad_before + index
-            if every_residue and inner_low <= x < inner_high:
+            if residues_all and inner_low <= x < inner_high:
                 index = inner_high - self.pad_before  # the whole middle is read: skip to the end
                 continue
-            if not self._is_read(x):
+            if not lattice.reads(x):
                 cells.append(index)
             index += 1
+            steps += 1
         return cells
 
-    def _is_read(self, x: int) -> bool:
-        """Whether padded cell x lies under a tap of some window (a window covers every d-th cell)."""
-        for tap in range(0, self.span, self.dilation):
-            start = x - tap
-            if start >= 0 and start % self.stride == 0 and start // self.stride < self.output:
-                return True
-        return False
-
     def _dilated_reads(self, low: int, high: int) -> int:
-        """How many padded cells in [low, high) some dilated window reads, in O(stride + span).
-
-        Away from the ends, x is read exactly when x mod s is one of the taps' residues t·d mod s,
-        so the pattern repeats every s cells; the first and last stretches are checked cell by cell.
-        """
-        residues = {tap % self.stride for tap in range(0, self.span, self.dilation)}
-        inner_low = max(low, self.span - 1)
-        inner_high = min(high, (self.output - 1) * self.stride + 1)
-        if inner_high - inner_low <= 2 * (self.stride + self.span):
-            return sum(1 for x in range(low, high) if self._is_read(x))
-        edges = sum(1 for x in range(low, inner_low) if self._is_read(x))
-        edges += sum(1 for x in range(inner_high, high) if self._is_read(x))
-        periods, rest = divmod(inner_high - inner_low, self.stride)
-        leftover = sum(1 for x in range(inner_low, inner_low + rest) if x % self.stride in residues)
-        return edges + periods * len(residues) + leftover
+        """How many padded cells in [low, high) some dilated window reads (see :class:`Lattice`)."""
+        return self._lattice().count(low, high)
 
     def formula(self, compact: bool = False) -> str:
         """The arithmetic with numbers substituted, as the lectures write it.
@@ -263,6 +236,96 @@ class AxisWindows:
         else:
             pad = f" + 2·{self.pad_before}"
         return f"({self.n}{pad} − {kernel})"
+
+
+#: How many cells a listing of uncovered dilated cells may test before it stops.
+WALK_BUDGET = 100_000
+#: The most residue classes :meth:`Lattice.count` walks; past it the input is refused, not hung on.
+LATTICE_BUDGET = 1_000_000
+
+
+@record
+class Lattice:
+    """The cells read by ``windows`` windows of ``taps`` taps: x = w·stride + t·dilation.
+
+    Counting them is number theory, not a scan: with g = gcd(stride, dilation), s = stride/g
+    and d = dilation/g coprime, taps t and t + s read the same residue class, so the reads
+    split into at most min(taps, s) classes, each a union of evenly spaced intervals that
+    is counted in O(1).  The roles of windows and taps are symmetric; the cheaper is walked.
+
+    >>> Lattice(3, 4, 3, 2).count(0, 20)  # windows at 0, 4, 8 reading every other cell: 0..12 evens
+    7
+    """
+
+    windows: int
+    stride: int
+    taps: int
+    dilation: int
+
+    def count(self, low: int, high: int) -> int:
+        """How many distinct x in [low, high) are read."""
+        from math import gcd
+
+        if high <= low or self.windows <= 0 or self.taps <= 0:
+            return 0
+        g = gcd(self.stride, self.dilation)
+        a_count, a, b_count, b = self.windows, self.stride // g, self.taps, self.dilation // g
+        if min(a_count, b) < min(b_count, a):  # walk the cheaper family of classes
+            a_count, a, b_count, b = b_count, b, a_count, a
+        classes = min(b_count, a)
+        if classes > LATTICE_BUDGET:
+            from .errors import CnnCalcError
+
+            raise CnnCalcError(
+                f"{self.windows:,} dilated windows of {self.taps:,} taps are too many to count exactly",
+                "use a smaller kernel, stride or dilation",
+            )
+        y_low, y_high = -(-low // g), -(-high // g)  # reads are multiples of g: x = g·y
+        total = 0
+        for first in range(classes):  # taps first, first + a, first + 2a, … share one residue class
+            repeats = -(-(b_count - first) // a)
+            base = first * b
+            q_low, q_high = -(-(y_low - base) // a), -(-(y_high - base) // a)
+            total += _union_count(repeats, b, a_count, q_high) - _union_count(repeats, b, a_count, q_low)
+        return total
+
+    def reads(self, x: int) -> bool:
+        """Whether cell x is read, in O(1): solve t·dilation ≡ x (mod stride) for the tap."""
+        from math import gcd
+
+        g = gcd(self.stride, self.dilation)
+        if x < 0 or x % g:
+            return False
+        s, d, y = self.stride // g, self.dilation // g, x // g
+        first = (y * pow(d, -1, s)) % s if s > 1 else 0
+        highest = min(self.taps - 1, y // d)  # w = (y − t·d)/s ≥ 0
+        lowest = max(0, (y - (self.windows - 1) * s + d - 1) // d)  # w ≤ windows − 1
+        if lowest > highest:
+            return False
+        candidate = lowest + (first - lowest) % s
+        return candidate <= highest
+
+    def every_residue_read(self) -> bool:
+        """Whether the taps reach every residue mod the stride, so the middle of the axis is all read."""
+        from math import gcd
+
+        g = gcd(self.stride, self.dilation)
+        return g == 1 and self.taps >= self.stride // g
+
+
+def _union_count(count: int, spacing: int, length: int, upto: int) -> int:
+    """|[0, upto) ∩ ⋃ₖ [k·spacing, k·spacing + length)| for k in [0, count), in O(1).
+
+    Window k of an undilated axis covers [k·stride, k·stride + span): overlapping windows
+    form one interval; disjoint ones are counted as full windows plus the one cut by ``upto``.
+    """
+    if upto <= 0 or count <= 0:
+        return 0
+    if length >= spacing:  # the intervals touch or overlap: one interval
+        return min(upto, (count - 1) * spacing + length)
+    full = 0 if upto < length else min(count, (upto - length) // spacing + 1)
+    partial = min(max(upto - full * spacing, 0), length) if full < count else 0
+    return full * length + partial
 
 
 def _ceil_output(n: int, span: int, stride: int, before: int, after: int) -> int:

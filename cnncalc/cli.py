@@ -71,7 +71,7 @@ class Boundary(click.Group):
             click.echo("Error: out of memory. Internal error: cnncalc should have refused this input before "
                        "allocating; please report it with the command line.", err=True)
             sys.exit(EXIT_INTERNAL)
-        except Exception as error:  # noqa: BLE001 - the last line of defence: a bug, reported briefly
+        except Exception as error:  # the last line of defence: a bug, reported briefly
             frame = error.__traceback__
             while frame is not None and frame.tb_next is not None:
                 frame = frame.tb_next

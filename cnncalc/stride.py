@@ -11,6 +11,7 @@ and kernel sizes for which the division is exact.
 
 from __future__ import annotations
 
+from math import gcd
 from typing import Any
 
 from .arithmetic import AxisWindows, effective_kernel, window_axis
@@ -116,58 +117,147 @@ def _require_room(w: AxisWindows, name: str) -> None:
 
 
 def suggestions(w: AxisWindows) -> dict[str, Any]:
-    """Nearby settings that fit exactly, each with the output it gives; same padding's split."""
+    """Nearby settings that fit exactly, each with the output it gives; same padding's split.
+
+    Every search is closed-form number theory (divisors, linear congruences), never a scan, so
+    a stride of 10⁹ answers as fast as a stride of 2.
+    """
     if w.mode == "same":
         found: dict[str, Any] = {"same_padding": {"total": w.pad_before + w.pad_after,
                                                   "before": w.pad_before, "after": w.pad_after}}
         if not w.fits:
-            found["inputs"] = _nearest(w.n, lambda n: n % w.stride == 0, lambda n: -(-n // w.stride), "n", 1)
+            found["inputs"] = _listed("n", _neighbours(w.n, 0, w.stride, 1, _reach(w.n)),
+                                      lambda n: -(-n // w.stride))
         return found
     if w.fits:
         return {}
     rest = w.padded - w.span
+    smallest_input = max(1, w.span - 2 * w.pad_before)
     return {
-        "strides": _nearest(w.stride, lambda s: rest % s == 0, lambda s: rest // s + 1, "s", 1),
+        "strides": _listed("s", _nearest_divisors(rest, w.stride), lambda s: rest // s + 1),
         "paddings": _paddings(w),
-        "inputs": _nearest(w.n, lambda n: _input_fits(w, n), lambda n: (n + 2 * w.pad_before - w.span) // w.stride + 1,
-                           "n", 1),
-        "kernels": _nearest(w.kernel, lambda f: _kernel_fits(w, f),
-                            lambda f: (w.padded - effective_kernel(f, w.dilation)) // w.stride + 1, "f", 1),
+        "inputs": _listed("n", _neighbours(w.n, (w.span - 2 * w.pad_before) % w.stride, w.stride, smallest_input,
+                                           _reach(w.n)),
+                          lambda n: (n + 2 * w.pad_before - w.span) // w.stride + 1),
+        "kernels": _listed("f", _kernels(w), lambda f: (w.padded - effective_kernel(f, w.dilation)) // w.stride + 1),
     }
 
 
-def _input_fits(w: AxisWindows, n: int) -> bool:
-    padded = n + 2 * w.pad_before
-    return padded >= w.span and (padded - w.span) % w.stride == 0
+def _reach(start: int) -> int:
+    """How far above ``start`` a suggestion may be and still count as nearby."""
+    return 5 * start + 64
 
 
-def _kernel_fits(w: AxisWindows, f: int) -> bool:
-    span = effective_kernel(f, w.dilation)
-    return span <= w.padded and (w.padded - span) % w.stride == 0
+def _listed(key: str, values: list[int], output: Any) -> list[dict[str, int]]:
+    return [{key: value, "output": output(value)} for value in values]
 
 
-def _nearest(start: int, fits: Any, output: Any, key: str, low: int) -> list[dict[str, int]]:
-    """The nearest value below and the nearest above ``start`` for which ``fits`` holds."""
-    found = []
-    for direction in (-1, 1):
-        value = start + direction
-        while low <= value <= start + 4 * abs(start) + 64:
-            if fits(value):
-                found.append({key: value, "output": output(value)})
-                break
-            value += direction
+def _neighbours(start: int, residue: int, modulus: int, low: int, high: int) -> list[int]:
+    """The nearest value below ``start`` (≥ low) and above it (≤ high) that is ≡ residue (mod modulus)."""
+    below = start - 1 - (start - 1 - residue) % modulus
+    above = start + 1 + (residue - start - 1) % modulus
+    return [v for v in (below, above) if low <= v <= high and v != start]
+
+
+def _kernels(w: AxisWindows) -> list[int]:
+    """Kernels f with d(f − 1) ≡ padded − 1 (mod s) that still fit: a linear congruence."""
+    g = gcd(w.dilation, w.stride)
+    if (w.padded - 1) % g:
+        return []
+    modulus = w.stride // g
+    residue = 1 + ((w.padded - 1) // g * pow(w.dilation // g, -1, modulus)) % modulus if modulus > 1 else 0
+    largest = (w.padded - 1) // w.dilation + 1  # the kernel must fit in the padded input
+    return _neighbours(w.kernel, residue % modulus if modulus > 1 else 0, modulus, 1, min(largest, _reach(w.kernel)))
+
+
+def _nearest_divisors(number: int, start: int) -> list[int]:
+    """The divisors of ``number`` nearest ``start``, one below and one above (within reach)."""
+    divisors = _divisors(number)
+    below = [d for d in divisors if d < start]
+    above = [d for d in divisors if start < d <= _reach(start)]
+    return ([max(below)] if below else []) + ([min(above)] if above else [])
+
+
+def _divisors(number: int) -> list[int]:
+    """Every divisor of ``number`` ≥ 1, from its prime factors (Pollard's rho past trial division)."""
+    factors: dict[int, int] = {}
+    for prime in _prime_factors(number):
+        factors[prime] = factors.get(prime, 0) + 1
+    divisors = [1]
+    for prime, power in factors.items():
+        divisors = [d * prime**k for d in divisors for k in range(power + 1)]
+    return divisors
+
+
+def _prime_factors(number: int) -> list[int]:
+    found: list[int] = []
+    for prime in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37):
+        while number % prime == 0:
+            found.append(prime)
+            number //= prime
+    pending = [number] if number > 1 else []
+    while pending:
+        value = pending.pop()
+        if _is_prime(value):
+            found.append(value)
+        else:
+            factor = _rho(value)
+            pending += [factor, value // factor]
     return found
 
 
+def _is_prime(n: int) -> bool:
+    """Miller-Rabin with the witnesses that are exact below 3.3·10²⁴."""
+    if n < 2:
+        return False
+    witnesses = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41)
+    if n in witnesses:
+        return True
+    d, r = n - 1, 0
+    while d % 2 == 0:
+        d, r = d // 2, r + 1
+    for a in witnesses:
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(r - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+def _rho(n: int) -> int:
+    """A non-trivial factor of a composite n > 37 with no factor below 41 (Brent's variant)."""
+    for c in range(1, 64):
+        x = y = 2
+        factor = 1
+        while factor == 1:
+            x = (x * x + c) % n
+            y = (y * y + c) % n
+            y = (y * y + c) % n
+            factor = gcd(abs(x - y), n)
+        if factor != n:
+            return factor
+    raise AssertionError(f"no factor of {n} found")  # unreachable for composites below 10^36
+
+
 def _paddings(w: AxisWindows) -> list[dict[str, Any]]:
-    """The smallest symmetric padding that fits, and the smallest total if that must be split."""
+    """The smallest symmetric padding that fits, and the smallest total if that must be split.
+
+    2p ≡ −(n − span) (mod s) is a linear congruence: solvable when gcd(2, s) divides n − span.
+    """
     found: list[dict[str, Any]] = []
     base = w.n - w.span
-    for p in range(w.pad_before + 1, w.pad_before + w.stride + 1):
-        if (base + 2 * p) % w.stride == 0:
-            found.append({"p": p, "output": (base + 2 * p) // w.stride + 1})
-            break
-    total = next(t for t in range(1, w.stride + 1) if (base + w.pad_before * 2 + t) % w.stride == 0)
+    g = gcd(2, w.stride)
+    if base % g == 0:
+        modulus = w.stride // g
+        residue = ((-base // g) * pow(2 // g, -1, modulus)) % modulus if modulus > 1 else 0
+        p = _neighbours(w.pad_before, residue, modulus, 0, w.pad_before + w.stride)[-1]
+        found.append({"p": p, "output": (base + 2 * p) // w.stride + 1})
+    total = (-(base + w.pad_before * 2)) % w.stride or w.stride
     if not found or 2 * found[0]["p"] != 2 * w.pad_before + total:
         found.append({"before": w.pad_before + total // 2, "after": w.pad_before + total - total // 2,
                       "output": (base + 2 * w.pad_before + total) // w.stride + 1})
