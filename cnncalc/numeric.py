@@ -13,7 +13,7 @@ from typing import Any
 from .arithmetic import AxisWindows, window_axis
 from .errors import CnnCalcError
 from .layers import require_pool_padding
-from .matrices import Matrix, shape_of
+from .matrices import MAX_CELLS, Matrix, shape_of
 from .records import record
 from .twins import activation, conv2d, pool2d, require_numpy
 
@@ -56,6 +56,29 @@ def _axes(shape: tuple[int, int], kernel: tuple[int, int], stride: tuple[int, in
     return axes[0], axes[1]
 
 
+#: The most float64 values a worked example may allocate (padded input, window copies, output): 256 MiB.
+MAX_WORKED_VALUES = 32 * 1024 * 1024
+
+
+def _require_small(axes: tuple[AxisWindows, AxisWindows], channels: int, kernel_values: int) -> None:
+    """Refuse, before allocating, a worked example too big to compute or show by hand.
+
+    It holds the padded input twice (the twin's copy and the one kept to explain cells), the
+    windows' copy for the products and the output.
+    """
+    h, w = axes
+    padded = h.padded * w.padded * channels
+    outputs = h.output * w.output
+    needed = 2 * padded + outputs * kernel_values + outputs * channels
+    if needed > MAX_WORKED_VALUES or outputs > MAX_CELLS:
+        raise CnnCalcError(
+            f"this worked example is too big: a {h.padded:,}×{w.padded:,} padded input and a "
+            f"{h.output:,}×{w.output:,} output",
+            f"worked examples hold at most {MAX_CELLS:,} output cells and {MAX_WORKED_VALUES:,} values in all; "
+            "use less padding or a smaller input",
+        )
+
+
 def convolve(image: Matrix, kernel: Matrix, stride: tuple[int, int] = (1, 1), padding: Any = "valid",
              dilation: tuple[int, int] = (1, 1), bias: float = 0.0, flip: bool = False,
              act: str | None = None) -> Worked:
@@ -68,6 +91,7 @@ def convolve(image: Matrix, kernel: Matrix, stride: tuple[int, int] = (1, 1), pa
             "give the kernel one block per input channel, separated by '|' (or a blank line in a file)",
         )
     axes = _axes((h, w), (kh, kw), stride, padding, dilation, ceil=False)
+    _require_small(axes, c, kh * kw * c)
     weights = np.array(kernel, dtype="float64")
     if flip:
         weights = weights[::-1, ::-1]  # true convolution: the kernel rotated by 180°
@@ -75,7 +99,17 @@ def convolve(image: Matrix, kernel: Matrix, stride: tuple[int, int] = (1, 1), pa
     x = np.array(image, dtype="float64")[None]
     out = conv2d(x, weights[..., None], np.array([bias]), stride, pads, dilation)[0, :, :, 0]
     padded = np.pad(x[0], (pads[0], pads[1], (0, 0)))
-    return Worked(activation(act)(out), padded, weights, axes, "conv", bias, act, None)
+    with np.errstate(over="ignore"):
+        result = activation(act)(out)
+    return Worked(_finite(np, result), padded, weights, axes, "conv", bias, act, None)
+
+
+def _finite(np: Any, values: Any) -> Any:
+    """Every value of a worked example is a real number; JSON has no NaN or Infinity."""
+    if not np.isfinite(values).all():
+        raise CnnCalcError("the result overflows: some cells are not finite numbers",
+                           "use smaller values (each at most 1e150) or fewer of them")
+    return values
 
 
 def pool(image: Matrix, size: tuple[int, int], stride: tuple[int, int] | None = None, mode: str = "max",
@@ -85,6 +119,7 @@ def pool(image: Matrix, size: tuple[int, int], stride: tuple[int, int] | None = 
     h, w, _ = shape_of(image)
     strides = stride or size
     axes = _axes((h, w), size, strides, padding, (1, 1), ceil)
+    _require_small(axes, shape_of(image)[2], 1)
     if ceil and any(a.mode == "same" for a in axes):
         raise CnnCalcError("'--ceil' rounds valid or explicit padding; 'same' already gives ⌈n/s⌉",
                            "drop --ceil, or use --padding 0 or 1 with it")

@@ -12,20 +12,43 @@ if TYPE_CHECKING:
 __all__ = ["grid", "worked_renderable"]
 
 
+#: The most rows and columns a grid draws; a bigger map is shown as a window onto it (JSON has it all).
+GRID_LIMIT = 20
+
+
+def _shown(size: int, focus: list[int]) -> range:
+    """The GRID_LIMIT indices of an axis to draw: all of them, or a stretch around the focus."""
+    if size <= GRID_LIMIT:
+        return range(size)
+    centre = (min(focus) + max(focus)) // 2 if focus else 0
+    start = min(max(centre - GRID_LIMIT // 2, 0), size - GRID_LIMIT)
+    return range(start, start + GRID_LIMIT)
+
+
 def grid(values: Any, marks: set[tuple[int, int]] | None = None, style: str = "bold reverse") -> RenderableType:
-    """A 2-D array as right-aligned columns; cells in ``marks`` are bracketed and styled."""
+    """A 2-D array as right-aligned columns; cells in ``marks`` are bracketed and styled.
+
+    At most :data:`GRID_LIMIT` rows and columns are drawn, around the marked cells if any,
+    with a line saying which part of the map is shown.
+    """
     from rich.text import Text
 
-    cells = [[format_value(v) for v in row] for row in values.tolist()]
+    height, width_cells = values.shape[:2]
+    rows = _shown(height, sorted({r for r, _ in marks}) if marks else [])
+    cols = _shown(width_cells, sorted({c for _, c in marks}) if marks else [])
+    cells = [[format_value(values[r, c]) for c in cols] for r in rows]
     width = max(len(cell) for row in cells for cell in row)
     text = Text()
-    for r, row in enumerate(cells):
-        for c, cell in enumerate(row):
+    if len(rows) < height or len(cols) < width_cells:
+        text.append(f"(rows {rows.start + 1}–{rows.stop} of {height:,}, columns {cols.start + 1}–{cols.stop} of "
+                    f"{width_cells:,}; --format json gives every cell)\n", style="dim")
+    for i, r in enumerate(rows):
+        for c, cell in zip(cols, cells[i]):
             if marks and (r, c) in marks:
                 text.append(f"[{cell.rjust(width)}]", style=style)
             else:
                 text.append(f" {cell.rjust(width)} ")
-        if r < len(cells) - 1:
+        if i < len(rows) - 1:
             text.append("\n")
     return text
 

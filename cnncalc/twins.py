@@ -100,11 +100,20 @@ def conv2d(x: Array, kernel: Array, bias: Array | None, strides: tuple[int, int]
     """Cross-correlate x (B, H, W, C) with kernel (KH, KW, C, F): im2col by view, one tensordot."""
     import numpy as np
 
-    padded = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+    padded = _pad(np, x, pads)
     spans = (effective_kernel(kernel.shape[0], dilation[0]), effective_kernel(kernel.shape[1], dilation[1]))
     windows = _windows(np, padded, spans, strides)[..., :: dilation[0], :: dilation[1]]
     out = np.tensordot(windows, kernel, axes=([4, 5, 3], [0, 1, 2]))
-    return out if bias is None else out + bias
+    if bias is not None:
+        out += bias
+    return out
+
+
+def _pad(np: Any, x: Array, pads: list[tuple[int, int]]) -> Array:
+    """x zero-padded on H and W; x itself when there is no padding (no copy to count)."""
+    if not any(before or after for before, after in pads):
+        return x
+    return np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
 
 
 def pool2d(x: Array, size: tuple[int, int], strides: tuple[int, int], pads: list[tuple[int, int]],
@@ -115,8 +124,10 @@ def pool2d(x: Array, size: tuple[int, int], strides: tuple[int, int], pads: list
     h, w = x.shape[1:3]
     extra = [strides[i] - 1 if ceil else 0 for i in range(2)]  # room for a window hanging over the edge
     fill = {"max": -np.inf, "min": np.inf, "avg": 0.0}[mode]
-    padded = np.pad(x, ((0, 0), (pads[0][0], pads[0][1] + extra[0]), (pads[1][0], pads[1][1] + extra[1]), (0, 0)),
-                    constant_values=fill)
+    padded = x
+    if any(before or after for before, after in pads) or any(extra):
+        padded = np.pad(x, ((0, 0), (pads[0][0], pads[0][1] + extra[0]), (pads[1][0], pads[1][1] + extra[1]),
+                            (0, 0)), constant_values=fill)
     windows = _windows(np, padded, size, strides)
     if ceil:  # PyTorch: the last window must start inside the input or its left padding
         keep = [min(windows.shape[1 + i], -(-(n + pads[i][0]) // strides[i])) for i, n in enumerate((h, w))]
@@ -125,45 +136,118 @@ def pool2d(x: Array, size: tuple[int, int], strides: tuple[int, int], pads: list
         return windows.max(axis=(4, 5))
     if mode == "min":
         return windows.min(axis=(4, 5))
-    counted = np.zeros(padded.shape[1:3])
+    counted = np.zeros(padded.shape[1:3], dtype=x.dtype)  # x's dtype, so the averages keep it too
     rows = slice(0 if count_padding else pads[0][0], pads[0][0] + h + (pads[0][1] if count_padding else 0))
     cols = slice(0 if count_padding else pads[1][0], pads[1][0] + w + (pads[1][1] if count_padding else 0))
     counted[rows, cols] = 1.0
     divisor = _windows(np, counted[None, :, :, None], size, strides)[0, : windows.shape[1], : windows.shape[2], 0]
-    return windows.sum(axis=(4, 5)) / divisor.sum(axis=(2, 3))[None, :, :, None]
+    out = windows.sum(axis=(4, 5))
+    out /= divisor.sum(axis=(2, 3))[None, :, :, None]
+    return out
 
 
-def _erf(np: Any, x: Array) -> Array:
-    # Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): NumPy has no erf, and exact GELU needs one.
-    sign = np.sign(x)
-    t = 1.0 / (1.0 + 0.3275911 * np.abs(x))
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1.0 - poly * np.exp(-x * x))
+def _erf_in_place(np: Any, z: Array) -> Array:
+    """erf(z), overwriting z, with three scratch arrays (NumPy has no erf; exact GELU needs one).
+
+    Abramowitz & Stegun 7.1.26, |error| < 1.5e-7: 1 − (a₁t + … + a₅t⁵)·e^(−z²), t = 1/(1 + pz).
+    """
+    sign = np.sign(z)
+    np.abs(z, out=z)
+    t = z * 0.3275911
+    t += 1
+    np.reciprocal(t, out=t)
+    poly = t * 1.061405429
+    for coefficient in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        poly += coefficient
+        poly *= t
+    np.square(z, out=z)
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    poly *= z
+    np.subtract(1.0, poly, out=z)
+    z *= sign
+    return z
 
 
 def activation(name: str | None) -> Twin:
-    """The NumPy twin of a Keras activation."""
+    """The NumPy twin of a Keras activation; it leaves its argument unchanged."""
+    in_place = activation_in_place(name)
+    return lambda x: in_place(x.copy())
+
+
+def activation_in_place(name: str | None) -> Twin:
+    """A Keras activation that overwrites its argument, so a layer's pass holds one output, not three.
+
+    What each one allocates besides is :func:`activation_scratch`.
+    """
     import numpy as np
 
     selu_alpha, selu_scale = 1.6732632423543772, 1.0507009873554805
 
+    def relu(x: Array) -> Array:
+        return np.maximum(x, 0, out=x)
+
+    def sigmoid(x: Array) -> Array:
+        np.negative(x, out=x)
+        np.exp(x, out=x)
+        x += 1
+        return np.reciprocal(x, out=x)
+
     def softmax(x: Array) -> Array:
-        e = np.exp(x - x.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
+        x -= x.max(axis=-1, keepdims=True)
+        np.exp(x, out=x)
+        x /= x.sum(axis=-1, keepdims=True)
+        return x
+
+    def elu(x: Array, alpha: float = 1.0, scale: float = 1.0) -> Array:
+        negative = np.minimum(x, 0)
+        np.expm1(negative, out=negative)
+        negative *= alpha
+        np.maximum(x, 0, out=x)
+        x += negative
+        x *= scale
+        return x
+
+    def swish(x: Array) -> Array:
+        gate = np.negative(x)
+        np.exp(gate, out=gate)
+        gate += 1
+        x /= gate
+        return x
+
+    def gelu(x: Array) -> Array:
+        gate = _erf_in_place(np, x * (1 / math.sqrt(2)))
+        gate += 1
+        gate *= 0.5
+        x *= gate
+        return x
 
     functions: dict[str | None, Twin] = {
         None: lambda x: x,
         "linear": lambda x: x,
-        "relu": lambda x: np.maximum(x, 0),
-        "sigmoid": lambda x: 1 / (1 + np.exp(-x)),
-        "tanh": np.tanh,
+        "relu": relu,
+        "sigmoid": sigmoid,
+        "tanh": lambda x: np.tanh(x, out=x),
         "softmax": softmax,
-        "elu": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0))),
-        "selu": lambda x: selu_scale * np.where(x > 0, x, selu_alpha * np.expm1(np.minimum(x, 0))),
-        "gelu": lambda x: 0.5 * x * (1 + _erf(np, x / math.sqrt(2))),
-        "swish": lambda x: x / (1 + np.exp(-x)),
+        "elu": elu,
+        "selu": lambda x: elu(x, selu_alpha, selu_scale),
+        "gelu": gelu,
+        "swish": swish,
     }
     return functions[name]
+
+
+def activation_scratch(name: str | None, out: Shape) -> int:
+    """Values an in-place activation allocates beyond its argument, per example.
+
+    softmax reduces over the last axis (one value per row, a whole output when there is one
+    channel); elu, selu and swish keep one output-sized array; gelu's erf is a polynomial of
+    several output-sized terms.
+    """
+    size = math.prod(out)
+    if name == "softmax":
+        return size // out[-1]
+    return size * {"elu": 1, "selu": 1, "swish": 1, "gelu": 4}.get(name or "", 0)
 
 
 def grouped_conv2d(x: Array, kernel: Array, bias: Array | None, strides: tuple[int, int],
@@ -177,7 +261,10 @@ def grouped_conv2d(x: Array, kernel: Array, bias: Array | None, strides: tuple[i
     parts = [conv2d(x[..., g * cin:(g + 1) * cin], kernel[..., g * cout:(g + 1) * cout], None, strides, pads,
                     dilation) for g in range(groups)]
     out = np.concatenate(parts, axis=-1)
-    return out if bias is None else out + bias
+    del parts
+    if bias is not None:
+        out += bias
+    return out
 
 
 def depthwise_conv2d(x: Array, kernel: Array, strides: tuple[int, int], pads: list[tuple[int, int]],
@@ -185,10 +272,13 @@ def depthwise_conv2d(x: Array, kernel: Array, strides: tuple[int, int], pads: li
     """Each channel with its own KH×KW×M kernels: output channel c·M + m, as Keras orders them."""
     import numpy as np
 
-    padded = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+    padded = _pad(np, x, pads)
     spans = (effective_kernel(kernel.shape[0], dilation[0]), effective_kernel(kernel.shape[1], dilation[1]))
-    windows = _windows(np, padded, spans, strides)[..., :: dilation[0], :: dilation[1]]
-    out = np.einsum("bhwcij,ijcm->bhwcm", windows, kernel)
+    windows = _windows(np, padded, spans, strides)
+    out = np.zeros((*windows.shape[:4], kernel.shape[3]), dtype=x.dtype)
+    for i in range(kernel.shape[0]):  # one tap at a time: one output-sized product, no im2col copy
+        for j in range(kernel.shape[1]):
+            out += windows[..., i * dilation[0], j * dilation[1], None] * kernel[i, j]
     return out.reshape(*out.shape[:3], -1)
 
 
@@ -207,7 +297,7 @@ def conv2d_transpose(x: Array, kernel: Array, strides: tuple[int, int], dilation
             cols = slice(j * dilation[1], j * dilation[1] + (w - 1) * strides[1] + 1, strides[1])
             full[:, rows, cols] += x @ kernel[i, j]
     (top, bottom), (left, right) = crops
-    full = np.pad(full, ((0, 0), (max(-top, 0), max(-bottom, 0)), (max(-left, 0), max(-right, 0)), (0, 0)))
+    full = _pad(np, full, [(max(-top, 0), max(-bottom, 0)), (max(-left, 0), max(-right, 0))])
     return full[:, max(top, 0): full.shape[1] - max(bottom, 0), max(left, 0): full.shape[2] - max(right, 0)]
 
 
@@ -226,58 +316,78 @@ def _transposed_crops(n: int, kernel: int, stride: int, padding: Any, output_pad
     return before, full - before - length
 
 
+def _normal(rng: Any, shape: tuple[int, ...], scale: float = 1.0) -> Array:
+    """Seeded float32 weights drawn as float32, so no float64 copy is ever allocated."""
+    values = rng.standard_normal(shape, dtype="float32")
+    if scale != 1.0:
+        values *= scale
+    return values
+
+
 def _conv_twin(layer: Conv2D, shape: Shape, rng: Any) -> Twin:
     channels = shape[-1] // layer.groups
-    scale = 1 / math.sqrt(layer.kernel_size[0] * layer.kernel_size[1] * channels)
-    kernel = (rng.standard_normal((*layer.kernel_size, channels, layer.filters)) * scale).astype("float32")
-    bias = rng.standard_normal(layer.filters).astype("float32") if layer.use_bias else None
+    kernel = _normal(rng, (*layer.kernel_size, channels, layer.filters),
+                     1 / math.sqrt(layer.kernel_size[0] * layer.kernel_size[1] * channels))
+    bias = _normal(rng, (layer.filters,)) if layer.use_bias else None
     pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
-    act = activation(layer.activation)
+    act = activation_in_place(layer.activation)
     return lambda x: act(grouped_conv2d(x, kernel, bias, layer.strides, pads, layer.dilation_rate, layer.groups))
 
 
 def _depthwise_twin(layer: DepthwiseConv2D, shape: Shape, rng: Any) -> Twin:
-    kernel = rng.standard_normal((*layer.kernel_size, shape[-1], layer.depth_multiplier)).astype("float32")
-    bias = rng.standard_normal(shape[-1] * layer.depth_multiplier).astype("float32") if layer.use_bias else 0
+    kernel = _normal(rng, (*layer.kernel_size, shape[-1], layer.depth_multiplier))
+    bias = _normal(rng, (shape[-1] * layer.depth_multiplier,)) if layer.use_bias else 0
     pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
-    act = activation(layer.activation)
-    return lambda x: act(depthwise_conv2d(x, kernel, layer.strides, pads, layer.dilation_rate) + bias)
+    act = activation_in_place(layer.activation)
+
+    def twin(x: Array) -> Array:
+        out = depthwise_conv2d(x, kernel, layer.strides, pads, layer.dilation_rate)
+        out += bias
+        return act(out)
+    return twin
 
 
 def _separable_twin(layer: SeparableConv2D, shape: Shape, rng: Any) -> Twin:
     middle = shape[-1] * layer.depth_multiplier
-    depthwise = rng.standard_normal((*layer.kernel_size, shape[-1], layer.depth_multiplier)).astype("float32")
-    pointwise = (rng.standard_normal((1, 1, middle, layer.filters)) / math.sqrt(middle)).astype("float32")
-    bias = rng.standard_normal(layer.filters).astype("float32") if layer.use_bias else None
+    depthwise = _normal(rng, (*layer.kernel_size, shape[-1], layer.depth_multiplier))
+    pointwise = _normal(rng, (1, 1, middle, layer.filters), 1 / math.sqrt(middle))
+    bias = _normal(rng, (layer.filters,)) if layer.use_bias else None
     pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
-    act = activation(layer.activation)
+    act = activation_in_place(layer.activation)
     return lambda x: act(conv2d(depthwise_conv2d(x, depthwise, layer.strides, pads, layer.dilation_rate), pointwise,
                                 bias, (1, 1), [(0, 0), (0, 0)]))
 
 
 def _transpose_twin(layer: Conv2DTranspose, shape: Shape, rng: Any) -> Twin:
-    kernel = (rng.standard_normal((*layer.kernel_size, shape[-1], layer.filters)) / 3).astype("float32")
-    bias = rng.standard_normal(layer.filters).astype("float32") if layer.use_bias else 0
+    kernel = _normal(rng, (*layer.kernel_size, shape[-1], layer.filters), 1 / 3)
+    bias = _normal(rng, (layer.filters,)) if layer.use_bias else 0
     per_axis = (layer.padding, layer.padding) if isinstance(layer.padding, str) else layer.padding
     ops = layer.output_padding or (None, None)
     crops = [_transposed_crops(shape[i], layer.kernel_size[i], layer.strides[i], per_axis[i], ops[i],
                                layer.dilation_rate[i]) for i in range(2)]
-    act = activation(layer.activation)
+    act = activation_in_place(layer.activation)
     return lambda x: act(conv2d_transpose(x, kernel, layer.strides, layer.dilation_rate, crops) + bias)
 
 
+def _conv1d_as_2d(layer: Conv1D) -> Conv2D:
+    return Conv2D(layer.filters, (1, layer.kernel_size), (1, layer.strides),
+                  layer.padding if isinstance(layer.padding, str) else (0, layer.padding[0]),
+                  (1, layer.dilation_rate), layer.activation, layer.use_bias, layer.groups)
+
+
 def _conv1d_twin(layer: Conv1D, shape: Shape, rng: Any) -> Twin:
-    as_2d = Conv2D(layer.filters, (1, layer.kernel_size), (1, layer.strides),
-                   layer.padding if isinstance(layer.padding, str) else (0, layer.padding[0]),
-                   (1, layer.dilation_rate), layer.activation, layer.use_bias, layer.groups)
-    twin = _conv_twin(as_2d, (1, *shape), rng)
+    twin = _conv_twin(_conv1d_as_2d(layer), (1, *shape), rng)
     return lambda x: twin(x[:, None])[:, 0]
 
 
-def _pool1d_twin(layer: Pooling1D, shape: Shape, rng: Any) -> Twin:
+def _pool1d_as_2d(layer: Pooling1D) -> Pooling2D:
     padding = layer.padding if isinstance(layer.padding, str) else (0, layer.padding[0])
     cls = MaxPooling2D if isinstance(layer, MaxPooling1D) else AveragePooling2D
-    twin = _pool_twin(cls((1, layer.pool_size), (1, layer.strides or layer.pool_size), padding), (1, *shape), rng)
+    return cls((1, layer.pool_size), (1, layer.strides or layer.pool_size), padding)
+
+
+def _pool1d_twin(layer: Pooling1D, shape: Shape, rng: Any) -> Twin:
+    twin = _pool_twin(_pool1d_as_2d(layer), (1, *shape), rng)
     return lambda x: twin(x[:, None])[:, 0]
 
 
@@ -290,18 +400,33 @@ def _pool_twin(layer: Pooling2D, shape: Shape, rng: Any) -> Twin:
 
 
 def _dense_twin(layer: Dense, shape: Shape, rng: Any) -> Twin:
-    kernel = (rng.standard_normal((shape[-1], layer.units)) / math.sqrt(shape[-1])).astype("float32")
-    bias = rng.standard_normal(layer.units).astype("float32") if layer.use_bias else 0
-    act = activation(layer.activation)
-    return lambda x: act(x @ kernel + bias)
+    kernel = _normal(rng, (shape[-1], layer.units), 1 / math.sqrt(shape[-1]))
+    bias = _normal(rng, (layer.units,)) if layer.use_bias else 0
+    act = activation_in_place(layer.activation)
+
+    def twin(x: Array) -> Array:
+        out = x @ kernel
+        out += bias
+        return act(out)
+    return twin
 
 
 def _batch_norm_twin(layer: BatchNormalization, shape: Shape, rng: Any) -> Twin:
     channels = shape[-1]
-    gamma, beta, mean = (rng.standard_normal(channels).astype("float32") for _ in range(3))
+    gamma, beta, mean = (_normal(rng, (channels,)) for _ in range(3))
     variance = rng.uniform(0.5, 2.0, channels).astype("float32")
     scale = gamma / (variance + 1e-3) ** 0.5
-    return lambda x: (x - mean) * scale + beta
+
+    def twin(x: Array) -> Array:
+        out = x - mean
+        out *= scale
+        out += beta
+        return out
+    return twin
+
+
+def _activation_twin(layer: Activation, shape: Shape, rng: Any) -> Twin:
+    return activation(layer.activation)
 
 
 TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
@@ -325,21 +450,116 @@ TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     GlobalMaxPooling2D: lambda layer, shape, rng: lambda x: x.max(axis=(1, 2)),
     Flatten: lambda layer, shape, rng: lambda x: x.reshape(x.shape[0], -1),
     Dropout: lambda layer, shape, rng: lambda x: x,
-    Activation: lambda layer, shape, rng: activation(layer.activation),
+    Activation: _activation_twin,
 }
 
 
+# ---- What each twin allocates, in float32 values per example: the memory estimate's single source ----
+
+def _padded_values(shape: Shape, pads: list[tuple[int, int]], extra: tuple[int, int] = (0, 0)) -> int:
+    if not any(before or after for before, after in pads) and extra == (0, 0):
+        return 0  # _pad returns its input
+    return (shape[0] + sum(pads[0]) + extra[0]) * (shape[1] + sum(pads[1]) + extra[1]) * shape[2]
+
+
+def _conv_scratch(layer: Conv2D, shape: Shape, out: Shape) -> int:
+    pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
+    per_group = shape[2] // layer.groups
+    group_shape = (shape[0], shape[1], per_group)
+    im2col = out[0] * out[1] * layer.kernel_size[0] * layer.kernel_size[1] * per_group
+    parts = math.prod(out) if layer.groups > 1 else 0  # the groups' outputs, before they are concatenated
+    return _padded_values(group_shape, pads) + im2col + parts + activation_scratch(layer.activation, out)
+
+
+def _depthwise_scratch(layer: DepthwiseConv2D, shape: Shape, out: Shape) -> int:
+    pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
+    return _padded_values(shape, pads) + math.prod(out) + activation_scratch(layer.activation, out)  # one tap product
+
+
+def _separable_scratch(layer: SeparableConv2D, shape: Shape, out: Shape) -> int:
+    pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
+    middle = out[0] * out[1] * shape[2] * layer.depth_multiplier
+    # the depthwise pass (padded input, its result, a tap product), then the 1×1 pass over its result
+    return max(_padded_values(shape, pads) + 2 * middle, 2 * middle + math.prod(out)) \
+        + activation_scratch(layer.activation, out)
+
+
+def _transpose_scratch(layer: Conv2DTranspose, shape: Shape, out: Shape) -> int:
+    full = [(shape[i] - 1) * layer.strides[i] + effective_kernel(layer.kernel_size[i], layer.dilation_rate[i])
+            for i in range(2)]
+    tap = shape[0] * shape[1] * layer.filters  # x @ kernel[i, j], one tap at a time
+    grown = 0
+    if out[0] > full[0] or out[1] > full[1]:  # output padding past the full output: zero-padded, a copy
+        grown = max(out[0], full[0]) * max(out[1], full[1]) * layer.filters
+    return full[0] * full[1] * layer.filters + max(tap, grown) + activation_scratch(layer.activation, out)
+
+
+def _pool_scratch(layer: Pooling2D, shape: Shape, out: Shape) -> int:
+    strides = layer.effective_strides
+    pads = _pads(shape, layer.pool_size, strides, layer.padding, (1, 1))
+    extra = (strides[0] - 1, strides[1] - 1) if layer.ceil else (0, 0)
+    return _padded_values(shape, pads, extra)
+
+
+def _mask_values(layer: Layer, shape: Shape, out: Shape) -> int:
+    """Average pooling's mask of counted cells and its window sums: one plane, whatever the batch."""
+    if isinstance(layer, AveragePooling1D):
+        return _mask_values(_pool1d_as_2d(layer), (1, *shape), (1, *out))
+    if not isinstance(layer, AveragePooling2D):
+        return 0
+    strides = layer.effective_strides
+    pads = _pads(shape, layer.pool_size, strides, layer.padding, (1, 1))
+    extra = (strides[0] - 1, strides[1] - 1) if layer.ceil else (0, 0)
+    return (shape[0] + sum(pads[0]) + extra[0]) * (shape[1] + sum(pads[1]) + extra[1]) + out[0] * out[1]
+
+
+def _scratch(layer: Layer, shape: Shape, out: Shape) -> int:
+    """Values a twin allocates beyond its input, its output and its weights, per example."""
+    if isinstance(layer, Conv1D):
+        return _conv_scratch(_conv1d_as_2d(layer), (1, *shape), (1, *out))
+    if isinstance(layer, Pooling1D):
+        return _pool_scratch(_pool1d_as_2d(layer), (1, *shape), (1, *out))
+    rule = SCRATCH.get(type(layer))
+    return rule(layer, shape, out) if rule is not None else 0
+
+
+SCRATCH: dict[type[Layer], Callable[[Any, Shape, Shape], int]] = {
+    Conv2D: _conv_scratch,
+    DepthwiseConv2D: _depthwise_scratch,
+    SeparableConv2D: _separable_scratch,
+    Conv2DTranspose: _transpose_scratch,
+    MaxPooling2D: _pool_scratch,
+    AveragePooling2D: _pool_scratch,
+    UpSampling2D: lambda layer, shape, out: shape[0] * layer.size[0] * shape[1] * shape[2],
+    Dense: lambda layer, shape, out: activation_scratch(layer.activation, out),
+    Activation: lambda layer, shape, out: activation_scratch(layer.activation, out),
+}
+
+#: What a pass allocates besides its arrays: the generator, closures, NumPy's ufunc buffers (8,192 values each).
+BASELINE_BYTES = 256 * 1024
+
+
 def memory_estimate(net: Network, batch: int) -> int:
-    """Bytes for a float32 forward pass: all weights, plus the largest layer's input, output and,
-    for a convolution, its im2col copy, all times the batch."""
+    """Bytes a ``--check`` pass can peak at, computed before anything is allocated.
+
+    Twins are built one layer at a time and dropped after it, so the peak is the largest, over
+    the layers, of the layer's weights plus its input, output and scratch arrays (float32) for
+    the whole batch.  Every term comes from what the twin above allocates; a property test
+    holds the estimate between the peak measured by ``tracemalloc`` and twice that peak.
+    """
     peak = 0
+    held = math.prod(net.input_shape)  # values of the array the current tensor is (or is a view of)
     for layer in net.layers:
-        inside = math.prod(layer.input_shape) + math.prod(layer.output_shape)
-        if isinstance(layer.layer, Conv2D):
-            kh, kw = layer.layer.kernel_size
-            inside += math.prod(layer.output_shape[:2]) * kh * kw * layer.input_shape[-1]
-        peak = max(peak, inside)
-    return 4 * (net.total_params + batch * peak)
+        output = math.prod(layer.output_shape)
+        if isinstance(layer.layer, Dropout) or (isinstance(layer.layer, Flatten) and held == output):
+            output = 0  # the same array, or a reshaped view of it
+        elif isinstance(layer.layer, Cropping2D):
+            output = 0  # a view: the uncropped array stays alive under it
+        values = batch * (held + output + _scratch(layer.layer, layer.input_shape, layer.output_shape)) \
+            + _mask_values(layer.layer, layer.input_shape, layer.output_shape)
+        peak = max(peak, 4 * (values + layer.params.total))
+        held = output or held
+    return BASELINE_BYTES + max(peak, 4 * batch * math.prod(net.input_shape))
 
 
 @record
@@ -353,22 +573,36 @@ class ForwardPass:
 
 
 def forward(net: Network, batch: int = 1, seed: int = 0, max_memory: int = 2 * 1024**3) -> ForwardPass:
-    """Run the network's NumPy twins on a seeded random input of ``batch`` examples."""
+    """Run the network's NumPy twins on a seeded random input of ``batch`` examples.
+
+    Refused before anything is allocated when :func:`memory_estimate` is over ``max_memory``.
+    """
     np = require_numpy("--check")
     needed = memory_estimate(net, batch)
     if needed > max_memory:
         raise CnnCalcError(
-            f"the forward pass would need about {needed / 1024**3:.2f} GiB "
-            f"(weights plus the largest layer's activations at batch {batch}), over --max-memory "
-            f"{max_memory / 1024**3:.2f} GiB",
+            f"the forward pass would need about {_gib(needed)} (the largest layer's weights, input, output "
+            f"and scratch arrays at batch {batch}), over --max-memory {_gib(max_memory)}",
             "raise --max-memory, lower --batch, or check a smaller input with --input",
         )
     rng = np.random.default_rng(seed)
-    twins = [TWINS[type(layer.layer)](layer.layer, layer.input_shape, rng) for layer in net.layers]
-    x = rng.standard_normal((batch, *net.input_shape)).astype("float32")
+    x = rng.standard_normal((batch, *net.input_shape), dtype="float32")
     shapes = []
     start = time.perf_counter()
-    for twin in twins:
-        x = twin(x)
-        shapes.append(tuple(int(d) for d in x.shape[1:]))
+    with np.errstate(all="ignore"):  # random weights may overflow an exp; only the shapes matter here
+        for layer in net.layers:
+            x = TWINS[type(layer.layer)](layer.layer, layer.input_shape, rng)(x)
+            shapes.append(tuple(int(d) for d in x.shape[1:]))
     return ForwardPass(tuple(shapes), time.perf_counter() - start, batch, seed)
+
+
+def _gib(count: int) -> str:
+    """A byte count in binary units: '1.49 GiB', '10.00 MiB'."""
+    if count >= 1024**6:
+        return f"about 10^{len(str(count)) - 1} bytes"
+    size, unit = float(count), "bytes"
+    for name in ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
+        if size < 1024:
+            break
+        size, unit = size / 1024, name
+    return f"{size:.2f} {unit}" if unit != "bytes" else f"{count} bytes"
