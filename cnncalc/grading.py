@@ -26,7 +26,7 @@ import os
 from typing import Any
 
 from .answers import MapVerdict, Verdict, grade, grade_map, split_claim
-from .errors import CnnCalcError
+from .errors import CnnCalcError, shorten
 from .network import Network, build
 from .records import record
 
@@ -75,73 +75,159 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             claims += _flatten(value, name + ".")
-        else:
+        elif isinstance(value, (str, int)) and not isinstance(value, bool):
             claims.append((name, str(value)))
+        else:
+            raise CnnCalcError(f"answer '{name}' is {_kind(value)}",
+                               'write a count as 18496 or "18,496" and a shape as "26x26x32"')
     return claims
+
+
+def _kind(value: Any) -> str:
+    """How a TOML value reads in a message: 'the string "false"', 'a list', 'the number 5'."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f'the string "{shorten(value)}"'
+    if isinstance(value, (int, float)):
+        return f"the number {shorten(str(value))}"
+    return {list: "a list", dict: "a table"}.get(type(value), f"a {type(value).__name__}")
+
+
+class _Question:
+    """One [[conv]] or [[pool]] table, read field by field with the type each field must have."""
+
+    def __init__(self, table: Any, kind: str, number: int) -> None:
+        if not isinstance(table, dict):
+            raise CnnCalcError(f"[[{kind}]] number {number} is {_kind(table)}, not a table",
+                               f"write each question as a [[{kind}]] table")
+        self.table = table
+        self.name = table.get("name", f"{kind} {number}")
+        if not isinstance(self.name, str):
+            raise CnnCalcError(f"{kind} {number}: 'name' is {_kind(self.name)}", 'write it as name = "stride 1"')
+
+    def get(self, key: str, types: tuple[type, ...], default: Any, example: str) -> Any:
+        value = self.table.get(key, default)
+        if value is default:
+            return value
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            raise CnnCalcError(f"{self.name}: '{key}' is {_kind(value)}", f"write it as {example}")
+        return value
+
+    def choice(self, key: str, choices: tuple[Any, ...], default: Any) -> Any:
+        value = self.get(key, (str,), default, f'{key} = "{next(c for c in choices if c)}"')
+        if value not in choices:
+            raise CnnCalcError(f"{self.name}: '{key}' is {_kind(value)}",
+                               f"{key} is one of: {', '.join(str(c) for c in choices if c)}")
+        return value
+
+    def number(self, key: str, default: float) -> float:
+        value = self.get(key, (int, float), default, f"{key} = 0.5")
+        if not -1e150 <= value <= 1e150:
+            raise CnnCalcError(f"{self.name}: '{key}' is not a finite number of at most 1e150 in size")
+        return float(value)
+
+    def text(self, key: str, default: Any, example: str) -> str:
+        return str(self.get(key, (str, int), default, example))
 
 
 def _matrix(value: Any, base: str, what: str) -> Any:
     from .matrices import read_matrix
 
     if isinstance(value, list):  # a TOML array of rows
+        if not value or not all(isinstance(row, list) and row and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in row) for row in value):
+            raise CnnCalcError(f"{what} is a list but not a list of rows of numbers",
+                               'write it as [[1, 0], [0, 1]] or as text: "1 0; 0 1"')
         value = "; ".join(" ".join(str(v) for v in row) for row in value)
-    text = str(value)
+    if not isinstance(value, str):
+        raise CnnCalcError(f"{what} is {_kind(value)}", 'write it as "1 0 1; 0 1 0", [[1, 0], [0, 1]] or a file name')
+    text = value
     if text.lower().endswith((".txt", ".csv", ".npy")) and not os.path.isabs(text):
         text = os.path.join(base, text)
     return read_matrix(text, what)
 
 
-def grade_map_question(kind: str, question: dict[str, Any], base: str, number: int) -> Verdict:
+def grade_map_question(kind: str, table: Any, base: str, number: int) -> Verdict:
     """One [[conv]] or [[pool]] question of an answer file."""
     from .numeric import convolve, pool
     from .stride import parse_padding, parse_pair
 
-    name = str(question.get("name", f"{kind} {number}"))
-    if "expect" not in question:
-        raise CnnCalcError(f"{name}: the question has no 'expect' answer")
-    image = _matrix(question.get("input", ""), base, f"{name}: input")
-    padding = parse_padding(str(question.get("padding", "valid")))
+    q = _Question(table, kind, number)
+    if "expect" not in q.table:
+        raise CnnCalcError(f"{q.name}: the question has no 'expect' answer")
+    image = _matrix(q.table.get("input", ""), base, f"{q.name}: input")
+    padding = parse_padding(q.text("padding", "valid", 'padding = 1 or padding = "same"'))
     if kind == "conv":
-        worked = convolve(image, _matrix(question.get("kernel", ""), base, f"{name}: kernel"),
-                          parse_pair(str(question.get("stride", 1)), "stride"), padding,
-                          parse_pair(str(question.get("dilation", 1)), "dilation"), float(question.get("bias", 0)),
-                          bool(question.get("flip", False)), question.get("activation"))
+        from .layers import ACTIVATIONS
+
+        worked = convolve(image, _matrix(q.table.get("kernel", ""), base, f"{q.name}: kernel"),
+                          parse_pair(q.text("stride", 1, "stride = 2"), "stride"), padding,
+                          parse_pair(q.text("dilation", 1, "dilation = 2"), "dilation"), q.number("bias", 0.0),
+                          q.get("flip", (bool,), False, "flip = true (a TOML boolean, without quotes)"),
+                          q.choice("activation", (None, *ACTIVATIONS), None))
     else:
-        size = parse_pair(str(question.get("size", 2)), "size")
-        stride = parse_pair(str(question["stride"]), "stride") if "stride" in question else None
-        worked = pool(image, size, stride, str(question.get("mode", "max")), padding, bool(question.get("ceil", False)))
-    expected = _matrix(question["expect"], base, f"{name}: expect")
-    decimals = question.get("round")
-    verdict = grade_map(name, worked.output.tolist(), expected, float(question.get("tolerance", 0.005)),
-                        None if decimals is None else int(decimals))
+        size = parse_pair(q.text("size", 2, "size = 2"), "size")
+        stride = parse_pair(q.text("stride", "", "stride = 2"), "stride") if "stride" in q.table else None
+        worked = pool(image, size, stride, q.choice("mode", ("max", "avg", "min"), "max"), padding,
+                      q.get("ceil", (bool,), False, "ceil = true (a TOML boolean, without quotes)"))
+    expected = _matrix(q.table["expect"], base, f"{q.name}: expect")
+    decimals = q.get("round", (int,), None, "round = 2")
+    if decimals is not None and not 0 <= decimals <= 15:
+        raise CnnCalcError(f"{q.name}: 'round' is {decimals}", "round to 0 to 15 decimals")
+    verdict = grade_map(q.name, worked.output.tolist(), expected, q.number("tolerance", 0.005), decimals)
     return map_verdict(verdict, worked, expected)
+
+
+def _load(path: str) -> dict[str, Any]:
+    import tomllib
+
+    from .errors import SourceError
+    from .sources import read_bytes
+
+    try:
+        text = read_bytes(path, "answer file").decode("utf-8-sig")
+        return tomllib.loads(text)
+    except SourceError as error:
+        if error.message.startswith("no such file"):
+            raise CnnCalcError(f"no such answer file: {path}") from None
+        raise
+    except UnicodeDecodeError:
+        raise CnnCalcError(f"the answer file {path} is not UTF-8 text", "save it as UTF-8") from None
+    except (tomllib.TOMLDecodeError, ValueError) as error:
+        raise CnnCalcError(f"cannot read the answer file {path}: {shorten(str(error), 200)}",
+                           "write it as TOML: spec = \"…\" and an [answers] table") from None
+    except RecursionError:
+        raise CnnCalcError(f"cannot read the answer file {path}: it nests arrays or tables too deeply",
+                           "an answer file needs at most a matrix's two levels of arrays") from None
 
 
 def grade_file(path: str, spec_text: str | None = None) -> FileReport:
     """Grade every answer in a TOML answer file."""
-    import tomllib
-
     from .sources import read_text
 
-    try:
-        with open(path, "rb") as handle:
-            document = tomllib.load(handle)
-    except FileNotFoundError:
-        raise CnnCalcError(f"no such answer file: {path}") from None
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise CnnCalcError(f"cannot read the answer file {path}: {error}",
-                           "write it as TOML: spec = \"…\" and an [answers] table") from None
+    document = _load(path)
     base = os.path.dirname(os.path.abspath(path))
     verdicts: list[Verdict] = []
-    claims = _flatten(document.get("answers", {}))
+    answers = document.get("answers", {})
+    if not isinstance(answers, dict):
+        raise CnnCalcError(f"{path}: 'answers' is {_kind(answers)}, not a table",
+                           'write the answers as a table: [answers] then "2.params" = 18496')
+    claims = _flatten(answers)
     spec = document.get("spec", spec_text)
+    if spec is not None and not isinstance(spec, str):
+        raise CnnCalcError(f"{path}: 'spec' is {_kind(spec)}", 'write it as spec = "input 28x28x1, conv32x3"')
     if claims:
         if spec is None:
             raise CnnCalcError(f"{path}: answers but no spec", "add spec = \"input 28x28x1, …\" to the file")
-        spec_path = os.path.join(base, spec) if str(spec).endswith(".cnn") else str(spec)
+        spec_path = os.path.join(base, spec) if spec.endswith(".cnn") else spec
         verdicts += grade_claims(build(read_text(spec_path)), claims)
     for kind in ("conv", "pool"):
-        for number, question in enumerate(document.get(kind, []), start=1):
+        questions = document.get(kind, [])
+        if not isinstance(questions, list):
+            raise CnnCalcError(f"{path}: '{kind}' is {_kind(questions)}",
+                               f"write each question as a [[{kind}]] table")
+        for number, question in enumerate(questions, start=1):
             verdicts.append(grade_map_question(kind, question, base, number))
     if not verdicts:
         raise CnnCalcError(f"{path} holds no answers", "add an [answers] table, or [[conv]] / [[pool]] questions")
