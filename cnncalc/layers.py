@@ -534,6 +534,8 @@ class Pooling1D(Layer):
 
     def resolve(self, shape: Shape) -> Resolution:
         length, c = require_sequence(self, shape)
+        if not isinstance(self.padding, str):
+            require_pool_padding(self.padding[:1], (self.pool_size,))  # the 2-D rule, on the one axis
         axis = _one_axis(length, self.pool_size, self.strides or self.pool_size, self.padding, 1)
         return Resolution((axis.output, c), Params(), sequence_findings(axis, length), (axis,))
 
@@ -579,7 +581,7 @@ class Pooling2D(Windowed):
             require_pool_padding(self.padding, self.pool_size)
 
 
-def require_pool_padding(padding: Pair, pool_size: Pair) -> None:
+def require_pool_padding(padding: tuple[int, ...], pool_size: tuple[int, ...]) -> None:
     """PyTorch's rule for explicit pool padding: at most half the (undilated) pool size."""
     for pad, kernel in zip(padding, pool_size):
         if pad > kernel // 2:

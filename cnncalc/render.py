@@ -165,10 +165,12 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
     grid = Table(box=box.HEAVY_HEAD, show_lines=True)
     grid.add_column("Layer (type)", overflow="fold")
     grid.add_column("Output Shape", overflow="fold")
-    grid.add_column("Param #", justify="right")
-    for column in columns:
-        grid.add_column(COLUMN_TITLES[column], justify="left" if column == "rf" else "right")
     extras = extra_cells(net, columns, dtype, batch) if columns else [[] for _ in net.layers]
+    # Numbers are never cut with "…": when a column is too narrow for one, its digits fold onto the next line.
+    params = [f"{layer.params.total:,}" for layer in net.layers]
+    grid.add_column("Param #", justify="right", overflow="fold")
+    for column in columns:
+        grid.add_column(COLUMN_TITLES[column], justify="left" if column == "rf" else "right", overflow="fold")
     fields = None
     if explain and "rf" in columns:
         from .receptive import receptive_fields
@@ -184,7 +186,7 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
                 lines.append(fields[number].explain())
             name += "".join(f"\n  {line}" for line in lines)
         cells: list[RenderableType] = [name, Text(_shape_cell(layer), style="yellow" if layer.warnings else ""),
-                                       f"{layer.params.total:,}", *extras[number]]
+                                       params[number], *extras[number]]
         if checked is not None:
             verdict = check_cell(layer, checked.shapes[number])
             cells.append(Text(verdict, style="green" if verdict == "✓" else "bold red"))
