@@ -11,6 +11,7 @@ b'v 26x26 ! (7 - 3)/2 -> 2'
 from __future__ import annotations
 
 import codecs
+import io
 import sys
 
 __all__ = ["ERRORS", "fit_streams", "stand_in"]
@@ -53,15 +54,39 @@ def _replace(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(ERRORS, _replace)
 
 
+def _search(name: str) -> codecs.CodecInfo | None:
+    """ASCII under a name of cnncalc's own: click rewraps any stream it sees as plain "ascii" in UTF-8."""
+    if name != ASCII:
+        return None
+    ascii_codec = codecs.lookup("ascii")
+    return codecs.CodecInfo(ascii_codec.encode, ascii_codec.decode, ascii_codec.streamreader,
+                            ascii_codec.streamwriter, ascii_codec.incrementalencoder,
+                            ascii_codec.incrementaldecoder, name=ASCII)
+
+
+ASCII = "cnncalc_ascii"
+codecs.register(_search)
+
+
 def fit_streams() -> None:
     """Give stdout and stderr the stand-ins when their encoding cannot write cnncalc's glyphs."""
-    for stream in (sys.stdout, sys.stderr):
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
         encoding = getattr(stream, "encoding", None) or "utf-8"
         try:
             "✓✗×−⚠┃━".encode(encoding)
         except UnicodeEncodeError:
-            reconfigure = getattr(stream, "reconfigure", None)
-            if reconfigure is not None:
-                reconfigure(errors=ERRORS)
+            _fit(name, stream, encoding)
         except LookupError:
             pass
+
+
+def _fit(name: str, stream: object, encoding: str) -> None:
+    if codecs.lookup(encoding).name == "ascii" and isinstance(stream, io.TextIOWrapper):
+        stream.flush()
+        setattr(sys, name, io.TextIOWrapper(stream.detach(), encoding=ASCII, errors=ERRORS,
+                                            line_buffering=stream.line_buffering))
+        return
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors=ERRORS)
