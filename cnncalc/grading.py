@@ -91,7 +91,9 @@ def _kind(value: Any) -> str:
         return f'the string "{shorten(value)}"'
     if isinstance(value, (int, float)):
         return f"the number {shorten(str(value))}"
-    return {list: "a list", dict: "a table"}.get(type(value), f"a {type(value).__name__}")
+    if isinstance(value, list):
+        return "a list"
+    return "a table" if isinstance(value, dict) else f"a {type(value).__name__}"
 
 
 class _Question:

@@ -464,11 +464,45 @@ def _padded_values(shape: Shape, pads: list[tuple[int, int]], extra: tuple[int, 
 
 def _conv_scratch(layer: Conv2D, shape: Shape, out: Shape) -> int:
     pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
-    per_group = shape[2] // layer.groups
-    group_shape = (shape[0], shape[1], per_group)
-    im2col = out[0] * out[1] * layer.kernel_size[0] * layer.kernel_size[1] * per_group
+    group_shape = (shape[0], shape[1], shape[2] // layer.groups)
     parts = math.prod(out) if layer.groups > 1 else 0  # the groups' outputs, before they are concatenated
-    return _padded_values(group_shape, pads) + im2col + parts + activation_scratch(layer.activation, out)
+    return _padded_values(group_shape, pads) + parts + activation_scratch(layer.activation, out)
+
+
+def _im2col_values(layer: Layer, shape: Shape, out: Shape, batch: int, fresh: bool) -> int:
+    """The copy ``tensordot`` makes of a convolution's windows, for the whole batch; 0 when NumPy can
+    reshape the window view without copying (one window per example, 1×1 kernels on stride 1…).
+
+    ``fresh``: the input is an array of its own (not a cropped view), so its strides are known.
+    """
+    if isinstance(layer, Conv1D):
+        return _im2col_values(_conv1d_as_2d(layer), (1, *shape), (1, *out), batch, fresh)
+    if not isinstance(layer, Conv2D):
+        return 0
+    (kh, kw), (s0, s1), (d0, d1) = layer.kernel_size, layer.strides, layer.dilation_rate
+    channels = shape[2] // layer.groups
+    values = batch * out[0] * out[1] * kh * kw * channels
+    if not fresh:
+        return values
+    pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
+    height, width = shape[0] + sum(pads[0]), shape[1] + sum(pads[1])
+    row = channels if _padded_values(shape, pads) else shape[2]  # a padded copy holds only its group's channels
+    windows = [(batch, height * width * row), (out[0], s0 * width * row), (out[1], s1 * row)]
+    taps = [(kh, d0 * width * row), (kw, d1 * row), (channels, 1)]
+    # tensordot hands BLAS a C-contiguous matrix: a view that is not one already is copied
+    return 0 if _c_contiguous(windows + taps) else values
+
+
+def _c_contiguous(axes: list[tuple[int, int]]) -> bool:
+    """Whether axes of (size, stride) lie in memory as one C-contiguous block (size-1 axes ignored)."""
+    expected = 1
+    for size, stride in reversed(axes):
+        if size == 1:
+            continue
+        if stride != expected:
+            return False
+        expected *= size
+    return True
 
 
 def _depthwise_scratch(layer: DepthwiseConv2D, shape: Shape, out: Shape) -> int:
@@ -491,7 +525,11 @@ def _transpose_scratch(layer: Conv2DTranspose, shape: Shape, out: Shape) -> int:
     grown = 0
     if out[0] > full[0] or out[1] > full[1]:  # output padding past the full output: zero-padded, a copy
         grown = max(out[0], full[0]) * max(out[1], full[1]) * layer.filters
-    return full[0] * full[1] * layer.filters + max(tap, grown) + activation_scratch(layer.activation, out)
+    full_values, out_values = full[0] * full[1] * layer.filters, math.prod(out)
+    phases = (full_values + max(tap, grown),  # scattering the taps, then zero-padding the full output
+              (grown or full_values) + out_values,  # the cropped view plus the bias, a new array
+              out_values + activation_scratch(layer.activation, out))
+    return max(phases) - out_values  # the output itself is counted by the estimate
 
 
 def _pool_scratch(layer: Pooling2D, shape: Shape, out: Shape) -> int:
@@ -556,7 +594,9 @@ def memory_estimate(net: Network, batch: int) -> int:
         elif isinstance(layer.layer, Cropping2D):
             output = 0  # a view: the uncropped array stays alive under it
         values = batch * (held + output + _scratch(layer.layer, layer.input_shape, layer.output_shape)) \
-            + _mask_values(layer.layer, layer.input_shape, layer.output_shape)
+            + _mask_values(layer.layer, layer.input_shape, layer.output_shape) \
+            + _im2col_values(layer.layer, layer.input_shape, layer.output_shape, batch,
+                             held == math.prod(layer.input_shape))
         peak = max(peak, 4 * (values + layer.params.total))
         held = output or held
     return BASELINE_BYTES + max(peak, 4 * batch * math.prod(net.input_shape))
