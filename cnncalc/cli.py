@@ -100,7 +100,14 @@ def console() -> Any:
         def on_broken_pipe(self) -> None:
             raise BrokenPipeError  # rich would exit 1 ("no"); the boundary exits 141, as a shell tool does
 
-    return PipedConsole(highlight=False, soft_wrap=False)
+    out = PipedConsole(highlight=False, soft_wrap=False)
+    if out.width < MIN_WIDTH:  # COLUMNS=0 would print nothing at all, and 1 a column of letters
+        out.width = MIN_WIDTH
+    return out
+
+
+#: The narrowest console cnncalc draws for; a narrower COLUMNS (even 0) gets this width.
+MIN_WIDTH = 40
 
 
 @click.group(cls=Boundary, context_settings={"help_option_names": ["-h", "--help"]})

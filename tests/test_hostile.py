@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -309,6 +310,18 @@ def test_every_command_on_a_narrow_encoding(args: list[str], encoding: str) -> N
         text = result.stdout.decode(encoding)
         assert "(7 + 2" in text and "- 3)/3 + 1 = 2.33: does not fit" in text  # − became -, the meaning kept
         assert "x the stride does not fit" in text  # ✗ became x
+
+
+@pytest.mark.parametrize("environment", [{"COLUMNS": "0"}, {"COLUMNS": "1"}, {"COLUMNS": "abc"}, {"COLUMNS": "-5"},
+                                         {"COLUMNS": "100000"}, {"TERM": "dumb"}, {"NO_COLOR": "1"},
+                                         {"FORCE_COLOR": "1"}, {"LC_ALL": "C", "LANG": "C"}])
+def test_odd_environments_still_print_the_answer(environment: dict[str, str]) -> None:
+    result = run_limited(["summary", "input 28x28x1, conv32x3 s2, pool2, flatten, dense10", "--verbose"],
+                         env=environment)
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"Traceback" not in result.stderr
+    plain = re.sub(rb"\x1b\[[0-9;]*m", b"", result.stdout)
+    assert b"Total params: 11,850" in plain  # (3·3·1 + 1)·32 + (6·6·32 + 1)·10 = 320 + 11,530
 
 
 # ---- the --check memory estimate: never below the measured peak, never more than twice it ----
