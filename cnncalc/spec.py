@@ -305,7 +305,7 @@ def _sequence(text: str, matches: list[re.Match[str]], position: int,
 
 def _grow(text: str, layers: list[list[Token]], more: list[list[Token]], where: re.Match[str]) -> None:
     """Append layers, holding the spec to :data:`MAX_LAYERS` (the copies are references, not new tokens)."""
-    if len(layers) + len(more) > MAX_LAYERS:
+    if len(layers) + len(more) > MAX_LAYERS + 1:  # + 1: the input line is a group of tokens too
         raise SpecError(f"the spec expands to more than {MAX_LAYERS:,} layers", text,
                         (where.start(), where.end()), None,
                         "use smaller repeat counts; cnncalc summarises at most 100,000 layers")

@@ -70,3 +70,19 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert test_command in readme
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install -e ".[test]" && cnncalc summary examples/mnist_keras.cnn' in readme
+
+
+def test_every_guarantee_names_a_test_that_exists() -> None:
+    """The README's guarantees table points at real tests and real places in the code, so it cannot rot."""
+    import importlib
+
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### What cnncalc guarantees"):text.index("## `cnncalc check-stride`")]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "`" in line]
+    assert len(rows) >= 8
+    for row in rows:
+        promise, kept, held = (cell.strip() for cell in row.strip("|").split(" | "))
+        for path, name in re.findall(r"`(tests/\w+\.py)::(\w+)`", held):
+            assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8"), f"{path}::{name} ({promise})"
+        for module, attribute in re.findall(r"`(\w+)\.(\w+)(?:\.\w+)*`", kept):
+            assert hasattr(importlib.import_module(f"cnncalc.{module}"), attribute), f"{module}.{attribute}"
