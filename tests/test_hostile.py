@@ -35,7 +35,7 @@ from cnncalc.network import build
 
 from .oracle_specs import new_kinds, spec_text, structured
 
-FUZZ = settings(max_examples=int(os.environ.get("CNNCALC_FUZZ_EXAMPLES", "150")), deadline=5000,
+FUZZ = settings(max_examples=int(os.environ.get("CNNCALC_FUZZ_EXAMPLES", "500")), deadline=5000,
                 suppress_health_check=list(HealthCheck))
 
 
@@ -329,7 +329,7 @@ def test_odd_environments_still_print_the_answer(environment: dict[str, str]) ->
 ESTIMATED = st.one_of(structured(False, 6), structured(True, 6), new_kinds(), new_kinds(True))
 
 
-@settings(max_examples=int(os.environ.get("CNNCALC_MEMORY_EXAMPLES", "60")), deadline=None,
+@settings(max_examples=int(os.environ.get("CNNCALC_MEMORY_EXAMPLES", "100")), deadline=None,
           suppress_health_check=list(HealthCheck))
 @given(ESTIMATED)
 def test_memory_estimate_bounds_the_measured_peak(network) -> None:  # type: ignore[no-untyped-def]
@@ -425,3 +425,20 @@ def test_a_ten_megabyte_token_makes_a_short_message() -> None:
     code, output = invoke(["summary", "input 28x28x1, " + "q" * 3_000_000])
     assert code == 2
     assert len(output) < 2000
+
+
+def test_npy_files_of_every_wrong_kind(tmp_path: Path) -> None:
+    np = pytest.importorskip("numpy")
+    files = {
+        "complex": np.ones((2, 2), dtype=complex), "datetime": np.array([[np.datetime64("2020-01-01")]]),
+        "empty": np.zeros((0, 3)), "text": np.array([["a", "b"]]), "four_axes": np.zeros((1, 1, 1, 1)),
+        "huge": np.zeros((1100, 1000), dtype="uint8"),  # 1.1 million cells in 1.1 MB: over the cell limit
+    }
+    for name, array in files.items():
+        np.save(tmp_path / f"{name}.npy", array)
+    (tmp_path / "truncated.npy").write_bytes((tmp_path / "complex.npy").read_bytes()[:90])
+    (tmp_path / "oversized.npy").write_bytes(b"\x93NUMPY" + b"\0" * (5 * 1024 * 1024))
+    for path in sorted(tmp_path.glob("*.npy")):
+        code, output = invoke(["conv", "--input", str(path), "--kernel", "1"])
+        assert code == 2, (path.name, output)
+        assert "Traceback" not in output
