@@ -101,8 +101,7 @@ def console() -> Any:
             raise BrokenPipeError  # rich would exit 1 ("no"); the boundary exits 141, as a shell tool does
 
     out = PipedConsole(highlight=False, soft_wrap=False)
-    if out.width < MIN_WIDTH:  # COLUMNS=0 would print nothing at all, and 1 a column of letters
-        out.width = MIN_WIDTH
+    out.width = max(out.width, MIN_WIDTH)  # COLUMNS=0 would print nothing at all, and 1 a column of letters
     return out
 
 
