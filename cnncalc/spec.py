@@ -246,12 +246,28 @@ def _strip_comments(text: str) -> str:
     return re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), text)
 
 
-_TOKENS = re.compile(r"(?P<sep>[,;\n])|(?P<open>[\[(])|(?P<close>[\])])(?P<times>\s*[xX×]\s*\d+)?|[^\s,;\[\]()]+")
+_TOKENS = re.compile(r"(?P<sep>[,;\n](?:[\s,;]*[,;\n])?)|(?P<open>[\[(])|(?P<close>[\])])(?P<times>\s*[xX×]\s*\d+)?|[^\s,;\[\]()]+")
 #: The expansion limit: the most layers a whole spec may expand to, repeats included.  Resolving
 #: 100,000 layers takes about 2.5 s; a million would take half a minute and gigabytes.
 MAX_LAYERS = 100_000
 #: The deepest nesting of repeats; the parser recurses once per level.
 MAX_DEPTH = 32
+
+
+class _Stream:
+    """The spec's tokens, matched one at a time: a 4 MiB spec of commas never becomes millions of objects."""
+
+    def __init__(self, text: str) -> None:
+        self._matches = _TOKENS.finditer(text)
+        self.next: re.Match[str] | None = next(self._matches, None)
+
+    def advance(self) -> re.Match[str] | None:
+        current, self.next = self.next, next(self._matches, None)
+        return current
+
+
+#: The most words one layer may have; the longest real one ('conv32x3 s2 p1 d1 g2 relu nobias') has 7.
+MAX_WORDS = 64
 
 
 def _layers(text: str) -> list[list[Token]]:
@@ -261,28 +277,25 @@ def _layers(text: str) -> list[list[Token]]:
     copies keep their original spans, so an error in a repeated layer points into the text.
     The whole expansion is held to :data:`MAX_LAYERS` as it grows, never after.
     """
-    matches = list(_TOKENS.finditer(text))
-    layers, end = _sequence(text, matches, 0, None, 0)
-    if end < len(matches):
-        stray = matches[end]
+    stream = _Stream(text)
+    layers = _sequence(text, stream, None, 0)
+    stray = stream.next
+    if stray is not None:
         raise SpecError(f"unmatched '{stray[0].strip()[0]}'", text, (stray.start(), stray.start() + 1), None,
                         "every '[' or '(' needs its closing bracket and a count, as in [conv8x3 relu]x2")
     return layers
 
 
-def _sequence(text: str, matches: list[re.Match[str]], position: int,
-              opener: re.Match[str] | None, depth: int) -> tuple[list[list[Token]], int]:
-    """Layers up to the bracket that closes ``opener`` (or the end); returns them and where it stopped."""
+def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None, depth: int) -> list[list[Token]]:
+    """Layers up to the bracket that closes ``opener`` (or the end), which is left as the stream's next."""
     if depth > MAX_DEPTH and opener is not None:
         raise SpecError(f"repeats are nested more than {MAX_DEPTH} deep", text, (opener.start(), opener.end()),
                         None, "nest fewer brackets: [[conv8x3]x2]x3 is [conv8x3]x6")
     layers: list[list[Token]] = []
     current: list[Token] = []
-    while position < len(matches):
-        match = matches[position]
-        if match["close"]:
-            break  # the caller checks that it closes ``opener``, or reports it as unmatched
-        position += 1
+    while stream.next is not None and not stream.next["close"]:  # the caller checks what closes ``opener``
+        match = stream.advance()
+        assert match is not None
         if match["sep"]:
             if current:
                 _grow(text, layers, [current], match)
@@ -290,24 +303,26 @@ def _sequence(text: str, matches: list[re.Match[str]], position: int,
         elif match["open"]:
             if current:
                 raise _not_a_repeat(text, current, match)
-            group, position = _sequence(text, matches, position, match, depth + 1)
-            _grow(text, layers, _repeat(text, group, matches, position, match), match)
-            position += 1
+            group = _sequence(text, stream, match, depth + 1)
+            _grow(text, layers, _repeat(text, group, stream, match), match)
+        elif len(current) == MAX_WORDS:
+            raise SpecError(f"a layer of more than {MAX_WORDS} words", text, (match.start(), match.end()), None,
+                            "separate layers with ',' or ';'")
         else:
             current.append(Token(match[0], match.start(), match.end()))
-    if opener is not None and (position >= len(matches) or not matches[position]["close"]):
+    if opener is not None and stream.next is None:
         raise SpecError(f"'{opener[0]}' is never closed", text, (opener.start(), opener.end()), None,
                         "close the repeat and give its count, as in [conv8x3 relu]x2")
     if current:
-        layers.append(current)
-    return layers, position
+        _grow(text, layers, [current], None)
+    return layers
 
 
-def _grow(text: str, layers: list[list[Token]], more: list[list[Token]], where: re.Match[str]) -> None:
+def _grow(text: str, layers: list[list[Token]], more: list[list[Token]], where: re.Match[str] | None) -> None:
     """Append layers, holding the spec to :data:`MAX_LAYERS` (the copies are references, not new tokens)."""
     if len(layers) + len(more) > MAX_LAYERS + 1:  # + 1: the input line is a group of tokens too
-        raise SpecError(f"the spec expands to more than {MAX_LAYERS:,} layers", text,
-                        (where.start(), where.end()), None,
+        span = (where.start(), where.end()) if where is not None else (more[-1][0].start, more[-1][-1].end)
+        raise SpecError(f"the spec expands to more than {MAX_LAYERS:,} layers", text, span, None,
                         "use smaller repeat counts; cnncalc summarises at most 100,000 layers")
     layers += more
 
@@ -323,9 +338,9 @@ def _not_a_repeat(text: str, current: list[Token], match: re.Match[str]) -> Spec
                      None, hint)
 
 
-def _repeat(text: str, group: list[list[Token]], matches: list[re.Match[str]], position: int,
-            opener: re.Match[str]) -> list[list[Token]]:
-    close = matches[position]
+def _repeat(text: str, group: list[list[Token]], stream: _Stream, opener: re.Match[str]) -> list[list[Token]]:
+    close = stream.advance()
+    assert close is not None  # _sequence raised "never closed" otherwise
     pair = {"[": "]", "(": ")"}[opener[0]]
     if close[0][0] != pair:
         raise SpecError(f"'{opener[0]}' is closed by '{close[0][0]}'", text, (close.start(), close.start() + 1),

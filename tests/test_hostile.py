@@ -198,9 +198,9 @@ MEMORY_LIMIT = 3 * 1024**3  # the issue's blow-ups reached 4 GB and 23.6 GiB
 
 
 def run_limited(args: list[str], stdin: bytes | None = None, env: dict[str, str] | None = None,
-                seconds: float = 30) -> subprocess.CompletedProcess[bytes]:
+                seconds: float = 30, memory: int = MEMORY_LIMIT) -> subprocess.CompletedProcess[bytes]:
     def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
     return subprocess.run([sys.executable, "-m", "cnncalc", *args], input=stdin, capture_output=True,
                           timeout=seconds, preexec_fn=limit, env={**os.environ, **(env or {})}, check=False)
@@ -255,6 +255,22 @@ def test_unbounded_and_blocking_input_is_refused(tmp_path: Path) -> None:
     big = tmp_path / "big.cnn"
     big.write_text("input 4x4x1, " + "relu, " * 1_000_000)
     assert run_limited(["summary", str(big)]).returncode == 2
+
+
+@pytest.mark.parametrize("text", [
+    "input 4x4x1" + "," * 4_000_000,          # 811 MB and 7.7 s before the tokens were streamed
+    "input 4x4x1, " + ", " * 2_000_000,
+    "input 4x4x1, " + " " * 4_000_000 + "relu",
+    "input 4x4x1, " + "relu " * 700_000,      # one layer of 700,000 words
+    "input 4x4x1, " + "relu," * 699_000,      # 699,000 layers
+    "input 4x4x1, " + "[" * 2_000_000,
+], ids=["commas", "comma-spaces", "spaces", "one-long-layer", "many-layers", "brackets"])
+def test_megabytes_of_degenerate_spec_in_little_memory(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "spec.cnn"
+    path.write_text(text, encoding="utf-8")
+    result = run_limited(["summary", str(path)], memory=400 * 1024**2, seconds=20)
+    assert result.returncode in (0, 2), result.stderr.decode()[-1000:]
+    assert b"Traceback" not in result.stderr
 
 
 def test_output_that_cannot_be_written() -> None:
