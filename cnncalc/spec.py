@@ -246,7 +246,10 @@ def _strip_comments(text: str) -> str:
     return re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), text)
 
 
-_TOKENS = re.compile(r"(?P<sep>[,;\n](?:[\s,;]*[,;\n])?)|(?P<open>[\[(])|(?P<close>[\])])(?P<times>\s*[xX×]\s*\d+)?|[^\s,;\[\]()]+")
+_TOKENS = re.compile(
+    r"(?P<sep>[,;\n](?:[\s,;]*[,;\n])?)"  # a run of separators is one token
+    r"|(?P<open>[\[(])|(?P<close>[\])])(?P<times>\s*[xX×]\s*\d+)?|[^\s,;\[\]()]+"
+)
 #: The expansion limit: the most layers a whole spec may expand to, repeats included.  Resolving
 #: 100,000 layers takes about 2.5 s; a million would take half a minute and gigabytes.
 MAX_LAYERS = 100_000
