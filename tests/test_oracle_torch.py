@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cnncalc.errors import CnnCalcError
 from cnncalc.network import build
@@ -152,3 +153,25 @@ def test_examples_with_explicit_padding_agree_with_pytorch(torch: Any, name: str
     net = build((ROOT / "examples" / name).read_text(encoding="utf-8"))
     theirs = forward(torch, net.input_shape, descriptions(net))
     assert [(layer.output_shape, layer.params.total) for layer in net.layers] == theirs
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(length=st.integers(1, 60), kernel=st.integers(1, 6), stride=st.one_of(st.none(), st.integers(1, 60)),
+       padding=st.integers(0, 5), kind=st.sampled_from(["maxpool1d", "avgpool1d"]))
+def test_one_dimensional_pools_agree_with_pytorch(torch: Any, length: int, kernel: int, stride: int | None,
+                                                  padding: int, kind: str) -> None:
+    """Issue 10: 1-D pools took padding PyTorch refuses; the rule is now the 2-D pools' one.
+
+    PyTorch is the judge of both the output length and the refusal (pad > kernel/2, or no window).
+    """
+    pool = torch.nn.functional.max_pool1d if kind == "maxpool1d" else torch.nn.functional.avg_pool1d
+    try:
+        theirs: int | None = pool(torch.zeros(1, 2, length), kernel, stride or kernel, padding).shape[-1]
+    except RuntimeError:
+        theirs = None
+    spec = f"input {length}x2, {kind}{kernel}{f' s{stride}' if stride else ''} p{padding}"
+    try:
+        ours: int | None = build(spec).layers[0].output_shape[0]
+    except CnnCalcError:
+        ours = None
+    assert ours == theirs, spec
