@@ -13,7 +13,7 @@ import math
 
 from .arithmetic import AxisWindows
 from .errors import ShapeError, SpecError
-from .layers import Layer, Params, RuleError, Shape
+from .layers import Layer, Merge, Params, RuleError, Shape
 from .literals import MAX_ELEMENTS
 from .records import record
 from .spec import Spec, parse, parse_dims
@@ -39,6 +39,9 @@ class ResolvedLayer:
     arithmetic: tuple[tuple[str, str], ...]
     macs: int = 0
     bias_adds: int = 0
+    #: the names of the layers it reads ("input_layer" for the input), and their shapes, in branch order
+    inputs: tuple[str, ...] = ()
+    input_shapes: tuple[Shape, ...] = ()
 
     @property
     def flops(self) -> int:
@@ -67,6 +70,8 @@ class Network:
     text: str
     input_shape: Shape
     layers: tuple[ResolvedLayer, ...]
+    #: whether the spec has merges or references: it is then shown as Keras shows a functional model
+    graph: bool = False
 
     @property
     def total_params(self) -> int:
@@ -105,31 +110,79 @@ def build(text: str, input_shape: str | Shape | None = None) -> Network:
     return resolve(parse(text), input_shape)
 
 
+INPUT_NAME = "input_layer"
+
+
 def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
-    """Run the shape rules down the chain, naming each layer as Keras would."""
-    shape = first = _input_shape(spec, input_shape)
+    """Run the shape rules through the network, naming each layer as Keras would.
+
+    Layers are resolved in creation order (which also gives Keras' auto names) and listed in
+    Keras' row order, which for a chain is the same.
+    """
+    first = _input_shape(spec, input_shape)
+    rows = keras_order(spec) if spec.graph else list(range(1, len(spec.layers) + 1))
+    row_of = {node: row for row, node in enumerate(rows, start=1)}
+    shapes: list[Shape] = [first]
+    names: list[str] = [INPUT_NAME]
     counters: dict[str, int] = {}
-    layers = []
-    for index, parsed in enumerate(spec.layers, start=1):
+    layers: list[ResolvedLayer | None] = [None] * len(spec.layers)
+    for node, parsed in enumerate(spec.layers, start=1):
         layer = parsed.layer
         count = counters.get(layer.auto_name, 0)
         counters[layer.auto_name] = count + 1
         name = layer.auto_name if count == 0 else f"{layer.auto_name}_{count}"
+        sources = parsed.inputs or (node - 1,)
+        in_shapes = tuple(shapes[i] for i in sources)
         try:
-            result = layer.resolve(shape)
+            result = layer.resolve_many(list(in_shapes), parsed.branches) if isinstance(layer, Merge) \
+                else layer.resolve(in_shapes[0])
             _require_bounded(result.output_shape, "its output")
         except RuleError as error:
-            raise ShapeError(error.message, spec.text, parsed.span, index, name, error.hint) from None
+            raise ShapeError(error.message, spec.text, parsed.span, row_of[node], name, error.hint) from None
         warnings: tuple[str, ...] = ()
         notes: tuple[str, ...] = ()
         if result.findings:
             warnings = tuple(f.text for f in result.findings if f.level == "warning")
             notes = tuple(f.text for f in result.findings if f.level == "note")
-        layers.append(ResolvedLayer(index, name, layer, parsed.source, parsed.span, shape, result.output_shape,
-                                    result.params, warnings, notes, result.axes, result.arithmetic,
-                                    result.macs, result.bias_adds))
-        shape = result.output_shape
-    return Network(spec.text, first, tuple(layers))
+        layers[row_of[node] - 1] = ResolvedLayer(
+            row_of[node], name, layer, parsed.source, parsed.span, in_shapes[0], result.output_shape, result.params,
+            warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds,
+            tuple(names[i] for i in sources), in_shapes)
+        shapes.append(result.output_shape)
+        names.append(name)
+    return Network(spec.text, first, tuple(layer for layer in layers if layer is not None), spec.graph)
+
+
+def keras_order(spec: Spec) -> list[int]:
+    """The layers (1-based, in creation order) in the order Keras 3 lists a functional model's.
+
+    Keras' ``map_graph`` walks back from the output depth first, numbering each layer when it
+    first meets it, gives each layer the longest distance to the output as its depth, and sorts
+    by depth, deepest first, then by that number.  The input has the greatest depth; it is row 0.
+    """
+    inputs = [(), *((p.inputs or (n - 1,)) for n, p in enumerate(spec.layers, start=1))]
+    output = len(spec.layers)
+    first_seen: dict[int, int] = {}
+    finished: list[int] = []  # post-order: from the input towards the output
+    stack: list[tuple[int, int]] = [(output, 0)]
+    while stack:  # an explicit stack: a 100,000-layer chain would overflow Python's recursion
+        node, next_input = stack.pop()
+        if next_input == 0:
+            if node in first_seen:
+                continue
+            first_seen[node] = len(first_seen)
+        if next_input < len(inputs[node]):
+            stack.append((node, next_input + 1))
+            parent = inputs[node][next_input]
+            if parent not in first_seen:
+                stack.append((parent, 0))
+        else:
+            finished.append(node)
+    depth = dict.fromkeys(finished, 0)
+    for node in reversed(finished):
+        for parent in inputs[node]:
+            depth[parent] = max(depth[parent], depth[node] + 1)
+    return sorted((n for n in finished if n != 0), key=lambda n: (-depth[n], first_seen[n]))
 
 
 def _require_bounded(shape: Shape, what: str) -> None:

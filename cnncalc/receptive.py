@@ -66,11 +66,32 @@ def _number(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
 
 
+def merged(fields: list[ReceptiveField]) -> ReceptiveField:
+    """The field of a merge: the largest over its branches, as google-research/receptive_field takes it.
+
+    The branches must agree on jump and start (their units must sit on the same grid and
+    centres); where they do not, the field is undefined rather than a guess.
+    """
+    if any(f.undefined for f in fields):
+        return ReceptiveField(fields[0].size, fields[0].jump, fields[0].start, False, undefined=True)
+    if any(f.whole for f in fields):
+        return ReceptiveField(fields[0].size, fields[0].jump, fields[0].start, True)
+    first = fields[0]
+    if any(f.jump != first.jump or f.start != first.start for f in fields):
+        return ReceptiveField(first.size, first.jump, first.start, False, undefined=True)
+    largest = max(fields, key=lambda f: f.size)
+    return ReceptiveField((max(f.size[0] for f in fields), max(f.size[1] for f in fields)), first.jump, first.start,
+                          False, largest.previous, largest.kernel, largest.previous_jump)
+
+
 def receptive_fields(net: Network) -> list[ReceptiveField]:
-    """The receptive field of every layer's units, in input pixels."""
-    field = ReceptiveField((1, 1), (1, 1), (Fraction(0), Fraction(0)))
-    fields = []
+    """The receptive field of every layer's units, in input pixels; through a merge, the largest over its paths."""
+    origin = ReceptiveField((1, 1), (1, 1), (Fraction(0), Fraction(0)))
+    by_name = {"input_layer": origin}
+    fields: list[ReceptiveField] = []
     for layer in net.layers:
+        inputs = [by_name[name] for name in layer.inputs] or [fields[-1] if fields else origin]
+        field = merged(inputs) if len(inputs) > 1 else inputs[0]
         kind = layer.keras_class
         if field.undefined or kind in ("UpSampling2D", "Conv2DTranspose"):
             field = ReceptiveField(field.size, field.jump, field.start, False, undefined=True)
@@ -95,4 +116,5 @@ def receptive_fields(net: Network) -> list[ReceptiveField]:
             field = ReceptiveField((sizes[0], sizes[1]), (jumps[0], jumps[1]), (starts[0], starts[1]), False,
                                    field.size, (windows_per_axis[0].span, windows_per_axis[1].span), field.jump)
         fields.append(field)
+        by_name[layer.name] = field
     return fields

@@ -64,6 +64,14 @@ def findings_lines(net: Network) -> list[str]:
     return lines
 
 
+def connected_to(layer: ResolvedLayer) -> str:
+    """Keras 3's 'Connected to' cell: each input as name[node][tensor], which is [0][0] in a spec."""
+    return ", ".join(f"{name}[0][0]" for name in layer.inputs)
+
+
+INPUT_ROW = ("input_layer (InputLayer)", "-")
+
+
 def _name_cell(layer: ResolvedLayer) -> str:
     return f"{layer.name} ({layer.keras_class})"
 
@@ -169,6 +177,8 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
     # Numbers are never cut with "…": when a column is too narrow for one, its digits fold onto the next line.
     params = [f"{layer.params.total:,}" for layer in net.layers]
     grid.add_column("Param #", justify="right", overflow="fold")
+    if net.graph:
+        grid.add_column("Connected to", overflow="fold")
     for column in columns:
         grid.add_column(COLUMN_TITLES[column], justify="left" if column == "rf" else "right", overflow="fold")
     fields = None
@@ -178,6 +188,9 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
         fields = receptive_fields(net)
     if checked is not None:
         grid.add_column("Check")
+    if net.graph:  # a functional model's first row, as Keras draws it
+        blanks = [""] * (len(columns) + (checked is not None))
+        grid.add_row(INPUT_ROW[0], keras_shape(net.input_shape), "0", INPUT_ROW[1], *blanks)
     for number, layer in enumerate(net.layers):
         name = _name_cell(layer)
         if explain:
@@ -186,7 +199,8 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
                 lines.append(fields[number].explain())
             name += "".join(f"\n  {line}" for line in lines)
         cells: list[RenderableType] = [name, Text(_shape_cell(layer), style="yellow" if layer.warnings else ""),
-                                       params[number], *extras[number]]
+                                       params[number], *([connected_to(layer)] if net.graph else []),
+                                       *extras[number]]
         if checked is not None:
             verdict = check_cell(layer, checked.shapes[number])
             cells.append(Text(verdict, style="green" if verdict == "✓" else "bold red"))
@@ -198,6 +212,8 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
         [Text.assemble((f" {label}: ", "bold"), (f"{count:,}", "cyan"), f" ({readable_size(count, size)})")
          for label, count in totals_lines(net)] + [Text(line) for line in cost_lines(net, columns, dtype, batch)]
     )
+    if net.graph:
+        return Group(grid, footer)
     return Group(Text(f"Input: {keras_shape(net.input_shape)}"), grid, footer)
 
 
@@ -227,6 +243,7 @@ def layer_record(layer: ResolvedLayer) -> dict[str, Any]:
         "non_trainable": layer.params.non_trainable,
         "warnings": list(layer.warnings),
         "notes": list(layer.notes),
+        "inputs": list(layer.inputs),
     }
 
 
@@ -314,9 +331,15 @@ def to_markdown(net: Network, checked: ForwardPass | None = None, columns: tuple
     extra = ("".join(f" {h} |" for h in heads), "---|" * len(heads))
     lines = [f"Input: `{keras_shape(net.input_shape)}`", "",
              f"| # | Layer (type) | Output Shape | Param # |{extra[0]}", f"|---:|---|---|---:|{extra[1]}"]
+    if net.graph:
+        lines = [f"| # | Layer (type) | Output Shape | Param # | Connected to |{extra[0]}",
+                 f"|---:|---|---|---:|---|{extra[1]}",
+                 f"| 0 | {INPUT_ROW[0]} | {keras_shape(net.input_shape)} | 0 | {INPUT_ROW[1]} |{' |' * len(heads)}"]
     extras = extra_cells(net, columns, dtype, batch) if columns else [[] for _ in net.layers]
     for number, layer in enumerate(net.layers):
         cells = list(extras[number]) + ([check_cell(layer, checked.shapes[number])] if checked is not None else [])
+        if net.graph:
+            cells.insert(0, connected_to(layer))
         tail = "".join(f" {cell} |" for cell in cells)
         lines.append(f"| {layer.index} | {_name_cell(layer)} | {_shape_cell(layer)} | {layer.params.total:,} |{tail}")
     lines.append("")
@@ -344,12 +367,14 @@ def to_csv(net: Network, checked: ForwardPass | None = None, columns: tuple[str,
     writer = csv.writer(out, lineterminator="\n")
     per_layer, _ = cost_fields(net, columns, dtype, batch)
     cost_names = list(per_layer[0]) if per_layer else []
-    fields = CSV_FIELDS + cost_names + (["checked_shape"] if checked is not None else [])
+    fields = CSV_FIELDS + (["inputs"] if net.graph else []) + cost_names + \
+        (["checked_shape"] if checked is not None else [])
     writer.writerow(fields)
     for number, layer in enumerate(net.layers):
         record = {**layer_record(layer), **per_layer[number]}
         record["output_shape"] = keras_shape(layer.output_shape)
         record["warnings"] = " | ".join(layer.warnings)
+        record["inputs"] = ", ".join(layer.inputs)
         if checked is not None:
             record["checked_shape"] = keras_shape(checked.shapes[number])
         writer.writerow([record[field] for field in fields])

@@ -22,6 +22,7 @@ from typing import Any
 from .errors import SpecError, closest, shorten
 from .layers import (
     ACTIVATIONS,
+    MERGES,
     Activation,
     AveragePooling1D,
     AveragePooling2D,
@@ -76,18 +77,30 @@ class ParsedInput:
 
 @record
 class ParsedLayer:
-    """A layer record with the text it came from: ``source`` is what the user wrote."""
+    """A layer record with the text it came from: ``source`` is what the user wrote.
+
+    ``inputs`` are the layers it reads, as 1-based positions in creation order (0 is the input).
+    """
 
     layer: Layer
     span: tuple[int, int]
     source: str
+    inputs: tuple[int, ...] = ()
+    #: a merge's branches as written, for its errors
+    branches: tuple[str, ...] = ()
 
 
 @record
 class Spec:
+    """The parsed spec: layers in creation order, each with its inputs.
+
+    ``graph`` says whether it has a merge or a reference; a plain chain renders as before.
+    """
+
     text: str
     input: ParsedInput | None
     layers: tuple[ParsedLayer, ...]
+    graph: bool = False
 
 
 @record
@@ -219,17 +232,18 @@ _LONG_FORMS = {"stride": "s", "strides": "s", "pad": "p", "padding": "p", "dilat
 
 
 def parse(text: str) -> Spec:
-    """Parse spec text into an optional input shape and layer records.
+    """Parse spec text into an optional input shape and layer records with their connections.
 
     Raises :class:`SpecError` pointing into ``text`` for anything it cannot read.
     """
-    parser = _Parser(text)
-    for tokens in _layers(_strip_comments(text)):
-        parser.layer(tokens)
+    builder = _Builder(_Parser(text))
+    builder.items(_items(_strip_comments(text)))
+    parser = builder.parser
     if parser.input is None and not parser.layers:
         raise SpecError("the spec is empty", text, (0, len(text)), None,
                         "write layers such as 'input 28x28x1, conv32x3, pool2, flatten, dense10'")
-    return Spec(text, parser.input, tuple(parser.layers))
+    builder.require_connected()
+    return Spec(text, parser.input, tuple(parser.layers), builder.graph)
 
 
 def parse_dims(text: str, what: str = "input shape") -> Shape:
@@ -248,7 +262,7 @@ def _strip_comments(text: str) -> str:
 
 _TOKENS = re.compile(
     r"(?P<sep>[,;\n](?:[\s,;]*[,;\n])?)"  # a run of separators is one token
-    r"|(?P<open>[\[(])|(?P<close>[\])])(?P<times>\s*[xX×]\s*\d+)?|[^\s,;\[\]()]+"
+    r"|(?P<bar>\|)|(?P<open>[\[(])|(?P<close>[\])])(?P<times>\s*[xX×]\s*\d+)?|[^\s,;|\[\]()]+"
 )
 #: The expansion limit: the most layers a whole spec may expand to, repeats included.  Resolving
 #: 100,000 layers takes about 2.5 s; a million would take half a minute and gigabytes.
@@ -273,41 +287,89 @@ class _Stream:
 MAX_WORDS = 64
 
 
-def _layers(text: str) -> list[list[Token]]:
-    """Tokens grouped into layers, repeats expanded; empty layers (blank lines, ',,') are dropped.
+@record
+class MergeItem:
+    """``add(A | B)``: a merge word, its branches (each a list of items), and a trailing ``as NAME``."""
+
+    word: Token
+    branches: tuple[tuple[Any, ...], ...]
+    span: tuple[int, int]
+    trailing: tuple[Token, ...] = ()
+
+
+@record
+class Scope:
+    """One copy of a repeat: names defined inside it belong to this copy alone."""
+
+    items: tuple[Any, ...]
+
+
+# An item is a layer's tokens (list[Token]), a MergeItem, or a Scope.
+Item = Any
+
+
+def _items(text: str) -> list[Item]:
+    """The spec as items: layers' tokens, merges with their branches, and repeats' copies.
 
     ``[conv64x3 same relu]x2`` or ``(…)x2`` repeats what it encloses, and groups nest.  The
     copies keep their original spans, so an error in a repeated layer points into the text.
     The whole expansion is held to :data:`MAX_LAYERS` as it grows, never after.
     """
     stream = _Stream(text)
-    layers = _sequence(text, stream, None, 0)
+    items, _ = _sequence(text, stream, None, 0, in_merge=False)
     stray = stream.next
     if stray is not None:
+        if stray["bar"]:
+            raise SpecError("'|' outside a merge", text, (stray.start(), stray.end()), None,
+                            "'|' separates the branches of a merge, as in add(id | conv64x3 same)")
         raise SpecError(f"unmatched '{stray[0].strip()[0]}'", text, (stray.start(), stray.start() + 1), None,
                         "every '[' or '(' needs its closing bracket and a count, as in [conv8x3 relu]x2")
-    return layers
+    return items
 
 
-def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None, depth: int) -> list[list[Token]]:
-    """Layers up to the bracket that closes ``opener`` (or the end), which is left as the stream's next."""
+def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None, depth: int,
+              in_merge: bool) -> tuple[list[Item], int]:
+    """Items up to the bracket that closes ``opener`` (or '|' in a merge, or the end), left as the stream's
+    next; returns them and how many layers they expand to."""
     if depth > MAX_DEPTH and opener is not None:
-        raise SpecError(f"repeats are nested more than {MAX_DEPTH} deep", text, (opener.start(), opener.end()),
-                        None, "nest fewer brackets: [[conv8x3]x2]x3 is [conv8x3]x6")
-    layers: list[list[Token]] = []
+        raise SpecError(f"repeats and merges are nested more than {MAX_DEPTH} deep", text,
+                        (opener.start(), opener.end()), None, "nest fewer brackets: [[conv8x3]x2]x3 is [conv8x3]x6")
+    items: list[Item] = []
+    count = 0
     current: list[Token] = []
-    while stream.next is not None and not stream.next["close"]:  # the caller checks what closes ``opener``
+    merge: MergeItem | None = None  # a merge just closed, which may still take 'as NAME'
+
+    def flush(where: re.Match[str] | None) -> None:
+        nonlocal current, merge, count
+        if merge is not None:
+            merge = MergeItem(merge.word, merge.branches, merge.span, tuple(current))
+            count = _grow(text, count, _size(merge), where or merge.span)
+            items.append(merge)
+        elif current:
+            count = _grow(text, count, 1, where or (current[0].start, current[-1].end))
+            items.append(current)
+        current, merge = [], None
+
+    while stream.next is not None and not stream.next["close"] and not (in_merge and stream.next["bar"]):
         match = stream.advance()
         assert match is not None
         if match["sep"]:
-            if current:
-                _grow(text, layers, [current], match)
-            current = []
+            flush(match)
+        elif match["bar"]:
+            raise SpecError("'|' outside a merge", text, (match.start(), match.end()), None,
+                            "'|' separates the branches of a merge, as in add(id | conv64x3 same)")
         elif match["open"]:
-            if current:
+            if match[0] == "(" and len(current) == 1 and current[0].lower in MERGES and merge is None:
+                word = current[0]
+                current = []
+                merge = _merge(text, stream, word, match, depth)
+            elif current or merge is not None:
                 raise _not_a_repeat(text, current, match)
-            group = _sequence(text, stream, match, depth + 1)
-            _grow(text, layers, _repeat(text, group, stream, match), match)
+            else:
+                group, size = _sequence(text, stream, match, depth + 1, in_merge=False)
+                times = _repeat(text, group, stream, match)
+                count = _grow(text, count, size * times, match)
+                items += [Scope(tuple(group))] * times
         elif len(current) == MAX_WORDS:
             raise SpecError(f"a layer of more than {MAX_WORDS} words", text, (match.start(), match.end()), None,
                             "separate layers with ',' or ';'")
@@ -315,33 +377,65 @@ def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None, depth: i
             current.append(Token(match[0], match.start(), match.end()))
     if opener is not None and stream.next is None:
         raise SpecError(f"'{opener[0]}' is never closed", text, (opener.start(), opener.end()), None,
-                        "close the repeat and give its count, as in [conv8x3 relu]x2")
-    if current:
-        _grow(text, layers, [current], None)
-    return layers
+                        "close it: a repeat as in [conv8x3 relu]x2, a merge as in add(id | conv8x3 same)")
+    flush(None)
+    return items, count
 
 
-def _grow(text: str, layers: list[list[Token]], more: list[list[Token]], where: re.Match[str] | None) -> None:
-    """Append layers, holding the spec to :data:`MAX_LAYERS` (the copies are references, not new tokens)."""
-    if len(layers) + len(more) > MAX_LAYERS + 1:  # + 1: the input line is a group of tokens too
-        span = (where.start(), where.end()) if where is not None else (more[-1][0].start, more[-1][-1].end)
+def _merge(text: str, stream: _Stream, word: Token, opener: re.Match[str], depth: int) -> MergeItem:
+    """The branches of ``add(A | B | …)`` up to its ')'."""
+    branches: list[tuple[Item, ...]] = []
+    while True:
+        branch, _ = _sequence(text, stream, opener, depth + 1, in_merge=True)
+        end = stream.advance()
+        assert end is not None  # _sequence raised "never closed" otherwise
+        if not branch:
+            raise SpecError(f"branch {len(branches) + 1} of '{word.text}' is empty", text,
+                            (end.start(), end.end()), None, "write 'id' for a branch that passes its input on")
+        branches.append(tuple(branch))
+        if end["bar"]:
+            continue
+        if end[0][0] != ")":
+            raise SpecError(f"'{word.text}(' is closed by '{end[0][0]}'", text, (end.start(), end.start() + 1),
+                            None, "close a merge with ')'")
+        if end["times"]:
+            raise SpecError(f"a merge takes no count: '{word.text}(…){end['times'].strip()}'", text,
+                            (word.start, end.end()), None, f"repeat it inside brackets: [{word.text}(…)]x2")
+        return MergeItem(word, tuple(branches), (word.start, end.end()))
+
+
+def _size(item: Item) -> int:
+    """How many layers an item stands for, the merge itself included."""
+    if isinstance(item, MergeItem):
+        return 1 + sum(_size(sub) for branch in item.branches for sub in branch)
+    if isinstance(item, Scope):
+        return sum(_size(sub) for sub in item.items)
+    return 1
+
+
+def _grow(text: str, count: int, more: int, where: re.Match[str] | tuple[int, int] | None) -> int:
+    """Add ``more`` layers to a running count, holding the spec to :data:`MAX_LAYERS` as it grows."""
+    if count + more > MAX_LAYERS + 1:  # + 1: the input line is a group of tokens too
+        span = (where.start(), where.end()) if isinstance(where, re.Match) else where or (0, len(text))
         raise SpecError(f"the spec expands to more than {MAX_LAYERS:,} layers", text, span, None,
                         "use smaller repeat counts; cnncalc summarises at most 100,000 layers")
-    layers += more
+    return count + more
 
 
 def _not_a_repeat(text: str, current: list[Token], match: re.Match[str]) -> SpecError:
-    before = current[-1].text
-    if current[0].lower == "input":
+    before = current[-1].text if current else ")"
+    if current and current[0].lower == "input":
         hint = "write the input shape as 'input 28x28x1', without parentheses"
     else:
         hint = ("write a layer as a word with its numbers, as in 'conv32x3 relu' (Keras' Conv2D(32, (3, 3))); "
-                "brackets only repeat whole layers, as in [conv8x3 relu]x2")
+                "brackets only repeat whole layers, as in [conv8x3 relu]x2, and merges are "
+                f"{', '.join(MERGES)}(A | B)")
     return SpecError(f"unexpected '{match[0]}' after '{shorten(before)}'", text, (match.start(), match.end()),
                      None, hint)
 
 
-def _repeat(text: str, group: list[list[Token]], stream: _Stream, opener: re.Match[str]) -> list[list[Token]]:
+def _repeat(text: str, group: list[Item], stream: _Stream, opener: re.Match[str]) -> int:
+    """The count of a repeat whose items are ``group``, checked."""
     close = stream.advance()
     assert close is not None  # _sequence raised "never closed" otherwise
     pair = {"[": "]", "(": ")"}[opener[0]]
@@ -359,10 +453,154 @@ def _repeat(text: str, group: list[list[Token]], stream: _Stream, opener: re.Mat
         problem = "repeats nothing" if not group else "repeats zero times"
         raise SpecError(f"the repeat {problem}", text, (opener.start(), close.end()), None,
                         "give it at least one layer and a count of at least 1")
-    if len(group) * times > MAX_LAYERS:
+    if _size(Scope(tuple(group))) * times > MAX_LAYERS:
         raise SpecError(f"the repeat expands to more than {MAX_LAYERS:,} layers", text,
                         (opener.start(), close.end()), None, "use a smaller count")
-    return group * times
+    return times
+
+
+_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
+
+
+def _start(item: Item) -> int:
+    if isinstance(item, MergeItem):
+        return item.span[0]
+    return _start(item.items[0]) if isinstance(item, Scope) else int(item[0].start)
+
+
+def _end(item: Item) -> int:
+    if isinstance(item, MergeItem):
+        return item.trailing[-1].end if item.trailing else item.span[1]
+    return _end(item.items[-1]) if isinstance(item, Scope) else int(item[-1].end)
+
+
+class _Builder:
+    """Items into layers in creation order, each knowing its inputs; names and references resolved.
+
+    ``current`` is the tensor the next layer reads: 0 is the input, n the n-th layer created.
+    """
+
+    def __init__(self, parser: _Parser) -> None:
+        self.parser = parser
+        self.text = parser.text
+        self.current = 0
+        self.names: dict[str, tuple[int, Token | None]] = {"input": (0, None)}
+        self.graph = False
+
+    def items(self, items: list[Item] | tuple[Item, ...]) -> None:
+        for item in items:
+            if isinstance(item, Scope):
+                outside = dict(self.names)
+                self.items(item.items)
+                self.names = outside  # a copy's names are its own
+            elif isinstance(item, MergeItem):
+                self.merge(item)
+            else:
+                self.layer(item)
+
+    def layer(self, tokens: list[Token]) -> None:
+        first = tokens[0]
+        if first.text.startswith("@"):
+            self.reference(tokens)
+            return
+        if len(tokens) == 1 and first.lower == "id":
+            return  # the identity: the tensor passes on
+        tokens, name = self._trailing_name(tokens)
+        before = len(self.parser.layers)
+        self.parser.layer(tokens, (self.current,))
+        if len(self.parser.layers) > before:
+            self.current = len(self.parser.layers)
+        if name is not None:
+            self.define(name, self.current)
+
+    def reference(self, tokens: list[Token]) -> None:
+        first = tokens[0]
+        if len(tokens) > 1:
+            raise SpecError(f"unexpected '{tokens[1].text}' after '{shorten(first.text)}'", self.text,
+                            (tokens[1].start, tokens[-1].end), None,
+                            f"a reference stands alone: write '{shorten(first.text)}, {shorten(tokens[1].text)}'")
+        name = first.text[1:].lower()
+        if name not in self.names:
+            raise SpecError(f"'{shorten(first.text)}' is not defined before here", self.text,
+                            (first.start, first.end), None, self._defined_hint(name))
+        self.graph = True
+        self.current = self.names[name][0]
+
+    def merge(self, item: MergeItem) -> None:
+        cls = MERGES[item.word.lower]
+        least, most = cls.arity
+        if len(item.branches) < least or (most is not None and len(item.branches) > most):
+            wanted = f"exactly {least}" if least == most else f"at least {least}"
+            raise SpecError(f"'{item.word.text}' takes {wanted} branches, got {len(item.branches)}", self.text,
+                            item.span, None, f"separate branches with '|', as in {item.word.lower}(id | conv64x3)")
+        start, outputs = self.current, []
+        for branch in item.branches:
+            self.current = start
+            outside = dict(self.names)
+            self.items(branch)
+            self.names = {**outside, **{k: v for k, v in self.names.items() if k not in outside}}
+            outputs.append(self.current)
+        tokens, name = self._trailing_name(list(item.trailing), item.word)
+        if tokens:
+            raise SpecError(f"unexpected '{tokens[0].text}' after the merge", self.text,
+                            (tokens[0].start, tokens[-1].end), None,
+                            "a merge may be followed by 'as NAME' only; put other layers after a ','")
+        source = " ".join(self.text[item.span[0]:item.span[1]].split())
+        labels = tuple(shorten(" ".join(self.text[_start(b[0]):_end(b[-1])].split()), 40) for b in item.branches)
+        self.parser.add(ParsedLayer(cls(), item.span, source, tuple(outputs), labels))
+        self.graph = True
+        self.current = len(self.parser.layers)
+        if name is not None:
+            self.define(name, self.current)
+
+    def _trailing_name(self, tokens: list[Token], owner: Token | None = None) -> tuple[list[Token], Token | None]:
+        """Split 'conv64x3 same relu as e1' into the layer's tokens and the name token."""
+        for position, token in enumerate(tokens):
+            if token.lower == "as":
+                rest = tokens[position + 1:]
+                if len(rest) != 1 or not _NAME.match(rest[0].lower):
+                    where = rest[0] if rest else token
+                    raise SpecError("'as' needs one name after it", self.text, (where.start, where.end), None,
+                                    "names are lower-case letters, digits and '_', starting with a letter or '_', "
+                                    "as in 'conv64x3 same as e1'")
+                if position == 0 and owner is None:
+                    raise SpecError("'as' needs a layer before it", self.text, (token.start, token.end), None,
+                                    "write it after the layer it names, as in 'conv64x3 same as e1'")
+                return tokens[:position], rest[0]
+        return tokens, None
+
+    def define(self, token: Token, node: int) -> None:
+        name = token.lower
+        if name in self.names:
+            previous = self.names[name][1]
+            where = "is the network's input" if previous is None else \
+                f"is already the name of {shorten(self.text[previous.start:previous.end])}"
+            raise SpecError(f"the name '{token.text}' {where}", self.text, (token.start, token.end), None,
+                            "give each tensor its own name")
+        self.names[name] = (node, token)
+        self.graph = True
+
+    def _defined_hint(self, name: str) -> str:
+        known = [n for n in self.names if n != "input"]
+        guess = closest(name, known) if known else None
+        if guess:
+            return f"did you mean '@{guess}'?"
+        return ("name a tensor with 'as NAME' before you use it, as in 'conv64x3 same as e1, …, cat(id | @e1)'; "
+                "'@input' is the input")
+
+    def require_connected(self) -> None:
+        """Every layer must reach the output (the last tensor); Keras would drop it silently."""
+        layers = self.parser.layers
+        if not self.graph or not layers:
+            return
+        reached = {self.current}
+        for number in range(len(layers), 0, -1):
+            if number in reached:
+                reached.update(layers[number - 1].inputs)
+        for number, parsed in enumerate(layers, start=1):
+            if number not in reached:
+                raise SpecError("this layer does not reach the output", self.text, parsed.span, number,
+                                "name its tensor with 'as NAME' and use it in a merge (@NAME), or remove it")
 
 
 def _numbers(token: Token, text: str, layer: int | None) -> list[int]:
@@ -397,7 +635,10 @@ class _Parser:
         span = token if isinstance(token, tuple) else (token.start, token.end)
         return SpecError(message, self.text, span, len(self.layers) + 1, hint)
 
-    def layer(self, tokens: list[Token]) -> None:
+    def add(self, parsed: ParsedLayer) -> None:
+        self.layers.append(parsed)
+
+    def layer(self, tokens: list[Token], inputs: tuple[int, ...] = ()) -> None:
         first = tokens[0]
         self._last_span = (first.start, tokens[-1].end)
         if self.input is None and not self.layers and _DIMS.match(first.text):
@@ -415,7 +656,7 @@ class _Parser:
         options = self._options(word, grammar, rest)
         span = (first.start, tokens[-1].end)
         source = " ".join([t.text for t in tokens])
-        self.layers.append(ParsedLayer(grammar.build(value, options), span, source))
+        self.layers.append(ParsedLayer(grammar.build(value, options), span, source, inputs))
 
     def _input(self, rest: list[Token], dims: Token | None) -> None:
         if dims is None:

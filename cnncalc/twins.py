@@ -27,9 +27,11 @@ from .arithmetic import effective_kernel, same_padding
 from .errors import CnnCalcError
 from .layers import (
     Activation,
+    Average,
     AveragePooling1D,
     AveragePooling2D,
     BatchNormalization,
+    Concatenate,
     Conv1D,
     Conv2D,
     Conv2DTranspose,
@@ -41,12 +43,16 @@ from .layers import (
     GlobalAveragePooling2D,
     GlobalMaxPooling2D,
     Layer,
+    Maximum,
     MaxPooling1D,
     MaxPooling2D,
+    Merge,
+    Multiply,
     Pooling1D,
     Pooling2D,
     SeparableConv2D,
     Shape,
+    Subtract,
     UpSampling2D,
     ZeroPadding2D,
     transposed_length,
@@ -425,6 +431,29 @@ def _batch_norm_twin(layer: BatchNormalization, shape: Shape, rng: Any) -> Twin:
     return twin
 
 
+def merge(layer: Merge, xs: list[Array]) -> Array:
+    """A merge of branch outputs (B, …): Keras' broadcasting aligns the axes after the batch on the right."""
+    import numpy as np
+
+    if isinstance(layer, Concatenate):
+        return np.concatenate(xs, axis=-1)
+    rank = max(x.ndim for x in xs)
+    xs = [x.reshape(x.shape[0], *([1] * (rank - x.ndim)), *x.shape[1:]) for x in xs]
+    if isinstance(layer, Subtract):
+        return xs[0] - xs[1]
+    if isinstance(layer, Maximum):
+        return np.maximum.reduce(np.broadcast_arrays(*xs))
+    out = xs[0] * xs[1] if isinstance(layer, Multiply) else xs[0] + xs[1]
+    for x in xs[2:]:
+        if isinstance(layer, Multiply):
+            out *= x
+        else:
+            out += x
+    if isinstance(layer, Average):
+        out /= len(xs)
+    return out
+
+
 def _activation_twin(layer: Activation, shape: Shape, rng: Any) -> Twin:
     return activation(layer.activation)
 
@@ -577,6 +606,26 @@ SCRATCH: dict[type[Layer], Callable[[Any, Shape, Shape], int]] = {
 BASELINE_BYTES = 256 * 1024
 
 
+def _graph_memory(net: Network, batch: int) -> int:
+    """A graph's peak: every tensor still to be read stays alive, each counted whole (views too)."""
+    last_use = {name: number for number, layer in enumerate(net.layers) for name in layer.inputs}
+    alive = {"input_layer": math.prod(net.input_shape)}
+    peak = 0
+    for number, layer in enumerate(net.layers):
+        output = math.prod(layer.output_shape)
+        scratch = 0 if isinstance(layer.layer, Merge) else _scratch(layer.layer, layer.input_shape,
+                                                                       layer.output_shape)
+        values = batch * (sum(alive.values()) + output + scratch) \
+            + _mask_values(layer.layer, layer.input_shape, layer.output_shape) \
+            + _im2col_values(layer.layer, layer.input_shape, layer.output_shape, batch, False)
+        peak = max(peak, 4 * (values + layer.params.total))
+        for name in layer.inputs:
+            if last_use.get(name) == number:
+                alive.pop(name, None)
+        alive[layer.name] = output
+    return BASELINE_BYTES + max(peak, 4 * batch * math.prod(net.input_shape))
+
+
 def memory_estimate(net: Network, batch: int) -> int:
     """Bytes a ``--check`` pass can peak at, computed before anything is allocated.
 
@@ -585,6 +634,8 @@ def memory_estimate(net: Network, batch: int) -> int:
     the whole batch.  Every term comes from what the twin above allocates; a property test
     holds the estimate between the peak measured by ``tracemalloc`` and twice that peak.
     """
+    if net.graph:
+        return _graph_memory(net, batch)
     peak = 0
     held = math.prod(net.input_shape)  # values of the array the current tensor is (or is a view of)
     for layer in net.layers:
@@ -630,10 +681,33 @@ def forward(net: Network, batch: int = 1, seed: int = 0, max_memory: int = 2 * 1
     shapes = []
     start = time.perf_counter()
     with np.errstate(all="ignore"):  # random weights may overflow an exp; only the shapes matter here
-        for layer in net.layers:
-            x = TWINS[type(layer.layer)](layer.layer, layer.input_shape, rng)(x)
-            shapes.append(tuple(int(d) for d in x.shape[1:]))
+        if net.graph:
+            shapes = _forward_graph(net, x, rng)
+        else:
+            for layer in net.layers:
+                x = TWINS[type(layer.layer)](layer.layer, layer.input_shape, rng)(x)
+                shapes.append(tuple(int(d) for d in x.shape[1:]))
     return ForwardPass(tuple(shapes), time.perf_counter() - start, batch, seed)
+
+
+def _forward_graph(net: Network, x: Array, rng: Any) -> list[Shape]:
+    """Run a graph in Keras' row order, keeping each tensor until its last reader has run."""
+    last_use = {name: number for number, layer in enumerate(net.layers) for name in layer.inputs}
+    tensors = {"input_layer": x}
+    shapes: list[Shape] = []
+    for number, layer in enumerate(net.layers):
+        xs = [tensors[name] for name in layer.inputs]
+        if isinstance(layer.layer, Merge):
+            y = merge(layer.layer, xs)
+        else:
+            y = TWINS[type(layer.layer)](layer.layer, layer.input_shape, rng)(xs[0])
+        del xs
+        for name in layer.inputs:
+            if last_use.get(name) == number:
+                tensors.pop(name, None)
+        tensors[layer.name] = y
+        shapes.append(tuple(int(d) for d in y.shape[1:]))
+    return shapes
 
 
 def _gib(count: int) -> str:

@@ -51,7 +51,9 @@ def test_json_is_the_pinned_document() -> None:
         "index": 1, "name": "conv2d", "type": "Conv2D", "spec": "conv32x3x3 relu",
         "output_shape": [26, 26, 32], "params": 320, "weights": 288, "biases": 32,
         "trainable": 320, "non_trainable": 0, "warnings": [], "notes": [],
+        "inputs": ["input_layer"],  # issue 11: a chain's JSON gains inputs, and nothing else changes
     }
+    assert document["layers"][1]["inputs"] == ["conv2d"]
     assert document["layers"][1]["non_trainable"] == 64
     assert (document["total_params"], document["trainable_params"], document["non_trainable_params"]) == (
         448, 384, 64)

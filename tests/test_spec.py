@@ -156,7 +156,7 @@ def test_random_word_salad_raises_only_cnncalc_errors(words: list[str], seps: li
         ("input 8x8x1, [[conv2x3]x1000]x1000000", "the repeat expands to more than 100,000 layers"),
         # issue 10: the cap holds for the whole spec, not per repeat
         ("input 4x4x1, [relu]x60000, [relu]x60000", "the spec expands to more than 100,000 layers"),
-        ("input 4x4x1, " + "[" * 40 + "relu" + "]x1" * 40, "repeats are nested more than 32 deep"),
+        ("input 4x4x1, " + "[" * 40 + "relu" + "]x1" * 40, "repeats and merges are nested more than 32 deep"),
         ("input 8x8x1, conv2x3 [pool2]x2", "unexpected '[' after 'conv2x3'"),
         ("input (28, 28, 1)", "unexpected '(' after 'input'"),
     ],
