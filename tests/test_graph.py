@@ -8,17 +8,20 @@ order, class, output shape, parameters and the layers each row reads.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
 
 from cnncalc.cli import main
 from cnncalc.errors import CnnCalcError, SpecError
 from cnncalc.network import Network, build
 
 from .conftest import ROOT, oracle
+from .graph_specs import graphs, keras_model, spec_text
 
 GRAPHS = ROOT / "examples" / "graphs"
 
@@ -266,3 +269,109 @@ def test_examples_folder_has_the_issue_networks() -> None:
 
 def test_paths_are_relative_to_examples() -> None:
     assert Path(GRAPHS).is_dir()
+
+
+@pytest.mark.oracle
+@settings(max_examples=int(os.environ.get("CNNCALC_GRAPH_EXAMPLES", "250")), deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(graphs())
+def test_random_graphs_agree_with_keras(keras: Any, graph: tuple[tuple[int, int, int], list[Any]]) -> None:
+    """Names, row order, classes, shapes, parameters and connections; or both refuse."""
+    text = spec_text(*graph)
+    try:
+        net = build(text)
+    except CnnCalcError as ours:
+        try:
+            model = keras_model(keras, *graph)
+        except Exception:  # noqa: BLE001 - Keras refuses with ValueError and friends
+            return
+        # Keras silently drops layers that do not reach the output; cnncalc refuses them
+        if "does not reach the output" in ours.render():
+            return
+        raise AssertionError(f"cnncalc refuses what Keras builds: {text}\n{ours.render()}\n{model}") from None
+    model = keras_model(keras, *graph)
+    agree(net, model)
+    assert [layer.name for layer in net.layers] == [layer.name for layer in model.layers[1:]], text
+
+
+def torchvision_resnet(torch: Any, block: str, layers: list[int]) -> Any:
+    """torchvision.models.resnet's ResNet, BasicBlock and Bottleneck, ported line for line
+    (torchvision's wheel does not import beside the CPU torch here)."""
+    nn = torch.nn
+
+    class BasicBlock(nn.Module):  # type: ignore[misc]
+        expansion = 1
+
+        def __init__(self, inplanes: int, planes: int, stride: int = 1, downsample: Any = None) -> None:
+            super().__init__()
+            self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+            self.bn1, self.relu = nn.BatchNorm2d(planes), nn.ReLU(inplace=True)
+            self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+            self.bn2, self.downsample = nn.BatchNorm2d(planes), downsample
+
+        def forward(self, x: Any) -> Any:
+            out = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))
+            identity = self.downsample(x) if self.downsample is not None else x
+            return self.relu(out + identity)
+
+    class Bottleneck(nn.Module):  # type: ignore[misc]
+        expansion = 4
+
+        def __init__(self, inplanes: int, planes: int, stride: int = 1, downsample: Any = None) -> None:
+            super().__init__()
+            self.conv1, self.bn1 = nn.Conv2d(inplanes, planes, 1, bias=False), nn.BatchNorm2d(planes)
+            self.conv2, self.bn2 = nn.Conv2d(planes, planes, 3, stride, 1, bias=False), nn.BatchNorm2d(planes)
+            self.conv3 = nn.Conv2d(planes, planes * 4, 1, bias=False)
+            self.bn3, self.relu, self.downsample = nn.BatchNorm2d(planes * 4), nn.ReLU(inplace=True), downsample
+
+        def forward(self, x: Any) -> Any:
+            out = self.relu(self.bn1(self.conv1(x)))
+            out = self.relu(self.bn2(self.conv2(out)))
+            out = self.bn3(self.conv3(out))
+            identity = self.downsample(x) if self.downsample is not None else x
+            return self.relu(out + identity)
+
+    kind = BasicBlock if block == "basic" else Bottleneck
+    modules: list[Any] = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True),
+                          nn.MaxPool2d(3, 2, 1)]
+    inplanes = 64
+    for planes, blocks, stride in zip((64, 128, 256, 512), layers, (1, 2, 2, 2)):
+        downsample = None
+        if stride != 1 or inplanes != planes * kind.expansion:
+            downsample = nn.Sequential(nn.Conv2d(inplanes, planes * kind.expansion, 1, stride, bias=False),
+                                       nn.BatchNorm2d(planes * kind.expansion))
+        modules.append(kind(inplanes, planes, stride, downsample))
+        inplanes = planes * kind.expansion
+        modules += [kind(inplanes, planes) for _ in range(1, blocks)]
+    return nn.Sequential(*modules, nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Linear(512 * kind.expansion, 1000))
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize(("name", "block", "layers", "params"), [
+    ("resnet18_torchvision.cnn", "basic", [2, 2, 2, 2], 11_689_512),
+    ("resnet50_torchvision.cnn", "bottleneck", [3, 4, 6, 3], 25_557_032),
+])
+def test_torchvision_resnets_equal_torch(name: str, block: str, layers: list[int], params: int) -> None:
+    """Every convolution, batch norm and linear layer's output shape and parameters, and the totals."""
+    torch = oracle("torch")
+    model = torchvision_resnet(torch, block, layers)
+    assert sum(p.numel() for p in model.parameters()) == params  # torchvision's documented count
+    seen: list[tuple[str, tuple[int, ...], int]] = []
+    kinds = {"Conv2d": "Conv2D", "BatchNorm2d": "BatchNormalization", "Linear": "Dense"}
+
+    def hook(module: Any, _: Any, output: Any) -> None:
+        shape = tuple(output.shape[1:])
+        if len(shape) == 3:
+            shape = (shape[1], shape[2], shape[0])  # channels-first to cnncalc's channels-last
+        seen.append((kinds[type(module).__name__], shape, sum(p.numel() for p in module.parameters())))
+
+    for module in model.modules():
+        if type(module).__name__ in kinds:
+            module.register_forward_hook(hook)
+    with torch.no_grad():
+        model.eval()(torch.zeros(1, 3, 224, 224))
+    net = read(name)
+    mine = [(layer.keras_class, layer.output_shape, layer.params.trainable) for layer in net.layers
+            if layer.keras_class in kinds.values()]
+    assert sorted(mine) == sorted(seen)
+    assert net.trainable_params == params
