@@ -59,7 +59,8 @@ HUGE = st.sampled_from(["0", "1", "2", "3", "7", "28", "-1", "1" + "0" * 18, "9"
 WORD = st.sampled_from(["input", "INPUT", "conv", "CONV", "pool", "maxpool", "avgpool", "dense", "fc", "flatten",
                         "gap", "gmp", "dropout", "bn", "relu", "softmax", "dwconv", "sepconv", "deconv", "convT",
                         "up", "zeropad", "crop", "conv1d", "pool1d", "maxpool1d", "avgpool1d", "gmp1d",
-                        "Conv2D", "Dense", "\ufeffinput", "conv-", "dens"])
+                        "Conv2D", "Dense", "\ufeffinput", "conv-", "dens", "id", "@input", "@t", "@nowhere",
+                        "as", "as t", "as 9", "add", "cat", "sub", "|"])
 SEP = st.sampled_from(["x", "X", "×", ""])
 OPTION = st.one_of(st.sampled_from(["same", "valid", "ceil", "nobias", "relu", "SAME", "stride=2", "pad1"]),
                    st.tuples(st.sampled_from(["s", "p", "d", "g", "m", "op"]), HUGE).map("".join),
@@ -83,6 +84,11 @@ def spec_texts(draw: st.DrawFn, depth: int = 0) -> str:
             opener, closer = draw(st.sampled_from([("[", "]"), ("(", ")"), ("[", ")"), ("[", "")]))
             count = draw(st.sampled_from(["x2", "x1000000", "X3", "", "x" + "9" * 30, "x0"]))
             items.append(f"{opener}{draw(spec_texts(depth + 1))}{closer}{count}")
+        elif kind == 9 and depth < 3:  # a merge of branches (issue 11), well- or ill-formed
+            word = draw(st.sampled_from(["add", "cat", "mul", "avg", "max", "sub", "ADD", "conv"]))
+            branches = draw(st.lists(spec_texts(depth + 1), min_size=0, max_size=3))
+            tail = draw(st.sampled_from(["", " as t", " as t1", "x2", " relu", " as"]))
+            items.append(f"{word}({' | '.join(branches)}){tail}")
         elif kind == 1:
             items.append(draw(st.text(max_size=12)))
         else:
