@@ -7,6 +7,10 @@ Prints, from one run on this machine:
   * `cnncalc summary examples/mnist_keras.cnn` (9 layers) as a ratio of that floor (target ≤ 1.3×);
   * `cnncalc summary <10,000 layers> --format json` as a ratio of the 9-layer summary (target ≤ 3×);
   * in-process parse + resolve for 1k, 10k and 100k layers (linear growth means ~10× per step);
+  * a residual spec of 10,000 layers (2,500 blocks `add(id | conv, bn), relu`) as JSON, against the same
+    9-layer summary (target ≤ 3×): resolution stays linear in layers plus edges;
+  * `cnncalc summary examples/graphs/resnet50_keras.cnn` against the floor, and against Keras' own
+    `keras.applications.ResNet50(weights=None).summary()` when Keras is installed (one run: it takes seconds);
   * whether NumPy was imported by `summary` (it must not be).
 Each command is timed as a fresh process; the median of --runs runs is reported.
 """
@@ -54,6 +58,15 @@ def in_process(layers: int) -> float:
     return time.perf_counter() - start
 
 
+def keras_resnet50_summary() -> float | None:
+    """Seconds for Keras to build ResNet-50 and print its summary, in a fresh process; None without Keras."""
+    code = "import keras; keras.applications.ResNet50(weights=None).summary()"
+    env = {**os.environ, "KERAS_BACKEND": os.environ.get("KERAS_BACKEND", "torch")}
+    start = time.perf_counter()
+    done = subprocess.run([PY, "-c", code], cwd=ROOT, capture_output=True, env=env, check=False)
+    return time.perf_counter() - start if done.returncode == 0 else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30)
@@ -69,6 +82,12 @@ def main() -> None:
         handle.write(long_spec(10_000))
     big = wall([PY, "-m", "cnncalc", "summary", handle.name, "--format", "json"], max(5, runs // 3))
     Path(handle.name).unlink()
+    with tempfile.NamedTemporaryFile("w", suffix=".cnn", delete=False) as handle:
+        handle.write("input 32x32x8\n" + "[add(id | conv8x3 same, bn), relu]x2500\n")
+    residual = wall([PY, "-m", "cnncalc", "summary", handle.name, "--format", "json"], max(5, runs // 3))
+    Path(handle.name).unlink()
+    resnet = wall([PY, "-m", "cnncalc", "summary", "examples/graphs/resnet50_keras.cnn"], runs)
+    keras_summary = keras_resnet50_summary()
 
     probe = ("import sys, runpy; sys.argv = ['cnncalc', 'summary', 'examples/mnist_keras.cnn'];\n"
              "try:\n  runpy.run_module('cnncalc', run_name='__main__')\nexcept SystemExit: pass\n"
@@ -82,6 +101,11 @@ def main() -> None:
           f"   target ≤ 1.30×  {'ok' if small / floor <= 1.3 else 'MISSED'}")
     print(f"cnncalc summary 10,000 layers --format json {big * 1000:7.1f} ms   {big / small:.2f}× 9-layer"
           f"   target ≤ 3.00×  {'ok' if big / small <= 3 else 'MISSED'}")
+    print(f"cnncalc summary residual, 10,000 layers JSON {residual * 1000:6.1f} ms   {residual / small:.2f}× 9-layer"
+          f"   target ≤ 3.00×  {'ok' if residual / small <= 3 else 'MISSED'}")
+    versus = f"   Keras' ResNet50().summary() {keras_summary:.2f} s = {keras_summary / resnet:.0f}× cnncalc" \
+        if keras_summary else "   (Keras not installed)"
+    print(f"cnncalc summary ResNet-50 (177 layers)      {resnet * 1000:7.1f} ms   {resnet / floor:.2f}× floor{versus}")
     sizes = [1_000, 10_000, 100_000]
     times = [in_process(n) for n in sizes]
     steps = "   ".join(f"{n:,}: {t * 1000:.0f} ms" for n, t in zip(sizes, times))

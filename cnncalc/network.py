@@ -120,8 +120,10 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
     Keras' row order, which for a chain is the same.
     """
     first = _input_shape(spec, input_shape)
-    rows = keras_order(spec) if spec.graph else list(range(1, len(spec.layers) + 1))
-    row_of = {node: row for row, node in enumerate(rows, start=1)}
+    row_of = list(range(len(spec.layers) + 1))  # a chain's rows are its creation order
+    if spec.graph:
+        for row, node in enumerate(keras_order(spec), start=1):
+            row_of[node] = row
     shapes: list[Shape] = [first]
     names: list[str] = [INPUT_NAME]
     counters: dict[str, int] = {}
@@ -162,26 +164,29 @@ def keras_order(spec: Spec) -> list[int]:
     """
     inputs = [(), *((p.inputs or (n - 1,)) for n, p in enumerate(spec.layers, start=1))]
     output = len(spec.layers)
-    first_seen: dict[int, int] = {}
+    first_seen = [-1] * (output + 1)
+    seen = 0
     finished: list[int] = []  # post-order: from the input towards the output
     stack: list[tuple[int, int]] = [(output, 0)]
     while stack:  # an explicit stack: a 100,000-layer chain would overflow Python's recursion
         node, next_input = stack.pop()
         if next_input == 0:
-            if node in first_seen:
+            if first_seen[node] >= 0:
                 continue
-            first_seen[node] = len(first_seen)
+            first_seen[node], seen = seen, seen + 1
         if next_input < len(inputs[node]):
             stack.append((node, next_input + 1))
             parent = inputs[node][next_input]
-            if parent not in first_seen:
+            if first_seen[parent] < 0:
                 stack.append((parent, 0))
         else:
             finished.append(node)
-    depth = dict.fromkeys(finished, 0)
+    depth = [0] * (output + 1)
     for node in reversed(finished):
+        below = depth[node] + 1
         for parent in inputs[node]:
-            depth[parent] = max(depth[parent], depth[node] + 1)
+            if depth[parent] < below:
+                depth[parent] = below
     return sorted((n for n in finished if n != 0), key=lambda n: (-depth[n], first_seen[n]))
 
 
