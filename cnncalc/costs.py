@@ -49,6 +49,10 @@ class Memory:
     parameters: int
     input: int
     activations: tuple[int, ...]
+    #: inference only: the most activation bytes alive at once (a tensor lives until its last reader has run),
+    #: and the layer where that happens; for a chain, a layer's input and output
+    peak: int = 0
+    peak_layer: str = ""
 
     @property
     def forward(self) -> int:
@@ -63,5 +67,26 @@ def memory(net: Network, dtype: str = "float32", batch: int = 1) -> Memory:
     if dtype not in DTYPES:
         raise CnnCalcError(f"unknown dtype '{dtype}'", f"use one of: {', '.join(DTYPES)}")
     size = DTYPES[dtype]
-    return Memory(dtype, batch, size, net.total_params * size, prod(net.input_shape) * size * batch,
-                  tuple(prod(layer.output_shape) * size * batch for layer in net.layers))
+    activations = tuple(prod(layer.output_shape) * size * batch for layer in net.layers)
+    peak, where = peak_alive(net, activations, prod(net.input_shape) * size * batch)
+    return Memory(dtype, batch, size, net.total_params * size, prod(net.input_shape) * size * batch, activations,
+                  peak, where)
+
+
+def peak_alive(net: Network, activations: tuple[int, ...], input_bytes: int) -> tuple[int, str]:
+    """The most bytes of activations alive at once in an inference pass, and where.
+
+    A tensor is alive from the layer that makes it until the last layer that reads it has run,
+    so a U-Net's skip or a ResNet's shortcut is held across its whole branch.
+    """
+    last_use = {name: number for number, layer in enumerate(net.layers) for name in layer.inputs}
+    alive = {"input_layer": input_bytes}
+    peak, where = input_bytes, "input_layer"
+    for number, (layer, size) in enumerate(zip(net.layers, activations)):
+        alive[layer.name] = size
+        if sum(alive.values()) > peak:
+            peak, where = sum(alive.values()), layer.name
+        for name in layer.inputs:
+            if last_use.get(name) == number:
+                alive.pop(name, None)
+    return peak, where

@@ -763,7 +763,10 @@ class ElementwiseMerge(Merge):
         if shape is None:
             raise RuleError(f"{self.keras_class} needs branches of one shape (or of size 1 where they differ), "
                             f"but they are {branch_list(shapes, labels)}", merge_hint(shapes))
-        return Resolution(shape)
+        sign = {"Add": "+", "Subtract": "−", "Multiply": "·", "Average": "mean", "Maximum": "max"}[self.keras_class]
+        terms = f" {sign} ".join(describe_shape(s) for s in shapes) if len(sign) == 1 else \
+            f"{sign}({', '.join(describe_shape(s) for s in shapes)})"
+        return Resolution(shape, arithmetic=(("output", f"{terms} = {describe_shape(shape)}, elementwise"),))
 
 
 @record
@@ -815,7 +818,9 @@ class Concatenate(Merge):
         if any(len(s) != len(first) or s[:-1] != first[:-1] for s in shapes):
             raise RuleError(f"Concatenate needs branches that agree on every axis but the channels, but they are "
                             f"{branch_list(shapes, labels)}", merge_hint(shapes, concatenate=True))
-        return Resolution((*first[:-1], sum(s[-1] for s in shapes)))
+        channels = sum(s[-1] for s in shapes)
+        return Resolution((*first[:-1], channels),
+                          arithmetic=(("output", f"{' + '.join(str(s[-1]) for s in shapes)} = {channels} channels"),))
 
 
 MERGES: dict[str, type[Merge]] = {cls.word: cls for cls in (Add, Concatenate, Multiply, Average, Maximum, Subtract)}

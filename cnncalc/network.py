@@ -185,8 +185,7 @@ def keras_order(spec: Spec) -> list[int]:
     for node in reversed(finished):
         below = depth[node] + 1
         for parent in inputs[node]:
-            if depth[parent] < below:
-                depth[parent] = below
+            depth[parent] = max(depth[parent], below)
     return sorted((n for n in finished if n != 0), key=lambda n: (-depth[n], first_seen[n]))
 
 

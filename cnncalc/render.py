@@ -159,6 +159,9 @@ def cost_lines(net: Network, columns: tuple[str, ...], dtype: str, batch: int) -
                      "(every layer's output)")
         lines.append(f" Forward pass ≈ {readable_bytes(mem.forward)} (parameters + input + activations); "
                      f"training ≈ {readable_bytes(mem.training)} (adds gradients and one more copy of each activation)")
+        if net.graph:
+            lines.append(f" Inference peak: {readable_bytes(mem.peak)} of activations alive at once, at {mem.peak_layer} "
+                         "(every tensor a later layer still reads is kept, skips included)")
     return lines
 
 
@@ -265,6 +268,8 @@ def cost_fields(net: Network, columns: tuple[str, ...], dtype: str,
         totals["memory"] = {"dtype": dtype, "batch": batch, "parameter_bytes": mem.parameters,
                             "input_bytes": mem.input, "activation_bytes": sum(mem.activations),
                             "forward_bytes": mem.forward, "training_bytes": mem.training}
+        if net.graph:
+            totals["memory"].update(peak_bytes=mem.peak, peak_layer=mem.peak_layer)
     if "rf" in columns:
         from .receptive import receptive_fields
 

@@ -375,3 +375,24 @@ def test_torchvision_resnets_equal_torch(name: str, block: str, layers: list[int
             if layer.keras_class in kinds.values()]
     assert sorted(mine) == sorted(seen)
     assert net.trainable_params == params
+
+
+def test_peak_memory_holds_the_skip_of_a_unet() -> None:
+    """Worked by hand from the U-Net's shapes (float32, batch 1): the skip (88×88×8) is held while the
+    lower level runs, and the peak comes at the concatenation, where the transposed conv's output,
+    the cropped skip and the concatenation are alive: 4·(80·80·8 + 80·80·8 + 80·80·16) = 819,200 bytes."""
+    from cnncalc.costs import memory
+
+    mem = memory(read("unet_small.cnn"))
+    assert (mem.peak, mem.peak_layer) == (819_200, "concatenate")
+    chain = memory(build("input 28x28x1, conv8x3, pool2"))
+    # a chain holds one layer's input and output: the conv's 28·28·1 + 26·26·8, then the pool's 26·26·8 + 13·13·8
+    assert (chain.peak, chain.peak_layer) == (4 * max(28 * 28 + 26 * 26 * 8, 26 * 26 * 8 + 13 * 13 * 8), "max_pooling2d")
+
+
+def test_explain_covers_merges() -> None:
+    net = read("inception3a.cnn")
+    cat = net.find("concatenate")
+    assert cat is not None and cat.explain("output") == "64 + 128 + 32 + 32 = 256 channels"
+    add = build("input 4x4x2, add(id | conv2x1)").find("add")
+    assert add is not None and add.explain("output") == "(None, 4, 4, 2) + (None, 4, 4, 2) = (None, 4, 4, 2), elementwise"
