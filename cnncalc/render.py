@@ -160,8 +160,8 @@ def cost_lines(net: Network, columns: tuple[str, ...], dtype: str, batch: int) -
         lines.append(f" Forward pass ≈ {readable_bytes(mem.forward)} (parameters + input + activations); "
                      f"training ≈ {readable_bytes(mem.training)} (adds gradients and one more copy of each activation)")
         if net.graph:
-            lines.append(f" Inference peak: {readable_bytes(mem.peak)} of activations alive at once, at {mem.peak_layer} "
-                         "(every tensor a later layer still reads is kept, skips included)")
+            lines.append(f" Inference peak: {readable_bytes(mem.peak)} of activations alive at once, at "
+                         f"{mem.peak_layer} (every tensor a later layer still reads is kept, skips included)")
     return lines
 
 
