@@ -727,6 +727,10 @@ class Merge(Layer):
         """The merged shape; ``labels`` (the branches' spec text) name the branches in errors."""
         raise NotImplementedError
 
+    def explain_output(self, shapes: tuple[Shape, ...], output: Shape) -> str:
+        """How the output shape comes about, for --explain and the grader."""
+        raise NotImplementedError
+
 
 def branch_list(shapes: list[Shape], labels: tuple[str, ...]) -> str:
     """'branch 1 (id): (None, 4, 4, 4); branch 2 (@e1): (None, 8, 8, 4)'."""
@@ -763,10 +767,14 @@ class ElementwiseMerge(Merge):
         if shape is None:
             raise RuleError(f"{self.keras_class} needs branches of one shape (or of size 1 where they differ), "
                             f"but they are {branch_list(shapes, labels)}", merge_hint(shapes))
+        return Resolution(shape)
+
+    def explain_output(self, shapes: tuple[Shape, ...], output: Shape) -> str:
+        """'(None, 4, 4, 2) + (None, 4, 4, 2) = (None, 4, 4, 2), elementwise' (built only when asked for)."""
         sign = {"Add": "+", "Subtract": "−", "Multiply": "·", "Average": "mean", "Maximum": "max"}[self.keras_class]
         terms = f" {sign} ".join(describe_shape(s) for s in shapes) if len(sign) == 1 else \
             f"{sign}({', '.join(describe_shape(s) for s in shapes)})"
-        return Resolution(shape, arithmetic=(("output", f"{terms} = {describe_shape(shape)}, elementwise"),))
+        return f"{terms} = {describe_shape(output)}, elementwise"
 
 
 @record
@@ -818,9 +826,11 @@ class Concatenate(Merge):
         if any(len(s) != len(first) or s[:-1] != first[:-1] for s in shapes):
             raise RuleError(f"Concatenate needs branches that agree on every axis but the channels, but they are "
                             f"{branch_list(shapes, labels)}", merge_hint(shapes, concatenate=True))
-        channels = sum(s[-1] for s in shapes)
-        return Resolution((*first[:-1], channels),
-                          arithmetic=(("output", f"{' + '.join(str(s[-1]) for s in shapes)} = {channels} channels"),))
+        return Resolution((*first[:-1], sum(s[-1] for s in shapes)))
+
+    def explain_output(self, shapes: tuple[Shape, ...], output: Shape) -> str:
+        """'64 + 128 + 32 + 32 = 256 channels'."""
+        return f"{' + '.join(str(s[-1]) for s in shapes)} = {output[-1]} channels"
 
 
 MERGES: dict[str, type[Merge]] = {cls.word: cls for cls in (Add, Concatenate, Multiply, Average, Maximum, Subtract)}

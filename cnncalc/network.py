@@ -54,6 +54,8 @@ class ResolvedLayer:
 
     def explain(self, field: str) -> str | None:
         """How one field of this row comes about: 'output', 'params', 'weights' or 'biases'."""
+        if field == "output" and isinstance(self.layer, Merge):
+            return self.layer.explain_output(self.input_shapes, self.output_shape)
         if field == "output" and len(self.axes) == 1:
             return f"{self.axes[0].formula()}; {self.output_shape[-1]} channels"
         if field == "output" and self.axes:
@@ -134,7 +136,12 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
         counters[layer.auto_name] = count + 1
         name = layer.auto_name if count == 0 else f"{layer.auto_name}_{count}"
         sources = parsed.inputs or (node - 1,)
-        in_shapes = tuple(shapes[i] for i in sources)
+        in_shapes: tuple[Shape, ...]
+        inputs: tuple[str, ...]
+        if len(sources) == 1:  # most layers: no generator to build
+            in_shapes, inputs = (shapes[sources[0]],), (names[sources[0]],)
+        else:
+            in_shapes, inputs = tuple(shapes[i] for i in sources), tuple(names[i] for i in sources)
         try:
             result = layer.resolve_many(list(in_shapes), parsed.branches) if isinstance(layer, Merge) \
                 else layer.resolve(in_shapes[0])
@@ -148,11 +155,10 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
             notes = tuple(f.text for f in result.findings if f.level == "note")
         layers[row_of[node] - 1] = ResolvedLayer(
             row_of[node], name, layer, parsed.source, parsed.span, in_shapes[0], result.output_shape, result.params,
-            warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds,
-            tuple(names[i] for i in sources), in_shapes)
+            warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes)
         shapes.append(result.output_shape)
         names.append(name)
-    return Network(spec.text, first, tuple(layer for layer in layers if layer is not None), spec.graph)
+    return Network(spec.text, first, tuple(layers), spec.graph)  # type: ignore[arg-type]  # every row is filled
 
 
 def keras_order(spec: Spec) -> list[int]:

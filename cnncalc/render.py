@@ -89,6 +89,8 @@ def explanation(layer: ResolvedLayer) -> list[str]:
     elif layer.axes:
         h, w = layer.axes
         lines = [h.formula()] if h == w else [f"H: {h.formula()}", f"W: {w.formula()}"]
+    elif len(layer.inputs) > 1:  # a merge: its explanation is built when asked for
+        lines = [layer.explain("output") or ""]
     return lines + [text for field, text in layer.arithmetic if field in ("output", "params")]
 
 

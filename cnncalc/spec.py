@@ -6,7 +6,21 @@ Layers are separated by ``,``, ``;`` or newlines; ``#`` starts a comment.  A lay
 with its numbers glued on or in the next token (``conv32x3``, ``dense 10``), followed by
 options.  Every token keeps its character span, so errors can draw a caret under it.
 
-Adding a layer kind means adding a row to :data:`WORDS`.
+The whole grammar, in EBNF (``WORD`` and ``OPTION`` are the rows of :data:`WORDS` and
+:data:`_OPTION_WORDS`; tokens are matched by ``_TOKENS``, one at a time)::
+
+    spec    = items ;
+    items   = [ item ] , { SEP , [ item ] } ;                 (* SEP: a run of ',', ';', newlines *)
+    item    = ( layer | merge | repeat | "@" NAME | "id" ) ;
+    layer   = WORD [ NUMBERS ] { OPTION } [ "as" NAME ] ;     (* the first may be 'input HxWxC' *)
+    merge   = MERGE "(" items { "|" items } ")" [ "as" NAME ] ;   (* MERGE: add cat mul avg max sub *)
+    repeat  = ( "[" items "]" | "(" items ")" ) "x" COUNT ;
+    NAME    = /[a-z_][a-z0-9_]*/ ;
+
+A recursive-descent parser: :func:`_sequence` reads ``items`` (and :func:`_merge` a merge's
+branches) into layers' token lists, merges and repeat copies; :class:`_Builder` turns them into
+layers in creation order, each with its inputs, resolving names; :class:`_Parser` reads one
+layer's tokens.  Adding a layer kind means adding a row to :data:`WORDS`.
 
 >>> spec = parse("input 28x28x1, conv32x3x3 relu, pool2, flatten, dense10")
 >>> spec.input.shape, [type(p.layer).__name__ for p in spec.layers]
