@@ -158,6 +158,7 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
     evenly are computed exactly as Keras and PyTorch floor them, marked ⚠, and explained
     below the table.
     """
+    from .analysis import analyse
     from .network import build
     from .render import print_table, to_csv, to_json, to_markdown
     from .sources import read_text
@@ -169,10 +170,11 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
         from .twins import forward
 
         checked = forward(net, batch, seed, parse_size(max_memory))
+    analysis = analyse(net, extra, dtype, batch)
     if fmt == "table":
-        print_table(console(), net, explain, checked, extra, dtype, batch)
+        print_table(console(), net, explain, checked, analysis)
     else:
-        click.echo({"json": to_json, "markdown": to_markdown, "csv": to_csv}[fmt](net, checked, extra, dtype, batch))
+        click.echo({"json": to_json, "markdown": to_markdown, "csv": to_csv}[fmt](net, checked, analysis))
     if checked is not None and any(layer.output_shape != shape for layer, shape in zip(net.layers, checked.shapes)):
         sys.exit(EXIT_NO)
     if strict and net.warnings:
@@ -180,7 +182,7 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
 
 
 def _columns(text: str | None, verbose: bool) -> tuple[str, ...]:
-    from .render import COLUMNS
+    from .analysis import COLUMNS
 
     if verbose:
         return COLUMNS

@@ -22,23 +22,9 @@ from .records import record
 if TYPE_CHECKING:
     from .network import Network
 
-__all__ = ["DTYPES", "Memory", "memory", "readable_count"]
+__all__ = ["DTYPES", "Memory", "memory", "peak_alive"]
 
 DTYPES = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
-
-
-def readable_count(count: int) -> str:
-    """A large count in SI units: 15.47 G.
-
-    >>> readable_count(15_470_264_320), readable_count(999)
-    ('15.47 G', '999')
-    """
-    value = float(count)
-    for unit in ("", " K", " M", " G", " T", " P"):
-        if value < 1000:
-            return f"{int(value)}" if unit == "" else f"{value:.2f}{unit}"
-        value /= 1000
-    return f"{value:.2f} E"
 
 
 @record

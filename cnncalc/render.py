@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .analysis import NO_ANALYSIS, Analysis
 from .network import Network, ResolvedLayer
 
 if TYPE_CHECKING:
@@ -47,6 +48,20 @@ def readable_bytes(count: int) -> str:
             return f"{size:.2f} {unit}"
         size /= 1024
     return f"{size:.2f} PB"
+
+
+def readable_count(count: int) -> str:
+    """A large count in SI units: 15.47 G.
+
+    >>> readable_count(15_470_264_320), readable_count(999)
+    ('15.47 G', '999')
+    """
+    value = float(count)
+    for unit in ("", " K", " M", " G", " T", " P"):
+        if value < 1000:
+            return f"{int(value)}" if unit == "" else f"{value:.2f}{unit}"
+        value /= 1000
+    return f"{value:.2f} E"
 
 
 def totals_lines(net: Network) -> list[tuple[str, int]]:
@@ -111,7 +126,6 @@ def check_lines(net: Network, checked: ForwardPass) -> list[str]:
         for layer, shape in wrong]
 
 
-COLUMNS = ("macs", "flops", "memory", "rf")
 COLUMN_TITLES = {
     "macs": "MACs\n(no bias)",
     "flops": "FLOPs\n(2·MACs + bias)",
@@ -120,43 +134,32 @@ COLUMN_TITLES = {
 }
 
 
-def extra_cells(net: Network, columns: tuple[str, ...], dtype: str, batch: int) -> list[list[str]]:
+def extra_cells(net: Network, analysis: Analysis) -> list[list[str]]:
     """The optional columns' cells, one list per layer."""
-    from .costs import memory, readable_count
-
     rows: list[list[str]] = [[] for _ in net.layers]
-    fields = None
-    if "rf" in columns:
-        from .receptive import receptive_fields
-
-        fields = receptive_fields(net)
-    sizes = memory(net, dtype, batch).activations if "memory" in columns else ()
+    sizes = analysis.memory.activations if analysis.memory is not None else ()
     for number, layer in enumerate(net.layers):
-        for column in columns:
+        for column in analysis.columns:
             if column == "macs":
                 rows[number].append(readable_count(layer.macs) if layer.macs else "0")
             elif column == "flops":
                 rows[number].append(readable_count(layer.flops) if layer.flops else "0")
             elif column == "memory":
                 rows[number].append(readable_bytes(sizes[number]))
-            elif fields is not None:
-                rows[number].append(fields[number].text())
+            elif analysis.fields is not None:
+                rows[number].append(analysis.fields[number].text())
     return rows
 
 
-def cost_lines(net: Network, columns: tuple[str, ...], dtype: str, batch: int) -> list[str]:
+def cost_lines(net: Network, analysis: Analysis) -> list[str]:
     """Footer lines for the optional columns, saying what is counted."""
-    if not columns:
-        return []
-    from .costs import memory, readable_count
-
+    columns, mem = analysis.columns, analysis.memory
     lines = []
     if "macs" in columns or "flops" in columns:
         lines.append(f" Total MACs: {net.macs:,} ({readable_count(net.macs)}; multiply-accumulates, bias excluded)")
         lines.append(f" Total FLOPs: {net.flops:,} ({readable_count(net.flops)}; 2·MACs + bias additions)")
-    if "memory" in columns:
-        mem = memory(net, dtype, batch)
-        lines.append(f" Memory ({dtype}, batch {batch}): parameters {readable_bytes(mem.parameters)}, "
+    if mem is not None:
+        lines.append(f" Memory ({mem.dtype}, batch {mem.batch}): parameters {readable_bytes(mem.parameters)}, "
                      f"input {readable_bytes(mem.input)}, activations {readable_bytes(sum(mem.activations))} "
                      "(every layer's output)")
         lines.append(f" Forward pass ≈ {readable_bytes(mem.forward)} (parameters + input + activations); "
@@ -167,8 +170,8 @@ def cost_lines(net: Network, columns: tuple[str, ...], dtype: str, batch: int) -
     return lines
 
 
-def table(net: Network, explain: bool = False, checked: ForwardPass | None = None, columns: tuple[str, ...] = (),
-          dtype: str = "float32", batch: int = 1) -> RenderableType:
+def table(net: Network, explain: bool = False, checked: ForwardPass | None = None,
+          analysis: Analysis = NO_ANALYSIS) -> RenderableType:
     """The summary as Keras 3 draws it: heavy head, a rule between rows, totals below."""
     from rich import box
     from rich.console import Group
@@ -178,7 +181,8 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
     grid = Table(box=box.HEAVY_HEAD, show_lines=True)
     grid.add_column("Layer (type)", overflow="fold")
     grid.add_column("Output Shape", overflow="fold")
-    extras = extra_cells(net, columns, dtype, batch) if columns else [[] for _ in net.layers]
+    columns = analysis.columns
+    extras = extra_cells(net, analysis)
     # Numbers are never cut with "…": when a column is too narrow for one, its digits fold onto the next line.
     params = [f"{layer.params.total:,}" for layer in net.layers]
     grid.add_column("Param #", justify="right", overflow="fold")
@@ -186,11 +190,7 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
         grid.add_column("Connected to", overflow="fold")
     for column in columns:
         grid.add_column(COLUMN_TITLES[column], justify="left" if column == "rf" else "right", overflow="fold")
-    fields = None
-    if explain and "rf" in columns:
-        from .receptive import receptive_fields
-
-        fields = receptive_fields(net)
+    fields = analysis.fields if explain else None
     if checked is not None:
         grid.add_column("Check")
     if net.graph:  # a functional model's first row, as Keras draws it
@@ -210,12 +210,10 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
             verdict = check_cell(layer, checked.shapes[number])
             cells.append(Text(verdict, style="green" if verdict == "✓" else "bold red"))
         grid.add_row(*cells)
-    from .costs import DTYPES
-
-    size = DTYPES[dtype]
+    size = analysis.bytes_per_value
     footer = Text("\n").join(
         [Text.assemble((f" {label}: ", "bold"), (f"{count:,}", "cyan"), f" ({readable_size(count, size)})")
-         for label, count in totals_lines(net)] + [Text(line) for line in cost_lines(net, columns, dtype, batch)]
+         for label, count in totals_lines(net)] + [Text(line) for line in cost_lines(net, analysis)]
     )
     if net.graph:
         return Group(grid, footer)
@@ -223,9 +221,9 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
 
 
 def print_table(console: Console, net: Network, explain: bool = False, checked: ForwardPass | None = None,
-                columns: tuple[str, ...] = (), dtype: str = "float32", batch: int = 1) -> None:
+                analysis: Analysis = NO_ANALYSIS) -> None:
     """Print the table, its totals, the forward pass's verdict and the footnotes to a rich console."""
-    console.print(table(net, explain, checked, columns, dtype, batch))
+    console.print(table(net, explain, checked, analysis))
     notes = findings_lines(net)
     if checked is not None:
         notes = [*check_lines(net, checked), *notes]
@@ -252,37 +250,31 @@ def layer_record(layer: ResolvedLayer) -> dict[str, Any]:
     }
 
 
-def cost_fields(net: Network, columns: tuple[str, ...], dtype: str,
-                batch: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def cost_fields(net: Network, analysis: Analysis) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Per-layer and total fields for the optional columns, as exact integers."""
-    from .costs import memory
-
+    columns, mem = analysis.columns, analysis.memory
     per_layer: list[dict[str, Any]] = [{} for _ in net.layers]
     totals: dict[str, Any] = {}
     if "macs" in columns or "flops" in columns:
         for fields, layer in zip(per_layer, net.layers):
             fields.update(macs=layer.macs, flops=layer.flops)
         totals.update(total_macs=net.macs, total_flops=net.flops)
-    if "memory" in columns:
-        mem = memory(net, dtype, batch)
+    if mem is not None:
         for fields, size in zip(per_layer, mem.activations):
             fields["activation_bytes"] = size
-        totals["memory"] = {"dtype": dtype, "batch": batch, "parameter_bytes": mem.parameters,
+        totals["memory"] = {"dtype": mem.dtype, "batch": mem.batch, "parameter_bytes": mem.parameters,
                             "input_bytes": mem.input, "activation_bytes": sum(mem.activations),
                             "forward_bytes": mem.forward, "training_bytes": mem.training}
         if net.graph:
             totals["memory"].update(peak_bytes=mem.peak, peak_layer=mem.peak_layer)
-    if "rf" in columns:
-        from .receptive import receptive_fields
-
-        for fields, field in zip(per_layer, receptive_fields(net)):
+    if analysis.fields is not None:
+        for fields, field in zip(per_layer, analysis.fields):
             fields["receptive_field"] = None if field.whole else {
                 "size": list(field.size), "jump": list(field.jump), "start": [float(s) for s in field.start]}
     return per_layer, totals
 
 
-def to_json(net: Network, checked: ForwardPass | None = None, columns: tuple[str, ...] = (),
-            dtype: str = "float32", batch: int = 1) -> str:
+def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS) -> str:
     """The pinned JSON document: channels-last shapes without the batch axis.
 
     With a forward pass, each layer also has ``checked_shape``, and ``forward_pass`` is added.
@@ -297,8 +289,8 @@ def to_json(net: Network, checked: ForwardPass | None = None, columns: tuple[str
         "trainable_params": net.trainable_params,
         "non_trainable_params": net.non_trainable_params,
     }
-    if columns:
-        per_layer, totals = cost_fields(net, columns, dtype, batch)
+    if analysis.columns:
+        per_layer, totals = cost_fields(net, analysis)
         for record, fields in zip(layers, per_layer):
             record.update(fields)
         document.update(totals)
@@ -331,9 +323,9 @@ def _flat_json(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False) if "\\u" in text else text
 
 
-def to_markdown(net: Network, checked: ForwardPass | None = None, columns: tuple[str, ...] = (),
-                dtype: str = "float32", batch: int = 1) -> str:
+def to_markdown(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS) -> str:
     """A GitHub table with the same columns, the totals and the footnotes."""
+    columns = analysis.columns
     heads = [COLUMN_TITLES[c].replace("\n", " ") for c in columns] + (["Check"] if checked is not None else [])
     extra = ("".join(f" {h} |" for h in heads), "---|" * len(heads))
     lines = [f"Input: `{keras_shape(net.input_shape)}`", "",
@@ -342,7 +334,7 @@ def to_markdown(net: Network, checked: ForwardPass | None = None, columns: tuple
         lines = [f"| # | Layer (type) | Output Shape | Param # | Connected to |{extra[0]}",
                  f"|---:|---|---|---:|---|{extra[1]}",
                  f"| 0 | {INPUT_ROW[0]} | {keras_shape(net.input_shape)} | 0 | {INPUT_ROW[1]} |{' |' * len(heads)}"]
-    extras = extra_cells(net, columns, dtype, batch) if columns else [[] for _ in net.layers]
+    extras = extra_cells(net, analysis)
     for number, layer in enumerate(net.layers):
         cells = list(extras[number]) + ([check_cell(layer, checked.shapes[number])] if checked is not None else [])
         if net.graph:
@@ -351,7 +343,7 @@ def to_markdown(net: Network, checked: ForwardPass | None = None, columns: tuple
         lines.append(f"| {layer.index} | {_name_cell(layer)} | {_shape_cell(layer)} | {layer.params.total:,} |{tail}")
     lines.append("")
     lines += [f"**{label}:** {count:,} ({readable_size(count)})  " for label, count in totals_lines(net)]
-    lines += [f"{line.strip()}  " for line in cost_lines(net, columns, dtype, batch)]
+    lines += [f"{line.strip()}  " for line in cost_lines(net, analysis)]
     notes = findings_lines(net)
     if checked is not None:
         notes = [*check_lines(net, checked), *notes]
@@ -364,15 +356,14 @@ CSV_FIELDS = ["index", "name", "type", "spec", "output_shape", "params", "weight
               "trainable", "non_trainable", "warnings"]
 
 
-def to_csv(net: Network, checked: ForwardPass | None = None, columns: tuple[str, ...] = (),
-           dtype: str = "float32", batch: int = 1) -> str:
+def to_csv(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS) -> str:
     """One row per layer; ``output_shape`` as Keras prints it, warnings joined by ' | '."""
     import csv
     import io
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    per_layer, _ = cost_fields(net, columns, dtype, batch)
+    per_layer, _ = cost_fields(net, analysis)
     cost_names = list(per_layer[0]) if per_layer else []
     fields = CSV_FIELDS + (["inputs"] if net.graph else []) + cost_names + \
         (["checked_shape"] if checked is not None else [])
