@@ -398,3 +398,26 @@ def test_explain_covers_merges() -> None:
     add = build("input 4x4x2, add(id | conv2x1)").find("add")
     assert add is not None
     assert add.explain("output") == "(None, 4, 4, 2) + (None, 4, 4, 2) = (None, 4, 4, 2), elementwise"
+
+
+FUNCTIONAL = ROOT / "tests" / "fixtures" / "summaries" / "keras3_functional.txt"  # real Keras 3 output
+FUNCTIONAL_SPEC = ("input 32x32x16, conv16x3 same relu as skip, add(id | conv16x3 same, bn), relu, "
+                   "mul(id | gap, dense4 relu, dense16 sigmoid), cat(id | @skip)")
+
+
+def test_a_pasted_keras3_functional_summary_is_graded() -> None:
+    result = CliRunner().invoke(main, ["check", FUNCTIONAL_SPEC, "--summary", str(FUNCTIONAL), "--format", "json"])
+    details = json.loads(result.stdout)[0]["details"]
+    assert result.exit_code == 0, result.stdout
+    assert {d["status"] for d in details} == {"correct"}
+    assert sum(d["claim"].endswith(" params") for d in details) == 10  # every row of the paste, input excluded
+
+
+def test_a_wrong_row_in_a_functional_summary_is_named(tmp_path: Path) -> None:
+    paste = tmp_path / "paste.txt"
+    paste.write_text(FUNCTIONAL.read_text(encoding="utf-8").replace("(None, 32, 32, 32) ", "(None, 32, 32, 33) "),
+                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", FUNCTIONAL_SPEC, "--summary", str(paste), "--format", "json"])
+    wrong = [d for d in json.loads(result.stdout)[0]["details"] if d["status"] == "wrong"]
+    assert result.exit_code == 1
+    assert [(d["claim"], d["correct"]) for d in wrong] == [("10 concatenate output", "(None, 32, 32, 32)")]
