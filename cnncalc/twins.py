@@ -441,8 +441,11 @@ def merge(layer: Merge, xs: list[Array]) -> Array:
     xs = [x.reshape(x.shape[0], *([1] * (rank - x.ndim)), *x.shape[1:]) for x in xs]
     if isinstance(layer, Subtract):
         return xs[0] - xs[1]
-    if isinstance(layer, Maximum):
-        return np.maximum.reduce(np.broadcast_arrays(*xs))
+    if isinstance(layer, Maximum):  # pairwise: reducing a list of arrays would stack them into one more copy
+        out = np.maximum(xs[0], xs[1])
+        for x in xs[2:]:
+            np.maximum(out, x, out=out)
+        return out
     out = xs[0] * xs[1] if isinstance(layer, Multiply) else xs[0] + xs[1]
     for x in xs[2:]:
         if isinstance(layer, Multiply):
@@ -678,11 +681,13 @@ def forward(net: Network, batch: int = 1, seed: int = 0, max_memory: int = 2 * 1
         )
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((batch, *net.input_shape), dtype="float32")
-    shapes = []
+    shapes: list[Shape] = []
     start = time.perf_counter()
     with np.errstate(all="ignore"):  # random weights may overflow an exp; only the shapes matter here
         if net.graph:
-            shapes = _forward_graph(net, x, rng)
+            tensors = {"input_layer": x}
+            del x  # the graph pass frees the input after its last reader; no name here may keep it alive
+            shapes = _forward_graph(net, tensors, rng)
         else:
             for layer in net.layers:
                 x = TWINS[type(layer.layer)](layer.layer, layer.input_shape, rng)(x)
@@ -690,10 +695,9 @@ def forward(net: Network, batch: int = 1, seed: int = 0, max_memory: int = 2 * 1
     return ForwardPass(tuple(shapes), time.perf_counter() - start, batch, seed)
 
 
-def _forward_graph(net: Network, x: Array, rng: Any) -> list[Shape]:
+def _forward_graph(net: Network, tensors: dict[str, Array], rng: Any) -> list[Shape]:
     """Run a graph in Keras' row order, keeping each tensor until its last reader has run."""
     last_use = {name: number for number, layer in enumerate(net.layers) for name in layer.inputs}
-    tensors = {"input_layer": x}
     shapes: list[Shape] = []
     for number, layer in enumerate(net.layers):
         xs = [tensors[name] for name in layer.inputs]

@@ -33,6 +33,8 @@ from cnncalc.cli import main
 from cnncalc.errors import CnnCalcError
 from cnncalc.network import build
 
+from .graph_specs import graphs
+from .graph_specs import spec_text as graph_text
 from .oracle_specs import new_kinds, spec_text, structured
 
 FUZZ = settings(max_examples=int(os.environ.get("CNNCALC_FUZZ_EXAMPLES", "500")), deadline=5000,
@@ -348,7 +350,8 @@ def test_odd_environments_still_print_the_answer(environment: dict[str, str]) ->
 
 # ---- the --check memory estimate: never below the measured peak, never more than twice it ----
 
-ESTIMATED = st.one_of(structured(False, 6), structured(True, 6), new_kinds(), new_kinds(True))
+ESTIMATED = st.one_of(structured(False, 6), structured(True, 6), new_kinds(), new_kinds(True),
+                      graphs().map(lambda graph: ("graph", graph)))
 
 
 @settings(max_examples=int(os.environ.get("CNNCALC_MEMORY_EXAMPLES", "100")), deadline=None,
@@ -358,8 +361,9 @@ def test_memory_estimate_bounds_the_measured_peak(network) -> None:  # type: ign
     pytest.importorskip("numpy")
     from cnncalc.twins import BASELINE_BYTES, forward, memory_estimate
 
+    text = graph_text(*network[1]) if network[0] == "graph" else spec_text(*network)  # issue 11: graphs too
     try:
-        net = build(spec_text(*network))
+        net = build(text)
     except CnnCalcError:
         return
     per_example = memory_estimate(net, 1) - BASELINE_BYTES
