@@ -33,6 +33,8 @@ class TooLargeError(ValueError):
 
 def read_int(digits: str, maximum: int = MAX_SIZE) -> int:
     """``digits`` (ASCII 0-9 only) as an int of at most ``maximum``; :class:`TooLargeError` past it."""
+    if len(digits) < 19 and maximum == MAX_SIZE:  # 18 digits are at most 10^18 − 1: the common case, fast
+        return int(digits)
     significant = digits.lstrip("0") or "0"
     if len(significant) > len(str(maximum)) or int(significant) > maximum:
         shown = significant if len(significant) <= 24 else f"a {len(significant):,}-digit number"

@@ -145,7 +145,8 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
         try:
             result = layer.resolve_many(list(in_shapes), parsed.branches) if isinstance(layer, Merge) \
                 else layer.resolve(in_shapes[0])
-            _require_bounded(result.output_shape, "its output")
+            if math.prod(result.output_shape) > MAX_ELEMENTS:
+                _require_bounded(result.output_shape, "its output")
         except RuleError as error:
             raise ShapeError(error.message, spec.text, parsed.span, row_of[node], name, error.hint) from None
         warnings: tuple[str, ...] = ()

@@ -289,11 +289,11 @@ class _Stream:
     """The spec's tokens, matched one at a time: a 4 MiB spec of commas never becomes millions of objects."""
 
     def __init__(self, text: str) -> None:
-        self._matches = _TOKENS.finditer(text)
-        self.next: re.Match[str] | None = next(self._matches, None)
+        self.matches = _TOKENS.finditer(text)
+        self.next: re.Match[str] | None = next(self.matches, None)
 
     def advance(self) -> re.Match[str] | None:
-        current, self.next = self.next, next(self._matches, None)
+        current, self.next = self.next, next(self.matches, None)
         return current
 
 
@@ -364,15 +364,32 @@ def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None, depth: i
             items.append(current)
         current, merge = [], None
 
-    while stream.next is not None and not stream.next["close"] and not (in_merge and stream.next["bar"]):
-        match = stream.advance()
-        assert match is not None
-        if match["sep"]:
-            flush(match)
-        elif match["bar"]:
+    stops = ("close", "times", "bar") if in_merge else ("close", "times")
+    matches = stream.matches
+    while True:
+        match = stream.next
+        if match is None or match.lastgroup in stops:
+            break
+        stream.next = next(matches, None)  # advance, inline: this loop runs once per token
+        kind = match.lastgroup  # one lookup: None for a word, else the token's group
+        if kind is None:
+            if len(current) == MAX_WORDS:
+                raise SpecError(f"a layer of more than {MAX_WORDS} words", text, (match.start(), match.end()), None,
+                                "separate layers with ',' or ';'")
+            current.append(Token(match[0], match.start(), match.end()))
+        elif kind == "sep":
+            if merge is None and current:  # the common case, inline: one layer ends
+                if count > MAX_LAYERS:
+                    _grow(text, count, 1, match)  # raises
+                count += 1
+                items.append(current)
+                current = []
+            else:
+                flush(match)
+        elif kind == "bar":
             raise SpecError("'|' outside a merge", text, (match.start(), match.end()), None,
                             "'|' separates the branches of a merge, as in add(id | conv64x3 same)")
-        elif match["open"]:
+        else:  # open
             if match[0] == "(" and len(current) == 1 and current[0].lower in MERGES and merge is None:
                 word = current[0]
                 current = []
@@ -384,11 +401,6 @@ def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None, depth: i
                 times = _repeat(text, group, stream, match)
                 count = _grow(text, count, size * times, match)
                 items += [Scope(tuple(group))] * times
-        elif len(current) == MAX_WORDS:
-            raise SpecError(f"a layer of more than {MAX_WORDS} words", text, (match.start(), match.end()), None,
-                            "separate layers with ',' or ';'")
-        else:
-            current.append(Token(match[0], match.start(), match.end()))
     if opener is not None and stream.next is None:
         raise SpecError(f"'{opener[0]}' is never closed", text, (opener.start(), opener.end()), None,
                         "close it: a repeat as in [conv8x3 relu]x2, a merge as in add(id | conv8x3 same)")
@@ -503,7 +515,9 @@ class _Builder:
 
     def items(self, items: list[Item] | tuple[Item, ...]) -> None:
         for item in items:
-            if isinstance(item, Scope):
+            if type(item) is list:  # a layer's tokens: the common case first
+                self.layer(item)
+            elif isinstance(item, Scope):
                 outside = dict(self.names)
                 self.items(item.items)
                 self.names = outside  # a copy's names are its own
@@ -513,13 +527,15 @@ class _Builder:
                 self.layer(item)
 
     def layer(self, tokens: list[Token]) -> None:
-        first = tokens[0]
-        if first.text.startswith("@"):
+        first = tokens[0].text
+        if first[0] == "@":
             self.reference(tokens)
             return
-        if len(tokens) == 1 and first.lower == "id":
+        if len(first) == 2 and len(tokens) == 1 and first.lower() == "id":
             return  # the identity: the tensor passes on
-        tokens, name = self._trailing_name(tokens)
+        name = None
+        if len(tokens) > 1 and (len(tokens[-2].text) == 2 or len(tokens[-1].text) == 2):  # maybe '… as NAME'
+            tokens, name = self._trailing_name(tokens)
         before = len(self.parser.layers)
         self.parser.layer(tokens, (self.current,))
         if len(self.parser.layers) > before:
