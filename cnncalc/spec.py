@@ -341,8 +341,8 @@ def _items(text: str) -> list[Item]:
     return items
 
 
-def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None, depth: int,
-              in_merge: bool) -> tuple[list[Item], int]:
+def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None, depth: int,  # noqa: PLR0912, PLR0915
+              in_merge: bool) -> tuple[list[Item], int]:  # one loop per token, its common cases inline for speed
     """Items up to the bracket that closes ``opener`` (or '|' in a merge, or the end), left as the stream's
     next; returns them and how many layers they expand to."""
     if depth > MAX_DEPTH and opener is not None:
@@ -389,18 +389,15 @@ def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None, depth: i
         elif kind == "bar":
             raise SpecError("'|' outside a merge", text, (match.start(), match.end()), None,
                             "'|' separates the branches of a merge, as in add(id | conv64x3 same)")
-        else:  # open
-            if match[0] == "(" and len(current) == 1 and current[0].lower in MERGES and merge is None:
-                word = current[0]
-                current = []
-                merge = _merge(text, stream, word, match, depth)
-            elif current or merge is not None:
-                raise _not_a_repeat(text, current, match)
-            else:
-                group, size = _sequence(text, stream, match, depth + 1, in_merge=False)
-                times = _repeat(text, group, stream, match)
-                count = _grow(text, count, size * times, match)
-                items += [Scope(tuple(group))] * times
+        elif merge is None and len(current) == 1 and match[0] == "(" and current[0].lower in MERGES:
+            merge, current = _merge(text, stream, current[0], match, depth), []
+        elif current or merge is not None:
+            raise _not_a_repeat(text, current, match)
+        else:  # a repeat opens
+            group, size = _sequence(text, stream, match, depth + 1, in_merge=False)
+            times = _repeat(text, group, stream, match)
+            count = _grow(text, count, size * times, match)
+            items += [Scope(tuple(group))] * times
     if opener is not None and stream.next is None:
         raise SpecError(f"'{opener[0]}' is never closed", text, (opener.start(), opener.end()), None,
                         "close it: a repeat as in [conv8x3 relu]x2, a merge as in add(id | conv8x3 same)")
