@@ -105,7 +105,7 @@ def main() -> None:
           f"   target ≤ 3.00×  {'ok' if residual / small <= 3 else 'MISSED'}")
     versus = f"   Keras' ResNet50().summary() {keras_summary:.2f} s = {keras_summary / resnet:.0f}× cnncalc" \
         if keras_summary else "   (Keras not installed)"
-    print(f"cnncalc summary ResNet-50 (177 layers)      {resnet * 1000:7.1f} ms   {resnet / floor:.2f}× floor{versus}")
+    print(f"cnncalc summary ResNet-50 (176 layers)      {resnet * 1000:7.1f} ms   {resnet / floor:.2f}× floor{versus}")
     sizes = [1_000, 10_000, 100_000]
     times = [in_process(n) for n in sizes]
     steps = "   ".join(f"{n:,}: {t * 1000:.0f} ms" for n, t in zip(sizes, times))
