@@ -38,19 +38,15 @@ class Analysis:
 NO_ANALYSIS = Analysis()
 
 
-def analyse(net: Network, columns: tuple[str, ...] = (), dtype: str = "float32", batch: int = 1,
-            explain: bool = False) -> Analysis:
-    """Compute what ``columns`` need (and, with ``explain``, the receptive-field recurrence)."""
-    from .costs import DTYPES, memory
+def analyse(net: Network, columns: tuple[str, ...] = (), dtype: str = "float32", batch: int = 1) -> Analysis:
+    """Compute what ``columns`` need: the memory column's sizes, the receptive fields."""
+    from .costs import bytes_per_value, memory
 
-    if dtype not in DTYPES:
-        from .errors import CnnCalcError
-
-        raise CnnCalcError(f"unknown dtype '{dtype}'", f"use one of: {', '.join(DTYPES)}")
+    size = bytes_per_value(dtype)
     mem = memory(net, dtype, batch) if "memory" in columns else None
     fields = None
     if "rf" in columns:
         from .receptive import receptive_fields
 
         fields = tuple(receptive_fields(net))
-    return Analysis(columns, dtype, batch, DTYPES[dtype], mem, fields)
+    return Analysis(columns, dtype, batch, size, mem, fields)

@@ -22,7 +22,7 @@ from .records import record
 if TYPE_CHECKING:
     from .network import Network
 
-__all__ = ["DTYPES", "Memory", "memory", "peak_alive"]
+__all__ = ["DTYPES", "Memory", "bytes_per_value", "memory", "peak_alive"]
 
 DTYPES = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 
@@ -49,10 +49,15 @@ class Memory:
         return self.forward + self.parameters + sum(self.activations)
 
 
-def memory(net: Network, dtype: str = "float32", batch: int = 1) -> Memory:
+def bytes_per_value(dtype: str) -> int:
+    """Bytes per value of a dtype the memory column knows; a clear error for any other."""
     if dtype not in DTYPES:
         raise CnnCalcError(f"unknown dtype '{dtype}'", f"use one of: {', '.join(DTYPES)}")
-    size = DTYPES[dtype]
+    return DTYPES[dtype]
+
+
+def memory(net: Network, dtype: str = "float32", batch: int = 1) -> Memory:
+    size = bytes_per_value(dtype)
     activations = tuple(prod(layer.output_shape) * size * batch for layer in net.layers)
     peak, where = peak_alive(net, activations, prod(net.input_shape) * size * batch)
     return Memory(dtype, batch, size, net.total_params * size, prod(net.input_shape) * size * batch, activations,
@@ -65,14 +70,16 @@ def peak_alive(net: Network, activations: tuple[int, ...], input_bytes: int) -> 
     A tensor is alive from the layer that makes it until the last layer that reads it has run,
     so a U-Net's skip or a ResNet's shortcut is held across its whole branch.
     """
-    last_use = {name: number for number, layer in enumerate(net.layers) for name in layer.inputs}
+    last_read = net.last_reads()
     alive = {"input_layer": input_bytes}
-    peak, where = input_bytes, "input_layer"
+    held = peak = input_bytes
+    where = "input_layer"
     for number, (layer, size) in enumerate(zip(net.layers, activations)):
         alive[layer.name] = size
-        if sum(alive.values()) > peak:
-            peak, where = sum(alive.values()), layer.name
+        held += size
+        if held > peak:
+            peak, where = held, layer.name
         for name in layer.inputs:
-            if last_use.get(name) == number:
-                alive.pop(name, None)
+            if last_read.get(name) == number and name in alive:
+                held -= alive.pop(name)
     return peak, where

@@ -124,8 +124,10 @@ class _Question:
         return value
 
     def number(self, key: str, default: float) -> float:
+        from .matrices import MAX_MAGNITUDE
+
         value = self.get(key, (int, float), default, f"{key} = 0.5")
-        if not -1e150 <= value <= 1e150:
+        if not abs(value) <= MAX_MAGNITUDE:
             raise CnnCalcError(f"{self.name}: '{key}' is not a finite number of at most 1e150 in size")
         return float(value)
 

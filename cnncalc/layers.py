@@ -735,7 +735,7 @@ class Merge(Layer):
 def branch_list(shapes: list[Shape], labels: tuple[str, ...]) -> str:
     """'branch 1 (id): (None, 4, 4, 4); branch 2 (@e1): (None, 8, 8, 4)'."""
     named = [f" ({labels[i]})" if i < len(labels) else "" for i in range(len(shapes))]
-    return "; ".join(f"branch {i + 1}{named[i]}: {describe_shape(shape)}" for i, shape in enumerate(shapes))
+    return "; ".join(f"branch {i + 1}{named[i]}: {keras_shape(shape)}" for i, shape in enumerate(shapes))
 
 
 def broadcast_shape(shapes: list[Shape]) -> Shape | None:
@@ -772,9 +772,9 @@ class ElementwiseMerge(Merge):
     def explain_output(self, shapes: tuple[Shape, ...], output: Shape) -> str:
         """'(None, 4, 4, 2) + (None, 4, 4, 2) = (None, 4, 4, 2), elementwise' (built only when asked for)."""
         sign = {"Add": "+", "Subtract": "−", "Multiply": "·", "Average": "mean", "Maximum": "max"}[self.keras_class]
-        terms = f" {sign} ".join(describe_shape(s) for s in shapes) if len(sign) == 1 else \
-            f"{sign}({', '.join(describe_shape(s) for s in shapes)})"
-        return f"{terms} = {describe_shape(output)}, elementwise"
+        terms = f" {sign} ".join(keras_shape(s) for s in shapes) if len(sign) == 1 else \
+            f"{sign}({', '.join(keras_shape(s) for s in shapes)})"
+        return f"{terms} = {keras_shape(output)}, elementwise"
 
 
 @record
@@ -836,8 +836,12 @@ class Concatenate(Merge):
 MERGES: dict[str, type[Merge]] = {cls.word: cls for cls in (Add, Concatenate, Multiply, Average, Maximum, Subtract)}
 
 
-def describe_shape(shape: Shape) -> str:
-    """A branch's shape as the summary prints it: (None, 8, 8, 64)."""
+def keras_shape(shape: Shape) -> str:
+    """A shape as Keras prints it, with the batch axis (the summary, the grader and merge errors all use it).
+
+    >>> keras_shape((26, 26, 32))
+    '(None, 26, 26, 32)'
+    """
     return "(" + ", ".join(["None", *map(str, shape)]) + ")"
 
 

@@ -99,6 +99,10 @@ class Network:
     def warnings(self) -> list[str]:
         return [f"{layer.name}: {text}" for layer in self.layers for text in layer.warnings]
 
+    def last_reads(self) -> dict[str, int]:
+        """Each tensor's last reader, as a row (0-based): a pass may free the tensor after that row has run."""
+        return {name: row for row, layer in enumerate(self.layers) for name in layer.inputs}
+
     def find(self, key: str) -> ResolvedLayer | None:
         """A layer by 1-based index or Keras name."""
         for layer in self.layers:

@@ -15,7 +15,7 @@ from .errors import CnnCalcError
 from .layers import require_pool_padding
 from .matrices import MAX_CELLS, Matrix, shape_of
 from .records import record
-from .twins import activation, conv2d, pool2d, require_numpy
+from .twins import activation_in_place, conv2d, pool2d, require_numpy
 
 __all__ = ["Worked", "convolve", "format_value", "pool"]
 
@@ -100,7 +100,7 @@ def convolve(image: Matrix, kernel: Matrix, stride: tuple[int, int] = (1, 1), pa
     out = conv2d(x, weights[..., None], np.array([bias]), stride, pads, dilation)[0, :, :, 0]
     padded = np.pad(x[0], (pads[0], pads[1], (0, 0)))
     with np.errstate(over="ignore"):
-        result = activation(act)(out)
+        result = activation_in_place(act)(out)  # out is a fresh array: no copy needed
     return Worked(_finite(np, result), padded, weights, axes, "conv", bias, act, None)
 
 

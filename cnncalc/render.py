@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .analysis import NO_ANALYSIS, Analysis
+from .layers import keras_shape
 from .network import Network, ResolvedLayer
 
 if TYPE_CHECKING:
@@ -20,15 +21,6 @@ __all__ = ["keras_shape", "print_table", "readable_size", "table", "to_csv", "to
 
 WARNING_MARK = "⚠"
 NOTE_MARK = "ℹ"
-
-
-def keras_shape(shape: tuple[int, ...]) -> str:
-    """A shape as Keras prints it, with the batch axis.
-
-    >>> keras_shape((26, 26, 32))
-    '(None, 26, 26, 32)'
-    """
-    return "(" + ", ".join(["None", *map(str, shape)]) + ")"
 
 
 def readable_size(params: int, bytes_per_param: int = 4) -> str:

@@ -561,11 +561,9 @@ class _Builder:
             raise SpecError(f"'{item.word.text}' takes {wanted} branches, got {len(item.branches)}", self.text,
                             item.span, None, f"separate branches with '|', as in {item.word.lower}(id | conv64x3)")
         start, outputs = self.current, []
-        for branch in item.branches:
+        for branch in item.branches:  # names a branch defines stay visible after it, as in Keras code
             self.current = start
-            outside = dict(self.names)
             self.items(branch)
-            self.names = {**outside, **{k: v for k, v in self.names.items() if k not in outside}}
             outputs.append(self.current)
         tokens, name = self._trailing_name(list(item.trailing), item.word)
         if tokens:

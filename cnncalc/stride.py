@@ -165,9 +165,10 @@ def _kernels(w: AxisWindows) -> list[int]:
     if (w.padded - 1) % g:
         return []
     modulus = w.stride // g
-    residue = 1 + ((w.padded - 1) // g * pow(w.dilation // g, -1, modulus)) % modulus if modulus > 1 else 0
+    # f − 1 ≡ (padded − 1)/g · (d/g)⁻¹ (mod s/g); pow(x, -1, 1) is 0, which also covers s/g = 1
+    residue = (1 + (w.padded - 1) // g * pow(w.dilation // g, -1, modulus)) % modulus
     largest = (w.padded - 1) // w.dilation + 1  # the kernel must fit in the padded input
-    return _neighbours(w.kernel, residue % modulus if modulus > 1 else 0, modulus, 1, min(largest, _reach(w.kernel)))
+    return _neighbours(w.kernel, residue, modulus, 1, min(largest, _reach(w.kernel)))
 
 
 def _nearest_divisors(number: int, start: int) -> list[int]:

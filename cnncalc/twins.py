@@ -564,11 +564,15 @@ def _transpose_scratch(layer: Conv2DTranspose, shape: Shape, out: Shape) -> int:
     return max(phases) - out_values  # the output itself is counted by the estimate
 
 
-def _pool_scratch(layer: Pooling2D, shape: Shape, out: Shape) -> int:
+def _pool_padding(layer: Pooling2D, shape: Shape) -> tuple[list[tuple[int, int]], tuple[int, int]]:
+    """A pool twin's padding per axis, and the room ``ceil`` adds at the end for a last window."""
     strides = layer.effective_strides
-    pads = _pads(shape, layer.pool_size, strides, layer.padding, (1, 1))
     extra = (strides[0] - 1, strides[1] - 1) if layer.ceil else (0, 0)
-    return _padded_values(shape, pads, extra)
+    return _pads(shape, layer.pool_size, strides, layer.padding, (1, 1)), extra
+
+
+def _pool_scratch(layer: Pooling2D, shape: Shape, out: Shape) -> int:
+    return _padded_values(shape, *_pool_padding(layer, shape))
 
 
 def _mask_values(layer: Layer, shape: Shape, out: Shape) -> int:
@@ -577,9 +581,7 @@ def _mask_values(layer: Layer, shape: Shape, out: Shape) -> int:
         return _mask_values(_pool1d_as_2d(layer), (1, *shape), (1, *out))
     if not isinstance(layer, AveragePooling2D):
         return 0
-    strides = layer.effective_strides
-    pads = _pads(shape, layer.pool_size, strides, layer.padding, (1, 1))
-    extra = (strides[0] - 1, strides[1] - 1) if layer.ceil else (0, 0)
+    pads, extra = _pool_padding(layer, shape)
     return (shape[0] + sum(pads[0]) + extra[0]) * (shape[1] + sum(pads[1]) + extra[1]) + out[0] * out[1]
 
 
@@ -611,7 +613,7 @@ BASELINE_BYTES = 256 * 1024
 
 def _graph_memory(net: Network, batch: int) -> int:
     """A graph's peak: every tensor still to be read stays alive, each counted whole (views too)."""
-    last_use = {name: number for number, layer in enumerate(net.layers) for name in layer.inputs}
+    last_read = net.last_reads()
     alive = {"input_layer": math.prod(net.input_shape)}
     peak = 0
     for number, layer in enumerate(net.layers):
@@ -623,7 +625,7 @@ def _graph_memory(net: Network, batch: int) -> int:
             + _im2col_values(layer.layer, layer.input_shape, layer.output_shape, batch, False)
         peak = max(peak, 4 * (values + layer.params.total))
         for name in layer.inputs:
-            if last_use.get(name) == number:
+            if last_read.get(name) == number:
                 alive.pop(name, None)
         alive[layer.name] = output
     return BASELINE_BYTES + max(peak, 4 * batch * math.prod(net.input_shape))
@@ -697,7 +699,7 @@ def forward(net: Network, batch: int = 1, seed: int = 0, max_memory: int = 2 * 1
 
 def _forward_graph(net: Network, tensors: dict[str, Array], rng: Any) -> list[Shape]:
     """Run a graph in Keras' row order, keeping each tensor until its last reader has run."""
-    last_use = {name: number for number, layer in enumerate(net.layers) for name in layer.inputs}
+    last_read = net.last_reads()
     shapes: list[Shape] = []
     for number, layer in enumerate(net.layers):
         xs = [tensors[name] for name in layer.inputs]
@@ -707,7 +709,7 @@ def _forward_graph(net: Network, tensors: dict[str, Array], rng: Any) -> list[Sh
             y = TWINS[type(layer.layer)](layer.layer, layer.input_shape, rng)(xs[0])
         del xs
         for name in layer.inputs:
-            if last_use.get(name) == number:
+            if last_read.get(name) == number:
                 tensors.pop(name, None)
         tensors[layer.name] = y
         shapes.append(tuple(int(d) for d in y.shape[1:]))
