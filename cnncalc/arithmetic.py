@@ -346,7 +346,7 @@ def window_axis(
 ) -> AxisWindows:
     """Place the windows of a conv or pool along one axis.
 
-    ``padding`` is ``"valid"``, ``"same"``, a symmetric int, or (before, after).  The result
+    ``padding`` is ``"valid"``, ``"same"``, ``"causal"``, a symmetric int, or (before, after).  The result
     may have an output of zero or less; callers decide how to report that.
 
     >>> window_axis(32, 5, 1, 2).output
@@ -357,6 +357,9 @@ def window_axis(
     if padding == "same":
         before, after = same_padding(n, kernel, stride, dilation)
         mode = "same"
+    elif padding == "causal":  # Keras' Conv1D: d(k − 1) zeros on the left, none on the right
+        before, after = effective_kernel(kernel, dilation) - 1, 0
+        mode = "explicit" if before else "valid"
     elif isinstance(padding, str):  # "valid"
         before = after = 0
         mode = "valid"

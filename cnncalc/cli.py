@@ -123,6 +123,19 @@ def main() -> None:
     gc.set_threshold(100_000, 50, 50)
 
 
+def FRAMEWORK_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by the commands that read a SPEC
+    """--layout and --conventions: how the input is written and whose rules apply."""
+    command = click.option(
+        "--conventions", type=click.Choice(["keras", "torch"]), default=None,
+        help="Framework conventions: BatchNorm's count (torch: 2·C, running statistics are buffers), 'same' "
+             "padding (torch: stride 1 only), a fused activation as its own row, names and shapes as torchinfo "
+             "prints them. Default: keras, or torch for an nchw input.")(command)
+    return click.option(
+        "--layout", type=click.Choice(["nhwc", "nchw"]), default=None,
+        help="How the input shape is written: nhwc (H×W×C, Keras) or nchw (C×H×W, PyTorch; implies "
+             "--conventions torch). Overrides the spec's 'input … nchw'.")(command)
+
+
 @main.command()
 @click.argument("spec", metavar="SPEC")
 @click.option("--input", "input_shape", metavar="HxWxC",
@@ -150,8 +163,10 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="All extra columns: --columns macs,flops,memory,rf.")
 @click.option("--dtype", type=click.Choice(list(DTYPES)), default="float32",
               show_default=True, help="Bytes per value for the sizes and the memory column.")
+@FRAMEWORK_OPTIONS
 def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
-            batch: int, max_memory: str, columns: str | None, verbose: bool, dtype: str) -> None:
+            batch: int, max_memory: str, columns: str | None, verbose: bool, dtype: str, layout: str | None,
+            conventions: str | None) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
 
     SPEC is the network as text, a .cnn file, or - for stdin.  Strides that do not divide
@@ -163,7 +178,7 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
     from .render import print_table, to_csv, to_json, to_markdown
     from .sources import read_text
 
-    net = build(read_text(spec), input_shape)
+    net = build(read_text(spec), input_shape, layout, conventions)
     extra = _columns(columns, verbose)
     checked = None
     if check:
@@ -220,7 +235,9 @@ def parse_size(text: str) -> int:
 @click.option("--ceil", is_flag=True, help="Use PyTorch's ceil_mode for the output size.")
 @click.option("--spec", "spec", metavar="SPEC", help="Check every conv and pool layer of a network instead.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | None, fmt: str) -> None:
+@FRAMEWORK_OPTIONS
+def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | None, fmt: str, layout: str | None,
+                 conventions: str | None) -> None:
     """Does stride S fit kernel F on input N (padding P)?  Exit 0 if it fits, 1 if not.
 
     \b
@@ -241,7 +258,7 @@ def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | N
     if spec is not None:
         if args:
             raise click.UsageError("give either N F S [P] or --spec, not both")
-        return _check_spec(spec, fmt)
+        return _check_spec(spec, fmt, layout, conventions)
     if len(args) not in (3, 4):
         raise click.UsageError("expected N F S [P], e.g. 'cnncalc check-stride 7 3 3' or '… 32 5 1 2'")
     n, f, s = parse_pair(args[0], "input size N"), parse_pair(args[1], "kernel F"), parse_pair(args[2], "stride S")
@@ -258,13 +275,13 @@ def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | N
     sys.exit(EXIT_OK if report.fits else EXIT_NO)
 
 
-def _check_spec(spec: str, fmt: str) -> None:
+def _check_spec(spec: str, fmt: str, layout: str | None, conventions: str | None) -> None:
     from .network import build
     from .sources import read_text
     from .stride import check_network
     from .stride_view import spec_line
 
-    rows = check_network(build(read_text(spec)))
+    rows = check_network(build(read_text(spec), None, layout, conventions))
     fits = all(report.fits for _, report in rows)
     if fmt == "json":
         import json
@@ -430,8 +447,10 @@ def pool_command(image: str, size: str, stride: str | None, mode: str, padding: 
                                                            "or - for stdin, checked row by row against SPEC.")
 @click.option("--input", "input_shape", metavar="HxWxC", help="Replaces or supplies the spec's input layer.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@FRAMEWORK_OPTIONS
 def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_files: tuple[str, ...],
-                  pasted: str | None, input_shape: str | None, fmt: str) -> None:
+                  pasted: str | None, input_shape: str | None, fmt: str, layout: str | None,
+                  conventions: str | None) -> None:
     """Grade answers about a network and show the arithmetic for each wrong one.
 
     Exit 0 if every answer is right, 1 if any is wrong, 2 for bad input.  Values are read
@@ -456,7 +475,7 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
     if expects or pasted:
         if spec is None:
             raise click.UsageError("--expect and --summary need a SPEC to check against")
-        net = build(read_text(spec), input_shape)
+        net = build(read_text(spec), input_shape, layout, conventions)
         verdicts = grade_claims(net, parse_claims(expects))
         if pasted:
             from .pasted import align, parse_summary

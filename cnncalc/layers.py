@@ -14,11 +14,11 @@ after its ``None``.  Rules raise :class:`RuleError`; the network adds the layer'
 from __future__ import annotations
 
 from math import prod
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from .arithmetic import AxisWindows, window_axis
 from .errors import CnnCalcError
-from .records import record
+from .records import record, replace
 
 __all__ = [
     "ACTIVATIONS",
@@ -46,7 +46,12 @@ Pair = tuple[int, int]
 #: "valid", "same", or explicit symmetric zero padding (rows, columns) as in PyTorch.
 Padding = str | Pair
 
-ACTIVATIONS = ("relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish", "linear")
+ACTIVATIONS = ("relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish", "linear", "relu6", "hardswish",
+               "mish", "leakyrelu")
+#: PyTorch's module for each activation, as torchinfo names its rows.
+TORCH_ACTIVATIONS = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh", "softmax": "Softmax", "elu": "ELU",
+                     "selu": "SELU", "gelu": "GELU", "swish": "SiLU", "linear": "Identity", "relu6": "ReLU6",
+                     "hardswish": "Hardswish", "mish": "Mish", "leakyrelu": "LeakyReLU"}
 
 
 class RuleError(CnnCalcError):
@@ -64,6 +69,8 @@ class Params:
     weights: int = 0
     biases: int = 0
     non_trainable: int = 0
+    #: PyTorch's buffers, which are not parameters (BatchNorm's running statistics under torch conventions)
+    buffers: int = 0
 
     @property
     def total(self) -> int:
@@ -98,13 +105,30 @@ class Resolution:
 
 
 class Layer:
-    """Base of every layer record: its Keras class name and auto-name stem."""
+    """Base of every layer record: its Keras class name and auto-name stem, and PyTorch's class name."""
 
     keras_class: ClassVar[str]
     auto_name: ClassVar[str]
+    #: PyTorch's module class, where it differs from Keras' name (torchinfo's row label)
+    torch_name: ClassVar[str] = ""
 
     def resolve(self, shape: Shape) -> Resolution:
         raise NotImplementedError
+
+    @property
+    def torch_class(self) -> str:
+        return self.torch_name or self.keras_class
+
+    def torch_class_for(self, shape: Shape) -> str:
+        """PyTorch's class for this layer on an input of ``shape`` (BatchNorm1d/2d/3d differ by rank)."""
+        return self.torch_class
+
+    def for_torch(self) -> Layer:
+        """This layer under PyTorch's conventions: its own record if nothing differs.
+
+        Raises :class:`RuleError` for what PyTorch refuses (``same`` padding on a strided conv).
+        """
+        return self
 
 
 def _dims(shape: Shape) -> str:
@@ -241,12 +265,23 @@ def _same_split_note(axes: tuple[AxisWindows, AxisWindows]) -> list[Finding]:
     )]
 
 
+class TorchSamePadding(Layer):
+    """A convolution under PyTorch's rule that ``padding='same'`` needs stride 1."""
+
+    def for_torch(self) -> Layer:
+        strides = self.strides  # type: ignore[attr-defined]
+        padding = self.padding  # type: ignore[attr-defined]
+        require_torch_same(self, padding, strides if isinstance(strides, tuple) else (strides,))
+        return self
+
+
 @record
-class Conv2D(Windowed):
+class Conv2D(Windowed, TorchSamePadding):
     """Keras ``Conv2D``: F filters of KH×KW over all input channels (or C/groups)."""
 
     keras_class: ClassVar[str] = "Conv2D"
     auto_name: ClassVar[str] = "conv2d"
+    torch_name: ClassVar[str] = "Conv2d"
 
     filters: int
     kernel_size: Pair
@@ -256,12 +291,15 @@ class Conv2D(Windowed):
     activation: str | None = None
     use_bias: bool = True
     groups: int = 1
+    #: PyTorch's padding_mode: "zeros", "reflect", "replicate" or "circular"
+    padding_mode: str = "zeros"
 
     def resolve(self, shape: Shape) -> Resolution:
         h, w, c = require_volume(self, shape)
         keras_strides_with_dilation(self.padding, self.strides, self.dilation_rate)
         require_groups(self.groups, c, self.filters)
         axes = self.windows(h, w, self.kernel_size, self.strides, self.padding, self.dilation_rate)
+        mode_notes = padding_mode_findings(self.padding_mode, axes)
         kh, kw = self.kernel_size
         per_filter = c // self.groups
         weights = kh * kw * per_filter * self.filters
@@ -272,12 +310,38 @@ class Conv2D(Windowed):
         return Resolution(
             (axes[0].output, axes[1].output, self.filters),
             Params(weights, biases),
-            tuple(stride_findings(axes, shape)),
+            (*stride_findings(axes, shape), *mode_notes),
             axes,
             arithmetic,
             positions * weights,
             positions * biases,
         )
+
+def require_torch_same(layer: Layer, padding: Padding | tuple[int, ...], strides: tuple[int, ...]) -> None:
+    """PyTorch's rule: ``padding='same'`` only at stride 1."""
+    if padding == "same" and max(strides) > 1:
+        raise RuleError(f"padding='same' is not supported for strided convolutions in PyTorch's "
+                        f"{layer.torch_class} (strides {_dims(strides)})",
+                        "write the padding explicitly (p1 for a 3×3 kernel), or use --conventions keras")
+
+
+def padding_mode_findings(mode: str, axes: tuple[AxisWindows, ...]) -> tuple[Finding, ...]:
+    """PyTorch's padding_mode: the shape is that of zero padding; reflect needs the padding below the size."""
+    if mode == "zeros":
+        return ()
+    if mode == "reflect":
+        for axis in axes:
+            if max(axis.pad_before, axis.pad_after) >= axis.n:
+                raise RuleError(f"padding_mode='reflect' needs padding smaller than the input, but pads "
+                                f"{max(axis.pad_before, axis.pad_after)} on a size of {axis.n}",
+                                f"pad at most {axis.n - 1}, or use 'replicate'")
+    if all(axis.pad_before == axis.pad_after == 0 for axis in axes):
+        return ()
+    fill = {"reflect": "mirror the input at its edge", "replicate": "repeat the edge values",
+            "circular": "wrap around from the other side"}[mode]
+    return (Finding("note", f"padding_mode {mode}: the padded cells {fill} instead of zeros; "
+                            "the output shape is the same as with zeros"),)
+
 
 def require_groups(groups: int, channels: int, filters: int) -> None:
     """Keras' rule for grouped convolution: filters and input channels both divisible by the groups."""
@@ -312,11 +376,12 @@ def conv_arithmetic(kernel: tuple[int, ...], depth: str, filters: int, weights: 
 
 
 @record
-class DepthwiseConv2D(Windowed):
+class DepthwiseConv2D(Windowed, TorchSamePadding):
     """Keras ``DepthwiseConv2D``: one KH×KW kernel per input channel, times the depth multiplier."""
 
     keras_class: ClassVar[str] = "DepthwiseConv2D"
     auto_name: ClassVar[str] = "depthwise_conv2d"
+    torch_name: ClassVar[str] = "Conv2d"  # nn.Conv2d(C, C·m, k, groups=C)
 
     kernel_size: Pair
     strides: Pair = (1, 1)
@@ -340,7 +405,7 @@ class DepthwiseConv2D(Windowed):
 
 
 @record
-class SeparableConv2D(Windowed):
+class SeparableConv2D(Windowed, TorchSamePadding):
     """Keras ``SeparableConv2D``: a depthwise KH×KW conv, then a 1×1 conv to F filters."""
 
     keras_class: ClassVar[str] = "SeparableConv2D"
@@ -400,6 +465,7 @@ class Conv2DTranspose(Layer):
 
     keras_class: ClassVar[str] = "Conv2DTranspose"
     auto_name: ClassVar[str] = "conv2d_transpose"
+    torch_name: ClassVar[str] = "ConvTranspose2d"
 
     filters: int
     kernel_size: Pair
@@ -409,10 +475,16 @@ class Conv2DTranspose(Layer):
     dilation_rate: Pair = (1, 1)
     activation: str | None = None
     use_bias: bool = True
+    #: grouped transposed convolution (PyTorch's ConvTranspose2d groups)
+    groups: int = 1
+
+    def for_torch(self) -> Layer:
+        return replace(self, padding=torch_transposed_padding(self, self.padding, 2))
 
     def resolve(self, shape: Shape) -> Resolution:
         h, w, c = require_volume(self, shape)
         keras_strides_with_dilation(self.padding, self.strides, self.dilation_rate)
+        require_groups(self.groups, c, self.filters)
         if self.output_padding is not None:
             for op, stride in zip(self.output_padding, self.strides):
                 if op >= stride:
@@ -427,16 +499,29 @@ class Conv2DTranspose(Layer):
             raise RuleError(f"Computed output size would be zero or negative: {sizes[0]}×{sizes[1]}",
                             "use less padding")
         kh, kw = self.kernel_size
-        weights, biases = kh * kw * c * self.filters, self.filters if self.use_bias else 0
-        arithmetic = conv_arithmetic(self.kernel_size, str(c), self.filters, weights, biases)
+        weights, biases = kh * kw * c * self.filters // self.groups, self.filters if self.use_bias else 0
+        depth = f"{c}" if self.groups == 1 else f"({c}/{self.groups})"
+        arithmetic = conv_arithmetic(self.kernel_size, depth, self.filters, weights, biases)
         return Resolution((sizes[0], sizes[1], self.filters), Params(weights, biases), arithmetic=arithmetic,
                           macs=h * w * weights, bias_adds=sizes[0] * sizes[1] * biases)
+
+
+def torch_transposed_padding(layer: Layer, padding: Padding | str, rank: int) -> Padding | tuple[int, ...]:
+    """PyTorch's ConvTranspose takes numbers only: 'valid' is padding 0 (and no Keras stretch to the stride)."""
+    if padding == "same":
+        raise RuleError(f"PyTorch's {layer.torch_class} takes no 'same' padding",
+                        "write the padding as a number: p1 with s2 and op1 doubles a 3×3 deconv's input, "
+                        "or use --conventions keras")
+    if padding == "valid":
+        return (0,) * rank
+    return padding
 
 
 @record
 class UpSampling2D(Layer):
     keras_class: ClassVar[str] = "UpSampling2D"
     auto_name: ClassVar[str] = "up_sampling2d"
+    torch_name: ClassVar[str] = "Upsample"
 
     size: Pair = (2, 2)
 
@@ -445,16 +530,32 @@ class UpSampling2D(Layer):
         return Resolution((h * self.size[0], w * self.size[1], c))
 
 
+#: Top, bottom, left and right, as Keras' ((top, bottom), (left, right)).
+Sides = tuple[int, int, int, int]
+
+
+def sides_text(sides: Sides) -> str:
+    """'1' for symmetric 1, '1x2' for rows and columns, else 't0 b1 l0 r1'."""
+    top, bottom, left, right = sides
+    if top == bottom and left == right:
+        return f"{top}" if top == left else f"{top}x{left}"
+    return " ".join(f"{key}{value}" for key, value in zip("tblr", sides) if value)
+
+
 @record
 class ZeroPadding2D(Layer):
+    """Keras ``ZeroPadding2D``; the sides may differ, as ``((0, 1), (0, 1))`` in Keras' MobileNet."""
+
     keras_class: ClassVar[str] = "ZeroPadding2D"
     auto_name: ClassVar[str] = "zero_padding2d"
+    torch_name: ClassVar[str] = "ZeroPad2d"
 
-    padding: Pair = (1, 1)
+    padding: Sides = (1, 1, 1, 1)
 
     def resolve(self, shape: Shape) -> Resolution:
         h, w, c = require_volume(self, shape)
-        return Resolution((h + 2 * self.padding[0], w + 2 * self.padding[1], c))
+        top, bottom, left, right = self.padding
+        return Resolution((h + top + bottom, w + left + right, c))
 
 
 @record
@@ -462,15 +563,16 @@ class Cropping2D(Layer):
     keras_class: ClassVar[str] = "Cropping2D"
     auto_name: ClassVar[str] = "cropping2d"
 
-    cropping: Pair = (1, 1)
+    cropping: Sides = (1, 1, 1, 1)
 
     def resolve(self, shape: Shape) -> Resolution:
         h, w, c = require_volume(self, shape)
-        if 2 * self.cropping[0] >= h or 2 * self.cropping[1] >= w:
+        top, bottom, left, right = self.cropping
+        if top + bottom >= h or left + right >= w:
             raise RuleError(f"Values in `cropping` argument should be smaller than the corresponding spatial "
-                            f"dimension of the input. Received: input {h}×{w}, cropping {_dims(self.cropping)} "
-                            "from each side", f"crop at most {(h - 1) // 2}×{(w - 1) // 2}")
-        return Resolution((h - 2 * self.cropping[0], w - 2 * self.cropping[1], c))
+                            f"dimension of the input. Received: input {h}×{w}, cropping {top} top, {bottom} "
+                            f"bottom, {left} left, {right} right", f"crop at most {h - 1} rows and {w - 1} columns")
+        return Resolution((h - top - bottom, w - left - right, c))
 
 
 def require_sequence(layer: Layer, shape: Shape) -> tuple[int, int]:
@@ -482,9 +584,9 @@ def require_sequence(layer: Layer, shape: Shape) -> tuple[int, int]:
     raise RuleError(f"{layer.keras_class} needs an L×C input, but it receives {describe(shape)}", hint)
 
 
-def _one_axis(n: int, kernel: int, stride: int, padding: Padding, dilation: int) -> AxisWindows:
+def _one_axis(n: int, kernel: int, stride: int, padding: Padding, dilation: int, ceil: bool = False) -> AxisWindows:
     pad = padding if isinstance(padding, str) else padding[0]
-    axis = window_axis(n, kernel, stride, pad, dilation)
+    axis = window_axis(n, kernel, stride, pad, dilation, ceil)
     if axis.output <= 0:
         raise RuleError("Computed output size would be zero or negative. "
                         f"Received: input length {n}, kernel {kernel}, stride {stride}, "
@@ -498,11 +600,12 @@ def sequence_findings(axis: AxisWindows, length: int) -> tuple[Finding, ...]:
 
 
 @record
-class Conv1D(Layer):
-    """Keras ``Conv1D`` on an L×C sequence."""
+class Conv1D(TorchSamePadding):
+    """Keras ``Conv1D`` on an L×C sequence; ``causal`` pads d(k − 1) on the left only."""
 
     keras_class: ClassVar[str] = "Conv1D"
     auto_name: ClassVar[str] = "conv1d"
+    torch_name: ClassVar[str] = "Conv1d"
 
     filters: int
     kernel_size: int
@@ -512,6 +615,13 @@ class Conv1D(Layer):
     activation: str | None = None
     use_bias: bool = True
     groups: int = 1
+    padding_mode: str = "zeros"
+
+    def for_torch(self) -> Layer:
+        if self.padding == "causal":
+            raise RuleError("PyTorch's Conv1d has no 'causal' padding",
+                            "pad the left side yourself (F.pad(x, (d·(k − 1), 0))), or use --conventions keras")
+        return super().for_torch()
 
     def resolve(self, shape: Shape) -> Resolution:
         length, c = require_sequence(self, shape)
@@ -522,8 +632,110 @@ class Conv1D(Layer):
         weights = self.kernel_size * (c // self.groups) * self.filters
         biases = self.filters if self.use_bias else 0
         arithmetic = conv_arithmetic((self.kernel_size,), depth, self.filters, weights, biases)
-        return Resolution((axis.output, self.filters), Params(weights, biases), sequence_findings(axis, length),
+        return Resolution((axis.output, self.filters), Params(weights, biases),
+                          (*sequence_findings(axis, length), *padding_mode_findings(self.padding_mode, (axis,))),
                           (axis,), arithmetic, axis.output * weights, axis.output * biases)
+
+
+@record
+class DepthwiseConv1D(TorchSamePadding):
+    """Keras ``DepthwiseConv1D``: one length-K kernel per input channel, times the depth multiplier."""
+
+    keras_class: ClassVar[str] = "DepthwiseConv1D"
+    auto_name: ClassVar[str] = "depthwise_conv1d"
+    torch_name: ClassVar[str] = "Conv1d"
+
+    kernel_size: int
+    strides: int = 1
+    padding: Padding = "valid"
+    dilation_rate: int = 1
+    depth_multiplier: int = 1
+    activation: str | None = None
+    use_bias: bool = True
+
+    def resolve(self, shape: Shape) -> Resolution:
+        length, c = require_sequence(self, shape)
+        axis = _one_axis(length, self.kernel_size, self.strides, self.padding, self.dilation_rate)
+        out = c * self.depth_multiplier
+        weights, biases = self.kernel_size * out, out if self.use_bias else 0
+        arithmetic = conv_arithmetic((self.kernel_size,), "1", out, weights, biases, "output channel")
+        return Resolution((axis.output, out), Params(weights, biases), sequence_findings(axis, length), (axis,),
+                          arithmetic, axis.output * weights, axis.output * biases)
+
+
+@record
+class SeparableConv1D(TorchSamePadding):
+    """Keras ``SeparableConv1D``: a depthwise length-K conv, then a pointwise conv to F filters."""
+
+    keras_class: ClassVar[str] = "SeparableConv1D"
+    auto_name: ClassVar[str] = "separable_conv1d"
+
+    filters: int
+    kernel_size: int
+    strides: int = 1
+    padding: Padding = "valid"
+    dilation_rate: int = 1
+    depth_multiplier: int = 1
+    activation: str | None = None
+    use_bias: bool = True
+
+    def resolve(self, shape: Shape) -> Resolution:
+        length, c = require_sequence(self, shape)
+        axis = _one_axis(length, self.kernel_size, self.strides, self.padding, self.dilation_rate)
+        middle = c * self.depth_multiplier
+        depthwise, pointwise = self.kernel_size * middle, middle * self.filters
+        biases = self.filters if self.use_bias else 0
+        arithmetic = (
+            ("params", f"{self.kernel_size}·{middle} + {middle}·{self.filters}{f' + {biases}' if biases else ''} "
+                       f"= {depthwise + pointwise + biases:,}"),
+            ("weights", f"depthwise {self.kernel_size}·{middle} + pointwise {middle}·{self.filters} "
+                        f"= {depthwise + pointwise:,}"),
+            ("biases", f"one per filter: {biases:,}" if biases else "nobias: 0"),
+        )
+        return Resolution((axis.output, self.filters), Params(depthwise + pointwise, biases),
+                          sequence_findings(axis, length), (axis,), arithmetic,
+                          axis.output * (depthwise + pointwise), axis.output * biases)
+
+
+@record
+class Conv1DTranspose(Layer):
+    """Keras ``Conv1DTranspose`` (``deconv1d``); explicit padding follows PyTorch's ConvTranspose1d."""
+
+    keras_class: ClassVar[str] = "Conv1DTranspose"
+    auto_name: ClassVar[str] = "conv1d_transpose"
+    torch_name: ClassVar[str] = "ConvTranspose1d"
+
+    filters: int
+    kernel_size: int
+    strides: int = 1
+    padding: Padding = "valid"
+    output_padding: int | None = None
+    dilation_rate: int = 1
+    activation: str | None = None
+    use_bias: bool = True
+    groups: int = 1
+
+    def for_torch(self) -> Layer:
+        return replace(self, padding=torch_transposed_padding(self, self.padding, 2))
+
+    def resolve(self, shape: Shape) -> Resolution:
+        length, c = require_sequence(self, shape)
+        keras_strides_with_dilation(self.padding, (self.strides,), (self.dilation_rate,))
+        require_groups(self.groups, c, self.filters)
+        if self.output_padding is not None and self.output_padding >= self.strides:
+            raise RuleError(f"`output_padding` must be strictly less than `strides`, but got "
+                            f"output_padding={self.output_padding} and strides={self.strides}",
+                            f"use op{self.strides - 1} or less, or a larger stride")
+        size = transposed_length(length, self.kernel_size, self.strides,
+                                 self.padding if isinstance(self.padding, str) else self.padding[0],
+                                 self.output_padding, self.dilation_rate)
+        if size <= 0:
+            raise RuleError(f"Computed output size would be zero or negative: {size}", "use less padding")
+        weights, biases = self.kernel_size * c * self.filters // self.groups, self.filters if self.use_bias else 0
+        depth = f"{c}" if self.groups == 1 else f"({c}/{self.groups})"
+        arithmetic = conv_arithmetic((self.kernel_size,), depth, self.filters, weights, biases)
+        return Resolution((size, self.filters), Params(weights, biases), arithmetic=arithmetic,
+                          macs=length * weights, bias_adds=size * biases)
 
 
 @record
@@ -531,25 +743,42 @@ class Pooling1D(Layer):
     pool_size: int = 2
     strides: int | None = None
     padding: Padding = "valid"
+    ceil: bool = False
+
+    def for_torch(self) -> Layer:
+        require_torch_pool_padding(self)
+        return self
 
     def resolve(self, shape: Shape) -> Resolution:
         length, c = require_sequence(self, shape)
         if not isinstance(self.padding, str):
             require_pool_padding(self.padding[:1], (self.pool_size,))  # the 2-D rule, on the one axis
-        axis = _one_axis(length, self.pool_size, self.strides or self.pool_size, self.padding, 1)
+        elif self.ceil and self.padding == "same":
+            raise RuleError("'ceil' rounds the output of valid or explicit padding; 'same' already gives ⌈n/s⌉",
+                            "drop 'ceil', or use 'valid' or 'p1' with it")
+        axis = _one_axis(length, self.pool_size, self.strides or self.pool_size, self.padding, 1, self.ceil)
         return Resolution((axis.output, c), Params(), sequence_findings(axis, length), (axis,))
+
+
+def require_torch_pool_padding(layer: Layer) -> None:
+    if getattr(layer, "padding", None) == "same":
+        raise RuleError(f"PyTorch's {layer.torch_class} takes no 'same' padding",
+                        "write the padding as a number (p1 with a 3×3 pool, stride 1, keeps the size), "
+                        "or use --conventions keras")
 
 
 @record
 class MaxPooling1D(Pooling1D):
     keras_class: ClassVar[str] = "MaxPooling1D"
     auto_name: ClassVar[str] = "max_pooling1d"
+    torch_name: ClassVar[str] = "MaxPool1d"
 
 
 @record
 class AveragePooling1D(Pooling1D):
     keras_class: ClassVar[str] = "AveragePooling1D"
     auto_name: ClassVar[str] = "average_pooling1d"
+    torch_name: ClassVar[str] = "AvgPool1d"
 
 
 @record
@@ -560,15 +789,21 @@ class Pooling2D(Windowed):
     strides: Pair | None = None
     padding: Padding = "valid"
     ceil: bool = False
+    #: PyTorch's MaxPool2d dilation (Keras has none)
+    dilation: Pair = (1, 1)
 
     @property
     def effective_strides(self) -> Pair:
         return self.pool_size if self.strides is None else self.strides
 
+    def for_torch(self) -> Layer:
+        require_torch_pool_padding(self)
+        return self
+
     def resolve(self, shape: Shape) -> Resolution:
         h, w, c = require_volume(self, shape)
         self._check_padding()
-        axes = self.windows(h, w, self.pool_size, self.effective_strides, self.padding, (1, 1), self.ceil)
+        axes = self.windows(h, w, self.pool_size, self.effective_strides, self.padding, self.dilation, self.ceil)
         return Resolution((axes[0].output, axes[1].output, c), Params(), tuple(stride_findings(axes, shape)), axes)
 
     def _check_padding(self) -> None:
@@ -577,6 +812,9 @@ class Pooling2D(Windowed):
                 "'ceil' rounds the output of valid or explicit padding; 'same' already gives ⌈n/s⌉",
                 "drop 'ceil', or use 'valid' or 'p1' with it",
             )
+        if max(self.dilation) > 1 and isinstance(self, AveragePooling2D):
+            raise RuleError("average pooling has no dilation in Keras or PyTorch (only MaxPool2d has one)",
+                            "drop the dilation, or use max pooling ('pool3 d2')")
         if not isinstance(self.padding, str):
             require_pool_padding(self.padding, self.pool_size)
 
@@ -596,31 +834,218 @@ def require_pool_padding(padding: tuple[int, ...], pool_size: tuple[int, ...]) -
 class MaxPooling2D(Pooling2D):
     keras_class: ClassVar[str] = "MaxPooling2D"
     auto_name: ClassVar[str] = "max_pooling2d"
+    torch_name: ClassVar[str] = "MaxPool2d"
 
 
 @record
 class AveragePooling2D(Pooling2D):
     keras_class: ClassVar[str] = "AveragePooling2D"
     auto_name: ClassVar[str] = "average_pooling2d"
+    torch_name: ClassVar[str] = "AvgPool2d"
+
+
+# ---- 3-D layers: on D×H×W×C volumes ----
+
+Triple = tuple[int, int, int]
+_AXIS_NAMES = (("D: ", "slice"), ("H: ", "row"), ("W: ", "column"))
+
+
+def require_volume3d(layer: Layer, shape: Shape) -> tuple[int, int, int, int]:
+    if len(shape) == 4:
+        return shape[0], shape[1], shape[2], shape[3]
+    raise RuleError(f"{layer.keras_class} needs a D×H×W×C input, but it receives {describe(shape)}",
+                    "3-D layers take a volume with depth: 'input 16x112x112x3'")
+
+
+def window_axes(sizes: tuple[int, ...], kernel: tuple[int, ...], strides: tuple[int, ...], padding: Any,
+                dilation: tuple[int, ...], ceil: bool = False) -> tuple[AxisWindows, ...]:
+    """Windows along every axis of an n-D layer; an axis without room for one window is an error."""
+    pads = (padding,) * len(sizes) if isinstance(padding, str) else padding
+    axes = tuple(window_axis(n, k, s, p, d, ceil) for n, k, s, p, d in zip(sizes, kernel, strides, pads, dilation))
+    worst = min(axes, key=lambda a: a.output)
+    if worst.output <= 0:
+        raise RuleError("Computed output size would be zero or negative. "
+                        f"Received: input {_dims(sizes)}, kernel {_dims(kernel)}, strides {_dims(strides)}, "
+                        f"padding {padding if isinstance(padding, str) else _dims(padding)}",
+                        f"a window of {worst.span} needs at least {worst.span} input positions, and this axis has "
+                        f"{worst.padded}; use 'same' padding or a smaller kernel")
+    return axes
+
+
+def volume_findings(axes: tuple[AxisWindows, ...], sizes: tuple[int, ...]) -> tuple[Finding, ...]:
+    volume = _dims(sizes)
+    return tuple(_axis_finding(axis, noun, volume, prefix)
+                 for axis, (prefix, noun) in zip(axes, _AXIS_NAMES) if _flagged(axis))
 
 
 @record
-class GlobalPooling2D(Layer):
+class Conv3D(TorchSamePadding):
+    """Keras ``Conv3D``: F filters of KD×KH×KW over a D×H×W×C volume."""
+
+    keras_class: ClassVar[str] = "Conv3D"
+    auto_name: ClassVar[str] = "conv3d"
+    torch_name: ClassVar[str] = "Conv3d"
+
+    filters: int
+    kernel_size: Triple
+    strides: Triple = (1, 1, 1)
+    padding: str | Triple = "valid"
+    dilation_rate: Triple = (1, 1, 1)
+    activation: str | None = None
+    use_bias: bool = True
+    groups: int = 1
+
     def resolve(self, shape: Shape) -> Resolution:
-        return Resolution((require_volume(self, shape)[2],))
+        d, h, w, c = require_volume3d(self, shape)
+        keras_strides_with_dilation(self.padding if isinstance(self.padding, str) else (0, 0),
+                                    self.strides, self.dilation_rate)
+        require_groups(self.groups, c, self.filters)
+        axes = window_axes((d, h, w), self.kernel_size, self.strides, self.padding, self.dilation_rate)
+        weights = prod(self.kernel_size) * (c // self.groups) * self.filters
+        biases = self.filters if self.use_bias else 0
+        depth = f"{c}" if self.groups == 1 else f"({c}/{self.groups})"
+        positions = prod(a.output for a in axes)
+        return Resolution((*(a.output for a in axes), self.filters), Params(weights, biases),
+                          volume_findings(axes, (d, h, w)), axes,
+                          conv_arithmetic(self.kernel_size, depth, self.filters, weights, biases),
+                          positions * weights, positions * biases)
 
 
 @record
-class GlobalAveragePooling2D(GlobalPooling2D):
+class Pooling3D(Layer):
+    pool_size: Triple = (2, 2, 2)
+    strides: Triple | None = None
+    padding: str | Triple = "valid"
+    ceil: bool = False
+
+    def for_torch(self) -> Layer:
+        require_torch_pool_padding(self)
+        return self
+
+    def resolve(self, shape: Shape) -> Resolution:
+        d, h, w, c = require_volume3d(self, shape)
+        if not isinstance(self.padding, str):
+            require_pool_padding(self.padding, self.pool_size)
+        elif self.ceil and self.padding == "same":
+            raise RuleError("'ceil' rounds the output of valid or explicit padding; 'same' already gives ⌈n/s⌉",
+                            "drop 'ceil', or use 'valid' or 'p1' with it")
+        axes = window_axes((d, h, w), self.pool_size, self.strides or self.pool_size, self.padding, (1, 1, 1),
+                           self.ceil)
+        return Resolution((*(a.output for a in axes), c), Params(), volume_findings(axes, (d, h, w)), axes)
+
+
+@record
+class MaxPooling3D(Pooling3D):
+    keras_class: ClassVar[str] = "MaxPooling3D"
+    auto_name: ClassVar[str] = "max_pooling3d"
+    torch_name: ClassVar[str] = "MaxPool3d"
+
+
+@record
+class AveragePooling3D(Pooling3D):
+    keras_class: ClassVar[str] = "AveragePooling3D"
+    auto_name: ClassVar[str] = "average_pooling3d"
+    torch_name: ClassVar[str] = "AvgPool3d"
+
+
+# ---- global and adaptive pooling ----
+
+@record
+class GlobalPooling(Layer):
+    """Global pooling over every axis but the channels; ``keepdims`` keeps them as size 1."""
+
+    keepdims: bool = False
+    #: the spatial rank it takes: 2 for images, 1 for sequences
+    rank: ClassVar[int] = 2
+
+    def resolve(self, shape: Shape) -> Resolution:
+        c = require_volume(self, shape)[2] if self.rank == 2 else require_sequence(self, shape)[1]
+        return Resolution(((1,) * self.rank + (c,)) if self.keepdims else (c,))
+
+
+@record
+class GlobalAveragePooling2D(GlobalPooling):
     keras_class: ClassVar[str] = "GlobalAveragePooling2D"
     auto_name: ClassVar[str] = "global_average_pooling2d"
+    torch_name: ClassVar[str] = "AdaptiveAvgPool2d"
 
 
 @record
-class GlobalMaxPooling2D(GlobalPooling2D):
+class GlobalMaxPooling2D(GlobalPooling):
     keras_class: ClassVar[str] = "GlobalMaxPooling2D"
     auto_name: ClassVar[str] = "global_max_pooling2d"
+    torch_name: ClassVar[str] = "AdaptiveMaxPool2d"
 
+
+@record
+class GlobalAveragePooling1D(GlobalPooling):
+    keras_class: ClassVar[str] = "GlobalAveragePooling1D"
+    auto_name: ClassVar[str] = "global_average_pooling1d"
+    torch_name: ClassVar[str] = "AdaptiveAvgPool1d"
+    rank: ClassVar[int] = 1
+
+
+@record
+class GlobalMaxPooling1D(GlobalPooling):
+    keras_class: ClassVar[str] = "GlobalMaxPooling1D"
+    auto_name: ClassVar[str] = "global_max_pooling1d"
+    torch_name: ClassVar[str] = "AdaptiveMaxPool1d"
+    rank: ClassVar[int] = 1
+
+
+@record
+class AdaptivePooling(Layer):
+    """PyTorch's AdaptiveAvgPool/AdaptiveMaxPool (Keras 3.9+: AdaptiveAveragePooling…): a fixed output size.
+
+    Window i of an axis covers [⌊i·n/out⌋, ⌈(i + 1)·n/out⌉), so any input size works, even one
+    smaller than the output (windows then overlap).
+    """
+
+    output_size: tuple[int, ...] = (1, 1)
+
+    def resolve(self, shape: Shape) -> Resolution:
+        if len(self.output_size) == 2:
+            c = require_volume(self, shape)[2]
+            sizes = shape[:2]
+        else:
+            c = require_sequence(self, shape)[1]
+            sizes = shape[:1]
+        findings: tuple[Finding, ...] = ()
+        if any(n % out for n, out in zip(sizes, self.output_size)):
+            findings = (Finding("note", f"{_dims(sizes)} into {_dims(self.output_size)}: the size does not divide "
+                                        "evenly, so windows differ in size (⌊i·n/out⌋ to ⌈(i + 1)·n/out⌉)"),)
+        return Resolution((*self.output_size, c), findings=findings)
+
+
+@record
+class AdaptiveAveragePooling2D(AdaptivePooling):
+    keras_class: ClassVar[str] = "AdaptiveAveragePooling2D"
+    auto_name: ClassVar[str] = "adaptive_average_pooling2d"
+    torch_name: ClassVar[str] = "AdaptiveAvgPool2d"
+
+
+@record
+class AdaptiveMaxPooling2D(AdaptivePooling):
+    keras_class: ClassVar[str] = "AdaptiveMaxPooling2D"
+    auto_name: ClassVar[str] = "adaptive_max_pooling2d"
+    torch_name: ClassVar[str] = "AdaptiveMaxPool2d"
+
+
+@record
+class AdaptiveAveragePooling1D(AdaptivePooling):
+    keras_class: ClassVar[str] = "AdaptiveAveragePooling1D"
+    auto_name: ClassVar[str] = "adaptive_average_pooling1d"
+    torch_name: ClassVar[str] = "AdaptiveAvgPool1d"
+
+
+@record
+class AdaptiveMaxPooling1D(AdaptivePooling):
+    keras_class: ClassVar[str] = "AdaptiveMaxPooling1D"
+    auto_name: ClassVar[str] = "adaptive_max_pooling1d"
+    torch_name: ClassVar[str] = "AdaptiveMaxPool1d"
+
+
+# ---- shape changes ----
 
 @record
 class Flatten(Layer):
@@ -635,11 +1060,74 @@ class Flatten(Layer):
 
 
 @record
+class Reshape(Layer):
+    """Keras ``Reshape`` (PyTorch: ``nn.Unflatten`` or ``view``): the same values, a new shape."""
+
+    keras_class: ClassVar[str] = "Reshape"
+    auto_name: ClassVar[str] = "reshape"
+    torch_name: ClassVar[str] = "Unflatten"
+
+    target_shape: Shape
+
+    def resolve(self, shape: Shape) -> Resolution:
+        if prod(self.target_shape) != prod(shape):
+            raise RuleError(f"total size of new array must be unchanged: the input {_dims(shape)} has "
+                            f"{prod(shape):,} values and the target {_dims(self.target_shape)} has "
+                            f"{prod(self.target_shape):,}",
+                            f"choose a target with {prod(shape):,} values, as {_reshape_hint(shape)}")
+        arithmetic = (("output", f"{' × '.join(map(str, shape))} = {' × '.join(map(str, self.target_shape))}"),)
+        return Resolution(self.target_shape, arithmetic=arithmetic)
+
+
+def _reshape_hint(shape: Shape) -> str:
+    total = prod(shape)
+    side = next((s for s in range(int(total ** 0.5) + 1, 0, -1) if total % (s * s) == 0), 1)
+    return f"reshape{side}x{side}x{total // (side * side)}"
+
+
+@record
+class Permute(Layer):
+    """Keras ``Permute``: reorders the axes after the batch, numbered from 1."""
+
+    keras_class: ClassVar[str] = "Permute"
+    auto_name: ClassVar[str] = "permute"
+
+    dims: Shape
+
+    def resolve(self, shape: Shape) -> Resolution:
+        if sorted(self.dims) != list(range(1, len(shape) + 1)):
+            raise RuleError(f"Invalid permutation argument `dims` for Permute layer: {_dims(self.dims)} must "
+                            f"number the input's {len(shape)} axes from 1 to {len(shape)}, each once",
+                            f"write permute{'x'.join(map(str, range(len(shape), 0, -1)))} to reverse them")
+        return Resolution(tuple(shape[d - 1] for d in self.dims))
+
+
+@record
+class Embedding(Layer):
+    """Keras ``Embedding``: each of L token ids becomes a learned D-vector; V·D parameters."""
+
+    keras_class: ClassVar[str] = "Embedding"
+    auto_name: ClassVar[str] = "embedding"
+
+    vocabulary: int
+    dimension: int
+
+    def resolve(self, shape: Shape) -> Resolution:
+        weights = self.vocabulary * self.dimension
+        return Resolution((*shape, self.dimension), Params(weights),
+                          arithmetic=(("params", f"{self.vocabulary}·{self.dimension} = {weights:,}"),
+                                      ("weights", f"{self.vocabulary}·{self.dimension} = {weights:,} "
+                                                  "(one vector per token of the vocabulary)"),
+                                      ("biases", "none: 0")))
+
+
+@record
 class Dense(Layer):
     """Keras ``Dense``: acts on the last axis, so on a volume it keeps the leading axes."""
 
     keras_class: ClassVar[str] = "Dense"
     auto_name: ClassVar[str] = "dense"
+    torch_name: ClassVar[str] = "Linear"
 
     units: int
     activation: str | None = None
@@ -676,25 +1164,106 @@ class Dropout(Layer):
         return Resolution(shape)
 
 
+# ---- normalization ----
+
 @record
 class BatchNormalization(Layer):
-    """Keras ``BatchNormalization`` on the last axis: 4C parameters, 2C of them non-trainable.
+    """``BatchNormalization`` on the channel axis.
 
-    Weights count gamma and the moving mean and variance; biases count beta.
+    Keras counts 4C parameters, 2C of them non-trainable: weights are gamma and the moving mean
+    and variance, biases are beta (``noscale``/``nocenter`` drop gamma/beta, as InceptionV3's
+    ``scale=False``).  PyTorch (``torch``) counts gamma and beta only: its running statistics are
+    buffers, not parameters.
     """
 
     keras_class: ClassVar[str] = "BatchNormalization"
     auto_name: ClassVar[str] = "batch_normalization"
 
+    center: bool = True
+    scale: bool = True
+    torch: bool = False
+
+    def for_torch(self) -> Layer:
+        return replace(self, torch=True)
+
+    def torch_class_for(self, shape: Shape) -> str:
+        return f"BatchNorm{max(1, len(shape) - 1)}d"
+
     def resolve(self, shape: Shape) -> Resolution:
         channels = shape[-1]
+        gamma = channels if self.scale else 0
+        beta = channels if self.center else 0
+        learned = " + ".join(name for name, used in (("gamma", gamma), ("beta", beta)) if used) or "nothing"
+        if self.torch:
+            arithmetic = (
+                ("params", f"{(gamma + beta) // channels}·{channels} = {gamma + beta:,} ({learned}); the running "
+                           f"mean and variance are 2·{channels} = {2 * channels:,} buffers, not parameters"),
+                ("weights", f"{gamma:,} (gamma)"),
+                ("biases", f"{beta:,} (beta)"),
+            )
+            return Resolution(shape, Params(gamma, beta, 0, 2 * channels), arithmetic=arithmetic)
         arithmetic = (
-            ("params", f"4·{channels} = {4 * channels:,} (gamma, beta trainable; moving mean, variance not)"),
-            ("weights", f"3·{channels} = {3 * channels:,} (gamma, moving mean, moving variance)"),
-            ("biases", f"{channels:,} (beta)"),
+            ("params", f"{(gamma + beta) // channels + 2}·{channels} = {gamma + beta + 2 * channels:,} "
+                       f"({learned} trainable; moving mean, variance not)"),
+            ("weights", f"{gamma // channels + 2}·{channels} = {gamma + 2 * channels:,} "
+                        f"({'gamma, ' if gamma else ''}moving mean, moving variance)"),
+            ("biases", f"{beta:,} (beta)"),
         )
-        return Resolution(shape, Params(3 * channels, channels, 2 * channels), arithmetic=arithmetic)
+        return Resolution(shape, Params(gamma + 2 * channels, beta, 2 * channels), arithmetic=arithmetic)
 
+
+@record
+class LayerNormalization(Layer):
+    """Keras ``LayerNormalization`` on the last (channel) axis: gamma and beta, 2C (PyTorch: ``LayerNorm(C)``)."""
+
+    keras_class: ClassVar[str] = "LayerNormalization"
+    auto_name: ClassVar[str] = "layer_normalization"
+    torch_name: ClassVar[str] = "LayerNorm"
+
+    center: bool = True
+    scale: bool = True
+
+    def resolve(self, shape: Shape) -> Resolution:
+        channels = shape[-1]
+        gamma, beta = channels if self.scale else 0, channels if self.center else 0
+        return Resolution(shape, Params(gamma, beta),
+                          arithmetic=(("params", f"gamma {gamma:,} + beta {beta:,} = {gamma + beta:,}"),))
+
+
+@record
+class GroupNormalization(Layer):
+    """Keras ``GroupNormalization`` / PyTorch ``GroupNorm``: G groups of channels, gamma and beta per channel."""
+
+    keras_class: ClassVar[str] = "GroupNormalization"
+    auto_name: ClassVar[str] = "group_normalization"
+    torch_name: ClassVar[str] = "GroupNorm"
+
+    groups: int = 32
+
+    def resolve(self, shape: Shape) -> Resolution:
+        channels = shape[-1]
+        if self.groups > channels or channels % self.groups:
+            raise RuleError(f"Number of groups ({self.groups}) must divide the number of channels ({channels})",
+                            f"use a group count that divides {channels}")
+        return Resolution(shape, Params(channels, channels),
+                          arithmetic=(("params", f"2·{channels} = {2 * channels:,} (gamma, beta)"),))
+
+
+@record
+class LocalResponseNormalization(Layer):
+    """PyTorch's ``LocalResponseNorm(size)`` (AlexNet's LRN; TensorFlow's tf.nn.local_response_normalization)."""
+
+    keras_class: ClassVar[str] = "LocalResponseNormalization"
+    auto_name: ClassVar[str] = "local_response_normalization"
+    torch_name: ClassVar[str] = "LocalResponseNorm"
+
+    size: int = 5
+
+    def resolve(self, shape: Shape) -> Resolution:
+        return Resolution(shape)
+
+
+# ---- activations ----
 
 @record
 class Activation(Layer):
@@ -703,8 +1272,65 @@ class Activation(Layer):
 
     activation: str = "relu"
 
+    @property
+    def torch_class(self) -> str:
+        return TORCH_ACTIVATIONS.get(self.activation, "Identity")
+
     def resolve(self, shape: Shape) -> Resolution:
         return Resolution(shape)
+
+
+@record
+class ReLU(Activation):
+    """Keras' ``ReLU`` layer class; ``relu6`` is ``ReLU(max_value=6)`` (PyTorch: ``ReLU6``)."""
+
+    keras_class: ClassVar[str] = "ReLU"
+    auto_name: ClassVar[str] = "re_lu"
+
+    activation: str = "relu6"
+
+
+@record
+class LeakyReLU(Activation):
+    """``LeakyReLU``: the slope below 0 is ``alpha`` (Keras' default 0.3, PyTorch's 0.01, when not given)."""
+
+    keras_class: ClassVar[str] = "LeakyReLU"
+    auto_name: ClassVar[str] = "leaky_re_lu"
+
+    activation: str = "leakyrelu"
+    alpha: float | None = None
+
+
+@record
+class PReLU(Activation):
+    """``PReLU``: a learned slope below 0.
+
+    Keras (``shared_axes=None``) learns one per value of the input, PyTorch (``nn.PReLU()``) one
+    in all; ``channel`` learns one per channel (Keras ``shared_axes=[1, 2]``, ``nn.PReLU(C)``).
+    """
+
+    keras_class: ClassVar[str] = "PReLU"
+    auto_name: ClassVar[str] = "p_re_lu"
+
+    activation: str = "prelu"
+    channel: bool = False
+    torch: bool = False
+
+    @property
+    def torch_class(self) -> str:
+        return "PReLU"
+
+    def for_torch(self) -> Layer:
+        return replace(self, torch=True)
+
+    def resolve(self, shape: Shape) -> Resolution:
+        if self.channel:
+            count, why = shape[-1], f"one per channel: {shape[-1]:,}"
+        elif self.torch:
+            count, why = 1, "one for every value (nn.PReLU()): 1"
+        else:
+            count, why = prod(shape), f"one per value, {' × '.join(map(str, shape))} = {prod(shape):,} (Keras' default)"
+        return Resolution(shape, Params(count), arithmetic=(("params", why),))
 
 
 # ---- merges: layers with several inputs (issue 11) ----

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 
 from .arithmetic import AxisWindows
+from .conventions import channels_first, channels_last, keras_style, looks_channels_first, torch_shape
 from .errors import ShapeError, SpecError
-from .layers import Layer, Merge, Params, RuleError, Shape
+from .layers import Activation, Layer, Merge, Params, RuleError, Shape
 from .literals import MAX_ELEMENTS
-from .records import record
+from .records import record, replace
 from .spec import Spec, parse, parse_dims
 
 __all__ = ["Network", "ResolvedLayer", "build", "resolve"]
@@ -74,6 +75,26 @@ class Network:
     layers: tuple[ResolvedLayer, ...]
     #: whether the spec has merges or references: it is then shown as Keras shows a functional model
     graph: bool = False
+    #: "keras" or "torch": whose parameter counts, names and shape printing
+    conventions: str = "keras"
+    #: how the input was written: "nhwc" (channels last) or "nchw" (channels first)
+    layout: str = "nhwc"
+    #: warnings about the input itself (an input that looks channels-first); they count for --strict
+    input_warnings: tuple[str, ...] = ()
+
+    @property
+    def torch(self) -> bool:
+        return self.conventions == "torch"
+
+    def shape_text(self, shape: Shape, batch: int = 1) -> str:
+        """A shape as this network's framework prints it: (None, 26, 26, 32) or [1, 32, 26, 26]."""
+        if self.torch:
+            return torch_shape(shape, batch)
+        return keras_style(shape, self.layout)
+
+    def shown_shape(self, shape: Shape) -> Shape:
+        """The axes in the order the summary prints them (channels first for PyTorch or an nchw input)."""
+        return channels_first(shape) if self.torch or self.layout == "nchw" else shape
 
     @property
     def total_params(self) -> int:
@@ -97,7 +118,8 @@ class Network:
 
     @property
     def warnings(self) -> list[str]:
-        return [f"{layer.name}: {text}" for layer in self.layers for text in layer.warnings]
+        return [f"input: {text}" for text in self.input_warnings] + \
+            [f"{layer.name}: {text}" for layer in self.layers for text in layer.warnings]
 
     def last_reads(self) -> dict[str, int]:
         """Each tensor's last reader, as a row (0-based): a pass may free the tensor after that row has run."""
@@ -111,34 +133,40 @@ class Network:
         return None
 
 
-def build(text: str, input_shape: str | Shape | None = None) -> Network:
-    """Parse and resolve spec text; ``input_shape`` replaces or supplies the input layer."""
-    return resolve(parse(text), input_shape)
+def build(text: str, input_shape: str | Shape | None = None, layout: str | None = None,
+          conventions: str | None = None) -> Network:
+    """Parse and resolve spec text; ``input_shape`` replaces or supplies the input layer.
+
+    ``layout`` ("nhwc"/"nchw") says how the input is written, overriding the spec's; ``conventions``
+    ("keras"/"torch") whose rules apply; an nchw input implies torch.
+    """
+    return resolve(parse(text), input_shape, layout, conventions)
 
 
 INPUT_NAME = "input_layer"
 
 
-def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
-    """Run the shape rules through the network, naming each layer as Keras would.
+def resolve(spec: Spec, input_shape: str | Shape | None = None, layout: str | None = None,
+            conventions: str | None = None) -> Network:
+    """Run the shape rules through the network, naming each layer as its framework would.
 
     Layers are resolved in creation order (which also gives Keras' auto names) and listed in
-    Keras' row order, which for a chain is the same.
+    Keras' row order, which for a chain is the same.  Under PyTorch's conventions each record
+    is first made PyTorch's (:meth:`~cnncalc.layers.Layer.for_torch`), a fused activation becomes
+    a row of its own, as ``nn.ReLU`` is, and rows are named as torchinfo names them.
     """
-    first = _input_shape(spec, input_shape)
-    row_of = list(range(len(spec.layers) + 1))  # a chain's rows are its creation order
-    if spec.graph:
-        for row, node in enumerate(keras_order(spec), start=1):
-            row_of[node] = row
+    layout = layout or (spec.input.layout if spec.input is not None else None)
+    given = conventions
+    conventions = conventions or ("torch" if layout == "nchw" else "keras")
+    torch = conventions == "torch"
+    written = _input_shape(spec, input_shape)
+    first = channels_last(written) if layout == "nchw" else written
+    row_of, split, rows = _rows(spec, torch)
     shapes: list[Shape] = [first]
     names: list[str] = [INPUT_NAME]
     counters: dict[str, int] = {}
-    layers: list[ResolvedLayer | None] = [None] * len(spec.layers)
+    layers: list[ResolvedLayer | None] = [None] * rows
     for node, parsed in enumerate(spec.layers, start=1):
-        layer = parsed.layer
-        count = counters.get(layer.auto_name, 0)
-        counters[layer.auto_name] = count + 1
-        name = layer.auto_name if count == 0 else f"{layer.auto_name}_{count}"
         sources = parsed.inputs or (node - 1,)
         in_shapes: tuple[Shape, ...]
         inputs: tuple[str, ...]
@@ -146,24 +174,90 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None) -> Network:
             in_shapes, inputs = (shapes[sources[0]],), (names[sources[0]],)
         else:
             in_shapes, inputs = tuple(shapes[i] for i in sources), tuple(names[i] for i in sources)
+        row = row_of[node]
+        if torch:
+            name = f"{parsed.layer.torch_class_for(in_shapes[0])}: 1-{row}"
+        else:
+            number = counters.get(parsed.layer.auto_name, 0)
+            counters[parsed.layer.auto_name] = number + 1
+            name = parsed.layer.auto_name if number == 0 else f"{parsed.layer.auto_name}_{number}"
         try:
+            layer, fused = _framework_layer(parsed.layer, torch, split[node])
             result = layer.resolve_many(list(in_shapes), parsed.branches) if isinstance(layer, Merge) \
                 else layer.resolve(in_shapes[0])
             if math.prod(result.output_shape) > MAX_ELEMENTS:
                 _require_bounded(result.output_shape, "its output")
         except RuleError as error:
-            raise ShapeError(error.message, spec.text, parsed.span, row_of[node], name, error.hint) from None
+            raise ShapeError(error.message, spec.text, parsed.span, row, name, error.hint) from None
         warnings: tuple[str, ...] = ()
         notes: tuple[str, ...] = ()
         if result.findings:
             warnings = tuple(f.text for f in result.findings if f.level == "warning")
             notes = tuple(f.text for f in result.findings if f.level == "note")
-        layers[row_of[node] - 1] = ResolvedLayer(
-            row_of[node], name, layer, parsed.source, parsed.span, in_shapes[0], result.output_shape, result.params,
+        out = result.output_shape
+        layers[row - 1] = ResolvedLayer(
+            row, name, layer, parsed.source, parsed.span, in_shapes[0], out, result.params,
             warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes)
-        shapes.append(result.output_shape)
+        if fused is not None:  # PyTorch's activation module, the row after its layer
+            activation = Activation(fused)
+            layers[row] = ResolvedLayer(row + 1, f"{activation.torch_class}: 1-{row + 1}", activation, parsed.source,
+                                        parsed.span, out, out, Params(), (), (), (), (), 0, 0, (name,), (out,))
+            name = layers[row].name  # type: ignore[union-attr]
+        shapes.append(out)
         names.append(name)
-    return Network(spec.text, first, tuple(layers), spec.graph)  # type: ignore[arg-type]  # every row is filled
+    warned = _layout_warnings(spec, input_shape, written, layout, given)
+    return Network(spec.text, first, tuple(layers), spec.graph, conventions,  # type: ignore[arg-type]
+                   layout or "nhwc", warned)
+
+
+def _rows(spec: Spec, torch: bool) -> tuple[list[int], list[bool], int]:
+    """Each layer's row (1-based, Keras' order), whether its activation gets a row of its own, and the row count."""
+    count = len(spec.layers)
+    order = keras_order(spec) if spec.graph else range(1, count + 1)
+    split = [False] * (count + 1)  # under torch: a fused activation gets a row of its own
+    if torch:
+        for node, parsed in enumerate(spec.layers, start=1):
+            split[node] = _fused(parsed.layer)
+    row_of = [0] * (count + 1)
+    row = 0
+    for node in order:
+        row += 1
+        row_of[node] = row
+        row += split[node]
+    return row_of, split, row
+
+
+def _framework_layer(layer: Layer, torch: bool, split: bool) -> tuple[Layer, str | None]:
+    """The record under the chosen conventions, and the activation split off it (PyTorch writes it apart)."""
+    if not torch:
+        return layer, None
+    layer = layer.for_torch()
+    if not split:
+        return layer, None
+    return replace(layer, activation=None), layer.activation  # type: ignore[attr-defined]
+
+
+def _fused(layer: Layer) -> bool:
+    """A layer with an activation argument, which PyTorch writes as a module of its own."""
+    return not isinstance(layer, Activation) and getattr(layer, "activation", None) not in (None, "linear")
+
+
+def _layout_warnings(spec: Spec, override: str | Shape | None, written: Shape, layout: str | None,
+                     conventions: str | None) -> tuple[str, ...]:
+    """Warn when an input read channels-last looks channels-first, with what each reading gives."""
+    if layout is not None or not looks_channels_first(written):
+        return ()
+    h, w, c = written
+    ours = f"read as H={h}, W={w}, C={c} (channels last, as Keras writes it)"
+    dims = "x".join(map(str, written))
+    try:
+        theirs = resolve(spec, override, "nchw", conventions)
+        other = f"gives {theirs.total_params:,} params"
+    except SpecError as error:
+        other = f"fails: {error.message}"
+    return (f"the input {h}×{w}×{c} looks channels-first: it is {ours}. Read as C={h}, H={w}, W={c} "
+            f"(channels first, as PyTorch writes it) with 'input {dims} nchw' or --layout nchw, the network "
+            f"{other}",)
 
 
 def keras_order(spec: Spec) -> list[int]:

@@ -84,6 +84,13 @@ def merged(fields: list[ReceptiveField]) -> ReceptiveField:
                           False, largest.previous, largest.kernel, largest.previous_jump)
 
 
+#: Layers whose units do not see a fixed window of the input: upsampling and transposed convolutions
+#: spread one input over several outputs, adaptive pools' windows vary, reshapes move the axes.
+_UNDEFINED = frozenset({"UpSampling2D", "Conv2DTranspose", "Conv1DTranspose", "AdaptiveAveragePooling2D",
+                        "AdaptiveMaxPooling2D", "AdaptiveAveragePooling1D", "AdaptiveMaxPooling1D", "Reshape",
+                        "Permute", "Embedding"})
+
+
 def receptive_fields(net: Network) -> list[ReceptiveField]:
     """The receptive field of every layer's units, in input pixels; through a merge, the largest over its paths."""
     origin = ReceptiveField((1, 1), (1, 1), (Fraction(0), Fraction(0)))
@@ -93,14 +100,16 @@ def receptive_fields(net: Network) -> list[ReceptiveField]:
         inputs = [by_name[name] for name in layer.inputs] or [fields[-1] if fields else origin]
         field = merged(inputs) if len(inputs) > 1 else inputs[0]
         kind = layer.keras_class
-        if field.undefined or kind in ("UpSampling2D", "Conv2DTranspose"):
+        if field.undefined or kind in _UNDEFINED or len(layer.axes) > 2 or len(net.input_shape) > 3:
             field = ReceptiveField(field.size, field.jump, field.start, False, undefined=True)
-        elif field.whole or len(layer.output_shape) < len(net.input_shape) or len(layer.output_shape) == 1:
+        elif field.whole or len(layer.output_shape) < len(net.input_shape) or len(layer.output_shape) == 1 \
+                or kind.startswith("Global"):
             field = ReceptiveField(field.size, field.jump, field.start, True)
         elif isinstance(layer.layer, (ZeroPadding2D, Cropping2D)):
             # zero padding moves the first unit's centre back into the padding; cropping moves it on
-            sign, amounts = ((-1, layer.layer.padding) if isinstance(layer.layer, ZeroPadding2D)
-                             else (1, layer.layer.cropping))
+            sign, sides = ((-1, layer.layer.padding) if isinstance(layer.layer, ZeroPadding2D)
+                           else (1, layer.layer.cropping))
+            amounts = (sides[0], sides[2])  # top and left
             shifted = [field.start[i] + sign * amounts[i] * field.jump[i] for i in range(2)]
             field = ReceptiveField(field.size, field.jump, (shifted[0], shifted[1]))
         elif layer.axes:

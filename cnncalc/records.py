@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar, dataclass_transform
 
-__all__ = ["record"]
+__all__ = ["record", "replace"]
 
 T = TypeVar("T")
 _MISSING: Any = object()
@@ -102,3 +102,17 @@ def record(cls: type[T]) -> type[T]:
     cls.__match_args__ = names  # type: ignore[attr-defined, misc]
     cls.__record_fields__ = names  # type: ignore[attr-defined]
     return cls
+
+
+def replace(instance: T, **changes: Any) -> T:
+    """A copy of a record with some fields changed, as ``dataclasses.replace``.
+
+    >>> @record
+    ... class Point:
+    ...     x: int
+    ...     y: int = 0
+    >>> replace(Point(1, 2), y=5)
+    Point(x=1, y=5)
+    """
+    names = instance.__record_fields__  # type: ignore[attr-defined]
+    return type(instance)(**{name: changes.get(name, getattr(instance, name)) for name in names})

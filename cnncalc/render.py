@@ -66,7 +66,8 @@ def totals_lines(net: Network) -> list[tuple[str, int]]:
 
 def findings_lines(net: Network) -> list[str]:
     """The footnotes: one line per warning, then one per note, each naming its layer."""
-    lines = [f"{WARNING_MARK} {layer.name}: {text}" for layer in net.layers for text in layer.warnings]
+    lines = [f"{WARNING_MARK} input: {text}" for text in net.input_warnings]
+    lines += [f"{WARNING_MARK} {layer.name}: {text}" for layer in net.layers for text in layer.warnings]
     lines += [f"{NOTE_MARK} {layer.name}: {text}" for layer in net.layers for text in layer.notes]
     return lines
 
@@ -79,13 +80,18 @@ def connected_to(layer: ResolvedLayer) -> str:
 INPUT_ROW = ("input_layer (InputLayer)", "-")
 
 
-def _name_cell(layer: ResolvedLayer) -> str:
-    return f"{layer.name} ({layer.keras_class})"
+def _name_cell(net: Network, layer: ResolvedLayer) -> str:
+    """'conv2d (Conv2D)' as Keras labels a row, or 'Conv2d: 1-1' as torchinfo does."""
+    return layer.name if net.torch else f"{layer.name} ({layer.keras_class})"
 
 
-def _shape_cell(layer: ResolvedLayer) -> str:
+def _name_title(net: Network) -> str:
+    return "Layer (type:depth-idx)" if net.torch else "Layer (type)"
+
+
+def _shape_cell(net: Network, layer: ResolvedLayer, batch: int = 1) -> str:
     mark = f" {WARNING_MARK}" if layer.warnings else ""
-    return keras_shape(layer.output_shape) + mark
+    return net.shape_text(layer.output_shape, batch) + mark
 
 
 def explanation(layer: ResolvedLayer) -> list[str]:
@@ -101,8 +107,8 @@ def explanation(layer: ResolvedLayer) -> list[str]:
     return lines + [text for field, text in layer.arithmetic if field in ("output", "params")]
 
 
-def check_cell(layer: ResolvedLayer, shape: tuple[int, ...]) -> str:
-    return "✓" if shape == layer.output_shape else f"✗ {keras_shape(shape)}"
+def check_cell(net: Network, layer: ResolvedLayer, shape: tuple[int, ...]) -> str:
+    return "✓" if shape == layer.output_shape else f"✗ {net.shape_text(shape)}"
 
 
 def check_lines(net: Network, checked: ForwardPass) -> list[str]:
@@ -113,8 +119,8 @@ def check_lines(net: Network, checked: ForwardPass) -> list[str]:
     if not wrong:
         return [f"{head}; every output shape confirmed"]
     return [f"{head}; {len(wrong)} shape(s) differ"] + [
-        f"✗ layer {layer.index} {layer.name} ({layer.source}): inferred {keras_shape(layer.output_shape)}, "
-        f"the forward pass gave {keras_shape(shape)}. This is a bug in cnncalc: please report it with this spec."
+        f"✗ layer {layer.index} {layer.name} ({layer.source}): inferred {net.shape_text(layer.output_shape)}, "
+        f"the forward pass gave {net.shape_text(shape)}. This is a bug in cnncalc: please report it with this spec."
         for layer, shape in wrong]
 
 
@@ -171,7 +177,7 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
     from rich.text import Text
 
     grid = Table(box=box.HEAVY_HEAD, show_lines=True)
-    grid.add_column("Layer (type)", overflow="fold")
+    grid.add_column(_name_title(net), overflow="fold")
     grid.add_column("Output Shape", overflow="fold")
     columns = analysis.columns
     extras = extra_cells(net, analysis)
@@ -187,19 +193,20 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
         grid.add_column("Check")
     if net.graph:  # a functional model's first row, as Keras draws it
         blanks = [""] * (len(columns) + (checked is not None))
-        grid.add_row(INPUT_ROW[0], keras_shape(net.input_shape), "0", INPUT_ROW[1], *blanks)
+        grid.add_row(INPUT_ROW[0], net.shape_text(net.input_shape, analysis.batch), "0", INPUT_ROW[1], *blanks)
     for number, layer in enumerate(net.layers):
-        name = _name_cell(layer)
+        name = _name_cell(net, layer)
         if explain:
             lines = explanation(layer)
             if fields is not None and layer.axes and not fields[number].undefined:
                 lines.append(fields[number].explain())
             name += "".join(f"\n  {line}" for line in lines)
-        cells: list[RenderableType] = [name, Text(_shape_cell(layer), style="yellow" if layer.warnings else ""),
+        cells: list[RenderableType] = [name, Text(_shape_cell(net, layer, analysis.batch),
+                                                  style="yellow" if layer.warnings else ""),
                                        params[number], *([connected_to(layer)] if net.graph else []),
                                        *extras[number]]
         if checked is not None:
-            verdict = check_cell(layer, checked.shapes[number])
+            verdict = check_cell(net, layer, checked.shapes[number])
             cells.append(Text(verdict, style="green" if verdict == "✓" else "bold red"))
         grid.add_row(*cells)
     size = analysis.bytes_per_value
@@ -209,7 +216,7 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
     )
     if net.graph:
         return Group(grid, footer)
-    return Group(Text(f"Input: {keras_shape(net.input_shape)}"), grid, footer)
+    return Group(Text(f"Input: {net.shape_text(net.input_shape, analysis.batch)}"), grid, footer)
 
 
 def print_table(console: Console, net: Network, explain: bool = False, checked: ForwardPass | None = None,
@@ -224,11 +231,11 @@ def print_table(console: Console, net: Network, explain: bool = False, checked: 
         console.print("\n" + "\n".join(notes), soft_wrap=True, markup=False)
 
 
-def layer_record(layer: ResolvedLayer) -> dict[str, Any]:
-    return {
+def layer_record(net: Network, layer: ResolvedLayer, batch: int = 1) -> dict[str, Any]:
+    record = {
         "index": layer.index,
         "name": layer.name,
-        "type": layer.keras_class,
+        "type": layer.layer.torch_class_for(layer.input_shape) if net.torch else layer.keras_class,
         "spec": layer.source,
         "output_shape": list(layer.output_shape),
         "params": layer.params.total,
@@ -240,6 +247,9 @@ def layer_record(layer: ResolvedLayer) -> dict[str, Any]:
         "notes": list(layer.notes),
         "inputs": list(layer.inputs),
     }
+    if net.torch:  # PyTorch's view: the running statistics as buffers, the shape channels-first with the batch
+        record.update(buffers=layer.params.buffers, torch_shape=[batch, *net.shown_shape(layer.output_shape)])
+    return record
 
 
 def cost_fields(net: Network, analysis: Analysis) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -273,14 +283,18 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
     """
     import json
 
-    layers = [layer_record(layer) for layer in net.layers]
+    layers = [layer_record(net, layer, analysis.batch) for layer in net.layers]
     document: dict[str, Any] = {
         "input_shape": list(net.input_shape),
         "layers": layers,
         "total_params": net.total_params,
         "trainable_params": net.trainable_params,
         "non_trainable_params": net.non_trainable_params,
+        "conventions": net.conventions,
+        "layout": net.layout,
     }
+    if net.input_warnings:
+        document["input_warnings"] = list(net.input_warnings)
     if analysis.columns:
         per_layer, totals = cost_fields(net, analysis)
         for record, fields in zip(layers, per_layer):
@@ -320,19 +334,23 @@ def to_markdown(net: Network, checked: ForwardPass | None = None, analysis: Anal
     columns = analysis.columns
     heads = [COLUMN_TITLES[c].replace("\n", " ") for c in columns] + (["Check"] if checked is not None else [])
     extra = ("".join(f" {h} |" for h in heads), "---|" * len(heads))
-    lines = [f"Input: `{keras_shape(net.input_shape)}`", "",
-             f"| # | Layer (type) | Output Shape | Param # |{extra[0]}", f"|---:|---|---|---:|{extra[1]}"]
+    batch, title = analysis.batch, _name_title(net)
+    lines = [f"Input: `{net.shape_text(net.input_shape, batch)}`", "",
+             f"| # | {title} | Output Shape | Param # |{extra[0]}", f"|---:|---|---|---:|{extra[1]}"]
     if net.graph:
-        lines = [f"| # | Layer (type) | Output Shape | Param # | Connected to |{extra[0]}",
+        lines = [f"| # | {title} | Output Shape | Param # | Connected to |{extra[0]}",
                  f"|---:|---|---|---:|---|{extra[1]}",
-                 f"| 0 | {INPUT_ROW[0]} | {keras_shape(net.input_shape)} | 0 | {INPUT_ROW[1]} |{' |' * len(heads)}"]
+                 f"| 0 | {INPUT_ROW[0]} | {net.shape_text(net.input_shape, batch)} | 0 | {INPUT_ROW[1]} |"
+                 f"{' |' * len(heads)}"]
     extras = extra_cells(net, analysis)
     for number, layer in enumerate(net.layers):
-        cells = list(extras[number]) + ([check_cell(layer, checked.shapes[number])] if checked is not None else [])
+        cells = list(extras[number]) + ([check_cell(net, layer, checked.shapes[number])] if checked is not None
+                                        else [])
         if net.graph:
             cells.insert(0, connected_to(layer))
         tail = "".join(f" {cell} |" for cell in cells)
-        lines.append(f"| {layer.index} | {_name_cell(layer)} | {_shape_cell(layer)} | {layer.params.total:,} |{tail}")
+        lines.append(f"| {layer.index} | {_name_cell(net, layer)} | {_shape_cell(net, layer, batch)} | "
+                     f"{layer.params.total:,} |{tail}")
     lines.append("")
     lines += [f"**{label}:** {count:,} ({readable_size(count)})  " for label, count in totals_lines(net)]
     lines += [f"{line.strip()}  " for line in cost_lines(net, analysis)]
@@ -361,11 +379,11 @@ def to_csv(net: Network, checked: ForwardPass | None = None, analysis: Analysis 
         (["checked_shape"] if checked is not None else [])
     writer.writerow(fields)
     for number, layer in enumerate(net.layers):
-        record = {**layer_record(layer), **per_layer[number]}
-        record["output_shape"] = keras_shape(layer.output_shape)
+        record = {**layer_record(net, layer, analysis.batch), **per_layer[number]}
+        record["output_shape"] = net.shape_text(layer.output_shape, analysis.batch)
         record["warnings"] = " | ".join(layer.warnings)
         record["inputs"] = ", ".join(layer.inputs)
         if checked is not None:
-            record["checked_shape"] = keras_shape(checked.shapes[number])
+            record["checked_shape"] = net.shape_text(checked.shapes[number], analysis.batch)
         writer.writerow([record[field] for field in fields])
     return out.getvalue().rstrip("\n")

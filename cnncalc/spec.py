@@ -33,32 +33,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from . import layers
 from .errors import SpecError, closest, shorten
-from .layers import (
-    ACTIVATIONS,
-    MERGES,
-    Activation,
-    AveragePooling1D,
-    AveragePooling2D,
-    BatchNormalization,
-    Conv1D,
-    Conv2D,
-    Conv2DTranspose,
-    Cropping2D,
-    Dense,
-    DepthwiseConv2D,
-    Dropout,
-    Flatten,
-    GlobalAveragePooling2D,
-    GlobalMaxPooling2D,
-    Layer,
-    MaxPooling1D,
-    MaxPooling2D,
-    SeparableConv2D,
-    Shape,
-    UpSampling2D,
-    ZeroPadding2D,
-)
+from .layers import ACTIVATIONS, MERGES, Layer, Shape
 from .literals import TooLargeError, read_int
 from .records import record
 
@@ -67,9 +44,14 @@ __all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims"]
 _DIMS = re.compile(r"\d+(?:[xX×]\d+)*\Z")
 _AXES = re.compile("[xX×]")
 _NUMBER = re.compile(r"[\d.][\d.xX×]*\Z")
-_PAIR_OPTION = re.compile(r"(?P<key>op|[spdgm])(?P<a>\d+)(?:[xX×](?P<b>\d+))?\Z")
+_PAIR_OPTION = re.compile(r"(?P<key>op|[spdgmtblr])(?P<a>\d+)(?:[xX×](?P<b>\d+))?(?:[xX×](?P<c>\d+))?\Z")
 _OPTION_KEYS = {"s": "stride", "p": "padding", "d": "dilation", "g": "groups", "m": "multiplier",
-                "op": "output_padding"}
+                "op": "output_padding", "t": "top", "b": "bottom", "l": "left", "r": "right"}
+#: Options that take one number; the others take one number per axis, or one for all.
+_SINGLE = frozenset({"groups", "multiplier", "top", "bottom", "left", "right"})
+#: How the input's axes may be said to be ordered: channels first (PyTorch) or last (Keras).
+LAYOUTS = {"nchw": "nchw", "ncl": "nchw", "ncdhw": "nchw", "channels_first": "nchw",
+           "nhwc": "nhwc", "nlc": "nhwc", "ndhwc": "nhwc", "channels_last": "nhwc"}
 
 
 @record
@@ -87,6 +69,8 @@ class Token:
 class ParsedInput:
     shape: Shape
     span: tuple[int, int]
+    #: "nchw" when written 'input 3x224x224 nchw' (channels first, as PyTorch), "nhwc", or None
+    layout: str | None = None
 
 
 @record
@@ -121,102 +105,184 @@ class Spec:
 class Word:
     """A row of the grammar: what a layer word takes and how to build its record."""
 
-    args: str  # "dims", "filters_kernel", "kernel?", "units", "rate" or ""
+    args: str  # a key of _ARG_NAMES: "filters_kernel", "kernel?", "units", "rate", "" …
     options: frozenset[str]
     build: Callable[[Any, dict[str, Any]], Layer]
     example: str
+    #: how many spatial axes it has: per-axis options (s2, p1x2) are read as that many numbers
+    rank: int = 2
 
 
 _WINDOW = frozenset({"stride", "padding"})
 _CONV = _WINDOW | {"dilation", "activation", "bias"}
 _POOL = _WINDOW | {"ceil"}
+_NORM = frozenset({"scale", "center"})
 
 
 def _conv(args: tuple[int, int, int], o: dict[str, Any]) -> Layer:
     filters, kh, kw = args
-    return Conv2D(filters, (kh, kw), o.get("stride", (1, 1)), o.get("padding", "valid"),
-                  o.get("dilation", (1, 1)), o.get("activation"), o.get("bias", True), o.get("groups", 1))
+    return layers.Conv2D(filters, (kh, kw), o.get("stride", (1, 1)), o.get("padding", "valid"),
+                    o.get("dilation", (1, 1)), o.get("activation"), o.get("bias", True), o.get("groups", 1),
+                    o.get("padding_mode", "zeros"))
 
 
 def _dwconv(args: tuple[int, int], o: dict[str, Any]) -> Layer:
-    return DepthwiseConv2D(args, o.get("stride", (1, 1)), o.get("padding", "valid"), o.get("dilation", (1, 1)),
-                           o.get("multiplier", 1), o.get("activation"), o.get("bias", True))
+    return layers.DepthwiseConv2D(args, o.get("stride", (1, 1)), o.get("padding", "valid"), o.get("dilation", (1, 1)),
+                             o.get("multiplier", 1), o.get("activation"), o.get("bias", True))
 
 
 def _sepconv(args: tuple[int, int, int], o: dict[str, Any]) -> Layer:
     filters, kh, kw = args
-    return SeparableConv2D(filters, (kh, kw), o.get("stride", (1, 1)), o.get("padding", "valid"),
-                           o.get("dilation", (1, 1)), o.get("multiplier", 1), o.get("activation"), o.get("bias", True))
+    return layers.SeparableConv2D(filters, (kh, kw), o.get("stride", (1, 1)), o.get("padding", "valid"),
+                             o.get("dilation", (1, 1)), o.get("multiplier", 1), o.get("activation"),
+                             o.get("bias", True))
 
 
 def _deconv(args: tuple[int, int, int], o: dict[str, Any]) -> Layer:
     filters, kh, kw = args
-    return Conv2DTranspose(filters, (kh, kw), o.get("stride", (1, 1)), o.get("padding", "valid"),
-                           o.get("output_padding"), o.get("dilation", (1, 1)), o.get("activation"),
-                           o.get("bias", True))
+    return layers.Conv2DTranspose(filters, (kh, kw), o.get("stride", (1, 1)), o.get("padding", "valid"),
+                             o.get("output_padding"), o.get("dilation", (1, 1)), o.get("activation"),
+                             o.get("bias", True), o.get("groups", 1))
 
 
 def _one(value: Any, default: Any) -> Any:
-    """The first of a (value, value) pair, for 1-D layers."""
+    """The number of a 1-D layer's option (read as a 1-tuple)."""
     if value is None:
         return default
     return value if isinstance(value, str) else value[0]
 
 
-def _conv1d(args: tuple[int, int], o: dict[str, Any]) -> Layer:
+def _padding1d(o: dict[str, Any]) -> Any:
+    if o.get("causal"):
+        return "causal"
     padding = o.get("padding", "valid")
-    return Conv1D(args[0], args[1], _one(o.get("stride"), 1), padding if isinstance(padding, str) else
-                  (padding[0], padding[0]), _one(o.get("dilation"), 1), o.get("activation"), o.get("bias", True),
-                  o.get("groups", 1))
+    return padding if isinstance(padding, str) else (padding[0], padding[0])
 
 
-def _pool1d(cls: type[MaxPooling1D] | type[AveragePooling1D]) -> Callable[[Any, dict[str, Any]], Layer]:
+def _conv1d(args: tuple[int, int], o: dict[str, Any]) -> Layer:
+    return layers.Conv1D(args[0], args[1], _one(o.get("stride"), 1), _padding1d(o), _one(o.get("dilation"), 1),
+                    o.get("activation"), o.get("bias", True), o.get("groups", 1), o.get("padding_mode", "zeros"))
+
+
+def _dwconv1d(kernel: int, o: dict[str, Any]) -> Layer:
+    return layers.DepthwiseConv1D(kernel, _one(o.get("stride"), 1), _padding1d(o), _one(o.get("dilation"), 1),
+                             o.get("multiplier", 1), o.get("activation"), o.get("bias", True))
+
+
+def _sepconv1d(args: tuple[int, int], o: dict[str, Any]) -> Layer:
+    return layers.SeparableConv1D(args[0], args[1], _one(o.get("stride"), 1), _padding1d(o), _one(o.get("dilation"), 1),
+                             o.get("multiplier", 1), o.get("activation"), o.get("bias", True))
+
+
+def _deconv1d(args: tuple[int, int], o: dict[str, Any]) -> Layer:
+    return layers.Conv1DTranspose(args[0], args[1], _one(o.get("stride"), 1), _padding1d(o),
+                             _one(o.get("output_padding"), None), _one(o.get("dilation"), 1), o.get("activation"),
+                             o.get("bias", True), o.get("groups", 1))
+
+
+def _pool1d(cls: type[layers.Pooling1D]) -> Callable[[Any, dict[str, Any]], Layer]:
     def build(args: int | None, o: dict[str, Any]) -> Layer:
-        padding = o.get("padding", "valid")
-        return cls(args or 2, _one(o.get("stride"), None), padding if isinstance(padding, str) else
-                   (padding[0], padding[0]))
+        return cls(args or 2, _one(o.get("stride"), None), _padding1d(o), o.get("ceil", False))
     return build
 
 
-def _pool(cls: type[MaxPooling2D] | type[AveragePooling2D]) -> Callable[[Any, dict[str, Any]], Layer]:
+def _pool(cls: type[layers.Pooling2D]) -> Callable[[Any, dict[str, Any]], Layer]:
     def build(args: tuple[int, int] | None, o: dict[str, Any]) -> Layer:
-        return cls(args or (2, 2), o.get("stride"), o.get("padding", "valid"), o.get("ceil", False))
+        return cls(args or (2, 2), o.get("stride"), o.get("padding", "valid"), o.get("ceil", False),
+                   o.get("dilation", (1, 1)))
+    return build
+
+
+def _conv3d(args: tuple[int, int, int, int], o: dict[str, Any]) -> Layer:
+    return layers.Conv3D(args[0], args[1:], o.get("stride", (1, 1, 1)), o.get("padding", "valid"),
+                    o.get("dilation", (1, 1, 1)), o.get("activation"), o.get("bias", True), o.get("groups", 1))
+
+
+def _pool3d(cls: type[layers.Pooling3D]) -> Callable[[Any, dict[str, Any]], Layer]:
+    def build(args: tuple[int, int, int] | None, o: dict[str, Any]) -> Layer:
+        return cls(args or (2, 2, 2), o.get("stride"), o.get("padding", "valid"), o.get("ceil", False))
     return build
 
 
 def _dense(units: int, o: dict[str, Any]) -> Layer:
-    return Dense(units, o.get("activation"), o.get("bias", True))
+    return layers.Dense(units, o.get("activation"), o.get("bias", True))
 
 
 def _activation(name: str) -> Callable[[Any, dict[str, Any]], Layer]:
-    return lambda args, options: Activation(name)
+    return lambda args, options: layers.Activation(name)
 
+
+def _sides(cls: type[layers.ZeroPadding2D] | type[layers.Cropping2D]) -> Callable[[Any, dict[str, Any]], Layer]:
+    """'zeropad1', 'zeropad1x2' (rows, columns), or sides 'zeropad b1 r1' (Keras' ((0, 1), (0, 1)))."""
+    def build(args: tuple[int, int] | None, o: dict[str, Any]) -> Layer:
+        if args is not None:
+            return cls((args[0], args[0], args[1], args[1]))
+        return cls(tuple(o.get(side, 0) for side in ("top", "bottom", "left", "right")))
+    return build
+
+
+_SIDES = frozenset({"top", "bottom", "left", "right"})
 
 WORDS: dict[str, Word] = {
-    "conv": Word("filters_kernel", _CONV | {"groups"}, _conv, "conv32x3 or conv32x3x3"),
-    "pool": Word("kernel?", _POOL, _pool(MaxPooling2D), "pool2 or pool2x2"),
-    "maxpool": Word("kernel?", _POOL, _pool(MaxPooling2D), "maxpool2"),
-    "avgpool": Word("kernel?", _POOL, _pool(AveragePooling2D), "avgpool2"),
-    "gap": Word("", frozenset(), lambda a, o: GlobalAveragePooling2D(), "gap"),
-    "gmp": Word("", frozenset(), lambda a, o: GlobalMaxPooling2D(), "gmp"),
-    "flatten": Word("", frozenset(), lambda a, o: Flatten(), "flatten"),
+    "conv": Word("filters_kernel", _CONV | {"groups", "padding_mode"}, _conv, "conv32x3 or conv32x3x3"),
+    "pool": Word("kernel?", _POOL | {"dilation"}, _pool(layers.MaxPooling2D), "pool2 or pool2x2"),
+    "maxpool": Word("kernel?", _POOL | {"dilation"}, _pool(layers.MaxPooling2D), "maxpool2"),
+    "avgpool": Word("kernel?", _POOL, _pool(layers.AveragePooling2D), "avgpool2"),
+    "gap": Word("", frozenset({"keepdims"}), lambda a, o: layers.GlobalAveragePooling2D(o.get("keepdims", False)),
+                "gap or gap keepdims"),
+    "gmp": Word("", frozenset({"keepdims"}), lambda a, o: layers.GlobalMaxPooling2D(o.get("keepdims", False)),
+                "gmp or gmp keepdims"),
+    "gap1d": Word("", frozenset({"keepdims"}), lambda a, o: layers.GlobalAveragePooling1D(o.get("keepdims", False)),
+                  "gap1d", 1),
+    "gmp1d": Word("", frozenset({"keepdims"}), lambda a, o: layers.GlobalMaxPooling1D(o.get("keepdims", False)),
+                  "gmp1d", 1),
+    "adaptiveavgpool": Word("kernel", frozenset(), lambda a, o: layers.AdaptiveAveragePooling2D(a),
+                            "adaptiveavgpool1 or adaptiveavgpool6x6"),
+    "adaptivemaxpool": Word("kernel", frozenset(), lambda a, o: layers.AdaptiveMaxPooling2D(a),
+                            "adaptivemaxpool1 or adaptivemaxpool7x7"),
+    "adaptiveavgpool1d": Word("kernel1", frozenset(), lambda a, o: layers.AdaptiveAveragePooling1D((a,)),
+                              "adaptiveavgpool1d1", 1),
+    "adaptivemaxpool1d": Word("kernel1", frozenset(), lambda a, o: layers.AdaptiveMaxPooling1D((a,)),
+                              "adaptivemaxpool1d1", 1),
+    "flatten": Word("", frozenset(), lambda a, o: layers.Flatten(), "flatten"),
+    "reshape": Word("shape", frozenset(), lambda a, o: layers.Reshape(a), "reshape7x7x256"),
+    "permute": Word("shape", frozenset(), lambda a, o: layers.Permute(a), "permute2x1x3"),
     "dwconv": Word("kernel", _CONV | {"multiplier"}, _dwconv, "dwconv3 or dwconv3x3 m2"),
     "sepconv": Word("filters_kernel", _CONV | {"multiplier"}, _sepconv, "sepconv64x3"),
-    "deconv": Word("filters_kernel", _CONV | {"output_padding"}, _deconv, "deconv32x3 s2"),
-    "convt": Word("filters_kernel", _CONV | {"output_padding"}, _deconv, "convT32x3 s2"),
-    "up": Word("kernel?", frozenset(), lambda a, o: UpSampling2D(a or (2, 2)), "up2 or up2x3"),
-    "zeropad": Word("pair", frozenset(), lambda a, o: ZeroPadding2D(a), "zeropad1 or zeropad1x2"),
-    "crop": Word("pair", frozenset(), lambda a, o: Cropping2D(a), "crop1 or crop1x2"),
-    "conv1d": Word("filters_kernel1", _CONV | {"groups"}, _conv1d, "conv1d32x3"),
-    "pool1d": Word("kernel1?", _WINDOW, _pool1d(MaxPooling1D), "pool1d2"),
-    "maxpool1d": Word("kernel1?", _WINDOW, _pool1d(MaxPooling1D), "maxpool1d2"),
-    "avgpool1d": Word("kernel1?", _WINDOW, _pool1d(AveragePooling1D), "avgpool1d2"),
+    "deconv": Word("filters_kernel", _CONV | {"output_padding", "groups"}, _deconv, "deconv32x3 s2"),
+    "convt": Word("filters_kernel", _CONV | {"output_padding", "groups"}, _deconv, "convT32x3 s2"),
+    "up": Word("kernel?", frozenset(), lambda a, o: layers.UpSampling2D(a or (2, 2)), "up2 or up2x3"),
+    "zeropad": Word("pair?", _SIDES, _sides(layers.ZeroPadding2D), "zeropad1, zeropad1x2 or zeropad b1 r1"),
+    "crop": Word("pair?", _SIDES, _sides(layers.Cropping2D), "crop1, crop1x2 or crop t1 l1"),
+    "conv1d": Word("filters_kernel1", _CONV | {"groups", "causal", "padding_mode"}, _conv1d, "conv1d32x3", 1),
+    "dwconv1d": Word("kernel1", _CONV | {"multiplier", "causal"}, _dwconv1d, "dwconv1d3", 1),
+    "sepconv1d": Word("filters_kernel1", _CONV | {"multiplier", "causal"}, _sepconv1d, "sepconv1d32x3", 1),
+    "deconv1d": Word("filters_kernel1", _CONV | {"output_padding", "groups"}, _deconv1d, "deconv1d32x3 s2", 1),
+    "pool1d": Word("kernel1?", _POOL, _pool1d(layers.MaxPooling1D), "pool1d2", 1),
+    "maxpool1d": Word("kernel1?", _POOL, _pool1d(layers.MaxPooling1D), "maxpool1d2", 1),
+    "avgpool1d": Word("kernel1?", _POOL, _pool1d(layers.AveragePooling1D), "avgpool1d2", 1),
+    "conv3d": Word("filters_kernel3", _CONV | {"groups"}, _conv3d, "conv3d64x3 or conv3d64x3x3x3", 3),
+    "pool3d": Word("kernel3?", _POOL, _pool3d(layers.MaxPooling3D), "pool3d2 or pool3d1x2x2", 3),
+    "maxpool3d": Word("kernel3?", _POOL, _pool3d(layers.MaxPooling3D), "maxpool3d2", 3),
+    "avgpool3d": Word("kernel3?", _POOL, _pool3d(layers.AveragePooling3D), "avgpool3d2", 3),
     "dense": Word("units", frozenset({"activation", "bias"}), _dense, "dense10"),
     "fc": Word("units", frozenset({"activation", "bias"}), _dense, "fc10"),
-    "dropout": Word("rate", frozenset(), lambda a, o: Dropout(a), "dropout0.5"),
-    "bn": Word("", frozenset(), lambda a, o: BatchNormalization(), "bn"),
-    "batchnorm": Word("", frozenset(), lambda a, o: BatchNormalization(), "batchnorm"),
+    "embedding": Word("vocab_dim", frozenset(), lambda a, o: layers.Embedding(*a), "embedding10000x128"),
+    "dropout": Word("rate", frozenset(), lambda a, o: layers.Dropout(a), "dropout0.5"),
+    "bn": Word("", _NORM, lambda a, o: layers.BatchNormalization(o.get("center", True), o.get("scale", True)),
+               "bn or bn noscale"),
+    "batchnorm": Word("", _NORM, lambda a, o: layers.BatchNormalization(o.get("center", True), o.get("scale", True)),
+                      "batchnorm"),
+    "layernorm": Word("", _NORM, lambda a, o: layers.LayerNormalization(o.get("center", True), o.get("scale", True)),
+                      "layernorm"),
+    "groupnorm": Word("units", frozenset(), lambda a, o: layers.GroupNormalization(a), "groupnorm32"),
+    "lrn": Word("kernel1?", frozenset(), lambda a, o: layers.LocalResponseNormalization(a or 5), "lrn or lrn5"),
     **{name: Word("", frozenset(), _activation(name), name) for name in ACTIVATIONS},
+    "relu6": Word("", frozenset(), lambda a, o: layers.ReLU("relu6"), "relu6"),
+    "leakyrelu": Word("alpha?", frozenset(), lambda a, o: layers.LeakyReLU("leakyrelu", a),
+                      "leakyrelu or leakyrelu0.2"),
+    "prelu": Word("", frozenset({"channel"}), lambda a, o: layers.PReLU("prelu", o.get("channel", False)),
+                  "prelu or prelu channel"),
 }
 # One regex finds the layer word and its glued numbers: longest words first, so 'maxpool'
 # wins over 'pool' and 'conv1d' (later) over 'conv'.
@@ -229,6 +295,12 @@ _OPTION_WORDS = {
     "same": ("padding", "same"),
     "ceil": ("ceil", True),
     "nobias": ("bias", False),
+    "causal": ("causal", True),
+    "noscale": ("scale", False),
+    "nocenter": ("center", False),
+    "keepdims": ("keepdims", True),
+    "channel": ("channel", True),
+    **{mode: ("padding_mode", mode) for mode in ("zeros", "reflect", "replicate", "circular")},
     **{name: ("activation", name) for name in ACTIVATIONS},
 }
 _OPTION_NAMES = {
@@ -241,6 +313,16 @@ _OPTION_NAMES = {
     "groups": "groups 'g2'",
     "multiplier": "a depth multiplier 'm2'",
     "output_padding": "output padding 'op1'",
+    "causal": "'causal' padding",
+    "padding_mode": "a padding mode ('reflect', 'replicate', 'circular')",
+    "scale": "'noscale'",
+    "center": "'nocenter'",
+    "keepdims": "'keepdims'",
+    "channel": "'channel'",
+    "top": "sides ('t1 b1 l1 r1')",
+    "bottom": "sides ('t1 b1 l1 r1')",
+    "left": "sides ('t1 b1 l1 r1')",
+    "right": "sides ('t1 b1 l1 r1')",
 }
 _LONG_FORMS = {"stride": "s", "strides": "s", "pad": "p", "padding": "p", "dilation": "d", "dilation_rate": "d"}
 
@@ -266,7 +348,7 @@ def parse_dims(text: str, what: str = "input shape") -> Shape:
     >>> parse_dims("28x28x1")
     (28, 28, 1)
     """
-    return _dims(Token(text, 0, len(text)), text, None, what, max_rank=3)
+    return _dims(Token(text, 0, len(text)), text, None, what, max_rank=4)
 
 
 def _strip_comments(text: str) -> str:
@@ -640,12 +722,12 @@ def _numbers(token: Token, text: str, layer: int | None) -> list[int]:
 def _dims(token: Token, text: str, layer: int | None, what: str, max_rank: int) -> Shape:
     if not _DIMS.match(token.text):
         raise SpecError(f"cannot read {what} '{shorten(token.text)}'", text, (token.start, token.end), layer,
-                        "write it as HxWxC (28x28x1), HxW or N")
+                        "write it as HxWxC (28x28x1), HxW, N, or DxHxWxC for 3-D layers")
     shape = tuple(_numbers(token, text, layer))
     if len(shape) > max_rank or min(shape) < 1:
         problem = "has too many axes" if len(shape) > max_rank else "has a size of zero"
         raise SpecError(f"{what} '{shorten(token.text)}' {problem}", text, (token.start, token.end), layer,
-                        "write it as HxWxC (28x28x1), HxW or N, every size at least 1")
+                        "write it as HxWxC (28x28x1), HxW, N or DxHxWxC, every size at least 1")
     return shape
 
 
@@ -689,10 +771,19 @@ class _Parser:
                 raise SpecError("'input' needs a shape", self.text, self._last_span, 0,
                                 "write it as 'input 28x28x1', 'input 28x28' or 'input 784'")
             dims, rest = rest[0], rest[1:]
+        layout = None
+        if rest and rest[0].lower in LAYOUTS:
+            layout, rest = LAYOUTS[rest[0].lower], rest[1:]
         if rest:
             raise SpecError(f"unexpected '{rest[0].text}' after the input shape", self.text,
-                            (rest[0].start, rest[-1].end), 0, "separate layers with ',' or ';'")
-        self.input = ParsedInput(_dims(dims, self.text, 0, "input shape", 3), (dims.start, dims.end))
+                            (rest[0].start, rest[-1].end), 0,
+                            "separate layers with ',' or ';'; after the shape only a layout may follow, "
+                            "as in 'input 3x224x224 nchw'")
+        shape = _dims(dims, self.text, 0, "input shape", 4)
+        if layout == "nchw" and len(shape) == 1:
+            raise SpecError("a vector has no channel axis to put first", self.text, (dims.start, dims.end), 0,
+                            "drop 'nchw', or give the input its channels, as in 'input 3x224x224 nchw'")
+        self.input = ParsedInput(shape, (dims.start, dims.end), layout)
 
     def _word(self, tokens: list[Token]) -> tuple[str, Token | None, list[Token]]:
         """Split the layer word from its numbers: 'conv32x3' → ('conv', '32x3')."""
@@ -730,31 +821,40 @@ class _Parser:
     def _args(self, word: str, grammar: Word, token: Token | None, first: Token) -> Any:
         kind = grammar.args
         if token is None:
-            if kind in ("", "kernel?", "kernel1?"):
+            if kind in ("", "kernel?", "kernel1?", "kernel3?", "pair?", "alpha?"):
                 return None
             raise self.fail(f"'{word}' needs {_ARG_NAMES[kind]}", first, f"write it as {grammar.example}")
         if kind == "":
             raise self.fail(f"'{word}' takes no numbers", token, f"write it as '{grammar.example}'")
         if kind == "rate":
             return self._rate(token, grammar)
+        if kind == "alpha?":
+            return self._alpha(token, grammar)
         if not _DIMS.match(token.text):
             raise self.fail(f"cannot read '{token.text}' as {_ARG_NAMES[kind]} of '{word}'", token,
                             f"write it as {grammar.example}")
         numbers = _numbers(token, self.text, len(self.layers) + 1)
-        if min(numbers) < (0 if kind == "pair" else 1):
+        if min(numbers) < (0 if kind == "pair?" else 1):
             raise self.fail(f"'{word}{token.text}' has a size of zero", token,
                             "filters, kernel sizes and units must be at least 1")
         return self._shape_args(word, kind, numbers, token, grammar)
 
-    def _shape_args(self, word: str, kind: str, numbers: list[int], token: Token, grammar: Word) -> Any:
+    def _shape_args(self, word: str, kind: str, numbers: list[int], token: Token,  # noqa: PLR0911 - one per form
+                    grammar: Word) -> Any:
         if kind == "filters_kernel" and len(numbers) in (2, 3):
             return (numbers[0], numbers[1], numbers[-1])
-        if kind in ("kernel?", "kernel", "pair") and len(numbers) in (1, 2):
+        if kind in ("kernel?", "kernel", "pair?") and len(numbers) in (1, 2):
             return (numbers[0], numbers[-1])
-        if kind == "filters_kernel1" and len(numbers) == 2:
+        if kind in ("filters_kernel1", "vocab_dim") and len(numbers) == 2:
             return (numbers[0], numbers[1])
-        if kind == "kernel1?" and len(numbers) == 1:
+        if kind in ("kernel1?", "kernel1") and len(numbers) == 1:
             return numbers[0]
+        if kind == "filters_kernel3" and len(numbers) in (2, 4):
+            return (numbers[0], *(numbers[1:] if len(numbers) == 4 else numbers[1:] * 3))
+        if kind == "kernel3?" and len(numbers) in (1, 3):
+            return (numbers[0], numbers[len(numbers) // 2], numbers[-1])
+        if kind == "shape" and len(numbers) <= 4:
+            return tuple(numbers)
         if kind == "units" and len(numbers) == 1:
             return numbers[0]
         raise self.fail(f"'{word}{token.text}' does not have the form {grammar.example}", token,
@@ -771,6 +871,14 @@ class _Parser:
             raise self.fail(f"dropout rate {token.text} is outside [0, 1]", token, hint)
         return rate
 
+    def _alpha(self, token: Token, grammar: Word) -> float:
+        try:
+            alpha = float(token.text)
+        except ValueError:
+            raise self.fail(f"cannot read the slope '{token.text}'", token,
+                            f"write it as a number, as in {grammar.example}") from None
+        return alpha
+
     def _options(self, word: str, grammar: Word, tokens: list[Token]) -> dict[str, Any]:
         options: dict[str, Any] = {}
         seen: dict[str, Token] = {}
@@ -783,8 +891,29 @@ class _Parser:
                 raise self.fail(f"{_OPTION_NAMES[key]} is given twice ('{seen[key].text}' and "
                                 f"'{token.text}')", token, "keep one of them")
             seen[key] = token
-            options[key] = value
+            options[key] = self._per_axis(word, grammar, key, value, token)
+        if "causal" in seen and "padding" in seen:
+            raise self.fail("'causal' is a padding, and a padding is given too", seen["padding"],
+                            "keep one of them")
         return options
+
+    def _per_axis(self, word: str, grammar: Word, key: str, value: Any, token: Token) -> Any:
+        """An option's numbers as the layer needs them: one per axis (s2 → (2, 2)), or one number."""
+        if not isinstance(value, tuple):
+            return value
+        if key in _SINGLE:
+            if len(value) > 1:
+                raise self.fail(f"{key} takes one number, got '{token.text}'", token)
+            return value[0]
+        rank = grammar.rank
+        if len(value) == 1:
+            return value * rank
+        if len(value) != rank:
+            axes = {1: "one number", 2: "one number, or two (rows x columns)",
+                    3: "one number, or three (depth x rows x columns)"}[rank]
+            raise self.fail(f"'{word}' has {rank} axis{'es' if rank > 1 else ''}, so its {key} takes {axes}; "
+                            f"got '{token.text}'", token)
+        return value
 
     def _option(self, word: str, token: Token) -> tuple[str, Any]:
         lower = token.lower
@@ -792,17 +921,13 @@ class _Parser:
             return _OPTION_WORDS[lower]
         match = _PAIR_OPTION.match(lower)
         if match:
-            a, b = _numbers(Token(match["a"], token.start, token.end), self.text, len(self.layers) + 1)[0], 0
-            b = _numbers(Token(match["b"], token.start, token.end), self.text, len(self.layers) + 1)[0] \
-                if match["b"] else a
+            numbers = tuple(_numbers(Token(match[group], token.start, token.end), self.text, len(self.layers) + 1)[0]
+                            for group in "abc" if match[group])
             key = _OPTION_KEYS[match["key"]]
-            if key not in ("padding", "output_padding") and min(a, b) < 1:
+            if key not in ("padding", "output_padding") and key not in _SINGLE - {"groups", "multiplier"} \
+                    and min(numbers) < 1:
                 raise self.fail(f"{key} must be at least 1, got '{token.text}'", token)
-            if key in ("groups", "multiplier"):
-                if match["b"]:
-                    raise self.fail(f"{key} takes one number, got '{token.text}'", token)
-                return key, a
-            return key, (a, b)
+            return key, numbers
         raise self._unknown_option(word, token)
 
     def _unknown_option(self, word: str, token: Token) -> SpecError:
@@ -828,7 +953,13 @@ _ARG_NAMES = {
     "kernel?": "a size",
     "kernel": "a kernel size",
     "kernel1?": "a pool length",
-    "pair": "a size (P or PHxPW)",
+    "kernel1": "a length",
+    "kernel3?": "a size (K or KDxKHxKW)",
+    "filters_kernel3": "filters and a kernel size (F x K, or F x KD x KH x KW)",
+    "pair?": "a size (P or PHxPW)",
+    "shape": "a target shape (AxBxC)",
+    "vocab_dim": "a vocabulary size and a dimension (VxD)",
+    "alpha?": "a slope",
     "units": "a number of units",
     "rate": "a dropout rate",
     "": "nothing",

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from . import layers
 from .arithmetic import effective_kernel, same_padding
 from .errors import CnnCalcError
 from .layers import (
@@ -86,69 +87,91 @@ def _axis_pads(n: int, kernel: int, stride: int, padding: Any, dilation: int) ->
         return same_padding(n, kernel, stride, dilation)
     if padding == "valid":
         return (0, 0)
+    if padding == "causal":
+        return (effective_kernel(kernel, dilation) - 1, 0)
     return (padding, padding)
 
 
-def _pads(shape: Shape, kernel: tuple[int, int], strides: tuple[int, int], padding: Any,
-          dilation: tuple[int, int]) -> list[tuple[int, int]]:
-    per_axis = (padding, padding) if isinstance(padding, str) else padding
-    return [_axis_pads(shape[i], kernel[i], strides[i], per_axis[i], dilation[i]) for i in range(2)]
+def _pads(shape: Shape, kernel: tuple[int, ...], strides: tuple[int, ...], padding: Any,
+          dilation: tuple[int, ...]) -> list[tuple[int, int]]:
+    """Zero padding (before, after) of each spatial axis: two for an image, three for a volume."""
+    rank = len(kernel)
+    per_axis = (padding,) * rank if isinstance(padding, str) else padding
+    return [_axis_pads(shape[i], kernel[i], strides[i], per_axis[i], dilation[i]) for i in range(rank)]
 
 
-def _windows(np: Any, x: Array, spans: tuple[int, int], strides: tuple[int, int]) -> Array:
-    """Every window start that fits in x (B, H, W, C), stepped by the strides: (B, Ho, Wo, C, sh, sw)."""
-    view = np.lib.stride_tricks.sliding_window_view(x, spans, axis=(1, 2))
-    return view[:, :: strides[0], :: strides[1]]
+def _windows(np: Any, x: Array, spans: tuple[int, ...], strides: tuple[int, ...]) -> Array:
+    """Every window start that fits in x (B, H, W, C), stepped by the strides: (B, Ho, Wo, C, sh, sw).
+
+    A volume (B, D, H, W, C) with three spans gives (B, Do, Ho, Wo, C, sd, sh, sw)."""
+    view = np.lib.stride_tricks.sliding_window_view(x, spans, axis=tuple(range(1, len(spans) + 1)))
+    return view[(slice(None), *(slice(None, None, s) for s in strides))]
 
 
-def conv2d(x: Array, kernel: Array, bias: Array | None, strides: tuple[int, int],
-           pads: list[tuple[int, int]], dilation: tuple[int, int] = (1, 1)) -> Array:
-    """Cross-correlate x (B, H, W, C) with kernel (KH, KW, C, F): im2col by view, one tensordot."""
+def conv2d(x: Array, kernel: Array, bias: Array | None, strides: tuple[int, ...],
+           pads: list[tuple[int, int]], dilation: tuple[int, ...] = (1, 1), padding_mode: str = "zeros") -> Array:
+    """Cross-correlate x (B, H, W, C) with kernel (KH, KW, C, F): im2col by view, one tensordot.
+
+    A volume (B, D, H, W, C) with a kernel (KD, KH, KW, C, F) is a 3-D convolution, the same way."""
     import numpy as np
 
-    padded = _pad(np, x, pads)
-    spans = (effective_kernel(kernel.shape[0], dilation[0]), effective_kernel(kernel.shape[1], dilation[1]))
-    windows = _windows(np, padded, spans, strides)[..., :: dilation[0], :: dilation[1]]
-    out = np.tensordot(windows, kernel, axes=([4, 5, 3], [0, 1, 2]))
+    rank = kernel.ndim - 2
+    padded = _pad(np, x, pads, padding_mode)
+    spans = tuple(effective_kernel(kernel.shape[i], dilation[i]) for i in range(rank))
+    windows = _windows(np, padded, spans, strides)[(..., *(slice(None, None, d) for d in dilation))]
+    taps = list(range(rank + 2, 2 * rank + 2))
+    out = np.tensordot(windows, kernel, axes=([*taps, rank + 1], list(range(rank + 1))))
     if bias is not None:
         out += bias
     return out
 
 
-def _pad(np: Any, x: Array, pads: list[tuple[int, int]]) -> Array:
-    """x zero-padded on H and W; x itself when there is no padding (no copy to count)."""
+#: PyTorch's padding modes as NumPy's np.pad modes.
+_PAD_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def _pad(np: Any, x: Array, pads: list[tuple[int, int]], mode: str = "zeros") -> Array:
+    """x padded on its spatial axes (zeros, or PyTorch's padding_mode); x itself when there is no padding."""
     if not any(before or after for before, after in pads):
         return x
-    return np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+    return np.pad(x, ((0, 0), *pads, (0, 0)), mode=_PAD_MODES[mode])
 
 
-def pool2d(x: Array, size: tuple[int, int], strides: tuple[int, int], pads: list[tuple[int, int]],
-           mode: str, ceil: bool = False, count_padding: bool = False) -> Array:
-    """Max, min or average pooling of x (B, H, W, C) with PyTorch's ceil rule and padding counts."""
+def pool2d(x: Array, size: tuple[int, ...], strides: tuple[int, ...], pads: list[tuple[int, int]],
+           mode: str, ceil: bool = False, count_padding: bool = False,
+           dilation: tuple[int, ...] | None = None) -> Array:
+    """Max, min or average pooling of x (B, H, W, C) with PyTorch's ceil rule, padding counts and max
+    pooling's dilation; a volume (B, D, H, W, C) with three sizes is pooled the same way."""
     import numpy as np
 
-    h, w = x.shape[1:3]
-    extra = [strides[i] - 1 if ceil else 0 for i in range(2)]  # room for a window hanging over the edge
+    rank = len(size)
+    sizes = x.shape[1: rank + 1]
+    dilation = dilation or (1,) * rank
+    spans = tuple(effective_kernel(size[i], dilation[i]) for i in range(rank))
+    extra = [strides[i] - 1 if ceil else 0 for i in range(rank)]  # room for a window hanging over the edge
     fill = {"max": -np.inf, "min": np.inf, "avg": 0.0}[mode]
     padded = x
     if any(before or after for before, after in pads) or any(extra):
-        padded = np.pad(x, ((0, 0), (pads[0][0], pads[0][1] + extra[0]), (pads[1][0], pads[1][1] + extra[1]),
-                            (0, 0)), constant_values=fill)
-    windows = _windows(np, padded, size, strides)
+        padded = np.pad(x, ((0, 0), *((pads[i][0], pads[i][1] + extra[i]) for i in range(rank)), (0, 0)),
+                        constant_values=fill)
+    windows = _windows(np, padded, spans, strides)
+    if max(dilation) > 1:
+        windows = windows[(..., *(slice(None, None, d) for d in dilation))]
     if ceil:  # PyTorch: the last window must start inside the input or its left padding
-        keep = [min(windows.shape[1 + i], -(-(n + pads[i][0]) // strides[i])) for i, n in enumerate((h, w))]
-        windows = windows[:, : keep[0], : keep[1]]
+        keep = [min(windows.shape[1 + i], -(-(n + pads[i][0]) // strides[i])) for i, n in enumerate(sizes)]
+        windows = windows[(slice(None), *(slice(None, k) for k in keep))]
+    axes = tuple(range(rank + 2, 2 * rank + 2))
     if mode == "max":
-        return windows.max(axis=(4, 5))
+        return windows.max(axis=axes)
     if mode == "min":
-        return windows.min(axis=(4, 5))
-    counted = np.zeros(padded.shape[1:3], dtype=x.dtype)  # x's dtype, so the averages keep it too
-    rows = slice(0 if count_padding else pads[0][0], pads[0][0] + h + (pads[0][1] if count_padding else 0))
-    cols = slice(0 if count_padding else pads[1][0], pads[1][0] + w + (pads[1][1] if count_padding else 0))
-    counted[rows, cols] = 1.0
-    divisor = _windows(np, counted[None, :, :, None], size, strides)[0, : windows.shape[1], : windows.shape[2], 0]
-    out = windows.sum(axis=(4, 5))
-    out /= divisor.sum(axis=(2, 3))[None, :, :, None]
+        return windows.min(axis=axes)
+    counted = np.zeros(padded.shape[1: rank + 1], dtype=x.dtype)  # x's dtype, so the averages keep it too
+    counted[tuple(slice(0 if count_padding else pads[i][0], pads[i][0] + n + (pads[i][1] if count_padding else 0))
+                  for i, n in enumerate(sizes))] = 1.0
+    divisor = _windows(np, counted[None, ..., None], size, strides)[
+        (0, *(slice(None, windows.shape[1 + i]) for i in range(rank)), 0)]
+    out = windows.sum(axis=axes)
+    out /= divisor.sum(axis=tuple(range(rank, 2 * rank)))[None, ..., None]
     return out
 
 
@@ -175,13 +198,13 @@ def _erf_in_place(np: Any, z: Array) -> Array:
     return z
 
 
-def activation(name: str | None) -> Twin:
+def activation(name: str | None, alpha: float | None = None) -> Twin:
     """The NumPy twin of a Keras activation; it leaves its argument unchanged."""
-    in_place = activation_in_place(name)
+    in_place = activation_in_place(name, alpha)
     return lambda x: in_place(x.copy())
 
 
-def activation_in_place(name: str | None) -> Twin:
+def activation_in_place(name: str | None, alpha: float | None = None) -> Twin:
     """A Keras activation that overwrites its argument, so a layer's pass holds one output, not three.
 
     What each one allocates besides is :func:`activation_scratch`.
@@ -228,6 +251,25 @@ def activation_in_place(name: str | None) -> Twin:
         x *= gate
         return x
 
+    def leaky(x: Array) -> Array:
+        negative = np.minimum(x, 0)
+        negative *= (0.3 if alpha is None else alpha) - 1  # x + (α − 1)·min(x, 0)
+        x += negative
+        return x
+
+    def hardswish(x: Array) -> Array:
+        gate = x + 3
+        np.clip(gate, 0, 6, out=gate)
+        gate /= 6
+        x *= gate
+        return x
+
+    def mish(x: Array) -> Array:
+        gate = np.logaddexp(x, 0)  # softplus
+        np.tanh(gate, out=gate)
+        x *= gate
+        return x
+
     functions: dict[str | None, Twin] = {
         None: lambda x: x,
         "linear": lambda x: x,
@@ -239,6 +281,10 @@ def activation_in_place(name: str | None) -> Twin:
         "selu": lambda x: elu(x, selu_alpha, selu_scale),
         "gelu": gelu,
         "swish": swish,
+        "relu6": lambda x: np.clip(x, 0, 6, out=x),
+        "leakyrelu": leaky,
+        "hardswish": hardswish,
+        "mish": mish,
     }
     return functions[name]
 
@@ -253,19 +299,21 @@ def activation_scratch(name: str | None, out: Shape) -> int:
     size = math.prod(out)
     if name == "softmax":
         return size // out[-1]
-    return size * {"elu": 1, "selu": 1, "swish": 1, "gelu": 4}.get(name or "", 0)
+    return size * {"elu": 1, "selu": 1, "swish": 1, "gelu": 4, "leakyrelu": 1, "hardswish": 1, "mish": 2}.get(
+        name or "", 0)
 
 
-def grouped_conv2d(x: Array, kernel: Array, bias: Array | None, strides: tuple[int, int],
-                   pads: list[tuple[int, int]], dilation: tuple[int, int], groups: int) -> Array:
+def grouped_conv2d(x: Array, kernel: Array, bias: Array | None, strides: tuple[int, ...],
+                   pads: list[tuple[int, int]], dilation: tuple[int, ...], groups: int,
+                   padding_mode: str = "zeros") -> Array:
     """A grouped convolution: each group of input channels feeds its own share of the filters."""
     import numpy as np
 
     if groups == 1:
-        return conv2d(x, kernel, bias, strides, pads, dilation)
-    cin, cout = kernel.shape[2], kernel.shape[3] // groups
+        return conv2d(x, kernel, bias, strides, pads, dilation, padding_mode)
+    cin, cout = kernel.shape[-2], kernel.shape[-1] // groups
     parts = [conv2d(x[..., g * cin:(g + 1) * cin], kernel[..., g * cout:(g + 1) * cout], None, strides, pads,
-                    dilation) for g in range(groups)]
+                    dilation, padding_mode) for g in range(groups)]
     out = np.concatenate(parts, axis=-1)
     del parts
     if bias is not None:
@@ -337,7 +385,8 @@ def _conv_twin(layer: Conv2D, shape: Shape, rng: Any) -> Twin:
     bias = _normal(rng, (layer.filters,)) if layer.use_bias else None
     pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
     act = activation_in_place(layer.activation)
-    return lambda x: act(grouped_conv2d(x, kernel, bias, layer.strides, pads, layer.dilation_rate, layer.groups))
+    return lambda x: act(grouped_conv2d(x, kernel, bias, layer.strides, pads, layer.dilation_rate, layer.groups,
+                                        layer.padding_mode))
 
 
 def _depthwise_twin(layer: DepthwiseConv2D, shape: Shape, rng: Any) -> Twin:
@@ -365,44 +414,162 @@ def _separable_twin(layer: SeparableConv2D, shape: Shape, rng: Any) -> Twin:
 
 
 def _transpose_twin(layer: Conv2DTranspose, shape: Shape, rng: Any) -> Twin:
-    kernel = _normal(rng, (*layer.kernel_size, shape[-1], layer.filters), 1 / 3)
+    import numpy as np
+
+    groups = layer.groups
+    cin, cout = shape[-1] // groups, layer.filters // groups
+    kernel = _normal(rng, (*layer.kernel_size, cin, layer.filters), 1 / 3)
     bias = _normal(rng, (layer.filters,)) if layer.use_bias else 0
     per_axis = (layer.padding, layer.padding) if isinstance(layer.padding, str) else layer.padding
     ops = layer.output_padding or (None, None)
     crops = [_transposed_crops(shape[i], layer.kernel_size[i], layer.strides[i], per_axis[i], ops[i],
                                layer.dilation_rate[i]) for i in range(2)]
     act = activation_in_place(layer.activation)
-    return lambda x: act(conv2d_transpose(x, kernel, layer.strides, layer.dilation_rate, crops) + bias)
+
+    def twin(x: Array) -> Array:
+        if groups == 1:
+            return act(conv2d_transpose(x, kernel, layer.strides, layer.dilation_rate, crops) + bias)
+        parts = [conv2d_transpose(x[..., g * cin:(g + 1) * cin], kernel[..., g * cout:(g + 1) * cout],
+                                  layer.strides, layer.dilation_rate, crops) for g in range(groups)]
+        return act(np.concatenate(parts, axis=-1) + bias)
+    return twin
+
+
+def _as_2d_padding(padding: Any) -> Any:
+    """A 1-D layer's padding on the second axis of a 1×L image (a string applies to both axes)."""
+    return padding if isinstance(padding, str) else (0, padding[0])
 
 
 def _conv1d_as_2d(layer: Conv1D) -> Conv2D:
-    return Conv2D(layer.filters, (1, layer.kernel_size), (1, layer.strides),
-                  layer.padding if isinstance(layer.padding, str) else (0, layer.padding[0]),
-                  (1, layer.dilation_rate), layer.activation, layer.use_bias, layer.groups)
+    return Conv2D(layer.filters, (1, layer.kernel_size), (1, layer.strides), _as_2d_padding(layer.padding),
+                  (1, layer.dilation_rate), layer.activation, layer.use_bias, layer.groups, layer.padding_mode)
 
 
-def _conv1d_twin(layer: Conv1D, shape: Shape, rng: Any) -> Twin:
-    twin = _conv_twin(_conv1d_as_2d(layer), (1, *shape), rng)
+def _as_2d(layer: Layer) -> Layer:
+    """A 1-D layer as the 2-D layer that does the same on a 1×L image: its twin and its scratch."""
+    if isinstance(layer, Conv1D):
+        return _conv1d_as_2d(layer)
+    if isinstance(layer, Pooling1D):
+        return _pool1d_as_2d(layer)
+    if isinstance(layer, layers.DepthwiseConv1D):
+        return DepthwiseConv2D((1, layer.kernel_size), (1, layer.strides), _as_2d_padding(layer.padding),
+                               (1, layer.dilation_rate), layer.depth_multiplier, layer.activation, layer.use_bias)
+    if isinstance(layer, layers.SeparableConv1D):
+        return SeparableConv2D(layer.filters, (1, layer.kernel_size), (1, layer.strides),
+                               _as_2d_padding(layer.padding), (1, layer.dilation_rate), layer.depth_multiplier,
+                               layer.activation, layer.use_bias)
+    if isinstance(layer, layers.Conv1DTranspose):
+        return Conv2DTranspose(layer.filters, (1, layer.kernel_size), (1, layer.strides),
+                               _as_2d_padding(layer.padding),
+                               None if layer.output_padding is None else (0, layer.output_padding),
+                               (1, layer.dilation_rate), layer.activation, layer.use_bias, layer.groups)
+    return layer
+
+
+def _one_d_twin(layer: Layer, shape: Shape, rng: Any) -> Twin:
+    """A 1-D layer's twin: its 2-D counterpart on (B, 1, L, C)."""
+    flat = _as_2d(layer)
+    twin = TWINS[type(flat)](flat, (1, *shape), rng)
     return lambda x: twin(x[:, None])[:, 0]
 
 
 def _pool1d_as_2d(layer: Pooling1D) -> Pooling2D:
-    padding = layer.padding if isinstance(layer.padding, str) else (0, layer.padding[0])
     cls = MaxPooling2D if isinstance(layer, MaxPooling1D) else AveragePooling2D
-    return cls((1, layer.pool_size), (1, layer.strides or layer.pool_size), padding)
+    return cls((1, layer.pool_size), (1, layer.strides or layer.pool_size), _as_2d_padding(layer.padding), layer.ceil)
 
 
-def _pool1d_twin(layer: Pooling1D, shape: Shape, rng: Any) -> Twin:
-    twin = _pool_twin(_pool1d_as_2d(layer), (1, *shape), rng)
-    return lambda x: twin(x[:, None])[:, 0]
-
-
-def _pool_twin(layer: Pooling2D, shape: Shape, rng: Any) -> Twin:
-    strides = layer.effective_strides
-    pads = _pads(shape, layer.pool_size, strides, layer.padding, (1, 1))
-    mode = "max" if isinstance(layer, MaxPooling2D) else "avg"
+def _pool_twin(layer: Pooling2D | layers.Pooling3D, shape: Shape, rng: Any) -> Twin:
+    strides = layer.effective_strides if isinstance(layer, Pooling2D) else layer.strides or layer.pool_size
+    dilation = layer.dilation if isinstance(layer, Pooling2D) else (1, 1, 1)
+    pads = _pads(shape, layer.pool_size, strides, layer.padding, dilation)
+    mode = "max" if isinstance(layer, (MaxPooling2D, layers.MaxPooling3D)) else "avg"
     explicit = not isinstance(layer.padding, str)
-    return lambda x: pool2d(x, layer.pool_size, strides, pads, mode, layer.ceil, count_padding=explicit)
+    return lambda x: pool2d(x, layer.pool_size, strides, pads, mode, layer.ceil, count_padding=explicit,
+                            dilation=dilation)
+
+
+def _conv3d_twin(layer: layers.Conv3D, shape: Shape, rng: Any) -> Twin:
+    channels = shape[-1] // layer.groups
+    kernel = _normal(rng, (*layer.kernel_size, channels, layer.filters),
+                     1 / math.sqrt(math.prod(layer.kernel_size) * channels))
+    bias = _normal(rng, (layer.filters,)) if layer.use_bias else None
+    pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
+    act = activation_in_place(layer.activation)
+    return lambda x: act(grouped_conv2d(x, kernel, bias, layer.strides, pads, layer.dilation_rate, layer.groups))
+
+
+def _adaptive_twin(layer: layers.AdaptivePooling, shape: Shape, rng: Any) -> Twin:
+    """PyTorch's adaptive pooling: window i of an axis is [⌊i·n/out⌋, ⌈(i + 1)·n/out⌉)."""
+    import numpy as np
+
+    rank = len(layer.output_size)
+    reduce = np.max if "Max" in layer.keras_class else np.mean
+    bounds = [[(i * n // out, -(-(i + 1) * n // out)) for i in range(out)]
+              for n, out in zip(shape[:rank], layer.output_size)]
+
+    def twin(x: Array) -> Array:
+        out = np.empty((x.shape[0], *layer.output_size, x.shape[-1]), dtype=x.dtype)
+        for cell in np.ndindex(*layer.output_size):
+            window = tuple(slice(*bounds[axis][i]) for axis, i in enumerate(cell))
+            out[(slice(None), *cell)] = reduce(x[(slice(None), *window)], axis=tuple(range(1, rank + 1)))
+        return out
+    return twin
+
+
+def _global_twin(layer: layers.GlobalPooling, shape: Shape, rng: Any) -> Twin:
+    axes = tuple(range(1, layer.rank + 1))
+    if "Max" in layer.keras_class:
+        return lambda x: x.max(axis=axes, keepdims=layer.keepdims)
+    return lambda x: x.mean(axis=axes, keepdims=layer.keepdims)
+
+
+def _embedding_twin(layer: layers.Embedding, shape: Shape, rng: Any) -> Twin:
+    """Token ids drawn from the random input (|x|·1000 mod V), then looked up."""
+    import numpy as np
+
+    table = _normal(rng, (layer.vocabulary, layer.dimension))
+    return lambda x: table[(np.abs(x) * 1000).astype(np.int64) % layer.vocabulary]
+
+
+def _normalize(x: Array, axes: tuple[int, ...]) -> Array:
+    x = x - x.mean(axis=axes, keepdims=True)
+    x /= (x.var(axis=axes, keepdims=True) + 1e-3) ** 0.5
+    return x
+
+
+def _layer_norm_twin(layer: layers.LayerNormalization, shape: Shape, rng: Any) -> Twin:
+    gamma = _normal(rng, (shape[-1],)) if layer.scale else 1
+    beta = _normal(rng, (shape[-1],)) if layer.center else 0
+    return lambda x: _normalize(x, (-1,)) * gamma + beta
+
+
+def _group_norm_twin(layer: layers.GroupNormalization, shape: Shape, rng: Any) -> Twin:
+    gamma, beta = _normal(rng, (shape[-1],)), _normal(rng, (shape[-1],))
+
+    def twin(x: Array) -> Array:
+        grouped = x.reshape(*x.shape[:-1], layer.groups, x.shape[-1] // layer.groups)
+        axes = (*range(1, x.ndim - 1), -1)  # every spatial axis and the channels of one group
+        return _normalize(grouped, axes).reshape(x.shape) * gamma + beta
+    return twin
+
+
+def _lrn_twin(layer: layers.LocalResponseNormalization, shape: Shape, rng: Any) -> Twin:
+    """PyTorch's LocalResponseNorm: a / (k + α/n · Σ a² over n neighbouring channels)^β, k=1, α=1e-4, β=0.75."""
+    import numpy as np
+
+    def twin(x: Array) -> Array:
+        squares = np.pad(x * x, [(0, 0)] * (x.ndim - 1) + [(layer.size // 2, (layer.size - 1) // 2)])
+        sums = np.lib.stride_tricks.sliding_window_view(squares, layer.size, axis=-1).sum(axis=-1)
+        return x / (1 + 1e-4 / layer.size * sums) ** 0.75
+    return twin
+
+
+def _prelu_twin(layer: layers.PReLU, shape: Shape, rng: Any) -> Twin:
+    import numpy as np
+
+    size = (shape[-1],) if layer.channel else ((1,) if layer.torch else shape)
+    alpha = np.abs(_normal(rng, size)) * 0.25
+    return lambda x: np.where(x > 0, x, x * alpha)
 
 
 def _dense_twin(layer: Dense, shape: Shape, rng: Any) -> Twin:
@@ -466,32 +633,55 @@ TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     DepthwiseConv2D: _depthwise_twin,
     SeparableConv2D: _separable_twin,
     Conv2DTranspose: _transpose_twin,
-    Conv1D: _conv1d_twin,
-    MaxPooling1D: _pool1d_twin,
-    AveragePooling1D: _pool1d_twin,
+    Conv1D: _one_d_twin,
+    layers.DepthwiseConv1D: _one_d_twin,
+    layers.SeparableConv1D: _one_d_twin,
+    layers.Conv1DTranspose: _one_d_twin,
+    MaxPooling1D: _one_d_twin,
+    AveragePooling1D: _one_d_twin,
+    layers.Conv3D: _conv3d_twin,
+    layers.MaxPooling3D: _pool_twin,
+    layers.AveragePooling3D: _pool_twin,
     UpSampling2D: lambda layer, shape, rng: lambda x: x.repeat(layer.size[0], axis=1).repeat(layer.size[1], axis=2),
     ZeroPadding2D: lambda layer, shape, rng: lambda x: __import__("numpy").pad(
-        x, ((0, 0), (layer.padding[0],) * 2, (layer.padding[1],) * 2, (0, 0))),
-    Cropping2D: lambda layer, shape, rng: lambda x: x[:, layer.cropping[0]: x.shape[1] - layer.cropping[0],
-                                                      layer.cropping[1]: x.shape[2] - layer.cropping[1]],
+        x, ((0, 0), layer.padding[:2], layer.padding[2:], (0, 0))),
+    Cropping2D: lambda layer, shape, rng: lambda x: x[:, layer.cropping[0]: x.shape[1] - layer.cropping[1],
+                                                      layer.cropping[2]: x.shape[2] - layer.cropping[3]],
     MaxPooling2D: _pool_twin,
     AveragePooling2D: _pool_twin,
     Dense: _dense_twin,
     BatchNormalization: _batch_norm_twin,
-    GlobalAveragePooling2D: lambda layer, shape, rng: lambda x: x.mean(axis=(1, 2)),
-    GlobalMaxPooling2D: lambda layer, shape, rng: lambda x: x.max(axis=(1, 2)),
+    layers.LayerNormalization: _layer_norm_twin,
+    layers.GroupNormalization: _group_norm_twin,
+    layers.LocalResponseNormalization: _lrn_twin,
+    GlobalAveragePooling2D: _global_twin,
+    GlobalMaxPooling2D: _global_twin,
+    layers.GlobalAveragePooling1D: _global_twin,
+    layers.GlobalMaxPooling1D: _global_twin,
+    layers.AdaptiveAveragePooling2D: _adaptive_twin,
+    layers.AdaptiveMaxPooling2D: _adaptive_twin,
+    layers.AdaptiveAveragePooling1D: _adaptive_twin,
+    layers.AdaptiveMaxPooling1D: _adaptive_twin,
     Flatten: lambda layer, shape, rng: lambda x: x.reshape(x.shape[0], -1),
+    layers.Reshape: lambda layer, shape, rng: lambda x: x.reshape(x.shape[0], *layer.target_shape),
+    layers.Permute: lambda layer, shape, rng: lambda x: x.transpose(0, *layer.dims),
+    layers.Embedding: _embedding_twin,
     Dropout: lambda layer, shape, rng: lambda x: x,
     Activation: _activation_twin,
+    layers.ReLU: _activation_twin,
+    layers.LeakyReLU: lambda layer, shape, rng: activation("leakyrelu", layer.alpha),
+    layers.PReLU: _prelu_twin,
 }
 
 
 # ---- What each twin allocates, in float32 values per example: the memory estimate's single source ----
 
-def _padded_values(shape: Shape, pads: list[tuple[int, int]], extra: tuple[int, int] = (0, 0)) -> int:
-    if not any(before or after for before, after in pads) and extra == (0, 0):
+def _padded_values(shape: Shape, pads: list[tuple[int, int]], extra: tuple[int, ...] = (0, 0, 0)) -> int:
+    """Values of a padded copy of one example (0 when the twin pads nothing and uses its input)."""
+    if not any(before or after for before, after in pads) and not any(extra):
         return 0  # _pad returns its input
-    return (shape[0] + sum(pads[0]) + extra[0]) * (shape[1] + sum(pads[1]) + extra[1]) * shape[2]
+    return math.prod(shape[i] + sum(pads[i]) + (extra[i] if i < len(extra) else 0) for i in range(len(pads))) \
+        * shape[-1]
 
 
 def _conv_scratch(layer: Conv2D, shape: Shape, out: Shape) -> int:
@@ -509,6 +699,8 @@ def _im2col_values(layer: Layer, shape: Shape, out: Shape, batch: int, fresh: bo
     """
     if isinstance(layer, Conv1D):
         return _im2col_values(_conv1d_as_2d(layer), (1, *shape), (1, *out), batch, fresh)
+    if isinstance(layer, layers.Conv3D):  # counted as a copy whatever its strides
+        return batch * math.prod(out[:3]) * math.prod(layer.kernel_size) * (shape[3] // layer.groups)
     if not isinstance(layer, Conv2D):
         return 0
     (kh, kw), (s0, s1), (d0, d1) = layer.kernel_size, layer.strides, layer.dilation_rate
@@ -561,17 +753,19 @@ def _transpose_scratch(layer: Conv2DTranspose, shape: Shape, out: Shape) -> int:
     phases = (full_values + max(tap, grown),  # scattering the taps, then zero-padding the full output
               (grown or full_values) + out_values,  # the cropped view plus the bias, a new array
               out_values + activation_scratch(layer.activation, out))
-    return max(phases) - out_values  # the output itself is counted by the estimate
+    parts = full_values + out_values if layer.groups > 1 else 0  # each group's result, then their concatenation
+    return max(phases) - out_values + parts  # the output itself is counted by the estimate
 
 
-def _pool_padding(layer: Pooling2D, shape: Shape) -> tuple[list[tuple[int, int]], tuple[int, int]]:
+def _pool_padding(layer: Pooling2D | layers.Pooling3D, shape: Shape) -> tuple[list[tuple[int, int]], tuple[int, ...]]:
     """A pool twin's padding per axis, and the room ``ceil`` adds at the end for a last window."""
-    strides = layer.effective_strides
-    extra = (strides[0] - 1, strides[1] - 1) if layer.ceil else (0, 0)
-    return _pads(shape, layer.pool_size, strides, layer.padding, (1, 1)), extra
+    strides = layer.effective_strides if isinstance(layer, Pooling2D) else layer.strides or layer.pool_size
+    dilation = layer.dilation if isinstance(layer, Pooling2D) else (1, 1, 1)
+    extra = tuple(s - 1 if layer.ceil else 0 for s in strides)
+    return _pads(shape, layer.pool_size, strides, layer.padding, dilation), extra
 
 
-def _pool_scratch(layer: Pooling2D, shape: Shape, out: Shape) -> int:
+def _pool_scratch(layer: Pooling2D | layers.Pooling3D, shape: Shape, out: Shape) -> int:
     return _padded_values(shape, *_pool_padding(layer, shape))
 
 
@@ -579,20 +773,26 @@ def _mask_values(layer: Layer, shape: Shape, out: Shape) -> int:
     """Average pooling's mask of counted cells and its window sums: one plane, whatever the batch."""
     if isinstance(layer, AveragePooling1D):
         return _mask_values(_pool1d_as_2d(layer), (1, *shape), (1, *out))
-    if not isinstance(layer, AveragePooling2D):
+    if not isinstance(layer, (AveragePooling2D, layers.AveragePooling3D)):
         return 0
     pads, extra = _pool_padding(layer, shape)
-    return (shape[0] + sum(pads[0]) + extra[0]) * (shape[1] + sum(pads[1]) + extra[1]) + out[0] * out[1]
+    return _padded_values((*shape[:-1], 1), pads, (*extra, 1)) + math.prod(out[:-1])
 
 
 def _scratch(layer: Layer, shape: Shape, out: Shape) -> int:
     """Values a twin allocates beyond its input, its output and its weights, per example."""
-    if isinstance(layer, Conv1D):
-        return _conv_scratch(_conv1d_as_2d(layer), (1, *shape), (1, *out))
-    if isinstance(layer, Pooling1D):
-        return _pool_scratch(_pool1d_as_2d(layer), (1, *shape), (1, *out))
+    flat = _as_2d(layer)
+    if flat is not layer:  # a 1-D layer: its 2-D counterpart on a 1×L image
+        return _scratch(flat, (1, *shape), (1, *out))
     rule = SCRATCH.get(type(layer))
     return rule(layer, shape, out) if rule is not None else 0
+
+
+def _conv3d_scratch(layer: layers.Conv3D, shape: Shape, out: Shape) -> int:
+    pads = _pads(shape, layer.kernel_size, layer.strides, layer.padding, layer.dilation_rate)
+    group_shape = (*shape[:3], shape[3] // layer.groups)
+    parts = math.prod(out) if layer.groups > 1 else 0
+    return _padded_values(group_shape, pads) + parts + activation_scratch(layer.activation, out)
 
 
 SCRATCH: dict[type[Layer], Callable[[Any, Shape, Shape], int]] = {
@@ -605,6 +805,20 @@ SCRATCH: dict[type[Layer], Callable[[Any, Shape, Shape], int]] = {
     UpSampling2D: lambda layer, shape, out: shape[0] * layer.size[0] * shape[1] * shape[2],
     Dense: lambda layer, shape, out: activation_scratch(layer.activation, out),
     Activation: lambda layer, shape, out: activation_scratch(layer.activation, out),
+    layers.LeakyReLU: lambda layer, shape, out: math.prod(out),
+    layers.PReLU: lambda layer, shape, out: 2 * math.prod(out),
+    layers.Conv3D: _conv3d_scratch,
+    layers.MaxPooling3D: _pool_scratch,
+    layers.AveragePooling3D: _pool_scratch,
+    layers.LayerNormalization: lambda layer, shape, out: 4 * math.prod(out),
+    layers.GroupNormalization: lambda layer, shape, out: 5 * math.prod(out),
+    layers.LocalResponseNormalization: lambda layer, shape, out: 6 * math.prod(out),
+    layers.Embedding: lambda layer, shape, out: 6 * math.prod(shape),
+    layers.AdaptiveAveragePooling2D: lambda layer, shape, out: math.prod(shape),
+    layers.AdaptiveMaxPooling2D: lambda layer, shape, out: math.prod(shape),
+    layers.AdaptiveAveragePooling1D: lambda layer, shape, out: math.prod(shape),
+    layers.AdaptiveMaxPooling1D: lambda layer, shape, out: math.prod(shape),
+    layers.Permute: lambda layer, shape, out: math.prod(out),
 }
 
 #: What a pass allocates besides its arrays: the generator, closures, NumPy's ufunc buffers (8,192 values each).

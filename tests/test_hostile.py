@@ -62,10 +62,14 @@ WORD = st.sampled_from(["input", "INPUT", "conv", "CONV", "pool", "maxpool", "av
                         "gap", "gmp", "dropout", "bn", "relu", "softmax", "dwconv", "sepconv", "deconv", "convT",
                         "up", "zeropad", "crop", "conv1d", "pool1d", "maxpool1d", "avgpool1d", "gmp1d",
                         "Conv2D", "Dense", "\ufeffinput", "conv-", "dens", "id", "@input", "@t", "@nowhere",
-                        "as", "as t", "as 9", "add", "cat", "sub", "|"])
+                        "as", "as t", "as 9", "add", "cat", "sub", "|", "adaptiveavgpool", "adaptivemaxpool1d",
+                        "conv3d", "pool3d", "avgpool3d", "reshape", "permute", "embedding", "leakyrelu", "prelu",
+                        "relu6", "layernorm", "groupnorm", "lrn", "gap1d", "deconv1d", "dwconv1d", "sepconv1d",
+                        "nchw", "input 3x9x9 nchw"])
 SEP = st.sampled_from(["x", "X", "×", ""])
-OPTION = st.one_of(st.sampled_from(["same", "valid", "ceil", "nobias", "relu", "SAME", "stride=2", "pad1"]),
-                   st.tuples(st.sampled_from(["s", "p", "d", "g", "m", "op"]), HUGE).map("".join),
+OPTION = st.one_of(st.sampled_from(["same", "valid", "ceil", "nobias", "relu", "SAME", "stride=2", "pad1", "causal",
+                                    "reflect", "circular", "keepdims", "noscale", "nocenter", "channel", "nchw"]),
+                   st.tuples(st.sampled_from(["s", "p", "d", "g", "m", "op", "t", "b", "l", "r"]), HUGE).map("".join),
                    st.tuples(st.sampled_from(["s", "p", "d"]), HUGE, st.just("x"), HUGE).map("".join))
 
 
@@ -430,7 +434,7 @@ def test_json_never_holds_nan_or_infinity() -> None:
 
 @pytest.mark.parametrize(("spec", "hint"), [
     ("input 28x28x1, conv-3x3", "'conv' is written as conv32x3 or conv32x3x3"),
-    ("input 28x28x1, gmp1d", "'gmp' is written as gmp; it takes no numbers"),
+    ("input 28x28x1, gmp2d", "'gmp' is written as gmp or gmp keepdims; it takes no numbers"),
     ("input 28x28x1, Conv2D(32, (3,3))", "write a layer as a word with its numbers"),
     ("input (28, 28, 1), conv32x3", "write the input shape as 'input 28x28x1', without parentheses"),
 ])
@@ -438,7 +442,7 @@ def test_errors_say_what_would_work(spec: str, hint: str) -> None:
     code, output = invoke(["summary", spec])
     assert code == 2
     assert hint in output
-    assert "did you mean 'conv-3x3'" not in output and "did you mean 'gmp1d'" not in output
+    assert "did you mean 'conv-3x3'" not in output and "did you mean 'gmp2d'" not in output
 
 
 @pytest.mark.parametrize("spec", ["\ufeffinput 28x28x1, conv32x3", "INPUT 28X28X1, CONV32X3"])
