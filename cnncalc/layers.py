@@ -335,6 +335,12 @@ def padding_mode_findings(mode: str, axes: tuple[AxisWindows, ...]) -> tuple[Fin
                 raise RuleError(f"padding_mode='reflect' needs padding smaller than the input, but pads "
                                 f"{max(axis.pad_before, axis.pad_after)} on a size of {axis.n}",
                                 f"pad at most {axis.n - 1}, or use 'replicate'")
+    if mode == "circular":
+        for axis in axes:
+            if max(axis.pad_before, axis.pad_after) > axis.n:
+                raise RuleError(f"padding_mode='circular': the padding value causes wrapping around more than "
+                                f"once (pads {max(axis.pad_before, axis.pad_after)} on a size of {axis.n})",
+                                f"pad at most {axis.n}, or use 'replicate'")
     if all(axis.pad_before == axis.pad_after == 0 for axis in axes):
         return ()
     fill = {"reflect": "mirror the input at its edge", "replicate": "repeat the edge values",
@@ -917,13 +923,18 @@ class Pooling3D(Layer):
     strides: Triple | None = None
     padding: str | Triple = "valid"
     ceil: bool = False
+    torch: bool = False
 
     def for_torch(self) -> Layer:
         require_torch_pool_padding(self)
-        return self
+        return replace(self, torch=True)
 
     def resolve(self, shape: Shape) -> Resolution:
         d, h, w, c = require_volume3d(self, shape)
+        if self.torch and isinstance(self, AveragePooling3D) and any(n < k for n, k in zip((d, h, w), self.pool_size)):
+            raise RuleError(f"input image (T: {d} H: {h} W: {w}) smaller than kernel size (kT: {self.pool_size[0]} "
+                            f"kH: {self.pool_size[1]} kW: {self.pool_size[2]}): PyTorch's AvgPool3d checks the "
+                            "input without its padding", "use a smaller pool, or a larger input")
         if not isinstance(self.padding, str):
             require_pool_padding(self.padding, self.pool_size)
         elif self.ceil and self.padding == "same":
@@ -1136,7 +1147,7 @@ class Dense(Layer):
     def resolve(self, shape: Shape) -> Resolution:
         inputs = shape[-1]
         findings: tuple[Finding, ...] = ()
-        if len(shape) > 1:
+        if len(shape) > 2:  # on a volume; on a sequence (tokens, conv1d positions) it is the usual per-position layer
             findings = (Finding(
                 "warning",
                 f"dense on a {len(shape)}-D {'volume' if len(shape) == 3 else 'input'} "
@@ -1197,11 +1208,12 @@ class BatchNormalization(Layer):
         if self.torch:
             arithmetic = (
                 ("params", f"{(gamma + beta) // channels}·{channels} = {gamma + beta:,} ({learned}); the running "
-                           f"mean and variance are 2·{channels} = {2 * channels:,} buffers, not parameters"),
+                           f"mean and variance and the batch count, 2·{channels} + 1 = {2 * channels + 1:,}, "
+                           "are buffers, not parameters"),
                 ("weights", f"{gamma:,} (gamma)"),
                 ("biases", f"{beta:,} (beta)"),
             )
-            return Resolution(shape, Params(gamma, beta, 0, 2 * channels), arithmetic=arithmetic)
+            return Resolution(shape, Params(gamma, beta, 0, 2 * channels + 1), arithmetic=arithmetic)
         arithmetic = (
             ("params", f"{(gamma + beta) // channels + 2}·{channels} = {gamma + beta + 2 * channels:,} "
                        f"({learned} trainable; moving mean, variance not)"),
@@ -1239,12 +1251,20 @@ class GroupNormalization(Layer):
     torch_name: ClassVar[str] = "GroupNorm"
 
     groups: int = 32
+    torch: bool = False
+
+    def for_torch(self) -> Layer:
+        return replace(self, torch=True)
 
     def resolve(self, shape: Shape) -> Resolution:
         channels = shape[-1]
         if self.groups > channels or channels % self.groups:
             raise RuleError(f"Number of groups ({self.groups}) must divide the number of channels ({channels})",
                             f"use a group count that divides {channels}")
+        if self.torch and channels // self.groups * prod(shape[:-1]) == 1:
+            raise RuleError("Expected more than 1 value per group: PyTorch's GroupNorm normalizes each group of "
+                            f"{channels // self.groups} channel(s) of {_dims(shape[:-1])} by its own mean and variance",
+                            "use fewer groups, or a larger input")
         return Resolution(shape, Params(channels, channels),
                           arithmetic=(("params", f"2·{channels} = {2 * channels:,} (gamma, beta)"),))
 

@@ -14,7 +14,20 @@ import math
 from .arithmetic import AxisWindows
 from .conventions import channels_first, channels_last, keras_style, looks_channels_first, torch_shape
 from .errors import ShapeError, SpecError
-from .layers import Activation, Layer, Merge, Params, RuleError, Shape
+from .layers import (
+    Activation,
+    BatchNormalization,
+    Dense,
+    Dropout,
+    Embedding,
+    Layer,
+    LayerNormalization,
+    Merge,
+    Params,
+    Reshape,
+    RuleError,
+    Shape,
+)
 from .literals import MAX_ELEMENTS
 from .records import record, replace
 from .spec import Spec, parse, parse_dims
@@ -43,6 +56,8 @@ class ResolvedLayer:
     #: the names of the layers it reads ("input_layer" for the input), and their shapes, in branch order
     inputs: tuple[str, ...] = ()
     input_shapes: tuple[Shape, ...] = ()
+    #: features on the last axis even in PyTorch: an embedding's tokens, and what acts on them per token
+    tokens: bool = False
 
     @property
     def flops(self) -> int:
@@ -86,15 +101,17 @@ class Network:
     def torch(self) -> bool:
         return self.conventions == "torch"
 
-    def shape_text(self, shape: Shape, batch: int = 1) -> str:
-        """A shape as this network's framework prints it: (None, 26, 26, 32) or [1, 32, 26, 26]."""
-        if self.torch:
-            return torch_shape(shape, batch)
-        return keras_style(shape, self.layout)
+    def shape_text(self, shape: Shape, batch: int = 1, tokens: bool = False) -> str:
+        """A shape as this network's framework prints it: (None, 26, 26, 32) or [1, 32, 26, 26].
 
-    def shown_shape(self, shape: Shape) -> Shape:
+        ``tokens``: an embedding's L×D output, which PyTorch too keeps as [1, L, D]."""
+        if self.torch:
+            return "[" + ", ".join(map(str, (batch, *shape))) + "]" if tokens else torch_shape(shape, batch)
+        return keras_style(shape, "nhwc" if tokens else self.layout)
+
+    def shown_shape(self, shape: Shape, tokens: bool = False) -> Shape:
         """The axes in the order the summary prints them (channels first for PyTorch or an nchw input)."""
-        return channels_first(shape) if self.torch or self.layout == "nchw" else shape
+        return channels_first(shape) if (self.torch or self.layout == "nchw") and not tokens else shape
 
     @property
     def total_params(self) -> int:
@@ -107,6 +124,11 @@ class Network:
     @property
     def non_trainable_params(self) -> int:
         return sum(layer.params.non_trainable for layer in self.layers)
+
+    @property
+    def buffers(self) -> int:
+        """PyTorch's buffers: BatchNorm's running statistics, which torch does not count as parameters."""
+        return sum(layer.params.buffers for layer in self.layers)
 
     @property
     def macs(self) -> int:
@@ -164,6 +186,7 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None, layout: str | No
     row_of, split, rows = _rows(spec, torch)
     shapes: list[Shape] = [first]
     names: list[str] = [INPUT_NAME]
+    tokens = [False]  # per node: an embedding's tokens, or a per-token layer on them
     counters: dict[str, int] = {}
     layers: list[ResolvedLayer | None] = [None] * rows
     for node, parsed in enumerate(spec.layers, start=1):
@@ -182,7 +205,7 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None, layout: str | No
             counters[parsed.layer.auto_name] = number + 1
             name = parsed.layer.auto_name if number == 0 else f"{parsed.layer.auto_name}_{number}"
         try:
-            layer, fused = _framework_layer(parsed.layer, torch, split[node])
+            layer, fused = _framework_layer(parsed.layer, torch, split[node], layout)
             result = layer.resolve_many(list(in_shapes), parsed.branches) if isinstance(layer, Merge) \
                 else layer.resolve(in_shapes[0])
             if math.prod(result.output_shape) > MAX_ELEMENTS:
@@ -195,16 +218,20 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None, layout: str | No
             warnings = tuple(f.text for f in result.findings if f.level == "warning")
             notes = tuple(f.text for f in result.findings if f.level == "note")
         out = result.output_shape
+        per_token = isinstance(layer, Embedding) or (isinstance(layer, _PER_TOKEN) and tokens[sources[0]])
         layers[row - 1] = ResolvedLayer(
             row, name, layer, parsed.source, parsed.span, in_shapes[0], out, result.params,
-            warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes)
+            warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
+            per_token)
         if fused is not None:  # PyTorch's activation module, the row after its layer
             activation = Activation(fused)
             layers[row] = ResolvedLayer(row + 1, f"{activation.torch_class}: 1-{row + 1}", activation, parsed.source,
-                                        parsed.span, out, out, Params(), (), (), (), (), 0, 0, (name,), (out,))
+                                        parsed.span, out, out, Params(), (), (), (), (), 0, 0, (name,), (out,),
+                                        per_token)
             name = layers[row].name  # type: ignore[union-attr]
         shapes.append(out)
         names.append(name)
+        tokens.append(per_token)
     warned = _layout_warnings(spec, input_shape, written, layout, given)
     return Network(spec.text, first, tuple(layers), spec.graph, conventions,  # type: ignore[arg-type]
                    layout or "nhwc", warned)
@@ -227,8 +254,16 @@ def _rows(spec: Spec, torch: bool) -> tuple[list[int], list[bool], int]:
     return row_of, split, row
 
 
-def _framework_layer(layer: Layer, torch: bool, split: bool) -> tuple[Layer, str | None]:
-    """The record under the chosen conventions, and the activation split off it (PyTorch writes it apart)."""
+#: Layers that act on each token alone, so an embedding's L×D output keeps its order through them.
+_PER_TOKEN = (Dense, Dropout, Activation, LayerNormalization, BatchNormalization)
+
+
+def _framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) -> tuple[Layer, str | None]:
+    """The record under the chosen conventions, and the activation split off it (PyTorch writes it apart).
+
+    With an nchw input, a reshape's target is written channels-first too (reshape256x7x7)."""
+    if layout == "nchw" and isinstance(layer, Reshape) and len(layer.target_shape) > 1:
+        layer = Reshape(channels_last(layer.target_shape))
     if not torch:
         return layer, None
     layer = layer.for_torch()

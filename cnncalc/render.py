@@ -57,11 +57,14 @@ def readable_count(count: int) -> str:
 
 
 def totals_lines(net: Network) -> list[tuple[str, int]]:
-    return [
+    lines = [
         ("Total params", net.total_params),
         ("Trainable params", net.trainable_params),
         ("Non-trainable params", net.non_trainable_params),
     ]
+    if net.buffers:  # PyTorch's running statistics: state, but not parameters
+        lines.append(("Buffers (BatchNorm running statistics, not params)", net.buffers))
+    return lines
 
 
 def findings_lines(net: Network) -> list[str]:
@@ -91,7 +94,7 @@ def _name_title(net: Network) -> str:
 
 def _shape_cell(net: Network, layer: ResolvedLayer, batch: int = 1) -> str:
     mark = f" {WARNING_MARK}" if layer.warnings else ""
-    return net.shape_text(layer.output_shape, batch) + mark
+    return net.shape_text(layer.output_shape, batch, layer.tokens) + mark
 
 
 def explanation(layer: ResolvedLayer) -> list[str]:
@@ -248,7 +251,7 @@ def layer_record(net: Network, layer: ResolvedLayer, batch: int = 1) -> dict[str
         "inputs": list(layer.inputs),
     }
     if net.torch:  # PyTorch's view: the running statistics as buffers, the shape channels-first with the batch
-        record.update(buffers=layer.params.buffers, torch_shape=[batch, *net.shown_shape(layer.output_shape)])
+        record.update(buffers=layer.params.buffers, torch_shape=[batch, *net.shown_shape(layer.output_shape, layer.tokens)])
     return record
 
 
@@ -290,6 +293,7 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
         "total_params": net.total_params,
         "trainable_params": net.trainable_params,
         "non_trainable_params": net.non_trainable_params,
+        **({"buffers": net.buffers} if net.torch else {}),
         "conventions": net.conventions,
         "layout": net.layout,
     }
@@ -380,7 +384,7 @@ def to_csv(net: Network, checked: ForwardPass | None = None, analysis: Analysis 
     writer.writerow(fields)
     for number, layer in enumerate(net.layers):
         record = {**layer_record(net, layer, analysis.batch), **per_layer[number]}
-        record["output_shape"] = net.shape_text(layer.output_shape, analysis.batch)
+        record["output_shape"] = net.shape_text(layer.output_shape, analysis.batch, layer.tokens)
         record["warnings"] = " | ".join(layer.warnings)
         record["inputs"] = ", ".join(layer.inputs)
         if checked is not None:

@@ -780,9 +780,6 @@ class _Parser:
                             "separate layers with ',' or ';'; after the shape only a layout may follow, "
                             "as in 'input 3x224x224 nchw'")
         shape = _dims(dims, self.text, 0, "input shape", 4)
-        if layout == "nchw" and len(shape) == 1:
-            raise SpecError("a vector has no channel axis to put first", self.text, (dims.start, dims.end), 0,
-                            "drop 'nchw', or give the input its channels, as in 'input 3x224x224 nchw'")
         self.input = ParsedInput(shape, (dims.start, dims.end), layout)
 
     def _word(self, tokens: list[Token]) -> tuple[str, Token | None, list[Token]]:
