@@ -33,7 +33,7 @@ def test_forward_shapes_equal_the_inferred_shapes(network: Any) -> None:
 
 
 def test_every_example_network_is_confirmed() -> None:
-    for path in sorted((ROOT / "examples").glob("*.cnn")):
+    for path in sorted([*(ROOT / "examples").glob("*.cnn"), *(ROOT / "examples").glob("[kt]*/*.cnn")]):
         net = build(path.read_text(encoding="utf-8"))
         assert list(forward(net).shapes) == [layer.output_shape for layer in net.layers], path.name
 

@@ -1,0 +1,236 @@
+"""Real architectures, layer by layer, in both conventions: torchvision's (ported to torch here, because the
+torchvision wheel that resolves for torch 2.13.0 does not import) and keras.applications' (weights=None).
+
+For a torchvision network, a forward hook on every leaf module records PyTorch's class, output shape,
+parameters and buffers; cnncalc's rows under --conventions torch must be the same rows (in order for a
+chain; as a multiset for a graph, whose rows cnncalc lists in Keras' order), and under --conventions keras
+its total must be PyTorch's parameters plus the BatchNorm running statistics Keras counts.  The ports
+follow torchvision's source (torchvision/models/*.py) and are checked against its documented counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from cnncalc.errors import CnnCalcError
+from cnncalc.layers import Merge
+from cnncalc.network import Network, build
+
+from .conftest import ROOT, oracle
+
+pytestmark = pytest.mark.oracle
+TORCHVISION = ROOT / "examples" / "torchvision"
+
+Row = tuple[str, tuple[int, ...], int, int]
+
+
+def torch_rows(torch: Any, model: Any, shape: tuple[int, ...]) -> list[Row]:
+    """(class, output shape with the batch, parameters, buffers) of every leaf module, as it runs."""
+    rows: list[Row] = []
+
+    def hook(module: Any, _: Any, output: Any) -> None:
+        rows.append((type(module).__name__, tuple(output.shape), sum(p.numel() for p in module.parameters()),
+                     sum(b.numel() for b in module.buffers())))
+
+    for module in model.modules():
+        if not list(module.children()):
+            module.register_forward_hook(hook)
+    with torch.no_grad():
+        model.eval()(torch.zeros(1, *shape))
+    return rows
+
+
+def our_rows(net: Network) -> list[Row]:
+    """cnncalc's rows as PyTorch would see them; merges are `+` and torch.cat in forward(), not modules."""
+    return [(layer.layer.torch_class_for(layer.input_shape), (1, *net.shown_shape(layer.output_shape)),
+             layer.params.total, layer.params.buffers) for layer in net.layers if not isinstance(layer.layer, Merge)]
+
+
+def running_statistics(model: Any) -> int:
+    return sum(b.numel() for name, b in model.named_buffers() if name.endswith(("running_mean", "running_var")))
+
+
+def alexnet(nn: Any) -> Any:
+    return nn.Sequential(
+        nn.Conv2d(3, 64, 11, 4, 2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
+        nn.Conv2d(64, 192, 5, padding=2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
+        nn.Conv2d(192, 384, 3, padding=1), nn.ReLU(inplace=True), nn.Conv2d(384, 256, 3, padding=1),
+        nn.ReLU(inplace=True), nn.Conv2d(256, 256, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
+        nn.AdaptiveAvgPool2d((6, 6)), nn.Flatten(),
+        nn.Dropout(0.5), nn.Linear(256 * 6 * 6, 4096), nn.ReLU(inplace=True),
+        nn.Dropout(0.5), nn.Linear(4096, 4096), nn.ReLU(inplace=True), nn.Linear(4096, 1000))
+
+
+def vgg(nn: Any, config: list[Any], batch_norm: bool) -> Any:
+    layers: list[Any] = []
+    channels = 3
+    for v in config:
+        if v == "M":
+            layers.append(nn.MaxPool2d(2, 2))
+            continue
+        layers.append(nn.Conv2d(channels, v, 3, padding=1))
+        layers += [nn.BatchNorm2d(v), nn.ReLU(inplace=True)] if batch_norm else [nn.ReLU(inplace=True)]
+        channels = v
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d((7, 7)), nn.Flatten(),
+                         nn.Linear(512 * 7 * 7, 4096), nn.ReLU(True), nn.Dropout(0.5),
+                         nn.Linear(4096, 4096), nn.ReLU(True), nn.Dropout(0.5), nn.Linear(4096, 1000))
+
+
+def squeezenet1_1(torch: Any) -> Any:
+    nn = torch.nn
+
+    class Fire(nn.Module):  # type: ignore[misc]
+        def __init__(self, inplanes: int, squeeze: int, e1: int, e3: int) -> None:
+            super().__init__()
+            self.squeeze, self.squeeze_activation = nn.Conv2d(inplanes, squeeze, 1), nn.ReLU(inplace=True)
+            self.expand1x1, self.expand1x1_activation = nn.Conv2d(squeeze, e1, 1), nn.ReLU(inplace=True)
+            self.expand3x3, self.expand3x3_activation = nn.Conv2d(squeeze, e3, 3, padding=1), nn.ReLU(inplace=True)
+
+        def forward(self, x: Any) -> Any:
+            x = self.squeeze_activation(self.squeeze(x))
+            return torch.cat([self.expand1x1_activation(self.expand1x1(x)),
+                              self.expand3x3_activation(self.expand3x3(x))], 1)
+
+    return nn.Sequential(
+        nn.Conv2d(3, 64, 3, 2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, ceil_mode=True),
+        Fire(64, 16, 64, 64), Fire(128, 16, 64, 64), nn.MaxPool2d(3, 2, ceil_mode=True),
+        Fire(128, 32, 128, 128), Fire(256, 32, 128, 128), nn.MaxPool2d(3, 2, ceil_mode=True),
+        Fire(256, 48, 192, 192), Fire(384, 48, 192, 192), Fire(384, 64, 256, 256), Fire(512, 64, 256, 256),
+        nn.Dropout(0.5), nn.Conv2d(512, 1000, 1), nn.ReLU(inplace=True), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten())
+
+
+def mobilenet_v2(torch: Any) -> Any:
+    nn = torch.nn
+
+    def conv_bn_relu(inp: int, out: int, kernel: int = 3, stride: int = 1, groups: int = 1) -> list[Any]:
+        return [nn.Conv2d(inp, out, kernel, stride, (kernel - 1) // 2, groups=groups, bias=False),
+                nn.BatchNorm2d(out), nn.ReLU6(inplace=True)]
+
+    class InvertedResidual(nn.Module):  # type: ignore[misc]
+        def __init__(self, inp: int, oup: int, stride: int, expand_ratio: int) -> None:
+            super().__init__()
+            hidden = inp * expand_ratio
+            self.use_res_connect = stride == 1 and inp == oup
+            layers = conv_bn_relu(inp, hidden, 1) if expand_ratio != 1 else []
+            layers += [*conv_bn_relu(hidden, hidden, 3, stride, hidden), nn.Conv2d(hidden, oup, 1, 1, 0, bias=False),
+                       nn.BatchNorm2d(oup)]
+            self.conv = nn.Sequential(*layers)
+
+        def forward(self, x: Any) -> Any:
+            return x + self.conv(x) if self.use_res_connect else self.conv(x)
+
+    features = conv_bn_relu(3, 32, stride=2)
+    channels = 32
+    for t, c, n, s in [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2],
+                       [6, 320, 1, 1]]:
+        for i in range(n):
+            features.append(InvertedResidual(channels, c, s if i == 0 else 1, t))
+            channels = c
+    features += conv_bn_relu(channels, 1280, 1)
+    return nn.Sequential(*features, nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Dropout(0.2),
+                         nn.Linear(1280, 1000))
+
+
+def densenet121(torch: Any) -> Any:
+    nn = torch.nn
+
+    class DenseLayer(nn.Module):  # type: ignore[misc]
+        def __init__(self, inp: int) -> None:
+            super().__init__()
+            self.norm1, self.relu1 = nn.BatchNorm2d(inp), nn.ReLU(inplace=True)
+            self.conv1 = nn.Conv2d(inp, 128, 1, bias=False)
+            self.norm2, self.relu2 = nn.BatchNorm2d(128), nn.ReLU(inplace=True)
+            self.conv2 = nn.Conv2d(128, 32, 3, padding=1, bias=False)
+
+        def forward(self, x: Any) -> Any:
+            new = self.conv2(self.relu2(self.norm2(self.conv1(self.relu1(self.norm1(x))))))
+            return torch.cat([x, new], 1)
+
+    layers: list[Any] = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True),
+                         nn.MaxPool2d(3, 2, 1)]
+    channels = 64
+    for number, blocks in enumerate((6, 12, 24, 16)):
+        for _ in range(blocks):
+            layers.append(DenseLayer(channels))
+            channels += 32
+        if number != 3:
+            layers += [nn.BatchNorm2d(channels), nn.ReLU(inplace=True), nn.Conv2d(channels, channels // 2, 1,
+                                                                               bias=False), nn.AvgPool2d(2, 2)]
+            channels //= 2
+    return nn.Sequential(*layers, nn.BatchNorm2d(channels), nn.ReLU(inplace=True), nn.AdaptiveAvgPool2d((1, 1)),
+                         nn.Flatten(), nn.Linear(channels, 1000))
+
+
+VGG11 = [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"]
+VGG16 = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]
+
+NETWORKS = [  # (example, port, torchvision's documented parameter count)
+    ("alexnet.cnn", lambda torch: alexnet(torch.nn), 61_100_840),
+    ("vgg11_bn.cnn", lambda torch: vgg(torch.nn, VGG11, True), 132_868_840),
+    ("vgg16.cnn", lambda torch: vgg(torch.nn, VGG16, False), 138_357_544),
+    ("squeezenet1_1.cnn", squeezenet1_1, 1_235_496),
+    ("mobilenet_v2.cnn", mobilenet_v2, 3_504_872),
+    ("densenet121.cnn", densenet121, 7_978_856),
+]
+
+
+@pytest.mark.parametrize(("name", "port", "documented"), NETWORKS, ids=[n[0] for n in NETWORKS])
+def test_torchvision_network_layer_by_layer(name: str, port: Any, documented: int) -> None:
+    torch = oracle("torch")
+    model = port(torch)
+    assert sum(p.numel() for p in model.parameters()) == documented  # the port is torchvision's network
+    text = (TORCHVISION / name).read_text(encoding="utf-8")
+    net = build(text)
+    assert net.conventions == "torch"
+    theirs, mine = torch_rows(torch, model, (3, 224, 224)), our_rows(net)
+    if net.graph:
+        assert Counter(mine) == Counter(theirs)
+    else:
+        assert len(mine) == len(theirs)
+        for row, (a, b) in enumerate(zip(mine, theirs), start=1):
+            assert a == b, f"{name} row {row}: cnncalc {a}, PyTorch {b}"
+    assert net.total_params == net.trainable_params == documented
+    assert net.buffers == sum(b.numel() for b in model.buffers())
+    # the same network under Keras' conventions counts the running statistics as non-trainable parameters
+    keras_net = build(text, conventions="keras")
+    assert keras_net.trainable_params == documented
+    assert keras_net.non_trainable_params == running_statistics(model)
+    assert [layer.output_shape for layer in keras_net.layers if layer.layer.keras_class != "Activation"] == \
+        [layer.output_shape for layer in net.layers if layer.layer.keras_class != "Activation"]
+
+
+def test_the_torchvision_examples_are_all_tested() -> None:
+    assert {path.name for path in TORCHVISION.glob("*.cnn")} == {name for name, _, _ in NETWORKS}
+
+
+KERAS_NETWORKS = [  # (example, keras.applications model, Keras' count, whether PyTorch can run it as written)
+    ("vgg16.cnn", "VGG16", 138_357_544, True),
+    ("keras/mobilenet.cnn", "MobileNet", 4_253_864, False),
+    ("keras/mobilenet_v2.cnn", "MobileNetV2", 3_538_984, False),
+]
+
+
+@pytest.mark.parametrize(("name", "application", "documented", "torch_runs"), KERAS_NETWORKS,
+                         ids=[n[1] for n in KERAS_NETWORKS])
+def test_keras_application_layer_by_layer(name: str, application: str, documented: int, torch_runs: bool) -> None:
+    from .test_graph import agree
+
+    keras = oracle("keras")
+    keras.backend.clear_session()
+    model = getattr(keras.applications, application)(weights=None)
+    assert model.count_params() == documented
+    text = (ROOT / "examples" / name).read_text(encoding="utf-8")
+    agree(build(text), model)
+    # under PyTorch's conventions: the moving statistics become buffers, and 'same' needs stride 1
+    batch_norms = sum(1 for layer in model.layers if type(layer).__name__ == "BatchNormalization")
+    frozen = sum(int(keras.ops.size(w)) for w in model.non_trainable_weights)
+    if not torch_runs:
+        with pytest.raises(CnnCalcError, match="padding='same' is not supported for strided convolutions"):
+            build(text, conventions="torch")
+        return
+    torch_net = build(text, conventions="torch")
+    assert torch_net.total_params == documented - frozen
+    assert torch_net.buffers == frozen + batch_norms
