@@ -251,7 +251,8 @@ def layer_record(net: Network, layer: ResolvedLayer, batch: int = 1) -> dict[str
         "inputs": list(layer.inputs),
     }
     if net.torch:  # PyTorch's view: the running statistics as buffers, the shape channels-first with the batch
-        record.update(buffers=layer.params.buffers, torch_shape=[batch, *net.shown_shape(layer.output_shape, layer.tokens)])
+        shape = net.shown_shape(layer.output_shape, layer.tokens)
+        record.update(buffers=layer.params.buffers, torch_shape=[batch, *shape])
     return record
 
 

@@ -132,7 +132,8 @@ def global_pools(draw: st.DrawFn) -> Case:
         return (draw(sequence), f"g{mode}p1d{' keepdims' if keep else ''}",
                 f"layers.Global{keras_kind}Pooling1D(keepdims={keep})",
                 f"nn.Adaptive{torch_kind}Pool1d(1)" if keep else None)
-    return (draw(image), f"g{mode}p{' keepdims' if keep else ''}", f"layers.Global{keras_kind}Pooling2D(keepdims={keep})",
+    return (draw(image), f"g{mode}p{' keepdims' if keep else ''}",
+            f"layers.Global{keras_kind}Pooling2D(keepdims={keep})",
             f"nn.Adaptive{torch_kind}Pool2d(1)" if keep else None)
 
 
@@ -263,10 +264,8 @@ def torch_result(torch: Any, shape: tuple[int, ...], code: str) -> tuple[tuple[i
     nn = torch.nn  # noqa: F841 - used by the module code
     try:
         module = eval(code).eval()  # BatchNorm in training mode refuses a batch of one
-        if "Embedding" in code:
-            x = torch.zeros((1, *shape), dtype=torch.long)
-        else:
-            x = torch.zeros((1, *first(shape)))
+        tokens = "Embedding" in code
+        x = torch.zeros((1, *shape), dtype=torch.long) if tokens else torch.zeros((1, *first(shape)))
         output = tuple(module(x).shape[1:])
     except (RuntimeError, ValueError):
         return None
