@@ -238,9 +238,11 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None, layout: str | No
 
 
 def _rows(spec: Spec, torch: bool) -> tuple[list[int], list[bool], int]:
-    """Each layer's row (1-based, Keras' order), whether its activation gets a row of its own, and the row count."""
+    """Each layer's row (1-based, in the framework's order), whether its activation gets a row of its own, and the
+    row count."""
     count = len(spec.layers)
-    order = keras_order(spec) if spec.graph else range(1, count + 1)
+    # Keras lists a functional model's layers by depth; PyTorch (torchinfo) in the order forward() runs them
+    order = keras_order(spec) if spec.graph and not torch else range(1, count + 1)
     split = [False] * (count + 1)  # under torch: a fused activation gets a row of its own
     if torch:
         for node, parsed in enumerate(spec.layers, start=1):

@@ -14,21 +14,41 @@ import re
 
 from .answers import Verdict
 from .errors import CnnCalcError
+from .layers import Activation, GlobalPooling, Merge, PReLU
 from .network import Network, ResolvedLayer
 from .records import record
 from .render import keras_shape
 
 __all__ = ["PastedRow", "PastedSummary", "align", "parse_summary"]
 
+#: Keras' class names, the common ones first: Keras 2 truncates long type names ('(BatchNo'), and a
+#: truncated name is read as the first class it begins.
 KERAS_CLASSES = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
-                 "Flatten", "Dense", "Dropout", "BatchNormalization", "Activation", "InputLayer")
+                 "Flatten", "Dense", "Dropout", "BatchNormalization", "Activation", "InputLayer",
+                 "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "ZeroPadding2D", "Cropping2D",
+                 "UpSampling2D", "ReLU", "LeakyReLU", "PReLU", "Reshape", "Permute", "Embedding",
+                 "LayerNormalization", "GroupNormalization", "Conv1D", "MaxPooling1D", "AveragePooling1D",
+                 "GlobalAveragePooling1D", "GlobalMaxPooling1D", "Conv1DTranspose", "DepthwiseConv1D",
+                 "SeparableConv1D", "Conv3D", "MaxPooling3D", "AveragePooling3D", "AdaptiveAveragePooling2D",
+                 "AdaptiveMaxPooling2D", "AdaptiveAveragePooling1D", "AdaptiveMaxPooling1D", "Add", "Concatenate",
+                 "Multiply", "Average", "Maximum", "Subtract")
 TORCH_CLASSES = {
     "Conv2d": "Conv2D", "MaxPool2d": "MaxPooling2D", "AvgPool2d": "AveragePooling2D", "Linear": "Dense",
     "Flatten": "Flatten", "Dropout": "Dropout", "BatchNorm2d": "BatchNormalization",
-    "BatchNorm1d": "BatchNormalization", "AdaptiveAvgPool2d": "GlobalAveragePooling2D",
-    "AdaptiveMaxPool2d": "GlobalMaxPooling2D",
+    "BatchNorm1d": "BatchNormalization", "BatchNorm3d": "BatchNormalization",
+    "AdaptiveAvgPool2d": "GlobalAveragePooling2D", "AdaptiveMaxPool2d": "GlobalMaxPooling2D",
+    "ConvTranspose2d": "Conv2DTranspose", "Conv1d": "Conv1D", "ConvTranspose1d": "Conv1DTranspose",
+    "MaxPool1d": "MaxPooling1D", "AvgPool1d": "AveragePooling1D", "Conv3d": "Conv3D", "MaxPool3d": "MaxPooling3D",
+    "AvgPool3d": "AveragePooling3D", "Upsample": "UpSampling2D", "ZeroPad2d": "ZeroPadding2D",
+    "Unflatten": "Reshape", "Embedding": "Embedding", "LayerNorm": "LayerNormalization",
+    "GroupNorm": "GroupNormalization", "LocalResponseNorm": "LocalResponseNormalization", "PReLU": "PReLU",
+    "AdaptiveAvgPool1d": "GlobalAveragePooling1D", "AdaptiveMaxPool1d": "GlobalMaxPooling1D",
 }
-TORCH_ACTIVATIONS = {"ReLU", "Sigmoid", "Tanh", "Softmax", "ELU", "SELU", "GELU", "SiLU", "Identity", "LogSoftmax"}
+#: An adaptive pool to more than 1×1 is not a global pool.
+_ADAPTIVE = {"AdaptiveAvgPool2d": "AdaptiveAveragePooling2D", "AdaptiveMaxPool2d": "AdaptiveMaxPooling2D",
+             "AdaptiveAvgPool1d": "AdaptiveAveragePooling1D", "AdaptiveMaxPool1d": "AdaptiveMaxPooling1D"}
+TORCH_ACTIVATIONS = {"ReLU", "Sigmoid", "Tanh", "Softmax", "ELU", "SELU", "GELU", "SiLU", "Identity", "LogSoftmax",
+                     "ReLU6", "LeakyReLU", "Hardswish", "Mish"}
 
 _BOX = str.maketrans(dict.fromkeys("│┃|║", " "))
 #: Rows are read with patterns that cannot backtrack more than linearly, and lines longer than
@@ -106,8 +126,8 @@ def _shape(text: str, channels_first: bool) -> tuple[int, ...] | None:
         dims = tuple(read_int(m[1].replace(" ", "")) for m in found[1:] if m and m[1] not in ("None", "?", "-1"))
     except TooLargeError:
         return None
-    if channels_first and len(dims) == 3:
-        dims = (dims[1], dims[2], dims[0])
+    if channels_first and len(dims) >= 2:
+        dims = (*dims[1:], dims[0])
     return dims
 
 
@@ -118,7 +138,10 @@ def parse_summary(text: str) -> PastedSummary:
     rows: list[PastedRow] = []
     skipped: list[str] = []
     totals: list[tuple[str, int]] = []
+    containers = _torch_containers(lines) if kind == "torchinfo" else set()
     for number, raw in enumerate(lines, start=1):
+        if number in containers:
+            continue
         total = _TOTAL.match(raw.translate(_BOX))
         if total:
             count = _count(total["count"])
@@ -164,6 +187,15 @@ def _name_and_type(head: str) -> tuple[str, str | None]:
     return head[:opening].strip(), keras_type if valid else None
 
 
+def _torch_containers(lines: list[str]) -> set[int]:
+    """Line numbers of torchinfo's container rows (Sequential, a block class): structure, not layers.
+
+    A row is a container when the next row is one level deeper (its child)."""
+    found = [(number, int(match["depth"])) for number, line in enumerate(lines, start=1)
+             if (match := _TORCH_ROW.match(line))]
+    return {number for (number, depth), (_, following) in zip(found, found[1:]) if following > depth}
+
+
 def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str]) -> None:
     match = _TORCH_ROW.match(raw)
     if not match:
@@ -176,51 +208,99 @@ def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str])
     if shape is None:
         return
     keras_class = TORCH_CLASSES.get(torch_type, torch_type)
-    if keras_class == "Flatten" and rows and rows[-1].keras_class.startswith("Global"):
-        skipped.append(torch_type)  # Keras' global pool is torch's adaptive pool followed by Flatten
-        return
-    if keras_class.startswith("Global") and len(shape) == 3:
-        shape = (shape[2],)  # AdaptiveAvgPool2d(1) keeps 1×1 spatial axes that Keras drops
+    if torch_type in _ADAPTIVE and any(size != 1 for size in shape[:-1]):
+        keras_class = _ADAPTIVE[torch_type]
     params = 0 if match["params"] == "--" else _count(match["params"]) or 0
     rows.append(PastedRow(number, f"{torch_type}: {match['depth']}-{match['index']}", keras_class, shape, params,
                           raw.strip()))
 
 
-def _row_verdicts(layer: ResolvedLayer, row: PastedRow, kind: str) -> list[Verdict]:
+@record
+class _Expected:
+    """A row the paste should have: its layer, and the class, shape and parameters the paste should show."""
+
+    layer: ResolvedLayer
+    kind: str
+    shape: tuple[int, ...]
+    params: int
+
+
+def _expected_rows(net: Network, torchinfo: bool) -> list[_Expected]:
+    """The rows a paste of this network has: Keras' rows, or torchinfo's modules.
+
+    torchinfo lists no activations (the paste's activation rows are skipped too) and no merges (`+` and
+    torch.cat run in forward()), and a global pool is PyTorch's AdaptiveAvgPool2d(1) then a Flatten.
+    """
+    if not torchinfo:
+        return [_Expected(layer, layer.keras_class, layer.output_shape, layer.params.total) for layer in net.layers]
+    rows = []
+    for layer in net.layers:
+        if not _torch_module(layer):
+            continue
+        shape = layer.output_shape
+        if isinstance(layer.layer, GlobalPooling) and not layer.layer.keepdims:
+            rows.append(_Expected(layer, _torch_class(layer), (*(1,) * layer.layer.rank, shape[-1]), 0))
+            rows.append(_Expected(layer, "Flatten", shape, 0))
+            continue
+        rows.append(_Expected(layer, _torch_class(layer), shape, layer.params.trainable))
+    return rows
+
+
+def _row_verdicts(expected: _Expected, row: PastedRow, kind: str) -> list[Verdict]:
+    layer = expected.layer
     claim = f"{layer.index} {layer.name}"
     verdicts = []
-    if row.keras_class and row.keras_class != layer.keras_class:
-        verdicts.append(Verdict(f"{claim} type", row.keras_class, layer.keras_class, "wrong",
-                                note=f"line {row.line} of the paste"))
-    shape_ok = row.shape == layer.output_shape
-    verdicts.append(Verdict(f"{claim} output", keras_shape(row.shape), keras_shape(layer.output_shape),
+    given = _torch_type(row) if kind == "torchinfo" else row.keras_class
+    if given and given != expected.kind:
+        verdicts.append(Verdict(f"{claim} type", given, expected.kind, "wrong", note=f"line {row.line} of the paste"))
+    shape_ok = row.shape == expected.shape
+    verdicts.append(Verdict(f"{claim} output", keras_shape(row.shape), keras_shape(expected.shape),
                             "correct" if shape_ok else "wrong", "" if shape_ok else layer.explain("output") or ""))
-    expected = layer.params.trainable if kind == "torchinfo" else layer.params.total
+    expected_params = expected.params
     note = ""
     if kind == "torchinfo" and layer.params.non_trainable:
         note = "torch counts only gamma and beta; the moving statistics are buffers"
-    params_ok = row.params == expected
-    verdicts.append(Verdict(f"{claim} params", f"{row.params:,}", f"{expected:,}", "correct" if params_ok else "wrong",
+    params_ok = row.params == expected_params
+    verdicts.append(Verdict(f"{claim} params", f"{row.params:,}", f"{expected_params:,}",
+                            "correct" if params_ok else "wrong",
                             "" if params_ok else layer.explain("params") or "", note if not params_ok else ""))
     return verdicts
 
 
+def _torch_module(layer: ResolvedLayer) -> bool:
+    """A layer torchinfo lists: not an activation (its rows are skipped on both sides), not a merge (`+` and
+    torch.cat are operations in forward(), not modules)."""
+    if isinstance(layer.layer, Merge):
+        return False
+    return not isinstance(layer.layer, Activation) or isinstance(layer.layer, PReLU)
+
+
+def _torch_class(layer: ResolvedLayer) -> str:
+    return layer.layer.torch_class_for(layer.input_shape)
+
+
+def _torch_type(row: PastedRow) -> str:
+    """A torchinfo row's class: 'Conv2d' of 'Conv2d: 3-1'."""
+    return row.name.split(":")[0]
+
+
 def align(net: Network, pasted: PastedSummary) -> list[Verdict]:
     """Row-by-row verdicts for a pasted summary, then its totals; missing and extra rows are named."""
-    layers = [layer for layer in net.layers
-              if pasted.kind == "keras" or layer.keras_class != "Activation"]  # torchinfo: rows skipped too
-    expected = [layer.keras_class for layer in layers]
-    given = [row.keras_class or "?" for row in pasted.rows]
+    torchinfo = pasted.kind == "torchinfo"
+    layers = _expected_rows(net, torchinfo)  # PyTorch's classes for torchinfo: a depthwise conv is a Conv2d there
+    expected = [row.kind for row in layers]
+    given = [(_torch_type(row) if torchinfo else row.keras_class) or "?" for row in pasted.rows]
     verdicts: list[Verdict] = []
     matcher = difflib.SequenceMatcher(None, expected, given, autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         paired = min(a1 - a0, b1 - b0) if tag in ("equal", "replace") else 0
         for offset in range(paired):
             verdicts += _row_verdicts(layers[a0 + offset], pasted.rows[b0 + offset], pasted.kind)
-        for layer in layers[a0 + paired : a1]:
+        for missing in layers[a0 + paired : a1]:
+            layer = missing.layer
             verdicts.append(Verdict(f"{layer.index} {layer.name}", "(missing)",
-                                    f"{keras_shape(layer.output_shape)}, {layer.params.total:,} params", "wrong",
-                                    note=f"the paste has no row for {layer.name} ({layer.keras_class})"))
+                                    f"{keras_shape(missing.shape)}, {missing.params:,} params", "wrong",
+                                    note=f"the paste has no row for {layer.name} ({missing.kind})"))
         for row in pasted.rows[b0 + paired : b1]:
             verdicts.append(Verdict(f"line {row.line}", row.text, "(no such layer)", "wrong",
                                     note="an extra row: the spec has no layer here"))

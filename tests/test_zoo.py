@@ -234,3 +234,31 @@ def test_keras_application_layer_by_layer(name: str, application: str, documente
     torch_net = build(text, conventions="torch")
     assert torch_net.total_params == documented - frozen
     assert torch_net.buffers == frozen + batch_norms
+
+
+@pytest.mark.parametrize(("name", "port"), [("alexnet.cnn", lambda torch: alexnet(torch.nn)),
+                                            ("mobilenet_v2.cnn", mobilenet_v2)])
+def test_torchinfo_summaries_of_torchvision_networks_are_graded_correct(name: str, port: Any) -> None:
+    """check --summary pairs torchinfo's rows (adaptive pools, ReLU6, depthwise Conv2d) with the spec's."""
+    from cnncalc.pasted import align, parse_summary
+
+    torch, torchinfo = oracle("torch"), oracle("torchinfo")
+    pasted = str(torchinfo.summary(port(torch), input_size=(1, 3, 224, 224), verbose=0, depth=10))
+    verdicts = align(build((TORCHVISION / name).read_text(encoding="utf-8")), parse_summary(pasted))
+    assert verdicts and [v for v in verdicts if not v.ok] == []
+
+
+@pytest.mark.parametrize(("name", "application"), [("keras/mobilenet.cnn", "MobileNet"),
+                                                   ("keras/mobilenet_v2.cnn", "MobileNetV2")])
+def test_keras_summaries_of_applications_are_graded_correct(name: str, application: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from cnncalc.pasted import align, parse_summary
+
+    monkeypatch.setenv("COLUMNS", "140")  # rich, which Keras prints with, would otherwise cut the table at 80
+    keras = oracle("keras")
+    keras.backend.clear_session()
+    lines: list[str] = []
+    getattr(keras.applications, application)(weights=None).summary(
+        print_fn=lambda line, **kwargs: lines.append(line), line_length=140)
+    verdicts = align(build((ROOT / "examples" / name).read_text(encoding="utf-8")), parse_summary("\n".join(lines)))
+    assert verdicts and [v for v in verdicts if not v.ok] == []
