@@ -10,6 +10,7 @@ or extra row is named instead of shifting every row after it.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 
 from .answers import Verdict
@@ -193,7 +194,7 @@ def _torch_containers(lines: list[str]) -> set[int]:
     A row is a container when the next row is one level deeper (its child)."""
     found = [(number, int(match["depth"])) for number, line in enumerate(lines, start=1)
              if (match := _TORCH_ROW.match(line))]
-    return {number for (number, depth), (_, following) in zip(found, found[1:]) if following > depth}
+    return {number for (number, depth), (_, following) in itertools.pairwise(found) if following > depth}
 
 
 def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str]) -> None:

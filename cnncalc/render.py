@@ -172,31 +172,58 @@ def cost_lines(net: Network, analysis: Analysis) -> list[str]:
 
 
 def table(net: Network, explain: bool = False, checked: ForwardPass | None = None,
-          analysis: Analysis = NO_ANALYSIS) -> RenderableType:
-    """The summary as Keras 3 draws it: heavy head, a rule between rows, totals below."""
+          analysis: Analysis = NO_ANALYSIS, width: int | None = None) -> RenderableType:
+    """The summary as Keras 3 draws it: heavy head, a rule between rows, totals below.
+
+    When the table would need more than ``width`` columns, each layer becomes a block of
+    "field  value" lines instead (as ``git log --stat`` and torchinfo's row settings do), so no
+    number, shape or header is ever cut or folded.
+    """
     from rich import box
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
+    titles, rows = _table_cells(net, explain, checked, analysis)
+    size = analysis.bytes_per_value
+    footer = Text("\n").join(
+        [Text.assemble((f" {label}: ", "bold"), (f"{count:,}", "cyan"), f" ({readable_size(count, size)})")
+         for label, count in totals_lines(net)] + [Text(line) for line in cost_lines(net, analysis)]
+    )
+    head = [] if net.graph else [Text(f"Input: {net.shape_text(net.input_shape, analysis.batch)}")]
+    widths = _column_widths(titles, rows)
+    borders = 3 * len(widths) + 1
+    if width is not None and sum(widths) + borders > width:
+        return Group(*head, _stacked(titles, rows, net, width), footer)
+    if width is not None:  # the names take what the other columns leave; those keep their widest cell whole
+        longest = max(len(line) for cells in rows for line in cells[0].split("\n"))
+        widths[0] = max(widths[0], min(longest, width - borders - sum(widths[1:])))
     grid = Table(box=box.HEAVY_HEAD, show_lines=True)
-    grid.add_column(_name_title(net), overflow="fold")
-    grid.add_column("Output Shape", overflow="fold")
+    numeric = ("Param #", *(COLUMN_TITLES[c] for c in ("macs", "flops", "memory")))
+    for number, title in enumerate(titles):
+        grid.add_column(title, justify="right" if title in numeric else "left", overflow="fold",
+                        width=widths[number] if width is not None else None)
+    warned = [False] * net.graph + [bool(layer.warnings) for layer in net.layers]
+    for cells, warning in zip(rows, warned):
+        styles = ["yellow" if warning and column == 1 else "" for column in range(len(cells))]
+        if checked is not None and cells[-1]:
+            styles[-1] = "green" if cells[-1] == "✓" else "bold red"
+        grid.add_row(*(Text(cell, style=style) for cell, style in zip(cells, styles)))
+    return Group(*head, grid, footer)
+
+
+def _table_cells(net: Network, explain: bool, checked: ForwardPass | None,
+                 analysis: Analysis) -> tuple[list[str], list[list[str]]]:
+    """The table's column titles and every row's cells, as plain text."""
     columns = analysis.columns
+    titles = [_name_title(net), "Output Shape", "Param #", *(["Connected to"] if net.graph else []),
+              *(COLUMN_TITLES[c] for c in columns), *(["Check"] if checked is not None else [])]
     extras = extra_cells(net, analysis)
-    # Numbers are never cut with "…": when a column is too narrow for one, its digits fold onto the next line.
-    params = [f"{layer.params.total:,}" for layer in net.layers]
-    grid.add_column("Param #", justify="right", overflow="fold")
-    if net.graph:
-        grid.add_column("Connected to", overflow="fold")
-    for column in columns:
-        grid.add_column(COLUMN_TITLES[column], justify="left" if column == "rf" else "right", overflow="fold")
     fields = analysis.fields if explain else None
-    if checked is not None:
-        grid.add_column("Check")
+    rows: list[list[str]] = []
     if net.graph:  # a functional model's first row, as Keras draws it
-        blanks = [""] * (len(columns) + (checked is not None))
-        grid.add_row(INPUT_ROW[0], net.shape_text(net.input_shape, analysis.batch), "0", INPUT_ROW[1], *blanks)
+        rows.append([INPUT_ROW[0], net.shape_text(net.input_shape, analysis.batch), "0", INPUT_ROW[1],
+                     *[""] * (len(columns) + (checked is not None))])
     for number, layer in enumerate(net.layers):
         name = _name_cell(net, layer)
         if explain:
@@ -204,28 +231,55 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
             if fields is not None and layer.axes and not fields[number].undefined:
                 lines.append(fields[number].explain())
             name += "".join(f"\n  {line}" for line in lines)
-        cells: list[RenderableType] = [name, Text(_shape_cell(net, layer, analysis.batch),
-                                                  style="yellow" if layer.warnings else ""),
-                                       params[number], *([connected_to(layer)] if net.graph else []),
-                                       *extras[number]]
+        cells = [name, _shape_cell(net, layer, analysis.batch), f"{layer.params.total:,}",
+                 *([connected_to(layer)] if net.graph else []), *extras[number]]
         if checked is not None:
-            verdict = check_cell(net, layer, checked.shapes[number])
-            cells.append(Text(verdict, style="green" if verdict == "✓" else "bold red"))
-        grid.add_row(*cells)
-    size = analysis.bytes_per_value
-    footer = Text("\n").join(
-        [Text.assemble((f" {label}: ", "bold"), (f"{count:,}", "cyan"), f" ({readable_size(count, size)})")
-         for label, count in totals_lines(net)] + [Text(line) for line in cost_lines(net, analysis)]
-    )
-    if net.graph:
-        return Group(grid, footer)
-    return Group(Text(f"Input: {net.shape_text(net.input_shape, analysis.batch)}"), grid, footer)
+            cells.append(check_cell(net, layer, checked.shapes[number]))
+        rows.append(cells)
+    return titles, rows
+
+
+def _column_widths(titles: list[str], rows: list[list[str]]) -> list[int]:
+    """The width each column needs so that nothing is cut or folded: its widest line (title or cell).
+
+    Names may wrap between words ("max_pooling2d_4" over "(MaxPooling2D)"), so their column needs only its
+    longest word; every other column needs its widest cell whole.
+    """
+    widths = [max(len(line) for line in title.split("\n")) for title in titles]
+    for cells in rows:
+        for column, cell in enumerate(cells):
+            pieces = cell.split() if column == 0 else cell.split("\n")
+            widths[column] = max(widths[column], *(len(piece) for piece in pieces))
+    return widths
+
+
+def _stacked(titles: list[str], rows: list[list[str]], net: Network, width: int) -> RenderableType:
+    """One block per layer: its name, then one 'field  value' line per column (the value on a line of its
+    own when the console is too narrow for both)."""
+    from rich.text import Text
+
+    labels = [title.replace("\n", " ") for title in titles[1:]]
+    pad = max(len(label) for label in labels) + 2
+    first = 0 if net.graph else 1
+    lines: list[Text] = []
+    for number, cells in enumerate(rows, start=first):
+        head, *explained = cells[0].split("\n")
+        lines.append(Text.assemble((f"{number:>3}  ", "dim"), (head, "bold")))
+        lines += [Text(f"       {line.strip()}", style="dim") for line in explained]
+        for label, cell in zip(labels, cells[1:]):
+            if cell and 5 + pad + len(cell) <= width:
+                lines.append(Text(f"     {label:<{pad}}{cell}"))
+            elif cell:
+                lines += [Text(f"     {label}"), Text(f"       {cell}")]
+        lines.append(Text(""))
+    return Text("\n").join(lines)
 
 
 def print_table(console: Console, net: Network, explain: bool = False, checked: ForwardPass | None = None,
                 analysis: Analysis = NO_ANALYSIS) -> None:
-    """Print the table, its totals, the forward pass's verdict and the footnotes to a rich console."""
-    console.print(table(net, explain, checked, analysis))
+    """Print the table (stacked when the console is too narrow for it), its totals, the forward pass's verdict
+    and the footnotes to a rich console."""
+    console.print(table(net, explain, checked, analysis, console.width))
     notes = findings_lines(net)
     if checked is not None:
         notes = [*check_lines(net, checked), *notes]
@@ -318,6 +372,11 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
     return f"{{{head},\n  \"layers\": [\n{body}\n  ],\n  {tail}}}"
 
 
+def _pair_text(values: list[Any]) -> str:
+    """[7, 7] as '7x7'; [1.5, 1.5] as '1.5x1.5' (an integral float without its '.0')."""
+    return "x".join(f"{value:g}" if isinstance(value, float) else str(value) for value in values)
+
+
 def _flat_json(record: dict[str, Any]) -> str:
     """One record as JSON on one line, with ×, → and − kept readable.
 
@@ -380,7 +439,10 @@ def to_csv(net: Network, checked: ForwardPass | None = None, analysis: Analysis 
     writer = csv.writer(out, lineterminator="\n")
     per_layer, _ = cost_fields(net, analysis)
     cost_names = list(per_layer[0]) if per_layer else []
-    fields = CSV_FIELDS + (["inputs"] if net.graph else []) + cost_names + \
+    columns = [name for name in cost_names if name != "receptive_field"]
+    if "receptive_field" in cost_names:
+        columns += ["rf_size", "rf_jump", "rf_start"]
+    fields = CSV_FIELDS + (["inputs"] if net.graph else []) + columns + \
         (["checked_shape"] if checked is not None else [])
     writer.writerow(fields)
     for number, layer in enumerate(net.layers):
@@ -388,6 +450,10 @@ def to_csv(net: Network, checked: ForwardPass | None = None, analysis: Analysis 
         record["output_shape"] = net.shape_text(layer.output_shape, analysis.batch, layer.tokens)
         record["warnings"] = " | ".join(layer.warnings)
         record["inputs"] = ", ".join(layer.inputs)
+        field = record.pop("receptive_field", None)
+        if "receptive_field" in cost_names:  # three plain columns, as a spreadsheet wants them: 7x7, 2x2, 1.5x1.5
+            record.update(rf_size=_pair_text(field["size"]) if field else "", rf_jump=_pair_text(field["jump"])
+                          if field else "", rf_start=_pair_text(field["start"]) if field else "")
         if checked is not None:
             record["checked_shape"] = net.shape_text(checked.shapes[number], analysis.batch)
         writer.writerow([record[field] for field in fields])

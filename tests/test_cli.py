@@ -139,3 +139,32 @@ def test_every_command_has_help() -> None:
     for command in main.commands:
         result = run(command, "--help")
         assert result.exit_code == 0 and len(result.stdout) > 100
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 120])
+def test_verbose_never_cuts_a_number_or_a_header(width: int) -> None:
+    """Issue 12: at 80 columns --verbose printed '102,764…'. Every count and title must appear whole: in the
+    table when it fits, else in one block per layer."""
+    from rich.console import Console
+
+    from cnncalc.analysis import COLUMNS, analyse
+    from cnncalc.render import print_table
+
+    net = build((ROOT / "examples" / "vgg16.cnn").read_text(encoding="utf-8"))
+    out = io.StringIO()
+    print_table(Console(file=out, width=width, color_system=None), net, analysis=analyse(net, COLUMNS))
+    text = out.getvalue()
+    assert "…" not in text
+    assert max(len(line) for line in text.splitlines() if not line.startswith(("⚠", "ℹ"))) <= max(width, 40)
+    for layer in net.layers:
+        assert f"{layer.params.total:,}" in text and net.shape_text(layer.output_shape) in text
+    for title in ("MACs", "(no bias)", "Activations", "(size, jump, start)"):
+        assert title in text
+
+
+def test_csv_writes_the_receptive_field_as_three_plain_columns() -> None:
+    rows = list(csv.DictReader(io.StringIO(run("summary", "input 32x32x3, conv8x3, pool2", "--format", "csv",
+                                               "--columns", "rf").stdout)))
+    assert [(r["rf_size"], r["rf_jump"], r["rf_start"]) for r in rows] == [("3x3", "1x1", "1x1"),
+                                                                            ("4x4", "2x2", "1.5x1.5")]
+    assert "receptive_field" not in rows[0]
