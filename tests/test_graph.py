@@ -294,58 +294,6 @@ def test_random_graphs_agree_with_keras(keras: Any, graph: tuple[tuple[int, int,
     assert [layer.name for layer in net.layers] == [layer.name for layer in model.layers[1:]], text
 
 
-def torchvision_resnet(torch: Any, block: str, layers: list[int]) -> Any:
-    """torchvision.models.resnet's ResNet, BasicBlock and Bottleneck, ported line for line
-    (torchvision's wheel does not import beside the CPU torch here)."""
-    nn = torch.nn
-
-    class BasicBlock(nn.Module):  # type: ignore[misc]
-        expansion = 1
-
-        def __init__(self, inplanes: int, planes: int, stride: int = 1, downsample: Any = None) -> None:
-            super().__init__()
-            self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
-            self.bn1, self.relu = nn.BatchNorm2d(planes), nn.ReLU(inplace=True)
-            self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
-            self.bn2, self.downsample = nn.BatchNorm2d(planes), downsample
-
-        def forward(self, x: Any) -> Any:
-            out = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(x)))))
-            identity = self.downsample(x) if self.downsample is not None else x
-            return self.relu(out + identity)
-
-    class Bottleneck(nn.Module):  # type: ignore[misc]
-        expansion = 4
-
-        def __init__(self, inplanes: int, planes: int, stride: int = 1, downsample: Any = None) -> None:
-            super().__init__()
-            self.conv1, self.bn1 = nn.Conv2d(inplanes, planes, 1, bias=False), nn.BatchNorm2d(planes)
-            self.conv2, self.bn2 = nn.Conv2d(planes, planes, 3, stride, 1, bias=False), nn.BatchNorm2d(planes)
-            self.conv3 = nn.Conv2d(planes, planes * 4, 1, bias=False)
-            self.bn3, self.relu, self.downsample = nn.BatchNorm2d(planes * 4), nn.ReLU(inplace=True), downsample
-
-        def forward(self, x: Any) -> Any:
-            out = self.relu(self.bn1(self.conv1(x)))
-            out = self.relu(self.bn2(self.conv2(out)))
-            out = self.bn3(self.conv3(out))
-            identity = self.downsample(x) if self.downsample is not None else x
-            return self.relu(out + identity)
-
-    kind = BasicBlock if block == "basic" else Bottleneck
-    modules: list[Any] = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True),
-                          nn.MaxPool2d(3, 2, 1)]
-    inplanes = 64
-    for planes, blocks, stride in zip((64, 128, 256, 512), layers, (1, 2, 2, 2)):
-        downsample = None
-        if stride != 1 or inplanes != planes * kind.expansion:
-            downsample = nn.Sequential(nn.Conv2d(inplanes, planes * kind.expansion, 1, stride, bias=False),
-                                       nn.BatchNorm2d(planes * kind.expansion))
-        modules.append(kind(inplanes, planes, stride, downsample))
-        inplanes = planes * kind.expansion
-        modules += [kind(inplanes, planes) for _ in range(1, blocks)]
-    return nn.Sequential(*modules, nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Linear(512 * kind.expansion, 1000))
-
-
 @pytest.mark.oracle
 @pytest.mark.parametrize(("name", "block", "layers", "params"), [
     ("resnet18_torchvision.cnn", "basic", [2, 2, 2, 2], 11_689_512),
@@ -354,6 +302,8 @@ def torchvision_resnet(torch: Any, block: str, layers: list[int]) -> Any:
 def test_torchvision_resnets_equal_torch(name: str, block: str, layers: list[int], params: int) -> None:
     """Every convolution, batch norm and linear layer's output shape and parameters, and the totals."""
     torch = oracle("torch")
+    from .test_zoo import torchvision_resnet
+
     model = torchvision_resnet(torch, block, layers)
     assert sum(p.numel() for p in model.parameters()) == params  # torchvision's documented count
     seen: list[tuple[str, tuple[int, ...], int]] = []
