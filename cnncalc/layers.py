@@ -13,6 +13,7 @@ after its ``None``.  Rules raise :class:`RuleError`; the network adds the layer'
 
 from __future__ import annotations
 
+from functools import lru_cache
 from math import prod
 from typing import Any, ClassVar
 
@@ -1201,27 +1202,32 @@ class BatchNormalization(Layer):
         return f"BatchNorm{max(1, len(shape) - 1)}d"
 
     def resolve(self, shape: Shape) -> Resolution:
-        channels = shape[-1]
-        gamma = channels if self.scale else 0
-        beta = channels if self.center else 0
-        learned = " + ".join(name for name, used in (("gamma", gamma), ("beta", beta)) if used) or "nothing"
-        if self.torch:
-            arithmetic = (
-                ("params", f"{(gamma + beta) // channels}·{channels} = {gamma + beta:,} ({learned}); the running "
-                           f"mean and variance and the batch count, 2·{channels} + 1 = {2 * channels + 1:,}, "
-                           "are buffers, not parameters"),
-                ("weights", f"{gamma:,} (gamma)"),
-                ("biases", f"{beta:,} (beta)"),
-            )
-            return Resolution(shape, Params(gamma, beta, 0, 2 * channels + 1), arithmetic=arithmetic)
-        arithmetic = (
-            ("params", f"{(gamma + beta) // channels + 2}·{channels} = {gamma + beta + 2 * channels:,} "
-                       f"({learned} trainable; moving mean, variance not)"),
-            ("weights", f"{gamma // channels + 2}·{channels} = {gamma + 2 * channels:,} "
-                        f"({'gamma, ' if gamma else ''}moving mean, moving variance)"),
+        params, arithmetic = _batch_norm_counts(shape[-1], self.center, self.scale, self.torch)
+        return Resolution(shape, params, arithmetic=arithmetic)
+
+
+@lru_cache(maxsize=256)
+def _batch_norm_counts(channels: int, center: bool, scale: bool,
+                       torch: bool) -> tuple[Params, tuple[tuple[str, str], ...]]:
+    """A BatchNormalization's counts and their arithmetic, once per width: a ResNet repeats a few widths many times."""
+    gamma = channels if scale else 0
+    beta = channels if center else 0
+    learned = " + ".join(name for name, used in (("gamma", gamma), ("beta", beta)) if used) or "nothing"
+    if torch:
+        return Params(gamma, beta, 0, 2 * channels + 1), (
+            ("params", f"{(gamma + beta) // channels}·{channels} = {gamma + beta:,} ({learned}); the running "
+                       f"mean and variance and the batch count, 2·{channels} + 1 = {2 * channels + 1:,}, "
+                       "are buffers, not parameters"),
+            ("weights", f"{gamma:,} (gamma)"),
             ("biases", f"{beta:,} (beta)"),
         )
-        return Resolution(shape, Params(gamma + 2 * channels, beta, 2 * channels), arithmetic=arithmetic)
+    return Params(gamma + 2 * channels, beta, 2 * channels), (
+        ("params", f"{(gamma + beta) // channels + 2}·{channels} = {gamma + beta + 2 * channels:,} "
+                   f"({learned} trainable; moving mean, variance not)"),
+        ("weights", f"{gamma // channels + 2}·{channels} = {gamma + 2 * channels:,} "
+                    f"({'gamma, ' if gamma else ''}moving mean, moving variance)"),
+        ("biases", f"{beta:,} (beta)"),
+    )
 
 
 @record

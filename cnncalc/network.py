@@ -198,14 +198,12 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None, layout: str | No
         else:
             in_shapes, inputs = tuple(shapes[i] for i in sources), tuple(names[i] for i in sources)
         row = row_of[node]
-        if torch:
-            name = f"{parsed.layer.torch_class_for(in_shapes[0])}: 1-{row}"
-        else:
-            number = counters.get(parsed.layer.auto_name, 0)
-            counters[parsed.layer.auto_name] = number + 1
-            name = parsed.layer.auto_name if number == 0 else f"{parsed.layer.auto_name}_{number}"
+        name = _name(parsed.layer, in_shapes[0], row, counters) if not torch else \
+            f"{parsed.layer.torch_class_for(in_shapes[0])}: 1-{row}"
         try:
-            layer, fused = _framework_layer(parsed.layer, torch, split[node], layout)
+            layer, fused = parsed.layer, None
+            if torch or layout:  # a record other conventions or layouts change
+                layer, fused = _framework_layer(layer, torch, split[node], layout)
             result = layer.resolve_many(list(in_shapes), parsed.branches) if isinstance(layer, Merge) \
                 else layer.resolve(in_shapes[0])
             if math.prod(result.output_shape) > MAX_ELEMENTS:
@@ -218,7 +216,7 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None, layout: str | No
             warnings = tuple(f.text for f in result.findings if f.level == "warning")
             notes = tuple(f.text for f in result.findings if f.level == "note")
         out = result.output_shape
-        per_token = isinstance(layer, Embedding) or (isinstance(layer, _PER_TOKEN) and tokens[sources[0]])
+        per_token = (tokens[sources[0]] and isinstance(layer, _PER_TOKEN)) or isinstance(layer, Embedding)
         layers[row - 1] = ResolvedLayer(
             row, name, layer, parsed.source, parsed.span, in_shapes[0], out, result.params,
             warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
@@ -235,6 +233,13 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None, layout: str | No
     warned = _layout_warnings(spec, input_shape, written, layout, given)
     return Network(spec.text, first, tuple(layers), spec.graph, conventions,  # type: ignore[arg-type]
                    layout or "nhwc", warned)
+
+
+def _name(layer: Layer, shape: Shape, row: int, counters: dict[str, int]) -> str:
+    """Keras' auto name: the class's stem, then stem_1, stem_2… in creation order."""
+    number = counters.get(layer.auto_name, 0)
+    counters[layer.auto_name] = number + 1
+    return layer.auto_name if number == 0 else f"{layer.auto_name}_{number}"
 
 
 def _rows(spec: Spec, torch: bool) -> tuple[list[int], list[bool], int]:

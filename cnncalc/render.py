@@ -288,11 +288,12 @@ def print_table(console: Console, net: Network, explain: bool = False, checked: 
         console.print("\n" + "\n".join(notes), soft_wrap=True, markup=False)
 
 
-def layer_record(net: Network, layer: ResolvedLayer, batch: int = 1) -> dict[str, Any]:
+def layer_record(net: Network, layer: ResolvedLayer, batch: int = 1, torch: bool = False) -> dict[str, Any]:
+    """One layer's JSON record; ``torch`` is ``net.torch``, passed in (this runs once per layer)."""
     record = {
         "index": layer.index,
         "name": layer.name,
-        "type": layer.layer.torch_class_for(layer.input_shape) if net.torch else layer.keras_class,
+        "type": layer.layer.torch_class_for(layer.input_shape) if torch else layer.layer.keras_class,
         "spec": layer.source,
         "output_shape": list(layer.output_shape),
         "params": layer.params.total,
@@ -304,7 +305,7 @@ def layer_record(net: Network, layer: ResolvedLayer, batch: int = 1) -> dict[str
         "notes": list(layer.notes),
         "inputs": list(layer.inputs),
     }
-    if net.torch:  # PyTorch's view: the running statistics as buffers, the shape channels-first with the batch
+    if torch:  # PyTorch's view: the running statistics as buffers, the shape channels-first with the batch
         shape = net.shown_shape(layer.output_shape, layer.tokens)
         record.update(buffers=layer.params.buffers, torch_shape=[batch, *shape])
     return record
@@ -341,7 +342,8 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
     """
     import json
 
-    layers = [layer_record(net, layer, analysis.batch) for layer in net.layers]
+    torch = net.torch
+    layers = [layer_record(net, layer, analysis.batch, torch) for layer in net.layers]
     document: dict[str, Any] = {
         "input_shape": list(net.input_shape),
         "layers": layers,
@@ -446,7 +448,7 @@ def to_csv(net: Network, checked: ForwardPass | None = None, analysis: Analysis 
         (["checked_shape"] if checked is not None else [])
     writer.writerow(fields)
     for number, layer in enumerate(net.layers):
-        record = {**layer_record(net, layer, analysis.batch), **per_layer[number]}
+        record = {**layer_record(net, layer, analysis.batch, net.torch), **per_layer[number]}
         record["output_shape"] = net.shape_text(layer.output_shape, analysis.batch, layer.tokens)
         record["warnings"] = " | ".join(layer.warnings)
         record["inputs"] = ", ".join(layer.inputs)
