@@ -63,7 +63,9 @@ _TORCH_ROW = re.compile(
     r"^[\s│├└─|]*(?P<type>[A-Za-z_][A-Za-z0-9_]*): (?P<depth>\d+)-(?P<index>\d+)\s+"
     r"(?P<shape>\[[\d ,-]*\])\s+(?P<params>\d[\d,]*|--)"
 )
-_CONTINUED_TYPE = re.compile(r"^\s*\((?P<type>[A-Za-z_][A-Za-z0-9_]*)\)\s*$")
+_CONTINUED_TYPE = re.compile(r"^\s*\((?P<type>[A-Za-z_][A-Za-z0-9_]*)\)\s*")
+#: A 'Connected to' reference: name[node][tensor], or Keras 3's cut form 'name[0]…' / 'name…'.
+_CONNECTION = re.compile(r"[A-Za-z_][\w.]*(?:\[\d+\]\[\d+\]|\[\d+\]…|…)")
 _TOTAL = re.compile(r"^\s*(?P<label>Total|Trainable|Non-trainable) params:(?P<count>[^(]*)", re.I)
 
 
@@ -93,6 +95,8 @@ class PastedRow:
     shape: tuple[int, ...]
     params: int
     text: str
+    #: a functional summary's 'Connected to' cell, as written: 'conv2d[0][0]', or cut: 'batch_normalization[0]…'
+    connections: tuple[str, ...] = ()
 
 
 @record
@@ -101,6 +105,8 @@ class PastedSummary:
     rows: tuple[PastedRow, ...]
     totals: tuple[tuple[str, int], ...]
     skipped: tuple[str, ...]  # torchinfo's activation rows, which Keras fuses into their layer
+    #: the name of a functional summary's InputLayer row, which the 'Connected to' cells refer to
+    input_name: str = ""
 
 
 def _keras_class(truncated: str | None) -> str:
@@ -139,6 +145,7 @@ def parse_summary(text: str) -> PastedSummary:
     rows: list[PastedRow] = []
     skipped: list[str] = []
     totals: list[tuple[str, int]] = []
+    inputs: list[str] = []
     containers = _torch_containers(lines) if kind == "torchinfo" else set()
     for number, raw in enumerate(lines, start=1):
         if number in containers:
@@ -152,29 +159,37 @@ def parse_summary(text: str) -> PastedSummary:
         if kind == "torchinfo":
             _torch_row(raw, number, rows, skipped)
         else:
-            _keras_row(raw, number, rows)
+            _keras_row(raw, number, rows, inputs)
     if not rows:
         raise CnnCalcError("no layer rows found in the pasted summary",
                            "paste the whole table of model.summary() (Keras 2 or 3) or torchinfo.summary()")
-    return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped))
+    return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), inputs[0] if inputs else "")
 
 
-def _keras_row(raw: str, number: int, rows: list[PastedRow]) -> None:
+def _keras_row(raw: str, number: int, rows: list[PastedRow], inputs: list[str]) -> None:
     line = raw.translate(_BOX)
-    continued = _CONTINUED_TYPE.match(line)
-    if continued and rows and not rows[-1].keras_class:  # Keras 3 wraps "(BatchNormalization)"
-        last = rows[-1]
-        rows[-1] = PastedRow(last.line, last.name, _keras_class(continued["type"]), last.shape, last.params, last.text)
-        return
     for shape_match in _SHAPE.finditer(line):  # the first parenthesis that is a shape followed by a count
         shape = _shape(shape_match[0], False)
         params = _count(line[shape_match.end():]) if shape is not None else None
         if shape is None or params is None:
             continue
         name, keras_type = _name_and_type(line[: shape_match.start()])
-        if name and not name.lower().startswith(("layer (type)", "input")):
-            rows.append(PastedRow(number, name, _keras_class(keras_type), shape, params, raw.strip()))
+        if keras_type == "InputLayer":
+            inputs.append(name)
+        elif name and not name.lower().startswith(("layer (type)", "input")):
+            connections = tuple(_CONNECTION.findall(line[_COUNT_START.match(line[shape_match.end():]).end()  # type: ignore[union-attr]
+                                                         + shape_match.end():]))
+            rows.append(PastedRow(number, name, _keras_class(keras_type), shape, params, raw.strip(), connections))
         return
+    if not rows:
+        return
+    last = rows[-1]  # a continuation line: Keras 3 wraps "(BatchNormalization)" and long 'Connected to' cells
+    continued = _CONTINUED_TYPE.match(line)
+    keras_class = _keras_class(continued["type"]) if continued and not last.keras_class else last.keras_class
+    more = tuple(_CONNECTION.findall(line[continued.end():] if continued else line))
+    if keras_class != last.keras_class or more:
+        rows[-1] = PastedRow(last.line, last.name, keras_class, last.shape, last.params, last.text,
+                             last.connections + more)
 
 
 def _name_and_type(head: str) -> tuple[str, str | None]:
@@ -292,11 +307,13 @@ def align(net: Network, pasted: PastedSummary) -> list[Verdict]:
     expected = [row.kind for row in layers]
     given = [(_torch_type(row) if torchinfo else row.keras_class) or "?" for row in pasted.rows]
     verdicts: list[Verdict] = []
+    pairs: list[tuple[ResolvedLayer, PastedRow]] = []
     matcher = difflib.SequenceMatcher(None, expected, given, autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         paired = min(a1 - a0, b1 - b0) if tag in ("equal", "replace") else 0
         for offset in range(paired):
             verdicts += _row_verdicts(layers[a0 + offset], pasted.rows[b0 + offset], pasted.kind)
+            pairs.append((layers[a0 + offset].layer, pasted.rows[b0 + offset]))
         for missing in layers[a0 + paired : a1]:
             layer = missing.layer
             verdicts.append(Verdict(f"{layer.index} {layer.name}", "(missing)",
@@ -305,7 +322,42 @@ def align(net: Network, pasted: PastedSummary) -> list[Verdict]:
         for row in pasted.rows[b0 + paired : b1]:
             verdicts.append(Verdict(f"line {row.line}", row.text, "(no such layer)", "wrong",
                                     note="an extra row: the spec has no layer here"))
-    return verdicts + _total_verdicts(net, pasted)
+    return verdicts + _connection_verdicts(pairs, pasted.input_name) + _total_verdicts(net, pasted)
+
+
+def _connection_verdicts(pairs: list[tuple[ResolvedLayer, PastedRow]], input_name: str) -> list[Verdict]:
+    """A functional summary's 'Connected to' cells, against the layers each layer reads.
+
+    The paste's names are its own (keras.applications names its layers), so each of cnncalc's layers is known
+    by the name of the row paired with it; a name Keras 3 cut short ('global_average_pooling…') matches by its
+    beginning.
+    """
+    paste_name = {layer.name: row.name for layer, row in pairs}
+    paste_name["input_layer"] = input_name
+    verdicts = []
+    for layer, row in pairs:
+        if not row.connections:
+            continue
+        wanted = [paste_name.get(name) for name in layer.inputs]
+        if not all(wanted):
+            continue  # a layer it reads has no row in the paste: that row is already reported missing
+        given = [_reference(token) for token in row.connections]
+        ok = len(given) == len(wanted) and all(
+            name == want or (cut and want.startswith(name))  # type: ignore[union-attr]
+            for (name, cut), want in zip(given, wanted))
+        verdicts.append(Verdict(f"{layer.index} {layer.name} connected to", ", ".join(row.connections),
+                                ", ".join(f"{name}[0][0]" for name in wanted), "correct" if ok else "wrong",
+                                note="" if ok else f"line {row.line} of the paste: {layer.name} reads "
+                                                   f"{', '.join(layer.inputs)}"))
+    return verdicts
+
+
+def _reference(token: str) -> tuple[str, bool]:
+    """'conv2d[0][0]' → ('conv2d', False); 'batch_normalization[0]…' → ('batch_normalization', False);
+    'global_average_pooling…' → ('global_average_pooling', True): a name cut short."""
+    name = re.match(r"[A-Za-z_][\w.]*", token)
+    text = name[0] if name else token
+    return text, token.endswith("…") and "[" not in token
 
 
 def _total_verdicts(net: Network, pasted: PastedSummary) -> list[Verdict]:

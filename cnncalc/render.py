@@ -196,7 +196,7 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
     if width is not None and sum(widths) + borders > width:
         return Group(*head, _stacked(titles, rows, net, width), footer)
     if width is not None:  # the names take what the other columns leave; those keep their widest cell whole
-        longest = max(len(line) for cells in rows for line in cells[0].split("\n"))
+        longest = max((len(line) for cells in rows for line in cells[0].split("\n")), default=widths[0])
         widths[0] = max(widths[0], min(longest, width - borders - sum(widths[1:])))
     grid = Table(box=box.HEAVY_HEAD, show_lines=True)
     numeric = ("Param #", *(COLUMN_TITLES[c] for c in ("macs", "flops", "memory")))

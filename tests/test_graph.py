@@ -371,3 +371,21 @@ def test_a_wrong_row_in_a_functional_summary_is_named(tmp_path: Path) -> None:
     wrong = [d for d in json.loads(result.stdout)[0]["details"] if d["status"] == "wrong"]
     assert result.exit_code == 1
     assert [(d["claim"], d["correct"]) for d in wrong] == [("10 concatenate output", "(None, 32, 32, 32)")]
+
+
+def test_connected_to_cells_are_graded(tmp_path: Path) -> None:
+    """Issue 11/13: every row of a functional summary is checked, its 'Connected to' cell too; a name Keras 3
+    cut short ('global_average_pooling…') matches by its beginning."""
+    clean = CliRunner().invoke(main, ["check", FUNCTIONAL_SPEC, "--summary", str(FUNCTIONAL), "--format", "json"])
+    details = json.loads(clean.stdout)[0]["details"]
+    connections = [d for d in details if d["claim"].endswith("connected to")]
+    assert clean.exit_code == 0 and len(connections) == 10 and all(d["status"] == "correct" for d in connections)
+    paste = tmp_path / "paste.txt"  # the add reads conv2d_1, not conv2d: a wrong arrow
+    paste.write_text(FUNCTIONAL.read_text(encoding="utf-8").replace("│ conv2d[0][0],           │",
+                                                                     "│ conv2d_1[0][0],         │", 1),
+                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", FUNCTIONAL_SPEC, "--summary", str(paste), "--format", "json"])
+    wrong = [d for d in json.loads(result.stdout)[0]["details"] if d["status"] == "wrong"]
+    assert result.exit_code == 1
+    assert [(d["claim"], d["correct"]) for d in wrong] == [
+        ("4 add connected to", "conv2d[0][0], batch_normalization[0][0]")]
