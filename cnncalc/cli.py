@@ -443,8 +443,9 @@ def pool_command(image: str, size: str, stride: str | None, mode: str, padding: 
 @click.option("--answers", "answer_files", multiple=True, metavar="FILE",
               help="A TOML answer file (spec = \"…\" and an [answers] table). Repeat, or use a shell glob, "
                    "to grade a class.")
-@click.option("--summary", "pasted", metavar="FILE", help="A pasted model summary (Keras 2, Keras 3 or torchinfo), "
-                                                           "or - for stdin, checked row by row against SPEC.")
+@click.option("--summary", "pasted", metavar="FILE",
+              help="A pasted model summary (Keras 2, Keras 3 or torchinfo), or - for stdin: checked row by row "
+                   "against SPEC, or, without a SPEC, against itself (each row re-derived from the rows around it).")
 @click.option("--input", "input_shape", metavar="HxWxC", help="Replaces or supplies the spec's input layer.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @FRAMEWORK_OPTIONS
@@ -472,9 +473,16 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
         raise click.UsageError(f"one SPEC at most, got {len(specs)}: {', '.join(specs)}")
     spec = specs[0] if specs else None
     reports: list[FileReport] = []
-    if expects or pasted:
+    if pasted and spec is None and not expects:  # the paste against itself
+        from .pasted import parse_summary
+        from .selfcheck import self_check
+
+        name = pasted if pasted != "-" else "stdin"
+        reports.append(FileReport(name, tuple(self_check(parse_summary(read_text(pasted, suffixes=(
+            ".txt", ".log", ".md")))))))
+    elif expects or pasted:
         if spec is None:
-            raise click.UsageError("--expect and --summary need a SPEC to check against")
+            raise click.UsageError("--expect needs a SPEC to check against")
         net = build(read_text(spec), input_shape, layout, conventions)
         verdicts = grade_claims(net, parse_claims(expects))
         if pasted:

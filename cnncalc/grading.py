@@ -42,7 +42,9 @@ class FileReport:
 
     @property
     def score(self) -> tuple[int, int]:
-        return sum(1 for v in self.verdicts if v.ok), len(self.verdicts)
+        """Right claims out of the checked ones: an unchecked claim is neither."""
+        checked = [v for v in self.verdicts if v.status != "unchecked"]
+        return sum(1 for v in checked if v.ok), len(checked)
 
 
 def grade_claims(net: Network, claims: list[tuple[str, str]]) -> list[Verdict]:

@@ -105,8 +105,9 @@ class PastedSummary:
     rows: tuple[PastedRow, ...]
     totals: tuple[tuple[str, int], ...]
     skipped: tuple[str, ...]  # torchinfo's activation rows, which Keras fuses into their layer
-    #: the name of a functional summary's InputLayer row, which the 'Connected to' cells refer to
+    #: the name and shape of the InputLayer row (Keras 3, functional models), which 'Connected to' cells refer to
     input_name: str = ""
+    input_shape: tuple[int, ...] | None = None
 
 
 def _keras_class(truncated: str | None) -> str:
@@ -145,7 +146,7 @@ def parse_summary(text: str) -> PastedSummary:
     rows: list[PastedRow] = []
     skipped: list[str] = []
     totals: list[tuple[str, int]] = []
-    inputs: list[str] = []
+    inputs: list[tuple[str, tuple[int, ...]]] = []
     containers = _torch_containers(lines) if kind == "torchinfo" else set()
     for number, raw in enumerate(lines, start=1):
         if number in containers:
@@ -163,10 +164,11 @@ def parse_summary(text: str) -> PastedSummary:
     if not rows:
         raise CnnCalcError("no layer rows found in the pasted summary",
                            "paste the whole table of model.summary() (Keras 2 or 3) or torchinfo.summary()")
-    return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), inputs[0] if inputs else "")
+    name, shape = inputs[0] if inputs else ("", None)
+    return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), name, shape)
 
 
-def _keras_row(raw: str, number: int, rows: list[PastedRow], inputs: list[str]) -> None:
+def _keras_row(raw: str, number: int, rows: list[PastedRow], inputs: list[tuple[str, tuple[int, ...]]]) -> None:
     line = raw.translate(_BOX)
     for shape_match in _SHAPE.finditer(line):  # the first parenthesis that is a shape followed by a count
         shape = _shape(shape_match[0], False)
@@ -175,7 +177,7 @@ def _keras_row(raw: str, number: int, rows: list[PastedRow], inputs: list[str]) 
             continue
         name, keras_type = _name_and_type(line[: shape_match.start()])
         if keras_type == "InputLayer":
-            inputs.append(name)
+            inputs.append((name, shape))
         elif name and not name.lower().startswith(("layer (type)", "input")):
             connections = tuple(_CONNECTION.findall(line[_COUNT_START.match(line[shape_match.end():]).end()  # type: ignore[union-attr]
                                                          + shape_match.end():]))
@@ -341,7 +343,7 @@ def _connection_verdicts(pairs: list[tuple[ResolvedLayer, PastedRow]], input_nam
         wanted = [paste_name.get(name) for name in layer.inputs]
         if not all(wanted):
             continue  # a layer it reads has no row in the paste: that row is already reported missing
-        given = [_reference(token) for token in row.connections]
+        given = [reference_name(token) for token in row.connections]
         ok = len(given) == len(wanted) and all(
             name == want or (cut and want.startswith(name))  # type: ignore[union-attr]
             for (name, cut), want in zip(given, wanted))
@@ -352,7 +354,7 @@ def _connection_verdicts(pairs: list[tuple[ResolvedLayer, PastedRow]], input_nam
     return verdicts
 
 
-def _reference(token: str) -> tuple[str, bool]:
+def reference_name(token: str) -> tuple[str, bool]:
     """'conv2d[0][0]' → ('conv2d', False); 'batch_normalization[0]…' → ('batch_normalization', False);
     'global_average_pooling…' → ('global_average_pooling', True): a name cut short."""
     name = re.match(r"[A-Za-z_][\w.]*", token)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 __all__ = ["report_renderable", "to_csv", "to_json"]
 
-MARKS = {"correct": "✓", "rounded": "✓ rounded", "wrong": "✗"}
+MARKS = {"correct": "✓", "rounded": "✓ rounded", "wrong": "✗", "unchecked": "?"}
 
 
 def _why(verdict: Verdict) -> str:
@@ -30,11 +30,13 @@ def report_renderable(report: FileReport, title: str | None = None) -> Renderabl
     for column in ("Claim", "Given", "Correct", "", "Why"):
         table.add_column(column, overflow="fold")
     for verdict in report.verdicts:
-        style = "red" if verdict.status == "wrong" else "green"
+        style = {"wrong": "red", "unchecked": "yellow"}.get(verdict.status, "green")
         table.add_row(verdict.claim, verdict.given, verdict.correct, Text(MARKS[verdict.status], style=style),
                       _why(verdict) if verdict.status == "wrong" or verdict.note else "")
     right, total = report.score
-    return Group(table, Text(f"{right}/{total} correct", style="bold green" if right == total else "bold red"))
+    unchecked = sum(1 for verdict in report.verdicts if verdict.status == "unchecked")
+    tail = f"; {unchecked} unchecked" if unchecked else ""
+    return Group(table, Text(f"{right}/{total} correct{tail}", style="bold green" if right == total else "bold red"))
 
 
 def _row(report: FileReport) -> dict[str, Any]:

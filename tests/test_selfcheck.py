@@ -1,0 +1,75 @@
+"""Issue 13: `check --summary` without a spec, on summaries Keras 3 prints itself.
+
+Property: for a random chain network, the summary Keras prints checks all ✓ (or unchecked, where the paste
+cannot tell); with any one parameter count changed, that claim, and only that one, is ✗. Two cases are
+named: a row the paste cannot check (the first layer, whose input Keras 3 does not print) leaves the total in
+doubt, and a count that another whole kernel explains exactly (2 = a 1×1 kernel with a bias, where the truth was
+1 without) is seen only in the rows' sum, so the total is the one ✗.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cnncalc.pasted import parse_summary
+from cnncalc.selfcheck import self_check
+
+from .conftest import oracle
+from .oracle_specs import Desc, structured
+from .test_oracle_keras import keras_model
+
+pytestmark = pytest.mark.oracle
+
+
+def keras_summary(keras: Any, shape: tuple[int, ...], descs: list[Desc]) -> str | None:
+    try:
+        model = keras_model(keras, shape, descs)
+    except (ValueError, TypeError):
+        return None  # Keras refuses this network: nothing to paste
+    lines: list[str] = []
+    model.summary(print_fn=lambda line, **kwargs: lines.append(line), line_length=150)
+    return "\n".join(lines)
+
+
+def wrong(text: str) -> list[str]:
+    return [v.claim for v in self_check(parse_summary(text)) if v.status == "wrong"]
+
+
+@pytest.fixture(autouse=True)
+def wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "160")  # rich, which Keras prints with, would otherwise cut the table
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(network=structured(False, 6), data=st.data())
+def test_a_real_keras_summary_checks_clean_and_one_misprint_is_found(network: tuple[tuple[int, ...], list[Desc]],
+                                                                    data: st.DataObject) -> None:
+    keras = oracle("keras")
+    text = keras_summary(keras, *network)
+    if text is None:
+        return
+    assert wrong(text) == [], text
+    # a misprint: one parameter count of a row, made larger
+    counts = [(m.start(1), m.end(1)) for m in re.finditer(r"│\s+(\d[\d,]*) │", text)]
+    if not counts:
+        return
+    row = data.draw(st.integers(0, len(counts) - 1))
+    start, end = counts[row]
+    value = int(text[start:end].replace(",", ""))
+    misprint = f"{value + data.draw(st.integers(1, 9)) * 10 ** data.draw(st.integers(0, 2)):,}"
+    changed = text[:start] + misprint.rjust(end - start) + text[end:] if len(misprint) <= end - start else \
+        text[:start] + misprint + text[end:]
+    verdicts = self_check(parse_summary(changed))
+    found = [v.claim for v in verdicts if v.status == "wrong"]
+    claim = [v for v in verdicts if v.claim.startswith(f"{row + 1} ") and v.claim.endswith(" params")]
+    if claim and claim[0].status == "unchecked":  # a row the paste cannot check: the total is in doubt, not wrong
+        assert found == [] and [v.status for v in verdicts if v.claim == "total"] == ["unchecked"], changed
+    elif claim[0].status == "correct":  # another whole kernel (or a bias) explains the new count exactly:
+        assert found == ["total"], (found, changed)  # only the rows' sum shows the misprint
+    else:
+        assert found == [claim[0].claim], (found, changed)
