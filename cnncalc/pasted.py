@@ -9,6 +9,7 @@ or extra row is named instead of shifting every row after it.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import itertools
 import re
@@ -24,6 +25,9 @@ __all__ = ["PastedRow", "PastedSummary", "align", "parse_summary"]
 
 #: Keras' class names, the common ones first: Keras 2 truncates long type names ('(BatchNo'), and a
 #: truncated name is read as the first class it begins.
+#: Keras 1's names for the same classes.
+KERAS1_CLASSES = {"Convolution2D": "Conv2D", "Convolution1D": "Conv1D", "Deconvolution2D": "Conv2DTranspose",
+                  "AtrousConvolution2D": "Conv2D", "SeparableConvolution2D": "SeparableConv2D"}
 KERAS_CLASSES = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
                  "Flatten", "Dense", "Dropout", "BatchNormalization", "Activation", "InputLayer",
                  "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "ZeroPadding2D", "Cropping2D",
@@ -61,11 +65,17 @@ _SHAPE_PART = re.compile(r"\s*(None|\?|-1|\d+(?: \d+)*)\s*\Z")
 _COUNT_START = re.compile(r"\s*(\d[\d,.'_\u00a0\u202f\u2009]*(?: \d{3}(?!\d))*)")
 _TORCH_ROW = re.compile(
     r"^[\s│├└─|]*(?P<type>[A-Za-z_][A-Za-z0-9_]*): (?P<depth>\d+)-(?P<index>\d+)\s+"
-    r"(?P<shape>\[[\d ,-]*\])\s+(?P<params>\d[\d,]*|--)"
-)
+    r"(?:\[[\d ,-]*\]\s+)*(?P<shape>\[[\d ,-]*\])\s+(?P<params>\(?\d[\d,]*\)?|--)"
+)  # an 'Input Shape' column may come first; frozen parameters are printed '(1,792)'
+#: torchsummary's rows: 'Conv2d-1   [-1, 64, 224, 224]   1,792'.
+_SUMMARY_ROW = re.compile(r"^\s*(?P<type>[A-Za-z_][A-Za-z0-9_]*)-(?P<index>\d+)\s+(?P<shape>\[[\d ,-]*\])\s+"
+                          r"(?P<params>\d[\d,]*)\s*$")
+#: What wraps a paste: quotes, comments, a notebook's Out[3]:, Markdown's bold.
+_WRAPPING = re.compile(r"^\s*(?:(?:>|#|//|;)\s?)*(?:Out\[\d+\]:\s*)?")
+_JSON_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
 _CONTINUED_TYPE = re.compile(r"^\s*\((?P<type>[A-Za-z_][A-Za-z0-9_]*)\)\s*")
-#: A 'Connected to' reference: name[node][tensor], or Keras 3's cut form 'name[0]…' / 'name…'.
-_CONNECTION = re.compile(r"[A-Za-z_][\w.]*(?:\[\d+\]\[\d+\]|\[\d+\]…|…)")
+#: A 'Connected to' reference: name[node][tensor], or Keras 3's cut forms 'name[0][0…', 'name[0]…', 'name…'.
+_CONNECTION = re.compile(r"[A-Za-z_][\w.]*(?:\[\d+\]\[\d+\]|[\[\]\d]*…)")
 _TOTAL = re.compile(r"^\s*(?P<label>Total|Trainable|Non-trainable) params:(?P<count>[^(]*)", re.I)
 
 
@@ -101,7 +111,12 @@ class PastedRow:
 
 @record
 class PastedSummary:
-    kind: str  # "keras" or "torchinfo"
+    kind: str  # "keras", "torchinfo" or "torchsummary"
+
+    @property
+    def torch(self) -> bool:
+        """A PyTorch table: its classes, BatchNorm's 2·C, no activation rows."""
+        return self.kind != "keras"
     rows: tuple[PastedRow, ...]
     totals: tuple[tuple[str, int], ...]
     skipped: tuple[str, ...]  # torchinfo's activation rows, which Keras fuses into their layer
@@ -113,6 +128,8 @@ class PastedSummary:
 def _keras_class(truncated: str | None) -> str:
     if not truncated:
         return ""
+    if truncated in KERAS1_CLASSES:
+        return KERAS1_CLASSES[truncated]
     for name in KERAS_CLASSES:
         if name == truncated or (len(truncated) >= 6 and name.startswith(truncated)):
             return name
@@ -139,10 +156,59 @@ def _shape(text: str, channels_first: bool) -> tuple[int, ...] | None:
     return dims
 
 
+def _unwrap(text: str) -> list[str]:
+    """The paste's lines without what wraps them: a notebook's JSON strings ('"│ conv2d … │\\n",'), quote and
+    comment marks, 'Out[3]:', Markdown's '**', tabs; and a Keras 3 box table's wrapped cells joined into one
+    line per row."""
+    import json
+
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw
+        quoted = _JSON_LINE.match(raw)
+        if quoted:
+            with contextlib.suppress(ValueError):
+                line = json.loads(f'"{quoted[1]}"').rstrip("\n")
+        lines += _WRAPPING.sub("", _clean(line)).replace("**", "").expandtabs(8).split("\n")
+    return _join_box_rows(lines)
+
+
+_BOX_RULE = re.compile(r"^\s*[├┡└┏┗╞╘]")
+
+
+def _join_box_rows(lines: list[str]) -> list[str]:
+    """Keras 3 wraps a long cell ('(None, 26, 26,' / '32)', 'batch_normalization' / '(BatchNormalization)') onto
+    the next lines of its row; join each row's lines cell by cell, so a row is one line again."""
+    joined: list[str] = []
+    group: list[list[str]] = []
+
+    def flush() -> None:
+        if group:
+            width = max(len(cells) for cells in group)
+            merged = [" ".join(cells[i].strip() for cells in group if i < len(cells) and cells[i].strip())
+                      for i in range(width)]
+            joined.append(" │ ".join(merged))
+            group.clear()
+
+    for line in lines:
+        if line.lstrip().startswith(("│", "┃")) and line.count("│") + line.count("┃") >= 3:
+            group.append(re.split("[│┃]", line))
+            continue
+        flush()
+        joined.append(line)
+    flush()
+    return joined
+
+
 def parse_summary(text: str) -> PastedSummary:
     """Read the rows and totals of a pasted summary; raise if none can be found."""
-    lines = [_clean(line) for line in text.splitlines()]
-    kind = "torchinfo" if any(_TORCH_ROW.match(line) for line in lines) else "keras"
+    lines = _unwrap(text)
+    if any(_SUMMARY_ROW.match(line) for line in lines):
+        kind = "torchsummary"
+    elif any(_TORCH_ROW.match(line.replace("|", " ")) for line in lines):
+        kind = "torchinfo"
+    else:
+        kind = "keras"
     rows: list[PastedRow] = []
     skipped: list[str] = []
     totals: list[tuple[str, int]] = []
@@ -158,14 +224,50 @@ def parse_summary(text: str) -> PastedSummary:
                 totals.append((total["label"].lower().replace("-", "_"), count))
             continue
         if kind == "torchinfo":
-            _torch_row(raw, number, rows, skipped)
+            _torch_row(raw.replace("|", " "), number, rows, skipped)
+        elif kind == "torchsummary":
+            _torchsummary_row(raw, number, rows, skipped)
         else:
             _keras_row(raw, number, rows, inputs)
     if not rows:
-        raise CnnCalcError("no layer rows found in the pasted summary",
-                           "paste the whole table of model.summary() (Keras 2 or 3) or torchinfo.summary()")
+        raise CnnCalcError(f"no layer rows found in the pasted summary{_seen(lines)}",
+                           "paste the whole table of model.summary() (Keras 1, 2 or 3), torchinfo.summary() or "
+                           "torchsummary's summary(): each row needs a name, an output shape and a parameter count")
     name, shape = inputs[0] if inputs else ("", None)
     return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), name, shape)
+
+
+def _seen(lines: list[str]) -> str:
+    """What the paste looked like, for the error when no row could be read."""
+    text = "\n".join(lines)
+    if not text.strip():
+        return ": it is empty"
+    for marks, what in ((("Layer (type)", "Param #"), "a Keras summary's header"),
+                        (("Layer (type:depth-idx)",), "a torchinfo header"),
+                        (("Estimated Total Size",), "torchsummary's footer"),
+                        (("Total params",), "a 'Total params' line")):
+        if all(mark in text for mark in marks):
+            return f": it has {what}, but no row with a name, an output shape and a parameter count"
+    return ""
+
+
+def _torchsummary_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str]) -> None:
+    """torchsummary: 'Conv2d-1  [-1, 64, 224, 224]  1,792'; activations are skipped, as torchinfo's are."""
+    match = _SUMMARY_ROW.match(raw)
+    if not match:
+        return
+    torch_type = match["type"]
+    if torch_type in TORCH_ACTIVATIONS:
+        skipped.append(torch_type)
+        return
+    shape = _shape(match["shape"], True)
+    if shape is None:
+        return
+    keras_class = TORCH_CLASSES.get(torch_type, torch_type)
+    if torch_type in _ADAPTIVE and any(size != 1 for size in shape[:-1]):
+        keras_class = _ADAPTIVE[torch_type]
+    rows.append(PastedRow(number, f"{torch_type}: 1-{match['index']}", keras_class, shape,
+                          _count(match["params"]) or 0, raw.strip()))
 
 
 def _keras_row(raw: str, number: int, rows: list[PastedRow], inputs: list[tuple[str, tuple[int, ...]]]) -> None:
@@ -228,7 +330,7 @@ def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str])
     keras_class = TORCH_CLASSES.get(torch_type, torch_type)
     if torch_type in _ADAPTIVE and any(size != 1 for size in shape[:-1]):
         keras_class = _ADAPTIVE[torch_type]
-    params = 0 if match["params"] == "--" else _count(match["params"]) or 0
+    params = 0 if match["params"] == "--" else _count(match["params"].strip("()")) or 0
     rows.append(PastedRow(number, f"{torch_type}: {match['depth']}-{match['index']}", keras_class, shape, params,
                           raw.strip()))
 
@@ -268,7 +370,7 @@ def _row_verdicts(expected: _Expected, row: PastedRow, kind: str) -> list[Verdic
     layer = expected.layer
     claim = f"{layer.index} {layer.name}"
     verdicts = []
-    given = _torch_type(row) if kind == "torchinfo" else row.keras_class
+    given = _torch_type(row) if kind != "keras" else row.keras_class
     if given and given != expected.kind:
         verdicts.append(Verdict(f"{claim} type", given, expected.kind, "wrong", note=f"line {row.line} of the paste"))
     shape_ok = row.shape == expected.shape
@@ -276,13 +378,24 @@ def _row_verdicts(expected: _Expected, row: PastedRow, kind: str) -> list[Verdic
                             "correct" if shape_ok else "wrong", "" if shape_ok else layer.explain("output") or ""))
     expected_params = expected.params
     note = ""
-    if kind == "torchinfo" and layer.params.non_trainable:
+    if kind != "keras" and layer.params.non_trainable:
         note = "torch counts only gamma and beta; the moving statistics are buffers"
     params_ok = row.params == expected_params
     verdicts.append(Verdict(f"{claim} params", f"{row.params:,}", f"{expected_params:,}",
                             "correct" if params_ok else "wrong",
                             "" if params_ok else layer.explain("params") or "", note if not params_ok else ""))
     return verdicts
+
+
+#: PyTorch classes a torchinfo or torchsummary row may have that cnncalc models.
+_TORCH_MODELLED = frozenset({*TORCH_CLASSES, *_ADAPTIVE, "DepthwiseConv2d"})
+
+
+def _modelled(row: PastedRow, torch: bool) -> bool:
+    """A row of a kind cnncalc models (an LSTM, a Lambda, Rescaling or a nested model is not)."""
+    if torch:
+        return _torch_type(row) in _TORCH_MODELLED
+    return not row.keras_class or row.keras_class in KERAS_CLASSES or row.keras_class in KERAS1_CLASSES
 
 
 def _torch_module(layer: ResolvedLayer) -> bool:
@@ -304,24 +417,29 @@ def _torch_type(row: PastedRow) -> str:
 
 def align(net: Network, pasted: PastedSummary) -> list[Verdict]:
     """Row-by-row verdicts for a pasted summary, then its totals; missing and extra rows are named."""
-    torchinfo = pasted.kind == "torchinfo"
+    torchinfo = pasted.torch
     layers = _expected_rows(net, torchinfo)  # PyTorch's classes for torchinfo: a depthwise conv is a Conv2d there
-    expected = [row.kind for row in layers]
-    given = [(_torch_type(row) if torchinfo else row.keras_class) or "?" for row in pasted.rows]
-    verdicts: list[Verdict] = []
+    verdicts = [Verdict(f"line {row.line} {row.name}", f"{row.params:,}", "?", "unchecked",
+                        note=f"cnncalc does not model {row.keras_class or 'this layer'}: its row is not checked, "
+                             "its parameters still count toward the totals")
+                for row in pasted.rows if not _modelled(row, torchinfo)]
+    rows = [row for row in pasted.rows if _modelled(row, torchinfo)]
+    # rows are paired by what they are, class and shape, so one odd row cannot shift the rest
+    expected = [(row.kind, row.shape) for row in layers]
+    given = [((_torch_type(row) if torchinfo else row.keras_class) or "?", row.shape) for row in rows]
     pairs: list[tuple[ResolvedLayer, PastedRow]] = []
     matcher = difflib.SequenceMatcher(None, expected, given, autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         paired = min(a1 - a0, b1 - b0) if tag in ("equal", "replace") else 0
         for offset in range(paired):
-            verdicts += _row_verdicts(layers[a0 + offset], pasted.rows[b0 + offset], pasted.kind)
-            pairs.append((layers[a0 + offset].layer, pasted.rows[b0 + offset]))
+            verdicts += _row_verdicts(layers[a0 + offset], rows[b0 + offset], pasted.kind)
+            pairs.append((layers[a0 + offset].layer, rows[b0 + offset]))
         for missing in layers[a0 + paired : a1]:
             layer = missing.layer
             verdicts.append(Verdict(f"{layer.index} {layer.name}", "(missing)",
                                     f"{keras_shape(missing.shape)}, {missing.params:,} params", "wrong",
                                     note=f"the paste has no row for {layer.name} ({missing.kind})"))
-        for row in pasted.rows[b0 + paired : b1]:
+        for row in rows[b0 + paired : b1]:
             verdicts.append(Verdict(f"line {row.line}", row.text, "(no such layer)", "wrong",
                                     note="an extra row: the spec has no layer here"))
     return verdicts + _connection_verdicts(pairs, pasted.input_name) + _total_verdicts(net, pasted)
@@ -364,15 +482,21 @@ def reference_name(token: str) -> tuple[str, bool]:
 
 def _total_verdicts(net: Network, pasted: PastedSummary) -> list[Verdict]:
     verdicts = []
+    if not pasted.totals:
+        verdicts.append(Verdict("total", "(no totals line)", f"{net.total_params:,}", "unchecked",
+                                note="rows were read but no 'Total params' line: is the paste cut short?"))
+    unmodelled = sum(row.params for row in pasted.rows if not _modelled(row, pasted.torch))
     for label, count in pasted.totals:
         correct = {"total": net.total_params, "trainable": net.trainable_params,
                    "non_trainable": net.non_trainable_params}[label]
         note = ""
-        if pasted.kind == "torchinfo" and label == "total":
+        if pasted.torch and label == "total":
             correct = net.trainable_params  # BatchNormalization's moving statistics are torch buffers
             note = "torch does not count BatchNormalization's moving statistics" if net.non_trainable_params else ""
-        if pasted.kind == "torchinfo" and label == "non_trainable":
+        if pasted.torch and label == "non_trainable":
             correct = 0
+        if label in ("total", "trainable"):
+            correct += unmodelled  # rows cnncalc does not model still count
         terms = " + ".join(f"{layer.params.total:,}" for layer in net.layers if layer.params.total)
         ok = count == correct
         verdicts.append(Verdict(label, f"{count:,}", f"{correct:,}", "correct" if ok else "wrong",

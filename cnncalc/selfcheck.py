@@ -46,7 +46,7 @@ _OLD_NAMES = {"Convolution2D": "Conv2D", "Convolution1D": "Conv1D", "MaxPool2D":
 
 def self_check(pasted: PastedSummary) -> list[Verdict]:
     """Every row's parameters and output shape, then the totals, each against the paste's own other rows."""
-    torch = pasted.kind != "keras"
+    torch = pasted.torch
     shapes = {pasted.input_name: pasted.input_shape} if pasted.input_shape is not None else {}
     verdicts: list[Verdict] = []
     previous: Shape | None = pasted.input_shape
@@ -203,13 +203,15 @@ def _conv(number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict
                                f"no whole-number kernel explains it: {formula} never equals {row.params:,}"))
         kernels: list[int] = []
     else:
-        square = [(area, bias) for area, bias in taps if _side(area, rank)]
-        area, bias = (square or taps)[0]
+        square = [(area, bias, group) for area, bias, group in taps if _side(area, rank)]
+        area, bias, group = (square or taps)[0]
         side = _side(area, rank)
         if square:
             words = f"a {'×'.join([str(side)] * rank)} kernel"
+            grouped = "" if group == 1 else " in one group per channel" if group == channels else \
+                f" in {group} groups"
             verdicts.append(_judge(number, row, "params", f"{row.params:,}", f"{row.params:,}", True, "",
-                                   f"{words}{'' if bias else ' without a bias'} on {channels} channels"))
+                                   f"{words}{'' if bias else ' without a bias'} on {channels} channels{grouped}"))
         else:  # only an oblong kernel (1×7, 2×1 …) explains it: possible, but as likely a misprint
             verdicts.append(_unchecked(number, row, "params", f"{row.params:,}",
                                        f"{area} taps on {channels} channels: no square kernel gives {row.params:,}; "
@@ -220,24 +222,28 @@ def _conv(number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict
     return verdicts
 
 
-def _taps(kind: str, params: int, channels: int, filters: int) -> list[tuple[int, bool]]:
-    """(kernel taps, with a bias) pairs that give ``params``: taps·C·F (+ F)."""
+def _taps(kind: str, params: int, channels: int, filters: int) -> list[tuple[int, bool, int]]:
+    """(kernel taps, with a bias, groups) that give ``params``: taps·(C/g)·F (+ F); ungrouped first, then
+    depthwise (g = C, PyTorch's way of writing it), then the other group counts."""
     found = []
-    for bias in (True, False):
-        rest = params - (filters if bias else 0)
-        per_tap = channels * filters
-        if kind == "DepthwiseConv2D":
-            per_tap = filters  # filters = channels · multiplier, one kernel each
-        elif kind == "SeparableConv2D":
-            continue  # taps·C·m + C·m·F (+ F): solved below
-        if rest > 0 and rest % per_tap == 0:
-            found.append((rest // per_tap, bias))
+    groups = [1] if kind == "DepthwiseConv2D" else \
+        [1, channels, *(g for g in range(2, channels) if channels % g == 0 and filters % g == 0)]
+    for group in dict.fromkeys(g for g in groups if filters % g == 0):
+        for bias in (True, False):
+            rest = params - (filters if bias else 0)
+            per_tap = channels // group * filters
+            if kind == "DepthwiseConv2D":
+                per_tap = filters  # filters = channels · multiplier, one kernel each
+            elif kind == "SeparableConv2D":
+                continue  # taps·C·m + C·m·F (+ F): solved below
+            if rest > 0 and rest % per_tap == 0:
+                found.append((rest // per_tap, bias, group))
     if kind == "SeparableConv2D":
         for bias in (True, False):
             for multiplier in range(1, 5):
                 rest = params - (filters if bias else 0) - channels * multiplier * filters
                 if rest > 0 and rest % (channels * multiplier) == 0:
-                    found.append((rest // (channels * multiplier), bias))
+                    found.append((rest // (channels * multiplier), bias, 1))
     return found
 
 
@@ -343,12 +349,12 @@ def _totals(pasted: PastedSummary, torch: bool, rows: list[Verdict]) -> list[Ver
         ok = given == rows_sum or (bool(fixes) and given in corrected)
         note = f"the rows sum to {rows_sum:,}, and to {given:,} with the wrong row corrected" \
             if ok and given != rows_sum else ""
-        unsure = [v.claim.removesuffix(" params") for v in rows
-                  if v.status == "unchecked" and v.claim.endswith(" params")]
+        unsure = [v.claim.removesuffix(" params") for v in rows if v.claim.endswith(" params") and (
+            v.status == "unchecked" or (v.status == "wrong" and not _counts(v.correct)))]
         if not ok and unsure:  # an unchecked row could be the misprint as well as the total line
             verdicts.append(Verdict("total", f"{given:,}", "?", "unchecked", f"{terms} = {rows_sum:,}",
-                                    f"the rows sum to {rows_sum:,}, not {given:,}: the total or a row that cannot "
-                                    f"be checked ({', '.join(unsure)}) is misprinted"))
+                                    f"the rows sum to {rows_sum:,}, not {given:,}: the total or a row whose count "
+                                    f"cannot be known ({', '.join(unsure)}) is misprinted"))
         else:
             verdicts.append(Verdict("total", f"{given:,}", f"{given if ok else rows_sum:,}",
                                     "correct" if ok else "wrong", "" if ok else f"{terms} = {rows_sum:,}", note))
