@@ -224,9 +224,9 @@ def parse_summary(text: str) -> PastedSummary:
                 totals.append((total["label"].lower().replace("-", "_"), count))
             continue
         if kind == "torchinfo":
-            _torch_row(raw.replace("|", " "), number, rows, skipped)
+            _torch_row(raw.replace("|", " "), number, rows, skipped, _TORCH_ROW)
         elif kind == "torchsummary":
-            _torchsummary_row(raw, number, rows, skipped)
+            _torch_row(raw, number, rows, skipped, _SUMMARY_ROW)
         else:
             _keras_row(raw, number, rows, inputs)
     if not rows:
@@ -249,25 +249,6 @@ def _seen(lines: list[str]) -> str:
         if all(mark in text for mark in marks):
             return f": it has {what}, but no row with a name, an output shape and a parameter count"
     return ""
-
-
-def _torchsummary_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str]) -> None:
-    """torchsummary: 'Conv2d-1  [-1, 64, 224, 224]  1,792'; activations are skipped, as torchinfo's are."""
-    match = _SUMMARY_ROW.match(raw)
-    if not match:
-        return
-    torch_type = match["type"]
-    if torch_type in TORCH_ACTIVATIONS:
-        skipped.append(torch_type)
-        return
-    shape = _shape(match["shape"], True)
-    if shape is None:
-        return
-    keras_class = TORCH_CLASSES.get(torch_type, torch_type)
-    if torch_type in _ADAPTIVE and any(size != 1 for size in shape[:-1]):
-        keras_class = _ADAPTIVE[torch_type]
-    rows.append(PastedRow(number, f"{torch_type}: 1-{match['index']}", keras_class, shape,
-                          _count(match["params"]) or 0, raw.strip()))
 
 
 def _keras_row(raw: str, number: int, rows: list[PastedRow], inputs: list[tuple[str, tuple[int, ...]]]) -> None:
@@ -316,8 +297,10 @@ def _torch_containers(lines: list[str]) -> set[int]:
     return {number for (number, depth), (_, following) in itertools.pairwise(found) if following > depth}
 
 
-def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str]) -> None:
-    match = _TORCH_ROW.match(raw)
+def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], pattern: re.Pattern[str]) -> None:
+    """A torchinfo row ('Conv2d: 1-1  [1, 64, 224, 224]  1,792') or a torchsummary one ('Conv2d-1  [-1, 64, 224,
+    224]  1,792'), by ``pattern``; activations are skipped, as Keras fuses them into their layer."""
+    match = pattern.match(raw)
     if not match:
         return
     torch_type = match["type"]
@@ -331,8 +314,8 @@ def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str])
     if torch_type in _ADAPTIVE and any(size != 1 for size in shape[:-1]):
         keras_class = _ADAPTIVE[torch_type]
     params = 0 if match["params"] == "--" else _count(match["params"].strip("()")) or 0
-    rows.append(PastedRow(number, f"{torch_type}: {match['depth']}-{match['index']}", keras_class, shape, params,
-                          raw.strip()))
+    depth = match.groupdict().get("depth") or "1"
+    rows.append(PastedRow(number, f"{torch_type}: {depth}-{match['index']}", keras_class, shape, params, raw.strip()))
 
 
 @record
