@@ -298,6 +298,40 @@ def _check_spec(spec: str, fmt: str, layout: str | None, conventions: str | None
     sys.exit(EXIT_OK if fits else EXIT_NO)
 
 
+def _claim_reports(spec: str | None, expects: tuple[str, ...], pastes: tuple[str, ...], input_shape: str | None,
+                   layout: str | None, conventions: str | None) -> list[Any]:
+    """Reports for --expect and --summary: against SPEC (one report, or one per paste for a class's pastes), or,
+    without a SPEC, each paste against itself."""
+    from .grading import FileReport, grade_claims, parse_claims
+    from .network import build
+    from .pasted import align, parse_summary
+    from .sources import read_text
+
+    if pastes and spec is None and not expects:
+        from .selfcheck import self_check
+
+        return [FileReport(pasted if pasted != "-" else "stdin",
+                           tuple(self_check(parse_summary(read_text(pasted, suffixes=PASTE_SUFFIXES)))))
+                for pasted in pastes]
+    if not (expects or pastes):
+        return []
+    if spec is None:
+        raise click.UsageError("--expect needs a SPEC to check against")
+    net = build(read_text(spec), input_shape, layout, conventions)
+    verdicts = grade_claims(net, parse_claims(expects))
+    name = spec if spec.endswith(".cnn") else "command line"
+    if len(pastes) == 1:
+        verdicts += align(net, parse_summary(read_text(pastes[0], suffixes=PASTE_SUFFIXES)))
+        return [FileReport(name, tuple(verdicts))]
+    reports = [FileReport(name, tuple(verdicts))] if verdicts else []
+    return reports + [FileReport(pasted, tuple(align(net, parse_summary(read_text(pasted, suffixes=PASTE_SUFFIXES)))))
+                      for pasted in pastes]
+
+
+#: What a pasted summary's file may be called (so that a shell glob can pass many).
+PASTE_SUFFIXES = (".txt", ".log", ".md")
+
+
 def _cell(text: str | None) -> tuple[int, int] | None:
     if text is None:
         return None
@@ -436,21 +470,22 @@ def pool_command(image: str, size: str, stride: str | None, mode: str, padding: 
 
 
 @main.command("check")
-@click.argument("arguments", nargs=-1, metavar="[SPEC] [ANSWER_FILES.toml…]")
+@click.argument("arguments", nargs=-1, metavar="[SPEC] [ANSWER_FILES.toml…] [PASTES.txt…]")
 @click.option("--expect", "expects", multiple=True, metavar="KEY=VALUE",
               help="A claim: N.output, N.params, N.weights or N.biases (N a layer number or Keras name), "
                    "total, trainable or non_trainable. Repeat for more.")
 @click.option("--answers", "answer_files", multiple=True, metavar="FILE",
               help="A TOML answer file (spec = \"…\" and an [answers] table). Repeat, or use a shell glob, "
                    "to grade a class.")
-@click.option("--summary", "pasted", metavar="FILE",
-              help="A pasted model summary (Keras 2, Keras 3 or torchinfo), or - for stdin: checked row by row "
-                   "against SPEC, or, without a SPEC, against itself (each row re-derived from the rows around it).")
+@click.option("--summary", "pastes", multiple=True, metavar="FILE",
+              help="A pasted model summary (Keras 1-3, torchinfo, torchsummary), or - for stdin: checked row by row "
+                   "against SPEC, or, without a SPEC, against itself (each row re-derived from the rows around it). "
+                   "Repeat, or use a shell glob, to grade many.")
 @click.option("--input", "input_shape", metavar="HxWxC", help="Replaces or supplies the spec's input layer.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @FRAMEWORK_OPTIONS
 def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_files: tuple[str, ...],
-                  pasted: str | None, input_shape: str | None, fmt: str, layout: str | None,
+                  pastes: tuple[str, ...], input_shape: str | None, fmt: str, layout: str | None,
                   conventions: str | None) -> None:
     """Grade answers about a network and show the arithmetic for each wrong one.
 
@@ -462,34 +497,17 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
       cnncalc check --answers examples/homework/*.toml --format csv
       cnncalc check examples/mnist_keras.cnn --summary pasted.txt
     """
-    from .grading import FileReport, grade_claims, grade_file, parse_claims
-    from .network import build
+    from .grading import grade_file
     from .report import report_renderable, to_csv, to_json
     from .sources import read_text
 
     answer_files += tuple(a for a in arguments if a.lower().endswith(".toml"))  # --answers *.toml, globbed
-    specs = [a for a in arguments if not a.lower().endswith(".toml")]
+    pastes += tuple(a for a in arguments if a.lower().endswith(PASTE_SUFFIXES))  # --summary *.txt, globbed
+    specs = [a for a in arguments if not a.lower().endswith((".toml", *PASTE_SUFFIXES))]
     if len(specs) > 1:
         raise click.UsageError(f"one SPEC at most, got {len(specs)}: {', '.join(specs)}")
     spec = specs[0] if specs else None
-    reports: list[FileReport] = []
-    if pasted and spec is None and not expects:  # the paste against itself
-        from .pasted import parse_summary
-        from .selfcheck import self_check
-
-        name = pasted if pasted != "-" else "stdin"
-        reports.append(FileReport(name, tuple(self_check(parse_summary(read_text(pasted, suffixes=(
-            ".txt", ".log", ".md")))))))
-    elif expects or pasted:
-        if spec is None:
-            raise click.UsageError("--expect needs a SPEC to check against")
-        net = build(read_text(spec), input_shape, layout, conventions)
-        verdicts = grade_claims(net, parse_claims(expects))
-        if pasted:
-            from .pasted import align, parse_summary
-
-            verdicts += align(net, parse_summary(read_text(pasted, suffixes=(".txt", ".log", ".md"))))
-        reports.append(FileReport(spec if spec.endswith(".cnn") else "command line", tuple(verdicts)))
+    reports = _claim_reports(spec, expects, pastes, input_shape, layout, conventions)
     for path in answer_files:
         reports.append(grade_file(path, read_text(spec) if spec else None))
     if not reports:
@@ -501,5 +519,6 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
     else:
         out = console()
         for report in reports:
-            out.print(report_renderable(report, report.name if len(reports) > 1 or answer_files else None))
+            out.print(report_renderable(report, report.name if len(reports) > 1 or answer_files or len(pastes) > 1
+                                        else None))
     sys.exit(EXIT_OK if all(v.ok for report in reports for v in report.verdicts) else EXIT_NO)
