@@ -244,3 +244,54 @@ def test_pool_expect_with_tolerance_and_round() -> None:
     assert run(*args, "--expect", "13 8; 79 19.55", "--tolerance", "0.005").exit_code == 0
     assert run(*args, "--expect", "13 8; 79").exit_code == 2  # ragged answer
     assert run(*args, "--expect", "13 8 1; 79 19.5 1").exit_code == 1  # wrong size: a wrong answer
+
+
+def test_a_row_cnncalc_does_not_model_is_unchecked_not_wrong(tmp_path: Path) -> None:
+    """Issue 13: an LSTM row in a paste is reported as unchecked, never as wrong or as an extra row, and its
+    parameters still count toward the totals (Keras 2's layout)."""
+    paste = tmp_path / "lstm.txt"
+    paste.write_text("""_________________________________________________________________
+Layer (type)                 Output Shape              Param #
+=================================================================
+conv1d (Conv1D)              (None, 98, 8)             32
+_________________________________________________________________
+lstm (LSTM)                  (None, 16)                1,600
+_________________________________________________________________
+dense (Dense)                (None, 4)                 68
+=================================================================
+Total params: 1,700
+Trainable params: 1,700
+Non-trainable params: 0
+_________________________________________________________________
+""", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "input 100x1, conv1d8x3, gap1d, dense4", "--summary", str(paste),
+                                       "--format", "json"])
+    details = json.loads(result.stdout)[0]["details"]
+    lstm = [d for d in details if "lstm" in d["claim"]]
+    assert lstm and all(d["status"] == "unchecked" and "LSTM" in d["note"] for d in lstm)
+    assert not any("extra row" in d["note"] for d in details)
+    alone = json.loads(CliRunner().invoke(main, ["check", "--summary", str(paste), "--format", "json"]).stdout)
+    assert [d["status"] for d in alone[0]["details"] if d["claim"] == "total"] == ["correct"]
+
+
+def test_a_markdown_paste_grades_as_the_table(tmp_path: Path) -> None:
+    paste = tmp_path / "paste.md"
+    paste.write_text("| Layer (type) | Output Shape | Param # |\n|---|---|---:|\n"
+                     "| conv2d (Conv2D) | (None, 26, 26, 32) | 320 |\n"
+                     "| max_pooling2d (MaxPooling2D) | (None, 13, 13, 32) | 0 |\n"
+                     "| flatten (Flatten) | (None, 5408) | 0 |\n| dense (Dense) | (None, 10) | 54,090 |\n\n"
+                     "**Total params:** 54,410\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "input 28x28x1, conv32x3, pool2, flatten, dense10", "--summary",
+                                       str(paste)])
+    assert result.exit_code == 0 and "9/9 correct" in result.stdout
+
+
+def test_nothing_readable_says_what_was_seen(tmp_path: Path) -> None:
+    paste = tmp_path / "header.txt"
+    paste.write_text("Model: \"sequential\"\nLayer (type)      Output Shape      Param #\nTotal params: 10\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--summary", str(paste)])
+    assert result.exit_code == 2
+    assert "it has a Keras summary's header, but no row" in result.stderr
+    missing = CliRunner().invoke(main, ["check", "--summary", str(tmp_path / "nowhere.txt")])
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
