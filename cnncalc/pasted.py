@@ -36,7 +36,7 @@ KERAS_CLASSES = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePoo
                  "GlobalAveragePooling1D", "GlobalMaxPooling1D", "Conv1DTranspose", "DepthwiseConv1D",
                  "SeparableConv1D", "Conv3D", "MaxPooling3D", "AveragePooling3D", "AdaptiveAveragePooling2D",
                  "AdaptiveMaxPooling2D", "AdaptiveAveragePooling1D", "AdaptiveMaxPooling1D", "Add", "Concatenate",
-                 "Multiply", "Average", "Maximum", "Subtract")
+                 "Multiply", "Average", "Maximum", "Subtract", "ELU", "Softmax", "ThresholdedReLU")
 TORCH_CLASSES = {
     "Conv2d": "Conv2D", "MaxPool2d": "MaxPooling2D", "AvgPool2d": "AveragePooling2D", "Linear": "Dense",
     "Flatten": "Flatten", "Dropout": "Dropout", "BatchNorm2d": "BatchNormalization",
@@ -328,6 +328,14 @@ class _Expected:
     params: int
 
 
+#: Keras layer classes that are activations: a paste's 'elu (ELU)' row is the spec's 'elu' (Activation).
+_ACTIVATION_CLASSES = frozenset({"Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU"})
+
+
+def _keras_family(keras_class: str) -> str:
+    return "Activation" if keras_class in _ACTIVATION_CLASSES else keras_class
+
+
 def _expected_rows(net: Network, torchinfo: bool) -> list[_Expected]:
     """The rows a paste of this network has: Keras' rows, or torchinfo's modules.
 
@@ -335,7 +343,8 @@ def _expected_rows(net: Network, torchinfo: bool) -> list[_Expected]:
     torch.cat run in forward()), and a global pool is PyTorch's AdaptiveAvgPool2d(1) then a Flatten.
     """
     if not torchinfo:
-        return [_Expected(layer, layer.keras_class, layer.output_shape, layer.params.total) for layer in net.layers]
+        return [_Expected(layer, _keras_family(layer.keras_class), layer.output_shape, layer.params.total)
+                for layer in net.layers]
     rows = []
     for layer in net.layers:
         if not _torch_module(layer):
@@ -354,7 +363,7 @@ def _row_verdicts(expected: _Expected, row: PastedRow, kind: str) -> list[Verdic
     claim = f"{layer.index} {layer.name}"
     verdicts = []
     given = _torch_type(row) if kind != "keras" else row.keras_class
-    if given and given != expected.kind:
+    if given and (given if kind != "keras" else _keras_family(given)) != expected.kind:
         verdicts.append(Verdict(f"{claim} type", given, expected.kind, "wrong", note=f"line {row.line} of the paste"))
     shape_ok = row.shape == expected.shape
     verdicts.append(Verdict(f"{claim} output", keras_shape(row.shape), keras_shape(expected.shape),
@@ -409,7 +418,7 @@ def align(net: Network, pasted: PastedSummary) -> list[Verdict]:
     rows = [row for row in pasted.rows if _modelled(row, torchinfo)]
     # rows are paired by what they are, class and shape, so one odd row cannot shift the rest
     expected = [(row.kind, row.shape) for row in layers]
-    given = [((_torch_type(row) if torchinfo else row.keras_class) or "?", row.shape) for row in rows]
+    given = [((_torch_type(row) if torchinfo else _keras_family(row.keras_class)) or "?", row.shape) for row in rows]
     pairs: list[tuple[ResolvedLayer, PastedRow]] = []
     matcher = difflib.SequenceMatcher(None, expected, given, autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
@@ -482,6 +491,14 @@ def _total_verdicts(net: Network, pasted: PastedSummary) -> list[Verdict]:
             correct += unmodelled  # rows cnncalc does not model still count
         terms = " + ".join(f"{layer.params.total:,}" for layer in net.layers if layer.params.total)
         ok = count == correct
+        totals = dict(pasted.totals)
+        if not ok and label != "total" and totals.get("total") == (net.trainable_params if pasted.torch else
+                                                                   net.total_params) + unmodelled \
+                and totals.get("trainable", 0) + totals.get("non_trainable", 0) == totals["total"]:
+            verdicts.append(Verdict(label, f"{count:,}", f"{correct:,}", "unchecked",
+                                    note="the total is right and the split adds up: frozen layers (or a nested "
+                                         "pretrained model) would move parameters to non-trainable"))
+            continue
         verdicts.append(Verdict(label, f"{count:,}", f"{correct:,}", "correct" if ok else "wrong",
                                 "" if ok else f"{terms} = {net.total_params:,}", note))
     return verdicts

@@ -77,6 +77,12 @@ def test_pytorch_tables_grade_clean_in_every_wrapping(printer: str, name: str) -
     changed, value = misprinted(text, pattern)
     wrong = [v for v in align(net, parse_summary(changed)) if v.status == "wrong"]
     assert [(v.given, v.correct) for v in wrong] == [(f"{value + 1:,}", f"{value:,}")]
+    total = re.search(r"Total params: ([\d,]+)", text)
+    assert total is not None
+    off = int(total[1].replace(",", "")) + 10  # a total off by ten: that line, and only it
+    changed = text[:total.start(1)] + f"{off:,}" + text[total.end(1):]
+    for checked in (align(net, parse_summary(changed)), self_check(parse_summary(changed))):
+        assert [(v.claim, v.given) for v in checked if v.status == "wrong"] == [("total", f"{off:,}")]
 
 
 @pytest.mark.parametrize(("name", "application"), [("keras/mobilenet_v2.cnn", "MobileNetV2"),
