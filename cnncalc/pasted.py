@@ -136,10 +136,11 @@ def _keras_class(truncated: str | None) -> str:
     return truncated
 
 
-def _shape(text: str, channels_first: bool) -> tuple[int, ...] | None:
+def _shape(text: str, channels_first: bool, batched: bool = True) -> tuple[int, ...] | None:
     """The sizes of a pasted shape without its batch axis; None if it is not a shape.
 
     OCR'd slides split digits (``(None, 2 6, 26, 32)``): spaces inside one size are dropped.
+    ``batched=False``: a torchinfo table of an unbatched input ([64, 112, 112]) has no batch axis to drop.
     """
     from .literals import TooLargeError, read_int
 
@@ -148,7 +149,8 @@ def _shape(text: str, channels_first: bool) -> tuple[int, ...] | None:
     if not parts or not all(found):
         return None
     try:
-        dims = tuple(read_int(m[1].replace(" ", "")) for m in found[1:] if m and m[1] not in ("None", "?", "-1"))
+        dims = tuple(read_int(m[1].replace(" ", "")) for m in found[0 if not batched else 1:]
+                     if m and m[1] not in ("None", "?", "-1"))
     except TooLargeError:
         return None
     if channels_first and len(dims) >= 2:
@@ -214,6 +216,7 @@ def parse_summary(text: str) -> PastedSummary:
     totals: list[tuple[str, int]] = []
     inputs: list[tuple[str, tuple[int, ...]]] = []
     containers = _torch_containers(lines) if kind == "torchinfo" else set()
+    batched = kind != "torchinfo" or _batched(lines)
     for number, raw in enumerate(lines, start=1):
         if number in containers:
             continue
@@ -224,7 +227,7 @@ def parse_summary(text: str) -> PastedSummary:
                 totals.append((total["label"].lower().replace("-", "_"), count))
             continue
         if kind == "torchinfo":
-            _torch_row(raw.replace("|", " "), number, rows, skipped, _TORCH_ROW)
+            _torch_row(raw.replace("|", " "), number, rows, skipped, _TORCH_ROW, batched)
         elif kind == "torchsummary":
             _torch_row(raw, number, rows, skipped, _SUMMARY_ROW)
         else:
@@ -288,6 +291,16 @@ def _name_and_type(head: str) -> tuple[str, str | None]:
     return head[:opening].strip(), keras_type if valid else None
 
 
+def _batched(lines: list[str]) -> bool:
+    """Whether a torchinfo table's shapes have a batch axis: a Linear or Flatten output of one axis ([10]) says
+    the input was given unbatched, so [64, 112, 112] is C×H×W, not a batch of 64."""
+    for line in lines:
+        match = _TORCH_ROW.match(line.replace("|", " "))
+        if match and match["type"] in ("Linear", "Flatten") and match["shape"].count(",") == 0:
+            return False
+    return True
+
+
 def _torch_containers(lines: list[str]) -> set[int]:
     """Line numbers of torchinfo's container rows (Sequential, a block class): structure, not layers.
 
@@ -297,7 +310,8 @@ def _torch_containers(lines: list[str]) -> set[int]:
     return {number for (number, depth), (_, following) in itertools.pairwise(found) if following > depth}
 
 
-def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], pattern: re.Pattern[str]) -> None:
+def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], pattern: re.Pattern[str],
+               batched: bool = True) -> None:
     """A torchinfo row ('Conv2d: 1-1  [1, 64, 224, 224]  1,792') or a torchsummary one ('Conv2d-1  [-1, 64, 224,
     224]  1,792'), by ``pattern``; activations are skipped, as Keras fuses them into their layer."""
     match = pattern.match(raw)
@@ -307,7 +321,7 @@ def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str],
     if torch_type in TORCH_ACTIVATIONS:
         skipped.append(torch_type)
         return
-    shape = _shape(match["shape"], True)
+    shape = _shape(match["shape"], True, batched)
     if shape is None:
         return
     keras_class = TORCH_CLASSES.get(torch_type, torch_type)

@@ -295,3 +295,21 @@ def test_nothing_readable_says_what_was_seen(tmp_path: Path) -> None:
     assert "it has a Keras summary's header, but no row" in result.stderr
     missing = CliRunner().invoke(main, ["check", "--summary", str(tmp_path / "nowhere.txt")])
     assert missing.exit_code == 2 and "no such file" in missing.stderr
+
+
+def test_an_unbatched_torchinfo_table_keeps_its_channels() -> None:
+    """torchinfo.summary(model, input_size=(1, 28, 28)) prints shapes without a batch axis: [32, 26, 26] is
+    C×H×W there, which a one-axis Linear row ([10]) gives away."""
+    from cnncalc.selfcheck import self_check
+
+    text = ("Layer (type:depth-idx)                   Output Shape              Param #\n"
+            "├─Conv2d: 1-1                            [32, 26, 26]              320\n"
+            "├─ReLU: 1-2                              [32, 26, 26]              --\n"
+            "├─MaxPool2d: 1-3                         [32, 13, 13]              --\n"
+            "├─Flatten: 1-4                           [5408]                    --\n"
+            "├─Linear: 1-5                            [10]                      54,090\n"
+            "Total params: 54,410\nTrainable params: 54,410\nNon-trainable params: 0\n")
+    pasted = parse_summary(text)
+    assert [row.shape for row in pasted.rows] == [(26, 26, 32), (13, 13, 32), (5408,), (10,)]
+    net = build("input 1x28x28 nchw, conv32x3 relu, pool2, flatten, dense10")
+    assert [v for v in align(net, pasted) if not v.ok] == [] and [v for v in self_check(pasted) if not v.ok] == []
