@@ -12,10 +12,13 @@ The whole grammar, in EBNF (``WORD`` and ``OPTION`` are the rows of :data:`WORDS
     spec    = items ;
     items   = [ item ] , { SEP , [ item ] } ;                 (* SEP: a run of ',', ';', newlines *)
     item    = ( layer | merge | repeat | "@" NAME | "id" ) ;
-    layer   = WORD [ NUMBERS ] { OPTION } [ "as" NAME ] ;     (* the first may be 'input HxWxC' *)
+    layer   = WORD [ NUMBERS ] { OPTION } [ "as" NAME ] ;     (* the first may be 'input HxWxC [LAYOUT]' *)
     merge   = MERGE "(" items { "|" items } ")" [ "as" NAME ] ;   (* MERGE: add cat mul avg max sub *)
     repeat  = ( "[" items "]" | "(" items ")" ) "x" COUNT ;
     NAME    = /[a-z_][a-z0-9_]*/ ;
+    LAYOUT  = "nchw" | "nhwc" | "ncl" | "ncdhw" | "channels_first" | "channels_last" ;
+    OPTION  = /(s|p|d|op)N(xN(xN)?)?/ | /(g|m|t|b|l|r)N/ | valid | same | causal | ceil | nobias | noscale | nocenter
+            | keepdims | channel | zeros | reflect | replicate | circular | an activation ;
 
 A recursive-descent parser: :func:`_sequence` reads ``items`` (and :func:`_merge` a merge's
 branches) into layers' token lists, merges and repeat copies; :class:`_Builder` turns them into
