@@ -25,12 +25,13 @@ from .layers import (
     Merge,
     Params,
     Reshape,
+    Resolution,
     RuleError,
     Shape,
 )
 from .literals import MAX_ELEMENTS
 from .records import record, replace
-from .spec import Spec, parse, parse_dims
+from .spec import ParsedLayer, Spec, parse, parse_dims
 
 __all__ = ["Network", "ResolvedLayer", "build", "resolve"]
 
@@ -204,7 +205,7 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None, layout: str | No
             layer, fused = parsed.layer, None
             if torch or layout:  # a record other conventions or layouts change
                 layer, fused = _framework_layer(layer, torch, split[node], layout)
-            result = layer.resolve_many(list(in_shapes), parsed.branches) if isinstance(layer, Merge) \
+            result = _merge(layer, in_shapes, parsed, spec.text) if isinstance(layer, Merge) \
                 else layer.resolve(in_shapes[0])
             if math.prod(result.output_shape) > MAX_ELEMENTS:
                 _require_bounded(result.output_shape, "its output")
@@ -233,6 +234,14 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None, layout: str | No
     warned = _layout_warnings(spec, input_shape, written, layout, given)
     return Network(spec.text, first, tuple(layers), spec.graph, conventions,  # type: ignore[arg-type]
                    layout or "nhwc", warned)
+
+
+def _merge(layer: Merge, shapes: tuple[Shape, ...], parsed: ParsedLayer, text: str) -> Resolution:
+    """A merge's shape; its branches' text is read only for an error, where it names them."""
+    try:
+        return layer.resolve_many(list(shapes))
+    except RuleError:
+        return layer.resolve_many(list(shapes), parsed.labels(text))
 
 
 def _name(layer: Layer, shape: Shape, row: int, counters: dict[str, int]) -> str:

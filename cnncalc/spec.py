@@ -87,8 +87,12 @@ class ParsedLayer:
     span: tuple[int, int]
     source: str
     inputs: tuple[int, ...] = ()
-    #: a merge's branches as written, for its errors
-    branches: tuple[str, ...] = ()
+    #: where a merge's branches are written, for its errors (:meth:`labels` reads them only when one is raised)
+    branches: tuple[tuple[int, int], ...] = ()
+
+    def labels(self, text: str) -> tuple[str, ...]:
+        """The branches as written, shortened: 'conv64x3 same, bn, relu, …'."""
+        return tuple(shorten(" ".join(text[start:end].split()), 40) for start, end in self.branches)
 
 
 @record
@@ -656,8 +660,8 @@ class _Builder:
                             (tokens[0].start, tokens[-1].end), None,
                             "a merge may be followed by 'as NAME' only; put other layers after a ','")
         source = " ".join(self.text[item.span[0]:item.span[1]].split())
-        labels = tuple(shorten(" ".join(self.text[_start(b[0]):_end(b[-1])].split()), 40) for b in item.branches)
-        self.parser.add(ParsedLayer(cls(), item.span, source, tuple(outputs), labels))
+        spans = tuple((_start(b[0]), _end(b[-1])) for b in item.branches)
+        self.parser.add(ParsedLayer(cls(), item.span, source, tuple(outputs), spans))
         self.graph = True
         self.current = len(self.parser.layers)
         if name is not None:
