@@ -32,9 +32,9 @@ def channels_last(shape: Shape) -> Shape:
     return (*shape[1:], shape[0]) if len(shape) > 1 else shape
 
 
-def torch_shape(shape: Shape, batch: int = 1) -> str:
-    """A shape as torchinfo prints it: the batch, then channels first."""
-    return "[" + ", ".join(map(str, (batch, *channels_first(shape)))) + "]"
+def torch_shape(shape: Shape, batch: int = 1, tokens: bool = False) -> str:
+    """A shape as torchinfo prints it: the batch, then channels first (an embedding's tokens keep theirs last)."""
+    return "[" + ", ".join(map(str, (batch, *(shape if tokens else channels_first(shape))))) + "]"
 
 
 def keras_style(shape: Shape, layout: str) -> str:

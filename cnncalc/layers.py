@@ -52,7 +52,8 @@ ACTIVATIONS = ("relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swi
 #: PyTorch's module for each activation, as torchinfo names its rows.
 TORCH_ACTIVATIONS = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh", "softmax": "Softmax", "elu": "ELU",
                      "selu": "SELU", "gelu": "GELU", "swish": "SiLU", "linear": "Identity", "relu6": "ReLU6",
-                     "hardswish": "Hardswish", "mish": "Mish", "leakyrelu": "LeakyReLU"}
+                     "hardswish": "Hardswish", "mish": "Mish", "leakyrelu": "LeakyReLU",
+                     "prelu": "PReLU"}
 
 
 class RuleError(CnnCalcError):
@@ -492,12 +493,7 @@ class Conv2DTranspose(Layer):
         h, w, c = require_volume(self, shape)
         keras_strides_with_dilation(self.padding, self.strides, self.dilation_rate)
         require_groups(self.groups, c, self.filters)
-        if self.output_padding is not None:
-            for op, stride in zip(self.output_padding, self.strides):
-                if op >= stride:
-                    raise RuleError(f"`output_padding` must be strictly less than `strides`, but got "
-                                    f"output_padding={op} and strides={stride}",
-                                    f"use op{stride - 1} or less, or a larger stride")
+        require_output_padding(self.output_padding, self.strides)
         pads = (self.padding, self.padding) if isinstance(self.padding, str) else self.padding
         ops = self.output_padding or (None, None)
         sizes = tuple(transposed_length(n, self.kernel_size[i], self.strides[i], pads[i], ops[i],
@@ -511,6 +507,15 @@ class Conv2DTranspose(Layer):
         arithmetic = conv_arithmetic(self.kernel_size, depth, self.filters, weights, biases)
         return Resolution((sizes[0], sizes[1], self.filters), Params(weights, biases), arithmetic=arithmetic,
                           macs=h * w * weights, bias_adds=sizes[0] * sizes[1] * biases)
+
+
+def require_output_padding(output_padding: tuple[int, ...] | None, strides: tuple[int, ...]) -> None:
+    """Keras' and PyTorch's rule for a transposed convolution: output padding below the stride, on every axis."""
+    for op, stride in zip(output_padding or (), strides):
+        if op >= stride:
+            raise RuleError(f"`output_padding` must be strictly less than `strides`, but got "
+                            f"output_padding={op} and strides={stride}",
+                            f"use op{stride - 1} or less, or a larger stride")
 
 
 def torch_transposed_padding(layer: Layer, padding: Padding | str, rank: int) -> Padding | tuple[int, ...]:
@@ -729,10 +734,7 @@ class Conv1DTranspose(Layer):
         length, c = require_sequence(self, shape)
         keras_strides_with_dilation(self.padding, (self.strides,), (self.dilation_rate,))
         require_groups(self.groups, c, self.filters)
-        if self.output_padding is not None and self.output_padding >= self.strides:
-            raise RuleError(f"`output_padding` must be strictly less than `strides`, but got "
-                            f"output_padding={self.output_padding} and strides={self.strides}",
-                            f"use op{self.strides - 1} or less, or a larger stride")
+        require_output_padding(None if self.output_padding is None else (self.output_padding,), (self.strides,))
         size = transposed_length(length, self.kernel_size, self.strides,
                                  self.padding if isinstance(self.padding, str) else self.padding[0],
                                  self.output_padding, self.dilation_rate)
@@ -758,11 +760,8 @@ class Pooling1D(Layer):
 
     def resolve(self, shape: Shape) -> Resolution:
         length, c = require_sequence(self, shape)
-        if not isinstance(self.padding, str):
-            require_pool_padding(self.padding[:1], (self.pool_size,))  # the 2-D rule, on the one axis
-        elif self.ceil and self.padding == "same":
-            raise RuleError("'ceil' rounds the output of valid or explicit padding; 'same' already gives ⌈n/s⌉",
-                            "drop 'ceil', or use 'valid' or 'p1' with it")
+        require_pool_padding(self.padding if isinstance(self.padding, str) else self.padding[:1], (self.pool_size,),
+                             self.ceil)  # the 2-D rule, on the one axis
         axis = _one_axis(length, self.pool_size, self.strides or self.pool_size, self.padding, 1, self.ceil)
         return Resolution((axis.output, c), Params(), sequence_findings(axis, length), (axis,))
 
@@ -814,20 +813,20 @@ class Pooling2D(Windowed):
         return Resolution((axes[0].output, axes[1].output, c), Params(), tuple(stride_findings(axes, shape)), axes)
 
     def _check_padding(self) -> None:
-        if self.ceil and self.padding == "same":
-            raise RuleError(
-                "'ceil' rounds the output of valid or explicit padding; 'same' already gives ⌈n/s⌉",
-                "drop 'ceil', or use 'valid' or 'p1' with it",
-            )
         if max(self.dilation) > 1 and isinstance(self, AveragePooling2D):
             raise RuleError("average pooling has no dilation in Keras or PyTorch (only MaxPool2d has one)",
                             "drop the dilation, or use max pooling ('pool3 d2')")
-        if not isinstance(self.padding, str):
-            require_pool_padding(self.padding, self.pool_size)
+        require_pool_padding(self.padding, self.pool_size, self.ceil)
 
 
-def require_pool_padding(padding: tuple[int, ...], pool_size: tuple[int, ...]) -> None:
-    """PyTorch's rule for explicit pool padding: at most half the (undilated) pool size."""
+def require_pool_padding(padding: Padding | tuple[int, ...], pool_size: tuple[int, ...], ceil: bool = False) -> None:
+    """The pools' padding rules: ``ceil`` rounds valid or explicit padding only, and explicit padding is at most
+    half the (undilated) pool size, as PyTorch requires."""
+    if isinstance(padding, str):
+        if ceil and padding == "same":
+            raise RuleError("'ceil' rounds the output of valid or explicit padding; 'same' already gives ⌈n/s⌉",
+                            "drop 'ceil', or use 'valid' or 'p1' with it")
+        return
     for pad, kernel in zip(padding, pool_size):
         if pad > kernel // 2:
             raise RuleError(
@@ -936,11 +935,7 @@ class Pooling3D(Layer):
             raise RuleError(f"input image (T: {d} H: {h} W: {w}) smaller than kernel size (kT: {self.pool_size[0]} "
                             f"kH: {self.pool_size[1]} kW: {self.pool_size[2]}): PyTorch's AvgPool3d checks the "
                             "input without its padding", "use a smaller pool, or a larger input")
-        if not isinstance(self.padding, str):
-            require_pool_padding(self.padding, self.pool_size)
-        elif self.ceil and self.padding == "same":
-            raise RuleError("'ceil' rounds the output of valid or explicit padding; 'same' already gives ⌈n/s⌉",
-                            "drop 'ceil', or use 'valid' or 'p1' with it")
+        require_pool_padding(self.padding, self.pool_size, self.ceil)
         axes = window_axes((d, h, w), self.pool_size, self.strides or self.pool_size, self.padding, (1, 1, 1),
                            self.ceil)
         return Resolution((*(a.output for a in axes), c), Params(), volume_findings(axes, (d, h, w)), axes)
@@ -1341,10 +1336,6 @@ class PReLU(Activation):
     activation: str = "prelu"
     channel: bool = False
     torch: bool = False
-
-    @property
-    def torch_class(self) -> str:
-        return "PReLU"
 
     def for_torch(self) -> Layer:
         return replace(self, torch=True)

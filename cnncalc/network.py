@@ -107,7 +107,7 @@ class Network:
 
         ``tokens``: an embedding's L×D output, which PyTorch too keeps as [1, L, D]."""
         if self.torch:
-            return "[" + ", ".join(map(str, (batch, *shape))) + "]" if tokens else torch_shape(shape, batch)
+            return torch_shape(shape, batch, tokens)
         return keras_style(shape, "nhwc" if tokens else self.layout)
 
     def shown_shape(self, shape: Shape, tokens: bool = False) -> Shape:

@@ -21,7 +21,7 @@ from .network import Network, ResolvedLayer
 from .records import record
 from .render import keras_shape
 
-__all__ = ["PastedRow", "PastedSummary", "align", "parse_summary"]
+__all__ = ["ACTIVATION_CLASSES", "PastedRow", "PastedSummary", "align", "parse_summary", "reference_name"]
 
 #: Keras' class names, the common ones first: Keras 2 truncates long type names ('(BatchNo'), and a
 #: truncated name is read as the first class it begins.
@@ -258,15 +258,16 @@ def _keras_row(raw: str, number: int, rows: list[PastedRow], inputs: list[tuple[
     line = raw.translate(_BOX)
     for shape_match in _SHAPE.finditer(line):  # the first parenthesis that is a shape followed by a count
         shape = _shape(shape_match[0], False)
-        params = _count(line[shape_match.end():]) if shape is not None else None
-        if shape is None or params is None:
+        after = line[shape_match.end():]
+        counted = _COUNT_START.match(after) if shape is not None else None
+        params = _count(after) if counted is not None else None
+        if shape is None or counted is None or params is None:
             continue
         name, keras_type = _name_and_type(line[: shape_match.start()])
         if keras_type == "InputLayer":
             inputs.append((name, shape))
         elif name and not name.lower().startswith(("layer (type)", "input")):
-            connections = tuple(_CONNECTION.findall(line[_COUNT_START.match(line[shape_match.end():]).end()  # type: ignore[union-attr]
-                                                         + shape_match.end():]))
+            connections = tuple(_CONNECTION.findall(after[counted.end():]))  # the 'Connected to' cell
             rows.append(PastedRow(number, name, _keras_class(keras_type), shape, params, raw.strip(), connections))
         return
     if not rows:
@@ -343,11 +344,11 @@ class _Expected:
 
 
 #: Keras layer classes that are activations: a paste's 'elu (ELU)' row is the spec's 'elu' (Activation).
-_ACTIVATION_CLASSES = frozenset({"Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU"})
+ACTIVATION_CLASSES = frozenset({"Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU"})
 
 
 def _keras_family(keras_class: str) -> str:
-    return "Activation" if keras_class in _ACTIVATION_CLASSES else keras_class
+    return "Activation" if keras_class in ACTIVATION_CLASSES else keras_class
 
 
 def _expected_rows(net: Network, torchinfo: bool) -> list[_Expected]:

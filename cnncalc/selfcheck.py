@@ -24,24 +24,21 @@ from math import isqrt, prod
 
 from .answers import Verdict
 from .layers import keras_shape
-from .pasted import PastedRow, PastedSummary, reference_name
+from .pasted import ACTIVATION_CLASSES, PastedRow, PastedSummary, reference_name
 
 __all__ = ["self_check"]
 
 Shape = tuple[int, ...]
 
-_KEEPS_SHAPE = frozenset({"Dropout", "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU",
-                          "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
-                          "LayerNormalization", "GroupNormalization", "LocalResponseNormalization"})
-_CONV = frozenset({"Conv1D", "Conv2D", "Conv3D", "Convolution2D", "Convolution1D"})
+# Row classes are Keras' (pasted.py reads Keras 1's names and PyTorch's classes as Keras' classes).
+_KEEPS_SHAPE = ACTIVATION_CLASSES | {"Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
+                                     "LayerNormalization", "GroupNormalization", "LocalResponseNormalization"}
+_CONV = frozenset({"Conv1D", "Conv2D", "Conv3D"})
 _POOL = frozenset({"MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D",
-                   "AveragePooling3D", "MaxPool2D", "AvgPool2D"})
+                   "AveragePooling3D"})
 _GLOBAL = frozenset({"GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
                      "GlobalAveragePooling3D", "GlobalMaxPooling3D"})
 _MERGES = frozenset({"Add", "Multiply", "Average", "Maximum", "Subtract", "Minimum"})
-#: Keras 1 spelled some classes differently.
-_OLD_NAMES = {"Convolution2D": "Conv2D", "Convolution1D": "Conv1D", "MaxPool2D": "MaxPooling2D",
-              "AvgPool2D": "AveragePooling2D"}
 
 
 def self_check(pasted: PastedSummary) -> list[Verdict]:
@@ -88,7 +85,7 @@ def _judge(number: int, row: PastedRow, field: str, given: str, correct: str, ok
 
 
 def _row(number: int, row: PastedRow, inputs: list[Shape], torch: bool) -> list[Verdict]:
-    kind = _OLD_NAMES.get(row.keras_class, row.keras_class)
+    kind = row.keras_class
     if kind in _MERGES or kind == "Concatenate":
         return _merge(number, row, kind, inputs)
     if kind == "BatchNormalization":  # its own output has the channels it normalises
