@@ -13,15 +13,21 @@ import contextlib
 import difflib
 import itertools
 import re
+from collections.abc import Callable
 
 from .answers import Verdict
+from .conventions import channels_first as channels_first_shape
+from .conventions import channels_last
 from .errors import CnnCalcError
 from .layers import Activation, GlobalPooling, Merge, PReLU
 from .network import Network, ResolvedLayer
-from .records import record
+from .records import record, replace
 from .render import keras_shape
 
-__all__ = ["ACTIVATION_CLASSES", "PastedRow", "PastedSummary", "align", "parse_summary", "reference_name"]
+Shape = tuple[int, ...]
+
+__all__ = ["ACTIVATION_CLASSES", "PastedRow", "PastedSummary", "align", "normalised_axis", "pairing",
+           "parse_summary", "reference_name"]
 
 #: Keras' class names, the common ones first: Keras 2 truncates long type names ('(BatchNo'), and a
 #: truncated name is read as the first class it begins.
@@ -107,6 +113,10 @@ class PastedRow:
     text: str
     #: a functional summary's 'Connected to' cell, as written: 'conv2d[0][0]', or cut: 'batch_normalization[0]…'
     connections: tuple[str, ...] = ()
+    #: a type cell cut short ('MaxPooling'), whose rest tf.keras 2.5+ wraps onto the next line ('2D)')
+    type_text: str = ""
+    #: the output shape is 'multiple' (a subclassed model's layer): only the count can be read
+    multiple: bool = False
 
 
 @record
@@ -125,14 +135,41 @@ class PastedSummary:
     input_shape: tuple[int, ...] | None = None
 
 
-def _keras_class(truncated: str | None) -> str:
+def _snake(name: str) -> str:
+    """Keras' to_snake_case, which makes its auto-names: 'MaxPooling2D' → 'max_pooling2d', 'ReLU' → 're_lu'."""
+    intermediate = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", intermediate).lower()
+
+
+#: The class behind each auto-name: Keras 2's and 3's snake case ('batch_normalization'), Keras 1's lower
+#: case ('batchnormalization', 'convolution2d'), and tf.keras' 'input' of an InputLayer.
+_AUTO_NAMES = {**{_snake(name): name for name in KERAS_CLASSES}, **{name.lower(): name for name in KERAS_CLASSES},
+               **{old.lower(): new for old, new in KERAS1_CLASSES.items()}, "input": "InputLayer"}
+_AUTO_NAME = re.compile(r"(?P<base>[a-z][a-z0-9_]*?)(?:_\d+)?")
+
+
+def _auto_class(name: str) -> str:
+    """The class a Keras auto-name gives away: 'batch_normalization_3' → 'BatchNormalization'; '' for a
+    name of the user's own ('block1_conv1')."""
+    match = _AUTO_NAME.fullmatch(name)
+    return _AUTO_NAMES.get(match["base"], "") if match else ""
+
+
+def _keras_class(truncated: str | None, name: str = "") -> str:
+    """A row's class from its type cell, which Keras 2 cuts short ('(BatchNo', '(Batc') or a paste may have
+    lost, and its auto-name, which gives the class away when the cell cannot ('batch_normalization_3')."""
+    auto = _auto_class(name)
     if not truncated:
-        return ""
+        return auto
+    if auto.startswith(truncated):  # before an exact match: '(Average' may be AveragePooling2D cut short
+        return auto
     if truncated in KERAS1_CLASSES:
         return KERAS1_CLASSES[truncated]
-    for name in KERAS_CLASSES:
-        if name == truncated or (len(truncated) >= 6 and name.startswith(truncated)):
-            return name
+    if truncated in KERAS_CLASSES:
+        return truncated
+    starting = [known for known in KERAS_CLASSES if known.startswith(truncated)]
+    if starting and (len(truncated) >= 6 or len(starting) == 1):
+        return starting[0]
     return truncated
 
 
@@ -258,27 +295,57 @@ def _keras_row(raw: str, number: int, rows: list[PastedRow], inputs: list[tuple[
     line = raw.translate(_BOX)
     for shape_match in _SHAPE.finditer(line):  # the first parenthesis that is a shape followed by a count
         shape = _shape(shape_match[0], False)
-        after = line[shape_match.end():]
-        counted = _COUNT_START.match(after) if shape is not None else None
-        params = _count(after) if counted is not None else None
-        if shape is None or counted is None or params is None:
-            continue
-        name, keras_type = _name_and_type(line[: shape_match.start()])
-        if keras_type == "InputLayer":
+        after = _LIST_END.sub("", line[shape_match.end():])  # tf.keras prints an input's shape as a list
+        if shape is not None and _keras_cells(line, number, shape_match.start(), after, shape, rows, inputs):
+            return
+    multiple = _MULTIPLE.search(line)  # a subclassed model's layers have no output shape to print
+    if multiple and _keras_cells(line, number, multiple.start(), line[multiple.end():], None, rows, inputs):
+        return
+    if rows:
+        _continued(line, rows)
+
+
+_LIST_END = re.compile(r"^\s*\]")
+_MULTIPLE = re.compile(r"\smultiple\s")
+
+
+def _keras_cells(line: str, number: int, start: int, after: str, shape: tuple[int, ...] | None,
+                 rows: list[PastedRow], inputs: list[tuple[str, tuple[int, ...]]]) -> bool:
+    """A Keras row from its cells: name and type before the shape, then the count and 'Connected to';
+    False when no count follows the shape (the parenthesis was not the shape)."""
+    counted = _COUNT_START.match(after)
+    params = _count(after) if counted is not None else None
+    if counted is None or params is None:
+        return False
+    name, keras_type = _name_and_type(line[:start])
+    keras_class = _keras_class(keras_type, name)
+    cut = keras_type if keras_type and not line[:start].rstrip().endswith(")") else ""  # continued below?
+    if keras_class == "InputLayer":
+        if shape is not None:
             inputs.append((name, shape))
-        elif name and not name.lower().startswith(("layer (type)", "input")):
-            connections = tuple(_CONNECTION.findall(after[counted.end():]))  # the 'Connected to' cell
-            rows.append(PastedRow(number, name, _keras_class(keras_type), shape, params, raw.strip(), connections))
-        return
-    if not rows:
-        return
-    last = rows[-1]  # a continuation line: Keras 3 wraps "(BatchNormalization)" and long 'Connected to' cells
-    continued = _CONTINUED_TYPE.match(line)
-    keras_class = _keras_class(continued["type"]) if continued and not last.keras_class else last.keras_class
-    more = tuple(_CONNECTION.findall(line[continued.end():] if continued else line))
-    if keras_class != last.keras_class or more:
-        rows[-1] = PastedRow(last.line, last.name, keras_class, last.shape, last.params, last.text,
-                             last.connections + more)
+    elif name and not name.lower().startswith(("layer (type)", "input")):
+        connections = tuple(_CONNECTION.findall(after[counted.end():]))  # the 'Connected to' cell
+        rows.append(PastedRow(number, name, keras_class, shape or (), params, line.strip(), connections, cut,
+                              shape is None))
+    return True
+
+
+def _continued(line: str, rows: list[PastedRow]) -> None:
+    """A row's next line: Keras 3 wraps '(BatchNormalization)' and tf.keras 2.5+ wraps the rest of a type cut
+    at its column ('max_pooling1d (MaxPooling' then '1D)'); both wrap long 'Connected to' cells."""
+    last = rows[-1]
+    typed, end = last.type_text, 0
+    if (continued := _CONTINUED_TYPE.match(line)) and not last.keras_class:
+        typed, end = continued["type"], continued.end()
+    elif last.type_text and (rest := _REST_OF_TYPE.match(line)):
+        typed, end = last.type_text + rest["rest"], rest.end()
+    more = tuple(_CONNECTION.findall(line[end:]))
+    if end or more:
+        rows[-1] = replace(last, keras_class=_keras_class(typed, last.name), type_text="",
+                           connections=last.connections + more)
+
+
+_REST_OF_TYPE = re.compile(r"^\s*(?P<rest>[A-Za-z0-9_]*)\)")
 
 
 def _name_and_type(head: str) -> tuple[str, str | None]:
@@ -373,7 +440,18 @@ def _expected_rows(net: Network, torchinfo: bool) -> list[_Expected]:
     return rows
 
 
-def _row_verdicts(expected: _Expected, row: PastedRow, kind: str) -> list[Verdict]:
+def normalised_axis(row: PastedRow, channels_first: bool = False) -> tuple[int, int] | None:
+    """(Keras axis, its size) of the axis whose 4·n (or 3·n, 2·n) a BatchNormalization row's count is, as the paste
+    numbers its axes (the batch is 0); the last axis first, as Keras' default axis=-1 is."""
+    written = (row.shape[-1], *row.shape[:-1]) if channels_first and len(row.shape) > 1 else row.shape
+    for index in range(len(written), 0, -1):
+        size = written[index - 1]
+        if size and row.params in (4 * size, 3 * size, 2 * size):
+            return index, size
+    return None
+
+
+def _row_verdicts(expected: _Expected, row: PastedRow, kind: str, show: Callable[[Shape], str]) -> list[Verdict]:
     layer = expected.layer
     claim = f"{layer.index} {layer.name}"
     verdicts = []
@@ -381,13 +459,22 @@ def _row_verdicts(expected: _Expected, row: PastedRow, kind: str) -> list[Verdic
     if given and (given if kind != "keras" else _keras_family(given)) != expected.kind:
         verdicts.append(Verdict(f"{claim} type", given, expected.kind, "wrong", note=f"line {row.line} of the paste"))
     shape_ok = row.shape == expected.shape
-    verdicts.append(Verdict(f"{claim} output", keras_shape(row.shape), keras_shape(expected.shape),
-                            "correct" if shape_ok else "wrong", "" if shape_ok else layer.explain("output") or ""))
+    if row.multiple:
+        verdicts.append(Verdict(f"{claim} output", "multiple", show(expected.shape), "unchecked",
+                                note="a subclassed model's summary prints 'multiple' for the shape"))
+    else:
+        verdicts.append(Verdict(f"{claim} output", show(row.shape), show(expected.shape),
+                                "correct" if shape_ok else "wrong", "" if shape_ok else layer.explain("output") or ""))
     expected_params = expected.params
     note = ""
     if kind != "keras" and layer.params.non_trainable:
         note = "torch counts only gamma and beta; the moving statistics are buffers"
     params_ok = row.params == expected_params
+    axis = normalised_axis(row, show is not keras_shape) if expected.kind == "BatchNormalization" and \
+        kind == "keras" and not params_ok else None
+    if axis is not None:
+        note = f"the paste's layer normalises axis {axis[0]} ({axis[1]}): BatchNormalization(axis={axis[0]}), " \
+               f"where the spec's bn normalises the {expected.shape[-1]} channels"
     verdicts.append(Verdict(f"{claim} params", f"{row.params:,}", f"{expected_params:,}",
                             "correct" if params_ok else "wrong",
                             "" if params_ok else layer.explain("params") or "", note if not params_ok else ""))
@@ -423,7 +510,29 @@ def _torch_type(row: PastedRow) -> str:
 
 
 def align(net: Network, pasted: PastedSummary) -> list[Verdict]:
-    """Row-by-row verdicts for a pasted summary, then its totals; missing and extra rows are named."""
+    """Row-by-row verdicts for a pasted summary, then its totals; missing and extra rows are named.
+
+    A Keras paste is read in the spec's layout, or channels-first when that pairs more of its rows (Keras 1 on
+    Theano, ``data_format='channels_first'``); a torchinfo or torchsummary table is always channels-first."""
+    verdicts = _aligned(net, pasted, net.layout == "nchw" and pasted.kind == "keras")
+    if pasted.kind != "keras" or not any(len(row.shape) > 1 for row in pasted.rows):
+        return verdicts
+    other = _aligned(net, pasted, net.layout != "nchw")
+    if sum(v.status == "wrong" for v in other) >= sum(v.status == "wrong" for v in verdicts):
+        return verdicts
+    written = "channels-first" if net.layout != "nchw" else "channels-last"
+    note = f"the paste's shapes are read {written}, unlike the spec's: write the spec's input " + \
+        ("'… nchw'" if written == "channels-first" else "without nchw") + " to match them"
+    return [replace(other[0], note=f"{other[0].note}; {note}" if other[0].note else note), *other[1:]]
+
+
+def _aligned(net: Network, pasted: PastedSummary, channels_first: bool) -> list[Verdict]:
+    """:func:`align` with the Keras paste's shapes read channels-first or not."""
+    if channels_first:
+        pasted = replace(pasted, rows=tuple(replace(row, shape=channels_last(row.shape)) for row in pasted.rows))
+
+    show = keras_shape if not channels_first else lambda shape: keras_shape(channels_first_shape(shape))
+
     torchinfo = pasted.torch
     layers = _expected_rows(net, torchinfo)  # PyTorch's classes for torchinfo: a depthwise conv is a Conv2d there
     verdicts = [Verdict(f"line {row.line} {row.name}", f"{row.params:,}", "?", "unchecked",
@@ -431,25 +540,89 @@ def align(net: Network, pasted: PastedSummary) -> list[Verdict]:
                              "its parameters still count toward the totals")
                 for row in pasted.rows if not _modelled(row, torchinfo)]
     rows = [row for row in pasted.rows if _modelled(row, torchinfo)]
-    # rows are paired by what they are, class and shape, so one odd row cannot shift the rest
-    expected = [(row.kind, row.shape) for row in layers]
-    given = [((_torch_type(row) if torchinfo else _keras_family(row.keras_class)) or "?", row.shape) for row in rows]
+    # rows are paired by what they are (class, shape and count), so one odd row cannot shift the rest
+    by_class = any(row.multiple for row in rows)  # a subclassed model's rows have no shape to pair them by
+    expected = [(row.kind, () if by_class else row.shape, row.params) for row in layers]
+    given = [((_torch_type(row) if torchinfo else _keras_family(row.keras_class)) or "?",
+              () if by_class else row.shape, row.params) for row in rows]
     pairs: list[tuple[ResolvedLayer, PastedRow]] = []
-    matcher = difflib.SequenceMatcher(None, expected, given, autojunk=False)
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        paired = min(a1 - a0, b1 - b0) if tag in ("equal", "replace") else 0
-        for offset in range(paired):
-            verdicts += _row_verdicts(layers[a0 + offset], rows[b0 + offset], pasted.kind)
-            pairs.append((layers[a0 + offset].layer, rows[b0 + offset]))
-        for missing in layers[a0 + paired : a1]:
+    for a, b in pairing(expected, given):
+        if a is not None and b is not None:
+            verdicts += _row_verdicts(layers[a], rows[b], pasted.kind, show)
+            pairs.append((layers[a].layer, rows[b]))
+        elif a is not None:
+            missing = layers[a]
             layer = missing.layer
             verdicts.append(Verdict(f"{layer.index} {layer.name}", "(missing)",
-                                    f"{keras_shape(missing.shape)}, {missing.params:,} params", "wrong",
+                                    f"{show(missing.shape)}, {missing.params:,} params", "wrong",
                                     note=f"the paste has no row for {layer.name} ({missing.kind})"))
-        for row in rows[b0 + paired : b1]:
+        elif b is not None:
+            row = rows[b]
             verdicts.append(Verdict(f"line {row.line}", row.text, "(no such layer)", "wrong",
                                     note="an extra row: the spec has no layer here"))
     return verdicts + _connection_verdicts(pairs, pasted.input_name) + _total_verdicts(net, pasted)
+
+
+Key = tuple[str, Shape, int]
+#: Pastes up to this many (layer, row) cells are paired by one edit distance over all their rows.
+_WHOLE_EDIT = 40_000
+
+
+def pairing(expected: list[Key], given: list[Key]) -> list[tuple[int | None, int | None]]:
+    """Which pasted row is which layer: (layer, row) index pairs in order, None for a missing or an extra row.
+
+    An edit distance pairs a row of the same class whose shape or count differs (a misprint, 0.5 each) rather
+    than call it one missing and one extra (1 each), and pairs rows of different classes only when their shape
+    and count agree. Past 200 × 200 rows, rows alike in class, shape and count anchor the pairing first (difflib)
+    and the edit distance pairs the runs between anchors.
+
+    >>> pairing([("BatchNormalization", (1, 1, 1), 4)] * 2, [("BatchNormalization", (1, 1, 2), 4),
+    ...                                                       ("BatchNormalization", (1, 1, 1), 4)])
+    [(0, 0), (1, 1)]
+    """
+    if len(expected) * len(given) <= _WHOLE_EDIT:
+        return _edit_pairs(expected, given)
+    matcher = difflib.SequenceMatcher(None, expected, given, autojunk=False)
+    pairs: list[tuple[int | None, int | None]] = []
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal":
+            pairs += [(a0 + k, b0 + k) for k in range(a1 - a0)]
+        elif (a1 - a0) * (b1 - b0) <= _WHOLE_EDIT:
+            pairs += [(None if a is None else a0 + a, None if b is None else b0 + b)
+                      for a, b in _edit_pairs(expected[a0:a1], given[b0:b1])]
+        else:  # a run too long to search: in order, the rest missing or extra
+            paired = min(a1 - a0, b1 - b0)
+            pairs += [(a0 + k, b0 + k) for k in range(paired)]
+            pairs += [(a, None) for a in range(a0 + paired, a1)] + [(None, b) for b in range(b0 + paired, b1)]
+    return pairs
+
+
+def _edit_pairs(expected: list[Key], given: list[Key]) -> list[tuple[int | None, int | None]]:
+    """The cheapest pairing of two short runs of rows (an edit distance, backtracked)."""
+    def cost(a: Key, b: Key) -> float:
+        if a[0] == b[0]:
+            return 0.5 * (a[1] != b[1]) + 0.5 * (a[2] != b[2])
+        return 1.0 if a[1:] == b[1:] else 3.0
+
+    n, m = len(expected), len(given)
+    table = [[float(i + j) if not i or not j else 0.0 for j in range(m + 1)] for i in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            table[i][j] = min(table[i - 1][j - 1] + cost(expected[i - 1], given[j - 1]), table[i - 1][j] + 1,
+                              table[i][j - 1] + 1)
+    pairs: list[tuple[int | None, int | None]] = []
+    i, j = n, m
+    while i or j:
+        if i and j and table[i][j] == table[i - 1][j - 1] + cost(expected[i - 1], given[j - 1]):
+            i, j = i - 1, j - 1
+            pairs.append((i, j))
+        elif i and table[i][j] == table[i - 1][j] + 1:
+            i -= 1
+            pairs.append((i, None))
+        else:
+            j -= 1
+            pairs.append((None, j))
+    return pairs[::-1]
 
 
 def _connection_verdicts(pairs: list[tuple[ResolvedLayer, PastedRow]], input_name: str) -> list[Verdict]:

@@ -313,3 +313,59 @@ def test_an_unbatched_torchinfo_table_keeps_its_channels() -> None:
     assert [row.shape for row in pasted.rows] == [(26, 26, 32), (13, 13, 32), (5408,), (10,)]
     net = build("input 1x28x28 nchw, conv32x3 relu, pool2, flatten, dense10")
     assert [v for v in align(net, pasted) if not v.ok] == [] and [v for v in self_check(pasted) if not v.ok] == []
+
+
+def test_old_keras_fixtures_read_whole() -> None:
+    """Keras 1 on Theano (channels first) and tf.keras 2.5+'s wrapped types, printed from models Keras 3 built
+    (tests/fixtures/summaries/make_summaries.py): every row read as its class, clean with and without the spec."""
+    from cnncalc.selfcheck import self_check
+
+    theano = parse_summary((SUMMARIES / "keras1_theano.txt").read_text(encoding="utf-8"))
+    assert [row.keras_class for row in theano.rows] == ["Conv2D", "Conv2D", "MaxPooling2D", "Dropout", "Flatten",
+                                                         "Dense", "Dropout", "Dense"]
+    alone = self_check(theano)
+    assert [v.status for v in alone].count("wrong") == 0 and "read channels-first" in alone[0].note
+    seed004 = build((ROOT / "examples" / "seed004_mnist.cnn").read_text(encoding="utf-8"))
+    against = align(seed004, theano)  # seed 004's network, written channels-last: the paste is read channels-first
+    assert [v.claim for v in against if v.status == "wrong"] == [] and "channels-first" in against[0].note
+    wrapped = parse_summary((SUMMARIES / "tf_keras_wrapped.txt").read_text(encoding="utf-8"))
+    assert [row.keras_class for row in wrapped.rows] == [
+        "Conv2D", "BatchNormalization", "Activation", "MaxPooling2D", "Conv2D", "BatchNormalization", "Activation",
+        "GlobalAveragePooling2D", "Dense"]
+    assert [v.claim for v in self_check(wrapped) if v.status == "wrong"] == []
+
+
+@pytest.mark.parametrize(("line", "name", "keras_class"), [
+    ("batch_normalization_12 (Bat (None, 8, 8, 64)   256", "batch_normalization_12", "BatchNormalization"),
+    ("activation_1 (None, 10) 0 dense_1[0][0]", "activation_1", "Activation"),  # a type cell lost
+    ("maxpooling2d_3 (MaxPooling2D) (None, 5, 5, 64) 0", "maxpooling2d_3", "MaxPooling2D"),  # Keras 1's name
+    ("average_pooling2d_1 (Average (None, 4, 4, 8)   0", "average_pooling2d_1", "AveragePooling2D"),  # not Average
+    ("conv2d ( Conv2D)  ( None, 24, 24, 24)  1176", "conv2d", "Conv2D"),  # a translated page's spaces
+    ("block1_conv1 (Conv2D)  (None, 224, 224, 64)  1792", "block1_conv1", "Conv2D"),  # a name of its own
+])
+def test_a_rows_class_comes_from_its_type_or_its_auto_name(line: str, name: str, keras_class: str) -> None:
+    row = parse_summary(f"Layer (type)  Output Shape  Param #\n{line}\nTotal params: 1").rows[0]
+    assert (row.name, row.keras_class) == (name, keras_class)
+
+
+def test_an_input_layer_printed_as_a_list_gives_the_first_rows_input() -> None:
+    """tf.keras prints an InputLayer's shape as a list, '[(None, 32, 32, 3)]': the first conv is then checkable."""
+    from cnncalc.selfcheck import self_check
+
+    text = """ Layer (type)                   Output Shape         Param #     Connected to
+ input_1 (InputLayer)           [(None, 32, 32, 3)]  0           []
+ conv2d (Conv2D)                (None, 32, 32, 16)   448         ['input_1[0][0]']
+ conv2d_1 (Conv2D)              (None, 32, 32, 16)   2320        ['conv2d[0][0]']
+ add (Add)                      (None, 32, 32, 16)   0           ['conv2d[0][0]',
+                                                                  'conv2d_1[0][0]']
+Total params: 2,768
+Trainable params: 2,768
+Non-trainable params: 0"""
+    pasted = parse_summary(text)
+    assert (pasted.input_name, pasted.input_shape) == ("input_1", (32, 32, 3))
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert verdicts["1 conv2d params"].status == "correct"
+    assert verdicts["1 conv2d params"].note == "a 3×3 kernel on 3 channels"
+    assert verdicts["3 add output"].status == "correct"
+    broken = {v.claim: v.status for v in self_check(parse_summary(text.replace("448 ", "484 ")))}
+    assert broken["1 conv2d params"] == "wrong"
