@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 from .errors import CnnCalcError, shorten
 from .network import Network, ResolvedLayer
@@ -159,7 +160,7 @@ def _with_confusion_note(verdict: Verdict, layer: ResolvedLayer, field: str, giv
 
 @record
 class MapVerdict:
-    """A whole feature-map answer: which cells are wrong, and which are only rounded."""
+    """A whole feature-map answer: which cells are wrong, and which are right at their written precision only."""
 
     claim: str
     status: str  # "correct", "rounded" or "wrong"
@@ -167,6 +168,8 @@ class MapVerdict:
     rounded: tuple[tuple[int, int, int], ...]
     cells: int
     problem: str = ""  # a shape mismatch, if any
+    #: cells cut, not rounded, to their last written place (0.77 for 7/9, as the lectures write it)
+    truncated: tuple[tuple[int, int, int], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -177,26 +180,21 @@ class MapVerdict:
             return f"✗ {self.problem}"
         if self.wrong:
             return f"✗ {len(self.wrong)} of {self.cells} cells differ"
-        if self.rounded:
-            return f"✓ all {self.cells} cells correct ({len(self.rounded)} rounded)"
-        return f"✓ all {self.cells} cells correct"
+        inexact = [f"{len(cells)} {word}" for cells, word in ((self.rounded, "rounded"), (self.truncated, "truncated"))
+                   if cells]
+        return f"✓ all {self.cells} cells correct" + (f" ({', '.join(inexact)})" if inexact else "")
 
 
-def _cell_status(given: float, true: float, tolerance: float, decimals: int | None) -> str:
-    if given == true or abs(given - true) <= tolerance * abs(true):
-        return "correct"
-    if decimals is not None and abs(given - true) <= 0.5 * 10.0**-decimals + 1e-9:
-        return "rounded"
-    return "wrong"
-
-
-def grade_map(claim: str, output: list[list[float]] | list[list[list[float]]], expected: list[list[list[float]]],
-              tolerance: float = 0.005, decimals: int | None = None) -> MapVerdict:
+def grade_map(claim: str, output: list[list[float]] | list[list[list[float]]], expected: list[list[list[Any]]],
+              tolerance: float | None = None, decimals: int | None = None) -> MapVerdict:
     """Compare a computed map (H×W, or H×W×C) with an answer matrix (H×W×C), cell by cell.
 
-    A cell is correct within ``tolerance`` (relative); with ``decimals``, an answer rounded to
-    that many decimals (within half a unit of its last place) is accepted as "rounded".
+    Each answer cell is graded at the precision it is written with (:mod:`cnncalc.precision`): an integer
+    exactly, a decimal as the value rounded or cut to its last place.  ``tolerance`` (relative) and
+    ``decimals`` (answers known to be rounded to that many places) widen it when given.
     """
+    from .precision import Written, grade_number
+
     rows = [[cell if isinstance(cell, list) else [cell] for cell in row] for row in output]
     shape = (len(rows), len(rows[0]), len(rows[0][0]))
     given_shape = (len(expected), len(expected[0]), len(expected[0][0]))
@@ -205,14 +203,13 @@ def grade_map(claim: str, output: list[list[float]] | list[list[list[float]]], e
                    f"{f'×{given_shape[2]}' if given_shape[2] > 1 else ''}, the output is "
                    f"{'×'.join(map(str, shape[:2]))}{f'×{shape[2]}' if shape[2] > 1 else ''}")
         return MapVerdict(claim, "wrong", (), (), math.prod(shape), problem)
-    wrong, rounded = [], []
+    found: dict[str, list[tuple[int, int, int]]] = {"wrong": [], "rounded": [], "truncated": [], "correct": []}
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             for k, true in enumerate(cell):
-                status = _cell_status(expected[r][c][k], true, tolerance, decimals)
-                if status == "wrong":
-                    wrong.append((r, c, k))
-                elif status == "rounded":
-                    rounded.append((r, c, k))
-    status = "wrong" if wrong else "rounded" if rounded else "correct"
-    return MapVerdict(claim, status, tuple(wrong), tuple(rounded), math.prod(shape))
+                given = expected[r][c][k]
+                written = given if isinstance(given, Written) else Written(float(given))
+                found[grade_number(written, true, tolerance, decimals)].append((r, c, k))
+    status = "wrong" if found["wrong"] else "rounded" if found["rounded"] or found["truncated"] else "correct"
+    return MapVerdict(claim, status, tuple(found["wrong"]), tuple(found["rounded"]), math.prod(shape), "",
+                      tuple(found["truncated"]))

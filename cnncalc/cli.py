@@ -344,59 +344,120 @@ def _cell(text: str | None) -> tuple[int, int] | None:
 def EXPECT_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by conv and pool
     """--expect, --tolerance and --round: grade a whole answer matrix."""
     command = click.option("--round", "decimals", type=click.IntRange(0, 15), metavar="N",
-                           help="Accept answers rounded to N decimals (reported as 'rounded').")(command)
-    command = click.option("--tolerance", default=0.005, show_default=True,
-                           help="Relative tolerance for --expect.")(command)
+                           help="Accept answers rounded to N decimals even where they are written with fewer "
+                                "(reported as 'rounded').")(command)
+    command = click.option("--tolerance", type=click.FloatRange(0, 1), metavar="REL",
+                           help="Accept answers within this relative tolerance. Without it every cell is graded "
+                                "at the precision it is written with: an integer exactly, 0.78 or 0.77 for 7/9 "
+                                "(rounded, or cut as the lectures write it), never 0.76.")(command)
     return click.option("--expect", metavar="M", help="An answer matrix to grade: wrong cells are marked, "
                                                       "the first one explained; exit 1 if any is wrong.")(command)
 
 
-def _emit_worked(worked: Any, title: str, cell: tuple[int, int] | None, fmt: str, expect: str | None = None,
-                 tolerance: float = 0.005, decimals: int | None = None) -> None:
+def _emit_worked(steps: list[tuple[str, Any]], cell: tuple[int, int] | None, fmt: str, expect: str | None = None,
+                 tolerance: float | None = None, decimals: int | None = None) -> None:
+    """Show worked steps (a convolution or pooling, then each --then step), grade the last against --expect."""
+    from .numeric import explain, warnings
+
+    worked = steps[-1][1]
     graded = None
     if expect is not None:
         from .answers import grade_map
-        from .matrices import read_matrix
+        from .matrices import read_cells
+        from .numeric import ceil_note
+        from .records import replace
 
-        expected = read_matrix(expect, "--expect")
+        expected = read_cells(expect, "--expect")
         graded = grade_map("--expect", worked.output.tolist(), expected, tolerance, decimals)
+        if graded.problem:
+            graded = replace(graded, problem=graded.problem + ceil_note(worked, (len(expected), len(expected[0]))))
         if cell is None and graded.wrong:
             cell = (graded.wrong[0][0] + 1, graded.wrong[0][1] + 1)
+
+    def fits(step: Any) -> bool:
+        return cell is not None and cell[0] <= step.output.shape[0] and cell[1] <= step.output.shape[1]
+
+    if cell is not None and not any(fits(step) for _, step in steps):
+        explain(worked, *cell)  # outside every step's map: its error says which cells there are
+
     if fmt == "json":
         import json
 
-        from .numeric import format_value
-
-        def number(value: float) -> float | int:
-            return int(value) if float(value).is_integer() else float(format_value(value))
-
-        output = worked.output.tolist()
-        rows = [[number(v) if not isinstance(v, list) else [number(x) for x in v] for v in row] for row in output]
-        document: dict[str, Any] = {"output": rows}
-        if cell is not None:
-            from .numeric import explain
-
-            document["explain"] = explain(worked, *cell)
-        if graded is not None:
-            document["status"] = graded.status
-            document["wrong"] = [[r + 1, c + 1] for r, c, _ in graded.wrong]
-            document["rounded"] = [[r + 1, c + 1] for r, c, _ in graded.rounded]
-        click.echo(json.dumps(document, ensure_ascii=False))
+        click.echo(json.dumps(_worked_document(steps, cell, fits, graded), ensure_ascii=False))
     else:
         from .numeric_view import worked_renderable
 
-        marks = {(r, c) for r, c, _ in graded.wrong} if graded is not None else None
-        console().print(worked_renderable(worked, title, cell, marks))
+        out = console()
+        for number, (title, step) in enumerate(steps, start=1):
+            last = number == len(steps)
+            marks = {(r, c) for r, c, _ in graded.wrong} if graded is not None and last else None
+            if number > 1:
+                out.print()
+            out.print(worked_renderable(step, title, cell if fits(step) else None, marks))
+            for text in warnings(step):
+                out.print(f"⚠ {text}", style="yellow", highlight=False)
         if graded is not None:
-            console().print(graded.summary(), style="bold green" if graded.ok else "bold red")
+            out.print(graded.summary(), style="bold green" if graded.ok else "bold red")
     if graded is not None and not graded.ok:
         sys.exit(EXIT_NO)
 
 
+def _worked_document(steps: list[tuple[str, Any]], cell: tuple[int, int] | None, fits: Any,
+                     graded: Any) -> dict[str, Any]:
+    """--format json: the last map as "output" (what conv and pool read back), each step when there are several."""
+    from .numeric import explain, format_value, warnings
+
+    def number(value: float) -> float | int:
+        return int(value) if float(value).is_integer() else float(format_value(value))
+
+    def rows(worked: Any) -> list[Any]:
+        return [[number(v) if not isinstance(v, list) else [number(x) for x in v] for v in row]
+                for row in worked.output.tolist()]
+
+    worked = steps[-1][1]
+    document: dict[str, Any] = {"output": rows(worked)}
+    if cell is not None and fits(worked):
+        document["explain"] = explain(worked, *cell)
+    if warnings(worked):
+        document["warnings"] = warnings(worked)
+    if len(steps) > 1:
+        document["steps"] = [{"step": title, "output": rows(step), **({"explain": explain(step, *cell)}
+                                                                      if cell is not None and fits(step) else {})}
+                             for title, step in steps]
+    if graded is not None:
+        document["status"] = graded.status
+        document["wrong"] = [[r + 1, c + 1] for r, c, _ in graded.wrong]
+        document["rounded"] = [[r + 1, c + 1] for r, c, _ in graded.rounded]
+        document["truncated"] = [[r + 1, c + 1] for r, c, _ in graded.truncated]
+        if graded.problem:
+            document["problem"] = graded.problem
+    return document
+
+
+def _then(steps: list[tuple[str, Any]], then: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """Each --then step applied to the map before it."""
+    from .numeric import step
+
+    for text in then:
+        output = steps[-1][1].output
+        matrix = output[..., None] if output.ndim == 2 else output
+        steps.append(step(matrix.tolist(), text))
+    return steps
+
+
+THEN_HELP = ("A next worked step on the result, written as a spec layer: relu (or another activation), pool2, "
+             "avgpool2 s1, pool3 s2 p1, pool2 ceil. Repeat for a chain; each step is shown, and --explain and "
+             "--expect apply to it as they do to the first.")
+
+
 @main.command()
 @click.option("--input", "image", required=True, metavar="M",
-              help="The input: '1 0 1; 0 1 0', '… | …' per channel, or a .txt/.csv/.npy file.")
-@click.option("--kernel", required=True, metavar="M", help="The kernel, one block per input channel.")
+              help="The input: '1 0 1; 0 1 0', '… | …' per channel, '-' for stdin, a .txt/.csv/.json/.npy file "
+                   "(the --format json of conv or pool included).")
+@click.option("--kernel", "kernels", required=True, multiple=True, metavar="M",
+              help="The kernel, one block per input channel; values may be fractions (1/9) and the kernel may "
+                   "carry a factor: '1/9 * (1 1 1; 1 1 1; 1 1 1)'. Repeat for several kernels: one output channel "
+                   "each, as a layer of filters.")
 @click.option("--stride", default="1", show_default=True, metavar="S", help="S or SHxSW.")
 @click.option("--padding", default="valid", show_default=True, metavar="P",
               help="P, PHxPW, valid or same (Keras' split).")
@@ -406,37 +467,45 @@ def _emit_worked(worked: Any, title: str, cell: tuple[int, int] | None, fmt: str
               help="True convolution: rotate the kernel 180° first. Without it, cross-correlation, "
                    "as Keras and PyTorch compute.")
 @click.option("--activation", type=click.Choice(ACTIVATIONS), help="Applied after the bias.")
+@click.option("--then", "then", multiple=True, metavar="STEP", help=THEN_HELP)
 @click.option("--explain", metavar="R,C", help="Show the sum of products of output cell R,C (1-based) and its window.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @EXPECT_OPTIONS
-def conv(image: str, kernel: str, stride: str, padding: str, dilation: str, bias: float, flip: bool,
-         activation: str | None, explain: str | None, fmt: str, expect: str | None, tolerance: float,
-         decimals: int | None) -> None:
-    """Compute a feature map by hand, as the lectures do: one kernel over a (multi-channel) input.
+def conv(image: str, kernels: tuple[str, ...], stride: str, padding: str, dilation: str, bias: float, flip: bool,
+         activation: str | None, then: tuple[str, ...], explain: str | None, fmt: str, expect: str | None,
+         tolerance: float | None, decimals: int | None) -> None:
+    """Compute a feature map by hand, as the lectures do: kernels over a (multi-channel) input.
 
     \b
       cnncalc conv --input "1 0 1 0 1; 1 0 0 1 1; 0 1 1 0 0; 1 0 0 1 0; 0 0 1 1 0" \\
                    --kernel "0 1 0; 1 0 -1; 0 1 0" --explain 1,1
+      cnncalc conv --input x.txt --kernel "1/9 * (1 -1 -1; -1 1 -1; -1 -1 1)" --then relu --then "pool2 ceil"
     """
     from .matrices import read_matrix, shape_of
     from .numeric import convolve
     from .stride import parse_padding, parse_pair
 
-    image_m, kernel_m = read_matrix(image, "--input"), read_matrix(kernel, "--kernel")
+    image_m = read_matrix(image, "--input")
+    kernel_ms = [read_matrix(kernel, "--kernel" if len(kernels) == 1 else f"--kernel {number}")
+                 for number, kernel in enumerate(kernels, start=1)]
     strides, dilations = parse_pair(stride, "--stride"), parse_pair(dilation, "--dilation")
-    worked = convolve(image_m, kernel_m, strides, parse_padding(padding), dilations, bias, flip, activation)
+    worked = convolve(image_m, kernel_ms if len(kernel_ms) > 1 else kernel_ms[0], strides, parse_padding(padding),
+                      dilations, bias, flip, activation)
     h, w, c = shape_of(image_m)
-    kh, kw, _ = shape_of(kernel_m)
-    out_h, out_w = worked.output.shape
+    kh, kw, _ = shape_of(kernel_ms[0])
+    out_h, out_w = worked.output.shape[:2]
     operation = "convolution (kernel flipped)" if flip else "cross-correlation"
-    title = (f"{operation}: {h}×{w}×{c} input, {kh}×{kw}×{c} kernel, stride {stride}, padding {padding}"
-             f"{f', dilation {dilation}' if dilation != '1' else ''} → {out_h}×{out_w}")
-    _emit_worked(worked, title, _cell(explain), fmt, expect, tolerance, decimals)
+    many = f"{len(kernels)} kernels of " if len(kernels) > 1 else ""
+    title = (f"{operation}: {h}×{w}×{c} input, {many}{kh}×{kw}×{c}{'' if many else ' kernel'}, stride {stride}, "
+             f"padding {padding}{f', dilation {dilation}' if dilation != '1' else ''} → {out_h}×{out_w}"
+             f"{f'×{len(kernels)}' if many else ''}")
+    _emit_worked(_then([(title, worked)], then), _cell(explain), fmt, expect, tolerance, decimals)
 
 
 @main.command("pool")
 @click.option("--input", "image", required=True, metavar="M",
-              help="The input: '1 2; 3 4', '… | …' per channel, or a file.")
+              help="The input: '1 2; 3 4', '… | …' per channel, '-' for stdin, or a file (the --format json of conv "
+                   "or pool included).")
 @click.option("--size", required=True, metavar="K", help="Pool size K or KHxKW.")
 @click.option("--stride", metavar="S", help="S or SHxSW; the pool size by default, as in Keras.")
 @click.option("--mode", type=click.Choice(["max", "avg", "min"]), default="max", show_default=True)
@@ -444,11 +513,13 @@ def conv(image: str, kernel: str, stride: str, padding: str, dilation: str, bias
               help="P (PyTorch: at most half the pool size; averages count the padded zeros, count_include_pad=True), "
                    "PHxPW, valid, or same (Keras: averages exclude padding).")
 @click.option("--ceil", is_flag=True, help="PyTorch's ceil_mode: keep a last window that hangs over the edge.")
+@click.option("--then", "then", multiple=True, metavar="STEP", help=THEN_HELP)
 @click.option("--explain", metavar="R,C", help="Show the arithmetic of output cell R,C (1-based) and its window.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @EXPECT_OPTIONS
 def pool_command(image: str, size: str, stride: str | None, mode: str, padding: str, ceil: bool,
-                 explain: str | None, fmt: str, expect: str | None, tolerance: float, decimals: int | None) -> None:
+                 then: tuple[str, ...], explain: str | None, fmt: str, expect: str | None, tolerance: float | None,
+                 decimals: int | None) -> None:
     """Pool a matrix by hand: max, average or min over each window, channel by channel.
 
     \b
@@ -466,7 +537,7 @@ def pool_command(image: str, size: str, stride: str | None, mode: str, padding: 
     out_h, out_w = worked.output.shape[:2]
     title = (f"{mode} pooling: {h}×{w}{f'×{c}' if c > 1 else ''} input, {size} pool, stride {stride or size}, "
              f"padding {padding}{', ceil' if ceil else ''} → {out_h}×{out_w}")
-    _emit_worked(worked, title, _cell(explain), fmt, expect, tolerance, decimals)
+    _emit_worked(_then([(title, worked)], then), _cell(explain), fmt, expect, tolerance, decimals)
 
 
 @main.command("check")

@@ -59,14 +59,15 @@ def map_verdict(verdict: MapVerdict, worked: Any, expected: Any) -> Verdict:
     given = f"{len(expected)}×{len(expected[0])} map"
     correct = f"{rows}×{worked.output.shape[1]} map"
     if verdict.problem or not verdict.wrong:
-        note = verdict.problem or (f"{len(verdict.rounded)} cell(s) rounded" if verdict.rounded else "")
-        return Verdict(verdict.claim, given, correct, verdict.status, note=note)
+        inexact = [f"{len(cells)} cell(s) {word}" for cells, word in ((verdict.rounded, "rounded"),
+                                                                      (verdict.truncated, "truncated")) if cells]
+        return Verdict(verdict.claim, given, correct, verdict.status, note=verdict.problem or ", ".join(inexact))
     r, c, k = verdict.wrong[0]
     true = worked.output[r, c] if worked.output.ndim == 2 else worked.output[r, c, k]
     cells = ", ".join(f"({wr + 1},{wc + 1})" for wr, wc, _ in verdict.wrong[:8])
     note = (f"{len(verdict.wrong)} of {verdict.cells} cells differ: {cells}"
             f"{', …' if len(verdict.wrong) > 8 else ''}; ({r + 1},{c + 1}) is {format_value(true)}, "
-            f"not {format_value(expected[r][c][k])}")
+            f"not {expected[r][c][k].text or format_value(expected[r][c][k].value)}")
     return Verdict(verdict.claim, given, correct, "wrong", "\n".join(explain(worked, r + 1, c + 1)), note)
 
 
@@ -137,8 +138,10 @@ class _Question:
         return str(self.get(key, (str, int), default, example))
 
 
-def _matrix(value: Any, base: str, what: str) -> Any:
-    from .matrices import read_matrix
+def _matrix(value: Any, base: str, what: str, cells: bool = False) -> Any:
+    """A matrix field of a question: a TOML array of rows, literal text or a file; ``cells`` keeps each value
+    as written (an answer, graded at its own precision)."""
+    from .matrices import read_cells, read_matrix
 
     if isinstance(value, list):  # a TOML array of rows
         if not value or not all(isinstance(row, list) and row and all(
@@ -149,9 +152,9 @@ def _matrix(value: Any, base: str, what: str) -> Any:
     if not isinstance(value, str):
         raise CnnCalcError(f"{what} is {_kind(value)}", 'write it as "1 0 1; 0 1 0", [[1, 0], [0, 1]] or a file name')
     text = value
-    if text.lower().endswith((".txt", ".csv", ".npy")) and not os.path.isabs(text):
+    if text.lower().endswith((".txt", ".csv", ".npy", ".json")) and not os.path.isabs(text):
         text = os.path.join(base, text)
-    return read_matrix(text, what)
+    return read_cells(text, what) if cells else read_matrix(text, what)
 
 
 def grade_map_question(kind: str, table: Any, base: str, number: int) -> Verdict:
@@ -177,11 +180,12 @@ def grade_map_question(kind: str, table: Any, base: str, number: int) -> Verdict
         stride = parse_pair(q.text("stride", "", "stride = 2"), "stride") if "stride" in q.table else None
         worked = pool(image, size, stride, q.choice("mode", ("max", "avg", "min"), "max"), padding,
                       q.get("ceil", (bool,), False, "ceil = true (a TOML boolean, without quotes)"))
-    expected = _matrix(q.table["expect"], base, f"{q.name}: expect")
+    expected = _matrix(q.table["expect"], base, f"{q.name}: expect", cells=True)
     decimals = q.get("round", (int,), None, "round = 2")
     if decimals is not None and not 0 <= decimals <= 15:
         raise CnnCalcError(f"{q.name}: 'round' is {decimals}", "round to 0 to 15 decimals")
-    verdict = grade_map(q.name, worked.output.tolist(), expected, q.number("tolerance", 0.005), decimals)
+    tolerance = q.number("tolerance", -1.0)
+    verdict = grade_map(q.name, worked.output.tolist(), expected, tolerance if tolerance >= 0 else None, decimals)
     return map_verdict(verdict, worked, expected)
 
 

@@ -1,25 +1,34 @@
 """Matrices as people type them: ``1 0 1; 0 1 0`` or ``1,0,1`` rows, ``|`` between channels.
 
-A matrix argument is literal text or a path to a ``.txt``, ``.csv`` or ``.npy`` file.  In text,
-rows are separated by ``;`` or newlines and values by spaces or commas; channels are separated
-by ``|`` in a literal and by a blank line in a file.  The result is H×W×C nested lists; a
-ragged row or block is an error that says which one.
+A matrix argument is literal text, ``-`` for standard input, or a path to a ``.txt``, ``.csv``,
+``.json`` or ``.npy`` file.  In text, rows are separated by ``;`` or newlines and values by spaces
+or commas; channels are separated by ``|`` in a literal and by a blank line in a file.  Values are
+numbers, fractions (``1/9``, ``-1/9``) or simple products (``2*0.5``), and a whole matrix may carry a
+factor, as the lectures write a box blur: ``1/9 * (1 1 1; 1 1 1; 1 1 1)``.  JSON is what ``cnncalc
+conv`` and ``cnncalc pool`` print with ``--format json`` (its ``output``), or a bare array of rows,
+so one worked step can feed the next.  The result is H×W×C nested lists; a ragged row or block is an
+error that says which one.
 
 >>> read_matrix("1 0 1; 0 1 0")
 [[[1.0], [0.0], [1.0]], [[0.0], [1.0], [0.0]]]
+>>> read_matrix("1/4 * (1 2; 2 0)")
+[[[0.25], [0.5]], [[0.5], [0.0]]]
 """
 
 from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 from .errors import CnnCalcError, shorten
+from .precision import Written, read_number
 
-__all__ = ["Matrix", "read_matrix", "shape_of"]
+__all__ = ["Matrix", "read_cells", "read_matrix", "shape_of"]
 
 Matrix = list[list[list[float]]]  # H × W × C
-FILE_SUFFIXES = (".txt", ".csv", ".npy")
+Cells = list[list[list[Written]]]  # H × W × C, as written
+FILE_SUFFIXES = (".txt", ".csv", ".npy", ".json")
 #: The most values one matrix may hold: far beyond a worked example, small enough to draw and compute at once.
 MAX_CELLS = 1_000_000
 #: The largest magnitude a value may have, so that every product and sum of a worked example stays finite.
@@ -27,13 +36,36 @@ MAX_MAGNITUDE = 1e150
 
 
 def read_matrix(argument: str, what: str = "matrix") -> Matrix:
-    """A matrix from literal text or a file, as H×W×C nested lists of floats."""
+    """A matrix from literal text, stdin or a file, as H×W×C nested lists of floats."""
+    return [[[cell.value for cell in column] for column in row] for row in read_cells(argument, what)]
+
+
+def read_cells(argument: str, what: str = "matrix") -> Cells:
+    """A matrix with each value as written, so an answer is graded at its own precision."""
+    if argument == "-":
+        from .errors import SourceError
+        from .sources import read_text
+
+        try:
+            return _from_text(read_text("-", what=what), what)
+        except SourceError as error:
+            raise CnnCalcError(f"{what}: {error.message}", error.hint) from None
     if argument.lower().endswith(FILE_SUFFIXES) and "\n" not in argument:
         return _read_file(argument, what)
+    if argument.lstrip().startswith(("{", "[[")):
+        return _from_json(argument, what)
     return parse_blocks(re.split(r"\|", argument), what)
 
 
-def _read_file(path: str, what: str) -> Matrix:
+def _from_text(text: str, what: str) -> Cells:
+    """A file's or stdin's text: JSON, or rows with a blank line between channels."""
+    if text.lstrip().startswith(("{", "[")):
+        return _from_json(text, what)
+    text = re.sub(r"#[^\n]*", "", text)
+    return parse_blocks(re.split(r"\n\s*\n", text.strip()), what)
+
+
+def _read_file(path: str, what: str) -> Cells:
     from .errors import SourceError
     from .sources import read_bytes
 
@@ -42,13 +74,41 @@ def _read_file(path: str, what: str) -> Matrix:
     except SourceError as error:
         raise CnnCalcError(f"{what}: {error.message}", error.hint) from None
     if path.lower().endswith(".npy"):
-        return _from_npy(data, path, what)
+        return _written(_from_npy(data, path, what))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CnnCalcError(f"{what}: {path} is not UTF-8 text", "save it as UTF-8, or as a .npy array") from None
-    text = re.sub(r"#[^\n]*", "", text)
-    return parse_blocks(re.split(r"\n\s*\n", text.strip()), what)
+    return _from_text(text, what)
+
+
+def _written(matrix: Matrix) -> Cells:
+    """Values that were stored, not written: each is exact."""
+    return [[[Written(v) for v in column] for column in row] for row in matrix]
+
+
+def _from_json(text: str, what: str) -> Cells:
+    """``{"output": [[…]]}`` from ``conv``/``pool --format json`` (an H×W or H×W×C array), or the array itself."""
+    import json
+
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        raise CnnCalcError(f"{what}: cannot read it as JSON", "give the --format json output of cnncalc conv or "
+                                                               "pool, an array of rows, or a matrix as text") from None
+    rows: Any = document.get("output") if isinstance(document, dict) else document
+    if not isinstance(rows, list) or not rows or not all(isinstance(row, list) and row for row in rows):
+        raise CnnCalcError(f"{what}: the JSON holds no array of rows",
+                           'give {"output": [[1, 2], [3, 4]]} or [[1, 2], [3, 4]]')
+    cells = [[cell if isinstance(cell, list) else [cell] for cell in row] for row in rows]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for row in cells for cell in row
+               for v in cell):
+        raise CnnCalcError(f"{what}: the JSON array holds something other than numbers")
+    width, depth = len(cells[0]), len(cells[0][0])
+    if any(len(row) != width or any(len(cell) != depth for cell in row) for row in cells):
+        raise CnnCalcError(f"{what}: the JSON array's rows are ragged", "every row needs the same number of values")
+    _require_cells(len(cells) * width * depth, what)
+    return _written(_finite([[[float(v) for v in cell] for cell in row] for row in cells], what))
 
 
 def _from_npy(data: bytes, path: str, what: str) -> Matrix:
@@ -76,8 +136,13 @@ def _from_npy(data: bytes, path: str, what: str) -> Matrix:
     return _finite([[[float(v) for v in cell] for cell in row] for row in array.tolist()], what)
 
 
-def parse_blocks(blocks: list[str], what: str) -> Matrix:
-    """Channel blocks of rows into H×W×C; every block must have the same rows and columns."""
+_FACTOR = re.compile(r"^\s*(?P<factor>[-+−]?[\d.]+(?:/[\d.]+)?)\s*[*×·]?\s*[\[(](?P<body>.*)[\])]\s*$", re.S)
+
+
+def parse_blocks(blocks: list[str], what: str) -> Cells:
+    """Channel blocks of rows into H×W×C; every block must have the same rows and columns.
+
+    A block may carry a factor for all its values: ``1/16 * (1 2 1; 2 4 2; 1 2 1)``."""
     channels = [_parse_block(block, what, number) for number, block in enumerate(blocks, start=1)]
     if not channels:
         raise CnnCalcError(f"{what} is empty", "write rows of values, as in '1 0 1; 0 1 0'")
@@ -93,7 +158,16 @@ def parse_blocks(blocks: list[str], what: str) -> Matrix:
     return [[[channel[r][c] for channel in channels] for c in range(len(first[0]))] for r in range(len(first))]
 
 
-def _parse_block(block: str, what: str, number: int) -> list[list[float]]:
+def _parse_block(block: str, what: str, number: int) -> list[list[Written]]:
+    factored = _FACTOR.match(block)
+    if factored:
+        try:
+            factor = read_number(factored["factor"]).value
+        except ValueError:
+            factor = None
+        if factor is not None:
+            return [[Written(cell.value * factor) for cell in row]
+                    for row in _parse_block(factored["body"], what, number)]
     rows = [row for row in re.split(r"[;\n]", block) if row.strip()]
     if not rows:
         raise CnnCalcError(f"{what}: channel block {number} is empty", "separate channels with a single '|'")
@@ -108,16 +182,17 @@ def _parse_block(block: str, what: str, number: int) -> list[list[float]]:
     return parsed
 
 
-def _parse_row(row: str, what: str, index: int, block: int) -> list[float]:
+def _parse_row(row: str, what: str, index: int, block: int) -> list[Written]:
     values = []
-    for token in re.split(r"[\s,]+", row.strip()):
+    for token in re.split(r"[\s,]+", re.sub(r"\s*([/*×·])\s*", r"\1", row.strip())):
         where = f" of channel block {block}" if block > 1 else ""
         try:
-            value = float(token.replace("−", "-")) if len(token) <= 400 else math.nan
-        except ValueError:
+            value = read_number(token) if len(token) <= 400 else Written(math.nan)
+        except (ValueError, OverflowError, ZeroDivisionError):
             raise CnnCalcError(f"{what}: cannot read '{shorten(token)}' in row {index}{where}",
-                               "values are numbers separated by spaces or commas") from None
-        if not abs(value) <= MAX_MAGNITUDE:
+                               "values are numbers (3, -0.5, 1e-3), fractions (1/9) or products (2*0.5), "
+                               "separated by spaces or commas") from None
+        if not abs(value.value) <= MAX_MAGNITUDE:
             raise CnnCalcError(f"{what}: '{shorten(token)}' in row {index}{where} is not a finite number of at "
                                "most 1e150 in size", "write a number such as 3, -0.5 or 1e-3")
         values.append(value)

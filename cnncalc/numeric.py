@@ -1,14 +1,16 @@
-"""Worked numeric examples: one feature map or pooled map, and the arithmetic of any cell.
+"""Worked numeric examples: feature maps, pooled maps and activations, and the arithmetic of any cell.
 
 The numbers come from the same NumPy twins as ``summary --check`` (:func:`cnncalc.twins.conv2d`
 and :func:`cnncalc.twins.pool2d`); the sizes and padding from the same window arithmetic as
-everything else.  Coordinates the user sees are 1-based, as in the lectures.
+everything else.  Coordinates the user sees are 1-based, as in the lectures.  A convolution may
+take several kernels, one output channel each, as a layer of filters does; :func:`step` applies
+the next worked step (``relu``, ``pool2``, ``avgpool2 s1``) to a map, as a chain of layers would.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 from .arithmetic import AxisWindows, window_axis
 from .errors import CnnCalcError
@@ -17,7 +19,7 @@ from .matrices import MAX_CELLS, Matrix, shape_of
 from .records import record
 from .twins import activation_in_place, conv2d, pool2d, require_numpy
 
-__all__ = ["Worked", "convolve", "format_value", "pool"]
+__all__ = ["Worked", "activate", "convolve", "format_value", "pool", "step"]
 
 
 @record
@@ -26,9 +28,9 @@ class Worked:
 
     output: Any  # ndarray (Ho, Wo) or (Ho, Wo, C)
     padded: Any  # the input as the windows saw it, (H + pads, W + pads, C)
-    kernel: Any | None  # (KH, KW, C) after any flip, for convolutions
+    kernel: Any | None  # (KH, KW, C, K) after any flip, for convolutions: K kernels, one output channel each
     axes: tuple[AxisWindows, AxisWindows]
-    mode: str  # "conv", "max", "avg" or "min"
+    mode: str  # "conv", "max", "avg", "min" or "act" (an activation, cell by cell)
     bias: float
     activation: str | None
     counted: Any | None  # pooling: which padded cells a window reads (padding counts only if explicit, for avg)
@@ -79,29 +81,76 @@ def _require_small(axes: tuple[AxisWindows, AxisWindows], channels: int, kernel_
         )
 
 
-def convolve(image: Matrix, kernel: Matrix, stride: tuple[int, int] = (1, 1), padding: Any = "valid",
+def convolve(image: Matrix, kernel: Matrix | list[Matrix], stride: tuple[int, int] = (1, 1), padding: Any = "valid",
              dilation: tuple[int, int] = (1, 1), bias: float = 0.0, flip: bool = False,
              act: str | None = None) -> Worked:
-    """Cross-correlate (or, with ``flip``, convolve) a multi-channel image with one kernel."""
+    """Cross-correlate (or, with ``flip``, convolve) a multi-channel image with one kernel, or with several:
+    one output channel each."""
     np = require_numpy("cnncalc conv")
-    (h, w, c), (kh, kw, kc) = shape_of(image), shape_of(kernel)
+    several = bool(kernel) and isinstance(kernel[0][0][0], list)
+    kernels = cast("list[Matrix]", kernel) if several else [cast("Matrix", kernel)]
+    (h, w, c), (kh, kw, kc) = shape_of(image), shape_of(kernels[0])
+    for number, other in enumerate(kernels[1:], start=2):
+        if shape_of(other) != (kh, kw, kc):
+            raise CnnCalcError(f"kernel {number} is {'×'.join(map(str, shape_of(other)))}, but kernel 1 is "
+                               f"{kh}×{kw}×{kc}", "every kernel of one layer has the same size")
     if kc != c:
         raise CnnCalcError(
             f"the kernel has {kc} channel block{'s' * (kc != 1)} but the input has {c} channel{'s' * (c != 1)}",
             "give the kernel one block per input channel, separated by '|' (or a blank line in a file)",
         )
     axes = _axes((h, w), (kh, kw), stride, padding, dilation, ceil=False)
-    _require_small(axes, c, kh * kw * c)
-    weights = np.array(kernel, dtype="float64")
+    _require_small(axes, c * len(kernels), kh * kw * c)
+    weights = np.stack([np.array(k, dtype="float64") for k in kernels], axis=-1)  # (KH, KW, C, K)
     if flip:
         weights = weights[::-1, ::-1]  # true convolution: the kernel rotated by 180°
     pads = [(a.pad_before, a.pad_after) for a in axes]
     x = np.array(image, dtype="float64")[None]
-    out = conv2d(x, weights[..., None], np.array([bias]), stride, pads, dilation)[0, :, :, 0]
+    out = conv2d(x, weights, np.full(len(kernels), bias), stride, pads, dilation)[0]
     padded = np.pad(x[0], (pads[0], pads[1], (0, 0)))
     with np.errstate(over="ignore"):
         result = activation_in_place(act)(out)  # out is a fresh array: no copy needed
-    return Worked(_finite(np, result), padded, weights, axes, "conv", bias, act, None)
+    return Worked(_finite(np, result[..., 0] if len(kernels) == 1 else result), padded, weights, axes, "conv", bias,
+                  act, None)
+
+
+def activate(image: Matrix, act: str) -> Worked:
+    """An activation applied cell by cell (the lectures' ReLU layer: a stack with no negative values)."""
+    np = require_numpy("cnncalc conv --then")
+    h, w, c = shape_of(image)
+    x = np.array(image, dtype="float64")
+    with np.errstate(over="ignore"):
+        out = activation_in_place(act)(x.copy())
+    axes = (window_axis(h, 1, 1, "valid", 1, False), window_axis(w, 1, 1, "valid", 1, False))
+    return Worked(_finite(np, out[..., 0] if c == 1 else out), x, None, axes, "act", 0.0, act, None)
+
+
+def step(image: Matrix, text: str) -> tuple[str, Worked]:
+    """The next worked step on a map, written as a spec layer: an activation (``relu``) or a pooling
+    (``pool2``, ``avgpool2 s1``, ``pool3 s2 p1``, ``pool2 ceil``); with the title to show above it."""
+    from .errors import SpecError
+    from .layers import Activation, AveragePooling2D, MaxPooling2D
+    from .spec import parse
+
+    try:
+        layers = parse(text).layers
+    except SpecError as error:
+        raise CnnCalcError(f"--then '{text}': {error.message}", error.hint) from None
+    hint = "--then takes one activation (relu) or pooling (pool2, avgpool2 s1, pool3 s2 p1, pool2 ceil)"
+    if len(layers) != 1:
+        raise CnnCalcError(f"--then '{text}' is {len(layers)} layers", hint + "; repeat --then for more steps")
+    layer = layers[0].layer
+    h, w, c = shape_of(image)
+    if isinstance(layer, Activation) and layer.activation:
+        title = f"{layer.activation}: {h}×{w}{f'×{c}' if c > 1 else ''} map, cell by cell"
+        return title, activate(image, layer.activation)
+    if isinstance(layer, (MaxPooling2D, AveragePooling2D)) and max(layer.dilation) == 1:
+        mode = "max" if isinstance(layer, MaxPooling2D) else "avg"
+        padding = layer.padding if isinstance(layer.padding, str) else tuple(layer.padding)
+        worked = pool(image, layer.pool_size, layer.strides, mode, padding, layer.ceil)
+        out_h, out_w = worked.output.shape[:2]
+        return (f"{mode} pooling ({text}): {h}×{w}{f'×{c}' if c > 1 else ''} map → {out_h}×{out_w}", worked)
+    raise CnnCalcError(f"--then '{text}' is a {type(layer).__name__}", hint)
 
 
 def _finite(np: Any, values: Any) -> Any:
@@ -137,6 +186,28 @@ def pool(image: Matrix, size: tuple[int, int], stride: tuple[int, int] | None = 
     return Worked(out[..., 0] if out.shape[-1] == 1 else out, padded, None, axes, mode, 0.0, None, counted)
 
 
+def warnings(worked: Worked) -> list[str]:
+    """What a summary would say of this step's windows: a stride that does not divide evenly, input never read."""
+    if worked.mode == "act":
+        return []
+    from .layers import stride_findings
+
+    h, w = worked.axes
+    return [finding.text for finding in stride_findings(worked.axes, (h.n, w.n, 1)) if finding.level == "warning"]
+
+
+def ceil_note(worked: Worked, answer: tuple[int, int]) -> str:
+    """When an answer's size is a pooling's ceil_mode size, not its floored one: say so."""
+    if worked.mode not in ("max", "avg", "min") or any(axis.ceil for axis in worked.axes):
+        return ""
+    sizes = tuple(window_axis(a.n, a.kernel, a.stride, (a.pad_before, a.pad_after) if a.mode == "explicit" else
+                              a.mode, a.dilation, True).output for a in worked.axes)
+    if sizes != answer:
+        return ""
+    return (f"; {answer[0]}×{answer[1]} is the ceil_mode result, which keeps the last window that hangs over the "
+            "edge (PyTorch's ceil_mode=True: --ceil, or 'pool2 ceil' as a --then step)")
+
+
 def format_value(value: float) -> str:
     """Integers bare, others to at most four decimals: 5849, 19.5, 0.7778, −1."""
     if math.isnan(value) or math.isinf(value):
@@ -147,15 +218,33 @@ def format_value(value: float) -> str:
 
 
 def explain(worked: Worked, row: int, col: int) -> list[str]:
-    """The arithmetic of output cell (row, col), 1-based, written as a lecture writes it."""
+    """The arithmetic of output cell (row, col), 1-based, written as a lecture writes it (every output
+    channel's, for several kernels)."""
     out_rows, out_cols = worked.output.shape[:2]
     if not (1 <= row <= out_rows and 1 <= col <= out_cols):
         raise CnnCalcError(f"--explain {row},{col} is outside the {out_rows}×{out_cols} output",
                            f"give a cell from 1,1 to {out_rows},{out_cols}")
     rows, cols = worked.window(row, col)
     if worked.mode == "conv":
-        return _explain_conv(worked, row, col, rows, cols)
+        kernels = cast("Any", worked.kernel).shape[-1]
+        lines: list[str] = []
+        for k in range(kernels):
+            if kernels > 1:
+                lines.append(f"kernel {k + 1}:")
+            lines += _explain_conv(worked, row, col, rows, cols, k)
+        return lines
+    if worked.mode == "act":
+        return _explain_activation(worked, row, col)
     return _explain_pool(worked, row, col, rows, cols)
+
+
+def _explain_activation(worked: Worked, row: int, col: int) -> list[str]:
+    values = worked.padded[row - 1, col - 1]
+    results = worked.output[row - 1, col - 1] if worked.output.ndim == 3 else [worked.output[row - 1, col - 1]]
+    channels = len(values)
+    return [f"{worked.activation}({format_value(v)}) = {format_value(r)}" + (f"    (channel {c + 1})" if channels > 1
+                                                                            else "")
+            for c, (v, r) in enumerate(zip(values, results))]
 
 
 def _term(value: float, weight: float) -> str:
@@ -163,9 +252,9 @@ def _term(value: float, weight: float) -> str:
     return f"{format_value(value)}×{'(' + right + ')' if weight < 0 else right}"
 
 
-def _explain_conv(worked: Worked, row: int, col: int, rows: list[int], cols: list[int]) -> list[str]:
+def _explain_conv(worked: Worked, row: int, col: int, rows: list[int], cols: list[int], k: int = 0) -> list[str]:
     channels = worked.padded.shape[2]
-    kernel: Any = worked.kernel
+    kernel: Any = cast("Any", worked.kernel)[..., k]
     lines = []
     for c in range(channels):
         for i, r in enumerate(rows):
@@ -182,7 +271,8 @@ def _explain_conv(worked: Worked, row: int, col: int, rows: list[int], cols: lis
         value += worked.bias
     body.append(" " * (len(head) - 2) + f"= {format_value(value)}")
     if worked.activation:
-        body.append(f"{worked.activation}({format_value(value)}) = {format_value(worked.output[row - 1, col - 1])}")
+        result = worked.output[row - 1, col - 1] if worked.output.ndim == 2 else worked.output[row - 1, col - 1, k]
+        body.append(f"{worked.activation}({format_value(value)}) = {format_value(result)}")
     return body
 
 

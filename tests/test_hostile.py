@@ -140,16 +140,22 @@ def test_check_stride_never_crashes_or_hangs(args: list[str], options: list[str]
 
 
 MATRIX = st.one_of(
-    st.lists(st.lists(st.sampled_from(["0", "1", "-2", "3.5", "1e150", "1e400", "nan", "−1", "x", "1/9", ""]),
+    st.lists(st.lists(st.sampled_from(["0", "1", "-2", "3.5", "1e150", "1e400", "nan", "−1", "x", "1/9", "",
+                                       "1/0", "2*3", "1e200*1e200", "0.5/1e-300", "-1/9"]),
                       min_size=1, max_size=4), min_size=1, max_size=4).map(
         lambda rows: "; ".join(" ".join(row) for row in rows)),
-    st.sampled_from(["1 2; 3 4", "1 2 | 3 4", "1 2; 3", "", "|", "1 2; 3 4 | 5 6", "missing.txt", "/dev/zero.txt"]),
+    st.sampled_from(["1 2; 3 4", "1 2 | 3 4", "1 2; 3", "", "|", "1 2; 3 4 | 5 6", "missing.txt", "/dev/zero.txt",
+                     "1/9 * (1 1; 1 1)", "1e300 * (1e300)", "2 (1 2)", '{"output": [[1, 2], [3, 4]]}',
+                     '{"output": [[1, [2]]]}', "[[1e999]]", '{"output": "x"}', "[[true]]", "-", "x.json"]),
 )
 WORKED_OPTIONS = st.lists(st.sampled_from([
     ["--stride", "2"], ["--stride", "0"], ["--padding", "1"], ["--padding", "same"], ["--padding", "1500"],
     ["--padding", "100000"], ["--dilation", "2"], ["--explain", "1,1"], ["--explain", "99,99"],
     ["--explain", "1" + "0" * 30 + ",1"], ["--format", "json"], ["--expect", "1 2; 3 4"], ["--round", "2"],
-    ["--expect", "1e400"], ["--tolerance", "nan"],
+    ["--expect", "1e400"], ["--tolerance", "nan"], ["--tolerance", "0.1"], ["--then", "relu"],
+    ["--then", "pool2 ceil"], ["--then", "avgpool2 s1 p1"], ["--then", "dense10"], ["--then", "pool9"],
+    ["--then", ""], ["--then", "pool2, relu"], ["--then", "@input"], ["--kernel", "1 0; 0 1"], ["--kernel", "1"],
+    ["--expect", "0.33 | 0.5"],
 ]), max_size=3).map(lambda groups: [arg for group in groups for arg in group])
 
 
