@@ -229,6 +229,48 @@ def parse_size(text: str) -> int:
     return int(number * base ** "bkmgtpe".index(match[3] or "b"))
 
 
+@main.command("solve")
+@click.argument("spec_text", metavar="SPEC")
+@click.option("--output", "output", metavar="SHAPE",
+              help="The output the network must give: HxW (spatial sizes; any channels), HxWxC, or a flat N.")
+@click.option("--params", "params", metavar="N", help="The total parameter count the network must have.")
+@click.option("--min", "minimum", is_flag=True,
+              help="The smallest value the network accepts (with --output or --params: the smallest solution).")
+@click.option("--layer", "layer", metavar="N", help="Whose output --output means: a layer number or Keras name "
+                                                     "(the last layer by default).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def solve_command(spec_text: str, output: str | None, params: str | None, minimum: bool, layer: str | None,
+                  fmt: str) -> None:
+    """Solve for the '?' in SPEC: every value that gives the output or count asked for, with its arithmetic.
+
+    Every '?' is the same value: a kernel, stride, padding, dilation, filters, units or the input's size.
+    Exit 0 with solutions, 1 with none (the nearest values are shown), 2 for bad input.
+
+    \b
+      cnncalc solve "input 227x227x3, conv96x11 s?" --output 55x55
+      cnncalc solve "input 32x32x3, conv16x5 p?" --output 32x32
+      cnncalc solve "input 13x13x32, conv?x3" --params 18,496
+      cnncalc solve "input ?x?x3, conv64x7 s2 p3, pool3 s2 p1, conv192x3 p1, pool3 s2 p1" --min
+    """
+    from .answers import parse_count, parse_shape
+    from .solve import Target, solve
+    from .solve_view import solved_json, solved_lines
+    from .sources import read_text
+
+    shape = parse_shape(output, "--output") if output else None
+    spatial = shape is not None and len(shape) == 2 and "none" not in output.lower()  # type: ignore[union-attr]
+    target = Target(shape, spatial, parse_count(params, "--params") if params else None, minimum, layer)
+    solved = solve(read_text(spec_text), target)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(solved_json(solved, target), ensure_ascii=False))
+    else:
+        for line in solved_lines(solved, target):
+            click.echo(line)
+    sys.exit(EXIT_OK if solved.solutions else EXIT_NO)
+
+
 @main.command("check-stride", context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, metavar="N F S [P]")
 @click.option("--dilation", default="1", metavar="D", help="Dilation D or DHxDW: the kernel spans d(f−1)+1.")

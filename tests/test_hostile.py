@@ -478,3 +478,17 @@ def test_npy_files_of_every_wrong_kind(tmp_path: Path) -> None:
         code, output = invoke(["conv", "--input", str(path), "--kernel", "1"])
         assert code == 2, (path.name, output)
         assert "Traceback" not in output
+
+
+SOLVE_TARGET = st.sampled_from([["--output", "5x5"], ["--output", "10"], ["--params", "18496"], ["--min"],
+                                ["--params", "1" + "0" * 40], ["--output", "0x0"], ["--output", "4096x4096x4096"],
+                                ["--min", "--output", "1x1"], ["--format", "json", "--min"], []])
+
+
+@settings(max_examples=int(os.environ.get("CNNCALC_FUZZ_EXAMPLES", "500")) // 10, deadline=20000,
+          suppress_health_check=list(HealthCheck))
+@given(spec_texts(), st.integers(0, 200), SOLVE_TARGET)
+def test_solve_never_crashes(spec: str, where: int, target: list[str]) -> None:
+    """A '?' anywhere in a random spec: a solution, none, or a clear error, never a traceback."""
+    at = where % (len(spec) + 1)
+    assert_clean(*invoke(["solve", spec[:at] + "?" + spec[at:], *target]))
