@@ -20,13 +20,14 @@ from typing import Any
 
 from .errors import CnnCalcError, shorten
 from .network import Network, ResolvedLayer
-from .records import record
+from .records import record, replace
 from .render import keras_shape
 
 __all__ = ["FIELDS", "TOTALS", "Verdict", "grade", "parse_count", "parse_shape", "split_claim"]
 
-FIELDS = ("output", "params", "weights", "biases")
-TOTALS = {"total": "total_params", "trainable": "trainable_params", "non_trainable": "non_trainable_params"}
+FIELDS = ("output", "params", "weights", "biases", "rf", "macs", "flops")
+TOTALS = {"total": "total_params", "trainable": "trainable_params", "non_trainable": "non_trainable_params",
+          "macs": "macs", "total_macs": "macs", "flops": "flops", "total_flops": "flops"}
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+\Z")
 
 
@@ -76,8 +77,10 @@ def parse_shape(text: str, claim: str) -> tuple[int, ...]:
     if _THOUSANDS.match(cleaned):  # 9,216 is a flat size, not the shape (9, 216)
         return (parse_count(cleaned, claim),)
     parts = [part for part in re.split(r"[xX,]", cleaned) if part]
-    if parts and parts[0].lower() in ("none", "-1", "?"):
-        parts = parts[1:]
+    if parts and parts[0].lower() in ("none", "-1", "?", "batch", "batch_size", "n", "b"):
+        parts = parts[1:]  # the batch axis: (None, …), [batch_size, …], (N, C, H, W)
+    if len(parts) > 1 and parts[0] == "1" and text.strip().startswith("["):
+        parts = parts[1:]  # torchinfo's [1, 32, 26, 26]
     if not parts or not all(part.isascii() and part.isdigit() for part in parts):
         raise CnnCalcError(f"{claim}: cannot read the shape '{shorten(text)}'",
                            "write it as 26x26x5, (None, 26, 26, 5), (26, 26, 5) or 26,26,5")
@@ -97,28 +100,173 @@ def _layer(net: Network, key: str, claim: str) -> ResolvedLayer:
 
 def grade(net: Network, key: str, value: str) -> Verdict:
     """Grade one claim against a resolved network."""
+    if net.symbolic:
+        return _grade_symbolic(net, key, value)
     if key in TOTALS:
-        given = parse_count(value, key)
-        correct = getattr(net, TOTALS[key])
-        terms = [f"{getattr(layer.params, _PARAM_OF[key]):,}" for layer in net.layers
-                 if getattr(layer.params, _PARAM_OF[key])]
-        arithmetic = (" + ".join(terms) or "0") + f" = {correct:,}"
-        return _verdict(key, value, given, correct, f"{correct:,}", arithmetic)
+        return _grade_total(net, key, value)
     target, _, field = key.rpartition(".")
     if not target or field not in FIELDS:
         raise CnnCalcError(f"cannot read the key '{key}'",
-                           "keys are N.output, N.params, N.weights or N.biases (N a layer number or a Keras name "
-                           "such as conv2d_1), total, trainable or non_trainable")
+                           "keys are N.output, N.params, N.weights, N.biases, N.rf, N.macs or N.flops (N a layer "
+                           "number or a Keras name such as conv2d_1), total, trainable, non_trainable, macs or flops")
     layer = _layer(net, target, key)
-    if field == "output":
-        return _grade_output(layer, key, value)
-    given = parse_count(value, key)
+    if field in ("output", "rf", "macs", "flops"):
+        return _grade_layer_field(net, layer, key, field, value)
     correct = getattr(layer.params, "total" if field == "params" else field)
+    if _with_unit(value):
+        return _graded_number(key, value, correct, layer.explain(field) or "")
+    given = parse_count(value, key)
     verdict = _verdict(key, value, given, correct, f"{correct:,}", layer.explain(field) or "")
     return _with_confusion_note(verdict, layer, field, given)
 
 
+def _grade_total(net: Network, key: str, value: str) -> Verdict:
+    """A network's total: its parameters (or their trainable split), MACs or FLOPs, with the sum that makes it."""
+    correct = getattr(net, TOTALS[key])
+    if TOTALS[key] in ("macs", "flops"):
+        terms = [f"{getattr(layer, TOTALS[key]):,}" for layer in net.layers if getattr(layer, TOTALS[key])]
+        return _graded_number(key, value, correct, (" + ".join(terms) or "0") + f" = {correct:,}")
+    terms = [f"{getattr(layer.params, _PARAM_OF[key]):,}" for layer in net.layers
+             if getattr(layer.params, _PARAM_OF[key])]
+    arithmetic = (" + ".join(terms) or "0") + f" = {correct:,}"
+    if _with_unit(value):
+        return _graded_number(key, value, correct, arithmetic)
+    return _verdict(key, value, parse_count(value, key), correct, f"{correct:,}", arithmetic)
+
+
 _PARAM_OF = {"total": "total", "trainable": "trainable", "non_trainable": "non_trainable"}
+
+#: SI multipliers for a count written '194.69K', '4.09 G', '15.5 GFLOPs' or '15.8 million'.
+_SI = {"": 1, "k": 10 ** 3, "m": 10 ** 6, "g": 10 ** 9, "t": 10 ** 12, "p": 10 ** 15}
+_UNIT_WORDS = {"thousand": "k", "million": "m", "billion": "g", "trillion": "t"}
+_SI_COUNT = re.compile(r"\s*([\d.,_' ]+?)\s*([kKmMgGtTpP]|thousand|million|billion|trillion)?\s*"
+                       r"(?:i?(?:MACs?|FLOPS?|FLOPs?|flops?|macs?|params?|parameters|weights))?\s*", re.I)
+
+
+def _with_unit(value: str) -> bool:
+    """A count written with a unit ('15.8M', '15.8 million'), graded at its precision, not as an exact integer."""
+    match = _SI_COUNT.fullmatch(value)
+    return bool(match and match[2])
+
+
+def _graded_number(key: str, value: str, correct: int, arithmetic: str) -> Verdict:
+    """A cost (MACs, FLOPs): an exact count, or a decimal with an SI unit graded at its written precision
+    (4.09 G for 4,089,184,256 is 'rounded'; 4.1 G too, at its precision; 4.2 G is wrong)."""
+    from .precision import grade_number, read_number
+
+    match = _SI_COUNT.fullmatch(value)
+    if not match:
+        raise CnnCalcError(f"{key}: cannot read the count '{shorten(value)}'",
+                           "write it as 194688, 194,688, 194.69K or 4.09 G")
+    word = (match[2] or "").lower()
+    digits, unit = match[1].strip(), _UNIT_WORDS.get(word, word)
+    if unit and unit in _SI:
+        written = read_number(digits.replace(",", ""))
+        scale = _SI[unit]
+        status = grade_number(replace(written, value=written.value * scale,
+                                      place=None if written.place is None else written.place + _log10(scale)),
+                              float(correct))
+        if written.place is None and unit:  # '4 G': the unit is the precision
+            status = grade_number(replace(written, value=written.value * scale, place=_log10(scale)), float(correct))
+    else:
+        status = "correct" if parse_count(digits, key) == correct else "wrong"
+    shown = f"{correct:,}"
+    return Verdict(key, value, shown, status if status != "truncated" else "rounded",
+                   arithmetic if status == "wrong" else "",
+                   "cut, not rounded, to its last written place" if status == "truncated" else "")
+
+
+def _log10(scale: int) -> int:
+    return len(str(scale)) - 1
+
+
+def _grade_layer_field(net: Network, layer: ResolvedLayer, key: str, field: str, value: str) -> Verdict:
+    """A layer's output shape, receptive field or cost."""
+    if field == "output":
+        return _grade_output(layer, key, value)
+    if field == "rf":
+        return _grade_receptive_field(net, layer, key, value)
+    count = getattr(layer, field)
+    return _graded_number(key, value, count, f"{'2·MACs + bias additions: ' if field == 'flops' else ''}{count:,}")
+
+
+def _grade_receptive_field(net: Network, layer: ResolvedLayer, key: str, value: str) -> Verdict:
+    """The receptive field's size: '5' or '5x5' (seed 003: a second 3×3 conv sees a 5×5 window of the input)."""
+    from .receptive import receptive_fields
+
+    field = receptive_fields(net)[layer.index - 1]
+    if field.undefined or field.whole:
+        raise CnnCalcError(f"{key}: {layer.name}'s receptive field is {field.text()}, not a size to grade")
+    sizes = parse_shape(value, key)
+    given = sizes * 2 if len(sizes) == 1 else sizes
+    shown = f"{field.size[0]}" if field.size[0] == field.size[1] else f"{field.size[0]}×{field.size[1]}"
+    ok = tuple(given) == tuple(field.size)
+    return Verdict(key, value, shown, "correct" if ok else "wrong", "" if ok else field.explain())
+
+
+def _grade_symbolic(net: Network, key: str, value: str) -> Verdict:
+    """A claim about a network whose input is written with names: right in any equivalent form, as
+    (R-2)x(C-2)x5, R−2 × C−2 × 5, (None, R-2, C-2, 5) or ((R-4)*(C-4)*7 + 1)*10."""
+    from .symbolic import counterexample, parse_size, same_size
+
+    names = next(d.order for d in net.input_shape if isinstance(d, str))  # type: ignore[attr-defined]
+    target, _, field = key.rpartition(".")
+    if key in TOTALS:
+        correct: Any = getattr(net, TOTALS[key])
+    elif target and field in FIELDS:
+        layer = _layer(net, target, key)
+        correct = layer.output_shape if field == "output" else \
+            getattr(layer.params, "total" if field == "params" else field)
+    else:
+        raise CnnCalcError(f"cannot read the key '{key}'", "keys are N.output, N.params, N.weights or N.biases, "
+                                                           "total, trainable or non_trainable")
+    try:
+        if field == "output" and key not in TOTALS:
+            given = [parse_size(dim, names) for dim in _dims(value)]
+            ok = len(given) == len(correct) and all(same_size(g, c, names) for g, c in zip(given, correct))
+            shown = keras_shape(correct)
+        else:
+            ok = same_size(parse_size(value, names), correct, names)
+            shown = str(correct)
+    except ValueError:
+        raise CnnCalcError(f"{key}: cannot read '{shorten(value)}' as a size in {', '.join(names)}",
+                           "write it as R-2, (R-2)x(C-2)x5, floor((R-3)/2)+1 or ((R-4)*(C-4)*7+1)*10") from None
+    if ok:
+        return Verdict(key, value, shown, "correct")
+    if field == "output" and key not in TOTALS:
+        found = [counterexample(g, c, names) for g, c in zip(given, correct)] if len(given) == len(correct) else []
+        why = next((f"axis {axis + 1} {text}" for axis, text in enumerate(found) if text),
+                   f"{len(given)} sizes given, the output has {len(correct)}")
+    else:
+        why = counterexample(parse_size(value, names), correct, names)
+    return Verdict(key, value, shown, "wrong", why)
+
+
+def _dims(text: str) -> list[str]:
+    """A shape's sizes, split at x, × or commas outside parentheses; a leading None (the batch) dropped."""
+    cleaned = text.strip()
+    if cleaned[:1] in "([" and cleaned[-1:] in ")]" and _balanced(cleaned[1:-1]):
+        cleaned = cleaned[1:-1]
+    parts, depth, current = [], 0, ""
+    for char in cleaned:
+        depth += {"(": 1, "⌊": 1, "⌈": 1, "[": 1, ")": -1, "⌋": -1, "⌉": -1, "]": -1}.get(char, 0)
+        if depth == 0 and char in "xX×,":
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts = [part.strip() for part in [*parts, current] if part.strip()]
+    return parts[1:] if parts and parts[0].lower() in ("none", "?", "batch", "batch_size", "n") and len(parts) > 1 \
+        else parts
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _verdict(claim: str, given_text: str, given: int, correct: int, shown: str, arithmetic: str) -> Verdict:
@@ -133,6 +281,10 @@ def _grade_output(layer: ResolvedLayer, key: str, value: str) -> Verdict:
     arithmetic = layer.explain("output") or f"{layer.keras_class} gives {shown}"
     if given == correct:
         return Verdict(key, value, shown, "correct")
+    if len(correct) == 3 and len(given) == 2 and given == correct[:2]:
+        return Verdict(key, value, shown, "correct", note="graded as H×W: the answer gives no channels")
+    if len(correct) > 1 and given == (correct[-1], *correct[:-1]) and given != correct:
+        return Verdict(key, value, shown, "correct", note="read channels-first, (N, C, H, W) as PyTorch writes it")
     if len(given) == 1 and len(correct) > 1 and given[0] == math.prod(correct):
         return Verdict(key, value, shown, "correct",
                        note=f"{given[0]:,} counts the values of {shown}: {' × '.join(map(str, correct))}")

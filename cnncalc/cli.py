@@ -9,6 +9,8 @@ else.
 from __future__ import annotations
 
 import gc
+import os
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
@@ -180,6 +182,9 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
 
     net = build(read_text(spec), input_shape, layout, conventions)
     extra = _columns(columns, verbose)
+    if (check or extra or explain) and net.symbolic:
+        raise CnnCalcError("--check, --explain and the extra columns need numbers, and this input is written with "
+                           "names", "give the sizes with --input, e.g. --input 28x28x3: the summary is then exact")
     checked = None
     if check:
         from .twins import forward
@@ -303,8 +308,13 @@ def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | N
         return _check_spec(spec, fmt, layout, conventions)
     if len(args) not in (3, 4):
         raise click.UsageError("expected N F S [P], e.g. 'cnncalc check-stride 7 3 3' or '… 32 5 1 2'")
-    n, f, s = parse_pair(args[0], "input size N"), parse_pair(args[1], "kernel F"), parse_pair(args[2], "stride S")
+    f, s = parse_pair(args[1], "kernel F"), parse_pair(args[2], "stride S")
     padding = parse_padding(args[3]) if len(args) == 4 else (0, 0)
+    names = [part for part in re.split("[xX×]", args[0]) if part]
+    if names and all(re.fullmatch(r"[A-WYZa-wyz_][A-WYZa-wyz0-9_]*", part) for part in names):
+        return _stride_condition(names * 2 if len(names) == 1 else names, f, s, padding,
+                                 parse_pair(dilation, "dilation"), fmt)
+    n = parse_pair(args[0], "input size N")
     report = check(n, f, s, padding, parse_pair(dilation, "dilation"), ceil)
     if fmt == "json":
         import json
@@ -317,13 +327,46 @@ def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | N
     sys.exit(EXIT_OK if report.fits else EXIT_NO)
 
 
+def _stride_condition(names: list[str], f: tuple[int, int], s: tuple[int, int], padding: tuple[Any, Any],
+                      dilation: tuple[int, int], fmt: str) -> None:
+    """check-stride with a name for N: for which N the stride fits, on each axis."""
+    from .stride import fit_condition
+
+    if len(names) != 2:
+        raise click.UsageError("N is one name (N), or H×W names (HxW)")
+    conditions = [fit_condition(names[i], f[i], s[i], padding[i], dilation[i]) for i in range(2)]
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"axes": [c.as_json() for c in conditions]}, ensure_ascii=False))
+        sys.exit(EXIT_OK)
+    shown = conditions[:1] if conditions[0] == conditions[1] else conditions
+    for axis, c in zip(("H and W" if len(shown) == 1 else "H", "W"), shown):
+        span = c.dilation * (c.kernel - 1) + 1
+        pad = "same" if c.padding == "same" else 0 if c.padding == "valid" else c.padding
+        if c.padding == "same":
+            click.echo(f"{axis}: same gives ⌈{c.name}/{c.stride}⌉; it divides evenly when {c.name} ≡ 0 (mod "
+                       f"{c.stride}): {c.name} = {', '.join(map(str, c.sizes()))}, …")
+            continue
+        click.echo(f"{axis}: ({c.name} + 2·{pad} − {span})/{c.stride} + 1 is whole when {c.name} ≡ {c.residue} "
+                   f"(mod {c.modulus}), and the window fits when {c.name} ≥ {c.minimum}")
+        click.echo(f"  fits when {c.name} ≡ {c.residue} mod {c.modulus}: {c.name} = "
+                   f"{', '.join(map(str, c.sizes()))}, …")
+    sys.exit(EXIT_OK)
+
+
 def _check_spec(spec: str, fmt: str, layout: str | None, conventions: str | None) -> None:
     from .network import build
     from .sources import read_text
     from .stride import check_network
     from .stride_view import spec_line
 
-    rows = check_network(build(read_text(spec), None, layout, conventions))
+    net = build(read_text(spec), None, layout, conventions)
+    if net.symbolic:
+        raise CnnCalcError("check-stride --spec needs numbers, and this input is written with names",
+                           "give them with --input (cnncalc check-stride --spec SPEC needs a numeric input), or ask "
+                           "one layer with a name for N: cnncalc check-stride N 3 2")
+    rows = check_network(net)
     fits = all(report.fits for _, report in rows)
     if fmt == "json":
         import json
@@ -582,6 +625,46 @@ def pool_command(image: str, size: str, stride: str | None, mode: str, padding: 
     _emit_worked(_then([(title, worked)], then), _cell(explain), fmt, expect, tolerance, decimals)
 
 
+@main.command("dense")
+@click.option("--input", "inputs", required=True, metavar="V",
+              help="The input values, '0.5 1 -2' (or a one-row matrix, stdin '-', a file).")
+@click.option("--weights", metavar="M", help="One row per input value, one column per unit (seed 001's W). "
+                                             "Without it the inputs are the layer's sums (logits).")
+@click.option("--bias", metavar="V", help="One bias per unit.")
+@click.option("--activation", type=click.Choice(ACTIVATIONS), help="Applied to each unit's sum: softmax for "
+                                                                    "class probabilities.")
+@click.option("--explain", metavar="J", help="Show unit J's weighted sum (1-based) and its activation.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@EXPECT_OPTIONS
+def dense_command(inputs: str, weights: str | None, bias: str | None, activation: str | None, explain: str | None,
+                  fmt: str, expect: str | None, tolerance: float | None, decimals: int | None) -> None:
+    """A fully connected layer by hand: each unit's weighted sum plus its bias, then the activation.
+
+    \b
+      cnncalc dense --input "1 2" --weights "0.5 -1; 0.25 1" --bias "0 1" --explain 2
+      cnncalc dense --input "2 1 0.1" --activation softmax --explain 1
+    """
+    from .matrices import read_matrix
+    from .numeric import fully_connected
+
+    def vector(text: str, what: str) -> list[float]:
+        matrix = read_matrix(text, what)
+        return [value for row in matrix for cell in row for value in cell]
+
+    x = vector(inputs, "--input")
+    worked = fully_connected(x, read_matrix(weights, "--weights") if weights else None,
+                             vector(bias, "--bias") if bias else None, activation)
+    units = worked.output.shape[1]
+    title = (f"fully connected: {len(x)} inputs → {units} units" if weights else f"{units} logits") + \
+        (f", {activation}" if activation else "")
+    cell = None
+    if explain is not None:
+        from .stride import parse_pair
+
+        cell = (1, parse_pair(explain.split(",")[-1], "--explain unit J")[0])
+    _emit_worked([(title, worked)], cell, fmt, expect, tolerance, decimals)
+
+
 @main.command("check")
 @click.argument("arguments", nargs=-1, metavar="[SPEC] [ANSWER_FILES.toml…] [PASTES.txt…]")
 @click.option("--expect", "expects", multiple=True, metavar="KEY=VALUE",
@@ -610,7 +693,8 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
       cnncalc check --answers examples/homework/*.toml --format csv
       cnncalc check examples/mnist_keras.cnn --summary pasted.txt
     """
-    from .grading import grade_file
+    from .answers import Verdict
+    from .grading import FileReport, grade_file
     from .report import report_renderable, to_csv, to_json
     from .sources import read_text
 
@@ -621,8 +705,19 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
         raise click.UsageError(f"one SPEC at most, got {len(specs)}: {', '.join(specs)}")
     spec = specs[0] if specs else None
     reports = _claim_reports(spec, expects, pastes, input_shape, layout, conventions)
+    failed: list[CnnCalcError] = []
     for path in answer_files:
-        reports.append(grade_file(path, read_text(spec) if spec else None))
+        try:
+            reports.append(grade_file(path, read_text(spec) if spec else None))
+        except CnnCalcError as error:  # in a class's batch, one bad file is its own report, not the end
+            if len(answer_files) == 1:
+                raise
+            failed.append(error)
+            reports.append(FileReport(os.path.basename(path), (Verdict(
+                "file", path, "a readable answer file", "wrong", note=error.message +
+                (f"; {error.hint}" if error.hint else "")),)))
+    if failed and len(failed) == len(reports):
+        raise failed[0]
     if not reports:
         raise click.UsageError("give --expect KEY=VALUE, --summary FILE or --answers FILE")
     if fmt == "json":

@@ -28,7 +28,7 @@ from typing import Any
 from .answers import MapVerdict, Verdict, grade, grade_map, split_claim
 from .errors import CnnCalcError, shorten
 from .network import Network, build
-from .records import record
+from .records import record, replace
 
 __all__ = ["FileReport", "grade_claims", "grade_file", "map_verdict"]
 
@@ -213,35 +213,117 @@ def _load(path: str) -> dict[str, Any]:
 
 
 def grade_file(path: str, spec_text: str | None = None) -> FileReport:
-    """Grade every answer in a TOML answer file."""
-    from .sources import read_text
+    """Grade every answer in a TOML answer file: its networks' answers, then its feature-map and stride questions.
 
+    A file may hold one network (``spec`` and ``[answers]``) or several (``[[network]]`` tables, each with its
+    ``name``, ``spec`` and ``[network.answers]``); ``naming = "keras2"`` reads layer names as Keras 2 numbered
+    them (its first conv is ``conv2d_1``).
+    """
     document = _load(path)
     base = os.path.dirname(os.path.abspath(path))
     verdicts: list[Verdict] = []
-    answers = document.get("answers", {})
-    if not isinstance(answers, dict):
-        raise CnnCalcError(f"{path}: 'answers' is {_kind(answers)}, not a table",
-                           'write the answers as a table: [answers] then "2.params" = 18496')
-    claims = _flatten(answers)
-    spec = document.get("spec", spec_text)
-    if spec is not None and not isinstance(spec, str):
-        raise CnnCalcError(f"{path}: 'spec' is {_kind(spec)}", 'write it as spec = "input 28x28x1, conv32x3"')
-    if claims:
-        if spec is None:
-            raise CnnCalcError(f"{path}: answers but no spec", "add spec = \"input 28x28x1, …\" to the file")
-        spec_path = os.path.join(base, spec) if spec.endswith(".cnn") else spec
-        verdicts += grade_claims(build(read_text(spec_path)), claims)
-    for kind in ("conv", "pool"):
+    networks = document.get("network", [])
+    if not isinstance(networks, list) or not all(isinstance(n, dict) for n in networks):
+        raise CnnCalcError(f"{path}: 'network' is {_kind(networks)}",
+                           'write each network as a [[network]] table with spec = "…" and [network.answers]')
+    if "answers" in document or not networks:
+        verdicts += _network_verdicts(path, base, document, spec_text, "")
+    for number, network in enumerate(networks, start=1):
+        name = network.get("name", f"network {number}")
+        if not isinstance(name, str):
+            raise CnnCalcError(f"{path}: network {number}'s 'name' is {_kind(name)}", 'write it as name = "mnist"')
+        verdicts += _network_verdicts(path, base, {**network, "naming": network.get("naming",
+                                                                                    document.get("naming"))},
+                                      None, f"{name}: ")
+    for kind in ("conv", "pool", "stride"):
         questions = document.get(kind, [])
         if not isinstance(questions, list):
             raise CnnCalcError(f"{path}: '{kind}' is {_kind(questions)}",
                                f"write each question as a [[{kind}]] table")
         for number, question in enumerate(questions, start=1):
-            verdicts.append(grade_map_question(kind, question, base, number))
+            verdicts.append(grade_stride_question(question, number) if kind == "stride" else
+                            grade_map_question(kind, question, base, number))
     if not verdicts:
-        raise CnnCalcError(f"{path} holds no answers", "add an [answers] table, or [[conv]] / [[pool]] questions")
+        raise CnnCalcError(f"{path} holds no answers",
+                           "add an [answers] table, [[network]] tables, or [[conv]] / [[pool]] / [[stride]] questions")
     return FileReport(os.path.basename(path), tuple(verdicts))
+
+
+def _network_verdicts(path: str, base: str, table: dict[str, Any], spec_text: str | None,
+                      prefix: str) -> list[Verdict]:
+    """One network's answers: its spec, and each claim graded against it."""
+    from .sources import read_text
+
+    answers = table.get("answers", {})
+    if not isinstance(answers, dict):
+        raise CnnCalcError(f"{path}: {prefix}'answers' is {_kind(answers)}, not a table",
+                           'write the answers as a table: [answers] then "2.params" = 18496')
+    claims = _flatten(answers)
+    spec = table.get("spec", spec_text)
+    if spec is not None and not isinstance(spec, str):
+        raise CnnCalcError(f"{path}: {prefix}'spec' is {_kind(spec)}", 'write it as spec = "input 28x28x1, conv32x3"')
+    if not claims:
+        return []
+    if spec is None:
+        raise CnnCalcError(f"{path}: {prefix}answers but no spec", "add spec = \"input 28x28x1, …\" to the file")
+    naming = table.get("naming")
+    if naming not in (None, "keras3", "keras2"):
+        raise CnnCalcError(f"{path}: naming is {_kind(naming)}", 'naming is "keras3" (the default) or "keras2"')
+    spec_path = os.path.join(base, spec) if spec.endswith(".cnn") else spec
+    net = build(read_text(spec_path))
+    keys = [key for key, _ in claims]  # as written: the report names each claim so
+    if naming == "keras2":
+        claims = [(keras2_key(net, key), value) for key, value in claims]
+    return [replace(v, claim=prefix + key) for key, v in zip(keys, grade_claims(net, claims))]
+
+
+def keras2_key(net: Network, key: str) -> str:
+    """A claim key written with Keras 2's layer names (numbered from 1: conv2d_1 is Keras 3's conv2d) as the
+    layer number it means."""
+    target, dot, field = key.rpartition(".")
+    names = {}
+    counters: dict[str, int] = {}
+    for layer in net.layers:
+        base = layer.name.rsplit("_", 1)[0] if layer.name.rsplit("_", 1)[-1].isdigit() else layer.name
+        counters[base] = counters.get(base, 0) + 1
+        names[f"{base}_{counters[base]}"] = layer.index
+    return f"{names[target]}{dot}{field}" if dot and target in names else key
+
+
+def grade_stride_question(table: Any, number: int) -> Verdict:
+    """A [[stride]] question: does stride s fit kernel f on input n (padding p), and what size comes out?
+
+    ``fits = false`` and ``output = 2.33`` (the unrounded size, as seed 004 writes it) are graded; ``output``
+    may also be the size Keras gives (the floor)."""
+    from .arithmetic import format_number
+    from .precision import grade_number, read_number
+    from .stride import check, parse_padding, parse_pair
+
+    q = _Question(table, "stride", number)
+    if "fits" not in q.table and "output" not in q.table:
+        raise CnnCalcError(f"{q.name}: the question has no 'fits' or 'output' answer")
+    report = check(parse_pair(q.text("n", "", "n = 7"), "n"), parse_pair(q.text("f", "", "f = 3"), "f"),
+                   parse_pair(q.text("s", 1, "s = 3"), "s"), parse_padding(q.text("p", 0, "p = 1")))
+    w = report.axes[0].windows
+    exact = float(w.exact)
+    formula = w.formula()
+    if "fits" in q.table:
+        fits = q.get("fits", (bool,), None, "fits = false (a TOML boolean)")
+        if fits != report.fits:
+            return Verdict(q.name, f"fits = {str(fits).lower()}", f"fits = {str(report.fits).lower()}", "wrong",
+                           formula)
+    if "output" in q.table:
+        given = read_number(str(q.get("output", (int, float, str), None, "output = 2.33")))
+        status = grade_number(given, exact)
+        if status == "wrong" and given.value == w.output:
+            status = "correct"  # the size Keras and PyTorch give: the floor
+        if status == "wrong":
+            return Verdict(q.name, f"output {given.text}", f"output {format_number(w.exact)}", "wrong", formula)
+        shown = f"{'fits' if report.fits else 'does not fit'}; output {given.text}"
+        return Verdict(q.name, shown, shown, "rounded" if status in ("rounded", "truncated") else "correct",
+                       note=formula)
+    return Verdict(q.name, f"fits = {str(report.fits).lower()}", f"fits = {str(report.fits).lower()}", "correct",
+                   note=formula)
 
 
 def parse_claims(expects: tuple[str, ...]) -> list[tuple[str, str]]:

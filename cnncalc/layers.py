@@ -376,10 +376,13 @@ def keras_strides_with_dilation(padding: Padding, strides: tuple[int, ...], dila
 def conv_arithmetic(kernel: tuple[int, ...], depth: str, filters: int, weights: int, biases: int,
                     bias_word: str = "filter") -> tuple[tuple[str, str], ...]:
     taps = "·".join(map(str, kernel))
+    fan_in = weights // filters if filters else 0
     return (
         ("params", f"({taps}·{depth}{' + 1' if biases else ''})·{filters} = {weights + biases:,}"),
         ("weights", f"{taps}·{depth}·{filters} = {weights:,}"),
         ("biases", f"one per {bias_word}: {biases:,}" if biases else "nobias: 0"),
+        ("unit", f"each {bias_word}: {taps}·{depth} = {fan_in:,} weights{' + 1 bias' if biases else ''} "
+                 f"(fan-in {fan_in:,})"),
     )
 
 
@@ -1154,6 +1157,7 @@ class Dense(Layer):
             ("params", f"({inputs}{' + 1' if self.use_bias else ''})·{self.units} = {inputs * self.units + biases:,}"),
             ("weights", f"{inputs}·{self.units} = {inputs * self.units:,}"),
             ("biases", f"one per unit: {biases:,}" if self.use_bias else "nobias: 0"),
+            ("unit", f"each unit: {inputs:,} weights{' + 1 bias' if self.use_bias else ''} (fan-in {inputs:,})"),
         )
         positions = prod(shape[:-1])  # a dense layer on a volume runs once per position
         return Resolution((*shape[:-1], self.units), Params(inputs * self.units, biases), findings,

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from .arithmetic import AxisWindows
 from .conventions import channels_first, channels_last, keras_style, looks_channels_first, torch_shape
@@ -102,6 +103,11 @@ class Network:
     def torch(self) -> bool:
         return self.conventions == "torch"
 
+    @property
+    def symbolic(self) -> bool:
+        """Whether the input is written with names (cnncalc.symbolic): sizes and counts may then be expressions."""
+        return any(isinstance(size, str) for size in self.input_shape)
+
     def shape_text(self, shape: Shape, batch: int = 1, tokens: bool = False) -> str:
         """A shape as this network's framework prints it: (None, 26, 26, 32) or [1, 32, 26, 26].
 
@@ -162,8 +168,23 @@ def build(text: str, input_shape: str | Shape | None = None, layout: str | None 
 
     ``layout`` ("nhwc"/"nchw") says how the input is written, overriding the spec's; ``conventions``
     ("keras"/"torch") whose rules apply; an nchw input implies torch.
+
+    An input written with names (``input RxCx3``) gives sizes and counts in those names
+    (:mod:`cnncalc.symbolic`); with ``input_shape`` the names are replaced by those numbers.
     """
+    if _NAMED_INPUT.search(text):
+        from .symbolic import has_symbols, symbolic_network, with_input
+
+        if has_symbols(text):
+            if input_shape is not None:
+                return build(with_input(text, "x".join(map(str, input_shape)) if isinstance(input_shape, tuple)
+                                        else input_shape), None, layout, conventions)
+            return symbolic_network(text, lambda numeric: build(numeric, None, layout, conventions))  # type: ignore[no-any-return]
     return resolve(parse(text), input_shape, layout, conventions)
+
+
+#: A cheap test for an input written with names ('input RxCx3'): only then is cnncalc.symbolic imported.
+_NAMED_INPUT = re.compile(r"(?:^|[,;\n])\s*input\s*\(?\s*(?:\d+\s*[xX×,]\s*)*[A-WYZa-wyz_]", re.I)
 
 
 INPUT_NAME = "input_layer"

@@ -19,7 +19,7 @@ from .matrices import MAX_CELLS, Matrix, shape_of
 from .records import record
 from .twins import activation_in_place, conv2d, pool2d, require_numpy
 
-__all__ = ["Worked", "activate", "convolve", "format_value", "pool", "step"]
+__all__ = ["Worked", "activate", "convolve", "format_value", "fully_connected", "pool", "step"]
 
 
 @record
@@ -30,10 +30,11 @@ class Worked:
     padded: Any  # the input as the windows saw it, (H + pads, W + pads, C)
     kernel: Any | None  # (KH, KW, C, K) after any flip, for convolutions: K kernels, one output channel each
     axes: tuple[AxisWindows, AxisWindows]
-    mode: str  # "conv", "max", "avg", "min" or "act" (an activation, cell by cell)
+    mode: str  # "conv", "max", "avg", "min", "act" (an activation, cell by cell) or "dense" (a unit per column)
     bias: float
     activation: str | None
-    counted: Any | None  # pooling: which padded cells a window reads (padding counts only if explicit, for avg)
+    counted: Any | None  # pooling: which padded cells a window reads (padding counts only if explicit, for avg);
+    # a fully connected layer: its sums L, before the activation
 
     def window(self, row: int, col: int) -> tuple[list[int], list[int]]:
         """Padded-coordinate rows and columns the window of output cell (row, col), 1-based, reads."""
@@ -125,6 +126,34 @@ def activate(image: Matrix, act: str) -> Worked:
     return Worked(_finite(np, out[..., 0] if c == 1 else out), x, None, axes, "act", 0.0, act, None)
 
 
+def fully_connected(inputs: list[float], weights: Matrix | None = None, bias: list[float] | None = None,
+                    act: str | None = None) -> Worked:
+    """A fully connected layer by hand, seed 001's L_j = w_0j·x_0 + … + w_nj·x_n + b_j, then its activation.
+
+    ``weights`` is n×m (one column per unit, as seed 001's weight matrix W); without it the inputs are the
+    layer's sums already (logits), and only the bias and the activation apply.  The output is one row of m units.
+    """
+    np = require_numpy("cnncalc dense")
+    x = np.array(inputs, dtype="float64")
+    if weights is None:
+        w = np.eye(len(inputs))
+    else:
+        w = np.array(weights, dtype="float64")[..., 0]
+        if w.shape[0] != len(inputs):
+            raise CnnCalcError(f"the weights have {w.shape[0]} row{'s' * (w.shape[0] != 1)} but the input has "
+                               f"{len(inputs)} value{'s' * (len(inputs) != 1)}",
+                               "give one row of weights per input value, one column per unit")
+    b = np.zeros(w.shape[1]) if bias is None else np.array(bias, dtype="float64")
+    if b.shape != (w.shape[1],):
+        raise CnnCalcError(f"{len(b)} biases for {w.shape[1]} units", "give one bias per unit (per weight column)")
+    with np.errstate(over="ignore"):
+        sums = x @ w + b
+        out = activation_in_place(act)(sums.copy()[None, :])
+    axes = (window_axis(1, 1, 1, "valid", 1, False), window_axis(w.shape[1], 1, 1, "valid", 1, False))
+    return Worked(_finite(np, out), x, w if weights is not None else None, axes, "dense", 0.0, act,
+                  _finite(np, sums))
+
+
 def step(image: Matrix, text: str) -> tuple[str, Worked]:
     """The next worked step on a map, written as a spec layer: an activation (``relu``) or a pooling
     (``pool2``, ``avgpool2 s1``, ``pool3 s2 p1``, ``pool2 ceil``); with the title to show above it."""
@@ -188,7 +217,7 @@ def pool(image: Matrix, size: tuple[int, int], stride: tuple[int, int] | None = 
 
 def warnings(worked: Worked) -> list[str]:
     """What a summary would say of this step's windows: a stride that does not divide evenly, input never read."""
-    if worked.mode == "act":
+    if worked.mode in ("act", "dense"):
         return []
     from .layers import stride_findings
 
@@ -224,6 +253,8 @@ def explain(worked: Worked, row: int, col: int) -> list[str]:
     if not (1 <= row <= out_rows and 1 <= col <= out_cols):
         raise CnnCalcError(f"--explain {row},{col} is outside the {out_rows}×{out_cols} output",
                            f"give a cell from 1,1 to {out_rows},{out_cols}")
+    if worked.mode == "dense":
+        return _explain_dense(worked, col)
     rows, cols = worked.window(row, col)
     if worked.mode == "conv":
         kernels = cast("Any", worked.kernel).shape[-1]
@@ -236,6 +267,37 @@ def explain(worked: Worked, row: int, col: int) -> list[str]:
     if worked.mode == "act":
         return _explain_activation(worked, row, col)
     return _explain_pool(worked, row, col, rows, cols)
+
+
+def _explain_dense(worked: Worked, unit: int) -> list[str]:
+    """L_j = w_0j·x_0 + … + b_j, then the activation; a softmax shows every exponential it divides by."""
+    import math as m
+
+    weights: Any = worked.kernel
+    sums: Any = worked.counted
+    x = worked.padded
+    j = unit - 1
+    if not 1 <= unit <= len(sums):
+        raise CnnCalcError(f"--explain {unit} is not one of the {len(sums)} units",
+                           f"give a unit from 1 to {len(sums)}")
+    if weights is None:  # the inputs are the sums (logits)
+        bias = sums[j] - x[j]
+        lines = [f"L_{unit} = {format_value(x[j])}" + (f" + {format_value(bias)} (bias) = {format_value(sums[j])}"
+                                                      if bias else " (the logit)")]
+    else:
+        terms = " + ".join(_term(x[i], weights[i, j]) for i in range(len(x)))
+        bias = sums[j] - float(sum(x[i] * weights[i, j] for i in range(len(x))))
+        lines = [f"L_{unit} = {terms}" + (f" + {format_value(bias)} (bias)" if bias else "") +
+                 f" = {format_value(sums[j])}"]
+    if worked.activation == "softmax":
+        exps = [m.exp(float(v)) for v in sums]
+        lines.append(f"softmax(L)_{unit} = e^{format_value(sums[j])} / (" +
+                     " + ".join(f"e^{format_value(v)}" for v in sums) + ")")
+        lines.append(f"             = {format_value(exps[j])} / {format_value(sum(exps))} = "
+                     f"{format_value(worked.output[0, j])}")
+    elif worked.activation:
+        lines.append(f"{worked.activation}({format_value(sums[j])}) = {format_value(worked.output[0, j])}")
+    return lines
 
 
 def _explain_activation(worked: Worked, row: int, col: int) -> list[str]:

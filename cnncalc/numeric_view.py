@@ -85,7 +85,7 @@ def worked_renderable(worked: Worked, title: str, cell: tuple[int, int] | None,
     if cell is not None:
         parts.append(Text(""))
         parts.append(Text("\n".join(explain(worked, *cell))))
-        if worked.mode != "act":  # an activation's window is its own cell: nothing to picture
+        if worked.mode not in ("act", "dense"):  # a cell by cell step, or a unit that reads every input
             parts.append(Text(""))
             parts += _input_picture(worked, *cell)
     return Group(*parts)

@@ -29,6 +29,8 @@ def readable_size(params: int, bytes_per_param: int = 4) -> str:
     >>> readable_size(1199882), readable_size(0), readable_size(20)
     ('4.58 MB', '0.00 B', '80.00 B')
     """
+    if not isinstance(params, int):  # a count in the input's names (cnncalc.symbolic)
+        return f"{bytes_per_param} B each"
     return readable_bytes(params * bytes_per_param)
 
 
@@ -107,7 +109,7 @@ def explanation(layer: ResolvedLayer) -> list[str]:
         lines = [h.formula()] if h == w else [f"H: {h.formula()}", f"W: {w.formula()}"]
     elif len(layer.inputs) > 1:  # a merge: its explanation is built when asked for
         lines = [layer.explain("output") or ""]
-    return lines + [text for field, text in layer.arithmetic if field in ("output", "params")]
+    return lines + [text for field, text in layer.arithmetic if field in ("output", "params", "unit")]
 
 
 def check_cell(net: Network, layer: ResolvedLayer, shape: tuple[int, ...]) -> str:

@@ -44,9 +44,9 @@ from .records import record
 
 __all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims"]
 
-_DIMS = re.compile(r"\d+(?:[xX×]\d+)*\Z")
+_DIMS = re.compile(r"\d+(?:[*·]\d+)*(?:[xX×]\d+(?:[*·]\d+)*)*\Z")  # a size may be a product: dense400*500
 _AXES = re.compile("[xX×]")
-_NUMBER = re.compile(r"[\d.][\d.xX×]*\Z")
+_NUMBER = re.compile(r"[\d.][\d.xX×*·]*\Z")
 _PAIR_OPTION = re.compile(r"(?P<key>op|[spdgmtblr])(?P<a>\d+)(?:[xX×](?P<b>\d+))?(?:[xX×](?P<c>\d+))?\Z")
 _OPTION_KEYS = {"s": "stride", "p": "padding", "d": "dilation", "g": "groups", "m": "multiplier",
                 "op": "output_padding", "t": "top", "b": "bottom", "l": "left", "r": "right"}
@@ -294,7 +294,7 @@ WORDS: dict[str, Word] = {
 # One regex finds the layer word and its glued numbers: longest words first, so 'maxpool'
 # wins over 'pool' and 'conv1d' (later) over 'conv'.
 _WORD = re.compile(
-    "(" + "|".join(sorted([*WORDS, "input"], key=len, reverse=True)) + r")([\d.][\d.xX×]*)?\Z"
+    "(" + "|".join(sorted([*WORDS, "input"], key=len, reverse=True)) + r")([\d.][\d.xX×*·]*)?\Z"
 )
 
 _OPTION_WORDS = {
@@ -718,12 +718,21 @@ class _Builder:
 
 
 def _numbers(token: Token, text: str, layer: int | None) -> list[int]:
-    """The sizes of a token such as ``32x3x3``, each read with the literal bound."""
+    """The sizes of a token such as ``32x3x3`` (a size may be a product, ``400*500``: seed 000's fully connected
+    layer), each read with the literal bound."""
     try:
-        return [read_int(part) for part in _AXES.split(token.text)]
+        return [_product(part) for part in _AXES.split(token.text)]
     except TooLargeError as error:
         raise SpecError(f"the size '{shorten(token.text)}' is too large: {error}", text, (token.start, token.end),
                         layer, "sizes, filters, strides and paddings are at most 10^18 − 1") from None
+
+
+def _product(text: str) -> int:
+    """'400*500' → 200000, each factor and the product within the literal bound."""
+    value = 1
+    for factor in re.split("[*·]", text):
+        value *= read_int(factor)
+    return read_int(str(value)) if value >= 10 ** 18 else value
 
 
 def _dims(token: Token, text: str, layer: int | None, what: str, max_rank: int) -> Shape:

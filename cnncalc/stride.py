@@ -20,7 +20,8 @@ from .literals import TooLargeError, read_int
 from .network import Network
 from .records import record
 
-__all__ = ["AxisReport", "StrideReport", "check", "check_network", "parse_padding", "parse_pair"]
+__all__ = ["AxisReport", "FitCondition", "StrideReport", "check", "check_network", "fit_condition", "parse_padding",
+           "parse_pair"]
 
 Pair = tuple[int, int]
 #: "valid", "same", or explicit (before/after-symmetric) padding per axis.
@@ -105,6 +106,48 @@ def check(n: Pair, f: Pair, s: Pair, p: tuple[AxisPadding, AxisPadding] = (0, 0)
         _require_room(windows, name)
         axes.append(AxisReport(name, windows, suggestions(windows)))
     return StrideReport(tuple(axes))
+
+
+@record
+class FitCondition:
+    """For which input sizes N a window fits: N ≡ residue (mod modulus) and N ≥ minimum."""
+
+    name: str
+    kernel: int
+    stride: int
+    padding: AxisPadding
+    dilation: int
+    residue: int
+    modulus: int
+    minimum: int
+
+    def sizes(self, count: int = 4) -> list[int]:
+        """The first sizes that fit."""
+        first = self.minimum + (self.residue - self.minimum) % self.modulus
+        return [first + k * self.modulus for k in range(count)]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"input": self.name, "kernel": self.kernel, "stride": self.stride, "padding": self.padding,
+                "dilation": self.dilation, "fits_when": {"residue": self.residue, "modulus": self.modulus,
+                                                         "minimum": self.minimum}, "first_sizes": self.sizes()}
+
+
+def fit_condition(name: str, f: int, s: int, p: AxisPadding = 0, d: int = 1) -> FitCondition:
+    """Which N a stride fits: (N + 2p − d(f − 1) − 1) divisible by s, so N ≡ d(f − 1) + 1 − 2p (mod s), and the
+    window inside the padded input, N ≥ d(f − 1) + 1 − 2p; with 'same', N ≡ 0 (mod s), N ≥ 1.
+
+    >>> c = fit_condition("N", 3, 3)                # seed 004: 7 does not fit a 3×3 kernel at stride 3
+    >>> c.residue, c.modulus, c.minimum, c.sizes()
+    (0, 3, 3, [3, 6, 9, 12])
+    >>> fit_condition("N", 11, 4).sizes(3)      # AlexNet's 227 is one: (227 − 11)/4 + 1 = 55
+    [11, 15, 19]
+    """
+    span = d * (f - 1) + 1
+    if p == "same":
+        return FitCondition(name, f, s, p, d, 0, s, 1)
+    pad = 0 if p == "valid" else int(p)
+    low = max(1, span - 2 * pad)
+    return FitCondition(name, f, s, p, d, (span - 2 * pad) % s, s, low)
 
 
 def _require_room(w: AxisWindows, name: str) -> None:

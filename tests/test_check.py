@@ -369,3 +369,38 @@ Non-trainable params: 0"""
     assert verdicts["3 add output"].status == "correct"
     broken = {v.claim: v.status for v in self_check(parse_summary(text.replace("448 ", "484 ")))}
     assert broken["1 conv2d params"] == "wrong"
+
+
+def test_a_malformed_file_in_a_batch_is_its_own_report(tmp_path: Path) -> None:
+    """A class's batch: one unreadable answer file is reported as that file's error; the others are graded."""
+    bad = tmp_path / "broken.toml"
+    bad.write_text('spec = "input 7x7x1"\n[answers]\n"9.params" = 3\n', encoding="utf-8")
+    good = ROOT / "examples" / "homework" / "seed004_stride_fit.toml"
+    result = CliRunner().invoke(main, ["check", "--answers", str(good), "--answers", str(bad), "--format", "json"])
+    reports = json.loads(result.output)
+    assert result.exit_code == 1
+    assert [(r["name"], r["score"]) for r in reports] == [("seed004_stride_fit.toml", "4/4"), ("broken.toml", "0/1")]
+    assert "there is no layer '9'" in reports[1]["details"][0]["note"]
+    alone = CliRunner().invoke(main, ["check", "--answers", str(bad)])
+    assert alone.exit_code == 2 and "there is no layer '9'" in alone.output
+
+
+@pytest.mark.parametrize(("answer", "note"), [
+    ("24x14", "graded as H×W: the answer gives no channels"),          # seed 002's "24 × 14"
+    ("[batch_size, 24, 14, 1]", ""),                                     # seed 001's notation
+    ("(N, 1, 24, 14)", "read channels-first, (N, C, H, W) as PyTorch writes it"),
+    ("[1, 1, 24, 14]", "read channels-first, (N, C, H, W) as PyTorch writes it"),  # torchinfo's
+])
+def test_shapes_in_every_notation(answer: str, note: str) -> None:
+    net = build("input 251x151x1, conv1x21 s10")
+    verdict = grade(net, "1.output", answer)
+    assert (verdict.status, verdict.note) == ("correct", note)
+
+
+def test_costs_and_receptive_fields_are_graded() -> None:
+    net = build("input 28x28x1, conv32x3, conv64x3")
+    assert grade(net, "1.macs", "194,688").status == "correct"       # 26·26·32 outputs × 9 MACs
+    assert grade(net, "1.macs", "194.69K").status == "rounded"
+    assert grade(net, "1.macs", "190K").status == "wrong"
+    assert grade(net, "2.rf", "5").status == "correct"               # seed 003: a 5×5 window of the input
+    assert grade(net, "2.rf", "3").arithmetic == "r = 3 + (3 − 1)·1 = 5"

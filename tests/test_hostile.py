@@ -100,7 +100,9 @@ def spec_texts(draw: st.DrawFn, depth: int = 0) -> str:
         else:
             items.append(draw(layer_text()))
     prefix = draw(st.sampled_from(["input 28x28x1, ", "input 8x8x3, ", "input 100x16, ", "input 784, ",
-                                   "input (28, 28, 1), ", "", "\ufeffinput 6x6x1, ", "INPUT 9X9X2, "]))
+                                   "input (28, 28, 1), ", "", "\ufeffinput 6x6x1, ", "INPUT 9X9X2, ",
+                                   "input RxCx3, ", "input NxNx1, ", "input Rx28x1, ", "input 3xHxW nchw, ",
+                                   "input LxD, "]))
     return prefix + draw(st.sampled_from([", ", "; ", "\n", " "])).join(items)
 
 
@@ -125,6 +127,7 @@ def test_spec_from_stdin_and_other_commands(spec: str) -> None:
     assert_clean(*invoke(["summary", "-"], stdin=spec))
     assert_clean(*invoke(["check-stride", "--spec", spec]))
     assert_clean(*invoke(["check", spec, "--expect", "1.params=18,496", "--expect", "total=1" + "0" * 5000]))
+    assert_clean(*invoke(["check", spec, "--expect", "1.output=(R-2)x(C-2)x5", "--expect", "1.params=7RC+⌊R/2⌋"]))
 
 
 STRIDE_ARG = st.one_of(HUGE, st.tuples(HUGE, st.just("x"), HUGE).map("".join),
