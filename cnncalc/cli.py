@@ -138,6 +138,32 @@ def FRAMEWORK_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by th
              "--conventions torch). Overrides the spec's 'input … nchw'.")(command)
 
 
+def load_network(spec: str, input_shape: str | None, layout: str | None, conventions: str | None,
+                 model: str | None = None) -> Any:
+    """SPEC as a network: spec text, a .cnn file, stdin, or a Keras/PyTorch model's .py file (read, never run)."""
+    from .network import build
+    from .sources import read_text
+
+    if spec.lower().endswith(".py"):
+        from .pycode import read_model
+        from .pyspec import build_model
+
+        return build_model(read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model),
+                           input_shape, layout, conventions)
+    if model is not None:
+        raise click.UsageError("--model picks a model of a .py file; this SPEC is not one")
+    return build(read_text(spec), input_shape, layout, conventions)
+
+
+def MODEL_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by the commands that read a SPEC
+    """--model and --style: which model of a .py file, and whose way to print it."""
+    command = click.option("--style", type=click.Choice(["keras", "torch"]), default=None,
+                           help="Print a model read from code as Keras or as torchinfo does (same as --conventions; "
+                                "default: the code's own framework).")(command)
+    return click.option("--model", "model", metavar="NAME",
+                        help="With a .py SPEC: the model to read when the file defines several.")(command)
+
+
 @main.command()
 @click.argument("spec", metavar="SPEC")
 @click.option("--input", "input_shape", metavar="HxWxC",
@@ -165,10 +191,12 @@ def FRAMEWORK_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by th
 @click.option("--verbose", "-v", is_flag=True, help="All extra columns: --columns macs,flops,memory,rf.")
 @click.option("--dtype", type=click.Choice(list(DTYPES)), default="float32",
               show_default=True, help="Bytes per value for the sizes and the memory column.")
+@click.option("--emit-spec", is_flag=True, help="With a .py SPEC: print the equivalent spec instead of the summary.")
 @FRAMEWORK_OPTIONS
+@MODEL_OPTIONS
 def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
-            batch: int, max_memory: str, columns: str | None, verbose: bool, dtype: str, layout: str | None,
-            conventions: str | None) -> None:
+            batch: int, max_memory: str, columns: str | None, verbose: bool, dtype: str, emit_spec: bool,
+            layout: str | None, conventions: str | None, model: str | None, style: str | None) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
 
     SPEC is the network as text, a .cnn file, or - for stdin.  Strides that do not divide
@@ -176,11 +204,12 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
     below the table.
     """
     from .analysis import analyse
-    from .network import build
     from .render import print_table, to_csv, to_json, to_markdown
-    from .sources import read_text
 
-    net = build(read_text(spec), input_shape, layout, conventions)
+    if emit_spec:
+        _emit_spec(spec, input_shape, layout, conventions or style, model)
+        return
+    net = load_network(spec, input_shape, layout, conventions or style, model)
     extra = _columns(columns, verbose)
     if (check or extra or explain) and net.symbolic:
         raise CnnCalcError("--check, --explain and the extra columns need numbers, and this input is written with "
@@ -199,6 +228,22 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
         sys.exit(EXIT_NO)
     if strict and net.warnings:
         sys.exit(EXIT_NO)
+
+
+def _emit_spec(spec: str, input_shape: str | None, layout: str | None, conventions: str | None,
+               model: str | None) -> None:
+    """--emit-spec: the spec a model's code is (checked by building it first)."""
+    from .pycode import read_model
+    from .pyspec import build_model
+    from .sources import read_text
+
+    if not spec.lower().endswith(".py"):
+        raise click.UsageError("--emit-spec writes the spec of a model's .py file; this SPEC is one already")
+    code = read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model)
+    build_model(code, input_shape, layout, conventions)
+    text = code.spec if input_shape is None or code.spec.startswith("input ") else \
+        f"input {input_shape}{' nchw' if code.conventions == 'torch' else ''}, {code.spec}"
+    click.echo(text)
 
 
 def _columns(text: str | None, verbose: bool) -> tuple[str, ...]:
@@ -283,8 +328,9 @@ def solve_command(spec_text: str, output: str | None, params: str | None, minimu
 @click.option("--spec", "spec", metavar="SPEC", help="Check every conv and pool layer of a network instead.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @FRAMEWORK_OPTIONS
+@MODEL_OPTIONS
 def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | None, fmt: str, layout: str | None,
-                 conventions: str | None) -> None:
+                 conventions: str | None, model: str | None, style: str | None) -> None:
     """Does stride S fit kernel F on input N (padding P)?  Exit 0 if it fits, 1 if not.
 
     \b
@@ -305,7 +351,7 @@ def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | N
     if spec is not None:
         if args:
             raise click.UsageError("give either N F S [P] or --spec, not both")
-        return _check_spec(spec, fmt, layout, conventions)
+        return _check_spec(spec, fmt, layout, conventions or style, model)
     if len(args) not in (3, 4):
         raise click.UsageError("expected N F S [P], e.g. 'cnncalc check-stride 7 3 3' or '… 32 5 1 2'")
     f, s = parse_pair(args[1], "kernel F"), parse_pair(args[2], "stride S")
@@ -355,13 +401,11 @@ def _stride_condition(names: list[str], f: tuple[int, int], s: tuple[int, int], 
     sys.exit(EXIT_OK)
 
 
-def _check_spec(spec: str, fmt: str, layout: str | None, conventions: str | None) -> None:
-    from .network import build
-    from .sources import read_text
+def _check_spec(spec: str, fmt: str, layout: str | None, conventions: str | None, model: str | None) -> None:
     from .stride import check_network
     from .stride_view import spec_line
 
-    net = build(read_text(spec), None, layout, conventions)
+    net = load_network(spec, None, layout, conventions, model)
     if net.symbolic:
         raise CnnCalcError("check-stride --spec needs numbers, and this input is written with names",
                            "give them with --input (cnncalc check-stride --spec SPEC needs a numeric input), or ask "
@@ -384,11 +428,10 @@ def _check_spec(spec: str, fmt: str, layout: str | None, conventions: str | None
 
 
 def _claim_reports(spec: str | None, expects: tuple[str, ...], pastes: tuple[str, ...], input_shape: str | None,
-                   layout: str | None, conventions: str | None) -> list[Any]:
+                   layout: str | None, conventions: str | None, model: str | None = None) -> list[Any]:
     """Reports for --expect and --summary: against SPEC (one report, or one per paste for a class's pastes), or,
     without a SPEC, each paste against itself."""
     from .grading import FileReport, grade_claims, parse_claims
-    from .network import build
     from .pasted import align, parse_summary
     from .sources import read_text
 
@@ -402,7 +445,7 @@ def _claim_reports(spec: str | None, expects: tuple[str, ...], pastes: tuple[str
         return []
     if spec is None:
         raise click.UsageError("--expect needs a SPEC to check against")
-    net = build(read_text(spec), input_shape, layout, conventions)
+    net = load_network(spec, input_shape, layout, conventions, model)
     verdicts = grade_claims(net, parse_claims(expects))
     name = spec if spec.endswith(".cnn") else "command line"
     if len(pastes) == 1:
@@ -680,9 +723,10 @@ def dense_command(inputs: str, weights: str | None, bias: str | None, activation
 @click.option("--input", "input_shape", metavar="HxWxC", help="Replaces or supplies the spec's input layer.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @FRAMEWORK_OPTIONS
+@MODEL_OPTIONS
 def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_files: tuple[str, ...],
                   pastes: tuple[str, ...], input_shape: str | None, fmt: str, layout: str | None,
-                  conventions: str | None) -> None:
+                  conventions: str | None, model: str | None, style: str | None) -> None:
     """Grade answers about a network and show the arithmetic for each wrong one.
 
     Exit 0 if every answer is right, 1 if any is wrong, 2 for bad input.  Values are read
@@ -704,7 +748,7 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
     if len(specs) > 1:
         raise click.UsageError(f"one SPEC at most, got {len(specs)}: {', '.join(specs)}")
     spec = specs[0] if specs else None
-    reports = _claim_reports(spec, expects, pastes, input_shape, layout, conventions)
+    reports = _claim_reports(spec, expects, pastes, input_shape, layout, conventions or style, model)
     failed: list[CnnCalcError] = []
     for path in answer_files:
         try:

@@ -6,7 +6,7 @@ its boundary, prints :meth:`CnnCalcError.render` to stderr and exits 2.
 
 from __future__ import annotations
 
-__all__ = ["CnnCalcError", "ShapeError", "SourceError", "SpecError", "closest", "shorten"]
+__all__ = ["CnnCalcError", "CodeError", "ShapeError", "SourceError", "SpecError", "closest", "shorten"]
 
 #: The longest line an error message prints: a 10 MB bad token must not become a 30 MB message.
 MAX_LINE = 300
@@ -92,6 +92,33 @@ class ShapeError(SpecError):
     def headline(self) -> str:
         source = " ".join(self.text[self.span[0] : self.span[1]].split())
         return f"layer {self.layer} {self.name} ({source}): {self.message}"
+
+
+class CodeError(CnnCalcError):
+    """Model code cnncalc cannot follow statically, pointing at ``file:line:col`` with a caret under the construct.
+
+    >>> print(CodeError("a data-dependent branch", "model.py", "    if x.sum() > 0:", 12, 4, 19,
+    ...                 "write this block as a spec").render())
+    model.py:12:5: a data-dependent branch
+      12 |     if x.sum() > 0:
+         |     ^^^^^^^^^^^^^^^
+    write this block as a spec
+    """
+
+    def __init__(self, message: str, path: str, source: str, line: int, column: int, end: int,
+                 hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.path, self.source, self.line, self.column, self.end = path, source, line, column, end
+
+    def headline(self) -> str:
+        return f"{self.path}:{self.line}:{self.column + 1}: {self.message}"
+
+    def lines(self) -> list[str]:
+        number = str(self.line)
+        shown = self.source.expandtabs(4)[:200]
+        width = max(1, min(self.end, len(shown)) - self.column) if self.end > self.column else 1
+        return [self.headline(), f"  {number} | {shown}", f"  {' ' * len(number)} | {' ' * self.column}{'^' * width}",
+                *([self.hint] if self.hint else [])]
 
 
 def caret_lines(text: str, span: tuple[int, int]) -> list[str]:

@@ -495,3 +495,32 @@ def test_solve_never_crashes(spec: str, where: int, target: list[str]) -> None:
     """A '?' anywhere in a random spec: a solution, none, or a clear error, never a traceback."""
     at = where % (len(spec) + 1)
     assert_clean(*invoke(["solve", spec[:at] + "?" + spec[at:], *target]))
+
+
+# ---- issue 15: model code, read and never run ----
+
+CODE_LINE = st.sampled_from([
+    "import torch.nn as nn", "import torch", "import torch.nn.functional as F", "from tensorflow import keras",
+    "from keras import layers", "import keras", "x = 1", "n = 3 * 4", "cfg = [64, 'M', 128]", "model = nn.Sequential(",
+    "    nn.Conv2d(1, 8, 3),", "    nn.ReLU(),", "    nn.Linear(8, n),", ")", "class Net(nn.Module):",
+    "    def __init__(self, k=3):", "        super().__init__()", "        self.c = nn.Conv2d(3, 8, k)",
+    "        self.f = nn.Linear(8, 2)", "    def forward(self, x):", "        x = self.c(x)", "        x = F.relu(x)",
+    "        x = torch.flatten(x, 1)", "        return self.f(x)", "        while True: pass",
+    "        for i in range(10 ** 9): x = x", "model = keras.Sequential([keras.Input((8, 8, 1)), layers.Conv2D(4, 3)])",
+    "inputs = keras.Input(shape=(8, 8, 3))", "y = layers.Dense(4)(inputs)", "m = keras.Model(inputs, y)",
+    "def f(x): return f(x)", "z = f(1)", "a, b = 1", "x = x + x", "lst = [nn.Linear(2, 2) for _ in range(3)]",
+    "net = Net()", "net = Net(k='a')", "del x", "@decorator", "lambda: 0", "x = (", "  ", "\t", "# comment",
+    "model = nn.Sequential(*[nn.Conv2d(1, 1, 1)] * 3)", "q = {'a': nn.ReLU()}['a']", "x = [1][5]",
+    "y = 1 / 0", "z = 10 ** 10 ** 10", "s = 'x' * 10",
+])
+
+
+@settings(max_examples=int(os.environ.get("CNNCALC_FUZZ_EXAMPLES", "500")) // 2, deadline=20000,
+          suppress_health_check=list(HealthCheck))
+@given(st.lists(CODE_LINE, max_size=14), st.sampled_from([[], ["--input", "3x8x8"], ["--input", "1x8x8"],
+                                                          ["--model", "net"], ["--emit-spec", "--input", "3x8x8"]]))
+def test_model_code_never_crashes_or_hangs(tmp_path_factory: pytest.TempPathFactory, lines: list[str],
+                                           options: list[str]) -> None:
+    path = tmp_path_factory.mktemp("code") / "model.py"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert_clean(*invoke(["summary", str(path), *options]))
