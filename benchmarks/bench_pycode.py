@@ -14,24 +14,16 @@ Times, as fresh processes (median of --runs):
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_summary import wall  # noqa: E402 - one way of timing a command, for every benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 CNNCALC = [sys.executable, "-m", "cnncalc"]
-
-
-def wall(command: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def keras_file(lines: int) -> str:
