@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_summary import wall  # noqa: E402 - one way of timing a command, for every benchmark
+from bench_summary import wall
 
 ROOT = Path(__file__).resolve().parent.parent
 CNNCALC = [sys.executable, "-m", "cnncalc"]
