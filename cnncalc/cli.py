@@ -168,8 +168,9 @@ def MODEL_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by the co
 @click.argument("spec", metavar="SPEC")
 @click.option("--input", "input_shape", metavar="HxWxC",
               help="Input shape; replaces the spec's input layer, or supplies one.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv"]),
-              default="table", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv", "keras", "pytorch"]),
+              default="table", show_default=True,
+              help="Output format; keras and pytorch write a runnable model definition of the network.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any warning was raised (e.g. an uneven stride).")
 @click.option("--explain", is_flag=True,
               help="Show the arithmetic under each row: output-size formula, parameter count (and, with rf, the "
@@ -219,6 +220,11 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
         from .twins import forward
 
         checked = forward(net, batch, seed, parse_size(max_memory))
+    if fmt in ("keras", "pytorch"):
+        from .codegen import keras_code, pytorch_code
+
+        click.echo((keras_code if fmt == "keras" else pytorch_code)(net), nl=False)
+        return
     analysis = analyse(net, extra, dtype, batch)
     if fmt == "table":
         print_table(console(), net, explain, checked, analysis)

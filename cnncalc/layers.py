@@ -273,7 +273,10 @@ class TorchSamePadding(Layer):
     def for_torch(self) -> Layer:
         strides = self.strides  # type: ignore[attr-defined]
         padding = self.padding  # type: ignore[attr-defined]
-        require_torch_same(self, padding, strides if isinstance(strides, tuple) else (strides,))
+        axes = strides if isinstance(strides, tuple) else (strides,)
+        require_torch_same(self, padding, axes)
+        if padding == "valid":  # PyTorch's padding=0: Keras' refusal of strides with dilation is Keras' own
+            return replace(self, padding=(0,) * max(2, len(axes)))
         return self
 
 

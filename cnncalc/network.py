@@ -60,6 +60,8 @@ class ResolvedLayer:
     input_shapes: tuple[Shape, ...] = ()
     #: features on the last axis even in PyTorch: an embedding's tokens, and what acts on them per token
     tokens: bool = False
+    #: the position in which the spec creates the layer (rows follow Keras' order, which a graph may change)
+    created: int = 0
 
     @property
     def flops(self) -> int:
@@ -242,7 +244,7 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None, layout: str | No
         layers[row - 1] = ResolvedLayer(
             row, name, layer, parsed.source, parsed.span, in_shapes[0], out, result.params,
             warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
-            per_token)
+            per_token, node)
         if fused is not None:  # PyTorch's activation module, the row after its layer
             activation = Activation(fused)
             layers[row] = ResolvedLayer(row + 1, f"{activation.torch_class}: 1-{row + 1}", activation, parsed.source,

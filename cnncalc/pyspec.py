@@ -127,8 +127,9 @@ def _keras_item(layer: Layer, interpreter: Interpreter) -> str | None:  # noqa: 
         return "bn" + ("" if k.get("scale", True) else " noscale") + ("" if k.get("center", True) else " nocenter")
     if n == "LayerNormalization":
         return "layernorm"
-    if n == "Activation":
-        return _activation(a(0, "activation"), layer, interpreter).strip() or None
+    if n == "Activation":  # a row of its own, 'linear' (the identity) included
+        name = a(0, "activation")
+        return "linear" if name in (None, "linear") else _activation(name, layer, interpreter).strip()
     if n == "ReLU":
         return "relu6" if k.get("max_value", a(0, "max_value")) == 6 else "relu"
     if n == "LeakyReLU":

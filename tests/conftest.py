@@ -12,6 +12,8 @@ import pytest
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+#: tests/models is a corpus of model code that cnncalc reads without running; pytest must not import it either.
+collect_ignore = ["models"]
 
 # In CI the random examples are the same on every run, so a landing never hangs on a new draw; local runs
 # stay random and keep exploring (and Hypothesis' database replays what they found).

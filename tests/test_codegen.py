@@ -1,0 +1,132 @@
+"""Issue 15: `summary SPEC --format keras|pytorch` writes code that the real frameworks run as the spec says.
+
+Random chains and graphs are written as code by cnncalc; the code is run with Keras 3 and PyTorch, and every
+layer's output shape and parameter count must be cnncalc's; then the written file is read back by cnncalc and
+must summarise as the spec did (a round trip).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from cnncalc.codegen import keras_code, pytorch_code
+from cnncalc.errors import CnnCalcError
+from cnncalc.network import Network, build
+
+from . import graph_specs, oracle_specs
+from .conftest import ROOT, oracle
+
+pytestmark = pytest.mark.oracle
+
+EXAMPLES = int(os.environ.get("CNNCALC_CODEGEN_EXAMPLES", "40"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def rows(net: Network) -> list[tuple[str, str, tuple[Any, ...], int]]:
+    return [(layer.name, layer.keras_class, layer.output_shape, layer.params.total) for layer in net.layers]
+
+
+def run_code(code: str) -> dict[str, Any]:
+    namespace: dict[str, Any] = {"__name__": "written_by_cnncalc"}
+    exec(compile(code, "<cnncalc>", "exec"), namespace)
+    return namespace
+
+
+def read_back(code: str, tmp_path: Path, *args: str) -> Network:
+    from cnncalc.pycode import read_model
+    from cnncalc.pyspec import build_model
+
+    path = tmp_path / "written.py"
+    path.write_text(code, encoding="utf-8")
+    return build_model(read_model(code, str(path)), *args)
+
+
+def keras_check(net: Network, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    try:
+        code = keras_code(net)
+    except CnnCalcError:
+        return  # a layer Keras cannot express (ceil_mode, explicit max-pool padding): said, not written
+    keras = oracle("keras")
+    keras.backend.clear_session()
+    monkeypatch.setattr(keras.Model, "summary", lambda self, *a, **k: None)
+    model = run_code(code)["model"]
+    theirs = [(type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params())
+              for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    back = read_back(code, tmp_path)
+    assert [(c, s, p) for _, c, s, p in rows(back)] == theirs, code
+    if "ZeroPadding2D" not in code or "zeropad" in net.text:  # explicit padding is a layer of its own in Keras
+        assert rows(back) == rows(net), code
+
+
+@SETTINGS
+@given(network=oracle_specs.structured(False, 6))
+def test_keras_code_of_random_chains(network: Any, tmp_path_factory: pytest.TempPathFactory,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    try:
+        net = build(oracle_specs.spec_text(*network))
+    except CnnCalcError:
+        return
+    keras_check(net, tmp_path_factory.mktemp("keras"), monkeypatch)
+
+
+@SETTINGS
+@given(graph=graph_specs.graphs())
+def test_keras_code_of_random_graphs(graph: Any, tmp_path_factory: pytest.TempPathFactory,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    try:
+        net = build(graph_specs.spec_text(*graph))
+    except CnnCalcError:
+        return
+    keras_check(net, tmp_path_factory.mktemp("keras"), monkeypatch)
+
+
+def torch_check(net: Network, tmp_path: Path) -> None:
+    try:
+        code = pytorch_code(net)
+    except CnnCalcError:
+        return  # a layer PyTorch cannot express as a module (cropping, an uneven pool padding): said, not written
+    torch = oracle("torch")
+    from .test_zoo import our_rows, torch_rows
+
+    model = run_code(code)["model"]
+    shape = (net.input_shape[-1], *net.input_shape[:-1])
+    theirs = torch_rows(torch, model, shape)
+    back = read_back(code, tmp_path, "x".join(map(str, shape)))
+    assert our_rows(back) == theirs, code
+    assert back.trainable_params == net.trainable_params  # BatchNorm's moving statistics are buffers in PyTorch
+    assert back.layers[-1].output_shape == net.layers[-1].output_shape
+
+
+@SETTINGS
+@given(network=oracle_specs.structured(True, 6))
+def test_pytorch_code_of_random_chains(network: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    try:
+        net = build(oracle_specs.spec_text(*network))
+    except CnnCalcError:
+        return
+    if len(net.input_shape) != 3:
+        return
+    torch_check(net, tmp_path_factory.mktemp("torch"))
+
+
+@SETTINGS
+@given(graph=graph_specs.graphs())
+def test_pytorch_code_of_random_graphs(graph: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    try:
+        net = build(graph_specs.spec_text(*graph))
+    except CnnCalcError:
+        return
+    torch_check(net, tmp_path_factory.mktemp("torch"))
+
+
+@pytest.mark.parametrize("name", ["mnist_keras.cnn", "vgg16.cnn", "graphs/resnet50_keras.cnn",
+                                  "keras/mobilenet_v2.cnn", "graphs/inception3a.cnn"])
+def test_real_networks_as_code(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    net = build((ROOT / "examples" / name).read_text(encoding="utf-8"))
+    keras_check(net, tmp_path, monkeypatch)
+    torch_check(net, tmp_path)
