@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from .records import record
 
 if TYPE_CHECKING:
-    from .costs import Memory
+    from .costs import Memory, Torchinfo
+    from .flops import LayerCost
     from .network import Network
     from .receptive import ReceptiveField
 
@@ -25,7 +26,7 @@ COLUMNS = ("macs", "flops", "memory", "rf")
 
 @record
 class Analysis:
-    """The optional columns' data for one network: memory and receptive fields when asked for."""
+    """The optional columns' data for one network: costs, memory and receptive fields when asked for."""
 
     columns: tuple[str, ...] = ()
     dtype: str = "float32"
@@ -33,20 +34,57 @@ class Analysis:
     bytes_per_value: int = 4
     memory: Memory | None = None
     fields: tuple[ReceptiveField, ...] | None = None
+    #: the flops column's convention (cnncalc.flops.CONVENTIONS), and each row's count under it and in MACs
+    convention: str = "cnncalc"
+    flops: tuple[LayerCost, ...] | None = None
+    macs: tuple[LayerCost, ...] | None = None
+    #: --by-op: (operator type, modules, count) under the table; --training: the training lines
+    by_op: tuple[tuple[str, int, int], ...] | None = None
+    training: bool = False
+    torchinfo: Torchinfo | None = None
+
+    @property
+    def headline(self) -> str:
+        """What the flops column counts, in words (fvcore's batch norm rule follows --training)."""
+        from .flops import HEADLINES
+
+        text = HEADLINES[self.convention]
+        return text.replace("eval()", "train()") if self.training else text
 
 
 NO_ANALYSIS = Analysis()
 
 
-def analyse(net: Network, columns: tuple[str, ...] = (), dtype: str = "float32", batch: int = 1) -> Analysis:
-    """Compute what ``columns`` need: the memory column's sizes, the receptive fields."""
-    from .costs import bytes_per_value, memory
+def analyse(net: Network, columns: tuple[str, ...] = (), dtype: str = "float32", batch: int = 1,
+            convention: str = "cnncalc", by_op: bool = False, training: bool = False,
+            optimizer: str = "adam") -> Analysis:
+    """Compute what ``columns`` (and --by-op, --training) need: costs, memory sizes, receptive fields."""
+    from .costs import bytes_per_value
 
     size = bytes_per_value(dtype)
-    mem = memory(net, dtype, batch) if "memory" in columns else None
+    mem = info = None
+    if "memory" in columns or training:
+        from .costs import memory, torchinfo
+
+        mem, info = memory(net, dtype, batch, optimizer), torchinfo(net, dtype, batch)
+    flops = macs = operators = None
+    if "flops" in columns or by_op:
+        from .flops import by_op as breakdown
+        from .flops import costs
+
+        flops = costs(net, convention, batch, training)
+        operators = tuple(breakdown(flops)) if by_op else None
+    if "macs" in columns:
+        from .flops import costs
+
+        macs = costs(net, "macs", batch)
+    if (flops is not None or macs is not None) and info is None:
+        from .costs import torchinfo
+
+        info = torchinfo(net, dtype, batch)
     fields = None
     if "rf" in columns:
         from .receptive import receptive_fields
 
         fields = tuple(receptive_fields(net))
-    return Analysis(columns, dtype, batch, size, mem, fields)
+    return Analysis(columns, dtype, batch, size, mem, fields, convention, flops, macs, operators, training, info)

@@ -18,8 +18,9 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from . import __version__
-from .costs import DTYPES
+from .costs import DTYPES, OPTIMIZERS
 from .errors import CnnCalcError, shorten
+from .flops import CONVENTIONS as FLOPS_CONVENTIONS
 from .layers import ACTIVATIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -192,12 +193,25 @@ def MODEL_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by the co
 @click.option("--verbose", "-v", is_flag=True, help="All extra columns: --columns macs,flops,memory,rf.")
 @click.option("--dtype", type=click.Choice(list(DTYPES)), default="float32",
               show_default=True, help="Bytes per value for the sizes and the memory column.")
+@click.option("--flops-convention", "convention", type=click.Choice(FLOPS_CONVENTIONS), default=None,
+              help="How the flops column counts (shown when this is given): cnncalc (2·MACs + bias additions, the "
+                   "default), macs (conv and dense multiply-accumulates, torchvision's GFLOPS), or as fvcore, ptflops "
+                   "or thop count, rule for rule from their source.")
+@click.option("--by-op", is_flag=True,
+              help="Under the table, the FLOPs by operator type (conv, depthwise conv, dense, batch norm, activation, "
+                   "pooling, merge, other) with each one's share, in the --flops-convention.")
+@click.option("--training", is_flag=True,
+              help="Add what a training step keeps: activations for backward, gradients and the optimizer's state "
+                   "(and fvcore's count of batch norm in train()).")
+@click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), default="adam", show_default=True,
+              help="--training: the optimizer whose state is counted (momentum: 1 buffer per parameter, adam: 2).")
 @click.option("--emit-spec", is_flag=True, help="With a .py SPEC: print the equivalent spec instead of the summary.")
 @FRAMEWORK_OPTIONS
 @MODEL_OPTIONS
 def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
-            batch: int, max_memory: str, columns: str | None, verbose: bool, dtype: str, emit_spec: bool,
-            layout: str | None, conventions: str | None, model: str | None, style: str | None) -> None:
+            batch: int, max_memory: str, columns: str | None, verbose: bool, dtype: str, convention: str | None,
+            by_op: bool, training: bool, optimizer: str, emit_spec: bool, layout: str | None,
+            conventions: str | None, model: str | None, style: str | None) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
 
     SPEC is the network as text, a .cnn file, or - for stdin.  Strides that do not divide
@@ -212,7 +226,9 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
         return
     net = load_network(spec, input_shape, layout, conventions or style, model)
     extra = _columns(columns, verbose)
-    if (check or extra or explain) and net.symbolic:
+    if convention is not None and "flops" not in extra:  # asking for a convention is asking for its column
+        extra = tuple(c for c in ("macs", "flops", "memory", "rf") if c in (*extra, "flops"))
+    if (check or extra or explain or by_op or training) and net.symbolic:
         raise CnnCalcError("--check, --explain and the extra columns need numbers, and this input is written with "
                            "names", "give the sizes with --input, e.g. --input 28x28x3: the summary is then exact")
     checked = None
@@ -225,7 +241,7 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
 
         click.echo((keras_code if fmt == "keras" else pytorch_code)(net), nl=False)
         return
-    analysis = analyse(net, extra, dtype, batch)
+    analysis = analyse(net, extra, dtype, batch, convention or "cnncalc", by_op, training, optimizer)
     if fmt == "table":
         print_table(console(), net, explain, checked, analysis)
     else:

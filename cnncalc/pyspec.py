@@ -30,6 +30,15 @@ def _pair(value: Any) -> tuple[int, int]:
     raise ValueError(value)
 
 
+def _one(value: Any) -> Any:
+    """A 1-D module's size: an int, or a 1-tuple of one (nn.Conv1d(6, 4, (3,))); a string ('same') as it is."""
+    if isinstance(value, (tuple, list)) and len(value) == 1 and isinstance(value[0], int):
+        return value[0]
+    if isinstance(value, (int, str)):
+        return value
+    raise ValueError(value)
+
+
 def _axes(values: tuple[int, ...]) -> str:
     return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
 
@@ -189,10 +198,11 @@ def _torch_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, tup
     if n == "ConvTranspose2d":
         return _torch_conv("deconv", layer, transposed=True)
     if n == "Conv1d":
-        padding = a(4, "padding", 0)
-        return (f"conv1d{a(1, 'out_channels')}x{_pair(a(2, 'kernel_size'))[0]}" +
-                _option("s", a(3, "stride", 1), 1) + (f" p{padding}" if isinstance(padding, int) and padding else "") +
-                _option("d", a(5, "dilation", 1), 1) + ("" if a(7, "bias", True) else " nobias"),
+        padding, groups = _one(a(4, "padding", 0)), a(6, "groups", 1)
+        written = f" {padding}" if padding in ("same", "valid") else (f" p{padding}" if padding else "")
+        return (f"conv1d{a(1, 'out_channels')}x{_one(a(2, 'kernel_size'))}" +
+                _option("s", _one(a(3, "stride", 1)), 1) + written + _option("d", _one(a(5, "dilation", 1)), 1) +
+                (f" g{groups}" if groups != 1 else "") + ("" if a(7, "bias", True) else " nobias"),
                 ("channels", a(0, "in_channels")))
     if n == "Linear":
         return f"dense{a(1, 'out_features')}" + ("" if a(2, "bias", True) else " nobias"), \

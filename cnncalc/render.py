@@ -15,6 +15,8 @@ from .network import Network, ResolvedLayer
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from .costs import Memory
+    from .flops import LayerCost
     from .twins import ForwardPass
 
 __all__ = ["keras_shape", "print_table", "readable_size", "table", "to_csv", "to_json", "to_markdown", "totals_lines"]
@@ -112,6 +114,15 @@ def explanation(layer: ResolvedLayer) -> list[str]:
     return lines + [text for field, text in layer.arithmetic if field in ("output", "params", "unit")]
 
 
+def cost_explanations(analysis: Analysis, number: int) -> list[str]:
+    """--explain on the cost columns: how the row's MACs and FLOPs come about, module by module."""
+    lines = []
+    for title, rows in (("MACs", analysis.macs), (f"FLOPs ({analysis.convention})", analysis.flops)):
+        if rows is not None and rows[number].explain() and (title == "MACs" or "flops" in analysis.columns):
+            lines.append(f"{title}: {rows[number].explain()}")
+    return lines
+
+
 def check_cell(net: Network, layer: ResolvedLayer, shape: tuple[int, ...]) -> str:
     return "✓" if shape == layer.output_shape else f"✗ {net.shape_text(shape)}"
 
@@ -135,18 +146,24 @@ COLUMN_TITLES = {
     "memory": "Activations",
     "rf": "RF\n(size, jump, start)",
 }
+#: the flops column's title under each convention
+FLOPS_TITLES = {"cnncalc": COLUMN_TITLES["flops"], "macs": "FLOPs\n(MACs)", "fvcore": "FLOPs\n(fvcore)",
+                "ptflops": "FLOPs\n(ptflops)", "thop": "FLOPs\n(thop)"}
+
+
+def column_title(column: str, analysis: Analysis) -> str:
+    return FLOPS_TITLES[analysis.convention] if column == "flops" else COLUMN_TITLES[column]
 
 
 def extra_cells(net: Network, analysis: Analysis) -> list[list[str]]:
     """The optional columns' cells, one list per layer."""
     rows: list[list[str]] = [[] for _ in net.layers]
     sizes = analysis.memory.activations if analysis.memory is not None else ()
-    for number, layer in enumerate(net.layers):
+    for number in range(len(net.layers)):
         for column in analysis.columns:
-            if column == "macs":
-                rows[number].append(readable_count(layer.macs) if layer.macs else "0")
-            elif column == "flops":
-                rows[number].append(readable_count(layer.flops) if layer.flops else "0")
+            if column in ("macs", "flops"):
+                count = _cost_of(analysis, column, number)
+                rows[number].append(readable_count(count) if count else "0")
             elif column == "memory":
                 rows[number].append(readable_bytes(sizes[number]))
             elif analysis.fields is not None:
@@ -156,21 +173,65 @@ def extra_cells(net: Network, analysis: Analysis) -> list[list[str]]:
 
 def cost_lines(net: Network, analysis: Analysis) -> list[str]:
     """Footer lines for the optional columns, saying what is counted."""
-    columns, mem = analysis.columns, analysis.memory
+    mem = analysis.memory
     lines = []
-    if "macs" in columns or "flops" in columns:
-        lines.append(f" Total MACs: {net.macs:,} ({readable_count(net.macs)}; multiply-accumulates, bias excluded)")
-        lines.append(f" Total FLOPs: {net.flops:,} ({readable_count(net.flops)}; 2·MACs + bias additions)")
+    batch = f", batch {analysis.batch}" if analysis.batch != 1 else ""
+    if analysis.macs is not None:
+        macs = _total(analysis.macs)
+        lines.append(f" Total MACs: {macs:,} ({readable_count(macs)}; multiply-accumulates of conv and dense, bias "
+                     f"excluded{batch})")
+    if analysis.flops is not None and "flops" in analysis.columns:
+        flops = _total(analysis.flops)
+        lines.append(f" Total FLOPs ({analysis.convention}): {flops:,} ({readable_count(flops)}; "
+                     f"{analysis.headline}{batch})")
     if mem is not None:
         lines.append(f" Memory ({mem.dtype}, batch {mem.batch}): parameters {readable_bytes(mem.parameters)}, "
                      f"input {readable_bytes(mem.input)}, activations {readable_bytes(sum(mem.activations))} "
                      "(every layer's output)")
-        lines.append(f" Forward pass ≈ {readable_bytes(mem.forward)} (parameters + input + activations); "
-                     f"training ≈ {readable_bytes(mem.training)} (adds gradients and one more copy of each activation)")
+        lines.append(f" Forward pass ≈ {readable_bytes(mem.forward)} (parameters + input + activations)")
+        if analysis.training:
+            lines += _training_lines(mem)
         if net.graph:
             lines.append(f" Inference peak: {readable_bytes(mem.peak)} of activations alive at once, at "
                          f"{mem.peak_layer} (every tensor a later layer still reads is kept, skips included)")
+    if analysis.torchinfo is not None:
+        lines.append(" torchinfo.summary would print:")
+        lines += [f"   {line}" for line in analysis.torchinfo.lines()]
+    if analysis.by_op is not None and analysis.flops is not None:
+        lines += by_op_lines(analysis)
     return lines
+
+
+def _total(rows: tuple[LayerCost, ...]) -> int:
+    return sum(row.flops for row in rows)
+
+
+def _cost_of(analysis: Analysis, column: str, number: int) -> int:
+    rows = analysis.macs if column == "macs" else analysis.flops
+    return rows[number].flops if rows is not None else 0
+
+
+def _training_lines(mem: Memory) -> list[str]:
+    what = {"sgd": "plain SGD keeps none", "momentum": "1 momentum value per trainable parameter",
+            "adam": f"Adam's {mem.state_values} moments per trainable parameter"}[mem.optimizer]
+    return [f" Training step ({mem.optimizer}) ≈ {readable_bytes(mem.training)}: the forward pass + gradients "
+            f"{readable_bytes(mem.gradients)} + optimizer state {readable_bytes(mem.optimizer_state)} ({what}); "
+            "every activation kept for backward"]
+
+
+def by_op_lines(analysis: Analysis) -> list[str]:
+    """fvcore's flop_count_table turned to operator types: each one's modules, count and share."""
+    assert analysis.flops is not None and analysis.by_op is not None
+    groups = analysis.by_op
+    total = _total(analysis.flops)
+    head = f" FLOPs by operator ({analysis.convention}: {analysis.headline}):"
+    cells = [(group, f"{modules:,}", f"{count:,}", f"{100 * count / total:.1f}%" if total else "–")
+             for group, modules, count in groups]
+    cells.append(("total", f"{sum(m for _, m, _ in groups):,}", f"{total:,}", "100.0%" if total else "–"))
+    titles = ("operator", "modules", "FLOPs", "share")
+    widths = [max(len(row[i]) for row in [titles, *cells]) for i in range(4)]
+    return [head] + ["   " + "  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i])
+                                        for i, cell in enumerate(row)) for row in [titles, *cells]]
 
 
 def table(net: Network, explain: bool = False, checked: ForwardPass | None = None,
@@ -201,7 +262,7 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
         longest = max((len(line) for cells in rows for line in cells[0].split("\n")), default=widths[0])
         widths[0] = max(widths[0], min(longest, width - borders - sum(widths[1:])))
     grid = Table(box=box.HEAVY_HEAD, show_lines=True)
-    numeric = ("Param #", *(COLUMN_TITLES[c] for c in ("macs", "flops", "memory")))
+    numeric = ("Param #", *(column_title(c, analysis) for c in ("macs", "flops", "memory")))
     for number, title in enumerate(titles):
         grid.add_column(title, justify="right" if title in numeric else "left", overflow="fold",
                         width=widths[number] if width is not None else None)
@@ -219,7 +280,7 @@ def _table_cells(net: Network, explain: bool, checked: ForwardPass | None,
     """The table's column titles and every row's cells, as plain text."""
     columns = analysis.columns
     titles = [_name_title(net), "Output Shape", "Param #", *(["Connected to"] if net.graph else []),
-              *(COLUMN_TITLES[c] for c in columns), *(["Check"] if checked is not None else [])]
+              *(column_title(c, analysis) for c in columns), *(["Check"] if checked is not None else [])]
     extras = extra_cells(net, analysis)
     fields = analysis.fields if explain else None
     rows: list[list[str]] = []
@@ -232,6 +293,7 @@ def _table_cells(net: Network, explain: bool, checked: ForwardPass | None,
             lines = explanation(layer)
             if fields is not None and layer.axes and not fields[number].undefined:
                 lines.append(fields[number].explain())
+            lines += cost_explanations(analysis, number)
             name += "".join(f"\n  {line}" for line in lines)
         cells = [name, _shape_cell(net, layer, analysis.batch), f"{layer.params.total:,}",
                  *([connected_to(layer)] if net.graph else []), *extras[number]]
@@ -318,18 +380,35 @@ def cost_fields(net: Network, analysis: Analysis) -> tuple[list[dict[str, Any]],
     columns, mem = analysis.columns, analysis.memory
     per_layer: list[dict[str, Any]] = [{} for _ in net.layers]
     totals: dict[str, Any] = {}
-    if "macs" in columns or "flops" in columns:
-        for fields, layer in zip(per_layer, net.layers):
-            fields.update(macs=layer.macs, flops=layer.flops)
-        totals.update(total_macs=net.macs, total_flops=net.flops)
+    if analysis.macs is not None:
+        for fields, row in zip(per_layer, analysis.macs):
+            fields["macs"] = row.flops
+        totals["total_macs"] = _total(analysis.macs)
+    if analysis.flops is not None and "flops" in columns:
+        for fields, row in zip(per_layer, analysis.flops):
+            fields["flops"] = row.flops
+        totals.update(total_flops=_total(analysis.flops), flops_convention=analysis.convention)
+    if analysis.by_op is not None and analysis.flops is not None:
+        total = _total(analysis.flops)
+        totals["by_op"] = [{"operator": group, "modules": modules, "flops": count,
+                            "share": round(count / total, 6) if total else 0.0}
+                           for group, modules, count in analysis.by_op]
+        totals.setdefault("flops_convention", analysis.convention)
     if mem is not None:
         for fields, size in zip(per_layer, mem.activations):
             fields["activation_bytes"] = size
         totals["memory"] = {"dtype": mem.dtype, "batch": mem.batch, "parameter_bytes": mem.parameters,
                             "input_bytes": mem.input, "activation_bytes": sum(mem.activations),
-                            "forward_bytes": mem.forward, "training_bytes": mem.training}
+                            "forward_bytes": mem.forward, "gradient_bytes": mem.gradients,
+                            "optimizer": mem.optimizer, "optimizer_state_bytes": mem.optimizer_state,
+                            "training_bytes": mem.training}
         if net.graph:
             totals["memory"].update(peak_bytes=mem.peak, peak_layer=mem.peak_layer)
+    if analysis.torchinfo is not None:
+        info = analysis.torchinfo
+        totals["torchinfo"] = {"mult_adds": info.mult_adds, "input_bytes": info.input_bytes,
+                               "forward_backward_pass_bytes": info.pass_bytes, "params_bytes": info.param_bytes,
+                               "estimated_total_bytes": info.total_bytes}
     if analysis.fields is not None:
         for fields, field in zip(per_layer, analysis.fields):
             fields["receptive_field"] = None if field.whole else {
@@ -358,7 +437,7 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
     }
     if net.input_warnings:
         document["input_warnings"] = list(net.input_warnings)
-    if analysis.columns:
+    if analysis.columns or analysis.flops is not None or analysis.memory is not None:
         per_layer, totals = cost_fields(net, analysis)
         for record, fields in zip(layers, per_layer):
             record.update(fields)
@@ -400,7 +479,7 @@ def _flat_json(record: dict[str, Any]) -> str:
 def to_markdown(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS) -> str:
     """A GitHub table with the same columns, the totals and the footnotes."""
     columns = analysis.columns
-    heads = [COLUMN_TITLES[c].replace("\n", " ") for c in columns] + (["Check"] if checked is not None else [])
+    heads = [column_title(c, analysis).replace("\n", " ") for c in columns] + (["Check"] if checked is not None else [])
     extra = ("".join(f" {h} |" for h in heads), "---|" * len(heads))
     batch, title = analysis.batch, _name_title(net)
     lines = [f"Input: `{net.shape_text(net.input_shape, batch)}`", "",

@@ -78,14 +78,21 @@ def test_memory_counts_what_the_footer_says() -> None:
     assert mem.parameters == net.total_params * 2
     assert mem.activations == (26 * 26 * 8 * 2 * 4, 5408 * 2 * 4, 10 * 2 * 4)
     assert mem.forward == mem.parameters + 28 * 28 * 2 * 4 + sum(mem.activations)
-    assert mem.training == mem.forward + mem.parameters + sum(mem.activations)
+    # a training step adds a gradient per trainable parameter and the optimizer's state: Adam's two moments
+    # (torch.optim.Adam's exp_avg and exp_avg_sq), SGD's momentum buffer, nothing for plain SGD
+    assert mem.optimizer == "adam"
+    assert mem.training == mem.forward + 3 * net.trainable_params * 2
+    assert memory(net, optimizer="momentum").training == memory(net).forward + 2 * net.trainable_params * 4
+    assert memory(net, optimizer="sgd").training == memory(net).forward + net.trainable_params * 4
+    frozen = build("input 8x8x3, conv4x3, bn")  # BatchNormalization's moving statistics get no gradient
+    assert memory(frozen).gradients == frozen.trainable_params * 4 < frozen.total_params * 4
 
 
 def test_columns_in_the_cli() -> None:
     runner = CliRunner()
     table = runner.invoke(main, ["summary", VGG16, "--columns", "macs,flops,rf"], env={"COLUMNS": "140"}).stdout
     assert "MACs" in table and "(no bias)" in table and "(2·MACs + bias)" in table
-    assert "Total MACs: 15,470,264,320 (15.47 G; multiply-accumulates, bias excluded)" in table
+    assert "Total MACs: 15,470,264,320 (15.47 G; multiply-accumulates of conv and dense, bias excluded)" in table
     assert "196, 16, 7.5" in table
     document = json.loads(runner.invoke(main, ["summary", VGG16, "-v", "--format", "json"]).stdout)
     assert document["total_macs"] == 15_470_264_320

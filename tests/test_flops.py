@@ -1,0 +1,284 @@
+"""FLOP conventions against the tools themselves: fvcore, ptflops and thop run on real PyTorch models.
+
+Every count cnncalc prints under ``--flops-convention fvcore|ptflops|thop`` must be the number the tool
+reports for the same network, layer by layer: each leaf module is profiled by the tool on the very input
+it received in the model's forward pass, and the whole model once more for the total.  The models are
+random chains and graphs written by ``--format pytorch``, and VGG16, ResNet-18, ResNet-50 and MobileNetV2
+ported from torchvision's source (tests/test_zoo.py).
+
+Where a tool is inconsistent with itself, the case is named here and in the README:
+
+* torchvision's MobileNetV2 pools with ``F.adaptive_avg_pool2d`` in ``forward()``, where ResNet has an
+  ``nn.AdaptiveAvgPool2d`` module: thop counts ResNet's pool and not MobileNetV2's, ptflops counts
+  ResNet's twice (module hook and functional patch) and MobileNetV2's once;
+* ptflops' per-module table leaves out what its functional patches count, so its rows do not add up to
+  its total (ReLU, ELU, GELU, PReLU, every pool and upsampling are counted once in the table, twice in the total).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+from collections import Counter
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from cnncalc.codegen import _torch_modules, pytorch_code
+from cnncalc.costs import Torchinfo, torchinfo
+from cnncalc.errors import CnnCalcError
+from cnncalc.flops import CONVENTIONS, costs
+from cnncalc.layers import Merge
+from cnncalc.network import Network, build
+
+from . import graph_specs, oracle_specs
+from .conftest import ROOT, oracle
+from .test_codegen import read_back, run_code
+from .test_zoo import VGG, mobilenet_v2, torchvision_resnet, vgg
+
+pytestmark = pytest.mark.oracle
+
+TOOLS = ("fvcore", "ptflops", "thop")
+EXAMPLES = int(os.environ.get("CNNCALC_FLOPS_EXAMPLES", "60"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def tool_count(tool: str, model: Any, x: Any, training: bool = False) -> int:
+    """What the tool reports for ``model`` on the batch ``x``: fvcore's total, ptflops' and thop's MACs.
+
+    The model is in eval() unless ``training`` (ptflops and thop call eval() themselves)."""
+    torch = oracle("torch")
+    model = copy.deepcopy(model).train(training)
+    with torch.no_grad():
+        if tool == "fvcore":
+            from fvcore.nn import FlopCountAnalysis
+
+            analysis = FlopCountAnalysis(model, (x,))
+            analysis.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
+            analysis.tracer_warnings("none")
+            return int(analysis.total())
+        if tool == "ptflops":
+            from ptflops import get_model_complexity_info
+
+            flops, _ = get_model_complexity_info(model, tuple(x.shape[1:]), as_strings=False,
+                                                 print_per_layer_stat=False, input_constructor=lambda _: x,
+                                                 ost=io.StringIO())
+            return int(flops)
+        import thop
+
+        total, _ = thop.profile(model, inputs=(x,), verbose=False)
+        return int(total)
+
+
+def leaf_calls(model: Any, x: Any) -> list[tuple[Any, Any, Any]]:
+    """(module, input, output) of every leaf module call, in the order the forward pass makes them."""
+    torch = oracle("torch")
+    calls: list[tuple[Any, Any, Any]] = []
+    handles = [module.register_forward_hook(lambda m, i, o: calls.append((m, i[0].detach().clone(), o)))
+               for module in model.modules() if not list(module.children()) and module is not model]
+    with torch.no_grad():
+        model.eval()(x)
+    for handle in handles:
+        handle.remove()
+    return calls
+
+
+def their_torchinfo(model: Any, size: tuple[int, ...]) -> Torchinfo:
+    """torchinfo.summary's footer numbers, as the exact integers it keeps."""
+    stats = oracle("torchinfo").summary(model, input_size=size, verbose=0)
+    return Torchinfo(stats.total_mult_adds, stats.total_input, stats.total_output_bytes, stats.total_param_bytes)
+
+
+def their_rows(tool: str, model: Any, x: Any) -> list[tuple[str, tuple[int, ...], int]]:
+    """(class, output shape, the tool's count) of every leaf module call."""
+    return [(type(m).__name__, tuple(o.shape[1:]), tool_count(tool, m, i)) for m, i, o in leaf_calls(model, x)]
+
+
+def our_rows(net: Network, tool: str, training: bool = False) -> list[tuple[str, tuple[int, ...], int]]:
+    """cnncalc's rows under --conventions torch, with the count under ``tool``'s convention."""
+    return [(layer.layer.torch_class_for(layer.input_shape), net.shown_shape(layer.output_shape), cost.flops)
+            for layer, cost in zip(net.layers, costs(net, tool, training=training))
+            if not isinstance(layer.layer, Merge)]
+
+
+def total(net: Network, tool: str, batch: int = 1, training: bool = False) -> int:
+    return sum(row.flops for row in costs(net, tool, batch, training))
+
+
+# ---- random networks, as --format pytorch writes them ----
+
+def check_code(net: Network, tmp_path: Any) -> None:
+    """Profile the code cnncalc writes for ``net``: per module (on the torch reading of the code) and in total
+    (on ``net`` itself, whose Keras rows cnncalc splits into the modules the code has)."""
+    try:
+        code = pytorch_code(net)
+    except CnnCalcError:
+        return
+    torch = oracle("torch")
+    model = run_code(code)["model"]
+    shape = (net.input_shape[-1], *net.input_shape[:-1])
+    x = torch.randn(1, *shape)
+    back = read_back(code, tmp_path, "x".join(map(str, shape)))
+    calls = leaf_calls(model, x)
+    for tool in TOOLS:
+        theirs = [tool_count(tool, m, i) for m, i, _ in calls]
+        mine = list(our_rows(back, tool))
+        assert [count for _, _, count in mine] == theirs, (tool, code)
+        assert total(net, tool) == total(back, tool) == tool_count(tool, model, x), (tool, code)
+    assert torchinfo(net, batch=2) == torchinfo(back, batch=2) == their_torchinfo(model, (2, *shape)), code
+    # and the same code, row by row in Keras' reading: the modules cnncalc says a row is are the code's
+    modules = iter(calls)
+    for layer, row in zip(net.layers, costs(net, "thop")):
+        if isinstance(layer.layer, Merge):
+            continue
+        written = [next(modules) for _ in _torch_modules(layer)]
+        assert row.flops == sum(tool_count("thop", m, i) for m, i, _ in written), (layer.name, code)
+
+
+@SETTINGS
+@given(network=oracle_specs.structured(True, 6))
+def test_random_chains_count_as_each_tool_counts(network: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    try:
+        net = build(oracle_specs.spec_text(*network))
+    except CnnCalcError:
+        return
+    if len(net.input_shape) == 3:
+        check_code(net, tmp_path_factory.mktemp("flops"))
+
+
+@SETTINGS
+@given(graph=graph_specs.graphs())
+def test_random_graphs_count_as_each_tool_counts(graph: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    try:
+        net = build(graph_specs.spec_text(*graph))
+    except CnnCalcError:
+        return
+    check_code(net, tmp_path_factory.mktemp("flops"))
+
+
+#: PyTorch modules the random networks do not reach, as people write them in an nn.Sequential
+KINDS = [
+    ("nn.Conv2d(3, 4, 3), nn.LeakyReLU(0.1), nn.ReLU6(), nn.PReLU(), nn.Hardswish(), nn.Mish(), nn.SELU()", "3x9x9"),
+    ("nn.Conv2d(3, 4, 3), nn.GroupNorm(2, 4), nn.LocalResponseNorm(3), nn.Upsample(scale_factor=2)", "3x9x9"),
+    ("nn.AdaptiveAvgPool2d((3, 2)), nn.Flatten(), nn.LayerNorm(18), nn.Linear(18, 5), nn.Softmax(dim=1)", "3x7x5"),
+    ("nn.ConvTranspose2d(3, 4, 3, stride=2, padding=1, output_padding=1), nn.AvgPool2d(3, stride=2), "
+     "nn.AdaptiveMaxPool2d(2)", "3x6x6"),
+    ("nn.Conv1d(3, 4, 3), nn.BatchNorm1d(4), nn.MaxPool1d(2), nn.AvgPool1d(2), nn.AdaptiveAvgPool1d(1)", "3x20"),
+    ("nn.Conv2d(4, 8, 3, groups=4), nn.Conv2d(8, 8, 3, groups=2, bias=False), nn.BatchNorm2d(8, affine=False), "
+     "nn.ELU(), nn.GELU(), nn.SiLU(), nn.Sigmoid(), nn.Tanh()", "4x9x9"),
+    ("nn.ConvTranspose2d(4, 6, 2, stride=2, groups=2), nn.BatchNorm2d(6), nn.AdaptiveAvgPool2d(3)", "4x5x5"),
+    ("nn.Conv1d(2, 6, 3, groups=2), nn.AdaptiveAvgPool1d(3), nn.Flatten(), nn.Linear(18, 4), nn.PReLU(4)", "2x11"),
+]
+
+
+@pytest.mark.parametrize(("layers", "shape"), KINDS)
+@pytest.mark.parametrize("training", [False, True], ids=["eval", "train"])
+def test_each_module_kind_counts_as_each_tool_counts(layers: str, shape: str, training: bool,
+                                                     tmp_path: Any) -> None:
+    torch = oracle("torch")
+    code = f"import torch\nfrom torch import nn\n\nmodel = nn.Sequential({layers})\n"
+    net = read_back(code, tmp_path, shape)
+    model = run_code(code)["model"]
+    x = torch.randn(1, *map(int, shape.split("x")))
+    for tool in TOOLS:
+        theirs = [tool_count(tool, m, i, training) for m, i, _ in leaf_calls(model, x)]
+        assert [count for _, _, count in our_rows(net, tool, training)] == theirs, tool
+        assert total(net, tool, training=training) == tool_count(tool, model, x, training), tool
+    assert torchinfo(net, batch=3) == their_torchinfo(model, (3, *map(int, shape.split("x"))))
+
+
+# ---- torchvision's networks ----
+
+def functional_mobilenet_v2(torch: Any) -> Any:
+    """MobileNetV2 as torchvision writes its forward(): F.adaptive_avg_pool2d and torch.flatten, not modules."""
+    port = mobilenet_v2(torch)
+    features, classifier = port[:-4], port[-2:]
+
+    class MobileNetV2(torch.nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.features, self.classifier = features, classifier
+
+        def forward(self, x: Any) -> Any:
+            x = torch.nn.functional.adaptive_avg_pool2d(self.features(x), (1, 1))
+            return self.classifier(torch.flatten(x, 1))
+
+    return MobileNetV2()
+
+
+ZOO = [  # (example under --conventions torch, port)
+    ("vgg16.cnn", lambda torch: vgg(torch.nn, VGG[16], False)),
+    ("resnet18.cnn", lambda torch: torchvision_resnet(torch, "basic", [2, 2, 2, 2])),
+    ("resnet50.cnn", lambda torch: torchvision_resnet(torch, "bottleneck", [3, 4, 6, 3])),
+    ("mobilenet_v2.cnn", mobilenet_v2),
+]
+
+
+@pytest.mark.parametrize(("name", "port"), ZOO, ids=[z[0] for z in ZOO])
+def test_torchvision_networks_count_as_each_tool_counts(name: str, port: Any) -> None:
+    torch = oracle("torch")
+    net = build((ROOT / "examples" / "torchvision" / name).read_text(encoding="utf-8"))
+    model = port(torch)
+    x = torch.randn(1, 3, 224, 224)
+    for tool in TOOLS:
+        theirs, mine = their_rows(tool, model, x), our_rows(net, tool)
+        if net.graph:  # cnncalc lists a graph's rows in Keras' order: compare them as a multiset
+            assert Counter(mine) == Counter(theirs), tool
+        else:
+            assert mine == theirs, tool
+        assert total(net, tool) == tool_count(tool, model, x), tool
+    assert torchinfo(net) == their_torchinfo(model, (1, 3, 224, 224))
+    stats = oracle("torchinfo").summary(model, input_size=(1, 3, 224, 224), verbose=0)
+    footer = [line for line in str(stats).splitlines() if "(MB)" in line]
+    assert footer == torchinfo(net).lines()[1:]  # the lines as torchinfo prints them
+
+
+def test_mobilenet_v2s_functional_pool_is_where_the_tools_disagree_with_themselves() -> None:
+    # The same network, its global pool a module (as ResNet has it) or F.adaptive_avg_pool2d (as torchvision's
+    # MobileNetV2 has it): thop drops the functional pool, ptflops counts it once instead of twice.
+    torch = oracle("torch")
+    net = build((ROOT / "examples" / "torchvision" / "mobilenet_v2.cnn").read_text(encoding="utf-8"))
+    pool = next(layer for layer in net.layers if layer.layer.torch_class.startswith("AdaptiveAvgPool"))
+    values = 7 * 7 * 1280
+    assert pool.input_shape == (7, 7, 1280)
+    x = torch.randn(1, 3, 224, 224)
+    functional = functional_mobilenet_v2(torch)
+    assert tool_count("thop", functional, x) == total(net, "thop") - (49 + 1) * 1280
+    assert tool_count("ptflops", functional, x) == total(net, "ptflops") - values
+    assert tool_count("fvcore", functional, x) == total(net, "fvcore")  # aten::adaptive_avg_pool2d either way
+
+
+def test_ptflops_per_module_table_does_not_add_up_to_its_total() -> None:
+    # ptflops' printed table has each module's hook only; its total adds the F.* patches those modules call.
+    torch = oracle("torch")
+    from ptflops import get_model_complexity_info
+
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2))
+    out = io.StringIO()
+    flops, _ = get_model_complexity_info(model, (3, 10, 10), as_strings=False, print_per_layer_stat=True, ost=out,
+                                         flops_units="Mac", output_precision=0)
+    net = build("input 3x10x10 nchw, conv8x3, relu, pool2", conventions="torch")
+    conv, relu, pool = costs(net, "ptflops")
+    assert flops == conv.flops + relu.flops + pool.flops == 16_384
+    table = out.getvalue().splitlines()
+    hooks = conv.flops + relu.flops // 2 + pool.flops // 2
+    assert f"{hooks:.1f} Mac" in table[1]  # the model's own row: 15,360, not the 16,384 it returns
+    assert f"{relu.flops // 2:.1f} Mac" in table[3] and f"{pool.flops // 2:.1f} Mac" in table[4]
+
+
+def test_published_figures() -> None:
+    # torchvision's model tables (GFLOPS, rounded as published): ResNet-18 1.81, ResNet-50 4.09, VGG16 15.47,
+    # MobileNet_V2 0.3: multiply-accumulates of conv and linear layers.
+    published = {"resnet18.cnn": (1.81, 2), "resnet50.cnn": (4.09, 2), "vgg16.cnn": (15.47, 2),
+                 "mobilenet_v2.cnn": (0.3, 1)}
+    for name, (value, places) in published.items():
+        net = build((ROOT / "examples" / "torchvision" / name).read_text(encoding="utf-8"))
+        assert round(total(net, "macs") / 1e9, places) == value, name
+
+
+def test_every_convention_counts_conv_and_dense() -> None:
+    net = build("input 28x28x1, conv32x3, flatten, dense10")
+    for convention in CONVENTIONS:
+        assert total(net, convention) > 0, convention
