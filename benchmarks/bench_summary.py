@@ -11,6 +11,8 @@ Prints, from one run on this machine:
     9-layer summary (target ≤ 3×): resolution stays linear in layers plus edges;
   * `cnncalc summary examples/graphs/resnet50_keras.cnn` against the floor, and against Keras' own
     `keras.applications.ResNet50(weights=None).summary()` when Keras is installed (one run: it takes seconds);
+  * the same ResNet-50 with every cost: `-v --flops-convention fvcore --by-op --training`, against its plain
+    summary (the costs are a pass over the rows: target ≤ 1.5×);
   * whether NumPy was imported by `summary` (it must not be).
 Each command is timed as a fresh process; the median of --runs runs is reported.
 """
@@ -87,6 +89,8 @@ def main() -> None:
     residual = wall([PY, "-m", "cnncalc", "summary", handle.name, "--format", "json"], max(5, runs // 3))
     Path(handle.name).unlink()
     resnet = wall([PY, "-m", "cnncalc", "summary", "examples/graphs/resnet50_keras.cnn"], runs)
+    costed = wall([PY, "-m", "cnncalc", "summary", "examples/graphs/resnet50_keras.cnn", "-v", "--flops-convention",
+                   "fvcore", "--by-op", "--training"], runs)
     keras_summary = keras_resnet50_summary()
 
     probe = ("import sys, runpy; sys.argv = ['cnncalc', 'summary', 'examples/mnist_keras.cnn'];\n"
@@ -106,6 +110,8 @@ def main() -> None:
     versus = f"   Keras' ResNet50().summary() {keras_summary:.2f} s = {keras_summary / resnet:.0f}× cnncalc" \
         if keras_summary else "   (Keras not installed)"
     print(f"cnncalc summary ResNet-50 (176 layers)      {resnet * 1000:7.1f} ms   {resnet / floor:.2f}× floor{versus}")
+    print(f"  … with every cost (-v, fvcore, --by-op)   {costed * 1000:7.1f} ms   {costed / resnet:.2f}× its summary"
+          f"   target ≤ 1.50×  {'ok' if costed / resnet <= 1.5 else 'MISSED'}")
     sizes = [1_000, 10_000, 100_000]
     times = [in_process(n) for n in sizes]
     steps = "   ".join(f"{n:,}: {t * 1000:.0f} ms" for n, t in zip(sizes, times))

@@ -103,7 +103,7 @@ def console() -> Any:
         def on_broken_pipe(self) -> None:
             raise BrokenPipeError  # rich would exit 1 ("no"); the boundary exits 141, as a shell tool does
 
-    out = PipedConsole(highlight=False, soft_wrap=False)
+    out = PipedConsole(highlight=False, soft_wrap=False, emoji=False)  # ":ok:" in a paste stays text
     out.width = max(out.width, MIN_WIDTH)  # COLUMNS=0 would print nothing at all, and 1 a column of letters
     return out
 

@@ -140,3 +140,85 @@ def test_macs_agree_with_torchinfo(spec: str) -> None:
     batch_norm = sum(2 * layer.input_shape[-1] for layer in net.layers if layer.keras_class == "BatchNormalization")
     flatten_order_free = net.macs + sum(layer.bias_adds for layer in net.layers) + batch_norm
     assert stats.total_mult_adds == flatten_order_free
+
+
+def _json(*args: str) -> Any:
+    result = CliRunner().invoke(main, ["summary", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_explain_shows_the_cost_arithmetic() -> None:
+    # The issue's example, seed 002's first MNIST conv: 26·26·32 outputs, each 3·3·1 multiply-accumulates.
+    out = CliRunner().invoke(main, ["summary", "input 28x28x1, conv32x3x3 relu", "--columns", "macs,flops",
+                                    "--explain"], env={"COLUMNS": "200"}).stdout
+    assert "MACs: 26·26·32 outputs × 3·3·1 MACs = 194,688" in out
+    assert "FLOPs (cnncalc): 2·194,688 MACs + 21,632 bias additions = 411,008" in out  # 26·26·32 biases added
+
+
+def test_a_flops_convention_is_its_column_and_footer() -> None:
+    spec = "input 28x28x1, conv32x3x3 relu, pool2, flatten, dense10 softmax"
+    out = CliRunner().invoke(main, ["summary", spec, "--flops-convention", "thop"], env={"COLUMNS": "200"}).stdout
+    assert "(thop)" in out and "Total FLOPs (thop): " in out
+    document = _json(spec, "--flops-convention", "thop")
+    # thop: conv 26·26·32·9, max pooling 0, dense 5408·10, softmax 3·10 − 1 (thop's calculate_softmax)
+    assert [layer["flops"] for layer in document["layers"]] == [194_688, 0, 0, 54_080 + 29]
+    assert document["flops_convention"] == "thop"
+    assert document["total_flops"] == 194_688 + 54_080 + 29
+    # ptflops: the conv's bias (one per output value) and its ReLU twice (hook + F.relu), the pool's input twice
+    ptflops = _json(spec, "--flops-convention", "ptflops")
+    assert [layer["flops"] for layer in ptflops["layers"]][:2] == [194_688 + 21_632 + 2 * 21_632, 2 * 21_632]
+
+
+def test_counts_scale_with_the_batch() -> None:
+    one, four = _json("input 8x8x3, conv4x3, bn", "-v"), _json("input 8x8x3, conv4x3, bn", "-v", "--batch", "4")
+    assert four["total_macs"] == 4 * one["total_macs"] == 4 * 6 * 6 * 4 * 27
+    assert four["total_flops"] == 4 * one["total_flops"]
+
+
+def test_by_op_breakdown_adds_up() -> None:
+    document = _json("input 32x32x3, conv8x3 relu, dwconv3x3, bn, pool2, flatten, dense10", "--by-op",
+                     "--flops-convention", "fvcore")
+    operators = {row["operator"]: row for row in document["by_op"]}
+    assert list(operators) == ["conv", "depthwise conv", "dense", "batch norm", "activation", "pooling", "other"]
+    assert operators["conv"]["flops"] == 30 * 30 * 8 * 27
+    assert operators["depthwise conv"]["flops"] == 28 * 28 * 8 * 9
+    assert operators["batch norm"]["flops"] == 2 * 28 * 28 * 8  # fvcore, eval(): 2 per value with affine
+    assert operators["dense"]["flops"] == 14 * 14 * 8 * 10
+    assert sum(row["flops"] for row in document["by_op"]) == document["total_flops"]
+    assert abs(sum(row["share"] for row in document["by_op"]) - 1) < 1e-5
+    trained = _json("input 32x32x3, conv8x3 relu, dwconv3x3, bn", "--by-op", "--flops-convention", "fvcore",
+                    "--training")
+    assert {row["operator"]: row["flops"] for row in trained["by_op"]}["batch norm"] == 5 * 28 * 28 * 8
+    table = CliRunner().invoke(main, ["summary", "input 32x32x3, conv8x3", "--by-op"], env={"COLUMNS": "200"}).stdout
+    assert "FLOPs by operator (cnncalc:" in table and "100.0%" in table
+
+
+def test_training_memory_by_optimizer() -> None:
+    spec = "input 28x28x1, conv8x3, bn, flatten, dense10"
+    net = build(spec)
+    sgd = _json(spec, "--training", "--optimizer", "sgd")["memory"]
+    adam = _json(spec, "--training")["memory"]
+    assert sgd["training_bytes"] == sgd["forward_bytes"] + 4 * net.trainable_params
+    assert adam["optimizer"] == "adam"
+    assert adam["training_bytes"] == adam["forward_bytes"] + 3 * 4 * net.trainable_params
+    out = CliRunner().invoke(main, ["summary", spec, "--training", "--optimizer", "momentum"],
+                             env={"COLUMNS": "200"}).stdout
+    assert "Training step (momentum)" in out and "torchinfo.summary would print:" in out
+
+
+def test_torchinfo_lines_by_hand() -> None:
+    # torchinfo's rules on a conv (3·3·1 + 1)·8 = 80 parameters at 26·26 positions, and a Linear of 5408·10 + 10
+    info = _json("input 28x28x1, conv8x3, flatten, dense10", "--columns", "macs")["torchinfo"]
+    assert info["mult_adds"] == 80 * 26 * 26 + 54_090
+    assert info["forward_backward_pass_bytes"] == 2 * 4 * (26 * 26 * 8 + 10)  # outputs of modules with parameters
+    assert info["params_bytes"] == 4 * (80 + 54_090)
+    assert info["input_bytes"] == 4 * 28 * 28 + 64
+
+
+def test_cost_options_reject_what_they_cannot_do() -> None:
+    runner = CliRunner()
+    bad = runner.invoke(main, ["summary", "input 28x28x1, conv8x3", "--flops-convention", "tflops"])
+    assert bad.exit_code == 2 and "tflops" in bad.stderr
+    named = runner.invoke(main, ["summary", "input RxCx3, conv8x3", "--by-op"])
+    assert named.exit_code == 2 and "--input" in named.stderr and "Traceback" not in named.output

@@ -278,6 +278,35 @@ def test_published_figures() -> None:
         assert round(total(net, "macs") / 1e9, places) == value, name
 
 
+def test_the_readme_table_is_what_cnncalc_counts() -> None:
+    # The README's table of four networks under each convention; the tests above hold each figure to the tool.
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    head = "| network | `macs` | `fvcore` | `ptflops` | `thop` | `cnncalc` |"
+    rows = text[text.index(head):].splitlines()[2:6]
+    files = {"VGG16": "vgg16.cnn", "ResNet-18": "resnet18.cnn", "ResNet-50": "resnet50.cnn",
+             "MobileNetV2": "mobilenet_v2.cnn"}
+    for row in rows:
+        name, *figures = [cell.strip() for cell in row.strip("|").split("|")]
+        net = build((ROOT / "examples" / "torchvision" / files[name]).read_text(encoding="utf-8"))
+        assert [int(f.replace(",", "")) for f in figures] == [total(net, c) for c in
+                                                             ("macs", "fvcore", "ptflops", "thop", "cnncalc")], name
+
+
+def test_ptflops_without_functional_counting_is_its_readmes_resnet50() -> None:
+    # ptflops' README quotes 4.12 GMac for ResNet-50: its module hooks alone, without the F.* patches.
+    torch = oracle("torch")
+    from ptflops import get_model_complexity_info
+
+    model = torchvision_resnet(torch, "bottleneck", [3, 4, 6, 3])
+    hooks, _ = get_model_complexity_info(model, (3, 224, 224), as_strings=False, print_per_layer_stat=False,
+                                         backend_specific_config={"count_functional": False})
+    assert hooks == 4_121_925_096  # the README's figure
+    net = build((ROOT / "examples" / "torchvision" / "resnet50.cnn").read_text(encoding="utf-8"))
+    twice = sum(part.flops // 2 for row in costs(net, "ptflops") for part in row.parts
+                if part.op.kind in ("activation", "max_pool", "adaptive_avg_pool"))
+    assert total(net, "ptflops") - twice == hooks
+
+
 def test_every_convention_counts_conv_and_dense() -> None:
     net = build("input 28x28x1, conv32x3, flatten, dense10")
     for convention in CONVENTIONS:
