@@ -83,6 +83,10 @@ _CONTINUED_TYPE = re.compile(r"^\s*\((?P<type>[A-Za-z_][A-Za-z0-9_]*)\)\s*")
 #: A 'Connected to' reference: name[node][tensor], or Keras 3's cut forms 'name[0][0…', 'name[0]…', 'name…'.
 _CONNECTION = re.compile(r"[A-Za-z_][\w.]*(?:\[\d+\]\[\d+\]|[\[\]\d]*…)")
 _TOTAL = re.compile(r"^\s*(?P<label>Total|Trainable|Non-trainable) params:(?P<count>[^(]*)", re.I)
+#: torchinfo's footer: 'Total mult-adds (M): 2.47' (Python 3.11+: '(Units.MEGABYTES)') and the four size lines
+_TORCHINFO_FOOTER = re.compile(r"^\s*(?P<label>Total mult-adds|Input size|Forward/backward pass size|Params size|"
+                               r"Estimated Total Size) \((?P<unit>[^)]*)\):\s*(?P<value>[\d,]+(?:\.\d+)?)\s*$")
+_UNITS = {"Units.MEGABYTES": "M", "Units.GIGABYTES": "G", "Units.TERABYTES": "T", "Units.NONE": ""}
 
 
 def _clean(line: str) -> str:
@@ -133,6 +137,9 @@ class PastedSummary:
     #: the name and shape of the InputLayer row (Keras 3, functional models), which 'Connected to' cells refer to
     input_name: str = ""
     input_shape: tuple[int, ...] | None = None
+    #: torchinfo's footer lines, (label, unit, value as written), and the batch its shapes have
+    footer: tuple[tuple[str, str, str], ...] = ()
+    batch: int = 1
 
 
 def _snake(name: str) -> str:
@@ -254,8 +261,13 @@ def parse_summary(text: str) -> PastedSummary:
     inputs: list[tuple[str, tuple[int, ...]]] = []
     containers = _torch_containers(lines) if kind == "torchinfo" else set()
     batched = kind != "torchinfo" or _batched(lines)
+    footer: list[tuple[str, str, str]] = []
     for number, raw in enumerate(lines, start=1):
         if number in containers:
+            continue
+        line = _TORCHINFO_FOOTER.match(raw.translate(_BOX)) if kind == "torchinfo" else None
+        if line:
+            footer.append((line["label"], _UNITS.get(line["unit"], line["unit"]), line["value"].replace(",", "")))
             continue
         total = _TOTAL.match(raw.translate(_BOX))
         if total:
@@ -274,7 +286,9 @@ def parse_summary(text: str) -> PastedSummary:
                            "paste the whole table of model.summary() (Keras 1, 2 or 3), torchinfo.summary() or "
                            "torchsummary's summary(): each row needs a name, an output shape and a parameter count")
     name, shape = inputs[0] if inputs else ("", None)
-    return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), name, shape)
+    batch = re.search(r"\[(\d+),", rows[0].text) if kind == "torchinfo" and batched else None
+    return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), name, shape, tuple(footer),
+                         int(batch[1]) if batch else 1)
 
 
 def _seen(lines: list[str]) -> str:
@@ -560,7 +574,8 @@ def _aligned(net: Network, pasted: PastedSummary, channels_first: bool) -> list[
             row = rows[b]
             verdicts.append(Verdict(f"line {row.line}", row.text, "(no such layer)", "wrong",
                                     note="an extra row: the spec has no layer here"))
-    return verdicts + _connection_verdicts(pairs, pasted.input_name) + _total_verdicts(net, pasted)
+    return verdicts + _connection_verdicts(pairs, pasted.input_name) + _total_verdicts(net, pasted) + \
+        _footer_verdicts(net, pasted)
 
 
 Key = tuple[str, Shape, int]
@@ -658,6 +673,34 @@ def reference_name(token: str) -> tuple[str, bool]:
     name = re.match(r"[A-Za-z_][\w.]*", token)
     text = name[0] if name else token
     return text, token.endswith("…") and "[" not in token
+
+
+def _footer_verdicts(net: Network, pasted: PastedSummary) -> list[Verdict]:
+    """torchinfo's footer against its own rules (cnncalc.costs.torchinfo) on the spec, at the paste's batch."""
+    if not pasted.footer:
+        return []
+    from .costs import torchinfo
+
+    info = torchinfo(net, "float32", pasted.batch)
+    expected = dict(zip(("Total mult-adds", "Input size", "Forward/backward pass size", "Params size",
+                         "Estimated Total Size"), info.lines()))
+    why = {"Total mult-adds": f"{info.mult_adds:,} (each module's parameters × batch {pasted.batch}, a conv's also "
+                              "× its output positions)",
+           "Input size": f"{info.input_bytes:,} bytes (the input's, + 64 for its Python object)",
+           "Forward/backward pass size": f"{info.pass_bytes:,} bytes (2 × the outputs of modules with parameters)",
+           "Params size": f"{info.param_bytes:,} bytes (4 per parameter; running statistics are buffers)",
+           "Estimated Total Size": f"{info.total_bytes:,} bytes (input + forward/backward pass + params)"}
+    verdicts = []
+    for label, unit, value in pasted.footer:
+        correct = expected[label].rsplit(": ", 1)[1].replace(",", "")
+        right_unit = expected[label].split("(")[1].split(")")[0]
+        ok = value == correct and unit == right_unit
+        short = {"Total mult-adds": "mult-adds", "Forward/backward pass size": "pass size",
+                 "Estimated Total Size": "total size"}.get(label, label.lower())
+        verdicts.append(Verdict(f"torchinfo {short} ({unit})", value, f"{correct} ({right_unit})",
+                                "correct" if ok else "wrong", "" if ok else why[label],
+                                "" if pasted.batch == 1 else f"batch {pasted.batch}, from the paste's shapes"))
+    return verdicts
 
 
 def _total_verdicts(net: Network, pasted: PastedSummary) -> list[Verdict]:

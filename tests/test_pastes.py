@@ -103,3 +103,24 @@ def test_keras_tables_wrapped_onto_several_lines(name: str, application: str, mo
         alone = [v for v in self_check(pasted) if v.status == "wrong"]
         assert (with_spec, alone) == ([], []), (wrapping, with_spec[:3], alone[:3])
         assert len(pasted.rows) == len(net.layers), wrapping
+
+
+def test_torchinfo_footer_is_checked_at_the_pastes_batch() -> None:
+    # torchinfo's own footer for ResNet-18 at batch 4: every line ✓ under its rules, and a misprinted params size
+    # is the one claim found wrong, with its arithmetic.
+    torch, torchinfo = oracle("torch"), oracle("torchinfo")
+    model = NETWORKS["resnet18.cnn"](torch)
+    text = str(torchinfo.summary(model, input_size=(4, 3, 224, 224), verbose=0, depth=10))
+    net = build((ROOT / "examples" / "torchvision" / "resnet18.cnn").read_text(encoding="utf-8"))
+    pasted = parse_summary(text)
+    assert pasted.batch == 4 and len(pasted.footer) == 5
+    footer = [v for v in align(net, pasted) if v.claim.startswith("torchinfo")]
+    assert [v.status for v in footer] == ["correct"] * 5
+    params = re.search(r"Params size \(MB\): ([\d.]+)", text)
+    assert params is not None
+    wrong_value = f"{float(params[1]) + 0.01:.2f}"
+    changed = text.replace(f"Params size (MB): {params[1]}", f"Params size (MB): {wrong_value}")
+    wrong = [v for v in align(net, parse_summary(changed)) if v.status == "wrong"]
+    assert [(v.claim, v.given, v.correct) for v in wrong] == [("torchinfo params size (MB)", wrong_value,
+                                                              f"{params[1]} (MB)")]
+    assert f"{11_689_512 * 4:,} bytes" in wrong[0].arithmetic  # torchvision's documented parameter count, × 4
