@@ -480,7 +480,8 @@ def to_markdown(net: Network, checked: ForwardPass | None = None, analysis: Anal
     """A GitHub table with the same columns, the totals and the footnotes."""
     columns = analysis.columns
     heads = [column_title(c, analysis).replace("\n", " ") for c in columns] + (["Check"] if checked is not None else [])
-    extra = ("".join(f" {h} |" for h in heads), "---|" * len(heads))
+    numbers = [c in ("macs", "flops", "memory") for c in columns] + [False] * (checked is not None)
+    extra = ("".join(f" {h} |" for h in heads), "".join("---:|" if n else "---|" for n in numbers))
     batch, title = analysis.batch, _name_title(net)
     lines = [f"Input: `{net.shape_text(net.input_shape, batch)}`", "",
              f"| # | {title} | Output Shape | Param # |{extra[0]}", f"|---:|---|---|---:|{extra[1]}"]

@@ -111,7 +111,9 @@ SUMMARY_OPTIONS = st.lists(st.sampled_from([
     ["--columns", "macs,flops,memory,rf"], ["--verbose"], ["--columns", "bogus"], ["--dtype", "int8"],
     ["--check", "--max-memory", "64MiB"], ["--check", "--seed", "-1", "--max-memory", "64MiB"],
     ["--batch", "0"], ["--batch", "1" + "0" * 5000], ["--max-memory", "1" + "0" * 5000], ["--input", "3x224x224"],
-    ["--input", "0x0"], ["--seed", "1" + "0" * 30],
+    ["--input", "0x0"], ["--seed", "1" + "0" * 30], ["--flops-convention", "thop"], ["--flops-convention", "ptflops"],
+    ["--flops-convention", "fvcore", "--training"], ["--by-op"], ["--training", "--optimizer", "momentum"],
+    ["--flops-convention", "gflops"],
 ]), max_size=3).map(lambda groups: [arg for group in groups for arg in group])
 
 
