@@ -14,6 +14,7 @@ from typing import Any
 
 from .errors import CnnCalcError
 from .network import Network, ResolvedLayer
+from .records import replace
 
 __all__ = ["keras_code", "pytorch_code"]
 
@@ -197,6 +198,39 @@ def _torch_conv(layer: ResolvedLayer, channels: int) -> list[tuple[str, str]]:
     return [*([("pad", before)] if before else []), ("conv", f"nn.Conv2d({channels}, {out}, {', '.join(options)})")]
 
 
+def _torch_deconv(layer: ResolvedLayer, channels: int) -> str:
+    """nn.ConvTranspose2d with the padding and output padding that give the row's output size.
+
+    PyTorch's output is (n − 1)·s − 2p + d·(k − 1) + 1 + op, with op below the stride or the dilation; Keras'
+    'valid' and 'same' are the p and op that reach the same size (the same values too, except where Keras' 'same'
+    crops an odd excess unevenly: PyTorch crops both sides alike, so its map is then one pixel apart)."""
+    r: Any = layer.layer
+    pads, extras = [], []
+    for axis in range(2):
+        n, out = layer.input_shape[axis], layer.output_shape[axis]
+        k, s, d = r.kernel_size[axis], r.strides[axis], r.dilation_rate[axis]
+        if not isinstance(r.padding, str):  # explicit: PyTorch's own numbers
+            pads.append(int(r.padding[axis]))
+            extras.append((r.output_padding or (0, 0))[axis])
+            continue
+        excess = (n - 1) * s + d * (k - 1) + 1 - out  # 2p − op
+        pad = max(0, (excess + 1) // 2)
+        extra = 2 * pad - excess
+        if extra >= max(s, d):
+            raise _unsupported(layer, "PyTorch", f"PyTorch's ConvTranspose2d cannot reach {out} from {n} here: it "
+                                                 f"would need output_padding {extra}, at least the stride")
+        pads.append(pad)
+        extras.append(extra)
+    options = [f"kernel_size={_tuple(r.kernel_size)}",
+               *([f"stride={_tuple(r.strides)}"] if r.strides != (1, 1) else []),
+               *([f"padding={_tuple(tuple(pads))}"] if any(pads) else []),
+               *([f"output_padding={_tuple(tuple(extras))}"] if any(extras) else []),
+               *([f"groups={r.groups}"] if r.groups != 1 else []),
+               *([f"dilation={_tuple(r.dilation_rate)}"] if r.dilation_rate != (1, 1) else []),
+               *([] if r.use_bias else ["bias=False"])]
+    return f"nn.ConvTranspose2d({channels}, {r.filters}, {', '.join(options)})"
+
+
 def _torch_pool(layer: ResolvedLayer) -> list[tuple[str, str]]:
     """nn.MaxPool2d or nn.AvgPool2d; Keras' 'same' as symmetric padding, where it is symmetric."""
     from . import layers as L  # noqa: N812
@@ -227,8 +261,15 @@ def _torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR0
     activation = getattr(r, "activation", None) if not isinstance(r, L.Activation) else None
     if isinstance(r, (L.Conv2D, L.DepthwiseConv2D)):
         modules += _torch_conv(layer, channels)
+    elif isinstance(r, L.SeparableConv2D):  # a depthwise conv without bias, then a 1×1 conv to the filters
+        middle = channels * r.depth_multiplier
+        depthwise = L.DepthwiseConv2D(r.kernel_size, r.strides, r.padding, r.dilation_rate, r.depth_multiplier,
+                                      use_bias=False)
+        modules += _torch_conv(replace(layer, layer=depthwise), channels)
+        bias = "" if r.use_bias else ", bias=False"
+        modules.append(("conv", f"nn.Conv2d({middle}, {r.filters}, kernel_size=1{bias})"))
     elif isinstance(r, L.Conv2DTranspose):
-        raise _unsupported(layer, "PyTorch", "cnncalc cannot write a transposed convolution as PyTorch code yet")
+        modules.append(("deconv", _torch_deconv(layer, channels)))
     elif isinstance(r, L.Pooling2D):
         modules += _torch_pool(layer)
     elif isinstance(r, (L.GlobalAveragePooling2D, L.GlobalMaxPooling2D)):
@@ -255,8 +296,8 @@ def _torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR0
     elif isinstance(r, L.ZeroPadding2D):
         top, bottom, left, right = r.padding
         modules.append(("pad", f"nn.ZeroPad2d(({left}, {right}, {top}, {bottom}))"))
-    elif isinstance(r, L.UpSampling2D) and r.size[0] == r.size[1]:
-        modules.append(("up", f"nn.Upsample(scale_factor={r.size[0]})"))
+    elif isinstance(r, L.UpSampling2D):
+        modules.append(("up", f"nn.Upsample(scale_factor={_tuple(r.size)})"))
     elif not isinstance(r, L.Merge):
         raise _unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} as PyTorch code yet")
     if activation:

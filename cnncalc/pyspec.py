@@ -246,7 +246,12 @@ def _torch_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, tup
     if n == "Upsample":
         if a(1, "scale_factor") is None:
             raise interpreter.error(layer.node, "an Upsample to a fixed size", "give scale_factor=2 instead of size")
-        return f"up{_axes(_pair(int(a(1, 'scale_factor'))))}", None
+        factor = a(1, "scale_factor")
+        factors = tuple(factor) if isinstance(factor, (tuple, list)) else (factor, factor)
+        if not all(isinstance(f, (int, float)) and float(f).is_integer() and f >= 1 for f in factors):
+            raise interpreter.error(layer.node, "an Upsample by a fractional scale_factor",
+                                    "cnncalc's up takes whole factors: scale_factor=2 or (2, 3)")
+        return f"up{_axes(_pair(tuple(int(f) for f in factors)))}", None
     if n == "ZeroPad2d":
         value = a(0, "padding")
         if isinstance(value, int):

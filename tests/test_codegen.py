@@ -115,6 +115,18 @@ def test_pytorch_code_of_random_chains(network: Any, tmp_path_factory: pytest.Te
 
 
 @SETTINGS
+@given(network=oracle_specs.structured(False, 6, kinds=True))
+def test_pytorch_code_of_random_chains_with_transposed_convolutions(network: Any,
+                                                                   tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Keras' 'valid' and 'same' on a transposed convolution become PyTorch's padding and output_padding
+    try:
+        net = build(oracle_specs.spec_text(*network))
+    except CnnCalcError:
+        return
+    torch_check(net, tmp_path_factory.mktemp("torch"))
+
+
+@SETTINGS
 @given(graph=graph_specs.graphs())
 def test_pytorch_code_of_random_graphs(graph: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     try:

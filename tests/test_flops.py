@@ -149,6 +149,18 @@ def test_random_chains_count_as_each_tool_counts(network: Any, tmp_path_factory:
 
 
 @SETTINGS
+@given(network=oracle_specs.structured(False, 6, kinds=True))
+def test_random_chains_of_newer_kinds_count_as_each_tool_counts(network: Any,
+                                                                tmp_path_factory: pytest.TempPathFactory) -> None:
+    # grouped, depthwise, separable and transposed convolutions, upsampling, padding
+    try:
+        net = build(oracle_specs.spec_text(*network))
+    except CnnCalcError:
+        return
+    check_code(net, tmp_path_factory.mktemp("flops"))
+
+
+@SETTINGS
 @given(graph=graph_specs.graphs())
 def test_random_graphs_count_as_each_tool_counts(graph: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     try:
