@@ -62,12 +62,11 @@ def analyse(net: Network, columns: tuple[str, ...] = (), dtype: str = "float32",
     from .costs import bytes_per_value
 
     size = bytes_per_value(dtype)
-    mem = info = None
+    mem = info = flops = macs = operators = None
     if "memory" in columns or training:
-        from .costs import memory, torchinfo
+        from .costs import memory
 
-        mem, info = memory(net, dtype, batch, optimizer), torchinfo(net, dtype, batch)
-    flops = macs = operators = None
+        mem = memory(net, dtype, batch, optimizer)
     if "flops" in columns or by_op:
         from .flops import by_op as breakdown
         from .flops import costs
@@ -78,7 +77,7 @@ def analyse(net: Network, columns: tuple[str, ...] = (), dtype: str = "float32",
         from .flops import costs
 
         macs = costs(net, "macs", batch)
-    if (flops is not None or macs is not None) and info is None:
+    if mem is not None or flops is not None or macs is not None:  # torchinfo's footer comes with any cost
         from .costs import torchinfo
 
         info = torchinfo(net, dtype, batch)

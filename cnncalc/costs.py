@@ -103,19 +103,23 @@ class Torchinfo:
     def total_bytes(self) -> int:
         return self.input_bytes + self.pass_bytes + self.param_bytes
 
+    def fields(self) -> list[tuple[str, str, str]]:
+        """(label, unit, value) of each line, formatted as torchinfo formats them."""
+        unit, count = _torchinfo_number(self.mult_adds)
+        return [("Total mult-adds", unit, count),
+                *((label, "MB", f"{size / 1e6:0.2f}") for label, size in (
+                    ("Input size", self.input_bytes), ("Forward/backward pass size", self.pass_bytes),
+                    ("Params size", self.param_bytes), ("Estimated Total Size", self.total_bytes)))]
+
     def lines(self) -> list[str]:
         """The lines as torchinfo prints them."""
-        return [f"Total mult-adds{_torchinfo_number(self.mult_adds)}",
-                f"Input size (MB): {self.input_bytes / 1e6:0.2f}",
-                f"Forward/backward pass size (MB): {self.pass_bytes / 1e6:0.2f}",
-                f"Params size (MB): {self.param_bytes / 1e6:0.2f}",
-                f"Estimated Total Size (MB): {self.total_bytes / 1e6:0.2f}"]
+        return [f"{label} ({unit}): {value}" for label, unit, value in self.fields()]
 
 
-def _torchinfo_number(count: int) -> str:
-    """torchinfo's ModelStatistics.format_output_num with its automatic units."""
+def _torchinfo_number(count: int) -> tuple[str, str]:
+    """torchinfo's ModelStatistics.format_output_num with its automatic units: (unit, value)."""
     unit, value = ("T", count / 1e12) if count >= 1e12 else ("G", count / 1e9) if count >= 1e9 else ("M", count / 1e6)
-    return f" ({unit}): {int(value):,d}" if value.is_integer() else f" ({unit}): {value:,.2f}"
+    return unit, f"{int(value):,d}" if value.is_integer() else f"{value:,.2f}"
 
 
 def torchinfo(net: Network, dtype: str = "float32", batch: int = 1) -> Torchinfo:

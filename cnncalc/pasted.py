@@ -682,8 +682,7 @@ def _footer_verdicts(net: Network, pasted: PastedSummary) -> list[Verdict]:
     from .costs import torchinfo
 
     info = torchinfo(net, "float32", pasted.batch)
-    expected = dict(zip(("Total mult-adds", "Input size", "Forward/backward pass size", "Params size",
-                         "Estimated Total Size"), info.lines()))
+    expected = {label: (unit, value.replace(",", "")) for label, unit, value in info.fields()}
     why = {"Total mult-adds": f"{info.mult_adds:,} (each module's parameters × batch {pasted.batch}, a conv's also "
                               "× its output positions)",
            "Input size": f"{info.input_bytes:,} bytes (the input's, + 64 for its Python object)",
@@ -692,8 +691,7 @@ def _footer_verdicts(net: Network, pasted: PastedSummary) -> list[Verdict]:
            "Estimated Total Size": f"{info.total_bytes:,} bytes (input + forward/backward pass + params)"}
     verdicts = []
     for label, unit, value in pasted.footer:
-        correct = expected[label].rsplit(": ", 1)[1].replace(",", "")
-        right_unit = expected[label].split("(")[1].split(")")[0]
+        right_unit, correct = expected[label]
         ok = value == correct and unit == right_unit
         short = {"Total mult-adds": "mult-adds", "Forward/backward pass size": "pass size",
                  "Estimated Total Size": "total size"}.get(label, label.lower())
