@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import math
-import re
 
 from .arithmetic import AxisWindows
 from .conventions import channels_first, channels_last, keras_style, looks_channels_first, torch_shape
@@ -174,19 +173,12 @@ def build(text: str, input_shape: str | Shape | None = None, layout: str | None 
     An input written with names (``input RxCx3``) gives sizes and counts in those names
     (:mod:`cnncalc.symbolic`); with ``input_shape`` the names are replaced by those numbers.
     """
-    if _NAMED_INPUT.search(text):
-        from .symbolic import has_symbols, symbolic_network, with_input
+    spec = parse(text)
+    if spec.input is not None and spec.input.names and input_shape is None:
+        from .symbolic import symbolic_network
 
-        if has_symbols(text):
-            if input_shape is not None:
-                return build(with_input(text, "x".join(map(str, input_shape)) if isinstance(input_shape, tuple)
-                                        else input_shape), None, layout, conventions)
-            return symbolic_network(text, lambda numeric: build(numeric, None, layout, conventions))  # type: ignore[no-any-return]
-    return resolve(parse(text), input_shape, layout, conventions)
-
-
-#: A cheap test for an input written with names ('input RxCx3'): only then is cnncalc.symbolic imported.
-_NAMED_INPUT = re.compile(r"(?:^|[,;\n])\s*input\s*\(?\s*(?:\d+\s*[xX×,]\s*)*[A-WYZa-wyz_]", re.I)
+        return symbolic_network(spec, lambda numbers: resolve(spec, numbers, layout, conventions))  # type: ignore[no-any-return]
+    return resolve(spec, input_shape, layout, conventions)
 
 
 INPUT_NAME = "input_layer"
@@ -398,4 +390,7 @@ def _given_input_shape(spec: Spec, override: str | Shape | None) -> Shape:
             "the spec has no input shape", spec.text, first, None,
             "start it with 'input HxWxC' (as in 'input 28x28x1, …') or pass --input 28x28x1",
         )
+    if spec.input.names:  # cnncalc.symbolic resolves these with numbers standing in for the names
+        raise SpecError("the input's sizes are names", spec.text, spec.input.span, 0,
+                        "give numbers with --input HxWxC")
     return spec.input.shape

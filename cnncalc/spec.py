@@ -74,6 +74,9 @@ class ParsedInput:
     span: tuple[int, int]
     #: "nchw" when written 'input 3x224x224 nchw' (channels first, as PyTorch), "nhwc", or None
     layout: str | None = None
+    #: the name of each axis written as a name ('input RxCx3' gives ("R", "C", "")), or () when every axis is a
+    #: number; a named axis has size 0 in ``shape`` and is resolved by :mod:`cnncalc.symbolic`
+    names: tuple[str, ...] = ()
 
 
 @record
@@ -747,6 +750,34 @@ def _dims(token: Token, text: str, layer: int | None, what: str, max_rank: int) 
     return shape
 
 
+#: A size of the input written as a name: 'R' in 'input RxCx3' (no 'x', which separates the axes).
+_SIZE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _named_dims(token: Token, text: str) -> tuple[Shape, tuple[str, ...]] | None:
+    """An input shape with names ('RxCx3', '3xHxW'): its sizes (0 for a name) and names ('' for a number), or None
+    when no axis is a name or an axis is neither (the shape is then read, and refused, as numbers)."""
+    parts = _AXES.split(token.text)
+    if not any(_SIZE_NAME.match(part) for part in parts) or \
+            not all(_SIZE_NAME.match(part) or _DIMS.match(part) for part in parts):
+        return None
+    from .expression import FUNCTIONS  # the answer grammar's words cannot name a size: floor(R/2) stays a floor
+
+    tokens, start = [], token.start
+    for part in parts:
+        tokens.append(Token(part, start, start + len(part)))
+        start += len(part) + 1  # the one-character 'x' or '×' after it
+    for axis in tokens:
+        if axis.lower in FUNCTIONS:
+            raise SpecError(f"'{axis.text}' cannot name a size: answers use it as a function", text,
+                            (axis.start, axis.end), 0, "name the size with another word, as in 'input RxCx3'")
+    if len(parts) > 4:
+        raise SpecError(f"input shape '{shorten(token.text)}' has too many axes", text, (token.start, token.end), 0,
+                        "write it as HxWxC (28x28x1), HxW, N or DxHxWxC, every size at least 1")
+    sizes = [0 if _SIZE_NAME.match(axis.text) else _dims(axis, text, 0, "input shape", 1)[0] for axis in tokens]
+    return tuple(sizes), tuple(axis.text if _SIZE_NAME.match(axis.text) else "" for axis in tokens)
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -795,6 +826,10 @@ class _Parser:
                             (rest[0].start, rest[-1].end), 0,
                             "separate layers with ',' or ';'; after the shape only a layout may follow, "
                             "as in 'input 3x224x224 nchw'")
+        named = _named_dims(dims, self.text)
+        if named is not None:
+            self.input = ParsedInput(named[0], (dims.start, dims.end), layout, named[1])
+            return
         shape = _dims(dims, self.text, 0, "input shape", 4)
         self.input = ParsedInput(shape, (dims.start, dims.end), layout)
 

@@ -13,73 +13,37 @@ input size (a flatten); the sum of the inputs' sizes (a concatenation); an input
 axis (a permute).  A count is a number or a·F + b in the input's last size F (a dense layer reading a
 symbolic flatten).  A size no form reproduces is an error that asks for numbers, never a guess.
 
+The spec is parsed once (the parser reads the names, :attr:`cnncalc.spec.ParsedInput.names`), so every error
+points into the text as written; an error met with stand-in numbers never shows them (:func:`_unfollowable`).
+
 sympy does the algebra, and is imported only when a spec has a name in it: numeric summaries never
 load it.  Sizes print as the lectures write them (``R−2``, ``⌊(R − 3)/2⌋ + 1``, ``(R−4)·(C−4)·7``) and
-as plain ASCII in JSON (``"R-2"``, ``"floor((R-3)/2)+1"``).
+as plain ASCII in JSON (``"R-2"``, ``"floor((R-3)/2)+1"``).  Answers in the names are read by
+:mod:`cnncalc.expression` (never by sympy, which would evaluate them), and :func:`compare` decides exactly
+whether an answer equals the size for every value of the names.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 import re
-from collections.abc import Callable
-from tokenize import TokenError
-from typing import Any
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
-from .errors import CnnCalcError
+from .errors import CnnCalcError, ShapeError, SpecError, shorten
+from .expression import symbols_for
 from .layers import Params
+from .records import record
 
-__all__ = ["Size", "has_symbols", "parse_size", "same_size", "substitute", "symbolic_network"]
+if TYPE_CHECKING:
+    from .spec import Spec
 
-#: An input item whose sizes are names: 'input RxCx3', 'input NxN', 'input (R, C, 3)'.
-_INPUT = re.compile(r"(?P<head>(?:^|[,;\n])\s*input\s*)(?P<dims>\(?[A-Za-z0-9_?, xX×]+?\)?)(?=\s*(?:[,;\n#]|"
-                    r"\s+(?:nchw|nhwc|ncl|nlc|ncdhw|ndhwc|channels_first|channels_last)\b|$))", re.I)
-_NAME = re.compile(r"[A-Za-wyzA-WYZ_][A-Za-wyzA-WYZ0-9_]*\Z")
-_LAYOUT_WORDS = frozenset({"nchw", "nhwc", "ncl", "nlc", "ncdhw", "ndhwc", "channels_first", "channels_last"})
+__all__ = ["Comparison", "Size", "compare", "symbolic_network"]
+
 #: The numbers that stand in for the names, one build each: odd, far apart, of different residues.
 _STAND_INS = (1031, 1297, 2053, 1543, 1187)
-
-
-def _input_dims(text: str) -> tuple[re.Match[str], list[str]] | None:
-    match = _INPUT.search(text)
-    if not match:
-        return None
-    dims = [d.strip() for d in re.split(r"[xX×,]", match["dims"].strip().strip("()")) if d.strip()]
-    return match, dims
-
-
-def has_symbols(text: str) -> list[str]:
-    """The names the spec's input is written with, in the order written ([] for a numeric spec).
-
-    >>> has_symbols("input RxCx3, conv5x3"), has_symbols("input 28x28x1, conv32x3"), has_symbols("input NxN")
-    (['R', 'C'], [], ['N'])
-    """
-    found = _input_dims(text)
-    if found is None:
-        return []
-    names: list[str] = []
-    for dim in found[1]:
-        if _NAME.match(dim) and dim.lower() not in _LAYOUT_WORDS and dim not in names:
-            names.append(dim)
-    return names
-
-
-def substitute(text: str, values: dict[str, int]) -> str:
-    """The spec with its input's names replaced by numbers."""
-    found = _input_dims(text)
-    if found is None:
-        return text
-    match, dims = found
-    written = "x".join(str(values.get(dim, dim)) for dim in dims)
-    return text[:match.start("dims")] + written + text[match.end("dims"):]
-
-
-def with_input(text: str, dims: str) -> str:
-    """The spec with its input's sizes replaced by ``dims`` (``--input 28x28x3`` for a symbolic spec)."""
-    found = _input_dims(text)
-    if found is None:
-        return text
-    match, _ = found
-    return text[:match.start("dims")] + dims + text[match.end("dims"):]
 
 
 class Size(str):
@@ -102,6 +66,10 @@ class Size(str):
 
     def __str__(self) -> str:
         return self.text
+
+    def _sympy_(self) -> Any:
+        """sympy reads a str as Python source (sympify is eval): a Size given to sympy is its expression instead."""
+        return self.expr
 
     def __format__(self, spec: str) -> str:
         return self.text
@@ -232,10 +200,11 @@ _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 # ---- resolving --------------------------------------------------------------------------------------------
 
-def _symbols(names: list[str]) -> dict[str, Any]:
+def _sympy(value: Any) -> Any:
+    """A sympy number or expression for a size: ints become Integers; nothing is ever read from text."""
     import sympy
 
-    return {name: sympy.Symbol(name, integer=True, positive=True) for name in names}
+    return value if isinstance(value, sympy.Basic) else sympy.Integer(value)
 
 
 def _runs(names: list[str]) -> list[dict[str, int]]:
@@ -244,30 +213,22 @@ def _runs(names: list[str]) -> list[dict[str, int]]:
             for run in range(len(_STAND_INS))]
 
 
-def symbolic_network(text: str, build: Callable[[str], Any]) -> Any:
-    """The network of a spec written with names, each size and count in those names.
+def symbolic_network(spec: Spec, resolve_at: Callable[[tuple[int, ...]], Any]) -> Any:
+    """The network of a spec whose input is written with names, each size and count in those names.
 
-    ``build`` turns numeric spec text into a :class:`~cnncalc.network.Network` (the ordinary rules)."""
+    ``resolve_at`` resolves the parsed spec with numbers for its input (the ordinary rules); the spec is parsed
+    once, so every error points into the text as written."""
     from .records import replace
 
-    names = has_symbols(text)
-    symbols = _symbols(names)
+    assert spec.input is not None and spec.input.names
+    written = spec.input.names
+    names = list(dict.fromkeys(name for name in written if name))
+    symbols = symbols_for(names)
     order = tuple(names)
     runs = _runs(names)
-    nets = []
-    for run in runs:
-        try:
-            nets.append(build(substitute(text, run)))
-        except CnnCalcError as error:
-            standing = ", ".join(f"{name} = {value}" for name, value in run.items())
-            said = error.headline() if hasattr(error, "headline") else error.message
-            raise CnnCalcError(f"with {standing}: {said}",
-                               "cnncalc follows names through a network only where every size is defined for "
-                               "large values of them; give numbers with --input HxWxC") from None
+    nets = _builds(spec, resolve_at, runs, names)
     first = nets[0]
-    found = _input_dims(text)
-    assert found is not None
-    dims = [symbols[d] if d in symbols else int(d) for d in found[1]]
+    dims = [symbols[name] if name else size for name, size in zip(written, spec.input.shape)]
     if first.layout == "nchw" and len(dims) > 1:
         dims = [*dims[1:], dims[0]]
     shapes: dict[str, tuple[Any, ...]] = {"input_layer": tuple(dims)}
@@ -275,9 +236,10 @@ def symbolic_network(text: str, build: Callable[[str], Any]) -> Any:
     for row, layer in enumerate(first.layers):
         inputs = [shapes[name] for name in layer.inputs] if layer.inputs else [tuple(dims)]
         numeric = [net.layers[row] for net in nets]
-        sizes = tuple(_size(layer, axis, inputs, numeric, runs, symbols) for axis in range(len(layer.output_shape)))
+        sizes = tuple(_size(spec.text, layer, axis, inputs, numeric, runs, symbols)
+                      for axis in range(len(layer.output_shape)))
         shapes[layer.name] = sizes
-        params = _params(layer, inputs[0], numeric, runs, symbols)
+        params = _params(spec.text, layer, inputs[0], numeric, runs, symbols)
         shown = tuple(sized(d, order) if not isinstance(d, int) else d for d in sizes)
         layers.append(replace(layer, output_shape=shown,
                               input_shape=tuple(sized(d, order) if not isinstance(d, int) else d for d in inputs[0]),
@@ -289,6 +251,72 @@ def symbolic_network(text: str, build: Callable[[str], Any]) -> Any:
     return replace(first, layers=tuple(layers), input_shape=shown_input, input_warnings=())
 
 
+def _builds(spec: Spec, resolve_at: Callable[[tuple[int, ...]], Any], runs: list[dict[str, int]],
+            names: list[str]) -> list[Any]:
+    """The network resolved once per run, with that run's numbers for the names."""
+    assert spec.input is not None
+    nets, failures = [], []
+    for run in runs:
+        shape = tuple(run[name] if name else size for name, size in zip(spec.input.names, spec.input.shape))
+        try:
+            nets.append(resolve_at(shape))
+        except CnnCalcError as error:
+            failures.append(error)
+    if failures:
+        raise _unfollowable(spec, failures, len(failures) == len(runs), names)
+    return nets
+
+
+def _unfollowable(spec: Spec, failures: list[CnnCalcError], every_run: bool, names: list[str]) -> CnnCalcError:
+    """The error of a spec that fails with numbers standing in for its names, never showing those numbers.
+
+    An error that is the same whatever the names stand for is the spec's own.  One that differs only in its
+    numbers is said for some values of the names, with '…' for each number that changes with them; any other is
+    said at its layer, in the names."""
+    first = failures[0]
+    if every_run and all(error.render() == first.render() for error in failures):
+        return first
+    said = ", ".join(names)
+    masked = _masked([f"{error.message}\0{error.hint or ''}" for error in failures]) \
+        if all(_place(error) == _place(first) for error in failures) else None
+    if masked is not None:
+        message, _, hint = masked.partition("\0")
+        message = f"for some values of {said}: {message}"
+        hint = (f"{hint}; " if hint else "") + f"… is a size that depends on {said}; give numbers with --input HxWxC " \
+            "to see them"
+    else:
+        message = f"cnncalc cannot follow {said} through this layer: it fails for some values of them"
+        hint = ("cnncalc follows names through a network only where every size is defined for every large value "
+                "of them; give numbers with --input HxWxC to see the sizes")
+    if isinstance(first, ShapeError):
+        return ShapeError(message, spec.text, first.span, first.layer or 0, first.name, hint)
+    if isinstance(first, SpecError) and first.text == spec.text:
+        return SpecError(message, spec.text, first.span, first.layer, hint)
+    assert spec.input is not None
+    return SpecError(message if masked is not None else f"cnncalc cannot follow {said} through this network: it "
+                     "fails for some values of them", spec.text, spec.input.span, 0, hint)
+
+
+def _place(error: CnnCalcError) -> tuple[Any, ...]:
+    """Where an error points: its kind, span and layer."""
+    return type(error), getattr(error, "span", None), getattr(error, "layer", None), getattr(error, "name", None)
+
+
+#: A number in a message, with its thousands commas: 4,017,807.
+_NUMBER = re.compile(r"\d+(?:,\d{3})*")
+
+
+def _masked(messages: list[str]) -> str | None:
+    """The messages as one, each number that is not the same in all of them written '…'; None if they differ in
+    more than their numbers."""
+    words = [_NUMBER.split(message) for message in messages]
+    if any(w != words[0] for w in words):
+        return None
+    numbers = [_NUMBER.findall(message) for message in messages]
+    shown = [values[0] if len(set(values)) == 1 else "…" for values in zip(*numbers)]
+    return "".join(word + number for word, number in zip(words[0], [*shown, ""]))
+
+
 def _value(expr: Any, symbols: dict[str, Any], run: dict[str, int]) -> Any:
     return expr.subs({symbols[name]: value for name, value in run.items()}) if hasattr(expr, "subs") else expr
 
@@ -297,8 +325,14 @@ def _fits(expr: Any, wanted: list[int], symbols: dict[str, Any], runs: list[dict
     return all(_value(expr, symbols, run) == value for run, value in zip(runs, wanted))
 
 
-def _size(layer: Any, axis: int, inputs: list[tuple[Any, ...]], numeric: list[Any], runs: list[dict[str, int]],
-          symbols: dict[str, Any]) -> Any:
+def _cannot(text: str, layer: Any, what: str, symbols: dict[str, Any]) -> ShapeError:
+    """A layer whose size or count no form reproduces: said at the layer, in the names, never with numbers."""
+    return ShapeError(f"cnncalc cannot write its {what} in terms of {', '.join(symbols)}", text, layer.span,
+                      layer.index, layer.name, "give numbers with --input HxWxC (the summary is then exact)")
+
+
+def _size(text: str, layer: Any, axis: int, inputs: list[tuple[Any, ...]], numeric: list[Any],
+          runs: list[dict[str, int]], symbols: dict[str, Any]) -> Any:
     """One output size in the names: the first form that reproduces every build."""
     import sympy
 
@@ -316,16 +350,14 @@ def _size(layer: Any, axis: int, inputs: list[tuple[Any, ...]], numeric: list[An
             candidates.append(fitted)
         candidates += list(source)  # a permute moves sizes between axes
     if len(numeric[0].output_shape) == 1:
-        candidates.append(sympy.Mul(*source))
+        candidates.append(sympy.Mul(*map(_sympy, source)))
     if len(inputs) > 1 and all(len(s) > axis for s in inputs):
-        candidates.append(sympy.Add(*(s[axis] for s in inputs)))
+        candidates.append(sympy.Add(*(_sympy(s[axis]) for s in inputs)))
     for candidate in candidates:
-        expr = sympy.sympify(candidate)
+        expr = _sympy(candidate)
         if _fits(expr, wanted, symbols, runs):
             return expr
-    raise CnnCalcError(f"layer {layer.index} {layer.name} ({layer.source}): cnncalc cannot write its output's axis "
-                       f"{axis + 1} in terms of {', '.join(symbols)}",
-                       "give numbers with --input HxWxC (the summary is then exact)")
+    raise _cannot(text, layer, f"output's axis {axis + 1}", symbols)
 
 
 def _window(windows: Any, n: Any) -> Any:
@@ -344,8 +376,8 @@ def _rounded(rounding: Any, numerator: Any, stride: int) -> Any:
     import sympy
 
     if stride == 1:  # an integer needs no rounding: ⌊(R − 3)/2⌋ − 1 stays so
-        return sympy.sympify(numerator)
-    constant, rest = sympy.sympify(numerator).as_coeff_Add()
+        return _sympy(numerator)
+    constant, rest = _sympy(numerator).as_coeff_Add()
     if isinstance(rest, rounding) and constant.is_Integer:
         return rounding((rest.args[0] + constant) / stride)
     return rounding(sympy.Rational(1) * numerator / stride)
@@ -363,7 +395,7 @@ def _affine(source: Any, inputs: list[int], outputs: list[int]) -> Any:
     return slope * source + (y0 - slope * x0)
 
 
-def _params(layer: Any, source: tuple[Any, ...], numeric: list[Any], runs: list[dict[str, int]],
+def _params(text: str, layer: Any, source: tuple[Any, ...], numeric: list[Any], runs: list[dict[str, int]],
             symbols: dict[str, Any]) -> Any:
     """The layer's counts: numbers, or a·F + b in the last size F it reads (a dense layer on a symbolic flatten)."""
     fields = {}
@@ -375,8 +407,7 @@ def _params(layer: Any, source: tuple[Any, ...], numeric: list[Any], runs: list[
         features = [n.input_shape[-1] if n.input_shape else 0 for n in numeric]
         expr = _affine(source[-1], features, wanted) if source else None
         if expr is None or not _fits(expr, wanted, symbols, runs):
-            raise CnnCalcError(f"layer {layer.index} {layer.name} ({layer.source}): cnncalc cannot write its "
-                               f"{field} in terms of {', '.join(symbols)}", "give numbers with --input HxWxC")
+            raise _cannot(text, layer, field, symbols)
         fields[field] = sized(expr, tuple(symbols))
     return Counted(fields["weights"], fields["biases"], fields["non_trainable"], fields["buffers"])
 
@@ -392,66 +423,315 @@ class Counted(Params):
         if isinstance(weights, int) and isinstance(biases, int):
             return weights + biases
         order = next(v.order for v in (weights, biases) if isinstance(v, Size))
-        expr = sympy.factor_terms(sympy.sympify(getattr(weights, "expr", weights)) +
-                                  sympy.sympify(getattr(biases, "expr", biases)))
+        expr = sympy.factor_terms(_sympy(getattr(weights, "expr", weights)) + _sympy(getattr(biases, "expr", biases)))
         return sized(expr, order)
 
 
 # ---- grading ----------------------------------------------------------------------------------------------
+#
+# Two sizes are equal for every value of the names when their difference D is zero everywhere.  D is made of
+# + − ×, division by numbers, integer powers, floors and ceilings of the names, so it is a quasi-polynomial: on
+# each residue class of the names modulo a period P it is a polynomial, of degree at most d_v in a name v.  Such a
+# function is zero everywhere exactly when it is zero on P·(d_v + 1) consecutive values of each name (d_v + 1
+# values in every class).  Written as a sum of products of factors, each factor a function of one group of names
+# (a group: names that share a floor), D is zero exactly when its coefficients on a basis of each group's
+# factors are zero, and each group's basis is found on that group's grid alone: a few dozen values for the
+# lectures' sizes, where the product of the grids would be thousands.  Every step is exact (fractions), and
+# bounded: a group whose grid is too large is not compared exactly.
 
-def parse_size(text: str, names: tuple[str, ...]) -> Any:
-    """An answer's size or count in the names: 'R−2', '(R-4)*(C-4)*7', '⌊(R − 3)/2⌋ + 1', 'floor((R-3)/2)+1'."""
+#: The most values (factors × grid points) one group of names may need for the exact comparison.
+MAX_EVALUATIONS = 10_000
+#: The most distinct factors one group may have.
+MAX_FACTORS = 64
+
+
+@record
+class Comparison:
+    """Two sizes compared for every value of the names: equal, or where they differ and with which values."""
+
+    equal: bool
+    point: tuple[tuple[str, int], ...] = ()
+    given: Fraction = Fraction(0)
+    true: Fraction = Fraction(0)
+
+    def why(self) -> str:
+        """'for R = 8, C = 8: 1, not 2' (the correct value, then the given one)."""
+        where = ", ".join(f"{name} = {value}" for name, value in self.point)
+        return f"for {where}: {_number(self.true)}, not {_number(self.given)}"
+
+
+def compare(given: Any, true: Any, names: tuple[str, ...]) -> Comparison:
+    """Whether ``given`` equals ``true`` for every value of the names, or a point where they differ.
+
+    Raises :class:`~cnncalc.errors.CnnCalcError` when the sizes are too irregular to compare exactly (floors that
+    repeat only every million values) and no difference is found at the values tried.
+
+    >>> from cnncalc.expression import read_size
+    >>> compare(read_size("floor((R-1)/2)", ("R",)), read_size("⌊(R − 3)/2⌋ + 1", ("R",)), ("R",)).equal
+    True
+    >>> compare(read_size("R - 2 + floor(R/1000)", ("R",)), read_size("R - 2", ("R",)), ("R",)).why()
+    'for R = 1000: 998, not 999'
+    """
     import sympy
 
-    cleaned = (text.replace("−", "-").replace("·", "*").replace("×", "*").replace("⌊", "floor(").replace("⌋", ")")
-               .replace("⌈", "ceiling(").replace("⌉", ")").replace("^", "**").replace(",", ""))
-    cleaned = re.sub(r"\bceil\(", "ceiling(", cleaned)
-    if not re.fullmatch(r"[\w\s+\-*/().]*", cleaned) or len(cleaned) > 400:
-        raise ValueError(text)
-    from sympy.parsing import sympy_parser as parser
-
-    local = {**_symbols(list(names)), "floor": sympy.floor, "ceiling": sympy.ceiling}
-    # RC is R·C when every name is one letter; 7R and 2(R − 1) are products
-    split = (parser.split_symbols,) if all(len(name) == 1 for name in names) else ()
-    steps = (*parser.standard_transformations, *split, parser.implicit_multiplication)
+    symbols = symbols_for(names)
+    true_expr, given_expr = _sympy(getattr(true, "expr", true)), _sympy(given)
+    difference = sympy.expand(given_expr - true_expr)
+    if difference == 0:
+        return Comparison(True)
+    for point in _first_points(names):
+        found = _differs(given_expr, true_expr, symbols, point)
+        if found is not None:
+            return found
     try:
-        expr = parser.parse_expr(cleaned, local_dict=local, transformations=steps)
-    except (sympy.SympifyError, SyntaxError, TypeError, ValueError, ZeroDivisionError, TokenError):
-        raise ValueError(text) from None
-    if not hasattr(expr, "free_symbols") or not expr.free_symbols <= {local[name] for name in names}:
-        raise ValueError(text)
-    return expr
+        nonzero = _nonzero_point(difference, symbols)
+    except _TooIrregularError:
+        return _sampled(given_expr, true_expr, symbols)
+    if nonzero is None:
+        return Comparison(True)
+    found = _differs(given_expr, true_expr, symbols, {name: nonzero.get(symbols[name], 8) for name in names})
+    assert found is not None, "the exact comparison found a point where the sizes agree"
+    return found
 
 
-def same_size(given: Any, true: Any, names: tuple[str, ...]) -> bool:
-    """Whether two sizes are equal for every value of the names: by algebra, then on 1 to 300 for each name
-    (floors defeat algebra, and two such sizes that agree on 300 consecutive values agree everywhere)."""
-    import sympy
-
-    true_expr = true.expr if isinstance(true, Size) else sympy.Integer(true)
-    if sympy.simplify(given - true_expr) == 0:
-        return True
-    symbols = _symbols(list(names))
-    free = [symbols[name] for name in names if symbols[name] in (given - true_expr).free_symbols]
-    if len(free) != 1:
-        return False
-    return all(given.subs(free[0], value) == true_expr.subs(free[0], value) for value in range(1, 301))
+def _number(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
-def counterexample(given: Any, true: Any, names: tuple[str, ...]) -> str:
-    """Values of the names where two sizes differ, said as 'for R = 8, C = 8: 3, not 2' ('' if none is found)."""
+def _first_points(names: tuple[str, ...]) -> Iterator[dict[str, int]]:
+    """Small values first (from 8, where the lectures' networks are defined), so a difference reads simply."""
     import itertools
 
-    symbols = _symbols(list(names))
-    true_expr = true.expr if isinstance(true, Size) else true
-    for values in itertools.product(range(8, 40), repeat=len(names)):
-        point = dict(zip((symbols[name] for name in names), values))
-        right, wrong = sympy_value(true_expr, point), sympy_value(given, point)
-        if right != wrong:
-            where = ", ".join(f"{name} = {value}" for name, value in zip(names, values))
-            return f"for {where}: {right}, not {wrong}"
-    return ""
+    side = max(2, round(64 ** (1 / len(names))))
+    for values in itertools.product(range(8, 8 + side), repeat=len(names)):
+        yield dict(zip(names, values))
 
 
-def sympy_value(expr: Any, point: dict[Any, int]) -> Any:
-    return expr.subs(point) if hasattr(expr, "subs") else expr
+def _differs(given: Any, true: Any, symbols: dict[str, Any], point: dict[str, int]) -> Comparison | None:
+    at = {symbols[name]: value for name, value in point.items()}
+    right, wrong = _evaluate(true, at), _evaluate(given, at)
+    if right == wrong:
+        return None
+    return Comparison(False, tuple(point.items()), wrong, right)
+
+
+def _evaluate(expr: Any, point: dict[Any, int]) -> Fraction:
+    """An expression's exact value with numbers for its names (no substitution in sympy, which is slow)."""
+    numerator, denominator = _run(_compiled(expr), point)
+    return Fraction(numerator, denominator)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(expr: Any) -> tuple[Any, ...]:
+    """An expression as nested tuples that :func:`_run` walks quickly: ("q", p, q), ("s", symbol), ("+", parts),
+    ("*", parts), ("^", part, power), ("floor", part) or ("ceiling", part)."""
+    import sympy
+
+    if expr.is_Rational:
+        return ("q", int(expr.p), int(expr.q))
+    if expr.is_Symbol:
+        return ("s", expr)
+    if expr.is_Add or expr.is_Mul:
+        return ("+" if expr.is_Add else "*", tuple(_compiled(arg) for arg in expr.args))
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp >= 0:
+        return ("^", _compiled(expr.base), int(expr.exp))
+    if isinstance(expr, sympy.floor | sympy.ceiling):
+        return ("floor" if isinstance(expr, sympy.floor) else "ceiling", _compiled(expr.args[0]))
+    raise CnnCalcError(f"cnncalc cannot evaluate the size {shorten(str(expr), 80)}")
+
+
+def _run(program: tuple[Any, ...], point: dict[Any, int]) -> tuple[int, int]:
+    """A compiled expression's value as (numerator, denominator > 0), in Python integers."""
+    kind = program[0]
+    if kind == "q":
+        return program[1], program[2]
+    if kind == "s":
+        return point[program[1]], 1
+    if kind == "+":
+        numerator, denominator = 0, 1
+        for part in program[1]:
+            top, bottom = _run(part, point)
+            numerator, denominator = (numerator + top, 1) if bottom == denominator == 1 else \
+                (numerator * bottom + top * denominator, denominator * bottom)
+        return numerator, denominator
+    if kind == "*":
+        numerator, denominator = 1, 1
+        for part in program[1]:
+            top, bottom = _run(part, point)
+            numerator, denominator = numerator * top, denominator * bottom
+        return numerator, denominator
+    top, bottom = _run(program[1], point)
+    if kind == "^":
+        return top ** program[2], bottom ** program[2]
+    return (top // bottom if kind == "floor" else -(-top // bottom)), 1
+
+
+class _TooIrregularError(Exception):
+    """A group of names whose exact comparison would need more than MAX_EVALUATIONS values."""
+
+
+def _nonzero_point(difference: Any, symbols: dict[str, Any]) -> dict[Any, int] | None:
+    """A point (symbol → value) where the expanded difference is not zero, or None if it is zero everywhere."""
+    monomials = _monomials(difference, set(symbols.values()))
+    groups = _groups(monomials)
+    return _solve_groups(monomials, groups)
+
+
+def _monomials(difference: Any, names: set[Any]) -> list[tuple[Fraction, dict[Any, int]]]:
+    """The difference as (coefficient, {factor: power}) terms; a factor is a name, a floor or a ceiling."""
+    terms = []
+    for monomial, coefficient in difference.as_coefficients_dict().items():
+        value = Fraction(int(coefficient.p), int(coefficient.q))
+        powers = {} if monomial == 1 else dict(monomial.as_powers_dict())
+        for factor in [f for f in powers if not (f.free_symbols & names)]:  # a constant factor: a number
+            value *= _evaluate(factor, {}) ** int(powers.pop(factor))
+        terms.append((value, powers))
+    return terms
+
+
+def _groups(monomials: list[tuple[Fraction, dict[Any, int]]]) -> list[tuple[Any, ...]]:
+    """The names in groups that no factor spans: a floor of R + C puts R and C in one group."""
+    groups: list[set[Any]] = []
+    for _, powers in monomials:
+        for factor in powers:
+            joined = set(factor.free_symbols)
+            for group in [g for g in groups if g & joined]:
+                joined |= group
+                groups.remove(group)
+            groups.append(joined)
+    return [tuple(sorted(group, key=str)) for group in groups]
+
+
+def _solve_groups(monomials: list[tuple[Fraction, dict[Any, int]]], groups: list[tuple[Any, ...]]
+                  ) -> dict[Any, int] | None:
+    """A point where the sum of monomials is nonzero, or None: one group of names at a time.
+
+    With the group's factors written on a basis β of functions independent on its grid (so everywhere), the sum
+    is Σ_a β_a(group) · D_a(other names); it is zero exactly when every D_a is, and where some D_a is not, a
+    point of the grid makes the whole sum nonzero."""
+    if not groups:
+        return {} if sum((c for c, _ in monomials), Fraction(0)) else None
+    group, rest = set(groups[0]), groups[1:]
+    split = [(c, _part(powers, group), {f: p for f, p in powers.items() if not f.free_symbols <= group})
+             for c, powers in monomials]
+    factors = list(dict.fromkeys(here for _, here, _ in split))
+    grid = _grid(factors, groups[0])
+    basis = _Basis([[_evaluate(_product(factor), point) for point in grid] for factor in factors])
+    coordinates = dict(zip(factors, basis.coordinates))
+
+    def on(a: int) -> list[tuple[Fraction, dict[Any, int]]]:  # D_a, as monomials in the other names
+        return [(c * coordinates[here].get(a, Fraction(0)), there) for c, here, there in split
+                if coordinates[here].get(a)]
+
+    for a in range(len(basis.rows)):
+        point = _solve_groups(on(a), rest)
+        if point is None:
+            continue
+        weights = [sum((c * _evaluate(_product(tuple(there.items())), point) for c, there in on(b)), Fraction(0))
+                   for b in range(len(basis.rows))]
+        column = next(j for j in range(len(grid)) if sum(w * row[j] for w, row in zip(weights, basis.rows)))
+        return {**point, **grid[column]}
+    return None
+
+
+def _part(powers: dict[Any, int], group: set[Any]) -> tuple[tuple[Any, int], ...]:
+    """The factors of a monomial over one group of names, as a canonical key."""
+    return tuple(sorted(((f, p) for f, p in powers.items() if f.free_symbols <= group), key=lambda item: str(item[0])))
+
+
+def _product(part: tuple[tuple[Any, int], ...]) -> Any:
+    import sympy
+
+    return sympy.Mul(*(sympy.Pow(f, p) for f, p in part)) if part else sympy.Integer(1)
+
+
+def _grid(factors: list[tuple[tuple[Any, int], ...]], group: tuple[Any, ...]) -> list[dict[Any, int]]:
+    """P·(d + 1) consecutive values of each name of the group (from 8), all combinations: enough to tell apart
+    quasi-polynomials of period P and degree d in each name."""
+    import itertools
+
+    period, degrees = 1, dict.fromkeys(group, 0)
+    for factor in factors:
+        shape = _shape(_product(factor))
+        period = math.lcm(period, shape.period)
+        for name, degree in shape.degrees.items():
+            degrees[name] = max(degrees[name], degree)
+    sides = [period * (degrees[name] + 1) for name in group]
+    if len(factors) > MAX_FACTORS or math.prod(sides) * len(factors) > MAX_EVALUATIONS:
+        raise _TooIrregularError
+    return [dict(zip(group, values)) for values in itertools.product(*(range(8, 8 + side) for side in sides))]
+
+
+@record
+class _Shape:
+    """A quasi-polynomial's period (it is a polynomial on each residue class), the common denominator of its
+    coefficients there, and its degree in each name."""
+
+    period: int
+    denominator: int
+    degrees: dict[Any, int]
+
+
+def _shape(expr: Any) -> _Shape:
+    import sympy
+
+    if expr.is_Rational:
+        return _Shape(1, int(expr.q), {})
+    if expr.is_Symbol:
+        return _Shape(1, 1, {expr: 1})
+    parts = [_shape(arg) for arg in expr.args]
+    period = math.lcm(*(p.period for p in parts))
+    if expr.is_Add:
+        return _Shape(period, math.lcm(*(p.denominator for p in parts)), _degrees(parts, max))
+    if expr.is_Mul:
+        return _Shape(period, math.prod(p.denominator for p in parts), _degrees(parts, sum))
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp >= 0:
+        power = int(expr.exp)
+        return _Shape(parts[0].period, parts[0].denominator ** power,
+                      {name: degree * power for name, degree in parts[0].degrees.items()})
+    if isinstance(expr, sympy.floor | sympy.ceiling):  # ⌊f⌋ = f − (its fraction), which repeats every denominator
+        inner = parts[0]
+        return _Shape(math.lcm(inner.period, inner.denominator), inner.denominator, inner.degrees)
+    raise _TooIrregularError
+
+
+def _degrees(parts: list[_Shape], combine: Callable[[list[int]], int]) -> dict[Any, int]:
+    names = {name for part in parts for name in part.degrees}
+    return {name: combine([part.degrees.get(name, 0) for part in parts]) for name in names}
+
+
+class _Basis:
+    """Independent rows among value rows (Gaussian elimination over fractions), and each row's coordinates."""
+
+    def __init__(self, rows: list[list[Fraction]]) -> None:
+        self.rows: list[list[Fraction]] = []
+        self.pivots: list[int] = []
+        self.coordinates: list[dict[int, Fraction]] = [self._add(row) for row in rows]
+
+    def _add(self, row: list[Fraction]) -> dict[int, Fraction]:
+        residual, coordinates = list(row), {}
+        for index, (basis, pivot) in enumerate(zip(self.rows, self.pivots)):
+            if residual[pivot]:
+                scale = residual[pivot] / basis[pivot]
+                residual = [r - scale * b for r, b in zip(residual, basis)]
+                coordinates[index] = scale
+        found = next((j for j, value in enumerate(residual) if value), None)
+        if found is not None:
+            coordinates[len(self.rows)] = Fraction(1)
+            self.rows.append(residual)
+            self.pivots.append(found)
+        return coordinates
+
+
+def _sampled(given: Any, true: Any, symbols: dict[str, Any]) -> Comparison:
+    """Sizes too irregular to compare exactly: a difference at a few far-apart values, or a refusal."""
+    names = tuple(symbols)
+    for scale in (10**3, 10**6, 10**9, 10**12, 10**18):
+        for shift in range(7):
+            found = _differs(given, true, symbols, {name: scale + shift + 3 * i for i, name in enumerate(names)})
+            if found is not None:
+                return found
+    raise CnnCalcError(f"cannot tell whether {shorten(str(given), 60)} equals {shorten(str(true), 60)} for every "
+                       f"value of {', '.join(names)}",
+                       "its floors repeat only over very many values; write the size as the lectures do, with the "
+                       "window formula ⌊(n + 2p − k)/s⌋ + 1")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cnncalc.errors import CnnCalcError, SpecError
@@ -127,21 +129,46 @@ def test_random_text_raises_only_cnncalc_errors(text: str) -> None:
 
 
 WORDS = ["input 12x12x3", "conv4x3", "conv2x2x3", "pool2", "avgpool2", "dense5", "flatten", "gap",
-         "dropout0.5", "bn", "relu", "s2", "same", "valid", "p1", "d2", "ceil", "nobias", "softmax", "x", "3"]
+         "dropout0.5", "bn", "relu", "s2", "same", "valid", "p1", "d2", "ceil", "nobias", "softmax", "x", "3",
+         "input RxCx3", "input NxN", "input 3xHxW", "R", "input floorx3"]
+#: The numbers a spec with names is built with, and sizes near them: an error must never show one.
+STAND_INS = {str(n + d) for n in (1031, 1297, 2053, 1543, 1187, 1299, 1545, 1189, 1033, 2055) for d in range(-40, 41)}
 
 
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(WORDS), max_size=10), st.lists(st.sampled_from([", ", " ", "; ", "\n"]),
                                                               min_size=10, max_size=10))
+# Hypothesis found it: 'input 12x12x3 x conv4x3' was read as a shape with a name, conv4 (issue 28)
+@example(["conv4x3", "conv4x3", "conv4x3", "s2", "input 12x12x3", "x", "conv4x3"], [", "] * 4 + [" ", " "] + [", "] * 4)
+@example(["input RxCx3", "conv4x3", "pool2", "s2"], [", "] * 10)
 def test_random_word_salad_raises_only_cnncalc_errors(words: list[str], seps: list[str]) -> None:
     text = "".join(w + s for w, s in zip(words, seps))
     try:
         net = build(text)
     except SpecError as caught:
         assert caught.span[0] <= caught.span[1] <= len(text)
-        assert caught.render()
+        rendered = caught.render()
+        assert rendered and not STAND_INS & set(re.findall(r"\d+", rendered)), rendered
     else:
-        assert all(min(layer.output_shape) >= 1 for layer in net.layers)
+        assert all(isinstance(size, str) or size >= 1 for layer in net.layers for size in layer.output_shape)
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    # issue 28: once read as 'input 12x12x3x1031x3' with a name conv4, and reported with its stand-in number
+    ("conv4x3, conv4x3, conv4x3, s2, input 12x12x3 x conv4x3, ",
+     ["'s2' is an option, not a layer (layer 4)", "  conv4x3, conv4x3, conv4x3, s2, input 12x12x3 x conv4x3, ",
+      " " * 29 + "^^"]),
+    ("conv5x3, input RxCx3", ["'input' must come first, and only once (layer 2)", "  conv5x3, input RxCx3",
+                              "           ^^^^^"]),
+    ("input RxCx3 x conv4x3", ["unexpected 'x' after the input shape (input)", "  input RxCx3 x conv4x3",
+                               "              ^^^^^^^^^"]),
+    ("input (R, C, 3), conv5x3", ["unexpected '(' after 'input'", "  input (R, C, 3), conv5x3", "        ^"]),
+    ("input Rx2*Cx3", ["cannot read input shape 'Rx2*Cx3' (input)", "  input Rx2*Cx3", "        ^^^^^^^"]),
+])
+def test_a_spec_with_names_is_parsed_once_and_its_errors_point_into_it(text: str, lines: list[str]) -> None:
+    with pytest.raises(SpecError) as caught:
+        build(text)
+    assert caught.value.render().splitlines()[:3] == lines
 
 
 @pytest.mark.parametrize(
