@@ -17,6 +17,8 @@ The whole grammar, in EBNF (``WORD`` and ``OPTION`` are the rows of :data:`WORDS
     repeat  = ( "[" items "]" | "(" items ")" ) "x" COUNT ;
     NAME    = /[a-z_][a-z0-9_]*/ ;
     LAYOUT  = "nchw" | "nhwc" | "ncl" | "ncdhw" | "channels_first" | "channels_last" ;
+    (* an input size may be a SIZE_NAME, /[A-Za-z_][A-Za-z0-9_]*/ without x, other than floor, ceil, ceiling:
+       'input RxCx3' (cnncalc.symbolic) *)
     OPTION  = /(s|p|d|op)N(xN(xN)?)?/ | /(g|m|t|b|l|r)N/ | valid | same | causal | ceil | nobias | noscale | nocenter
             | keepdims | channel | zeros | reflect | replicate | circular | an activation ;
 
