@@ -187,7 +187,8 @@ def _keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR091
     if isinstance(r, L.Flatten):
         return [], "layers.Flatten()"
     if isinstance(r, L.Dense):
-        return [], f"layers.Dense({number(r.units)}{_activation(r.activation)}{'' if r.use_bias else ', use_bias=False'})"
+        bias = "" if r.use_bias else ", use_bias=False"
+        return [], f"layers.Dense({number(r.units)}{_activation(r.activation)}{bias})"
     if isinstance(r, L.Dropout):
         return [], f"layers.Dropout({number(r.rate)})"
     if isinstance(r, L.BatchNormalization):
@@ -299,7 +300,8 @@ def _torch_conv(layer: ResolvedLayer, channels: int) -> list[tuple[str, str]]:
                *([f"groups={number(groups)}"] if groups != 1 else []), *([] if r.use_bias else ["bias=False"])]
     mode = getattr(r, "padding_mode", "zeros")
     options += [] if mode == "zeros" else [f"padding_mode={literal(mode)}"]
-    return [*([("pad", before)] if before else []), ("conv", f"nn.Conv2d({number(channels)}, {number(out)}, {', '.join(options)})")]
+    conv = f"nn.Conv2d({number(channels)}, {number(out)}, {', '.join(options)})"
+    return [*([("pad", before)] if before else []), ("conv", conv)]
 
 
 def _torch_deconv(layer: ResolvedLayer, channels: int) -> str:
@@ -385,7 +387,8 @@ def _torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR0
         if len(layer.input_shape) > 1:
             raise _unsupported(layer, "PyTorch", "a dense layer on a volume: nn.Linear acts on the last axis, which "
                                "channels-first PyTorch makes the width, not the channels")
-        modules.append(("fc", f"nn.Linear({number(channels)}, {number(r.units)}{'' if r.use_bias else ', bias=False'})"))
+        bias = "" if r.use_bias else ", bias=False"
+        modules.append(("fc", f"nn.Linear({number(channels)}, {number(r.units)}{bias})"))
     elif isinstance(r, L.Dropout):
         modules.append(("dropout", f"nn.Dropout({number(r.rate)})"))
     elif isinstance(r, L.BatchNormalization):

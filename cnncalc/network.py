@@ -32,7 +32,7 @@ from .layers import (
 )
 from .literals import MAX_ELEMENTS
 from .records import record, replace
-from .spec import ParsedLayer, Spec, parse, parse_dims
+from .spec import ParsedLayer, Spec, parse, parse_dims, refuse_other_line_breaks
 
 __all__ = ["Network", "ResolvedLayer", "build", "resolve"]
 
@@ -176,6 +176,8 @@ def build(text: str, input_shape: str | Shape | None = None, layout: str | None 
     """
     if _NAMED_INPUT.search(text):
         from .symbolic import has_symbols, symbolic_network, with_input
+
+        refuse_other_line_breaks(text)  # at its place in the text, before names are replaced by numbers
 
         if has_symbols(text):
             if input_shape is not None:

@@ -45,7 +45,7 @@ from .literals import TooLargeError, read_int
 from .records import record
 from .sources import OTHER_LINE_BREAK, OTHER_LINE_BREAKS, other_line_break
 
-__all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims", "strip_comments"]
+__all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims", "refuse_other_line_breaks", "strip_comments"]
 
 _DIMS = re.compile(r"\d+(?:[*·]\d+)*(?:[xX×]\d+(?:[*·]\d+)*)*\Z")  # a size may be a product: dense400*500
 _AXES = re.compile("[xX×]")
@@ -342,7 +342,7 @@ def parse(text: str) -> Spec:
 
     Raises :class:`SpecError` pointing into ``text`` for anything it cannot read.
     """
-    _refuse_other_line_breaks(text)
+    refuse_other_line_breaks(text)
     builder = _Builder(_Parser(text))
     builder.items(_items(strip_comments(text)))
     parser = builder.parser
@@ -377,7 +377,7 @@ def strip_comments(text: str) -> str:
 _COMMENT = re.compile(r"#[^\n]*")
 
 
-def _refuse_other_line_breaks(text: str) -> None:
+def refuse_other_line_breaks(text: str) -> None:
     r"""Refuse a line break other than ``\n`` (or ``\r\n``): an editor may start a new line there while the
     reader goes on reading a comment, and every writer of the spec's text (``--format keras``) must see the
     lines the reader saw (:func:`~cnncalc.sources.lines`)."""

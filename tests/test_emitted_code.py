@@ -42,8 +42,8 @@ MARKER = "pwned"  # created in the working directory by every payload, if one ev
 _RUN = f"(open({MARKER!r}, 'w').close() or '')"  # a str, so a concatenation goes on
 PAYLOADS = [
     f'"""+{_RUN}+"""', f'"""\n{_RUN}\n"""', f"'''+{_RUN}+'''", f'"+{_RUN}+"', f"'+{_RUN}+'",
-    f'\\"""+{_RUN}#', f"\\\n{_RUN}", f"\r{_RUN}", f"\r\n{_RUN}", f"\n{_RUN}\n", f"{{{_RUN}}}", f"{{0.__class__}}",
-    f"%s%(x)s%%{_RUN}", f'"""\\', f"\x00{_RUN}", f'\u202e"""+{_RUN}+"""', f'\udc80"""+{_RUN}+"""',
+    f'\\"""+{_RUN}#', f"\\\n{_RUN}", f"\r{_RUN}", f"\r\n{_RUN}", f"\n{_RUN}\n", f"{{{_RUN}}}", "{0.__class__}",
+    f"%s%(x)s%%{_RUN}", '"""\\', f"\x00{_RUN}", f'\u202e"""+{_RUN}+"""', f'\udc80"""+{_RUN}+"""',
     *(f'{brk}"""+{_RUN}+"""' for brk in OTHER_LINE_BREAKS), *(f"{brk}{_RUN}" for brk in OTHER_LINE_BREAKS),
 ]
 #: Single characters that end lines, strings or comments somewhere, and characters formatting reads.
@@ -248,7 +248,8 @@ def test_the_other_line_breaks_are_every_break_python_knows_but_newline() -> Non
 
 
 @pytest.mark.parametrize("char", list(OTHER_LINE_BREAKS))
-@pytest.mark.parametrize("template", ["input 8x8x1, relu # a{}b", "input 8x8x1,{}relu", "input 8x8x1\n# a{}b\nrelu"])
+@pytest.mark.parametrize("template", ["input 8x8x1, relu # a{}b", "input 8x8x1,{}relu", "input 8x8x1\n# a{}b\nrelu",
+                                      "input RxCx3, conv8x3 # a{}b"])
 def test_every_other_line_break_is_refused_at_its_place(char: str, template: str) -> None:
     text = template.format(char)
     with pytest.raises(SpecError) as caught:
