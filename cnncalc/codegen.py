@@ -25,7 +25,7 @@ from .records import replace
 from .sources import lines
 from .spec import strip_comments
 
-__all__ = ["Names", "docstring", "escaped", "is_name", "keras_code", "literal", "module", "number", "pytorch_code",
+__all__ = ["Names", "docstring", "escaped", "is_name", "keras_code", "literal", "number", "pytorch_code",
            "spec_line"]
 
 
@@ -103,11 +103,6 @@ def number(value: Any) -> str:
 def _tuple(values: Any) -> str:
     values = tuple(values)
     return number(values[0]) if len(set(values)) == 1 else f"({', '.join(map(number, values))})"
-
-
-def module(code_lines: list[str]) -> str:
-    """The written file."""
-    return "\n".join(code_lines)
 
 
 def _unsupported(layer: ResolvedLayer, framework: str, why: str) -> CnnCalcError:
@@ -238,8 +233,8 @@ def keras_code(net: Network) -> str:
         for layer in net.layers:
             before, call = _keras_layer(layer)
             rows += [f"    {b}," for b in before] + [f"    {call},"]
-        return module([*head, "model = keras.Sequential([", *rows, "])", "model.summary()", ""])
-    return module([*head, *_keras_functional(net, shape), "model.summary()", ""])
+        return "\n".join([*head, "model = keras.Sequential([", *rows, "])", "model.summary()", ""])
+    return "\n".join([*head, *_keras_functional(net, shape), "model.summary()", ""])
 
 
 def _keras_functional(net: Network, shape: str) -> list[str]:
@@ -455,8 +450,8 @@ def pytorch_code(net: Network) -> str:
     shape = (1, net.input_shape[-1], *net.input_shape[:-1])
     last = names[net.layers[-1].name] if net.layers else "x"
     batch = f"[{', '.join(map(number, shape))}]"
-    return module([*docstring("Written by cnncalc from the spec:", "", f"    {spec_line(net)}", "",
-                              f"Its input is a batch shaped {batch} (channels first)."), "", "import torch",
-                   "from torch import nn", "", "", "class Net(nn.Module):", "    def __init__(self):",
-                   "        super().__init__()", *init, "", "    def forward(self, x):", *forward,
-                   f"        return {last}", "", "", "model = Net()", ""])
+    return "\n".join([*docstring("Written by cnncalc from the spec:", "", f"    {spec_line(net)}", "",
+                                 f"Its input is a batch shaped {batch} (channels first)."), "", "import torch",
+                      "from torch import nn", "", "", "class Net(nn.Module):", "    def __init__(self):",
+                      "        super().__init__()", *init, "", "    def forward(self, x):", *forward,
+                      f"        return {last}", "", "", "model = Net()", ""])

@@ -10,7 +10,8 @@ file) comes through :func:`read_text` or :func:`read_bytes`, which keep the read
 It also says what a line is, once for every reader and writer (:func:`lines`): a line ends at ``\n``, and
 ``\r\n`` is one line end.  ``str.splitlines()`` also ends lines at ``\r``, ``\v``, ``\f``, ``\x1c``–``\x1e``,
 ``\x85``, U+2028 and U+2029 (:data:`OTHER_LINE_BREAKS`); the spec reader refuses those, so no writer can see a
-line end where the reader saw a comment go on.
+line end where the reader saw a comment go on.  Model code keeps Python's own lines (:func:`python_lines`), so an
+error's ``file:line`` shows the line Python numbered.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import sys
 
 from .errors import SourceError
 
-__all__ = ["MAX_INPUT_BYTES", "OTHER_LINE_BREAK", "OTHER_LINE_BREAKS", "lines", "other_line_break", "read_bytes",
-           "read_text"]
+__all__ = ["MAX_INPUT_BYTES", "OTHER_LINE_BREAK", "OTHER_LINE_BREAKS", "lines", "other_line_break", "python_lines",
+           "read_bytes", "read_text"]
 
 #: 4 MiB: a 100,000-layer spec is about 2 MB, and no lecture matrix or summary comes near it.
 MAX_INPUT_BYTES = 4 * 1024 * 1024
@@ -44,6 +45,19 @@ def lines(text: str) -> list[str]:
     ['input 8x8x1 # a\u2028b', 'relu']
     """
     return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def python_lines(text: str) -> list[str]:
+    r"""The lines of Python source as Python numbers them (``ast``'s ``lineno``): ended by ``\n``, ``\r\n`` or a
+    lone ``\r``, never by the other breaks ``str.splitlines()`` knows, which Python reads inside a comment or string.
+
+    >>> python_lines("x = 1  # a\u2028b\ry = 2\r\nz = 3")
+    ['x = 1  # a\u2028b', 'y = 2', 'z = 3']
+    """
+    return _PYTHON_LINE_END.split(text)
+
+
+_PYTHON_LINE_END = re.compile("\r\n|\r|\n")
 
 
 def other_line_break(text: str) -> int:

@@ -22,14 +22,16 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from cnncalc.cli import main
 from cnncalc.codegen import Names, docstring, is_name, keras_code, literal, pytorch_code, spec_line
 from cnncalc.errors import CnnCalcError, SpecError
 from cnncalc.layers import ACTIVATIONS
 from cnncalc.network import build
-from cnncalc.sources import OTHER_LINE_BREAKS, lines
+from cnncalc.sources import OTHER_LINE_BREAKS, lines, python_lines
 
 from .conftest import ROOT
 
@@ -238,6 +240,36 @@ def test_the_same_payload_on_its_own_line_stays_a_comment(monkeypatch: pytest.Mo
     assert not (tmp_path / MARKER).exists()
 
 
+_NAMES = ['"""+' + _RUN + '+"""', "\u2028\r" + _RUN, "{0}%s\\", "x\n" + _RUN, '"""']
+HOSTILE_MODEL = "\n".join([
+    '"""A model whose names and comments try to get into the code written from it."""', "import keras",
+    "from keras import layers", f'# a comment \u2028"""+{_RUN}+"""\x0c{_RUN}\x85',
+    f"inputs = keras.Input(shape=(8, 8, 4), name={_NAMES[0]!r})",
+    f'y = layers.Conv2D(4, 3, padding="same", name={_NAMES[1]!r})(inputs)  # \u2029{_RUN}',
+    f"y = layers.Add(name={_NAMES[2]!r})([y, inputs])", "y = layers.Flatten()(y)",
+    f"model = keras.Model(inputs, layers.Dense(3, name={_NAMES[3]!r})(y), name={_NAMES[4]!r})", ""])
+
+
+@pytest.mark.parametrize("fmt", ["keras", "pytorch"])
+def test_model_code_with_hostile_names_and_file_name(fmt: str, tmp_path: Path) -> None:
+    # the model file is read, never run; its names, comments and its own file name never reach the code written
+    path = tmp_path / 'm"""\u2028{x}.py'
+    path.write_text(HOSTILE_MODEL, encoding="utf-8")
+    result = CliRunner().invoke(main, ["summary", str(path), "--format", fmt], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    code = result.output
+    tree = ast.parse(code)
+    assert not any(piece in code for piece in ("pwned", "{0}", "%s", "{x}")), code  # not even escaped
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        run_with_stubs(code)
+    finally:
+        os.chdir(cwd)
+    assert not (tmp_path / MARKER).exists()
+    assert "os" not in {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
 # ---- one definition of a line ----
 
 def test_the_other_line_breaks_are_every_break_python_knows_but_newline() -> None:
@@ -263,6 +295,28 @@ def test_a_windows_line_end_is_one_newline() -> None:
     assert [layer.keras_class for layer in net.layers] == ["Activation", "Conv2D"]
     assert lines("a\r\nb\n") == ["a", "b", ""]
     assert spec_line(net) == "input 8x8x1, relu, conv2x3"
+
+
+_IN_A_COMMENT = ["a", " ", '"', *(c for c in OTHER_LINE_BREAKS if c != "\r")]  # "\r" ends a Python line
+
+
+@given(junk=st.lists(st.text(st.sampled_from(_IN_A_COMMENT), max_size=4), min_size=1, max_size=6),
+       ends=st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=6, max_size=6))
+def test_model_code_lines_are_the_lines_python_numbers(junk: list[str], ends: list[str]) -> None:
+    # Python's own parser is the authority: each statement's lineno indexes python_lines() to that statement
+    source = "".join(f"v{i} = {i}  # {text}{end}" for i, (text, end) in enumerate(zip(junk, ends)))
+    for node in ast.parse(source).body:
+        assert isinstance(node, ast.Assign)
+        assert python_lines(source)[node.lineno - 1].startswith(f"{node.targets[0].id} = ")  # type: ignore[attr-defined]
+
+
+def test_a_model_code_error_shows_the_line_python_means(tmp_path: Path) -> None:
+    path = tmp_path / "model.py"
+    path.write_text("import keras\n# a note \u2028 and more\nfrom keras import layers\n"
+                    "model = keras.Sequential([keras.Input(shape=(8, 8, 1)), layers.Bogus(3)])\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["summary", str(path)])
+    assert result.exit_code == 2
+    assert "  4 | model = keras.Sequential(" in result.output
 
 
 # ---- the helpers that keep the promise ----
