@@ -4,8 +4,9 @@ docstring, and every file it writes parses.
 Hostile specs (payloads in comments, in ``as NAME``s, in layer words, every character that ends a line somewhere,
 quotes, triple quotes, backslashes, NUL, braces, ``%``) are built; the spec reader refuses some of them, and the
 rest are written as both Keras and PyTorch code, parsed, and run against stub ``keras`` and ``torch`` modules (any
-attribute, any call).  Each payload tries to create a marker file; it must never exist.  The definition of a line
-is held against Python's own ``str.splitlines()``.
+attribute, any call).  Each payload tries to create a marker file; it must never exist.  A static audit holds
+every f-string placeholder of codegen.py to the quoting helpers.  The definition of a line is held against Python's
+own ``str.splitlines()`` and, for model code, against the line numbers Python's parser gives.
 """
 
 from __future__ import annotations
@@ -200,6 +201,37 @@ def test_the_stubs_would_see_a_payload_run(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.chdir(tmp_path)
     run_with_stubs(f'"""Written by cnncalc:\n\n    relu, """+{_RUN}+"""\n"""\nimport torch\n')
     assert Path(MARKER).exists()
+
+
+#: The helpers through which codegen writes anything it read (codegen's module docstring names them).
+HELPERS = {"number", "literal", "escaped", "_tuple", "_activation", "spec_line"}
+#: Calls whose f-strings are messages to the user, not code.
+MESSAGES = {"_unsupported", "CnnCalcError", "TypeError", "ValueError"}
+
+
+def _raw_reads(node: ast.AST) -> list[str]:
+    """Attributes an expression reads outside a helper's arguments and outside a condition."""
+    if isinstance(node, ast.Call) and getattr(node.func, "id", None) in HELPERS:
+        return []
+    if isinstance(node, ast.IfExp):
+        return _raw_reads(node.body) + _raw_reads(node.orelse)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):  # a method: ", ".join(options)
+        return [read for part in (node.func.value, *node.args) for read in _raw_reads(part)]
+    if isinstance(node, ast.Subscript) and getattr(node.value, "id", "").lstrip("_").isupper():
+        return []  # a table of cnncalc's own code, such as _MERGE_CODE[word]
+    if isinstance(node, ast.Attribute) and node.attr != "keras_class":  # a class constant of cnncalc's own
+        return [ast.unparse(node)]
+    return [read for child in ast.iter_child_nodes(node) for read in _raw_reads(child)]
+
+
+def test_codegen_formats_nothing_it_read_except_through_the_helpers() -> None:
+    # the audit of every f-string in codegen.py, kept: a placeholder such as {layer.name} or {r.padding} in code
+    tree = ast.parse((ROOT / "cnncalc" / "codegen.py").read_text(encoding="utf-8"))
+    messages = {id(inner) for call in ast.walk(tree) if isinstance(call, ast.Call)
+                and getattr(call.func, "id", None) in MESSAGES for inner in ast.walk(call)}
+    raw = [(value.lineno, read) for value in ast.walk(tree)
+           if isinstance(value, ast.FormattedValue) and id(value) not in messages for read in _raw_reads(value.value)]
+    assert raw == []
 
 
 # ---- the issue's example, through the command line, as the project's hook runs it ----
