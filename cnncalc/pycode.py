@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import CnnCalcError, CodeError
+from .sources import python_lines
 
 __all__ = ["ModelCode", "read_model"]
 
@@ -237,7 +238,7 @@ def _code_error(path: str, lines: list[str], node: ast.AST | None, message: str,
 class Interpreter:
     def __init__(self, path: str, text: str) -> None:
         self.path, self.text = path, text
-        self.lines = text.splitlines()
+        self.lines = python_lines(text)
         self.nodes: list[Node] = []
         self.steps = 0
         self.inside_model = 0  # > 0 while a model is being built: unknown values are errors there
@@ -844,7 +845,7 @@ def read_model(text: str, path: str, model: str | None = None) -> ModelCode:
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as error:
-        lines = text.splitlines()
+        lines = python_lines(text)
         raise CodeError(f"not valid Python: {error.msg}", path, lines[(error.lineno or 1) - 1] if lines else "",
                         error.lineno or 1, (error.offset or 1) - 1, error.offset or 1,
                         "cnncalc reads a model definition's .py file without running it") from None

@@ -51,11 +51,15 @@ def _option(key: str, value: Any, default: Any) -> str:
     return "" if pair == _pair(default) else f" {key}{_axes(pair)}"
 
 
+#: Keras' own names for two of the spec's activations (keras.activations.get takes these, not the spec's).
+_KERAS_ACTIVATION_NAMES = {"leaky_relu": "leakyrelu", "hard_swish": "hardswish"}
+
+
 def _activation(name: Any, layer: Layer, interpreter: Interpreter) -> str:
     if name is None or name == "linear":
         return ""
-    if isinstance(name, str) and name.lower() in ACTIVATIONS:
-        return f" {name.lower()}"
+    if isinstance(name, str) and _KERAS_ACTIVATION_NAMES.get(name.lower(), name.lower()) in ACTIVATIONS:
+        return f" {_KERAS_ACTIVATION_NAMES.get(name.lower(), name.lower())}"
     raise interpreter.error(layer.node, f"the activation {name!r} is not one cnncalc knows",
                             f"use one of {', '.join(ACTIVATIONS)}, or a separate activation layer")
 

@@ -1,4 +1,4 @@
-"""Where input comes from: the argument itself, ``-`` for stdin, or a file.  The one place input is read.
+r"""Where input comes from: the argument itself, ``-`` for stdin, or a file.  The one place input is read.
 
 Every byte cnncalc reads from outside (a spec, a pasted summary, a TOML answer file, a matrix
 file) comes through :func:`read_text` or :func:`read_bytes`, which keep the reading promises:
@@ -6,21 +6,68 @@ file) comes through :func:`read_text` or :func:`read_bytes`, which keep the read
 * at most :data:`MAX_INPUT_BYTES`, so ``/dev/zero`` on stdin or a 10 MB paste cannot exhaust memory;
 * regular files only, so a FIFO named ``x.cnn`` or a device cannot block or stream forever;
 * UTF-8, with or without a byte-order mark; anything else is a clear error, never a traceback.
+
+It also says what a line is, once for every reader and writer (:func:`lines`): a line ends at ``\n``, and
+``\r\n`` is one line end.  ``str.splitlines()`` also ends lines at ``\r``, ``\v``, ``\f``, ``\x1c``–``\x1e``,
+``\x85``, U+2028 and U+2029 (:data:`OTHER_LINE_BREAKS`); the spec reader refuses those, so no writer can see a
+line end where the reader saw a comment go on.  Model code keeps Python's own lines (:func:`python_lines`), so an
+error's ``file:line`` shows the line Python numbered.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 
 from .errors import SourceError
 
-__all__ = ["MAX_INPUT_BYTES", "read_bytes", "read_text"]
+__all__ = ["MAX_INPUT_BYTES", "OTHER_LINE_BREAK", "OTHER_LINE_BREAKS", "lines", "other_line_break", "python_lines",
+           "read_bytes", "read_text"]
 
 #: 4 MiB: a 100,000-layer spec is about 2 MB, and no lecture matrix or summary comes near it.
 MAX_INPUT_BYTES = 4 * 1024 * 1024
 _LIMIT_HINT = "cnncalc reads at most 4 MiB of input; write repeated layers as [ … ]xN"
+
+#: The characters other than ``\n`` at which ``str.splitlines()`` ends a line, with their names.
+OTHER_LINE_BREAKS = {"\r": "CARRIAGE RETURN", "\x0b": "LINE TABULATION", "\x0c": "FORM FEED",
+                     "\x1c": "FILE SEPARATOR", "\x1d": "GROUP SEPARATOR", "\x1e": "RECORD SEPARATOR",
+                     "\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+#: One of them where :func:`lines` does not end a line: all but a ``\r`` before ``\n``.
+OTHER_LINE_BREAK = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def lines(text: str) -> list[str]:
+    r"""The lines of ``text`` as cnncalc reads them: ended by ``\n`` alone, a ``\r`` before it dropped.
+
+    >>> lines("input 8x8x1 # a\u2028b\r\nrelu")
+    ['input 8x8x1 # a\u2028b', 'relu']
+    """
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def python_lines(text: str) -> list[str]:
+    r"""The lines of Python source as Python numbers them (``ast``'s ``lineno``): ended by ``\n``, ``\r\n`` or a
+    lone ``\r``, never by the other breaks ``str.splitlines()`` knows, which Python reads inside a comment or string.
+
+    >>> python_lines("x = 1  # a\u2028b\ry = 2\r\nz = 3")
+    ['x = 1  # a\u2028b', 'y = 2', 'z = 3']
+    """
+    return _PYTHON_LINE_END.split(text)
+
+
+_PYTHON_LINE_END = re.compile("\r\n|\r|\n")
+
+
+def other_line_break(text: str) -> int:
+    r"""Where ``text`` holds a line break that :func:`lines` does not end a line at, or -1.
+
+    >>> other_line_break("relu # \u2028 x"), other_line_break("relu\r\nrelu")
+    (7, -1)
+    """
+    found = OTHER_LINE_BREAK.search(text)
+    return -1 if found is None else found.start()
 
 
 def read_text(argument: str, suffixes: tuple[str, ...] = (".cnn",), what: str = "spec") -> str:

@@ -2,8 +2,10 @@
 
     input 28x28x1, conv32x3x3 s1 valid relu, pool2, flatten, dense10 softmax
 
-Layers are separated by ``,``, ``;`` or newlines; ``#`` starts a comment.  A layer is a word
-with its numbers glued on or in the next token (``conv32x3``, ``dense 10``), followed by
+Layers are separated by ``,``, ``;`` or newlines; ``#`` starts a comment, which runs to the newline.  A newline
+is ``\\n`` (or ``\\r\\n``) alone: the other characters at which ``str.splitlines()`` breaks lines (U+2028,
+``\\f``, a lone ``\\r``…) are refused with a caret, so every writer of the spec sees the lines it was read in.
+A layer is a word with its numbers glued on or in the next token (``conv32x3``, ``dense 10``), followed by
 options.  Every token keeps its character span, so errors can draw a caret under it.
 
 The whole grammar, in EBNF (``WORD`` and ``OPTION`` are the rows of :data:`WORDS` and
@@ -43,8 +45,9 @@ from .errors import SpecError, closest, shorten
 from .layers import ACTIVATIONS, MERGES, Layer, Shape
 from .literals import TooLargeError, read_int
 from .records import record
+from .sources import OTHER_LINE_BREAK, OTHER_LINE_BREAKS, other_line_break
 
-__all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims"]
+__all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims", "refuse_other_line_breaks", "strip_comments"]
 
 _DIMS = re.compile(r"\d+(?:[*·]\d+)*(?:[xX×]\d+(?:[*·]\d+)*)*\Z")  # a size may be a product: dense400*500
 _AXES = re.compile("[xX×]")
@@ -344,8 +347,9 @@ def parse(text: str) -> Spec:
 
     Raises :class:`SpecError` pointing into ``text`` for anything it cannot read.
     """
+    refuse_other_line_breaks(text)
     builder = _Builder(_Parser(text))
-    builder.items(_items(_strip_comments(text)))
+    builder.items(_items(strip_comments(text)))
     parser = builder.parser
     if parser.input is None and not parser.layers:
         raise SpecError("the spec is empty", text, (0, len(text)), None,
@@ -363,9 +367,32 @@ def parse_dims(text: str, what: str = "input shape") -> Shape:
     return _dims(Token(text, 0, len(text)), text, None, what, max_rank=4)
 
 
-def _strip_comments(text: str) -> str:
-    # Blank out comments but keep every offset, so spans still index the original text.
-    return re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), text)
+def strip_comments(text: str) -> str:
+    r"""``text`` with each comment, ``#`` to the end of its line (:func:`~cnncalc.sources.lines`), blanked out.
+
+    Every offset is kept, so spans still index the original text.
+
+    >>> strip_comments("relu # a\nrelu")
+    'relu    \nrelu'
+    """
+    return _COMMENT.sub(lambda m: " " * len(m.group()), text)
+
+
+#: A comment runs to the next ``\n``, the one line end :func:`~cnncalc.sources.lines` knows.
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+def refuse_other_line_breaks(text: str) -> None:
+    r"""Refuse a line break other than ``\n`` (or ``\r\n``): an editor may start a new line there while the
+    reader goes on reading a comment, and every writer of the spec's text (``--format keras``) must see the
+    lines the reader saw (:func:`~cnncalc.sources.lines`)."""
+    position = other_line_break(text)
+    if position >= 0:
+        char = text[position]
+        shown = OTHER_LINE_BREAK.sub("\N{SYMBOL FOR NEWLINE}", text)  # visible, at the same offsets
+        raise SpecError(f"a line break other than a newline: U+{ord(char):04X} {OTHER_LINE_BREAKS[char]}", shown,
+                        (position, position + 1), None,
+                        "end each line with a newline (\\n or \\r\\n) alone; cnncalc reads no other line break")
 
 
 _TOKENS = re.compile(

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from cnncalc.codegen import keras_code, pytorch_code
 from cnncalc.errors import CnnCalcError
+from cnncalc.layers import ACTIVATIONS
 from cnncalc.network import Network, build
 
 from . import graph_specs, oracle_specs
@@ -140,5 +141,13 @@ def test_pytorch_code_of_random_graphs(graph: Any, tmp_path_factory: pytest.Temp
                                   "keras/mobilenet_v2.cnn", "graphs/inception3a.cnn"])
 def test_real_networks_as_code(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     net = build((ROOT / "examples" / name).read_text(encoding="utf-8"))
+    keras_check(net, tmp_path, monkeypatch)
+    torch_check(net, tmp_path)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_every_activation_as_code(activation: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # each activation the spec knows, fused and as a layer of its own, is a name each framework takes
+    net = build(f"input 6x6x2, conv2x3 {activation}, {activation}, flatten, dense3 {activation}")
     keras_check(net, tmp_path, monkeypatch)
     torch_check(net, tmp_path)
