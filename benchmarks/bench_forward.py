@@ -87,7 +87,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
     print(f"numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads), median of {runs}")
-    compare("MNIST (seed 000), batch 64", "mnist_keras.cnn", 64, runs)
+    compare("MNIST (mnist_keras.cnn), batch 64", "mnist_keras.cnn", 64, runs)
     compare("VGG16 224×224, batch 1", "vgg16.cnn", 1, runs)
 
 

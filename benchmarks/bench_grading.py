@@ -2,7 +2,7 @@
 
     python benchmarks/bench_grading.py [--runs 5] [--files 300]
 
-It writes --files copies of a homework answer file (examples/homework/seed002_mnist.toml) and of a
+It writes --files copies of a homework answer file (examples/homework/mnist_4_layer.toml) and of a
 pasted Keras 3 summary (tests/fixtures/summaries/keras3_mnist.txt) to a temporary folder, then
 times, median of --runs:
 
@@ -49,10 +49,11 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "cnncalc")], check=True)
     folder = Path(tempfile.mkdtemp(prefix="cnncalc-grading-"))
     try:
-        answer = ROOT / "examples" / "homework" / "seed002_mnist.toml"
+        answer = ROOT / "examples" / "homework" / "mnist_4_layer.toml"
         paste = ROOT / "tests" / "fixtures" / "summaries" / "keras3_mnist.txt"
         (folder / "class").mkdir()
-        shutil.copy(ROOT / "examples" / "seed002_mnist.cnn", folder)  # the answer files name "../seed002_mnist.cnn"
+        (folder / "lectures").mkdir()  # the answer files name "../lectures/mnist_4_layer.cnn"
+        shutil.copy(ROOT / "examples" / "lectures" / "mnist_4_layer.cnn", folder / "lectures")
         answers = [str(shutil.copy(answer, folder / "class" / f"student{i:03}.toml")) for i in range(options.files)]
         pastes = [str(shutil.copy(paste, folder / f"student{i:03}.txt")) for i in range(options.files)]
         spec = "examples/mnist_keras.cnn"

@@ -44,7 +44,7 @@ def keras_file(lines: int) -> str:
 
 def training_script(lines: int) -> str:
     """A realistic script around a small model: most of its lines are not the model."""
-    model = (ROOT / "tests" / "models" / "seed000_keras_cnn_mnist.py").read_text(encoding="utf-8").splitlines()
+    model = (ROOT / "tests" / "models" / "lecture_keras_cnn_mnist.py").read_text(encoding="utf-8").splitlines()
     helpers = []
     number = 0
     while len(model) + len(helpers) < lines - 6:

@@ -191,7 +191,7 @@ def _grade_layer_field(net: Network, layer: ResolvedLayer, key: str, field: str,
 
 
 def _grade_receptive_field(net: Network, layer: ResolvedLayer, key: str, value: str) -> Verdict:
-    """The receptive field's size: '5' or '5x5' (seed 003: a second 3×3 conv sees a 5×5 window of the input)."""
+    """The receptive field's size: '5' or '5x5' (a second 3×3 conv sees a 5×5 window of the input)."""
     from .receptive import receptive_fields
 
     field = receptive_fields(net)[layer.index - 1]
@@ -330,7 +330,7 @@ def _grade_output(layer: ResolvedLayer, key: str, value: str) -> Verdict:
 
 
 def _with_confusion_note(verdict: Verdict, layer: ResolvedLayer, field: str, given: int) -> Verdict:
-    """Say so when a params answer is the weight count, or the other way round (seed 004's exam)."""
+    """Say so when a params answer is the weight count, or the other way round (an exam's "weights to be learned")."""
     params = layer.params
     note = ""
     if field == "params" and given == params.weights and params.biases:

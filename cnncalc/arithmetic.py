@@ -351,7 +351,7 @@ def window_axis(
 
     >>> window_axis(32, 5, 1, 2).output
     32
-    >>> window_axis(5, 2, 2, ceil=True).output   # seed 000's 5×5 map pooled to 3×3
+    >>> window_axis(5, 2, 2, ceil=True).output   # a 5×5 map pooled to 3×3
     3
     """
     if padding == "same":

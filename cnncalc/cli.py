@@ -363,8 +363,8 @@ def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | N
     paddings, input sizes and kernel sizes that fit.
 
     \b
-      cnncalc check-stride 7 3 3          # seed 004: 2.33, does not fit
-      cnncalc check-stride 251x151 21 10  # seed 002: 24 × 14
+      cnncalc check-stride 7 3 3          # 2.33: does not fit
+      cnncalc check-stride 251x151 21 10  # 24 × 14: fits
       cnncalc check-stride 28 3 2 same    # where does same put the extra row?
       cnncalc check-stride --spec examples/mnist_keras.cnn
     """
@@ -499,7 +499,7 @@ def EXPECT_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by conv 
     command = click.option("--tolerance", type=click.FloatRange(0, 1), metavar="REL",
                            help="Accept answers within this relative tolerance. Without it every cell is graded "
                                 "at the precision it is written with: an integer exactly, 0.78 or 0.77 for 7/9 "
-                                "(rounded, or cut as the lectures write it), never 0.76.")(command)
+                                "(rounded, or cut as course notes often write it), never 0.76.")(command)
     return click.option("--expect", metavar="M", help="An answer matrix to grade: wrong cells are marked, "
                                                       "the first one explained; exit 1 if any is wrong.")(command)
 
@@ -624,7 +624,7 @@ THEN_HELP = ("A next worked step on the result, written as a spec layer: relu (o
 def conv(image: str, kernels: tuple[str, ...], stride: str, padding: str, dilation: str, bias: float, flip: bool,
          activation: str | None, then: tuple[str, ...], explain: str | None, fmt: str, expect: str | None,
          tolerance: float | None, decimals: int | None) -> None:
-    """Compute a feature map by hand, as the lectures do: kernels over a (multi-channel) input.
+    """Compute a feature map by hand, as a worked example does: kernels over a (multi-channel) input.
 
     \b
       cnncalc conv --input "1 0 1 0 1; 1 0 0 1 1; 0 1 1 0 0; 1 0 0 1 0; 0 0 1 1 0" \\
@@ -693,7 +693,7 @@ def pool_command(image: str, size: str, stride: str | None, mode: str, padding: 
 @main.command("dense")
 @click.option("--input", "inputs", required=True, metavar="V",
               help="The input values, '0.5 1 -2' (or a one-row matrix, stdin '-', a file).")
-@click.option("--weights", metavar="M", help="One row per input value, one column per unit (seed 001's W). "
+@click.option("--weights", metavar="M", help="One row per input value, one column per unit (the weight matrix W). "
                                              "Without it the inputs are the layer's sums (logits).")
 @click.option("--bias", metavar="V", help="One bias per unit.")
 @click.option("--activation", type=click.Choice(ACTIVATIONS), help="Applied to each unit's sum: softmax for "
@@ -755,7 +755,7 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
     the way people write them: 18,496 or 18496; 26x26x5, (None, 26, 26, 5) or 26,26,5.
 
     \b
-      cnncalc check examples/seed002_mnist.cnn --expect 2.params=18494 --expect total=1,199,882
+      cnncalc check examples/lectures/mnist_4_layer.cnn --expect 2.params=18494 --expect total=1,199,882
       cnncalc check --answers examples/homework/*.toml --format csv
       cnncalc check examples/mnist_keras.cnn --summary pasted.txt
     """

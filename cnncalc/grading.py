@@ -9,7 +9,7 @@ An answer file (read with the standard library's ``tomllib``)::
 
     [[conv]]                    # feature-map questions, any number
     name = "stride 1"
-    input = "../matrices/seed002_image_5x5.txt"   # relative to the answer file
+    input = "../matrices/binary_image_5x5.txt"   # relative to the answer file
     kernel = "0 1 0; 1 0 -1; 0 1 0"
     stride = 1
     expect = "2 -1 1; 2 1 0; 1 -1 1"
@@ -293,7 +293,7 @@ def keras2_key(net: Network, key: str) -> str:
 def grade_stride_question(table: Any, number: int) -> Verdict:
     """A [[stride]] question: does stride s fit kernel f on input n (padding p), and what size comes out?
 
-    ``fits = false`` and ``output = 2.33`` (the unrounded size, as seed 004 writes it) are graded; ``output``
+    ``fits = false`` and ``output = 2.33`` (the unrounded size, as course notes write it) are graded; ``output``
     may also be the size Keras gives (the floor)."""
     from .arithmetic import format_number
     from .precision import grade_number, read_number

@@ -128,9 +128,9 @@ def activate(image: Matrix, act: str) -> Worked:
 
 def fully_connected(inputs: list[float], weights: Matrix | None = None, bias: list[float] | None = None,
                     act: str | None = None) -> Worked:
-    """A fully connected layer by hand, seed 001's L_j = w_0j·x_0 + … + w_nj·x_n + b_j, then its activation.
+    """A fully connected layer by hand, L_j = w_0j·x_0 + … + w_nj·x_n + b_j, then its activation.
 
-    ``weights`` is n×m (one column per unit, as seed 001's weight matrix W); without it the inputs are the
+    ``weights`` is n×m (one column per unit, the weight matrix W); without it the inputs are the
     layer's sums already (logits), and only the bias and the activation apply.  The output is one row of m units.
     """
     np = require_numpy("cnncalc dense")

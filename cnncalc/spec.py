@@ -750,8 +750,8 @@ class _Builder:
 
 
 def _numbers(token: Token, text: str, layer: int | None) -> list[int]:
-    """The sizes of a token such as ``32x3x3`` (a size may be a product, ``400*500``: seed 000's fully connected
-    layer), each read with the literal bound."""
+    """The sizes of a token such as ``32x3x3`` (a size may be a product, ``400*500``: a 400×500 image's
+    pixels), each read with the literal bound."""
     try:
         return [_product(part) for part in _AXES.split(token.text)]
     except TooLargeError as error:

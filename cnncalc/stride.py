@@ -136,7 +136,7 @@ def fit_condition(name: str, f: int, s: int, p: AxisPadding = 0, d: int = 1) -> 
     """Which N a stride fits: (N + 2p − d(f − 1) − 1) divisible by s, so N ≡ d(f − 1) + 1 − 2p (mod s), and the
     window inside the padded input, N ≥ d(f − 1) + 1 − 2p; with 'same', N ≡ 0 (mod s), N ≥ 1.
 
-    >>> c = fit_condition("N", 3, 3)                # seed 004: 7 does not fit a 3×3 kernel at stride 3
+    >>> c = fit_condition("N", 3, 3)                # 7 does not fit a 3×3 kernel at stride 3
     >>> c.residue, c.modulus, c.minimum, c.sizes()
     (0, 3, 3, [3, 6, 9, 12])
     >>> fit_condition("N", 11, 4).sizes(3)      # AlexNet's 227 is one: (227 − 11)/4 + 1 = 55

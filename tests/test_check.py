@@ -21,7 +21,7 @@ from .conftest import ROOT
 
 SUMMARIES = Path(__file__).resolve().parent / "fixtures" / "summaries"
 HOMEWORK = ROOT / "examples" / "homework"
-SEED002 = str(ROOT / "examples" / "seed002_mnist.cnn")
+SEED002 = str(ROOT / "examples" / "lectures" / "mnist_4_layer.cnn")
 
 
 def run(*args: str, stdin: str | None = None) -> Any:
@@ -43,7 +43,7 @@ def test_a_flat_size_is_a_vector() -> None:
 
 
 def test_seed004_weights_and_params_are_different_fields() -> None:
-    net = build((ROOT / "examples" / "seed004_exam.cnn").read_text(encoding="utf-8"))
+    net = build((ROOT / "examples" / "lectures" / "exam_128x128x3.cnn").read_text(encoding="utf-8"))
     assert grade(net, "1.weights", "135").ok
     wrong = grade(net, "1.params", "135")
     assert not wrong.ok
@@ -64,7 +64,7 @@ def test_expect_grades_and_shows_the_arithmetic() -> None:
 
 
 def test_output_arithmetic_is_the_window_formula() -> None:
-    net = build((ROOT / "examples" / "seed004_exam.cnn").read_text(encoding="utf-8"))
+    net = build((ROOT / "examples" / "lectures" / "exam_128x128x3.cnn").read_text(encoding="utf-8"))
     assert grade(net, "3.output", "6x6x3").arithmetic == "(13 + 2·2 − 5)/2 + 1 = 7; 3 channels"
 
 
@@ -91,23 +91,23 @@ def render(report: FileReport) -> str:
 
 
 def test_golden_report(golden: Any) -> None:
-    golden("check_seed002.txt", render(grade_file(str(HOMEWORK / "seed002_mnist.toml"))))
-    golden("check_seed002_maps.txt", render(grade_file(str(HOMEWORK / "seed002_feature_maps.toml"))))
+    golden("check_mnist_4_layer.txt", render(grade_file(str(HOMEWORK / "mnist_4_layer.toml"))))
+    golden("check_binary_image_maps.txt", render(grade_file(str(HOMEWORK / "binary_image_maps.toml"))))
 
 
 # ----- answer files -----
 
 FLAGGED = {
     # The lecture misprints issue #5 names:
-    "seed000_mnist.toml": ["1.weights"],                      # seed 000's 278
-    "seed002_mnist.toml": ["2.params"],                       # seed 002's 18494
-    "seed002_ann_nodes.toml": ["1.output"],                   # seed 002's 21,631
-    "seed002_feature_maps.toml": ["stride 1 (summary slide)",  # seed 002's stride-1 map
+    "mnist_keras.toml": ["1.weights"],                      # seed 000's 278
+    "mnist_4_layer.toml": ["2.params"],                       # seed 002's 18494
+    "ann_nodes.toml": ["1.output"],                   # seed 002's 21,631
+    "binary_image_maps.toml": ["stride 1 (summary slide)",  # seed 002's stride-1 map
                                   "padding 1",                 # found here too: its padding-1 map
                                   "max pool"],                 # seed 002's 167
     # More slips the frameworks disagree with:
-    "seed002_ann_weights.toml": ["1.weights"],                # 784 × 21,631, the misprint carried on
-    "seed002_fcn.toml": ["2.params"],                         # "+ 1" bias for 10 units
+    "ann_weights.toml": ["1.weights"],                # 784 × 21,631, the misprint carried on
+    "fully_connected_256x256.toml": ["2.params"],                         # "+ 1" bias for 10 units
 }
 
 
@@ -125,17 +125,19 @@ def test_every_homework_file_grades_as_its_comment_says() -> None:
 
 
 def test_rounded_answers_are_reported_as_rounded() -> None:
-    report = grade_file(str(HOMEWORK / "seed004_practice.toml"))
+    report = grade_file(str(HOMEWORK / "flip_and_pool_practice.toml"))
     assert [v.status for v in report.verdicts] == ["correct", "correct", "rounded"]
 
 
 def test_a_class_of_answer_files_as_csv() -> None:
-    result = run("check", *(str(p) for p in sorted(HOMEWORK.glob("seed002_*.toml"))), "--format", "csv")
+    names = ["ann_nodes", "ann_weights", "alexnet_output_size", "binary_image_maps", "fully_connected_256x256",
+             "mnist_4_layer", "output_size_251x151"]
+    result = run("check", *(str(HOMEWORK / f"{name}.toml") for name in names), "--format", "csv")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith("name,score,")
-    assert any(line.startswith("seed002_mnist.toml,10/11,") for line in lines)
-    assert run("check", "--answers", str(HOMEWORK / "seed004_exam.toml")).exit_code == 0
+    assert any(line.startswith("mnist_4_layer.toml,10/11,") for line in lines)
+    assert run("check", "--answers", str(HOMEWORK / "exam_128x128x3.toml")).exit_code == 0
 
 
 def test_answer_file_errors(tmp_path: Path) -> None:
@@ -156,10 +158,10 @@ def test_answer_file_errors(tmp_path: Path) -> None:
 
 PASTES = {
     "keras2_truncated.txt": "examples/mnist_keras.cnn",
-    "seed000_keras2.txt": "examples/mnist_keras.cnn",
-    "seed003_keras2.txt": "examples/seed003_convnet.cnn",
-    "seed003_no_max_pool_keras2.txt": "examples/seed003_no_max_pool.cnn",
-    "seed004_keras2.txt": "examples/seed004_mnist.cnn",
+    "lecture_mnist_keras2.txt": "examples/mnist_keras.cnn",
+    "lecture_convnet_keras2.txt": "examples/lectures/convnet.cnn",
+    "lecture_no_max_pool_keras2.txt": "examples/lectures/convnet_no_max_pool.cnn",
+    "lecture_mnist_dropout_keras2.txt": "examples/lectures/mnist_4_layer_dropout.cnn",
     "keras3_mnist.txt": "examples/mnist_keras.cnn",
     "torchinfo_mnist.txt": "examples/mnist_keras.cnn",
     "keras3_bn.txt": "input 32x32x3, conv16x3 same, bn, relu, gap, dense10",
@@ -201,15 +203,16 @@ def test_a_missing_row_is_named_and_the_rest_still_align() -> None:
 
 
 def test_an_extra_row_is_named() -> None:
-    text = (SUMMARIES / "seed003_keras2.txt").read_text(encoding="utf-8")
+    text = (SUMMARIES / "lecture_convnet_keras2.txt").read_text(encoding="utf-8")
     text = text.replace("conv2d_3 (Conv2D)", "dropout_9 (Dropout)\t(None, 5, 5, 64)\t0\nconv2d_3 (Conv2D)")
-    wrong = [v for v in align(build(spec_of("seed003_keras2.txt")), parse_summary(text)) if not v.ok]
+    wrong = [v for v in align(build(spec_of("lecture_convnet_keras2.txt")), parse_summary(text)) if not v.ok]
     assert len(wrong) == 1 and wrong[0].note == "an extra row: the spec has no layer here"
 
 
 def test_a_wrong_pasted_count_is_caught_with_its_arithmetic() -> None:
-    text = (SUMMARIES / "seed004_keras2.txt").read_text(encoding="utf-8").replace("18496", "18494")
-    result = run("check", "examples/seed004_mnist.cnn", "--summary", "-", "--format", "json", stdin=text)
+    text = (SUMMARIES / "lecture_mnist_dropout_keras2.txt").read_text(encoding="utf-8").replace("18496", "18494")
+    result = run("check", "examples/lectures/mnist_4_layer_dropout.cnn", "--summary", "-", "--format", "json",
+                 stdin=text)
     assert result.exit_code == 1
     [report] = json.loads(result.stdout)
     [wrong] = [d for d in report["details"] if d["status"] == "wrong"]
@@ -225,8 +228,8 @@ def test_nothing_to_read_in_a_paste() -> None:
 # ----- feature-map answers on conv and pool -----
 
 def test_conv_expect_marks_the_wrong_cells_and_explains_the_first() -> None:
-    args = ["conv", "--input", str(ROOT / "examples/matrices/seed002_image_5x5.txt"), "--kernel",
-            str(ROOT / "examples/matrices/seed002_kernel_3x3.txt"), "--expect", "2 -1 1; 2 1 0; 1 -1 1"]
+    args = ["conv", "--input", str(ROOT / "examples/matrices/binary_image_5x5.txt"), "--kernel",
+            str(ROOT / "examples/matrices/kernel_3x3.txt"), "--expect", "2 -1 1; 2 1 0; 1 -1 1"]
     result = run(*args)
     assert result.exit_code == 1
     assert "✗ 6 of 9 cells differ" in result.stdout
@@ -237,7 +240,7 @@ def test_conv_expect_marks_the_wrong_cells_and_explains_the_first() -> None:
 
 
 def test_pool_expect_with_tolerance_and_round() -> None:
-    args = ["pool", "--input", str(ROOT / "examples/matrices/seed004_pool_4x4.txt"), "--size", "2", "--mode", "avg"]
+    args = ["pool", "--input", str(ROOT / "examples/matrices/pool_4x4.txt"), "--size", "2", "--mode", "avg"]
     assert run(*args, "--expect", "13 8; 79 20").exit_code == 1
     rounded = run(*args, "--expect", "13 8; 79 20", "--round", "0")
     assert rounded.exit_code == 0 and "(1 rounded)" in rounded.stdout
@@ -325,7 +328,7 @@ def test_old_keras_fixtures_read_whole() -> None:
                                                          "Dense", "Dropout", "Dense"]
     alone = self_check(theano)
     assert [v.status for v in alone].count("wrong") == 0 and "read channels-first" in alone[0].note
-    seed004 = build((ROOT / "examples" / "seed004_mnist.cnn").read_text(encoding="utf-8"))
+    seed004 = build((ROOT / "examples" / "lectures" / "mnist_4_layer_dropout.cnn").read_text(encoding="utf-8"))
     against = align(seed004, theano)  # seed 004's network, written channels-last: the paste is read channels-first
     assert [v.claim for v in against if v.status == "wrong"] == [] and "channels-first" in against[0].note
     wrapped = parse_summary((SUMMARIES / "tf_keras_wrapped.txt").read_text(encoding="utf-8"))
@@ -375,11 +378,11 @@ def test_a_malformed_file_in_a_batch_is_its_own_report(tmp_path: Path) -> None:
     """A class's batch: one unreadable answer file is reported as that file's error; the others are graded."""
     bad = tmp_path / "broken.toml"
     bad.write_text('spec = "input 7x7x1"\n[answers]\n"9.params" = 3\n', encoding="utf-8")
-    good = ROOT / "examples" / "homework" / "seed004_stride_fit.toml"
+    good = ROOT / "examples" / "homework" / "stride_fit_7x7.toml"
     result = CliRunner().invoke(main, ["check", "--answers", str(good), "--answers", str(bad), "--format", "json"])
     reports = json.loads(result.output)
     assert result.exit_code == 1
-    assert [(r["name"], r["score"]) for r in reports] == [("seed004_stride_fit.toml", "4/4"), ("broken.toml", "0/1")]
+    assert [(r["name"], r["score"]) for r in reports] == [("stride_fit_7x7.toml", "4/4"), ("broken.toml", "0/1")]
     assert "there is no layer '9'" in reports[1]["details"][0]["note"]
     alone = CliRunner().invoke(main, ["check", "--answers", str(bad)])
     assert alone.exit_code == 2 and "there is no layer '9'" in alone.output

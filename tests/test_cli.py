@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -37,7 +38,7 @@ def test_summary_prints_the_keras_table() -> None:
 
 def test_keras_sizes_in_the_footer() -> None:
     # seed 002/004's network: Keras prints "Total params: 1,199,882 (4.58 MB)".
-    result = run("summary", str(ROOT / "examples" / "seed002_mnist.cnn"))
+    result = run("summary", str(ROOT / "examples" / "lectures" / "mnist_4_layer.cnn"))
     assert " Total params: 1,199,882 (4.58 MB)" in result.stdout
     assert " Trainable params: 1,199,882 (4.58 MB)" in result.stdout
 
@@ -125,10 +126,10 @@ def test_piped_output_is_plain_and_no_color_is_honoured() -> None:
     assert "\x1b[3" not in forced.stdout  # NO_COLOR wins over colour even when forced
 
 
-@pytest.mark.parametrize("name", ["mnist_keras", "seed004_mnist", "vgg16", "seed004_exam"])
+@pytest.mark.parametrize("name", ["mnist_keras", "lectures/mnist_4_layer_dropout", "vgg16", "lectures/exam_128x128x3"])
 def test_golden_tables(name: str, golden) -> None:  # type: ignore[no-untyped-def]
     net = build((ROOT / "examples" / f"{name}.cnn").read_text(encoding="utf-8"))
-    golden(f"{name}.txt", render_table(net))
+    golden(f"{Path(name).name}.txt", render_table(net))
 
 
 def test_golden_explain(golden) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ it received in the model's forward pass, and the whole model once more for the t
 random chains and graphs written by ``--format pytorch``, and VGG16, ResNet-18, ResNet-50 and MobileNetV2
 ported from torchvision's source (tests/test_zoo.py).
 
-Where a tool is inconsistent with itself, the case is named here and in the README:
+Where a tool is inconsistent with itself, the case is named here and in docs/costs.md:
 
 * torchvision's MobileNetV2 pools with ``F.adaptive_avg_pool2d`` in ``forward()``, where ResNet has an
   ``nn.AdaptiveAvgPool2d`` module: thop counts ResNet's pool and not MobileNetV2's, ptflops counts
@@ -290,9 +290,9 @@ def test_published_figures() -> None:
         assert round(total(net, "macs") / 1e9, places) == value, name
 
 
-def test_the_readme_table_is_what_cnncalc_counts() -> None:
-    # The README's table of four networks under each convention; the tests above hold each figure to the tool.
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_docs_table_is_what_cnncalc_counts() -> None:
+    # docs/costs.md's table of four networks under each convention; the tests above hold each figure to the tool.
+    text = (ROOT / "docs" / "costs.md").read_text(encoding="utf-8")
     head = "| network | `macs` | `fvcore` | `ptflops` | `thop` | `cnncalc` |"
     rows = text[text.index(head):].splitlines()[2:6]
     files = {"VGG16": "vgg16.cnn", "ResNet-18": "resnet18.cnn", "ResNet-50": "resnet50.cnn",
@@ -312,7 +312,7 @@ def test_ptflops_without_functional_counting_is_its_readmes_resnet50() -> None:
     model = torchvision_resnet(torch, "bottleneck", [3, 4, 6, 3])
     hooks, _ = get_model_complexity_info(model, (3, 224, 224), as_strings=False, print_per_layer_stat=False,
                                          backend_specific_config={"count_functional": False})
-    assert hooks == 4_121_925_096  # the README's figure
+    assert hooks == 4_121_925_096  # the figure docs/costs.md quotes
     net = build((ROOT / "examples" / "torchvision" / "resnet50.cnn").read_text(encoding="utf-8"))
     twice = sum(part.flops // 2 for row in costs(net, "ptflops") for part in row.parts
                 if part.op.kind in ("activation", "max_pool", "adaptive_avg_pool"))

@@ -116,16 +116,16 @@ def test_seed000_max_pooling_the_5x5_map_is_pytorchs_ceil_mode() -> None:
     """Seed 000, "Max Pooling Example": the 5×5 map pooled 2×2 to 3×3 keeps the partial last row and column; the
     floored pool is 2×2, and cnncalc names the 3×3 as the ceil_mode result."""
     answer = "7463 7902 6699; 7301 6804 7450; 6917 6838 6121"
-    code, out = run("pool", "--input", M + "seed000_conv_5x5.txt", "--size", "2", "--expect", answer)
+    code, out = run("pool", "--input", M + "conv_map_5x5.txt", "--size", "2", "--expect", answer)
     assert code == 1 and "the answer is 3×3, the output is 2×2; 3×3 is the ceil_mode result" in out
-    code, out = run("pool", "--input", M + "seed000_conv_5x5.txt", "--size", "2", "--ceil", "--expect", answer)
+    code, out = run("pool", "--input", M + "conv_map_5x5.txt", "--size", "2", "--ceil", "--expect", answer)
     assert code == 0, out
 
 
 def test_seed001_the_curve_detectors_large_number() -> None:
     """Seed 001, "Filters Example (2/3)": (50·30) + (50·30) + (50·30) + (20·30) + (50·30) = 6600."""
-    code, out = run("conv", "--input", M + "seed001_curve_region_8x8.txt",
-                    "--kernel", M + "seed001_curve_filter_8x8.txt", "--expect", "6600")
+    code, out = run("conv", "--input", M + "curve_region_8x8.txt",
+                    "--kernel", M + "curve_filter_8x8.txt", "--expect", "6600")
     assert code == 0 and "✓ all 1 cells correct" in out
 
 
@@ -148,5 +148,5 @@ def test_seed001_a_units_weighted_sum() -> None:
 def test_seed004_the_exams_weights_to_be_learned_with_their_fan_in() -> None:
     """Seed 004's exam: each first-layer unit is connected to 5·3·3·3 = 135 units... in fact each of its 26·26·5
     units reads 3·3·3 = 27 inputs (its fan-in); the 135 weights are the 5 filters'."""
-    code, out = run("summary", "examples/seed004_exam.cnn", "--explain")
+    code, out = run("summary", "examples/lectures/exam_128x128x3.cnn", "--explain")
     assert code == 0 and "each filter: 3·3·3 = 27 weights + 1 bias (fan-in 27)" in out

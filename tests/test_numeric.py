@@ -31,13 +31,13 @@ def test_seed000_7x9x3_image_and_3x3x3_filter() -> None:
     lecture = [[5849, 7463, 6193, 7261, 6177, 6309, 6484], [5580, 7161, 7311, 7902, 6699, 5329, 5375],
                [6690, 7301, 6211, 6464, 7450, 5865, 6553], [6826, 7003, 6740, 6804, 7072, 5875, 5869],
                [6917, 6605, 6838, 6247, 6121, 5410, 6179]]
-    image, kernel = str(M / "seed000_image_7x9x3.txt"), str(M / "seed000_filter_3x3x3.txt")
+    image, kernel = str(M / "image_7x9x3.txt"), str(M / "filter_3x3x3.txt")
     assert conv("--input", image, "--kernel", kernel) == lecture
 
 
 def test_seed000_explains_result_1_2_as_the_lecture_does() -> None:
-    result = CliRunner().invoke(main, ["conv", "--input", str(M / "seed000_image_7x9x3.txt"), "--kernel",
-                                       str(M / "seed000_filter_3x3x3.txt"), "--explain", "1,2"])
+    result = CliRunner().invoke(main, ["conv", "--input", str(M / "image_7x9x3.txt"), "--kernel",
+                                       str(M / "filter_3x3x3.txt"), "--explain", "1,2"])
     # "17*5 75*4 9*1 / 65*2 19*1 93*2 / 74*6 69*9 78*7 / 99*7 34*2 78*5 / … / 43*4 67*3 18*2"
     assert "result(1,2) = 17×5 + 75×4 + 9×1    (channel 1)" in result.stdout
     assert "+ 65×2 + 19×1 + 93×2" in result.stdout
@@ -45,7 +45,7 @@ def test_seed000_explains_result_1_2_as_the_lecture_does() -> None:
     assert "= 7463" in result.stdout
 
 
-SEED002 = ("--input", str(M / "seed002_image_5x5.txt"), "--kernel", str(M / "seed002_kernel_3x3.txt"))
+SEED002 = ("--input", str(M / "binary_image_5x5.txt"), "--kernel", str(M / "kernel_3x3.txt"))
 
 
 def test_seed002_stride_1() -> None:
@@ -77,14 +77,14 @@ def test_seed002_padding_1_is_the_frameworks_answer() -> None:
 def test_seed004_flipped_kernel_practice_problem() -> None:
     lecture = [[12, 18, 3, 21, 0], [12, 12, 18, -3, -21], [27, 6, 3, 9, -3], [27, 15, 9, 0, -21],
                [0, -12, -27, -12, -15]]
-    args = ("--input", str(M / "seed004_image_5x5.txt"), "--kernel", str(M / "seed004_kernel_3x3.txt"),
+    args = ("--input", str(M / "flip_image_5x5.txt"), "--kernel", str(M / "flip_kernel_3x3.txt"),
             "--padding", "1")
     assert conv(*args, "--flip") == lecture
     assert conv(*args) == [[-v for v in row] for row in lecture]  # without the flip: the mirror answer
 
 
 def test_seed004_max_and_average_pooling() -> None:
-    path = str(M / "seed004_pool_4x4.txt")
+    path = str(M / "pool_4x4.txt")
     assert output("pool", "--input", path, "--size", "2") == [[20, 30], [112, 37]]
     # The lecture prints 20 for the last average; (37 + 4 + 25 + 12)/4 is 19.5.
     assert output("pool", "--input", path, "--size", "2", "--mode", "avg") == [[13, 8], [79, 19.5]]
@@ -92,7 +92,7 @@ def test_seed004_max_and_average_pooling() -> None:
 
 def test_seed000_pools_its_5x5_map_to_3x3() -> None:
     # The lecture keeps the last, partial row and column: that is ceil mode (or Keras' same).
-    path = str(M / "seed000_conv_5x5.txt")
+    path = str(M / "conv_map_5x5.txt")
     expected = [[7463, 7902, 6699], [7301, 6804, 7450], [6917, 6838, 6121]]
     assert output("pool", "--input", path, "--size", "2", "--ceil") == expected
     assert output("pool", "--input", path, "--size", "2", "--padding", "same") == expected
@@ -101,8 +101,8 @@ def test_seed000_pools_its_5x5_map_to_3x3() -> None:
 
 def test_seed002_max_pool() -> None:
     # The lecture prints 167 for the top-right window, which holds 1, 34, 222 and 253.
-    assert output("pool", "--input", str(M / "seed002_pool_4x4.csv"), "--size", "2") == [[123, 253], [187, 165]]
-    result = CliRunner().invoke(main, ["pool", "--input", str(M / "seed002_pool_4x4.csv"), "--size", "2",
+    assert output("pool", "--input", str(M / "max_pool_4x4.csv"), "--size", "2") == [[123, 253], [187, 165]]
+    result = CliRunner().invoke(main, ["pool", "--input", str(M / "max_pool_4x4.csv"), "--size", "2",
                                        "--explain", "1,2"])
     assert "result(1,2) = max(1, 34, 222, 253) = 253" in result.stdout
     assert "[222][253]" in result.stdout  # the window is highlighted in the input

@@ -141,7 +141,9 @@ def keras_expressible(path: Any) -> bool:
     return all(isinstance(getattr(layer.layer, "padding", "valid"), str) for layer in net.layers)
 
 
-@pytest.mark.parametrize("path", [p for p in sorted((ROOT / "examples").glob("*.cnn")) if keras_expressible(p)],
+@pytest.mark.parametrize("path", [p for p in sorted([*(ROOT / "examples").glob("*.cnn"),
+                                                      *(ROOT / "examples" / "lectures").glob("*.cnn")])
+                                  if keras_expressible(p)],
                          ids=lambda p: p.name)
 def test_every_example_agrees_with_keras(keras: Any, path: Any) -> None:
     net = build(path.read_text(encoding="utf-8"))

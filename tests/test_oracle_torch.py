@@ -146,7 +146,7 @@ def descriptions(net: Any) -> list[Desc]:
     return descs
 
 
-@pytest.mark.parametrize("name", ["seed004_exam.cnn", "seed004_all_in_one.cnn"])
+@pytest.mark.parametrize("name", ["lectures/exam_128x128x3.cnn", "lectures/all_in_one_32x32x3.cnn"])
 def test_examples_with_explicit_padding_agree_with_pytorch(torch: Any, name: str) -> None:
     from .conftest import ROOT
 

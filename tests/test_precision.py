@@ -18,8 +18,8 @@ from cnncalc.precision import grade_number, read_number
 from .conftest import ROOT
 
 MATRICES = ROOT / "examples" / "matrices"
-SEED000 = ["conv", "--input", str(MATRICES / "seed000_image_7x9x3.txt"),
-           "--kernel", str(MATRICES / "seed000_filter_3x3x3.txt")]
+SEED000 = ["conv", "--input", str(MATRICES / "image_7x9x3.txt"),
+           "--kernel", str(MATRICES / "filter_3x3x3.txt")]
 
 
 @pytest.mark.parametrize(("answer", "true", "status"), [
@@ -60,9 +60,9 @@ def invoke(args: list[str], stdin: str | None = None) -> tuple[int, str]:
 
 def test_conv_expect_never_accepts_a_wrong_integer() -> None:
     """Seed 000's result(1,1) is 5849; 5870 was accepted by the old 0.5 % default tolerance."""
-    code, out = invoke([*SEED000, "--expect", str(MATRICES / "seed000_result_5x7.txt")])
+    code, out = invoke([*SEED000, "--expect", str(MATRICES / "result_5x7.txt")])
     assert code == 0 and "✓ all 35 cells correct" in out
-    wrong = (MATRICES / "seed000_result_5x7.txt").read_text(encoding="utf-8").replace("5849", "5870")
+    wrong = (MATRICES / "result_5x7.txt").read_text(encoding="utf-8").replace("5849", "5870")
     code, out = invoke([*SEED000, "--expect", "-"], stdin=wrong)
     assert code == 1 and "✗ 1 of 35 cells differ" in out and "[5849]" in out  # the wrong cell, marked
     assert "result(1,1) = 58×5 + 17×4" in out
@@ -70,14 +70,14 @@ def test_conv_expect_never_accepts_a_wrong_integer() -> None:
     assert code == 0
 
 
-X = str(MATRICES / "seed001_x_9x9.txt")
+X = str(MATRICES / "x_9x9.txt")
 DIAGONAL = "1/9 * (1 -1 -1; -1 1 -1; -1 -1 1)"
 
 
 def test_seed001_filtered_x_as_the_slide_prints_it() -> None:
     """The slide prints each mean of nine products to two places, cutting 7/9 to 0.77 and 5/9 to 0.55."""
     code, out = invoke(["conv", "--input", X, "--kernel", DIAGONAL, "--expect",
-                        str(MATRICES / "seed001_x_filtered.txt")])
+                        str(MATRICES / "x_filtered_7x7.txt")])
     assert code == 0, out
     assert "✓ all 49 cells correct (38 rounded, 7 truncated)" in out
     code, out = invoke(["conv", "--input", X, "--kernel", DIAGONAL, "--format", "json", "--expect",

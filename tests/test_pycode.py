@@ -46,7 +46,7 @@ def test_the_corpus_is_thirty_files_or_more() -> None:
 def test_every_model_reads_and_its_spec_summarises_identically(path: Path) -> None:
     """Without either framework: the file reads, and --emit-spec's spec gives the very same summary."""
     given = options(path)
-    if path.stem == "seed003_models":
+    if path.stem == "lecture_convnet_models":
         given["model"] = "model_no_max_pool"
     args = [*(["--input", given["input"]] if "input" in given else []),
             *(["--model", given["model"]] if "model" in given else [])]
@@ -80,7 +80,7 @@ def _built(path: Path, name: str) -> Any:
 @pytest.mark.parametrize("path", MODELS, ids=[p.stem for p in MODELS])
 def test_the_framework_builds_what_cnncalc_read(path: Path) -> None:
     given = options(path)
-    if path.stem == "seed003_models":
+    if path.stem == "lecture_convnet_models":
         given["model"] = "model_no_max_pool"
     code = read_model(path.read_text(encoding="utf-8"), str(path), given.get("model"))
     net = load_network(str(path), given.get("input"), None, None, given.get("model"))
@@ -149,14 +149,16 @@ def test_what_cannot_be_followed_is_an_error_at_its_line(tmp_path: Path, code: s
 def test_pytorch_code_needs_its_input_and_a_file_of_several_models_a_choice() -> None:
     status, out = run("summary", str(ROOT / "tests" / "models" / "torch_alexnet.py"))
     assert status == 2 and "PyTorch code does not state its input's shape" in out and "--input 3x224x224" in out
-    status, out = run("summary", str(ROOT / "tests" / "models" / "seed003_models.py"))
+    status, out = run("summary", str(ROOT / "tests" / "models" / "lecture_convnet_models.py"))
     assert status == 2 and "the file defines 2 models: model, model_no_max_pool" in out
-    status, out = run("summary", str(ROOT / "tests" / "models" / "seed003_models.py"), "--model", "nothing")
+    status, out = run("summary", str(ROOT / "tests" / "models" / "lecture_convnet_models.py"), "--model",
+                      "nothing")
     assert status == 2 and "--model nothing: the file defines no such model" in out
 
 
 def test_the_lectures_code_reads_as_the_lectures_network() -> None:
-    """Seed 000's keras_cnn_mnist.py is examples/mnist_keras.cnn; seed 004's is examples/seed004_mnist.cnn."""
+    """Seed 000's keras_cnn_mnist.py is examples/mnist_keras.cnn; seed 004's is
+    examples/lectures/mnist_4_layer_dropout.cnn."""
     import json
 
     def rows(path: Path) -> Any:
@@ -164,7 +166,8 @@ def test_the_lectures_code_reads_as_the_lectures_network() -> None:
         return [(r["name"], r["type"], r["output_shape"], r["params"]) for r in document["layers"]], \
             document["total_params"]
 
-    for code, spec in (("seed000_keras_cnn_mnist.py", "mnist_keras.cnn"), ("seed004_mnist.py", "seed004_mnist.cnn")):
+    for code, spec in (("lecture_keras_cnn_mnist.py", "mnist_keras.cnn"),
+                       ("lecture_mnist_imports.py", "lectures/mnist_4_layer_dropout.cnn")):
         assert rows(ROOT / "tests" / "models" / code) == rows(ROOT / "examples" / spec)
 
 

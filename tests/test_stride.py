@@ -124,7 +124,7 @@ def test_spec_mode_puts_the_worst_layer_first() -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("✗ max_pooling2d_1 (pool2) on 11×11: (11 − 2)/2 + 1 = 5.5 → 5")
     assert len(lines) == 4  # two convs, two pools
-    assert run("--spec", str(ROOT / "examples" / "seed001_tf_same.cnn")).exit_code == 0
+    assert run("--spec", str(ROOT / "examples" / "lectures" / "mnist_same_padding.cnn")).exit_code == 0
 
 
 @settings(max_examples=400, deadline=None)

@@ -39,7 +39,8 @@ ZOO = ["keras/mobilenet.cnn", "keras/mobilenet_v2.cnn", "keras/inception_v3.cnn"
 
 
 def test_every_example_network_is_confirmed() -> None:
-    for path in sorted([*(ROOT / "examples").glob("*.cnn"), *(ROOT / "examples" / name for name in ZOO)]):
+    for path in sorted([*(ROOT / "examples").glob("*.cnn"), *(ROOT / "examples" / "lectures").glob("*.cnn"),
+                        *(ROOT / "examples" / name for name in ZOO)]):
         net = build(path.read_text(encoding="utf-8"))
         assert list(forward(net).shapes) == [layer.output_shape for layer in net.layers], path.name
 
