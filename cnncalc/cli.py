@@ -96,14 +96,18 @@ def _silence_stdout() -> None:
 
 
 def console() -> Any:
-    """A rich console for stdout: plain when piped, and NO_COLOR is honoured by rich."""
+    """A rich console for stdout: plain when piped, and NO_COLOR is honoured by rich.
+
+    The one place where text becomes terminal output, and it reads no markup: a layer name, an answer such as
+    '[batch_size, 26, 26, 33]' or a pasted line with '[bold]' or '[/]' is printed as written.  Styles are
+    given as styles (``Text(…, style=…)``, ``style=``), never as markup in a string."""
     from rich.console import Console
 
     class PipedConsole(Console):
         def on_broken_pipe(self) -> None:
             raise BrokenPipeError  # rich would exit 1 ("no"); the boundary exits 141, as a shell tool does
 
-    out = PipedConsole(highlight=False, soft_wrap=False, emoji=False)  # ":ok:" in a paste stays text
+    out = PipedConsole(highlight=False, soft_wrap=False, emoji=False, markup=False)  # ":ok:", "[b]" stay text
     out.width = max(out.width, MIN_WIDTH)  # COLUMNS=0 would print nothing at all, and 1 a column of letters
     return out
 
@@ -761,7 +765,7 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
     """
     from .answers import Verdict
     from .grading import FileReport, grade_file
-    from .report import report_renderable, to_csv, to_json
+    from .report import print_report, to_csv, to_json
     from .sources import read_text
 
     answer_files += tuple(a for a in arguments if a.lower().endswith(".toml"))  # --answers *.toml, globbed
@@ -793,6 +797,5 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
     else:
         out = console()
         for report in reports:
-            out.print(report_renderable(report, report.name if len(reports) > 1 or answer_files or len(pastes) > 1
-                                        else None))
+            print_report(out, report, report.name if len(reports) > 1 or answer_files or len(pastes) > 1 else None)
     sys.exit(EXIT_OK if all(v.ok for report in reports for v in report.verdicts) else EXIT_NO)
