@@ -441,7 +441,7 @@ def test_a_pasted_shape_with_split_digits_is_unchecked_never_read_as_a_number() 
     assert graded["4 flatten output"]["status"] == "correct"
     alone = verdicts(stdin=SPLIT)
     assert alone["2 conv2d_1 output"]["status"] == "unchecked"
-    assert all("(None, 26, 26, 32)" != v["given"] for claim, v in alone.items() if claim.startswith("2 "))
+    assert all(v["given"] != "(None, 26, 26, 32)" for claim, v in alone.items() if claim.startswith("2 "))
 
 
 def test_a_torchinfo_shape_with_split_digits_is_unchecked() -> None:
