@@ -220,7 +220,7 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
 
     SPEC is the network as text, a .cnn file, or - for stdin.  Strides that do not divide
     evenly are computed exactly as Keras and PyTorch floor them, marked ⚠, and explained
-    below the table.
+    below the table.  A table of more than 2,000 rows is printed as plain fixed-width lines.
     """
     from .analysis import analyse
     from .render import print_table, to_csv, to_json, to_markdown
@@ -320,6 +320,8 @@ def solve_command(spec_text: str, output: str | None, params: str | None, minimu
     """Solve for the '?' in SPEC: every value that gives the output or count asked for, with its arithmetic.
 
     Every '?' is the same value: a kernel, stride, padding, dilation, filters, units or the input's size.
+    The layers before the first '?' are resolved once; a search resolves at most 200,000 layers in all (the
+    values tried × the layers from the '?' on), and a larger one is refused.
     Exit 0 with solutions, 1 with none (the nearest values are shown), 2 for bad input.
 
     \b

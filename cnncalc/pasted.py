@@ -199,9 +199,13 @@ def _shape(text: str, channels_first: bool, batched: bool = True) -> tuple[int, 
     OCR splits digits, is not a shape that can be read (:data:`_SPLIT_SHAPE` tells it apart).
     ``batched=False``: a torchinfo table of an unbatched input ([64, 112, 112]) has no batch axis to drop.
     """
+    inner = text.strip("()[]")
+    first = inner.lstrip(" ,")[:4]
+    if not first or not (first[0].isdigit() or first.startswith(("None", "?", "-1"))):
+        return None  # '(Conv2D)': the common parenthesis that is no shape, turned away at once
     from .literals import TooLargeError, read_int
 
-    parts = [p for p in text.strip("()[]").split(",") if p.strip()]
+    parts = [p for p in inner.split(",") if p.strip()]
     found = [_SHAPE_PART.match(part) for part in parts]
     if not parts or not all(found):
         return None

@@ -365,24 +365,29 @@ def grid_lines(titles: list[str], rows: list[list[str]], right: frozenset[int] =
     many); the columns in ``right`` are right-aligned.  Each column is as wide as its widest line (at most
     ``limit``: a longer cell pushes the rest of its line on), so nothing is cut or folded, and nothing in a cell
     is read as markup."""
-    widths = [max(len(line) for line in title.split("\n")) for title in titles]
-    for cells in rows:
-        for column, cell in enumerate(cells):
-            widths[column] = max(widths[column], *(len(line) for line in cell.split("\n")))
+    widths = [max(_widest(title), *(_widest(cell) for cell in column)) if rows else _widest(title)
+              for title, column in zip(titles, zip(*rows) if rows else [()] * len(titles))]
     if limit is not None:
         widths = [min(width, limit) for width in widths]
+    line = "  ".join(f"{{:{'>' if column in right else '<'}{width}}}" for column, width in enumerate(widths)).format
 
     def lines(cells: list[str]) -> Iterator[str]:
+        if not any("\n" in cell for cell in cells):  # most rows: one line, one format call
+            yield line(*cells).rstrip()
+            return
         split = [cell.split("\n") for cell in cells]
         for number in range(max(len(parts) for parts in split)):
-            texts = [parts[number] if number < len(parts) else "" for parts in split]
-            yield "  ".join(text.rjust(widths[column]) if column in right else text.ljust(widths[column])
-                            for column, text in enumerate(texts)).rstrip()
+            yield line(*(parts[number] if number < len(parts) else "" for parts in split)).rstrip()
 
     yield from lines(titles)
     yield "─" * (sum(widths) + 2 * (len(widths) - 1))
     for cells in rows:
         yield from lines(cells)
+
+
+def _widest(cell: str) -> int:
+    """The length of a cell's longest line."""
+    return len(cell) if "\n" not in cell else max(map(len, cell.split("\n")))
 
 
 def streamed_lines(net: Network, explain: bool = False, checked: ForwardPass | None = None,

@@ -194,3 +194,12 @@ def test_a_growing_search_stops_at_the_work_limit(monkeypatch: pytest.MonkeyPatc
     code, out = solve("input ?x?x1, [relu]x99", "--output", "5000x5000")
     assert code == 2 and "Traceback" not in out
     assert "it reached that at ? = 11" in out  # 10 values × 100 layers = 1,000: the 11th would pass the limit
+
+
+def test_the_help_states_the_work_limit() -> None:
+    from cnncalc.render import STREAM_ROWS
+    from cnncalc.solve import MAX_WORK
+
+    assert f"at most {MAX_WORK:,} layers in all" in " ".join(solve("--help")[1].split())
+    summary = CliRunner().invoke(main, ["summary", "--help"]).output
+    assert f"more than {STREAM_ROWS:,} rows is printed as plain fixed-width lines" in " ".join(summary.split())
