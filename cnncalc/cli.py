@@ -96,14 +96,18 @@ def _silence_stdout() -> None:
 
 
 def console() -> Any:
-    """A rich console for stdout: plain when piped, and NO_COLOR is honoured by rich."""
+    """A rich console for stdout: plain when piped, and NO_COLOR is honoured by rich.
+
+    The one place where text becomes terminal output, and it reads no markup: a layer name, an answer such as
+    '[batch_size, 26, 26, 33]' or a pasted line with '[bold]' or '[/]' is printed as written.  Styles are
+    given as styles (``Text(…, style=…)``, ``style=``), never as markup in a string."""
     from rich.console import Console
 
     class PipedConsole(Console):
         def on_broken_pipe(self) -> None:
             raise BrokenPipeError  # rich would exit 1 ("no"); the boundary exits 141, as a shell tool does
 
-    out = PipedConsole(highlight=False, soft_wrap=False, emoji=False)  # ":ok:" in a paste stays text
+    out = PipedConsole(highlight=False, soft_wrap=False, emoji=False, markup=False)  # ":ok:", "[b]" stay text
     out.width = max(out.width, MIN_WIDTH)  # COLUMNS=0 would print nothing at all, and 1 a column of letters
     return out
 
@@ -216,7 +220,7 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
 
     SPEC is the network as text, a .cnn file, or - for stdin.  Strides that do not divide
     evenly are computed exactly as Keras and PyTorch floor them, marked ⚠, and explained
-    below the table.
+    below the table.  A table of more than 2,000 rows is printed as plain fixed-width lines.
     """
     from .analysis import analyse
     from .render import print_table, to_csv, to_json, to_markdown
@@ -316,6 +320,8 @@ def solve_command(spec_text: str, output: str | None, params: str | None, minimu
     """Solve for the '?' in SPEC: every value that gives the output or count asked for, with its arithmetic.
 
     Every '?' is the same value: a kernel, stride, padding, dilation, filters, units or the input's size.
+    The layers before the first '?' are resolved once; a search resolves at most 200,000 layers in all (the
+    values tried × the layers from the '?' on), and a larger one is refused.
     Exit 0 with solutions, 1 with none (the nearest values are shown), 2 for bad input.
 
     \b
@@ -761,7 +767,7 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
     """
     from .answers import Verdict
     from .grading import FileReport, grade_file
-    from .report import report_renderable, to_csv, to_json
+    from .report import print_report, to_csv, to_json
     from .sources import read_text
 
     answer_files += tuple(a for a in arguments if a.lower().endswith(".toml"))  # --answers *.toml, globbed
@@ -793,6 +799,5 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
     else:
         out = console()
         for report in reports:
-            out.print(report_renderable(report, report.name if len(reports) > 1 or answer_files or len(pastes) > 1
-                                        else None))
+            print_report(out, report, report.name if len(reports) > 1 or answer_files or len(pastes) > 1 else None)
     sys.exit(EXIT_OK if all(v.ok for report in reports for v in report.verdicts) else EXIT_NO)

@@ -117,6 +117,7 @@ def _from_npy(data: bytes, path: str, what: str) -> Matrix:
     from .twins import require_numpy
 
     np = require_numpy(f"reading {path}")
+    _require_npy_header(data, path, what)
     try:
         array = np.load(io.BytesIO(data), allow_pickle=False)
     except (ValueError, OSError, EOFError, TypeError) as error:
@@ -134,6 +135,41 @@ def _from_npy(data: bytes, path: str, what: str) -> Matrix:
         raise CnnCalcError(f"{what}: {path} is empty (shape {array.shape[:2]})", "save at least one value")
     _require_cells(array.size, what)
     return _finite([[[float(v) for v in cell] for cell in row] for row in array.tolist()], what)
+
+
+def _require_npy_header(data: bytes, path: str, what: str) -> None:
+    """Refuse a .npy file from its header, before NumPy allocates the array it declares: a numeric dtype, two or
+    three axes, at most :data:`MAX_CELLS` values, and as many bytes as those values need (a 100 kB file that
+    declares 100000×100000 float64 would otherwise ask for 80 GB)."""
+    import io
+
+    from numpy.lib import format as npy
+
+    stream = io.BytesIO(data)
+    try:
+        version = npy.read_magic(stream)
+        if version not in ((1, 0), (2, 0)):
+            raise ValueError(f"format version {version[0]}.{version[1]} holds field names, not a numeric array")
+        read = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+        shape, _, dtype = read(stream)
+    except (ValueError, OSError, EOFError, TypeError, SyntaxError) as error:
+        raise CnnCalcError(f"{what}: cannot read {path} as a NumPy array: {str(error)[:200]}",
+                           "save it with numpy.save(path, array) from a numeric array") from None
+    if dtype.kind not in "biuf":
+        raise CnnCalcError(f"{what}: {path} holds {dtype.name} values, not real numbers",
+                           "save an array of integers or floats")
+    if len(shape) not in (2, 3):
+        raise CnnCalcError(f"{what}: {path} has {len(shape)} axes", "save an H×W or H×W×C array")
+    cells = math.prod(shape)
+    if cells > MAX_CELLS:
+        raise CnnCalcError(f"{what}: {path} declares a {'×'.join(map(str, shape))} array, {cells:,} values, over "
+                           f"the limit of {MAX_CELLS:,}",
+                           "a worked example needs a small matrix; use summary --check for whole networks")
+    needed, held = cells * dtype.itemsize, len(data) - stream.tell()
+    if needed > held:
+        raise CnnCalcError(f"{what}: {path} declares a {'×'.join(map(str, shape))} {dtype.name} array "
+                           f"({needed:,} bytes) but holds {held:,} bytes of values",
+                           "the file is cut short or its header is wrong: save it again with numpy.save")
 
 
 _FACTOR = re.compile(r"^\s*(?P<factor>[-+−]?[\d.]+(?:/[\d.]+)?)\s*[*×·]?\s*[\[(](?P<body>.*)[\])]\s*$", re.S)

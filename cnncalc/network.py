@@ -33,7 +33,7 @@ from .literals import MAX_ELEMENTS
 from .records import record, replace
 from .spec import ParsedLayer, Spec, parse, parse_dims
 
-__all__ = ["Network", "ResolvedLayer", "build", "resolve"]
+__all__ = ["Network", "ResolvedLayer", "Walk", "build", "resolve"]
 
 
 @record
@@ -193,62 +193,102 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None, layout: str | No
     is first made PyTorch's (:meth:`~cnncalc.layers.Layer.for_torch`), a fused activation becomes
     a row of its own, as ``nn.ReLU`` is, and rows are named as torchinfo names them.
     """
-    layout = layout or (spec.input.layout if spec.input is not None else None)
-    given = conventions
-    conventions = conventions or ("torch" if layout == "nchw" else "keras")
-    torch = conventions == "torch"
-    written = _input_shape(spec, input_shape)
-    first = channels_last(written) if layout == "nchw" else written
-    row_of, split, rows = _rows(spec, torch)
-    shapes: list[Shape] = [first]
-    names: list[str] = [INPUT_NAME]
-    tokens = [False]  # per node: an embedding's tokens, or a per-token layer on them
-    counters: dict[str, int] = {}
-    layers: list[ResolvedLayer | None] = [None] * rows
-    for node, parsed in enumerate(spec.layers, start=1):
-        sources = parsed.inputs or (node - 1,)
-        in_shapes: tuple[Shape, ...]
-        inputs: tuple[str, ...]
-        if len(sources) == 1:  # most layers: no generator to build
-            in_shapes, inputs = (shapes[sources[0]],), (names[sources[0]],)
-        else:
-            in_shapes, inputs = tuple(shapes[i] for i in sources), tuple(names[i] for i in sources)
-        row = row_of[node]
-        name = _name(parsed.layer, in_shapes[0], row, counters) if not torch else \
-            f"{parsed.layer.torch_class_for(in_shapes[0])}: 1-{row}"
-        try:
-            layer, fused = parsed.layer, None
-            if torch or layout:  # a record other conventions or layouts change
-                layer, fused = _framework_layer(layer, torch, split[node], layout)
-            result = _merge(layer, in_shapes, parsed, spec.text) if isinstance(layer, Merge) \
-                else layer.resolve(in_shapes[0])
-            if math.prod(result.output_shape) > MAX_ELEMENTS:
-                _require_bounded(result.output_shape, "its output")
-        except RuleError as error:
-            raise ShapeError(error.message, spec.text, parsed.span, row, name, error.hint) from None
-        warnings: tuple[str, ...] = ()
-        notes: tuple[str, ...] = ()
-        if result.findings:
-            warnings = tuple(f.text for f in result.findings if f.level == "warning")
-            notes = tuple(f.text for f in result.findings if f.level == "note")
-        out = result.output_shape
-        per_token = (tokens[sources[0]] and isinstance(layer, _PER_TOKEN)) or isinstance(layer, Embedding)
-        layers[row - 1] = ResolvedLayer(
-            row, name, layer, parsed.source, parsed.span, in_shapes[0], out, result.params,
-            warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
-            per_token, node)
-        if fused is not None:  # PyTorch's activation module, the row after its layer
-            activation = Activation(fused)
-            layers[row] = ResolvedLayer(row + 1, f"{activation.torch_class}: 1-{row + 1}", activation, parsed.source,
-                                        parsed.span, out, out, Params(), (), (), (), (), 0, 0, (name,), (out,),
-                                        per_token)
-            name = layers[row].name  # type: ignore[union-attr]
-        shapes.append(out)
-        names.append(name)
-        tokens.append(per_token)
-    warned = _layout_warnings(spec, input_shape, written, layout, given)
-    return Network(spec.text, first, tuple(layers), spec.graph, conventions,  # type: ignore[arg-type]
-                   layout or "nhwc", warned)
+    walk = Walk(spec, input_shape, layout, conventions)
+    walk.resume(spec.layers)
+    return walk.network()
+
+
+class Walk:
+    """:func:`resolve`, one node after another, with a place to come back to.
+
+    ``solve`` tries many values for one layer's '?': it resolves the layers before that layer once
+    (:meth:`advance`, which marks the place), then, for each value, comes back there and resolves only
+    the rest (:meth:`resume`), with the very rules ``summary`` uses.
+    """
+
+    def __init__(self, spec: Spec, input_shape: str | Shape | None = None, layout: str | None = None,
+                 conventions: str | None = None) -> None:
+        self.spec, self.override, self.given = spec, input_shape, conventions
+        self.layout = layout or (spec.input.layout if spec.input is not None else None)
+        self.conventions = conventions or ("torch" if self.layout == "nchw" else "keras")
+        self.written = _input_shape(spec, input_shape)
+        #: each layer's row (1-based), whether its activation gets a row of its own (torch), and the row count
+        self.row_of, self.split, rows = _rows(spec, self.conventions == "torch")
+        # per node (0 is the input): its output shape, its name, whether it holds an embedding's tokens
+        self.shapes: list[Shape] = [channels_last(self.written) if self.layout == "nchw" else self.written]
+        self.names: list[str] = [INPUT_NAME]
+        self.tokens = [False]
+        self.counters: dict[str, int] = {}
+        self.layers: list[ResolvedLayer | None] = [None] * rows
+        self.mark: tuple[int, dict[str, int]] = (1, {})  # the node to come back to, and the names counted by then
+
+    def advance(self, nodes: tuple[ParsedLayer, ...] | list[ParsedLayer]) -> None:
+        """Resolve the next ``nodes`` and mark the place after them."""
+        self.resume(nodes, keep=True)
+
+    def resume(self, nodes: tuple[ParsedLayer, ...] | list[ParsedLayer], keep: bool = False) -> None:
+        """Come back to the marked place and resolve ``nodes`` from there; ``keep`` moves the mark past them.
+
+        Each node writes its own rows, so what an earlier call wrote past the mark is overwritten."""
+        start, counted = self.mark
+        del self.shapes[start:], self.names[start:], self.tokens[start:]
+        self.counters = dict(counted)
+        self._nodes(nodes, start)
+        if keep:
+            self.mark = (start + len(nodes), dict(self.counters))
+
+    def _nodes(self, nodes: tuple[ParsedLayer, ...] | list[ParsedLayer], start: int) -> None:
+        spec, layout, torch = self.spec, self.layout, self.conventions == "torch"
+        shapes, names, tokens, counters, layers = self.shapes, self.names, self.tokens, self.counters, self.layers
+        row_of, split = self.row_of, self.split
+        for node, parsed in enumerate(nodes, start=start):
+            sources = parsed.inputs or (node - 1,)
+            in_shapes: tuple[Shape, ...]
+            inputs: tuple[str, ...]
+            if len(sources) == 1:  # most layers: no generator to build
+                in_shapes, inputs = (shapes[sources[0]],), (names[sources[0]],)
+            else:
+                in_shapes, inputs = tuple(shapes[i] for i in sources), tuple(names[i] for i in sources)
+            row = row_of[node]
+            name = _name(parsed.layer, in_shapes[0], row, counters) if not torch else \
+                f"{parsed.layer.torch_class_for(in_shapes[0])}: 1-{row}"
+            try:
+                layer, fused = parsed.layer, None
+                if torch or layout:  # a record other conventions or layouts change
+                    layer, fused = _framework_layer(layer, torch, split[node], layout)
+                result = _merge(layer, in_shapes, parsed, spec.text) if isinstance(layer, Merge) \
+                    else layer.resolve(in_shapes[0])
+                if math.prod(result.output_shape) > MAX_ELEMENTS:
+                    _require_bounded(result.output_shape, "its output")
+            except RuleError as error:
+                raise ShapeError(error.message, spec.text, parsed.span, row, name, error.hint) from None
+            warnings: tuple[str, ...] = ()
+            notes: tuple[str, ...] = ()
+            if result.findings:
+                warnings = tuple(f.text for f in result.findings if f.level == "warning")
+                notes = tuple(f.text for f in result.findings if f.level == "note")
+            out = result.output_shape
+            per_token = (tokens[sources[0]] and isinstance(layer, _PER_TOKEN)) or isinstance(layer, Embedding)
+            layers[row - 1] = ResolvedLayer(
+                row, name, layer, parsed.source, parsed.span, in_shapes[0], out, result.params,
+                warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
+                per_token, node)
+            if fused is not None:  # PyTorch's activation module, the row after its layer
+                activation = Activation(fused)
+                layers[row] = ResolvedLayer(row + 1, f"{activation.torch_class}: 1-{row + 1}", activation,
+                                            parsed.source, parsed.span, out, out, Params(), (), (), (), (), 0, 0,
+                                            (name,), (out,), per_token)
+                name = layers[row].name  # type: ignore[union-attr]
+            shapes.append(out)
+            names.append(name)
+            tokens.append(per_token)
+
+    def network(self) -> Network:
+        """The resolved network, once every node has been resolved."""
+        spec = self.spec
+        warned = _layout_warnings(spec, self.override, self.written, self.layout, self.given)
+        return Network(spec.text, self.shapes[0], tuple(self.layers), spec.graph,  # type: ignore[arg-type]
+                       self.conventions, self.layout or "nhwc", warned)
 
 
 def _merge(layer: Merge, shapes: tuple[Shape, ...], parsed: ParsedLayer, text: str) -> Resolution:

@@ -10,7 +10,6 @@ or extra row is named instead of shifting every row after it.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import itertools
 import re
 from collections.abc import Callable
@@ -26,8 +25,8 @@ from .render import keras_shape
 
 Shape = tuple[int, ...]
 
-__all__ = ["ACTIVATION_CLASSES", "PastedRow", "PastedSummary", "align", "normalised_axis", "pairing",
-           "parse_summary", "reference_name"]
+__all__ = ["ACTIVATION_CLASSES", "UNREADABLE_SHAPE", "PastedRow", "PastedSummary", "align", "normalised_axis",
+           "pairing", "parse_summary", "reference_name"]
 
 #: Keras' class names, the common ones first: Keras 2 truncates long type names ('(BatchNo'), and a
 #: truncated name is read as the first class it begins.
@@ -67,7 +66,10 @@ _BOX = str.maketrans(dict.fromkeys("│┃|║", " "))
 MAX_LINE = 1000
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 _SHAPE = re.compile(r"\(([^()]*)\)")
-_SHAPE_PART = re.compile(r"\s*(None|\?|-1|\d+(?: \d+)*)\s*\Z")
+#: One size of a pasted shape: a space may group its thousands (18 496), in threes only, as in read_count.
+_SHAPE_PART = re.compile(r"\s*(None|\?|-1|\d{1,3}(?: \d{3})+|\d+)\s*\Z")
+#: A shape whose digits a space splits otherwise, as OCR does ((None, 2 6, 26, 32)): a shape, but unreadable.
+_SPLIT_SHAPE = re.compile(r"[(\[]\s*(?:(?:None|\?|-1|\d[\d ]*)\s*,\s*)*(?:None|\?|-1|\d[\d ]*)\s*,?\s*[)\]]")
 _COUNT_START = re.compile(r"\s*(\d[\d,.'_\u00a0\u202f\u2009]*(?: \d{3}(?!\d))*)")
 _TORCH_ROW = re.compile(
     r"^[\s│├└─|]*(?P<type>[A-Za-z_][A-Za-z0-9_]*): (?P<depth>\d+)-(?P<index>\d+)\s+"
@@ -81,7 +83,9 @@ _WRAPPING = re.compile(r"^\s*(?:(?:>|#|//|;)\s?)*(?:Out\[\d+\]:\s*)?")
 _JSON_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
 _CONTINUED_TYPE = re.compile(r"^\s*\((?P<type>[A-Za-z_][A-Za-z0-9_]*)\)\s*")
 #: A 'Connected to' reference: name[node][tensor], or Keras 3's cut forms 'name[0][0…', 'name[0]…', 'name…'.
-_CONNECTION = re.compile(r"[A-Za-z_][\w.]*(?:\[\d+\]\[\d+\]|[\[\]\d]*…)")
+# A name starts where no name goes on (the lookbehind), and is taken whole (possessive): a line of 1,000
+# underscores then costs one pass, not a retry from every position with every shorter name.
+_CONNECTION = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*+(?:\[\d+\]\[\d+\]|[\[\]\d]*…)")
 _TOTAL = re.compile(r"^\s*(?P<label>Total|Trainable|Non-trainable) params:(?P<count>[^(]*)", re.I)
 #: torchinfo's footer: 'Total mult-adds (M): 2.47' (Python 3.11+: '(Units.MEGABYTES)') and the four size lines
 _TORCHINFO_FOOTER = re.compile(r"^\s*(?P<label>Total mult-adds|Input size|Forward/backward pass size|Params size|"
@@ -121,6 +125,14 @@ class PastedRow:
     type_text: str = ""
     #: the output shape is 'multiple' (a subclassed model's layer): only the count can be read
     multiple: bool = False
+    #: the output shape as written when it cannot be read ('(None, 2 6, 26, 32)': a space splits a size where
+    #: it groups no thousands); the row's output is then unchecked, never read as some other number
+    unreadable: str = ""
+
+    @property
+    def shapeless(self) -> bool:
+        """No output shape to check or pass on: 'multiple', or unreadable."""
+        return self.multiple or bool(self.unreadable)
 
 
 @record
@@ -183,12 +195,17 @@ def _keras_class(truncated: str | None, name: str = "") -> str:
 def _shape(text: str, channels_first: bool, batched: bool = True) -> tuple[int, ...] | None:
     """The sizes of a pasted shape without its batch axis; None if it is not a shape.
 
-    OCR'd slides split digits (``(None, 2 6, 26, 32)``): spaces inside one size are dropped.
+    A space inside a size groups its thousands (``(None, 18 496)``), in threes only: ``(None, 2 6, 26, 32)``, as
+    OCR splits digits, is not a shape that can be read (:data:`_SPLIT_SHAPE` tells it apart).
     ``batched=False``: a torchinfo table of an unbatched input ([64, 112, 112]) has no batch axis to drop.
     """
+    inner = text.strip("()[]")
+    first = inner.lstrip(" ,")[:4]
+    if not first or not (first[0].isdigit() or first.startswith(("None", "?", "-1"))):
+        return None  # '(Conv2D)': the common parenthesis that is no shape, turned away at once
     from .literals import TooLargeError, read_int
 
-    parts = [p for p in text.strip("()[]").split(",") if p.strip()]
+    parts = [p for p in inner.split(",") if p.strip()]
     found = [_SHAPE_PART.match(part) for part in parts]
     if not parts or not all(found):
         return None
@@ -233,7 +250,8 @@ def _join_box_rows(lines: list[str]) -> list[str]:
             width = max(len(cells) for cells in group)
             merged = [" ".join(cells[i].strip() for cells in group if i < len(cells) and cells[i].strip())
                       for i in range(width)]
-            joined.append(" │ ".join(merged))
+            row = " │ ".join(merged)
+            joined.append(row if len(row) <= MAX_LINE else "")  # no row of a summary: skipped, as a long line is
             group.clear()
 
     for line in lines:
@@ -249,12 +267,7 @@ def _join_box_rows(lines: list[str]) -> list[str]:
 def parse_summary(text: str) -> PastedSummary:
     """Read the rows and totals of a pasted summary; raise if none can be found."""
     lines = _unwrap(text)
-    if any(_SUMMARY_ROW.match(line) for line in lines):
-        kind = "torchsummary"
-    elif any(_TORCH_ROW.match(line.replace("|", " ")) for line in lines):
-        kind = "torchinfo"
-    else:
-        kind = "keras"
+    kind = _kind(lines)
     rows: list[PastedRow] = []
     skipped: list[str] = []
     totals: list[tuple[str, int]] = []
@@ -262,6 +275,7 @@ def parse_summary(text: str) -> PastedSummary:
     containers = _torch_containers(lines) if kind == "torchinfo" else set()
     batched = kind != "torchinfo" or _batched(lines)
     footer: list[tuple[str, str, str]] = []
+    wrapped: dict[int, list[str]] = {}  # 'Connected to' references on a row's later lines
     for number, raw in enumerate(lines, start=1):
         if number in containers:
             continue
@@ -280,7 +294,9 @@ def parse_summary(text: str) -> PastedSummary:
         elif kind == "torchsummary":
             _torch_row(raw, number, rows, skipped, _SUMMARY_ROW)
         else:
-            _keras_row(raw, number, rows, inputs)
+            _keras_row(raw, number, rows, inputs, wrapped)
+    for row, more in wrapped.items():
+        rows[row] = replace(rows[row], connections=rows[row].connections + tuple(more))
     if not rows:
         raise CnnCalcError(f"no layer rows found in the pasted summary{_seen(lines)}",
                            "paste the whole table of model.summary() (Keras 1, 2 or 3), torchinfo.summary() or "
@@ -289,6 +305,15 @@ def parse_summary(text: str) -> PastedSummary:
     batch = re.search(r"\[(\d+),", rows[0].text) if kind == "torchinfo" and batched else None
     return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), name, shape, tuple(footer),
                          int(batch[1]) if batch else 1)
+
+
+def _kind(lines: list[str]) -> str:
+    """Whose summary it is: "torchsummary", "torchinfo" or "keras"."""
+    if any(_SUMMARY_ROW.match(line) for line in lines):
+        return "torchsummary"
+    if any(_TORCH_ROW.match(line.replace("|", " ")) for line in lines):
+        return "torchinfo"
+    return "keras"
 
 
 def _seen(lines: list[str]) -> str:
@@ -305,7 +330,8 @@ def _seen(lines: list[str]) -> str:
     return ""
 
 
-def _keras_row(raw: str, number: int, rows: list[PastedRow], inputs: list[tuple[str, tuple[int, ...]]]) -> None:
+def _keras_row(raw: str, number: int, rows: list[PastedRow], inputs: list[tuple[str, tuple[int, ...]]],
+               wrapped: dict[int, list[str]]) -> None:
     line = raw.translate(_BOX)
     for shape_match in _SHAPE.finditer(line):  # the first parenthesis that is a shape followed by a count
         shape = _shape(shape_match[0], False)
@@ -315,18 +341,26 @@ def _keras_row(raw: str, number: int, rows: list[PastedRow], inputs: list[tuple[
     multiple = _MULTIPLE.search(line)  # a subclassed model's layers have no output shape to print
     if multiple and _keras_cells(line, number, multiple.start(), line[multiple.end():], None, rows, inputs):
         return
+    for split in _SPLIT_SHAPE.finditer(line):  # a shape whose digits are split: a row, its output unreadable
+        after = _LIST_END.sub("", line[split.end():])
+        if _keras_cells(line, number, split.start(), after, None, rows, inputs, split[0]):
+            return
     if rows:
-        _continued(line, rows)
+        _continued(line, rows, wrapped)
 
 
 _LIST_END = re.compile(r"^\s*\]")
+#: Why a row's output is unchecked when its shape cannot be read.
+UNREADABLE_SHAPE = ("the shape cannot be read: a space inside a size groups thousands, in threes (18 496), so "
+                    "'2 6' is no number; the output is not checked")
 _MULTIPLE = re.compile(r"\smultiple\s")
 
 
 def _keras_cells(line: str, number: int, start: int, after: str, shape: tuple[int, ...] | None,
-                 rows: list[PastedRow], inputs: list[tuple[str, tuple[int, ...]]]) -> bool:
+                 rows: list[PastedRow], inputs: list[tuple[str, tuple[int, ...]]], unreadable: str = "") -> bool:
     """A Keras row from its cells: name and type before the shape, then the count and 'Connected to';
-    False when no count follows the shape (the parenthesis was not the shape)."""
+    False when no count follows the shape (the parenthesis was not the shape).  ``shape`` is None for
+    'multiple', or for a shape that cannot be read (``unreadable``, as written)."""
     counted = _COUNT_START.match(after)
     params = _count(after) if counted is not None else None
     if counted is None or params is None:
@@ -340,23 +374,27 @@ def _keras_cells(line: str, number: int, start: int, after: str, shape: tuple[in
     elif name and not name.lower().startswith(("layer (type)", "input")):
         connections = tuple(_CONNECTION.findall(after[counted.end():]))  # the 'Connected to' cell
         rows.append(PastedRow(number, name, keras_class, shape or (), params, line.strip(), connections, cut,
-                              shape is None))
+                              shape is None and not unreadable, unreadable))
     return True
 
 
-def _continued(line: str, rows: list[PastedRow]) -> None:
+def _continued(line: str, rows: list[PastedRow], wrapped: dict[int, list[str]]) -> None:
     """A row's next line: Keras 3 wraps '(BatchNormalization)' and tf.keras 2.5+ wraps the rest of a type cut
-    at its column ('max_pooling1d (MaxPooling' then '1D)'); both wrap long 'Connected to' cells."""
+    at its column ('max_pooling1d (MaxPooling' then '1D)'); both wrap long 'Connected to' cells, whose
+    references are gathered in ``wrapped`` (by row) and added once: a row's tuple is not copied for each line."""
     last = rows[-1]
     typed, end = last.type_text, 0
     if (continued := _CONTINUED_TYPE.match(line)) and not last.keras_class:
         typed, end = continued["type"], continued.end()
     elif last.type_text and (rest := _REST_OF_TYPE.match(line)):
         typed, end = last.type_text + rest["rest"], rest.end()
-    more = tuple(_CONNECTION.findall(line[end:]))
-    if end or more:
-        rows[-1] = replace(last, keras_class=_keras_class(typed, last.name), type_text="",
-                           connections=last.connections + more)
+    more = _CONNECTION.findall(line[end:])
+    if end:
+        rows[-1] = replace(last, keras_class=_keras_class(typed, last.name), type_text="")
+    elif more and last.type_text:  # the cut type did not go on: it stays as it was read
+        rows[-1] = replace(last, type_text="")
+    if more:
+        wrapped.setdefault(len(rows) - 1, []).extend(more)
 
 
 _REST_OF_TYPE = re.compile(r"^\s*(?P<rest>[A-Za-z0-9_]*)\)")
@@ -404,14 +442,17 @@ def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str],
         skipped.append(torch_type)
         return
     shape = _shape(match["shape"], True, batched)
-    if shape is None:
+    unreadable = match["shape"] if shape is None and _SPLIT_SHAPE.fullmatch(match["shape"]) else ""
+    if shape is None and not unreadable:
         return
+    shape = shape or ()
     keras_class = TORCH_CLASSES.get(torch_type, torch_type)
     if torch_type in _ADAPTIVE and any(size != 1 for size in shape[:-1]):
         keras_class = _ADAPTIVE[torch_type]
     params = 0 if match["params"] == "--" else _count(match["params"].strip("()")) or 0
     depth = match.groupdict().get("depth") or "1"
-    rows.append(PastedRow(number, f"{torch_type}: {depth}-{match['index']}", keras_class, shape, params, raw.strip()))
+    rows.append(PastedRow(number, f"{torch_type}: {depth}-{match['index']}", keras_class, shape, params, raw.strip(),
+                          unreadable=unreadable))
 
 
 @record
@@ -476,6 +517,9 @@ def _row_verdicts(expected: _Expected, row: PastedRow, kind: str, show: Callable
     if row.multiple:
         verdicts.append(Verdict(f"{claim} output", "multiple", show(expected.shape), "unchecked",
                                 note="a subclassed model's summary prints 'multiple' for the shape"))
+    elif row.unreadable:
+        verdicts.append(Verdict(f"{claim} output", row.unreadable, show(expected.shape), "unchecked",
+                                note=UNREADABLE_SHAPE))
     else:
         verdicts.append(Verdict(f"{claim} output", show(row.shape), show(expected.shape),
                                 "correct" if shape_ok else "wrong", "" if shape_ok else layer.explain("output") or ""))
@@ -581,6 +625,11 @@ def _aligned(net: Network, pasted: PastedSummary, channels_first: bool) -> list[
 Key = tuple[str, Shape, int]
 #: Pastes up to this many (layer, row) cells are paired by one edit distance over all their rows.
 _WHOLE_EDIT = 40_000
+#: Longer pastes are walked in order: where a row and a layer disagree, the walk looks this many rows ahead on
+#: each side for where they agree again (for :data:`_AGREE` rows in a row), and pairs the rows between by edit
+#: distance; so a 4 MiB paste costs a pass, not a product of its rows and the spec's.
+_LOOKAHEAD = 8
+_AGREE = 4
 
 
 def pairing(expected: list[Key], given: list[Key]) -> list[tuple[int | None, int | None]]:
@@ -588,8 +637,8 @@ def pairing(expected: list[Key], given: list[Key]) -> list[tuple[int | None, int
 
     An edit distance pairs a row of the same class whose shape or count differs (a misprint, 0.5 each) rather
     than call it one missing and one extra (1 each), and pairs rows of different classes only when their shape
-    and count agree. Past 200 × 200 rows, rows alike in class, shape and count anchor the pairing first (difflib)
-    and the edit distance pairs the runs between anchors.
+    and count agree. Past 200 × 200 rows, rows alike in class, shape and count are paired as the walk meets them,
+    and the edit distance pairs the few rows between two places where the paste and the spec agree again.
 
     >>> pairing([("BatchNormalization", (1, 1, 1), 4)] * 2, [("BatchNormalization", (1, 1, 2), 4),
     ...                                                       ("BatchNormalization", (1, 1, 1), 4)])
@@ -597,19 +646,34 @@ def pairing(expected: list[Key], given: list[Key]) -> list[tuple[int | None, int
     """
     if len(expected) * len(given) <= _WHOLE_EDIT:
         return _edit_pairs(expected, given)
-    matcher = difflib.SequenceMatcher(None, expected, given, autojunk=False)
+    n, m = len(expected), len(given)
     pairs: list[tuple[int | None, int | None]] = []
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "equal":
-            pairs += [(a0 + k, b0 + k) for k in range(a1 - a0)]
-        elif (a1 - a0) * (b1 - b0) <= _WHOLE_EDIT:
-            pairs += [(None if a is None else a0 + a, None if b is None else b0 + b)
-                      for a, b in _edit_pairs(expected[a0:a1], given[b0:b1])]
-        else:  # a run too long to search: in order, the rest missing or extra
-            paired = min(a1 - a0, b1 - b0)
-            pairs += [(a0 + k, b0 + k) for k in range(paired)]
-            pairs += [(a, None) for a in range(a0 + paired, a1)] + [(None, b) for b in range(b0 + paired, b1)]
-    return pairs
+    i = j = 0
+    while i < n and j < m:
+        if expected[i] == given[j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+            continue
+        skip_i, skip_j = _agreement(expected, given, i, j)
+        pairs += [(None if a is None else i + a, None if b is None else j + b)
+                  for a, b in _edit_pairs(expected[i:i + skip_i], given[j:j + skip_j])]
+        i, j = i + skip_i, j + skip_j
+    return pairs + [(a, None) for a in range(i, n)] + [(None, b) for b in range(j, m)]
+
+
+def _agreement(expected: list[Key], given: list[Key], i: int, j: int) -> tuple[int, int]:
+    """How many layers and rows from (i, j) until the spec and the paste agree again, the fewest first: for
+    :data:`_AGREE` rows, or up to both ends. Nowhere within :data:`_LOOKAHEAD`: that many on each side."""
+    n, m = len(expected), len(given)
+    for total in range(1, 2 * _LOOKAHEAD + 1):
+        for skip_i in range(max(0, total - _LOOKAHEAD), min(total, _LOOKAHEAD) + 1):
+            a, b = i + skip_i, j + total - skip_i
+            if a > n or b > m:
+                continue
+            run = min(_AGREE, n - a, m - b)
+            if (run == _AGREE or (a + run == n and b + run == m)) and expected[a:a + run] == given[b:b + run]:
+                return skip_i, total - skip_i
+    return min(_LOOKAHEAD, n - i), min(_LOOKAHEAD, m - j)
 
 
 def _edit_pairs(expected: list[Key], given: list[Key]) -> list[tuple[int | None, int | None]]:

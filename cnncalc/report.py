@@ -8,9 +8,9 @@ from .answers import Verdict
 from .grading import FileReport
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, RenderableType
 
-__all__ = ["report_renderable", "to_csv", "to_json"]
+__all__ = ["print_report", "report_renderable", "to_csv", "to_json"]
 
 MARKS = {"correct": "✓", "rounded": "✓ rounded", "wrong": "✗", "unchecked": "?"}
 
@@ -20,23 +20,56 @@ def _why(verdict: Verdict) -> str:
 
 
 def report_renderable(report: FileReport, title: str | None = None) -> RenderableType:
-    """Claim, given, correct, ✓/✗ and, for each ✗, the arithmetic; then the score."""
+    """Claim, given, correct, ✓/✗ and, for each ✗, the arithmetic; then the score.
+
+    Every cell is a :class:`~rich.text.Text`: an answer such as '[batch_size, 26, 26, 33]' or a pasted line
+    with '[bold]' is printed as written, never read as markup."""
     from rich import box
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", title_style="bold")
-    for column in ("Claim", "Given", "Correct", "", "Why"):
+    table = Table(box=box.SIMPLE_HEAD, title=Text(title) if title else None, title_justify="left",
+                  title_style="bold")
+    for column in COLUMNS:
         table.add_column(column, overflow="fold")
-    for verdict in report.verdicts:
+    for verdict, cells in zip(report.verdicts, _cells(report)):
         style = {"wrong": "red", "unchecked": "yellow"}.get(verdict.status, "green")
-        table.add_row(verdict.claim, verdict.given, verdict.correct, Text(MARKS[verdict.status], style=style),
-                      _why(verdict) if verdict.status == "wrong" or verdict.note else "")
+        table.add_row(*(Text(cell, style=style if column == 3 else "") for column, cell in enumerate(cells)))
+    return Group(table, Text(_score(report), style="bold green" if _all_right(report) else "bold red"))
+
+
+COLUMNS = ("Claim", "Given", "Correct", "", "Why")
+
+
+def _cells(report: FileReport) -> list[list[str]]:
+    """Each verdict's cells, as plain text."""
+    return [[verdict.claim, verdict.given, verdict.correct, MARKS[verdict.status],
+             _why(verdict) if verdict.status == "wrong" or verdict.note else ""] for verdict in report.verdicts]
+
+
+def _all_right(report: FileReport) -> bool:
+    right, total = report.score
+    return right == total
+
+
+def _score(report: FileReport) -> str:
     right, total = report.score
     unchecked = sum(1 for verdict in report.verdicts if verdict.status == "unchecked")
-    tail = f"; {unchecked} unchecked" if unchecked else ""
-    return Group(table, Text(f"{right}/{total} correct{tail}", style="bold green" if right == total else "bold red"))
+    return f"{right}/{total} correct" + (f"; {unchecked} unchecked" if unchecked else "")
+
+
+def print_report(console: Console, report: FileReport, title: str | None = None) -> None:
+    """Print a report to a console: the table, or past :data:`~cnncalc.render.STREAM_ROWS` verdicts, its rows
+    as plain fixed-width lines written as they are made, then the score."""
+    from .render import STREAM_ROWS, grid_lines, stream_note, write_lines
+
+    if len(report.verdicts) <= STREAM_ROWS:
+        console.print(report_renderable(report, title))
+        return
+    head = [title] if title else []
+    write_lines(console, [*head, *grid_lines(list(COLUMNS), _cells(report), limit=40), _score(report),
+                          stream_note(len(report.verdicts), "report")])
 
 
 def _row(report: FileReport) -> dict[str, Any]:

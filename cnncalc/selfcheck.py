@@ -28,11 +28,12 @@ is read as such when that explains more of its rows.
 from __future__ import annotations
 
 import re
-from math import isqrt, prod
+from functools import lru_cache
+from math import gcd, isqrt, prod
 
 from .answers import Verdict
 from .layers import keras_shape
-from .pasted import ACTIVATION_CLASSES, PastedRow, PastedSummary, normalised_axis, reference_name
+from .pasted import ACTIVATION_CLASSES, UNREADABLE_SHAPE, PastedRow, PastedSummary, normalised_axis, reference_name
 from .records import replace
 
 __all__ = ["self_check"]
@@ -64,7 +65,7 @@ _FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"),
 def self_check(pasted: PastedSummary) -> list[Verdict]:
     """Every row's parameters and output shape, then the totals, each against the paste's own other rows."""
     checked = _Check(pasted, channels_first=False).run()
-    if pasted.kind == "keras" and any(len(row.shape) > 1 for row in pasted.rows):
+    if pasted.kind == "keras" and _wrong(checked) and any(len(row.shape) > 1 for row in pasted.rows):
         other = _Check(pasted, channels_first=True).run()
         if _wrong(other) < _wrong(checked) and _doubts(other) < _doubts(checked):
             note = "read channels-first (Keras 1 on Theano, or data_format='channels_first'): " \
@@ -150,9 +151,9 @@ class _Check:
                 self.alternative[row.name] = corrected
             elif any(v.status == "wrong" and v.claim.endswith(" output") for v in found):
                 self.suspect.add(row.name)
-            if not row.multiple:
+            if not row.shapeless:
                 self.shapes[row.name] = row.shape
-            previous = row.name if not row.multiple else None
+            previous = row.name if not row.shapeless else None
             verdicts += found
         return verdicts + _totals(pasted, self.torch, verdicts)
 
@@ -189,8 +190,8 @@ class _Check:
         self.corrected = None
         kind = row.keras_class
         family = _family(kind)
-        if row.multiple:
-            return self.multiple(number, row, kind, family)
+        if row.shapeless:  # 'multiple', or a shape that cannot be read
+            return (self.unreadable if row.unreadable else self.multiple)(number, row, kind, family)
         if kind in _MERGES or kind == "Concatenate":
             return self.merge(number, row, kind, inputs)
         if kind == "BatchNormalization":  # its own output has the channels it normalises
@@ -214,6 +215,15 @@ class _Check:
         return [_unchecked(number, row, "params", f"{row.params:,}",
                            "the output shape is printed 'multiple' (a subclassed model): nothing in the paste says "
                            "what the layer reads")]
+
+    def unreadable(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
+        """A row whose output shape cannot be read: its output is unchecked, and so is any count it would explain;
+        a layer that learns nothing still has 0 parameters."""
+        shapeless = replace(row, unreadable="", multiple=True)
+        counts = [v for v in self.multiple(number, shapeless, kind, family) if v.status != "unchecked"] or \
+            [_unchecked(number, row, "params", f"{row.params:,}", "its output shape cannot be read, and the count "
+                                                                   "depends on it")]
+        return [_unchecked(number, row, "output", row.unreadable, UNREADABLE_SHAPE), *counts]
 
     def without_input(self, number: int, row: PastedRow, kind: str, family: str) -> list[Verdict]:
         """A row whose input the paste does not show (the first row of a Keras 3 sequential summary)."""
@@ -416,12 +426,12 @@ class _Check:
         return [self.output(number, row, expected, text), self.nothing_learned(number, row, "a merge")]
 
 
-def _taps(kind: str, params: int, channels: int, filters: int) -> list[tuple[int, bool, int]]:
+@lru_cache(maxsize=4096)  # a paste repeats its rows; each is worked out once
+def _taps(kind: str, params: int, channels: int, filters: int) -> tuple[tuple[int, bool, int], ...]:
     """(kernel taps, with a bias, groups) that give ``params``: taps·(C/g)·F (+ F); ungrouped first, then
     depthwise (g = C, PyTorch's way of writing it), then the other group counts."""
     found = []
-    groups = [1] if kind == "DepthwiseConv2D" else \
-        [1, channels, *(g for g in range(2, channels) if channels % g == 0 and filters % g == 0)]
+    groups = [1] if kind == "DepthwiseConv2D" else [1, channels, *_common_divisors(channels, filters)]
     for group in dict.fromkeys(g for g in groups if filters % g == 0):
         for bias in (True, False):
             rest = params - (filters if bias else 0)
@@ -438,7 +448,20 @@ def _taps(kind: str, params: int, channels: int, filters: int) -> list[tuple[int
                 rest = params - (filters if bias else 0) - channels * multiplier * filters
                 if rest > 0 and rest % (channels * multiplier) == 0:
                     found.append((rest // (channels * multiplier), bias, 1))
-    return found
+    return tuple(found)
+
+
+#: Divisors are found by trial division up to this: every divisor of a number up to its square (10⁶ channels).
+_TRIAL = 1000
+
+
+def _common_divisors(channels: int, filters: int) -> list[int]:
+    """The group counts between 1 and C that divide both C and F, ascending: the divisors of gcd(C, F), found by
+    trial division up to :data:`_TRIAL` (past 10⁶ channels a divisor and its cofactor both over 1,000 are not
+    tried, so a row of 10¹⁸ channels costs no more than one of 64)."""
+    common = gcd(channels, filters)
+    small = [d for d in range(2, min(isqrt(common), _TRIAL) + 1) if common % d == 0]
+    return sorted({*small, *(common // d for d in small), common} - {1, channels})
 
 
 def _side(area: int, rank: int) -> int:
@@ -463,20 +486,31 @@ def _outputs(n: int, kernel: int, stride: int) -> list[int]:
 
 def _reach(n: int, m: int, kernels: list[int], pool: bool) -> str:
     """The simplest kernel/stride/padding (then dilation) that turns n into m ('3, stride 1, valid'), or ''."""
-    strides = range(1, 9)
-    order = [(k, k, 1) for k in kernels if pool] + [(k, s, 1) for s in strides for k in kernels] + \
-        [(k, s, d) for d in range(2, 5) for s in strides for k in kernels if k > 1]
-    for k, s, d in order:
+    return _reached(n, m, tuple(kernels), pool)
+
+
+@lru_cache(maxsize=4096)  # a paste repeats its sizes; each step is worked out once
+def _reached(n: int, m: int, kernels: tuple[int, ...], pool: bool) -> str:
+    for k, s, d in _ways(kernels, pool):
         span = (k - 1) * d + 1
         dilated = f", dilation {d}" if d > 1 else ""
         if (n - span) // s + 1 == m and n >= span:
             return f"kernel {k}, stride {s}{dilated}, valid"
         if -(-n // s) == m:
             return f"kernel {k}, stride {s}, same"
-        for p in range(1, span // 2 + 1):
-            if (n + 2 * p - span) // s + 1 == m:
-                return f"kernel {k}, stride {s}{dilated}, padding {p}"
+        # the least padding p ≥ 1 with s(m − 1) ≤ n + 2p − span < s·m, if it is at most span // 2
+        p = max(1, -(-(s * (m - 1) - n + span) // 2))
+        if p <= span // 2 and (n + 2 * p - span) // s + 1 == m:
+            return f"kernel {k}, stride {s}{dilated}, padding {p}"
     return ""
+
+
+@lru_cache(maxsize=64)
+def _ways(kernels: tuple[int, ...], pool: bool) -> tuple[tuple[int, int, int], ...]:
+    """(kernel, stride, dilation) in the order :func:`_reach` tries them: the simplest first."""
+    strides = range(1, 9)
+    return tuple([(k, k, 1) for k in kernels if pool] + [(k, s, 1) for s in strides for k in kernels] +
+                 [(k, s, d) for d in range(2, 5) for s in strides for k in kernels if k > 1])
 
 
 def _reach_transposed(n: int, m: int, kernels: list[int]) -> str:

@@ -21,9 +21,8 @@ def _target_text(target: Target) -> str:
 
 
 def _result(candidate: Candidate, target: Target) -> str:
-    net = candidate.net
-    out = net.layers[-1].output_shape if net.layers else net.input_shape
-    return f"{'network ' if target.layer else ''}output {'×'.join(map(str, out))}, {net.total_params:,} parameters"
+    return (f"{'network ' if target.layer else ''}output {'×'.join(map(str, candidate.output))}, "
+            f"{candidate.params:,} parameters")
 
 
 def solved_lines(solved: Solved, target: Target) -> list[str]:
@@ -48,9 +47,7 @@ def solved_lines(solved: Solved, target: Target) -> list[str]:
 
 def solved_json(solved: Solved, target: Target) -> dict[str, Any]:
     def entry(candidate: Candidate) -> dict[str, Any]:
-        net = candidate.net
-        out = net.layers[-1].output_shape if net.layers else net.input_shape
-        return {"value": candidate.value, "output": list(out), "params": net.total_params,
+        return {"value": candidate.value, "output": list(candidate.output), "params": candidate.params,
                 "arithmetic": candidate.arithmetic}
 
     return {"unknown": solved.unknown, "field": solved.field, "target": _target_text(target),

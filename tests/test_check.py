@@ -407,3 +407,54 @@ def test_costs_and_receptive_fields_are_graded() -> None:
     assert grade(net, "1.macs", "190K").status == "wrong"
     assert grade(net, "2.rf", "5").status == "correct"               # seed 003: a 5×5 window of the input
     assert grade(net, "2.rf", "3").arithmetic == "r = 3 + (3 − 1)·1 = 5"
+
+
+# ---- issue 21: a space groups thousands in threes only; '2 6' is no number ----
+
+@pytest.mark.parametrize("text", ["2 6", "1 8496", "18 49 6", "18 4960"])
+def test_a_space_groups_thousands_in_threes_only(text: str) -> None:
+    from cnncalc.literals import read_count
+
+    with pytest.raises(ValueError, match="is not a whole count"):
+        read_count(text)
+    assert read_count("18 496") == 18496 and read_count("1 199 882") == 1199882
+
+
+SPLIT = ("conv2d (Conv2D)            (None, 26, 26, 32)        320\n"
+         "conv2d_1 (Conv2D)   (None, 2 6, 26, 32)   18,496\n"
+         "max_pooling2d (MaxPooling2D)  (None, 12, 12, 32)  0\n"
+         "flatten (Flatten)  (None, 4 608)  0\n"
+         "Total params: 18,816\n")
+
+
+def verdicts(*args: str, stdin: str) -> dict[str, dict[str, Any]]:
+    result = run("check", *args, "--summary", "-", "--format", "json", stdin=stdin)
+    assert result.exit_code in (0, 1), result.output
+    return {detail["claim"]: detail for detail in json.loads(result.stdout)[0]["details"]}
+
+
+def test_a_pasted_shape_with_split_digits_is_unchecked_never_read_as_a_number() -> None:
+    """(None, 2 6, 26, 32) was read as 26; its count is still graded: (3·3·32 + 1)·32 = 9,248 by hand.
+    (None, 4 608) groups thousands and reads as 4,608 = 12·12·32."""
+    graded = verdicts("input 28x28x1, conv32x3, conv32x3, pool2, flatten", stdin=SPLIT)
+    output = graded["2 conv2d_1 output"]
+    assert (output["given"], output["status"]) == ("(None, 2 6, 26, 32)", "unchecked")
+    assert "a space inside a size groups thousands, in threes (18 496)" in output["note"]
+    assert (graded["2 conv2d_1 params"]["correct"], graded["2 conv2d_1 params"]["status"]) == ("9,248", "wrong")
+    assert graded["4 flatten output"]["status"] == "correct"
+    alone = verdicts(stdin=SPLIT)
+    assert alone["2 conv2d_1 output"]["status"] == "unchecked"
+    assert all(v["given"] != "(None, 26, 26, 32)" for claim, v in alone.items() if claim.startswith("2 "))
+
+
+def test_a_torchinfo_shape_with_split_digits_is_unchecked() -> None:
+    paste = ("Layer (type:depth-idx)                   Output Shape              Param #\n"
+             "Sequential                               [1, 10]                   --\n"
+             "├─Conv2d: 1-1                            [1, 3 2, 26, 26]          320\n"
+             "├─Flatten: 1-2                           [1, 21632]                --\n"
+             "├─Linear: 1-3                            [1, 10]                   216,330\n"
+             "Total params: 216,650\n")
+    graded = verdicts("input 1x28x28 nchw, conv32x3, flatten, dense10", stdin=paste)
+    assert (graded["1 Conv2d: 1-1 output"]["given"], graded["1 Conv2d: 1-1 output"]["status"]) == \
+        ("[1, 3 2, 26, 26]", "unchecked")
+    assert graded["1 Conv2d: 1-1 params"]["status"] == "correct"  # (3·3·1 + 1)·32 = 320

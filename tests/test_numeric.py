@@ -136,6 +136,29 @@ def test_matrix_forms(tmp_path: Any) -> None:
     assert read_matrix(str(npy)) == literal
 
 
+@pytest.mark.parametrize(("shape", "dtype", "values", "message"), [
+    # issue 21: 100000×100000 float64 is 80 GB, which np.load asked for (an out-of-memory exit 3)
+    ((100000, 100000), "<f8", 64, "declares a 100000×100000 array, 10,000,000,000 values, over the limit of "
+                                  "1,000,000"),
+    ((20, 30), "<f8", 4784, "declares a 20×30 float64 array (4,800 bytes) but holds 4,784 bytes of values"),
+    ((2, 3, 4, 5), "<f8", 960, "has 4 axes"),
+    ((2, 2), "<c16", 64, "holds complex128 values, not real numbers"),
+])
+def test_a_npy_file_is_refused_from_its_header(tmp_path: Any, shape: tuple[int, ...], dtype: str, values: int,
+                                               message: str) -> None:
+    """The header alone says what the array would be: refused before NumPy allocates it."""
+    pytest.importorskip("numpy")
+    from numpy.lib import format as npy
+
+    path = tmp_path / "declared.npy"
+    with open(path, "wb") as handle:
+        npy.write_array_header_1_0(handle, {"descr": dtype, "fortran_order": False, "shape": shape})
+        handle.write(b"\0" * values)
+    result = CliRunner().invoke(main, ["pool", "--input", str(path), "--size", "2"])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -10,6 +10,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cnncalc.cli import main
 
@@ -70,6 +72,10 @@ def test_the_smallest_input_the_network_accepts() -> None:
     (["input 28x28x1, conv32x?"], "nothing to solve for"),
     (["input 28x28x1, conv32x3 ?", "--min"], "Error"),
     (["input 28x28x1, conv32x?", "--output", "axb"], "cannot read the shape"),
+    (["input 28x28x1, conv32x?", "--output", "26x26", "--layer", "9"], "--layer 9: the network has no such layer"),
+    (["input 8x8x1, conv4x? as e?, add(id | @e?)", "--output", "6x6", "--layer", "9"], "--layer 9: the network has no"),
+    (["input 12x12x3, [conv4x3 same]x?, conv2x?", "--output", "10x10"], "the '?' changes how many layers the network "
+                                                                         "has (a repeat count)"),
 ])
 def test_bad_questions_exit_two(args: list[str], message: str) -> None:
     code, out = solve(*args)
@@ -85,3 +91,115 @@ def test_the_output_of_a_named_layer() -> None:
     code, out = solve(spec, "--output", "7x7")
     assert code == 2 and "the network's output is (None, 1000), with 0 spatial axes; 7×7 has 2" in out
     assert values(spec, "--output", "7x7", "--layer", "174") == list(range(193, 225))
+
+
+# ---- a search costs the layers after the unknown, never the whole network for every value ----
+
+def reference(spec: str, low: int, high: int, params: int | None = None,
+              output: tuple[int, ...] | None = None) -> list[int]:
+    """The solutions by brute force, as `summary` builds each network: the whole spec with the value in place."""
+    from cnncalc.errors import CnnCalcError
+    from cnncalc.network import build
+
+    found = []
+    for value in range(low, high + 1):
+        try:
+            net = build(spec.replace("?", str(value)))
+        except CnnCalcError:
+            continue
+        out = net.layers[-1].output_shape if net.layers else net.input_shape
+        if (params is None or net.total_params == params) and (output is None or out[:len(output)] == output):
+            found.append(value)
+    return found
+
+
+@pytest.mark.parametrize(("spec", "target", "field_range"), [
+    # by hand: 224 + 73·? + (49·? + 1)·10 = 234 + 563·? parameters, 3,049 for ? = 5
+    ("input 16x16x3, conv8x3 same relu, conv?x3, pool2, flatten, dense10", ["--params", "3049"], (1, 64)),
+    ("input 16x16x3, conv8x3 same, bn, conv8x? s2 relu, conv4x1", ["--output", "6x6"], (1, 64)),
+    ("input 3x16x16 nchw, conv8x3 relu, bn, conv4x3 p?, flatten", ["--output", "1024"], (0, 64)),  # 4·16·16
+    ("input 16x16x3, conv4x3 same as e1, conv4x? same, add(id | @e1), conv2x1", ["--output", "16x16"], (1, 64)),
+    ("input 16x16x3, [conv4x? same relu]x3, flatten", ["--output", "1024"], (1, 64)),
+    ("input ?x?x3, conv8x3 s2, conv8x3", ["--output", "5x5"], (1, 64)),  # ⌊(n − 3)/2⌋ + 1 = 7: n = 15, 16
+    ("input 16x16x3, conv8x3 # is it 3?\n, conv8x3 p?", ["--output", "16x16"], (0, 64)),
+    # '?' in a name too: each value is rebuilt whole. By hand: (1·?² + 1)·4 + 148 parameters, 188 for ? = 3
+    ("input 8x8x1, conv4x? same as e?, conv4x3 same, add(id | @e?)", ["--params", "188"], (1, 64)),
+])
+def test_each_solution_is_what_summary_builds(spec: str, target: list[str], field_range: tuple[int, int]) -> None:
+    """The solver resolves only the layers from the unknown on; brute force builds every value's whole network."""
+    output = tuple(int(n) for n in target[1].split("x")) if target[0] == "--output" else None
+    params = int(target[1]) if target[0] == "--params" else None
+    expected = reference(spec, *field_range, params=params, output=output)
+    assert expected, "a question with no answer proves nothing here"
+    assert values(spec, *target) == expected
+
+
+KNOWN = ["conv4x3 same relu", "bn", "pool2 s1", "conv6x1", "dropout0.5", "conv4x3 p1 s2"]
+UNKNOWN = ["conv4x?", "conv4x3 s?", "conv4x3 p?", "pool?", "conv4x3 d?", "avgpool3 s?", "conv4x? same"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.sampled_from(KNOWN), max_size=4), st.sampled_from(UNKNOWN), st.lists(st.sampled_from(KNOWN),
+       max_size=3), st.integers(1, 4), st.booleans())
+def test_random_unknowns_agree_with_brute_force(before: list[str], unknown: str, after: list[str], value: int,
+                                                torch: bool) -> None:
+    """Random chains with one '?' among known layers: the solutions are the values whose whole network, built as
+    `summary` builds it, gives the output the network gives for ``value``."""
+    from cnncalc.errors import CnnCalcError
+    from cnncalc.network import build
+
+    spec = ", ".join(["input 3x20x20 nchw" if torch else "input 20x20x3", *before, unknown, *after])
+    try:
+        net = build(spec.replace("?", str(value)))
+    except CnnCalcError:
+        return  # that value is refused; another example asks a question with an answer
+    output = net.layers[-1].output_shape
+    low = 0 if " p?" in unknown else 1
+    assert values(spec, "--output", "x".join(map(str, output))) == reference(spec, low, 64, output=output)
+
+
+def test_the_layers_before_the_unknown_are_resolved_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """2,000 1×1 convs before a conv?x3 whose 8,192 filter counts are all tried: the 2,000 are resolved once (not
+    8,192 times, 16 million resolutions), and each value resolves the one conv with the '?'."""
+    from cnncalc import layers
+
+    calls = {"count": 0}
+    original = layers.Conv2D.resolve
+
+    def counted(self, shape):  # type: ignore[no-untyped-def]
+        calls["count"] += 1
+        return original(self, shape)
+
+    monkeypatch.setattr(layers.Conv2D, "resolve", counted)
+    code, out = solve("input 8x8x1, [conv1x1]x2000, conv?x3", "--params", "99999999")
+    assert code == 1 and "no value in 1–8192 gives 99,999,999 parameters" in out
+    # by hand: the largest value gives 8,192·(3·3·1 + 1) = 81,920 more than the 2,000·(1·1·1 + 1) = 4,000 before it
+    assert "? = 8192: (3·3·1 + 1)·8192 = 81,920 → output 6×6×8192, 85,920 parameters" in out
+    assert calls["count"] <= 2000 + 8192
+
+
+def test_a_search_past_the_work_limit_is_refused_up_front() -> None:
+    """A kernel size is searched over 1–64; each value would resolve the 10,001 layers from the unknown on."""
+    code, out = solve("input 8x8x1, conv1x?, [conv1x1]x10000", "--output", "8x8")
+    assert code == 2 and "Traceback" not in out
+    assert "the search would resolve 640,064 layers (10,001 for each value tried), over cnncalc's limit of " \
+           "200,000" in out
+
+
+def test_a_growing_search_stops_at_the_work_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An input size grows its output, so the search may stop early; one that never does stops at the limit."""
+    import cnncalc.solve
+
+    monkeypatch.setattr(cnncalc.solve, "MAX_WORK", 1000)
+    code, out = solve("input ?x?x1, [relu]x99", "--output", "5000x5000")
+    assert code == 2 and "Traceback" not in out
+    assert "it reached that at ? = 11" in out  # 10 values × 100 layers = 1,000: the 11th would pass the limit
+
+
+def test_the_help_states_the_work_limit() -> None:
+    from cnncalc.render import STREAM_ROWS
+    from cnncalc.solve import MAX_WORK
+
+    assert f"at most {MAX_WORK:,} layers in all" in " ".join(solve("--help")[1].split())
+    summary = CliRunner().invoke(main, ["summary", "--help"]).output
+    assert f"more than {STREAM_ROWS:,} rows is printed as plain fixed-width lines" in " ".join(summary.split())
