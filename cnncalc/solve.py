@@ -381,6 +381,7 @@ def solve(text: str, target: Target) -> Solved:
                            "write '?' where the unknown number goes: conv32x?, s?, p?, dense?, input ?x?x3")
     if target.shape is None and target.params is None and not target.minimum:
         raise CnnCalcError("nothing to solve for", "give --output HxW (or HxWxC), --params N, or --min")
+    _refuse_names(text)
     field, position, source, attempt = _plan(text, target)
     low, high = RANGES.get(field, (0, 1024))
     scan = _Scan(target, field in GROWING)
@@ -393,6 +394,19 @@ def solve(text: str, target: Target) -> Solved:
         refusal = _refusal(text, scan.refused)
     return Solved(_describe(field, position, source), field, (low, high), tuple(scan.solutions),
                   tuple(sorted(nearest, key=lambda c: c.value)), scan.stopped, refusal)
+
+
+def _refuse_names(text: str) -> None:
+    """solve searches numbers: an input written with names ('input Rx?x3') has no number to compare."""
+    try:
+        spec = parse(_substitute(text, PROBES[0]))
+    except CnnCalcError:
+        return  # the search reads the spec again and raises its own error
+    if spec.input is not None and spec.input.names:
+        start = spec.input.span[0]  # the word 'input' sits before any '?' of the input's own sizes
+        raise SpecError("solve needs the input's sizes as numbers, not names", text, (start, start + 5), 0,
+                        "write the input with numbers (input 32x?x3); to grade an answer written with "
+                        "names, use cnncalc check")
 
 
 class _Scan:

@@ -73,10 +73,10 @@ expect 0 check-stride 251x151 21 10
 expect 1 check-stride 7 3 3
 expect 0 check-stride N 3 2
 expect 1 check-stride --spec examples/mnist_keras.cnn
-expect 0 check examples/seed002_mnist.cnn --expect 2.params=18496 --expect total=1,199,882
-expect 1 check examples/seed002_mnist.cnn --expect 2.params=18494
+expect 0 check examples/lectures/mnist_4_layer.cnn --expect 2.params=18496 --expect total=1,199,882
+expect 1 check examples/lectures/mnist_4_layer.cnn --expect 2.params=18494
 expect 0 check "input RxCx3, conv5x3" --expect "1.params=(3*3*3 + 1)*5" --expect "1.output=(R-2)x(C-2)x5"
-expect 0 check --answers examples/homework/seed004_exam.toml
+expect 0 check --answers examples/homework/exam_128x128x3.toml
 expect 0 check examples/mnist_keras.cnn --summary keras3_mnist.txt
 expect 0 check --summary keras3_mnist.txt
 expect 0 solve "input 227x227x3, conv96x11 s?" --output 55x55
@@ -85,7 +85,7 @@ expect 1 solve "input 227x227x3, conv96x11 s?" --output 56x56
 expect 2 --needs-numpy conv --input "1 0 1; 0 1 0; 1 1 1" --kernel "1 0; 0 1"
 expect 2 --needs-numpy pool --input "12 20 30 0; 8 12 2 0; 34 70 37 4; 112 100 25 12" --size 2 --mode avg
 expect 2 --needs-numpy dense --input "1 2" --weights "0.5 -1; 0.25 1" --bias "0 1"
-expect 2 --needs-numpy check --answers examples/homework/seed000_feature_maps.toml
+expect 2 --needs-numpy check --answers examples/homework/image_7x9x3_maps.toml
 
 echo "plain install: $passed passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -203,3 +203,16 @@ def test_the_help_states_the_work_limit() -> None:
     assert f"at most {MAX_WORK:,} layers in all" in " ".join(solve("--help")[1].split())
     summary = CliRunner().invoke(main, ["summary", "--help"]).output
     assert f"more than {STREAM_ROWS:,} rows is printed as plain fixed-width lines" in " ".join(summary.split())
+
+
+def test_an_input_written_with_names_is_refused_with_a_caret() -> None:
+    """A named size has no number for the search to compare with: exit 2 at the input, never an internal error."""
+    from click.testing import CliRunner
+
+    from cnncalc.cli import main
+
+    result = CliRunner().invoke(main, ["solve", "input Rx?x3, conv5x3", "--output", "8x8"])
+    assert result.exit_code == 2, result.output
+    assert "solve needs the input's sizes as numbers" in result.output
+    assert "  input Rx?x3, conv5x3\n  ^^^^^" in result.output
+    assert "Internal error" not in result.output
