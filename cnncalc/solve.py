@@ -403,8 +403,9 @@ def _refuse_names(text: str) -> None:
     except CnnCalcError:
         return  # the search reads the spec again and raises its own error
     if spec.input is not None and spec.input.names:
-        start = spec.input.span[0]  # the word 'input' sits before any '?' of the input's own sizes
-        raise SpecError("solve needs the input's sizes as numbers, not names", text, (start, start + 5), 0,
+        start = spec.input.span[0]  # the shape's start: no '?' stands before it
+        end = start + len(re.split(r"[\s,;#]", text[start:], maxsplit=1)[0])
+        raise SpecError("solve needs the input's sizes as numbers, not names", text, (start, end), 0,
                         "write the input with numbers (input 32x?x3); to grade an answer written with "
                         "names, use cnncalc check")
 

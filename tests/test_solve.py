@@ -214,5 +214,5 @@ def test_an_input_written_with_names_is_refused_with_a_caret() -> None:
     result = CliRunner().invoke(main, ["solve", "input Rx?x3, conv5x3", "--output", "8x8"])
     assert result.exit_code == 2, result.output
     assert "solve needs the input's sizes as numbers" in result.output
-    assert "  input Rx?x3, conv5x3\n  ^^^^^" in result.output
+    assert "  input Rx?x3, conv5x3\n        ^^^^^\n" in result.output
     assert "Internal error" not in result.output
