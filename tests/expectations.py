@@ -1,4 +1,4 @@
-"""Read the ``# expect KEY = VALUE`` lines: a lecture's numbers in examples/*.cnn, a framework's count in tests/models."""
+"""Read the ``# expect KEY = VALUE`` lines: lecture numbers in examples/*.cnn, framework counts in tests/models."""
 
 from __future__ import annotations
 
