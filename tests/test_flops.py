@@ -35,7 +35,7 @@ from cnncalc.network import Network, build
 
 from . import graph_specs, oracle_specs
 from .conftest import ROOT, oracle
-from .test_codegen import read_back, run_code
+from .test_codegen import TORCH_REFUSALS, read_back, run_code, written
 from .test_flop_rules import TOOLS_PRINT
 from .test_zoo import VGG, mobilenet_v2, torchvision_resnet, vgg
 
@@ -113,9 +113,8 @@ def total(net: Network, tool: str, batch: int = 1, training: bool = False) -> in
 def check_code(net: Network, tmp_path: Any) -> None:
     """Profile the code cnncalc writes for ``net``: per module (on the torch reading of the code) and in total
     (on ``net`` itself, whose Keras rows cnncalc splits into the modules the code has)."""
-    try:
-        code = pytorch_code(net)
-    except CnnCalcError:
+    code = written(pytorch_code, net, TORCH_REFUSALS)
+    if code is None:
         return
     torch = oracle("torch")
     model = run_code(code)["model"]
@@ -134,8 +133,8 @@ def check_code(net: Network, tmp_path: Any) -> None:
     for layer, row in zip(net.layers, costs(net, "thop")):
         if isinstance(layer.layer, Merge):
             continue
-        written = [next(modules) for _ in _torch_modules(layer)]
-        assert row.flops == sum(tool_count("thop", m, i) for m, i, _ in written), (layer.name, code)
+        module_calls = [next(modules) for _ in _torch_modules(layer)]
+        assert row.flops == sum(tool_count("thop", m, i) for m, i, _ in module_calls), (layer.name, code)
 
 
 @SETTINGS
