@@ -46,6 +46,24 @@ def test_ceil_mode_pools_match_the_lectures() -> None:
     assert window_axis(7, 2, 2, ceil=True).output == 4
 
 
+@pytest.mark.parametrize(("n", "k", "s", "p", "windows", "last_start", "output"), [
+    (5, 2, 2, 1, 4, 6, 3),  # ⌈(5 + 2 − 2)/2⌉ + 1 = 4; the 4th would start at 3·2 = 6 = 5 + 1: in the right padding
+    (7, 2, 2, 1, 5, 8, 4),  # ⌈(7 + 2 − 2)/2⌉ + 1 = 5; the 5th would start at 8 = 7 + 1: dropped
+    (6, 3, 2, 1, 4, 6, 4),  # ⌈(6 + 2 − 3)/2⌉ + 1 = 4; the 4th starts at 6 < 6 + 1, inside the input: kept
+    (4, 3, 3, 1, 2, 3, 2),  # ⌈(4 + 2 − 3)/3⌉ + 1 = 2; the 2nd starts at 3 < 4 + 1: kept
+])
+def test_ceil_mode_ignores_a_window_that_would_start_in_the_right_padding(n: int, k: int, s: int, p: int,
+                                                                          windows: int, last_start: int,
+                                                                          output: int) -> None:
+    # PyTorch's nn.MaxPool2d and nn.AvgPool2d documentation: "ceil_mode – when True, will use ceil instead of floor
+    # to compute the output shape", and its note: "When ceil_mode=True, sliding windows are allowed to go off-bounds
+    # if they start within the left padding or the input. Sliding windows that would start in the right padded
+    # region are ignored."  Window starts are counted on the padded axis (the left padding is 0 … p − 1).
+    assert -(-(n + 2 * p - k) // s) + 1 == windows and (windows - 1) * s == last_start
+    assert window_axis(n, k, s, p, ceil=True).output == output
+    assert window_axis(n, k, s, p, ceil=False).output == (n + 2 * p - k) // s + 1
+
+
 @pytest.mark.parametrize(
     ("n", "k", "s", "before", "after"),
     [

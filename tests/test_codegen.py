@@ -53,7 +53,8 @@ KERAS_REFUSALS = ("Keras has no ", "Keras' Conv2DTranspose takes 'valid' or 'sam
 TORCH_REFUSALS = ("PyTorch's ConvTranspose2d cannot reach ", "PyTorch's pools pad both sides alike",
                   "a dense layer on a volume: nn.Linear acts on the last axis",
                   "a merge of tensors of different ranks: PyTorch broadcasts from the last axis",
-                  "cannot write Cropping2D as PyTorch code yet")  # no nn module crops; forward() would slice
+                  "cannot write Cropping2D as PyTorch code yet",  # no nn module crops; forward() would slice
+                  "merge is not written")  # avg and max merges: said at the layer, a gap cnncalc names
 
 
 def written(write: Any, net: Network, refusals: tuple[str, ...]) -> str | None:
