@@ -37,8 +37,8 @@ MODULES: dict[str, list[str]] = {
                "tests/test_spec.py", "tests/test_graph.py", "tests/test_conventions.py", "tests/test_costs.py",
                "tests/test_zoo.py", "tests/test_real_pastes.py"],
     "flops": ["cnncalc/flops.py", "tests/test_flop_rules.py", "tests/test_costs.py"],
-    "literals": ["cnncalc/literals.py", "tests/test_spec.py", "tests/test_check.py", "tests/test_precision.py",
-                 "tests/test_real_pastes.py", "tests/test_hostile.py"],
+    "literals": ["cnncalc/literals.py", "tests/test_literals.py", "tests/test_spec.py", "tests/test_check.py",
+                 "tests/test_real_pastes.py"],
     "precision": ["cnncalc/precision.py", "tests/test_precision.py", "tests/test_check.py",
                   "tests/test_numeric.py"],
 }
