@@ -20,6 +20,7 @@ def test_read_int_up_to_its_bound(digits: str, value: int) -> None:
     ("1" + "0" * 18, MAX_SIZE, "1000000000000000000 is over 10^18"),   # 10^18: one past MAX_SIZE
     ("1" + "0" * 30, MAX_SIZE, "a 31-digit number is over 10^18"),   # over 24 digits: its length, not its digits
     ("1" + "0" * 23, MAX_SIZE, "1" + "0" * 23 + " is over 10^18"),   # 24 digits are still shown
+    ("1" + "0" * 24, MAX_SIZE, "a 25-digit number is over 10^18"),   # 25 are not
     ("101", 100, "101 is over 10^3"),
 ])
 def test_read_int_refuses_past_its_bound_saying_which(digits: str, maximum: int, message: str) -> None:
@@ -68,3 +69,9 @@ def test_groups_of_three_repeat(text: str, value: int) -> None:
 def test_what_is_not_a_whole_count(text: str) -> None:
     with pytest.raises(ValueError, match="is not a whole count"):
         read_count(text)
+
+
+def test_what_is_not_a_count_is_quoted_to_40_characters() -> None:
+    with pytest.raises(ValueError) as caught:
+        read_count("x" * 50)
+    assert str(caught.value) == f"'{'x' * 40}' is not a whole count"
