@@ -44,7 +44,7 @@ from .records import record, replace
 if TYPE_CHECKING:
     from .network import Network, ResolvedLayer
 
-__all__ = ["CONVENTIONS", "GROUPS", "HEADLINES", "LayerCost", "Op", "Part", "by_op", "costs", "modules"]
+__all__ = ["CONVENTIONS", "GROUPS", "HEADLINES", "LayerCost", "Op", "Part", "by_op", "costs", "layer_cost", "modules"]
 
 CONVENTIONS = ("cnncalc", "macs", "fvcore", "ptflops", "thop")
 #: what each convention's number is, for the column title, the footer and --by-op's header
@@ -320,19 +320,31 @@ def _thop(op: Op, training: bool) -> tuple[int, str]:  # noqa: PLR0911 - one rul
 RULES = {"cnncalc": _cnncalc, "macs": _macs, "fvcore": _fvcore, "ptflops": _ptflops, "thop": _thop}
 
 
+def layer_cost(layer: ResolvedLayer, convention: str = "cnncalc", batch: int = 1,
+               training: bool = False) -> LayerCost:
+    """One row's count under ``convention``, for ``batch`` inputs: the sum over the modules it is.
+
+    This is the only place a convention is applied; ``ResolvedLayer.flops`` (what ``check`` grades as
+    ``N.flops``) is this, under ``cnncalc``.
+
+        >>> from cnncalc.network import build
+        >>> conv = build("input 28x28x1, conv32x3").layers[0]
+        >>> layer_cost(conv).flops == 2 * (26 * 26 * 32 * 9) + 26 * 26 * 32   # 2·MACs + one addition per bias
+        True
+    """
+    rule = RULES[convention]
+    parts = []
+    for op in modules(layer):
+        flops, text = rule(op, training)
+        if batch != 1 and text:
+            text = f"{batch} × ({text}) = {batch * flops:,}"
+        parts.append(Part(op, batch * flops, text))
+    return LayerCost(sum(part.flops for part in parts), tuple(parts))
+
+
 def costs(net: Network, convention: str = "cnncalc", batch: int = 1, training: bool = False) -> tuple[LayerCost, ...]:
     """Every row's count under ``convention``, for ``batch`` inputs."""
-    rule = RULES[convention]
-    rows = []
-    for layer in net.layers:
-        parts = []
-        for op in modules(layer):
-            flops, text = rule(op, training)
-            if batch != 1 and text:
-                text = f"{batch} × ({text}) = {batch * flops:,}"
-            parts.append(Part(op, batch * flops, text))
-        rows.append(LayerCost(sum(part.flops for part in parts), tuple(parts)))
-    return tuple(rows)
+    return tuple(layer_cost(layer, convention, batch, training) for layer in net.layers)
 
 
 def by_op(rows: tuple[LayerCost, ...]) -> list[tuple[str, int, int]]:

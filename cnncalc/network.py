@@ -64,8 +64,13 @@ class ResolvedLayer:
 
     @property
     def flops(self) -> int:
-        """2 FLOPs per multiply-accumulate, plus one per bias addition."""
-        return 2 * self.macs + self.bias_adds
+        """FLOPs under the ``cnncalc`` convention (2 per multiply-accumulate, plus one per bias addition).
+
+        The rule is written once, in :mod:`cnncalc.flops`, which prices the modules a row is; the grader's
+        ``N.flops`` and the flops column therefore cannot disagree."""
+        from .flops import layer_cost
+
+        return layer_cost(self).flops
 
     @property
     def keras_class(self) -> str:

@@ -1,4 +1,4 @@
-"""Read the ``# expect KEY = VALUE`` lines that quote a lecture's numbers in examples/*.cnn."""
+"""Read the ``# expect KEY = VALUE`` lines: lecture numbers in examples/*.cnn, framework counts in tests/models."""
 
 from __future__ import annotations
 

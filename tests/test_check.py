@@ -320,7 +320,11 @@ def test_an_unbatched_torchinfo_table_keeps_its_channels() -> None:
 
 def test_old_keras_fixtures_read_whole() -> None:
     """Keras 1 on Theano (channels first) and tf.keras 2.5+'s wrapped types, printed from models Keras 3 built
-    (tests/fixtures/summaries/make_summaries.py): every row read as its class, clean with and without the spec."""
+    (tests/fixtures/summaries/make_summaries.py): every row read as its class, clean with and without the spec.
+
+    The tables come from this project's imitation printers (tests/summary_printers.py), so this is a change
+    detector: a misreading shared by printer and reader would pass here. tests/test_real_pastes.py holds the
+    reader to summaries the real Keras 1, Keras 2 and tf.keras printed, every number checked by hand."""
     from cnncalc.selfcheck import self_check
 
     theano = parse_summary((SUMMARIES / "keras1_theano.txt").read_text(encoding="utf-8"))

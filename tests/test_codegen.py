@@ -47,11 +47,33 @@ def read_back(code: str, tmp_path: Path, *args: str) -> Network:
     return build_model(read_model(code, str(path)), *args)
 
 
-def keras_check(net: Network, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+#: What --format keras and --format pytorch may refuse, each a construct the framework cannot express as the
+#: spec has it, said at its layer (cnncalc.codegen); any other refusal of a network cnncalc built is a failure.
+KERAS_REFUSALS = ("Keras has no ", "Keras' Conv2DTranspose takes 'valid' or 'same' padding only",
+                  "Keras' pools have no ceil_mode", "Keras pads a max pool with zeros only through ZeroPadding2D")
+TORCH_REFUSALS = ("PyTorch's ConvTranspose2d cannot reach ", "PyTorch's pools pad both sides alike",
+                  "a dense layer on a volume: nn.Linear acts on the last axis",
+                  "a merge of tensors of different ranks: PyTorch broadcasts from the last axis",
+                  "cannot write Cropping2D as PyTorch code yet",  # no nn module crops; forward() would slice
+                  "merge is not written")  # avg and max merges: said at the layer, a gap cnncalc names
+
+
+def written(write: Any, net: Network, refusals: tuple[str, ...]) -> str | None:
+    """The code ``write`` makes of ``net``, or None when it refuses with one of ``refusals`` at a layer."""
     try:
-        code = keras_code(net)
-    except CnnCalcError:
-        return  # a layer Keras cannot express (ceil_mode, explicit max-pool padding): said, not written
+        return str(write(net))
+    except CnnCalcError as error:
+        message = error.render()
+        assert message.startswith("layer "), message  # said at the layer that cannot be written
+        assert any(reason in message for reason in refusals), f"an unexpected refusal:\n{message}\n{net.text}"
+        return None
+
+
+def keras_check(net: Network, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Run the Keras code written for ``net``; False when it is refused for a reason Keras gives (KERAS_REFUSALS)."""
+    code = written(keras_code, net, KERAS_REFUSALS)
+    if code is None:
+        return False
     keras = oracle("keras")
     keras.backend.clear_session()
     monkeypatch.setattr(keras.Model, "summary", lambda self, *a, **k: None)
@@ -62,6 +84,7 @@ def keras_check(net: Network, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert [(c, s, p) for _, c, s, p in rows(back)] == theirs, code
     if "ZeroPadding2D" not in code or "zeropad" in net.text:  # explicit padding is a layer of its own in Keras
         assert rows(back) == rows(net), code
+    return True
 
 
 @SETTINGS
@@ -86,11 +109,11 @@ def test_keras_code_of_random_graphs(graph: Any, tmp_path_factory: pytest.TempPa
     keras_check(net, tmp_path_factory.mktemp("keras"), monkeypatch)
 
 
-def torch_check(net: Network, tmp_path: Path) -> None:
-    try:
-        code = pytorch_code(net)
-    except CnnCalcError:
-        return  # a layer PyTorch cannot express as a module (cropping, an uneven pool padding): said, not written
+def torch_check(net: Network, tmp_path: Path) -> bool:
+    """Run the PyTorch code written for ``net``; False when it is refused for a reason PyTorch gives."""
+    code = written(pytorch_code, net, TORCH_REFUSALS)
+    if code is None:
+        return False
     torch = oracle("torch")
     from .test_zoo import our_rows, torch_rows
 
@@ -101,6 +124,7 @@ def torch_check(net: Network, tmp_path: Path) -> None:
     assert our_rows(back) == theirs, code
     assert back.trainable_params == net.trainable_params  # BatchNorm's moving statistics are buffers in PyTorch
     assert back.layers[-1].output_shape == net.layers[-1].output_shape
+    return True
 
 
 @SETTINGS
@@ -141,13 +165,13 @@ def test_pytorch_code_of_random_graphs(graph: Any, tmp_path_factory: pytest.Temp
                                   "keras/mobilenet_v2.cnn", "graphs/inception3a.cnn"])
 def test_real_networks_as_code(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     net = build((ROOT / "examples" / name).read_text(encoding="utf-8"))
-    keras_check(net, tmp_path, monkeypatch)
-    torch_check(net, tmp_path)
+    assert keras_check(net, tmp_path, monkeypatch), "Keras code refused"
+    assert torch_check(net, tmp_path), "PyTorch code refused"
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_every_activation_as_code(activation: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # each activation the spec knows, fused and as a layer of its own, is a name each framework takes
     net = build(f"input 6x6x2, conv2x3 {activation}, {activation}, flatten, dense3 {activation}")
-    keras_check(net, tmp_path, monkeypatch)
-    torch_check(net, tmp_path)
+    assert keras_check(net, tmp_path, monkeypatch), "Keras code refused"
+    assert torch_check(net, tmp_path), "PyTorch code refused"

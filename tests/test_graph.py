@@ -267,10 +267,6 @@ def test_examples_folder_has_the_issue_networks() -> None:
             "squeeze_excitation.cnn"} <= names
 
 
-def test_paths_are_relative_to_examples() -> None:
-    assert Path(GRAPHS).is_dir()
-
-
 @pytest.mark.oracle
 @settings(max_examples=int(os.environ.get("CNNCALC_GRAPH_EXAMPLES", "250")), deadline=None,
           suppress_health_check=list(HealthCheck))

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cnncalc.cli import main
-from cnncalc.precision import grade_number, read_number
+from cnncalc.precision import Written, grade_number, read_number
 
 from .conftest import ROOT
 
@@ -131,3 +131,43 @@ def test_a_step_reads_the_json_of_the_step_before(tmp_path: Path) -> None:
 def test_bad_steps_and_kernels_exit_two(args: list[str], message: str) -> None:
     code, out = invoke(args)
     assert code == 2 and message in out and "Traceback" not in out
+
+
+# ---- the edges of the rules, each pinned by arithmetic (benchmarks/mutation.py found them unguarded) ----
+
+def test_how_a_number_is_read() -> None:
+    assert read_number("−0.11") == Written(-0.11, -2, "−0.11")           # the minus sign as typeset (U+2212)
+    assert read_number("12e2") == Written(1200.0, 2, "12e2")              # an exponent is a written place
+    assert read_number("12E2").place == 2
+    assert read_number("2*0.25") == Written(0.5, None, "2*0.25")          # a product of factors, exact
+    assert read_number("3/1") == Written(3.0, None, "3/1")                # a fraction with denominator 1
+    assert read_number("-1/16") == Written(-0.0625, None, "-1/16")
+    for bad in ("1/0", "abc", "inf", "nan"):
+        with pytest.raises(ValueError):
+            read_number(bad)
+
+
+def test_a_number_of_400_characters_is_read_and_one_of_401_is_refused() -> None:
+    assert read_number("0." + "1" * 398).place == -398
+    with pytest.raises(ValueError):
+        read_number("0." + "1" * 399)
+
+
+def test_the_float_slack_scales_with_the_value() -> None:
+    # ten tenths times 10^10 is 9,999,999,999.999998 in floating point: the integer 10,000,000,000 is that value
+    assert grade_number(read_number("10000000000"), sum([0.1] * 10) * 1e10) == "correct"
+    # and below 1 the slack is 1e-9: 0.1000000015 is 1.5e-9 off 0.1, at a written place of 1e-10
+    assert grade_number(read_number("0.1000000015"), 0.1) == "wrong"
+
+
+def test_tolerance_and_round_include_their_bounds() -> None:
+    assert grade_number(read_number("101"), 100.0, tolerance=0.01) == "correct"    # |101 − 100| = 0.01·100
+    assert grade_number(read_number("0.7822"), 7 / 9, decimals=2) == "rounded"    # 0.0044 ≤ 0.5·10⁻²
+    assert grade_number(read_number("0.79"), 7 / 9, decimals=2) == "wrong"        # 0.0122 > 0.5·10⁻²
+
+
+def test_half_a_place_away_is_rounded_either_way_and_zero_can_be_a_cut_value() -> None:
+    # 1.5 written to the units: 2 (half up) and 1 (half down) are both 1.5 rounded
+    assert grade_number(read_number("2e0"), 1.5) == grade_number(read_number("1e0"), 1.5) == "rounded"
+    # 0.07 cut to one decimal is 0.0
+    assert grade_number(read_number("0.0"), 0.07) == "truncated"

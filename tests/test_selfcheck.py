@@ -69,13 +69,25 @@ def test_a_real_keras_summary_checks_clean_and_one_misprint_is_found(
     verdicts = self_check(parse_summary(changed))
     found = [v.claim for v in verdicts if v.status == "wrong"]
     claim = [v for v in verdicts if v.claim.startswith(f"{row + 1} ") and v.claim.endswith(" params")]
+    total = next(v for v in verdicts if v.claim == "total")
     if claim and claim[0].status == "unchecked":  # a row the paste cannot check: the total is in doubt, not wrong
-        assert found == [] and [v.status for v in verdicts if v.claim == "total"] == ["unchecked"], changed
+        assert found == [] and total.status == "unchecked", changed
+        assert_the_sum_is_reported(total, changed)
     elif claim[0].status == "wrong" and not re.search(r"\d", claim[0].correct):  # wrong, with no one right count
         assert found == [claim[0].claim], (found, changed)  # so the total is in doubt, not wrong
-        assert [v.status for v in verdicts if v.claim == "total"] == ["unchecked"], changed
-    elif claim[0].status == "correct":  # another whole kernel (or a bias) explains the new count exactly:
-        total = [v.status for v in verdicts if v.claim == "total"]  # only the rows' sum shows the misprint:
-        assert (found, total) in ((["total"], ["wrong"]), ([], ["unchecked"])), changed  # in doubt if a row is too
+        assert total.status == "unchecked", changed
+        assert_the_sum_is_reported(total, changed)
+    elif claim[0].status == "correct" and found == []:  # another whole kernel (or a bias) explains the new count,
+        # and a row the paste cannot check could be the misprint as well as the total: never silent about the sum
+        assert total.status == "unchecked", changed
+        assert_the_sum_is_reported(total, changed)
+        assert any(v.status == "unchecked" for v in verdicts if v.claim.endswith(" params")), changed
+    elif claim[0].status == "correct":  # explained exactly, every other row checked: only the rows' sum shows it
+        assert (found, total.status) == (["total"], "wrong"), changed
     else:
         assert found == [claim[0].claim], (found, changed)
+
+
+def assert_the_sum_is_reported(total: Any, paste: str) -> None:
+    """An unchecked total still says that the rows do not add up to it, with both numbers."""
+    assert re.search(rf"the rows sum to [\d,]+, not {re.escape(total.given)}:", total.note), (total, paste)

@@ -37,7 +37,7 @@ def torch_rows(torch: Any, model: Any, shape: tuple[int, ...]) -> list[Row]:
                      sum(b.numel() for b in module.buffers())))
 
     for module in model.modules():
-        if not list(module.children()):
+        if not list(module.children()) and module is not model:  # a model whose forward() has no modules is no row
             module.register_forward_hook(hook)
     with torch.no_grad():
         model.eval()(torch.zeros(1, *shape))

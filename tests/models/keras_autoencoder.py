@@ -1,4 +1,6 @@
 # A convolutional autoencoder: strided convolutions down, transposed convolutions back up.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 74497
 import keras
 from keras import layers
 

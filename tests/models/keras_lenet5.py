@@ -1,4 +1,6 @@
 # LeNet-5 as Keras tutorials write it: average pooling, tanh, 6 and 16 feature maps.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 61706
 from tensorflow.keras import Sequential
 from tensorflow.keras.layers import AveragePooling2D, Conv2D, Dense, Flatten
 

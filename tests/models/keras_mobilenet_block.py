@@ -1,4 +1,6 @@
 # MobileNet's depthwise separable blocks, with ReLU(6.0) layers and explicit zero padding before a stride.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 68549
 from tensorflow import keras
 from tensorflow.keras import layers
 

@@ -1,4 +1,6 @@
 # From the lecture notes, "CONVNET MODEL" and "WHY DOWNSAMPLE?": two models in one file (pick one with --model).
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 55744
 from keras import layers, models
 
 model = models.Sequential()

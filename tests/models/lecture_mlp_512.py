@@ -1,4 +1,6 @@
 # From the lecture notes, "PREVIOUS MODEL": a dense network on the flattened digits.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 535818
 from keras import layers, models
 
 network = models.Sequential()

@@ -1,4 +1,6 @@
 # From the lecture notes, "3. Build the Model": keras' own classes imported by name.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 1199882
 from keras.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D
 from keras.models import Sequential
 

@@ -1,5 +1,7 @@
 # cnncalc: --input 3x224x224
 # torchvision's AlexNet, as its source writes it.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 61100840
 import torch
 from torch import nn
 

@@ -1,5 +1,7 @@
 # cnncalc: --input 3x32x32
 # The PyTorch "Training a classifier" tutorial's Net.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 62006
 import torch
 import torch.nn.functional as F
 from torch import nn

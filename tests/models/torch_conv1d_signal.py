@@ -1,5 +1,7 @@
 # cnncalc: --input 2x128
 # A 1-D signal classifier: grouped and 'same'-padded Conv1d, as audio and ECG models write them.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 1029
 import torch
 import torch.nn as nn
 

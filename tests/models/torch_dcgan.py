@@ -1,5 +1,7 @@
 # cnncalc: --input 100x1x1 --model netG
 # The PyTorch DCGAN tutorial's generator and discriminator (pick one with --model netG or netD; netD reads 3x64x64).
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 3576704
 from torch import nn
 
 nc = 3

@@ -1,5 +1,7 @@
 # cnncalc: --input 3x32x32
 # A DenseNet for CIFAR: dense layers concatenated in a loop, transitions halving the channels and the map.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 102730
 import torch
 import torch.nn.functional as F
 from torch import nn

@@ -1,5 +1,7 @@
 # cnncalc: --input 1x32x32
 # LeNet as the PyTorch tutorials write it: layers in __init__, functional activations and pooling in forward.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 61706
 import torch.nn.functional as F
 from torch import nn
 

@@ -1,5 +1,7 @@
 # cnncalc: --input 1x28x28
 # The lectures' MNIST network as a PyTorch nn.Sequential.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 34826
 from torch import nn
 
 model = nn.Sequential(

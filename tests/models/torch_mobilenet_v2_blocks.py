@@ -1,6 +1,8 @@
 # cnncalc: --input 3x96x96
 # MobileNetV2's inverted residual, as torchvision writes it (ConvBNReLU as an nn.Sequential subclass was
 # torchvision's older form; this one builds the layers list in __init__).
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 69578
 import torch
 from torch import nn
 

@@ -1,5 +1,7 @@
 # cnncalc: --input 1x28x28
 # An MLP whose hidden layers are built by a comprehension into an nn.ModuleList and applied in a loop.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 242762
 import torch
 import torch.nn.functional as F
 from torch import nn

@@ -1,5 +1,7 @@
 # cnncalc: --input 1x28x28
 # nn.Sequential with named layers from an OrderedDict.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 33234
 from collections import OrderedDict
 
 from torch import nn

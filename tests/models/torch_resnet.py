@@ -1,5 +1,7 @@
 # cnncalc: --input 3x224x224 --model resnet50
 # torchvision's ResNet, as its source writes it: BasicBlock and Bottleneck, _make_layer, a norm_layer argument.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 25557032
 
 import torch
 from torch import Tensor, nn

@@ -1,5 +1,7 @@
 # cnncalc: --input 3x224x224
 # SqueezeNet 1.1's Fire modules (torchvision): squeeze, then two expand branches concatenated.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 1235496
 import torch
 from torch import nn
 

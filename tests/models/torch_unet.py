@@ -1,5 +1,7 @@
 # cnncalc: --input 1x64x64
 # A U-Net: DoubleConv blocks, the encoder's outputs kept in a list for the skips, concatenated on dim=1.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 482449
 import torch
 from torch import nn
 

@@ -1,5 +1,7 @@
 # cnncalc: --input 3x32x32
 # A CIFAR VGG-style net from a conv-bn-relu helper and max pools, with a global average pool at the end.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 6575370
 from torch import nn
 
 

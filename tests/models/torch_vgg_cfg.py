@@ -1,5 +1,7 @@
 # cnncalc: --input 3x224x224
 # torchvision's VGG-11 with batch norm: the features built from a cfg list in a loop.
+# The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
+# expect total = 132868840
 import torch
 from torch import nn
 

@@ -1,0 +1,129 @@
+"""FLOP conventions by hand, so that each tool's rule is guarded where the tools are not installed.
+
+Every expected value here is arithmetic written out in the test, from the rule as the tool's source states it
+(fvcore 0.1.5's ``fvcore/nn/flop_count.py`` table of handles, ptflops 0.7.5's module hooks and functional patches,
+thop 0.1.1's ``profile`` hooks), or an integer that the tool itself printed for the same network.  The oracle
+tests (tests/test_flops.py) run the tools on the same networks and hold these integers to them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cnncalc.answers import grade
+from cnncalc.flops import costs
+from cnncalc.network import Network, build
+
+from .conftest import ROOT
+
+#: What fvcore 0.1.5, ptflops 0.7.5 and thop 0.1.1 print for torchvision's networks on one 3×224×224 input (the
+#: ports of tests/test_zoo.py, run here; tests/test_flops.py::test_torchvision_networks_count_as_each_tool_counts
+#: checks that the tools still print them).  "conv", "linear": fvcore's ``by_operator()`` for aten::_convolution and
+#: aten::linear, the multiply-accumulates that torchvision's GFLOPS column rounds.
+TOOLS_PRINT = {
+    "vgg16.cnn": {"conv": 15_346_630_656, "linear": 123_633_664,
+                  "fvcore": 15_470_289_408, "ptflops": 15_523_225_576, "thop": 15_470_314_496},
+    "resnet18.cnn": {"conv": 1_813_561_344, "linear": 512_000,
+                     "fvcore": 1_819_065_856, "ptflops": 1_825_313_768, "thop": 1_824_033_792},
+    "resnet50.cnn": {"conv": 4_087_136_256, "linear": 2_048_000,
+                     "fvcore": 4_111_512_576, "ptflops": 4_132_436_968, "thop": 4_133_742_592},
+    "mobilenet_v2.cnn": {"conv": 299_494_272, "linear": 1_280_000,
+                         "fvcore": 314_193_216, "ptflops": 320_362_728, "thop": 327_550_720},
+}
+#: One addition per biased output value (the cnncalc convention's "+ bias"): VGG16's thirteen convolutions and three
+#: linear layers all have biases; torchvision's ResNets and MobileNetV2 have bias-free convolutions and one biased fc.
+BIAS_ADDITIONS = {
+    "vgg16.cnn": (2 * 224 * 224 * 64 + 2 * 112 * 112 * 128 + 3 * 56 * 56 * 256 + 3 * 28 * 28 * 512
+                  + 3 * 14 * 14 * 512 + 4096 + 4096 + 1000),
+    "resnet18.cnn": 1000, "resnet50.cnn": 1000, "mobilenet_v2.cnn": 1000,
+}
+#: torchvision's model tables, GFLOPS rounded as published
+PUBLISHED_GFLOPS = {"vgg16.cnn": 15.47, "resnet18.cnn": 1.81, "resnet50.cnn": 4.09, "mobilenet_v2.cnn": 0.30}
+
+
+def torchvision(name: str) -> Network:
+    return build((ROOT / "examples" / "torchvision" / name).read_text(encoding="utf-8"))
+
+
+def total(net: Network, convention: str, training: bool = False) -> int:
+    return sum(row.flops for row in costs(net, convention, training=training))
+
+
+def test_every_convention_by_hand_on_a_conv_and_a_dense_layer() -> None:
+    net = build("input 28x28x1, conv32x3, flatten, dense10")
+    conv_out = 26 * 26 * 32                      # 21,632 output values, each 3·3·1 MACs
+    conv_macs, dense_macs = conv_out * 9, conv_out * 10
+    assert total(net, "macs") == conv_macs + dense_macs == 411_008
+    assert total(net, "cnncalc") == 2 * (conv_macs + dense_macs) + conv_out + 10 == 843_658
+    assert total(net, "fvcore") == conv_macs + dense_macs                     # no bias, Flatten is free
+    assert total(net, "ptflops") == (conv_macs + conv_out) + (dense_macs + 10) == 432_650  # bias per output
+    assert total(net, "thop") == conv_out * 1 * 9 + conv_out * 10           # out values × in/groups × kernel
+
+
+def test_the_graders_flops_are_the_flops_column() -> None:
+    # N.flops and the total 'flops' graded by `check` are the cnncalc convention's count, arithmetic as above
+    net = build("input 28x28x1, conv32x3, flatten, dense10")
+    assert grade(net, "1.flops", f"{2 * 26 * 26 * 32 * 9 + 26 * 26 * 32}").status == "correct"
+    assert grade(net, "flops", "843,658").status == "correct"
+    assert grade(net, "1.flops", f"{2 * 26 * 26 * 32 * 9}").status == "wrong"  # the bias additions forgotten
+
+
+def test_fvcore_counts_nearest_upsampling_by_its_outputs() -> None:
+    # fvcore/nn/flop_count.py: "aten::upsample_nearest2d": elementwise_flop_counter(0, 1), i.e.
+    # "input_tensor.numel() * input_scale + output_tensor.numel() * output_scale" with input_scale 0, output 1
+    net = build("input 4x4x2, up2")
+    assert total(net, "fvcore") == 8 * 8 * 2 != 4 * 4 * 2
+    assert total(net, "thop") == 8 * 8 * 2    # thop's count_upsample (nearest): one per output value
+    assert total(net, "ptflops") == 2 * 8 * 8 * 2  # nn.Upsample's hook, then F.interpolate's patch inside it
+
+
+def test_fvcore_counts_adaptive_average_pooling_by_its_inputs() -> None:
+    # fvcore/nn/flop_count.py: "aten::adaptive_avg_pool2d": elementwise_flop_counter(1, 0): the input's numel
+    net = build("input 6x6x3, gap")
+    assert total(net, "fvcore") == 6 * 6 * 3
+    assert total(net, "ptflops") == 2 * 6 * 6 * 3  # every pool one per input value, module hook and F.* patch
+    assert total(net, "thop") == int((6 / 1 * 6 / 1 + 1) * 3)  # count_adap_avgpool: (kernel + 1) per output
+
+
+def test_fvcore_batch_norm_in_eval_and_training() -> None:
+    # fvcore/nn/jit_handles.py, batchnorm_flop_jit: in eval "input_shape * (2 if has_affine else 1)"; in training
+    # norm_flop_counter: "prod(input_shape) * (5 if has_affine else 4)"
+    net = build("input 5x5x4, bn")
+    values = 5 * 5 * 4
+    assert total(net, "fvcore") == 2 * values
+    assert total(net, "fvcore", training=True) == 5 * values
+
+
+@pytest.mark.parametrize("name", sorted(TOOLS_PRINT))
+def test_torchvision_networks_count_as_the_tools_printed(name: str) -> None:
+    net, printed = torchvision(name), TOOLS_PRINT[name]
+    macs = printed["conv"] + printed["linear"]
+    assert total(net, "macs") == macs
+    assert total(net, "cnncalc") == 2 * macs + BIAS_ADDITIONS[name]
+    for tool in ("fvcore", "ptflops", "thop"):
+        assert total(net, tool) == printed[tool], tool
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED_GFLOPS))
+def test_published_figures_round_the_exact_counts(name: str) -> None:
+    # torchvision publishes GFLOPS to two decimals: the conv and linear multiply-accumulates that fvcore prints
+    macs = TOOLS_PRINT[name]["conv"] + TOOLS_PRINT[name]["linear"]
+    assert round(macs / 1e9, 2) == PUBLISHED_GFLOPS[name]
+    assert total(torchvision(name), "macs") == macs
+
+
+def test_the_readme_table_is_what_the_tools_print() -> None:
+    # The README's table of four networks under each convention: each figure is a tool's integer from TOOLS_PRINT
+    # (or, for the cnncalc column, 2·MACs + the bias additions written out above), never cnncalc's own output.
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    head = "| network | `macs` | `fvcore` | `ptflops` | `thop` | `cnncalc` |"
+    assert head in text, "the README's table of conventions has moved: update this test with it"
+    rows = text[text.index(head):].splitlines()[2:6]
+    files = {"VGG16": "vgg16.cnn", "ResNet-18": "resnet18.cnn", "ResNet-50": "resnet50.cnn",
+             "MobileNetV2": "mobilenet_v2.cnn"}
+    for row in rows:
+        name, *figures = [cell.strip() for cell in row.strip("|").split("|")]
+        printed = TOOLS_PRINT[files[name]]
+        macs = printed["conv"] + printed["linear"]
+        assert [int(f.replace(",", "")) for f in figures] == [
+            macs, printed["fvcore"], printed["ptflops"], printed["thop"], 2 * macs + BIAS_ADDITIONS[files[name]]], name

@@ -1,0 +1,162 @@
+"""Summaries that Keras 1, Keras 2 and tf.keras printed for real people, read whole and checked by hand.
+
+The pastes are kept verbatim under tests/fixtures/pastes (SOURCES.md names where each was published). Every
+number expected here is written out as arithmetic from the layer's own arguments, so a misreading that the paste
+reader and the summary printers of tests/summary_printers.py might share cannot pass.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cnncalc.network import build
+from cnncalc.pasted import PastedSummary, align, parse_summary
+from cnncalc.selfcheck import self_check
+
+PASTES = Path(__file__).resolve().parent / "fixtures" / "pastes"
+
+
+def read(name: str) -> PastedSummary:
+    return parse_summary((PASTES / name).read_text(encoding="utf-8"))
+
+
+def rows(pasted: PastedSummary) -> list[tuple[str, str, tuple[int, ...], int]]:
+    return [(row.name, row.keras_class, row.shape, row.params) for row in pasted.rows]
+
+
+def statuses(pasted: PastedSummary) -> dict[str, str]:
+    return {v.claim: v.status for v in self_check(pasted)}
+
+
+def conv2d(k: int, c_in: int, filters: int) -> int:
+    return (k * k * c_in + 1) * filters   # k·k·cin weights and one bias per filter
+
+
+def dense(n_in: int, units: int) -> int:
+    return (n_in + 1) * units
+
+
+def test_keras1_with_its_own_names_a_frozen_layer_and_batch_norm_on_axis_1() -> None:
+    # Keras 1.2: Cropping2D(((80, 20), (1, 1))) on 160×320×3, AveragePooling2D((1, 4)), BatchNormalization(axis=1),
+    # Convolution2D(24, 3, 3, subsample=(2, 2)), MaxPooling2D() ×3, Dense layers, the last one trainable=False
+    pasted = read("keras1_carnd_dventimiglia.txt")
+    h, w = 160 - 80 - 20, 320 - 1 - 1                                   # 60 × 318
+    w4 = w // 4                                                          # 79
+    c1 = ((h - 3) // 2 + 1, (w4 - 3) // 2 + 1)                          # 29 × 39
+    c2 = (c1[0] // 2 - 2, c1[1] // 2 - 2)                                # pool to 14 × 19, then 12 × 17
+    c3 = (c2[0] // 2 - 2, c2[1] // 2 - 2)                                # 6 × 8, then 4 × 6
+    flat = (c3[0] // 2) * (c3[1] // 2) * 48                             # 2·3·48 = 288
+    assert rows(pasted) == [
+        ("Crop", "Cropping2D", (h, w, 3), 0),
+        ("Resize", "AveragePooling2D", (h, w4, 3), 0),
+        ("Normalize", "BatchNormalization", (h, w4, 3), 4 * h),          # γ, β, mean, variance on axis 1 (60)
+        ("Convolution2D1", "Conv2D", (*c1, 24), conv2d(3, 3, 24)),
+        ("MaxPool1", "MaxPooling2D", (c1[0] // 2, c1[1] // 2, 24), 0),
+        ("Convolution2D2", "Conv2D", (*c2, 36), conv2d(3, 24, 36)),
+        ("MaxPool2", "MaxPooling2D", (c2[0] // 2, c2[1] // 2, 36), 0),
+        ("Convolution2D3", "Conv2D", (*c3, 48), conv2d(3, 36, 48)),
+        ("MaxPool3", "MaxPooling2D", (c3[0] // 2, c3[1] // 2, 48), 0),
+        ("Dropout", "Dropout", (c3[0] // 2, c3[1] // 2, 48), 0),
+        ("Flatten", "Flatten", (flat,), 0),
+        ("FC2", "Dense", (100,), dense(flat, 100)),
+        ("FC3", "Dense", (50,), dense(100, 50)),
+        ("FC4", "Dense", (10,), dense(50, 10)),
+        ("Readout", "Dense", (1,), dense(10, 1)),
+    ]
+    total = 4 * h + conv2d(3, 3, 24) + conv2d(3, 24, 36) + conv2d(3, 36, 48) + dense(flat, 100) + dense(100, 50) \
+        + dense(50, 10) + dense(10, 1)
+    non_trainable = 2 * h + dense(10, 1)      # the moving mean and variance, and the frozen Readout layer
+    assert dict(pasted.totals) == {"total": total, "trainable": total - non_trainable,
+                                   "non_trainable": non_trainable} == {"total": 58_795, "trainable": 58_664,
+                                                                       "non_trainable": 131}
+    verdicts = statuses(pasted)
+    assert "wrong" not in verdicts.values()
+    assert verdicts["3 Normalize params"] == verdicts["4 Convolution2D1 params"] == verdicts["total"] == "correct"
+    assert verdicts["non_trainable"] == "unchecked"  # 131 is not 2·60 alone: a frozen layer explains it
+
+
+def test_keras2_cut_type_cells() -> None:
+    # The Keras 2 code in the same file: Conv2D(32, (3, 3), input_shape=(28, 28, 1)), MaxPooling2D((2, 2)), …
+    pasted = read("keras2_cnn_instance_sudachi0114.txt")
+    assert rows(pasted) == [
+        ("conv2d_1", "Conv2D", (28 - 3 + 1, 26, 32), conv2d(3, 1, 32)),
+        ("max_pooling2d_1", "MaxPooling2D", (26 // 2, 13, 32), 0),               # "(MaxPooling2" cut at 29 columns
+        ("conv2d_2", "Conv2D", (13 - 3 + 1, 11, 64), conv2d(3, 32, 64)),
+        ("max_pooling2d_2", "MaxPooling2D", (11 // 2, 5, 64), 0),
+        ("conv2d_3", "Conv2D", (5 - 3 + 1, 3, 64), conv2d(3, 64, 64)),
+    ]
+    assert dict(pasted.totals)["total"] == conv2d(3, 1, 32) + conv2d(3, 32, 64) + conv2d(3, 64, 64) == 55_744
+    verdicts = statuses(pasted)
+    assert "wrong" not in verdicts.values() and verdicts["total"] == "correct"
+    assert verdicts["1 conv2d_1 params"] == "unchecked"  # Keras 2 prints no input row: 320 = (9·cin + 1)·32 alone
+    net = build("input 28x28x1, conv32x3 relu, pool2, conv64x3 relu, pool2, conv64x3 relu")
+    assert [v.claim for v in align(net, pasted) if not v.ok] == []
+
+
+def test_keras2_mnist_cnn() -> None:
+    # keras/examples/mnist_cnn.py: Conv2D(32, 3), Conv2D(64, 3), MaxPooling2D(2), Dropout, Flatten, Dense(128), …
+    pasted = read("keras2_mnist_cnn_datascience72185.txt")
+    flat = 12 * 12 * 64
+    assert rows(pasted) == [
+        ("conv2d_1", "Conv2D", (26, 26, 32), conv2d(3, 1, 32)),
+        ("conv2d_2", "Conv2D", (24, 24, 64), conv2d(3, 32, 64)),
+        ("max_pooling2d_1", "MaxPooling2D", (12, 12, 64), 0),
+        ("dropout_1", "Dropout", (12, 12, 64), 0),
+        ("flatten_1", "Flatten", (flat,), 0),
+        ("dense_1", "Dense", (128,), dense(flat, 128)),
+        ("dropout_2", "Dropout", (128,), 0),
+        ("dense_2", "Dense", (10,), dense(128, 10)),
+    ]
+    total = conv2d(3, 1, 32) + conv2d(3, 32, 64) + dense(flat, 128) + dense(128, 10)
+    assert dict(pasted.totals) == {"total": total, "trainable": total, "non_trainable": 0}
+    assert "wrong" not in statuses(pasted).values()
+    net = build("input 28x28x1, conv32x3 relu, conv64x3 relu, pool2, dropout0.25, flatten, dense128 relu, "
+                "dropout0.5, dense10 softmax")
+    assert [v.claim for v in align(net, pasted) if not v.ok] == []
+
+
+def test_keras2_imdb_cnn_with_a_row_in_markdown_bold() -> None:
+    # keras/examples/imdb_cnn.py: Embedding(5000, 50, input_length=400), Conv1D(250, 3), GlobalMaxPooling1D,
+    # Dense(250), Dense(1); the issue's author bolded one row with ** … **
+    pasted = read("keras2_imdb_cnn_issue8423.txt")
+    assert rows(pasted) == [
+        ("embedding_6", "Embedding", (400, 50), 5000 * 50),
+        ("dropout_5", "Dropout", (400, 50), 0),
+        ("conv1d_4", "Conv1D", (400 - 3 + 1, 250), (3 * 50 + 1) * 250),
+        ("global_max_pooling1d_5", "GlobalMaxPooling1D", (250,), 0),   # "(Glob" cut
+        ("dense_6", "Dense", (250,), dense(250, 250)),
+        ("dropout_6", "Dropout", (250,), 0),
+        ("activation_5", "Activation", (250,), 0),
+        ("dense_7", "Dense", (1,), dense(250, 1)),
+        ("activation_6", "Activation", (1,), 0),
+    ]
+    assert dict(pasted.totals)["total"] == 5000 * 50 + (3 * 50 + 1) * 250 + dense(250, 250) + dense(250, 1)
+    verdicts = statuses(pasted)
+    assert "wrong" not in verdicts.values() and verdicts["total"] == "correct"
+    assert verdicts["3 conv1d_4 params"] == "correct"
+
+
+def test_tf_keras_pasted_as_comments_with_blank_lines() -> None:
+    # Conv2D(10, (2, 2), input_shape=(5, 5, 1)), Conv2D(5, (2, 2))
+    pasted = read("tf_keras_cnn01_jeonggihyun.txt")
+    assert rows(pasted) == [("conv2d", "Conv2D", (4, 4, 10), conv2d(2, 1, 10)),
+                            ("conv2d_1", "Conv2D", (3, 3, 5), conv2d(2, 10, 5))]
+    assert dict(pasted.totals)["total"] == 50 + 205 == 255
+    assert statuses(pasted)["2 conv2d_1 params"] == "correct"
+    net = build("input 5x5x1, conv10x2, conv5x2")
+    assert [v.claim for v in align(net, pasted) if not v.ok] == []
+
+
+@pytest.mark.parametrize(("name", "row", "printed"), [
+    ("keras1_carnd_dventimiglia.txt", "6 Convolution2D2", "7812"),
+    ("keras2_cnn_instance_sudachi0114.txt", "3 conv2d_2", "18496"),
+    ("keras2_mnist_cnn_datascience72185.txt", "6 dense_1", "1179776"),
+])
+def test_a_misprinted_count_in_a_real_paste_is_found(name: str, row: str, printed: str) -> None:
+    text, changed = re.subn(rf"(?<= ){printed}(?=\s)", str(int(printed) + 10),
+                            (PASTES / name).read_text(encoding="utf-8"))
+    assert changed == 1
+    assert f"{row} params" in [v.claim for v in self_check(parse_summary(text)) if v.status == "wrong"]
