@@ -19,9 +19,9 @@ import re
 from typing import Any
 
 from .errors import CnnCalcError, shorten
+from .layers import keras_shape
 from .network import Network, ResolvedLayer
 from .records import record, replace
-from .render import keras_shape
 
 __all__ = ["FIELDS", "TOTALS", "Verdict", "grade", "parse_count", "parse_shape", "split_claim"]
 

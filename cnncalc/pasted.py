@@ -18,10 +18,9 @@ from .answers import Verdict
 from .conventions import channels_first as channels_first_shape
 from .conventions import channels_last
 from .errors import CnnCalcError
-from .layers import Activation, GlobalPooling, Merge, PReLU
+from .layers import Activation, GlobalPooling, Merge, PReLU, keras_shape
 from .network import Network, ResolvedLayer
 from .records import record, replace
-from .render import keras_shape
 
 Shape = tuple[int, ...]
 

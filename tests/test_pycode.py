@@ -165,13 +165,8 @@ def test_pytorch_code_needs_its_input_and_a_file_of_several_models_a_choice() ->
 
 
 def test_the_lectures_code_reads_as_the_lectures_network() -> None:
-<<<<<<< HEAD
-    """Seed 000's keras_cnn_mnist.py is examples/mnist_keras.cnn; seed 004's is
+    """The lecture notes' keras_cnn_mnist.py is examples/mnist_keras.cnn; their "Build the Model" code is
     examples/lectures/mnist_4_layer_dropout.cnn."""
-    import json
-=======
-    """Seed 000's keras_cnn_mnist.py is examples/mnist_keras.cnn; seed 004's is examples/seed004_mnist.cnn."""
->>>>>>> audit
 
     def rows(path: Path) -> Any:
         document = json.loads(run("summary", str(path), "--format", "json")[1])
