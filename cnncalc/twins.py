@@ -868,7 +868,8 @@ def memory_estimate(net: Network, batch: int) -> int:
             + _im2col_values(layer.layer, layer.input_shape, layer.output_shape, batch,
                              held == math.prod(layer.input_shape))
         peak = max(peak, 4 * (values + layer.params.total))
-        held = output or held
+        # flattening a cropped view is itself a view when NumPy can stride it, so the uncropped array may live on
+        held = max(held, output) if isinstance(layer.layer, Flatten) else output or held
     return BASELINE_BYTES + max(peak, 4 * batch * math.prod(net.input_shape))
 
 
