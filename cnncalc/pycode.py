@@ -28,14 +28,19 @@ become errors at the construct that makes them, in one place (:func:`_followed`)
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
+import gc
 import operator
 import re
 from collections import ChainMap
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
 from .errors import CnnCalcError, CodeError
+
+# pyspec imports this module only inside its functions: at load time the import goes one way
+from .pyspec import concat_axis, function_item, graph_spec, input_text, layer_item
 
 __all__ = ["ModelCode", "read_model"]
 
@@ -291,9 +296,12 @@ def _followed(method: Callable[[Interpreter, Any, Scope], Any]) -> Callable[[Int
     errors at the innermost construct that made them (an outer one sees a CodeError, which it lets through)."""
     @functools.wraps(method)
     def follow(self: Interpreter, node: Any, env: Scope) -> Any:
-        self.charge(1, node)
-        self.enter(node)
+        self.work += 1
+        self.depth += 1
         try:
+            if self.work > MAX_WORK or self.depth > MAX_DEPTH:  # the checks of charge() and enter(), inlined: this
+                self.charge(0, node)                            # runs for every construct of the file
+                self.enter(node, 0)
             return method(self, node, env)
         except _PYTHON_ERRORS as error:
             raise self.python_error(error, node) from None
@@ -327,10 +335,10 @@ class Interpreter:
                           "cnncalc reads the code as Python would run it: fix this line, or write the model as a "
                           "spec")
 
-    def enter(self, node: ast.AST | None) -> None:
-        """One level deeper into the code (the caller takes it back off ``depth``): recursion is refused here, at
-        about four of Python's frames a level, long before Python's own limit of 1,000."""
-        self.depth += 1
+    def enter(self, node: ast.AST | None, levels: int = 1) -> None:
+        """``levels`` deeper into the code (the caller takes them back off ``depth``): recursion is refused here,
+        at about four of Python's frames a level, long before Python's own limit of 1,000."""
+        self.depth += levels
         if self.depth > MAX_DEPTH:
             raise self.error(node, f"calls and expressions nest more than {MAX_DEPTH} deep here",
                              "cnncalc does not follow recursion: build the model without it, or write it as a spec")
@@ -547,8 +555,24 @@ class Interpreter:
 
     # -- expressions
 
+    def eval(self, e: ast.expr, env: Scope) -> Any:
+        """An expression's value. A constant and a name, the most common, cannot fail nor nest: they are counted
+        here, and everything else is followed by _expression."""
+        kind = type(e)
+        if kind is ast.Constant:
+            self.work += 1
+            return e.value  # type: ignore[attr-defined]
+        if kind is ast.Name:
+            self.work += 1
+            return self.name(e, env)  # type: ignore[arg-type]
+        return self._expression(e, env)
+
     @_followed
-    def eval(self, e: ast.expr, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per kind
+    def _expression(self, e: ast.expr, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per kind
+        if isinstance(e, ast.Call):  # the most common first: a model file is mostly calls
+            return self.call(e, env)
+        if isinstance(e, ast.Attribute):
+            return self.attribute(self.eval(e.value, env), e.attr, e)
         if isinstance(e, ast.Constant):
             return e.value
         if isinstance(e, ast.Name):
@@ -560,10 +584,6 @@ class Interpreter:
             return {self.touch(value, e) for value in self.elements(e.elts, env)}
         if isinstance(e, ast.Dict):
             return self.mapping(e, env)
-        if isinstance(e, ast.Attribute):
-            return self.attribute(self.eval(e.value, env), e.attr, e)
-        if isinstance(e, ast.Call):
-            return self.call(e, env)
         if isinstance(e, ast.BinOp):
             return self.binary(e.op, self.eval(e.left, env), self.eval(e.right, env), e)
         if isinstance(e, ast.UnaryOp):
@@ -725,22 +745,7 @@ class Interpreter:
 
     def attribute(self, owner: Any, name: str, node: ast.AST) -> Any:  # noqa: PLR0911, PLR0912 - one per owner kind
         if isinstance(owner, Namespace):
-            path = f"{owner.path}.{name}" if owner.path else name
-            framework = owner.framework
-            if (name in KERAS_LAYERS and framework == "keras") or (name in ("Sequential", "Model", "Input") and \
-                    framework == "keras"):
-                return FrameworkClass("keras", name)
-            if name in KERAS_MERGES and framework == "keras" and name.islower():
-                return FrameworkClass("keras", name)
-            if framework == "torch" and (name in TORCH_LAYERS or name in ("Module", "Sequential", "ModuleList",
-                                                                          "ModuleDict")):
-                return FrameworkClass("torch", name)
-            if framework == "torch" and owner.path in ("torch", "torch.nn.functional", "F") and \
-                    (name in TORCH_FUNCTIONS or name in _TORCH_OPS):
-                return Builtin(functools.partial(_torch_call, "torch-function", name), name)
-            if name == "OrderedDict":
-                return _BUILTINS["OrderedDict"]
-            return Namespace(path)
+            return _namespace_attribute(owner.path, name)
         if isinstance(owner, Instance):
             if name in owner.attributes:
                 return owner.attributes[name]
@@ -783,7 +788,8 @@ class Interpreter:
 
     def call(self, e: ast.Call, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per callee kind
         function = self.eval(e.func, env)
-        args = self.elements(e.args, env)
+        args = self.elements(e.args, env) if any(type(a) is ast.Starred for a in e.args) else \
+            [self.eval(a, env) for a in e.args]
         kwargs: dict[str, Any] = {}
         for keyword in e.keywords:
             value = self.eval(keyword.value, env)
@@ -893,8 +899,19 @@ class Interpreter:
             self.invoke(init, [instance, *args], kwargs, node)
         return instance
 
-    def framework_call(self, cls: FrameworkClass, args: list[Any], kwargs: dict[str, Any],  # noqa: PLR0911
-                       node: ast.Call) -> Any:
+    def framework_call(self, cls: FrameworkClass, args: list[Any], kwargs: dict[str, Any], node: ast.Call) -> Any:
+        """A framework class called: a layer made (with constant arguments), or a model or container."""
+        if cls.name in _MODEL_CLASSES:
+            return self.model_class(cls, args, kwargs, node)
+        for value in [*args, *kwargs.values()]:
+            if isinstance(value, Unknown) and self.inside_model >= 0:
+                raise self.error(value.node or node, f"{cls.name}'s argument is {value.why}, which is only known "
+                                 "when the code runs", "use a constant, or write the layer in a spec")
+        return Layer(cls.framework, cls.name, args, kwargs, node)
+
+    def model_class(self, cls: FrameworkClass, args: list[Any], kwargs: dict[str, Any],  # noqa: PLR0911
+                    node: ast.Call) -> Any:
+        """keras.Sequential, keras.Input, keras.Model, layers.add(…), nn.Sequential, nn.ModuleList/Dict, nn.Module."""
         if cls.framework == "keras" and cls.name == "Sequential":
             layers = args[0] if args else kwargs.get("layers")
             return Sequential("keras", [] if layers is None else self.items(layers, node), node)
@@ -918,15 +935,9 @@ class Interpreter:
             return dict(self.touch(args[0], node)) if args else {}
         if cls.framework == "torch" and cls.name == "Module":
             return None
-        for value in [*args, *kwargs.values()]:
-            if isinstance(value, Unknown) and self.inside_model >= 0:
-                raise self.error(value.node or node, f"{cls.name}'s argument is {value.why}, which is only known "
-                                 "when the code runs", "use a constant, or write the layer in a spec")
         return Layer(cls.framework, cls.name, args, kwargs, node)
 
     def input_tensor(self, shape: Any, node: ast.AST) -> Tensor:
-        from .pyspec import input_text
-
         self.nodes.append(Node("input", [], node, input_text(shape, node, self)))
         return Tensor(len(self.nodes) - 1)
 
@@ -949,8 +960,6 @@ class Interpreter:
             return self.merge(KERAS_MERGES[layer.name], list(source), node, layer.arg(0, "axis", -1))
         if not isinstance(source, Tensor):
             raise self.error(node, f"{layer.name} is applied to something that is not a tensor here")
-        from .pyspec import layer_item
-
         item, requires = layer_item(layer, self)
         if item is None:  # a layer with no row (nn.Identity in a chain is written as 'linear')
             return source
@@ -967,8 +976,6 @@ class Interpreter:
     def merge(self, word: str, tensors: list[Any], node: ast.AST, axis: Any = -1, framework: str = "keras") -> Tensor:
         """Tensors merged (x + y, layers.Add()([a, b]), torch.cat): a concatenation must join the channels, which
         only the resolved network knows (Keras' axis=1 on (None, 8, 8, 3) is the height)."""
-        from .pyspec import concat_axis
-
         if len(tensors) < 2 or not all(isinstance(t, Tensor) for t in tensors):
             raise self.error(node, f"a {word} merge needs two or more tensors")
         try:
@@ -980,8 +987,6 @@ class Interpreter:
         return Tensor(len(self.nodes) - 1)
 
     def torch_function(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], node: ast.AST) -> Any:
-        from .pyspec import function_item
-
         if name == "cat":
             tensors = list(args[0]) if args and isinstance(args[0], (list, tuple)) else []
             return self.merge("cat", tensors, node, kwargs.get("dim", args[1] if len(args) > 1 else 0), "torch")
@@ -1116,6 +1121,9 @@ class _SuperCall:
         return self
 
 
+#: The framework classes that make a model or a container rather than a layer (Interpreter.model_class).
+_MODEL_CLASSES = frozenset({"Sequential", "Input", "Model", "ModuleList", "ModuleDict", "Module",
+                            *(name for name in KERAS_MERGES if name.islower())})
 #: Values only known when the model runs: an operation on them is unknown too.
 _RUN_TIME = (Unknown, Tensor, BatchSize, _Shape, Namespace)
 #: Values whose truth is only known when the model runs: a branch on one cannot be chosen.
@@ -1125,7 +1133,7 @@ _KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collect
 
 
 def _module(path: str, node: ast.AST) -> Namespace | Unknown:
-    return Namespace(path) if path.split(".")[0] in _KNOWN_MODULES else Unknown(f"the module {path}", node)
+    return Namespace(path) if path.split(".", 1)[0] in _KNOWN_MODULES else Unknown(f"the module {path}", node)
 
 
 def _child(env: Scope) -> Scope:
@@ -1145,6 +1153,24 @@ _SAFE_TYPES = (int, float, list, tuple, dict, str, bool, range, set)
 #: Tensor methods that read a value off the tensor: what they give is only known when the model runs.
 _READ_OUTS = frozenset({"sum", "max", "min", "item", "norm", "any", "all", "argmax", "argmin", "numel", "dim",
                         "std", "var", "tolist", "numpy"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _namespace_attribute(path: str, name: str) -> Any:
+    """A name of a module cnncalc knows: a layer class of Keras or PyTorch, a function of torch's, or a deeper
+    namespace (the same object each time: a file of 10,000 layers asks 10,000 times)."""
+    framework = Namespace(path).framework
+    if framework == "keras" and (name in KERAS_LAYERS or name in ("Sequential", "Model", "Input") or
+                                 (name in KERAS_MERGES and name.islower())):
+        return FrameworkClass("keras", name)
+    if framework == "torch" and (name in TORCH_LAYERS or name in ("Module", "Sequential", "ModuleList", "ModuleDict")):
+        return FrameworkClass("torch", name)
+    if framework == "torch" and path in ("torch", "torch.nn.functional", "F") and \
+            (name in TORCH_FUNCTIONS or name in _TORCH_OPS):
+        return Builtin(functools.partial(_torch_call, "torch-function", name), name)
+    if name == "OrderedDict":
+        return _BUILTINS["OrderedDict"]
+    return Namespace(f"{path}.{name}" if path else name)
 
 
 def _torch_call(kind: str, name: str, /, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
@@ -1201,17 +1227,30 @@ _WALKING = frozenset({list, tuple, dict, set, min, max, _sum, _enumerate, _zip, 
 
 def read_model(text: str, path: str, model: str | None = None) -> ModelCode:
     """The model a Python file defines, as spec text with where each item came from."""
-    from .pyspec import graph_spec
+    with _collector_paused():
+        tree = _parse(text, path)
+        interpreter = Interpreter(path, text)
+        env: dict[str, Any] = {}
+        try:
+            interpreter.run_module(tree.body, env)
+            name, found = _pick(interpreter, env, model, tree)
+            return graph_spec(interpreter, found, name)
+        except RecursionError:  # the interpreter's own depth guard comes first; this is the last line of defence
+            raise interpreter.error(None, "the code recurses too deeply to follow") from None
 
-    tree = _parse(text, path)
-    interpreter = Interpreter(path, text)
-    env: dict[str, Any] = {}
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a file is parsed and read: the parser makes some 16 objects a
+    line, none in a cycle, and the collector's passes over them cost a quarter of the parse (the memory they take
+    is bounded by the file's size and the work budget, and freed when reading ends)."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        interpreter.run_module(tree.body, env)
-        name, found = _pick(interpreter, env, model, tree)
-        return graph_spec(interpreter, found, name)
-    except RecursionError:  # the interpreter's own depth guard comes first; this is the last line of defence
-        raise interpreter.error(None, "the code recurses too deeply to follow") from None
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _parse(text: str, path: str) -> ast.Module:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -30,9 +31,21 @@ if TYPE_CHECKING:
 
 __all__ = ["build_model", "concat_axis", "function_item", "graph_spec", "layer_item"]
 
+class Built:
+    """The resolved network as a layer's requirements see it: the network, and which of its layers give tokens
+    (an embedding's L×D, which PyTorch too keeps features-last), found once for all of them."""
+
+    def __init__(self, net: Network) -> None:
+        self.net = net
+
+    @functools.cached_property
+    def tokens(self) -> set[str]:
+        return {layer.name for layer in self.net.layers if layer.tokens}
+
+
 #: What a layer requires of the resolved network (the channels it reads, the axis it joins): None when met, else
 #: the message and a hint.
-Requirement = Callable[["ResolvedLayer", "Network"], "tuple[str, str | None] | None"]
+Requirement = Callable[["ResolvedLayer", Built], "tuple[str, str | None] | None"]
 
 
 class _NotConstantError(ValueError):
@@ -334,7 +347,8 @@ def _torch_layernorm(layer: Layer) -> tuple[str, Requirement]:
     affine, bias = a(2, "elementwise_affine", True), a(3, "bias", True)
     item = "layernorm" + ("" if affine else " noscale nocenter") + ("" if not affine or bias else " nocenter")
 
-    def normalises(resolved: ResolvedLayer, net: Network) -> tuple[str, str | None] | None:
+    def normalises(resolved: ResolvedLayer, built: Built) -> tuple[str, str | None] | None:
+        net = built.net
         shown = tuple(net.shown_shape(resolved.input_shape, resolved.tokens))
         if shown[-len(normalized):] != normalized:
             return (f"LayerNorm is given normalized_shape={list(normalized)}, but its input is "
@@ -505,7 +519,8 @@ def _reads(layer: Layer, what: str, declared: str) -> Requirement:
     """nn.Conv2d(32, …), nn.Linear(1600, …), nn.BatchNorm2d(64): the size the code says a layer reads."""
     size = int(declared)
 
-    def reads(resolved: ResolvedLayer, net: Network) -> tuple[str, str | None] | None:
+    def reads(resolved: ResolvedLayer, built: Built) -> tuple[str, str | None] | None:
+        net = built.net
         if not resolved.input_shape or resolved.input_shape[-1] == size:
             return None
         noun = "input channels" if what == "channels" else "input features"
@@ -525,7 +540,7 @@ def _flattens_to(size: Any) -> Requirement | None:
         return None
     features = int(_int(size, "size", 1))
 
-    def gives(resolved: ResolvedLayer, net: Network) -> tuple[str, str | None] | None:
+    def gives(resolved: ResolvedLayer, built: Built) -> tuple[str, str | None] | None:
         if resolved.output_shape == (features,):
             return None
         return (f"this view asks for {features} features a row, but flattening gives {resolved.output_shape[-1]}",
@@ -537,10 +552,11 @@ def _flattens_to(size: Any) -> Requirement | None:
 def _channel_axis(name: str, axis: Any, key: str) -> Requirement:
     """The axis a Keras normalisation or a concatenation acts on must be the channels: cnncalc's bn, layernorm and
     cat act on no other (Keras' axis=1 on (None, 8, 8, 3) is the height)."""
-    def on_channels(resolved: ResolvedLayer, net: Network) -> tuple[str, str | None] | None:
+    def on_channels(resolved: ResolvedLayer, built: Built) -> tuple[str, str | None] | None:
+        net = built.net
         shapes = resolved.input_shapes or (resolved.input_shape,)
         rank = len(shapes[0]) + 1  # with the batch
-        tokens = any(layer.tokens for layer in net.layers if layer.name in resolved.inputs)
+        tokens = resolved.tokens or any(name in built.tokens for name in resolved.inputs)
         channels = 1 if net.torch and rank > 2 and not tokens else rank - 1  # PyTorch: N, C, …
         if -rank <= axis < rank and axis % rank == channels:
             return None
@@ -722,13 +738,14 @@ def _check_requirements(code: ModelCode, net: Network) -> None:
     """What each layer's code requires of the resolved network, and that no layer object with weights is applied
     twice (Keras and PyTorch share its weights, which a summary of rows cannot show)."""
     params: dict[int, int] = {}
+    built = Built(net)
     for layer in net.layers:
         node = _node_at(code, layer.span[0])
         if node is None:
             continue
         params[id(node)] = params.get(id(node), 0) + layer.params.total
         if node.requires is not None:
-            failed = node.requires(layer, net)
+            failed = node.requires(layer, built)
             if failed is not None:
                 raise code.error_at(node.where, *failed)
     applied: dict[int, Any] = {}
