@@ -419,6 +419,7 @@ class Interpreter:
                 if self.strict:
                     raise self.error(s.test, "this branch depends on values only known when the model runs",
                                      "write this block as a spec, or make the condition a constant")
+                self.skip([*s.body, *s.orelse], s.test, env)
                 return
             self.run(s.body if test else s.orelse, env)
         elif isinstance(s, ast.For):
@@ -453,7 +454,8 @@ class Interpreter:
             if self.strict:
                 raise self.error(s.iter, "this loop's range is only known when the model runs",
                                  "loop over a constant range or list, or write the layers as a spec")
-            return  # weight initialisation over self.modules(), say: nothing the shapes depend on
+            self.skip([*s.body, *s.orelse], s.iter, env)  # weight initialisation over self.modules(), say
+            return
         for item in items:  # lazily: range(10 ** 9) is refused by the work budget, never built
             self.charge(1, s)
             self.assign(s.target, item, env)
@@ -474,6 +476,7 @@ class Interpreter:
                 if self.strict:
                     raise self.error(s.test, "a while loop on values only known when the model runs",
                                      "write the loop's layers out, or use for with a constant range")
+                self.skip([*s.body, *s.orelse], s.test, env)
                 return
             if not test:
                 self.run(s.orelse, env)
@@ -484,6 +487,36 @@ class Interpreter:
                 return
             except _Continue:
                 continue
+
+    def skip(self, block: list[ast.stmt], condition: ast.expr, env: Scope) -> None:
+        """A block not followed because whether (or how often) it runs is only known when the code runs: a weight
+        initialisation over self.modules(), a device chosen by torch.cuda.is_available(). Skipping one that may
+        change the model would drop or keep layers silently, so such a block is refused: one that adds to a model
+        or a list (.add, .append, .extend, .insert), sets an attribute (self.fc = …, layer.trainable = …), or
+        rebinds a name that holds a model, a layer, a tensor or a list (other than model = model.cuda())."""
+        for statement in block:
+            for node in ast.walk(statement):
+                self.charge(1, node)
+                if self.changes_model(node, env):
+                    raise self.error(node, "this may change the model, in a block that runs or not as values only "
+                                     f"known when the code runs decide (line {condition.lineno})",
+                                     "make the condition a constant, or write the model as a spec")
+
+    def changes_model(self, node: ast.AST, env: Scope) -> bool:
+        """Whether a construct of a skipped block may change a model (see skip)."""
+        if isinstance(node, ast.Call):
+            return isinstance(node.func, ast.Attribute) and node.func.attr in ("add", "append", "extend", "insert")
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
+            if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+        for target in targets:
+            for part in ast.walk(target):
+                if isinstance(part, (ast.Attribute, ast.Subscript)) and isinstance(part.ctx, ast.Store):
+                    return True
+                if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Store) and \
+                        isinstance(env.get(part.id), (Tensor, Layer, Sequential, KerasModel, Instance, list)) and \
+                        not _neutral(node, part.id):
+                    return True
+        return False
 
     def class_body(self, cls: UserClass, s: ast.ClassDef, env: Scope) -> None:
         scope = _child(env)
@@ -1130,6 +1163,17 @@ _RUN_TIME = (Unknown, Tensor, BatchSize, _Shape, Namespace)
 _UNKNOWN_TRUTH = _RUN_TIME
 #: The modules whose names cnncalc knows; the layer classes of Keras (and TensorFlow's Keras) and of PyTorch.
 _KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections"})
+
+
+#: Methods that give a PyTorch model back unchanged in shape and count: model = model.cuda() may be skipped.
+_NEUTRAL_METHODS = frozenset({"cuda", "cpu", "to", "eval", "train", "float", "double", "half", "share_memory"})
+
+
+def _neutral(node: ast.AST, name: str) -> bool:
+    """``name = name.cuda()``, ``name = name.to(device)``: a rebinding that leaves the model as it is."""
+    value = getattr(node, "value", None)
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+        value.func.attr in _NEUTRAL_METHODS and isinstance(value.func.value, ast.Name) and value.func.value.id == name
 
 
 def _module(path: str, node: ast.AST) -> Namespace | Unknown:

@@ -636,8 +636,9 @@ def _keras_sequential(interpreter: Interpreter, model: Any) -> Any:
             shape = layers[0].kwargs.get("input_shape")
             if shape is None and "input_dim" in layers[0].kwargs:
                 shape = (layers[0].kwargs["input_dim"],)
-            if shape is None and layers[0].kwargs.get("batch_input_shape"):
-                shape = tuple(layers[0].kwargs["batch_input_shape"][1:])
+            batch_shape = layers[0].kwargs.get("batch_input_shape")
+            if shape is None and isinstance(batch_shape, (tuple, list)):
+                shape = tuple(batch_shape[1:])
         text = input_text(shape, getattr(layers[0], "node", model.node), interpreter) if shape is not None else ""
         interpreter.nodes.append(Node("input", [], model.node, text))
         current = Tensor(len(interpreter.nodes) - 1)

@@ -428,3 +428,20 @@ def test_the_line_of_a_spec_error_is_found_by_a_search_not_a_scan() -> None:
         assert all(_node_at(code, position) is node for position in range(start, end))
         assert _node_at(code, end) is not node
     assert _node_at(code, len(code.spec) + 10) is None
+
+
+def test_a_block_skipped_on_a_run_time_condition_may_not_change_the_model(tmp_path: Path) -> None:
+    """Whether `if len(sys.argv) > 1: model.add(...)` runs is only known when the code runs: it is refused, where it
+    was skipped and the layer silently left out."""
+    out = refused(tmp_path, KERAS + "import sys\nmodel = keras.Sequential([keras.Input((4,))])\n"
+                  "if len(sys.argv) > 1:\n    model.add(layers.Dense(8))\nmodel.add(layers.Dense(2))\n")
+    assert "net.py:6:5: this may change the model, in a block that runs or not" in out, out
+    out = refused(tmp_path, torch_net("        return self.c(x)\n", "        for p in self.parameters():\n"
+                                      "            p.requires_grad = False\n"), ["--input", "3x8x8"])
+    assert "net.py:9:13: this may change the model" in out, out  # frozen weights: the trainable count changes
+    # what such blocks usually hold changes nothing the summary shows, and is still skipped
+    code = torch_net("        return self.c(x)\n", "        for m in self.modules():\n"
+                     "            if isinstance(m, nn.Conv2d):\n"
+                     "                nn.init.kaiming_normal_(m.weight, mode='fan_out')\n") + \
+        "if torch.cuda.is_available():\n    model = model.cuda()\n"
+    assert read_model(code, "net.py").spec == "conv4x3x3"
