@@ -33,7 +33,6 @@ import functools
 import gc
 import operator
 import re
-from collections import ChainMap
 from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
@@ -513,7 +512,7 @@ class Interpreter:
                 if isinstance(part, (ast.Attribute, ast.Subscript)) and isinstance(part.ctx, ast.Store):
                     return True
                 if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Store) and \
-                        isinstance(env.get(part.id), (Tensor, Layer, Sequential, KerasModel, Instance, list)) and \
+                        isinstance(_lookup(env, part.id), (Tensor, Layer, Sequential, KerasModel, Instance, list)) and \
                         not _neutral(node, part.id):
                     return True
         return False
@@ -667,7 +666,7 @@ class Interpreter:
         values: list[Any] = []
         for element in elements:
             value = self.eval(element, env)
-            if isinstance(element, ast.Starred) and (hasattr(value, "__iter__") or isinstance(value, Sequential)):
+            if type(element) is ast.Starred and hasattr(value, "__iter__"):
                 values += self.items(value, element)
                 if len(values) > MAX_LENGTH:
                     raise self.error(element, f"a sequence of more than {MAX_LENGTH:,} items")
@@ -688,14 +687,13 @@ class Interpreter:
         return result
 
     def name(self, e: ast.Name, env: Scope) -> Any:
-        if e.id in env:
-            value = env[e.id]
-            if isinstance(value, Failed):
-                raise value.error
-            return value
-        if e.id in _BUILTINS:
-            return _BUILTINS[e.id]
-        return Unknown(f"the name '{e.id}'", e)
+        try:
+            value = env[e.id]  # through the scopes it is in front of (_Scope.__missing__)
+        except KeyError:
+            return _BUILTINS[e.id] if e.id in _BUILTINS else Unknown(f"the name '{e.id}'", e)
+        if isinstance(value, Failed):
+            raise value.error
+        return value
 
     def comprehension(self, e: ast.ListComp | ast.GeneratorExp | ast.SetComp, env: Scope) -> list[Any]:
         """A comprehension's items, in a scope of its own (its names do not leak), each charged to the work."""
@@ -821,8 +819,7 @@ class Interpreter:
 
     def call(self, e: ast.Call, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per callee kind
         function = self.eval(e.func, env)
-        args = self.elements(e.args, env) if any(type(a) is ast.Starred for a in e.args) else \
-            [self.eval(a, env) for a in e.args]
+        args = self.elements(e.args, env)
         kwargs: dict[str, Any] = {}
         for keyword in e.keywords:
             value = self.eval(keyword.value, env)
@@ -1180,9 +1177,31 @@ def _module(path: str, node: ast.AST) -> Namespace | Unknown:
     return Namespace(path) if path.split(".", 1)[0] in _KNOWN_MODULES else Unknown(f"the module {path}", node)
 
 
+class _Scope(dict[str, Any]):
+    """A function's or a comprehension's names, in front of the scope it was made in: a name not found here is
+    looked up there (dict's ``__missing__``), so nothing is copied, and the module's names are seen as they are
+    when the code runs. Names are set here; the chain is as long as the code's functions are nested."""
+
+    __slots__ = ("parent",)
+
+    def __init__(self, parent: Scope) -> None:
+        super().__init__()
+        self.parent = parent
+
+    def __missing__(self, key: str) -> Any:
+        return self.parent[key]
+
+
 def _child(env: Scope) -> Scope:
-    """A new scope in front of ``env`` (a function's locals, a comprehension's names): nothing is copied."""
-    return env.new_child() if isinstance(env, ChainMap) else ChainMap({}, env)
+    """A new scope in front of ``env`` (a function's locals, a comprehension's names)."""
+    return _Scope(env)
+
+
+def _lookup(env: Scope, name: str) -> Any:
+    try:
+        return env[name]
+    except KeyError:
+        return None
 
 
 _TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "view", "reshape", "max_pool2d", "avg_pool2d",
