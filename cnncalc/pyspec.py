@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from .network import Network, ResolvedLayer
     from .pycode import Interpreter, Layer, ModelCode
 
-__all__ = ["build_model", "concat_axis", "function_item", "graph_spec", "layer_item"]
+__all__ = ["build_model", "concat_axis", "function_item", "graph_spec", "input_text", "layer_item"]
+
 
 class Built:
     """The resolved network as a layer's requirements see it: the network, and which of its layers give tokens

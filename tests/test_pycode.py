@@ -189,7 +189,8 @@ DENSE = "model = keras.Sequential([keras.Input((4,)), layers.Dense(2)])\n"
 def torch_net(forward: str, init: str = "") -> str:
     """A PyTorch module with one convolution, whose forward is ``forward`` (lines indented by eight spaces)."""
     return (TORCH + "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
-            "        self.c = nn.Conv2d(3, 4, 3)\n" + init + "    def forward(self, x):\n" + forward + "model = Net()\n")
+            "        self.c = nn.Conv2d(3, 4, 3)\n" + init + "    def forward(self, x):\n" + forward +
+            "model = Net()\n")
 
 
 def refused(tmp_path: Path, code: str, args: list[str] | tuple[str, ...] = ()) -> str:
@@ -296,7 +297,8 @@ CONSTRUCTS = [
     (TORCH + "act = nn.ReLU()\nmodel = nn.Sequential(nn.Linear(8, 8), act, nn.Linear(8, 8), act)\n", (8,), "same"),
     (torch_sequential("nn.Conv2d(3, 4, 3), nn.GroupNorm(2, 4, affine=False)"), (3, 8, 8), "refused"),
     (torch_sequential("nn.Conv2d(True, 4, 3)"), (1, 8, 8), "refused"),
-    (torch_net("        x = self.c(x)\n        return x.view(-1, 72)\n"), (3, 8, 8), "refused"),  # [2, 72], not [1, 144]
+    # PyTorch gives [2, 72], not the [1, 144] of a flatten
+    (torch_net("        x = self.c(x)\n        return x.view(-1, 72)\n"), (3, 8, 8), "refused"),
     (torch_net("        x = self.c(x)\n        return x.view(-1, 144)\n"), (3, 8, 8), "same"),
 ]
 
@@ -320,7 +322,7 @@ def framework_result(code: str, shape: tuple[int, ...] | None) -> tuple[int, str
         return sum(p.numel() for p in model.parameters()), str(list(output.shape))
     except pytest.skip.Exception:
         raise
-    except Exception as error:  # noqa: BLE001 - any refusal of the framework's is the point
+    except Exception as error:  # any refusal of the framework's is the point
         return type(error).__name__
 
 
