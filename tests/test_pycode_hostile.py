@@ -75,8 +75,7 @@ UNBOUNDED = {
     "recursion": (KERAS + "def f(n):\n    return f(n + 1)\nmodel = f(0)\n", 2),
     "functional-12000": (KERAS + "x = keras.Input((4,))\ny = x\n" + "y = layers.ReLU()(y)\n" * 12_000 +
                          "model = keras.Model(x, y)\n", 0),
-    # the case is [nn.ReLU()] * 100000; a fifth of it shows the reading is linear at a fifth of the cost
-    "sequential-20000": (TORCH + "model = nn.Sequential(*[nn.ReLU()] * 20000)\n", 0),
+    "sequential-100000": (TORCH + "model = nn.Sequential(*[nn.ReLU()] * 100000)\n", 0),
     "big-source": ("x = 1\n" * 100_000, 2),
 }
 
