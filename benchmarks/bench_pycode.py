@@ -152,6 +152,9 @@ def main() -> None:
                                   large)
         looped_times = paired([*CNNCALC, "summary", str(looped), *json],
                               [*CNNCALC, "summary", str(specs["looped"]), *json], large)
+        parse_only = [sys.executable, "-c", "import ast, gc, sys; gc.disable(); "
+                      "ast.parse(open(sys.argv[1], encoding='utf-8').read())", str(functional)]
+        parse_times = paired(parse_only, [*CNNCALC, "summary", str(specs["functional"]), *json], large)
         sizes = functional.stat().st_size // 1024, sequential.stat().st_size // 1024, looped.stat().st_size
     print(f"python {sys.version.split()[0]}, median of {runs} runs each")
     print(f"cnncalc summary mnist_keras.cnn (9 layers)          {base * 1000:7.1f} ms   (baseline)")
@@ -171,6 +174,8 @@ def main() -> None:
         verdict = "ok" if cpu <= 2 else "MISSED"
         print(f"cnncalc summary {label} --format json  {read * 1000:7.1f} ms   its spec {spec * 1000:7.1f} ms   "
               f"{ratio:.2f}× its own spec (CPU {cpu:.2f}×)   target ≤ 2×  {verdict}")
+    print(f"  the floor: Python's own ast.parse of the functional file, in a process of its own, costs "
+          f"{parse_times[3]:.2f}× the CPU of its whole spec summary")
 
 
 if __name__ == "__main__":
