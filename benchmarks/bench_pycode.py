@@ -8,15 +8,25 @@ Times, as fresh processes (median of --runs):
     a training loop, plotting, and the lectures' 9-layer Keras model (target, issue 15: ≤ 1.3× the baseline);
   * tests/models/torch_resnet.py (170 lines, torchvision's ResNet-50 with _make_layer), --model resnet50, and the
     same network as a spec (its --emit-spec), which isolates what reading the code costs over the rows themselves;
-  * a 300-line file of 280 `model.add(layers.…)` lines (425 layers), against its own spec likewise.
+  * a 300-line file of 280 `model.add(layers.…)` lines (425 layers), against its own spec likewise;
+  * model files of 10,000 layers against their own specs, as JSON (target, issue 21: ≤ 2×): a Keras functional
+    model written one layer a line (`y = layers.Conv2D(…)(y)`, BatchNormalization, Dropout, ReLU in turn), a
+    PyTorch `nn.Sequential` of as many modules one a line, and the same Keras layers made by a loop. Reading is
+    linear: each layer costs a few statements of the interpreter, a binary search from its spec position back to
+    its line, and the same rows as the spec. Written one a line, Python's own parser (and freeing its syntax tree)
+    costs about half of what the whole spec costs; each file is run right after its spec, so that both meet the
+    same load, and the verdict is on CPU time, which that load disturbs less than wall time.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -24,6 +34,23 @@ from bench_summary import wall
 
 ROOT = Path(__file__).resolve().parent.parent
 CNNCALC = [sys.executable, "-m", "cnncalc"]
+
+
+def paired(command: list[str], baseline: list[str], runs: int) -> tuple[float, float, float, float]:
+    """A command against its baseline, each run right after the other so that both meet the same load on a shared
+    machine: the median wall times of each, the median of the pairs' wall-time ratios, and the median of their
+    CPU-time ratios (user + system time of the process, which other processes' load disturbs far less)."""
+    def once(argv: list[str]) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+    pairs = [(once(command), once(baseline)) for _ in range(runs)]
+    return (statistics.median(a[0] for a, _ in pairs), statistics.median(b[0] for _, b in pairs),
+            statistics.median(a[0] / b[0] for a, b in pairs), statistics.median(a[1] / b[1] for a, b in pairs))
 
 
 def keras_file(lines: int) -> str:
@@ -40,6 +67,32 @@ def keras_file(lines: int) -> str:
     tail = ["model.add(layers.GlobalAveragePooling2D())", "model.add(layers.Dense(num_classes, activation='softmax'))",
             "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')", ""]
     return "\n".join(head + body + tail)
+
+
+KERAS_LAYERS = ["layers.Conv2D(8, 3, padding='same', activation='relu')", "layers.BatchNormalization()",
+                "layers.Dropout(0.1)", "layers.ReLU()"]
+TORCH_LAYERS = ["nn.Conv2d(8, 8, 3, padding=1),", "nn.BatchNorm2d(8),", "nn.Dropout(0.1),", "nn.ReLU(),"]
+
+
+def functional_file(layers: int) -> str:
+    """A Keras functional model of ``layers`` layers, one a line, as a generated or a very long notebook writes it."""
+    body = [f"y = {KERAS_LAYERS[i % len(KERAS_LAYERS)]}(y)" for i in range(layers)]
+    return "\n".join(["import keras", "from keras import layers", "", "x = keras.Input(shape=(32, 32, 8))", "y = x",
+                      *body, "model = keras.Model(x, y)", ""])
+
+
+def loop_file(layers: int) -> str:
+    """The same Keras layers made by a loop over blocks, as most model code makes a deep network."""
+    return "\n".join(["import keras", "from keras import layers", "", "def block(y):",
+                      *(f"    y = {layer}(y)" for layer in KERAS_LAYERS), "    return y", "",
+                      "x = keras.Input(shape=(32, 32, 8))", "y = x", f"for _ in range({layers // len(KERAS_LAYERS)}):",
+                      "    y = block(y)", "model = keras.Model(x, y)", ""])
+
+
+def torch_sequential_file(layers: int) -> str:
+    """A PyTorch nn.Sequential of ``layers`` modules, one a line."""
+    body = [f"    {TORCH_LAYERS[i % len(TORCH_LAYERS)]}" for i in range(layers)]
+    return "\n".join(["import torch.nn as nn", "", "model = nn.Sequential(", *body, ")", ""])
 
 
 def training_script(lines: int) -> str:
@@ -69,10 +122,16 @@ def main() -> None:
     resnet_args = ["tests/models/torch_resnet.py", "--input", "3x224x224", "--model", "resnet50"]
     with tempfile.TemporaryDirectory() as folder:
         script, long = Path(folder) / "train.py", Path(folder) / "long_model.py"
+        functional, sequential = Path(folder) / "functional_10k.py", Path(folder) / "sequential_10k.py"
+        looped = Path(folder) / "loop_10k.py"
+        looped.write_text(loop_file(10_000), encoding="utf-8")
         script.write_text(training_script(300), encoding="utf-8")
         long.write_text(keras_file(300), encoding="utf-8")
+        functional.write_text(functional_file(10_000), encoding="utf-8")
+        sequential.write_text(torch_sequential_file(10_000), encoding="utf-8")
         specs = {}
-        for name, args in (("resnet", resnet_args), ("long", [str(long)])):
+        for name, args in (("resnet", resnet_args), ("long", [str(long)]), ("functional", [str(functional)]),
+                           ("sequential", [str(sequential), "--input", "8x32x32"]), ("looped", [str(looped)])):
             spec = subprocess.run([*CNNCALC, "summary", *args, "--emit-spec"], check=True, capture_output=True,
                                   text=True, cwd=ROOT).stdout.strip()
             specs[name] = Path(folder) / f"{name}.cnn"
@@ -84,6 +143,19 @@ def main() -> None:
         many = wall([*CNNCALC, "summary", str(long)], runs)
         many_spec = wall([*CNNCALC, "summary", str(specs["long"])], runs)
         lines = len(script.read_text(encoding="utf-8").splitlines())
+        large = max(1, runs // 3)  # the 10,000-layer runs take a second or two each
+        json = ["--format", "json"]
+        functional_times = paired([*CNNCALC, "summary", str(functional), *json],
+                                  [*CNNCALC, "summary", str(specs["functional"]), *json], large)
+        sequential_times = paired([*CNNCALC, "summary", str(sequential), "--input", "8x32x32", *json],
+                                  [*CNNCALC, "summary", str(specs["sequential"]), "--conventions", "torch", *json],
+                                  large)
+        looped_times = paired([*CNNCALC, "summary", str(looped), *json],
+                              [*CNNCALC, "summary", str(specs["looped"]), *json], large)
+        parse_only = [sys.executable, "-c", "import ast, gc, sys; gc.disable(); "
+                      "ast.parse(open(sys.argv[1], encoding='utf-8').read())", str(functional)]
+        parse_times = paired(parse_only, [*CNNCALC, "summary", str(specs["functional"]), *json], large)
+        sizes = functional.stat().st_size // 1024, sequential.stat().st_size // 1024, looped.stat().st_size
     print(f"python {sys.version.split()[0]}, median of {runs} runs each")
     print(f"cnncalc summary mnist_keras.cnn (9 layers)          {base * 1000:7.1f} ms   (baseline)")
     verdict = "ok" if read / base <= 1.3 else "MISSED"
@@ -93,6 +165,17 @@ def main() -> None:
           f"baseline; {resnet / resnet_spec:.2f}× its own spec")
     print(f"cnncalc summary 300-line file of 425 layers         {many * 1000:7.1f} ms   {many / base:.2f}× baseline; "
           f"{many / many_spec:.2f}× its own spec")
+    print(f"(below: {large} pairs, each file run right after its spec: median wall times, and the medians of the "
+          "pairs' wall-time and CPU-time ratios)")
+    for label, (read, spec, ratio, cpu) in (
+            (f"Keras functional, 10,000 layers one a line ({sizes[0]} KiB)", functional_times),
+            (f"nn.Sequential, 10,000 layers one a line ({sizes[1]} KiB)   ", sequential_times),
+            (f"Keras, 10,000 layers from a loop ({sizes[2]} bytes)         ", looped_times)):
+        verdict = "ok" if cpu <= 2 else "MISSED"
+        print(f"cnncalc summary {label} --format json  {read * 1000:7.1f} ms   its spec {spec * 1000:7.1f} ms   "
+              f"{ratio:.2f}× its own spec (CPU {cpu:.2f}×)   target ≤ 2×  {verdict}")
+    print(f"  the floor: Python's own ast.parse of the functional file, in a process of its own, costs "
+          f"{parse_times[3]:.2f}× the CPU of its whole spec summary")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ to give the same layers, shapes and counts; the other tests need neither framewo
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import sys
 import types
@@ -184,3 +185,275 @@ def test_pytorch_prints_as_torchinfo_unless_asked_for_keras() -> None:
     assert status == 0 and "Conv2d: 1-1" in out and "[1, 32, 26, 26]" in out
     status, out = run("summary", path, "--input", "1x28x28", "--style", "keras")
     assert status == 0 and "conv2d (Conv2D)" in out and "(None, 32, 26, 26)" in out
+
+
+# ---- issue 21: every construct is bounded, understood or refused cleanly ----
+
+KERAS = "import keras\nfrom keras import layers\n"
+TORCH = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+#: a model that uses the value v, so that v's error is the model's
+USES_V = "model = keras.Sequential([keras.Input((4,)), layers.Dense(2, name=v)])\n"
+DENSE = "model = keras.Sequential([keras.Input((4,)), layers.Dense(2)])\n"
+
+
+def torch_net(forward: str, init: str = "") -> str:
+    """A PyTorch module with one convolution, whose forward is ``forward`` (lines indented by eight spaces)."""
+    return (TORCH + "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.c = nn.Conv2d(3, 4, 3)\n" + init + "    def forward(self, x):\n" + forward +
+            "model = Net()\n")
+
+
+def refused(tmp_path: Path, code: str, args: list[str] | tuple[str, ...] = ()) -> str:
+    """The error cnncalc gives for a model file: exit 2, a file:line:col, a caret, never a traceback."""
+    path = tmp_path / "net.py"
+    path.write_text(code, encoding="utf-8")
+    status, out = run("summary", str(path), *args)
+    assert status == 2, out
+    assert "Traceback" not in out and "Internal error" not in out, out
+    return out
+
+
+# Each was an exit 3 (an internal error) or ran outside the guards; each must be an error at its construct.
+@pytest.mark.parametrize(("code", "args", "where", "message"), [
+    ("v = -'a'\n" + KERAS + USES_V, [], "net.py:1:5", "TypeError: bad operand type for unary -: 'str'"),
+    ("v = ~1.5\n" + KERAS + USES_V, [], "net.py:1:5", "TypeError: bad operand type for unary ~: 'float'"),
+    ("v = {[1]: 2}\n" + KERAS + USES_V, [], "net.py:1:5", "TypeError: unhashable type: 'list'"),
+    ("l = []\nl[0] = 1\n" + KERAS + DENSE, [], "net.py:2:1", "(IndexError)"),
+    (KERAS + "model = keras.Sequential()\nmodel.add(keras.Input((4,)))\nmodel.add()\n", [], "net.py:5:1",
+     "add() takes one argument (0 given)"),
+    ("v = int(float('inf'))\n" + KERAS + USES_V, [], "net.py:1:5", "OverflowError: cannot convert float infinity"),
+    ("v = len(range(10**30))\n" + KERAS + USES_V, [], "net.py:1:5", "OverflowError"),
+    ("v = sum(range(10**30))\n" + KERAS + USES_V, [], "net.py:1:5", "over the 100,000 cnncalc follows"),
+    ("a, *v = range(10**30)\n" + KERAS + USES_V, [], "net.py:1:1", "over the 100,000 cnncalc follows"),
+    ("v = [*range(10**9)]\n" + KERAS + USES_V, [], "net.py:1:6", "a sequence of 1,000,000,000 items"),
+    ("y = []\ny.extend(range(10**9))\n" + KERAS + DENSE, [], "net.py:2:1", "a sequence of 1,000,000,000 items"),
+    ("a, v = 1, 2, 3\n" + KERAS + USES_V, [], "net.py:1:1", "3 values to unpack into 2 names"),
+    (torch_net("        return self.forward(x)\n"), ["--input", "3x8x8"], "net.py:9:", "nest more than 120 deep"),
+    (torch_net("        return self.me(x)\n", "        self.me = self\n"), ["--input", "3x8x8"], "net.py:10:",
+     "nest more than 120 deep"),
+    (TORCH + "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.n = Net()\n"
+     "    def forward(self, x):\n        return x\nmodel = Net()\n", ["--input", "3x8x8"], "net.py:", "nest more than"),
+    (KERAS + "def f():\n    return f()\n", ["--model", "f"], "net.py:4:", "nest more than 120 deep"),
+    (torch_net("        return F.interpolate(self.c(x), scale_factor=(2, 'a'))\n"), ["--input", "3x8x8"],
+     "net.py:9:16", "interpolate's scale_factor is (2, 'a'), which the framework does not take"),
+    (torch_net("        return F.max_pool2d(self.c(x), 2.5)\n"), ["--input", "3x8x8"], "net.py:9:16",
+     "max_pool2d's kernel_size is 2.5, which the framework does not take"),
+    (torch_net("        return F.max_pool2d(self.c(x), x.size(2))\n"), ["--input", "3x8x8"], "net.py:9:16",
+     "max_pool2d's kernel_size is a tensor's size, which is only known when the code runs"),
+])
+def test_ordinary_python_is_an_error_at_its_construct(tmp_path: Path, code: str, args: list[str], where: str,
+                                                      message: str) -> None:
+    out = refused(tmp_path, code, args)
+    assert where in out and message in out, out
+    assert "^" in out
+
+
+def test_a_failed_assignment_beside_a_model_is_named_with_its_reason(tmp_path: Path) -> None:
+    """`x = -'a'` next to a model: the file may mean either, so the choice is the user's, and the reason is shown."""
+    out = refused(tmp_path, "x = -'a'\n" + KERAS + DENSE.replace("NAME", "'d'"))
+    assert "the file defines 1 model: model" in out and "x (line 1: Python fails here" in out, out
+    path = tmp_path / "net.py"
+    assert run("summary", str(path), "--model", "model")[0] == 0
+
+
+# ---- issue 21: wrong numbers with exit 0 — each construct gives the framework's number, or a clean refusal ----
+
+def keras_model(body: str) -> str:
+    return KERAS + "x = keras.Input((8, 8, 3))\n" + body + "model = keras.Model(x, y)\n"
+
+
+def torch_sequential(body: str) -> str:
+    return TORCH + f"model = nn.Sequential({body})\n"
+
+
+#: (code, the input PyTorch code needs, what cnncalc must do: "same" as the framework, or "refused" at its line).
+#: A construct the framework itself refuses must be refused too, whatever this column says.
+CONSTRUCTS = [
+    (keras_model("y = layers.Concatenate(axis=1)([x, x])\n"), None, "refused"),  # Keras: (None, 16, 8, 3)
+    (keras_model("y = layers.concatenate([x, x], axis=2)\n"), None, "refused"),
+    (keras_model("y = layers.Concatenate(axis=-1)([x, x])\n"), None, "same"),
+    (keras_model("y = layers.Concatenate(axis=3)([x, x])\n"), None, "same"),
+    (KERAS + "x = keras.Input((8,))\nd = layers.Dense(8)\ny = d(d(x))\nmodel = keras.Model(x, y)\n", None,
+     "refused"),  # Keras shares d's weights: 72 params, not 144
+    (KERAS + "x = keras.Input((8,))\nr = layers.ReLU()\ny = r(r(x))\nmodel = keras.Model(x, y)\n", None, "same"),
+    (keras_model("y = layers.Conv2D(4, 3, padding='abc')(x)\n"), None, "refused"),
+    (keras_model("y = layers.Conv2D(4, 3, padding='SAME')(x)\n"), None, "same"),
+    (keras_model("y = layers.MaxPooling2D(2, padding='abc')(x)\n"), None, "refused"),
+    (KERAS + "x = keras.Input(shape=(True, 5, 3))\ny = layers.Conv2D(2, 1)(x)\nmodel = keras.Model(x, y)\n", None,
+     "refused"),  # Keras reads True as 1; cnncalc read a size named 'True'
+    (keras_model("y = layers.Dense(8.0)(x)\n"), None, "refused"),
+    (keras_model("y = layers.Dense('10, conv32x3')(x)\n"), None, "refused"),
+    (keras_model("y = layers.LayerNormalization(center=False)(x)\n"), None, "same"),
+    (keras_model("y = layers.LayerNormalization(axis=[1, 2, 3])(x)\n"), None, "refused"),
+    (keras_model("y = layers.BatchNormalization(axis=1)(x)\n"), None, "refused"),
+    (KERAS + "x = keras.Input((8,))\ny = layers.BatchNormalization(axis=1)(x)\nmodel = keras.Model(x, y)\n", None,
+     "same"),
+    (torch_net("        x = self.c(x)\n        return torch.cat([x, x], dim=3)\n"), (3, 8, 8), "refused"),
+    (torch_net("        x = self.c(x)\n        return torch.cat([x, x], dim=1)\n"), (3, 8, 8), "same"),
+    (torch_net("        x = self.c(x)\n        return torch.cat((x, x), -3)\n"), (3, 8, 8), "same"),
+    (torch_net("        return F.interpolate(self.c(x), scale_factor=1.5)\n"), (3, 8, 8), "refused"),
+    (torch_net("        return F.interpolate(self.c(x), scale_factor=(2, 2))\n"), (3, 8, 8), "same"),
+    (torch_net("        return F.interpolate(self.c(x), None, (2, 3))\n"), (3, 8, 8), "same"),
+    (torch_net("        return F.interpolate(self.c(x), scale_factor=2.0)\n"), (3, 8, 8), "same"),
+    (torch_net("        return F.max_pool2d(self.c(x), 2.5)\n"), (3, 8, 8), "refused"),
+    (torch_sequential("nn.Conv2d(3, 8, 3, padding=1), nn.LayerNorm([8, 32, 32])"), (3, 32, 32), "refused"),
+    (torch_sequential("nn.Linear(4, 8), nn.LayerNorm(5)"), (4,), "refused"),
+    (torch_sequential("nn.Linear(4, 8), nn.LayerNorm(8)"), (4,), "same"),
+    (torch_sequential("nn.Linear(4, 8), nn.LayerNorm((8,), elementwise_affine=False)"), (4,), "same"),
+    (torch_sequential("nn.Linear(4, 8), nn.LayerNorm(8, bias=False)"), (4,), "same"),
+    (torch_sequential("nn.Conv2d(3, 4, 3, padding='abc')"), (3, 8, 8), "refused"),
+    (torch_sequential("nn.Conv2d(3, 4, 3, padding='same')"), (3, 8, 8), "same"),
+    (TORCH + "fc = nn.Linear(8, 8)\nmodel = nn.Sequential(fc, nn.ReLU(), fc)\n", (8,), "refused"),  # 72, not 144
+    (TORCH + "act = nn.ReLU()\nmodel = nn.Sequential(nn.Linear(8, 8), act, nn.Linear(8, 8), act)\n", (8,), "same"),
+    (torch_sequential("nn.Conv2d(3, 4, 3), nn.GroupNorm(2, 4, affine=False)"), (3, 8, 8), "refused"),
+    (torch_sequential("nn.Conv2d(True, 4, 3)"), (1, 8, 8), "refused"),
+    # PyTorch gives [2, 72], not the [1, 144] of a flatten
+    (torch_net("        x = self.c(x)\n        return x.view(-1, 72)\n"), (3, 8, 8), "refused"),
+    (torch_net("        x = self.c(x)\n        return x.view(-1, 144)\n"), (3, 8, 8), "same"),
+]
+
+
+def framework_result(code: str, shape: tuple[int, ...] | None) -> tuple[int, str] | str:
+    """What the framework gives when it runs the code: (parameters, output shape as it prints one), or the name of
+    what it raises."""
+    namespace: dict[str, Any] = {}
+    try:
+        if shape is None:
+            keras = oracle("keras")
+            keras.backend.clear_session()
+            exec(compile(code, "net.py", "exec"), namespace)
+            model = namespace["model"]
+            return model.count_params(), str(tuple(model.output_shape))
+        torch = oracle("torch")
+        exec(compile(code, "net.py", "exec"), namespace)
+        model = namespace["model"]
+        with torch.no_grad():
+            output = model(torch.zeros(1, *shape))
+        return sum(p.numel() for p in model.parameters()), str(list(output.shape))
+    except pytest.skip.Exception:
+        raise
+    except Exception as error:  # any refusal of the framework's is the point
+        return type(error).__name__
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize(("code", "shape", "expected"), CONSTRUCTS)
+def test_each_construct_gives_the_frameworks_number_or_a_clean_refusal(tmp_path: Path, code: str,
+                                                                      shape: tuple[int, ...] | None,
+                                                                      expected: str) -> None:
+    import json
+
+    theirs = framework_result(code, shape)
+    path = tmp_path / "net.py"
+    path.write_text(code, encoding="utf-8")
+    args = ["--input", "x".join(map(str, shape))] if shape else []
+    status, out = run("summary", str(path), *args, "--format", "json")
+    if isinstance(theirs, str) or expected == "refused":
+        assert status == 2 and "Traceback" not in out, (theirs, out)
+        assert re.search(r"net\.py:\d+:\d+: ", out) and "^" in out, out
+        return
+    assert status == 0, out
+    document = json.loads(out)
+    last = document["layers"][-1]
+    shown = str(last["torch_shape"]) if shape else str((None, *last["output_shape"]))
+    assert (document["total_params"], shown) == theirs
+
+
+# ---- issue 21: Python as Python runs it (a construct skipped would drop layers silently) ----
+
+@pytest.mark.parametrize(("code", "spec"), [
+    # a while loop on known values is followed, as a for loop is (it was skipped, dropping its three layers)
+    (KERAS + "model = keras.Sequential([keras.Input((4,))])\ni = 0\nwhile i < 3:\n    model.add(layers.Dense(8))\n"
+     "    i += 1\n", "input 4, dense8, dense8, dense8"),
+    # for … else, and try … else … finally, run their other blocks when nothing breaks or raises
+    (KERAS + "model = keras.Sequential([keras.Input((4,))])\nfor i in range(2):\n    model.add(layers.Dense(8))\n"
+     "else:\n    model.add(layers.Dense(2))\n", "input 4, dense8, dense8, dense2"),
+    (KERAS + "model = keras.Sequential([keras.Input((4,))])\ntry:\n    model.add(layers.Dense(8))\nexcept ValueError:\n"
+     "    pass\nelse:\n    model.add(layers.Dense(4))\nfinally:\n    model.add(layers.Dense(2))\n",
+     "input 4, dense8, dense4, dense2"),
+    # layers += [...] extends the very list that another name holds
+    (KERAS + "stack = []\nalias = stack\nstack += [layers.Dense(8)]\n"
+     "model = keras.Sequential([keras.Input((4,)), *alias])\n", "input 4, dense8"),
+    # a static method is not given self; a property is read as its value; a class method is given the class
+    (TORCH + "class Net(nn.Module):\n    width = 6\n    def __init__(self):\n        super().__init__()\n"
+     "        self.fc = self.layer(4, self.size)\n        self.out = Net.head(self.size)\n"
+     "    @staticmethod\n    def layer(a, b):\n        return nn.Linear(a, b)\n"
+     "    @classmethod\n    def head(cls, n):\n        return nn.Linear(n, cls.width)\n"
+     "    @property\n    def size(self):\n        return 5\n"
+     "    def forward(self, x):\n        return self.out(self.fc(x))\nmodel = Net()\n", "dense5, dense6"),
+    # nn.Sequential's item assignment replaces a layer (it was ignored)
+    (TORCH + "model = nn.Sequential(nn.Linear(4, 8), nn.ReLU())\nmodel[0] = nn.Linear(4, 3)\n", "dense3, relu"),
+    # iterating an nn.Sequential gives its layers
+    (TORCH + "body = nn.Sequential(nn.Linear(4, 8), nn.ReLU())\nmodel = nn.Sequential(*[m for m in body])\n",
+     "dense8, relu"),
+    # a closure sees the module's names as they are when it runs, not a copy taken when it was called
+    (KERAS + "def make():\n    return keras.Sequential([keras.Input((4,)), layers.Dense(width)])\nwidth = 7\n"
+     "model = make()\n", "input 4, dense7"),
+])
+def test_python_constructs_are_followed_as_python_runs_them(code: str, spec: str) -> None:
+    assert read_model(code, "net.py", "model").spec == spec
+
+
+@pytest.mark.parametrize(("code", "where", "message"), [
+    (KERAS + "model = keras.Sequential([keras.Input((4,))])\nmodel.add(layers.Dense(8, trainable=False))\n",
+     "net.py:4:11", "a Dense that is not trainable"),
+    (KERAS + "d = layers.Dense(8)\nd.trainable = False\nmodel = keras.Sequential([keras.Input((4,)), d])\n",
+     "net.py:4:1", "cnncalc cannot follow a change to a built layer or model (.trainable = …)"),
+    (KERAS + "import config\nmodel = keras.Sequential([keras.Input((4,)), *[layers.Dense(8) for i in range(3) "
+     "if config.deep]])\n", "net.py:4:", "this filter depends on values only known when the code runs"),
+    (KERAS + "mode = 'a'\nmatch mode:\n    case 'a':\n        model = keras.Sequential([keras.Input((4,))])\n",
+     "net.py:4:1", "cnncalc does not follow match statements"),
+    (KERAS + "v = '%.999999999f' % 1.0\n" + USES_V, "net.py:3:5", "a %-format whose width or precision is over"),
+    (KERAS + "v = '%*d' % (10 ** 9, 1)\n" + USES_V, "net.py:3:5", "read from its arguments (*)"),
+    (KERAS + "s = 'ab'\nfor i in range(40):\n    s += s\n" + DENSE, "net.py:5:5", "a sequence of 131,072 items"),
+    (KERAS + "v = 10 ** 10 ** 10\n" + USES_V, "net.py:3:5", "a number of more than 4,096 bits"),
+    (KERAS + "x = list(range(100000))\nfor i in range(190000):\n    y = sorted(x)\n" + DENSE, "net.py:5:9",
+     "more than 1,000,000 units of work"),
+    (KERAS + "t = ()\nfor i in range(150):\n    t = (t,)\nv = {t: 1}\n" + USES_V, "net.py:6:6",
+     "a value nested more than 100 deep"),
+])
+def test_what_python_would_spend_unbounded_work_on_is_refused(tmp_path: Path, code: str, where: str,
+                                                              message: str) -> None:
+    out = refused(tmp_path, code)
+    assert where in out and message in out, out
+
+
+def test_round_with_a_huge_negative_precision_is_zero_without_computing_ten_to_the_billion() -> None:
+    code = KERAS + "n = round(5, -10 ** 9)\nmodel = keras.Sequential([keras.Input((4,)), layers.Dense(n + 3)])\n"
+    assert read_model(code, "net.py").spec == "input 4, dense3"  # round(5, -d) is 0 for any d ≥ 1
+
+
+def test_the_source_is_bounded_before_python_parses_it(tmp_path: Path) -> None:
+    from cnncalc.pycode import MAX_SOURCE_BYTES
+
+    out = refused(tmp_path, "x = 1\n" * (MAX_SOURCE_BYTES // 6 + 1))
+    assert f"over the {MAX_SOURCE_BYTES // 1024:,} KiB cnncalc reads as model code" in out, out
+
+
+def test_the_line_of_a_spec_error_is_found_by_a_search_not_a_scan() -> None:
+    """_node_at maps a spec position to its item: every position inside an item, and none between items."""
+    from cnncalc.pyspec import _node_at
+
+    code = read_model(KERAS + "x = keras.Input((4,))\ny = x\n" + "y = layers.ReLU()(y)\n" * 50 +
+                      "model = keras.Model(x, y)\n", "net.py")
+    for (start, end), node in code.items:
+        assert all(_node_at(code, position) is node for position in range(start, end))
+        assert _node_at(code, end) is not node
+    assert _node_at(code, len(code.spec) + 10) is None
+
+
+def test_a_block_skipped_on_a_run_time_condition_may_not_change_the_model(tmp_path: Path) -> None:
+    """Whether `if len(sys.argv) > 1: model.add(...)` runs is only known when the code runs: it is refused, where it
+    was skipped and the layer silently left out."""
+    out = refused(tmp_path, KERAS + "import sys\nmodel = keras.Sequential([keras.Input((4,))])\n"
+                  "if len(sys.argv) > 1:\n    model.add(layers.Dense(8))\nmodel.add(layers.Dense(2))\n")
+    assert "net.py:6:5: this may change the model, in a block that runs or not" in out, out
+    out = refused(tmp_path, torch_net("        return self.c(x)\n", "        for p in self.parameters():\n"
+                                      "            p.requires_grad = False\n"), ["--input", "3x8x8"])
+    assert "net.py:9:13: this may change the model" in out, out  # frozen weights: the trainable count changes
+    # what such blocks usually hold changes nothing the summary shows, and is still skipped
+    code = torch_net("        return self.c(x)\n", "        for m in self.modules():\n"
+                     "            if isinstance(m, nn.Conv2d):\n"
+                     "                nn.init.kaiming_normal_(m.weight, mode='fan_out')\n") + \
+        "if torch.cuda.is_available():\n    model = model.cuda()\n"
+    assert read_model(code, "net.py").spec == "conv4x3x3"
