@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from cnncalc.network import build  # noqa: E402
-from cnncalc.twins import TWINS  # noqa: E402
+from cnncalc.graph.network import build  # noqa: E402
+from cnncalc.numeric.twins import TWINS  # noqa: E402
 
 
 def torch_model(net: Any) -> Any:

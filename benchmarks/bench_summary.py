@@ -50,8 +50,8 @@ def long_spec(layers: int) -> str:
 
 def in_process(layers: int) -> float:
     sys.path.insert(0, str(ROOT))
-    from cnncalc.network import build
-    from cnncalc.render import to_json
+    from cnncalc.graph.network import build
+    from cnncalc.views.render import to_json
 
     text = long_spec(layers)
     gc.set_threshold(100_000, 50, 50)  # as the CLI does: see cnncalc/cli.py

@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     runs = parser.parse_args().runs
     sys.path.insert(0, str(ROOT))
-    from cnncalc.render import STREAM_ROWS
+    from cnncalc.views.render import STREAM_ROWS
 
     subprocess.run([PY, "-m", "compileall", "-q", "-f", str(ROOT / "cnncalc")], check=True,
                    env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})

@@ -31,15 +31,15 @@ ROOT = Path(__file__).resolve().parent.parent
 #: module → the tests that exercise its rules (its own doctests included); mutmut runs, for each mutant, only those
 #: of them that called the mutated function
 MODULES: dict[str, list[str]] = {
-    "arithmetic": ["cnncalc/arithmetic.py", "tests/test_arithmetic.py", "tests/test_stride.py",
+    "arithmetic": ["cnncalc/model/arithmetic.py", "tests/test_arithmetic.py", "tests/test_stride.py",
                    "tests/test_layers.py", "tests/test_lectures.py"],
-    "layers": ["cnncalc/layers.py", "tests/test_layers.py", "tests/test_examples.py", "tests/test_lectures.py",
+    "layers": ["cnncalc/model/layers.py", "tests/test_layers.py", "tests/test_examples.py", "tests/test_lectures.py",
                "tests/test_spec.py", "tests/test_graph.py", "tests/test_conventions.py", "tests/test_costs.py",
                "tests/test_zoo.py", "tests/test_real_pastes.py"],
-    "flops": ["cnncalc/flops.py", "tests/test_flop_rules.py", "tests/test_costs.py"],
-    "literals": ["cnncalc/literals.py", "tests/test_literals.py", "tests/test_spec.py", "tests/test_check.py",
+    "flops": ["cnncalc/analysis/flops.py", "tests/test_flop_rules.py", "tests/test_costs.py"],
+    "literals": ["cnncalc/language/literals.py", "tests/test_literals.py", "tests/test_spec.py", "tests/test_check.py",
                  "tests/test_real_pastes.py"],
-    "precision": ["cnncalc/precision.py", "tests/test_precision.py", "tests/test_check.py",
+    "precision": ["cnncalc/language/precision.py", "tests/test_precision.py", "tests/test_check.py",
                   "tests/test_numeric.py"],
 }
 #: modules too large to run whole in the budget: a random sample of this many mutants by default

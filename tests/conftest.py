@@ -61,7 +61,7 @@ def render_table(net, width: int = 100, explain: bool = False) -> str:  # type: 
     """The summary table as rich renders it with no colour, as Rich's own tests do."""
     from rich.console import Console
 
-    from cnncalc.render import print_table
+    from cnncalc.views.render import print_table
 
     out = io.StringIO()
     print_table(Console(file=out, width=width, color_system=None, highlight=False), net, explain)

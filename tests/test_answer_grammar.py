@@ -1,4 +1,4 @@
-"""The answer grammar (cnncalc/expression.py) and the exact comparison of sizes (cnncalc.symbolic.compare).
+"""The answer grammar (cnncalc/language/expression.py) and the exact comparison of sizes (symbolic.compare).
 
 Every expected value is arithmetic done here, with Python integers or by hand in a comment, and the parsed
 expressions are evaluated with sympy's own substitution, not with cnncalc's evaluator.
@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from cnncalc.cli import main
 from cnncalc.errors import CnnCalcError, SpecError
-from cnncalc.expression import read_size, symbols_for
-from cnncalc.symbolic import compare
+from cnncalc.language.expression import read_size, symbols_for
+from cnncalc.language.symbolic import compare
 
 NAMES = ("R", "C")
 R, C = 10, 13  # the point where the forms below are evaluated by hand

@@ -1,31 +1,86 @@
-"""The pipeline stays visible: text → graph → analysis → views, and views compute nothing.
+"""The pipeline stays visible: the package's floors import only downward, and views compute nothing.
 
-issue 11: renderers receive finished rows; today's `render.py` must not reach back into the
-analysis modules (costs, receptive fields, twins) to compute what it prints.
+docs/architecture.md draws the house; this test keeps the drawing true.
 """
 
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from .conftest import ROOT
 
-VIEWS = ("render.py", "report.py", "stride_view.py", "numeric_view.py")
+PACKAGE = ROOT / "cnncalc"
+#: the floors from the ground up; a module may import its own floor and the floors below it
+FLOORS = ("errors", "model", "language", "graph", "analysis", "numeric", "readers", "grading", "views", "cli")
+#: crossings that remain, each with why; this list may only shrink
+KNOWN_CROSSINGS = {
+    # the paste reader still grades its own rows against a spec: to be split into a reader and a checker
+    ("readers/pasted.py", "grading.answers"),
+}
+VIEWS = ("views/render.py", "views/report.py", "views/stride_view.py", "views/numeric_view.py")
 
-def imported(path: str) -> set[str]:
-    """The package modules a file imports at run time (type-checking-only imports name types, not work)."""
-    tree = ast.parse((ROOT / "cnncalc" / path).read_text(encoding="utf-8"))
+
+def floor_of(path: Path) -> str:
+    relative = path.relative_to(PACKAGE)
+    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+
+
+def imported(path: Path) -> set[str]:
+    """The package modules a file imports at run time, as 'floor.module' (type-checking-only imports do no work)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     typing_only = {id(node) for block in ast.walk(tree) if isinstance(block, ast.If)
                    and getattr(block.test, "id", "") == "TYPE_CHECKING" for node in ast.walk(block)}
-    return {node.module or "" for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom) and node.level == 1 and id(node) not in typing_only}
+    here = path.relative_to(PACKAGE).parent.parts
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or id(node) in typing_only or node.level == 0:
+            continue
+        base = list(here[: len(here) - (node.level - 1)]) if node.level > 1 else list(here)
+        target = [*base, *(node.module.split(".") if node.module else [])]
+        if node.module is None:  # from . import x
+            found.update(".".join([*target, alias.name]) for alias in node.names)
+        else:
+            found.add(".".join(target))
+    return found
+
+
+def modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if p.name not in ("__init__.py", "__main__.py"))
+
+
+def test_every_floor_imports_only_downward() -> None:
+    crossings = set()
+    for path in modules():
+        mine = FLOORS.index(floor_of(path)) if floor_of(path) in FLOORS else None
+        assert mine is not None, f"{path.relative_to(PACKAGE)} is on no floor: add it to docs/architecture.md"
+        for target in imported(path):
+            floor = target.split(".")[0]
+            if floor in FLOORS and FLOORS.index(floor) > mine:
+                crossings.add((str(path.relative_to(PACKAGE)), target))
+    assert crossings <= KNOWN_CROSSINGS, f"imports that go up a floor: {sorted(crossings - KNOWN_CROSSINGS)}"
+    assert crossings == KNOWN_CROSSINGS, f"fixed, so strike from KNOWN_CROSSINGS: {sorted(KNOWN_CROSSINGS - crossings)}"
+
+
+def test_the_test_sees_a_crossing() -> None:
+    # the floor reader itself: views/render.py is known to import analysis and graph modules
+    assert {"analysis.pipeline", "graph.network"} <= imported(PACKAGE / "views" / "render.py")
+
+
+def test_the_floors_are_the_documented_ones() -> None:
+    drawn = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for floor in FLOORS:
+        assert f"`{floor}/`" in drawn or f"`{floor}.py`" in drawn, f"docs/architecture.md does not draw {floor}"
+    on_disk = {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert on_disk == set(FLOORS) - {"errors"}
 
 
 def test_views_do_not_compute_costs_or_receptive_fields() -> None:
     for view in VIEWS:
-        reached = imported(view) & {"costs", "flops", "receptive", "twins"}
+        reached = imported(PACKAGE / view) & {"analysis.costs", "analysis.flops", "analysis.receptive",
+                                                           "numeric.twins"}
         assert not reached, f"{view} imports {sorted(reached)}: pass the analysis in instead"
 
 
 def test_the_summary_view_reads_an_analysis() -> None:
-    assert "analysis" in imported("render.py")
+    assert "analysis.pipeline" in imported(PACKAGE / "views" / "render.py")

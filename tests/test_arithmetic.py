@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnncalc.arithmetic import Lattice, effective_kernel, format_number, same_padding, window_axis
 from cnncalc.errors import CnnCalcError
+from cnncalc.model.arithmetic import Lattice, effective_kernel, format_number, same_padding, window_axis
 
 
 @pytest.mark.parametrize(

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cnncalc.answers import grade, parse_count, parse_shape
 from cnncalc.cli import main
 from cnncalc.errors import CnnCalcError
-from cnncalc.grading import FileReport, grade_file
-from cnncalc.network import build
-from cnncalc.pasted import align, parse_summary
+from cnncalc.grading.answers import grade, parse_count, parse_shape
+from cnncalc.grading.homework import FileReport, grade_file
+from cnncalc.graph.network import build
+from cnncalc.readers.pasted import align, parse_summary
 
 from .conftest import ROOT
 
@@ -83,7 +83,7 @@ def test_all_correct_exits_zero_and_bad_input_exits_two() -> None:
 def render(report: FileReport) -> str:
     from rich.console import Console
 
-    from cnncalc.report import report_renderable
+    from cnncalc.views.report import report_renderable
 
     out = io.StringIO()
     Console(file=out, width=100, color_system=None).print(report_renderable(report))
@@ -303,7 +303,7 @@ def test_nothing_readable_says_what_was_seen(tmp_path: Path) -> None:
 def test_an_unbatched_torchinfo_table_keeps_its_channels() -> None:
     """torchinfo.summary(model, input_size=(1, 28, 28)) prints shapes without a batch axis: [32, 26, 26] is
     C×H×W there, which a one-axis Linear row ([10]) gives away."""
-    from cnncalc.selfcheck import self_check
+    from cnncalc.grading.selfcheck import self_check
 
     text = ("Layer (type:depth-idx)                   Output Shape              Param #\n"
             "├─Conv2d: 1-1                            [32, 26, 26]              320\n"
@@ -325,7 +325,7 @@ def test_old_keras_fixtures_read_whole() -> None:
     The tables come from this project's imitation printers (tests/summary_printers.py), so this is a change
     detector: a misreading shared by printer and reader would pass here. tests/test_real_pastes.py holds the
     reader to summaries the real Keras 1, Keras 2 and tf.keras printed, every number checked by hand."""
-    from cnncalc.selfcheck import self_check
+    from cnncalc.grading.selfcheck import self_check
 
     theano = parse_summary((SUMMARIES / "keras1_theano.txt").read_text(encoding="utf-8"))
     assert [row.keras_class for row in theano.rows] == ["Conv2D", "Conv2D", "MaxPooling2D", "Dropout", "Flatten",
@@ -357,7 +357,7 @@ def test_a_rows_class_comes_from_its_type_or_its_auto_name(line: str, name: str,
 
 def test_an_input_layer_printed_as_a_list_gives_the_first_rows_input() -> None:
     """tf.keras prints an InputLayer's shape as a list, '[(None, 32, 32, 3)]': the first conv is then checkable."""
-    from cnncalc.selfcheck import self_check
+    from cnncalc.grading.selfcheck import self_check
 
     text = """ Layer (type)                   Output Shape         Param #     Connected to
  input_1 (InputLayer)           [(None, 32, 32, 3)]  0           []
@@ -417,7 +417,7 @@ def test_costs_and_receptive_fields_are_graded() -> None:
 
 @pytest.mark.parametrize("text", ["2 6", "1 8496", "18 49 6", "18 4960"])
 def test_a_space_groups_thousands_in_threes_only(text: str) -> None:
-    from cnncalc.literals import read_count
+    from cnncalc.language.literals import read_count
 
     with pytest.raises(ValueError, match="is not a whole count"):
         read_count(text)

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cnncalc.cli import main
-from cnncalc.network import build
+from cnncalc.graph.network import build
 
 from .conftest import ROOT, render_table
 
@@ -148,8 +148,8 @@ def test_verbose_never_cuts_a_number_or_a_header(width: int) -> None:
     table when it fits, else in one block per layer."""
     from rich.console import Console
 
-    from cnncalc.analysis import COLUMNS, analyse
-    from cnncalc.render import print_table
+    from cnncalc.analysis.pipeline import COLUMNS, analyse
+    from cnncalc.views.render import print_table
 
     net = build((ROOT / "examples" / "vgg16.cnn").read_text(encoding="utf-8"))
     out = io.StringIO()

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from cnncalc.codegen import keras_code, pytorch_code
 from cnncalc.errors import CnnCalcError
-from cnncalc.layers import ACTIVATIONS
-from cnncalc.network import Network, build
+from cnncalc.graph.network import Network, build
+from cnncalc.model.layers import ACTIVATIONS
+from cnncalc.views.codegen import keras_code, pytorch_code
 
 from . import graph_specs, oracle_specs
 from .conftest import ROOT, oracle
@@ -39,8 +39,8 @@ def run_code(code: str) -> dict[str, Any]:
 
 
 def read_back(code: str, tmp_path: Path, *args: str) -> Network:
-    from cnncalc.pycode import read_model
-    from cnncalc.pyspec import build_model
+    from cnncalc.readers.pycode import read_model
+    from cnncalc.readers.pyspec import build_model
 
     path = tmp_path / "written.py"
     path.write_text(code, encoding="utf-8")
@@ -48,7 +48,7 @@ def read_back(code: str, tmp_path: Path, *args: str) -> Network:
 
 
 #: What --format keras and --format pytorch may refuse, each a construct the framework cannot express as the
-#: spec has it, said at its layer (cnncalc.codegen); any other refusal of a network cnncalc built is a failure.
+#: spec has it, said at its layer (cnncalc.views.codegen); any other refusal of a network cnncalc built is a failure.
 KERAS_REFUSALS = ("Keras has no ", "Keras' Conv2DTranspose takes 'valid' or 'same' padding only",
                   "Keras' pools have no ceil_mode", "Keras pads a max pool with zeros only through ZeroPadding2D")
 TORCH_REFUSALS = ("PyTorch's ConvTranspose2d cannot reach ", "PyTorch's pools pad both sides alike",

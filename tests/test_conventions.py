@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cnncalc.cli import main
-from cnncalc.network import build
+from cnncalc.graph.network import build
 
 from .conftest import ROOT
 

@@ -28,11 +28,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cnncalc.cli import main
-from cnncalc.codegen import Names, docstring, is_name, keras_code, literal, pytorch_code, spec_line
 from cnncalc.errors import CnnCalcError, SpecError
-from cnncalc.layers import ACTIVATIONS
-from cnncalc.network import build
-from cnncalc.sources import OTHER_LINE_BREAKS, lines, python_lines
+from cnncalc.graph.network import build
+from cnncalc.language.sources import OTHER_LINE_BREAKS, lines, python_lines
+from cnncalc.model.layers import ACTIVATIONS
+from cnncalc.views.codegen import Names, docstring, is_name, keras_code, literal, pytorch_code, spec_line
 
 from .conftest import ROOT
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from cnncalc.cli import main
-from cnncalc.network import Network, build
+from cnncalc.graph.network import Network, build
 
 from .conftest import ROOT
 from .expectations import expectations, parse_value

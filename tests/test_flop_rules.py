@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from cnncalc.answers import grade
-from cnncalc.flops import costs
-from cnncalc.network import Network, build
+from cnncalc.analysis.flops import costs
+from cnncalc.grading.answers import grade
+from cnncalc.graph.network import Network, build
 
 from .conftest import ROOT
 
@@ -112,12 +112,12 @@ def test_published_figures_round_the_exact_counts(name: str) -> None:
     assert total(torchvision(name), "macs") == macs
 
 
-def test_the_readme_table_is_what_the_tools_print() -> None:
-    # The README's table of four networks under each convention: each figure is a tool's integer from TOOLS_PRINT
+def test_the_docs_table_is_what_the_tools_print() -> None:
+    # docs/costs.md's table of four networks under each convention: each figure is a tool's integer from TOOLS_PRINT
     # (or, for the cnncalc column, 2·MACs + the bias additions written out above), never cnncalc's own output.
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "costs.md").read_text(encoding="utf-8")
     head = "| network | `macs` | `fvcore` | `ptflops` | `thop` | `cnncalc` |"
-    assert head in text, "the README's table of conventions has moved: update this test with it"
+    assert head in text, "the docs' table of conventions has moved: update this test with it"
     rows = text[text.index(head):].splitlines()[2:6]
     files = {"VGG16": "vgg16.cnn", "ResNet-18": "resnet18.cnn", "ResNet-50": "resnet50.cnn",
              "MobileNetV2": "mobilenet_v2.cnn"}

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 
 from cnncalc.cli import main
 from cnncalc.errors import CnnCalcError, SpecError
-from cnncalc.network import Network, build
+from cnncalc.graph.network import Network, build
 
 from .conftest import ROOT, oracle
 from .graph_specs import graphs, keras_model, spec_text
@@ -327,7 +327,7 @@ def test_peak_memory_holds_the_skip_of_a_unet() -> None:
     """Worked by hand from the U-Net's shapes (float32, batch 1): the skip (88×88×8) is held while the
     lower level runs, and the peak comes at the concatenation, where the transposed conv's output,
     the cropped skip and the concatenation are alive: 4·(80·80·8 + 80·80·8 + 80·80·16) = 819,200 bytes."""
-    from cnncalc.costs import memory
+    from cnncalc.analysis.costs import memory
 
     mem = memory(read("unet_small.cnn"))
     assert (mem.peak, mem.peak_layer) == (819_200, "concatenate")

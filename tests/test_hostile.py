@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from cnncalc.cli import main
 from cnncalc.errors import CnnCalcError
-from cnncalc.network import build
+from cnncalc.graph.network import build
 
 from .graph_specs import graphs
 from .graph_specs import spec_text as graph_text
@@ -393,7 +393,7 @@ def test_memory_estimate_bounds_the_peak_of_known_cases(text: str) -> None:
 
 
 def estimate_holds(net) -> None:  # type: ignore[no-untyped-def]
-    from cnncalc.twins import BASELINE_BYTES, forward, memory_estimate
+    from cnncalc.numeric.twins import BASELINE_BYTES, forward, memory_estimate
 
     per_example = memory_estimate(net, 1) - BASELINE_BYTES
     batch = min(100_000, max(1, math.ceil(4 * 1024**2 / per_example)))  # passes of a few MiB: arrays dominate

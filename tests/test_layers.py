@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnncalc.network import build
+from cnncalc.graph.network import build
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnncalc.literals import MAX_COUNT, MAX_SIZE, TooLargeError, read_count, read_int
+from cnncalc.language.literals import MAX_COUNT, MAX_SIZE, TooLargeError, read_count, read_int
 
 
 @pytest.mark.parametrize(("digits", "value"), [

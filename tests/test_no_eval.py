@@ -1,6 +1,6 @@
 """No text a user supplies is ever evaluated (issue 21).
 
-Sizes, counts and answers written with names are read by cnncalc's own grammar (cnncalc/expression.py), which
+Sizes, counts and answers written with names are read by cnncalc's own grammar (cnncalc/language/expression.py), which
 builds sympy objects itself; model code is read with ``ast`` and never run.  These tests hold that line: the
 package calls none of Python's or its libraries' evaluators, sympy never parses a string while cnncalc grades,
 and the payload that ran code through sympy's ``parse_expr`` (it did, before: it created the marker file) is now
@@ -194,7 +194,7 @@ def test_a_printed_size_given_to_sympy_is_never_read_as_text(monkeypatch: pytest
     import sympy
     from sympy.parsing import sympy_parser
 
-    from cnncalc.network import build
+    from cnncalc.graph.network import build
 
     monkeypatch.setattr(sympy_parser, "parse_expr", lambda *_a, **_k: pytest.fail("sympy parsed a Size's text"))
     total = build(SPEC).layers[-1].params.total

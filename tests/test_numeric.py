@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from cnncalc.cli import main
 from cnncalc.errors import CnnCalcError
-from cnncalc.matrices import read_matrix
+from cnncalc.numeric.matrices import read_matrix
 
 from .conftest import ROOT
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from cnncalc.errors import CnnCalcError
-from cnncalc.network import Network, build
+from cnncalc.graph.network import Network, build
 
 from .conftest import ROOT, oracle
 from .oracle_specs import Desc, networks, new_kinds, spec_text

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnncalc.errors import CnnCalcError
-from cnncalc.network import build
+from cnncalc.graph.network import build
 
 from .conftest import oracle
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnncalc.errors import CnnCalcError
-from cnncalc.network import build
+from cnncalc.graph.network import build
 
 from .conftest import oracle
 from .oracle_specs import Desc, networks, new_kinds, spec_text

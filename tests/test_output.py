@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cnncalc import render
 from cnncalc.cli import main
-from cnncalc.network import build
-from cnncalc.records import replace
+from cnncalc.graph.network import build
+from cnncalc.model.records import replace
+from cnncalc.views import render
 
 from .conftest import ROOT
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from cnncalc.network import build
-from cnncalc.pasted import align, parse_summary
-from cnncalc.selfcheck import self_check
+from cnncalc.grading.selfcheck import self_check
+from cnncalc.graph.network import build
+from cnncalc.readers.pasted import align, parse_summary
 
 from .conftest import ROOT, oracle
 from .test_zoo import alexnet, mobilenet_v2, torchvision_resnet

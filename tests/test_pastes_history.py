@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnncalc.network import build
-from cnncalc.pasted import align, parse_summary
-from cnncalc.selfcheck import self_check
+from cnncalc.grading.selfcheck import self_check
+from cnncalc.graph.network import build
+from cnncalc.readers.pasted import align, parse_summary
 
 from .conftest import oracle
 from .oracle_specs import Desc, spec_text, structured

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cnncalc.cli import main
-from cnncalc.precision import Written, grade_number, read_number
+from cnncalc.language.precision import Written, grade_number, read_number
 
 from .conftest import ROOT
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cnncalc.network import build
-from cnncalc.pasted import PastedSummary, align, parse_summary
-from cnncalc.selfcheck import self_check
+from cnncalc.grading.selfcheck import self_check
+from cnncalc.graph.network import build
+from cnncalc.readers.pasted import PastedSummary, align, parse_summary
 
 PASTES = Path(__file__).resolve().parent / "fixtures" / "pastes"
 

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnncalc.pasted import parse_summary
-from cnncalc.selfcheck import self_check
+from cnncalc.grading.selfcheck import self_check
+from cnncalc.readers.pasted import parse_summary
 
 from .conftest import oracle
 from .oracle_specs import Desc, structured

@@ -99,7 +99,7 @@ def reference(spec: str, low: int, high: int, params: int | None = None,
               output: tuple[int, ...] | None = None) -> list[int]:
     """The solutions by brute force, as `summary` builds each network: the whole spec with the value in place."""
     from cnncalc.errors import CnnCalcError
-    from cnncalc.network import build
+    from cnncalc.graph.network import build
 
     found = []
     for value in range(low, high + 1):
@@ -146,7 +146,7 @@ def test_random_unknowns_agree_with_brute_force(before: list[str], unknown: str,
     """Random chains with one '?' among known layers: the solutions are the values whose whole network, built as
     `summary` builds it, gives the output the network gives for ``value``."""
     from cnncalc.errors import CnnCalcError
-    from cnncalc.network import build
+    from cnncalc.graph.network import build
 
     spec = ", ".join(["input 3x20x20 nchw" if torch else "input 20x20x3", *before, unknown, *after])
     try:
@@ -161,7 +161,7 @@ def test_random_unknowns_agree_with_brute_force(before: list[str], unknown: str,
 def test_the_layers_before_the_unknown_are_resolved_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """2,000 1×1 convs before a conv?x3 whose 8,192 filter counts are all tried: the 2,000 are resolved once (not
     8,192 times, 16 million resolutions), and each value resolves the one conv with the '?'."""
-    from cnncalc import layers
+    from cnncalc.model import layers
 
     calls = {"count": 0}
     original = layers.Conv2D.resolve
@@ -188,17 +188,17 @@ def test_a_search_past_the_work_limit_is_refused_up_front() -> None:
 
 def test_a_growing_search_stops_at_the_work_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """An input size grows its output, so the search may stop early; one that never does stops at the limit."""
-    import cnncalc.solve
+    import cnncalc.analysis.solve
 
-    monkeypatch.setattr(cnncalc.solve, "MAX_WORK", 1000)
+    monkeypatch.setattr(cnncalc.analysis.solve, "MAX_WORK", 1000)
     code, out = solve("input ?x?x1, [relu]x99", "--output", "5000x5000")
     assert code == 2 and "Traceback" not in out
     assert "it reached that at ? = 11" in out  # 10 values × 100 layers = 1,000: the 11th would pass the limit
 
 
 def test_the_help_states_the_work_limit() -> None:
-    from cnncalc.render import STREAM_ROWS
-    from cnncalc.solve import MAX_WORK
+    from cnncalc.analysis.solve import MAX_WORK
+    from cnncalc.views.render import STREAM_ROWS
 
     assert f"at most {MAX_WORK:,} layers in all" in " ".join(solve("--help")[1].split())
     summary = CliRunner().invoke(main, ["summary", "--help"]).output

@@ -9,9 +9,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cnncalc.errors import CnnCalcError, SpecError
-from cnncalc.layers import Conv2D, Dense, Dropout, MaxPooling2D
-from cnncalc.network import build
-from cnncalc.spec import parse
+from cnncalc.graph.network import build
+from cnncalc.language.spec import parse
+from cnncalc.model.layers import Conv2D, Dense, Dropout, MaxPooling2D
 
 
 @pytest.mark.parametrize(

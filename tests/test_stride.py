@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cnncalc.analysis.stride import check
 from cnncalc.cli import main
-from cnncalc.stride import check
 
 from .conftest import ROOT, oracle
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from cnncalc.cli import main
 from cnncalc.errors import CnnCalcError
-from cnncalc.network import build
+from cnncalc.graph.network import build
 
 from .conftest import ROOT
 from .oracle_specs import Desc, spec_text, structured

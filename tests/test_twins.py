@@ -11,14 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnncalc.errors import CnnCalcError
-from cnncalc.network import build
+from cnncalc.graph.network import build
 
 from .conftest import ROOT, oracle
 from .oracle_specs import networks, new_kinds, spec_text
 
 np = pytest.importorskip("numpy")
 
-from cnncalc.twins import conv2d, forward, pool2d  # noqa: E402
+from cnncalc.numeric.twins import conv2d, forward, pool2d  # noqa: E402
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -121,7 +121,7 @@ def test_same_padding_twins_equal_keras(h: int, w: int, k: tuple[int, int], s: t
     conv = keras.layers.Conv2D(3, k, strides=s, padding="same", dilation_rate=d)
     conv.build((1, h, w, 2))
     kernel, bias = (numpy(v) for v in conv.weights)
-    from cnncalc.twins import _pads
+    from cnncalc.numeric.twins import _pads
 
     ours = conv2d(x, kernel, bias, s, _pads((h, w), k, s, "same", (d, d)), (d, d))
     pooled = numpy(conv(x))
@@ -172,7 +172,7 @@ def test_transposed_twin_equals_torch(h: int, w: int, k: int, s: int, p: int, op
     torch = oracle("torch")
     if op >= max(s, d) or min((n - 1) * s - 2 * p + d * (k - 1) + op + 1 for n in (h, w)) <= 0:
         return  # torch refuses an output of zero or less on either axis
-    from cnncalc.twins import _transposed_crops, conv2d_transpose
+    from cnncalc.numeric.twins import _transposed_crops, conv2d_transpose
 
     rng = np.random.default_rng(3)
     x = rng.standard_normal((1, h, w, 2))
@@ -192,7 +192,7 @@ def test_transposed_twin_equals_keras(h: int, w: int, k: int, s: int, padding: s
     keras = oracle("keras")
     if op is not None and op >= s:
         return
-    from cnncalc.twins import _transposed_crops, conv2d_transpose
+    from cnncalc.numeric.twins import _transposed_crops, conv2d_transpose
 
     layer = keras.layers.Conv2DTranspose(3, k, strides=s, padding=padding, output_padding=op, use_bias=False)
     x = np.random.default_rng(4).standard_normal((1, h, w, 2)).astype("float32")
@@ -209,7 +209,7 @@ def test_transposed_twin_equals_keras(h: int, w: int, k: int, s: int, padding: s
        s=st.integers(1, 2), groups=st.sampled_from([1, 2]))
 def test_grouped_and_depthwise_twins_equal_torch(h: int, c: int, m: int, k: int, s: int, groups: int) -> None:
     torch = oracle("torch")
-    from cnncalc.twins import depthwise_conv2d, grouped_conv2d
+    from cnncalc.numeric.twins import depthwise_conv2d, grouped_conv2d
 
     rng = np.random.default_rng(5)
     x = rng.standard_normal((1, h, h, c))

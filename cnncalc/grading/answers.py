@@ -1,0 +1,412 @@
+"""Grading answers: read claims the way people write them, compare them with the network.
+
+A claim is ``KEY=VALUE``.  ``KEY`` is ``N.field`` (a 1-based layer index or a Keras name such
+as ``conv2d_1``, and ``output``, ``params``, ``weights`` or ``biases``), or ``total``,
+``trainable`` or ``non_trainable``.  Counts may be written ``18,496``, ``18496`` or ``18_496``;
+shapes ``26x26x5``, ``26×26×5``, ``(None, 26, 26, 5)``, ``(26, 26, 5)`` or ``26,26,5``.
+
+>>> from cnncalc.graph.network import build
+>>> net = build("input 28x28x1, conv32x3 relu, conv64x3 relu")
+>>> verdict = grade(net, "2.params", "18494")
+>>> verdict.status, verdict.correct, verdict.arithmetic
+('wrong', '18,496', '(3·3·32 + 1)·64 = 18,496')
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from ..errors import CnnCalcError, shorten
+from ..graph.network import Network, ResolvedLayer
+from ..model.layers import keras_shape
+from ..model.records import record, replace
+
+__all__ = ["FIELDS", "TOTALS", "Verdict", "grade", "parse_count", "parse_shape", "split_claim"]
+
+FIELDS = ("output", "params", "weights", "biases", "rf", "macs", "flops")
+TOTALS = {"total": "total_params", "trainable": "trainable_params", "non_trainable": "non_trainable_params",
+          "macs": "macs", "total_macs": "macs", "flops": "flops", "total_flops": "flops"}
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+\Z")
+
+
+@record
+class Verdict:
+    """One graded claim: what was given, what is correct, and why."""
+
+    claim: str
+    given: str
+    correct: str
+    status: str  # "correct", "rounded" or "wrong"
+    arithmetic: str = ""
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "wrong"
+
+
+def split_claim(text: str) -> tuple[str, str]:
+    """``KEY=VALUE`` into its two halves."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise CnnCalcError(f"cannot read the claim '{text}'",
+                           "write it as KEY=VALUE, as in 2.params=18496, conv2d_1.output=11x11x64 or total=1199882")
+    return key.strip(), value.strip()
+
+
+def parse_count(text: str, claim: str) -> int:
+    """``18,496``, ``18496``, ``18_496``, ``18.496``, ``18 496`` or ``18'496`` as an int."""
+    from ..language.literals import TooLargeError, read_count
+
+    try:
+        return read_count(text)
+    except TooLargeError as error:
+        raise CnnCalcError(f"{claim}: the count is too large: {error}") from None
+    except ValueError:
+        raise CnnCalcError(f"{claim}: cannot read the count '{shorten(text)}'",
+                           "write it as 18496, 18,496 or 18_496") from None
+
+
+def parse_shape(text: str, claim: str) -> tuple[int, ...]:
+    """``26x26x5``, ``26×26×5``, ``(None, 26, 26, 5)``, ``(26, 26, 5)``, ``26,26,5``, or a flat ``9,216``."""
+    from ..language.literals import TooLargeError, read_int
+
+    cleaned = text.strip().strip("()[]").replace("×", "x").replace(" ", "")
+    if _THOUSANDS.match(cleaned):  # 9,216 is a flat size, not the shape (9, 216)
+        return (parse_count(cleaned, claim),)
+    parts = [part for part in re.split(r"[xX,]", cleaned) if part]
+    if parts and parts[0].lower() in ("none", "-1", "?", "batch", "batch_size", "n", "b"):
+        parts = parts[1:]  # the batch axis: (None, …), [batch_size, …], (N, C, H, W)
+    if len(parts) > 1 and parts[0] == "1" and text.strip().startswith("["):
+        parts = parts[1:]  # torchinfo's [1, 32, 26, 26]
+    if not parts or not all(part.isascii() and part.isdigit() for part in parts):
+        raise CnnCalcError(f"{claim}: cannot read the shape '{shorten(text)}'",
+                           "write it as 26x26x5, (None, 26, 26, 5), (26, 26, 5) or 26,26,5")
+    try:
+        return tuple(read_int(part) for part in parts)
+    except TooLargeError as error:
+        raise CnnCalcError(f"{claim}: a size in the shape is too large: {error}") from None
+
+
+def _layer(net: Network, key: str, claim: str) -> ResolvedLayer:
+    layer = net.find(key)
+    if layer is None:
+        names = ", ".join(f"{layer.index} {layer.name}" for layer in net.layers)
+        raise CnnCalcError(f"{claim}: there is no layer '{key}'", f"the layers are: {names}")
+    return layer
+
+
+def grade(net: Network, key: str, value: str) -> Verdict:
+    """Grade one claim against a resolved network."""
+    if net.symbolic:
+        return _grade_symbolic(net, key, value)
+    if key in TOTALS:
+        return _grade_total(net, key, value)
+    target, _, field = key.rpartition(".")
+    if not target or field not in FIELDS:
+        raise CnnCalcError(f"cannot read the key '{key}'",
+                           "keys are N.output, N.params, N.weights, N.biases, N.rf, N.macs or N.flops (N a layer "
+                           "number or a Keras name such as conv2d_1), total, trainable, non_trainable, macs or flops")
+    layer = _layer(net, target, key)
+    if field in ("output", "rf", "macs", "flops"):
+        return _grade_layer_field(net, layer, key, field, value)
+    correct = getattr(layer.params, "total" if field == "params" else field)
+    if _with_unit(value):
+        return _graded_number(key, value, correct, layer.explain(field) or "")
+    given = parse_count(value, key)
+    verdict = _verdict(key, value, given, correct, f"{correct:,}", layer.explain(field) or "")
+    return _with_confusion_note(verdict, layer, field, given)
+
+
+def _grade_total(net: Network, key: str, value: str) -> Verdict:
+    """A network's total: its parameters (or their trainable split), MACs or FLOPs, with the sum that makes it."""
+    if TOTALS[key] in ("macs", "flops"):
+        counts = [_cost(layer, TOTALS[key]) for layer in net.layers]
+        correct = sum(counts)
+        terms = [f"{count:,}" for count in counts if count]
+        return _graded_number(key, value, correct, (" + ".join(terms) or "0") + f" = {correct:,}")
+    correct = getattr(net, TOTALS[key])
+    terms = [f"{getattr(layer.params, _PARAM_OF[key]):,}" for layer in net.layers
+             if getattr(layer.params, _PARAM_OF[key])]
+    arithmetic = (" + ".join(terms) or "0") + f" = {correct:,}"
+    if _with_unit(value):
+        return _graded_number(key, value, correct, arithmetic)
+    return _verdict(key, value, parse_count(value, key), correct, f"{correct:,}", arithmetic)
+
+
+_PARAM_OF = {"total": "total", "trainable": "trainable", "non_trainable": "non_trainable"}
+
+#: SI multipliers for a count written '194.69K', '4.09 G', '15.5 GFLOPs' or '15.8 million'.
+_SI = {"": 1, "k": 10 ** 3, "m": 10 ** 6, "g": 10 ** 9, "t": 10 ** 12, "p": 10 ** 15}
+_UNIT_WORDS = {"thousand": "k", "million": "m", "billion": "g", "trillion": "t"}
+_SI_COUNT = re.compile(r"\s*([\d.,_' ]+?)\s*([kKmMgGtTpP]|thousand|million|billion|trillion)?\s*"
+                       r"(?:i?(?:MACs?|FLOPS?|FLOPs?|flops?|macs?|params?|parameters|weights))?\s*", re.I)
+
+
+def _with_unit(value: str) -> bool:
+    """A count written with a unit ('15.8M', '15.8 million'), graded at its precision, not as an exact integer."""
+    match = _SI_COUNT.fullmatch(value)
+    return bool(match and match[2])
+
+
+def _graded_number(key: str, value: str, correct: int, arithmetic: str) -> Verdict:
+    """A cost (MACs, FLOPs): an exact count, or a decimal with an SI unit graded at its written precision
+    (4.09 G for 4,089,184,256 is 'rounded'; 4.1 G too, at its precision; 4.2 G is wrong)."""
+    from ..language.precision import grade_number, read_number
+
+    match = _SI_COUNT.fullmatch(value)
+    if not match:
+        raise CnnCalcError(f"{key}: cannot read the count '{shorten(value)}'",
+                           "write it as 194688, 194,688, 194.69K or 4.09 G")
+    word = (match[2] or "").lower()
+    digits, unit = match[1].strip(), _UNIT_WORDS.get(word, word)
+    if unit and unit in _SI:
+        written = read_number(digits.replace(",", ""))
+        scale = _SI[unit]
+        status = grade_number(replace(written, value=written.value * scale,
+                                      place=None if written.place is None else written.place + _log10(scale)),
+                              float(correct))
+        if written.place is None and unit:  # '4 G': the unit is the precision
+            status = grade_number(replace(written, value=written.value * scale, place=_log10(scale)), float(correct))
+    else:
+        status = "correct" if parse_count(digits, key) == correct else "wrong"
+    shown = f"{correct:,}"
+    return Verdict(key, value, shown, status if status != "truncated" else "rounded",
+                   arithmetic if status == "wrong" else "",
+                   "cut, not rounded, to its last written place" if status == "truncated" else "")
+
+
+def _log10(scale: int) -> int:
+    return len(str(scale)) - 1
+
+
+def _grade_layer_field(net: Network, layer: ResolvedLayer, key: str, field: str, value: str) -> Verdict:
+    """A layer's output shape, receptive field or cost."""
+    if field == "output":
+        return _grade_output(layer, key, value)
+    if field == "rf":
+        return _grade_receptive_field(net, layer, key, value)
+    count = _cost(layer, field)
+    return _graded_number(key, value, count, f"{'2·MACs + bias additions: ' if field == 'flops' else ''}{count:,}")
+
+
+def _cost(layer: ResolvedLayer, field: str) -> int:
+    """A row's MACs, or its FLOPs under the ``cnncalc`` convention: the rule is written once, in analysis.flops,
+    which prices the modules a row is, so the grader and the flops column cannot disagree."""
+    if field == "macs":
+        return layer.macs
+    from ..analysis.flops import layer_cost
+
+    return layer_cost(layer).flops
+
+
+def _grade_receptive_field(net: Network, layer: ResolvedLayer, key: str, value: str) -> Verdict:
+    """The receptive field's size: '5' or '5x5' (a second 3×3 conv sees a 5×5 window of the input)."""
+    from ..analysis.receptive import receptive_fields
+
+    field = receptive_fields(net)[layer.index - 1]
+    if field.undefined or field.whole:
+        raise CnnCalcError(f"{key}: {layer.name}'s receptive field is {field.text()}, not a size to grade")
+    sizes = parse_shape(value, key)
+    given = sizes * 2 if len(sizes) == 1 else sizes
+    shown = f"{field.size[0]}" if field.size[0] == field.size[1] else f"{field.size[0]}×{field.size[1]}"
+    ok = tuple(given) == tuple(field.size)
+    return Verdict(key, value, shown, "correct" if ok else "wrong", "" if ok else field.explain())
+
+
+def _grade_symbolic(net: Network, key: str, value: str) -> Verdict:
+    """A claim about a network whose input is written with names: right in any equivalent form, as
+    (R-2)x(C-2)x5, R−2 × C−2 × 5, (None, R-2, C-2, 5) or ((R-4)*(C-4)*7 + 1)*10.
+
+    The answer is read by cnncalc's own grammar (:mod:`cnncalc.language.expression`), never evaluated."""
+    names = next(d.order for d in net.input_shape if isinstance(d, str))  # type: ignore[attr-defined]
+    target, _, field = key.rpartition(".")
+    if key in _PARAM_OF:
+        correct: Any = getattr(net, TOTALS[key])
+    elif target and field in ("output", "params", "weights", "biases"):
+        layer = _layer(net, target, key)
+        correct = layer.output_shape if field == "output" else \
+            getattr(layer.params, "total" if field == "params" else field)
+    elif key in TOTALS or field in FIELDS:
+        raise CnnCalcError(f"{key}: receptive fields, MACs and FLOPs need numbers, and this input is written with "
+                           "names", "give the sizes with --input, e.g. --input 28x28x3")
+    else:
+        raise CnnCalcError(f"cannot read the key '{key}'", "keys are N.output, N.params, N.weights or N.biases, "
+                                                           "total, trainable or non_trainable")
+    if field == "output" and key not in TOTALS:
+        given = [_read_size(key, value, part, names) for part in _dims(value, len(correct), names)]
+        if len(given) != len(correct):
+            return Verdict(key, value, keras_shape(correct), "wrong",
+                           f"{len(given)} sizes given, the output has {len(correct)}")
+        found = [_compare(key, g, c, names) for g, c in zip(given, correct)]
+        why = next((f"axis {axis + 1} {c.why()}" for axis, c in enumerate(found) if not c.equal), "")
+        return Verdict(key, value, keras_shape(correct), "wrong" if why else "correct", why)
+    comparison = _compare(key, _read_size(key, value, (value, 0), names), correct, names)
+    return Verdict(key, value, str(correct), "correct" if comparison.equal else "wrong",
+                   "" if comparison.equal else comparison.why())
+
+
+def _compare(key: str, given: Any, correct: Any, names: tuple[str, ...]) -> Any:
+    from ..language.symbolic import compare
+
+    try:
+        return compare(given, correct, names)
+    except CnnCalcError as error:
+        raise CnnCalcError(f"{key}: {error.message}", error.hint) from None
+
+
+def _read_size(key: str, value: str, part: tuple[str, int], names: tuple[str, ...]) -> Any:
+    """One size of an answer, read by the answer grammar; an error points into the whole answer."""
+    from ..errors import SpecError
+    from ..language.expression import read_size
+
+    text, offset = part
+    try:
+        return read_size(text, names)
+    except SpecError as error:
+        span = (error.span[0] + offset, error.span[1] + offset)
+        raise SpecError(f"{key}: cannot read '{shorten(value)}' as a size in {', '.join(names)}: {error.message}",
+                        value if len(value) <= 1000 else text, span if len(value) <= 1000 else error.span, None,
+                        error.hint) from None
+
+
+_BATCH_WORDS = ("none", "?", "batch", "batch_size", "n")
+
+
+def _dims(text: str, rank: int, names: tuple[str, ...]) -> list[tuple[str, int]]:
+    """A shape's sizes with their offsets in ``text``, split at x, × or commas outside parentheses; a leading
+    None (the batch) dropped, and a leading N too, unless N is one of the spec's names and the shape has no
+    more sizes than the output."""
+    start, end = 0, len(text)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if text[start:start + 1] in ("(", "[") and text[end - 1:end] in (")", "]") and _balanced(text[start + 1:end - 1]):
+        start, end = start + 1, end - 1
+    parts, depth, current = [], 0, start
+    for index in range(start, end):
+        char = text[index]
+        depth += {"(": 1, "⌊": 1, "⌈": 1, "[": 1, ")": -1, "⌋": -1, "⌉": -1, "]": -1}.get(char, 0)
+        if depth == 0 and char in "xX×,":
+            parts.append((current, index))
+            current = index + 1
+    parts.append((current, end))
+    sizes = []
+    for first, last in parts:
+        piece = text[first:last]
+        if piece.strip():
+            sizes.append((piece.strip(), first + len(piece) - len(piece.lstrip())))
+    if len(sizes) > 1 and sizes[0][0].lower() in _BATCH_WORDS and \
+            (sizes[0][0] not in names or len(sizes) == rank + 1):
+        return sizes[1:]
+    return sizes
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _verdict(claim: str, given_text: str, given: int, correct: int, shown: str, arithmetic: str) -> Verdict:
+    status = "correct" if given == correct else "wrong"
+    return Verdict(claim, given_text, shown, status, arithmetic if status == "wrong" else "")
+
+
+def _grade_output(layer: ResolvedLayer, key: str, value: str) -> Verdict:
+    given = parse_shape(value, key)
+    correct = layer.output_shape
+    shown = keras_shape(correct)
+    arithmetic = layer.explain("output") or f"{layer.keras_class} gives {shown}"
+    if given == correct:
+        return Verdict(key, value, shown, "correct")
+    if len(correct) == 3 and len(given) == 2 and given == correct[:2]:
+        return Verdict(key, value, shown, "correct", note="graded as H×W: the answer gives no channels")
+    if len(correct) > 1 and given == (correct[-1], *correct[:-1]) and given != correct:
+        return Verdict(key, value, shown, "correct", note="read channels-first, (N, C, H, W) as PyTorch writes it")
+    if len(given) == 1 and len(correct) > 1 and given[0] == math.prod(correct):
+        return Verdict(key, value, shown, "correct",
+                       note=f"{given[0]:,} counts the values of {shown}: {' × '.join(map(str, correct))}")
+    note = ""
+    if len(given) == 1 and len(correct) > 1:
+        count = math.prod(correct)
+        arithmetic = f"{' × '.join(map(str, correct))} = {count:,} values; {arithmetic}"
+        note = f"as a count of values it is {count:,}"
+    return Verdict(key, value, shown, "wrong", arithmetic, note)
+
+
+def _with_confusion_note(verdict: Verdict, layer: ResolvedLayer, field: str, given: int) -> Verdict:
+    """Say so when a params answer is the weight count, or the other way round (an exam's "weights to be learned")."""
+    params = layer.params
+    note = ""
+    if field == "params" and given == params.weights and params.biases:
+        note = (f"{given:,} is the weight count; with the {params.biases:,} biases the layer has "
+                f"{params.total:,} parameters")
+    elif field == "weights" and given == params.total and params.biases:
+        note = f"{given:,} counts the {params.biases:,} biases too; the layer has {params.weights:,} weights"
+    if not note:
+        return verdict
+    return Verdict(verdict.claim, verdict.given, verdict.correct, verdict.status, verdict.arithmetic, note)
+
+
+@record
+class MapVerdict:
+    """A whole feature-map answer: which cells are wrong, and which are right at their written precision only."""
+
+    claim: str
+    status: str  # "correct", "rounded" or "wrong"
+    wrong: tuple[tuple[int, int, int], ...]  # (row, col, channel), 0-based
+    rounded: tuple[tuple[int, int, int], ...]
+    cells: int
+    problem: str = ""  # a shape mismatch, if any
+    #: cells cut, not rounded, to their last written place (0.77 for 7/9, as the lectures write it)
+    truncated: tuple[tuple[int, int, int], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "wrong"
+
+    def summary(self) -> str:
+        if self.problem:
+            return f"✗ {self.problem}"
+        if self.wrong:
+            return f"✗ {len(self.wrong)} of {self.cells} cells differ"
+        inexact = [f"{len(cells)} {word}" for cells, word in ((self.rounded, "rounded"), (self.truncated, "truncated"))
+                   if cells]
+        return f"✓ all {self.cells} cells correct" + (f" ({', '.join(inexact)})" if inexact else "")
+
+
+def grade_map(claim: str, output: list[list[float]] | list[list[list[float]]], expected: list[list[list[Any]]],
+              tolerance: float | None = None, decimals: int | None = None) -> MapVerdict:
+    """Compare a computed map (H×W, or H×W×C) with an answer matrix (H×W×C), cell by cell.
+
+    Each answer cell is graded at the precision it is written with (:mod:`cnncalc.language.precision`): an integer
+    exactly, a decimal as the value rounded or cut to its last place.  ``tolerance`` (relative) and
+    ``decimals`` (answers known to be rounded to that many places) widen it when given.
+    """
+    from ..language.precision import Written, grade_number
+
+    rows = [[cell if isinstance(cell, list) else [cell] for cell in row] for row in output]
+    shape = (len(rows), len(rows[0]), len(rows[0][0]))
+    given_shape = (len(expected), len(expected[0]), len(expected[0][0]))
+    if shape != given_shape:
+        problem = (f"the answer is {'×'.join(map(str, given_shape[:2]))}"
+                   f"{f'×{given_shape[2]}' if given_shape[2] > 1 else ''}, the output is "
+                   f"{'×'.join(map(str, shape[:2]))}{f'×{shape[2]}' if shape[2] > 1 else ''}")
+        return MapVerdict(claim, "wrong", (), (), math.prod(shape), problem)
+    found: dict[str, list[tuple[int, int, int]]] = {"wrong": [], "rounded": [], "truncated": [], "correct": []}
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            for k, true in enumerate(cell):
+                given = expected[r][c][k]
+                written = given if isinstance(given, Written) else Written(float(given))
+                found[grade_number(written, true, tolerance, decimals)].append((r, c, k))
+    status = "wrong" if found["wrong"] else "rounded" if found["rounded"] or found["truncated"] else "correct"
+    return MapVerdict(claim, status, tuple(found["wrong"]), tuple(found["rounded"]), math.prod(shape), "",
+                      tuple(found["truncated"]))
