@@ -81,7 +81,7 @@ def test_summary_tables_print_names_as_written(text: str, monkeypatch: pytest.Mo
 
 def test_the_cli_console_reads_no_markup(capsys: pytest.CaptureFixture[str]) -> None:
     """The one place text becomes terminal output."""
-    from cnncalc.cli import console
+    from cnncalc.cli.commands import console
 
     console().print(" ".join(MARKUP))
     assert capsys.readouterr().out.strip() == " ".join(MARKUP)

@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cnncalc.cli import load_network, main
+from cnncalc.cli import main
+from cnncalc.cli.commands import load_network
 from cnncalc.readers.pycode import read_model
 
 from .conftest import ROOT, oracle
