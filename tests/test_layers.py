@@ -173,3 +173,21 @@ def test_only_a_stride_that_does_not_fit_warns() -> None:
         "conv2d: (7 − 3)/3 + 1 = 2.33 → 2; the last row and column of the 7×7 input are never read"]
     assert build("input 8x1, conv1d1x3 s3").warnings == [
         "conv1d: (8 − 3)/3 + 1 = 2.67 → 2; the last 2 positions of the 8 input are never read"]
+
+
+def test_3d_layers_by_hand() -> None:
+    # C3D's first block (Tran et al. 2015): 3×3×3 convolutions with padding 1 keep 16×112×112; the pool is 1×2×2
+    net = build("input 16x112x112x3, conv3d64x3 p1, pool3d1x2x2, conv3d8x3x3x3 s2, avgpool3d2")
+    assert [(layer.output_shape, layer.params.weights, layer.params.biases) for layer in net.layers] == [
+        ((16, 112, 112, 64), 3 * 3 * 3 * 3 * 64, 64),
+        ((16, 56, 56, 64), 0, 0),
+        (((16 - 3) // 2 + 1, (56 - 3) // 2 + 1, (56 - 3) // 2 + 1, 8), 27 * 64 * 8, 8),   # 7 × 27 × 27
+        ((7 // 2, 27 // 2, 27 // 2, 8), 0, 0),
+    ]
+    assert net.warnings[0] == ("conv3d_1: D: (16 − 3)/2 + 1 = 7.5 → 7; the last slice of the 16×56×56 input is "
+                               "never read")
+    with pytest.raises(ShapeError, match="Conv3D needs a D×H×W×C input") as flat:
+        build("input 112x112x3, conv3d4x3")
+    assert "3-D layers take a volume with depth: 'input 16x112x112x3'" in flat.value.render()
+    with pytest.raises(ShapeError, match=r"Received: input 2×8×8, kernel 3×3×3, strides 1×1×1, padding valid"):
+        build("input 2x8x8x1, conv3d4x3")
