@@ -35,7 +35,7 @@ MODULES: dict[str, list[str]] = {
                    "tests/test_layers.py", "tests/test_lectures.py"],
     "layers": ["cnncalc/model/layers.py", "tests/test_layers.py", "tests/test_examples.py", "tests/test_lectures.py",
                "tests/test_spec.py", "tests/test_graph.py", "tests/test_conventions.py", "tests/test_costs.py",
-               "tests/test_zoo.py", "tests/test_real_pastes.py"],
+               "tests/test_zoo.py", "tests/test_real_pastes.py", "tests/test_stride.py", "tests/test_cli.py"],
     "flops": ["cnncalc/analysis/flops.py", "tests/test_flop_rules.py", "tests/test_costs.py"],
     "literals": ["cnncalc/language/literals.py", "tests/test_literals.py", "tests/test_spec.py", "tests/test_check.py",
                  "tests/test_real_pastes.py"],

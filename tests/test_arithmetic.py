@@ -203,7 +203,7 @@ def test_causal_padding_is_keras_conv1d_left_padding() -> None:
 def test_an_explicit_padding_of_zero_is_valid() -> None:
     assert window_axis(7, 3, 1, (0, 0)).mode == "valid"
     assert window_axis(7, 3, 1, (1, 0)).mode == window_axis(7, 3, 1, (0, 2)).mode == "explicit"
-    assert window_axis(7, 3, 1, 0).mode == "valid"
+    assert window_axis(7, 3, 1, 0).mode == window_axis(7, 3, 1, "valid").mode == "valid"
 
 
 def test_format_number_prints_integers_exactly() -> None:

@@ -127,3 +127,71 @@ def test_the_docs_table_is_what_the_tools_print() -> None:
         macs = printed["conv"] + printed["linear"]
         assert [int(f.replace(",", "")) for f in figures] == [
             macs, printed["fvcore"], printed["ptflops"], printed["thop"], 2 * macs + BIAS_ADDITIONS[files[name]]], name
+
+
+#: (spec, fvcore, ptflops, thop) in eval(), by the rules the docstring of cnncalc/analysis/flops.py quotes from each
+#: tool's source; the arithmetic is written out. (The oracle tests run the same modules through the tools.)
+MODULE_RULES = [
+    # nn.LocalResponseNorm(3) on 4×9×9: ptflops counts F.local_response_norm's inner ops: avg_pool3d over the squares
+    # padded by size − 1 channels, (4 + 2)·81, then three elementwise ops on 324 values; the others count nothing
+    ("input 9x9x4, lrn3", 0, (4 + 2) * 81 + 3 * 324, 0),
+    # nn.LayerNorm(4) over 25 positions: fvcore 5 per value with affine; ptflops 1 (elementwise_affine not read);
+    # thop 2 per value, ×2 with affine
+    ("input 5x5x4, layernorm", 5 * 100, 100, 4 * 100),
+    ("input 5x5x4, layernorm nocenter noscale", 4 * 100, 100, 2 * 100),
+    # nn.GroupNorm(2, 4): fvcore 5 per value; ptflops 2 per value (affine); thop has no rule for it
+    ("input 6x6x4, groupnorm2", 5 * 144, 2 * 144, 0),
+    # nn.BatchNorm2d in eval(): fvcore 2 per value with affine, 1 without; ptflops likewise; thop 2, ×2 with affine
+    ("input 6x6x4, bn", 2 * 144, 2 * 144, 4 * 144),
+    ("input 6x6x4, bn nocenter noscale", 144, 144, 2 * 144),
+    # nn.ConvTranspose2d(3, 5, 3, stride=2) on 3×4×4 → 5×9×9: fvcore and ptflops count each input position times the
+    # 3·3·3·5 weights (ptflops adds a bias per output value); thop counts output values × in_channels × kernel
+    ("input 4x4x3, deconv5x3 s2", 16 * 135, 16 * 135 + 9 * 9 * 5, 9 * 9 * 5 * 3 * 9),
+    # SeparableConv2D(8, 3) on 6×6×3: a depthwise 3×3 (4·4·3 outputs × 9) and a pointwise 1×1 (4·4·8 outputs × 3)
+    ("input 6x6x3, sepconv8x3", 432 + 384, 432 + 384 + 4 * 4 * 8, 48 * 1 * 9 + 128 * 3 * 1),
+    ("input 6x6x3, dwconv3", 4 * 4 * 3 * 9, 4 * 4 * 3 * 9 + 48, 48 * 1 * 9),
+    # nn.AvgPool2d(2): fvcore skips it; ptflops counts the input twice (hook and F.avg_pool2d); thop one per output
+    ("input 6x6x4, avgpool2", 0, 2 * 144, 3 * 3 * 4),
+    # activations: ptflops' hook and F.* patch count PReLU twice, LeakyReLU and ReLU6 once (their F.* are not
+    # patched); thop counts PReLU (profile() is in eval()) and not the others; fvcore skips all
+    ("input 6x6x4, prelu", 0, 2 * 144, 144),
+    ("input 6x6x4, leakyrelu", 0, 144, 0),
+    ("input 6x6x4, relu6", 0, 144, 0),
+    # Dense(6, softmax) on 10: linear 6·10 MACs (+6 bias in ptflops); softmax: ptflops once by F.softmax's patch,
+    # thop (3·features − 1) per vector
+    ("input 10, dense6 softmax", 60, 60 + 6 + 6, 60 + (3 * 6 - 1)),
+]
+
+
+@pytest.mark.parametrize(("spec", "fvcore", "ptflops", "thop"), MODULE_RULES, ids=[r[0] for r in MODULE_RULES])
+def test_each_module_kind_by_each_tools_rule(spec: str, fvcore: int, ptflops: int, thop: int) -> None:
+    net = build(spec)
+    assert (total(net, "fvcore"), total(net, "ptflops"), total(net, "thop")) == (fvcore, ptflops, thop)
+
+
+def test_fvcore_batch_and_layer_norm_in_training_mode() -> None:
+    # batch norm in train(): norm_flop_counter, 5 per value with affine, 4 without; layer norm is the same either way
+    assert total(build("input 6x6x4, bn"), "fvcore", training=True) == 5 * 144
+    assert total(build("input 6x6x4, bn nocenter noscale"), "fvcore", training=True) == 4 * 144
+    assert total(build("input 5x5x4, layernorm"), "fvcore", training=True) == 5 * 100
+
+
+def test_by_op_groups_depthwise_convolutions_apart() -> None:
+    # conv4x3 g4 on 4 channels is depthwise (groups = channels): 8·8·4 outputs × 3·3 = 2,304; dwconv3: 4·4·8 × 9;
+    # conv8x3 g2 is a grouped, not depthwise, convolution: 6·6·8 outputs × 3·3·2 = 5,184; dense3 on 128: 384
+    from cnncalc.analysis.flops import by_op
+
+    net = build("input 10x10x4, conv4x3 g4, conv8x3 g2, dwconv3, flatten, dense3")
+    assert by_op(costs(net, "macs")) == [("conv", 1, 5184), ("depthwise conv", 2, 2304 + 1152), ("dense", 1, 384),
+                                         ("other", 1, 0)]
+
+
+def test_the_explanations_name_each_module_and_its_arithmetic() -> None:
+    sep = costs(build("input 6x6x3, sepconv8x3"), "ptflops")[0]
+    assert sep.explain() == ("nn.Conv2d: 4·4·3 outputs × 3·3 MACs = 432; "
+                             "nn.Conv2d: 4·4·8 outputs × 3 MACs + 128 bias = 512")
+    deconv = costs(build("input 4x4x3, deconv5x3 s2"), "cnncalc", batch=2)[0]
+    assert deconv.explain() == "2 × (2·2,160 MACs + 405 bias additions = 4,725) = 9,450"
+    dense = costs(build("input 10, dense6 softmax"), "thop")[0]
+    assert [part.op.label for part in dense.parts] == ["nn.Linear", "nn.Softmax"]
+    assert dense.explain() == "nn.Linear: 6 outputs × 10 MACs = 60; nn.Softmax: 1 × (3·6 − 1) = 17"

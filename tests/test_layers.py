@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cnncalc.errors import ShapeError
 from cnncalc.graph.network import build
 
 
@@ -132,3 +133,61 @@ def test_repeats_expand_and_keep_spans() -> None:
     assert [layer.name for layer in net.layers] == ["conv2d", "conv2d_1", "max_pooling2d", "conv2d_2", "conv2d_3",
                                                      "max_pooling2d_1"]
     assert net.layers[0].span == net.layers[3].span  # copies point at the same text
+
+
+# ---- rules mutation testing found unguarded without the frameworks (benchmarks/mutation.py) ----
+
+def test_transposed_same_with_output_padding_follows_keras() -> None:
+    # Keras 3, compute_conv_transpose_output_shape: (n − 1)·stride + kernel − 2·(kernel // 2) + output_padding
+    assert build("input 4x4x5, deconv5x3 s2 same op1").layers[0].output_shape == ((4 - 1) * 2 + 3 - 2 + 1,) * 2 + (5,)
+    assert build("input 4x4x5, deconv5x4 s2 same op1").layers[0].output_shape == ((4 - 1) * 2 + 4 - 4 + 1,) * 2 + (5,)
+    assert build("input 4x4x5, deconv5x3 s2 same").layers[0].output_shape == (4 * 2, 4 * 2, 5)  # n·stride without
+
+
+def test_a_sequence_may_shrink_to_one_position_and_no_further() -> None:
+    assert build("input 3x2, conv1d4x3").layers[0].output_shape == (3 - 3 + 1, 4)
+    with pytest.raises(ShapeError, match="Computed output size would be zero or negative"):
+        build("input 2x2, conv1d4x3")
+
+
+def test_pytorch_padding_modes_bound_the_padding() -> None:
+    # torch.nn.functional.pad: reflect padding must be smaller than the input size; circular may wrap at most once
+    assert build("input 4x4x1, conv2x3 p3 reflect").layers[0].output_shape == (4 + 6 - 3 + 1,) * 2 + (2,)
+    with pytest.raises(ShapeError, match="pads 4 on a size of 4") as reflect:
+        build("input 4x4x1, conv2x3 p4 reflect")
+    assert "pad at most 3, or use 'replicate'" in reflect.value.render()
+    assert build("input 4x4x1, conv2x3 p4 circular").layers[0].output_shape == (4 + 8 - 3 + 1,) * 2 + (2,)
+    with pytest.raises(ShapeError, match="wrapping around more than once") as circular:
+        build("input 4x4x1, conv2x3 p5 circular")
+    assert "pad at most 4, or use 'replicate'" in circular.value.render()
+    assert build("input 4x4x1, conv2x3 p1 replicate").layers[0].notes == (
+        "padding_mode replicate: the padded cells repeat the edge values instead of zeros; the output shape is the "
+        "same as with zeros",)
+    assert build("input 4x4x1, conv2x3 replicate").layers[0].notes == ()   # nothing padded: nothing to say
+
+
+def test_only_a_stride_that_does_not_fit_warns() -> None:
+    # 'same' pads to fit: ⌈7/2⌉ = 4 and every cell is read; valid (7 − 3)/3 + 1 = 2.33 leaves the last row unread
+    assert build("input 7x7x1, conv1x3 s2 same").warnings == []
+    assert build("input 7x7x1, conv1x3 s3").warnings == [
+        "conv2d: (7 − 3)/3 + 1 = 2.33 → 2; the last row and column of the 7×7 input are never read"]
+    assert build("input 8x1, conv1d1x3 s3").warnings == [
+        "conv1d: (8 − 3)/3 + 1 = 2.67 → 2; the last 2 positions of the 8 input are never read"]
+
+
+def test_3d_layers_by_hand() -> None:
+    # C3D's first block (Tran et al. 2015): 3×3×3 convolutions with padding 1 keep 16×112×112; the pool is 1×2×2
+    net = build("input 16x112x112x3, conv3d64x3 p1, pool3d1x2x2, conv3d8x3x3x3 s2, avgpool3d2")
+    assert [(layer.output_shape, layer.params.weights, layer.params.biases) for layer in net.layers] == [
+        ((16, 112, 112, 64), 3 * 3 * 3 * 3 * 64, 64),
+        ((16, 56, 56, 64), 0, 0),
+        (((16 - 3) // 2 + 1, (56 - 3) // 2 + 1, (56 - 3) // 2 + 1, 8), 27 * 64 * 8, 8),   # 7 × 27 × 27
+        ((7 // 2, 27 // 2, 27 // 2, 8), 0, 0),
+    ]
+    assert net.warnings[0] == ("conv3d_1: D: (16 − 3)/2 + 1 = 7.5 → 7; the last slice of the 16×56×56 input is "
+                               "never read")
+    with pytest.raises(ShapeError, match="Conv3D needs a D×H×W×C input") as flat:
+        build("input 112x112x3, conv3d4x3")
+    assert "3-D layers take a volume with depth: 'input 16x112x112x3'" in flat.value.render()
+    with pytest.raises(ShapeError, match=r"Received: input 2×8×8, kernel 3×3×3, strides 1×1×1, padding valid"):
+        build("input 2x8x8x1, conv3d4x3")
