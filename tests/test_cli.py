@@ -169,3 +169,24 @@ def test_csv_writes_the_receptive_field_as_three_plain_columns() -> None:
     assert [(r["rf_size"], r["rf_jump"], r["rf_start"]) for r in rows] == [("3x3", "1x1", "1x1"),
                                                                             ("4x4", "2x2", "1.5x1.5")]
     assert "receptive_field" not in rows[0]
+
+
+@pytest.mark.parametrize(("word", "pointer"), [("flops", "cnncalc summary SPEC -v"), ("macs", "--flops-convention"),
+                                               ("rf", "cnncalc summary SPEC -v"), ("grade", "cnncalc check")])
+def test_a_guessed_command_points_at_the_one_that_does_it(word: str, pointer: str) -> None:
+    result = CliRunner().invoke(main, [word, "input 28x28x1, conv8x3"])
+    assert result.exit_code == 2
+    assert f"No such command {word!r}: " in result.output and pointer in result.output
+
+
+def test_an_unknown_command_that_is_no_guess_stays_clicks_own_error() -> None:
+    result = CliRunner().invoke(main, ["frobnicate"])
+    assert result.exit_code == 2 and "No such command 'frobnicate'." in result.output
+
+
+def test_a_pasted_summary_given_to_summary_points_at_check() -> None:
+    paste = (ROOT / "tests" / "fixtures" / "summaries" / "keras3_mnist.txt").read_text(encoding="utf-8")
+    result = CliRunner().invoke(main, ["summary", "-"], input=paste)
+    assert result.exit_code == 2
+    assert "this is a printed model.summary(), not a spec" in result.output
+    assert "cnncalc check --summary FILE" in result.output

@@ -42,7 +42,7 @@ def run(command: str) -> str:
     if "<" in args:  # `cnncalc summary - < examples/x.cnn`
         stdin = (ROOT / args[args.index("<") + 1]).read_text(encoding="utf-8")
         args = args[: args.index("<")]
-    result = CliRunner().invoke(main, args[1:], input=stdin, env=env)
+    result = CliRunner().invoke(main, args[1:], input=stdin, env=env, prog_name="cnncalc")
     out = TIMING.sub("… ms", result.output)
     if result.exit_code:
         out += f"[exit {result.exit_code}]\n"

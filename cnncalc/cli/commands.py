@@ -20,7 +20,7 @@ import click
 from .. import __version__
 from ..analysis.costs import DTYPES, OPTIMIZERS
 from ..analysis.flops import CONVENTIONS as FLOPS_CONVENTIONS
-from ..errors import CnnCalcError, shorten
+from ..errors import CnnCalcError, SpecError, shorten
 from ..model.layers import ACTIVATIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,6 +32,21 @@ EXIT_BROKEN_PIPE, EXIT_INTERRUPTED = 141, 130  # as a shell reports a process en
 def fail(error: CnnCalcError) -> NoReturn:
     click.echo(f"Error: {error.render()}", err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+#: commands people guess, and the command that answers them
+GUESSED_COMMANDS = {
+    **dict.fromkeys(("flops", "macs", "cost", "costs", "memory"),
+                    "costs are columns of a summary: cnncalc summary SPEC -v (MACs, FLOPs, memory), or "
+                    "--flops-convention fvcore|ptflops|thop|macs for a tool's count"),
+    **dict.fromkeys(("rf", "receptive", "receptive-field"),
+                    "receptive fields are a column of a summary: cnncalc summary SPEC -v"),
+    **dict.fromkeys(("params", "parameters", "count", "shape", "shapes"),
+                    "cnncalc summary SPEC prints every layer's output shape and parameters"),
+    **dict.fromkeys(("stride", "checkstride"), "cnncalc check-stride N F S [P] answers whether a stride fits"),
+    **dict.fromkeys(("grade", "homework", "paste"),
+                    "cnncalc check grades answers (--expect, --answers) and pasted summaries (--summary)"),
+}
 
 
 class Boundary(click.Group):
@@ -49,6 +64,16 @@ class Boundary(click.Group):
 
         fit_streams()
         return super().main(*args, **kwargs)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        """click's own lookup, with a pointer to the command that does the job for words people guess."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError:
+            where = GUESSED_COMMANDS.get(args[0].lower()) if args else None
+            if where is None:
+                raise
+            raise click.UsageError(f"No such command {args[0]!r}: {where}", ctx) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -157,7 +182,19 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
                            input_shape, layout, conventions)
     if model is not None:
         raise click.UsageError("--model picks a model of a .py file; this SPEC is not one")
-    return build(read_text(spec), input_shape, layout, conventions)
+    text = read_text(spec)
+    try:
+        return build(text, input_shape, layout, conventions)
+    except SpecError:
+        if _PASTED_SUMMARY.search(text):
+            raise CnnCalcError("this is a printed model.summary(), not a spec",
+                               "to check its numbers, give it to cnncalc check --summary FILE (alone, or with the "
+                               "spec of the network it should be)") from None
+        raise
+
+
+#: the header and footer lines of the summaries Keras, torchinfo and torchsummary print
+_PASTED_SUMMARY = re.compile(r"Layer \(type|Param #|Total params|Trainable params|Output Shape", re.I)
 
 
 def MODEL_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by the commands that read a SPEC
