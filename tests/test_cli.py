@@ -190,3 +190,24 @@ def test_a_pasted_summary_given_to_summary_points_at_check() -> None:
     assert result.exit_code == 2
     assert "this is a printed model.summary(), not a spec" in result.output
     assert "cnncalc check --summary FILE" in result.output
+
+
+@pytest.mark.parametrize("command", [["summary", "input 8x8x1, conv4x3"], ["check", "input 8x8x1, conv4x3",
+                                                                           "--expect", "1.params=40"],
+                                     ["check-stride", "7", "3", "2"], ["solve", "input 8x8x1, conv?x3",
+                                                                      "--params", "40"]])
+def test_every_command_takes_format_text_and_json(command: list[str]) -> None:
+    # one vocabulary: 'text' is the readable default of every command, 'json' its data (conv4x3 on one channel has
+    # (3·3·1 + 1)·4 = 40 parameters; a 3-window at stride 2 on 7 fits: (7 − 3)/2 + 1 = 3)
+    text = CliRunner().invoke(main, [*command, "--format", "text"])
+    data = CliRunner().invoke(main, [*command, "--format", "json"])
+    assert text.exit_code == data.exit_code == 0, text.output
+    json.loads(data.output)
+    assert "--format [text|" in CliRunner().invoke(main, [command[0], "--help"]).output
+
+
+def test_the_old_spelling_table_is_a_hidden_alias_of_text() -> None:
+    old = CliRunner().invoke(main, ["summary", "input 8x8x1, conv4x3", "--format", "table"])
+    new = CliRunner().invoke(main, ["summary", "input 8x8x1, conv4x3", "--format", "text"])
+    assert old.exit_code == new.exit_code == 0 and old.output == new.output
+    assert "table" not in CliRunner().invoke(main, ["summary", "--help"]).output.split("--format", 1)[1].split("\n")[0]

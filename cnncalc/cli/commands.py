@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeVar
 
 import click
 
@@ -47,6 +47,18 @@ GUESSED_COMMANDS = {
     **dict.fromkeys(("grade", "homework", "paste"),
                     "cnncalc check grades answers (--expect, --answers) and pasted summaries (--summary)"),
 }
+
+
+class Formats(click.Choice):  # type: ignore[type-arg]
+    """--format's choices, one vocabulary across commands ('text' is the readable default everywhere); an old
+    spelling is still taken, as a hidden alias, and read as the word it stands for."""
+
+    ALIASES: ClassVar[dict[str, str]] = {"table": "text"}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.lower() in self.ALIASES:
+            value = self.ALIASES[value.lower()]
+        return super().convert(value, param, ctx)
 
 
 class Boundary(click.Group):
@@ -210,8 +222,8 @@ def MODEL_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by the co
 @click.argument("spec", metavar="SPEC")
 @click.option("--input", "input_shape", metavar="HxWxC",
               help="Input shape; replaces the spec's input layer, or supplies one.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv", "keras", "pytorch"]),
-              default="table", show_default=True,
+@click.option("--format", "fmt", type=Formats(["text", "json", "markdown", "csv", "keras", "pytorch"]),
+              default="text", show_default=True,
               help="Output format; keras and pytorch write a runnable model definition of the network.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any warning was raised (e.g. an uneven stride).")
 @click.option("--explain", is_flag=True,
@@ -283,7 +295,7 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
         click.echo((keras_code if fmt == "keras" else pytorch_code)(net), nl=False)
         return
     analysis = analyse(net, extra, dtype, batch, convention or "cnncalc", by_op, training, optimizer)
-    if fmt == "table":
+    if fmt == "text":
         print_table(console(), net, explain, checked, analysis)
     else:
         click.echo({"json": to_json, "markdown": to_markdown, "csv": to_csv}[fmt](net, checked, analysis))
@@ -786,7 +798,7 @@ def dense_command(inputs: str, weights: str | None, bias: str | None, activation
                    "against SPEC, or, without a SPEC, against itself (each row re-derived from the rows around it). "
                    "Repeat, or use a shell glob, to grade many.")
 @click.option("--input", "input_shape", metavar="HxWxC", help="Replaces or supplies the spec's input layer.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=Formats(["text", "json", "csv"]), default="text", show_default=True)
 @FRAMEWORK_OPTIONS
 @MODEL_OPTIONS
 def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_files: tuple[str, ...],
