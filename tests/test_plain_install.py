@@ -1,4 +1,4 @@
-"""The plain install (`pip install .`, no extras: no NumPy, no frameworks) runs every command the README shows.
+"""The plain install (`pip install .`, no extras: no test tools, no frameworks) runs every command the README shows.
 
 tests/plain_install_check.sh builds a virtual environment and installs the package from the package index, so
 this test runs only when asked for, as CI asks:
