@@ -195,3 +195,30 @@ def test_the_explanations_name_each_module_and_its_arithmetic() -> None:
     dense = costs(build("input 10, dense6 softmax"), "thop")[0]
     assert [part.op.label for part in dense.parts] == ["nn.Linear", "nn.Softmax"]
     assert dense.explain() == "nn.Linear: 6 outputs × 10 MACs = 60; nn.Softmax: 1 × (3·6 − 1) = 17"
+
+
+def test_one_affine_parameter_makes_the_norm_affine() -> None:
+    # PyTorch has one affine flag: Keras' scale=False or center=False alone still leaves γ or β, so 2 per value
+    # (fvcore, batch norm in eval) and 5 per value (layer norm)
+    assert total(build("input 6x6x4, bn noscale"), "fvcore") == total(build("input 6x6x4, bn nocenter"), "fvcore") \
+        == 2 * 144
+    assert total(build("input 5x5x4, layernorm noscale"), "fvcore") == 5 * 100
+
+
+def test_a_linear_activation_is_no_module() -> None:
+    row = costs(build("input 10, dense6 linear"), "ptflops")[0]
+    assert (len(row.parts), row.flops) == (1, 6 * 10 + 6)
+
+
+def test_by_op_names_merges_and_two_channel_depthwise_convolutions() -> None:
+    from cnncalc.flops import by_op
+
+    # conv2x3 g2 on 2 channels is depthwise: 4·4·2 outputs × 3·3; the add is a merge that no convention prices
+    net = build("input 6x6x2, conv2x3 g2, add(id | id)")
+    assert by_op(costs(net, "macs")) == [("depthwise conv", 1, 4 * 4 * 2 * 9), ("merge", 1, 0)]
+
+
+def test_how_transposed_and_volume_dense_macs_come_about() -> None:
+    assert costs(build("input 4x4x3, deconv5x3 s2"), "fvcore")[0].explain() == \
+        "4·4·3 inputs × 3·3·5 MACs = 2,160 (no bias)"        # each input position spreads over 3·3 taps × 5 filters
+    assert costs(build("input 4x4x8, dense5"), "macs")[0].explain() == "4·4·5 outputs × 8 MACs = 640"

@@ -191,3 +191,41 @@ def test_3d_layers_by_hand() -> None:
     assert "3-D layers take a volume with depth: 'input 16x112x112x3'" in flat.value.render()
     with pytest.raises(ShapeError, match=r"Received: input 2×8×8, kernel 3×3×3, strides 1×1×1, padding valid"):
         build("input 2x8x8x1, conv3d4x3")
+
+
+def error(spec: str, **options: str) -> tuple[str, str]:
+    """The first and last lines of the error a spec gets: what is wrong, and the hint."""
+    with pytest.raises(ShapeError) as caught:
+        build(spec, **options)
+    lines = caught.value.render().splitlines()
+    return lines[0], lines[-1]
+
+
+def test_pytorch_refuses_same_padding_on_pools_and_transposed_convolutions() -> None:
+    # nn.MaxPool2d and nn.ConvTranspose2d take an int or tuple padding; only nn.Conv2d has padding='same'
+    assert error("input 3x8x8 nchw, maxpool2 same", conventions="torch")[0].endswith(
+        "PyTorch's MaxPool2d takes no 'same' padding")
+    message, hint = error("input 3x8x8 nchw, deconv4x3 s2 same", conventions="torch")
+    assert message.endswith("PyTorch's ConvTranspose2d takes no 'same' padding")
+    assert hint.startswith("write the padding as a number: p1 with s2 and op1 doubles a 3×3 deconv's input")
+
+
+def test_refusals_quote_the_numbers_that_break_them() -> None:
+    assert error("input 28x20, conv8x3")[1].startswith("did you mean 'input 28x20x1'?")   # H and W as written
+    assert error("input 28, conv1d8x3")[1] == "did you mean 'input 28x1'?"
+    assert error("input 4x4x1, deconv2x3 s2 op2") == (
+        "layer 1 conv2d_transpose (deconv2x3 s2 op2): `output_padding` must be strictly less than `strides`, but got "
+        "output_padding=2 and strides=2", "use op1 or less, or a larger stride")          # op < s: at most 2 − 1
+    assert error("input 8x8x4, conv8x3 g3")[0].endswith("Received: groups=3, filters=8")   # 8 is not a multiple of 3
+    assert error("input 2x2x1, conv1x5 p1x0")[0].endswith(
+        "Received: input 2×2, kernel 5×5, strides 1×1, padding p1x0")                        # (2 + 2 − 5) + 1 = 0 rows
+    assert error("input 8x8x1, maxpool2 same ceil")[1] == "drop 'ceil', or use 'valid' or 'p1' with it"
+
+
+def test_a_ceil_mode_window_that_hangs_over_the_edge_is_noted() -> None:
+    # ⌈(5 − 2)/2⌉ + 1 = 3 windows; the last starts at 4 and reads cell 4 only: 1 of its 2
+    assert build("input 5x5x1, maxpool2 ceil").layers[0].notes == (
+        "(5 − 2)/2 + 1 = 2.5 → 3 (ceil); the last window hangs over the edge and reads only 1 of its 2 rows and "
+        "columns",)
+    # ⌈(6 − 3)/2⌉ + 1 = 3 windows; the last starts at 4 and reads cells 4 and 5: 2 of its 3
+    assert build("input 6x6x1, maxpool3 s2 ceil").layers[0].notes[0].endswith("reads only 2 of its 3 rows and columns")
