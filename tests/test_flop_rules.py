@@ -211,7 +211,7 @@ def test_a_linear_activation_is_no_module() -> None:
 
 
 def test_by_op_names_merges_and_two_channel_depthwise_convolutions() -> None:
-    from cnncalc.flops import by_op
+    from cnncalc.analysis.flops import by_op
 
     # conv2x3 g2 on 2 channels is depthwise: 4·4·2 outputs × 3·3; the add is a merge that no convention prices
     net = build("input 6x6x2, conv2x3 g2, add(id | id)")
