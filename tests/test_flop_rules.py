@@ -222,3 +222,10 @@ def test_how_transposed_and_volume_dense_macs_come_about() -> None:
     assert costs(build("input 4x4x3, deconv5x3 s2"), "fvcore")[0].explain() == \
         "4·4·3 inputs × 3·3·5 MACs = 2,160 (no bias)"        # each input position spreads over 3·3 taps × 5 filters
     assert costs(build("input 4x4x8, dense5"), "macs")[0].explain() == "4·4·5 outputs × 8 MACs = 640"
+
+
+def test_by_op_keeps_every_counted_module() -> None:
+    # ptflops: nn.Upsample 2·(8·8·2) = 256; nn.LocalResponseNorm(3) on 8·8·2: (2 + 2)·64 + 3·128 = 640
+    from cnncalc.flops import by_op
+
+    assert by_op(costs(build("input 4x4x2, up2, lrn3"), "ptflops")) == [("other", 2, 256 + 640)]

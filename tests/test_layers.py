@@ -229,3 +229,20 @@ def test_a_ceil_mode_window_that_hangs_over_the_edge_is_noted() -> None:
         "columns",)
     # ⌈(6 − 3)/2⌉ + 1 = 3 windows; the last starts at 4 and reads cells 4 and 5: 2 of its 3
     assert build("input 6x6x1, maxpool3 s2 ceil").layers[0].notes[0].endswith("reads only 2 of its 3 rows and columns")
+
+
+def test_a_volume_may_shrink_to_one_cell() -> None:
+    net = build("input 3x3x3x1, conv3d2x3")
+    assert (net.layers[0].output_shape, net.layers[0].params.total) == ((1, 1, 1, 2), (27 * 1 + 1) * 2)
+
+
+def test_same_padding_puts_the_odd_cell_at_the_bottom_and_right_on_each_axis_alone() -> None:
+    # Keras and TensorFlow: total = max((⌈n/s⌉ − 1)·s + k − n, 0), the smaller half first; k = 2, s = 2:
+    # n = 7 gives 3·2 + 2 − 7 = 1 (0 before, 1 after); n = 8 gives 0
+    assert build("input 8x8x1, conv1x2 s2 same").layers[0].notes == ()
+    assert build("input 8x7x1, conv1x2 s2 same").layers[0].notes[0].startswith(
+        "same padding on 8×7 pads 0 top, 0 bottom, 0 left, 1 right")
+    assert build("input 7x8x1, conv1x2 s2 same").layers[0].notes[0].startswith(
+        "same padding on 7×8 pads 0 top, 1 bottom, 0 left, 0 right")
+    assert error("input 3x8x8 nchw, maxpool2 same", conventions="torch")[1] == (
+        "write the padding as a number (p1 with a 3×3 pool, stride 1, keeps the size), or use --conventions keras")
