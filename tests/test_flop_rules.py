@@ -226,6 +226,6 @@ def test_how_transposed_and_volume_dense_macs_come_about() -> None:
 
 def test_by_op_keeps_every_counted_module() -> None:
     # ptflops: nn.Upsample 2·(8·8·2) = 256; nn.LocalResponseNorm(3) on 8·8·2: (2 + 2)·64 + 3·128 = 640
-    from cnncalc.flops import by_op
+    from cnncalc.analysis.flops import by_op
 
     assert by_op(costs(build("input 4x4x2, up2, lrn3"), "ptflops")) == [("other", 2, 256 + 640)]
