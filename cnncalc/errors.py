@@ -25,7 +25,7 @@ class CnnCalcError(Exception):
 
     def render(self) -> str:
         """The full message, as printed after ``Error: ``, each line cut to :data:`MAX_LINE` characters."""
-        return "\n".join(shorten(line, MAX_LINE) for line in self.lines())
+        return "\n".join(shorten(line, MAX_LINE) for text in self.lines() for line in text.split("\n"))
 
     def lines(self) -> list[str]:
         return [self.message, *([self.hint] if self.hint else [])]
@@ -136,25 +136,52 @@ def caret_lines(text: str, span: tuple[int, int]) -> list[str]:
     prefix = "  "
     if "\n" in text.rstrip("\n"):
         prefix = f"  line {text.count(chr(10), 0, start) + 1}: "
-    if len(line) > 90 and column > 60:
+    if len(line) > 90 and column > 60:  # cut before the span, at a space if there is one near
         cut = column - 40
+        space = line.find(" ", cut, cut + 20)
+        cut = space if space >= 0 else cut
         line = "…" + line[cut:]
         column = column - cut + 1
-    if len(line) > 100:
-        line = line[: max(100, column + width + 10)] + "…"
+    if len(line) > 100:  # and after it
+        end = max(100, column + width + 10)
+        space = line.rfind(" ", max(column + width, end - 20), end)
+        line = line[:space] + " …" if space >= 0 else line[:end] + "…"
     return [prefix + line, " " * (len(prefix) + column) + "^" * width]
 
 
 def shorten(text: str, limit: int = 40) -> str:
-    """Cut a long piece of user text for a message, keeping both ends.
+    """Cut a long piece of user text for a message, keeping both ends: between words when it has words, so no
+    word is cut in two, else in the middle.
 
     >>> shorten("a" * 100, 11)
     'aaaaa…aaaaa'
+    >>> shorten("conv, pool, maxpool, avgpool, adaptiveavgpool, flatten, dense", 40)
+    'conv, pool, … flatten, dense'
     """
     if len(text) <= limit:
         return text
     half = (limit - 1) // 2
+    head, tail = _word_start(text[: half - 1]), _word_end(text[len(text) - half + 1:])
+    if head and tail:
+        return f"{head} … {tail}"
     return text[:half] + "…" + text[len(text) - half:]
+
+
+def _word_start(text: str) -> str:
+    """``text`` up to its last whole word (a word cut at its end is dropped), or '' if that keeps under half."""
+    cut = text.rstrip()
+    if len(cut) == len(text):  # the cut fell inside a word
+        cut = cut[: max(cut.rfind(" "), 0)].rstrip()
+    return cut if 2 * len(cut) >= len(text) else ""
+
+
+def _word_end(text: str) -> str:
+    """``text`` from its first whole word, or '' if that keeps under half."""
+    cut = text.lstrip()
+    if len(cut) == len(text):
+        space = cut.find(" ")
+        cut = cut[space:].lstrip() if space >= 0 else ""
+    return cut if 2 * len(cut) >= len(text) else ""
 
 
 def closest(word: str, choices: list[str]) -> str | None:

@@ -891,8 +891,7 @@ class _Parser:
             if not WORDS[guess].args:
                 hint += "; it takes no numbers"
         else:
-            hint = f"did you mean '{guess}{token.text[len(stem):]}'?" if guess else (
-                "layers are: " + ", ".join(w for w in WORDS if w not in ACTIVATIONS) + ", or an activation")
+            hint = f"did you mean '{guess}{token.text[len(stem):]}'?" if guess else _word_list()
         return self.fail(f"unknown layer '{token.text}'", token, hint)
 
     def _args(self, word: str, grammar: Word, token: Token | None, first: Token) -> Any:
@@ -1046,3 +1045,11 @@ _ARG_NAMES = {
 def _applies_to(key: str) -> str:
     users = sorted({w for w, g in WORDS.items() if key in g.options and w not in ("maxpool", "fc")})
     return f"{_OPTION_NAMES[key]} applies to: {', '.join(users)}"
+
+
+def _word_list() -> str:
+    """Every layer word, for an unknown one: whole, on lines of at most 79 columns broken between words."""
+    import textwrap  # only on the error path
+
+    words = "layers are: " + ", ".join(w for w in WORDS if w not in ACTIVATIONS) + ", or an activation"
+    return textwrap.fill(words, 79, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
