@@ -446,7 +446,8 @@ def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | N
     else:
         from ..views.stride_view import report_renderable
 
-        console().print(report_renderable(report))
+        out = console()
+        out.print(report_renderable(report, out.width))
     sys.exit(EXIT_OK if report.fits else EXIT_NO)
 
 

@@ -1,8 +1,9 @@
 """How ``check-stride`` shows its answer: the arithmetic, the verdict, a picture, suggestions.
 
 The picture draws one axis as a strip of cells with every window placed over it, so the
-cells no window reads stand out.  It stays within 80 columns up to about 40 cells (two
-columns a cell) or 72 (one column a cell), and is summarised in words beyond that.
+cells no window reads stand out.  It fits the console's width: two columns a cell when they
+fit, else one, else the middle of every row is left out at one place ("…").  Past 72 cells the
+words alone say where the windows fall.
 """
 
 from __future__ import annotations
@@ -96,40 +97,88 @@ def _suggestion_lines(found: dict[str, Any], many: str) -> list[str]:
     return lines
 
 
-def picture(w: AxisWindows) -> RenderableType | None:
-    """The axis as cells with the windows over them, or None if it is too long to draw."""
+#: The picture's label column: "windows  ".
+LABEL = 9
+#: The longest axis drawn: past it, the words say where the windows fall.
+MOST_CELLS = 72
+LEGEND = ("█ read", "✗ never read", "░ padding", "● window tap")
+
+
+def picture(w: AxisWindows, width: int = 80) -> RenderableType | None:
+    """The axis as cells with the windows over them, in at most ``width`` columns; None if it is too long to draw.
+
+    Two columns a cell when that fits, else one; when even one does not, the middle of every row is left out
+    at the same place and a "…" column stands for it, with a note saying which cells it hides.
+    """
     from rich.text import Text
 
-    cells = w.padded if w.mode != "same" else w.n + w.pad_before + w.pad_after
-    width = 2 if cells <= 36 else 1 if cells <= 72 else 0
-    if not width:
+    cells = w.padded
+    if cells > MOST_CELLS or width < LABEL + 8:
         return None
+    room = width - LABEL
+    size = 2 if cells <= MOST_CELLS // 2 and 2 * cells <= room else 1
+    grid = _grid(w, cells, size)
+    extent = max(len(row) for row in grid)
+    shown, gap = list(range(extent)), None
+    if extent * size > room:  # the middle goes: head and tail keep the ends, where padding and lost cells are
+        keep = room // size - 1
+        head = keep // 2
+        gap = (head, extent - (keep - head))
+        shown = [*range(head), -1, *range(gap[1], extent)]
+    labels = ["index    ", "windows  ", *["         "] * (len(grid) - 3), "input    "]
+    rows = []
+    for label, row in zip(labels, grid):
+        text = Text(label)
+        for position in shown:
+            char, style = ("…".rjust(size), "dim") if position < 0 else row[position] if position < len(row) else (
+                " " * size, "")
+            text.append(char, style=style)
+        text.rstrip()
+        rows.append(text)
+    rows += [Text(line, style="dim") for line in _legend(width)]
+    if gap is not None:
+        first, last = gap[0] - w.pad_before, gap[1] - 1 - w.pad_before
+        note = f"… stands for cells {first} to {last}, left out to fit {width} columns"
+        rows += [Text(line, style="dim") for line in _fill(note, width, " " * LABEL)]
+    return Text("\n").join(rows)
+
+
+def _grid(w: AxisWindows, cells: int, size: int) -> list[list[tuple[str, str]]]:
+    """The picture's rows as (text, style) per position: the index, one lane per overlapping window, the input.
+
+    A window past the padded end (``ceil_mode``'s last) makes its lane longer than the input."""
     lanes = -(-(w.span + 1) // w.stride)
-    rows = [Text("index    "), *[Text("windows  " if i == 0 else "         ") for i in range(lanes)], Text("input    ")]
-    for position in range(cells):
-        index = position - w.pad_before
-        rows[0].append(("·" if not 0 <= index < w.n else str(index % 10)).rjust(width), style="dim")
+    blank = (" " * size, "")
+    index = [("·" if not 0 <= p - w.pad_before < w.n else str((p - w.pad_before) % 10)).rjust(size) for p in
+             range(cells)]
+    grid: list[list[tuple[str, str]]] = [[(text, "dim") for text in index]]
+    grid += [[] for _ in range(lanes)]
     for number, start in enumerate(range(0, w.output * w.stride, w.stride)):
-        lane = rows[1 + number % lanes]
-        lane.append(" " * (start * width - len(lane.plain) + 9))
-        mark = "".join(("●" if tap % w.dilation == 0 else "─").rjust(width, "━" if tap else " ")
-                       for tap in range(w.span))
-        lane.append(mark, style=LANE_STYLES[number % 2])
+        lane = grid[1 + number % lanes]
+        lane += [blank] * (start + w.span - len(lane))
+        for tap in range(w.span):
+            mark = ("●" if tap % w.dilation == 0 else "─").rjust(size, "━" if tap else " ")
+            lane[start + tap] = (mark, LANE_STYLES[number % 2])
     unread = set(w.uncovered_cells(limit=cells))
-    for position in range(cells):
-        index = position - w.pad_before
-        if not 0 <= index < w.n:
-            rows[-1].append("░".rjust(width), style="dim")
-        elif index in unread:
-            rows[-1].append("✗".rjust(width), style="bold red")
-        else:
-            rows[-1].append("█".rjust(width), style="green")
-    legend = Text("         █ read  ✗ never read  ░ padding  ● window tap", style="dim")
-    return Text("\n").join([*rows, legend])
+    grid.append([("░".rjust(size), "dim") if not 0 <= p - w.pad_before < w.n else
+                 ("✗".rjust(size), "bold red") if p - w.pad_before in unread else ("█".rjust(size), "green")
+                 for p in range(cells)])
+    return grid
 
 
-def report_renderable(report: StrideReport) -> RenderableType:
-    """Both axes, merged into one block when they are the same."""
+def _legend(width: int) -> list[str]:
+    """The legend's items, on as few lines as fit ``width``, never split."""
+    lines = [" " * (LABEL - 2)]
+    for item in LEGEND:
+        if len(lines[-1]) + 2 + len(item) > width and lines[-1].strip():
+            lines.append(" " * (LABEL - 2))
+        lines[-1] += "  " + item
+    return lines
+
+
+def report_renderable(report: StrideReport, width: int = 80) -> RenderableType:
+    """Both axes, merged into one block when they are the same, in at most ``width`` columns: the words are
+    broken between words (a broken line keeps its indent) and the picture is fitted by :func:`picture`."""
     from rich.console import Group
     from rich.text import Text
 
@@ -138,15 +187,26 @@ def report_renderable(report: StrideReport) -> RenderableType:
     parts: list[RenderableType] = []
     for axis, noun in groups:
         lines = axis_lines(axis, noun)
-        parts.append(Text(lines[0], style="bold"))
-        parts.append(Text("\n".join("  " + line for line in lines[1:])))
-        drawing = picture(axis.windows)
+        parts.append(Text("\n".join(_fill(lines[0], width, "")), style="bold"))
+        parts.append(Text("\n".join(part for line in lines[1:] for part in _fill(line, width, "  "))))
+        drawing = picture(axis.windows, width)
         if drawing is not None:
             parts.append(drawing)
         parts.append(Text(""))
     verdict_text = "every axis fits" if report.fits else "the stride does not fit"
     parts.append(Text(("✓ " if report.fits else "✗ ") + verdict_text, style="green" if report.fits else "bold red"))
     return Group(*parts)
+
+
+def _fill(line: str, width: int, indent: str) -> list[str]:
+    """One line of words within ``width``, broken between words; the lines it is broken into are indented
+    two more than ``indent``."""
+    if len(indent) + len(line) <= width:
+        return [indent + line]
+    import textwrap  # only for a narrow console
+
+    return textwrap.wrap(line, width, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def spec_line(layer: Any, report: StrideReport) -> str:
