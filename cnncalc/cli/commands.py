@@ -599,7 +599,7 @@ def _emit_worked(steps: list[tuple[str, Any]], cell: tuple[int, int] | None, fmt
             marks = {(r, c) for r, c, _ in graded.wrong} if graded is not None and last else None
             if number > 1:
                 out.print()
-            out.print(worked_renderable(step, title, cell if fits(step) else None, marks))
+            out.print(worked_renderable(step, title, cell if fits(step) else None, marks, out.width))
             for text in warnings(step):
                 out.print(f"⚠ {text}", style="yellow", highlight=False)
         if graded is not None:
