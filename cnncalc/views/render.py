@@ -240,9 +240,10 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
           analysis: Analysis = NO_ANALYSIS, width: int | None = None) -> RenderableType:
     """The summary as Keras 3 draws it: heavy head, a rule between rows, totals below.
 
-    When the table would need more than ``width`` columns, each layer becomes a block of
-    "field  value" lines instead (as ``git log --stat`` and torchinfo's row settings do), so no
-    number, shape or header is ever cut or folded.
+    In a console ``width`` columns wide, the names (and a graph's "Connected to" lists) are broken between
+    words to make room, each input of a merge on a line of its own; when the table would still need more than
+    ``width`` columns, each layer becomes a block of "field  value" lines instead (as ``git log --stat`` and
+    torchinfo's row settings do), so no number, shape or header is ever cut or folded.
     """
     from rich import box
     from rich.console import Group
@@ -256,13 +257,17 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
          for label, count in totals_lines(net)] + [Text(line) for line in cost_lines(net, analysis)]
     )
     head = [] if net.graph else [Text(f"Input: {net.shape_text(net.input_shape, analysis.batch)}")]
-    widths = _column_widths(titles, rows)
-    borders = 3 * len(widths) + 1
-    if width is not None and sum(widths) + borders > width:
-        return Group(*head, _stacked(titles, rows, net, width), footer)
-    if width is not None:  # the names take what the other columns leave; those keep their widest cell whole
-        longest = max((len(line) for cells in rows for line in cells[0].split("\n")), default=widths[0])
-        widths[0] = max(widths[0], min(longest, width - borders - sum(widths[1:])))
+    linked = 3 if net.graph else None
+    widths = _column_widths(titles, rows, linked)
+    if width is not None:
+        fitted = _fit_widths(widths, titles, rows, linked, width - (3 * len(widths) + 1))
+        if fitted is None:
+            return Group(*head, _stacked(titles, rows, net, width), footer)
+        widths = fitted
+        if linked is not None:  # a merge's inputs one to a line when the whole list does not fit
+            for cells in rows:
+                if len(cells[linked]) > widths[linked]:
+                    cells[linked] = cells[linked].replace(", ", ",\n")
     grid = Table(box=box.HEAVY_HEAD, show_lines=True)
     numeric = ("Param #", *(column_title(c, analysis) for c in ("macs", "flops", "memory")))
     for number, title in enumerate(titles):
@@ -305,18 +310,45 @@ def _table_cells(net: Network, explain: bool, checked: ForwardPass | None,
     return titles, rows
 
 
-def _column_widths(titles: list[str], rows: list[list[str]]) -> list[int]:
-    """The width each column needs so that nothing is cut or folded: its widest line (title or cell).
+def _column_widths(titles: list[str], rows: list[list[str]], linked: int | None = None) -> list[int]:
+    """The narrowest each column can be so that nothing is cut or folded.
 
-    Names may wrap between words ("max_pooling2d_4" over "(MaxPooling2D)"), so their column needs only its
-    longest word; every other column needs its widest cell whole.
+    Names may wrap between words ("max_pooling2d_4" over "(MaxPooling2D)"), and so may the "Connected to"
+    column (index ``linked``) and both titles, so those columns need only their longest word; every other
+    column needs its widest cell and title line whole.
     """
-    widths = [max(len(line) for line in title.split("\n")) for title in titles]
+    breakable = {0, linked}
+    widths = [max(len(word) for word in (title.split() if column in breakable else title.split("\n")))
+              for column, title in enumerate(titles)]
     for cells in rows:
         for column, cell in enumerate(cells):
-            pieces = cell.split() if column == 0 else cell.split("\n")
+            pieces = cell.split() if column in breakable else cell.split("\n")
             widths[column] = max(widths[column], *(len(piece) for piece in pieces))
     return widths
+
+
+def _fit_widths(widths: list[int], titles: list[str], rows: list[list[str]], linked: int | None,
+                room: int) -> list[int] | None:
+    """Column widths within ``room`` (the console less the borders), from the narrowest ``widths``; None if even
+    those do not fit.  What is left goes first to keeping each input of "Connected to" whole, then each name
+    whole, then each list of inputs on one line."""
+    if sum(widths) > room:
+        return None
+    fitted = list(widths)
+
+    def widen(column: int, target: int) -> None:
+        fitted[column] = max(fitted[column], min(target, fitted[column] + room - sum(fitted)))
+
+    def widest(column: int, split: str) -> int:
+        return max(len(part) for text in [titles[column], *(cells[column] for cells in rows)]
+                   for part in text.split(split))
+
+    if linked is not None:
+        widen(linked, widest(linked, ", "))
+    widen(0, widest(0, "\n"))
+    if linked is not None:
+        widen(linked, widest(linked, "\n"))
+    return fitted
 
 
 def _stacked(titles: list[str], rows: list[list[str]], net: Network, width: int) -> RenderableType:
