@@ -138,7 +138,7 @@ def picture(w: AxisWindows, width: int = 80) -> RenderableType | None:
     rows += [Text(line, style="dim") for line in _legend(width)]
     if gap is not None:
         first, last = gap[0] - w.pad_before, gap[1] - 1 - w.pad_before
-        note = f"… stands for cells {first} to {last}, left out to fit {width} columns"
+        note = f"… hides cells {first} to {last} (to fit {width} columns)"
         rows += [Text(line, style="dim") for line in _fill(note, width, " " * LABEL)]
     return Text("\n").join(rows)
 
