@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..analysis.pipeline import NO_ANALYSIS, Analysis
 from ..graph.network import Network, ResolvedLayer
 from ..model.layers import keras_shape
+from .fit import column_widths, fill_lines, fit_widths
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -254,13 +255,13 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
     size = analysis.bytes_per_value
     footer = Text("\n").join(
         [Text.assemble((f" {label}: ", "bold"), (f"{count:,}", "cyan"), f" ({readable_size(count, size)})")
-         for label, count in totals_lines(net)] + [Text(line) for line in cost_lines(net, analysis)]
+         for label, count in totals_lines(net)] + [Text(line) for line in fill_lines(cost_lines(net, analysis), width)]
     )
     head = [] if net.graph else [Text(f"Input: {net.shape_text(net.input_shape, analysis.batch)}")]
     linked = 3 if net.graph else None
-    widths = _column_widths(titles, rows, linked)
+    widths = column_widths(titles, rows, linked)
     if width is not None:
-        fitted = _fit_widths(widths, titles, rows, linked, width - (3 * len(widths) + 1))
+        fitted = fit_widths(widths, titles, rows, linked, width - (3 * len(widths) + 1))
         if fitted is None:
             return Group(*head, _stacked(titles, rows, net, width), footer)
         widths = fitted
@@ -308,47 +309,6 @@ def _table_cells(net: Network, explain: bool, checked: ForwardPass | None,
             cells.append(check_cell(net, layer, checked.shapes[number]))
         rows.append(cells)
     return titles, rows
-
-
-def _column_widths(titles: list[str], rows: list[list[str]], linked: int | None = None) -> list[int]:
-    """The narrowest each column can be so that nothing is cut or folded.
-
-    Names may wrap between words ("max_pooling2d_4" over "(MaxPooling2D)"), and so may the "Connected to"
-    column (index ``linked``) and both titles, so those columns need only their longest word; every other
-    column needs its widest cell and title line whole.
-    """
-    breakable = {0, linked}
-    widths = [max(len(word) for word in (title.split() if column in breakable else title.split("\n")))
-              for column, title in enumerate(titles)]
-    for cells in rows:
-        for column, cell in enumerate(cells):
-            pieces = cell.split() if column in breakable else cell.split("\n")
-            widths[column] = max(widths[column], *(len(piece) for piece in pieces))
-    return widths
-
-
-def _fit_widths(widths: list[int], titles: list[str], rows: list[list[str]], linked: int | None,
-                room: int) -> list[int] | None:
-    """Column widths within ``room`` (the console less the borders), from the narrowest ``widths``; None if even
-    those do not fit.  What is left goes first to keeping each input of "Connected to" whole, then each name
-    whole, then each list of inputs on one line."""
-    if sum(widths) > room:
-        return None
-    fitted = list(widths)
-
-    def widen(column: int, target: int) -> None:
-        fitted[column] = max(fitted[column], min(target, fitted[column] + room - sum(fitted)))
-
-    def widest(column: int, split: str) -> int:
-        return max(len(part) for text in [titles[column], *(cells[column] for cells in rows)]
-                   for part in text.split(split))
-
-    if linked is not None:
-        widen(linked, widest(linked, ", "))
-    widen(0, widest(0, "\n"))
-    if linked is not None:
-        widen(linked, widest(linked, "\n"))
-    return fitted
 
 
 def _stacked(titles: list[str], rows: list[list[str]], net: Network, width: int) -> RenderableType:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis.stride import AxisReport, StrideReport
 from ..model.arithmetic import AxisWindows, format_number
+from .fit import fill
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -139,7 +140,7 @@ def picture(w: AxisWindows, width: int = 80) -> RenderableType | None:
     if gap is not None:
         first, last = gap[0] - w.pad_before, gap[1] - 1 - w.pad_before
         note = f"… hides cells {first} to {last} (to fit {width} columns)"
-        rows += [Text(line, style="dim") for line in _fill(note, width, " " * LABEL)]
+        rows += [Text(line, style="dim") for line in fill(note, width, " " * LABEL)]
     return Text("\n").join(rows)
 
 
@@ -187,8 +188,8 @@ def report_renderable(report: StrideReport, width: int = 80) -> RenderableType:
     parts: list[RenderableType] = []
     for axis, noun in groups:
         lines = axis_lines(axis, noun)
-        parts.append(Text("\n".join(_fill(lines[0], width, "")), style="bold"))
-        parts.append(Text("\n".join(part for line in lines[1:] for part in _fill(line, width, "  "))))
+        parts.append(Text("\n".join(fill(lines[0], width, "")), style="bold"))
+        parts.append(Text("\n".join(part for line in lines[1:] for part in fill(line, width, "  "))))
         drawing = picture(axis.windows, width)
         if drawing is not None:
             parts.append(drawing)
@@ -196,17 +197,6 @@ def report_renderable(report: StrideReport, width: int = 80) -> RenderableType:
     verdict_text = "every axis fits" if report.fits else "the stride does not fit"
     parts.append(Text(("✓ " if report.fits else "✗ ") + verdict_text, style="green" if report.fits else "bold red"))
     return Group(*parts)
-
-
-def _fill(line: str, width: int, indent: str) -> list[str]:
-    """One line of words within ``width``, broken between words; the lines it is broken into are indented
-    two more than ``indent``."""
-    if len(indent) + len(line) <= width:
-        return [indent + line]
-    import textwrap  # only for a narrow console
-
-    return textwrap.wrap(line, width, initial_indent=indent, subsequent_indent=indent + "  ",
-                         break_long_words=False, break_on_hyphens=False)
 
 
 def spec_line(layer: Any, report: StrideReport) -> str:
