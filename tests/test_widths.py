@@ -170,3 +170,15 @@ def test_a_rich_console_of_any_width_gets_whole_picture_rows(width: int) -> None
     report = check((72, 40), (3, 3), (1, 2), (0, 0), (1, 1), False)
     Console(file=out, width=width, color_system=None).print(report_renderable(report, width))
     assert len(assert_pictures_whole(out.getvalue(), width)) == 2  # H and W differ: a picture each
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_a_check_report_keeps_each_claim_whole(width: int) -> None:
+    """The reasons column breaks between words; 'max_pooling2d_1.output' (22 characters) is never folded."""
+    result = run(width, "check", str(ROOT / "examples" / "mnist_keras.cnn"), "--expect", "conv2d.params=999",
+                 "--expect", "max_pooling2d_1.output=26x26x32")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= width
+    claims = [line.split()[0] for line in lines if line.startswith("  ") and line[2:3].strip()]
+    assert claims == ["Claim", "conv2d.params", "max_pooling2d_1.output"]

@@ -19,11 +19,12 @@ def _why(verdict: Verdict) -> str:
     return "\n".join(part for part in (verdict.note, verdict.arithmetic) if part)
 
 
-def report_renderable(report: FileReport, title: str | None = None) -> RenderableType:
+def report_renderable(report: FileReport, title: str | None = None, width: int | None = None) -> RenderableType:
     """Claim, given, correct, ✓/✗ and, for each ✗, the arithmetic; then the score.
 
     Every cell is a :class:`~rich.text.Text`: an answer such as '[batch_size, 26, 26, 33]' or a pasted line
-    with '[bold]' is printed as written, never read as markup."""
+    with '[bold]' is printed as written, never read as markup.  In a console ``width`` columns wide, the claims
+    stay whole and the other columns break between words (the answers only when they must)."""
     from rich import box
     from rich.console import Group
     from rich.table import Table
@@ -31,15 +32,31 @@ def report_renderable(report: FileReport, title: str | None = None) -> Renderabl
 
     table = Table(box=box.SIMPLE_HEAD, title=Text(title) if title else None, title_justify="left",
                   title_style="bold")
-    for column in COLUMNS:
-        table.add_column(column, overflow="fold")
-    for verdict, cells in zip(report.verdicts, _cells(report)):
+    rows = _cells(report)
+    widths = _widths(rows, width) if width is not None else None
+    for number, column in enumerate(COLUMNS):
+        table.add_column(column, overflow="fold", width=widths[number] if widths is not None else None)
+    for verdict, cells in zip(report.verdicts, rows):
         style = {"wrong": "red", "unchecked": "yellow"}.get(verdict.status, "green")
         table.add_row(*(Text(cell, style=style if column == 3 else "") for column, cell in enumerate(cells)))
     return Group(table, Text(_score(report), style="bold green" if _all_right(report) else "bold red"))
 
 
 COLUMNS = ("Claim", "Given", "Correct", "", "Why")
+
+
+def _widths(rows: list[list[str]], width: int) -> list[int] | None:
+    """Column widths within ``width``: each claim, answer and mark whole and the reasons broken between words; else
+    the answers broken between words too; None when even that does not fit (the cells are then folded)."""
+    texts = [[title, *(cells[column] for cells in rows)] for column, title in enumerate(COLUMNS)]
+    whole = [max(len(line) for text in column for line in text.split("\n")) for column in texts]
+    words = [max((len(word) for text in column for word in text.split()), default=0) for column in texts]
+    room = width - (3 * len(COLUMNS) + 1)
+    for widths in ([*whole[:4], words[4]], [whole[0], words[1], words[2], whole[3], words[4]]):
+        if sum(widths) <= room:
+            widths[4] = max(widths[4], min(whole[4], room - sum(widths[:4])))
+            return widths
+    return None
 
 
 def _cells(report: FileReport) -> list[list[str]]:
@@ -65,7 +82,7 @@ def print_report(console: Console, report: FileReport, title: str | None = None)
     from .render import STREAM_ROWS, grid_lines, stream_note, write_lines
 
     if len(report.verdicts) <= STREAM_ROWS:
-        console.print(report_renderable(report, title))
+        console.print(report_renderable(report, title, console.width))
         return
     head = [title] if title else []
     write_lines(console, [*head, *grid_lines(list(COLUMNS), _cells(report), limit=40), _score(report),
