@@ -28,7 +28,7 @@ class CnnCalcError(Exception):
         return "\n".join(shorten(line, MAX_LINE) for line in self.lines())
 
     def lines(self) -> list[str]:
-        return [self.message, *([self.hint] if self.hint else [])]
+        return [self.message, *(self.hint.split("\n") if self.hint else [])]
 
 
 class SourceError(CnnCalcError):
@@ -71,7 +71,7 @@ class SpecError(CnnCalcError):
                          ^^^^^^
         did you mean 'dense10'?
         """
-        return [self.headline(), *caret_lines(self.text, self.span), *([self.hint] if self.hint else [])]
+        return [self.headline(), *caret_lines(self.text, self.span), *(self.hint.split("\n") if self.hint else [])]
 
 
 class ShapeError(SpecError):
