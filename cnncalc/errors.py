@@ -167,5 +167,8 @@ def closest(word: str, choices: list[str]) -> str | None:
 
     if len(word) > 40:
         return None  # difflib is quadratic, and nothing that long is a typo of a short word
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    # a typo rarely changes the first letter: 'drop' is nearer 'dropout' than 'crop', and 'attention' is no
+    # 'flatten'; a word of another first letter is suggested only when it is much nearer
+    found = difflib.get_close_matches(word, [c for c in choices if c[:1] == word[:1]], n=1, cutoff=0.6) or \
+        difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
     return found[0] if found else None

@@ -27,6 +27,7 @@ from .options import (
     FRAMEWORK_OPTIONS,
     MODEL_OPTIONS,
     Aliased,
+    Command,
     format_option,
     framework_options,
     input_option,
@@ -68,6 +69,8 @@ class Boundary(click.Group):
     closed the pipe, as ``| head -1`` does.  Streams that cannot encode cnncalc's glyphs get
     ASCII stand-ins (see :mod:`cnncalc.views.glyphs`) before anything is printed, ``--help`` included.
     """
+
+    command_class = Command  # "did you mean" names an option as --help shows it
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         from ..views.glyphs import fit_streams

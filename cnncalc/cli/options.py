@@ -57,6 +57,21 @@ class Aliased(click.Option):
         return self._shown(super().get_error_hint, ctx)  # type: ignore[no-any-return]
 
 
+class Command(click.Command):
+    """A command whose "did you mean" names options as --help shows them: a hidden old spelling suggested for a
+    mistyped option is replaced by its option's own name."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as error:
+            own = {alias: param.opts[0] for param in self.params if isinstance(param, Aliased)
+                   for alias in param.aliases}
+            if error.possibilities:
+                error.possibilities = list(dict.fromkeys(own.get(name, name) for name in error.possibilities))
+            raise
+
+
 #: --input's help: the spec's own input syntax, layout word included
 INPUT_HELP = ("The network's input, written as in a spec: 32x32x3, \"3x32x32 nchw\" (channels first, as PyTorch) "
               "or \"input 32x32x3\". Replaces the spec's input, or supplies one.")
