@@ -118,7 +118,7 @@ class CodeError(CnnCalcError):
         shown = self.source.expandtabs(4)[:200]
         width = max(1, min(self.end, len(shown)) - self.column) if self.end > self.column else 1
         return [self.headline(), f"  {number} | {shown}", f"  {' ' * len(number)} | {' ' * self.column}{'^' * width}",
-                *([self.hint] if self.hint else [])]
+                *(self.hint.split("\n") if self.hint else [])]
 
 
 def caret_lines(text: str, span: tuple[int, int]) -> list[str]:

@@ -292,7 +292,7 @@ def _emit_spec(spec: str, input_shape: str | None, layout: str | None, conventio
     if not spec.lower().endswith(".py"):
         raise click.UsageError("--emit-spec writes the spec of a model's .py file; this SPEC is one already")
     code = read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model)
-    net = build_model(code, input_shape, layout, conventions)
+    build_model(code, input_shape, layout, conventions)  # the spec is printed once it builds
     if input_shape is None or code.spec.startswith("input "):
         click.echo(code.spec)
         return
@@ -301,7 +301,6 @@ def _emit_spec(spec: str, input_shape: str | None, layout: str | None, conventio
     given = parse_input(input_shape)
     layout = layout or given.layout or ("nchw" if code.conventions == "torch" else None)
     click.echo(f"input {'x'.join(map(str, given.shape))}{f' {layout}' if layout else ''}, {code.spec}")
-    del net
 
 
 def _columns(text: str | None, verbose: bool) -> tuple[str, ...]:
