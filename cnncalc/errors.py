@@ -28,7 +28,7 @@ class CnnCalcError(Exception):
         return "\n".join(shorten(line, MAX_LINE) for text in self.lines() for line in text.split("\n"))
 
     def lines(self) -> list[str]:
-        return [self.message, *([self.hint] if self.hint else [])]
+        return [self.message, *(self.hint.split("\n") if self.hint else [])]
 
 
 class SourceError(CnnCalcError):
@@ -71,7 +71,7 @@ class SpecError(CnnCalcError):
                          ^^^^^^
         did you mean 'dense10'?
         """
-        return [self.headline(), *caret_lines(self.text, self.span), *([self.hint] if self.hint else [])]
+        return [self.headline(), *caret_lines(self.text, self.span), *(self.hint.split("\n") if self.hint else [])]
 
 
 class ShapeError(SpecError):
@@ -118,7 +118,7 @@ class CodeError(CnnCalcError):
         shown = self.source.expandtabs(4)[:200]
         width = max(1, min(self.end, len(shown)) - self.column) if self.end > self.column else 1
         return [self.headline(), f"  {number} | {shown}", f"  {' ' * len(number)} | {' ' * self.column}{'^' * width}",
-                *([self.hint] if self.hint else [])]
+                *(self.hint.split("\n") if self.hint else [])]
 
 
 def caret_lines(text: str, span: tuple[int, int]) -> list[str]:
@@ -194,5 +194,8 @@ def closest(word: str, choices: list[str]) -> str | None:
 
     if len(word) > 40:
         return None  # difflib is quadratic, and nothing that long is a typo of a short word
-    found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    # a typo rarely changes the first letter: 'drop' is nearer 'dropout' than 'crop', and 'attention' is no
+    # 'flatten'; a word of another first letter is suggested only when it is much nearer
+    found = difflib.get_close_matches(word, [c for c in choices if c[:1] == word[:1]], n=1, cutoff=0.6) or \
+        difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
     return found[0] if found else None

@@ -78,9 +78,9 @@ expect 0 check --summary keras3_mnist.txt
 expect 0 solve "input 227x227x3, conv96x11 s?" --output 55x55
 expect 0 solve "input ?x?x1, conv32x3, pool2, conv64x3, pool2" --min
 expect 1 solve "input 227x227x3, conv96x11 s?" --output 56x56
-expect 0 conv --input "1 0 1; 0 1 0; 1 1 1" --kernel "1 0; 0 1"
-expect 0 pool --input "12 20 30 0; 8 12 2 0; 34 70 37 4; 112 100 25 12" --size 2 --mode avg
-expect 0 dense --input "1 2" --weights "0.5 -1; 0.25 1" --bias "0 1"
+expect 0 conv --matrix "1 0 1; 0 1 0; 1 1 1" --kernel "1 0; 0 1"
+expect 0 pool --matrix "12 20 30 0; 8 12 2 0; 34 70 37 4; 112 100 25 12" --size 2 --mode avg
+expect 0 dense --vector "1 2" --weights "0.5 -1; 0.25 1" --bias "0 1"
 expect 0 check --answers examples/homework/image_7x9x3_maps.toml
 
 echo "plain install: $passed passed, $failures failed"

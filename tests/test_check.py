@@ -228,7 +228,7 @@ def test_nothing_to_read_in_a_paste() -> None:
 # ----- feature-map answers on conv and pool -----
 
 def test_conv_expect_marks_the_wrong_cells_and_explains_the_first() -> None:
-    args = ["conv", "--input", str(ROOT / "examples/matrices/binary_image_5x5.txt"), "--kernel",
+    args = ["conv", "--matrix", str(ROOT / "examples/matrices/binary_image_5x5.txt"), "--kernel",
             str(ROOT / "examples/matrices/kernel_3x3.txt"), "--expect", "2 -1 1; 2 1 0; 1 -1 1"]
     result = run(*args)
     assert result.exit_code == 1
@@ -240,7 +240,7 @@ def test_conv_expect_marks_the_wrong_cells_and_explains_the_first() -> None:
 
 
 def test_pool_expect_with_tolerance_and_round() -> None:
-    args = ["pool", "--input", str(ROOT / "examples/matrices/pool_4x4.txt"), "--size", "2", "--mode", "avg"]
+    args = ["pool", "--matrix", str(ROOT / "examples/matrices/pool_4x4.txt"), "--size", "2", "--mode", "avg"]
     assert run(*args, "--expect", "13 8; 79 20").exit_code == 1
     rounded = run(*args, "--expect", "13 8; 79 20", "--round", "0")
     assert rounded.exit_code == 0 and "(1 rounded)" in rounded.stdout

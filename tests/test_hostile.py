@@ -171,11 +171,11 @@ WORKED_OPTIONS = st.lists(st.sampled_from([
                                                                               ["--activation", "gelu"]]))
 def test_conv_and_pool_never_crash(image: str, kernel: str, options: list[str], mode: str, size: str,
                                    conv_only: list[str]) -> None:
-    assert_clean(*invoke(["conv", "--input", image, "--kernel", kernel, *options, *conv_only]))
+    assert_clean(*invoke(["conv", "--matrix", image, "--kernel", kernel, *options, *conv_only]))
     pool_options = [a for a in options if a not in ("--dilation",)]
     if "--dilation" in options:
         pool_options = []
-    assert_clean(*invoke(["pool", "--input", image, "--size", size, "--mode", mode, *pool_options]))
+    assert_clean(*invoke(["pool", "--matrix", image, "--size", size, "--mode", mode, *pool_options]))
 
 
 TOML_VALUE = st.sampled_from(['5', '"abc"', 'true', '"false"', '[1, 2]', '[[1, 2], [3, 4]]', '"1 2; 3 4"',
@@ -240,7 +240,7 @@ ISSUE_CASES = [
     ["check-stride", "1000000007", "1", "1000000006"],
     ["check-stride", "1000000", "3", "7", "--dilation", "100000"],
     ["check-stride", "999999999999999999", "999999", "7", "--dilation", "1000003"],
-    ["conv", "--input", "1 2; 3 4", "--kernel", "1", "--padding", "1500"],
+    ["conv", "--matrix", "1 2; 3 4", "--kernel", "1", "--padding", "1500"],
     ["summary", f"input 4x4x1, dense{HUGE_400}"],
     ["summary", f"input 4x4x1, dense{HUGE_400}", "--format", "markdown"],
     ["summary", f"input 4x4x1, dense{HUGE_400}", "--columns", "macs", "--check"],
@@ -332,8 +332,8 @@ EVERY_COMMAND = [
     ["summary", "input 28x28x1, dens10"],
     ["check-stride", "7", "3", "3"],
     ["check-stride", "--spec", "input 28x28x1, conv32x3 s2, pool2"],
-    ["conv", "--input", "1 2; 3 4", "--kernel", "1 0; 0 1", "--explain", "1,1", "--expect", "6"],
-    ["pool", "--input", "1 2; 3 4", "--size", "2", "--mode", "avg", "--explain", "1,1"],
+    ["conv", "--matrix", "1 2; 3 4", "--kernel", "1 0; 0 1", "--explain", "1,1", "--expect", "6"],
+    ["pool", "--matrix", "1 2; 3 4", "--size", "2", "--mode", "avg", "--explain", "1,1"],
     ["check", "input 28x28x1, conv32x3", "--expect", "1.params=18494"],
 ]
 
@@ -451,9 +451,9 @@ def test_a_string_false_does_not_flip_the_kernel(tmp_path: Path) -> None:
 
 
 def test_json_never_holds_nan_or_infinity() -> None:
-    code, output = invoke(["conv", "--input", "1e150 1e150; 1 1", "--kernel", "1e150", "--format", "json"])
+    code, output = invoke(["conv", "--matrix", "1e150 1e150; 1 1", "--kernel", "1e150", "--format", "json"])
     assert code == 0 and "Infinity" not in output and "NaN" not in output
-    code, output = invoke(["conv", "--input", "1e308 1; 1 1", "--kernel", "10", "--format", "json"])
+    code, output = invoke(["conv", "--matrix", "1e308 1; 1 1", "--kernel", "10", "--format", "json"])
     assert code == 2 and "Infinity" not in output
 
 
@@ -494,7 +494,7 @@ def test_npy_files_of_every_wrong_kind(tmp_path: Path) -> None:
     (tmp_path / "truncated.npy").write_bytes((tmp_path / "complex.npy").read_bytes()[:90])
     (tmp_path / "oversized.npy").write_bytes(b"\x93NUMPY" + b"\0" * (5 * 1024 * 1024))
     for path in sorted(tmp_path.glob("*.npy")):
-        code, output = invoke(["conv", "--input", str(path), "--kernel", "1"])
+        code, output = invoke(["conv", "--matrix", str(path), "--kernel", "1"])
         assert code == 2, (path.name, output)
         assert "Traceback" not in output
 

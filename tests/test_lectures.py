@@ -116,22 +116,22 @@ def test_seed000_max_pooling_the_5x5_map_is_pytorchs_ceil_mode() -> None:
     """Seed 000, "Max Pooling Example": the 5×5 map pooled 2×2 to 3×3 keeps the partial last row and column; the
     floored pool is 2×2, and cnncalc names the 3×3 as the ceil_mode result."""
     answer = "7463 7902 6699; 7301 6804 7450; 6917 6838 6121"
-    code, out = run("pool", "--input", M + "conv_map_5x5.txt", "--size", "2", "--expect", answer)
+    code, out = run("pool", "--matrix", M + "conv_map_5x5.txt", "--size", "2", "--expect", answer)
     assert code == 1 and "the answer is 3×3, the output is 2×2; 3×3 is the ceil_mode result" in out
-    code, out = run("pool", "--input", M + "conv_map_5x5.txt", "--size", "2", "--ceil", "--expect", answer)
+    code, out = run("pool", "--matrix", M + "conv_map_5x5.txt", "--size", "2", "--ceil", "--expect", answer)
     assert code == 0, out
 
 
 def test_seed001_the_curve_detectors_large_number() -> None:
     """Seed 001, "Filters Example (2/3)": (50·30) + (50·30) + (50·30) + (20·30) + (50·30) = 6600."""
-    code, out = run("conv", "--input", M + "curve_region_8x8.txt",
+    code, out = run("conv", "--matrix", M + "curve_region_8x8.txt",
                     "--kernel", M + "curve_filter_8x8.txt", "--expect", "6600")
     assert code == 0 and "✓ all 1 cells correct" in out
 
 
 def test_seed001_softmax_of_the_last_layers_sums() -> None:
     """Seed 001: ŷ = softmax(L + b); for logits 2, 1, 0.1: e²/(e² + e + e^0.1) = 0.659 (to three places)."""
-    code, out = run("dense", "--input", "2 1 0.1", "--activation", "softmax", "--explain", "1", "--expect",
+    code, out = run("dense", "--vector", "2 1 0.1", "--activation", "softmax", "--explain", "1", "--expect",
                     "0.659 0.242 0.099")
     assert code == 0, out
     assert "softmax(L)_1 = e^2 / (e^2 + e^1 + e^0.1)" in out
@@ -140,7 +140,7 @@ def test_seed001_softmax_of_the_last_layers_sums() -> None:
 def test_seed001_a_units_weighted_sum() -> None:
     """Seed 001: L_{0,0} = w_{0,0}·x_0 + w_{1,0}·x_1 + …, plus the unit's bias; two inputs, two units by hand:
     L_2 = 1·(−1) + 2·1 + 1 = 2."""
-    code, out = run("dense", "--input", "1 2", "--weights", "0.5 -1; 0.25 1", "--bias", "0 1", "--explain", "2",
+    code, out = run("dense", "--vector", "1 2", "--weights", "0.5 -1; 0.25 1", "--bias", "0 1", "--explain", "2",
                     "--expect", "1 2")
     assert code == 0 and "L_2 = 1×(-1) + 2×1 + 1 (bias) = 2" in out
 

@@ -18,7 +18,7 @@ from cnncalc.language.precision import Written, grade_number, read_number
 from .conftest import ROOT
 
 MATRICES = ROOT / "examples" / "matrices"
-SEED000 = ["conv", "--input", str(MATRICES / "image_7x9x3.txt"),
+SEED000 = ["conv", "--matrix", str(MATRICES / "image_7x9x3.txt"),
            "--kernel", str(MATRICES / "filter_3x3x3.txt")]
 
 
@@ -76,11 +76,11 @@ DIAGONAL = "1/9 * (1 -1 -1; -1 1 -1; -1 -1 1)"
 
 def test_seed001_filtered_x_as_the_slide_prints_it() -> None:
     """The slide prints each mean of nine products to two places, cutting 7/9 to 0.77 and 5/9 to 0.55."""
-    code, out = invoke(["conv", "--input", X, "--kernel", DIAGONAL, "--expect",
+    code, out = invoke(["conv", "--matrix", X, "--kernel", DIAGONAL, "--expect",
                         str(MATRICES / "x_filtered_7x7.txt")])
     assert code == 0, out
     assert "✓ all 49 cells correct (38 rounded, 7 truncated)" in out
-    code, out = invoke(["conv", "--input", X, "--kernel", DIAGONAL, "--format", "json", "--expect",
+    code, out = invoke(["conv", "--matrix", X, "--kernel", DIAGONAL, "--format", "json", "--expect",
                         "0.76 -0.11 0.11 0.33 0.55 -0.11 0.33; -0.11 1 -0.11 0.33 -0.11 0.11 -0.11; "
                         "0.11 -0.11 1 -0.33 0.11 -0.11 0.55; 0.33 0.33 -0.33 0.55 -0.33 0.33 0.33; "
                         "0.55 -0.11 0.11 -0.33 1 -0.11 0.11; -0.11 0.11 -0.11 0.33 -0.11 1 -0.11; "
@@ -97,36 +97,36 @@ def test_three_kernels_relu_and_a_ceil_pool_reproduce_seed001s_pooled_stack() ->
               "0.33 0.55 1.00 0.77; 0.55 0.55 1.00 0.33; 1.00 1.00 0.11 0.55; 0.77 0.33 0.55 0.33")
     kernels = ["--kernel", DIAGONAL, "--kernel", "1/9 * (1 -1 1; -1 1 -1; 1 -1 1)",
                "--kernel", "1/9 * (-1 -1 1; -1 1 -1; 1 -1 -1)"]
-    code, out = invoke(["conv", "--input", X, *kernels, "--then", "relu", "--then", "pool2 ceil", "--expect", pooled])
+    code, out = invoke(["conv", "--matrix", X, *kernels, "--then", "relu", "--then", "pool2 ceil", "--expect", pooled])
     assert code == 0, out
     assert "3 kernels of 3×3×1, stride 1, padding valid → 7×7×3" in out
     assert "max pooling (pool2 ceil): 7×7×3 map → 4×4" in out
-    code, out = invoke(["conv", "--input", X, *kernels, "--then", "relu", "--then", "pool2", "--expect", pooled])
+    code, out = invoke(["conv", "--matrix", X, *kernels, "--then", "relu", "--then", "pool2", "--expect", pooled])
     assert code == 1
     assert "the answer is 4×4×3, the output is 3×3×3" in out and "ceil_mode" in out
     assert "(7 − 2)/2 + 1 = 3.5 → 3; the last row and column of the 7×7 input are never read" in out
 
 
 def test_a_step_reads_the_json_of_the_step_before(tmp_path: Path) -> None:
-    code, out = invoke(["conv", "--input", X, "--kernel", DIAGONAL, "--then", "relu", "--format", "json"])
+    code, out = invoke(["conv", "--matrix", X, "--kernel", DIAGONAL, "--then", "relu", "--format", "json"])
     assert code == 0
     document = json.loads(out)
     assert [step["step"].split(":")[0] for step in document["steps"]] == ["cross-correlation", "relu"]
-    code, pooled = invoke(["pool", "--input", "-", "--size", "2", "--ceil", "--format", "json"], stdin=out)
+    code, pooled = invoke(["pool", "--matrix", "-", "--size", "2", "--ceil", "--format", "json"], stdin=out)
     assert code == 0 and json.loads(pooled)["output"][0] == [1, 0.3333, 0.5556, 0.3333]
     saved = tmp_path / "relu.json"
     saved.write_text(out, encoding="utf-8")
-    code, again = invoke(["pool", "--input", str(saved), "--size", "2", "--ceil", "--format", "json"])
+    code, again = invoke(["pool", "--matrix", str(saved), "--size", "2", "--ceil", "--format", "json"])
     assert (code, again) == (0, pooled)
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["conv", "--input", "1 2; 3 4", "--kernel", "1", "--then", "dense10"],
+    (["conv", "--matrix", "1 2; 3 4", "--kernel", "1", "--then", "dense10"],
      "--then 'dense10' is a Dense"),
-    (["conv", "--input", "1 2; 3 4", "--kernel", "1", "--then", "pool2, relu"], "--then 'pool2, relu' is 2 layers"),
-    (["conv", "--input", "1 2; 3 4", "--kernel", "1", "--kernel", "1 1"], "kernel 2 is 1×2×1, but kernel 1 is 1×1×1"),
-    (["conv", "--input", "1 2; 3 4", "--kernel", "1/0"], "cannot read '1/0'"),
-    (["pool", "--input", "{", "--size", "2"], "cannot read it as JSON"),
+    (["conv", "--matrix", "1 2; 3 4", "--kernel", "1", "--then", "pool2, relu"], "--then 'pool2, relu' is 2 layers"),
+    (["conv", "--matrix", "1 2; 3 4", "--kernel", "1", "--kernel", "1 1"], "kernel 2 is 1×2×1, but kernel 1 is 1×1×1"),
+    (["conv", "--matrix", "1 2; 3 4", "--kernel", "1/0"], "cannot read '1/0'"),
+    (["pool", "--matrix", "{", "--size", "2"], "cannot read it as JSON"),
 ])
 def test_bad_steps_and_kernels_exit_two(args: list[str], message: str) -> None:
     code, out = invoke(args)

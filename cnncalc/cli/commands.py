@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from typing import Any, ClassVar, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -22,6 +22,17 @@ from ..analysis.costs import DTYPES, OPTIMIZERS
 from ..analysis.flops import CONVENTIONS as FLOPS_CONVENTIONS
 from ..errors import CnnCalcError, SpecError, shorten
 from ..model.layers import ACTIVATIONS
+from .options import (
+    EXPECT_OPTIONS,
+    FRAMEWORK_OPTIONS,
+    MODEL_OPTIONS,
+    Aliased,
+    Command,
+    format_option,
+    framework_options,
+    input_option,
+    model_option,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,18 +60,6 @@ GUESSED_COMMANDS = {
 }
 
 
-class Formats(click.Choice):  # type: ignore[type-arg]
-    """--format's choices, one vocabulary across commands ('text' is the readable default everywhere); an old
-    spelling is still taken, as a hidden alias, and read as the word it stands for."""
-
-    ALIASES: ClassVar[dict[str, str]] = {"table": "text"}
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, str) and value.lower() in self.ALIASES:
-            value = self.ALIASES[value.lower()]
-        return super().convert(value, param, ctx)
-
-
 class Boundary(click.Group):
     """The CLI boundary: the one place where every outcome of a command becomes an exit code.
 
@@ -70,6 +69,8 @@ class Boundary(click.Group):
     closed the pipe, as ``| head -1`` does.  Streams that cannot encode cnncalc's glyphs get
     ASCII stand-ins (see :mod:`cnncalc.views.glyphs`) before anything is printed, ``--help`` included.
     """
+
+    command_class = Command  # "did you mean" names an option as --help shows it
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         from ..views.glyphs import fit_streams
@@ -167,19 +168,6 @@ def main() -> None:
     gc.set_threshold(100_000, 50, 50)
 
 
-def FRAMEWORK_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by the commands that read a SPEC
-    """--layout and --conventions: how the input is written and whose rules apply."""
-    command = click.option(
-        "--conventions", type=click.Choice(["keras", "torch"]), default=None,
-        help="Framework conventions: BatchNorm's count (torch: 2·C, running statistics are buffers), 'same' "
-             "padding (torch: stride 1 only), a fused activation as its own row, names and shapes as torchinfo "
-             "prints them. Default: keras, or torch for an nchw input.")(command)
-    return click.option(
-        "--layout", type=click.Choice(["nhwc", "nchw"]), default=None,
-        help="How the input shape is written: nhwc (H×W×C, Keras) or nchw (C×H×W, PyTorch; implies "
-             "--conventions torch). Overrides the spec's 'input … nchw'.")(command)
-
-
 def load_network(spec: str, input_shape: str | None, layout: str | None, conventions: str | None,
                  model: str | None = None) -> Any:
     """SPEC as a network: spec text, a .cnn file, stdin, or a Keras/PyTorch model's .py file (read, never run)."""
@@ -209,22 +197,11 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
 _PASTED_SUMMARY = re.compile(r"Layer \(type|Param #|Total params|Trainable params|Output Shape", re.I)
 
 
-def MODEL_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by the commands that read a SPEC
-    """--model and --style: which model of a .py file, and whose way to print it."""
-    command = click.option("--style", type=click.Choice(["keras", "torch"]), default=None,
-                           help="Print a model read from code as Keras or as torchinfo does (same as --conventions; "
-                                "default: the code's own framework).")(command)
-    return click.option("--model", "model", metavar="NAME",
-                        help="With a .py SPEC: the model to read when the file defines several.")(command)
-
-
 @main.command()
 @click.argument("spec", metavar="SPEC")
-@click.option("--input", "input_shape", metavar="HxWxC",
-              help="Input shape; replaces the spec's input layer, or supplies one.")
-@click.option("--format", "fmt", type=Formats(["text", "json", "markdown", "csv", "keras", "pytorch"]),
-              default="text", show_default=True,
-              help="Output format; keras and pytorch write a runnable model definition of the network.")
+@input_option()
+@format_option("markdown", "csv", "keras", "pytorch",
+               help="Output format; keras and pytorch write a runnable model definition of the network.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any warning was raised (e.g. an uneven stride).")
 @click.option("--explain", is_flag=True,
               help="Show the arithmetic under each row: output-size formula, parameter count (and, with rf, the "
@@ -264,7 +241,7 @@ def MODEL_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by the co
 def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
             batch: int, max_memory: str, columns: str | None, verbose: bool, dtype: str, convention: str | None,
             by_op: bool, training: bool, optimizer: str, emit_spec: bool, layout: str | None,
-            conventions: str | None, model: str | None, style: str | None) -> None:
+            conventions: str | None, model: str | None) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
 
     SPEC is the network as text, a .cnn file, or - for stdin.  Strides that do not divide
@@ -275,9 +252,9 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
     from ..views.render import print_table, to_csv, to_json, to_markdown
 
     if emit_spec:
-        _emit_spec(spec, input_shape, layout, conventions or style, model)
+        _emit_spec(spec, input_shape, layout, conventions, model)
         return
-    net = load_network(spec, input_shape, layout, conventions or style, model)
+    net = load_network(spec, input_shape, layout, conventions, model)
     extra = _columns(columns, verbose)
     if convention is not None and "flops" not in extra:  # asking for a convention is asking for its column
         extra = tuple(c for c in ("macs", "flops", "memory", "rf") if c in (*extra, "flops"))
@@ -315,10 +292,15 @@ def _emit_spec(spec: str, input_shape: str | None, layout: str | None, conventio
     if not spec.lower().endswith(".py"):
         raise click.UsageError("--emit-spec writes the spec of a model's .py file; this SPEC is one already")
     code = read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model)
-    build_model(code, input_shape, layout, conventions)
-    text = code.spec if input_shape is None or code.spec.startswith("input ") else \
-        f"input {input_shape}{' nchw' if code.conventions == 'torch' else ''}, {code.spec}"
-    click.echo(text)
+    build_model(code, input_shape, layout, conventions)  # the spec is printed once it builds
+    if input_shape is None or code.spec.startswith("input "):
+        click.echo(code.spec)
+        return
+    from ..language.spec import parse_input
+
+    given = parse_input(input_shape)
+    layout = layout or given.layout or ("nchw" if code.conventions == "torch" else None)
+    click.echo(f"input {'x'.join(map(str, given.shape))}{f' {layout}' if layout else ''}, {code.spec}")
 
 
 def _columns(text: str | None, verbose: bool) -> tuple[str, ...]:
@@ -363,7 +345,7 @@ def parse_size(text: str) -> int:
               help="The smallest value the network accepts (with --output or --params: the smallest solution).")
 @click.option("--layer", "layer", metavar="N", help="Whose output --output means: a layer number or Keras name "
                                                      "(the last layer by default).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 def solve_command(spec_text: str, output: str | None, params: str | None, minimum: bool, layer: str | None,
                   fmt: str) -> None:
     """Solve for the '?' in SPEC: every value that gives the output or count asked for, with its arithmetic.
@@ -398,16 +380,24 @@ def solve_command(spec_text: str, output: str | None, params: str | None, minimu
     sys.exit(EXIT_OK if solved.solutions else EXIT_NO)
 
 
+#: how check-stride's help marks the options that apply with --spec alone, and their names
+SPEC_ONLY, SPEC_OPTIONS = "With --spec: ", ("input_shape", "layout", "conventions", "model")
+
+
 @main.command("check-stride", context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, metavar="N F S [P]")
-@click.option("--dilation", default="1", metavar="D", help="Dilation D or DHxDW: the kernel spans d(f−1)+1.")
-@click.option("--ceil", is_flag=True, help="Use PyTorch's ceil_mode for the output size.")
+@click.option("--dilation", default="1", metavar="D",
+              help="Dilation D or DHxDW: the kernel spans d(f−1)+1. Not with --spec: each layer has its own.")
+@click.option("--ceil", is_flag=True,
+              help="Use PyTorch's ceil_mode for the output size. Not with --spec: each layer has its own.")
 @click.option("--spec", "spec", metavar="SPEC", help="Check every conv and pool layer of a network instead.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@FRAMEWORK_OPTIONS
-@MODEL_OPTIONS
-def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | None, fmt: str, layout: str | None,
-                 conventions: str | None, model: str | None, style: str | None) -> None:
+@format_option()
+@input_option(SPEC_ONLY)
+@framework_options(SPEC_ONLY)
+@model_option(SPEC_ONLY)
+@click.pass_context
+def check_stride(ctx: click.Context, args: tuple[str, ...], dilation: str, ceil: bool, spec: str | None, fmt: str,
+                 input_shape: str | None, layout: str | None, conventions: str | None, model: str | None) -> None:
     """Does stride S fit kernel F on input N (padding P)?  Exit 0 if it fits, 1 if not.
 
     \b
@@ -425,10 +415,11 @@ def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | N
     """
     from ..analysis.stride import check, parse_padding, parse_pair
 
+    _options_apply(ctx, spec is not None)
     if spec is not None:
         if args:
             raise click.UsageError("give either N F S [P] or --spec, not both")
-        return _check_spec(spec, fmt, layout, conventions or style, model)
+        return _check_spec(spec, fmt, input_shape, layout, conventions, model)
     if len(args) not in (3, 4):
         raise click.UsageError("expected N F S [P], e.g. 'cnncalc check-stride 7 3 3' or '… 32 5 1 2'")
     f, s = parse_pair(args[1], "kernel F"), parse_pair(args[2], "stride S")
@@ -449,6 +440,21 @@ def check_stride(args: tuple[str, ...], dilation: str, ceil: bool, spec: str | N
         out = console()
         out.print(report_renderable(report, out.width))
     sys.exit(EXIT_OK if report.fits else EXIT_NO)
+
+
+def _options_apply(ctx: click.Context, with_spec: bool) -> None:
+    """check-stride's options that apply with --spec alone, refused without it, and those of N F S [P] with it:
+    an option is never taken and then ignored."""
+    from click.core import ParameterSource
+
+    given = [param for param in ctx.command.params if isinstance(param, click.Option)
+             and ctx.get_parameter_source(param.name or "") not in (ParameterSource.DEFAULT, None)]
+    for param in given:
+        if param.name in SPEC_OPTIONS and not with_spec:
+            raise click.UsageError(f"{param.opts[0]} applies only with --spec (checking a network's layers)", ctx)
+        if with_spec and param.name in ("dilation", "ceil"):
+            raise click.UsageError(f"{param.opts[0]} applies only to N F S [P]; with --spec each layer's own "
+                                   f"{param.name} is used", ctx)
 
 
 def _stride_condition(names: list[str], f: tuple[int, int], s: tuple[int, int], padding: tuple[Any, Any],
@@ -479,14 +485,15 @@ def _stride_condition(names: list[str], f: tuple[int, int], s: tuple[int, int], 
     sys.exit(EXIT_OK)
 
 
-def _check_spec(spec: str, fmt: str, layout: str | None, conventions: str | None, model: str | None) -> None:
+def _check_spec(spec: str, fmt: str, input_shape: str | None, layout: str | None, conventions: str | None,
+                model: str | None) -> None:
     from ..analysis.stride import check_network
     from ..views.stride_view import spec_line
 
-    net = load_network(spec, None, layout, conventions, model)
+    net = load_network(spec, input_shape, layout, conventions, model)
     if net.symbolic:
         raise CnnCalcError("check-stride --spec needs numbers, and this input is written with names",
-                           "give them with --input (cnncalc check-stride --spec SPEC needs a numeric input), or ask "
+                           "give them with --input (cnncalc check-stride --spec SPEC --input 32x32x3), or ask "
                            "one layer with a name for N: cnncalc check-stride N 3 2")
     rows = check_network(net)
     fits = all(report.fits for _, report in rows)
@@ -545,19 +552,6 @@ def _cell(text: str | None) -> tuple[int, int] | None:
 
     row, col = parse_pair(text.replace(",", "x"), "--explain cell R,C")
     return row, col
-
-
-def EXPECT_OPTIONS(command: F) -> F:  # noqa: N802 - a decorator shared by conv and pool
-    """--expect, --tolerance and --round: grade a whole answer matrix."""
-    command = click.option("--round", "decimals", type=click.IntRange(0, 15), metavar="N",
-                           help="Accept answers rounded to N decimals even where they are written with fewer "
-                                "(reported as 'rounded').")(command)
-    command = click.option("--tolerance", type=click.FloatRange(0, 1), metavar="REL",
-                           help="Accept answers within this relative tolerance. Without it every cell is graded "
-                                "at the precision it is written with: an integer exactly, 0.78 or 0.77 for 7/9 "
-                                "(rounded, or cut as course notes often write it), never 0.76.")(command)
-    return click.option("--expect", metavar="M", help="An answer matrix to grade: wrong cells are marked, "
-                                                      "the first one explained; exit 1 if any is wrong.")(command)
 
 
 def _emit_worked(steps: list[tuple[str, Any]], cell: tuple[int, int] | None, fmt: str, expect: str | None = None,
@@ -657,8 +651,8 @@ THEN_HELP = ("A next worked step on the result, written as a spec layer: relu (o
 
 
 @main.command()
-@click.option("--input", "image", required=True, metavar="M",
-              help="The input: '1 0 1; 0 1 0', '… | …' per channel, '-' for stdin, a .txt/.csv/.json/.npy file "
+@click.option("--matrix", "--input", "image", cls=Aliased, aliases=("--input",), required=True, metavar="M",
+              help="The input matrix: '1 0 1; 0 1 0', '… | …' per channel, '-' for stdin, a .txt/.csv/.json/.npy file "
                    "(the --format json of conv or pool included).")
 @click.option("--kernel", "kernels", required=True, multiple=True, metavar="M",
               help="The kernel, one block per input channel; values may be fractions (1/9) and the kernel may "
@@ -675,7 +669,7 @@ THEN_HELP = ("A next worked step on the result, written as a spec layer: relu (o
 @click.option("--activation", type=click.Choice(ACTIVATIONS), help="Applied after the bias.")
 @click.option("--then", "then", multiple=True, metavar="STEP", help=THEN_HELP)
 @click.option("--explain", metavar="R,C", help="Show the sum of products of output cell R,C (1-based) and its window.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 @EXPECT_OPTIONS
 def conv(image: str, kernels: tuple[str, ...], stride: str, padding: str, dilation: str, bias: float, flip: bool,
          activation: str | None, then: tuple[str, ...], explain: str | None, fmt: str, expect: str | None,
@@ -683,15 +677,15 @@ def conv(image: str, kernels: tuple[str, ...], stride: str, padding: str, dilati
     """Compute a feature map by hand, as a worked example does: kernels over a (multi-channel) input.
 
     \b
-      cnncalc conv --input "1 0 1 0 1; 1 0 0 1 1; 0 1 1 0 0; 1 0 0 1 0; 0 0 1 1 0" \\
+      cnncalc conv --matrix "1 0 1 0 1; 1 0 0 1 1; 0 1 1 0 0; 1 0 0 1 0; 0 0 1 1 0" \\
                    --kernel "0 1 0; 1 0 -1; 0 1 0" --explain 1,1
-      cnncalc conv --input x.txt --kernel "1/9 * (1 -1 -1; -1 1 -1; -1 -1 1)" --then relu --then "pool2 ceil"
+      cnncalc conv --matrix x.txt --kernel "1/9 * (1 -1 -1; -1 1 -1; -1 -1 1)" --then relu --then "pool2 ceil"
     """
     from ..analysis.stride import parse_padding, parse_pair
     from ..numeric.matrices import read_matrix, shape_of
     from ..numeric.worked import convolve
 
-    image_m = read_matrix(image, "--input")
+    image_m = read_matrix(image, "--matrix")
     kernel_ms = [read_matrix(kernel, "--kernel" if len(kernels) == 1 else f"--kernel {number}")
                  for number, kernel in enumerate(kernels, start=1)]
     strides, dilations = parse_pair(stride, "--stride"), parse_pair(dilation, "--dilation")
@@ -709,9 +703,9 @@ def conv(image: str, kernels: tuple[str, ...], stride: str, padding: str, dilati
 
 
 @main.command("pool")
-@click.option("--input", "image", required=True, metavar="M",
-              help="The input: '1 2; 3 4', '… | …' per channel, '-' for stdin, or a file (the --format json of conv "
-                   "or pool included).")
+@click.option("--matrix", "--input", "image", cls=Aliased, aliases=("--input",), required=True, metavar="M",
+              help="The input matrix: '1 2; 3 4', '… | …' per channel, '-' for stdin, or a file (the --format json "
+                   "of conv or pool included).")
 @click.option("--size", required=True, metavar="K", help="Pool size K or KHxKW.")
 @click.option("--stride", metavar="S", help="S or SHxSW; the pool size by default, as in Keras.")
 @click.option("--mode", type=click.Choice(["max", "avg", "min"]), default="max", show_default=True)
@@ -721,7 +715,7 @@ def conv(image: str, kernels: tuple[str, ...], stride: str, padding: str, dilati
 @click.option("--ceil", is_flag=True, help="PyTorch's ceil_mode: keep a last window that hangs over the edge.")
 @click.option("--then", "then", multiple=True, metavar="STEP", help=THEN_HELP)
 @click.option("--explain", metavar="R,C", help="Show the arithmetic of output cell R,C (1-based) and its window.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 @EXPECT_OPTIONS
 def pool_command(image: str, size: str, stride: str | None, mode: str, padding: str, ceil: bool,
                  then: tuple[str, ...], explain: str | None, fmt: str, expect: str | None, tolerance: float | None,
@@ -729,13 +723,13 @@ def pool_command(image: str, size: str, stride: str | None, mode: str, padding: 
     """Pool a matrix by hand: max, average or min over each window, channel by channel.
 
     \b
-      cnncalc pool --input "12 20 30 0; 8 12 2 0; 34 70 37 4; 112 100 25 12" --size 2 --mode avg
+      cnncalc pool --matrix "12 20 30 0; 8 12 2 0; 34 70 37 4; 112 100 25 12" --size 2 --mode avg
     """
     from ..analysis.stride import parse_padding, parse_pair
     from ..numeric.matrices import read_matrix, shape_of
     from ..numeric.worked import pool
 
-    image_m = read_matrix(image, "--input")
+    image_m = read_matrix(image, "--matrix")
     sizes = parse_pair(size, "--size")
     strides = parse_pair(stride, "--stride") if stride else None
     worked = pool(image_m, sizes, strides, mode, parse_padding(padding), ceil)
@@ -747,23 +741,23 @@ def pool_command(image: str, size: str, stride: str | None, mode: str, padding: 
 
 
 @main.command("dense")
-@click.option("--input", "inputs", required=True, metavar="V",
-              help="The input values, '0.5 1 -2' (or a one-row matrix, stdin '-', a file).")
+@click.option("--vector", "--input", "inputs", cls=Aliased, aliases=("--input",), required=True, metavar="V",
+              help="The input vector, '0.5 1 -2' (or a one-row matrix, stdin '-', a file).")
 @click.option("--weights", metavar="M", help="One row per input value, one column per unit (the weight matrix W). "
                                              "Without it the inputs are the layer's sums (logits).")
 @click.option("--bias", metavar="V", help="One bias per unit.")
 @click.option("--activation", type=click.Choice(ACTIVATIONS), help="Applied to each unit's sum: softmax for "
                                                                     "class probabilities.")
 @click.option("--explain", metavar="J", help="Show unit J's weighted sum (1-based) and its activation.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 @EXPECT_OPTIONS
 def dense_command(inputs: str, weights: str | None, bias: str | None, activation: str | None, explain: str | None,
                   fmt: str, expect: str | None, tolerance: float | None, decimals: int | None) -> None:
     """A fully connected layer by hand: each unit's weighted sum plus its bias, then the activation.
 
     \b
-      cnncalc dense --input "1 2" --weights "0.5 -1; 0.25 1" --bias "0 1" --explain 2
-      cnncalc dense --input "2 1 0.1" --activation softmax --explain 1
+      cnncalc dense --vector "1 2" --weights "0.5 -1; 0.25 1" --bias "0 1" --explain 2
+      cnncalc dense --vector "2 1 0.1" --activation softmax --explain 1
     """
     from ..numeric.matrices import read_matrix
     from ..numeric.worked import fully_connected
@@ -772,7 +766,7 @@ def dense_command(inputs: str, weights: str | None, bias: str | None, activation
         matrix = read_matrix(text, what)
         return [value for row in matrix for cell in row for value in cell]
 
-    x = vector(inputs, "--input")
+    x = vector(inputs, "--vector")
     worked = fully_connected(x, read_matrix(weights, "--weights") if weights else None,
                              vector(bias, "--bias") if bias else None, activation)
     units = worked.output.shape[1]
@@ -798,13 +792,13 @@ def dense_command(inputs: str, weights: str | None, bias: str | None, activation
               help="A pasted model summary (Keras 1-3, torchinfo, torchsummary), or - for stdin: checked row by row "
                    "against SPEC, or, without a SPEC, against itself (each row re-derived from the rows around it). "
                    "Repeat, or use a shell glob, to grade many.")
-@click.option("--input", "input_shape", metavar="HxWxC", help="Replaces or supplies the spec's input layer.")
-@click.option("--format", "fmt", type=Formats(["text", "json", "csv"]), default="text", show_default=True)
+@input_option()
+@format_option("csv")
 @FRAMEWORK_OPTIONS
 @MODEL_OPTIONS
 def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_files: tuple[str, ...],
                   pastes: tuple[str, ...], input_shape: str | None, fmt: str, layout: str | None,
-                  conventions: str | None, model: str | None, style: str | None) -> None:
+                  conventions: str | None, model: str | None) -> None:
     """Grade answers about a network and show the arithmetic for each wrong one.
 
     Exit 0 if every answer is right, 1 if any is wrong, 2 for bad input.  Values are read
@@ -826,7 +820,7 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
     if len(specs) > 1:
         raise click.UsageError(f"one SPEC at most, got {len(specs)}: {', '.join(specs)}")
     spec = specs[0] if specs else None
-    reports = _claim_reports(spec, expects, pastes, input_shape, layout, conventions or style, model)
+    reports = _claim_reports(spec, expects, pastes, input_shape, layout, conventions, model)
     failed: list[CnnCalcError] = []
     for path in answer_files:
         try:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 
-from ..errors import ShapeError, SpecError
+from ..errors import CnnCalcError, ShapeError, SpecError
 from ..language.literals import MAX_ELEMENTS
-from ..language.spec import ParsedLayer, Spec, parse, parse_dims
+from ..language.spec import ParsedInput, ParsedLayer, Spec, parse, parse_input
 from ..model.arithmetic import AxisWindows
 from ..model.conventions import channels_first, channels_last, keras_style, looks_channels_first, torch_shape
 from ..model.layers import (
@@ -185,8 +185,35 @@ def resolve(spec: Spec, input_shape: str | Shape | None = None, layout: str | No
     a row of its own, as ``nn.ReLU`` is, and rows are named as torchinfo names them.
     """
     walk = Walk(spec, input_shape, layout, conventions)
-    walk.resume(spec.layers)
+    try:
+        walk.resume(spec.layers)
+    except SpecError as error:
+        if walk.given_input is not None and walk.given_input.layout is None and walk.layout != "nchw":
+            _channels_first_hint(error, walk.given_input.shape)
+        raise
     return walk.network()
+
+
+def _channels_first_hint(error: SpecError, shape: Shape) -> None:
+    """A network that fails on an --input read channels-last that looks channels-first (3x32x32) says how to
+    write either reading; it only says so, and never reads the input another way."""
+    if len(shape) != 3 or shape[0] not in (1, 3, 4) or shape[-1] <= 4:
+        return
+    written, last = "x".join(map(str, shape)), "x".join(map(str, (*shape[1:], shape[0])))
+    hint = (f"{written} looks channels-first; write --input {last}, or --input \"{written} nchw\" for "
+            "PyTorch's layout")
+    error.hint = f"{error.hint}\n{hint}" if error.hint else hint
+
+
+def _layout(layout: str | None, given: ParsedInput | None, spec: Spec) -> str | None:
+    """How the input is written: --layout, else the layout word of --input, else the spec's; --layout and a
+    different word in --input are refused, not one of them picked."""
+    if given is not None and given.layout is not None:
+        if layout is not None and layout != given.layout:
+            raise CnnCalcError(f"--layout {layout} and the '{given.layout}' of --input disagree",
+                               "say how the input is written once: with --layout or in --input")
+        return given.layout
+    return layout or (spec.input.layout if spec.input is not None else None)
 
 
 class Walk:
@@ -200,9 +227,11 @@ class Walk:
     def __init__(self, spec: Spec, input_shape: str | Shape | None = None, layout: str | None = None,
                  conventions: str | None = None) -> None:
         self.spec, self.override, self.given = spec, input_shape, conventions
-        self.layout = layout or (spec.input.layout if spec.input is not None else None)
+        #: --input as written ('3x32x32 nchw'), read with the spec's own input grammar
+        self.given_input = parse_input(input_shape) if isinstance(input_shape, str) else None
+        self.layout = _layout(layout, self.given_input, spec)
         self.conventions = conventions or ("torch" if self.layout == "nchw" else "keras")
-        self.written = _input_shape(spec, input_shape)
+        self.written = _input_shape(spec, self.given_input.shape if self.given_input is not None else input_shape)
         #: each layer's row (1-based), whether its activation gets a row of its own (torch), and the row count
         self.row_of, self.split, rows = _rows(spec, self.conventions == "torch")
         # per node (0 is the input): its output shape, its name, whether it holds an embedding's tokens
@@ -400,7 +429,7 @@ def _require_bounded(shape: Shape, what: str) -> None:
                         "over cnncalc's limit of 10^36", "use sizes a real network could have")
 
 
-def _input_shape(spec: Spec, override: str | Shape | None) -> Shape:
+def _input_shape(spec: Spec, override: Shape | None) -> Shape:
     shape = _given_input_shape(spec, override)
     try:
         _require_bounded(shape, "the input")
@@ -410,9 +439,7 @@ def _input_shape(spec: Spec, override: str | Shape | None) -> Shape:
     return shape
 
 
-def _given_input_shape(spec: Spec, override: str | Shape | None) -> Shape:
-    if isinstance(override, str):
-        return parse_dims(override, "--input shape")
+def _given_input_shape(spec: Spec, override: Shape | None) -> Shape:
     if override is not None:
         return override
     if spec.input is None:

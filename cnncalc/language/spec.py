@@ -47,7 +47,8 @@ from ..model.records import record
 from .literals import TooLargeError, read_int
 from .sources import OTHER_LINE_BREAK, OTHER_LINE_BREAKS, other_line_break
 
-__all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims", "refuse_other_line_breaks", "strip_comments"]
+__all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims", "parse_input", "refuse_other_line_breaks",
+           "strip_comments"]
 
 _DIMS = re.compile(r"\d+(?:[*·]\d+)*(?:[xX×]\d+(?:[*·]\d+)*)*\Z")  # a size may be a product: dense400*500
 _AXES = re.compile("[xX×]")
@@ -365,6 +366,46 @@ def parse_dims(text: str, what: str = "input shape") -> Shape:
     (28, 28, 1)
     """
     return _dims(Token(text, 0, len(text)), text, None, what, max_rank=4)
+
+
+def parse_input(text: str, what: str = "--input") -> ParsedInput:
+    """Read an input shape as a spec's first item is written: ``32x32x3``, ``3x32x32 nchw`` or ``input 32x32x3``.
+
+    The spec's own input grammar, for an option that gives a network's input (``--input``).  Its sizes must be
+    numbers: the option is how names get their numbers.
+
+    >>> given = parse_input("input 3x32x32 nchw")
+    >>> given.shape, given.layout
+    ((3, 32, 32), 'nchw')
+    >>> parse_input("32x32x3").layout is None
+    True
+    """
+    refuse_other_line_breaks(text)
+    example = f"write it as {what} 32x32x3, {what} \"3x32x32 nchw\" or {what} \"input 32x32x3\""
+    bracket = re.match(r"\s*[(\[]", text)
+    if bracket:
+        raise SpecError(f"{what} takes the shape as a spec writes it, without brackets", text,
+                        (bracket.end() - 1, len(text.rstrip())), 0, example)
+    items = _items(strip_comments(text))
+    if not items:
+        raise SpecError(f"{what} is empty", text, (0, len(text)), 0, example)
+    if len(items) > 1 or not isinstance(items[0], list):
+        raise SpecError(f"{what} takes one input shape, not a network", text, (0, len(text)), 0, example)
+    parser = _Parser(text)
+    tokens = items[0]
+    word = _WORD.match(tokens[0].lower)
+    if not (_DIMS.match(tokens[0].text) or (word is not None and word[1] == "input")):
+        raise SpecError(f"{what} takes an input shape, and '{shorten(tokens[0].text)}' is not one", text,
+                        (tokens[0].start, tokens[0].end), 0, example)
+    parser.layer(tokens)
+    given = parser.input
+    assert given is not None  # the first item was an input shape, or parser.layer raised
+    if given.names:
+        name = next(name for name in given.names if name)
+        raise SpecError(f"{what} gives the input's sizes as numbers, and '{name}' is a name", text, given.span, 0,
+                        f"write every size as a number, as in {what} 32x32x3; a name belongs in the spec "
+                        "('input RxCx3'), and --input gives it a value")
+    return given
 
 
 def strip_comments(text: str) -> str:

@@ -712,6 +712,7 @@ def build_model(code: ModelCode, input_shape: str | None = None, layout: str | N
     each requirement of the code's (the sizes it declares, the axes it names, a layer applied once) checked
     against what reaches it."""
     from ..graph.network import build
+    from ..language.spec import parse_input
 
     torch = code.conventions == "torch"
     if torch and input_shape is None and not code.spec.startswith("input "):
@@ -720,8 +721,10 @@ def build_model(code: ModelCode, input_shape: str | None = None, layout: str | N
     if not torch and input_shape is None and not code.spec.startswith("input "):
         raise CnnCalcError(f"{code.path}: the model states no input shape",
                            "add keras.Input(shape=(28, 28, 1)) or input_shape=… to its first layer, or give --input")
-    try:
-        net = build(code.spec, input_shape, layout or ("nchw" if torch else None), conventions or code.conventions)
+    written = parse_input(input_shape).layout if input_shape is not None else None  # --input "… nhwc"; its errors
+    try:  # point into what --input says, the others to the code's line
+        net = build(code.spec, input_shape, layout or written or ("nchw" if torch else None),
+                    conventions or code.conventions)
     except SpecError as error:
         node = _node_at(code, error.span[0])
         raise code.error_at(getattr(node, "where", None), error.message, error.hint) from None
