@@ -4,7 +4,7 @@ The files are third-party code and are not committed: SOURCES.md's first table g
 commit and SHA-256. This script downloads ``https://raw.githubusercontent.com/<repository>/<commit>/<path>`` for
 every row whose file is missing and refuses a download whose SHA-256 differs from the table's.
 
-    /work/venv/bin/python tests/corpus/fetch_models.py
+    python tests/corpus/fetch_models.py
 """
 
 from __future__ import annotations

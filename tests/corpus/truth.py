@@ -10,8 +10,8 @@ The model files are never edited. Where a file imports something that is not ins
 internals, a dataset loader, TensorFlow's ``tensorflow.keras`` alias), the child process puts a stub for that one
 import in ``sys.modules`` first; README.md lists the stubs.
 
-    PYTHONPATH=$PWD /work/venv/bin/python tests/corpus/truth.py            # every entry
-    PYTHONPATH=$PWD /work/venv/bin/python tests/corpus/truth.py NAME ...   # some entries
+    PYTHONPATH=$PWD python tests/corpus/truth.py            # every entry
+    PYTHONPATH=$PWD python tests/corpus/truth.py NAME ...   # some entries
 """
 
 from __future__ import annotations
@@ -52,6 +52,18 @@ def run_entry(entry: dict[str, object]) -> dict[str, object]:
     return record
 
 
+def dump(record: dict[str, object]) -> str:
+    """The record as JSON with one line per key and one line per layer, so that diffs stay readable."""
+    lines = []
+    for key, value in record.items():
+        if key == "layers" and isinstance(value, list):
+            body = ",\n".join(f"  {json.dumps(layer)}" for layer in value)
+            lines.append(f'"layers": [\n{body}\n ]' if value else '"layers": []')
+        else:
+            lines.append(f"{json.dumps(key)}: {json.dumps(value)}")
+    return "{\n " + ",\n ".join(lines) + "\n}\n"
+
+
 def main(names: list[str]) -> int:
     """Regenerate the truth files of the named entries (all when none are named); print one line per entry."""
     entries = load_manifest()
@@ -67,7 +79,7 @@ def main(names: list[str]) -> int:
             continue
         record = {"entry": entry, **run_entry(entry)}
         out = TRUTH / f"{entry['name']}.json"
-        out.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+        out.write_text(dump(record), encoding="utf-8")
         if "error" in record:
             failed += 1
             print(f"FAIL {entry['name']}: {record['error']}")

@@ -120,6 +120,30 @@ def stub_tensorflow() -> None:
     sys.modules["tensorflow.keras.layers"] = keras.layers
 
 
+def stub_keras2_internals() -> None:
+    """Keras 2 module paths that Keras 3 dropped, pointing at Keras 3's own versions of the same helpers."""
+    import keras
+    from keras import layers
+    from keras.src.applications import imagenet_utils
+
+    def obtain_input_shape(input_shape: Any, default_size: int, min_size: int, data_format: str,
+                           include_top: bool, weights: Any = None) -> Any:
+        """Keras 2.0's ``_obtain_input_shape``: Keras 3 renamed it and its ``include_top`` to ``require_flatten``."""
+        return imagenet_utils.obtain_input_shape(input_shape, default_size, min_size, data_format, include_top, weights)
+
+    _module("keras.engine", InputSpec=layers.InputSpec)
+    _module("keras.engine.topology", get_source_inputs=keras.utils.get_source_inputs)
+    _module("keras.utils.layer_utils", convert_all_kernels_in_model=_placeholder)
+    _module("keras.utils.data_utils", get_file=_placeholder)
+    _module("keras.utils.conv_utils")
+    _module("keras.utils.np_utils", to_categorical=keras.utils.to_categorical)
+    keras.applications.imagenet_utils._obtain_input_shape = obtain_input_shape
+    keras.preprocessing.image.ImageDataGenerator = _placeholder  # data augmentation only, used after compile
+    keras.losses.mse = keras.losses.mean_squared_error  # Keras 2's alias
+    keras.backend.int_shape = lambda x: tuple(x.shape)  # Keras 2's static shape of a symbolic tensor
+    keras.utils.plot_model = _placeholder  # drawing only; needs pydot
+
+
 def stub_keras_scripts(images: tuple[int, ...]) -> None:
     """Dataset loaders return two zero images of the script's dataset; ``compile`` stops the script."""
     import keras
@@ -179,6 +203,8 @@ def build(entry: dict[str, Any]) -> tuple[object, Any]:
         stub_torchvision()
     if "tensorflow" in stubs:
         stub_tensorflow()
+    if "keras2_internals" in stubs:
+        stub_keras2_internals()
     for missing in entry.get("empty_modules", []):
         _module(missing)
     mode = entry.get("mode", "import")
