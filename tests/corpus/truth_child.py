@@ -283,6 +283,7 @@ def keras_record(model: Any, shape: list[int] | None) -> dict[str, Any]:
         layers.append({"name": layer.name, "class": type(layer).__name__, "output_shape": out})
     size = lambda weights: sum(int(np.prod(w.shape)) for w in weights)  # noqa: E731
     return {
+        "input": shape,
         "total_params": int(model.count_params()),
         "trainable_params": size(model.trainable_weights),
         "buffers": size(model.non_trainable_weights),
