@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: tests/models is a corpus of model code that cnncalc reads without running; pytest must not import it either.
 #: tests/fixtures holds data and the script that regenerates some of it from the frameworks (it imports keras and
 #: torch at the top, so --doctest-modules must not import it where the oracle extra is not installed).
-collect_ignore = ["models", "fixtures"]
+#: tests/corpus holds third-party model files and the script that runs them in the frameworks: never imported here.
+collect_ignore = ["models", "fixtures", "corpus"]
 
 # In CI the random examples are the same on every run, so a landing never hangs on a new draw; local runs
 # stay random and keep exploring (and Hypothesis' database replays what they found).
