@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from cnncalc.cli import main
 from cnncalc.graph.network import build
 
-from .conftest import ROOT, render_table
+from .conftest import ROOT, ZOO, render_table
 
 MNIST = "input 28x28x1, conv32x3x3 relu, pool2, conv64x3 relu, pool2, flatten, dropout0.5, dense10 softmax"
 
@@ -151,7 +151,7 @@ def test_verbose_never_cuts_a_number_or_a_header(width: int) -> None:
     from cnncalc.analysis.pipeline import COLUMNS, analyse
     from cnncalc.views.render import print_table
 
-    net = build((ROOT / "examples" / "vgg16.cnn").read_text(encoding="utf-8"))
+    net = build((ZOO / "keras" / "VGG16.cnn").read_text(encoding="utf-8"))
     out = io.StringIO()
     print_table(Console(file=out, width=width, color_system=None), net, analysis=analyse(net, COLUMNS))
     text = out.getvalue()

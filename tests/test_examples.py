@@ -51,4 +51,4 @@ def test_the_examples_cover_every_lecture() -> None:
     lectures = sorted((ROOT / "examples" / "lectures").glob("*.cnn"))
     assert len(lectures) >= 17
     assert all(path.read_text(encoding="utf-8").startswith("# From the lecture notes") for path in lectures)
-    assert {"lenet5.cnn", "vgg16.cnn", "mnist_keras.cnn"} <= {path.name for path in EXAMPLES}
+    assert {"lenet5.cnn", "mnist_keras.cnn"} <= {path.name for path in EXAMPLES}
