@@ -31,8 +31,8 @@ def print_zoo(console: Console, entries: list[ZooEntry], missing: list[Missing],
     console.print(table)
     console.print(Text(_HOW))
     if not show_missing:
-        console.print(Text(f"{len(missing)} more names of torchvision's and Keras' networks are known but not held: "
-                           "cnncalc zoo --not-held says why each one is refused"))
+        console.print(Text(f"{len(missing)} more of the frameworks' networks are recognised but not held: "
+                           "cnncalc zoo --not-held says why"))
         return
     missed = Table(box=box.SIMPLE_HEAD, title=Text("Known, not held"), title_justify="left", title_style="bold")
     missed.add_column("Name")
