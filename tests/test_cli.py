@@ -126,10 +126,14 @@ def test_piped_output_is_plain_and_no_color_is_honoured() -> None:
     assert "\x1b[3" not in forced.stdout  # NO_COLOR wins over colour even when forced
 
 
-@pytest.mark.parametrize("name", ["mnist_keras", "lectures/mnist_4_layer_dropout", "vgg16", "lectures/exam_128x128x3"])
-def test_golden_tables(name: str, golden) -> None:  # type: ignore[no-untyped-def]
-    net = build((ROOT / "examples" / f"{name}.cnn").read_text(encoding="utf-8"))
-    golden(f"{Path(name).name}.txt", render_table(net))
+@pytest.mark.parametrize(("name", "path"), [
+    ("mnist_keras", ROOT / "examples" / "mnist_keras.cnn"),
+    ("mnist_4_layer_dropout", ROOT / "examples" / "lectures" / "mnist_4_layer_dropout.cnn"),
+    ("vgg16", ZOO / "keras" / "VGG16.cnn"),
+    ("exam_128x128x3", ROOT / "examples" / "lectures" / "exam_128x128x3.cnn")])
+def test_golden_tables(name: str, path: Path, golden) -> None:  # type: ignore[no-untyped-def]
+    net = build(path.read_text(encoding="utf-8"))
+    golden(f"{name}.txt", render_table(net))
 
 
 def test_golden_explain(golden) -> None:  # type: ignore[no-untyped-def]
