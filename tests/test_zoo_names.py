@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from cnncalc.analysis.flops import costs
 from cnncalc.cli import main
+from cnncalc.graph.network import build
 from cnncalc.zoo import catalogue
 
 from .conftest import ZOO
@@ -154,6 +156,10 @@ def test_zoo_json_lists_every_held_network_with_its_files_count() -> None:
     macs = sum(size * size * 9 * cin * cout for size, cin, cout in convs) + 25088 * 4096 + 4096 * 4096 + 4096 * 1000
     assert listed["keras:VGG16"]["macs"] == listed["vgg16"]["macs"] == macs == 15_470_264_320
     assert listed["keras:VGG16"]["input"] == [224, 224, 3] and listed["vgg16"]["input"] == [3, 224, 224]
+    # the MACs are the summary's macs column, added up
+    for name, path in files.items():
+        net = build(path.read_text(encoding="utf-8"))
+        assert listed[name]["macs"] == sum(cost.flops for cost in costs(net, "macs")), name
 
 
 def test_zoo_text_says_how_to_use_a_name_and_what_is_not_held() -> None:
