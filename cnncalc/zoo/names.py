@@ -8,11 +8,8 @@ does not hold is refused with the reason, and a near miss (``resnet5``, ``keras:
 
 from __future__ import annotations
 
-import difflib
 import os
-import re
 from functools import cache
-from importlib import resources
 
 from ..errors import CnnCalcError
 from ..language.sources import read_text
@@ -23,8 +20,6 @@ __all__ = ["FRAMEWORKS", "ZooError", "held", "lookup", "read_spec", "shown", "sp
 #: the frameworks whose networks the zoo holds, in the order a bare name is looked up
 FRAMEWORKS = ("torchvision", "keras")
 _KNOWN = {"torchvision": TORCHVISION, "keras": KERAS}
-#: a name, with or without its framework: what no spec text and no file path looks like
-_NAME = re.compile(r"(?:(?P<framework>[A-Za-z]+):)?(?P<name>[A-Za-z][A-Za-z0-9_]*)\Z")
 
 
 class ZooError(CnnCalcError):
@@ -38,12 +33,16 @@ def held(framework: str) -> tuple[str, ...]:
     >>> "resnet50" in held("torchvision"), "ResNet50" in held("keras")
     (True, True)
     """
+    from importlib import resources  # here, not at the top: a summary of a file or of text never needs it
+
     folder = resources.files(__package__) / framework
     return tuple(sorted(entry.name.removesuffix(".cnn") for entry in folder.iterdir() if entry.name.endswith(".cnn")))
 
 
 def spec_text(framework: str, name: str) -> str:
     """The spec file of a network the zoo holds."""
+    from importlib import resources
+
     return (resources.files(__package__) / framework / f"{name}.cnn").read_text(encoding="utf-8")
 
 
@@ -72,10 +71,10 @@ def lookup(argument: str) -> tuple[str, str] | None:
     >>> lookup("resnet50"), lookup("ResNet50"), lookup("keras:VGG16"), lookup("input 28x28x1, relu")
     (('torchvision', 'resnet50'), ('keras', 'ResNet50'), ('keras', 'VGG16'), None)
     """
-    match = _NAME.match(argument)
-    if match is None:
+    split = _split(argument)
+    if split is None:
         return None
-    prefix, name = match["framework"], match["name"]
+    prefix, name = split
     if prefix is not None and prefix.lower() not in FRAMEWORKS:
         raise ZooError(f"'{prefix}:' names no framework cnncalc's zoo knows",
                        "write torchvision:NAME (or the bare name) or keras:NAME; cnncalc zoo lists the names")
@@ -97,8 +96,27 @@ def lookup(argument: str) -> tuple[str, str] | None:
     return None
 
 
+def _split(argument: str) -> tuple[str | None, str] | None:
+    """(framework or None, name) if the argument is written as a name (``resnet50``, ``keras:ResNet50``), else None:
+    letters, digits and ``_``, starting with a letter, after an optional ``word:``.  No spec text and no file path
+    is written so.  (String methods, not a regular expression: compiling one would cost every start-up a
+    millisecond.)
+
+    >>> _split("keras:ResNet50"), _split("resnet50"), _split("input 8x8x1, relu"), _split("a/b"), _split("x:")
+    (('keras', 'ResNet50'), (None, 'resnet50'), None, None, None)
+    """
+    prefix, _, name = argument.rpartition(":")
+    if prefix and not (prefix.isascii() and prefix.isalpha()):
+        return None
+    if not (name[:1].isalpha() and name.isascii() and name.replace("_", "").isalnum()):
+        return None
+    return (prefix or None), name
+
+
 def _near_misses(name: str, frameworks: tuple[str, ...]) -> list[str]:
     """The names a misspelling probably meant: the same letters in another case first, then close spellings."""
+    import difflib
+
     spelled = {shown(framework, known): known.lower() for framework in frameworks for known in _KNOWN[framework]}
     same = [written for written, lower in spelled.items() if lower == name.lower()]
     if same:
