@@ -269,7 +269,8 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
             conventions: str | None, model: str | None, style: str | None) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
 
-    SPEC is the network as text, a .cnn file, or - for stdin.  Strides that do not divide
+    SPEC is the network as text, a .cnn file, - for stdin, or a known network's name (resnet50,
+    keras:ResNet50: cnncalc zoo lists them).  Strides that do not divide
     evenly are computed exactly as Keras and PyTorch floor them, marked ⚠, and explained
     below the table.  A table of more than 2,000 rows is printed as plain fixed-width lines.
     """
