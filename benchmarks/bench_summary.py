@@ -9,7 +9,7 @@ Prints, from one run on this machine:
   * in-process parse + resolve for 1k, 10k and 100k layers (linear growth means ~10× per step);
   * a residual spec of 10,000 layers (2,500 blocks `add(id | conv, bn), relu`) as JSON, against the same
     9-layer summary (target ≤ 3×): resolution stays linear in layers plus edges;
-  * `cnncalc summary examples/graphs/resnet50_keras.cnn` against the floor, and against Keras' own
+  * `cnncalc summary cnncalc/zoo/keras/ResNet50.cnn` against the floor, and against Keras' own
     `keras.applications.ResNet50(weights=None).summary()` when Keras is installed (one run: it takes seconds);
   * the same ResNet-50 with every cost: `-v --flops-convention fvcore --by-op --training`, against its plain
     summary (the costs are a pass over the rows: target ≤ 1.5×);
@@ -88,8 +88,8 @@ def main() -> None:
         handle.write("input 32x32x8\n" + "[add(id | conv8x3 same, bn), relu]x2500\n")
     residual = wall([PY, "-m", "cnncalc", "summary", handle.name, "--format", "json"], max(5, runs // 3))
     Path(handle.name).unlink()
-    resnet = wall([PY, "-m", "cnncalc", "summary", "examples/graphs/resnet50_keras.cnn"], runs)
-    costed = wall([PY, "-m", "cnncalc", "summary", "examples/graphs/resnet50_keras.cnn", "-v", "--flops-convention",
+    resnet = wall([PY, "-m", "cnncalc", "summary", "cnncalc/zoo/keras/ResNet50.cnn"], runs)
+    costed = wall([PY, "-m", "cnncalc", "summary", "cnncalc/zoo/keras/ResNet50.cnn", "-v", "--flops-convention",
                    "fvcore", "--by-op", "--training"], runs)
     keras_summary = keras_resnet50_summary()
 

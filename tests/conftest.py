@@ -12,6 +12,8 @@ import pytest
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+#: the networks cnncalc knows by name: torchvision/<builder>.cnn and keras/<Application>.cnn
+ZOO = ROOT / "cnncalc" / "zoo"
 #: tests/models is a corpus of model code that cnncalc reads without running; pytest must not import it either.
 #: tests/fixtures holds data and the script that regenerates some of it from the frameworks (it imports keras and
 #: torch at the top, so --doctest-modules must not import it where the oracle extra is not installed).

@@ -58,7 +58,11 @@ expect 0 summary examples/mnist_keras.cnn -v --flops-convention fvcore --by-op -
 expect 0 summary examples/mnist_keras.cnn --format keras
 expect 0 summary examples/mnist_keras.cnn --format pytorch
 expect 0 summary "input 3x224x224 nchw, conv64x3 p1 relu, bn, maxpool2, adaptiveavgpool7, flatten, dense10"
-expect 0 summary examples/graphs/resnet50_keras.cnn
+expect 0 summary examples/mnist_keras.cnn
+expect 0 summary resnet50                                            # the zoo ships in the package
+expect 0 summary keras:ResNet50 --input 160x160x3
+expect 0 zoo --format json
+expect 2 summary vit_b_16
 expect 0 summary "input RxCx3, conv5x3, conv7x3, flatten, dense10"     # sizes with names: sympy
 expect 0 summary keras_lenet5.py                                        # model code, read with ast
 expect 0 summary keras_lenet5.py --emit-spec

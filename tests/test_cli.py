@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from cnncalc.cli import main
 from cnncalc.graph.network import build
 
-from .conftest import ROOT, render_table
+from .conftest import ROOT, ZOO, render_table
 
 MNIST = "input 28x28x1, conv32x3x3 relu, pool2, conv64x3 relu, pool2, flatten, dropout0.5, dense10 softmax"
 
@@ -126,10 +126,14 @@ def test_piped_output_is_plain_and_no_color_is_honoured() -> None:
     assert "\x1b[3" not in forced.stdout  # NO_COLOR wins over colour even when forced
 
 
-@pytest.mark.parametrize("name", ["mnist_keras", "lectures/mnist_4_layer_dropout", "vgg16", "lectures/exam_128x128x3"])
-def test_golden_tables(name: str, golden) -> None:  # type: ignore[no-untyped-def]
-    net = build((ROOT / "examples" / f"{name}.cnn").read_text(encoding="utf-8"))
-    golden(f"{Path(name).name}.txt", render_table(net))
+@pytest.mark.parametrize(("name", "path"), [
+    ("mnist_keras", ROOT / "examples" / "mnist_keras.cnn"),
+    ("mnist_4_layer_dropout", ROOT / "examples" / "lectures" / "mnist_4_layer_dropout.cnn"),
+    ("vgg16", ZOO / "keras" / "VGG16.cnn"),
+    ("exam_128x128x3", ROOT / "examples" / "lectures" / "exam_128x128x3.cnn")])
+def test_golden_tables(name: str, path: Path, golden) -> None:  # type: ignore[no-untyped-def]
+    net = build(path.read_text(encoding="utf-8"))
+    golden(f"{name}.txt", render_table(net))
 
 
 def test_golden_explain(golden) -> None:  # type: ignore[no-untyped-def]
@@ -151,7 +155,7 @@ def test_verbose_never_cuts_a_number_or_a_header(width: int) -> None:
     from cnncalc.analysis.pipeline import COLUMNS, analyse
     from cnncalc.views.render import print_table
 
-    net = build((ROOT / "examples" / "vgg16.cnn").read_text(encoding="utf-8"))
+    net = build((ZOO / "keras" / "VGG16.cnn").read_text(encoding="utf-8"))
     out = io.StringIO()
     print_table(Console(file=out, width=width, color_system=None), net, analysis=analyse(net, COLUMNS))
     text = out.getvalue()

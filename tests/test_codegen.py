@@ -161,10 +161,11 @@ def test_pytorch_code_of_random_graphs(graph: Any, tmp_path_factory: pytest.Temp
     torch_check(net, tmp_path_factory.mktemp("torch"))
 
 
-@pytest.mark.parametrize("name", ["mnist_keras.cnn", "vgg16.cnn", "graphs/resnet50_keras.cnn",
-                                  "keras/mobilenet_v2.cnn", "graphs/inception3a.cnn"])
+@pytest.mark.parametrize("name", ["examples/mnist_keras.cnn", "cnncalc/zoo/keras/VGG16.cnn",
+                                  "cnncalc/zoo/keras/ResNet50.cnn", "cnncalc/zoo/keras/MobileNetV2.cnn",
+                                  "examples/graphs/inception3a.cnn"])
 def test_real_networks_as_code(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    net = build((ROOT / "examples" / name).read_text(encoding="utf-8"))
+    net = build((ROOT / name).read_text(encoding="utf-8"))
     assert keras_check(net, tmp_path, monkeypatch), "Keras code refused"
     assert torch_check(net, tmp_path), "PyTorch code refused"
 

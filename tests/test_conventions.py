@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from cnncalc.cli import main
 from cnncalc.graph.network import build
 
-from .conftest import ROOT
+from .conftest import ZOO
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]
@@ -68,7 +68,7 @@ def test_batch_norm_under_each_convention() -> None:
 
 
 def test_vgg11_bn_counts_as_each_framework_does() -> None:
-    text = (ROOT / "examples" / "torchvision" / "vgg11_bn.cnn").read_text(encoding="utf-8")
+    text = (ZOO / "torchvision" / "vgg11_bn.cnn").read_text(encoding="utf-8")
     assert build(text).total_params == 132_868_840
     assert build(text, conventions="keras").total_params == 132_874_344
 

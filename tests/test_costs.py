@@ -14,9 +14,9 @@ from cnncalc.analysis.receptive import receptive_fields
 from cnncalc.cli import main
 from cnncalc.graph.network import build
 
-from .conftest import ROOT, oracle
+from .conftest import ZOO, oracle
 
-VGG16 = (ROOT / "examples" / "vgg16.cnn").read_text(encoding="utf-8")
+VGG16 = (ZOO / "keras" / "VGG16.cnn").read_text(encoding="utf-8")
 ALEXNET = ("input 224x224x3, conv64x11 s4 p2 relu, pool3 s2, conv192x5 p2 relu, pool3 s2, conv384x3 p1 relu, "
            "conv256x3 p1 relu, conv256x3 p1 relu, pool3 s2")  # torchvision's AlexNet features
 

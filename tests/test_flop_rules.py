@@ -14,7 +14,7 @@ from cnncalc.analysis.flops import costs
 from cnncalc.grading.answers import grade
 from cnncalc.graph.network import Network, build
 
-from .conftest import ROOT
+from .conftest import ROOT, ZOO
 
 #: What fvcore 0.1.5, ptflops 0.7.5 and thop 0.1.1 print for torchvision's networks on one 3×224×224 input (the
 #: ports of tests/test_zoo.py, run here; tests/test_flops.py::test_torchvision_networks_count_as_each_tool_counts
@@ -42,7 +42,7 @@ PUBLISHED_GFLOPS = {"vgg16.cnn": 15.47, "resnet18.cnn": 1.81, "resnet50.cnn": 4.
 
 
 def torchvision(name: str) -> Network:
-    return build((ROOT / "examples" / "torchvision" / name).read_text(encoding="utf-8"))
+    return build((ZOO / "torchvision" / name).read_text(encoding="utf-8"))
 
 
 def total(net: Network, convention: str, training: bool = False) -> int:

@@ -34,7 +34,7 @@ from cnncalc.model.layers import Merge
 from cnncalc.views.codegen import _torch_modules, pytorch_code
 
 from . import graph_specs, oracle_specs
-from .conftest import ROOT, oracle
+from .conftest import ZOO, oracle
 from .test_codegen import TORCH_REFUSALS, read_back, run_code, written
 from .test_flop_rules import TOOLS_PRINT
 from .test_zoo import VGG, mobilenet_v2, torchvision_resnet, vgg
@@ -220,7 +220,7 @@ def functional_mobilenet_v2(torch: Any) -> Any:
     return MobileNetV2()
 
 
-ZOO = [  # (example under --conventions torch, port)
+PORTS = [  # (example under --conventions torch, port)
     ("vgg16.cnn", lambda torch: vgg(torch.nn, VGG[16], False)),
     ("resnet18.cnn", lambda torch: torchvision_resnet(torch, "basic", [2, 2, 2, 2])),
     ("resnet50.cnn", lambda torch: torchvision_resnet(torch, "bottleneck", [3, 4, 6, 3])),
@@ -228,10 +228,10 @@ ZOO = [  # (example under --conventions torch, port)
 ]
 
 
-@pytest.mark.parametrize(("name", "port"), ZOO, ids=[z[0] for z in ZOO])
+@pytest.mark.parametrize(("name", "port"), PORTS, ids=[z[0] for z in PORTS])
 def test_torchvision_networks_count_as_each_tool_counts(name: str, port: Any) -> None:
     torch = oracle("torch")
-    net = build((ROOT / "examples" / "torchvision" / name).read_text(encoding="utf-8"))
+    net = build((ZOO / "torchvision" / name).read_text(encoding="utf-8"))
     model = port(torch)
     x = torch.randn(1, 3, 224, 224)
     for tool in TOOLS:
@@ -257,7 +257,7 @@ def test_mobilenet_v2s_functional_pool_is_where_the_tools_disagree_with_themselv
     # The same network, its global pool a module (as ResNet has it) or F.adaptive_avg_pool2d (as torchvision's
     # MobileNetV2 has it): thop drops the functional pool, ptflops counts it once instead of twice.
     torch = oracle("torch")
-    net = build((ROOT / "examples" / "torchvision" / "mobilenet_v2.cnn").read_text(encoding="utf-8"))
+    net = build((ZOO / "torchvision" / "mobilenet_v2.cnn").read_text(encoding="utf-8"))
     pool = next(layer for layer in net.layers if layer.layer.torch_class.startswith("AdaptiveAvgPool"))
     values = 7 * 7 * 1280
     assert pool.input_shape == (7, 7, 1280)
@@ -295,7 +295,7 @@ def test_ptflops_without_functional_counting_is_its_readmes_resnet50() -> None:
     hooks, _ = get_model_complexity_info(model, (3, 224, 224), as_strings=False, print_per_layer_stat=False,
                                          backend_specific_config={"count_functional": False})
     assert hooks == 4_121_925_096  # the figure docs/costs.md quotes
-    net = build((ROOT / "examples" / "torchvision" / "resnet50.cnn").read_text(encoding="utf-8"))
+    net = build((ZOO / "torchvision" / "resnet50.cnn").read_text(encoding="utf-8"))
     twice = sum(part.flops // 2 for row in costs(net, "ptflops") for part in row.parts
                 if part.op.kind in ("activation", "max_pool", "adaptive_avg_pool"))
     assert total(net, "ptflops") - twice == hooks

@@ -20,7 +20,7 @@ from cnncalc.cli import main
 from cnncalc.errors import CnnCalcError, SpecError
 from cnncalc.graph.network import Network, build
 
-from .conftest import ROOT, oracle
+from .conftest import ROOT, ZOO, oracle
 from .graph_specs import graphs, keras_model, spec_text
 
 GRAPHS = ROOT / "examples" / "graphs"
@@ -165,7 +165,7 @@ def test_resnet50_equals_keras_applications(keras: Any) -> None:
     keras.backend.clear_session()
     model = keras.applications.ResNet50(weights=None)
     assert model.count_params() == 25_636_712
-    agree(read("resnet50_keras.cnn"), model)
+    agree(build((ZOO / "keras" / "ResNet50.cnn").read_text(encoding="utf-8")), model)
 
 
 @pytest.mark.oracle
@@ -173,7 +173,7 @@ def test_densenet121_equals_keras_applications(keras: Any) -> None:
     keras.backend.clear_session()
     model = keras.applications.DenseNet121(weights=None)
     assert model.count_params() == 8_062_504
-    agree(read("densenet121_keras.cnn"), model)
+    agree(build((ZOO / "keras" / "DenseNet121.cnn").read_text(encoding="utf-8")), model)
 
 
 @pytest.mark.oracle
@@ -263,7 +263,7 @@ def test_every_graph_example_runs_with_check() -> None:
 
 def test_examples_folder_has_the_issue_networks() -> None:
     names = {path.name for path in GRAPHS.glob("*.cnn")}
-    assert {"resnet50_keras.cnn", "densenet121_keras.cnn", "inception3a.cnn", "unet_small.cnn",
+    assert {"inception3a.cnn", "unet_small.cnn",
             "squeeze_excitation.cnn"} <= names
 
 
@@ -292,8 +292,8 @@ def test_random_graphs_agree_with_keras(keras: Any, graph: tuple[tuple[int, int,
 
 @pytest.mark.oracle
 @pytest.mark.parametrize(("name", "block", "layers", "params"), [
-    ("resnet18_torchvision.cnn", "basic", [2, 2, 2, 2], 11_689_512),
-    ("resnet50_torchvision.cnn", "bottleneck", [3, 4, 6, 3], 25_557_032),
+    ("resnet18.cnn", "basic", [2, 2, 2, 2], 11_689_512),
+    ("resnet50.cnn", "bottleneck", [3, 4, 6, 3], 25_557_032),
 ])
 def test_torchvision_resnets_equal_torch(name: str, block: str, layers: list[int], params: int) -> None:
     """Every convolution, batch norm and linear layer's output shape and parameters, and the totals."""
@@ -316,7 +316,7 @@ def test_torchvision_resnets_equal_torch(name: str, block: str, layers: list[int
             module.register_forward_hook(hook)
     with torch.no_grad():
         model.eval()(torch.zeros(1, 3, 224, 224))
-    net = read(name)
+    net = build((ZOO / "torchvision" / name).read_text(encoding="utf-8"))
     mine = [(layer.keras_class, layer.output_shape, layer.params.trainable) for layer in net.layers
             if layer.keras_class in kinds.values()]
     assert sorted(mine) == sorted(seen)

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from cnncalc.errors import CnnCalcError
 from cnncalc.graph.network import Network, build
 
-from .conftest import ROOT, oracle
+from .conftest import ROOT, ZOO, oracle
 from .oracle_specs import Desc, networks, new_kinds, spec_text
 
 pytestmark = pytest.mark.oracle
@@ -129,7 +129,7 @@ def test_new_layer_kinds_agree_with_keras(keras: Any, network: tuple[tuple[int, 
 def test_vgg16_matches_keras_applications(keras: Any) -> None:
     keras.backend.clear_session()
     reference = keras.applications.VGG16(weights=None)
-    net = build((ROOT / "examples" / "vgg16.cnn").read_text(encoding="utf-8"))
+    net = build((ZOO / "keras" / "VGG16.cnn").read_text(encoding="utf-8"))
     assert net.total_params == reference.count_params() == 138_357_544
     shapes = [tuple(layer.output.shape)[1:] for layer in reference.layers[1:]]
     assert [layer.output_shape for layer in net.layers] == shapes

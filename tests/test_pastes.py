@@ -20,7 +20,7 @@ from cnncalc.grading.selfcheck import self_check
 from cnncalc.graph.network import build
 from cnncalc.readers.pasted import align, parse_summary
 
-from .conftest import ROOT, oracle
+from .conftest import ZOO, oracle
 from .test_zoo import alexnet, mobilenet_v2, torchvision_resnet
 
 pytestmark = pytest.mark.oracle
@@ -65,7 +65,7 @@ def test_pytorch_tables_grade_clean_in_every_wrapping(printer: str, name: str) -
     torch = oracle("torch")
     model = NETWORKS[name](torch)
     text = (torchinfo_text if printer == "torchinfo" else torchsummary_text)(model)
-    net = build((ROOT / "examples" / "torchvision" / name).read_text(encoding="utf-8"))
+    net = build((ZOO / "torchvision" / name).read_text(encoding="utf-8"))
     for wrapping, wrap in WRAPPINGS.items():
         pasted = parse_summary(wrap(text))
         assert pasted.kind == printer, wrapping
@@ -85,8 +85,8 @@ def test_pytorch_tables_grade_clean_in_every_wrapping(printer: str, name: str) -
         assert [(v.claim, v.given) for v in checked if v.status == "wrong"] == [("total", f"{off:,}")]
 
 
-@pytest.mark.parametrize(("name", "application"), [("keras/mobilenet_v2.cnn", "MobileNetV2"),
-                                                   ("graphs/resnet50_keras.cnn", "ResNet50")])
+@pytest.mark.parametrize(("name", "application"), [("keras/MobileNetV2.cnn", "MobileNetV2"),
+                                                   ("keras/ResNet50.cnn", "ResNet50")])
 def test_keras_tables_wrapped_onto_several_lines(name: str, application: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """At 100 columns Keras 3 wraps shapes, type names and 'Connected to' cells onto a row's next lines."""
     monkeypatch.setenv("COLUMNS", "100")
@@ -96,7 +96,7 @@ def test_keras_tables_wrapped_onto_several_lines(name: str, application: str, mo
     getattr(keras.applications, application)(weights=None).summary(
         print_fn=lambda line, **kwargs: lines.append(line), line_length=100)
     text = "\n".join(lines)
-    net = build((ROOT / "examples" / name).read_text(encoding="utf-8"))
+    net = build((ZOO / name).read_text(encoding="utf-8"))
     for wrapping, wrap in WRAPPINGS.items():
         pasted = parse_summary(wrap(text))
         with_spec = [v for v in align(net, pasted) if v.status == "wrong"]
@@ -111,7 +111,7 @@ def test_torchinfo_footer_is_checked_at_the_pastes_batch() -> None:
     torch, torchinfo = oracle("torch"), oracle("torchinfo")
     model = NETWORKS["resnet18.cnn"](torch)
     text = str(torchinfo.summary(model, input_size=(4, 3, 224, 224), verbose=0, depth=10))
-    net = build((ROOT / "examples" / "torchvision" / "resnet18.cnn").read_text(encoding="utf-8"))
+    net = build((ZOO / "torchvision" / "resnet18.cnn").read_text(encoding="utf-8"))
     pasted = parse_summary(text)
     assert pasted.batch == 4 and len(pasted.footer) == 5
     footer = [v for v in align(net, pasted) if v.claim.startswith("torchinfo")]

@@ -84,9 +84,9 @@ def test_bad_questions_exit_two(args: list[str], message: str) -> None:
 
 def test_the_output_of_a_named_layer() -> None:
     """ResNet-50's last block gives 7×7 for inputs 193 to 224 (its five halvings: ⌈⌈…⌈n/2⌉…⌉/2⌉ = 7)."""
-    from .conftest import ROOT
+    from .conftest import ZOO
 
-    spec = (ROOT / "examples" / "graphs" / "resnet50_keras.cnn").read_text(encoding="utf-8")
+    spec = (ZOO / "keras" / "ResNet50.cnn").read_text(encoding="utf-8")
     spec = spec.replace("input 224x224x3", "input ?x?x3")
     code, out = solve(spec, "--output", "7x7")
     assert code == 2 and "the network's output is (None, 1000), with 0 spatial axes; 7×7 has 2" in out

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from cnncalc.errors import CnnCalcError
 from cnncalc.graph.network import build
 
-from .conftest import ROOT, oracle
+from .conftest import ROOT, ZOO, oracle
 from .oracle_specs import networks, new_kinds, spec_text
 
 np = pytest.importorskip("numpy")
@@ -34,13 +34,14 @@ def test_forward_shapes_equal_the_inferred_shapes(network: Any) -> None:
 
 #: The zoo networks whose layers no other example has (depthwise, relu6, asymmetric padding, adaptive pools,
 #: Fire modules, dense concatenations, keepdims and reshape); the deep variants repeat the same layers.
-ZOO = ["keras/mobilenet.cnn", "keras/mobilenet_v2.cnn", "keras/inception_v3.cnn", "torchvision/alexnet.cnn",
-       "torchvision/squeezenet1_1.cnn", "torchvision/mobilenet_v2.cnn", "torchvision/resnext50_32x4d.cnn"]
+ZOO_NETWORKS = ["keras/MobileNet.cnn", "keras/MobileNetV2.cnn", "keras/InceptionV3.cnn", "torchvision/alexnet.cnn",
+                "torchvision/squeezenet1_1.cnn", "torchvision/mobilenet_v2.cnn", "torchvision/resnext50_32x4d.cnn",
+                "keras/ResNet50.cnn", "keras/DenseNet121.cnn"]  # and Keras' two graphs, which --check confirmed
 
 
 def test_every_example_network_is_confirmed() -> None:
     for path in sorted([*(ROOT / "examples").glob("*.cnn"), *(ROOT / "examples" / "lectures").glob("*.cnn"),
-                        *(ROOT / "examples" / name for name in ZOO)]):
+                        *(ZOO / name for name in ZOO_NETWORKS), ZOO / "keras" / "VGG16.cnn"]):
         net = build(path.read_text(encoding="utf-8"))
         assert list(forward(net).shapes) == [layer.output_shape for layer in net.layers], path.name
 

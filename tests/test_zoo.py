@@ -20,10 +20,10 @@ from cnncalc.errors import CnnCalcError
 from cnncalc.graph.network import Network, build
 from cnncalc.model.layers import Merge
 
-from .conftest import ROOT, oracle
+from .conftest import ZOO, oracle
 
 pytestmark = pytest.mark.oracle
-TORCHVISION = ROOT / "examples" / "torchvision"
+TORCHVISION = ZOO / "torchvision"
 
 Row = tuple[str, tuple[int, ...], int, int]
 
@@ -262,6 +262,9 @@ NETWORKS = [  # (example, port, torchvision's documented parameter count)
     ("resnet152.cnn", _resnet("bottleneck", [3, 8, 36, 3]), 60_192_808),
     ("resnext50_32x4d.cnn", _resnet("bottleneck", [3, 4, 6, 3], 32, 4), 25_028_904),
     ("wide_resnet50_2.cnn", _resnet("bottleneck", [3, 4, 6, 3], 1, 128), 68_883_240),
+    ("resnext101_32x8d.cnn", _resnet("bottleneck", [3, 4, 23, 3], 32, 8), 88_791_336),
+    ("resnext101_64x4d.cnn", _resnet("bottleneck", [3, 4, 23, 3], 64, 4), 83_455_272),
+    ("wide_resnet101_2.cnn", _resnet("bottleneck", [3, 4, 23, 3], 1, 128), 126_886_696),
     ("squeezenet1_0.cnn", lambda torch: squeezenet(torch, "1_0"), 1_248_424),
     ("squeezenet1_1.cnn", lambda torch: squeezenet(torch, "1_1"), 1_235_496),
     ("mobilenet_v2.cnn", mobilenet_v2, 3_504_872),
@@ -303,17 +306,17 @@ def test_the_torchvision_examples_are_all_tested() -> None:
 
 STRIDED_SAME = "padding='same' is not supported for strided convolutions"
 KERAS_NETWORKS = [  # (example, keras.applications model, Keras' count, why PyTorch cannot run it as written)
-    ("vgg16.cnn", "VGG16", 138_357_544, None),
-    ("keras/vgg19.cnn", "VGG19", 143_667_240, None),
-    ("graphs/resnet50_keras.cnn", "ResNet50", 25_636_712, None),
-    ("keras/resnet101.cnn", "ResNet101", 44_707_176, None),
-    ("keras/resnet152.cnn", "ResNet152", 60_419_944, None),
-    ("graphs/densenet121_keras.cnn", "DenseNet121", 8_062_504, None),
-    ("keras/densenet169.cnn", "DenseNet169", 14_307_880, None),
-    ("keras/densenet201.cnn", "DenseNet201", 20_242_984, None),
-    ("keras/inception_v3.cnn", "InceptionV3", 23_851_784, "PyTorch's AvgPool2d takes no 'same' padding"),
-    ("keras/mobilenet.cnn", "MobileNet", 4_253_864, STRIDED_SAME),
-    ("keras/mobilenet_v2.cnn", "MobileNetV2", 3_538_984, STRIDED_SAME),
+    ("keras/VGG16.cnn", "VGG16", 138_357_544, None),
+    ("keras/VGG19.cnn", "VGG19", 143_667_240, None),
+    ("keras/ResNet50.cnn", "ResNet50", 25_636_712, None),
+    ("keras/ResNet101.cnn", "ResNet101", 44_707_176, None),
+    ("keras/ResNet152.cnn", "ResNet152", 60_419_944, None),
+    ("keras/DenseNet121.cnn", "DenseNet121", 8_062_504, None),
+    ("keras/DenseNet169.cnn", "DenseNet169", 14_307_880, None),
+    ("keras/DenseNet201.cnn", "DenseNet201", 20_242_984, None),
+    ("keras/InceptionV3.cnn", "InceptionV3", 23_851_784, "PyTorch's AvgPool2d takes no 'same' padding"),
+    ("keras/MobileNet.cnn", "MobileNet", 4_253_864, STRIDED_SAME),
+    ("keras/MobileNetV2.cnn", "MobileNetV2", 3_538_984, STRIDED_SAME),
 ]
 
 
@@ -326,7 +329,7 @@ def test_keras_application_layer_by_layer(name: str, application: str, documente
     keras.backend.clear_session()
     model = getattr(keras.applications, application)(weights=None)
     assert model.count_params() == documented
-    text = (ROOT / "examples" / name).read_text(encoding="utf-8")
+    text = (ZOO / name).read_text(encoding="utf-8")
     agree(build(text), model)
     # under PyTorch's conventions: the moving statistics become buffers, and 'same' needs stride 1
     batch_norms = sum(1 for layer in model.layers if type(layer).__name__ == "BatchNormalization")
@@ -352,8 +355,8 @@ def test_torchinfo_summaries_of_torchvision_networks_are_graded_correct(name: st
     assert verdicts and [v for v in verdicts if not v.ok] == []
 
 
-@pytest.mark.parametrize(("name", "application"), [("keras/mobilenet.cnn", "MobileNet"),
-                                                   ("keras/mobilenet_v2.cnn", "MobileNetV2")])
+@pytest.mark.parametrize(("name", "application"), [("keras/MobileNet.cnn", "MobileNet"),
+                                                   ("keras/MobileNetV2.cnn", "MobileNetV2")])
 def test_keras_summaries_of_applications_are_graded_correct(name: str, application: str,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from cnncalc.readers.pasted import align, parse_summary
@@ -364,5 +367,5 @@ def test_keras_summaries_of_applications_are_graded_correct(name: str, applicati
     lines: list[str] = []
     getattr(keras.applications, application)(weights=None).summary(
         print_fn=lambda line, **kwargs: lines.append(line), line_length=140)
-    verdicts = align(build((ROOT / "examples" / name).read_text(encoding="utf-8")), parse_summary("\n".join(lines)))
+    verdicts = align(build((ZOO / name).read_text(encoding="utf-8")), parse_summary("\n".join(lines)))
     assert verdicts and [v for v in verdicts if not v.ok] == []

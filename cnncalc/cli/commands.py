@@ -170,9 +170,11 @@ def main() -> None:
 
 def load_network(spec: str, input_shape: str | None, layout: str | None, conventions: str | None,
                  model: str | None = None) -> Any:
-    """SPEC as a network: spec text, a .cnn file, stdin, or a Keras/PyTorch model's .py file (read, never run)."""
+    """SPEC as a network: spec text, a .cnn file, stdin, a network of the zoo by name (resnet50, keras:ResNet50),
+    or a Keras/PyTorch model's .py file (read, never run)."""
     from ..graph.network import build
     from ..language.sources import read_text
+    from ..zoo.names import read_spec
 
     if spec.lower().endswith(".py"):
         from ..readers.pycode import read_model
@@ -182,7 +184,7 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
                            input_shape, layout, conventions)
     if model is not None:
         raise click.UsageError("--model picks a model of a .py file; this SPEC is not one")
-    text = read_text(spec)
+    text = read_spec(spec)
     try:
         return build(text, input_shape, layout, conventions)
     except SpecError:
@@ -244,7 +246,8 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
             conventions: str | None, model: str | None) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
 
-    SPEC is the network as text, a .cnn file, or - for stdin.  Strides that do not divide
+    SPEC is the network as text, a .cnn file, - for stdin, or a known network's name (resnet50,
+    keras:ResNet50: cnncalc zoo lists them).  Strides that do not divide
     evenly are computed exactly as Keras and PyTorch floor them, marked ⚠, and explained
     below the table.  A table of more than 2,000 rows is printed as plain fixed-width lines.
     """
@@ -363,13 +366,13 @@ def solve_command(spec_text: str, output: str | None, params: str | None, minimu
     """
     from ..analysis.solve import Target, solve
     from ..grading.answers import parse_count, parse_shape
-    from ..language.sources import read_text
     from ..views.solve_view import solved_json, solved_lines
+    from ..zoo.names import read_spec
 
     shape = parse_shape(output, "--output") if output else None
     spatial = shape is not None and len(shape) == 2 and "none" not in output.lower()  # type: ignore[union-attr]
     target = Target(shape, spatial, parse_count(params, "--params") if params else None, minimum, layer)
-    solved = solve(read_text(spec_text), target)
+    solved = solve(read_spec(spec_text), target)
     if fmt == "json":
         import json
 
@@ -780,6 +783,31 @@ def dense_command(inputs: str, weights: str | None, bias: str | None, activation
     _emit_worked([(title, worked)], cell, fmt, expect, tolerance, decimals)
 
 
+@main.command("zoo")
+@click.option("--format", "fmt", type=Formats(["text", "json"]), default="text", show_default=True)
+@click.option("--not-held", "not_held", is_flag=True,
+              help="Also list, with the reason, the frameworks' networks that cnncalc recognises but does not hold.")
+def zoo_command(fmt: str, not_held: bool) -> None:
+    """The networks cnncalc knows by name: torchvision's and keras.applications' classification networks, each
+    with its input, parameters and MACs (counted now from its spec, as summary -v counts them).
+
+    Use a name wherever a SPEC goes: torchvision's bare or with torchvision:, Keras' with keras: or in its own
+    spelling.  A file of the same name in the current folder wins over the zoo.
+
+    \b
+      cnncalc summary resnet50
+      cnncalc summary keras:ResNet50 --input 160x160x3
+      cnncalc check vgg16_bn --expect total=138,365,992
+    """
+    from ..analysis.zoo_counts import missing, zoo_entries
+    from ..views.zoo_view import print_zoo, zoo_json
+
+    if fmt == "json":
+        click.echo(zoo_json(zoo_entries(), missing()))
+    else:
+        print_zoo(console(), zoo_entries(), missing(), not_held)
+
+
 @main.command("check")
 @click.argument("arguments", nargs=-1, metavar="[SPEC] [ANSWER_FILES.toml…] [PASTES.txt…]")
 @click.option("--expect", "expects", multiple=True, metavar="KEY=VALUE",
@@ -811,8 +839,8 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
     """
     from ..grading.answers import Verdict
     from ..grading.homework import FileReport, grade_file
-    from ..language.sources import read_text
     from ..views.report import print_report, to_csv, to_json
+    from ..zoo.names import read_spec
 
     answer_files += tuple(a for a in arguments if a.lower().endswith(".toml"))  # --answers *.toml, globbed
     pastes += tuple(a for a in arguments if a.lower().endswith(PASTE_SUFFIXES))  # --summary *.txt, globbed
@@ -824,7 +852,7 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
     failed: list[CnnCalcError] = []
     for path in answer_files:
         try:
-            reports.append(grade_file(path, read_text(spec) if spec else None))
+            reports.append(grade_file(path, read_spec(spec) if spec else None))
         except CnnCalcError as error:  # in a class's batch, one bad file is its own report, not the end
             if len(answer_files) == 1:
                 raise
