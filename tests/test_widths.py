@@ -113,7 +113,7 @@ def test_resnet18_is_a_table_at_80_columns_and_more(width: int) -> None:
     from cnncalc.graph.network import build
     from cnncalc.views.render import print_table
 
-    net = build((ROOT / "examples" / "torchvision" / "resnet18.cnn").read_text(encoding="utf-8"))
+    net = build((ROOT / "cnncalc" / "zoo" / "torchvision" / "resnet18.cnn").read_text(encoding="utf-8"))
     out = io.StringIO()
     print_table(Console(file=out, width=width, color_system=None), net)
     lines = out.getvalue().splitlines()

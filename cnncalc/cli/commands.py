@@ -784,7 +784,7 @@ def dense_command(inputs: str, weights: str | None, bias: str | None, activation
 
 
 @main.command("zoo")
-@click.option("--format", "fmt", type=Formats(["text", "json"]), default="text", show_default=True)
+@format_option()
 @click.option("--not-held", "not_held", is_flag=True,
               help="Also list, with the reason, the frameworks' networks that cnncalc recognises but does not hold.")
 def zoo_command(fmt: str, not_held: bool) -> None:
