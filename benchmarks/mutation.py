@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES: dict[str, list[str]] = {
     "arithmetic": ["cnncalc/model/arithmetic.py", "tests/test_arithmetic.py", "tests/test_stride.py",
                    "tests/test_layers.py", "tests/test_lectures.py"],
-    "layers": ["cnncalc/model/layers.py", "tests/test_layers.py", "tests/test_examples.py", "tests/test_lectures.py",
+    "layers": ["cnncalc/model/layers", "tests/test_layers.py", "tests/test_examples.py", "tests/test_lectures.py",
                "tests/test_spec.py", "tests/test_graph.py", "tests/test_conventions.py", "tests/test_costs.py",
                "tests/test_zoo.py", "tests/test_real_pastes.py", "tests/test_stride.py", "tests/test_cli.py"],
     "flops": ["cnncalc/analysis/flops.py", "tests/test_flop_rules.py", "tests/test_costs.py"],

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 
 from ..errors import CnnCalcError, shorten
 from ..graph.network import Network, ResolvedLayer
 from ..model.layers import keras_shape
 from ..model.records import record, replace
+from .maps import MapVerdict, grade_map
 
-__all__ = ["FIELDS", "TOTALS", "Verdict", "grade", "parse_count", "parse_shape", "split_claim"]
+__all__ = ["FIELDS", "TOTALS", "MapVerdict", "Verdict", "grade", "grade_map", "parse_count", "parse_shape",
+           "split_claim"]
 
 FIELDS = ("output", "params", "weights", "biases", "rf", "macs", "flops")
 TOTALS = {"total": "total_params", "trainable": "trainable_params", "non_trainable": "non_trainable_params",
@@ -101,6 +102,8 @@ def _layer(net: Network, key: str, claim: str) -> ResolvedLayer:
 def grade(net: Network, key: str, value: str) -> Verdict:
     """Grade one claim against a resolved network."""
     if net.symbolic:
+        from .named_answers import _grade_symbolic
+
         return _grade_symbolic(net, key, value)
     if key in TOTALS:
         return _grade_total(net, key, value)
@@ -216,104 +219,6 @@ def _grade_receptive_field(net: Network, layer: ResolvedLayer, key: str, value: 
     return Verdict(key, value, shown, "correct" if ok else "wrong", "" if ok else field.explain())
 
 
-def _grade_symbolic(net: Network, key: str, value: str) -> Verdict:
-    """A claim about a network whose input is written with names: right in any equivalent form, as
-    (R-2)x(C-2)x5, R−2 × C−2 × 5, (None, R-2, C-2, 5) or ((R-4)*(C-4)*7 + 1)*10.
-
-    The answer is read by cnncalc's own grammar (:mod:`cnncalc.language.expression`), never evaluated."""
-    names = next(d.order for d in net.input_shape if isinstance(d, str))  # type: ignore[attr-defined]
-    target, _, field = key.rpartition(".")
-    if key in _PARAM_OF:
-        correct: Any = getattr(net, TOTALS[key])
-    elif target and field in ("output", "params", "weights", "biases"):
-        layer = _layer(net, target, key)
-        correct = layer.output_shape if field == "output" else \
-            getattr(layer.params, "total" if field == "params" else field)
-    elif key in TOTALS or field in FIELDS:
-        raise CnnCalcError(f"{key}: receptive fields, MACs and FLOPs need numbers, and this input is written with "
-                           "names", "give the sizes with --input, e.g. --input 28x28x3")
-    else:
-        raise CnnCalcError(f"cannot read the key '{key}'", "keys are N.output, N.params, N.weights or N.biases, "
-                                                           "total, trainable or non_trainable")
-    if field == "output" and key not in TOTALS:
-        given = [_read_size(key, value, part, names) for part in _dims(value, len(correct), names)]
-        if len(given) != len(correct):
-            return Verdict(key, value, keras_shape(correct), "wrong",
-                           f"{len(given)} sizes given, the output has {len(correct)}")
-        found = [_compare(key, g, c, names) for g, c in zip(given, correct)]
-        why = next((f"axis {axis + 1} {c.why()}" for axis, c in enumerate(found) if not c.equal), "")
-        return Verdict(key, value, keras_shape(correct), "wrong" if why else "correct", why)
-    comparison = _compare(key, _read_size(key, value, (value, 0), names), correct, names)
-    return Verdict(key, value, str(correct), "correct" if comparison.equal else "wrong",
-                   "" if comparison.equal else comparison.why())
-
-
-def _compare(key: str, given: Any, correct: Any, names: tuple[str, ...]) -> Any:
-    from ..language.symbolic import compare
-
-    try:
-        return compare(given, correct, names)
-    except CnnCalcError as error:
-        raise CnnCalcError(f"{key}: {error.message}", error.hint) from None
-
-
-def _read_size(key: str, value: str, part: tuple[str, int], names: tuple[str, ...]) -> Any:
-    """One size of an answer, read by the answer grammar; an error points into the whole answer."""
-    from ..errors import SpecError
-    from ..language.expression import read_size
-
-    text, offset = part
-    try:
-        return read_size(text, names)
-    except SpecError as error:
-        span = (error.span[0] + offset, error.span[1] + offset)
-        raise SpecError(f"{key}: cannot read '{shorten(value)}' as a size in {', '.join(names)}: {error.message}",
-                        value if len(value) <= 1000 else text, span if len(value) <= 1000 else error.span, None,
-                        error.hint) from None
-
-
-_BATCH_WORDS = ("none", "?", "batch", "batch_size", "n")
-
-
-def _dims(text: str, rank: int, names: tuple[str, ...]) -> list[tuple[str, int]]:
-    """A shape's sizes with their offsets in ``text``, split at x, × or commas outside parentheses; a leading
-    None (the batch) dropped, and a leading N too, unless N is one of the spec's names and the shape has no
-    more sizes than the output."""
-    start, end = 0, len(text)
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if text[start:start + 1] in ("(", "[") and text[end - 1:end] in (")", "]") and _balanced(text[start + 1:end - 1]):
-        start, end = start + 1, end - 1
-    parts, depth, current = [], 0, start
-    for index in range(start, end):
-        char = text[index]
-        depth += {"(": 1, "⌊": 1, "⌈": 1, "[": 1, ")": -1, "⌋": -1, "⌉": -1, "]": -1}.get(char, 0)
-        if depth == 0 and char in "xX×,":
-            parts.append((current, index))
-            current = index + 1
-    parts.append((current, end))
-    sizes = []
-    for first, last in parts:
-        piece = text[first:last]
-        if piece.strip():
-            sizes.append((piece.strip(), first + len(piece) - len(piece.lstrip())))
-    if len(sizes) > 1 and sizes[0][0].lower() in _BATCH_WORDS and \
-            (sizes[0][0] not in names or len(sizes) == rank + 1):
-        return sizes[1:]
-    return sizes
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0
-
-
 def _verdict(claim: str, given_text: str, given: int, correct: int, shown: str, arithmetic: str) -> Verdict:
     status = "correct" if given == correct else "wrong"
     return Verdict(claim, given_text, shown, status, arithmetic if status == "wrong" else "")
@@ -353,60 +258,3 @@ def _with_confusion_note(verdict: Verdict, layer: ResolvedLayer, field: str, giv
     if not note:
         return verdict
     return Verdict(verdict.claim, verdict.given, verdict.correct, verdict.status, verdict.arithmetic, note)
-
-
-@record
-class MapVerdict:
-    """A whole feature-map answer: which cells are wrong, and which are right at their written precision only."""
-
-    claim: str
-    status: str  # "correct", "rounded" or "wrong"
-    wrong: tuple[tuple[int, int, int], ...]  # (row, col, channel), 0-based
-    rounded: tuple[tuple[int, int, int], ...]
-    cells: int
-    problem: str = ""  # a shape mismatch, if any
-    #: cells cut, not rounded, to their last written place (0.77 for 7/9, as the lectures write it)
-    truncated: tuple[tuple[int, int, int], ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "wrong"
-
-    def summary(self) -> str:
-        if self.problem:
-            return f"✗ {self.problem}"
-        if self.wrong:
-            return f"✗ {len(self.wrong)} of {self.cells} cells differ"
-        inexact = [f"{len(cells)} {word}" for cells, word in ((self.rounded, "rounded"), (self.truncated, "truncated"))
-                   if cells]
-        return f"✓ all {self.cells} cells correct" + (f" ({', '.join(inexact)})" if inexact else "")
-
-
-def grade_map(claim: str, output: list[list[float]] | list[list[list[float]]], expected: list[list[list[Any]]],
-              tolerance: float | None = None, decimals: int | None = None) -> MapVerdict:
-    """Compare a computed map (H×W, or H×W×C) with an answer matrix (H×W×C), cell by cell.
-
-    Each answer cell is graded at the precision it is written with (:mod:`cnncalc.language.precision`): an integer
-    exactly, a decimal as the value rounded or cut to its last place.  ``tolerance`` (relative) and
-    ``decimals`` (answers known to be rounded to that many places) widen it when given.
-    """
-    from ..language.precision import Written, grade_number
-
-    rows = [[cell if isinstance(cell, list) else [cell] for cell in row] for row in output]
-    shape = (len(rows), len(rows[0]), len(rows[0][0]))
-    given_shape = (len(expected), len(expected[0]), len(expected[0][0]))
-    if shape != given_shape:
-        problem = (f"the answer is {'×'.join(map(str, given_shape[:2]))}"
-                   f"{f'×{given_shape[2]}' if given_shape[2] > 1 else ''}, the output is "
-                   f"{'×'.join(map(str, shape[:2]))}{f'×{shape[2]}' if shape[2] > 1 else ''}")
-        return MapVerdict(claim, "wrong", (), (), math.prod(shape), problem)
-    found: dict[str, list[tuple[int, int, int]]] = {"wrong": [], "rounded": [], "truncated": [], "correct": []}
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            for k, true in enumerate(cell):
-                given = expected[r][c][k]
-                written = given if isinstance(given, Written) else Written(float(given))
-                found[grade_number(written, true, tolerance, decimals)].append((r, c, k))
-    status = "wrong" if found["wrong"] else "rounded" if found["rounded"] or found["truncated"] else "correct"
-    return MapVerdict(claim, status, tuple(found["wrong"]), tuple(found["rounded"]), math.prod(shape), "",
-                      tuple(found["truncated"]))

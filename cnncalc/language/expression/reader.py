@@ -1,50 +1,17 @@
-"""Sizes written with names, read by cnncalc's own grammar: the one place an answer's arithmetic becomes a value.
-
-An answer about a network whose input is written with names (``input RxCx3``) is a size or a count in those
-names: ``R−2``, ``(R-4)*(C-4)*7``, ``7RC − 28R − 28C + 112``, ``⌊(R − 3)/2⌋ + 1``, ``floor((R-3)/2)+1``.
-No text a user supplies is ever evaluated: this module reads it with the grammar below and builds the sympy
-objects itself (``Integer``, ``Rational``, ``Symbol``, ``Add``, ``Mul``, ``Pow``, ``floor``, ``ceiling``); it
-never hands text to sympy (``sympify`` and ``parse_expr`` are Python's ``eval``)::
-
-    sum      = [ sign ] , term , { ( "+" | "-" ) , term } ;
-    term     = factor , { ( "*" | "/" ) , factor | factor } ;  (* a factor after another multiplies: 2(R−1), 7RC *)
-    factor   = { sign } , power ;
-    power    = atom , [ ( "^" | "**" ) , EXPONENT | SUPERSCRIPT ] ;
-    atom     = NUMBER | NAME | FUNCTION , "(" , sum , ")" | "(" , sum , ")" | "⌊" , sum , "⌋" | "⌈" , sum , "⌉" ;
-    FUNCTION = "floor" | "ceil" | "ceiling" ;
-    NUMBER   = /[0-9]+/ | /[0-9]{1,3}(,[0-9]{3})+/ | /[0-9]{1,3}(_[0-9]{3})+/ , [ /\\.[0-9]+/ ] ;
-    EXPONENT = a whole number from 0 to 8, written as digits (optionally in parentheses) ;
-
-``−`` (and ``–``) is a minus sign, ``·``, ``⋅`` and ``×`` multiply, ``÷`` divides.  A name is one of the spec's
-names; an identifier that is not is split into letters when every name is one letter (``RC`` is R·C), and is
-otherwise an error that names it.  A size divides only by a number.
-
-Every answer is bounded before sympy sees it, so reading and comparing it is bounded work: at most
-:data:`MAX_LENGTH` characters, :data:`MAX_DEPTH` levels of nesting, numbers up to 10^18, exponents up to
-:data:`MAX_EXPONENT`, a degree of at most :data:`MAX_DEGREE` in the names, at most :data:`MAX_DIGITS` digits in
-any number it implies and at most :data:`MAX_TERMS` terms once multiplied out.
-
->>> read_size("⌊(R − 3)/2⌋ + 1", ("R", "C"))
-floor(R/2 - 3/2) + 1
->>> read_size("7RC - 28R", ("R", "C"))
-7*C*R - 28*R
-"""
+"""The answer grammar's reader: tokens, then a recursive descent that builds the parse tree, every bound checked
+as each node is made."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from ..errors import SpecError, shorten
-from ..model.records import record, replace
-from .literals import TooLargeError, read_int
+from ...errors import SpecError, shorten
+from ...model.records import record, replace
+from ..literals import TooLargeError, read_int
+from .tree import MAX_TERMS, Node, _bounds, constant_value
 
-__all__ = ["FUNCTIONS", "MAX_DEGREE", "MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH", "read_size", "symbols_for"]
-
-#: The longest answer read: a size in a lecture's names is a few dozen characters.
-MAX_LENGTH = 1000
 #: The deepest nesting of parentheses, floors and ceilings.
 MAX_DEPTH = 32
 #: The largest exponent: a flatten of a 4-D input written with one name is N⁴.
@@ -53,8 +20,6 @@ MAX_EXPONENT = 8
 MAX_DEGREE = 16
 #: The most digits any number implied by the answer may have (coefficients, and powers of numbers).
 MAX_DIGITS = 600
-#: The most terms the answer may have once multiplied out (an upper bound computed before multiplying).
-MAX_TERMS = 10_000
 #: The functions of the grammar; a spec may not use them as names.
 FUNCTIONS = {"floor": "floor", "ceil": "ceiling", "ceiling": "ceiling"}
 
@@ -79,47 +44,6 @@ class Token:
     text: str
     start: int
     end: int
-
-
-@record
-class Node:
-    """A node of an answer's parse tree, with the bounds of what it stands for.
-
-    ``kind`` is "number" (``value`` a Fraction), "name" (``value`` the name), "sum" and "product" (``args``; a sum's
-    terms carry their signs as "negate" nodes), "negate", "divide" (``args`` the dividend; ``value`` the divisor, a
-    nonzero Fraction), "power" (``value`` the exponent), "floor" or "ceiling".
-    """
-
-    kind: str
-    args: tuple[Node, ...]
-    value: Any
-    span: tuple[int, int]
-    degree: int = 0  # an upper bound on its degree in the names
-    digits: int = 1  # an upper bound on the digits of any number it implies
-    terms: int = 1  # an upper bound on its terms once multiplied out
-
-
-def symbols_for(names: Sequence[str]) -> dict[str, Any]:
-    """The sympy symbol of each name: a positive integer, as every size is."""
-    import sympy
-
-    return {name: sympy.Symbol(name, integer=True, positive=True) for name in names}
-
-
-def read_size(text: str, names: Sequence[str]) -> Any:
-    """A size or count written in ``names``, as a sympy expression built from the parse tree.
-
-    Raises :class:`~cnncalc.errors.SpecError` pointing into ``text`` for anything outside the grammar or its bounds.
-    """
-    return to_sympy(parse(text, names), symbols_for(names))
-
-
-def parse(text: str, names: Sequence[str]) -> Node:
-    """The parse tree of an answer, every bound checked."""
-    if len(text) > MAX_LENGTH:
-        raise SpecError(f"the answer is longer than {MAX_LENGTH:,} characters", shorten(text, 200), (0, 0), None,
-                        "write the size as the lectures do, as in (R-2)x(C-2)x5")
-    return _Reader(text, tuple(names)).read()
 
 
 def _tokens(text: str) -> list[Token]:
@@ -341,80 +265,3 @@ class _Reader:
         except TooLargeError as error:
             raise self.fail(f"the number '{shorten(token.text)}' is too large: {error}", token) from None
         return value
-
-
-def _bounds(kind: str, args: tuple[Node, ...], value: Any) -> tuple[int, int, int]:  # noqa: PLR0911 - one per kind
-    """(degree, digits, terms) upper bounds of a node from its children's."""
-    if kind == "number":
-        return 0, _digits(value), 1
-    if kind == "name":
-        return 1, 1, 1
-    if kind == "sum":
-        return max(a.degree for a in args), max(a.digits for a in args) + 1, sum(a.terms for a in args)
-    if kind == "product":
-        terms = 1
-        for a in args:
-            terms = min(terms * a.terms, MAX_TERMS + 1)
-        return sum(a.degree for a in args), sum(a.digits for a in args), terms
-    if kind == "power":
-        (base,) = args
-        return base.degree * value, base.digits * max(value, 1), min(base.terms ** value, MAX_TERMS + 1)
-    if kind == "divide":
-        (dividend,) = args
-        return dividend.degree, dividend.digits + _digits(value), dividend.terms
-    (inner,) = args  # negate, floor, ceiling
-    return inner.degree, inner.digits + 1, inner.terms
-
-
-def _digits(value: Fraction) -> int:
-    """The digits of a number as a fraction: 18 has 2, 5/2 has 2."""
-    return len(str(value.numerator)) + (len(str(value.denominator)) if value.denominator != 1 else 0)
-
-
-def constant_value(node: Node) -> Fraction:  # noqa: PLR0911 - one per kind
-    """The exact value of a node without names (a divisor); its digits are bounded, so this is bounded work."""
-    kind = node.kind
-    if kind == "number":
-        return Fraction(node.value)
-    if kind == "power" and node.value == 0:
-        return Fraction(1)  # R⁰: the only way a name has no degree
-    values = [constant_value(a) for a in node.args]
-    if kind == "sum":
-        return sum(values, Fraction(0))
-    if kind == "product":
-        product = Fraction(1)
-        for value in values:
-            product *= value
-        return product
-    if kind == "negate":
-        return -values[0]
-    if kind == "divide":
-        return values[0] / Fraction(node.value)
-    if kind == "power":
-        return values[0] ** int(node.value)
-    import math
-
-    return Fraction(math.floor(values[0]) if kind == "floor" else math.ceil(values[0]))
-
-
-def to_sympy(node: Node, symbols: dict[str, Any]) -> Any:  # noqa: PLR0911 - one per kind
-    """The sympy expression of a parse tree, built object by object: no text reaches sympy."""
-    import sympy
-
-    kind = node.kind
-    if kind == "number":
-        return sympy.Rational(node.value.numerator, node.value.denominator)
-    if kind == "name":
-        return symbols[node.value]
-    parts = [to_sympy(a, symbols) for a in node.args]
-    if kind == "sum":
-        return sympy.Add(*parts)
-    if kind == "product":
-        return sympy.Mul(*parts)
-    if kind == "negate":
-        return sympy.Mul(sympy.Integer(-1), parts[0])
-    if kind == "divide":
-        return sympy.Mul(parts[0], sympy.Rational(node.value.denominator, node.value.numerator))
-    if kind == "power":
-        return sympy.Pow(parts[0], sympy.Integer(node.value))
-    return sympy.floor(parts[0]) if kind == "floor" else sympy.ceiling(parts[0])

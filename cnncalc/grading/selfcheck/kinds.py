@@ -1,0 +1,31 @@
+"""Which rule checks a pasted row's layer kind (row classes are Keras', as the paste reader names them)."""
+
+from __future__ import annotations
+
+from ...readers.pasted import ACTIVATION_CLASSES
+
+# Row classes are Keras' (pasted.py reads Keras 1's names and PyTorch's classes as Keras' classes).
+_KEEPS_SHAPE = ACTIVATION_CLASSES | {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+                                     "GaussianNoise", "GaussianDropout", "AlphaDropout", "LayerNormalization",
+                                     "GroupNormalization", "LocalResponseNormalization"}
+_CONV = frozenset({"Conv1D", "Conv2D", "Conv3D", "DepthwiseConv2D", "SeparableConv2D", "DepthwiseConv1D",
+                   "SeparableConv1D"})
+_TRANSPOSED = frozenset({"Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"})
+_POOL = frozenset({"MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D",
+                   "AveragePooling3D"})
+_GLOBAL = frozenset({"GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+                     "GlobalAveragePooling3D", "GlobalMaxPooling3D"})
+_RESAMPLE = frozenset({"ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D",
+                       "UpSampling1D", "UpSampling2D", "UpSampling3D"})
+_MERGES = frozenset({"Add", "Multiply", "Average", "Maximum", "Subtract", "Minimum"})
+#: Kinds that keep the shape but learn: their parameter count is not checked against 0.
+_LEARNED = frozenset({"PReLU", "LayerNormalization", "GroupNormalization"})
+#: Which rule checks a layer kind; a kind in none of them is one cnncalc does not model.
+_FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"), (_POOL, "pool"),
+             (_GLOBAL, "global_pool"), ({"Flatten"}, "flatten"), (_KEEPS_SHAPE | {"PReLU"}, "same"),
+             (_RESAMPLE, "resample"), ({"Reshape"}, "reshape"), ({"Permute"}, "permute"))
+
+
+def _family(kind: str) -> str | None:
+    """Which rule checks a layer kind; None for a kind cnncalc does not model."""
+    return next((family for kinds, family in _FAMILIES if kind in kinds), None)

@@ -1,0 +1,165 @@
+"""The rules of the rows that are not windows: dense, batch norm, shape changes, merges, and rows whose input
+or output cannot be read."""
+
+from __future__ import annotations
+
+from math import prod
+
+from ...model.records import replace
+from ...readers.pasted import UNREADABLE_SHAPE, PastedRow, normalised_axis
+from ..answers import Verdict
+from .kinds import _LEARNED, _MERGES
+from .reading import Reading, Shape, _judge, _unchecked
+
+
+class LayerRules(Reading):
+    """Each rule checks one row from the shapes it reads and returns its verdicts."""
+
+    def multiple(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
+        """A subclassed model's row: its shape is 'multiple', so only a layer that learns nothing is checked."""
+        if family in ("pool", "global_pool", "flatten", "resample", "reshape", "permute") or \
+                (family == "same" and kind not in _LEARNED) or kind in _MERGES or kind == "Concatenate":
+            return [_judge(number, row, "params", f"{row.params:,}", "0", row.params == 0, f"{kind} learns nothing")]
+        return [_unchecked(number, row, "params", f"{row.params:,}",
+                           "the output shape is printed 'multiple' (a subclassed model): nothing in the paste says "
+                           "what the layer reads")]
+
+    def unreadable(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
+        """A row whose output shape cannot be read: its output is unchecked, and so is any count it would explain;
+        a layer that learns nothing still has 0 parameters."""
+        shapeless = replace(row, unreadable="", multiple=True)
+        counts = [v for v in self.multiple(number, shapeless, kind, family) if v.status != "unchecked"] or \
+            [_unchecked(number, row, "params", f"{row.params:,}", "its output shape cannot be read, and the count "
+                                                                   "depends on it")]
+        return [_unchecked(number, row, "output", row.unreadable, UNREADABLE_SHAPE), *counts]
+
+    def without_input(self, number: int, row: PastedRow, kind: str, family: str) -> list[Verdict]:
+        """A row whose input the paste does not show (the first row of a Keras 3 sequential summary)."""
+        params = f"{row.params:,}"
+        if family == "dense":
+            return self.dense_alone(number, row)
+        if family in ("pool", "global_pool", "flatten", "resample", "reshape", "permute") or \
+                (family == "same" and kind not in _LEARNED):
+            return [_judge(number, row, "params", params, "0", row.params == 0, f"{kind} learns nothing")]
+        why = "the layer it reads is not in the paste, so its input size is unknown"
+        filters = row.shape[-1]
+        if family in ("conv", "transposed") and row.params:
+            for bias in (True, False):
+                rest = row.params - (filters if bias else 0)
+                if rest > 0 and rest % filters == 0:
+                    why += f"; kernel taps × input channels = {rest // filters:,}{'' if bias else ' (without a bias)'}"
+                    break
+        return [_unchecked(number, row, "params", params, why)] if row.params else []
+
+    def global_pool(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        keep = len(row.shape) == len(before)  # keepdims: 1×1×C
+        expected = (*(1,) * (len(before) - 1), before[-1]) if keep else (before[-1],)
+        return [self.output(number, row, expected, f"a global pool keeps the {before[-1]} channels"),
+                self.nothing_learned(number, row, "a global pool")]
+
+    def flatten(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        return [self.output(number, row, (prod(before),), f"{' × '.join(map(str, before))} = {prod(before):,}"),
+                self.nothing_learned(number, row, "flatten")]
+
+    def reshape(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        ok = prod(row.shape) == prod(before)
+        return [_judge(number, row, "output", self.show(row.shape), f"{prod(before):,} values in all", ok,
+                       f"a reshape keeps the {prod(before):,} values: {' × '.join(map(str, row.shape))} = "
+                       f"{prod(row.shape):,}"),
+                self.nothing_learned(number, row, kind)]
+
+    def permute(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        ok = sorted(row.shape) == sorted(before)
+        return [_judge(number, row, "output", self.show(row.shape), f"an order of {self.show(before)}", ok,
+                       "a permutation reorders the axes it reads"),
+                self.nothing_learned(number, row, kind)]
+
+    def same(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        verdicts = [self.output(number, row, before, f"{kind} keeps the shape")]
+        if kind not in _LEARNED:
+            verdicts.append(self.nothing_learned(number, row, kind))
+        return verdicts
+
+    def resample(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        """Zero padding and cropping add or take rows; upsampling repeats them; all keep the channels."""
+        verdicts = [self.nothing_learned(number, row, kind)]
+        if len(row.shape) != len(before) or row.shape[-1] != before[-1]:
+            verdicts.append(self.output(number, row, (*row.shape[:-1], before[-1]) if len(row.shape) == len(before)
+                                        else before, f"{kind} keeps the {before[-1]} channels"))
+            return verdicts
+        pairs = list(zip(before[:-1], row.shape[:-1]))
+        ok, words = {"Zero": (all(m >= n for n, m in pairs), "pads: every size grows or stays"),
+                     "Crop": (all(m <= n for n, m in pairs), "crops: every size shrinks or stays"),
+                     "UpSa": (all(m % n == 0 for n, m in pairs), "repeats: every size is a multiple of its input's")
+                     }[kind[:4]]
+        steps = ", ".join(f"{n} → {m}" for n, m in pairs)
+        verdicts.append(_judge(number, row, "output", self.show(row.shape), "another size", ok, steps,
+                               f"{kind} {words}"))
+        return verdicts
+
+    def batch_norm(self, number: int, row: PastedRow, before: Shape | None) -> list[Verdict]:
+        """4·C in Keras (3·C without gamma or beta, as InceptionV3's scale=False), 2·C in a PyTorch table;
+        Keras normalises the axis it is given, so 4·n for another axis n is BatchNormalization(axis=…)."""
+        channels = row.shape[-1]
+        per = 2 if self.torch else 4
+        expected = per * channels
+        words = "2·C (gamma, beta; the running statistics are buffers)" if self.torch else \
+            "4·C (gamma, beta, moving mean and variance)"
+        verdicts = []
+        if before is not None:
+            verdicts.append(self.output(number, row, before, "batch norm keeps the shape"))
+        allowed = (expected, expected - channels, expected - 2 * channels)  # without gamma, beta or both
+        others = "" if self.torch else f" (or {allowed[1]:,} without gamma or beta, {allowed[2]:,} without both)"
+        arithmetic = f"{words}: {per}·{channels} = {expected:,}"
+        if before is not None and before[-1] != channels and row.params == per * before[-1]:
+            # the count fits the channels it reads: the output's shape (already ✗ above) is the misprint
+            verdicts.append(_judge(number, row, "params", f"{row.params:,}", f"{row.params:,}", True,
+                                   f"{per}·{before[-1]} = {row.params:,}", "the channels of the row it reads"))
+            return verdicts
+        axis = normalised_axis(row, self.channels_first) if row.params not in allowed and not self.torch else None
+        if axis is not None:
+            index, size = axis
+            verdicts.append(_judge(number, row, "params", f"{row.params:,}", f"{row.params:,}", True,
+                                   f"{row.params // size}·{size} = {row.params:,}",
+                                   f"BatchNormalization(axis={index}) normalises axis {index} ({size}), not the "
+                                   f"{channels} channels"))
+            return verdicts
+        verdicts.append(_judge(number, row, "params", f"{row.params:,}", f"{expected:,}{others}",
+                               row.params in allowed, arithmetic))
+        return verdicts
+
+    def dense(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        n, units = before[-1], row.shape[-1]
+        with_bias, without = (n + 1) * units, n * units
+        ok = row.params in (with_bias, without)
+        output = self.output(number, row, (*before[:-1], units), "a dense layer keeps every axis but the last")
+        if not ok:  # the count may be right and the units misprinted: the next row may read the count's units
+            fits = [row.params // m for m in (n + 1, n) if m and row.params % m == 0]
+            self.corrected = (*before[:-1], fits[0]) if fits else self.corrected
+        return [output,
+                _judge(number, row, "params", f"{row.params:,}", f"{with_bias:,} (or {without:,} without a bias)", ok,
+                       f"({n} + 1)·{units} = {with_bias:,}" + (f", or {n}·{units} = {without:,} without a bias"),
+                       "no bias" if row.params == without and without != with_bias else "")]
+
+    def dense_alone(self, number: int, row: PastedRow) -> list[Verdict]:
+        """The first dense layer of a paste without its input: (n + 1)·units must be whole."""
+        units = row.shape[-1]
+        if row.params % units == 0:
+            n = row.params // units - 1
+            return [_unchecked(number, row, "params", f"{row.params:,}",
+                               f"the input size is not in the paste; {n:,} inputs would explain it: "
+                               f"({n:,} + 1)·{units}")]
+        return [_judge(number, row, "params", f"{row.params:,}", "a multiple of the units", False,
+                       f"(n + 1)·{units} is a multiple of {units}; {row.params:,} is not")]
+
+    def merge(self, number: int, row: PastedRow, kind: str, inputs: list[Shape]) -> list[Verdict]:
+        shape = self.show(row.shape)
+        if len(inputs) < 2:
+            return [_unchecked(number, row, "output", shape, "the branches it merges are not all in the paste")]
+        if kind == "Concatenate":
+            expected = (*inputs[0][:-1], sum(s[-1] for s in inputs))
+            text = f"{' + '.join(str(s[-1]) for s in inputs)} = {expected[-1]} channels"
+        else:
+            expected = inputs[0]
+            text = f"{kind} keeps its branches' shape"
+        return [self.output(number, row, expected, text), self.nothing_learned(number, row, "a merge")]

@@ -1,0 +1,236 @@
+"""One small frozen record per layer kind, each knowing its own shape rule and parameters.
+
+A record holds what the user asked for (filters, kernel, stride…).  Given the shape that
+flows into it, :meth:`Layer.resolve` returns the output shape, the weight and bias counts and
+any findings.  Shapes are channels-last tuples without the batch axis, as Keras prints them
+after its ``None``.  Rules raise :class:`RuleError`; the network adds the layer's name.
+
+>>> Conv2D(32, (3, 3)).resolve((28, 28, 1)).params.total
+320
+>>> Dense(10).resolve((1600,)).params.total
+16010
+
+The kinds live in families, one module each: ``convolution`` (2-D and 3-D), ``convolution1d``,
+``transposed``, ``pooling``, ``global_pooling`` (global and adaptive), ``reshaping`` (pad, crop, upsample,
+flatten, reshape, permute), ``dense`` (dense, embedding, dropout), ``normalization``, ``activations`` and
+``merges``; ``base`` holds what they share and ``windows`` the sliding windows of conv and pool layers.
+Every name is importable from here.
+"""
+
+from __future__ import annotations
+
+from .activations import (
+    ACTIVATIONS,
+    TORCH_ACTIVATIONS,
+    Activation,
+    LeakyReLU,
+    PReLU,
+    ReLU,
+)
+from .base import (
+    Finding,
+    Layer,
+    Padding,
+    Pair,
+    Params,
+    Resolution,
+    RuleError,
+    Shape,
+    Triple,
+    describe,
+    dims_text,
+    keras_shape,
+    require_sequence,
+    require_volume,
+    require_volume3d,
+)
+from .convolution import (
+    Conv2D,
+    Conv3D,
+    DepthwiseConv2D,
+    SeparableConv2D,
+    TorchSamePadding,
+    conv_arithmetic,
+    keras_strides_with_dilation,
+    padding_mode_findings,
+    require_groups,
+    require_torch_same,
+)
+from .convolution1d import (
+    Conv1D,
+    DepthwiseConv1D,
+    SeparableConv1D,
+)
+from .dense import (
+    Dense,
+    Dropout,
+    Embedding,
+)
+from .global_pooling import (
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptivePooling,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    GlobalPooling,
+)
+from .merges import (
+    MERGES,
+    Add,
+    Average,
+    Concatenate,
+    ElementwiseMerge,
+    Maximum,
+    Merge,
+    Multiply,
+    Subtract,
+    branch_list,
+    broadcast_shape,
+    merge_hint,
+)
+from .normalization import (
+    BatchNormalization,
+    GroupNormalization,
+    LayerNormalization,
+    LocalResponseNormalization,
+)
+from .pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AveragePooling3D,
+    MaxPooling1D,
+    MaxPooling2D,
+    MaxPooling3D,
+    Pooling1D,
+    Pooling2D,
+    Pooling3D,
+    require_pool_padding,
+    require_torch_pool_padding,
+)
+from .reshaping import (
+    Cropping2D,
+    Flatten,
+    Permute,
+    Reshape,
+    Sides,
+    UpSampling2D,
+    ZeroPadding2D,
+    sides_text,
+)
+from .transposed import (
+    Conv1DTranspose,
+    Conv2DTranspose,
+    require_output_padding,
+    torch_transposed_padding,
+    transposed_length,
+)
+from .windows import (
+    Windowed,
+    one_axis,
+    padding_text,
+    sequence_findings,
+    stride_findings,
+    volume_findings,
+    window_axes,
+)
+
+__all__ = [
+    "ACTIVATIONS",
+    "MERGES",
+    "TORCH_ACTIVATIONS",
+    "Activation",
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptivePooling",
+    "Add",
+    "Average",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "AveragePooling3D",
+    "BatchNormalization",
+    "Concatenate",
+    "Conv1D",
+    "Conv1DTranspose",
+    "Conv2D",
+    "Conv2DTranspose",
+    "Conv3D",
+    "Cropping2D",
+    "Dense",
+    "DepthwiseConv1D",
+    "DepthwiseConv2D",
+    "Dropout",
+    "ElementwiseMerge",
+    "Embedding",
+    "Finding",
+    "Flatten",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalPooling",
+    "GroupNormalization",
+    "Layer",
+    "LayerNormalization",
+    "LeakyReLU",
+    "LocalResponseNormalization",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "MaxPooling3D",
+    "Maximum",
+    "Merge",
+    "Multiply",
+    "PReLU",
+    "Padding",
+    "Pair",
+    "Params",
+    "Permute",
+    "Pooling1D",
+    "Pooling2D",
+    "Pooling3D",
+    "ReLU",
+    "Reshape",
+    "Resolution",
+    "RuleError",
+    "SeparableConv1D",
+    "SeparableConv2D",
+    "Shape",
+    "Sides",
+    "Subtract",
+    "TorchSamePadding",
+    "Triple",
+    "UpSampling2D",
+    "Windowed",
+    "ZeroPadding2D",
+    "branch_list",
+    "broadcast_shape",
+    "conv_arithmetic",
+    "describe",
+    "dims_text",
+    "keras_shape",
+    "keras_strides_with_dilation",
+    "merge_hint",
+    "one_axis",
+    "padding_mode_findings",
+    "padding_text",
+    "require_groups",
+    "require_output_padding",
+    "require_pool_padding",
+    "require_sequence",
+    "require_torch_pool_padding",
+    "require_torch_same",
+    "require_volume",
+    "require_volume3d",
+    "sequence_findings",
+    "sides_text",
+    "stride_findings",
+    "torch_transposed_padding",
+    "transposed_length",
+    "volume_findings",
+    "window_axes",
+]

@@ -1,0 +1,58 @@
+"""Every layer kind's twin and scratch rule, gathered from the families; 1-D kinds run their 2-D counterparts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ...model import layers
+from ...model.layers import AveragePooling1D, Conv1D, Layer, MaxPooling1D, Shape
+from . import activations, convolution, dense, global_pooling, normalization, pooling, reshaping, transposed
+from .base import Twin
+from .sequence import _as_2d
+
+
+def _one_d_twin(layer: Layer, shape: Shape, rng: Any) -> Twin:
+    """A 1-D layer's twin: its 2-D counterpart on (B, 1, L, C)."""
+    flat = _as_2d(layer)
+    twin = TWINS[type(flat)](flat, (1, *shape), rng)
+    return lambda x: twin(x[:, None])[:, 0]
+
+
+#: every layer kind's twin; a 1-D kind's is its 2-D counterpart's, on (B, 1, L, C)
+TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
+    **convolution.TWINS,
+    **transposed.TWINS,
+    **pooling.TWINS,
+    **global_pooling.TWINS,
+    **reshaping.TWINS,
+    **dense.TWINS,
+    **normalization.TWINS,
+    **activations.TWINS,
+    Conv1D: _one_d_twin,
+    layers.DepthwiseConv1D: _one_d_twin,
+    layers.SeparableConv1D: _one_d_twin,
+    layers.Conv1DTranspose: _one_d_twin,
+    MaxPooling1D: _one_d_twin,
+    AveragePooling1D: _one_d_twin,
+}
+#: what each twin allocates, in float32 values per example: the memory estimate's single source
+SCRATCH: dict[type[Layer], Callable[[Any, Shape, Shape], int]] = {
+    **convolution.SCRATCH,
+    **transposed.SCRATCH,
+    **pooling.SCRATCH,
+    **global_pooling.SCRATCH,
+    **reshaping.SCRATCH,
+    **dense.SCRATCH,
+    **normalization.SCRATCH,
+    **activations.SCRATCH,
+}
+
+
+def _scratch(layer: Layer, shape: Shape, out: Shape) -> int:
+    """Values a twin allocates beyond its input, its output and its weights, per example."""
+    flat = _as_2d(layer)
+    if flat is not layer:  # a 1-D layer: its 2-D counterpart on a 1×L image
+        return _scratch(flat, (1, *shape), (1, *out))
+    rule = SCRATCH.get(type(layer))
+    return rule(layer, shape, out) if rule is not None else 0
