@@ -9,6 +9,7 @@ does not hold is refused with the reason, and a near miss (``resnet5``, ``keras:
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 
 from ..errors import CnnCalcError
@@ -28,15 +29,25 @@ class ZooError(CnnCalcError):
 
 @cache
 def held(framework: str) -> tuple[str, ...]:
-    """The names the zoo holds for a framework, sorted: the spec files shipped in ``cnncalc/zoo/<framework>/``.
+    """The names the zoo holds for a framework, in natural order (``resnet18`` before ``resnet101``): the spec files
+    shipped in ``cnncalc/zoo/<framework>/``.
 
     >>> "resnet50" in held("torchvision"), "ResNet50" in held("keras")
     (True, True)
+    >>> [name for name in held("torchvision") if name.startswith("resnet")]
+    ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152']
     """
     from importlib import resources  # here, not at the top: a summary of a file or of text never needs it
 
     folder = resources.files(__package__) / framework
-    return tuple(sorted(entry.name.removesuffix(".cnn") for entry in folder.iterdir() if entry.name.endswith(".cnn")))
+    names = (entry.name.removesuffix(".cnn") for entry in folder.iterdir() if entry.name.endswith(".cnn"))
+    return tuple(sorted(names, key=_natural))
+
+
+def _natural(name: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that orders the numbers in a name by value: vgg11 < vgg16 < vgg16_bn, resnet50 < resnet101."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part.lower())
+                 for part in re.split(r"(\d+)", name) if part)
 
 
 def spec_text(framework: str, name: str) -> str:
