@@ -84,3 +84,31 @@ def test_views_do_not_compute_costs_or_receptive_fields() -> None:
 
 def test_the_summary_view_reads_an_analysis() -> None:
     assert "analysis.pipeline" in imported(PACKAGE / "views" / "render.py")
+
+
+def cycles(graph: dict[str, set[str]]) -> list[str]:
+    """Each module that reaches itself through the imports of others, with the path."""
+    found = []
+    for start in graph:
+        stack, seen = [(start, (start,))], set()
+        while stack:
+            module, path = stack.pop()
+            for target in sorted(graph.get(module, ())):
+                if target == start:
+                    found.append(" -> ".join((*path, target)))
+                elif target not in seen:
+                    seen.add(target)
+                    stack.append((target, (*path, target)))
+    return found
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    # a cycle of run-time imports (the model-code interpreter and its spec writer once called each other) makes
+    # a room that cannot be read, nor loaded, one module at a time
+    graph = {".".join(p.relative_to(PACKAGE).with_suffix("").parts): imported(p) for p in modules()}
+    assert not cycles(graph), f"modules that import themselves through others: {cycles(graph)[:5]}"
+
+
+def test_the_cycle_test_sees_a_cycle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set()}
+    assert cycles(graph) == ["a -> b -> c -> a", "b -> c -> a -> b", "c -> a -> b -> c"]

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from cnncalc.cli import main
 from cnncalc.cli.commands import load_network
-from cnncalc.readers.pycode import read_model
+from cnncalc.readers.code import read_model
 
 from .conftest import ROOT, oracle
 from .expectations import expectations
@@ -425,7 +425,7 @@ def test_round_with_a_huge_negative_precision_is_zero_without_computing_ten_to_t
 
 
 def test_the_source_is_bounded_before_python_parses_it(tmp_path: Path) -> None:
-    from cnncalc.readers.pycode import MAX_SOURCE_BYTES
+    from cnncalc.readers.code.limits import MAX_SOURCE_BYTES
 
     out = refused(tmp_path, "x = 1\n" * (MAX_SOURCE_BYTES // 6 + 1))
     assert f"over the {MAX_SOURCE_BYTES // 1024:,} KiB cnncalc reads as model code" in out, out
@@ -433,7 +433,7 @@ def test_the_source_is_bounded_before_python_parses_it(tmp_path: Path) -> None:
 
 def test_the_line_of_a_spec_error_is_found_by_a_search_not_a_scan() -> None:
     """_node_at maps a spec position to its item: every position inside an item, and none between items."""
-    from cnncalc.readers.pyspec import _node_at
+    from cnncalc.readers.code.network import _node_at
 
     code = read_model(KERAS + "x = keras.Input((4,))\ny = x\n" + "y = layers.ReLU()(y)\n" * 50 +
                       "model = keras.Model(x, y)\n", "net.py")
