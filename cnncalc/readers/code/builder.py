@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import CnnCalcError
 from .arguments import _int, _NotConstantError, _shown
-from .records import ModelCode, Node
+from .records import ModelCode, Node, Placed
 from .values import Instance, KerasModel, Layer, Sequential, Tensor, Unknown
 
 if TYPE_CHECKING:
@@ -56,8 +56,8 @@ def graph_spec(interpreter: Interpreter, found: Any, name: str) -> ModelCode:
         raise CnnCalcError(f"'{name}' is not a model cnncalc can read")
     if not isinstance(output, Tensor):
         raise interpreter.error(getattr(found, "node", None), f"the model '{name}' gives no tensor")
-    text, items = _write(interpreter.nodes, output.node, conventions)
-    return ModelCode(text, conventions, items, interpreter.path, interpreter.lines, name)
+    text, items, placed, graph = _write(interpreter.nodes, output.node, conventions)
+    return ModelCode(text, conventions, items, interpreter.path, interpreter.lines, name, placed, graph)
 
 
 def _keras_sequential(interpreter: Interpreter, model: Any) -> Any:
@@ -91,9 +91,12 @@ def _keras_sequential(interpreter: Interpreter, model: Any) -> Any:
     return current
 
 
-def _write(nodes: list[Any], output: int,  # noqa: PLR0912 - the three kinds of node, named or not
-           conventions: str) -> tuple[str, list[tuple[tuple[int, int], Any]]]:
-    """Spec text for the nodes the output depends on, in creation order; tensors used out of order are named."""
+def _write(nodes: list[Any], output: int,  # noqa: PLR0912, PLR0915 - the three kinds of node, named or not
+           conventions: str) -> tuple[str, list[tuple[tuple[int, int], Any]], list[Placed], bool]:
+    """Spec text for the nodes the output depends on, in creation order (tensors used out of order are named), and
+    each node placed as the spec's parser places it: its item's own text and start, and what it reads, numbered
+    as the spec numbers its layers (0 is the input, n the n-th layer written); and whether the text is a graph
+    (it names, references or merges a tensor)."""
     needed = {output}
     for index in range(output, -1, -1):
         if index in needed:
@@ -109,22 +112,36 @@ def _write(nodes: list[Any], output: int,  # noqa: PLR0912 - the three kinds of 
     names = {index: ("input" if nodes[index].kind == "input" else f"t{index}") for index in named}
     parts: list[str] = []
     items: list[tuple[tuple[int, int], Any]] = []
+    placed: list[Placed] = []
+    number: dict[int, int] = {}  # a node's number in the spec: 0 for the input, n for the n-th layer written
+    layers = 0
     position = 0
     current = None
+    graph = False
     for index in order:
         node = nodes[index]
-        prefix = ""
+        prefix, name, branches = "", "", ()
         if node.kind == "input":
             text = f"input {node.item}" + (" nchw" if conventions == "torch" and node.item else "") if node.item else ""
-        elif node.kind == "merge":
-            text = f"{node.item}({' | '.join('@' + names[s] for s in node.inputs)})"
+            number[index] = 0
+            reads: tuple[int, ...] = ()
         else:
-            if node.inputs[0] != current:
-                prefix = f"@{names[node.inputs[0]]}"
-            text = node.item
+            if node.kind == "merge":
+                text = f"{node.item}({' | '.join('@' + names[s] for s in node.inputs)})"
+                reads = tuple(number[s] for s in node.inputs)
+                graph = True
+            else:
+                if node.inputs[0] != current:
+                    prefix = f"@{names[node.inputs[0]]}"
+                    graph = True
+                text = node.item
+                reads = (number[node.inputs[0]],)
+            layers += 1
+            number[index] = layers
         if index in named and node.kind != "input":
-            text += f" as {names[index]}"
-        for piece, is_item in ((prefix, False), (text, True)):
+            name = f" as {names[index]}"
+            graph = True
+        for piece, is_item in ((prefix, False), (text + name, True)):
             if not piece:
                 continue
             if parts:
@@ -132,7 +149,19 @@ def _write(nodes: list[Any], output: int,  # noqa: PLR0912 - the three kinds of 
                 position += 2
             if is_item:
                 items.append(((position, position + len(piece)), node))
+                if node.kind == "merge":
+                    branches = _branches(position + len(node.item) + 1, [len(names[s]) + 1 for s in node.inputs])
+                placed.append(Placed(node, text, position, reads, branches))
             parts.append(piece)
             position += len(piece)
         current = index
-    return "".join(parts), items
+    return "".join(parts), items, placed, graph
+
+
+def _branches(start: int, lengths: list[int]) -> tuple[tuple[int, int], ...]:
+    """Where each of a merge's branches ('@t3 | @t5') is written, from the first's start."""
+    spans = []
+    for length in lengths:
+        spans.append((start, start + length))
+        start += length + 3  # ' | '
+    return tuple(spans)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import CnnCalcError, SpecError
 from .arguments import Built
 from .records import ModelCode
+from .spec_records import spec_records
 
 if TYPE_CHECKING:
     from ...graph.network import Network
@@ -20,7 +21,7 @@ def build_model(code: ModelCode, input_shape: str | None = None, layout: str | N
     """The network a model's code defines: its spec resolved, each error moved to the line that made it, and
     each requirement of the code's (the sizes it declares, the axes it names, a layer applied once) checked
     against what reaches it."""
-    from ...graph.network import build
+    from ...graph.network import resolve
 
     torch = code.conventions == "torch"
     if torch and input_shape is None and not code.spec.startswith("input "):
@@ -29,8 +30,9 @@ def build_model(code: ModelCode, input_shape: str | None = None, layout: str | N
     if not torch and input_shape is None and not code.spec.startswith("input "):
         raise CnnCalcError(f"{code.path}: the model states no input shape",
                            "add keras.Input(shape=(28, 28, 1)) or input_shape=… to its first layer, or give --input")
+    spec = spec_records(code)
     try:
-        net = build(code.spec, input_shape, layout or ("nchw" if torch else None), conventions or code.conventions)
+        net = resolve(spec, input_shape, layout or ("nchw" if torch else None), conventions or code.conventions)
     except SpecError as error:
         node = _node_at(code, error.span[0])
         raise code.error_at(getattr(node, "where", None), error.message, error.hint) from None

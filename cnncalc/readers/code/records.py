@@ -21,13 +21,27 @@ class Node:
         self.applied = applied  # where the layer is called on a tensor (``where`` is where it is made)
 
 
+class Placed:
+    """A node as the spec's text places it: its item's own text (without 'as NAME') and where it starts, what it
+    reads (numbered as the spec numbers its layers: 0 is the input, n the n-th layer written), and for a merge
+    where each branch is written."""
+
+    __slots__ = ("branches", "inputs", "node", "start", "text")
+
+    def __init__(self, node: Node, text: str, start: int, inputs: tuple[int, ...],
+                 branches: tuple[tuple[int, int], ...] = ()) -> None:
+        self.node, self.text, self.start, self.inputs, self.branches = node, text, start, inputs, branches
+
+
 class ModelCode:
     """A model read from code: the spec it is, where each item came from, and how it prints."""
 
     def __init__(self, spec: str, conventions: str, items: list[tuple[tuple[int, int], Node]], path: str,
-                 lines: list[str], name: str = "") -> None:
+                 lines: list[str], name: str = "", placed: list[Placed] | None = None, graph: bool = False) -> None:
         self.spec, self.conventions, self.items, self.path, self.lines = spec, conventions, items, path, lines
         self.name = name  # the model's name in the file: a variable, a class or a function
+        self.placed = placed or []  # each written node, as the spec places it (readers.code.spec_records)
+        self.graph = graph  # whether the spec names, references or merges a tensor
         self.starts = [start for (start, _), _ in items]  # for a binary search from a spec position to its item
 
     def error_at(self, node: ast.AST | None, message: str, hint: str | None = None) -> CodeError:
