@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import contextlib
+import gc
 import re
+from collections.abc import Iterator
 from typing import Any
 
 #: The largest model file parsed: Python's own parser takes up to 600 bytes of memory per byte of source (a
@@ -108,3 +111,19 @@ def _too_large(op: ast.operator, left: Any, right: Any) -> str | None:
                     return f"a %-format whose width or precision is over {MAX_FORMAT_WIDTH:,} or read from its " \
                            "arguments (*)"
     return None
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a file is parsed and read: the parser makes some 16 objects a
+    line, none in a cycle, and the collector's passes over them cost a quarter of the parse (the memory they take
+    is bounded by the file's size and the work budget, and freed when reading ends). Building the network from what
+    was read is paused too: the syntax tree its nodes point into is still alive, and each of the collector's passes
+    would walk all of it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

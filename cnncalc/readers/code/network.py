@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import CnnCalcError, SpecError
 from .arguments import Built
+from .limits import collector_paused
 from .records import ModelCode
 from .spec_records import spec_records
 
@@ -30,13 +31,14 @@ def build_model(code: ModelCode, input_shape: str | None = None, layout: str | N
     if not torch and input_shape is None and not code.spec.startswith("input "):
         raise CnnCalcError(f"{code.path}: the model states no input shape",
                            "add keras.Input(shape=(28, 28, 1)) or input_shape=… to its first layer, or give --input")
-    spec = spec_records(code)
-    try:
-        net = resolve(spec, input_shape, layout or ("nchw" if torch else None), conventions or code.conventions)
-    except SpecError as error:
-        node = _node_at(code, error.span[0])
-        raise code.error_at(getattr(node, "where", None), error.message, error.hint) from None
-    _check_requirements(code, net)
+    with collector_paused():
+        spec = spec_records(code)
+        try:
+            net = resolve(spec, input_shape, layout or ("nchw" if torch else None), conventions or code.conventions)
+        except SpecError as error:
+            node = _node_at(code, error.span[0])
+            raise code.error_at(getattr(node, "where", None), error.message, error.hint) from None
+        _check_requirements(code, net)
     return net
 
 
@@ -54,23 +56,29 @@ def _node_at(code: ModelCode, position: int) -> Any:
 def _check_requirements(code: ModelCode, net: Network) -> None:
     """What each layer's code requires of the resolved network, and that no layer object with weights is applied
     twice (Keras and PyTorch share its weights, which a summary of rows cannot show)."""
+    applied: dict[int, Any] = {}
+    again: list[tuple[Any, Any]] = []  # (the node that first applies a layer object, a node that applies it again)
+    for _, node in code.items:
+        if node.layer is None or node.kind != "layer":
+            continue
+        first = applied.setdefault(id(node.layer), node)
+        if first is not node:
+            again.append((first, node))
+    counted = {id(node) for pair in again for node in pair}  # only these nodes' weights are asked for
     params: dict[int, int] = {}
     built = Built(net)
     for layer in net.layers:
         node = _node_at(code, layer.span[0])
         if node is None:
             continue
-        params[id(node)] = params.get(id(node), 0) + layer.params.total
+        if id(node) in counted:
+            params[id(node)] = params.get(id(node), 0) + layer.params.total
         if node.requires is not None:
             failed = node.requires(layer, built)
             if failed is not None:
                 raise code.error_at(node.where, *failed)
-    applied: dict[int, Any] = {}
-    for _, node in code.items:
-        if node.layer is None or node.kind != "layer":
-            continue
-        first = applied.setdefault(id(node.layer), node)
-        if first is not node and (params.get(id(node), 0) or params.get(id(first), 0)):
+    for first, node in again:
+        if params.get(id(node), 0) or params.get(id(first), 0):
             raise code.error_at(node.applied or node.where, f"this {node.layer.name} is applied a second time: its "
                                 "weights are shared, which cnncalc's summary cannot show",
                                 "make a new layer for each use, or write the model as a spec")

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import ast
-import contextlib
-import gc
-from collections.abc import Iterator
 from typing import Any
 
 from ...errors import CnnCalcError, CodeError
 from ...language.sources import python_lines
 from .builder import graph_spec
 from .calls import Interpreter
-from .limits import MAX_NODES, MAX_SOURCE_BYTES
+from .limits import MAX_NODES, MAX_SOURCE_BYTES, collector_paused
 from .records import ModelCode
 from .values import Failed, Function, Instance, KerasModel, Sequential, UserClass
 
@@ -20,7 +17,7 @@ from .values import Failed, Function, Instance, KerasModel, Sequential, UserClas
 
 def read_model(text: str, path: str, model: str | None = None) -> ModelCode:
     """The model a Python file defines, as spec text with where each item came from."""
-    with _collector_paused():
+    with collector_paused():
         tree = _parse(text, path)
         interpreter = Interpreter(path, text)
         env: dict[str, Any] = {}
@@ -30,20 +27,6 @@ def read_model(text: str, path: str, model: str | None = None) -> ModelCode:
             return graph_spec(interpreter, found, name)
         except RecursionError:  # the interpreter's own depth guard comes first; this is the last line of defence
             raise interpreter.error(None, "the code recurses too deeply to follow") from None
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a file is parsed and read: the parser makes some 16 objects a
-    line, none in a cycle, and the collector's passes over them cost a quarter of the parse (the memory they take
-    is bounded by the file's size and the work budget, and freed when reading ends)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _parse(text: str, path: str) -> ast.Module:
