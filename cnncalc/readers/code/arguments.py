@@ -1,4 +1,15 @@
-"""A framework layer's arguments read as the constants the spec takes, and the errors for those that are not."""
+"""A framework layer's arguments read as the constants the spec takes, and the errors for those that are not.
+
+Each Keras or PyTorch layer call is written as the spec word with its numbers and options, exactly as a person
+would type it: ``layers.Conv2D(32, (3, 3), strides=2, padding="same", activation="relu")`` is
+``conv32x3x3 s2 same relu``, ``nn.Conv2d(3, 64, 7, stride=2, padding=3, bias=False)`` is ``conv64x7x7 s2 p3
+nobias``.  Every value the code gives is written through a typed formatter (:func:`_int`, :func:`_real`,
+:func:`_pair`): a size is an ``int`` and nothing else, so ``True``, ``'abc'`` or ``'10, conv32x3'`` never becomes
+spec text.  What the spec cannot check by itself, because only the resolved network knows it (the channels a
+``nn.Conv2d`` says it reads, the axis a concatenation joins, the shape a ``nn.LayerNorm`` normalises, a layer object
+applied twice), is a requirement checked against the resolved network, at the code's own line
+(:mod:`.requirements`).
+"""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ class Node:
                  requires: Callable[[Any, Any], tuple[str, str | None] | None] | None = None,
                  applied: ast.AST | None = None) -> None:
         self.kind, self.inputs, self.where, self.item, self.layer = kind, inputs, where, item, layer
-        self.requires = requires  # what the code says of the resolved network (pyspec.Requirement)
+        self.requires = requires  # what the code says of the resolved network (arguments.Requirement)
         self.applied = applied  # where the layer is called on a tensor (``where`` is where it is made)
 
 
