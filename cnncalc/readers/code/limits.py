@@ -126,4 +126,10 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            if not gc.get_freeze_count():  # nothing of anyone else's is frozen, so unfreezing touches only ours
+                # what was made while paused joins the oldest generation at once (it is freed by reference counting
+                # when reading ends, or by the next full collection), instead of being walked, all of it, by the
+                # next young collection: for a file of 10,000 layers that one walk cost a quarter of the spec's time
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
