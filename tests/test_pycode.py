@@ -500,3 +500,23 @@ def test_what_the_spec_refuses_in_a_layer_is_refused_at_the_codes_line(tmp_path:
                                                                        message: str) -> None:
     out = refused(tmp_path, KERAS + "x = keras.Input((8, 8, 3))\n" + body + "model = keras.Model(x, y)\n")
     assert f"{where}: {message}" in out, out
+
+
+def test_reading_leaves_the_collector_as_it_found_it() -> None:
+    """Reading pauses Python's collector and hands what it made to the oldest generation; it leaves the collector on
+    and nothing frozen, and what someone else froze stays frozen."""
+    import gc
+
+    code = KERAS + "x = keras.Input((4,))\ny = layers.Dense(2)(x)\nmodel = keras.Model(x, y)\n"
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    from cnncalc.readers.code import build_model
+
+    assert build_model(read_model(code, "net.py")).total_params == 10  # 4 × 2 weights + 2 biases
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        build_model(read_model(code, "net.py"))
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
