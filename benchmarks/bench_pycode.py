@@ -13,9 +13,11 @@ Times, as fresh processes (median of --runs):
     model written one layer a line (`y = layers.Conv2D(…)(y)`, BatchNormalization, Dropout, ReLU in turn), a
     PyTorch `nn.Sequential` of as many modules one a line, and the same Keras layers made by a loop. Reading is
     linear: each layer costs a few statements of the interpreter, a binary search from its spec position back to
-    its line, and the same rows as the spec. Written one a line, Python's own parser (and freeing its syntax tree)
-    costs about half of what the whole spec costs; each file is run right after its spec, so that both meet the
-    same load, and the verdict is on CPU time, which that load disturbs less than wall time.
+    its line, and the same rows as the spec; the network's records are built from the graph, each distinct layer
+    item read once by the spec's parser, never the whole spec text written and read back. Written one a line,
+    Python's own parser (and freeing its syntax tree) costs about half of what the whole spec costs; each file is
+    run right after its spec, so that both meet the same load, and the verdict is on CPU time, which that load
+    disturbs less than wall time.
 """
 
 from __future__ import annotations

@@ -39,8 +39,7 @@ def run_code(code: str) -> dict[str, Any]:
 
 
 def read_back(code: str, tmp_path: Path, *args: str) -> Network:
-    from cnncalc.readers.pycode import read_model
-    from cnncalc.readers.pyspec import build_model
+    from cnncalc.readers.code import build_model, read_model
 
     path = tmp_path / "written.py"
     path.write_text(code, encoding="utf-8")

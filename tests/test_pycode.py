@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from cnncalc.cli import main
 from cnncalc.cli.commands import load_network
-from cnncalc.readers.pycode import read_model
+from cnncalc.readers.code import read_model
 
 from .conftest import ROOT, oracle
 from .expectations import expectations
@@ -425,7 +425,7 @@ def test_round_with_a_huge_negative_precision_is_zero_without_computing_ten_to_t
 
 
 def test_the_source_is_bounded_before_python_parses_it(tmp_path: Path) -> None:
-    from cnncalc.readers.pycode import MAX_SOURCE_BYTES
+    from cnncalc.readers.code.limits import MAX_SOURCE_BYTES
 
     out = refused(tmp_path, "x = 1\n" * (MAX_SOURCE_BYTES // 6 + 1))
     assert f"over the {MAX_SOURCE_BYTES // 1024:,} KiB cnncalc reads as model code" in out, out
@@ -433,7 +433,7 @@ def test_the_source_is_bounded_before_python_parses_it(tmp_path: Path) -> None:
 
 def test_the_line_of_a_spec_error_is_found_by_a_search_not_a_scan() -> None:
     """_node_at maps a spec position to its item: every position inside an item, and none between items."""
-    from cnncalc.readers.pyspec import _node_at
+    from cnncalc.readers.code.network import _node_at
 
     code = read_model(KERAS + "x = keras.Input((4,))\ny = x\n" + "y = layers.ReLU()(y)\n" * 50 +
                       "model = keras.Model(x, y)\n", "net.py")
@@ -458,3 +458,65 @@ def test_a_block_skipped_on_a_run_time_condition_may_not_change_the_model(tmp_pa
                      "                nn.init.kaiming_normal_(m.weight, mode='fan_out')\n") + \
         "if torch.cuda.is_available():\n    model = model.cuda()\n"
     assert read_model(code, "net.py").spec == "conv4x3x3"
+
+
+# ---- the network's records are built from the graph, not by reading the spec text back ----
+
+@pytest.mark.parametrize("path", MODELS, ids=[p.stem for p in MODELS])
+def test_the_records_read_from_code_are_the_spec_parsers_own(path: Path) -> None:
+    """The records the reader builds from its graph equal what the spec's parser makes of the code's spec text
+    (the parser is the outside reading: every layer, span, source, input and branch, the input and the graph)."""
+    from cnncalc.language.spec import parse
+    from cnncalc.readers.code.spec_records import spec_records
+
+    model = "model_no_max_pool" if path.stem == "lecture_convnet_models" else options(path).get("model")
+    code = read_model(path.read_text(encoding="utf-8"), str(path), model)
+    assert spec_records(code) == parse(code.spec)
+
+
+@pytest.mark.parametrize(("body", "spec"), [
+    # two branches from one tensor, merged: the second reads the input by name, the merge both by name
+    ("y = layers.Conv2D(4, 3)(x)\nz = layers.Conv2D(4, 1)(x)\nw = layers.Add()([y, z])\n",
+     "input 8x8x3, conv4x3x3 as t1, @input, conv4x1x1 as t2, add(@t1 | @t2)"),
+    ("y = layers.Dense(4)(x)\nw = layers.concatenate([y, layers.ReLU()(y), y])\n",
+     "input 8x8x3, dense4 as t1, relu as t2, cat(@t1 | @t2 | @t1)"),
+])
+def test_a_graphs_records_are_the_spec_parsers_own(body: str, spec: str) -> None:
+    from cnncalc.language.spec import parse
+    from cnncalc.readers.code.spec_records import spec_records
+
+    code = read_model(KERAS + "x = keras.Input((8, 8, 3))\n" + body + "model = keras.Model(x, w)\n", "net.py")
+    assert code.spec == spec
+    assert spec_records(code) == parse(spec)
+
+
+@pytest.mark.parametrize(("body", "where", "message"), [
+    ("y = layers.Conv2D(4, 0)(x)\n", "net.py:4:5", "'conv4x0x0' has a size of zero"),
+    ("y = layers.Dropout(1.5)(x)\n", "net.py:4:5", "dropout rate 1.5 is outside [0, 1]"),
+    ("y = layers.Conv2D(3, 1)(x)\nz = keras.Input((8, 8, 3))\ny = layers.Add()([y, z])\n", "net.py:5:5",
+     "'input' must come first, and only once"),
+])
+def test_what_the_spec_refuses_in_a_layer_is_refused_at_the_codes_line(tmp_path: Path, body: str, where: str,
+                                                                       message: str) -> None:
+    out = refused(tmp_path, KERAS + "x = keras.Input((8, 8, 3))\n" + body + "model = keras.Model(x, y)\n")
+    assert f"{where}: {message}" in out, out
+
+
+def test_reading_leaves_the_collector_as_it_found_it() -> None:
+    """Reading pauses Python's collector and hands what it made to the oldest generation; it leaves the collector on
+    and nothing frozen, and what someone else froze stays frozen."""
+    import gc
+
+    code = KERAS + "x = keras.Input((4,))\ny = layers.Dense(2)(x)\nmodel = keras.Model(x, y)\n"
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    from cnncalc.readers.code import build_model
+
+    assert build_model(read_model(code, "net.py")).total_params == 10  # 4 × 2 weights + 2 biases
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        build_model(read_model(code, "net.py"))
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

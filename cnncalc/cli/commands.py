@@ -177,8 +177,7 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
     from ..zoo.names import read_spec
 
     if spec.lower().endswith(".py"):
-        from ..readers.pycode import read_model
-        from ..readers.pyspec import build_model
+        from ..readers.code import build_model, read_model
 
         return build_model(read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model),
                            input_shape, layout, conventions)
@@ -289,8 +288,7 @@ def _emit_spec(spec: str, input_shape: str | None, layout: str | None, conventio
                model: str | None) -> None:
     """--emit-spec: the spec a model's code is (checked by building it first)."""
     from ..language.sources import read_text
-    from ..readers.pycode import read_model
-    from ..readers.pyspec import build_model
+    from ..readers.code import build_model, read_model
 
     if not spec.lower().endswith(".py"):
         raise click.UsageError("--emit-spec writes the spec of a model's .py file; this SPEC is one already")

@@ -20,32 +20,14 @@ import re
 from ..errors import CnnCalcError, shorten
 from ..graph.network import Network, ResolvedLayer
 from ..model.layers import keras_shape
-from ..model.records import record, replace
+from ..model.records import replace
+from .claims import _PARAM_OF, FIELDS, TOTALS, Verdict, _layer
 from .maps import MapVerdict, grade_map
 
 __all__ = ["FIELDS", "TOTALS", "MapVerdict", "Verdict", "grade", "grade_map", "parse_count", "parse_shape",
            "split_claim"]
 
-FIELDS = ("output", "params", "weights", "biases", "rf", "macs", "flops")
-TOTALS = {"total": "total_params", "trainable": "trainable_params", "non_trainable": "non_trainable_params",
-          "macs": "macs", "total_macs": "macs", "flops": "flops", "total_flops": "flops"}
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+\Z")
-
-
-@record
-class Verdict:
-    """One graded claim: what was given, what is correct, and why."""
-
-    claim: str
-    given: str
-    correct: str
-    status: str  # "correct", "rounded" or "wrong"
-    arithmetic: str = ""
-    note: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "wrong"
 
 
 def split_claim(text: str) -> tuple[str, str]:
@@ -91,14 +73,6 @@ def parse_shape(text: str, claim: str) -> tuple[int, ...]:
         raise CnnCalcError(f"{claim}: a size in the shape is too large: {error}") from None
 
 
-def _layer(net: Network, key: str, claim: str) -> ResolvedLayer:
-    layer = net.find(key)
-    if layer is None:
-        names = ", ".join(f"{layer.index} {layer.name}" for layer in net.layers)
-        raise CnnCalcError(f"{claim}: there is no layer '{key}'", f"the layers are: {names}")
-    return layer
-
-
 def grade(net: Network, key: str, value: str) -> Verdict:
     """Grade one claim against a resolved network."""
     if net.symbolic:
@@ -139,7 +113,6 @@ def _grade_total(net: Network, key: str, value: str) -> Verdict:
     return _verdict(key, value, parse_count(value, key), correct, f"{correct:,}", arithmetic)
 
 
-_PARAM_OF = {"total": "total", "trainable": "trainable", "non_trainable": "non_trainable"}
 
 #: SI multipliers for a count written '194.69K', '4.09 G', '15.5 GFLOPs' or '15.8 million'.
 _SI = {"": 1, "k": 10 ** 3, "m": 10 ** 6, "g": 10 ** 9, "t": 10 ** 12, "p": 10 ** 15}

@@ -8,7 +8,7 @@ from typing import Any
 from ..errors import CnnCalcError, shorten
 from ..graph.network import Network
 from ..model.layers import keras_shape
-from .answers import _PARAM_OF, FIELDS, TOTALS, Verdict, _layer
+from .claims import _PARAM_OF, FIELDS, TOTALS, Verdict, _layer
 
 
 def _grade_symbolic(net: Network, key: str, value: str) -> Verdict:

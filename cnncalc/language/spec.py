@@ -47,7 +47,8 @@ from ..model.records import record
 from .literals import TooLargeError, read_int
 from .sources import OTHER_LINE_BREAK, OTHER_LINE_BREAKS, other_line_break
 
-__all__ = ["ParsedInput", "ParsedLayer", "Spec", "parse", "parse_dims", "parse_input", "refuse_other_line_breaks",
+__all__ = ["ParsedInput", "ParsedLayer", "Spec", "merge_arity", "parse", "parse_dims", "parse_input",
+           "refuse_other_line_breaks",
            "strip_comments"]
 
 _DIMS = re.compile(r"\d+(?:[*·]\d+)*(?:[xX×]\d+(?:[*·]\d+)*)*\Z")  # a size may be a product: dense400*500
@@ -357,6 +358,20 @@ def parse(text: str) -> Spec:
                         "write layers such as 'input 28x28x1, conv32x3, pool2, flatten, dense10'")
     builder.require_connected()
     return Spec(text, parser.input, tuple(parser.layers), builder.graph)
+
+
+def merge_arity(word: str, branches: int) -> tuple[str, str] | None:
+    """Why the merge ``word`` cannot take this many branches, as a message and a hint; None when it can.
+
+    >>> merge_arity("sub", 3)
+    ("'sub' takes exactly 2 branches, got 3", "separate branches with '|', as in sub(id | conv64x3)")
+    """
+    least, most = MERGES[word.lower()].arity
+    if least <= branches and (most is None or branches <= most):
+        return None
+    wanted = f"exactly {least}" if least == most else f"at least {least}"
+    return (f"'{word}' takes {wanted} branches, got {branches}",
+            f"separate branches with '|', as in {word.lower()}(id | conv64x3)")
 
 
 def parse_dims(text: str, what: str = "input shape") -> Shape:
@@ -717,11 +732,9 @@ class _Builder:
 
     def merge(self, item: MergeItem) -> None:
         cls = MERGES[item.word.lower]
-        least, most = cls.arity
-        if len(item.branches) < least or (most is not None and len(item.branches) > most):
-            wanted = f"exactly {least}" if least == most else f"at least {least}"
-            raise SpecError(f"'{item.word.text}' takes {wanted} branches, got {len(item.branches)}", self.text,
-                            item.span, None, f"separate branches with '|', as in {item.word.lower}(id | conv64x3)")
+        refused = merge_arity(item.word.text, len(item.branches))
+        if refused is not None:
+            raise SpecError(refused[0], self.text, item.span, None, refused[1])
         start, outputs = self.current, []
         for branch in item.branches:  # names a branch defines stay visible after it, as in Keras code
             self.current = start

@@ -1,0 +1,85 @@
+"""Reading into values: an item of a sequence or mapping, an attribute of a module, a class, an instance,
+a tensor or a layer."""
+
+from __future__ import annotations
+
+import ast
+import functools
+from typing import Any
+
+from .frameworks import _namespace_attribute, _torch_call
+from .limits import _is_plain, _size
+from .statements import Statements
+from .values import (
+    _MISSING,
+    BatchSize,
+    Builtin,
+    FrameworkClass,
+    Function,
+    Instance,
+    Layer,
+    Method,
+    Namespace,
+    Sequential,
+    Tensor,
+    Unknown,
+    UserClass,
+    _Shape,
+)
+
+
+class Access(Statements):
+    """Items and attributes of the code's values."""
+
+    def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:
+        if isinstance(value, _Shape):
+            return BatchSize() if index == 0 else Unknown("a tensor's size", node)
+        if isinstance(value, Sequential):
+            return value.layers[index] if not isinstance(index, slice) else \
+                Sequential(value.framework, value.layers[index], value.node)
+        if not _is_plain(value) or not _is_plain(index):
+            return Unknown("an element cnncalc cannot find", node)
+        result = value[self.touch(index, node)]  # [][0] and {}['a'] fail here, as when the code runs
+        self.charge(_size(result) if isinstance(index, slice) else 1, node)
+        return result
+
+    def attribute(self, owner: Any, name: str, node: ast.AST) -> Any:  # noqa: PLR0911, PLR0912 - one per owner kind
+        if isinstance(owner, Namespace):
+            return _namespace_attribute(owner.path, name)
+        if isinstance(owner, Instance):
+            if name in owner.attributes:
+                return owner.attributes[name]
+            found = owner.cls.lookup(name)
+            if isinstance(found, Function):
+                return self.bound(found, owner, owner.cls, node)
+            return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
+        if isinstance(owner, UserClass):
+            found = owner.lookup(name)
+            if isinstance(found, Function) and found.binding == "class":
+                return Method(found, owner)
+            return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
+        if isinstance(owner, Tensor):
+            if name == "shape":
+                return _Shape(owner)
+            return Builtin(functools.partial(_torch_call, "tensor-method", name, owner), name)
+        if isinstance(owner, Sequential) and name in ("add", "append"):
+            return Builtin(functools.partial(self.grow, owner.layers, "append", name, node), name)
+        if isinstance(owner, list) and name in ("append", "extend", "insert"):
+            return Builtin(functools.partial(self.grow, owner, name, name, node), name)
+        if isinstance(owner, dict) and name in ("items", "keys", "values", "get"):
+            return getattr(owner, name)
+        if isinstance(owner, FrameworkClass) and owner.name == "Module":
+            return Unknown("nn.Module", node)
+        if isinstance(owner, Layer):
+            return owner.kwargs.get(name, Unknown(f"the attribute '{name}'", node))
+        return Unknown(f"the attribute '{name}'", node)
+
+    def bound(self, function: Function, instance: Instance, cls: UserClass, node: ast.AST) -> Any:
+        """A function of a class read off an instance: a method, a static or class method, or a property's value."""
+        if function.binding == "static":
+            return function
+        if function.binding == "class":
+            return Method(function, cls)
+        if function.binding == "property":
+            return self.invoke(function, [instance], {}, node)
+        return Method(function, instance)

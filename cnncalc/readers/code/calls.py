@@ -1,0 +1,146 @@
+"""Calls: functions and classes of the file, Python's built-ins, and the layers, models and tensor operations of the
+frameworks."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any
+
+from .framework_calls import FrameworkCalls
+from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
+from .pybuiltins import _SAFE_TYPES, _WALKING
+from .values import (
+    Builtin,
+    FrameworkClass,
+    Function,
+    Instance,
+    Layer,
+    Method,
+    Scope,
+    Sequential,
+    Tensor,
+    Unknown,
+    UserClass,
+    _child,
+    _Return,
+    _Super,
+    _SuperCall,
+)
+
+
+class Interpreter(FrameworkCalls):
+    """Model code followed without running it: statements, expressions and calls, within :mod:`.limits`."""
+
+
+    def call(self, e: ast.Call, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per callee kind
+        function = self.eval(e.func, env)
+        args = self.elements(e.args, env)
+        kwargs: dict[str, Any] = {}
+        for keyword in e.keywords:
+            value = self.eval(keyword.value, env)
+            if keyword.arg is None:
+                if isinstance(value, dict):
+                    kwargs.update(value)
+            else:
+                kwargs[keyword.arg] = value
+        if isinstance(function, FrameworkClass):
+            return self.framework_call(function, args, kwargs, e)
+        if isinstance(function, (Layer, Sequential)):
+            return self.apply(function, args, e)
+        if isinstance(function, Function):
+            return self.invoke(function, args, kwargs, e)
+        if isinstance(function, Method):
+            return self.invoke(function.function, [function.owner, *args], kwargs, e)
+        if isinstance(function, UserClass):
+            return self.instantiate(function, args, kwargs, e)
+        if isinstance(function, Instance):
+            forward = function.cls.lookup("forward")
+            if not isinstance(forward, Function):
+                raise self.error(e, f"{function.cls.node.name} has no forward() to call")
+            return self.invoke(forward, [function, *args], kwargs, e)
+        if isinstance(function, Builtin):
+            result = function.call(*args, **kwargs)
+            if isinstance(result, tuple) and result[:1] == ("torch-function",):
+                return self.torch_function(result[1], result[2], result[3], e)
+            if isinstance(result, tuple) and result[:1] == ("tensor-method",):
+                return self.tensor_method(result[1], result[2], result[3], result[4], e)
+            return result
+        if isinstance(function, _Super):
+            return _SuperCall()
+        if isinstance(function, _SuperCall):
+            return None
+        if callable(function) and not isinstance(function, Unknown) and \
+                (not isinstance(function, type) or function in _SAFE_TYPES):
+            return self.builtin(function, args, kwargs, e)
+        if any(isinstance(a, Tensor) for a in args):
+            raise self.error(e.func, f"cnncalc cannot follow a call to {ast.unparse(e.func)} on a tensor",
+                             "define it in this file, use a layer cnncalc knows, or write this block as a spec")
+        return Unknown(f"a call to {ast.unparse(e.func)}", e)
+
+    def builtin(self, function: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+        """A call to one of Python's built-ins (len, int, sorted, dict.get…): each argument charged by its size,
+        a sequence too long to walk refused, and what Python would raise raised here."""
+        values = [*args, *kwargs.values()]
+        if not all(_is_plain(value) for value in values):
+            return Unknown("a call on values only known when the code runs", node)  # len(nn.Sequential(…))
+        for value in values:
+            self.touch(value, node)
+            if function in _WALKING and (_length(value) or 0) > MAX_LENGTH:
+                raise self.error(node, f"a sequence of {_count(_length(value) or 0)} items, over the "
+                                 f"{MAX_LENGTH:,} cnncalc follows", "a model definition walks far shorter sequences")
+        result = function(*args, **kwargs)  # int(float('inf')), len(range(10 ** 30)) fail here, as in Python
+        self.charge(_size(result), node)
+        return result
+
+    def grow(self, target: list[Any], method: str, name: str, node: ast.AST, *args: Any) -> None:
+        """list.append, .extend, .insert and Sequential.add, within MAX_LENGTH items."""
+        if len(args) != {"append": 1, "extend": 1, "insert": 2}[method]:  # model.add() fails, as in Python
+            raise TypeError(f"{name}() takes {'two arguments' if method == 'insert' else 'one argument'} "
+                            f"({len(args)} given)")
+        added = len(self.items(args[0], node)) if method == "extend" else 1
+        if len(target) + added > MAX_LENGTH:
+            raise self.error(node, f"a list of more than {MAX_LENGTH:,} items",
+                             "a model definition needs far fewer: write the layers as a spec, with [ … ]xN")
+        getattr(target, method)(*args)
+
+    def invoke(self, function: Function, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+        parameters = function.node.args
+        scope = _child(function.env)
+        names = [a.arg for a in [*parameters.posonlyargs, *parameters.args]]
+        defaults = parameters.defaults
+        for i, name in enumerate(names):
+            if i < len(args):
+                scope[name] = args[i]
+            elif name in kwargs:
+                scope[name] = kwargs[name]
+            elif i >= len(names) - len(defaults):
+                scope[name] = self.eval(defaults[i - (len(names) - len(defaults))], function.env)
+            else:
+                scope[name] = Unknown(f"the argument '{name}'", node)
+        if parameters.vararg is not None:
+            scope[parameters.vararg.arg] = tuple(args[len(names):])
+        for keyword, default in zip(parameters.kwonlyargs, parameters.kw_defaults):
+            scope[keyword.arg] = kwargs.get(keyword.arg, self.eval(default, function.env) if default else None)
+        if parameters.kwarg is not None:
+            bound = {*names, *(keyword.arg for keyword in parameters.kwonlyargs)}
+            scope[parameters.kwarg.arg] = {k: v for k, v in kwargs.items() if k not in bound}
+        scope.setdefault("super", _Super())
+        flowing = any(isinstance(a, Tensor) for a in [*args, *kwargs.values()])
+        self.inside_model += 1
+        self.strict += flowing
+        try:
+            self.run(function.node.body, scope)
+        except _Return as returned:
+            return returned.value
+        finally:
+            self.inside_model -= 1
+            self.strict -= flowing
+        return None
+
+    def instantiate(self, cls: UserClass, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Instance:
+        instance = Instance(cls)
+        init = cls.lookup("__init__")
+        if isinstance(init, Function):
+            self.invoke(init, [instance, *args], kwargs, node)
+        return instance

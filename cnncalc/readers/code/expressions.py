@@ -1,0 +1,213 @@
+"""Expressions followed as Python evaluates them, on known values; a run-time value stays unknown."""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from .access import Access
+from .core import _followed
+from .limits import _PLAIN, MAX_DEPTH, MAX_LENGTH, _size, _too_large
+from .pybuiltins import _BUILTINS
+from .values import (
+    _RUN_TIME,
+    _UNKNOWN_TRUTH,
+    Failed,
+    Scope,
+    Tensor,
+    Unknown,
+    _child,
+)
+
+_BINARY: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow}
+_COMPARE: dict[type, Callable[[Any, Any], bool]] = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
+    ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
+
+_UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
+
+
+
+class Expressions(Access):
+    """The expressions of model code."""
+
+
+    def eval(self, e: ast.expr, env: Scope) -> Any:
+        """An expression's value. A constant and a name, the most common, cannot fail nor nest: they are counted
+        here, and everything else is followed by _expression."""
+        kind = type(e)
+        if kind is ast.Constant:
+            self.work += 1
+            return e.value  # type: ignore[attr-defined]
+        if kind is ast.Name:
+            self.work += 1
+            return self.name(e, env)  # type: ignore[arg-type]
+        return self._expression(e, env)
+
+    @_followed
+    def _expression(self, e: ast.expr, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per kind
+        if isinstance(e, ast.Call):  # the most common first: a model file is mostly calls
+            return self.call(e, env)
+        if isinstance(e, ast.Attribute):
+            return self.attribute(self.eval(e.value, env), e.attr, e)
+        if isinstance(e, ast.Constant):
+            return e.value
+        if isinstance(e, ast.Name):
+            return self.name(e, env)
+        if isinstance(e, (ast.Tuple, ast.List)):
+            values = self.elements(e.elts, env)
+            return tuple(values) if isinstance(e, ast.Tuple) else values
+        if isinstance(e, ast.Set):
+            return {self.touch(value, e) for value in self.elements(e.elts, env)}
+        if isinstance(e, ast.Dict):
+            return self.mapping(e, env)
+        if isinstance(e, ast.BinOp):
+            return self.binary(e.op, self.eval(e.left, env), self.eval(e.right, env), e)
+        if isinstance(e, ast.UnaryOp):
+            operand = self.eval(e.operand, env)
+            if isinstance(operand, Unknown):
+                return operand
+            if isinstance(e.op, ast.Not):
+                return Unknown("a condition on run-time values", e) if isinstance(operand, _UNKNOWN_TRUTH) else \
+                    not operand
+            if not isinstance(operand, _PLAIN):  # -x.size(0), -tensor: values only known when the model runs
+                return Unknown("an operation on a run-time value", e)
+            return _UNARY[type(e.op)](operand)  # -'a' and ~1.5 fail as in Python, at this expression
+        if isinstance(e, ast.Compare):
+            return self.compare(e, env)
+        if isinstance(e, ast.BoolOp):
+            values = [self.eval(v, env) for v in e.values]
+            if any(isinstance(v, _UNKNOWN_TRUTH) for v in values):
+                return Unknown("a condition on run-time values", e)
+            result = values[0]
+            for value in values[1:]:
+                result = (result and value) if isinstance(e.op, ast.And) else (result or value)
+            return result
+        if isinstance(e, ast.IfExp):
+            test = self.eval(e.test, env)
+            if isinstance(test, _UNKNOWN_TRUTH):
+                return Unknown("a choice made at run time", e)
+            return self.eval(e.body if test else e.orelse, env)
+        if isinstance(e, ast.Subscript):
+            return self.subscript(self.eval(e.value, env), self.eval(e.slice, env), e)
+        if isinstance(e, ast.Slice):
+            return slice(*(self.eval(p, env) if p is not None else None for p in (e.lower, e.upper, e.step)))
+        if isinstance(e, (ast.ListComp, ast.GeneratorExp)):
+            return self.comprehension(e, env)
+        if isinstance(e, ast.SetComp):
+            return {self.touch(value, e) for value in self.comprehension(e, env)}
+        if isinstance(e, ast.DictComp):
+            pairs = self.comprehension(ast.ListComp(ast.Tuple([e.key, e.value], ast.Load()), e.generators), env)
+            return {self.touch(key, e.key): value for key, value in pairs}
+        if isinstance(e, ast.Starred):
+            return self.eval(e.value, env)
+        if isinstance(e, ast.JoinedStr):
+            return Unknown("an f-string", e)
+        if isinstance(e, ast.Lambda):
+            return Unknown("a lambda", e)
+        return Unknown(f"a {type(e).__name__}", e)
+
+    def elements(self, elements: list[ast.expr], env: Scope) -> list[Any]:
+        values: list[Any] = []
+        for element in elements:
+            value = self.eval(element, env)
+            if type(element) is ast.Starred and hasattr(value, "__iter__"):
+                values += self.items(value, element)
+                if len(values) > MAX_LENGTH:
+                    raise self.error(element, f"a sequence of more than {MAX_LENGTH:,} items")
+            else:
+                values.append(value)
+        return values
+
+    def mapping(self, e: ast.Dict, env: Scope) -> dict[Any, Any]:
+        """A dict display: {k: v}, {**other}; each key hashed as Python hashes it ({[1]: 2} fails here)."""
+        result: dict[Any, Any] = {}
+        for key, value in zip(e.keys, e.values):
+            if key is None:  # {**other}
+                other = self.eval(value, env)
+                if isinstance(other, dict):
+                    result.update(other)
+                continue
+            result[self.touch(self.eval(key, env), key)] = self.eval(value, env)
+        return result
+
+    def name(self, e: ast.Name, env: Scope) -> Any:
+        try:
+            value = env[e.id]  # through the scopes it is in front of (_Scope.__missing__)
+        except KeyError:
+            return _BUILTINS[e.id] if e.id in _BUILTINS else Unknown(f"the name '{e.id}'", e)
+        if isinstance(value, Failed):
+            raise value.error
+        return value
+
+    def comprehension(self, e: ast.ListComp | ast.GeneratorExp | ast.SetComp, env: Scope) -> list[Any]:
+        """A comprehension's items, in a scope of its own (its names do not leak), each charged to the work."""
+        results: list[Any] = []
+        scope = _child(env)
+        if len(e.generators) > MAX_DEPTH:
+            raise self.error(e, f"a comprehension of more than {MAX_DEPTH} for clauses")
+
+        def walk(index: int) -> None:
+            if index == len(e.generators):
+                if len(results) >= MAX_LENGTH:
+                    raise self.error(e, f"a comprehension of more than {MAX_LENGTH:,} items")
+                results.append(self.eval(e.elt, scope))
+                return
+            generator = e.generators[index]
+            items = self.eval(generator.iter, scope)
+            if isinstance(items, (Unknown, Tensor)) or not hasattr(items, "__iter__"):
+                raise self.error(generator.iter, "this comprehension's range is only known at run time",
+                                 "use a constant range or list")
+            for item in items:  # lazily: range(10 ** 9) is refused by the work budget, never built
+                self.charge(1, generator.iter)
+                self.assign(generator.target, item, scope)
+                if all(self.condition(test, scope) for test in generator.ifs):
+                    walk(index + 1)
+
+        walk(0)
+        return results
+
+    def condition(self, test: ast.expr, env: Scope) -> bool:
+        """A comprehension's filter, which must be known: an unknown one would silently keep or drop layers."""
+        value = self.eval(test, env)
+        if isinstance(value, _UNKNOWN_TRUTH):
+            raise self.error(test, "this filter depends on values only known when the code runs",
+                             "filter on constants, or write the layers as a spec")
+        return bool(value)
+
+    def compare(self, e: ast.Compare, env: Scope) -> Any:
+        left = self.eval(e.left, env)
+        for op, right_node in zip(e.ops, e.comparators):
+            right = self.eval(right_node, env)
+            if isinstance(op, (ast.Is, ast.IsNot)):
+                if not _COMPARE[type(op)](left, right):
+                    return False
+            elif isinstance(left, _RUN_TIME) or isinstance(right, _RUN_TIME):
+                return Unknown("a comparison of run-time values", e)
+            elif not _COMPARE[type(op)](self.touch(left, e), self.touch(right, e)):
+                return False  # a comparison Python refuses ('a' < 1) fails here, as when the code runs
+            left = right
+        return True
+
+    def binary(self, op: ast.operator, left: Any, right: Any, node: ast.AST) -> Any:
+        if isinstance(left, Tensor) or isinstance(right, Tensor):
+            if isinstance(left, Tensor) and isinstance(right, Tensor) and isinstance(op, (ast.Add, ast.Mult, ast.Sub)):
+                word = {ast.Add: "add", ast.Mult: "mul", ast.Sub: "sub"}[type(op)]
+                return self.merge(word, [left, right], node)
+            raise self.error(node, "an operation between a tensor and a number has no layer in cnncalc",
+                             "write it as a layer of the spec, or remove it")
+        if isinstance(left, Unknown) or isinstance(right, Unknown):
+            return left if isinstance(left, Unknown) else right
+        if not isinstance(left, _PLAIN) or not isinstance(right, _PLAIN) or type(op) not in _BINARY:
+            return Unknown("an operation on values only known when the code runs", node)  # x.size(0) * 2
+        refusal = _too_large(op, left, right)
+        if refusal:
+            raise self.error(node, refusal, "a model definition computes with small numbers and short sequences")
+        result = _BINARY[type(op)](left, right)  # 'a' + 1 and 1 / 0 fail here, as when the code runs
+        self.charge(_size(result), node)
+        return result

@@ -1,0 +1,153 @@
+"""The frameworks' calls: a layer or a model class made, a layer applied to a tensor, tensors merged, and torch
+functions and tensor methods on a tensor, each recorded as a node of the graph."""
+
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from .builder import input_text
+from .expressions import Expressions
+from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES
+from .recognise import layer_item
+from .records import Node
+from .requirements import concat_axis
+from .torch_layers import function_item
+from .values import (
+    BatchSize,
+    FrameworkClass,
+    Function,
+    Instance,
+    KerasModel,
+    Layer,
+    Sequential,
+    Tensor,
+    Unknown,
+    _Shape,
+)
+
+
+def _shown_axis(axis: Any) -> str:
+    shown = repr(axis) if isinstance(axis, (int, float, str)) else ""
+    return shown if 0 < len(shown) < 40 else "a value that is not a number"
+
+
+
+
+class FrameworkCalls(Expressions):
+    """Layers, models and tensor operations of Keras and PyTorch."""
+
+    def framework_call(self, cls: FrameworkClass, args: list[Any], kwargs: dict[str, Any], node: ast.Call) -> Any:
+        """A framework class called: a layer made (with constant arguments), or a model or container."""
+        if cls.name in _MODEL_CLASSES:
+            return self.model_class(cls, args, kwargs, node)
+        for value in [*args, *kwargs.values()]:
+            if isinstance(value, Unknown) and self.inside_model >= 0:
+                raise self.error(value.node or node, f"{cls.name}'s argument is {value.why}, which is only known "
+                                 "when the code runs", "use a constant, or write the layer in a spec")
+        return Layer(cls.framework, cls.name, args, kwargs, node)
+
+    def model_class(self, cls: FrameworkClass, args: list[Any], kwargs: dict[str, Any],  # noqa: PLR0911
+                    node: ast.Call) -> Any:
+        """keras.Sequential, keras.Input, keras.Model, layers.add(…), nn.Sequential, nn.ModuleList/Dict, nn.Module."""
+        if cls.framework == "keras" and cls.name == "Sequential":
+            layers = args[0] if args else kwargs.get("layers")
+            return Sequential("keras", [] if layers is None else self.items(layers, node), node)
+        if cls.framework == "keras" and cls.name == "Input":
+            shape = kwargs.get("shape", args[0] if args else None)
+            return self.input_tensor(shape, node)
+        if cls.framework == "keras" and cls.name == "Model":
+            inputs = kwargs.get("inputs", args[0] if args else None)
+            outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
+            return KerasModel(inputs, outputs, node)
+        if cls.framework == "keras" and cls.name in KERAS_MERGES and cls.name.islower():  # layers.add([a, b])
+            return self.merge(KERAS_MERGES[cls.name], self.items(args[0], node) if args else [], node,
+                              kwargs.get("axis", -1))
+        if cls.framework == "torch" and cls.name == "Sequential":
+            if args and isinstance(args[0], dict):
+                return Sequential("torch", list(args[0].values()), node, list(args[0].keys()))
+            return Sequential("torch", list(args), node)
+        if cls.framework == "torch" and cls.name in ("ModuleList",):
+            return self.items(args[0], node) if args else []
+        if cls.framework == "torch" and cls.name == "ModuleDict":
+            return dict(self.touch(args[0], node)) if args else {}
+        if cls.framework == "torch" and cls.name == "Module":
+            return None
+        return Layer(cls.framework, cls.name, args, kwargs, node)
+
+    def input_tensor(self, shape: Any, node: ast.AST) -> Tensor:
+        self.nodes.append(Node("input", [], node, input_text(shape, node, self)))
+        return Tensor(len(self.nodes) - 1)
+
+    def apply(self, layer: Layer | Sequential, args: list[Any], node: ast.AST) -> Any:
+        """A layer (or a Sequential) called on a tensor: Keras' functional API, or a PyTorch module."""
+        if not args:
+            raise self.error(node, "a layer called with nothing to act on")
+        if isinstance(layer, Sequential):
+            current = args[0]
+            try:
+                self.enter(node)  # a Sequential nested in a Sequential, two thousand deep
+                for inner in layer.layers:
+                    current = self.apply(inner, [current], node) if isinstance(inner, (Layer, Sequential)) else \
+                        self.module_call(inner, current, node)
+            finally:
+                self.depth -= 1
+            return current
+        source = args[0]
+        if isinstance(source, (list, tuple)) and layer.name in KERAS_MERGES:
+            return self.merge(KERAS_MERGES[layer.name], list(source), node, layer.arg(0, "axis", -1))
+        if not isinstance(source, Tensor):
+            raise self.error(node, f"{layer.name} is applied to something that is not a tensor here")
+        item, requires = layer_item(layer, self)
+        if item is None:  # a layer with no row (nn.Identity in a chain is written as 'linear')
+            return source
+        self.nodes.append(Node("layer", [source.node], layer.node, item, layer, requires, node))
+        return Tensor(len(self.nodes) - 1)
+
+    def module_call(self, module: Any, tensor: Any, node: ast.AST) -> Any:
+        if isinstance(module, Instance):
+            forward = module.cls.lookup("forward")
+            if isinstance(forward, Function):
+                return self.invoke(forward, [module, tensor], {}, node)
+        raise self.error(node, "cnncalc cannot apply this to a tensor")
+
+    def merge(self, word: str, tensors: list[Any], node: ast.AST, axis: Any = -1, framework: str = "keras") -> Tensor:
+        """Tensors merged (x + y, layers.Add()([a, b]), torch.cat): a concatenation must join the channels, which
+        only the resolved network knows (Keras' axis=1 on (None, 8, 8, 3) is the height)."""
+        if len(tensors) < 2 or not all(isinstance(t, Tensor) for t in tensors):
+            raise self.error(node, f"a {word} merge needs two or more tensors")
+        try:
+            requires = concat_axis(axis, framework) if word == "cat" else None
+        except ValueError:
+            raise self.error(node, f"a concatenation on {_shown_axis(axis)}, which is not an axis",
+                             "concatenate on the channel axis (-1 in Keras, dim=1 in PyTorch)") from None
+        self.nodes.append(Node("merge", [t.node for t in tensors], node, word, requires=requires))
+        return Tensor(len(self.nodes) - 1)
+
+    def torch_function(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], node: ast.AST) -> Any:
+        if name == "cat":
+            tensors = list(args[0]) if args and isinstance(args[0], (list, tuple)) else []
+            return self.merge("cat", tensors, node, kwargs.get("dim", args[1] if len(args) > 1 else 0), "torch")
+        if name in ("add", "mul", "sub") and len(args) >= 2:
+            return self.merge(name, list(args[:2]), node)
+        tensor = args[0] if args else None
+        if not isinstance(tensor, Tensor):
+            return Unknown(f"torch.{name}", node)
+        item, requires = function_item(name, args, kwargs, self, node)
+        if item is None:
+            return tensor
+        self.nodes.append(Node("layer", [tensor.node], node, item, requires=requires, applied=node))
+        return Tensor(len(self.nodes) - 1)
+
+    def tensor_method(self, name: str, tensor: Tensor, args: tuple[Any, ...], kwargs: dict[str, Any],
+                      node: ast.AST) -> Any:
+        if name == "size":
+            return BatchSize() if args and args[0] == 0 else _Shape(tensor) if not args else \
+                Unknown("a tensor's size", node)
+        if name in ("contiguous", "clone", "detach", "float", "to", "cuda", "cpu"):
+            return tensor
+        if name in _READ_OUTS:  # a value read off the tensor at run time, not a layer
+            return Unknown(f"x.{name}()", node)
+        return self.torch_function({"view": "view", "reshape": "view"}.get(name, name), (tensor, *args), kwargs,
+                                   node)

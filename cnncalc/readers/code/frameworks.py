@@ -1,0 +1,95 @@
+"""The names of Keras and PyTorch cnncalc knows: layer classes, merges, torch functions, and the modules they
+live in."""
+
+from __future__ import annotations
+
+import ast
+import functools
+from typing import Any
+
+from .pybuiltins import _BUILTINS
+from .values import Builtin, FrameworkClass, Namespace, Unknown
+
+#: Keras layer classes cnncalc models, with their Keras 1 and alias spellings.
+KERAS_LAYERS = frozenset({
+    "Conv2D", "Convolution2D", "Conv1D", "Convolution1D", "Conv3D", "Dense", "Flatten", "Dropout",
+    "SpatialDropout2D", "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D", "GlobalAveragePooling2D",
+    "GlobalAvgPool2D", "GlobalMaxPooling2D", "GlobalMaxPool2D", "BatchNormalization", "Activation", "ReLU",
+    "LeakyReLU", "PReLU", "ELU", "Softmax", "ZeroPadding2D", "Cropping2D", "UpSampling2D", "Conv2DTranspose",
+    "Deconvolution2D", "DepthwiseConv2D", "SeparableConv2D", "Reshape", "Permute", "Embedding",
+    "LayerNormalization", "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D", "GlobalAveragePooling1D",
+    "GlobalMaxPooling1D", "Add", "Concatenate", "Multiply", "Average", "Maximum", "Subtract", "InputLayer",
+})
+KERAS_MERGES = {"Add": "add", "Concatenate": "cat", "Multiply": "mul", "Average": "avg", "Maximum": "max",
+                "Subtract": "sub", "add": "add", "concatenate": "cat", "multiply": "mul", "average": "avg",
+                "maximum": "max", "subtract": "sub"}
+TORCH_LAYERS = frozenset({
+    "Conv2d", "Conv1d", "Conv3d", "ConvTranspose2d", "ConvTranspose1d", "Linear", "MaxPool2d", "MaxPool1d",
+    "MaxPool3d", "AvgPool2d", "AvgPool1d", "AvgPool3d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
+    "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "BatchNorm2d", "BatchNorm1d", "BatchNorm3d", "Dropout", "Dropout2d",
+    "ReLU", "ReLU6", "LeakyReLU", "ELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Softmax", "Hardswish", "Mish", "PReLU",
+    "SELU", "Flatten", "Identity", "Upsample", "ZeroPad2d", "Embedding", "LayerNorm", "GroupNorm",
+    "LocalResponseNorm",
+})
+#: torch.nn.functional, torch and Tensor methods that act on a tensor like a layer, as spec words.
+TORCH_FUNCTIONS = {"relu": "relu", "relu6": "relu6", "elu": "elu", "selu": "selu", "gelu": "gelu", "silu": "swish",
+                   "sigmoid": "sigmoid", "tanh": "tanh", "softmax": "softmax", "hardswish": "hardswish",
+                   "mish": "mish", "leaky_relu": "leakyrelu"}
+
+#: The framework classes that make a model or a container rather than a layer (Interpreter.model_class).
+_MODEL_CLASSES = frozenset({"Sequential", "Input", "Model", "ModuleList", "ModuleDict", "Module",
+                            *(name for name in KERAS_MERGES if name.islower())})
+
+#: The modules whose names cnncalc knows; the layer classes of Keras (and TensorFlow's Keras) and of PyTorch.
+_KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections"})
+
+
+#: Methods that give a PyTorch model back unchanged in shape and count: model = model.cuda() may be skipped.
+_NEUTRAL_METHODS = frozenset({"cuda", "cpu", "to", "eval", "train", "float", "double", "half", "share_memory"})
+
+
+def _neutral(node: ast.AST, name: str) -> bool:
+    """``name = name.cuda()``, ``name = name.to(device)``: a rebinding that leaves the model as it is."""
+    value = getattr(node, "value", None)
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+        value.func.attr in _NEUTRAL_METHODS and isinstance(value.func.value, ast.Name) and value.func.value.id == name
+
+
+def _module(path: str, node: ast.AST) -> Namespace | Unknown:
+    return Namespace(path) if path.split(".", 1)[0] in _KNOWN_MODULES else Unknown(f"the module {path}", node)
+
+
+_TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "view", "reshape", "max_pool2d", "avg_pool2d",
+                        "adaptive_avg_pool2d", "adaptive_max_pool2d", "dropout", "dropout2d", "interpolate",
+                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax"})
+
+
+#: Tensor methods that read a value off the tensor: what they give is only known when the model runs.
+_READ_OUTS = frozenset({"sum", "max", "min", "item", "norm", "any", "all", "argmax", "argmin", "numel", "dim",
+                        "std", "var", "tolist", "numpy"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _namespace_attribute(path: str, name: str) -> Any:
+    """A name of a module cnncalc knows: a layer class of Keras or PyTorch, a function of torch's, or a deeper
+    namespace (the same object each time: a file of 10,000 layers asks 10,000 times)."""
+    framework = Namespace(path).framework
+    if framework == "keras" and (name in KERAS_LAYERS or name in ("Sequential", "Model", "Input") or
+                                 (name in KERAS_MERGES and name.islower())):
+        return FrameworkClass("keras", name)
+    if framework == "torch" and (name in TORCH_LAYERS or name in ("Module", "Sequential", "ModuleList", "ModuleDict")):
+        return FrameworkClass("torch", name)
+    if framework == "torch" and path in ("torch", "torch.nn.functional", "F") and \
+            (name in TORCH_FUNCTIONS or name in _TORCH_OPS):
+        return Builtin(functools.partial(_torch_call, "torch-function", name), name)
+    if name == "OrderedDict":
+        return _BUILTINS["OrderedDict"]
+    return Namespace(f"{path}.{name}" if path else name)
+
+
+def _torch_call(kind: str, name: str, /, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
+    """A call of a torch function (kind "torch-function") or of a tensor's method ("tensor-method", the tensor
+    first), handed back to the interpreter; positional-only, so no keyword of the code's can replace the name."""
+    if kind == "tensor-method":
+        return kind, name, args[0], args[1:], kwargs
+    return kind, name, args, kwargs

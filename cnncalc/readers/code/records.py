@@ -1,0 +1,58 @@
+"""The graph model code builds: its nodes, the model read from it, and errors at the code's own line."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any
+
+from ...errors import CodeError
+
+# ---- the graph ------------------------------------------------------------------------------------------
+
+class Node:
+    """One step of the network: an input, a layer (as spec text), or a merge of several tensors."""
+
+    def __init__(self, kind: str, inputs: list[int], where: ast.AST | None, item: str = "", layer: Any = None,
+                 requires: Callable[[Any, Any], tuple[str, str | None] | None] | None = None,
+                 applied: ast.AST | None = None) -> None:
+        self.kind, self.inputs, self.where, self.item, self.layer = kind, inputs, where, item, layer
+        self.requires = requires  # what the code says of the resolved network (arguments.Requirement)
+        self.applied = applied  # where the layer is called on a tensor (``where`` is where it is made)
+
+
+class Placed:
+    """A node as the spec's text places it: its item's own text (without 'as NAME') and where it starts, what it
+    reads (numbered as the spec numbers its layers: 0 is the input, n the n-th layer written), and for a merge
+    where each branch is written."""
+
+    __slots__ = ("branches", "inputs", "node", "start", "text")
+
+    def __init__(self, node: Node, text: str, start: int, inputs: tuple[int, ...],
+                 branches: tuple[tuple[int, int], ...] = ()) -> None:
+        self.node, self.text, self.start, self.inputs, self.branches = node, text, start, inputs, branches
+
+
+class ModelCode:
+    """A model read from code: the spec it is, where each item came from, and how it prints."""
+
+    def __init__(self, spec: str, conventions: str, items: list[tuple[tuple[int, int], Node]], path: str,
+                 lines: list[str], name: str = "", placed: list[Placed] | None = None, graph: bool = False) -> None:
+        self.spec, self.conventions, self.items, self.path, self.lines = spec, conventions, items, path, lines
+        self.name = name  # the model's name in the file: a variable, a class or a function
+        self.placed = placed or []  # each written node, as the spec places it (readers.code.spec_records)
+        self.graph = graph  # whether the spec names, references or merges a tensor
+        self.starts = [start for (start, _), _ in items]  # for a binary search from a spec position to its item
+
+    def error_at(self, node: ast.AST | None, message: str, hint: str | None = None) -> CodeError:
+        return _code_error(self.path, self.lines, node, message, hint)
+
+
+def _code_error(path: str, lines: list[str], node: ast.AST | None, message: str, hint: str | None = None,
+                kind: type[CodeError] = CodeError) -> CodeError:
+    line = getattr(node, "lineno", 1) or 1
+    column = getattr(node, "col_offset", 0) or 0
+    end = getattr(node, "end_col_offset", column + 1) if getattr(node, "end_lineno", line) == line else \
+        len(lines[line - 1]) if line <= len(lines) else column + 1
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    return kind(message, path, source, line, column, end or column + 1, hint)
