@@ -93,7 +93,11 @@ def _doubts(verdicts: list[Verdict]) -> int:
 
 def _family(kind: str) -> str | None:
     """Which rule checks a layer kind; None for a kind cnncalc does not model."""
-    return next((family for kinds, family in _FAMILIES if kind in kinds), None)
+    return _FAMILY.get(kind)
+
+
+#: :func:`_family` of each kind the families name, the first family that names it
+_FAMILY = {kind: family for kinds, family in reversed(_FAMILIES) for kind in kinds}
 
 
 def _claim(number: int, row: PastedRow, field: str) -> str:
@@ -125,6 +129,10 @@ class _Check:
         self.suspect: set[str] = set()
         #: set by a rule that knows the one right output, when the printed one is wrong
         self.corrected: Shape | None = None
+        #: the rule of each family (see :data:`_FAMILIES`)
+        self.rules = {"dense": self.dense, "conv": self.conv, "transposed": self.transposed, "pool": self.pool,
+                      "global_pool": self.global_pool, "flatten": self.flatten, "same": self.same,
+                      "resample": self.resample, "reshape": self.reshape, "permute": self.permute}
 
     def shape(self, shape: Shape) -> Shape:
         """A pasted shape as the rules read it: channels last."""
@@ -141,7 +149,8 @@ class _Check:
         verdicts: list[Verdict] = []
         previous: str | None = pasted.input_name if pasted.input_shape is not None else None
         for number, pasted_row in enumerate(pasted.rows, start=1):
-            row = replace(pasted_row, shape=self.shape(pasted_row.shape))
+            shape = self.shape(pasted_row.shape)
+            row = pasted_row if shape == pasted_row.shape else replace(pasted_row, shape=shape)
             reads = self.reads(row, previous) or []
             found = self.row(number, row, [self.shapes[name] for name in reads])
             corrected = self.corrected
@@ -209,10 +218,7 @@ class _Check:
                                "the totals")]
         if not inputs:
             return self.without_input(number, row, kind, family)
-        rules = {"dense": self.dense, "conv": self.conv, "transposed": self.transposed, "pool": self.pool,
-                 "global_pool": self.global_pool, "flatten": self.flatten, "same": self.same,
-                 "resample": self.resample, "reshape": self.reshape, "permute": self.permute}
-        return rules[family](number, row, kind, inputs[0])
+        return self.rules[family](number, row, kind, inputs[0])
 
     def multiple(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
         """A subclassed model's row: its shape is 'multiple', so only a layer that learns nothing is checked."""

@@ -115,4 +115,5 @@ def replace(instance: T, **changes: Any) -> T:
     Point(x=1, y=5)
     """
     names = instance.__record_fields__  # type: ignore[attr-defined]
-    return type(instance)(**{name: changes.get(name, getattr(instance, name)) for name in names})
+    values = instance.__dict__  # every field, as __init__ stored it
+    return type(instance)(**{name: changes[name] if name in changes else values[name] for name in names})
