@@ -264,6 +264,14 @@ def test_issue_cases_end_cleanly_in_bounded_memory_and_time(args: list[str]) -> 
     assert len(result.stderr) < 10_000
 
 
+def test_a_paste_of_spaced_commas_is_refused_in_bounded_time() -> None:
+    # no shape: '(1  , 1  , …' then 'x'; the split-shape pattern tried every split of each run of spaces, 2^60
+    paste = ("conv2d (Conv2D)  (" + "1  , " * 60 + "x  320\n") * 100
+    result = run_limited(["check", "--summary", "-"], stdin=paste.encode())
+    assert result.returncode == 2, result.stderr.decode()[-2000:]
+    assert b"no layer rows found in the pasted summary" in result.stderr
+
+
 def test_unbounded_and_blocking_input_is_refused(tmp_path: Path) -> None:
     fifo = tmp_path / "x.cnn"
     os.mkfifo(fifo)

@@ -129,6 +129,8 @@ class _Check:
         self.suspect: set[str] = set()
         #: set by a rule that knows the one right output, when the printed one is wrong
         self.corrected: Shape | None = None
+        #: what :meth:`row` worked out for each kind, shape, count and inputs: a paste repeats its rows
+        self.derived: dict[tuple[object, ...], tuple[Shape | None, tuple[tuple[str, Verdict], ...]]] = {}
         #: the rule of each family (see :data:`_FAMILIES`)
         self.rules = {"dense": self.dense, "conv": self.conv, "transposed": self.transposed, "pool": self.pool,
                       "global_pool": self.global_pool, "flatten": self.flatten, "same": self.same,
@@ -203,6 +205,22 @@ class _Check:
         return _judge(number, row, "output", self.show(row.shape), self.show(expected), ok, arithmetic)
 
     def row(self, number: int, row: PastedRow, inputs: list[Shape]) -> list[Verdict]:
+        """The row's verdicts, by its rule; a row like one already derived (its kind, shape, count and inputs)
+        gets that row's verdicts under its own claims, and passes on the same corrected shape."""
+        key = (row.keras_class, row.shape, row.params, row.multiple, row.unreadable, *inputs)
+        known = self.derived.get(key)
+        if known is not None:
+            self.corrected, fields = known
+            return [Verdict(_claim(number, row, field), v.given, v.correct, v.status, v.arithmetic, v.note)
+                    for field, v in fields]
+        found = self.derive(number, row, inputs)
+        prefix = _claim(number, row, "")
+        if all(v.claim.startswith(prefix) for v in found):
+            self.derived[key] = (self.corrected, tuple((v.claim[len(prefix):], v) for v in found))
+        return found
+
+    def derive(self, number: int, row: PastedRow, inputs: list[Shape]) -> list[Verdict]:
+        """The row's verdicts, worked out by its family's rule."""
         self.corrected = None
         kind = row.keras_class
         family = _family(kind)

@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from ..errors import CnnCalcError
 from ..grading.answers import Verdict
@@ -75,7 +76,12 @@ _SHAPE = re.compile(r"\(([^()]*)\)")
 #: One size of a pasted shape: a space may group its thousands (18 496), in threes only, as in read_count.
 _SHAPE_PART = re.compile(r"\s*(None|\?|-1|\d{1,3}(?: \d{3})+|\d+)\s*\Z")
 #: A shape whose digits a space splits otherwise, as OCR does ((None, 2 6, 26, 32)): a shape, but unreadable.
-_SPLIT_SHAPE = re.compile(r"[(\[]\s*(?:(?:None|\?|-1|\d[\d ]*)\s*,\s*)*(?:None|\?|-1|\d[\d ]*)\s*,?\s*[)\]]")
+# Possessive: a size's digits and spaces, and the spaces around a comma, are taken whole, so a line that is no
+# shape ('(1  , 1  , … x') fails in a pass instead of trying every split of every run of spaces.
+_SPLIT_SHAPE = re.compile(r"[(\[]\s*+(?:(?:None|\?|-1|\d[\d ]*+)\s*+,\s*+)*(?:None|\?|-1|\d[\d ]*+)\s*+,?\s*+[)\]]")
+#: :data:`_SPLIT_SHAPE` where a count follows it (past a list's ']'), as a row's does: 'conv2d[0][0]' is none.
+#: Atomic: the shape is matched as :data:`_SPLIT_SHAPE` matches it, then the count is looked for once.
+_SPLIT_SHAPE_COUNTED = re.compile(f"(?>{_SPLIT_SHAPE.pattern})" + r"(?=(?:\s*\])?\s*\d)")
 _COUNT_START = re.compile(r"\s*(\d[\d,.'_\u00a0\u202f\u2009]*(?: \d{3}(?!\d))*)")
 _TORCH_ROW = re.compile(
     r"^[\s│├└─|]*(?P<type>[A-Za-z_][A-Za-z0-9_]*): (?P<depth>\d+)-(?P<index>\d+)\s+"
@@ -112,8 +118,13 @@ def _count(text: str) -> int | None:
 
 def _read_count(match: re.Match[str]) -> int | None:
     """The count :data:`_COUNT_START` found, or None when it cannot be read."""
+    return _written_count(match[1])
+
+
+@lru_cache(maxsize=4096)  # a paste repeats its counts; each is read once
+def _written_count(text: str) -> int | None:
     try:
-        return read_count(match[1].rstrip(",.'_ "))
+        return read_count(text.rstrip(",.'_ "))
     except ValueError:
         return None
 
@@ -199,6 +210,7 @@ def _keras_class(truncated: str | None, name: str = "") -> str:
     return truncated
 
 
+@lru_cache(maxsize=4096)  # a paste repeats its shapes (and its '(Conv2D)'); each is read once
 def _shape(text: str, channels_first: bool, batched: bool = True) -> tuple[int, ...] | None:
     """The sizes of a pasted shape without its batch axis; None if it is not a shape.
 
@@ -351,23 +363,30 @@ def _keras_row(line: str, number: int, rows: list[PastedRow], inputs: list[tuple
     """A Keras row from a line whose column rules are spaces already (:func:`_unbox`)."""
     for shape_match in _SHAPE.finditer(line):  # the first parenthesis that is a shape followed by a count
         shape = _shape(shape_match[0], False)
-        if shape is None:
-            continue
-        after = _LIST_END.sub("", line[shape_match.end():])  # tf.keras prints an input's shape as a list
-        if _keras_cells(line, number, shape_match.start(), after, shape, rows, inputs):
+        after = _counted_after(line, shape_match.end()) if shape is not None else None
+        if after is not None and _keras_cells(line, number, shape_match.start(), after, shape, rows, inputs):
             return
     multiple = _MULTIPLE.search(line)  # a subclassed model's layers have no output shape to print
     if multiple and _keras_cells(line, number, multiple.start(), line[multiple.end():], None, rows, inputs):
         return
-    for split in _SPLIT_SHAPE.finditer(line):  # a shape whose digits are split: a row, its output unreadable
-        after = _LIST_END.sub("", line[split.end():])
-        if _keras_cells(line, number, split.start(), after, None, rows, inputs, split[0]):
+    for split in _SPLIT_SHAPE_COUNTED.finditer(line):  # a shape whose digits are split: a row, its output unreadable
+        after = _counted_after(line, split.end())
+        if after is not None and _keras_cells(line, number, split.start(), after, None, rows, inputs, split[0]):
             return
     if rows:
         _continued(line, rows, wrapped)
 
 
-_LIST_END = re.compile(r"^\s*\]")
+_LIST_END = re.compile(r"\s*\]")
+
+
+def _counted_after(line: str, end: int) -> str | None:
+    """The rest of ``line`` after a shape that ends at ``end`` (and its list's ']': tf.keras prints an input's shape
+    as a list), when a count starts it; None when none does, so that a line of many '[0][0]' costs a match at each,
+    not a copy of the rest of the line."""
+    closing = _LIST_END.match(line, end)
+    start = closing.end() if closing else end
+    return line[start:] if _COUNT_START.match(line, start) else None
 #: Why a row's output is unchecked when its shape cannot be read.
 UNREADABLE_SHAPE = ("the shape cannot be read: a space inside a size groups thousands, in threes (18 496), so "
                     "'2 6' is no number; the output is not checked")

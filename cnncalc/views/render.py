@@ -383,7 +383,7 @@ def grid_lines(titles: list[str], rows: list[list[str]], right: frozenset[int] =
     yield from lines(titles)
     yield "─" * (sum(widths) + 2 * (len(widths) - 1))
     for cells in rows:
-        if several and any("\n" in cells[number] for number in several):
+        if several and "\n" in "".join(map(cells.__getitem__, several)):
             yield from lines(cells)
         else:  # most rows: one line, one format call
             yield line(*cells).rstrip()
