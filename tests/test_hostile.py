@@ -444,6 +444,22 @@ def test_pasted_counts_in_every_thousands_style(count: str) -> None:
     assert code == 0, output
 
 
+@pytest.mark.parametrize("count", ["3 20", "18 4960", "1 8496"])
+def test_pasted_counts_split_other_than_in_threes_are_unreadable(count: str) -> None:
+    from cnncalc.readers.pasted import parse_summary
+
+    paste = (f"conv2d (Conv2D)  (None, 26, 26, 32)  320\nconv2d_1 (Conv2D)  (None, 24, 24, 64)  {count}\n"
+             f"Total params: {count}\nTrainable params: 18 496\n")
+    pasted = parse_summary(paste)
+    # the split count is no count: not 3, 18 or 1; the row and the total line are not read, as '18.5' is not
+    assert [(row.name, row.params) for row in pasted.rows] == [("conv2d", 320)]
+    assert pasted.totals == (("trainable", 18496),)
+    code, output = invoke(["check", "input 28x28x1, conv32x3, conv64x3", "--summary", "-", "--format", "json"],
+                          stdin=paste)
+    assert code == 1, output
+    assert '"given": "(missing)"' in output and '"given": "3"' not in output
+
+
 def test_coloured_paste_is_read() -> None:
     paste = "\x1b[1mconv2d\x1b[0m (Conv2D)   (None, 26, 26, 32)   \x1b[32m320\x1b[0m\n"
     code, output = invoke(["check", "input 28x28x1, conv32x3", "--summary", "-"], stdin=paste)

@@ -117,8 +117,15 @@ def _count(text: str) -> int | None:
 
 
 def _read_count(match: re.Match[str]) -> int | None:
-    """The count :data:`_COUNT_START` found, or None when it cannot be read."""
+    """The count :data:`_COUNT_START` found, or None when it cannot be read: as in a shape, a space groups
+    thousands in threes only, so '3 20' (OCR's split digits) is no count, never 3."""
+    if _SPLIT_DIGITS.match(match.string, match.end()):
+        return None
     return _written_count(match[1])
+
+
+#: What follows a count whose digits a space splits other than in threes ('3 20', '18 4960').
+_SPLIT_DIGITS = re.compile(r" \d")
 
 
 @lru_cache(maxsize=4096)  # a paste repeats its counts; each is read once
