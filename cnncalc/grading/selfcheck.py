@@ -154,20 +154,24 @@ class _Check:
             shape = self.shape(pasted_row.shape)
             row = pasted_row if shape == pasted_row.shape else replace(pasted_row, shape=shape)
             reads = self.reads(row, previous) or []
-            found = self.row(number, row, [self.shapes[name] for name in reads])
+            inputs = [self.shapes[name] for name in reads]
+            found = self.row(number, row, inputs)
             corrected = self.corrected
+            wrong = _wrong(found)
             # a row read that was itself wrong: this row may agree with its printed shape or with its corrected one
-            other = [self.alternative.get(name, self.shapes[name]) for name in reads]
-            if _wrong(found) and other != [self.shapes[name] for name in reads]:
+            other = [self.alternative.get(name, self.shapes[name]) for name in reads] if wrong else inputs
+            if other != inputs:
                 retry = self.row(number, row, other)
-                if _wrong(retry) < _wrong(found):
+                if _wrong(retry) < wrong:
                     found, corrected = retry, self.corrected
             doubt = [name for name in reads if name in self.suspect or name in self.alternative]
             if doubt:
                 found = [self.in_doubt(v, doubt) for v in found]
-            if corrected is not None and _wrong(found):
+            if doubt or other != inputs:
+                wrong = _wrong(found)
+            if corrected is not None and wrong:
                 self.alternative[row.name] = corrected
-            elif any(v.status == "wrong" and v.claim.endswith(" output") for v in found):
+            elif wrong and any(v.status == "wrong" and v.claim.endswith(" output") for v in found):
                 self.suspect.add(row.name)
             if not row.shapeless:
                 self.shapes[row.name] = row.shape
@@ -211,8 +215,8 @@ class _Check:
         known = self.derived.get(key)
         if known is not None:
             self.corrected, fields = known
-            return [Verdict(_claim(number, row, field), v.given, v.correct, v.status, v.arithmetic, v.note)
-                    for field, v in fields]
+            prefix = _claim(number, row, "")
+            return [Verdict(prefix + field, v.given, v.correct, v.status, v.arithmetic, v.note) for field, v in fields]
         found = self.derive(number, row, inputs)
         prefix = _claim(number, row, "")
         if all(v.claim.startswith(prefix) for v in found):
