@@ -93,11 +93,11 @@ def main() -> None:
     Path(handle.name).unlink()
     boxed, _, _ = wall([*cnncalc, "summary", f"input 8x8x1, [relu]x{STREAM_ROWS}"], runs)
     print(f"python {sys.version.split()[0]}, median of {runs} runs each, fresh processes")
-    print(f"{'summary, 100,000 layers, --format json':46} {baseline:7.2f} s  {base_peak / 1024:6.0f} MiB  (baseline; "
+    print(f"{'summary, 100,000 layers, --format json':52} {baseline:7.2f} s  {base_peak / 1024:6.0f} MiB  (baseline; "
           f"{base_cpu:.2f} s CPU)")
-    print(f"{'summary, 100,000 layers, table (streamed)':46} {table:7.2f} s  {table_peak / 1024:6.0f} MiB  "
+    print(f"{'summary, 100,000 layers, table (streamed)':52} {table:7.2f} s  {table_peak / 1024:6.0f} MiB  "
           f"{table / baseline:.2f}× baseline   target ≤ 1.50×  {'ok' if table / baseline <= 1.5 else 'MISSED'}")
-    print(f"{f'summary, {STREAM_ROWS:,} rows, table (a box)':46} {boxed:7.2f} s")
+    print(f"{f'summary, {STREAM_ROWS:,} rows, table (a box)':52} {boxed:7.2f} s")
     for name, data in PASTES.items():
         for against in ([], ["input 28x28x1, conv32x3, conv64x3"]):
             seconds, peak, cpu = wall([*cnncalc, "check", *against, "--summary", "-"], runs, data)

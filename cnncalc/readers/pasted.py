@@ -62,11 +62,11 @@ TORCH_ACTIVATIONS = {"ReLU", "Sigmoid", "Tanh", "Softmax", "ELU", "SELU", "GELU"
                      "ReLU6", "LeakyReLU", "Hardswish", "Mish"}
 
 
-
 def _unbox(line: str) -> str:
     """A line with its box-drawing column rules (│ ┃ | ║) as spaces: four C-speed replaces, where str.translate
     would look every character up in a table."""
     return line.replace("│", " ").replace("┃", " ").replace("|", " ").replace("║", " ")
+
 
 #: Rows are read with patterns that cannot backtrack more than linearly, and lines longer than
 #: this are not rows of any summary: they are skipped, so a pasted 3,000-space line costs nothing.
@@ -394,6 +394,8 @@ def _counted_after(line: str, end: int) -> str | None:
     closing = _LIST_END.match(line, end)
     start = closing.end() if closing else end
     return line[start:] if _COUNT_START.match(line, start) else None
+
+
 #: Why a row's output is unchecked when its shape cannot be read.
 UNREADABLE_SHAPE = ("the shape cannot be read: a space inside a size groups thousands, in threes (18 496), so "
                     "'2 6' is no number; the output is not checked")
