@@ -264,6 +264,14 @@ def test_issue_cases_end_cleanly_in_bounded_memory_and_time(args: list[str]) -> 
     assert len(result.stderr) < 10_000
 
 
+def test_a_paste_of_spaced_commas_is_refused_in_bounded_time() -> None:
+    # no shape: '(1  , 1  , …' then 'x'; the split-shape pattern tried every split of each run of spaces, 2^60
+    paste = ("conv2d (Conv2D)  (" + "1  , " * 60 + "x  320\n") * 100
+    result = run_limited(["check", "--summary", "-"], stdin=paste.encode())
+    assert result.returncode == 2, result.stderr.decode()[-2000:]
+    assert b"no layer rows found in the pasted summary" in result.stderr
+
+
 def test_unbounded_and_blocking_input_is_refused(tmp_path: Path) -> None:
     fifo = tmp_path / "x.cnn"
     os.mkfifo(fifo)
@@ -434,6 +442,22 @@ def test_pasted_counts_in_every_thousands_style(count: str) -> None:
     paste = f"conv2d (Conv2D)  (None, 26, 26, 32)  320\nconv2d_1 (Conv2D)  (None, 24, 24, 64)  {count}\n"
     code, output = invoke(["check", "input 28x28x1, conv32x3, conv64x3", "--summary", "-"], stdin=paste)
     assert code == 0, output
+
+
+@pytest.mark.parametrize("count", ["3 20", "18 4960", "1 8496"])
+def test_pasted_counts_split_other_than_in_threes_are_unreadable(count: str) -> None:
+    from cnncalc.readers.pasted import parse_summary
+
+    paste = (f"conv2d (Conv2D)  (None, 26, 26, 32)  320\nconv2d_1 (Conv2D)  (None, 24, 24, 64)  {count}\n"
+             f"Total params: {count}\nTrainable params: 18 496\n")
+    pasted = parse_summary(paste)
+    # the split count is no count: not 3, 18 or 1; the row and the total line are not read, as '18.5' is not
+    assert [(row.name, row.params) for row in pasted.rows] == [("conv2d", 320)]
+    assert pasted.totals == (("trainable", 18496),)
+    code, output = invoke(["check", "input 28x28x1, conv32x3, conv64x3", "--summary", "-", "--format", "json"],
+                          stdin=paste)
+    assert code == 1, output
+    assert '"given": "(missing)"' in output and '"given": "3"' not in output
 
 
 def test_coloured_paste_is_read() -> None:

@@ -61,6 +61,8 @@ def read_count(text: str, maximum: int = MAX_COUNT) -> int:
     ValueError: '18.5' is not a whole count
     """
     cleaned = text.strip()
+    if len(cleaned) < 19 and cleaned.isdigit() and cleaned.isascii() and maximum >= MAX_SIZE:
+        return int(cleaned)  # plain digits, the common case: no separator to look for, and within the bound
     grouped = _GROUPED.match(cleaned)
     if grouped:
         cleaned = cleaned.replace(grouped["sep"], "")

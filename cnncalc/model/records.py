@@ -115,4 +115,9 @@ def replace(instance: T, **changes: Any) -> T:
     Point(x=1, y=5)
     """
     names = instance.__record_fields__  # type: ignore[attr-defined]
-    return type(instance)(**{name: changes.get(name, getattr(instance, name)) for name in names})
+    values = instance.__dict__  # every field, as __init__ stored it (and nothing else, when as many)
+    fields = dict(values) if len(values) == len(names) else {name: values[name] for name in names}
+    for name, value in changes.items():
+        if name in fields:
+            fields[name] = value
+    return type(instance)(**fields)

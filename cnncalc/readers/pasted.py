@@ -13,10 +13,12 @@ import contextlib
 import itertools
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from ..errors import CnnCalcError
 from ..grading.answers import Verdict
 from ..graph.network import Network, ResolvedLayer
+from ..language.literals import TooLargeError, read_count, read_int
 from ..model.conventions import channels_first as channels_first_shape
 from ..model.conventions import channels_last
 from ..model.layers import Activation, GlobalPooling, Merge, PReLU, keras_shape
@@ -59,7 +61,13 @@ _ADAPTIVE = {"AdaptiveAvgPool2d": "AdaptiveAveragePooling2D", "AdaptiveMaxPool2d
 TORCH_ACTIVATIONS = {"ReLU", "Sigmoid", "Tanh", "Softmax", "ELU", "SELU", "GELU", "SiLU", "Identity", "LogSoftmax",
                      "ReLU6", "LeakyReLU", "Hardswish", "Mish"}
 
-_BOX = str.maketrans(dict.fromkeys("│┃|║", " "))
+
+def _unbox(line: str) -> str:
+    """A line with its box-drawing column rules (│ ┃ | ║) as spaces: four C-speed replaces, where str.translate
+    would look every character up in a table."""
+    return line.replace("│", " ").replace("┃", " ").replace("|", " ").replace("║", " ")
+
+
 #: Rows are read with patterns that cannot backtrack more than linearly, and lines longer than
 #: this are not rows of any summary: they are skipped, so a pasted 3,000-space line costs nothing.
 MAX_LINE = 1000
@@ -68,7 +76,12 @@ _SHAPE = re.compile(r"\(([^()]*)\)")
 #: One size of a pasted shape: a space may group its thousands (18 496), in threes only, as in read_count.
 _SHAPE_PART = re.compile(r"\s*(None|\?|-1|\d{1,3}(?: \d{3})+|\d+)\s*\Z")
 #: A shape whose digits a space splits otherwise, as OCR does ((None, 2 6, 26, 32)): a shape, but unreadable.
-_SPLIT_SHAPE = re.compile(r"[(\[]\s*(?:(?:None|\?|-1|\d[\d ]*)\s*,\s*)*(?:None|\?|-1|\d[\d ]*)\s*,?\s*[)\]]")
+# Possessive: a size's digits and spaces, and the spaces around a comma, are taken whole, so a line that is no
+# shape ('(1  , 1  , … x') fails in a pass instead of trying every split of every run of spaces.
+_SPLIT_SHAPE = re.compile(r"[(\[]\s*+(?:(?:None|\?|-1|\d[\d ]*+)\s*+,\s*+)*(?:None|\?|-1|\d[\d ]*+)\s*+,?\s*+[)\]]")
+#: :data:`_SPLIT_SHAPE` where a count follows it (past a list's ']'), as a row's does: 'conv2d[0][0]' is none.
+#: Atomic: the shape is matched as :data:`_SPLIT_SHAPE` matches it, then the count is looked for once.
+_SPLIT_SHAPE_COUNTED = re.compile(f"(?>{_SPLIT_SHAPE.pattern})" + r"(?=(?:\s*\])?\s*\d)")
 _COUNT_START = re.compile(r"\s*(\d[\d,.'_\u00a0\u202f\u2009]*(?: \d{3}(?!\d))*)")
 _TORCH_ROW = re.compile(
     r"^[\s│├└─|]*(?P<type>[A-Za-z_][A-Za-z0-9_]*): (?P<depth>\d+)-(?P<index>\d+)\s+"
@@ -94,18 +107,31 @@ _UNITS = {"Units.MEGABYTES": "M", "Units.GIGABYTES": "G", "Units.TERABYTES": "T"
 
 def _clean(line: str) -> str:
     """A pasted line without terminal colours, or '' when it is too long to be a summary row."""
-    return "" if len(line) > MAX_LINE else _ANSI.sub("", line)
+    return "" if len(line) > MAX_LINE else _ANSI.sub("", line) if "\x1b" in line else line
 
 
 def _count(text: str) -> int | None:
     """The count at the start of ``text``, in any thousands style (see literals.read_count)."""
-    from ..language.literals import read_count
-
     match = _COUNT_START.match(text)
-    if not match:
+    return _read_count(match) if match else None
+
+
+def _read_count(match: re.Match[str]) -> int | None:
+    """The count :data:`_COUNT_START` found, or None when it cannot be read: as in a shape, a space groups
+    thousands in threes only, so '3 20' (OCR's split digits) is no count, never 3."""
+    if _SPLIT_DIGITS.match(match.string, match.end()):
         return None
+    return _written_count(match[1])
+
+
+#: What follows a count whose digits a space splits other than in threes ('3 20', '18 4960').
+_SPLIT_DIGITS = re.compile(r" \d")
+
+
+@lru_cache(maxsize=4096)  # a paste repeats its counts; each is read once
+def _written_count(text: str) -> int | None:
     try:
-        return read_count(match[1].rstrip(",.'_ "))
+        return read_count(text.rstrip(",.'_ "))
     except ValueError:
         return None
 
@@ -191,6 +217,7 @@ def _keras_class(truncated: str | None, name: str = "") -> str:
     return truncated
 
 
+@lru_cache(maxsize=4096)  # a paste repeats its shapes (and its '(Conv2D)'); each is read once
 def _shape(text: str, channels_first: bool, batched: bool = True) -> tuple[int, ...] | None:
     """The sizes of a pasted shape without its batch axis; None if it is not a shape.
 
@@ -202,15 +229,21 @@ def _shape(text: str, channels_first: bool, batched: bool = True) -> tuple[int, 
     first = inner.lstrip(" ,")[:4]
     if not first or not (first[0].isdigit() or first.startswith(("None", "?", "-1"))):
         return None  # '(Conv2D)': the common parenthesis that is no shape, turned away at once
-    from ..language.literals import TooLargeError, read_int
-
-    parts = [p for p in inner.split(",") if p.strip()]
-    found = [_SHAPE_PART.match(part) for part in parts]
-    if not parts or not all(found):
+    sizes = []
+    for part in inner.split(","):
+        size = part.strip()
+        if not size:
+            continue
+        if not (size.isdigit() and size.isascii()):  # the common plain size needs no pattern
+            found = _SHAPE_PART.match(part)
+            if not found:
+                return None
+            size = found[1].replace(" ", "")
+        sizes.append(size)
+    if not sizes:
         return None
     try:
-        dims = tuple(read_int(m[1].replace(" ", "")) for m in found[0 if not batched else 1:]
-                     if m and m[1] not in ("None", "?", "-1"))
+        dims = tuple(read_int(size) for size in sizes[0 if not batched else 1:] if size not in ("None", "?", "-1"))
     except TooLargeError:
         return None
     if channels_first and len(dims) >= 2:
@@ -271,29 +304,32 @@ def parse_summary(text: str) -> PastedSummary:
     skipped: list[str] = []
     totals: list[tuple[str, int]] = []
     inputs: list[tuple[str, tuple[int, ...]]] = []
-    containers = _torch_containers(lines) if kind == "torchinfo" else set()
-    batched = kind != "torchinfo" or _batched(lines)
+    # torchinfo's rows, each matched once: the containers, the batch axis and the rows are read from the same matches
+    torch_rows = [_TORCH_ROW.match(line.replace("|", " ")) for line in lines] if kind == "torchinfo" else []
+    containers = _torch_containers(lines, torch_rows) if kind == "torchinfo" else set()
+    batched = kind != "torchinfo" or _batched(torch_rows)
     footer: list[tuple[str, str, str]] = []
     wrapped: dict[int, list[str]] = {}  # 'Connected to' references on a row's later lines
     for number, raw in enumerate(lines, start=1):
         if number in containers:
             continue
-        line = _TORCHINFO_FOOTER.match(raw.translate(_BOX)) if kind == "torchinfo" else None
+        boxless = _unbox(raw)
+        line = _TORCHINFO_FOOTER.match(boxless) if kind == "torchinfo" else None
         if line:
             footer.append((line["label"], _UNITS.get(line["unit"], line["unit"]), line["value"].replace(",", "")))
             continue
-        total = _TOTAL.match(raw.translate(_BOX))
+        total = _TOTAL.match(boxless)
         if total:
             count = _count(total["count"])
             if count is not None:
                 totals.append((total["label"].lower().replace("-", "_"), count))
             continue
         if kind == "torchinfo":
-            _torch_row(raw.replace("|", " "), number, rows, skipped, _TORCH_ROW, batched)
+            _torch_row(raw.replace("|", " "), number, rows, skipped, torch_rows[number - 1], batched)
         elif kind == "torchsummary":
-            _torch_row(raw, number, rows, skipped, _SUMMARY_ROW)
+            _torch_row(raw, number, rows, skipped, _SUMMARY_ROW.match(raw))
         else:
-            _keras_row(raw, number, rows, inputs, wrapped)
+            _keras_row(boxless, number, rows, inputs, wrapped)
     for row, more in wrapped.items():
         rows[row] = replace(rows[row], connections=rows[row].connections + tuple(more))
     if not rows:
@@ -329,26 +365,37 @@ def _seen(lines: list[str]) -> str:
     return ""
 
 
-def _keras_row(raw: str, number: int, rows: list[PastedRow], inputs: list[tuple[str, tuple[int, ...]]],
+def _keras_row(line: str, number: int, rows: list[PastedRow], inputs: list[tuple[str, tuple[int, ...]]],
                wrapped: dict[int, list[str]]) -> None:
-    line = raw.translate(_BOX)
+    """A Keras row from a line whose column rules are spaces already (:func:`_unbox`)."""
     for shape_match in _SHAPE.finditer(line):  # the first parenthesis that is a shape followed by a count
         shape = _shape(shape_match[0], False)
-        after = _LIST_END.sub("", line[shape_match.end():])  # tf.keras prints an input's shape as a list
-        if shape is not None and _keras_cells(line, number, shape_match.start(), after, shape, rows, inputs):
+        after = _counted_after(line, shape_match.end()) if shape is not None else None
+        if after is not None and _keras_cells(line, number, shape_match.start(), after, shape, rows, inputs):
             return
     multiple = _MULTIPLE.search(line)  # a subclassed model's layers have no output shape to print
     if multiple and _keras_cells(line, number, multiple.start(), line[multiple.end():], None, rows, inputs):
         return
-    for split in _SPLIT_SHAPE.finditer(line):  # a shape whose digits are split: a row, its output unreadable
-        after = _LIST_END.sub("", line[split.end():])
-        if _keras_cells(line, number, split.start(), after, None, rows, inputs, split[0]):
+    for split in _SPLIT_SHAPE_COUNTED.finditer(line):  # a shape whose digits are split: a row, its output unreadable
+        after = _counted_after(line, split.end())
+        if after is not None and _keras_cells(line, number, split.start(), after, None, rows, inputs, split[0]):
             return
     if rows:
         _continued(line, rows, wrapped)
 
 
-_LIST_END = re.compile(r"^\s*\]")
+_LIST_END = re.compile(r"\s*\]")
+
+
+def _counted_after(line: str, end: int) -> str | None:
+    """The rest of ``line`` after a shape that ends at ``end`` (and its list's ']': tf.keras prints an input's shape
+    as a list), when a count starts it; None when none does, so that a line of many '[0][0]' costs a match at each,
+    not a copy of the rest of the line."""
+    closing = _LIST_END.match(line, end)
+    start = closing.end() if closing else end
+    return line[start:] if _COUNT_START.match(line, start) else None
+
+
 #: Why a row's output is unchecked when its shape cannot be read.
 UNREADABLE_SHAPE = ("the shape cannot be read: a space inside a size groups thousands, in threes (18 496), so "
                     "'2 6' is no number; the output is not checked")
@@ -361,7 +408,7 @@ def _keras_cells(line: str, number: int, start: int, after: str, shape: tuple[in
     False when no count follows the shape (the parenthesis was not the shape).  ``shape`` is None for
     'multiple', or for a shape that cannot be read (``unreadable``, as written)."""
     counted = _COUNT_START.match(after)
-    params = _count(after) if counted is not None else None
+    params = _read_count(counted) if counted is not None else None
     if counted is None or params is None:
         return False
     name, keras_type = _name_and_type(line[:start])
@@ -410,30 +457,31 @@ def _name_and_type(head: str) -> tuple[str, str | None]:
     return head[:opening].strip(), keras_type if valid else None
 
 
-def _batched(lines: list[str]) -> bool:
+def _batched(matches: list[re.Match[str] | None]) -> bool:
     """Whether a torchinfo table's shapes have a batch axis: a Linear or Flatten output of one axis ([10]) says
-    the input was given unbatched, so [64, 112, 112] is C×H×W, not a batch of 64."""
-    for line in lines:
-        match = _TORCH_ROW.match(line.replace("|", " "))
+    the input was given unbatched, so [64, 112, 112] is C×H×W, not a batch of 64.  ``matches``: each line's
+    :data:`_TORCH_ROW` match (with '|' read as a space), or None."""
+    for match in matches:
         if match and match["type"] in ("Linear", "Flatten") and match["shape"].count(",") == 0:
             return False
     return True
 
 
-def _torch_containers(lines: list[str]) -> set[int]:
+def _torch_containers(lines: list[str], matches: list[re.Match[str] | None]) -> set[int]:
     """Line numbers of torchinfo's container rows (Sequential, a block class): structure, not layers.
 
-    A row is a container when the next row is one level deeper (its child)."""
-    found = [(number, int(match["depth"])) for number, line in enumerate(lines, start=1)
-             if (match := _TORCH_ROW.match(line))]
+    A row is a container when the next row is one level deeper (its child).  ``matches`` are the lines'
+    :data:`_TORCH_ROW` matches with '|' read as a space; a line with a '|' is matched again as written."""
+    found = [(number, int(match["depth"])) for number, (line, read) in enumerate(zip(lines, matches), start=1)
+             if (match := read if "|" not in line else _TORCH_ROW.match(line))]
     return {number for (number, depth), (_, following) in itertools.pairwise(found) if following > depth}
 
 
-def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], pattern: re.Pattern[str],
+def _torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], match: re.Match[str] | None,
                batched: bool = True) -> None:
     """A torchinfo row ('Conv2d: 1-1  [1, 64, 224, 224]  1,792') or a torchsummary one ('Conv2d-1  [-1, 64, 224,
-    224]  1,792'), by ``pattern``; activations are skipped, as Keras fuses them into their layer."""
-    match = pattern.match(raw)
+    224]  1,792'), from ``raw``'s match of its pattern; activations are skipped, as Keras fuses them into their
+    layer."""
     if not match:
         return
     torch_type = match["type"]

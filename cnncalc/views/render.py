@@ -357,16 +357,17 @@ def grid_lines(titles: list[str], rows: list[list[str]], right: frozenset[int] =
     many); the columns in ``right`` are right-aligned.  Each column is as wide as its widest line (at most
     ``limit``: a longer cell pushes the rest of its line on), so nothing is cut or folded, and nothing in a cell
     is read as markup."""
-    widths = [max(_widest(title), *(_widest(cell) for cell in column)) if rows else _widest(title)
-              for title, column in zip(titles, zip(*rows) if rows else [()] * len(titles))]
+    # each column's lines joined: its widest line is one split of one string, and a cell of several lines shows
+    # as more line breaks than the column has cells
+    columns = ["\n".join((title, *column)) for title, column in zip(titles, zip(*rows) if rows else
+                                                                       [()] * len(titles))]
+    widths = [_widest(text) for text in columns]
+    several = [number for number, text in enumerate(columns) if text.count("\n") > len(rows)]
     if limit is not None:
         widths = [min(width, limit) for width in widths]
     line = "  ".join(f"{{:{'>' if column in right else '<'}{width}}}" for column, width in enumerate(widths)).format
 
     def lines(cells: list[str]) -> Iterator[str]:
-        if not any("\n" in cell for cell in cells):  # most rows: one line, one format call
-            yield line(*cells).rstrip()
-            return
         split = [cell.split("\n") for cell in cells]
         for number in range(max(len(parts) for parts in split)):
             yield line(*(parts[number] if number < len(parts) else "" for parts in split)).rstrip()
@@ -374,7 +375,10 @@ def grid_lines(titles: list[str], rows: list[list[str]], right: frozenset[int] =
     yield from lines(titles)
     yield "─" * (sum(widths) + 2 * (len(widths) - 1))
     for cells in rows:
-        yield from lines(cells)
+        if several and "\n" in "".join(map(cells.__getitem__, several)):
+            yield from lines(cells)
+        else:  # most rows: one line, one format call
+            yield line(*cells).rstrip()
 
 
 def _widest(cell: str) -> int:

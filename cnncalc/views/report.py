@@ -16,7 +16,8 @@ MARKS = {"correct": "✓", "rounded": "✓ rounded", "wrong": "✗", "unchecked"
 
 
 def _why(verdict: Verdict) -> str:
-    return "\n".join(part for part in (verdict.note, verdict.arithmetic) if part)
+    note, arithmetic = verdict.note, verdict.arithmetic
+    return f"{note}\n{arithmetic}" if note and arithmetic else note or arithmetic
 
 
 def report_renderable(report: FileReport, title: str | None = None, width: int | None = None) -> RenderableType:

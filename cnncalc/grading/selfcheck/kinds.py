@@ -28,4 +28,8 @@ _FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"),
 
 def _family(kind: str) -> str | None:
     """Which rule checks a layer kind; None for a kind cnncalc does not model."""
-    return next((family for kinds, family in _FAMILIES if kind in kinds), None)
+    return _FAMILY.get(kind)
+
+
+#: :func:`_family` of each kind the families name, the first family that names it
+_FAMILY = {kind: family for kinds, family in reversed(_FAMILIES) for kind in kinds}
