@@ -18,7 +18,7 @@ KNOWN_CROSSINGS = {
     # the paste reader still grades its own rows against a spec: to be split into a reader and a checker
     ("readers/pasted.py", "grading.answers"),
 }
-VIEWS = ("views/render.py", "views/report.py", "views/stride_view.py", "views/numeric_view.py")
+VIEWS = ("views/render.py", "views/json_view.py", "views/report.py", "views/stride_view.py", "views/numeric_view.py")
 
 
 def floor_of(path: Path) -> str:
