@@ -141,8 +141,8 @@ def main() -> None:
     print(plain.line("cnncalc summary ResNet-50 (176 layers)", "the floor"))
     if keras_summary:
         cnncalc_resnet = statistics.median(plain.times)
-        print(f"  Keras' ResNet50().summary(), one run        {keras_summary * 1000:7.0f} ms   "
-              f"{keras_summary / cnncalc_resnet:.0f}× cnncalc's ResNet-50")
+        print(f"{'  Keras ResNet50(weights=None).summary()':<46} {keras_summary * 1000:7.0f} ms   "
+              f"{keras_summary / cnncalc_resnet:.0f}× cnncalc's ResNet-50 (one run)")
     else:
         print("  (Keras not installed)")
     print(Pair(resnet, [*resnet, "-v", "--flops-convention", "fvcore", "--by-op", "--training"], runs).line(
