@@ -1,20 +1,26 @@
-"""How much `cnncalc summary` costs over importing click and rich, and that it stays linear.
+"""What `cnncalc summary` costs against Python's own start-up and against click and rich, and that it stays linear.
 
     python benchmarks/bench_summary.py [--runs 30]
 
-Prints, from one run on this machine:
-  * the import floor: `python -c "import click, rich.console, rich.table"`;
-  * `cnncalc summary examples/mnist_keras.cnn` (9 layers) as a ratio of that floor (target ≤ 1.3×);
-  * `cnncalc summary <10,000 layers> --format json` as a ratio of the 9-layer summary (target ≤ 3×);
-  * in-process parse + resolve for 1k, 10k and 100k layers (linear growth means ~10× per step);
+Every figure is a ratio of CPU times (user + system, of the child process) measured in this run: each command is
+run alternately with its baseline, --runs pairs (a third as many for the 10,000-layer specs), and the median of the
+pairs' ratios is printed with the middle half of them, its target, and ok or MISSED.  CPU time, not wall time: the
+machine is shared, and a neighbour's load swings wall times by up to 2× while it moves CPU times far less; pairing
+each run with its baseline cancels the drift that remains.
+
+  * `cnncalc summary examples/mnist_keras.cnn` (9 layers) against the import floor
+    `python -c "import click, rich.console, rich.table"` (target ≤ 1.3×);
+  * `cnncalc summary examples/mnist_keras.cnn --format json` against `python -c pass` (target ≤ 3×): the lean
+    path, which imports neither click nor rich;
+  * `cnncalc summary <10,000 layers> --format json` against the 9-layer summary (target ≤ 3×);
   * a residual spec of 10,000 layers (2,500 blocks `add(id | conv, bn), relu`) as JSON, against the same
     9-layer summary (target ≤ 3×): resolution stays linear in layers plus edges;
-  * `cnncalc summary cnncalc/zoo/keras/ResNet50.cnn` against the floor, and against Keras' own
+  * `cnncalc summary cnncalc/zoo/keras/ResNet50.cnn` against the floor, and Keras' own
     `keras.applications.ResNet50(weights=None).summary()` when Keras is installed (one run: it takes seconds);
   * the same ResNet-50 with every cost: `-v --flops-convention fvcore --by-op --training`, against its plain
     summary (the costs are a pass over the rows: target ≤ 1.5×);
-  * whether NumPy was imported by `summary` (it must not be).
-Each command is timed as a fresh process; the median of --runs runs is reported.
+  * in-process parse + resolve + JSON for 1k, 10k and 100k layers (linear growth means ~10× per step);
+  * which of NumPy, click and rich the summary and the JSON summary import (NumPy never; the JSON path none).
 """
 
 from __future__ import annotations
@@ -33,13 +39,37 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
 
-def wall(command: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def cpu(command: list[str], env: dict[str, str] | None = None) -> float:
+    """Seconds of CPU (user + system) one fresh process of ``command`` takes."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=ROOT, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return usage.ru_utime + usage.ru_stime
+
+
+class Pair:
+    """``command`` against ``baseline``, run alternately: the medians of each's CPU time and of the ratios."""
+
+    def __init__(self, baseline: list[str], command: list[str], runs: int) -> None:
+        cpu(baseline), cpu(command)  # warm the file cache, unmeasured
+        self.base: list[float] = []
+        self.times: list[float] = []
+        for _ in range(runs):
+            self.base.append(cpu(baseline))
+            self.times.append(cpu(command))
+        self.ratios = sorted(t / b for t, b in zip(self.times, self.base))
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
+
+    def line(self, label: str, against: str, target: float | None = None) -> str:
+        quarter = len(self.ratios) // 4
+        spread = f"({self.ratios[quarter]:.2f}–{self.ratios[-1 - quarter]:.2f})"
+        verdict = f"   target ≤ {target:.2f}×  {'ok' if self.ratio <= target else 'MISSED'}" if target else ""
+        return (f"{label:<46} {statistics.median(self.times) * 1000:7.1f} ms   {self.ratio:.2f}× {against} "
+                f"{spread}{verdict}")
 
 
 def long_spec(layers: int) -> str:
@@ -54,19 +84,29 @@ def in_process(layers: int) -> float:
     from cnncalc.views.render import to_json
 
     text = long_spec(layers)
-    gc.set_threshold(100_000, 50, 50)  # as the CLI does: see cnncalc/cli.py
-    start = time.perf_counter()
+    gc.set_threshold(100_000, 50, 50)  # as the command line does: see cnncalc/cli/entry.py
+    start = time.process_time()
     to_json(build(text))
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def keras_resnet50_summary() -> float | None:
-    """Seconds for Keras to build ResNet-50 and print its summary, in a fresh process; None without Keras."""
+    """CPU seconds for Keras to build ResNet-50 and print its summary, in a fresh process; None without Keras."""
     code = "import keras; keras.applications.ResNet50(weights=None).summary()"
     env = {**os.environ, "KERAS_BACKEND": os.environ.get("KERAS_BACKEND", "torch")}
-    start = time.perf_counter()
-    done = subprocess.run([PY, "-c", code], cwd=ROOT, capture_output=True, env=env, check=False)
-    return time.perf_counter() - start if done.returncode == 0 else None
+    try:
+        return cpu([PY, "-c", code], env)
+    except SystemExit:
+        return None
+
+
+def imported(args: list[str]) -> str:
+    """Which of numpy, click and rich ``cnncalc ARGS`` imports."""
+    probe = ("import sys, runpy; sys.argv = ['cnncalc', *sys.argv[1:]];\n"
+             "try:\n  runpy.run_module('cnncalc', run_name='__main__')\nexcept SystemExit: pass\n"
+             "sys.stderr.write(' '.join(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'click', 'rich'})))")
+    done = subprocess.run([PY, "-c", probe, *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    return done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "none of them"
 
 
 def main() -> None:
@@ -77,47 +117,44 @@ def main() -> None:
     # a checkout that was edited would otherwise be recompiled from source on every run.
     subprocess.run([PY, "-m", "compileall", "-q", "-f", str(ROOT / "cnncalc")], check=True,
                    env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})
+    cnncalc = [PY, "-m", "cnncalc"]
+    mnist = [*cnncalc, "summary", "examples/mnist_keras.cnn"]
+    floor = [PY, "-c", "import click, rich.console, rich.table"]
+    resnet = [*cnncalc, "summary", "cnncalc/zoo/keras/ResNet50.cnn"]
+    few = max(5, runs // 3)
 
-    floor = wall([PY, "-c", "import click, rich.console, rich.table"], runs)
-    small = wall([PY, "-m", "cnncalc", "summary", "examples/mnist_keras.cnn"], runs)
-    with tempfile.NamedTemporaryFile("w", suffix=".cnn", delete=False) as handle:
-        handle.write(long_spec(10_000))
-    big = wall([PY, "-m", "cnncalc", "summary", handle.name, "--format", "json"], max(5, runs // 3))
-    Path(handle.name).unlink()
-    with tempfile.NamedTemporaryFile("w", suffix=".cnn", delete=False) as handle:
-        handle.write("input 32x32x8\n" + "[add(id | conv8x3 same, bn), relu]x2500\n")
-    residual = wall([PY, "-m", "cnncalc", "summary", handle.name, "--format", "json"], max(5, runs // 3))
-    Path(handle.name).unlink()
-    resnet = wall([PY, "-m", "cnncalc", "summary", "cnncalc/zoo/keras/ResNet50.cnn"], runs)
-    costed = wall([PY, "-m", "cnncalc", "summary", "cnncalc/zoo/keras/ResNet50.cnn", "-v", "--flops-convention",
-                   "fvcore", "--by-op", "--training"], runs)
+    print(f"python {sys.version.split()[0]}; CPU time (user + system) of fresh processes, each run paired with its "
+          f"baseline; {runs} pairs ({few} for 10,000 layers), median ratio (middle half)")
+    print(Pair(floor, mnist, runs).line("cnncalc summary mnist_keras.cnn (9 layers)", "the click+rich floor", 1.3))
+    print(Pair([PY, "-c", "pass"], [*mnist, "--format", "json"], runs).line(
+        "cnncalc summary mnist_keras.cnn --format json", "python -c pass", 3))
+    with tempfile.TemporaryDirectory() as folder:
+        chain, residual = Path(folder, "chain.cnn"), Path(folder, "residual.cnn")
+        chain.write_text(long_spec(10_000))
+        residual.write_text("input 32x32x8\n" + "[add(id | conv8x3 same, bn), relu]x2500\n")
+        print(Pair(mnist, [*cnncalc, "summary", str(chain), "--format", "json"], few).line(
+            "cnncalc summary 10,000 layers --format json", "the 9-layer summary", 3))
+        print(Pair(mnist, [*cnncalc, "summary", str(residual), "--format", "json"], few).line(
+            "cnncalc summary residual 10,000 layers, JSON", "the 9-layer summary", 3))
+    plain = Pair(floor, resnet, runs)
     keras_summary = keras_resnet50_summary()
-
-    probe = ("import sys, runpy; sys.argv = ['cnncalc', 'summary', 'examples/mnist_keras.cnn'];\n"
-             "try:\n  runpy.run_module('cnncalc', run_name='__main__')\nexcept SystemExit: pass\n"
-             "sys.stderr.write(str('numpy' in sys.modules))")
-    numpy_loaded = subprocess.run([PY, "-c", probe], cwd=ROOT, capture_output=True, text=True,
-                                  check=False).stderr.strip()
-
-    print(f"python {sys.version.split()[0]}, median of {runs} runs each")
-    print(f"import click, rich.console, rich.table      {floor * 1000:7.1f} ms   (floor)")
-    print(f"cnncalc summary mnist_keras.cnn (9 layers)  {small * 1000:7.1f} ms   {small / floor:.2f}× floor"
-          f"   target ≤ 1.30×  {'ok' if small / floor <= 1.3 else 'MISSED'}")
-    print(f"cnncalc summary 10,000 layers --format json {big * 1000:7.1f} ms   {big / small:.2f}× 9-layer"
-          f"   target ≤ 3.00×  {'ok' if big / small <= 3 else 'MISSED'}")
-    print(f"cnncalc summary residual, 10,000 layers JSON {residual * 1000:6.1f} ms   {residual / small:.2f}× 9-layer"
-          f"   target ≤ 3.00×  {'ok' if residual / small <= 3 else 'MISSED'}")
-    versus = f"   Keras' ResNet50().summary() {keras_summary:.2f} s = {keras_summary / resnet:.0f}× cnncalc" \
-        if keras_summary else "   (Keras not installed)"
-    print(f"cnncalc summary ResNet-50 (176 layers)      {resnet * 1000:7.1f} ms   {resnet / floor:.2f}× floor{versus}")
-    print(f"  … with every cost (-v, fvcore, --by-op)   {costed * 1000:7.1f} ms   {costed / resnet:.2f}× its summary"
-          f"   target ≤ 1.50×  {'ok' if costed / resnet <= 1.5 else 'MISSED'}")
+    print(plain.line("cnncalc summary ResNet-50 (176 layers)", "the floor"))
+    if keras_summary:
+        cnncalc_resnet = statistics.median(plain.times)
+        print(f"{'  Keras ResNet50(weights=None).summary()':<46} {keras_summary * 1000:7.0f} ms   "
+              f"{keras_summary / cnncalc_resnet:.0f}× cnncalc's ResNet-50 (one run)")
+    else:
+        print("  (Keras not installed)")
+    print(Pair(resnet, [*resnet, "-v", "--flops-convention", "fvcore", "--by-op", "--training"], runs).line(
+        "  … with every cost (-v, fvcore, --by-op)", "its summary", 1.5))
     sizes = [1_000, 10_000, 100_000]
     times = [in_process(n) for n in sizes]
     steps = "   ".join(f"{n:,}: {t * 1000:.0f} ms" for n, t in zip(sizes, times))
     growth = f"×{times[1] / times[0]:.1f}, ×{times[2] / times[1]:.1f} per 10× layers"
-    print(f"parse + resolve + JSON in process           {steps}   ({growth})")
-    print(f"numpy imported by summary                   {numpy_loaded}")
+    print(f"{'parse + resolve + JSON in process (CPU)':<46} {steps}   ({growth})")
+    print(f"{'imported by summary (of numpy, click, rich)':<46} {imported(['summary', 'examples/mnist_keras.cnn'])}")
+    print(f"{'imported by summary --format json':<46} "
+          f"{imported(['summary', 'examples/mnist_keras.cnn', '--format', 'json'])}")
 
 
 if __name__ == "__main__":

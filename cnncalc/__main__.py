@@ -1,5 +1,5 @@
 """``python -m cnncalc``."""
 
-from .cli import main
+from .cli.entry import run
 
-main(prog_name="cnncalc")
+run()

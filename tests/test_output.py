@@ -176,3 +176,39 @@ def test_a_paste_of_absurd_channels_is_checked_at_once() -> None:
     assert done.returncode == 1 and b"Traceback" not in done.stderr
     [report] = json.loads(done.stdout)
     assert report["verdicts"]["2 conv2d_1 params"] == "wrong"  # (taps·99,999,999,999 + 1)·64 is never 18,496
+
+
+# ---- the JSON view writes each layer's line itself: it must be what json.dumps writes ----
+
+JSON_NETWORKS = [
+    ("examples/mnist_keras.cnn", {}),
+    ("examples/graphs/inception3a.cnn", {}),
+    ("cnncalc/zoo/torchvision/resnet18.cnn", {}),
+    ("input 28x28x1, conv32x3 s2, bn, flatten, dense10 softmax", {"conventions": "torch"}),
+    ("input 3x32x32, conv8x3 relu, pool3 s2, reshape8x14x14, flatten", {"layout": "nchw"}),
+    ("input 100, embedding1000x16, dense8, flatten", {}),
+]
+
+
+@pytest.mark.parametrize(("spec", "options"), JSON_NETWORKS, ids=[s for s, _ in JSON_NETWORKS])
+@pytest.mark.parametrize("columns", [(), ("macs", "flops", "memory", "rf")])
+def test_each_json_line_is_what_json_dumps_writes(spec: str, options: dict[str, str],
+                                                 columns: tuple[str, ...]) -> None:
+    from cnncalc.analysis.pipeline import analyse
+    from cnncalc.views.json_view import layer_record, to_json
+
+    text = (ROOT / spec).read_text(encoding="utf-8") if spec.endswith(".cnn") else spec
+    net = build(text, None, options.get("layout"), options.get("conventions"))
+    analysis = analyse(net, columns, by_op=bool(columns), training=bool(columns))
+    lines = to_json(net, None, analysis).splitlines()[2:2 + len(net.layers)]
+    assert len(lines) == len(net.layers)
+    for written, layer in zip(lines, net.layers):
+        line = written.strip().removesuffix(",")
+        parsed = json.loads(line)
+        assert json.dumps(parsed, ensure_ascii=False) == line  # the standard library writes the same bytes
+        assert list(parsed)[:13] == ["index", "name", "type", "spec", "output_shape", "params", "weights", "biases",
+                                     "trainable", "non_trainable", "warnings", "notes", "inputs"]
+        assert {key: parsed[key] for key in layer_record(net, layer, 1, net.torch)} == \
+            layer_record(net, layer, 1, net.torch)
+        assert ("macs" in parsed) == bool(columns)
+    assert any("→" in line for line in lines) or "mnist" not in spec  # a warning's arrow stays readable

@@ -2,8 +2,8 @@
 
 Each command reads its arguments, calls the core, renders, and maps the outcome to an exit
 code: 0 ok, 1 "the answer is no" (a stride that does not fit, a wrong answer, ``--strict``
-warnings), 2 bad input.  :class:`~cnncalc.errors.CnnCalcError` is caught here and nowhere
-else.
+warnings), 2 bad input.  :class:`~cnncalc.errors.CnnCalcError` is caught at the boundary
+(:mod:`cnncalc.cli.boundary`) and nowhere else.
 """
 
 from __future__ import annotations
@@ -13,15 +13,17 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from .. import __version__
 from ..analysis.costs import DTYPES, OPTIMIZERS
 from ..analysis.flops import CONVENTIONS as FLOPS_CONVENTIONS
-from ..errors import CnnCalcError, SpecError, shorten
+from ..errors import CnnCalcError, shorten
 from ..model.layers import ACTIVATIONS
+from .boundary import EXIT_NO, EXIT_OK, guarded
+from .loading import load_network
 from .options import (
     EXPECT_OPTIONS,
     FRAMEWORK_OPTIONS,
@@ -35,15 +37,6 @@ from .options import (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_OK, EXIT_NO, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-EXIT_BROKEN_PIPE, EXIT_INTERRUPTED = 141, 130  # as a shell reports a process ended by SIGPIPE or Ctrl-C
-
-
-def fail(error: CnnCalcError) -> NoReturn:
-    click.echo(f"Error: {error.render()}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
 
 #: commands people guess, and the command that answers them
 GUESSED_COMMANDS = {
@@ -61,13 +54,10 @@ GUESSED_COMMANDS = {
 
 
 class Boundary(click.Group):
-    """The CLI boundary: the one place where every outcome of a command becomes an exit code.
-
-    0 ok, 1 "the answer is no" (the commands exit 1 themselves), 2 bad input or usage (a
-    :class:`CnnCalcError`, click's usage errors, output that cannot be written), 3 an internal
-    error (a bug: a short message, never a traceback), 130 interrupted, 141 a reader that
-    closed the pipe, as ``| head -1`` does.  Streams that cannot encode cnncalc's glyphs get
-    ASCII stand-ins (see :mod:`cnncalc.views.glyphs`) before anything is printed, ``--help`` included.
+    """The click group: every command runs inside the CLI boundary (:func:`cnncalc.cli.boundary.guarded`), the one
+    place where every outcome becomes an exit code; click's own usage errors exit 2 through click.  Streams that
+    cannot encode cnncalc's glyphs get ASCII stand-ins (see :mod:`cnncalc.views.glyphs`) before anything is printed,
+    ``--help`` included.
     """
 
     command_class = Command  # "did you mean" names an option as --help shows it
@@ -89,48 +79,8 @@ class Boundary(click.Group):
             raise click.UsageError(f"No such command {args[0]!r}: {where}", ctx) from None
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            try:
-                return super().invoke(ctx)
-            finally:
-                sys.stdout.flush()  # a closed pipe or a full disk surfaces here, not at interpreter exit
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-            raise
-        except CnnCalcError as error:
-            fail(error)
-        except BrokenPipeError:
-            _silence_stdout()
-            sys.exit(EXIT_BROKEN_PIPE)
-        except KeyboardInterrupt:
-            click.echo("Interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-        except OSError as error:  # stdout on a full or broken device; reading errors are SourceErrors
-            _silence_stdout()
-            click.echo(f"Error: cannot write the output: {error.strerror or error}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
-        except MemoryError:
-            click.echo("Error: out of memory. Internal error: cnncalc should have refused this input before "
-                       "allocating; please report it with the command line.", err=True)
-            sys.exit(EXIT_INTERNAL)
-        except Exception as error:  # the last line of defence: a bug, reported briefly
-            frame = error.__traceback__
-            while frame is not None and frame.tb_next is not None:
-                frame = frame.tb_next
-            where = f" in {frame.tb_frame.f_code.co_name}()" if frame is not None else ""
-            click.echo(f"Internal error{where}: {type(error).__name__}: {str(error)[:200]}\n"
-                       f"This is a bug in cnncalc {__version__}; please report it with the command line.", err=True)
-            sys.exit(EXIT_INTERNAL)
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass  # not a real file (a test runner's buffer): nothing is flushed at exit
+        return guarded(lambda: super(Boundary, self).invoke(ctx),
+                       (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort))
 
 
 def console() -> Any:
@@ -168,34 +118,6 @@ def main() -> None:
     gc.set_threshold(100_000, 50, 50)
 
 
-def load_network(spec: str, input_shape: str | None, layout: str | None, conventions: str | None,
-                 model: str | None = None) -> Any:
-    """SPEC as a network: spec text, a .cnn file, stdin, a network of the zoo by name (resnet50, keras:ResNet50),
-    or a Keras/PyTorch model's .py file (read, never run)."""
-    from ..graph.network import build
-    from ..language.sources import read_text
-    from ..zoo.names import read_spec
-
-    if spec.lower().endswith(".py"):
-        from ..readers.code import build_model, read_model
-
-        return build_model(read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model),
-                           input_shape, layout, conventions)
-    if model is not None:
-        raise click.UsageError("--model picks a model of a .py file; this SPEC is not one")
-    text = read_spec(spec)
-    try:
-        return build(text, input_shape, layout, conventions)
-    except SpecError:
-        if _PASTED_SUMMARY.search(text):
-            raise CnnCalcError("this is a printed model.summary(), not a spec",
-                               "to check its numbers, give it to cnncalc check --summary FILE (alone, or with the "
-                               "spec of the network it should be)") from None
-        raise
-
-
-#: the header and footer lines of the summaries Keras, torchinfo and torchsummary print
-_PASTED_SUMMARY = re.compile(r"Layer \(type|Param #|Total params|Trainable params|Output Shape", re.I)
 
 
 @main.command()

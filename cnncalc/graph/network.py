@@ -258,37 +258,46 @@ class Walk:
             self.mark = (start + len(nodes), dict(self.counters))
 
     def _nodes(self, nodes: tuple[ParsedLayer, ...] | list[ParsedLayer], start: int) -> None:
+        # One pass per node, its common cases inline: this loop runs once per layer of the spec.
         spec, layout, torch = self.spec, self.layout, self.conventions == "torch"
         shapes, names, tokens, counters, layers = self.shapes, self.names, self.tokens, self.counters, self.layers
         row_of, split = self.row_of, self.split
+        prod, no_findings = math.prod, ((), ())
         for node, parsed in enumerate(nodes, start=start):
             sources = parsed.inputs or (node - 1,)
             in_shapes: tuple[Shape, ...]
             inputs: tuple[str, ...]
             if len(sources) == 1:  # most layers: no generator to build
-                in_shapes, inputs = (shapes[sources[0]],), (names[sources[0]],)
+                source = sources[0]
+                in_shapes, inputs = (shapes[source],), (names[source],)
             else:
+                source = sources[0]
                 in_shapes, inputs = tuple(shapes[i] for i in sources), tuple(names[i] for i in sources)
             row = row_of[node]
-            name = _name(parsed.layer, in_shapes[0], row, counters) if not torch else \
-                f"{parsed.layer.torch_class_for(in_shapes[0])}: 1-{row}"
+            layer = parsed.layer
+            if torch:
+                name = f"{layer.torch_class_for(in_shapes[0])}: 1-{row}"
+            else:  # Keras' auto name: the class's stem, then stem_1, stem_2… in creation order
+                stem = layer.auto_name
+                number = counters.get(stem, 0)
+                counters[stem] = number + 1
+                name = f"{stem}_{number}" if number else stem
             try:
-                layer, fused = parsed.layer, None
+                fused = None
                 if torch or layout:  # a record other conventions or layouts change
                     layer, fused = _framework_layer(layer, torch, split[node], layout)
                 result = _merge(layer, in_shapes, parsed, spec.text) if isinstance(layer, Merge) \
                     else layer.resolve(in_shapes[0])
-                if math.prod(result.output_shape) > MAX_ELEMENTS:
-                    _require_bounded(result.output_shape, "its output")
+                out = result.output_shape
+                if prod(out) > MAX_ELEMENTS:
+                    _require_bounded(out, "its output")
             except RuleError as error:
                 raise ShapeError(error.message, spec.text, parsed.span, row, name, error.hint) from None
-            warnings: tuple[str, ...] = ()
-            notes: tuple[str, ...] = ()
+            warnings, notes = no_findings
             if result.findings:
                 warnings = tuple(f.text for f in result.findings if f.level == "warning")
                 notes = tuple(f.text for f in result.findings if f.level == "note")
-            out = result.output_shape
-            per_token = (tokens[sources[0]] and isinstance(layer, _PER_TOKEN)) or isinstance(layer, Embedding)
+            per_token = (tokens[source] and isinstance(layer, _PER_TOKEN)) or isinstance(layer, Embedding)
             layers[row - 1] = ResolvedLayer(
                 row, name, layer, parsed.source, parsed.span, in_shapes[0], out, result.params,
                 warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
@@ -317,13 +326,6 @@ def _merge(layer: Merge, shapes: tuple[Shape, ...], parsed: ParsedLayer, text: s
         return layer.resolve_many(list(shapes))
     except RuleError:
         return layer.resolve_many(list(shapes), parsed.labels(text))
-
-
-def _name(layer: Layer, shape: Shape, row: int, counters: dict[str, int]) -> str:
-    """Keras' auto name: the class's stem, then stem_1, stem_2… in creation order."""
-    number = counters.get(layer.auto_name, 0)
-    counters[layer.auto_name] = number + 1
-    return layer.auto_name if number == 0 else f"{layer.auto_name}_{number}"
 
 
 def _rows(spec: Spec, torch: bool) -> tuple[list[int], list[bool], int]:

@@ -867,6 +867,8 @@ class _Parser:
         self.input: ParsedInput | None = None
         self.layers: list[ParsedLayer] = []
         self._last_span = (0, 0)
+        #: each distinct layer's words, read once: its record and its source text
+        self._known: dict[tuple[str, ...], tuple[Layer, str]] = {}
 
     def fail(self, message: str, token: Token | tuple[int, int], hint: str | None = None) -> SpecError:
         span = token if isinstance(token, tuple) else (token.start, token.end)
@@ -877,23 +879,36 @@ class _Parser:
 
     def layer(self, tokens: list[Token], inputs: tuple[int, ...] = ()) -> None:
         first = tokens[0]
-        self._last_span = (first.start, tokens[-1].end)
+        span = self._last_span = (first.start, tokens[-1].end)
         if self.input is None and not self.layers and _DIMS.match(first.text):
             self._input(tokens[1:], first)
             return
+        # A layer's record depends on its words alone, and a spec repeats its layers (blocks, [ … ]xN): each
+        # distinct layer is read once, and its record (frozen) shared.  A layer that cannot be read raises the
+        # first time, so nothing is cached for it.
+        key = tuple([t.text for t in tokens])
+        known = self._known.get(key)
+        if known is None:
+            known = self._read(tokens)
+            if known is None:  # the input
+                return
+            self._known[key] = known
+        self.layers.append(ParsedLayer(known[0], span, known[1], inputs))
+
+    def _read(self, tokens: list[Token]) -> tuple[Layer, str] | None:
+        """A layer's record and its source text, or None for 'input …', which sets the input."""
+        first = tokens[0]
         word, args, rest = self._word(tokens)
         if word == "input":
             if self.input is not None or self.layers:
                 raise self.fail("'input' must come first, and only once", first,
                                 "put 'input HxWxC' at the start of the spec, or use --input")
             self._input(rest, args)
-            return
+            return None
         grammar = WORDS[word]
         value = self._args(word, grammar, args, first)
         options = self._options(word, grammar, rest)
-        span = (first.start, tokens[-1].end)
-        source = " ".join([t.text for t in tokens])
-        self.layers.append(ParsedLayer(grammar.build(value, options), span, source, inputs))
+        return grammar.build(value, options), " ".join([t.text for t in tokens])
 
     def _input(self, rest: list[Token], dims: Token | None) -> None:
         if dims is None:

@@ -13,12 +13,12 @@ from ..analysis.pipeline import NO_ANALYSIS, Analysis
 from ..graph.network import Network, ResolvedLayer
 from ..model.layers import keras_shape
 from .fit import column_widths, fill_lines, fit_widths
+from .json_view import cost_fields, cost_total, layer_record, to_json
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from ..analysis.costs import Memory
-    from ..analysis.flops import LayerCost
     from ..numeric.twins import ForwardPass
 
 __all__ = ["STREAM_ROWS", "grid_lines", "keras_shape", "print_table", "readable_size", "stream_note", "streamed_lines",
@@ -180,11 +180,11 @@ def cost_lines(net: Network, analysis: Analysis) -> list[str]:
     lines = []
     batch = f", batch {analysis.batch}" if analysis.batch != 1 else ""
     if analysis.macs is not None:
-        macs = _total(analysis.macs)
+        macs = cost_total(analysis.macs)
         lines.append(f" Total MACs: {macs:,} ({readable_count(macs)}; multiply-accumulates of conv and dense, bias "
                      f"excluded{batch})")
     if analysis.flops is not None and "flops" in analysis.columns:
-        flops = _total(analysis.flops)
+        flops = cost_total(analysis.flops)
         lines.append(f" Total FLOPs ({analysis.convention}): {flops:,} ({readable_count(flops)}; "
                      f"{analysis.headline}{batch})")
     if mem is not None:
@@ -205,10 +205,6 @@ def cost_lines(net: Network, analysis: Analysis) -> list[str]:
     return lines
 
 
-def _total(rows: tuple[LayerCost, ...]) -> int:
-    return sum(row.flops for row in rows)
-
-
 def _cost_of(analysis: Analysis, column: str, number: int) -> int:
     rows = analysis.macs if column == "macs" else analysis.flops
     return rows[number].flops if rows is not None else 0
@@ -226,7 +222,7 @@ def by_op_lines(analysis: Analysis) -> list[str]:
     """fvcore's flop_count_table turned to operator types: each one's modules, count and share."""
     assert analysis.flops is not None and analysis.by_op is not None
     groups = analysis.by_op
-    total = _total(analysis.flops)
+    total = cost_total(analysis.flops)
     head = f" FLOPs by operator ({analysis.convention}: {analysis.headline}):"
     cells = [(group, f"{modules:,}", f"{count:,}", f"{100 * count / total:.1f}%" if total else "–")
              for group, modules, count in groups]
@@ -438,128 +434,9 @@ def print_table(console: Console, net: Network, explain: bool = False, checked: 
         console.print("\n" + "\n".join(notes), soft_wrap=True, markup=False)
 
 
-def layer_record(net: Network, layer: ResolvedLayer, batch: int = 1, torch: bool = False) -> dict[str, Any]:
-    """One layer's JSON record; ``torch`` is ``net.torch``, passed in (this runs once per layer)."""
-    record = {
-        "index": layer.index,
-        "name": layer.name,
-        "type": layer.layer.torch_class_for(layer.input_shape) if torch else layer.layer.keras_class,
-        "spec": layer.source,
-        "output_shape": list(layer.output_shape),
-        "params": layer.params.total,
-        "weights": layer.params.weights,
-        "biases": layer.params.biases,
-        "trainable": layer.params.trainable,
-        "non_trainable": layer.params.non_trainable,
-        "warnings": list(layer.warnings),
-        "notes": list(layer.notes),
-        "inputs": list(layer.inputs),
-    }
-    if torch:  # PyTorch's view: the running statistics as buffers, the shape channels-first with the batch
-        shape = net.shown_shape(layer.output_shape, layer.tokens)
-        record.update(buffers=layer.params.buffers, torch_shape=[batch, *shape])
-    return record
-
-
-def cost_fields(net: Network, analysis: Analysis) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Per-layer and total fields for the optional columns, as exact integers."""
-    columns, mem = analysis.columns, analysis.memory
-    per_layer: list[dict[str, Any]] = [{} for _ in net.layers]
-    totals: dict[str, Any] = {}
-    if analysis.macs is not None:
-        for fields, row in zip(per_layer, analysis.macs):
-            fields["macs"] = row.flops
-        totals["total_macs"] = _total(analysis.macs)
-    if analysis.flops is not None and "flops" in columns:
-        for fields, row in zip(per_layer, analysis.flops):
-            fields["flops"] = row.flops
-        totals.update(total_flops=_total(analysis.flops), flops_convention=analysis.convention)
-    if analysis.by_op is not None and analysis.flops is not None:
-        total = _total(analysis.flops)
-        totals["by_op"] = [{"operator": group, "modules": modules, "flops": count,
-                            "share": round(count / total, 6) if total else 0.0}
-                           for group, modules, count in analysis.by_op]
-        totals.setdefault("flops_convention", analysis.convention)
-    if mem is not None:
-        for fields, size in zip(per_layer, mem.activations):
-            fields["activation_bytes"] = size
-        totals["memory"] = {"dtype": mem.dtype, "batch": mem.batch, "parameter_bytes": mem.parameters,
-                            "input_bytes": mem.input, "activation_bytes": sum(mem.activations),
-                            "forward_bytes": mem.forward, "gradient_bytes": mem.gradients,
-                            "optimizer": mem.optimizer, "optimizer_state_bytes": mem.optimizer_state,
-                            "training_bytes": mem.training}
-        if net.graph:
-            totals["memory"].update(peak_bytes=mem.peak, peak_layer=mem.peak_layer)
-    if analysis.torchinfo is not None:
-        info = analysis.torchinfo
-        totals["torchinfo"] = {"mult_adds": info.mult_adds, "input_bytes": info.input_bytes,
-                               "forward_backward_pass_bytes": info.pass_bytes, "params_bytes": info.param_bytes,
-                               "estimated_total_bytes": info.total_bytes}
-    if analysis.fields is not None:
-        for fields, field in zip(per_layer, analysis.fields):
-            fields["receptive_field"] = None if field.whole else {
-                "size": list(field.size), "jump": list(field.jump), "start": [float(s) for s in field.start]}
-    return per_layer, totals
-
-
-def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS) -> str:
-    """The pinned JSON document: channels-last shapes without the batch axis.
-
-    With a forward pass, each layer also has ``checked_shape``, and ``forward_pass`` is added.
-    """
-    import json
-
-    torch = net.torch
-    layers = [layer_record(net, layer, analysis.batch, torch) for layer in net.layers]
-    document: dict[str, Any] = {
-        "input_shape": list(net.input_shape),
-        "layers": layers,
-        "total_params": net.total_params,
-        "trainable_params": net.trainable_params,
-        "non_trainable_params": net.non_trainable_params,
-        **({"buffers": net.buffers} if net.torch else {}),
-        "conventions": net.conventions,
-        "layout": net.layout,
-    }
-    if net.input_warnings:
-        document["input_warnings"] = list(net.input_warnings)
-    if analysis.columns or analysis.flops is not None or analysis.memory is not None:
-        per_layer, totals = cost_fields(net, analysis)
-        for record, fields in zip(layers, per_layer):
-            record.update(fields)
-        document.update(totals)
-    if checked is not None:
-        for record, shape in zip(layers, checked.shapes):
-            record["checked_shape"] = list(shape)
-        ok = all(shape == layer.output_shape for layer, shape in zip(net.layers, checked.shapes))
-        document["forward_pass"] = {"backend": "numpy", "batch": checked.batch, "seed": checked.seed,
-                                    "seconds": round(checked.seconds, 6), "ok": ok}
-    # One layer per line: still plain JSON, but a 100-layer network stays readable.
-    body = ",\n".join(f"    {_flat_json(record)}" for record in document.pop("layers"))
-    head = json.dumps({"input_shape": document.pop("input_shape")})[1:-1]
-    tail = ", ".join(f'"{key}": {json.dumps(value)}' for key, value in document.items())
-    return f"{{{head},\n  \"layers\": [\n{body}\n  ],\n  {tail}}}"
-
-
 def _pair_text(values: list[Any]) -> str:
     """[7, 7] as '7x7'; [1.5, 1.5] as '1.5x1.5' (an integral float without its '.0')."""
     return "x".join(f"{value:g}" if isinstance(value, float) else str(value) for value in values)
-
-
-def _flat_json(record: dict[str, Any]) -> str:
-    """One record as JSON on one line, with ×, → and − kept readable.
-
-    ``json.dumps`` with default arguments reuses one cached C encoder, while any other argument
-    builds a new encoder per call; for 10,000 layers that difference is most of ``--format json``.
-    So records are encoded the fast way, and only those with non-ASCII text (warnings) again.
-
-    >>> _flat_json({"a": 1, "b": "5.5 → 5", "c": [1, 2]})
-    '{"a": 1, "b": "5.5 → 5", "c": [1, 2]}'
-    """
-    import json
-
-    text = json.dumps(record)
-    return json.dumps(record, ensure_ascii=False) if "\\u" in text else text
 
 
 def to_markdown(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS) -> str:

@@ -1,0 +1,46 @@
+"""SPEC as a network, for every command that reads one: spec text, a .cnn file, stdin, a zoo name or a model's .py
+file.
+
+Free of click, so that the lean entry (:mod:`cnncalc.cli.entry`) reads a SPEC exactly as the commands do.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import CnnCalcError, SpecError
+
+__all__ = ["load_network"]
+
+
+def load_network(spec: str, input_shape: str | None, layout: str | None, conventions: str | None,
+                 model: str | None = None) -> Any:
+    """SPEC as a network: spec text, a .cnn file, stdin, a network of the zoo by name (resnet50, keras:ResNet50),
+    or a Keras/PyTorch model's .py file (read, never run)."""
+    from ..graph.network import build
+    from ..language.sources import read_text
+    from ..zoo.names import read_spec
+
+    if spec.lower().endswith(".py"):
+        from ..readers.code import build_model, read_model
+
+        return build_model(read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model),
+                           input_shape, layout, conventions)
+    if model is not None:
+        import click
+
+        raise click.UsageError("--model picks a model of a .py file; this SPEC is not one")
+    text = read_spec(spec)
+    try:
+        return build(text, input_shape, layout, conventions)
+    except SpecError:
+        if _PASTED_SUMMARY.search(text):
+            raise CnnCalcError("this is a printed model.summary(), not a spec",
+                               "to check its numbers, give it to cnncalc check --summary FILE (alone, or with the "
+                               "spec of the network it should be)") from None
+        raise
+
+
+#: the header and footer lines of the summaries Keras, torchinfo and torchsummary print
+_PASTED_SUMMARY = re.compile(r"Layer \(type|Param #|Total params|Trainable params|Output Shape", re.I)
