@@ -1,0 +1,103 @@
+"""How much of the corpus cnncalc reads exactly: each manifest entry whose model file is here, run through
+`cnncalc summary FILE --model … --input … --format json`, compared with the framework's truth in truth/.
+
+    python tests/corpus/measure.py [--only NAME] [--show-errors]
+
+Each entry is one of:
+  exact    exit 0, and the totals (params, trainable, buffers) and the model's output shape equal the framework's;
+  wrong    exit 0, and some number differs: the worst outcome, a wrong number without an error;
+  refused  exit 2, with cnncalc's reason (its first line is shown);
+  crash    any other exit (3 is an internal error);
+  absent   the model file is not here (fetch_models.py brings the files; they are not committed).
+The exit status is 1 if any entry is wrong or crashed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+
+
+def model_argument(entry: dict) -> str:
+    """--model: the builder, called with the manifest's literal arguments when it has any."""
+    args = [repr(a) for a in entry.get("args", [])]
+    args += [f"{key}={value!r}" for key, value in entry.get("kwargs", {}).items()]
+    return f"{entry['build']}({', '.join(args)})" if args else entry["build"]
+
+
+def command(entry: dict) -> list[str]:
+    argv = [sys.executable, "-m", "cnncalc", "summary", str(HERE / "models" / entry["file"]), "--format", "json"]
+    if entry.get("build"):
+        argv += ["--model", model_argument(entry)]
+    if entry.get("input"):
+        argv += ["--input", "x".join(map(str, entry["input"]))]
+    return argv
+
+
+def compare(entry: dict, truth: dict, got: dict) -> list[str]:
+    """What differs between cnncalc's summary and the framework's truth."""
+    torch = entry["framework"] == "torch"
+    differences = []
+    pairs = [("total_params", truth["total_params"], got["total_params"]),
+             ("trainable_params", truth["trainable_params"], got["trainable_params"])]
+    if torch:
+        pairs.append(("buffers", truth["buffers"], got.get("buffers", 0)))
+    for what, expected, found in pairs:
+        if expected != found:
+            differences.append(f"{what}: framework {expected:,}, cnncalc {found:,}")
+    last = got["layers"][-1] if got["layers"] else {}
+    shape = last.get("torch_shape") if torch else [None, *last.get("output_shape", [])]
+    expected_shape = truth.get("output_shape")
+    if expected_shape is not None and shape is not None and list(shape)[1:] != list(expected_shape)[1:]:
+        differences.append(f"output: framework {expected_shape}, cnncalc {shape}")
+    return differences
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="entries whose name contains this")
+    parser.add_argument("--show-errors", action="store_true")
+    options = parser.parse_args()
+    manifest = tomllib.loads((HERE / "manifest.toml").read_text(encoding="utf-8"))["model"]
+    counts: dict[str, int] = {}
+    bad = False
+    for entry in manifest:
+        if options.only and options.only not in entry["name"]:
+            continue
+        truth_file = HERE / "truth" / f"{entry['name']}.json"
+        if not truth_file.exists():
+            continue
+        truth = json.loads(truth_file.read_text(encoding="utf-8"))
+        if "total_params" not in truth:  # the framework itself could not build it
+            outcome, detail = "no truth", truth.get("error", "")[:100]
+        elif not (HERE / "models" / entry["file"]).exists():
+            outcome, detail = "absent", ""
+        else:
+            done = subprocess.run(command(entry), capture_output=True, text=True, cwd=ROOT, timeout=120,
+                                  env={**os.environ, "COLUMNS": "200"})
+            if done.returncode == 0:
+                differences = compare(entry, truth, json.loads(done.stdout))
+                outcome, detail = ("wrong", "; ".join(differences)) if differences else ("exact", "")
+            elif done.returncode == 2:
+                outcome = "refused"
+                detail = (done.stderr.strip().splitlines() or [""])[0][:160]
+            else:
+                outcome, detail = "crash", (done.stderr.strip().splitlines() or [""])[-1][:160]
+            bad = bad or outcome in ("wrong", "crash")
+        counts[outcome] = counts.get(outcome, 0) + 1
+        shown = detail if (options.show_errors or outcome in ("wrong", "crash")) else detail[:70]
+        print(f"{outcome:8} {entry['name']:42} {shown}")
+    print(", ".join(f"{count} {outcome}" for outcome, count in sorted(counts.items())))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
