@@ -1,0 +1,155 @@
+"""``cnncalc summary``: a network's table (or its JSON, Markdown, CSV, or code), with the columns, checks and costs
+asked for, and ``--emit-spec``, a model's code written as a spec."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..analysis.costs import DTYPES, OPTIMIZERS
+from ..analysis.flops import CONVENTIONS as FLOPS_CONVENTIONS
+from ..errors import CnnCalcError, shorten
+from .boundary import EXIT_NO
+from .loading import load_network
+from .options import FRAMEWORK_OPTIONS, MODEL_OPTIONS, Command, format_option, input_option
+from .terminal import console
+
+
+@click.command("summary", cls=Command)
+@click.argument("spec", metavar="SPEC")
+@input_option()
+@format_option("markdown", "csv", "keras", "pytorch",
+               help="Output format; keras and pytorch write a runnable model definition of the network.")
+@click.option("--strict", is_flag=True, help="Exit 1 if any warning was raised (e.g. an uneven stride).")
+@click.option("--explain", is_flag=True,
+              help="Show the arithmetic under each row: output-size formula, parameter count (and, with rf, the "
+                   "receptive-field recurrence).")
+@click.option("--check", is_flag=True,
+              help="Run a real forward pass with NumPy twins of every layer and confirm each shape. Average "
+                   "pooling with explicit padding counts the padded zeros (PyTorch's count_include_pad=True); "
+                   "with 'same' it does not (Keras/TensorFlow).")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(0, 2**32 - 1),
+              help="--check: seed of the random weights and input.")
+@click.option("--batch", default=1, show_default=True, type=click.IntRange(1, 10**9),
+              help="Batch size, for --check and the memory column.")
+@click.option("--max-memory", default="2GiB", show_default=True, metavar="SIZE",
+              help="--check: refuse, before allocating, a pass estimated above this (weights, plus the largest "
+                   "layer's input, output and im2col copy).")
+@click.option("--columns", metavar="LIST",
+              help="Extra columns, comma-separated: macs (multiply-accumulates, bias excluded), flops (2·MACs + "
+                   "bias additions), memory (activation bytes), rf (receptive field: size, jump, start).")
+@click.option("--verbose", "-v", is_flag=True, help="All extra columns: --columns macs,flops,memory,rf.")
+@click.option("--dtype", type=click.Choice(list(DTYPES)), default="float32",
+              show_default=True, help="Bytes per value for the sizes and the memory column.")
+@click.option("--flops-convention", "convention", type=click.Choice(FLOPS_CONVENTIONS), default=None,
+              help="How the flops column counts (shown when this is given): cnncalc (2·MACs + bias additions, the "
+                   "default), macs (conv and dense multiply-accumulates, torchvision's GFLOPS), or as fvcore, ptflops "
+                   "or thop count, rule for rule from their source.")
+@click.option("--by-op", is_flag=True,
+              help="Under the table, the FLOPs by operator type (conv, depthwise conv, dense, batch norm, activation, "
+                   "pooling, merge, other) with each one's share, in the --flops-convention.")
+@click.option("--training", is_flag=True,
+              help="Add what a training step keeps: activations for backward, gradients and the optimizer's state "
+                   "(and fvcore's count of batch norm in train()).")
+@click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), default="adam", show_default=True,
+              help="--training: the optimizer whose state is counted (momentum: 1 buffer per parameter, adam: 2).")
+@click.option("--emit-spec", is_flag=True, help="With a .py SPEC: print the equivalent spec instead of the summary.")
+@FRAMEWORK_OPTIONS
+@MODEL_OPTIONS
+def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
+            batch: int, max_memory: str, columns: str | None, verbose: bool, dtype: str, convention: str | None,
+            by_op: bool, training: bool, optimizer: str, emit_spec: bool, layout: str | None,
+            conventions: str | None, model: str | None) -> None:
+    """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
+
+    SPEC is the network as text, a .cnn file, - for stdin, or a known network's name (resnet50,
+    keras:ResNet50: cnncalc zoo lists them).  Strides that do not divide
+    evenly are computed exactly as Keras and PyTorch floor them, marked ⚠, and explained
+    below the table.  A table of more than 2,000 rows is printed as plain fixed-width lines.
+    """
+    from ..analysis.pipeline import analyse
+    from ..views.render import print_table, to_csv, to_json, to_markdown
+
+    if emit_spec:
+        _emit_spec(spec, input_shape, layout, conventions, model)
+        return
+    net = load_network(spec, input_shape, layout, conventions, model)
+    extra = _columns(columns, verbose)
+    if convention is not None and "flops" not in extra:  # asking for a convention is asking for its column
+        extra = tuple(c for c in ("macs", "flops", "memory", "rf") if c in (*extra, "flops"))
+    if (check or extra or explain or by_op or training) and net.symbolic:
+        raise CnnCalcError("--check, --explain and the extra columns need numbers, and this input is written with "
+                           "names", "give the sizes with --input, e.g. --input 28x28x3: the summary is then exact")
+    checked = None
+    if check:
+        from ..numeric.twins import forward
+
+        checked = forward(net, batch, seed, parse_size(max_memory))
+    if fmt in ("keras", "pytorch"):
+        from ..views.codegen import keras_code, pytorch_code
+
+        click.echo((keras_code if fmt == "keras" else pytorch_code)(net), nl=False)
+        return
+    analysis = analyse(net, extra, dtype, batch, convention or "cnncalc", by_op, training, optimizer)
+    if fmt == "text":
+        print_table(console(), net, explain, checked, analysis)
+    else:
+        click.echo({"json": to_json, "markdown": to_markdown, "csv": to_csv}[fmt](net, checked, analysis))
+    if checked is not None and any(layer.output_shape != shape for layer, shape in zip(net.layers, checked.shapes)):
+        sys.exit(EXIT_NO)
+    if strict and net.warnings:
+        sys.exit(EXIT_NO)
+
+
+def _emit_spec(spec: str, input_shape: str | None, layout: str | None, conventions: str | None,
+               model: str | None) -> None:
+    """--emit-spec: the spec a model's code is (checked by building it first)."""
+    from ..language.sources import read_text
+    from ..readers.code import build_model, read_model
+
+    if not spec.lower().endswith(".py"):
+        raise click.UsageError("--emit-spec writes the spec of a model's .py file; this SPEC is one already")
+    code = read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model)
+    build_model(code, input_shape, layout, conventions)  # the spec is printed once it builds
+    if input_shape is None or code.spec.startswith("input "):
+        click.echo(code.spec)
+        return
+    from ..language.spec import parse_input
+
+    given = parse_input(input_shape)
+    layout = layout or given.layout or ("nchw" if code.conventions == "torch" else None)
+    click.echo(f"input {'x'.join(map(str, given.shape))}{f' {layout}' if layout else ''}, {code.spec}")
+
+
+def _columns(text: str | None, verbose: bool) -> tuple[str, ...]:
+    from ..analysis.pipeline import COLUMNS
+
+    if verbose:
+        return COLUMNS
+    if not text:
+        return ()
+    names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in COLUMNS]
+    if unknown:
+        raise CnnCalcError(f"unknown column '{unknown[0]}'", f"columns are: {', '.join(COLUMNS)}")
+    return names
+
+
+def parse_size(text: str) -> int:
+    """'2GiB', '512MiB', '1.5GB' or a byte count.
+
+    >>> parse_size("2GiB"), parse_size("1.5 kB"), parse_size("512")
+    (2147483648, 1500, 512)
+    """
+    import re
+
+    match = re.fullmatch(r"\s*(\d{1,20})(?:\.(\d{1,20}))?\s*([kmgtpe]?)(i?b?)\s*", text.lower())
+    if not match:
+        raise CnnCalcError(f"cannot read the size '{shorten(text)}'",
+                           "write it as 2GiB, 512MiB or a number of bytes, at most 20 digits")
+    from fractions import Fraction
+
+    base = 1024 if match[4].startswith("i") or not match[4] else 1000
+    number = Fraction(f"{match[1]}.{match[2] or 0}")
+    return int(number * base ** "bkmgtpe".index(match[3] or "b"))
