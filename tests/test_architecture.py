@@ -27,7 +27,6 @@ LARGE_MODULES = {
     "graph/network.py": "resolving, the graph's branches and Keras' names, in one module still",
     "readers/pasted.py": "each framework's summary table, read in one module still",
     "views/render.py": "the summary table and its JSON, Markdown and CSV forms, in one module still",
-    "views/codegen.py": "Keras and PyTorch code, written by one module still",
     "cli/commands.py": "every command, in one module still",
 }
 VIEWS = ("views/render.py", "views/report.py", "views/stride_view.py", "views/numeric_view.py")
