@@ -1,6 +1,6 @@
 """Mutation testing of the rule modules with mutmut 3, each against a fast, targeted selection of tests.
 
-    python benchmarks/mutation.py                        # every module, layers.py and flops.py sampled
+    python benchmarks/mutation.py                        # every module, the layers and flops packages sampled
     python benchmarks/mutation.py --module precision --module literals
     python benchmarks/mutation.py --module layers --sample 150 --seed 7 --report /tmp/layers.md
 
@@ -28,15 +28,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: module → the tests that exercise its rules (its own doctests included); mutmut runs, for each mutant, only those
-#: of them that called the mutated function
+#: module → its source (a file, or a package's folder: the mutants are made there, and its doctests run), then the
+#: tests that exercise its rules; mutmut runs, for each mutant, only those of them that called the mutated function
 MODULES: dict[str, list[str]] = {
     "arithmetic": ["cnncalc/model/arithmetic.py", "tests/test_arithmetic.py", "tests/test_stride.py",
                    "tests/test_layers.py", "tests/test_lectures.py"],
     "layers": ["cnncalc/model/layers", "tests/test_layers.py", "tests/test_examples.py", "tests/test_lectures.py",
                "tests/test_spec.py", "tests/test_graph.py", "tests/test_conventions.py", "tests/test_costs.py",
                "tests/test_zoo.py", "tests/test_real_pastes.py", "tests/test_stride.py", "tests/test_cli.py"],
-    "flops": ["cnncalc/analysis/flops.py", "tests/test_flop_rules.py", "tests/test_costs.py"],
+    "flops": ["cnncalc/analysis/flops", "tests/test_flop_rules.py", "tests/test_costs.py"],
     "literals": ["cnncalc/language/literals.py", "tests/test_literals.py", "tests/test_spec.py", "tests/test_check.py",
                  "tests/test_real_pastes.py"],
     "precision": ["cnncalc/language/precision.py", "tests/test_precision.py", "tests/test_check.py",
@@ -50,6 +50,24 @@ MUTANT = re.compile(r"^def (x\S*?__mutmut_\d+)\(", re.M)
 RESULT = re.compile(r"^\s*(\S+): (.+)$")
 
 
+def source(module: str) -> str:
+    """The module's source as the project names it: a file (cnncalc/model/arithmetic.py) or a package's folder."""
+    return MODULES[module][0]
+
+
+def mutate_pattern(module: str) -> str:
+    """mutmut's only_mutate glob for the module: the file itself, or every file of the package."""
+    path = source(module)
+    return path if path.endswith(".py") else f"{path}/*"
+
+
+def dotted(path: Path) -> str:
+    """A source file's module name, as mutmut prefixes its mutants' names: cnncalc/analysis/flops/ops.py is
+    cnncalc.analysis.flops.ops, a package's __init__.py the package."""
+    parts = path.with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
 def scratch_copy(module: str, tests: list[str]) -> Path:
     """The project in a scratch folder, its pyproject.toml telling mutmut what to mutate and which tests to run."""
     folder = Path(tempfile.mkdtemp(prefix=f"cnncalc-mutation-{module}-"))
@@ -59,7 +77,7 @@ def scratch_copy(module: str, tests: list[str]) -> Path:
     shutil.copy2(ROOT / "README.md", folder / "README.md")
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8").split("\n[tool.mutmut]")[0]
     selection = ", ".join(f'"{test}"' for test in tests)
-    pyproject += (f'\n[tool.mutmut]\nsource_paths = ["cnncalc"]\nonly_mutate = ["cnncalc/{module}.py"]\n'
+    pyproject += (f'\n[tool.mutmut]\nsource_paths = ["cnncalc"]\nonly_mutate = ["{mutate_pattern(module)}"]\n'
                   f'also_copy = ["examples", "README.md"]\npytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
                   f"pytest_add_cli_args_test_selection = [{selection}]\n")
     (folder / "pyproject.toml").write_text(pyproject, encoding="utf-8")
@@ -73,9 +91,12 @@ def mutmut(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def mutant_names(folder: Path, module: str) -> list[str]:
-    """Every mutant mutmut made of ``module`` (it writes them as functions into mutants/cnncalc/MODULE.py)."""
-    text = (folder / "mutants" / "cnncalc" / f"{module}.py").read_text(encoding="utf-8")
-    return [f"cnncalc.{module}.{name}" for name in MUTANT.findall(text)]
+    """Every mutant mutmut made of ``module`` (it writes them as functions into the module's copy under mutants/)."""
+    mutants = folder / "mutants"
+    copy = mutants / source(module)
+    files = [copy] if copy.is_file() else sorted(copy.rglob("*.py"))
+    return [f"{dotted(path.relative_to(mutants))}.{name}" for path in files
+            for name in MUTANT.findall(path.read_text(encoding="utf-8"))]
 
 
 def run_module(module: str, sample: int | None, seed: int, children: int) -> tuple[dict[str, str], str, float]:
@@ -84,7 +105,7 @@ def run_module(module: str, sample: int | None, seed: int, children: int) -> tup
     start = time.perf_counter()
     chosen: list[str] = []
     if sample:
-        mutmut(folder, "run", f"cnncalc.{module}.x_no_such_function*")  # makes the mutants, runs none
+        mutmut(folder, "run", f"{dotted(Path(source(module)))}.x_no_such_function*")  # makes the mutants, runs none
         names = mutant_names(folder, module)
         chosen = sorted(random.Random(seed).sample(names, min(sample, len(names))))
     done = mutmut(folder, "run", "--max-children", str(children), *chosen)
@@ -108,7 +129,8 @@ def report(module: str, results: dict[str, str], folder: str, seconds: float, sa
     killed = sum(1 for status in results.values() if status in ("killed", "timeout"))
     checked = sum(1 for status in results.values() if status not in ("skipped", "not checked"))
     survivors = [name for name, status in results.items() if status in ("survived", "no tests")]
-    lines = [f"## {module}.py: {killed}/{checked} killed ({100 * killed / max(checked, 1):.0f}%)"
+    title = Path(source(module)).name + ("" if source(module).endswith(".py") else "/")
+    lines = [f"## {title}: {killed}/{checked} killed ({100 * killed / max(checked, 1):.0f}%)"
              f"{', a random sample' if sampled else ''}, {seconds / 60:.1f} min", ""]
     for name in survivors:
         lines += [f"### {name} ({results[name]})", "```diff", diff(folder, name), "```", ""]

@@ -5,8 +5,9 @@ Hostile specs (payloads in comments, in ``as NAME``s, in layer words, every char
 quotes, triple quotes, backslashes, NUL, braces, ``%``) are built; the spec reader refuses some of them, and the
 rest are written as both Keras and PyTorch code, parsed, and run against stub ``keras`` and ``torch`` modules (any
 attribute, any call).  Each payload tries to create a marker file; it must never exist.  A static audit holds
-every f-string placeholder of codegen.py to the quoting helpers.  The definition of a line is held against Python's
-own ``str.splitlines()`` and, for model code, against the line numbers Python's parser gives.
+every f-string placeholder of the code writers (cnncalc/views/codegen/) to the quoting helpers.  The definition of
+a line is held against Python's own ``str.splitlines()`` and, for model code, against the line numbers Python's
+parser gives.
 """
 
 from __future__ import annotations
@@ -203,10 +204,13 @@ def test_the_stubs_would_see_a_payload_run(tmp_path: Path, monkeypatch: pytest.M
     assert Path(MARKER).exists()
 
 
-#: The helpers through which codegen writes anything it read (codegen's module docstring names them).
-HELPERS = {"number", "literal", "escaped", "_tuple", "_activation", "spec_line"}
+#: The helpers through which codegen writes anything it read (codegen/quoting.py's docstring names them), and the
+#: Keras writer's activation argument, which writes its name through literal().
+HELPERS = {"number", "literal", "escaped", "numbers", "_activation", "spec_line"}
 #: Calls whose f-strings are messages to the user, not code.
-MESSAGES = {"_unsupported", "CnnCalcError", "TypeError", "ValueError"}
+MESSAGES = {"unsupported", "CnnCalcError", "TypeError", "ValueError"}
+#: Every module that writes code: the package of the code writers, each of its files.
+WRITERS = sorted((ROOT / "cnncalc" / "views" / "codegen").glob("*.py"))
 
 
 def _raw_reads(node: ast.AST) -> list[str]:
@@ -225,12 +229,15 @@ def _raw_reads(node: ast.AST) -> list[str]:
 
 
 def test_codegen_formats_nothing_it_read_except_through_the_helpers() -> None:
-    # the audit of every f-string in codegen.py, kept: a placeholder such as {layer.name} or {r.padding} in code
-    tree = ast.parse((ROOT / "cnncalc" / "views" / "codegen.py").read_text(encoding="utf-8"))
-    messages = {id(inner) for call in ast.walk(tree) if isinstance(call, ast.Call)
-                and getattr(call.func, "id", None) in MESSAGES for inner in ast.walk(call)}
-    raw = [(value.lineno, read) for value in ast.walk(tree)
-           if isinstance(value, ast.FormattedValue) and id(value) not in messages for read in _raw_reads(value.value)]
+    # the audit of every f-string of the code writers, kept: a placeholder such as {layer.name} or {r.padding} in code
+    assert {path.name for path in WRITERS} >= {"quoting.py", "keras_layers.py", "pytorch_modules.py"}
+    raw = []
+    for path in WRITERS:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        messages = {id(inner) for call in ast.walk(tree) if isinstance(call, ast.Call)
+                    and getattr(call.func, "id", None) in MESSAGES for inner in ast.walk(call)}
+        raw += [(path.name, value.lineno, read) for value in ast.walk(tree) if isinstance(value, ast.FormattedValue)
+                and id(value) not in messages for read in _raw_reads(value.value)]
     assert raw == []
 
 

@@ -129,7 +129,7 @@ def test_the_docs_table_is_what_the_tools_print() -> None:
             macs, printed["fvcore"], printed["ptflops"], printed["thop"], 2 * macs + BIAS_ADDITIONS[files[name]]], name
 
 
-#: (spec, fvcore, ptflops, thop) in eval(), by the rules the docstring of cnncalc/analysis/flops.py quotes from each
+#: (spec, fvcore, ptflops, thop) in eval(), by the rules the docstrings of cnncalc/analysis/flops/ quote from each
 #: tool's source; the arithmetic is written out. (The oracle tests run the same modules through the tools.)
 MODULE_RULES = [
     # nn.LocalResponseNorm(3) on 4×9×9: ptflops counts F.local_response_norm's inner ops: avg_pool3d over the squares

@@ -31,7 +31,8 @@ from cnncalc.analysis.flops import costs
 from cnncalc.errors import CnnCalcError
 from cnncalc.graph.network import Network, build
 from cnncalc.model.layers import Merge
-from cnncalc.views.codegen import _torch_modules, pytorch_code
+from cnncalc.views.codegen import pytorch_code
+from cnncalc.views.codegen.pytorch_modules import torch_modules as _torch_modules
 
 from . import graph_specs, oracle_specs
 from .conftest import ZOO, oracle

@@ -1,0 +1,156 @@
+"""A row of the summary as the PyTorch modules it is, each with what the conventions count it by.
+
+A Keras ``Conv2D(activation="relu")`` is an ``nn.Conv2d`` and an ``nn.ReLU``, a ``SeparableConv2D`` a depthwise
+and a pointwise ``nn.Conv2d``, a ``GlobalAveragePooling2D`` an ``nn.AdaptiveAvgPool2d(1)``, a merge the ``+`` or
+``torch.cat`` of ``forward()``.  Each convention then prices each module (:mod:`.conventions`).
+"""
+
+from __future__ import annotations
+
+from math import prod
+from typing import TYPE_CHECKING, Any
+
+from ...model.records import record, replace
+
+if TYPE_CHECKING:
+    from ...graph.network import ResolvedLayer
+
+__all__ = ["Op", "modules"]
+
+
+@record
+class Op:
+    """One PyTorch module (or ``forward()`` operation) of a row, for one input."""
+
+    kind: str  # conv, linear, batch_norm, layer_norm, group_norm, lrn, activation, max_pool, avg_pool,
+    #            adaptive_avg_pool, adaptive_max_pool, upsample, merge, free
+    group: str
+    label: str  # PyTorch's class (nn.Conv2d, nn.ReLU) or the operation (+, torch.cat)
+    inputs: int
+    outputs: int
+    macs: int = 0
+    bias: int = 0
+    #: "26·26·32 outputs × 3·3·1 MACs": how the MACs come about
+    macs_text: str = ""
+    #: thop's conv rule: output values × in_channels/groups × kernel values
+    in_group: int = 0
+    window: int = 0
+    affine: bool = True
+    #: an activation's name (relu, softmax, …); softmax's features (its last axis)
+    activation: str = ""
+    features: int = 1
+    #: adaptive pooling: spatial input and output sizes; spatial rank
+    in_sizes: tuple[int, ...] = ()
+    out_sizes: tuple[int, ...] = ()
+    #: LocalResponseNorm: the window (F.local_response_norm average-pools the padded squares)
+    size: int = 0
+    #: the module's parameters (not buffers), and a conv's output positions: torchinfo's mult-adds
+    params: int = 0
+    positions: int = 0
+
+
+
+def _dots(shape: tuple[int, ...] | list[int]) -> str:
+    return "·".join(map(str, shape))
+
+
+def _kernel(record: Any) -> tuple[int, ...]:
+    size = record.kernel_size
+    return (size,) if isinstance(size, int) else tuple(size)
+
+
+def _conv(layer: ResolvedLayer, label: str, group: str, in_group: int, weights: int, bias: int,
+          transposed: bool = False) -> Op:
+    """A convolution module: MACs are its weights at every output position (a transposed one: input position)."""
+    r: Any = layer.layer
+    kernel = _kernel(r)
+    out = layer.output_shape
+    channels_out = out[-1]
+    positions = prod(layer.input_shape[:-1]) if transposed else prod(out[:-1])
+    per_output = weights // channels_out if channels_out else 0
+    if transposed:  # each input value is spread over kernel·F/groups outputs
+        spread = weights // prod(kernel) // layer.input_shape[-1]
+        text = f"{_dots(layer.input_shape)} inputs × {_dots(kernel)}·{spread} MACs"
+    else:
+        text = f"{_dots(out)} outputs × {_dots(kernel)}·{per_output // prod(kernel)} MACs"
+    return Op("conv", group, label, prod(layer.input_shape), prod(out), positions * weights,
+              prod(out[:-1]) * bias, text, in_group, prod(kernel), params=weights + bias,
+              positions=prod(out[:-1]))
+
+
+def _activation(name: str, shape: tuple[int, ...]) -> Op:
+    from ...model.layers import TORCH_ACTIVATIONS
+
+    return Op("activation", "activation", f"nn.{TORCH_ACTIVATIONS.get(name, 'Identity')}", prod(shape), prod(shape),
+              activation=name, features=shape[-1])
+
+
+def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 - one branch per kind of layer
+    """The PyTorch modules a row is, as ``--format pytorch`` writes them."""
+    from ...model import layers as L  # noqa: N812
+
+    r: Any = layer.layer
+    ins, out = layer.input_shape, layer.output_shape
+    n_in, n_out = prod(ins), prod(out)
+    c = ins[-1] if ins else 1
+    fused = getattr(r, "activation", None) if not isinstance(r, L.Activation) else None
+    tail = (_activation(fused, out),) if fused and fused != "linear" else ()
+    rank = len(out) - 1
+    conv_label = f"nn.Conv{max(rank, 1)}d"
+    if isinstance(r, (L.SeparableConv2D, L.SeparableConv1D)):
+        middle = c * r.depth_multiplier
+        k = prod(_kernel(r))
+        positions = prod(out[:-1])
+        depthwise = Op("conv", "depthwise conv", conv_label, n_in, positions * middle, positions * k * middle, 0,
+                       f"{_dots((*out[:-1], middle))} outputs × {_dots(_kernel(r))} MACs", 1, k,
+                       params=k * middle, positions=positions)
+        pointwise = Op("conv", "conv", conv_label, positions * middle, n_out, positions * middle * r.filters,
+                       layer.bias_adds, f"{_dots(out)} outputs × {middle} MACs", middle, 1,
+                       params=middle * r.filters + layer.params.biases, positions=positions)
+        return (depthwise, pointwise, *tail)
+    if isinstance(r, (L.DepthwiseConv2D, L.DepthwiseConv1D)):
+        return (_conv(layer, conv_label, "depthwise conv", 1, layer.params.weights, layer.params.biases and out[-1]),
+                *tail)
+    if isinstance(r, (L.Conv2D, L.Conv1D, L.Conv3D)):
+        groups = getattr(r, "groups", 1)
+        group = "depthwise conv" if groups > 1 and groups == c else "conv"
+        return (_conv(layer, conv_label, group, c // groups, layer.params.weights, layer.params.biases and out[-1]),
+                *tail)
+    if isinstance(r, (L.Conv2DTranspose, L.Conv1DTranspose)):
+        return (_conv(layer, f"nn.ConvTranspose{rank}d", "conv", c // r.groups, layer.params.weights,
+                      layer.params.biases and out[-1], transposed=True), *tail)
+    if isinstance(r, L.Dense):
+        positions = prod(ins[:-1])
+        text = f"{_dots((*ins[:-1], r.units)) if positions > 1 else r.units} outputs × {c:,} MACs"
+        return (Op("linear", "dense", "nn.Linear", n_in, n_out, layer.macs, layer.bias_adds, text, c, 1,
+                   params=layer.params.total), *tail)
+    if isinstance(r, L.Activation):
+        return (replace(_activation(r.activation, out), params=layer.params.total),)
+    if isinstance(r, L.BatchNormalization):
+        return (Op("batch_norm", "batch norm", f"nn.{r.torch_class_for(ins)}", n_in, n_out,
+                   affine=r.center or r.scale, params=layer.params.total - layer.params.non_trainable),)
+    if isinstance(r, L.LayerNormalization):
+        return (Op("layer_norm", "other", "nn.LayerNorm", n_in, n_out, affine=r.center or r.scale,
+                   params=layer.params.total),)
+    if isinstance(r, L.GroupNormalization):
+        return (Op("group_norm", "other", "nn.GroupNorm", n_in, n_out, params=layer.params.total),)
+    if isinstance(r, L.LocalResponseNormalization):
+        return (Op("lrn", "other", "nn.LocalResponseNorm", n_in, n_out, size=r.size, features=c),)
+    if isinstance(r, (L.Pooling2D, L.Pooling1D, L.Pooling3D)):
+        kind = "max_pool" if isinstance(r, (L.MaxPooling2D, L.MaxPooling1D, L.MaxPooling3D)) else "avg_pool"
+        label = f"nn.{'MaxPool' if kind == 'max_pool' else 'AvgPool'}{rank}d"
+        return (Op(kind, "pooling", label, n_in, n_out),)
+    if isinstance(r, (L.GlobalPooling, L.AdaptivePooling)):
+        average = isinstance(r, (L.GlobalAveragePooling2D, L.GlobalAveragePooling1D, L.AdaptiveAveragePooling2D,
+                                 L.AdaptiveAveragePooling1D))
+        spatial = ins[:-1]
+        sizes = tuple(r.output_size) if isinstance(r, L.AdaptivePooling) else (1,) * len(spatial)
+        kind = "adaptive_avg_pool" if average else "adaptive_max_pool"
+        label = f"nn.Adaptive{'Avg' if average else 'Max'}Pool{len(spatial)}d"
+        return (Op(kind, "pooling", label, n_in, prod(sizes) * c, in_sizes=tuple(spatial), out_sizes=sizes),)
+    if isinstance(r, L.UpSampling2D):
+        return (Op("upsample", "other", "nn.Upsample", n_in, n_out),)
+    if isinstance(r, L.Merge):
+        label = {"add": "+", "mul": "*", "sub": "-", "cat": "torch.cat"}.get(getattr(r, "word", ""), r.keras_class)
+        return (Op("merge", "merge", label, sum(prod(s) for s in layer.input_shapes), n_out),)
+    return (Op("free", "other", f"nn.{r.torch_class}", n_in, n_out, params=layer.params.total),)

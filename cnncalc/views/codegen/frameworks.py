@@ -1,0 +1,31 @@
+"""What the writers know of each framework: its names for the spec's activations and merges, and the refusal of
+what it cannot express, said at the layer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...errors import CnnCalcError
+
+if TYPE_CHECKING:
+    from ...graph.network import ResolvedLayer
+
+__all__ = ["KERAS_ACTIVATIONS", "TORCH_ACTIVATIONS", "TORCH_MERGES", "unsupported"]
+
+#: Keras' names for the spec's activations where they differ.
+KERAS_ACTIVATIONS = {"leakyrelu": "leaky_relu", "hardswish": "hard_swish"}
+
+#: PyTorch modules for the spec's activations.
+TORCH_ACTIVATIONS = {"relu": "nn.ReLU()", "sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()",
+                     "softmax": "nn.Softmax(dim=1)", "elu": "nn.ELU()", "selu": "nn.SELU()", "gelu": "nn.GELU()",
+                     "swish": "nn.SiLU()", "linear": "nn.Identity()", "relu6": "nn.ReLU6()",
+                     "hardswish": "nn.Hardswish()", "mish": "nn.Mish()", "leakyrelu": "nn.LeakyReLU()"}
+
+#: the operators forward() merges tensors with (a concatenation is torch.cat).
+TORCH_MERGES = {"add": " + ", "mul": " * ", "sub": " - "}
+
+
+def unsupported(layer: ResolvedLayer, framework: str, why: str) -> CnnCalcError:
+    """The error for a layer ``framework`` cannot express, with ``why``, at the layer."""
+    return CnnCalcError(f"layer {layer.index} {layer.name} ({layer.source}): {why}",
+                        f"write the network without it for {framework}, or use the other --format")

@@ -1,0 +1,111 @@
+"""Each row as the Keras layer that builds it: its constructor, and any layer to put before it (explicit padding
+as ``ZeroPadding2D``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .frameworks import KERAS_ACTIVATIONS, unsupported
+from .quoting import literal, number, numbers
+
+if TYPE_CHECKING:
+    from ...graph.network import ResolvedLayer
+
+__all__ = ["keras_layer"]
+
+
+def _keras_padding(layer: ResolvedLayer, padding: Any) -> tuple[str, str | None]:
+    """Keras' padding argument, and a ZeroPadding2D to put before the layer for explicit padding."""
+    if isinstance(padding, str):
+        return ("" if padding == "valid" else f", padding={literal(padding)}"), None
+    if not any(padding):
+        return "", None
+    return "", f"layers.ZeroPadding2D({numbers(padding)})"
+
+
+
+def _activation(name: str | None) -> str:
+    return f", activation={literal(KERAS_ACTIVATIONS.get(name, name))}" if name else ""
+
+
+def _keras_conv(layer: ResolvedLayer) -> tuple[list[str], str]:
+    """Conv2D, DepthwiseConv2D and SeparableConv2D, with a ZeroPadding2D before for explicit padding."""
+    from ...model import layers as L  # noqa: N812 - the records read as Keras' own classes
+
+    r: Any = layer.layer
+    padding, before = _keras_padding(layer, r.padding)
+    options = [*([f"strides={numbers(r.strides)}"] if r.strides != (1, 1) else []), *([padding[2:]] if padding else [])]
+    if isinstance(r, L.Conv2D):
+        if r.padding_mode != "zeros":
+            raise unsupported(layer, "Keras", f"Keras has no {r.padding_mode} padding")
+        head = f"layers.Conv2D({number(r.filters)}, {numbers(r.kernel_size)}"
+        options += [f"groups={number(r.groups)}"] if r.groups != 1 else []
+    else:
+        cls = "DepthwiseConv2D" if isinstance(r, L.DepthwiseConv2D) else "SeparableConv2D"
+        head = f"layers.{cls}({'' if cls == 'DepthwiseConv2D' else f'{number(r.filters)}, '}{numbers(r.kernel_size)}"
+        options += [f"depth_multiplier={number(r.depth_multiplier)}"] if r.depth_multiplier != 1 else []
+    options += [f"dilation_rate={numbers(r.dilation_rate)}"] if r.dilation_rate != (1, 1) else []
+    options += [_activation(r.activation)[2:]] if r.activation else []
+    options += ["use_bias=False"] if not r.use_bias else []
+    return ([before] if before else []), head + "".join(f", {o}" for o in options) + ")"
+
+
+def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911, PLR0912 - one branch per kind
+    """(layers to put before it, the layer's constructor)."""
+    from ...model import layers as L  # noqa: N812 - the records read as Keras' own classes
+
+    r = layer.layer
+    if isinstance(r, (L.Conv2D, L.DepthwiseConv2D, L.SeparableConv2D)):
+        return _keras_conv(layer)
+    if isinstance(r, L.Conv2DTranspose):
+        if not isinstance(r.padding, str):
+            raise unsupported(layer, "Keras", "Keras' Conv2DTranspose takes 'valid' or 'same' padding only")
+        strides = "" if r.strides == (1, 1) else f", strides={numbers(r.strides)}"
+        op = "" if r.output_padding is None else f", output_padding={numbers(r.output_padding)}"
+        padding = "" if r.padding == "valid" else f", padding={literal(r.padding)}"
+        bias = "" if r.use_bias else ", use_bias=False"
+        return [], (f"layers.Conv2DTranspose({number(r.filters)}, {numbers(r.kernel_size)}{strides}{padding}{op}"
+                    f"{_activation(r.activation)}{bias})")
+    if isinstance(r, L.Pooling2D):
+        if r.ceil:
+            raise unsupported(layer, "Keras", "Keras' pools have no ceil_mode")
+        cls = "MaxPooling2D" if isinstance(r, L.MaxPooling2D) else "AveragePooling2D"
+        padding, before = _keras_padding(layer, r.padding)
+        if before and cls == "MaxPooling2D":
+            raise unsupported(layer, "Keras", "Keras pads a max pool with zeros only through ZeroPadding2D, which "
+                               "changes its result; PyTorch pads with −∞")
+        strides = "" if r.strides is None else f", strides={numbers(r.strides)}"
+        return ([before] if before else []), f"layers.{cls}({numbers(r.pool_size)}{strides}{padding})"
+    if isinstance(r, (L.GlobalAveragePooling2D, L.GlobalMaxPooling2D)):
+        return [], f"layers.{r.keras_class}({'keepdims=True' if r.keepdims else ''})"
+    if isinstance(r, L.Flatten):
+        return [], "layers.Flatten()"
+    if isinstance(r, L.Dense):
+        bias = "" if r.use_bias else ", use_bias=False"
+        return [], f"layers.Dense({number(r.units)}{_activation(r.activation)}{bias})"
+    if isinstance(r, L.Dropout):
+        return [], f"layers.Dropout({number(r.rate)})"
+    if isinstance(r, L.BatchNormalization):
+        return [], "layers.BatchNormalization(" + ", ".join(
+            [*([] if r.center else ["center=False"]), *([] if r.scale else ["scale=False"])]) + ")"
+    if isinstance(r, L.LeakyReLU):
+        return [], f"layers.LeakyReLU({number(r.alpha if r.alpha is not None else 0.3)})"
+    if isinstance(r, L.ReLU):
+        return [], "layers.ReLU(6.0)"
+    if isinstance(r, L.PReLU):
+        return [], "layers.PReLU()" if r.channel else "layers.PReLU(shared_axes=[1, 2])"
+    if isinstance(r, L.Activation):
+        return [], f"layers.Activation({literal(KERAS_ACTIVATIONS.get(r.activation, r.activation))})"
+    if isinstance(r, L.ZeroPadding2D):
+        top, bottom, left, right = r.padding
+        return [], f"layers.ZeroPadding2D((({number(top)}, {number(bottom)}), ({number(left)}, {number(right)})))"
+    if isinstance(r, L.Cropping2D):
+        top, bottom, left, right = r.cropping
+        return [], f"layers.Cropping2D((({number(top)}, {number(bottom)}), ({number(left)}, {number(right)})))"
+    if isinstance(r, L.UpSampling2D):
+        return [], f"layers.UpSampling2D({numbers(r.size)})"
+    if isinstance(r, L.Merge):
+        cls = {"add": "Add", "cat": "Concatenate", "mul": "Multiply", "avg": "Average", "max": "Maximum",
+               "sub": "Subtract"}[r.word]
+        return [], f"layers.{cls}()"
+    raise unsupported(layer, "Keras", f"cnncalc cannot write {r.keras_class} as Keras code yet")

@@ -1,0 +1,52 @@
+"""A network as a Keras 3 model: ``keras.Sequential`` for a chain, the functional API for a graph, written as the
+Keras documentation writes models."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...errors import CnnCalcError
+from .keras_layers import keras_layer
+from .quoting import Names, docstring, number, spec_line
+
+if TYPE_CHECKING:
+    from ...graph.network import Network
+
+__all__ = ["keras_code"]
+
+
+def keras_code(net: Network) -> str:
+    """The network as a Keras 3 model definition: Sequential for a chain, functional for a graph."""
+    if net.symbolic or net.torch or net.layout == "nchw":
+        raise CnnCalcError("--format keras writes a channels-last network with numeric sizes",
+                           "give the spec's input as H×W×C numbers, under Keras conventions")
+    shape = ", ".join(map(number, net.input_shape)) + ("," if len(net.input_shape) == 1 else "")
+    head = [*docstring("Written by cnncalc from the spec:", "", f"    {spec_line(net)}"), "", "import keras",
+            "from keras import layers", ""]
+    if not net.graph:
+        rows = [f"    keras.Input(shape=({shape})),"]
+        for layer in net.layers:
+            before, call = keras_layer(layer)
+            rows += [f"    {b}," for b in before] + [f"    {call},"]
+        return "\n".join([*head, "model = keras.Sequential([", *rows, "])", "model.summary()", ""])
+    return "\n".join([*head, *_keras_functional(net, shape), "model.summary()", ""])
+
+
+def _keras_functional(net: Network, shape: str) -> list[str]:
+    """A graph in Keras' functional API, one variable per layer, named as Keras names the layer where it can be."""
+    variables = Names("keras", "layers", "inputs", "model")
+    names = {"input_layer": "inputs"}
+    code = [f"inputs = keras.Input(shape=({shape}))"]
+    for layer in sorted(net.layers, key=lambda row: row.created):  # created in the spec's order: the same names
+        before, call = keras_layer(layer)
+        sources = [names[name] for name in layer.inputs]
+        argument = f"[{', '.join(sources)}]" if len(sources) > 1 else sources[0]
+        variable = variables.take(layer.name)
+        for count, b in enumerate(before):
+            padded = variables.take(f"{variable}_pad{count or ''}")
+            code.append(f"{padded} = {b}({argument})")
+            argument = padded
+        code.append(f"{variable} = {call}({argument})")
+        names[layer.name] = variable
+    output = names[max(net.layers, key=lambda row: row.created).name] if net.layers else "inputs"
+    return [*code, f"model = keras.Model(inputs, {output})"]

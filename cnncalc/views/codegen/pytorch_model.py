@@ -1,0 +1,63 @@
+"""A network as a PyTorch ``nn.Module``: ``__init__`` builds one module per row and ``forward`` applies them
+(``+`` and ``torch.cat(…, dim=1)`` for merges)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...errors import CnnCalcError
+from .frameworks import TORCH_MERGES, unsupported
+from .pytorch_modules import torch_modules
+from .quoting import Names, docstring, number, spec_line
+
+if TYPE_CHECKING:
+    from ...graph.network import Network
+
+__all__ = ["pytorch_code"]
+
+
+def pytorch_code(net: Network) -> str:
+    """The network as a PyTorch nn.Module: one attribute per module, forward() applying them in order."""
+    if net.symbolic:
+        raise CnnCalcError("--format pytorch writes a network with numeric sizes", "give the input with --input")
+    if net.torch:
+        raise CnnCalcError("--format pytorch writes the spec's layers under Keras' reading of them",
+                           "drop --conventions torch: the code written is PyTorch's either way")
+    counters: dict[str, int] = {}
+    init: list[str] = []
+    forward: list[str] = []
+    names = {"input_layer": "x"}
+    attributes = Names()
+    from ...model.layers import Merge
+
+    for layer in net.layers:
+        sources = [names[name] for name in layer.inputs]
+        result = f"x{number(layer.index)}" if net.graph else "x"  # a chain reads as x = self.conv1(x)
+        if isinstance(layer.layer, Merge):
+            if len({len(shape) for shape in layer.input_shapes}) > 1:
+                raise unsupported(layer, "PyTorch", "a merge of tensors of different ranks: PyTorch broadcasts "
+                                   "from the last axis, which channels-first makes the width")
+            if layer.layer.word == "cat":
+                forward.append(f"        {result} = torch.cat([{', '.join(sources)}], dim=1)")
+            elif layer.layer.word in TORCH_MERGES:
+                forward.append(f"        {result} = {TORCH_MERGES[layer.layer.word].join(sources)}")
+            else:
+                raise unsupported(layer, "PyTorch", f"PyTorch code for a '{layer.layer.word}' merge is not written")
+            names[layer.name] = result
+            continue
+        current = sources[0]
+        for stem, constructor in torch_modules(layer):
+            counters[stem] = counters.get(stem, 0) + 1
+            attribute = attributes.take(f"{stem}{counters[stem]}", "module")
+            init.append(f"        self.{attribute} = {constructor}")
+            forward.append(f"        {result} = self.{attribute}({current})")
+            current = result
+        names[layer.name] = current
+    shape = (1, net.input_shape[-1], *net.input_shape[:-1])
+    last = names[net.layers[-1].name] if net.layers else "x"
+    batch = f"[{', '.join(map(number, shape))}]"
+    return "\n".join([*docstring("Written by cnncalc from the spec:", "", f"    {spec_line(net)}", "",
+                                 f"Its input is a batch shaped {batch} (channels first)."), "", "import torch",
+                      "from torch import nn", "", "", "class Net(nn.Module):", "    def __init__(self):",
+                      "        super().__init__()", *init, "", "    def forward(self, x):", *forward,
+                      f"        return {last}", "", "", "model = Net()", ""])
