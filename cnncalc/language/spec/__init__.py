@@ -8,8 +8,8 @@ is ``\\n`` (or ``\\r\\n``) alone: the other characters at which ``str.splitlines
 A layer is a word with its numbers glued on or in the next token (``conv32x3``, ``dense 10``), followed by
 options.  Every token keeps its character span, so errors can draw a caret under it.
 
-The whole grammar, in EBNF (``WORD`` and ``OPTION`` are the rows of :data:`WORDS` and
-:data:`_OPTION_WORDS`; tokens are matched by ``_TOKENS``, one at a time)::
+The whole grammar, in EBNF (``WORD`` and ``OPTION`` are the rows of :data:`.words.WORDS` and
+:data:`.options._OPTION_WORDS`; tokens are matched by ``.tokens._TOKENS``, one at a time)::
 
     spec    = items ;
     items   = [ item ] , { SEP , [ item ] } ;                 (* SEP: a run of ',', ';', newlines *)

@@ -33,7 +33,7 @@ from .constructors import (
 class Word:
     """A row of the grammar: what a layer word takes and how to build its record."""
 
-    args: str  # a key of _ARG_NAMES: "filters_kernel", "kernel?", "units", "rate", "" …
+    args: str  # a key of arguments._ARG_NAMES: "filters_kernel", "kernel?", "units", "rate", "" …
     options: frozenset[str]
     build: Callable[[Any, dict[str, Any]], Layer]
     example: str
