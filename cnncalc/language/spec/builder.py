@@ -1,0 +1,174 @@
+"""Items into layers in creation order, each knowing its inputs: names (``as NAME``) and references (``@NAME``)
+resolved, merges checked for their number of branches, and every layer required to reach the output."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ...errors import SpecError, closest, shorten
+from ...model.layers import MERGES
+from .items import Item, MergeItem, Scope
+from .records import ParsedLayer, Token
+
+if TYPE_CHECKING:
+    from .parser import _Parser
+
+
+def merge_arity(word: str, branches: int) -> tuple[str, str] | None:
+    """Why the merge ``word`` cannot take this many branches, as a message and a hint; None when it can.
+
+    >>> merge_arity("sub", 3)
+    ("'sub' takes exactly 2 branches, got 3", "separate branches with '|', as in sub(id | conv64x3)")
+    """
+    least, most = MERGES[word.lower()].arity
+    if least <= branches and (most is None or branches <= most):
+        return None
+    wanted = f"exactly {least}" if least == most else f"at least {least}"
+    return (f"'{word}' takes {wanted} branches, got {branches}",
+            f"separate branches with '|', as in {word.lower()}(id | conv64x3)")
+
+
+
+_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
+
+
+def _start(item: Item) -> int:
+    if isinstance(item, MergeItem):
+        return item.span[0]
+    return _start(item.items[0]) if isinstance(item, Scope) else int(item[0].start)
+
+
+def _end(item: Item) -> int:
+    if isinstance(item, MergeItem):
+        return item.trailing[-1].end if item.trailing else item.span[1]
+    return _end(item.items[-1]) if isinstance(item, Scope) else int(item[-1].end)
+
+
+class _Builder:
+    """Items into layers in creation order, each knowing its inputs; names and references resolved.
+
+    ``current`` is the tensor the next layer reads: 0 is the input, n the n-th layer created.
+    """
+
+    def __init__(self, parser: _Parser) -> None:
+        self.parser = parser
+        self.text = parser.text
+        self.current = 0
+        self.names: dict[str, tuple[int, Token | None]] = {"input": (0, None)}
+        self.graph = False
+
+    def items(self, items: list[Item] | tuple[Item, ...]) -> None:
+        for item in items:
+            if type(item) is list:  # a layer's tokens: the common case first
+                self.layer(item)
+            elif isinstance(item, Scope):
+                outside = dict(self.names)
+                self.items(item.items)
+                self.names = outside  # a copy's names are its own
+            elif isinstance(item, MergeItem):
+                self.merge(item)
+            else:
+                self.layer(item)
+
+    def layer(self, tokens: list[Token]) -> None:
+        first = tokens[0].text
+        if first[0] == "@":
+            self.reference(tokens)
+            return
+        if len(first) == 2 and len(tokens) == 1 and first.lower() == "id":
+            return  # the identity: the tensor passes on
+        name = None
+        if len(tokens) > 1 and (len(tokens[-2].text) == 2 or len(tokens[-1].text) == 2):  # maybe '… as NAME'
+            tokens, name = self._trailing_name(tokens)
+        before = len(self.parser.layers)
+        self.parser.layer(tokens, (self.current,))
+        if len(self.parser.layers) > before:
+            self.current = len(self.parser.layers)
+        if name is not None:
+            self.define(name, self.current)
+
+    def reference(self, tokens: list[Token]) -> None:
+        first = tokens[0]
+        if len(tokens) > 1:
+            raise SpecError(f"unexpected '{tokens[1].text}' after '{shorten(first.text)}'", self.text,
+                            (tokens[1].start, tokens[-1].end), None,
+                            f"a reference stands alone: write '{shorten(first.text)}, {shorten(tokens[1].text)}'")
+        name = first.text[1:].lower()
+        if name not in self.names:
+            raise SpecError(f"'{shorten(first.text)}' is not defined before here", self.text,
+                            (first.start, first.end), None, self._defined_hint(name))
+        self.graph = True
+        self.current = self.names[name][0]
+
+    def merge(self, item: MergeItem) -> None:
+        cls = MERGES[item.word.lower]
+        refused = merge_arity(item.word.text, len(item.branches))
+        if refused is not None:
+            raise SpecError(refused[0], self.text, item.span, None, refused[1])
+        start, outputs = self.current, []
+        for branch in item.branches:  # names a branch defines stay visible after it, as in Keras code
+            self.current = start
+            self.items(branch)
+            outputs.append(self.current)
+        tokens, name = self._trailing_name(list(item.trailing), item.word)
+        if tokens:
+            raise SpecError(f"unexpected '{tokens[0].text}' after the merge", self.text,
+                            (tokens[0].start, tokens[-1].end), None,
+                            "a merge may be followed by 'as NAME' only; put other layers after a ','")
+        source = " ".join(self.text[item.span[0]:item.span[1]].split())
+        spans = tuple((_start(b[0]), _end(b[-1])) for b in item.branches)
+        self.parser.add(ParsedLayer(cls(), item.span, source, tuple(outputs), spans))
+        self.graph = True
+        self.current = len(self.parser.layers)
+        if name is not None:
+            self.define(name, self.current)
+
+    def _trailing_name(self, tokens: list[Token], owner: Token | None = None) -> tuple[list[Token], Token | None]:
+        """Split 'conv64x3 same relu as e1' into the layer's tokens and the name token."""
+        for position, token in enumerate(tokens):
+            if token.lower == "as":
+                rest = tokens[position + 1:]
+                if len(rest) != 1 or not _NAME.match(rest[0].lower):
+                    where = rest[0] if rest else token
+                    raise SpecError("'as' needs one name after it", self.text, (where.start, where.end), None,
+                                    "names are lower-case letters, digits and '_', starting with a letter or '_', "
+                                    "as in 'conv64x3 same as e1'")
+                if position == 0 and owner is None:
+                    raise SpecError("'as' needs a layer before it", self.text, (token.start, token.end), None,
+                                    "write it after the layer it names, as in 'conv64x3 same as e1'")
+                return tokens[:position], rest[0]
+        return tokens, None
+
+    def define(self, token: Token, node: int) -> None:
+        name = token.lower
+        if name in self.names:
+            previous = self.names[name][1]
+            where = "is the network's input" if previous is None else \
+                f"is already the name of {shorten(self.text[previous.start:previous.end])}"
+            raise SpecError(f"the name '{token.text}' {where}", self.text, (token.start, token.end), None,
+                            "give each tensor its own name")
+        self.names[name] = (node, token)
+        self.graph = True
+
+    def _defined_hint(self, name: str) -> str:
+        known = [n for n in self.names if n != "input"]
+        guess = closest(name, known) if known else None
+        if guess:
+            return f"did you mean '@{guess}'?"
+        return ("name a tensor with 'as NAME' before you use it, as in 'conv64x3 same as e1, …, cat(id | @e1)'; "
+                "'@input' is the input")
+
+    def require_connected(self) -> None:
+        """Every layer must reach the output (the last tensor); Keras would drop it silently."""
+        layers = self.parser.layers
+        if not self.graph or not layers:
+            return
+        reached = {self.current}
+        for number in range(len(layers), 0, -1):
+            if number in reached:
+                reached.update(layers[number - 1].inputs)
+        for number, parsed in enumerate(layers, start=1):
+            if number not in reached:
+                raise SpecError("this layer does not reach the output", self.text, parsed.span, number,
+                                "name its tensor with 'as NAME' and use it in a merge (@NAME), or remove it")

@@ -1,0 +1,62 @@
+"""What the spec reader produces: a token with its span, the input, a layer with the text it came from, and the
+parsed spec."""
+
+from __future__ import annotations
+
+from ...errors import shorten
+from ...model.layers import Layer, Shape
+from ...model.records import record
+
+
+@record
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+@record
+class ParsedInput:
+    shape: Shape
+    span: tuple[int, int]
+    #: "nchw" when written 'input 3x224x224 nchw' (channels first, as PyTorch), "nhwc", or None
+    layout: str | None = None
+    #: the name of each axis written as a name ('input RxCx3' gives ("R", "C", "")), or () when every axis is a
+    #: number; a named axis has size 0 in ``shape`` and is resolved by :mod:`cnncalc.language.symbolic`
+    names: tuple[str, ...] = ()
+
+
+@record
+class ParsedLayer:
+    """A layer record with the text it came from: ``source`` is what the user wrote.
+
+    ``inputs`` are the layers it reads, as 1-based positions in creation order (0 is the input).
+    """
+
+    layer: Layer
+    span: tuple[int, int]
+    source: str
+    inputs: tuple[int, ...] = ()
+    #: where a merge's branches are written, for its errors (:meth:`labels` reads them only when one is raised)
+    branches: tuple[tuple[int, int], ...] = ()
+
+    def labels(self, text: str) -> tuple[str, ...]:
+        """The branches as written, shortened: 'conv64x3 same, bn, relu, …'."""
+        return tuple(shorten(" ".join(text[start:end].split()), 40) for start, end in self.branches)
+
+
+@record
+class Spec:
+    """The parsed spec: layers in creation order, each with its inputs.
+
+    ``graph`` says whether it has a merge or a reference; a plain chain renders as before.
+    """
+
+    text: str
+    input: ParsedInput | None
+    layers: tuple[ParsedLayer, ...]
+    graph: bool = False
