@@ -102,7 +102,7 @@ class _OptionReader:
         if len(value) != rank:
             axes = {1: "one number", 2: "one number, or two (rows x columns)",
                     3: "one number, or three (depth x rows x columns)"}[rank]
-            raise self.fail(f"'{word}' has {rank} axis{'es' if rank > 1 else ''}, so its {key} takes {axes}; "
+            raise self.fail(f"'{word}' has {rank} {'axes' if rank > 1 else 'axis'}, so its {key} takes {axes}; "
                             f"got '{token.text}'", token)
         return value
 
