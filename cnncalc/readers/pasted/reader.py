@@ -13,7 +13,7 @@ from .keras_rows import keras_row
 from .lines import unbox, unwrap
 from .records import PastedRow, PastedSummary
 from .torch_rows import SUMMARY_ROW, TORCH_ROW, has_batch_axis, torch_containers, torch_row
-from .totals import footer_line, total_line
+from .totals import TORCHINFO_FOOTER, TOTAL, footer_of, total_of
 
 
 def parse_summary(text: str) -> PastedSummary:
@@ -34,13 +34,13 @@ def parse_summary(text: str) -> PastedSummary:
         if number in containers:
             continue
         boxless = unbox(raw)
-        footnote = footer_line(boxless) if kind == "torchinfo" else None
-        if footnote:
-            footer.append(footnote)
+        line = TORCHINFO_FOOTER.match(boxless) if kind == "torchinfo" else None
+        if line:
+            footer.append(footer_of(line))
             continue
-        total = total_line(boxless)
+        total = TOTAL.match(boxless)
         if total:
-            label, count = total
+            label, count = total_of(total)
             if count is not None:
                 totals.append((label, count))
             continue
