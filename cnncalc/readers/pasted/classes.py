@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-#: Keras' class names, the common ones first: Keras 2 truncates long type names ('(BatchNo'), and a
-#: truncated name is read as the first class it begins.
-#: Keras 1's names for the same classes.
+#: Keras 1's names for Keras' classes.
 KERAS1_CLASSES = {"Convolution2D": "Conv2D", "Convolution1D": "Conv1D", "Deconvolution2D": "Conv2DTranspose",
                   "AtrousConvolution2D": "Conv2D", "SeparableConvolution2D": "SeparableConv2D"}
+#: Keras' class names, the common ones first: Keras 2 truncates long type names ('(BatchNo'), and a
+#: truncated name is read as the first class it begins.
 KERAS_CLASSES = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
                  "Flatten", "Dense", "Dropout", "BatchNormalization", "Activation", "InputLayer",
                  "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "ZeroPadding2D", "Cropping2D",
