@@ -14,17 +14,13 @@ PACKAGE = ROOT / "cnncalc"
 #: the floors from the ground up; a module may import its own floor and the floors below it
 FLOORS = ("errors", "model", "language", "zoo", "graph", "analysis", "numeric", "readers", "grading", "views", "cli")
 #: crossings that remain, each with why; this list may only shrink
-KNOWN_CROSSINGS = {
-    # the paste reader still grades its own rows against a spec: to be split into a reader and a checker
-    ("readers/pasted.py", "grading.answers"),
-}
+KNOWN_CROSSINGS: set[tuple[str, str]] = set()
 #: the most lines a module may have: a unit past it holds several concepts, and is split into them
 MAX_LINES = 300
 #: modules still past MAX_LINES, each with why; this list may only shrink
 LARGE_MODULES = {
     # each being split into its concepts in a change of its own
     "graph/network.py": "resolving, the graph's branches and Keras' names, in one module still",
-    "readers/pasted.py": "each framework's summary table, read in one module still",
     "views/render.py": "the summary table and its JSON, Markdown and CSV forms, in one module still",
 }
 VIEWS = ("views/render.py", "views/json_view.py", "views/report.py", "views/stride_view.py", "views/numeric_view.py")

@@ -14,8 +14,9 @@ from cnncalc.cli import main
 from cnncalc.errors import CnnCalcError
 from cnncalc.grading.answers import grade, parse_count, parse_shape
 from cnncalc.grading.homework import FileReport, grade_file
+from cnncalc.grading.pastes import align
 from cnncalc.graph.network import build
-from cnncalc.readers.pasted import align, parse_summary
+from cnncalc.readers.pasted import parse_summary
 
 from .conftest import ROOT
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
+from cnncalc.grading.pastes import align
 from cnncalc.grading.selfcheck import self_check
 from cnncalc.graph.network import build
-from cnncalc.readers.pasted import align, parse_summary
+from cnncalc.readers.pasted import parse_summary
 
 from .conftest import ZOO, oracle
 from .test_zoo import alexnet, mobilenet_v2, torchvision_resnet

@@ -18,9 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cnncalc.grading.pastes import align
 from cnncalc.grading.selfcheck import self_check
 from cnncalc.graph.network import build
-from cnncalc.readers.pasted import align, parse_summary
+from cnncalc.readers.pasted import parse_summary
 
 from .conftest import oracle
 from .oracle_specs import Desc, spec_text, structured

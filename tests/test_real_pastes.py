@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from cnncalc.grading.pastes import align
 from cnncalc.grading.selfcheck import self_check
 from cnncalc.graph.network import build
-from cnncalc.readers.pasted import PastedSummary, align, parse_summary
+from cnncalc.readers.pasted import PastedSummary, parse_summary
 
 PASTES = Path(__file__).resolve().parent / "fixtures" / "pastes"
 

@@ -347,7 +347,8 @@ def test_keras_application_layer_by_layer(name: str, application: str, documente
                                             ("mobilenet_v2.cnn", mobilenet_v2)])
 def test_torchinfo_summaries_of_torchvision_networks_are_graded_correct(name: str, port: Any) -> None:
     """check --summary pairs torchinfo's rows (adaptive pools, ReLU6, depthwise Conv2d) with the spec's."""
-    from cnncalc.readers.pasted import align, parse_summary
+    from cnncalc.grading.pastes import align
+    from cnncalc.readers.pasted import parse_summary
 
     torch, torchinfo = oracle("torch"), oracle("torchinfo")
     pasted = str(torchinfo.summary(port(torch), input_size=(1, 3, 224, 224), verbose=0, depth=10))
@@ -359,7 +360,8 @@ def test_torchinfo_summaries_of_torchvision_networks_are_graded_correct(name: st
                                                    ("keras/MobileNetV2.cnn", "MobileNetV2")])
 def test_keras_summaries_of_applications_are_graded_correct(name: str, application: str,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from cnncalc.readers.pasted import align, parse_summary
+    from cnncalc.grading.pastes import align
+    from cnncalc.readers.pasted import parse_summary
 
     monkeypatch.setenv("COLUMNS", "140")  # rich, which Keras prints with, would otherwise cut the table at 80
     keras = oracle("keras")

@@ -91,8 +91,9 @@ def _claim_reports(spec: str | None, expects: tuple[str, ...], pastes: tuple[str
     """Reports for --expect and --summary: against SPEC (one report, or one per paste for a class's pastes), or,
     without a SPEC, each paste against itself."""
     from ..grading.homework import FileReport, grade_claims, parse_claims
+    from ..grading.pastes import align
     from ..language.sources import read_text
-    from ..readers.pasted import align, parse_summary
+    from ..readers.pasted import parse_summary
 
     if pastes and spec is None and not expects:
         from ..grading.selfcheck import self_check

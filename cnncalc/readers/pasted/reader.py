@@ -1,0 +1,86 @@
+"""Reading a pasted summary: whose table it is (Keras', torchinfo's or torchsummary's), each line read by that
+table's reader, the totals and torchinfo's footer; an error that says what the paste looked like when no row
+could be read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...errors import CnnCalcError
+from ...model.records import replace
+from .keras_rows import keras_row
+from .lines import unbox, unwrap
+from .records import PastedRow, PastedSummary
+from .torch_rows import SUMMARY_ROW, TORCH_ROW, has_batch_axis, torch_containers, torch_row
+from .totals import TORCHINFO_FOOTER, TOTAL, footer_of, total_of
+
+
+def parse_summary(text: str) -> PastedSummary:
+    """Read the rows and totals of a pasted summary; raise if none can be found."""
+    lines = unwrap(text)
+    kind = _kind(lines)
+    rows: list[PastedRow] = []
+    skipped: list[str] = []
+    totals: list[tuple[str, int]] = []
+    inputs: list[tuple[str, tuple[int, ...]]] = []
+    # torchinfo's rows, each matched once: the containers, the batch axis and the rows are read from the same matches
+    torch_rows = [TORCH_ROW.match(line.replace("|", " ")) for line in lines] if kind == "torchinfo" else []
+    containers = torch_containers(lines, torch_rows) if kind == "torchinfo" else set()
+    batched = kind != "torchinfo" or has_batch_axis(torch_rows)
+    footer: list[tuple[str, str, str]] = []
+    wrapped: dict[int, list[str]] = {}  # 'Connected to' references on a row's later lines
+    for number, raw in enumerate(lines, start=1):
+        if number in containers:
+            continue
+        boxless = unbox(raw)
+        line = TORCHINFO_FOOTER.match(boxless) if kind == "torchinfo" else None
+        if line:
+            footer.append(footer_of(line))
+            continue
+        total = TOTAL.match(boxless)
+        if total:
+            label, count = total_of(total)
+            if count is not None:
+                totals.append((label, count))
+            continue
+        if kind == "torchinfo":
+            torch_row(raw.replace("|", " "), number, rows, skipped, torch_rows[number - 1], batched)
+        elif kind == "torchsummary":
+            torch_row(raw, number, rows, skipped, SUMMARY_ROW.match(raw))
+        else:
+            keras_row(boxless, number, rows, inputs, wrapped)
+    for row, more in wrapped.items():
+        rows[row] = replace(rows[row], connections=rows[row].connections + tuple(more))
+    if not rows:
+        raise CnnCalcError(f"no layer rows found in the pasted summary{_seen(lines)}",
+                           "paste the whole table of model.summary() (Keras 1, 2 or 3), torchinfo.summary() or "
+                           "torchsummary's summary(): each row needs a name, an output shape and a parameter count")
+    name, shape = inputs[0] if inputs else ("", None)
+    batch = re.search(r"\[(\d+),", rows[0].text) if kind == "torchinfo" and batched else None
+    return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), name, shape, tuple(footer),
+                         int(batch[1]) if batch else 1)
+
+
+def _kind(lines: list[str]) -> str:
+    """Whose summary it is: "torchsummary", "torchinfo" or "keras"."""
+    if any(SUMMARY_ROW.match(line) for line in lines):
+        return "torchsummary"
+    if any(TORCH_ROW.match(line.replace("|", " ")) for line in lines):
+        return "torchinfo"
+    return "keras"
+
+
+def _seen(lines: list[str]) -> str:
+    """What the paste looked like, for the error when no row could be read."""
+    text = "\n".join(lines)
+    if not text.strip():
+        return ": it is empty"
+    for marks, what in ((("Layer (type)", "Param #"), "a Keras summary's header"),
+                        (("Layer (type:depth-idx)",), "a torchinfo header"),
+                        (("Estimated Total Size",), "torchsummary's footer"),
+                        (("Total params",), "a 'Total params' line")):
+        if all(mark in text for mark in marks):
+            return f": it has {what}, but no row with a name, an output shape and a parameter count"
+    return ""
+

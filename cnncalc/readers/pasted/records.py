@@ -1,0 +1,64 @@
+"""The records a pasted summary is read into: a :class:`PastedRow` a layer, and the :class:`PastedSummary`.
+
+Every reader of a framework's table makes these, in Keras' terms: Keras' classes, channels-last shapes without
+the batch axis.
+"""
+
+from __future__ import annotations
+
+from ...model.records import record
+
+
+@record
+class PastedRow:
+    line: int
+    name: str
+    keras_class: str
+    shape: tuple[int, ...]
+    params: int
+    text: str
+    #: a functional summary's 'Connected to' cell, as written: 'conv2d[0][0]', or cut: 'batch_normalization[0]…'
+    connections: tuple[str, ...] = ()
+    #: a type cell cut short ('MaxPooling'), whose rest tf.keras 2.5+ wraps onto the next line ('2D)')
+    type_text: str = ""
+    #: the output shape is 'multiple' (a subclassed model's layer): only the count can be read
+    multiple: bool = False
+    #: the output shape as written when it cannot be read ('(None, 2 6, 26, 32)': a space splits a size where
+    #: it groups no thousands); the row's output is then unchecked, never read as some other number
+    unreadable: str = ""
+
+    @property
+    def shapeless(self) -> bool:
+        """No output shape to check or pass on: 'multiple', or unreadable."""
+        return self.multiple or bool(self.unreadable)
+
+
+@record
+class PastedSummary:
+    kind: str  # "keras", "torchinfo" or "torchsummary"
+
+    @property
+    def torch(self) -> bool:
+        """A PyTorch table: its classes, BatchNorm's 2·C, no activation rows."""
+        return self.kind != "keras"
+    rows: tuple[PastedRow, ...]
+    totals: tuple[tuple[str, int], ...]
+    skipped: tuple[str, ...]  # torchinfo's activation rows, which Keras fuses into their layer
+    #: the name and shape of the InputLayer row (Keras 3, functional models), which 'Connected to' cells refer to
+    input_name: str = ""
+    input_shape: tuple[int, ...] | None = None
+    #: torchinfo's footer lines, (label, unit, value as written), and the batch its shapes have
+    footer: tuple[tuple[str, str, str], ...] = ()
+    batch: int = 1
+
+
+
+def normalised_axis(row: PastedRow, channels_first: bool = False) -> tuple[int, int] | None:
+    """(Keras axis, its size) of the axis whose 4·n (or 3·n, 2·n) a BatchNormalization row's count is, as the paste
+    numbers its axes (the batch is 0); the last axis first, as Keras' default axis=-1 is."""
+    written = (row.shape[-1], *row.shape[:-1]) if channels_first and len(row.shape) > 1 else row.shape
+    for index in range(len(written), 0, -1):
+        size = written[index - 1]
+        if size and row.params in (4 * size, 3 * size, 2 * size):
+            return index, size
+    return None
