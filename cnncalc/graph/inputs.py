@@ -37,6 +37,7 @@ def require_bounded(shape: Shape, what: str) -> None:
 
 
 def bounded_input_shape(spec: Spec, override: Shape | None) -> Shape:
+    """The input's shape (``override``, else the spec's), held to the bound, refused at the spec's input."""
     shape = given_input_shape(spec, override)
     try:
         require_bounded(shape, "the input")
@@ -47,6 +48,7 @@ def bounded_input_shape(spec: Spec, override: Shape | None) -> Shape:
 
 
 def given_input_shape(spec: Spec, override: Shape | None) -> Shape:
+    """``override``, else the spec's input shape; a spec with none, or with names for sizes, is refused."""
     if override is not None:
         return override
     if spec.input is None:
