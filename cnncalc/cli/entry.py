@@ -83,7 +83,7 @@ def _summary_json(spec: str, input_shape: str | None, layout: str | None, conven
     import gc
 
     from ..analysis.pipeline import analyse
-    from ..views.render import to_json
+    from ..views.json_view import to_json
     from .boundary import EXIT_NO
     from .loading import load_network
 

@@ -1,0 +1,131 @@
+"""The walk that resolves a spec's nodes one after another: each layer's shape, counts and name, with a place to
+come back to."""
+
+from __future__ import annotations
+
+import math
+
+from ..errors import ShapeError
+from ..language.literals import MAX_ELEMENTS
+from ..language.spec import ParsedLayer, Spec, parse_input
+from ..model.conventions import channels_last
+from ..model.layers import Activation, Embedding, Merge, Params, Resolution, RuleError, Shape
+from .frameworks import PER_TOKEN, framework_layer
+from .inputs import INPUT_NAME, bounded_input_shape, input_layout, require_bounded
+from .order import framework_rows
+from .records import Network, ResolvedLayer
+
+__all__ = ["Walk"]
+
+
+class Walk:
+    """:func:`resolve`, one node after another, with a place to come back to.
+
+    ``solve`` tries many values for one layer's '?': it resolves the layers before that layer once
+    (:meth:`advance`, which marks the place), then, for each value, comes back there and resolves only
+    the rest (:meth:`resume`), with the very rules ``summary`` uses.
+    """
+
+    def __init__(self, spec: Spec, input_shape: str | Shape | None = None, layout: str | None = None,
+                 conventions: str | None = None) -> None:
+        self.spec, self.override, self.given = spec, input_shape, conventions
+        #: --input as written ('3x32x32 nchw'), read with the spec's own input grammar
+        self.given_input = parse_input(input_shape) if isinstance(input_shape, str) else None
+        self.layout = input_layout(layout, self.given_input, spec)
+        self.conventions = conventions or ("torch" if self.layout == "nchw" else "keras")
+        given = self.given_input.shape if self.given_input is not None else input_shape
+        self.written = bounded_input_shape(spec, given)
+        #: each layer's row (1-based), whether its activation gets a row of its own (torch), and the row count
+        self.row_of, self.split, rows = framework_rows(spec, self.conventions == "torch")
+        # per node (0 is the input): its output shape, its name, whether it holds an embedding's tokens
+        self.shapes: list[Shape] = [channels_last(self.written) if self.layout == "nchw" else self.written]
+        self.names: list[str] = [INPUT_NAME]
+        self.tokens = [False]
+        self.counters: dict[str, int] = {}
+        self.layers: list[ResolvedLayer | None] = [None] * rows
+        self.mark: tuple[int, dict[str, int]] = (1, {})  # the node to come back to, and the names counted by then
+
+    def advance(self, nodes: tuple[ParsedLayer, ...] | list[ParsedLayer]) -> None:
+        """Resolve the next ``nodes`` and mark the place after them."""
+        self.resume(nodes, keep=True)
+
+    def resume(self, nodes: tuple[ParsedLayer, ...] | list[ParsedLayer], keep: bool = False) -> None:
+        """Come back to the marked place and resolve ``nodes`` from there; ``keep`` moves the mark past them.
+
+        Each node writes its own rows, so what an earlier call wrote past the mark is overwritten."""
+        start, counted = self.mark
+        del self.shapes[start:], self.names[start:], self.tokens[start:]
+        self.counters = dict(counted)
+        self._nodes(nodes, start)
+        if keep:
+            self.mark = (start + len(nodes), dict(self.counters))
+
+    def _nodes(self, nodes: tuple[ParsedLayer, ...] | list[ParsedLayer], start: int) -> None:
+        # One pass per node, its common cases inline: this loop runs once per layer of the spec.
+        spec, layout, torch = self.spec, self.layout, self.conventions == "torch"
+        shapes, names, tokens, counters, layers = self.shapes, self.names, self.tokens, self.counters, self.layers
+        row_of, split = self.row_of, self.split
+        prod, no_findings = math.prod, ((), ())
+        for node, parsed in enumerate(nodes, start=start):
+            sources = parsed.inputs or (node - 1,)
+            in_shapes: tuple[Shape, ...]
+            inputs: tuple[str, ...]
+            if len(sources) == 1:  # most layers: no generator to build
+                source = sources[0]
+                in_shapes, inputs = (shapes[source],), (names[source],)
+            else:
+                source = sources[0]
+                in_shapes, inputs = tuple(shapes[i] for i in sources), tuple(names[i] for i in sources)
+            row = row_of[node]
+            layer = parsed.layer
+            if torch:
+                name = f"{layer.torch_class_for(in_shapes[0])}: 1-{row}"
+            else:  # Keras' auto name: the class's stem, then stem_1, stem_2… in creation order
+                stem = layer.auto_name
+                number = counters.get(stem, 0)
+                counters[stem] = number + 1
+                name = f"{stem}_{number}" if number else stem
+            try:
+                fused = None
+                if torch or layout:  # a record other conventions or layouts change
+                    layer, fused = framework_layer(layer, torch, split[node], layout)
+                result = _merge(layer, in_shapes, parsed, spec.text) if isinstance(layer, Merge) \
+                    else layer.resolve(in_shapes[0])
+                out = result.output_shape
+                if prod(out) > MAX_ELEMENTS:
+                    require_bounded(out, "its output")
+            except RuleError as error:
+                raise ShapeError(error.message, spec.text, parsed.span, row, name, error.hint) from None
+            warnings, notes = no_findings
+            if result.findings:
+                warnings = tuple(f.text for f in result.findings if f.level == "warning")
+                notes = tuple(f.text for f in result.findings if f.level == "note")
+            per_token = (tokens[source] and isinstance(layer, PER_TOKEN)) or isinstance(layer, Embedding)
+            layers[row - 1] = ResolvedLayer(
+                row, name, layer, parsed.source, parsed.span, in_shapes[0], out, result.params,
+                warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
+                per_token, node)
+            if fused is not None:  # PyTorch's activation module, the row after its layer
+                activation = Activation(fused)
+                layers[row] = ResolvedLayer(row + 1, f"{activation.torch_class}: 1-{row + 1}", activation,
+                                            parsed.source, parsed.span, out, out, Params(), (), (), (), (), 0, 0,
+                                            (name,), (out,), per_token)
+                name = layers[row].name  # type: ignore[union-attr]
+            shapes.append(out)
+            names.append(name)
+            tokens.append(per_token)
+
+    def network(self, input_warnings: tuple[str, ...] = ()) -> Network:
+        """The resolved network, once every node has been resolved, with the warnings about its input."""
+        spec = self.spec
+        return Network(spec.text, self.shapes[0], tuple(self.layers), spec.graph,  # type: ignore[arg-type]
+                       self.conventions, self.layout or "nhwc", input_warnings)
+
+
+def _merge(layer: Merge, shapes: tuple[Shape, ...], parsed: ParsedLayer, text: str) -> Resolution:
+    """A merge's shape; its branches' text is read only for an error, where it names them."""
+    try:
+        return layer.resolve_many(list(shapes))
+    except RuleError:
+        return layer.resolve_many(list(shapes), parsed.labels(text))
+
