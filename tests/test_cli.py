@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -141,9 +142,23 @@ def test_golden_explain(golden) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_every_command_has_help() -> None:
-    for command in main.commands:
+    names = main.list_commands(click.Context(main))
+    assert len(names) == 8
+    for command in names:
         result = run(command, "--help")
         assert result.exit_code == 0 and len(result.stdout) > 100
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    """Commands are imported when they run: a summary loads none of the other commands' modules."""
+    code = ("import sys; from cnncalc.cli.commands import main; "
+            "main(['summary', 'input 8x8x1, conv2x3', '--format', 'csv'], standalone_mode=False); "
+            "print(sorted(m for m in sys.modules if m.startswith('cnncalc.cli.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert "cnncalc.cli.summary" in loaded
+    for other in ("check", "check_stride", "solve", "worked", "zoo"):
+        assert f"'cnncalc.cli.{other}'" not in loaded
 
 
 @pytest.mark.parametrize("width", [40, 60, 80, 100, 120])

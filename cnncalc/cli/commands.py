@@ -4,7 +4,8 @@ Each command, in a module of its own (``summary``, ``check``, ``check_stride``, 
 pool and dense, ``zoo``), reads its arguments, calls the core, renders, and maps the outcome to an exit code: 0 ok,
 1 "the answer is no" (a stride that does not fit, a wrong answer, ``--strict`` warnings), 2 bad input.
 :class:`~cnncalc.errors.CnnCalcError` is caught at the boundary (:mod:`cnncalc.cli.boundary`) and nowhere else.
-The command modules import their heavy dependencies when they run, so that ``summary`` starts quickly.
+A command's module is imported only when that command runs (or ``--help`` lists them all), and each imports its
+heavy dependencies when it runs, so that ``summary`` starts quickly.
 """
 
 from __future__ import annotations
@@ -16,20 +17,34 @@ import click
 
 from .. import __version__
 from .boundary import guarded
-from .check import PASTE_SUFFIXES, check_command
-from .check_stride import SPEC_ONLY, SPEC_OPTIONS, check_stride
 from .loading import load_network
 from .options import Command
-from .solve import solve_command
-from .summary import parse_size, summary
 from .terminal import MIN_WIDTH, console
-from .worked import conv, dense_command, pool_command
-from .worked_steps import THEN_HELP
-from .zoo import zoo_command
 
-__all__ = ["GUESSED_COMMANDS", "MIN_WIDTH", "PASTE_SUFFIXES", "SPEC_ONLY", "SPEC_OPTIONS", "THEN_HELP", "Boundary",
-           "check_command", "check_stride", "console", "conv", "dense_command", "load_network", "main", "parse_size",
-           "pool_command", "solve_command", "summary", "zoo_command"]
+__all__ = ["COMMANDS", "GUESSED_COMMANDS", "MIN_WIDTH", "Boundary", "console", "load_network", "main"]
+
+#: each command, in the order ``--help`` lists them: its module in this package, and its function there
+COMMANDS = {
+    "summary": ("summary", "summary"), "solve": ("solve", "solve_command"),
+    "check-stride": ("check_stride", "check_stride"), "conv": ("worked", "conv"), "pool": ("worked", "pool_command"),
+    "dense": ("worked", "dense_command"), "zoo": ("zoo", "zoo_command"), "check": ("check", "check_command"),
+}
+
+#: names importable from here, as before the commands had modules of their own: the module each lives in
+_MOVED = {"PASTE_SUFFIXES": "check", "check_command": "check", "SPEC_ONLY": "check_stride",
+          "SPEC_OPTIONS": "check_stride", "check_stride": "check_stride", "solve_command": "solve",
+          "parse_size": "summary", "summary": "summary", "conv": "worked", "dense_command": "worked",
+          "pool_command": "worked", "THEN_HELP": "worked_steps", "zoo_command": "zoo"}
+
+
+def __getattr__(name: str) -> Any:
+    """A command's function, or a name its module defines, imported when first asked for (PEP 562)."""
+    if name in _MOVED:
+        from importlib import import_module
+
+        return getattr(import_module(f"{__package__}.{_MOVED[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: commands people guess, and the command that answers them
 GUESSED_COMMANDS = {
@@ -54,6 +69,19 @@ class Boundary(click.Group):
     """
 
     command_class = Command  # "did you mean" names an option as --help shows it
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """A command by name, its module imported now: running ``summary`` loads none of the others."""
+        if name not in COMMANDS:
+            return None
+        from importlib import import_module
+
+        module, function = COMMANDS[name]
+        command: click.Command = getattr(import_module(f"{__package__}.{module}"), function)
+        return command
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         from ..views.glyphs import fit_streams
@@ -89,7 +117,3 @@ def main() -> None:
     # passes would make a 100,000-layer spec superlinear, and there are no cycles to find.
     gc.set_threshold(100_000, 50, 50)
 
-
-for _command in (summary, solve_command, check_stride, conv, pool_command, dense_command, zoo_command,
-                 check_command):
-    main.add_command(_command)

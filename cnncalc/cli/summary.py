@@ -69,7 +69,6 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
     below the table.  A table of more than 2,000 rows is printed as plain fixed-width lines.
     """
     from ..analysis.pipeline import analyse
-    from ..views.render import print_table, to_csv, to_json, to_markdown
 
     if emit_spec:
         _emit_spec(spec, input_shape, layout, conventions, model)
@@ -92,10 +91,13 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
         click.echo((keras_code if fmt == "keras" else pytorch_code)(net), nl=False)
         return
     analysis = analyse(net, extra, dtype, batch, convention or "cnncalc", by_op, training, optimizer)
+    from ..views import render  # its other forms are loaded only when asked for
+
     if fmt == "text":
-        print_table(console(), net, explain, checked, analysis)
+        render.print_table(console(), net, explain, checked, analysis)
     else:
-        click.echo({"json": to_json, "markdown": to_markdown, "csv": to_csv}[fmt](net, checked, analysis))
+        writer = getattr(render, {"json": "to_json", "markdown": "to_markdown", "csv": "to_csv"}[fmt])
+        click.echo(writer(net, checked, analysis))
     if checked is not None and any(layer.output_shape != shape for layer, shape in zip(net.layers, checked.shapes)):
         sys.exit(EXIT_NO)
     if strict and net.warnings:
@@ -148,8 +150,10 @@ def parse_size(text: str) -> int:
     if not match:
         raise CnnCalcError(f"cannot read the size '{shorten(text)}'",
                            "write it as 2GiB, 512MiB or a number of bytes, at most 20 digits")
+    base = 1024 if match[4].startswith("i") or not match[4] else 1000
+    scale = base ** "bkmgtpe".index(match[3] or "b")
+    if match[2] is None:  # the default, 2GiB, among them: no fractions to import at start-up
+        return int(match[1]) * scale
     from fractions import Fraction
 
-    base = 1024 if match[4].startswith("i") or not match[4] else 1000
-    number = Fraction(f"{match[1]}.{match[2] or 0}")
-    return int(number * base ** "bkmgtpe".index(match[3] or "b"))
+    return int(Fraction(f"{match[1]}.{match[2]}") * scale)

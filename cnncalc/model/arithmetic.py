@@ -115,6 +115,17 @@ class AxisWindows:
         return Fraction(self.numerator, self.stride) + 1
 
     @property
+    def exact_text(self) -> str:
+        """:attr:`exact` as :func:`format_number` prints it, without ``fractions`` (kept off the JSON path).
+
+        >>> all(w.exact_text == format_number(w.exact) for w in (window_axis(n, k, s, p) for n in range(1, 30)
+        ...     for k in range(1, n + 1) for s in range(1, 9) for p in (0, 1, "same")))
+        True
+        """
+        top, bottom = (self.n, self.stride) if self.mode == "same" else (self.numerator + self.stride, self.stride)
+        return str(top // bottom) if top % bottom == 0 else f"{top / bottom:.2f}".rstrip("0").rstrip(".")
+
+    @property
     def floor_output(self) -> int:
         """The size Keras and PyTorch produce without ``ceil``."""
         if self.mode == "same":
@@ -221,7 +232,7 @@ class AxisWindows:
         """
         if self.mode == "same":
             return f"⌈{self.n}/{self.stride}⌉ = {self.output}"
-        text = f"{self._numerator_text(compact)}/{self.stride} + 1 = {format_number(self.exact)}"
+        text = f"{self._numerator_text(compact)}/{self.stride} + 1 = {self.exact_text}"
         if not self.fits:
             text += f" → {self.output}" + (" (ceil)" if self.ceil else "")
         return text

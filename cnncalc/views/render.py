@@ -10,7 +10,7 @@ its cells in :mod:`~cnncalc.views.cells`, the lines under it in :mod:`~cnncalc.v
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..analysis.pipeline import NO_ANALYSIS, Analysis
 from ..graph.network import Network
@@ -28,10 +28,7 @@ from .cells import (
     explanation,
     extra_cells,
 )
-from .csv_view import CSV_FIELDS, to_csv
 from .footer import by_op_lines, check_lines, cost_lines, findings_lines, totals_lines
-from .json_view import to_json
-from .markdown import to_markdown
 from .streaming import STREAM_ROWS, grid_lines, stream_note, streamed_lines, write_lines
 from .table import table
 from .units import readable_bytes, readable_count, readable_size
@@ -41,11 +38,24 @@ if TYPE_CHECKING:
 
     from ..numeric.twins import ForwardPass
 
-__all__ = ["COLUMN_TITLES", "CSV_FIELDS", "FLOPS_TITLES", "INPUT_ROW", "NOTE_MARK", "STREAM_ROWS", "WARNING_MARK",
+__all__ = ["COLUMN_TITLES", "FLOPS_TITLES", "INPUT_ROW", "NOTE_MARK", "STREAM_ROWS", "WARNING_MARK",
            "by_op_lines", "check_cell", "check_lines", "column_title", "connected_to", "cost_explanations",
            "cost_lines", "explanation", "extra_cells", "findings_lines", "grid_lines", "keras_shape", "print_table",
-           "readable_bytes", "readable_count", "readable_size", "stream_note", "streamed_lines", "table", "to_csv",
-           "to_json", "to_markdown", "totals_lines", "write_lines"]
+           "readable_bytes", "readable_count", "readable_size", "stream_note", "streamed_lines", "table",
+           "totals_lines", "write_lines"]
+
+
+#: the other forms' names, importable from here too: imported when first asked for (PEP 562), so that printing a
+#: table loads neither the JSON, the Markdown nor the CSV writer
+_OTHER_FORMS = {"CSV_FIELDS": "csv_view", "to_csv": "csv_view", "to_json": "json_view", "to_markdown": "markdown"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _OTHER_FORMS:
+        from importlib import import_module
+
+        return getattr(import_module(f"{__package__}.{_OTHER_FORMS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def print_table(console: Console, net: Network, explain: bool = False, checked: ForwardPass | None = None,

@@ -11,9 +11,22 @@ Counts are for one input, times ``batch``.  ptflops itself always reports one in
 
 from __future__ import annotations
 
-from .conventions import CONVENTIONS, HEADLINES, RULES
-from .ops import Op, modules
-from .totals import GROUPS, LayerCost, Part, by_op, costs, layer_cost
+from typing import Any
 
-__all__ = ["CONVENTIONS", "GROUPS", "HEADLINES", "RULES", "LayerCost", "Op", "Part", "by_op", "costs", "layer_cost",
-           "modules"]
+from .names import CONVENTIONS, HEADLINES
+
+__all__ = ["CONVENTIONS", "HEADLINES"]
+
+
+#: the names importable from here, by the module that defines them: imported when first asked for (PEP 562), so that
+#: a command that only lists the conventions' names (summary's --flops-convention) loads none of the rules
+_LAZY = {"RULES": "conventions", "Op": "ops", "modules": "ops", "GROUPS": "totals", "LayerCost": "totals",
+         "Part": "totals", "by_op": "totals", "costs": "totals", "layer_cost": "totals"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
