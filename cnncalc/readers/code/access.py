@@ -9,7 +9,7 @@ from typing import Any
 
 from .frameworks import _namespace_attribute, _torch_call
 from .limits import _is_plain, _size
-from .statements import Statements
+from .containers import _CHANGING, Containers
 from .values import (
     _MISSING,
     BatchSize,
@@ -28,7 +28,7 @@ from .values import (
 )
 
 
-class Access(Statements):
+class Access(Containers):
     """Items and attributes of the code's values."""
 
     def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:
@@ -52,6 +52,8 @@ class Access(Statements):
             found = owner.cls.lookup(name)
             if isinstance(found, Function):
                 return self.bound(found, owner, owner.cls, node)
+            if found is _MISSING and owner.cls.is_module:
+                found = self.module_method(owner, name, node)
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, UserClass):
             found = owner.lookup(name)
@@ -64,13 +66,21 @@ class Access(Statements):
             return Builtin(functools.partial(_torch_call, "tensor-method", name, owner), name)
         if isinstance(owner, Sequential) and name in ("add", "append"):
             return Builtin(functools.partial(self.grow, owner.layers, "append", name, node), name)
+        if isinstance(owner, Sequential):
+            found = self.sequential_method(owner, name, node)
+            return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, list) and name in ("append", "extend", "insert"):
             return Builtin(functools.partial(self.grow, owner, name, name, node), name)
         if isinstance(owner, dict) and name in ("items", "keys", "values", "get"):
             return getattr(owner, name)
+        if isinstance(owner, (list, dict, set, str)):
+            found = self.plain_method(owner, name, node)
+            return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, FrameworkClass) and owner.name == "Module":
             return Unknown("nn.Module", node)
         if isinstance(owner, Layer):
+            if name in _CHANGING and name != "apply":
+                return Builtin(functools.partial(self._refuse_change, name, node), name)
             return owner.kwargs.get(name, Unknown(f"the attribute '{name}'", node))
         return Unknown(f"the attribute '{name}'", node)
 

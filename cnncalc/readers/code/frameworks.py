@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import math
 from typing import Any
 
 from .pybuiltins import _BUILTINS
@@ -41,7 +42,22 @@ _MODEL_CLASSES = frozenset({"Sequential", "Input", "Model", "ModuleList", "Modul
                             *(name for name in KERAS_MERGES if name.islower())})
 
 #: The modules whose names cnncalc knows; the layer classes of Keras (and TensorFlow's Keras) and of PyTorch.
-_KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections"})
+_KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections", "math", "typing"})
+
+
+def _cast(kind: Any, value: Any) -> Any:
+    """typing.cast(int, v): v, as Python gives it."""
+    return value
+
+
+#: The names of Python's math and typing modules a model definition uses, as Python computes them (math's
+#: functions are called through Interpreter.builtin, which charges and bounds their arguments).
+_PYTHON_MODULES: dict[str, dict[str, Any]] = {
+    "math": {"floor": math.floor, "ceil": math.ceil, "sqrt": math.sqrt, "log": math.log, "log2": math.log2,
+             "log10": math.log10, "exp": math.exp, "trunc": math.trunc, "fabs": math.fabs, "gcd": math.gcd,
+             "isqrt": math.isqrt, "pi": math.pi, "e": math.e, "inf": math.inf},
+    "typing": {"cast": Builtin(_cast, "cast")},
+}
 
 
 #: Methods that give a PyTorch model back unchanged in shape and count: model = model.cuda() may be skipped.
@@ -73,6 +89,8 @@ _READ_OUTS = frozenset({"sum", "max", "min", "item", "norm", "any", "all", "argm
 def _namespace_attribute(path: str, name: str) -> Any:
     """A name of a module cnncalc knows: a layer class of Keras or PyTorch, a function of torch's, or a deeper
     namespace (the same object each time: a file of 10,000 layers asks 10,000 times)."""
+    if path in _PYTHON_MODULES:  # math.floor; typing's Any, List, Optional only annotate
+        return _PYTHON_MODULES[path].get(name, Unknown(f"{path}.{name}"))
     framework = Namespace(path).framework
     if framework == "keras" and (name in KERAS_LAYERS or name in ("Sequential", "Model", "Input") or
                                  (name in KERAS_MERGES and name.islower())):

@@ -205,13 +205,7 @@ class Statements(Core):
         elif isinstance(target, (ast.Tuple, ast.List)):
             self.unpack(target, value, env)
         elif isinstance(target, ast.Attribute):
-            owner = self.eval(target.value, env)
-            if isinstance(owner, (Instance, UserClass)):
-                owner.attributes[target.attr] = value
-            elif isinstance(owner, (Layer, Sequential, KerasModel)):
-                raise self.error(target, f"cnncalc cannot follow a change to a built layer or model "
-                                 f"(.{target.attr} = …)", "give the layer its arguments when it is made, or write "
-                                 "the model as a spec")
+            self.set_attribute(self.eval(target.value, env), target.attr, value, target)
         elif isinstance(target, ast.Subscript):
             owner = self.eval(target.value, env)
             index = self.touch(self.eval(target.slice, env), target.slice)
@@ -224,6 +218,14 @@ class Statements(Core):
                                  "build the model with its final layers, or write it as a spec")
         elif isinstance(target, ast.Starred):
             self.assign(target.value, value, env)
+
+    def set_attribute(self, owner: Any, name: str, value: Any, node: ast.AST) -> None:
+        """owner.name = value, setattr(owner, name, value), self.add_module(name, value)."""
+        if isinstance(owner, (Instance, UserClass)):
+            owner.attributes[name] = value
+        elif isinstance(owner, (Layer, Sequential, KerasModel)):
+            raise self.error(node, f"cnncalc cannot follow a change to a built layer or model (.{name[:40]} = …)",
+                             "give the layer its arguments when it is made, or write the model as a spec")
 
     def unpack(self, target: ast.Tuple | ast.List, value: Any, env: Scope) -> None:
         """a, b = …, a, *rest = …: as Python unpacks, an iterable of the wrong length included."""
