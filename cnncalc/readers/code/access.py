@@ -7,9 +7,9 @@ import ast
 import functools
 from typing import Any
 
+from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .limits import _is_plain, _size
-from .containers import _CHANGING, Containers
 from .values import (
     _MISSING,
     BatchSize,

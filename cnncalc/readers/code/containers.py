@@ -104,7 +104,7 @@ class Containers(Statements):
     def plain_method(self, owner: Any, name: str, node: ast.AST) -> Any:
         """A list's or dict's method that changes it (followed as Python runs it), or a list's, dict's or string's
         method that reads it; _MISSING for the rest."""
-        if isinstance(owner, list) and name in _LIST_CHANGES or isinstance(owner, dict) and name in _DICT_CHANGES:
+        if (isinstance(owner, list) and name in _LIST_CHANGES) or (isinstance(owner, dict) and name in _DICT_CHANGES):
             return Builtin(functools.partial(self._change_plain, owner, name, node), name)
         for kind, names in _READERS.items():
             if isinstance(owner, kind) and name in names:
@@ -192,7 +192,7 @@ class Containers(Statements):
             return False
         return Unknown("isinstance on a value only known when the code runs", node)
 
-    def _is(self, value: Any, kind: Any) -> bool | None:
+    def _is(self, value: Any, kind: Any) -> bool | None:  # noqa: PLR0911 - one answer per kind of class
         """isinstance(value, kind) for one class, or None when only the running code knows."""
         if isinstance(value, (Unknown, Namespace)):
             return None
@@ -200,7 +200,7 @@ class Containers(Statements):
             if _is_plain(value) and not isinstance(value, (list, dict)):
                 return isinstance(value, kind)  # a list or dict may be an nn.ModuleList or nn.ModuleDict
             return False if isinstance(value, (Layer, Sequential, Instance, Tensor, KerasModel)) or \
-                kind not in (list, dict) and isinstance(value, (list, dict)) else None
+                (kind not in (list, dict) and isinstance(value, (list, dict))) else None
         if isinstance(kind, UserClass):
             if isinstance(value, Instance):
                 return _inherits(value.cls, kind)

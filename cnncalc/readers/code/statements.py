@@ -168,7 +168,7 @@ class Statements(Core):
         for target in targets:
             for part in ast.walk(target):
                 if isinstance(part, (ast.Attribute, ast.Subscript)) and isinstance(part.ctx, ast.Store):
-                    return True
+                    return not isinstance(_base_value(part, env), Unknown)  # state_dict[k] = …, opt.seed = …
                 if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Store) and \
                         isinstance(_lookup(env, part.id), (Tensor, Layer, Sequential, KerasModel, Instance, list)) and \
                         not _neutral(node, part.id):
@@ -244,3 +244,11 @@ class Statements(Core):
             values = [*values[:i], values[i:len(values) - tail], *values[len(values) - tail:]]
         for element, item in zip(target.elts, values):
             self.assign(element.value if isinstance(element, ast.Starred) else element, item, env)
+
+
+def _base_value(target: ast.expr, env: Scope) -> Any:
+    """The value of the name an attribute or item store starts from (state_dict in state_dict[key].x = …), or None
+    when it starts from no name or a name not bound yet."""
+    while isinstance(target, (ast.Attribute, ast.Subscript)):
+        target = target.value
+    return _lookup(env, target.id) if isinstance(target, ast.Name) else None
