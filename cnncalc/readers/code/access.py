@@ -45,6 +45,8 @@ class Access(Containers):
 
     def attribute(self, owner: Any, name: str, node: ast.AST) -> Any:  # noqa: PLR0911, PLR0912 - one per owner kind
         if isinstance(owner, Namespace):
+            if name in ("set_image_data_format", "set_image_dim_ordering") and owner.framework == "keras":
+                return Builtin(functools.partial(self.set_data_format, name, node), name)
             return _namespace_attribute(owner.path, name)
         if isinstance(owner, Instance):
             if name in owner.attributes:

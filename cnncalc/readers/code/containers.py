@@ -139,6 +139,12 @@ class Containers(Statements):
         raise self.error(node, f"cnncalc does not follow {type(owner).__name__}.{name}()",
                          "build the list or dict with append, extend, insert or item assignment")
 
+    def set_data_format(self, name: str, node: ast.AST, value: Any = None) -> None:
+        """keras.backend.set_image_data_format: cnncalc reads Keras code channels-last only."""
+        if value != ("channels_last" if name == "set_image_data_format" else "tf"):
+            raise self.error(node, f"a Keras data format other than channels-last ({name}({_named(value)}))",
+                             "cnncalc reads Keras code channels-last, Keras' default: leave the data format as it is")
+
     # ---- the built-ins that ask about attributes and types ------------------------------------------------
 
     def reflective(self, name: str, node: ast.AST) -> Builtin:

@@ -86,12 +86,16 @@ _READ_OUTS = frozenset({"sum", "max", "min", "item", "norm", "any", "all", "argm
 
 
 @functools.lru_cache(maxsize=4096)
-def _namespace_attribute(path: str, name: str) -> Any:
+def _namespace_attribute(path: str, name: str) -> Any:  # noqa: PLR0911 - one per kind of name
     """A name of a module cnncalc knows: a layer class of Keras or PyTorch, a function of torch's, or a deeper
     namespace (the same object each time: a file of 10,000 layers asks 10,000 times)."""
     if path in _PYTHON_MODULES:  # math.floor; typing's Any, List, Optional only annotate
         return _PYTHON_MODULES[path].get(name, Unknown(f"{path}.{name}"))
     framework = Namespace(path).framework
+    if framework == "keras" and name in _DATA_FORMATS:  # keras.backend.image_data_format(): Keras' default
+        return Builtin(functools.partial(_data_format, _DATA_FORMATS[name]), name)
+    if framework == "keras" and name == "Functional":  # keras.src.models.Functional, which keras.Model makes
+        return FrameworkClass("keras", "Model")
     if framework == "keras" and (name in KERAS_LAYERS or name in ("Sequential", "Model", "Input") or
                                  (name in KERAS_MERGES and name.islower())):
         return FrameworkClass("keras", name)
@@ -103,6 +107,15 @@ def _namespace_attribute(path: str, name: str) -> Any:
     if name == "OrderedDict":
         return _BUILTINS["OrderedDict"]
     return Namespace(f"{path}.{name}" if path else name)
+
+
+#: Keras' data format as its backend tells it: cnncalc reads Keras code channels-last, Keras' default (a layer given
+#: data_format='channels_first' and set_image_data_format to anything else are refused where they are written).
+_DATA_FORMATS = {"image_data_format": "channels_last", "image_dim_ordering": "tf"}
+
+
+def _data_format(value: str, /) -> str:
+    return value
 
 
 def _torch_call(kind: str, name: str, /, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
