@@ -140,3 +140,49 @@ def test_a_run_time_value_is_not_known_to_be_none_or_not() -> None:
             "model = nn.Sequential(nn.Linear(4, 2))\nif weights is not None:\n    model.append(nn.Linear(2, 9))\n")
     with pytest.raises(Exception, match=re.escape("this may change the model")):
         read_model(code, "net.py", "model")
+
+
+# ---- Keras applications: the input's shape computed at run time, the data format asked of the backend ----------
+
+KERAS_APPLICATION = """import keras
+from keras.src import backend, layers
+from keras.src.models import Functional
+{shape}
+bn_axis = 3 if backend.image_data_format() == "channels_last" else 1
+name = "model_%s_%d" % ("a", 1)
+x = layers.Input(shape=input_shape)
+y = layers.Conv2D(8, 3, name=f"{{name}}_conv")(x)
+y = layers.BatchNormalization(axis=bn_axis)(y)
+model = Functional(x, y, name=name)
+"""
+
+
+@pytest.mark.oracle
+def test_a_keras_applications_input_shape_is_given_by_input_and_its_data_format_is_keras_default(
+        tmp_path: Path) -> None:
+    theirs = framework_result(KERAS_APPLICATION.format(shape="input_shape = (16, 16, 3)"), None)
+    # the shape keras.applications computes (imagenet_utils.obtain_input_shape) is only known when the code runs
+    code = KERAS_APPLICATION.format(shape="from keras.src.applications import imagenet_utils\n"
+                                          "input_shape = imagenet_utils.obtain_input_shape(None, default_size=16)")
+    path = tmp_path / "net.py"
+    path.write_text(code, encoding="utf-8")
+    status, out = run("summary", str(path), "--input", "16x16x3", "--format", "json")
+    assert status == 0, out
+    document = json.loads(out)
+    assert (document["total_params"], str((None, *document["layers"][-1]["output_shape"]))) == theirs
+    status, out = run("summary", str(path))
+    assert status == 2 and "states no input shape" in out and "--input" in out, out
+
+
+@pytest.mark.parametrize(("code", "where", "message"), [
+    ("import keras\nfrom keras import layers\nx = keras.Input((3, 8, 8))\n"
+     "y = layers.Conv2D(4, 3, data_format='channels_first')(x)\nmodel = keras.Model(x, y)\n", "net.py:4:5",
+     "a Conv2D given data_format='channels_first'"),
+    ("import keras\nfrom keras import backend as K\nK.set_image_data_format('channels_first')\n"
+     "model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])\n", "net.py:3:1",
+     "a Keras data format other than channels-last"),
+])
+def test_keras_code_in_another_data_format_is_refused_where_it_says_so(tmp_path: Path, code: str, where: str,
+                                                                        message: str) -> None:
+    out = refused(tmp_path, code)
+    assert where in out and message in out, out

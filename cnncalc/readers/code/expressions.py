@@ -10,7 +10,7 @@ from typing import Any
 
 from .access import Access
 from .core import _followed
-from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, _size, _too_large
+from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, _is_plain, _size, _too_large
 from .pybuiltins import _BUILTINS
 from .values import (
     _RUN_TIME,
@@ -236,6 +236,11 @@ class Expressions(Access):
                              "write it as a layer of the spec, or remove it")
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             return left if isinstance(left, Unknown) else right
+        if isinstance(op, ast.Mod) and isinstance(left, (str, bytes)) and isinstance(right, (tuple, dict)):
+            fields = right.values() if isinstance(right, dict) else right  # 'w_%s_%d' % (text, rows): rows unknown
+            unknown = next((field for field in fields if not _is_plain(field)), None)
+            if unknown is not None:
+                return unknown if isinstance(unknown, Unknown) else Unknown("a %-format of run-time values", node)
         if not isinstance(left, _PLAIN) or not isinstance(right, _PLAIN) or type(op) not in _BINARY:
             return Unknown("an operation on values only known when the code runs", node)  # x.size(0) * 2
         refusal = _too_large(op, left, right)
