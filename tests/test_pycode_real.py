@@ -186,3 +186,79 @@ def test_keras_code_in_another_data_format_is_refused_where_it_says_so(tmp_path:
                                                                         message: str) -> None:
     out = refused(tmp_path, code)
     assert where in out and message in out, out
+
+
+# ---- Keras 1's spellings, as Keras 2 renamed them ----------------------------------------------------------------
+
+KERAS1 = """from keras.models import Sequential, Model
+from keras.layers import *
+x = Input(shape=(32, 32, 3))
+y = Convolution2D(32, 3, 3, border_mode='same', init='he_normal')(x)
+y = Activation('relu')(y)
+y = Convolution2D(nb_filter=64, nb_row=3, nb_col=3, subsample=(2, 2), bias=False)(y)
+y = MaxPooling2D(pool_size=(2, 2), border_mode='same')(y)
+y = Dropout(p=0.25)(y)
+y = Flatten()(y)
+y = Dense(output_dim=10, W_regularizer=None)(y)
+model = Model(input=x, output=y)
+"""
+#: the same network as Keras 2 and 3 write it
+KERAS2 = """import keras
+from keras import layers
+x = keras.Input(shape=(32, 32, 3))
+y = layers.Conv2D(32, (3, 3), padding='same')(x)
+y = layers.Activation('relu')(y)
+y = layers.Conv2D(64, (3, 3), strides=(2, 2), use_bias=False)(y)
+y = layers.MaxPooling2D(pool_size=(2, 2), padding='same')(y)
+y = layers.Dropout(0.25)(y)
+y = layers.Flatten()(y)
+y = layers.Dense(10)(y)
+model = keras.Model(inputs=x, outputs=y)
+"""
+
+
+@pytest.mark.oracle
+def test_keras_1_code_reads_as_keras_2_renamed_it(tmp_path: Path) -> None:
+    theirs = framework_result(KERAS2, None)
+    # by hand: 3·3·3·32 + 32 = 896, 3·3·32·64 = 18,432, 32 same → 15 at stride 2 → 8 pooled same,
+    # 8·8·64 = 4,096 features · 10 + 10 = 40,970: 60,298
+    assert theirs == (60298, "(None, 10)")
+    path = tmp_path / "net.py"
+    path.write_text(KERAS1, encoding="utf-8")
+    status, out = run("summary", str(path), "--format", "json")
+    assert status == 0, out
+    document = json.loads(out)
+    assert (document["total_params"], str((None, *document["layers"][-1]["output_shape"]))) == theirs
+
+
+@pytest.mark.parametrize(("code", "args", "spec"), [
+    # Keras 2's examples: input_shape=x_train.shape[1:], which --input gives
+    ("from keras.models import Sequential\nfrom keras.layers import Conv2D, Flatten, Dense\nimport data\n"
+     "x_train = data.load()\nmodel = Sequential()\n"
+     "model.add(Conv2D(32, (3, 3), padding='same', input_shape=x_train.shape[1:]))\nmodel.add(Flatten())\n",
+     ["--input", "8x8x3"], "input 8x8x3, conv32x3x3 same, flatten"),
+    # torch.nn's names by a star import
+    ("import torch\nfrom torch.nn import *\nmodel = Sequential(Linear(4, 8), ReLU())\n", ["--input", "4"],
+     "input 4 nchw, dense8, relu"),
+])
+def test_names_bound_by_star_imports_and_shapes_left_to_input(tmp_path: Path, code: str, args: list[str],
+                                                             spec: str) -> None:
+    path = tmp_path / "net.py"
+    path.write_text(code, encoding="utf-8")
+    status, out = run("summary", str(path), *args, "--emit-spec")
+    assert status == 0, out
+    assert out.strip() == spec
+
+
+@pytest.mark.parametrize(("code", "where", "message"), [
+    ("from keras.models import Sequential\nfrom keras.layers import *\nmodel = Sequential()\n"
+     "model.add(Convolution2D(8, 3, 3, border_mode='full', input_shape=(8, 8, 3)))\n", "net.py:4:11",
+     "a Convolution2D given border_mode='full'"),
+    ("from keras.models import Sequential\nfrom keras.layers import *\nmodel = Sequential()\n"
+     "model.add(Convolution2D(8, 3, 3, dim_ordering='th', input_shape=(3, 8, 8)))\n", "net.py:4:11",
+     "a Convolution2D given dim_ordering='th'"),
+])
+def test_keras_1_arguments_cnncalc_cannot_read_are_refused(tmp_path: Path, code: str, where: str,
+                                                           message: str) -> None:
+    out = refused(tmp_path, code)
+    assert where in out and message in out, out

@@ -27,6 +27,9 @@ from .values import (
     _Shape,
 )
 
+#: A Keras layer's input shape, which --input may give when the code computes it (input_shape=x_train.shape[1:]).
+_INPUT_KEYWORDS = frozenset({"input_shape", "input_dim", "batch_input_shape"})
+
 
 def _shown_axis(axis: Any) -> str:
     shown = repr(axis) if isinstance(axis, (int, float, str)) else ""
@@ -42,7 +45,8 @@ class FrameworkCalls(Expressions):
         """A framework class called: a layer made (with constant arguments), or a model or container."""
         if cls.name in _MODEL_CLASSES:
             return self.model_class(cls, args, kwargs, node)
-        for value in [*args, *kwargs.values()]:
+        given = [value for key, value in kwargs.items() if key not in _INPUT_KEYWORDS or cls.framework != "keras"]
+        for value in [*args, *given]:
             if isinstance(value, Unknown) and self.inside_model >= 0:
                 raise self.error(value.node or node, f"{cls.name}'s argument is {value.why}, which is only known "
                                  "when the code runs", "use a constant, or write the layer in a spec")
@@ -58,8 +62,8 @@ class FrameworkCalls(Expressions):
             shape = kwargs.get("shape", args[0] if args else None)
             return self.input_tensor(shape, node)
         if cls.framework == "keras" and cls.name == "Model":
-            inputs = kwargs.get("inputs", args[0] if args else None)
-            outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
+            inputs = kwargs.get("inputs", kwargs.get("input", args[0] if args else None))  # Keras 1: input=
+            outputs = kwargs.get("outputs", kwargs.get("output", args[1] if len(args) > 1 else None))
             return KerasModel(inputs, outputs, node)
         if cls.framework == "keras" and cls.name in KERAS_MERGES and cls.name.islower():  # layers.add([a, b])
             return self.merge(KERAS_MERGES[cls.name], self.items(args[0], node) if args else [], node,

@@ -71,6 +71,24 @@ def _neutral(node: ast.AST, name: str) -> bool:
         value.func.attr in _NEUTRAL_METHODS and isinstance(value.func.value, ast.Name) and value.func.value.id == name
 
 
+def _star_names(module: Any) -> frozenset[str]:
+    """The names ``from MODULE import *`` binds that cnncalc knows: a framework's layer and model classes, torch's
+    functions; none for a module cnncalc does not know (its names stay unknown, each an error where it is used)."""
+    if not isinstance(module, Namespace) or module.path in _PYTHON_MODULES:
+        return frozenset()
+    parts = module.path.split(".")
+    if module.framework == "torch":
+        if parts[-1] in ("nn", "functional", "F"):
+            return frozenset(TORCH_FUNCTIONS) | _TORCH_OPS if parts[-1] != "nn" else \
+                TORCH_LAYERS | {"Module", "Sequential", "ModuleList", "ModuleDict"}
+        return frozenset()
+    if parts[-1] == "layers":
+        return KERAS_LAYERS | {"Input"} | {name for name in KERAS_MERGES if name.islower()}
+    if parts[-1] == "models":
+        return frozenset({"Sequential", "Model"})
+    return frozenset()
+
+
 def _module(path: str, node: ast.AST) -> Namespace | Unknown:
     return Namespace(path) if path.split(".", 1)[0] in _KNOWN_MODULES else Unknown(f"the module {path}", node)
 

@@ -17,6 +17,7 @@ from .arguments import (
     _real,
     _shown,
 )
+from .keras_legacy import modern
 from .requirements import _channel_axis
 from .values import Layer
 
@@ -60,6 +61,7 @@ def _keras_norm(layer: Layer, interpreter: Interpreter) -> tuple[str, Requiremen
 
 def _keras_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Requirement | None]:
     """A Keras layer as its spec item; a requirement only for what the spec cannot check (the axis it acts on)."""
+    layer = modern(layer, interpreter)
     if layer.kwargs.get("data_format") not in (None, "channels_last"):
         raise interpreter.error(layer.node, f"a {layer.name} given data_format={_shown(layer.kwargs['data_format'])}",
                                 "cnncalc reads Keras layers channels-last, Keras' default: leave data_format out")

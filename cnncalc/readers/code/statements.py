@@ -7,7 +7,7 @@ from typing import Any
 
 from ...errors import CodeError
 from .core import Core, _followed, _TooMuchWorkError
-from .frameworks import _module, _neutral
+from .frameworks import _module, _neutral, _star_names
 from .values import (
     _UNKNOWN_TRUTH,
     Failed,
@@ -197,6 +197,10 @@ class Statements(Core):
             return
         module = _module(s.module or "", s)
         for alias in s.names:
+            if alias.name == "*":  # from keras.layers import *: the names cnncalc knows of that module
+                for name in _star_names(module):
+                    env[name] = self.attribute(module, name, s)
+                continue
             env[alias.asname or alias.name] = self.attribute(module, alias.name, s)
 
     def assign(self, target: ast.expr, value: Any, env: Scope) -> None:
