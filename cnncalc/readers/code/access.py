@@ -47,6 +47,8 @@ class Access(Containers):
         if isinstance(owner, Namespace):
             if name in ("set_image_data_format", "set_image_dim_ordering") and owner.framework == "keras":
                 return Builtin(functools.partial(self.set_data_format, name, node), name)
+            if name in ("Parameter", "ParameterList", "ParameterDict") and owner.framework == "torch":
+                return Builtin(functools.partial(self.own_parameter, name, node), name)
             return _namespace_attribute(owner.path, name)
         if isinstance(owner, Instance):
             if name in owner.attributes:

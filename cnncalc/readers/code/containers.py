@@ -145,6 +145,11 @@ class Containers(Statements):
             raise self.error(node, f"a Keras data format other than channels-last ({name}({_named(value)}))",
                              "cnncalc reads Keras code channels-last, Keras' default: leave the data format as it is")
 
+    def own_parameter(self, name: str, node: ast.AST, *args: Any, **kwargs: Any) -> None:
+        """nn.Parameter(…): weights of a module's own, which PyTorch counts and a spec has no row for."""
+        raise self.error(node, f"cnncalc has no row for a module's own weights (nn.{name})",
+                         "write the model with layers only, or as a spec")
+
     # ---- the built-ins that ask about attributes and types ------------------------------------------------
 
     def reflective(self, name: str, node: ast.AST) -> Builtin:

@@ -71,6 +71,11 @@ def _neutral(node: ast.AST, name: str) -> bool:
         value.func.attr in _NEUTRAL_METHODS and isinstance(value.func.value, ast.Name) and value.func.value.id == name
 
 
+#: torch.nn's classes that make no layer: a parameter of the module's own is refused where it is made.
+_NOT_LAYERS = frozenset({"Parameter", "ParameterList", "ParameterDict", "UninitializedParameter",
+                         "UninitializedBuffer"})
+
+
 def _star_names(module: Any) -> frozenset[str]:
     """The names ``from MODULE import *`` binds that cnncalc knows: a framework's layer and model classes, torch's
     functions; none for a module cnncalc does not know (its names stay unknown, each an error where it is used)."""
@@ -119,6 +124,8 @@ def _namespace_attribute(path: str, name: str) -> Any:  # noqa: PLR0911 - one pe
         return FrameworkClass("keras", name)
     if framework == "torch" and (name in TORCH_LAYERS or name in ("Module", "Sequential", "ModuleList", "ModuleDict")):
         return FrameworkClass("torch", name)
+    if framework == "torch" and path.rsplit(".", 1)[-1] == "nn" and name[:1].isupper() and name not in _NOT_LAYERS:
+        return FrameworkClass("torch", name)  # nn.ReflectionPad2d: refused where it is made, when it is applied
     if framework == "torch" and path in ("torch", "torch.nn.functional", "F") and \
             (name in TORCH_FUNCTIONS or name in _TORCH_OPS):
         return Builtin(functools.partial(_torch_call, "torch-function", name), name)
