@@ -75,6 +75,12 @@ FOLLOWED = [
     # nn.Sequential(*layers) from a list built in a loop, its last ReLU removed with pop()
     (TORCH + "layers = []\nfor i, o in [(3, 8), (8, 16)]:\n    layers += [nn.Conv2d(i, o, 3), nn.ReLU()]\n"
      "layers.pop()\nmodel = nn.Sequential(*layers)\n", (3, 8, 8)),
+    # pytorch-cifar's SENet: a squeeze by F.avg_pool2d over the map's own size, then an excitation by product
+    (net("        self.c = nn.Conv2d(3, 8, 3, padding=1)\n        self.fc1 = nn.Conv2d(8, 2, 1)\n"
+         "        self.fc2 = nn.Conv2d(2, 8, 1)\n",
+         "        out = self.c(x)\n        w = F.avg_pool2d(out, out.size(2))\n"
+         "        w = torch.sigmoid(self.fc2(F.relu(self.fc1(w))))\n        v = F.max_pool2d(out, out.shape[3])\n"
+         "        return out * w + v\n"), (3, 8, 8)),
     # torchvision's factories: pretrained weights loaded in a block that runs only when weights is not None
     (TORCH + "from torchvision.models import Weights\n"
      "def _load(model, weights):\n    state_dict = weights.get_state_dict()\n"
@@ -118,6 +124,10 @@ def test_an_f_string_is_formatted_as_python_formats_it() -> None:
      "net.py:8:9", "cannot follow .register_parameter()"),
     (net("        self.c = nn.Conv2d(3, 4, 3)\n        self.c.register_forward_hook(print)\n",
          "        return self.c(x)\n"), "net.py:8:9", "cannot follow .register_forward_hook()"),
+    # on a 4×8 map, PyTorch's window of 4 leaves a 1×2 map: no global pool
+    (net("        self.c = nn.Conv2d(3, 8, 3, padding=1)\n",
+         "        out = self.c(x)\n        return F.avg_pool2d(out, out.size(2))\n"),
+     "net.py:10:16", "pools the whole map only when it is square"),
     # a list reordered by sort() was left as it was
     (TORCH + "layers = [nn.ReLU(), nn.Linear(4, 2)]\nlayers.sort()\nmodel = nn.Sequential(*layers)\n",
      "net.py:5:1", "does not follow list.sort()"),
@@ -130,7 +140,7 @@ def test_an_f_string_is_formatted_as_python_formats_it() -> None:
 ])
 def test_what_registers_a_module_in_a_way_not_followed_is_refused_at_its_line(tmp_path: Path, code: str,
                                                                               where: str, message: str) -> None:
-    out = refused(tmp_path, code, ["--input", "3x8x8"])
+    out = refused(tmp_path, code, ["--input", "3x4x8" if "avg_pool2d" in code else "3x8x8"])
     assert where in out and message in out, out
 
 

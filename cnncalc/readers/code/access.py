@@ -10,6 +10,7 @@ from typing import Any
 from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .limits import _is_plain, _size
+from .torch_global import SpatialSize
 from .values import (
     _MISSING,
     BatchSize,
@@ -33,6 +34,8 @@ class Access(Containers):
 
     def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:
         if isinstance(value, _Shape):
+            if index in (2, 3, -1, -2) and not isinstance(index, bool):
+                return SpatialSize(value.tensor, index, node)
             return BatchSize() if index == 0 else Unknown("a tensor's size", node)
         if isinstance(value, Sequential):
             return value.layers[index] if not isinstance(index, slice) else \

@@ -13,6 +13,7 @@ from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES
 from .recognise import layer_item
 from .records import Node
 from .requirements import concat_axis
+from .torch_global import SpatialSize
 from .torch_layers import function_item
 from .values import (
     BatchSize,
@@ -147,6 +148,8 @@ class FrameworkCalls(Expressions):
     def tensor_method(self, name: str, tensor: Tensor, args: tuple[Any, ...], kwargs: dict[str, Any],
                       node: ast.AST) -> Any:
         if name == "size":
+            if args and args[0] in (2, 3, -1, -2) and not isinstance(args[0], bool):
+                return SpatialSize(tensor, args[0], node)
             return BatchSize() if args and args[0] == 0 else _Shape(tensor) if not args else \
                 Unknown("a tensor's size", node)
         if name in ("contiguous", "clone", "detach", "float", "to", "cuda", "cpu"):
