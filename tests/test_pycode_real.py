@@ -272,3 +272,18 @@ def test_keras_1_arguments_cnncalc_cannot_read_are_refused(tmp_path: Path, code:
                                                            message: str) -> None:
     out = refused(tmp_path, code)
     assert where in out and message in out, out
+
+
+@pytest.mark.oracle
+def test_a_keras_regulariser_or_initialiser_made_at_run_time_changes_no_count(tmp_path: Path) -> None:
+    code = ("import keras\nfrom keras.layers import Conv2D, Input\nfrom keras.regularizers import l2\n"
+            "from keras.models import Model\nx = Input((8, 8, 3))\n"
+            "y = Conv2D(4, 3, kernel_initializer=keras.initializers.HeNormal(), kernel_regularizer=l2(1e-4))(x)\n"
+            "model = Model(inputs=x, outputs=y)\n")
+    theirs = framework_result(code, None)
+    path = tmp_path / "net.py"
+    path.write_text(code, encoding="utf-8")
+    status, out = run("summary", str(path), "--format", "json")
+    assert status == 0, out
+    document = json.loads(out)
+    assert (document["total_params"], str((None, *document["layers"][-1]["output_shape"]))) == theirs

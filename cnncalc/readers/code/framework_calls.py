@@ -32,6 +32,11 @@ from .values import (
 _INPUT_KEYWORDS = frozenset({"input_shape", "input_dim", "batch_input_shape"})
 
 
+#: A Keras layer's initialisers, regularisers and constraints (kernel_regularizer=l2(1e-4)): they change no shape
+#: nor count, so one computed at run time is no matter.
+_NEUTRAL_SUFFIXES = ("_initializer", "_regularizer", "_constraint")
+
+
 def _shown_axis(axis: Any) -> str:
     shown = repr(axis) if isinstance(axis, (int, float, str)) else ""
     return shown if 0 < len(shown) < 40 else "a value that is not a number"
@@ -46,7 +51,8 @@ class FrameworkCalls(Expressions):
         """A framework class called: a layer made (with constant arguments), or a model or container."""
         if cls.name in _MODEL_CLASSES:
             return self.model_class(cls, args, kwargs, node)
-        given = [value for key, value in kwargs.items() if key not in _INPUT_KEYWORDS or cls.framework != "keras"]
+        given = [value for key, value in kwargs.items() if cls.framework != "keras" or
+                 (key not in _INPUT_KEYWORDS and not key.endswith(_NEUTRAL_SUFFIXES))]
         for value in [*args, *given]:
             if isinstance(value, Unknown) and self.inside_model >= 0:
                 raise self.error(value.node or node, f"{cls.name}'s argument is {value.why}, which is only known "
