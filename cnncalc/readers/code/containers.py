@@ -175,7 +175,8 @@ class Containers(Statements):
         if not isinstance(name, str):
             return self._bad_name("hasattr", name, node)
         found = self._has(owner, name)
-        return Unknown("hasattr on a value only known when the code runs", node) if found is None else found
+        return Unknown(f"hasattr(…, {name[:40]!r}), which only the running code knows", node) if found is None \
+            else found
 
     def _has(self, owner: Any, name: str) -> bool | None:
         """Whether a module or an object of the file's own classes has an attribute; None when only the running
@@ -183,6 +184,8 @@ class Containers(Statements):
         if isinstance(owner, Instance):
             if name in owner.attributes or owner.cls.lookup(name) is not _MISSING:
                 return True
+            if _inherited_init(owner.cls):  # an __init__ of a base class may set it, through super().__init__()
+                return None
             return True if owner.cls.is_module and name in _MODULE_ATTRIBUTES else \
                 None if name.startswith("__") else False
         if isinstance(owner, UserClass):
@@ -221,6 +224,24 @@ class Containers(Statements):
                 return True
             return False if value.framework == "torch" else None  # Keras' aliases (Conv2D, Convolution2D) are one
         return None
+
+
+def _inherited_init(cls: UserClass) -> bool:
+    """Whether a base class of the file's own, under the class whose __init__ makes the object, has an __init__ too
+    (which super().__init__() would run)."""
+    runs = cls
+    while "__init__" not in runs.attributes:
+        parents = [base for base in runs.bases if isinstance(base, UserClass)]
+        if not parents:
+            return False
+        runs = parents[0]
+    stack = [base for base in runs.bases if isinstance(base, UserClass)]
+    while stack:
+        base = stack.pop()
+        if "__init__" in base.attributes:
+            return True
+        stack += [parent for parent in base.bases if isinstance(parent, UserClass)]
+    return False
 
 
 def _inherits(cls: UserClass, base: UserClass) -> bool | None:

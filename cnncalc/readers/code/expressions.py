@@ -95,6 +95,9 @@ class Expressions(Access):
         if isinstance(e, ast.IfExp):
             test = self.eval(e.test, env)
             if isinstance(test, _UNKNOWN_TRUTH):
+                if self.strict:  # tensors flow: a layer taken or not on a run-time value
+                    raise self.error(e.test, "this choice depends on values only known when the model runs",
+                                     "write this block as a spec, or make the condition a constant")
                 return Unknown("a choice made at run time", e)
             return self.eval(e.body if test else e.orelse, env)
         if isinstance(e, ast.Subscript):
