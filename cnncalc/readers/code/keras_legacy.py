@@ -12,13 +12,13 @@ if TYPE_CHECKING:
     from .calls import Interpreter
 
 #: Keras 1's keywords and the Keras 2 ones they became (Dropout's p is its rate).
-_RENAMED = {"border_mode": "padding", "subsample": "strides", "nb_filter": "filters", "output_dim": "units",
-            "bias": "use_bias", "subsample_length": "strides", "filter_length": "kernel_size"}
+_RENAMED = {"border_mode": "padding", "subsample": "strides", "nb_filter": "filters", "bias": "use_bias",
+            "subsample_length": "strides", "filter_length": "kernel_size"}
 #: Keras 1's keywords that change no shape nor count: initialisers, regularisers, constraints.
 _DROPPED = frozenset({"init", "W_regularizer", "b_regularizer", "activity_regularizer", "W_constraint",
                       "b_constraint", "weights"})
 #: The keywords only Keras 1 takes: a call with one of them is read as Keras 1 wrote it.
-_KERAS1 = frozenset({*_RENAMED, *_DROPPED, "nb_row", "nb_col", "dim_ordering"}) - {"output_dim", "weights"}
+_KERAS1 = frozenset({*_RENAMED, *_DROPPED, "nb_row", "nb_col", "dim_ordering"}) - {"weights"}
 _CONVOLUTIONS = frozenset({"Convolution2D", "Conv2D", "Deconvolution2D", "Conv2DTranspose", "SeparableConv2D"})
 
 
@@ -40,6 +40,11 @@ def modern(layer: Layer, interpreter: Interpreter) -> Layer:
               if key not in _DROPPED and key not in ("nb_row", "nb_col", "dim_ordering")}
     if layer.name == "Dropout" and "p" in kwargs:
         kwargs["rate"] = kwargs.pop("p")
+    if layer.name == "Dense" and "output_dim" in kwargs:  # Embedding keeps its output_dim
+        kwargs["units"] = kwargs.pop("output_dim")
+    if layer.name == "Deconvolution2D":  # Keras 1's is given the output_shape it must make
+        raise interpreter.error(layer.node, "a Keras 1 Deconvolution2D",
+                                "write it as Keras 2's Conv2DTranspose(filters, kernel_size, strides, padding)")
     args = list(layer.args)
     if layer.name in _CONVOLUTIONS:  # Convolution2D(nb_filter, nb_row, nb_col, …)
         if len(args) > 3:
