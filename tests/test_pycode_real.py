@@ -134,6 +134,10 @@ def test_an_f_string_is_formatted_as_python_formats_it() -> None:
      "class Child(Base):\n    def __init__(self):\n        super().__init__()\n        self.c = nn.Conv2d(3, 3, 1)\n"
      "    def forward(self, x):\n        return self.shortcut(x) if hasattr(self, 'shortcut') else self.c(x)\n"
      "model = Child()\n", "net.py:13:36", "this choice depends on values only known when the model runs"),
+    # pytorch-cifar's DPN: a slice of the channels, refused where it is taken (not at the merge it feeds)
+    (net("        self.c = nn.Conv2d(3, 8, 3)\n",
+         "        x = self.c(x)\n        return torch.cat([x[:, :4, :, :], x[:, 4:, :, :]], 1)\n"),
+     "net.py:10:27", "cnncalc cannot follow a part of a tensor"),
     # a list reordered by sort() was left as it was
     (TORCH + "layers = [nn.ReLU(), nn.Linear(4, 2)]\nlayers.sort()\nmodel = nn.Sequential(*layers)\n",
      "net.py:5:1", "does not follow list.sort()"),

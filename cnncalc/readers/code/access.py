@@ -37,6 +37,9 @@ class Access(Containers):
             if index in (2, 3, -1, -2) and not isinstance(index, bool):
                 return SpatialSize(value.tensor, index, node)
             return BatchSize() if index == 0 else Unknown("a tensor's size", node)
+        if isinstance(value, Tensor):  # DPN's x[:, :d, :, :]: no word, and an unknown would surface elsewhere
+            raise self.error(node, "cnncalc cannot follow a part of a tensor (a slice of its channels or its map)",
+                             "the spec has no word for a slice: write this block as a spec without it")
         if isinstance(value, Sequential):
             return value.layers[index] if not isinstance(index, slice) else \
                 Sequential(value.framework, value.layers[index], value.node)
