@@ -297,3 +297,12 @@ def test_a_keras_regulariser_or_initialiser_made_at_run_time_changes_no_count(tm
     assert status == 0, out
     document = json.loads(out)
     assert (document["total_params"], str((None, *document["layers"][-1]["output_shape"]))) == theirs
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("s = 'a' * 30000\nt = s.replace('a', 'b' * 20000)\n", "a string of more than 100,000 characters"),
+    ("s = ',' * 50000\nt = s.join(['xy'] * 3)\n", "a string of more than 100,000 characters"),
+])
+def test_a_string_method_that_would_make_a_huge_string_is_refused(tmp_path: Path, code: str, message: str) -> None:
+    out = refused(tmp_path, TORCH + code + "model = nn.Sequential(nn.Linear(4, len(t)))\n", ["--input", "4"])
+    assert "net.py:5:5" in out and message in out, out

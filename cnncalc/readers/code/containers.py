@@ -130,8 +130,7 @@ class Containers(Statements):
         self.touch(owner, node)
         for value in args:
             self.touch(value, node)
-        if name in ("join", "replace", "split") and sum(len(v) for v in [owner, *args] if isinstance(v, str)) * \
-                (len(args[0]) if name == "join" and isinstance(args[0], (list, tuple)) else 2) > MAX_LENGTH:
+        if _made_length(owner, name, args) > MAX_LENGTH:  # 'a' * 30000 replacing each 'a' by 20,000 characters
             raise self.error(node, f"a string of more than {MAX_LENGTH:,} characters")
         return getattr(owner, name)(*args)
 
@@ -224,6 +223,17 @@ class Containers(Statements):
                 return True
             return False if value.framework == "torch" else None  # Keras' aliases (Conv2D, Convolution2D) are one
         return None
+
+
+def _made_length(owner: Any, name: str, args: tuple[Any, ...]) -> int:
+    """The most characters a string method can make (join and replace can make far more than they are given)."""
+    if not isinstance(owner, str):
+        return 0
+    if name == "join" and args and isinstance(args[0], (list, tuple)):
+        return sum(len(item) if isinstance(item, str) else 0 for item in args[0]) + len(owner) * len(args[0])
+    if name == "replace" and len(args) >= 2 and isinstance(args[1], str):
+        return (len(owner) + 1) * max(len(args[1]), 1)
+    return 3 * len(owner)  # upper() may make up to three characters of one
 
 
 def _inherited_init(cls: UserClass) -> bool:
