@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from .. import __version__
+from ..lazy import attribute
 from .boundary import guarded
 from .loading import load_network
 from .options import Command
@@ -39,11 +40,7 @@ _MOVED = {"PASTE_SUFFIXES": "check", "check_command": "check", "SPEC_ONLY": "che
 
 def __getattr__(name: str) -> Any:
     """A command's function, or a name its module defines, imported when first asked for (PEP 562)."""
-    if name in _MOVED:
-        from importlib import import_module
-
-        return getattr(import_module(f"{__package__}.{_MOVED[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return attribute(__package__, _MOVED, name)
 
 
 #: commands people guess, and the command that answers them
@@ -77,10 +74,8 @@ class Boundary(click.Group):
         """A command by name, its module imported now: running ``summary`` loads none of the others."""
         if name not in COMMANDS:
             return None
-        from importlib import import_module
-
         module, function = COMMANDS[name]
-        command: click.Command = getattr(import_module(f"{__package__}.{module}"), function)
+        command: click.Command = attribute(__package__, {name: module}, name, function)
         return command
 
     def main(self, *args: Any, **kwargs: Any) -> Any:

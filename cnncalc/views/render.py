@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis.pipeline import NO_ANALYSIS, Analysis
 from ..graph.network import Network
+from ..lazy import attribute
 from ..model.layers import keras_shape
 from .cells import (
     COLUMN_TITLES,
@@ -51,11 +52,7 @@ _OTHER_FORMS = {"CSV_FIELDS": "csv_view", "to_csv": "csv_view", "to_json": "json
 
 
 def __getattr__(name: str) -> Any:
-    if name in _OTHER_FORMS:
-        from importlib import import_module
-
-        return getattr(import_module(f"{__package__}.{_OTHER_FORMS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return attribute(__package__, _OTHER_FORMS, name)
 
 
 def print_table(console: Console, net: Network, explain: bool = False, checked: ForwardPass | None = None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...lazy import attribute
 from .names import CONVENTIONS, HEADLINES
 
 __all__ = ["CONVENTIONS", "HEADLINES"]
@@ -25,8 +26,4 @@ _LAZY = {"RULES": "conventions", "Op": "ops", "modules": "ops", "GROUPS": "total
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from importlib import import_module
-
-        return getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return attribute(__name__, _LAZY, name)

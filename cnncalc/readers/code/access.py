@@ -7,9 +7,10 @@ import ast
 import functools
 from typing import Any
 
+from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .limits import _is_plain, _size
-from .statements import Statements
+from .torch_global import SpatialSize
 from .values import (
     _MISSING,
     BatchSize,
@@ -28,12 +29,17 @@ from .values import (
 )
 
 
-class Access(Statements):
+class Access(Containers):
     """Items and attributes of the code's values."""
 
     def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:
         if isinstance(value, _Shape):
+            if index in (2, 3, -1, -2) and not isinstance(index, bool):
+                return SpatialSize(value.tensor, index, node)
             return BatchSize() if index == 0 else Unknown("a tensor's size", node)
+        if isinstance(value, Tensor):  # DPN's x[:, :d, :, :]: no word, and an unknown would surface elsewhere
+            raise self.error(node, "cnncalc cannot follow a part of a tensor (a slice of its channels or its map)",
+                             "the spec has no word for a slice: write this block as a spec without it")
         if isinstance(value, Sequential):
             return value.layers[index] if not isinstance(index, slice) else \
                 Sequential(value.framework, value.layers[index], value.node)
@@ -45,6 +51,10 @@ class Access(Statements):
 
     def attribute(self, owner: Any, name: str, node: ast.AST) -> Any:  # noqa: PLR0911, PLR0912 - one per owner kind
         if isinstance(owner, Namespace):
+            if name in ("set_image_data_format", "set_image_dim_ordering") and owner.framework == "keras":
+                return Builtin(functools.partial(self.set_data_format, name, node), name)
+            if name in ("Parameter", "ParameterList", "ParameterDict") and owner.framework == "torch":
+                return Builtin(functools.partial(self.own_parameter, name, node), name)
             return _namespace_attribute(owner.path, name)
         if isinstance(owner, Instance):
             if name in owner.attributes:
@@ -52,6 +62,8 @@ class Access(Statements):
             found = owner.cls.lookup(name)
             if isinstance(found, Function):
                 return self.bound(found, owner, owner.cls, node)
+            if found is _MISSING and owner.cls.is_module:
+                found = self.module_method(owner, name, node)
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, UserClass):
             found = owner.lookup(name)
@@ -64,13 +76,21 @@ class Access(Statements):
             return Builtin(functools.partial(_torch_call, "tensor-method", name, owner), name)
         if isinstance(owner, Sequential) and name in ("add", "append"):
             return Builtin(functools.partial(self.grow, owner.layers, "append", name, node), name)
+        if isinstance(owner, Sequential):
+            found = self.sequential_method(owner, name, node)
+            return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, list) and name in ("append", "extend", "insert"):
             return Builtin(functools.partial(self.grow, owner, name, name, node), name)
         if isinstance(owner, dict) and name in ("items", "keys", "values", "get"):
             return getattr(owner, name)
+        if isinstance(owner, (list, dict, set, str)):
+            found = self.plain_method(owner, name, node)
+            return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, FrameworkClass) and owner.name == "Module":
             return Unknown("nn.Module", node)
         if isinstance(owner, Layer):
+            if name in _CHANGING and name != "apply":
+                return Builtin(functools.partial(self._refuse_change, name, node), name)
             return owner.kwargs.get(name, Unknown(f"the attribute '{name}'", node))
         return Unknown(f"the attribute '{name}'", node)
 

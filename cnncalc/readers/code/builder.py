@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 def input_text(shape: Any, node: ast.AST, interpreter: Interpreter) -> str:
     """An input's shape as the spec's 'input' sizes: whole numbers (a size of None, which Keras leaves to run time,
     leaves the input to --input; True or 2.5 is refused)."""
+    if isinstance(shape, Unknown) or (isinstance(shape, (tuple, list)) and any(isinstance(size, Unknown)
+                                                                                for size in shape)):
+        return ""  # a shape computed at run time (imagenet_utils.obtain_input_shape): --input gives it
     if not isinstance(shape, (tuple, list)) or not shape:
         raise interpreter.error(node, f"the input's shape {_shown(shape)} is not a constant tuple",
                                 "write it as keras.Input(shape=(28, 28, 1))")

@@ -83,7 +83,9 @@ class Interpreter(FrameworkCalls):
         a sequence too long to walk refused, and what Python would raise raised here."""
         values = [*args, *kwargs.values()]
         if not all(_is_plain(value) for value in values):
-            return Unknown("a call on values only known when the code runs", node)  # len(nn.Sequential(…))
+            unknown = next((value for value in values if isinstance(value, Unknown)), None)
+            # int(round(inp * t)) on an inp only known at run time is unknown for inp's reason, named at inp's line
+            return unknown or Unknown("a call on values only known when the code runs", node)  # len(nn.Sequential())
         for value in values:
             self.touch(value, node)
             if function in _WALKING and (_length(value) or 0) > MAX_LENGTH:

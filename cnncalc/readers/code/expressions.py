@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from collections.abc import Callable
 from typing import Any
 
 from .access import Access
 from .core import _followed
-from .limits import _PLAIN, MAX_DEPTH, MAX_LENGTH, _size, _too_large
+from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, _is_plain, _size, _too_large
 from .pybuiltins import _BUILTINS
 from .values import (
     _RUN_TIME,
@@ -28,6 +29,9 @@ _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
     ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
     ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
+
+#: The built-ins that look at the code's own objects (containers.Containers.reflective).
+_REFLECTIVE = frozenset({"getattr", "setattr", "hasattr", "isinstance"})
 
 _UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
 
@@ -91,6 +95,9 @@ class Expressions(Access):
         if isinstance(e, ast.IfExp):
             test = self.eval(e.test, env)
             if isinstance(test, _UNKNOWN_TRUTH):
+                if self.strict:  # tensors flow: a layer taken or not on a run-time value
+                    raise self.error(e.test, "this choice depends on values only known when the model runs",
+                                     "write this block as a spec, or make the condition a constant")
                 return Unknown("a choice made at run time", e)
             return self.eval(e.body if test else e.orelse, env)
         if isinstance(e, ast.Subscript):
@@ -107,10 +114,35 @@ class Expressions(Access):
         if isinstance(e, ast.Starred):
             return self.eval(e.value, env)
         if isinstance(e, ast.JoinedStr):
-            return Unknown("an f-string", e)
+            return self.formatted(e, env)
         if isinstance(e, ast.Lambda):
             return Unknown("a lambda", e)
         return Unknown(f"a {type(e).__name__}", e)
+
+    def formatted(self, e: ast.JoinedStr, env: Scope) -> Any:
+        """An f-string of known numbers and strings (f'layer{i}', f'{name}_{i:02d}'), each field's width bounded."""
+        parts: list[str] = []
+        for value in e.values:
+            if isinstance(value, ast.Constant):
+                parts.append(str(value.value))
+                continue
+            assert isinstance(value, ast.FormattedValue)
+            field = self.eval(value.value, env)
+            spec = self.formatted(value.format_spec, env) if value.format_spec is not None else ""
+            if isinstance(field, Unknown) or isinstance(spec, Unknown):
+                return field if isinstance(field, Unknown) else spec
+            if not isinstance(field, (int, float, str, type(None))) or not isinstance(spec, str):
+                return Unknown("an f-string of values only known when the code runs", e)
+            if any(len(width) > 6 or int(width) > MAX_FORMAT_WIDTH for width in re.findall(r"\d+", spec)):
+                raise self.error(value, f"a format whose width or precision is over {MAX_FORMAT_WIDTH:,}",
+                                 "a model definition formats short names")
+            if value.conversion != -1:
+                field = {115: str, 114: repr, 97: ascii}[value.conversion](field)
+            parts.append(format(field, spec))  # f'{1:x<}' and f'{"a":d}' fail here, as when the code runs
+            self.charge(_size(parts[-1]), value)
+            if sum(len(part) for part in parts) > MAX_LENGTH:
+                raise self.error(e, f"a string of more than {MAX_LENGTH:,} characters")
+        return "".join(parts)
 
     def elements(self, elements: list[ast.expr], env: Scope) -> list[Any]:
         values: list[Any] = []
@@ -140,6 +172,8 @@ class Expressions(Access):
         try:
             value = env[e.id]  # through the scopes it is in front of (_Scope.__missing__)
         except KeyError:
+            if e.id in _REFLECTIVE:
+                return self.reflective(e.id, e)
             return _BUILTINS[e.id] if e.id in _BUILTINS else Unknown(f"the name '{e.id}'", e)
         if isinstance(value, Failed):
             raise value.error
@@ -185,6 +219,8 @@ class Expressions(Access):
         for op, right_node in zip(e.ops, e.comparators):
             right = self.eval(right_node, env)
             if isinstance(op, (ast.Is, ast.IsNot)):
+                if isinstance(left, Unknown) or isinstance(right, Unknown):  # weights is not None, on a run-time
+                    return Unknown("a comparison of run-time values", e)  # value: not known to be True
                 if not _COMPARE[type(op)](left, right):
                     return False
             elif isinstance(left, _RUN_TIME) or isinstance(right, _RUN_TIME):
@@ -203,6 +239,11 @@ class Expressions(Access):
                              "write it as a layer of the spec, or remove it")
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             return left if isinstance(left, Unknown) else right
+        if isinstance(op, ast.Mod) and isinstance(left, (str, bytes)) and isinstance(right, (tuple, dict)):
+            fields = right.values() if isinstance(right, dict) else right  # 'w_%s_%d' % (text, rows): rows unknown
+            unknown = next((field for field in fields if not _is_plain(field)), None)
+            if unknown is not None:
+                return unknown if isinstance(unknown, Unknown) else Unknown("a %-format of run-time values", node)
         if not isinstance(left, _PLAIN) or not isinstance(right, _PLAIN) or type(op) not in _BINARY:
             return Unknown("an operation on values only known when the code runs", node)  # x.size(0) * 2
         refusal = _too_large(op, left, right)

@@ -13,6 +13,7 @@ from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES
 from .recognise import layer_item
 from .records import Node
 from .requirements import concat_axis
+from .torch_global import SpatialSize
 from .torch_layers import function_item
 from .values import (
     BatchSize,
@@ -26,6 +27,14 @@ from .values import (
     Unknown,
     _Shape,
 )
+
+#: A Keras layer's input shape, which --input may give when the code computes it (input_shape=x_train.shape[1:]).
+_INPUT_KEYWORDS = frozenset({"input_shape", "input_dim", "batch_input_shape"})
+
+
+#: A Keras layer's initialisers, regularisers and constraints (kernel_regularizer=l2(1e-4)): they change no shape
+#: nor count, so one computed at run time is no matter.
+_NEUTRAL_SUFFIXES = ("_initializer", "_regularizer", "_constraint")
 
 
 def _shown_axis(axis: Any) -> str:
@@ -42,7 +51,9 @@ class FrameworkCalls(Expressions):
         """A framework class called: a layer made (with constant arguments), or a model or container."""
         if cls.name in _MODEL_CLASSES:
             return self.model_class(cls, args, kwargs, node)
-        for value in [*args, *kwargs.values()]:
+        given = [value for key, value in kwargs.items() if cls.framework != "keras" or
+                 (key not in _INPUT_KEYWORDS and not key.endswith(_NEUTRAL_SUFFIXES))]
+        for value in [*args, *given]:
             if isinstance(value, Unknown) and self.inside_model >= 0:
                 raise self.error(value.node or node, f"{cls.name}'s argument is {value.why}, which is only known "
                                  "when the code runs", "use a constant, or write the layer in a spec")
@@ -58,8 +69,8 @@ class FrameworkCalls(Expressions):
             shape = kwargs.get("shape", args[0] if args else None)
             return self.input_tensor(shape, node)
         if cls.framework == "keras" and cls.name == "Model":
-            inputs = kwargs.get("inputs", args[0] if args else None)
-            outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
+            inputs = kwargs.get("inputs", kwargs.get("input", args[0] if args else None))  # Keras 1: input=
+            outputs = kwargs.get("outputs", kwargs.get("output", args[1] if len(args) > 1 else None))
             return KerasModel(inputs, outputs, node)
         if cls.framework == "keras" and cls.name in KERAS_MERGES and cls.name.islower():  # layers.add([a, b])
             return self.merge(KERAS_MERGES[cls.name], self.items(args[0], node) if args else [], node,
@@ -143,6 +154,8 @@ class FrameworkCalls(Expressions):
     def tensor_method(self, name: str, tensor: Tensor, args: tuple[Any, ...], kwargs: dict[str, Any],
                       node: ast.AST) -> Any:
         if name == "size":
+            if args and args[0] in (2, 3, -1, -2) and not isinstance(args[0], bool):
+                return SpatialSize(tensor, args[0], node)
             return BatchSize() if args and args[0] == 0 else _Shape(tensor) if not args else \
                 Unknown("a tensor's size", node)
         if name in ("contiguous", "clone", "detach", "float", "to", "cuda", "cpu"):

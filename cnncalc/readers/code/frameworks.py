@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import math
 from typing import Any
 
 from .pybuiltins import _BUILTINS
@@ -41,7 +42,22 @@ _MODEL_CLASSES = frozenset({"Sequential", "Input", "Model", "ModuleList", "Modul
                             *(name for name in KERAS_MERGES if name.islower())})
 
 #: The modules whose names cnncalc knows; the layer classes of Keras (and TensorFlow's Keras) and of PyTorch.
-_KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections"})
+_KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections", "math", "typing"})
+
+
+def _cast(kind: Any, value: Any) -> Any:
+    """typing.cast(int, v): v, as Python gives it."""
+    return value
+
+
+#: The names of Python's math and typing modules a model definition uses, as Python computes them (math's
+#: functions are called through Interpreter.builtin, which charges and bounds their arguments).
+_PYTHON_MODULES: dict[str, dict[str, Any]] = {
+    "math": {"floor": math.floor, "ceil": math.ceil, "sqrt": math.sqrt, "log": math.log, "log2": math.log2,
+             "log10": math.log10, "exp": math.exp, "trunc": math.trunc, "fabs": math.fabs, "gcd": math.gcd,
+             "isqrt": math.isqrt, "pi": math.pi, "e": math.e, "inf": math.inf},
+    "typing": {"cast": Builtin(_cast, "cast")},
+}
 
 
 #: Methods that give a PyTorch model back unchanged in shape and count: model = model.cuda() may be skipped.
@@ -53,6 +69,29 @@ def _neutral(node: ast.AST, name: str) -> bool:
     value = getattr(node, "value", None)
     return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
         value.func.attr in _NEUTRAL_METHODS and isinstance(value.func.value, ast.Name) and value.func.value.id == name
+
+
+#: torch.nn's classes that make no layer: a parameter of the module's own is refused where it is made.
+_NOT_LAYERS = frozenset({"Parameter", "ParameterList", "ParameterDict", "UninitializedParameter",
+                         "UninitializedBuffer"})
+
+
+def _star_names(module: Any) -> frozenset[str]:
+    """The names ``from MODULE import *`` binds that cnncalc knows: a framework's layer and model classes, torch's
+    functions; none for a module cnncalc does not know (its names stay unknown, each an error where it is used)."""
+    if not isinstance(module, Namespace) or module.path in _PYTHON_MODULES:
+        return frozenset()
+    parts = module.path.split(".")
+    if module.framework == "torch":
+        if parts[-1] in ("nn", "functional", "F"):
+            return frozenset(TORCH_FUNCTIONS) | _TORCH_OPS if parts[-1] != "nn" else \
+                TORCH_LAYERS | {"Module", "Sequential", "ModuleList", "ModuleDict"}
+        return frozenset()
+    if parts[-1] == "layers":
+        return KERAS_LAYERS | {"Input"} | {name for name in KERAS_MERGES if name.islower()}
+    if parts[-1] == "models":
+        return frozenset({"Sequential", "Model"})
+    return frozenset()
 
 
 def _module(path: str, node: ast.AST) -> Namespace | Unknown:
@@ -70,21 +109,38 @@ _READ_OUTS = frozenset({"sum", "max", "min", "item", "norm", "any", "all", "argm
 
 
 @functools.lru_cache(maxsize=4096)
-def _namespace_attribute(path: str, name: str) -> Any:
+def _namespace_attribute(path: str, name: str) -> Any:  # noqa: PLR0911 - one per kind of name
     """A name of a module cnncalc knows: a layer class of Keras or PyTorch, a function of torch's, or a deeper
     namespace (the same object each time: a file of 10,000 layers asks 10,000 times)."""
+    if path in _PYTHON_MODULES:  # math.floor; typing's Any, List, Optional only annotate
+        return _PYTHON_MODULES[path].get(name, Unknown(f"{path}.{name}"))
     framework = Namespace(path).framework
+    if framework == "keras" and name in _DATA_FORMATS:  # keras.backend.image_data_format(): Keras' default
+        return Builtin(functools.partial(_data_format, _DATA_FORMATS[name]), name)
+    if framework == "keras" and name == "Functional":  # keras.src.models.Functional, which keras.Model makes
+        return FrameworkClass("keras", "Model")
     if framework == "keras" and (name in KERAS_LAYERS or name in ("Sequential", "Model", "Input") or
                                  (name in KERAS_MERGES and name.islower())):
         return FrameworkClass("keras", name)
     if framework == "torch" and (name in TORCH_LAYERS or name in ("Module", "Sequential", "ModuleList", "ModuleDict")):
         return FrameworkClass("torch", name)
+    if framework == "torch" and path.rsplit(".", 1)[-1] == "nn" and name[:1].isupper() and name not in _NOT_LAYERS:
+        return FrameworkClass("torch", name)  # nn.ReflectionPad2d: refused where it is made, when it is applied
     if framework == "torch" and path in ("torch", "torch.nn.functional", "F") and \
             (name in TORCH_FUNCTIONS or name in _TORCH_OPS):
         return Builtin(functools.partial(_torch_call, "torch-function", name), name)
     if name == "OrderedDict":
         return _BUILTINS["OrderedDict"]
     return Namespace(f"{path}.{name}" if path else name)
+
+
+#: Keras' data format as its backend tells it: cnncalc reads Keras code channels-last, Keras' default (a layer given
+#: data_format='channels_first' and set_image_data_format to anything else are refused where they are written).
+_DATA_FORMATS = {"image_data_format": "channels_last", "image_dim_ordering": "tf"}
+
+
+def _data_format(value: str, /) -> str:
+    return value
 
 
 def _torch_call(kind: str, name: str, /, *args: Any, **kwargs: Any) -> tuple[Any, ...]:

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .arguments import Requirement, _activation, _axes, _int, _NotConstantError, _one, _option, _padding, _pair, _real
+from .arguments import (
+    Requirement,
+    _activation,
+    _axes,
+    _int,
+    _NotConstantError,
+    _one,
+    _option,
+    _padding,
+    _pair,
+    _real,
+    _shown,
+)
+from .keras_legacy import modern
 from .requirements import _channel_axis
 from .values import Layer
 
@@ -48,6 +61,10 @@ def _keras_norm(layer: Layer, interpreter: Interpreter) -> tuple[str, Requiremen
 
 def _keras_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Requirement | None]:
     """A Keras layer as its spec item; a requirement only for what the spec cannot check (the axis it acts on)."""
+    layer = modern(layer, interpreter)
+    if layer.kwargs.get("data_format") not in (None, "channels_last"):
+        raise interpreter.error(layer.node, f"a {layer.name} given data_format={_shown(layer.kwargs['data_format'])}",
+                                "cnncalc reads Keras layers channels-last, Keras' default: leave data_format out")
     if layer.name in ("BatchNormalization", "LayerNormalization"):
         return _keras_norm(layer, interpreter)
     return _keras_word(layer, interpreter), None

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...errors import CodeError
 from .core import Core, _followed, _TooMuchWorkError
-from .frameworks import _module, _neutral
+from .frameworks import _module, _neutral, _star_names
 from .values import (
     _UNKNOWN_TRUTH,
     Failed,
@@ -168,7 +168,7 @@ class Statements(Core):
         for target in targets:
             for part in ast.walk(target):
                 if isinstance(part, (ast.Attribute, ast.Subscript)) and isinstance(part.ctx, ast.Store):
-                    return True
+                    return not isinstance(_base_value(part, env), Unknown)  # state_dict[k] = …, opt.seed = …
                 if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Store) and \
                         isinstance(_lookup(env, part.id), (Tensor, Layer, Sequential, KerasModel, Instance, list)) and \
                         not _neutral(node, part.id):
@@ -197,6 +197,10 @@ class Statements(Core):
             return
         module = _module(s.module or "", s)
         for alias in s.names:
+            if alias.name == "*":  # from keras.layers import *: the names cnncalc knows of that module
+                for name in _star_names(module):
+                    env[name] = self.attribute(module, name, s)
+                continue
             env[alias.asname or alias.name] = self.attribute(module, alias.name, s)
 
     def assign(self, target: ast.expr, value: Any, env: Scope) -> None:
@@ -205,13 +209,7 @@ class Statements(Core):
         elif isinstance(target, (ast.Tuple, ast.List)):
             self.unpack(target, value, env)
         elif isinstance(target, ast.Attribute):
-            owner = self.eval(target.value, env)
-            if isinstance(owner, (Instance, UserClass)):
-                owner.attributes[target.attr] = value
-            elif isinstance(owner, (Layer, Sequential, KerasModel)):
-                raise self.error(target, f"cnncalc cannot follow a change to a built layer or model "
-                                 f"(.{target.attr} = …)", "give the layer its arguments when it is made, or write "
-                                 "the model as a spec")
+            self.set_attribute(self.eval(target.value, env), target.attr, value, target)
         elif isinstance(target, ast.Subscript):
             owner = self.eval(target.value, env)
             index = self.touch(self.eval(target.slice, env), target.slice)
@@ -224,6 +222,14 @@ class Statements(Core):
                                  "build the model with its final layers, or write it as a spec")
         elif isinstance(target, ast.Starred):
             self.assign(target.value, value, env)
+
+    def set_attribute(self, owner: Any, name: str, value: Any, node: ast.AST) -> None:
+        """owner.name = value, setattr(owner, name, value), self.add_module(name, value)."""
+        if isinstance(owner, (Instance, UserClass)):
+            owner.attributes[name] = value
+        elif isinstance(owner, (Layer, Sequential, KerasModel)):
+            raise self.error(node, f"cnncalc cannot follow a change to a built layer or model (.{name[:40]} = …)",
+                             "give the layer its arguments when it is made, or write the model as a spec")
 
     def unpack(self, target: ast.Tuple | ast.List, value: Any, env: Scope) -> None:
         """a, b = …, a, *rest = …: as Python unpacks, an iterable of the wrong length included."""
@@ -242,3 +248,11 @@ class Statements(Core):
             values = [*values[:i], values[i:len(values) - tail], *values[len(values) - tail:]]
         for element, item in zip(target.elts, values):
             self.assign(element.value if isinstance(element, ast.Starred) else element, item, env)
+
+
+def _base_value(target: ast.expr, env: Scope) -> Any:
+    """The value of the name an attribute or item store starts from (state_dict in state_dict[key].x = …), or None
+    when it starts from no name or a name not bound yet."""
+    while isinstance(target, (ast.Attribute, ast.Subscript)):
+        target = target.value
+    return _lookup(env, target.id) if isinstance(target, ast.Name) else None

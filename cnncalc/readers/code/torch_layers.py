@@ -22,6 +22,7 @@ from .arguments import (
 )
 from .frameworks import TORCH_FUNCTIONS
 from .requirements import _flattens_to, _reads
+from .torch_global import whole_map_pool
 from .values import BatchSize, Layer
 
 if TYPE_CHECKING:
@@ -217,6 +218,10 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
             return f"leakyrelu{_real(arg(0, 'negative_slope', 0.01), 'negative_slope')}", None
         return TORCH_FUNCTIONS[name], None
     if name in ("max_pool2d", "avg_pool2d"):
+        whole = whole_map_pool(name, args[0], arg(0, "kernel_size"), arg(1, "stride"), arg(2, "padding", 0),
+                               kwargs.get("ceil_mode"))
+        if whole is not None:
+            return whole
         size = _pair(arg(0, "kernel_size"), "kernel_size")
         stride = arg(1, "stride")
         return ("pool" if name == "max_pool2d" else "avgpool") + _axes(size) + \
