@@ -94,6 +94,8 @@ class Network:
     layout: str = "nhwc"
     #: warnings about the input itself (an input that looks channels-first); they count for --strict
     input_warnings: tuple[str, ...] = ()
+    #: notes on the network as a whole: how a model file was read (arguments at their defaults, the eval path)
+    notes: tuple[str, ...] = ()
 
     @property
     def torch(self) -> bool:

@@ -7,6 +7,7 @@ import ast
 import functools
 from typing import Any
 
+from .command_line import Arguments, Parser
 from .frameworks import _namespace_attribute, _torch_call
 from .limits import _is_plain, _size
 from .statements import Statements
@@ -27,6 +28,9 @@ from .values import (
     _Shape,
 )
 
+#: A PyTorch module's methods that return the module itself: model = Net().to(device), net.cuda(), net.eval().
+_RETURNS_ITSELF = frozenset({"to", "cuda", "cpu", "eval", "train", "float", "double", "half", "requires_grad_"})
+
 
 class Access(Statements):
     """Items and attributes of the code's values."""
@@ -46,12 +50,16 @@ class Access(Statements):
     def attribute(self, owner: Any, name: str, node: ast.AST) -> Any:  # noqa: PLR0911, PLR0912 - one per owner kind
         if isinstance(owner, Namespace):
             return _namespace_attribute(owner.path, name)
+        if isinstance(owner, (Parser, Arguments)):
+            return owner.attribute(name, node)
         if isinstance(owner, Instance):
             if name in owner.attributes:
                 return owner.attributes[name]
             found = owner.cls.lookup(name)
             if isinstance(found, Function):
                 return self.bound(found, owner, owner.cls, node)
+            if found is _MISSING and name in _RETURNS_ITSELF and owner.cls.is_module:
+                return Builtin(lambda *args, **kwargs: owner, name)  # model = Net().to(device)
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, UserClass):
             found = owner.lookup(name)
@@ -62,6 +70,8 @@ class Access(Statements):
             if name == "shape":
                 return _Shape(owner)
             return Builtin(functools.partial(_torch_call, "tensor-method", name, owner), name)
+        if isinstance(owner, Sequential) and owner.framework == "torch" and name in _RETURNS_ITSELF:
+            return Builtin(lambda *args, **kwargs: owner, name)
         if isinstance(owner, Sequential) and name in ("add", "append"):
             return Builtin(functools.partial(self.grow, owner.layers, "append", name, node), name)
         if isinstance(owner, list) and name in ("append", "extend", "insert"):

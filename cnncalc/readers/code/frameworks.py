@@ -41,7 +41,7 @@ _MODEL_CLASSES = frozenset({"Sequential", "Input", "Model", "ModuleList", "Modul
                             *(name for name in KERAS_MERGES if name.islower())})
 
 #: The modules whose names cnncalc knows; the layer classes of Keras (and TensorFlow's Keras) and of PyTorch.
-_KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections"})
+_KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections", "argparse"})
 
 
 #: Methods that give a PyTorch model back unchanged in shape and count: model = model.cuda() may be skipped.
@@ -73,6 +73,8 @@ _READ_OUTS = frozenset({"sum", "max", "min", "item", "norm", "any", "all", "argm
 def _namespace_attribute(path: str, name: str) -> Any:
     """A name of a module cnncalc knows: a layer class of Keras or PyTorch, a function of torch's, or a deeper
     namespace (the same object each time: a file of 10,000 layers asks 10,000 times)."""
+    if path.split(".", 1)[0] == "argparse":  # argparse.ArgumentParser: a script's command line (.command_line)
+        return Namespace(f"{path}.{name}")
     framework = Namespace(path).framework
     if framework == "keras" and (name in KERAS_LAYERS or name in ("Sequential", "Model", "Input") or
                                  (name in KERAS_MERGES and name.islower())):

@@ -42,6 +42,10 @@ def build_model(code: ModelCode, input_shape: str | None = None, layout: str | N
             node = _node_at(code, error.span[0])
             raise code.error_at(getattr(node, "where", None), error.message, error.hint) from None
         _check_requirements(code, net)
+    if code.notes:
+        from ...model.records import replace
+
+        net = replace(net, notes=(*net.notes, *code.notes))
     return net
 
 

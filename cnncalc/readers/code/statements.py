@@ -6,6 +6,7 @@ import ast
 from typing import Any
 
 from ...errors import CodeError
+from .command_line import Arguments
 from .core import Core, _followed, _TooMuchWorkError
 from .frameworks import _module, _neutral
 from .values import (
@@ -206,7 +207,7 @@ class Statements(Core):
             self.unpack(target, value, env)
         elif isinstance(target, ast.Attribute):
             owner = self.eval(target.value, env)
-            if isinstance(owner, (Instance, UserClass)):
+            if isinstance(owner, (Instance, UserClass, Arguments)):
                 owner.attributes[target.attr] = value
             elif isinstance(owner, (Layer, Sequential, KerasModel)):
                 raise self.error(target, f"cnncalc cannot follow a change to a built layer or model "
