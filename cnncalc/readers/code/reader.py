@@ -14,7 +14,7 @@ from .command_line import defaults_note
 from .limits import MAX_NODES, MAX_SOURCE_BYTES, collector_paused
 from .model_argument import ModelCall, call_hint, check_binding, needed, parse_model_argument
 from .records import ModelCode
-from .values import Failed, Function, Instance, KerasModel, Sequential, UserClass
+from .values import Failed, Function, Instance, KerasModel, Sequential, Unknown, UserClass
 
 # ---- from code to a model -------------------------------------------------------------------------------
 
@@ -26,7 +26,7 @@ def read_model(text: str, path: str, model: str | None = None) -> ModelCode:
         env: dict[str, Any] = {}
         try:
             interpreter.run_module(tree.body, env)
-            name, found = _pick(interpreter, env, model)
+            name, found = _pick(interpreter, env, model, tree)
             code = graph_spec(interpreter, found, name)
             note = defaults_note(interpreter.parsers)
             code.notes += [note] if note else []
@@ -59,16 +59,24 @@ def _parse(text: str, path: str) -> ast.Module:
     return tree
 
 
-def _pick(interpreter: Interpreter, env: dict[str, Any], model: str | None) -> tuple[str, Any]:
+def _pick(interpreter: Interpreter, env: dict[str, Any], model: str | None, tree: ast.Module) -> tuple[str, Any]:
     """The model to summarise: what --model asks for, or the file's one model (see :func:`_obvious`)."""
     if model is not None:
-        return _asked(interpreter, env, parse_model_argument(model))
+        call = parse_model_argument(model)
+        value = env.get(call.name)
+        if isinstance(value, UserClass) and not value.is_module:
+            raise _not_a_module(interpreter, value, tree, env)
+        return _asked(interpreter, env, call)
     candidates = find_candidates(env)
     chosen = _obvious(candidates, env)
     if chosen is not None:
         return chosen.name, _build(interpreter, env, ModelCall(chosen.name, [], {}, False, chosen.name))
     buildable = [c for c in candidates if c.buildable]
     if not candidates:
+        unknown = [value for value in env.values() if isinstance(value, UserClass) and
+                   any(isinstance(base, Unknown) for base in value.bases)]
+        if unknown:
+            raise _not_a_module(interpreter, unknown[0], tree, env)
         raise CnnCalcError("the file defines no model cnncalc can find",
                            "assign it (model = keras.Sequential([...]) or model = Net()), define an nn.Module, or a "
                            "function that returns one")
@@ -122,8 +130,9 @@ def _asked(interpreter: Interpreter, env: dict[str, Any], call: ModelCall) -> tu
         return call.name, _build(interpreter, env, call)
     known = [c.name for c in find_candidates(env)]
     known += [name for name in classes_of(env) if name not in known]
-    raise CnnCalcError(f"--model {call.text}: the file defines no model, nn.Module class or function named "
-                       f"{call.name}", f"its models are: {', '.join(known)}" if known else "it defines no model")
+    raise CnnCalcError(f"--model {call.text}: the file defines no such model (no model, nn.Module class or "
+                       f"function named {call.name})",
+                       f"its models are: {', '.join(known)}" if known else "it defines no model")
 
 
 def _build(interpreter: Interpreter, env: dict[str, Any], call: ModelCall) -> Any:
@@ -136,3 +145,22 @@ def _build(interpreter: Interpreter, env: dict[str, Any], call: ModelCall) -> An
         return interpreter.invoke(value, list(call.args), dict(call.kwargs), value.node)
     return value
 
+
+
+def _not_a_module(interpreter: Interpreter, cls: UserClass, tree: ast.Module, env: dict[str, Any]) -> CnnCalcError:
+    """The error for a class asked for that is no nn.Module cnncalc knows: its base, and the star import it may
+    come from."""
+    for node, base in zip(cls.node.bases, cls.bases):
+        if isinstance(base, Unknown):
+            stars = [s for s in tree.body if isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names)]
+            hint = (f"it may come from 'from {'.' * stars[0].level}{stars[0].module or ''} import *' (line "
+                    f"{stars[0].lineno}): cnncalc reads one file and never imports another, so put the classes the "
+                    "model uses in one file") if stars else "import it from torch (from torch import nn)"
+            root = node
+            while isinstance(root, (ast.Attribute, ast.Call, ast.Subscript)):
+                root = root.value if not isinstance(root, ast.Call) else root.func
+            what = f"names {root.id}, which this file neither defines nor imports from torch" if \
+                isinstance(root, ast.Name) and root.id not in env else f"is {base.why}, which cnncalc cannot find"
+            return interpreter.error(node, f"{cls.node.name}'s base class {ast.unparse(node)[:60]} {what}", hint)
+    return interpreter.error(cls.node, f"{cls.node.name} is not a torch.nn.Module",
+                             "give the name of a model, an nn.Module class or a function that builds one")
