@@ -35,6 +35,9 @@ _RETURNS_ITSELF = frozenset({"to", "cuda", "cpu", "eval", "train", "float", "dou
 class Access(Statements):
     """Items and attributes of the code's values."""
 
+    #: the lines where a module's self.training is read, as False: the model is read as model.eval() runs it
+    eval_reads: list[int]
+
     def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:
         if isinstance(value, _Shape):
             return BatchSize() if index == 0 else Unknown("a tensor's size", node)
@@ -58,6 +61,9 @@ class Access(Statements):
             found = owner.cls.lookup(name)
             if isinstance(found, Function):
                 return self.bound(found, owner, owner.cls, node)
+            if found is _MISSING and name == "training" and owner.cls.is_module:
+                self.eval_reads.append(getattr(node, "lineno", 0))  # read as model.eval() runs it
+                return False
             if found is _MISSING and name in _RETURNS_ITSELF and owner.cls.is_module:
                 return Builtin(lambda *args, **kwargs: owner, name)  # model = Net().to(device)
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)

@@ -37,6 +37,7 @@ class Interpreter(FrameworkCalls):
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
         self.parsers: list[Parser] = []  # the script's argparse parsers, whose defaults are read
+        self.eval_reads = []
 
     def call(self, e: ast.Call, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per callee kind
         function = self.eval(e.func, env)

@@ -185,6 +185,8 @@ class Expressions(Access):
         for op, right_node in zip(e.ops, e.comparators):
             right = self.eval(right_node, env)
             if isinstance(op, (ast.Is, ast.IsNot)):
+                if isinstance(left, Unknown) or isinstance(right, Unknown):  # weights = W.verify(weights): None or
+                    return Unknown("a comparison of run-time values", e)    # not, only the run knows
                 if not _COMPARE[type(op)](left, right):
                     return False
             elif isinstance(left, _RUN_TIME) or isinstance(right, _RUN_TIME):

@@ -70,11 +70,13 @@ _READ_OUTS = frozenset({"sum", "max", "min", "item", "norm", "any", "all", "argm
 
 
 @functools.lru_cache(maxsize=4096)
-def _namespace_attribute(path: str, name: str) -> Any:
+def _namespace_attribute(path: str, name: str) -> Any:  # noqa: PLR0911 - one return per kind of name
     """A name of a module cnncalc knows: a layer class of Keras or PyTorch, a function of torch's, or a deeper
     namespace (the same object each time: a file of 10,000 layers asks 10,000 times)."""
     if path.split(".", 1)[0] == "argparse":  # argparse.ArgumentParser: a script's command line (.command_line)
         return Namespace(f"{path}.{name}")
+    if path == "torch.jit" and name in ("is_scripting", "is_tracing"):  # the model is read as it runs eagerly
+        return Builtin(lambda *args, **kwargs: False, name)
     framework = Namespace(path).framework
     if framework == "keras" and (name in KERAS_LAYERS or name in ("Sequential", "Model", "Input") or
                                  (name in KERAS_MERGES and name.islower())):

@@ -42,10 +42,18 @@ def build_model(code: ModelCode, input_shape: str | None = None, layout: str | N
             node = _node_at(code, error.span[0])
             raise code.error_at(getattr(node, "where", None), error.message, error.hint) from None
         _check_requirements(code, net)
-    if code.notes:
+    params, buffers, lines = code.unused
+    notes = list(code.notes)
+    if params or buffers:
+        shown = ", ".join(map(str, sorted(set(lines))[:8])) + (", …" if len(set(lines)) > 8 else "")
+        notes.append(f"{params:,} parameters{f' and {buffers:,} buffers' if buffers else ''} are in layers built "
+                     f"but never applied when the model runs in eval mode (made at line{'s' if ',' in shown else ''} "
+                     f"{shown}): PyTorch counts them, so the totals do; the eval path holds "
+                     f"{net.total_params:,} parameters")
+    if notes:
         from ...model.records import replace
 
-        net = replace(net, notes=(*net.notes, *code.notes))
+        net = replace(net, notes=(*net.notes, *notes), unused_params=params, unused_buffers=buffers)
     return net
 
 

@@ -14,6 +14,7 @@ from .command_line import defaults_note
 from .limits import MAX_NODES, MAX_SOURCE_BYTES, collector_paused
 from .model_argument import ModelCall, call_hint, check_binding, needed, parse_model_argument
 from .records import ModelCode
+from .unused import unused_layers
 from .values import Failed, Function, Instance, KerasModel, Sequential, Unknown, UserClass
 
 # ---- from code to a model -------------------------------------------------------------------------------
@@ -30,6 +31,14 @@ def read_model(text: str, path: str, model: str | None = None) -> ModelCode:
             code = graph_spec(interpreter, found, name)
             note = defaults_note(interpreter.parsers)
             code.notes += [note] if note else []
+            if interpreter.eval_reads:
+                lines = ", ".join(map(str, sorted(set(interpreter.eval_reads))[:8]))
+                code.notes.append("read as model.eval() runs it: self.training is False "
+                                  f"(line{'s' if ',' in lines else ''} {lines})")
+            if code.conventions == "torch" and isinstance(found, (Instance, Sequential)):
+                applied = {id(node.layer) for _, node in code.items if node.layer is not None}
+                unused = unused_layers(interpreter, found, applied)
+                code.unused = (unused.params, unused.buffers, unused.lines)
             return code
         except RecursionError:  # the interpreter's own depth guard comes first; this is the last line of defence
             raise interpreter.error(None, "the code recurses too deeply to follow") from None
