@@ -72,9 +72,10 @@ def classes_of(env: dict[str, Any]) -> dict[str, UserClass]:
     return {name: value for name, value in env.items() if isinstance(value, UserClass) and value.is_module}
 
 
-def find_candidates(env: dict[str, Any]) -> list[Candidate]:
+def find_candidates(env: dict[str, Any], tree: ast.Module) -> list[Candidate]:
     """Every model the file may mean, in the file's order of names: assigned models first, then top-level classes
-    and factories."""
+    and factories. A class another class, a factory or a top-level statement uses (model = Net()) is a part of
+    that, not a model of its own."""
     assigned = [Candidate(name, "assigned", _assigned_how(name, value)) for name, value in env.items()
                 if isinstance(value, (Sequential, KerasModel, Failed)) or
                 (isinstance(value, Instance) and value.cls.is_module)]
@@ -93,6 +94,8 @@ def find_candidates(env: dict[str, Any]) -> list[Candidate]:
                 changed = True
     used = {used for name, cls in classes.items() for used in _names(cls.node) if used != name}
     used |= {used for name in builders for used in _names(functions[name].node)}
+    used |= {used for statement in tree.body if not isinstance(statement, (ast.FunctionDef, ast.ClassDef))
+             for used in _names(statement)}
     found = []
     for name, cls in classes.items():
         if name in used:

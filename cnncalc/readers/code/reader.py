@@ -75,8 +75,8 @@ def _pick(interpreter: Interpreter, env: dict[str, Any], model: str | None, tree
         value = env.get(call.name)
         if isinstance(value, UserClass) and not value.is_module:
             raise _not_a_module(interpreter, value, tree, env)
-        return _asked(interpreter, env, call)
-    candidates = find_candidates(env)
+        return _asked(interpreter, env, call, tree)
+    candidates = find_candidates(env, tree)
     chosen = _obvious(candidates, env)
     if chosen is not None:
         return chosen.name, _build(interpreter, env, ModelCall(chosen.name, [], {}, False, chosen.name))
@@ -117,7 +117,7 @@ def _obvious(candidates: list[Candidate], env: dict[str, Any]) -> Candidate | No
     return others[0] if len(others) == 1 and len(candidates) == 1 else None
 
 
-def _asked(interpreter: Interpreter, env: dict[str, Any], call: ModelCall) -> tuple[str, Any]:
+def _asked(interpreter: Interpreter, env: dict[str, Any], call: ModelCall, tree: ast.Module) -> tuple[str, Any]:
     """The model --model names, built with its literal arguments."""
     value = env.get(call.name)
     if isinstance(value, (Sequential, KerasModel, Instance, Failed)) and call.called:
@@ -137,7 +137,7 @@ def _asked(interpreter: Interpreter, env: dict[str, Any], call: ModelCall) -> tu
     if isinstance(value, Function):
         check_binding(value.node, call, f"{call.name}()", skip_self=False)
         return call.name, _build(interpreter, env, call)
-    known = [c.name for c in find_candidates(env)]
+    known = [c.name for c in find_candidates(env, tree)]
     known += [name for name in classes_of(env) if name not in known]
     raise CnnCalcError(f"--model {call.text}: the file defines no such model (no model, nn.Module class or "
                        f"function named {call.name})",

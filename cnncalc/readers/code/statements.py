@@ -168,8 +168,10 @@ class Statements(Core):
                                      f"known when the code runs decide (line {condition.lineno})",
                                      "make the condition a constant, or write the model as a spec")
         for statement in block:  # nc = 3 in a dataset's branch: nc is what the run decides, not the value before
+            neutral = {target.id for node in ast.walk(statement) if isinstance(node, ast.Assign)
+                       for target in node.targets if isinstance(target, ast.Name) and _neutral(node, target.id)}
             for node in ast.walk(statement):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and \
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id not in neutral and \
                         not isinstance(_lookup(env, node.id), (Function, UserClass)):
                     env[node.id] = Unknown(f"the name '{node.id}', set at line {node.lineno} in a block that runs or "
                                            f"not as the run decides (line {condition.lineno})")
