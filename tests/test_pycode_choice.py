@@ -80,7 +80,9 @@ model.eval()
 
 def test_the_one_instance_assigned_is_the_model_and_to_device_gives_it_back(tmp_path: Path) -> None:
     """Two classes, one instance: the instance (Linear(4, 10): 4·10 + 10 = 50), whatever else the file defines."""
-    assert totals(tmp_path, DEVICE, "--input", "4")["total_params"] == 50
+    document = totals(tmp_path, DEVICE, "--input", "4")
+    assert document["total_params"] == 50
+    assert "read model, the one model the file assigns; it also defines Other" in document["notes"][0], document
     assert totals(tmp_path, DEVICE, "--input", "4", "--model", "Other")["total_params"] == 4 * 3 + 3
     assert totals(tmp_path, DEVICE, "--input", "4", "--model", "Net(classes=2)")["total_params"] == 4 * 2 + 2
 

@@ -76,7 +76,7 @@ def find_candidates(env: dict[str, Any], tree: ast.Module) -> list[Candidate]:
     """Every model the file may mean, in the file's order of names: assigned models first, then top-level classes
     and factories. A class another class, a factory or a top-level statement uses (model = Net()) is a part of
     that, not a model of its own."""
-    assigned = [Candidate(name, "assigned", _assigned_how(name, value)) for name, value in env.items()
+    assigned = [Candidate(name, "assigned", _assigned_how(value)) for name, value in env.items()
                 if isinstance(value, (Sequential, KerasModel, Failed)) or
                 (isinstance(value, Instance) and value.cls.is_module)]
     classes = classes_of(env)
@@ -107,16 +107,17 @@ def find_candidates(env: dict[str, Any], tree: ast.Module) -> list[Candidate]:
             found.append(Candidate(name, "class", f"class, built as {name}({_signature(init, True)})", False))
     for name in sorted(builders, key=list(functions).index):
         node = functions[name].node
-        if takes_no_arguments(node):
+        if takes_no_arguments(node) and name not in used:  # model = build_lenet(): the model is that one
             found.append(Candidate(name, "factory", f"factory, built as {name}()"))
     return [*assigned, *found]
 
 
-def _assigned_how(name: str, value: Any) -> str:
+def _assigned_how(value: Any) -> str:
+    """How an assigned model is built: as the file assigns it (a Sequential or a Model at its line, an instance of a
+    class), or the error that stopped its assignment."""
     if isinstance(value, Failed):
         return f"line {value.error.line}: {value.error.message}"
-    node = getattr(value, "node", None) if not isinstance(value, Instance) else None
-    line = f" at line {node.lineno}" if isinstance(node, ast.AST) and hasattr(node, "lineno") else ""
     if isinstance(value, Instance):
-        return f"assigned, a {value.cls.node.name}"
-    return f"assigned{line}"
+        return f"assigned at the top level, a {value.cls.node.name}"
+    node = getattr(value, "node", None)
+    return f"assigned at line {node.lineno}" if isinstance(node, ast.AST) and hasattr(node, "lineno") else "assigned"

@@ -27,8 +27,9 @@ def read_model(text: str, path: str, model: str | None = None) -> ModelCode:
         env: dict[str, Any] = {}
         try:
             interpreter.run_module(tree.body, env)
-            name, found = _pick(interpreter, env, model, tree)
+            name, found, chosen = _pick(interpreter, env, model, tree)
             code = graph_spec(interpreter, found, name)
+            code.notes += [chosen] if chosen else []
             note = defaults_note(interpreter.parsers)
             code.notes += [note] if note else []
             if interpreter.eval_reads:
@@ -68,18 +69,23 @@ def _parse(text: str, path: str) -> ast.Module:
     return tree
 
 
-def _pick(interpreter: Interpreter, env: dict[str, Any], model: str | None, tree: ast.Module) -> tuple[str, Any]:
-    """The model to summarise: what --model asks for, or the file's one model (see :func:`_obvious`)."""
+def _pick(interpreter: Interpreter, env: dict[str, Any], model: str | None,
+          tree: ast.Module) -> tuple[str, Any, str | None]:
+    """The model to summarise: what --model asks for, or the file's one model (see :func:`_obvious`); and a note
+    saying why, when the file defines others."""
     if model is not None:
         call = parse_model_argument(model)
         value = env.get(call.name)
         if isinstance(value, UserClass) and not value.is_module:
             raise _not_a_module(interpreter, value, tree, env)
-        return _asked(interpreter, env, call, tree)
+        return (*_asked(interpreter, env, call, tree), None)
     candidates = find_candidates(env, tree)
     chosen = _obvious(candidates, env)
     if chosen is not None:
-        return chosen.name, _build(interpreter, env, ModelCall(chosen.name, [], {}, False, chosen.name))
+        others = [c.name for c in candidates if c is not chosen]
+        note = f"read {chosen.name}, the one model the file assigns; it also defines {', '.join(others[:6])}" + \
+            (" and more" if len(others) > 6 else "") + " (pick one with --model)" if others else None
+        return chosen.name, _build(interpreter, env, ModelCall(chosen.name, [], {}, False, chosen.name)), note
     buildable = [c for c in candidates if c.buildable]
     if not candidates:
         unknown = [value for value in env.values() if isinstance(value, UserClass) and
