@@ -299,7 +299,7 @@ model = Net()
 """
     document = totals(tmp_path, code, "--input", "4")
     assert document["total_params"] == (4 * 3 + 3) + (4 * 2 + 2), document
-    assert any("never applied" in note for note in document["notes"]), document["notes"]
+    assert any("does not use for its output" in note for note in document["notes"]), document["notes"]
 
 
 def test_a_value_set_in_a_run_time_branch_is_not_its_value_before(tmp_path: Path) -> None:

@@ -81,21 +81,25 @@ def find_candidates(env: dict[str, Any], tree: ast.Module) -> list[Candidate]:
                 (isinstance(value, Instance) and value.cls.is_module)]
     classes = classes_of(env)
     functions = {name: value for name, value in env.items() if isinstance(value, Function)}
-    builders: set[str] = set()
-    changed = True
-    while changed:  # a builder calls a model class, Sequential/Model, or another builder (resnet18 → _resnet)
-        changed = False
-        for name, function in functions.items():
-            if name in builders or not _returns_a_value(function.node):
-                continue
-            names = _names(function.node)
-            if names & classes.keys() or names & builders or _calls_a_model(function.node):
-                builders.add(name)
-                changed = True
+    names = {name: _names(function.node) for name, function in functions.items()}
+    returning = {name for name, function in functions.items() if _returns_a_value(function.node)}
+    callers: dict[str, set[str]] = {}
+    for name in returning:
+        for called in names[name] & functions.keys():
+            callers.setdefault(called, set()).add(name)
+    # a builder calls a model class, Sequential/Model, or another builder (resnet18 → _resnet): from the first
+    # kind, through each function's callers, once each
+    builders = {name for name in returning if names[name] & classes.keys() or _calls_a_model(functions[name].node)}
+    waiting = list(builders)
+    while waiting:
+        for caller in callers.get(waiting.pop(), set()) - builders:
+            builders.add(caller)
+            waiting.append(caller)
     used = {used for name, cls in classes.items() for used in _names(cls.node) if used != name}
-    used |= {used for name in builders for used in _names(functions[name].node)}
-    used |= {used for statement in tree.body if not isinstance(statement, (ast.FunctionDef, ast.ClassDef))
-             for used in _names(statement)}
+    used |= {used for name in builders for used in names[name]}
+    if classes or builders:  # a file of 10,000 layers and no class is not walked again
+        used |= {used for statement in tree.body if not isinstance(statement, (ast.FunctionDef, ast.ClassDef))
+                 for used in _names(statement)}
     found = []
     for name, cls in classes.items():
         if name in used:

@@ -46,9 +46,10 @@ def build_model(code: ModelCode, input_shape: str | None = None, layout: str | N
     notes = list(code.notes)
     if params or buffers:
         shown = ", ".join(map(str, sorted(set(lines))[:8])) + (", …" if len(set(lines)) > 8 else "")
-        notes.append(f"{params:,} parameters{f' and {buffers:,} buffers' if buffers else ''} are in layers built "
-                     f"but never applied when the model runs in eval mode (made at line{'s' if ',' in shown else ''} "
-                     f"{shown}): PyTorch counts them, so the totals do; the eval path holds "
+        made = f"made at line{'s' if ',' in shown else ''} {shown}"
+        notes.append(f"{params:,} parameters{f' and {buffers:,} buffers' if buffers else ''} are in layers the "
+                     f"model builds but does not use for its output in eval mode ({made}): PyTorch counts them, so "
+                     "the totals do; the eval path holds "
                      f"{net.total_params:,} parameters")
     if notes:
         from ...model.records import replace

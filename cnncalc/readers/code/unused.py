@@ -81,7 +81,7 @@ def _counts(layer: Layer, interpreter: Interpreter) -> tuple[int, int]:
     except (_NotConstantError, ValueError, TypeError) as error:
         if isinstance(error, _NotConstantError):
             raise _unreadable(layer.name, error, layer.node, interpreter) from None
-        raise interpreter.error(layer.node, f"this {layer.name} is built but never applied when the model runs in "
+        raise interpreter.error(layer.node, f"this {layer.name} is built but not used for the model's output in "
                                 "eval mode, and cnncalc cannot count its parameters from its arguments",
                                 "give its sizes as whole numbers, or remove it from the model") from None
 
