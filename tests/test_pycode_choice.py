@@ -409,3 +409,22 @@ netB.apply(print)
     assert totals(tmp_path, code, "--input", "4", "--model", "Good(4)")["total_params"] == 4 * 2 + 2
     status, out = run(tmp_path, code, "--input", "4", "--model", "netB")
     assert status == 2 and "undefined_size" in out, out
+
+
+def test_an_unused_layer_whose_counts_are_not_read_from_its_arguments_is_refused_at_its_line(tmp_path: Path) -> None:
+    code = TORCH + """
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 3)
+        self.norm = nn.LayerNorm(4)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+model = Net()
+"""
+    status, out = run(tmp_path, code, "--input", "4")
+    assert status == 2 and "net.py:10:21" in out and "cannot count its parameters" in out, out
