@@ -112,7 +112,8 @@ def model_option(only: str = "") -> Callable[[F], F]:
     """--model NAME: which model of a .py file."""
     where = f"{only.rstrip(': ')} FILE.py: " if only else "With a .py SPEC: "
     return click.option("--model", "model", metavar="NAME",
-                        help=where + "the model to read when the file defines several.")
+                        help=where + "the model to read when the file defines several: a name, or a call "
+                        "with literal arguments (\"VGG('VGG16')\").")
 
 
 #: the options of a command that reads a SPEC

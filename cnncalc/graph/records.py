@@ -69,6 +69,12 @@ class Network:
     layout: str = "nhwc"
     #: warnings about the input itself (an input that looks channels-first); they count for --strict
     input_warnings: tuple[str, ...] = ()
+    #: notes on the network as a whole: how a model file was read (arguments at their defaults, the eval path)
+    notes: tuple[str, ...] = ()
+    #: PyTorch's parameters and buffers in layers the model builds but never applies as model.eval() runs it (an
+    #: auxiliary head used only in training): no row shows them, but PyTorch's totals, as torchinfo's, count them
+    unused_params: int = 0
+    unused_buffers: int = 0
 
     @property
     def torch(self) -> bool:
@@ -93,11 +99,11 @@ class Network:
 
     @property
     def total_params(self) -> int:
-        return sum(layer.params.total for layer in self.layers)
+        return sum(layer.params.total for layer in self.layers) + self.unused_params
 
     @property
     def trainable_params(self) -> int:
-        return sum(layer.params.trainable for layer in self.layers)
+        return sum(layer.params.trainable for layer in self.layers) + self.unused_params
 
     @property
     def non_trainable_params(self) -> int:
@@ -106,7 +112,7 @@ class Network:
     @property
     def buffers(self) -> int:
         """PyTorch's buffers: BatchNorm's running statistics, which torch does not count as parameters."""
-        return sum(layer.params.buffers for layer in self.layers)
+        return sum(layer.params.buffers for layer in self.layers) + self.unused_buffers
 
     @property
     def macs(self) -> int:

@@ -33,6 +33,7 @@ def findings_lines(net: Network) -> list[str]:
     """The footnotes: one line per warning, then one per note, each naming its layer."""
     lines = [f"{WARNING_MARK} input: {text}" for text in net.input_warnings]
     lines += [f"{WARNING_MARK} {layer.name}: {text}" for layer in net.layers for text in layer.warnings]
+    lines += [f"{NOTE_MARK} model: {text}" for text in net.notes]
     lines += [f"{NOTE_MARK} {layer.name}: {text}" for layer in net.layers for text in layer.notes]
     return lines
 

@@ -106,6 +106,8 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
     }
     if net.input_warnings:
         document["input_warnings"] = list(net.input_warnings)
+    if net.notes:
+        document["notes"] = list(net.notes)
     extras: list[dict[str, Any]] = [{} for _ in net.layers]
     if analysis.columns or analysis.flops is not None or analysis.memory is not None:
         per_layer, totals = cost_fields(net, analysis)

@@ -7,6 +7,7 @@ import ast
 import functools
 from typing import Any
 
+from .command_line import Arguments, Parser
 from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .limits import _is_plain, _size
@@ -28,9 +29,15 @@ from .values import (
     _Shape,
 )
 
+#: A PyTorch module's methods that return the module itself: model = Net().to(device), net.cuda(), net.eval().
+_RETURNS_ITSELF = frozenset({"to", "cuda", "cpu", "eval", "train", "float", "double", "half", "requires_grad_"})
+
 
 class Access(Containers):
     """Items and attributes of the code's values."""
+
+    #: the lines where a module's self.training is read, as False: the model is read as model.eval() runs it
+    eval_reads: list[int]
 
     def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:
         if isinstance(value, _Shape):
@@ -56,12 +63,19 @@ class Access(Containers):
             if name in ("Parameter", "ParameterList", "ParameterDict") and owner.framework == "torch":
                 return Builtin(functools.partial(self.own_parameter, name, node), name)
             return _namespace_attribute(owner.path, name)
+        if isinstance(owner, (Parser, Arguments)):
+            return owner.attribute(name, node)
         if isinstance(owner, Instance):
             if name in owner.attributes:
                 return owner.attributes[name]
             found = owner.cls.lookup(name)
             if isinstance(found, Function):
                 return self.bound(found, owner, owner.cls, node)
+            if found is _MISSING and name == "training" and owner.cls.is_module:
+                self.eval_reads.append(getattr(node, "lineno", 0))  # read as model.eval() runs it
+                return False
+            if found is _MISSING and name in _RETURNS_ITSELF and owner.cls.is_module:
+                return Builtin(lambda *args, **kwargs: owner, name)  # model = Net().to(device)
             if found is _MISSING and owner.cls.is_module:
                 found = self.module_method(owner, name, node)
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
@@ -74,6 +88,8 @@ class Access(Containers):
             if name == "shape":
                 return _Shape(owner)
             return Builtin(functools.partial(_torch_call, "tensor-method", name, owner), name)
+        if isinstance(owner, Sequential) and owner.framework == "torch" and name in _RETURNS_ITSELF:
+            return Builtin(lambda *args, **kwargs: owner, name)
         if isinstance(owner, Sequential) and name in ("add", "append"):
             return Builtin(functools.partial(self.grow, owner.layers, "append", name, node), name)
         if isinstance(owner, Sequential):

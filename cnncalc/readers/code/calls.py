@@ -7,6 +7,7 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
+from .command_line import Parser
 from .framework_calls import FrameworkCalls
 from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
 from .pybuiltins import _SAFE_TYPES, _WALKING
@@ -17,6 +18,7 @@ from .values import (
     Instance,
     Layer,
     Method,
+    Namespace,
     Scope,
     Sequential,
     Tensor,
@@ -32,6 +34,10 @@ from .values import (
 class Interpreter(FrameworkCalls):
     """Model code followed without running it: statements, expressions and calls, within :mod:`.limits`."""
 
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__(path, text)
+        self.parsers: list[Parser] = []  # the script's argparse parsers, whose defaults are read
+        self.eval_reads = []
 
     def call(self, e: ast.Call, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per callee kind
         function = self.eval(e.func, env)
@@ -66,6 +72,9 @@ class Interpreter(FrameworkCalls):
             if isinstance(result, tuple) and result[:1] == ("tensor-method",):
                 return self.tensor_method(result[1], result[2], result[3], result[4], e)
             return result
+        if isinstance(function, Namespace) and function.path == "argparse.ArgumentParser":
+            self.parsers.append(Parser())
+            return self.parsers[-1]
         if isinstance(function, _Super):
             return _SuperCall()
         if isinstance(function, _SuperCall):

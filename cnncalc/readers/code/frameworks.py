@@ -42,7 +42,8 @@ _MODEL_CLASSES = frozenset({"Sequential", "Input", "Model", "ModuleList", "Modul
                             *(name for name in KERAS_MERGES if name.islower())})
 
 #: The modules whose names cnncalc knows; the layer classes of Keras (and TensorFlow's Keras) and of PyTorch.
-_KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections", "math", "typing"})
+_KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections", "math", "typing",
+                            "argparse"})
 
 
 def _cast(kind: Any, value: Any) -> Any:
@@ -112,6 +113,10 @@ _READ_OUTS = frozenset({"sum", "max", "min", "item", "norm", "any", "all", "argm
 def _namespace_attribute(path: str, name: str) -> Any:  # noqa: PLR0911 - one per kind of name
     """A name of a module cnncalc knows: a layer class of Keras or PyTorch, a function of torch's, or a deeper
     namespace (the same object each time: a file of 10,000 layers asks 10,000 times)."""
+    if path.split(".", 1)[0] == "argparse":  # argparse.ArgumentParser: a script's command line (.command_line)
+        return Namespace(f"{path}.{name}")
+    if path == "torch.jit" and name in ("is_scripting", "is_tracing"):  # the model is read as it runs eagerly
+        return Builtin(lambda *args, **kwargs: False, name)
     if path in _PYTHON_MODULES:  # math.floor; typing's Any, List, Optional only annotate
         return _PYTHON_MODULES[path].get(name, Unknown(f"{path}.{name}"))
     framework = Namespace(path).framework

@@ -42,6 +42,19 @@ def build_model(code: ModelCode, input_shape: str | None = None, layout: str | N
             node = _node_at(code, error.span[0])
             raise code.error_at(getattr(node, "where", None), error.message, error.hint) from None
         _check_requirements(code, net)
+    params, buffers, lines = code.unused
+    notes = list(code.notes)
+    if params or buffers:
+        shown = ", ".join(map(str, sorted(set(lines))[:8])) + (", …" if len(set(lines)) > 8 else "")
+        made = f"made at line{'s' if ',' in shown else ''} {shown}"
+        notes.append(f"{params:,} parameters{f' and {buffers:,} buffers' if buffers else ''} are in layers the "
+                     f"model builds but does not use for its output in eval mode ({made}): PyTorch counts them, so "
+                     "the totals do; the eval path holds "
+                     f"{net.total_params:,} parameters")
+    if notes:
+        from ...model.records import replace
+
+        net = replace(net, notes=(*net.notes, *notes), unused_params=params, unused_buffers=buffers)
     return net
 
 

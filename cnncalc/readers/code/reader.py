@@ -9,9 +9,13 @@ from ...errors import CnnCalcError, CodeError
 from ...language.sources import python_lines
 from .builder import graph_spec
 from .calls import Interpreter
+from .candidates import Candidate, classes_of, find_candidates
+from .command_line import defaults_note
 from .limits import MAX_NODES, MAX_SOURCE_BYTES, collector_paused
+from .model_argument import ModelCall, call_hint, check_binding, needed, parse_model_argument
 from .records import ModelCode
-from .values import Failed, Function, Instance, KerasModel, Sequential, UserClass
+from .unused import unused_layers
+from .values import Failed, Function, Instance, KerasModel, Sequential, Unknown, UserClass
 
 # ---- from code to a model -------------------------------------------------------------------------------
 
@@ -23,8 +27,20 @@ def read_model(text: str, path: str, model: str | None = None) -> ModelCode:
         env: dict[str, Any] = {}
         try:
             interpreter.run_module(tree.body, env)
-            name, found = _pick(interpreter, env, model, tree)
-            return graph_spec(interpreter, found, name)
+            name, found, chosen = _pick(interpreter, env, model, tree)
+            code = graph_spec(interpreter, found, name)
+            code.notes += [chosen] if chosen else []
+            note = defaults_note(interpreter.parsers)
+            code.notes += [note] if note else []
+            if interpreter.eval_reads:
+                lines = ", ".join(map(str, sorted(set(interpreter.eval_reads))[:8]))
+                code.notes.append("read as model.eval() runs it: self.training is False "
+                                  f"(line{'s' if ',' in lines else ''} {lines})")
+            if code.conventions == "torch" and isinstance(found, (Instance, Sequential)):
+                applied = {id(node.layer) for _, node in code.items if node.layer is not None}
+                unused = unused_layers(interpreter, found, applied)
+                code.unused = (unused.params, unused.buffers, unused.lines)
+            return code
         except RecursionError:  # the interpreter's own depth guard comes first; this is the last line of defence
             raise interpreter.error(None, "the code recurses too deeply to follow") from None
 
@@ -53,64 +69,113 @@ def _parse(text: str, path: str) -> ast.Module:
     return tree
 
 
-def _pick(interpreter: Interpreter, env: dict[str, Any], model: str | None, tree: ast.Module) -> tuple[str, Any]:
-    """The model to summarise: --model NAME, or the file's one model."""
-    candidates = {name: value for name, value in env.items()
-                  if isinstance(value, (Sequential, KerasModel, Instance, Failed)) and
-                  (not isinstance(value, Instance) or value.cls.is_module)}
-    classes = {name: value for name, value in env.items() if isinstance(value, UserClass) and value.is_module}
-    used = {n.id for cls in classes.values() for n in ast.walk(cls.node) if isinstance(n, ast.Name)}
+def _pick(interpreter: Interpreter, env: dict[str, Any], model: str | None,
+          tree: ast.Module) -> tuple[str, Any, str | None]:
+    """The model to summarise: what --model asks for, or the file's one model (see :func:`_obvious`); and a note
+    saying why, when the file defines others."""
     if model is not None:
-        if model in candidates:
-            chosen = candidates[model]
-            if isinstance(chosen, Failed):
-                raise chosen.error
-            return model, chosen
-        if model in classes:
-            return model, _instantiate_class(interpreter, classes[model])
-        function = env.get(model)
-        if isinstance(function, Function):
-            return model, interpreter.invoke(function, [], {}, function.node)
-        known = sorted([*candidates, *classes])
-        raise CnnCalcError(f"--model {model}: the file defines no such model",
-                           f"its models are: {', '.join(known)}" if known else "it defines no model")
-    failed = {name: value.error for name, value in candidates.items() if isinstance(value, Failed)}
-    if failed and len(failed) == len(candidates):
-        raise next(iter(failed.values()))  # the first that failed: those after it often fail because of it
-    if len(candidates) == 1:
-        return next(iter(candidates.items()))
-    if len(candidates) > 1:
-        built = [name for name in candidates if name not in failed]
-        unfollowed = "; ".join(f"{name} (line {error.line}: {error.message})" for name, error in failed.items())
-        raise CnnCalcError(f"the file defines {len(built)} model{'s' if len(built) > 1 else ''}: {', '.join(built)}" +
-                           (f"; cnncalc cannot follow these assignments, which may be models too: {unfollowed}"
-                            if failed else ""), "pick one with --model NAME")
-    top = [name for name in classes if name not in used or name == model]
-    if len(top) == 1:
-        return top[0], _instantiate_class(interpreter, classes[top[0]])
-    functions = [name for name, value in env.items() if isinstance(value, Function) and not value.node.args.args
-                 and any(isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute)) and
-                         (getattr(n.func, "id", None) or getattr(n.func, "attr", None)) in ("Sequential", "Model")
-                         for n in ast.walk(value.node))]
-    if len(functions) == 1:
-        function = env[functions[0]]
-        return functions[0], interpreter.invoke(function, [], {}, function.node)
-    if len(top) > 1:
-        raise CnnCalcError(f"the file defines {len(top)} models: {', '.join(top)}", "pick one with --model NAME")
-    raise CnnCalcError("the file defines no model cnncalc can find",
-                       "assign it (model = keras.Sequential([...]) or model = Net()), define an nn.Module, or a "
-                       "function without arguments that returns one")
+        call = parse_model_argument(model)
+        value = env.get(call.name)
+        if isinstance(value, UserClass) and not value.is_module:
+            raise _not_a_module(interpreter, value, tree, env)
+        return (*_asked(interpreter, env, call, tree), None)
+    candidates = find_candidates(env, tree)
+    chosen = _obvious(candidates, env)
+    if chosen is not None:
+        others = [c.name for c in candidates if c is not chosen]
+        note = f"read {chosen.name}, the one model the file assigns; it also defines {', '.join(others[:6])}" + \
+            (" and more" if len(others) > 6 else "") + " (pick one with --model)" if others else None
+        return chosen.name, _build(interpreter, env, ModelCall(chosen.name, [], {}, False, chosen.name)), note
+    buildable = [c for c in candidates if c.buildable]
+    if not candidates:
+        unknown = [value for value in env.values() if isinstance(value, UserClass) and
+                   any(isinstance(base, Unknown) for base in value.bases)]
+        if unknown:
+            raise _not_a_module(interpreter, unknown[0], tree, env)
+        raise CnnCalcError("the file defines no model cnncalc can find",
+                           "assign it (model = keras.Sequential([...]) or model = Net()), define an nn.Module, or a "
+                           "function that returns one")
+    if not buildable and len(candidates) == 1:
+        cls = classes_of(env)[candidates[0].name]
+        init = cls.lookup("__init__").node
+        raise interpreter.error(init, f"{cls.node.name}({', '.join(needed(init, True))}) needs arguments to be built",
+                                f"give them with {call_hint(cls.node.name, init, True)}")
+    failed = [c for c in candidates if c.kind == "assigned" and isinstance(env[c.name], Failed)]
+    built = [c for c in candidates if c not in failed]
+    unfollowed = "; ".join(f"{c.name} ({c.how})" for c in failed)
+    ways = "\n".join(f"  {c.name}: {c.how}" for c in built)
+    raise CnnCalcError(f"the file defines {len(built)} model{'s' if len(built) != 1 else ''}: "
+                       f"{', '.join(c.name for c in built)}" +
+                       (f"; cnncalc cannot follow these assignments, which may be models too: {unfollowed}"
+                        if failed else ""), f"{ways}\npick one with --model NAME, or --model \"Name(arguments)\" "
+                       "with literal arguments")
+
+def _obvious(candidates: list[Candidate], env: dict[str, Any]) -> Candidate | None:
+    """The file's one model, when it has one: the one model assigned at the top level (whatever else it defines),
+    else its one top-level class or factory that builds without arguments. Several are the user's choice."""
+    assigned = [c for c in candidates if c.kind == "assigned"]
+    if assigned:
+        failed = [c for c in assigned if isinstance(env[c.name], Failed)]
+        if len(failed) == len(assigned):
+            raise env[failed[0].name].error  # the first that failed: those after it often fail because of it
+        return assigned[0] if len(assigned) == 1 else None
+    others = [c for c in candidates if c.buildable]
+    return others[0] if len(others) == 1 and len(candidates) == 1 else None
 
 
-def _instantiate_class(interpreter: Interpreter, cls: UserClass) -> Instance:
-    init = cls.lookup("__init__")
-    if isinstance(init, Function):
-        parameters = init.node.args
-        required = len(parameters.args) - 1 - len(parameters.defaults)
-        if required > 0:
-            names = ", ".join(a.arg for a in parameters.args[1:1 + required])
-            raise interpreter.error(init.node, f"{cls.node.name}({names}) needs arguments to be built",
-                                    f"add a line such as 'model = {cls.node.name}(…)' with constant arguments, "
-                                    "and summarise that")
-    instance: Instance = interpreter.instantiate(cls, [], {}, cls.node)
-    return instance
+def _asked(interpreter: Interpreter, env: dict[str, Any], call: ModelCall, tree: ast.Module) -> tuple[str, Any]:
+    """The model --model names, built with its literal arguments."""
+    value = env.get(call.name)
+    if isinstance(value, (Sequential, KerasModel, Instance, Failed)) and call.called:
+        raise CnnCalcError(f"--model {call.text}: {call.name} is a model the file assigns, not a class or a "
+                           "function to call", f"give its name alone: --model {call.name}")
+    if isinstance(value, Failed):
+        raise value.error
+    if isinstance(value, (Sequential, KerasModel)) or (isinstance(value, Instance) and value.cls.is_module):
+        return call.name, value
+    if isinstance(value, UserClass) and value.is_module:
+        init = value.lookup("__init__")
+        if isinstance(init, Function):
+            check_binding(init.node, call, call.name, skip_self=True)
+        elif call.args or call.kwargs:
+            raise CnnCalcError(f"--model {call.text}: {call.name} takes no arguments", f"--model {call.name}")
+        return call.name, _build(interpreter, env, call)
+    if isinstance(value, Function):
+        check_binding(value.node, call, f"{call.name}()", skip_self=False)
+        return call.name, _build(interpreter, env, call)
+    known = [c.name for c in find_candidates(env, tree)]
+    known += [name for name in classes_of(env) if name not in known]
+    raise CnnCalcError(f"--model {call.text}: the file defines no such model (no model, nn.Module class or "
+                       f"function named {call.name})",
+                       f"its models are: {', '.join(known)}" if known else "it defines no model")
+
+
+def _build(interpreter: Interpreter, env: dict[str, Any], call: ModelCall) -> Any:
+    """A candidate built: an assigned model as it is, a class instantiated, a factory called, with the arguments
+    --model gives (checked against the parameters first)."""
+    value = env[call.name]
+    if isinstance(value, UserClass):
+        return interpreter.instantiate(value, list(call.args), dict(call.kwargs), value.node)
+    if isinstance(value, Function):
+        return interpreter.invoke(value, list(call.args), dict(call.kwargs), value.node)
+    return value
+
+
+
+def _not_a_module(interpreter: Interpreter, cls: UserClass, tree: ast.Module, env: dict[str, Any]) -> CnnCalcError:
+    """The error for a class asked for that is no nn.Module cnncalc knows: its base, and the star import it may
+    come from."""
+    for node, base in zip(cls.node.bases, cls.bases):
+        if isinstance(base, Unknown):
+            stars = [s for s in tree.body if isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names)]
+            hint = (f"it may come from 'from {'.' * stars[0].level}{stars[0].module or ''} import *' (line "
+                    f"{stars[0].lineno}): cnncalc reads one file and never imports another, so put the classes the "
+                    "model uses in one file") if stars else "import it from torch (from torch import nn)"
+            root = node
+            while isinstance(root, (ast.Attribute, ast.Call, ast.Subscript)):
+                root = root.value if not isinstance(root, ast.Call) else root.func
+            what = f"names {root.id}, which this file neither defines nor imports from torch" if \
+                isinstance(root, ast.Name) and root.id not in env else f"is {base.why}, which cnncalc cannot find"
+            return interpreter.error(node, f"{cls.node.name}'s base class {ast.unparse(node)[:60]} {what}", hint)
+    return interpreter.error(cls.node, f"{cls.node.name} is not a torch.nn.Module",
+                             "give the name of a model, an nn.Module class or a function that builds one")

@@ -43,6 +43,8 @@ class ModelCode:
         self.placed = placed or []  # each written node, as the spec places it (readers.code.spec_records)
         self.graph = graph  # whether the spec names, references or merges a tensor
         self.starts = [start for (start, _), _ in items]  # for a binary search from a spec position to its item
+        self.notes: list[str] = []  # how the code was read (arguments at their defaults, the eval-mode path)
+        self.unused: tuple[int, int, list[int]] = (0, 0, [])  # params, buffers and lines of layers never applied
 
     def error_at(self, node: ast.AST | None, message: str, hint: str | None = None) -> CodeError:
         return _code_error(self.path, self.lines, node, message, hint)

@@ -6,15 +6,19 @@ import ast
 from typing import Any
 
 from ...errors import CodeError
+from .command_line import Arguments
 from .core import Core, _followed, _TooMuchWorkError
 from .frameworks import _module, _neutral, _star_names
 from .values import (
     _UNKNOWN_TRUTH,
+    Builtin,
     Failed,
+    FrameworkClass,
     Function,
     Instance,
     KerasModel,
     Layer,
+    Namespace,
     Scope,
     Sequential,
     Tensor,
@@ -43,6 +47,11 @@ class Statements(Core):
             except CodeError as error:
                 targets = statement.targets if isinstance(statement, ast.Assign) else []
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
+                mentioned = [n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id in env]
+                if not names and any(isinstance(env[name], Failed) for name in mentioned):
+                    # netG.apply(init) after the assignment of netG failed: what it touches fails with it
+                    names = [name for name in mentioned if not isinstance(env[name], (UserClass, Function, Namespace,
+                                                                                       FrameworkClass, Builtin))]
                 if not names:
                     raise
                 for name in names:
@@ -158,6 +167,14 @@ class Statements(Core):
                     raise self.error(node, "this may change the model, in a block that runs or not as values only "
                                      f"known when the code runs decide (line {condition.lineno})",
                                      "make the condition a constant, or write the model as a spec")
+        for statement in block:  # nc = 3 in a dataset's branch: nc is what the run decides, not the value before
+            neutral = {target.id for node in ast.walk(statement) if isinstance(node, ast.Assign)
+                       for target in node.targets if isinstance(target, ast.Name) and _neutral(node, target.id)}
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id not in neutral and \
+                        not isinstance(_lookup(env, node.id), (Function, UserClass)):
+                    env[node.id] = Unknown(f"the name '{node.id}', set at line {node.lineno} in a block that runs or "
+                                           f"not as the run decides (line {condition.lineno})")
 
     def changes_model(self, node: ast.AST, env: Scope) -> bool:
         """Whether a construct of a skipped block may change a model (see skip)."""
@@ -225,7 +242,7 @@ class Statements(Core):
 
     def set_attribute(self, owner: Any, name: str, value: Any, node: ast.AST) -> None:
         """owner.name = value, setattr(owner, name, value), self.add_module(name, value)."""
-        if isinstance(owner, (Instance, UserClass)):
+        if isinstance(owner, (Instance, UserClass, Arguments)):
             owner.attributes[name] = value
         elif isinstance(owner, (Layer, Sequential, KerasModel)):
             raise self.error(node, f"cnncalc cannot follow a change to a built layer or model (.{name[:40]} = …)",
