@@ -31,11 +31,18 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_summary import wall
-
 ROOT = Path(__file__).resolve().parent.parent
 CNNCALC = [sys.executable, "-m", "cnncalc"]
+
+
+def wall(command: list[str], runs: int) -> float:
+    """The median wall time of ``runs`` fresh processes."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def paired(command: list[str], baseline: list[str], runs: int) -> tuple[float, float, float, float]:
