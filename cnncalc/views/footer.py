@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from ..analysis.pipeline import Analysis
 from ..graph.network import Network
 from .cells import NOTE_MARK, WARNING_MARK
-from .json_view import cost_total
-from .units import readable_bytes, readable_count
+from .units import cost_total, readable_bytes, readable_count
 
 if TYPE_CHECKING:
     from ..analysis.costs import Memory

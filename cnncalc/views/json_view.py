@@ -11,17 +11,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.pipeline import NO_ANALYSIS, Analysis
+from .units import cost_total
 
 if TYPE_CHECKING:
-    from ..analysis.flops import LayerCost
     from ..graph.network import Network, ResolvedLayer
     from ..numeric.twins import ForwardPass
 
-__all__ = ["cost_fields", "cost_total", "layer_record", "to_json"]
-
-
-def cost_total(rows: tuple[LayerCost, ...]) -> int:
-    return sum(row.flops for row in rows)
+__all__ = ["cost_fields", "layer_record", "to_json"]
 
 
 def layer_record(net: Network, layer: ResolvedLayer, batch: int = 1, torch: bool = False) -> dict[str, Any]:

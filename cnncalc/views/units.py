@@ -3,7 +3,17 @@ units."""
 
 from __future__ import annotations
 
-__all__ = ["readable_bytes", "readable_count", "readable_size"]
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..analysis.flops import LayerCost
+
+__all__ = ["cost_total", "readable_bytes", "readable_count", "readable_size"]
+
+
+def cost_total(rows: tuple[LayerCost, ...]) -> int:
+    """The FLOPs (or MACs) of a column of cost rows, added up."""
+    return sum(row.flops for row in rows)
 
 
 def readable_size(params: int, bytes_per_param: int = 4) -> str:

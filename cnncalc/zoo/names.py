@@ -14,13 +14,18 @@ from functools import cache
 
 from ..errors import CnnCalcError
 from ..language.sources import read_text
-from .catalogue import KERAS, TORCHVISION, why_not_held
 
 __all__ = ["FRAMEWORKS", "ZooError", "held", "lookup", "read_spec", "shown", "spec_text"]
 
 #: the frameworks whose networks the zoo holds, in the order a bare name is looked up
 FRAMEWORKS = ("torchvision", "keras")
-_KNOWN = {"torchvision": TORCHVISION, "keras": KERAS}
+
+
+def _known(framework: str) -> tuple[str, ...]:
+    """The framework's own list of names (imported only when an argument is written as a name)."""
+    from .catalogue import KERAS, TORCHVISION
+
+    return TORCHVISION if framework == "torchvision" else KERAS
 
 
 class ZooError(CnnCalcError):
@@ -94,7 +99,9 @@ def lookup(argument: str) -> tuple[str, str] | None:
         if name in held(framework):
             return framework, name
     for framework in frameworks:
-        if name in _KNOWN[framework]:
+        if name in _known(framework):
+            from .catalogue import why_not_held
+
             message, hint = why_not_held(framework, name)
             raise ZooError(message, hint)
     close = _near_misses(name, frameworks)
@@ -128,7 +135,7 @@ def _near_misses(name: str, frameworks: tuple[str, ...]) -> list[str]:
     """The names a misspelling probably meant: the same letters in another case first, then close spellings."""
     import difflib
 
-    spelled = {shown(framework, known): known.lower() for framework in frameworks for known in _KNOWN[framework]}
+    spelled = {shown(framework, known): known.lower() for framework in frameworks for known in _known(framework)}
     same = [written for written, lower in spelled.items() if lower == name.lower()]
     if same:
         return same
