@@ -25,7 +25,7 @@ _CONVOLUTIONS = frozenset({"Convolution2D", "Conv2D", "Deconvolution2D", "Conv2D
 def modern(layer: Layer, interpreter: Interpreter) -> Layer:
     """The layer with Keras 2's arguments when its call is written in Keras 1's (the layer itself otherwise)."""
     k = layer.kwargs
-    keras1 = any(key in k for key in _KERAS1) or (layer.name == "Dense" and "output_dim" in k) or \
+    keras1 = not _KERAS1.isdisjoint(k) or (layer.name == "Dense" and "output_dim" in k) or \
         (layer.name == "Dropout" and "p" in k) or \
         (layer.name == "Convolution2D" and len(layer.args) >= 3 and all(_whole(v) for v in layer.args[1:3]))
     if not keras1:
