@@ -18,7 +18,7 @@ def test_there_are_benchmarks() -> None:
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda script: script.name)
-def test_a_benchmark_answers_help(script) -> None:  # noqa: ANN001 - a path from the parametrisation
+def test_a_benchmark_answers_help(script) -> None:
     done = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, cwd=ROOT,
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
