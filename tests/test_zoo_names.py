@@ -20,7 +20,7 @@ from cnncalc.cli import main
 from cnncalc.graph.network import build
 from cnncalc.zoo import catalogue
 
-from .conftest import ZOO
+from .conftest import ROOT, ZOO
 
 #: torchvision 0.24.1's classification model builders: the functions decorated with @register_model in
 #: torchvision/models/*.py of the wheel (torchvision-0.24.1-cp311-cp311-manylinux_2_28_x86_64.whl), read by hand;
@@ -65,9 +65,26 @@ def summary(*args: str) -> dict[str, Any]:
     ("keras:ResNet50", 25_636_712),  # keras.applications.ResNet50(weights=None).count_params()
     ("ResNet50", 25_636_712),  # the bare Keras spelling is Keras'
     ("keras:VGG16", 138_357_544),
+    ("mnasnet0_5", 2_218_512),  # torchvision's model table
+    ("mnasnet0_75", 3_170_208),
+    ("mnasnet1_0", 4_383_312),
+    ("mnasnet1_3", 6_282_256),
 ])
 def test_a_name_summarises_the_frameworks_network(name: str, documented: int) -> None:
     assert summary(name)["total_params"] == documented
+
+
+def test_mnasnet1_0_is_torchvisions_layer_by_layer() -> None:
+    """Against the record of torchvision's own mnasnet.py run in PyTorch (tests/corpus/truth: every leaf module's
+    class and output shape in call order); the block sums and forward()'s x.mean([2, 3]) are no modules there."""
+    truth = json.loads((ROOT / "tests" / "corpus" / "truth" / "torchvision__mnasnet1_0.json")
+                       .read_text(encoding="utf-8"))
+    net = build((ZOO / "torchvision" / "mnasnet1_0.cnn").read_text(encoding="utf-8"))
+    rows = [(layer.layer.torch_class_for(layer.input_shape), [1, *layer.output_shape[-1:], *layer.output_shape[:-1]])
+            for layer in net.layers]
+    modules = [row for row in rows if row[0] not in ("Add", "AdaptiveAvgPool2d")]
+    assert modules == [(leaf["class"], leaf["output_shape"]) for leaf in truth["layers"]]
+    assert (net.total_params, net.buffers) == (truth["total_params"], truth["buffers"])
 
 
 def test_the_two_resnet50s_are_each_frameworks() -> None:
@@ -167,7 +184,7 @@ def test_zoo_text_says_how_to_use_a_name_and_what_is_not_held() -> None:
     assert result.exit_code == 0
     assert "resnet50" in result.stdout and "25,557,032" in result.stdout and "keras:ResNet50" in result.stdout
     assert "cnncalc summary NAME" in result.stdout
-    not_held = len(TORCHVISION) + len(catalogue.KERAS) - len([*ZOO.glob("*/*.cnn")])  # 80 + 40 − 37 held = 83
+    not_held = len(TORCHVISION) + len(catalogue.KERAS) - len([*ZOO.glob("*/*.cnn")])  # 80 + 40 − 41 held = 79
     assert "vit_b_16" not in result.stdout and f"{not_held} more of the frameworks' networks" in result.stdout
     assert "--not-held says why" in result.stdout
     shown = run("zoo", "--not-held")
