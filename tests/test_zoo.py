@@ -317,6 +317,7 @@ KERAS_NETWORKS = [  # (example, keras.applications model, Keras' count, why PyTo
     ("keras/InceptionV3.cnn", "InceptionV3", 23_851_784, "PyTorch's AvgPool2d takes no 'same' padding"),
     ("keras/MobileNet.cnn", "MobileNet", 4_253_864, STRIDED_SAME),
     ("keras/MobileNetV2.cnn", "MobileNetV2", 3_538_984, STRIDED_SAME),
+    ("keras/Xception.cnn", "Xception", 22_910_480, "PyTorch's MaxPool2d takes no 'same' padding"),
 ]
 
 
