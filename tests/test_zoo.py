@@ -318,6 +318,9 @@ KERAS_NETWORKS = [  # (example, keras.applications model, Keras' count, why PyTo
     ("keras/MobileNet.cnn", "MobileNet", 4_253_864, STRIDED_SAME),
     ("keras/MobileNetV2.cnn", "MobileNetV2", 3_538_984, STRIDED_SAME),
     ("keras/Xception.cnn", "Xception", 22_910_480, "PyTorch's MaxPool2d takes no 'same' padding"),
+    ("keras/ResNet50V2.cnn", "ResNet50V2", 25_613_800, None),
+    ("keras/ResNet101V2.cnn", "ResNet101V2", 44_675_560, None),
+    ("keras/ResNet152V2.cnn", "ResNet152V2", 60_380_648, None),
 ]
 
 
