@@ -27,6 +27,11 @@ LEAN_FLAGS = ("--strict",)
 
 def run() -> None:
     """Run the command line in ``sys.argv``."""
+    import gc
+
+    # A short-lived process that builds many small records and no cycles worth finding: the cyclic collector's
+    # passes would make a 100,000-layer spec superlinear, and during start-up they only walk the modules' objects.
+    gc.set_threshold(100_000, 50, 50)
     lean = lean_summary(sys.argv[1:]) if "_CNNCALC_COMPLETE" not in os.environ else None
     if lean is None:
         from .commands import main
@@ -80,14 +85,11 @@ def lean_summary(args: list[str]) -> dict[str, str | bool | None] | None:
 def _summary_json(spec: str, input_shape: str | None, layout: str | None, conventions: str | None,
                   strict: bool) -> None:
     """``cnncalc summary SPEC --format json``: what the ``summary`` command does with these options alone."""
-    import gc
-
     from ..analysis.pipeline import analyse
     from ..views.json_view import to_json
     from .boundary import EXIT_NO
     from .loading import load_network
 
-    gc.set_threshold(100_000, 50, 50)  # as the click group does: see cnncalc.cli.commands.main
     net = load_network(spec, input_shape, layout, conventions)
     sys.stdout.write(to_json(net, None, analyse(net)) + "\n")
     if strict and net.warnings:
