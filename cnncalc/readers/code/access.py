@@ -12,6 +12,7 @@ from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .limits import _is_plain, _size
 from .torch_global import SpatialSize
+from .torchvision_weights import weights_verify
 from .values import (
     _MISSING,
     BatchSize,
@@ -83,6 +84,9 @@ class Access(Containers):
             found = owner.lookup(name)
             if isinstance(found, Function) and found.binding == "class":
                 return Method(found, owner)
+            verify = weights_verify(owner, name, node) if found is _MISSING else None
+            if verify is not None:
+                return verify
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, Tensor):
             if name == "shape":

@@ -9,6 +9,7 @@ from ...errors import CodeError
 from .command_line import Arguments
 from .core import Core, _followed, _TooMuchWorkError
 from .frameworks import _module, _neutral, _star_names
+from .torchvision_weights import weights_enum_import
 from .values import (
     _UNKNOWN_TRUTH,
     Builtin,
@@ -218,7 +219,8 @@ class Statements(Core):
                 for name in _star_names(module):
                     env[name] = self.attribute(module, name, s)
                 continue
-            env[alias.asname or alias.name] = self.attribute(module, alias.name, s)
+            enum = weights_enum_import(s, alias.name)  # torchvision's WeightsEnum, whose verify(None) is None
+            env[alias.asname or alias.name] = enum if enum is not None else self.attribute(module, alias.name, s)
 
     def assign(self, target: ast.expr, value: Any, env: Scope) -> None:
         if isinstance(target, ast.Name):
