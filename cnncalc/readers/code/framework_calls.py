@@ -89,6 +89,7 @@ class FrameworkCalls(Expressions):
 
     def input_tensor(self, shape: Any, node: ast.AST) -> Tensor:
         self.nodes.append(Node("input", [], node, input_text(shape, node, self)))
+        self.keras_inputs.add(len(self.nodes) - 1)
         return Tensor(len(self.nodes) - 1)
 
     def apply(self, layer: Layer | Sequential, args: list[Any], node: ast.AST) -> Any:

@@ -47,7 +47,7 @@ class Statements(Core):
                 raise
             except CodeError as error:
                 targets = statement.targets if isinstance(statement, ast.Assign) else []
-                names = [t.id for t in targets if isinstance(t, ast.Name)]
+                names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]  # h, w = …: both
                 mentioned = [n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id in env]
                 if not names and any(isinstance(env[name], Failed) for name in mentioned):
                     # netG.apply(init) after the assignment of netG failed: what it touches fails with it
