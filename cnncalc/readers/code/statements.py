@@ -47,7 +47,7 @@ class Statements(Core):
                 raise
             except CodeError as error:
                 targets = statement.targets if isinstance(statement, ast.Assign) else []
-                names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]  # h, w = …: both
+                names = [n.id for t in targets for n in _unpacked(t)]  # h, w = …: both
                 mentioned = [n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id in env]
                 if not names and any(isinstance(env[name], Failed) for name in mentioned):
                     # netG.apply(init) after the assignment of netG failed: what it touches fails with it
@@ -275,3 +275,14 @@ def _base_value(target: ast.expr, env: Scope) -> Any:
     while isinstance(target, (ast.Attribute, ast.Subscript)):
         target = target.value
     return _lookup(env, target.id) if isinstance(target, ast.Name) else None
+
+
+def _unpacked(target: ast.expr) -> list[ast.Name]:
+    """The names an assignment binds: ``x``, and each of ``h, (w, *rest)`` (not ``l[0]`` nor ``self.fc``)."""
+    if isinstance(target, ast.Name):
+        return [target]
+    if isinstance(target, ast.Starred):
+        return _unpacked(target.value)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _unpacked(element)]
+    return []
