@@ -42,6 +42,7 @@ class Access(Containers):
     eval_reads: list[int]
     #: the graph's nodes made by keras.Input, and --input with its layout (.keras_shapes)
     keras_inputs: set[int]
+    keras_shapes: dict[int, tuple[int, ...]]
     given_input: tuple[str | None, str | None]
 
     def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:

@@ -28,30 +28,48 @@ def keras_tensor(interpreter: Interpreter, tensor: Tensor) -> bool:
 
 def resolved_shape(interpreter: Interpreter, shape: _Shape, node: ast.AST) -> tuple[int | None, ...]:
     """The Keras tensor's shape as Keras gives it, (None, height, width, channels): the batch is None."""
+    return (None, *graph_shape(interpreter, shape.tensor, node, "keras"))
+
+
+def graph_shape(interpreter: Interpreter, tensor: Tensor, node: ast.AST, conventions: str) -> tuple[int, ...]:
+    """The tensor's shape without its batch, channels last, as the graph built so far resolves it (for PyTorch code
+    too, from --input)."""
+    known = interpreter.keras_shapes.get(tensor.node)  # the graph before a node never changes: once is enough
+    if known is not None:
+        return known
+    interpreter.charge(len(interpreter.nodes), node)  # the graph so far is resolved for each tensor read
+    interpreter.keras_shapes[tensor.node] = resolved = _resolve(interpreter, tensor, node, conventions)
+    return resolved
+
+
+def _resolve(interpreter: Interpreter, tensor: Tensor, node: ast.AST, conventions: str) -> tuple[int, ...]:
     from .builder import _write
-    from .network import build_model
+    from .network import _node_at, build_model
     from .records import ModelCode
 
-    interpreter.charge(len(interpreter.nodes), node)  # the graph so far is resolved again for each read
-    tensor = shape.tensor
-    text, items, placed, graph = _write(interpreter.nodes, tensor.node, "keras")
+    text, items, placed, graph = _write(interpreter.nodes, tensor.node, conventions)
     input_shape, layout = interpreter.given_input
     if not text.startswith("input ") and input_shape is None:
-        raise interpreter.error(node, "this reads a tensor's shape, which depends on the input's shape, and the "
-                                "code computes that when it runs", "give the input's shape with --input")
+        raise interpreter.error(node, "this needs a tensor's shape, which depends on the input's shape, and the "
+                                + ("code computes that when it runs" if conventions == "keras" else
+                                   "PyTorch code does not state it"), "give the input's shape with --input")
     if interpreter.nodes[tensor.node].kind == "input":  # the input itself: a spec of no layers
         if not text:
             from ...language.spec import parse_input
 
-            parse_input(input_shape)  # --input's own errors, as the model's build gives them
-            text = f"input {input_shape}{f' {layout}' if layout else ''}"
+            given = parse_input(input_shape)  # --input's own errors, as the model's build gives them
+            layout = layout or given.layout or ("nchw" if conventions == "torch" else None)
+            text = f"input {'x'.join(map(str, given.shape))}" + (f" {layout}" if layout else "")
             input_shape = layout = None
         from ...graph.network import build
 
-        return (None, *build(text, input_shape, layout, "keras").input_shape)
-    code = ModelCode(text, "keras", items, interpreter.path, interpreter.lines, "", placed, graph)
-    resolved = build_model(code, input_shape, layout, "keras").layers[-1].output_shape
-    return (None, *resolved)
+        return tuple(build(text, input_shape, layout, conventions).input_shape)
+    code = ModelCode(text, conventions, items, interpreter.path, interpreter.lines, "", placed, graph)
+    net = build_model(code, input_shape, layout, conventions)
+    if not net.layers or _node_at(code, net.layers[-1].span[0]) is not interpreter.nodes[tensor.node]:
+        raise interpreter.error(node, "cnncalc cannot tell this tensor's shape from the layers before it",
+                                "write the size as a number")
+    return tuple(net.layers[-1].output_shape)
 
 
 def shape_item(interpreter: Interpreter, shape: _Shape, index: Any, node: ast.AST) -> Any:
