@@ -108,3 +108,11 @@ def test_a_shape_that_cannot_be_read_is_refused_where_it_is_read(tmp_path: Path,
                                                                  where: str, message: str) -> None:
     out = refused(tmp_path, code, list(args))
     assert where in out and message in out, out
+
+
+def test_shapes_read_along_a_long_graph_are_bounded_by_the_work_budget(tmp_path: Path) -> None:
+    # each read resolves the graph made so far: 3,000 reads over a growing graph is refused, not followed for minutes
+    code = ("import keras\nfrom keras import layers\nx = keras.Input(shape=(8, 8, 3))\nfor i in range(3000):\n"
+            "    x = layers.Conv2D(x.shape[-1] + (i % 2), 1)(x)\nmodel = keras.Model(keras.Input((8, 8, 3)), x)\n")
+    out = refused(tmp_path, code)
+    assert "net.py:5:23" in out and "units of work" in out, out

@@ -37,7 +37,7 @@ def graph_shape(interpreter: Interpreter, tensor: Tensor, node: ast.AST, convent
     known = interpreter.keras_shapes.get(tensor.node)  # the graph before a node never changes: once is enough
     if known is not None:
         return known
-    interpreter.charge(len(interpreter.nodes), node)  # the graph so far is resolved for each tensor read
+    interpreter.charge(10 * len(interpreter.nodes), node)  # the graph so far is resolved again: a real cost
     interpreter.keras_shapes[tensor.node] = resolved = _resolve(interpreter, tensor, node, conventions)
     return resolved
 
