@@ -25,8 +25,8 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
     if spec.lower().endswith(".py"):
         from ..readers.code import build_model, read_model
 
-        return build_model(read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model),
-                           input_shape, layout, conventions)
+        code = read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model, input_shape, layout)
+        return build_model(code, input_shape, layout, conventions)
     if model is not None:
         import click
 

@@ -112,7 +112,7 @@ def _emit_spec(spec: str, input_shape: str | None, layout: str | None, conventio
 
     if not spec.lower().endswith(".py"):
         raise click.UsageError("--emit-spec writes the spec of a model's .py file; this SPEC is one already")
-    code = read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model)
+    code = read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model, input_shape, layout)
     build_model(code, input_shape, layout, conventions)  # the spec is printed once it builds
     if input_shape is None or code.spec.startswith("input "):
         click.echo(code.spec)

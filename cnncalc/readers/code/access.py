@@ -10,8 +10,10 @@ from typing import Any
 from .command_line import Arguments, Parser
 from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
+from .keras_shapes import correct_pad, keras_tensor, shape_item
 from .limits import _is_plain, _size
 from .torch_global import SpatialSize
+from .torchvision_weights import weights_verify
 from .values import (
     _MISSING,
     BatchSize,
@@ -38,9 +40,15 @@ class Access(Containers):
 
     #: the lines where a module's self.training is read, as False: the model is read as model.eval() runs it
     eval_reads: list[int]
+    #: the graph's nodes made by keras.Input, and --input with its layout (.keras_shapes)
+    keras_inputs: set[int]
+    keras_shapes: dict[int, tuple[int, ...]]
+    given_input: tuple[str | None, str | None]
 
     def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:
         if isinstance(value, _Shape):
+            if keras_tensor(self, value.tensor):  # Keras: the shape the graph built so far resolves to
+                return shape_item(self, value, index, node)
             if index in (2, 3, -1, -2) and not isinstance(index, bool):
                 return SpatialSize(value.tensor, index, node)
             return BatchSize() if index == 0 else Unknown("a tensor's size", node)
@@ -60,6 +68,10 @@ class Access(Containers):
         if isinstance(owner, Namespace):
             if name in ("set_image_data_format", "set_image_dim_ordering") and owner.framework == "keras":
                 return Builtin(functools.partial(self.set_data_format, name, node), name)
+            if name == "int_shape" and owner.framework == "keras" and owner.path.rsplit(".", 1)[-1] == "backend":
+                return Builtin(functools.partial(self.int_shape, node), name)
+            if name == "correct_pad" and owner.framework == "keras" and owner.path.endswith("imagenet_utils"):
+                return Builtin(functools.partial(correct_pad, self, node), name)
             if name in ("Parameter", "ParameterList", "ParameterDict") and owner.framework == "torch":
                 return Builtin(functools.partial(self.own_parameter, name, node), name)
             return _namespace_attribute(owner.path, name)
@@ -83,6 +95,9 @@ class Access(Containers):
             found = owner.lookup(name)
             if isinstance(found, Function) and found.binding == "class":
                 return Method(found, owner)
+            verify = weights_verify(owner, name, node) if found is _MISSING else None
+            if verify is not None:
+                return verify
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, Tensor):
             if name == "shape":
@@ -109,6 +124,12 @@ class Access(Containers):
                 return Builtin(functools.partial(self._refuse_change, name, node), name)
             return owner.kwargs.get(name, Unknown(f"the attribute '{name}'", node))
         return Unknown(f"the attribute '{name}'", node)
+
+    def int_shape(self, node: ast.AST, *args: Any, **kwargs: Any) -> Any:
+        """keras.backend.int_shape(x): x.shape, as a tuple Keras gives."""
+        if len(args) == 1 and not kwargs and isinstance(args[0], Tensor) and keras_tensor(self, args[0]):
+            return _Shape(args[0])
+        return Unknown("backend.int_shape() of something that is not a Keras tensor", node)
 
     def bound(self, function: Function, instance: Instance, cls: UserClass, node: ast.AST) -> Any:
         """A function of a class read off an instance: a method, a static or class method, or a property's value."""

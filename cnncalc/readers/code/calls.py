@@ -38,6 +38,9 @@ class Interpreter(FrameworkCalls):
         super().__init__(path, text)
         self.parsers: list[Parser] = []  # the script's argparse parsers, whose defaults are read
         self.eval_reads = []
+        self.keras_inputs: set[int] = set()  # the graph's nodes made by keras.Input (.keras_shapes)
+        self.keras_shapes: dict[int, tuple[int, ...]] = {}  # the shapes read off Keras tensors, by node
+        self.given_input: tuple[str | None, str | None] = (None, None)  # --input and its layout
 
     def call(self, e: ast.Call, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per callee kind
         function = self.eval(e.func, env)

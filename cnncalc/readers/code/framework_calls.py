@@ -13,6 +13,7 @@ from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES
 from .recognise import layer_item
 from .records import Node
 from .requirements import concat_axis
+from .resizing import sized_up
 from .torch_global import SpatialSize
 from .torch_layers import function_item
 from .values import (
@@ -89,6 +90,7 @@ class FrameworkCalls(Expressions):
 
     def input_tensor(self, shape: Any, node: ast.AST) -> Tensor:
         self.nodes.append(Node("input", [], node, input_text(shape, node, self)))
+        self.keras_inputs.add(len(self.nodes) - 1)
         return Tensor(len(self.nodes) - 1)
 
     def apply(self, layer: Layer | Sequential, args: list[Any], node: ast.AST) -> Any:
@@ -110,7 +112,11 @@ class FrameworkCalls(Expressions):
             return self.merge(KERAS_MERGES[layer.name], list(source), node, layer.arg(0, "axis", -1))
         if not isinstance(source, Tensor):
             raise self.error(node, f"{layer.name} is applied to something that is not a tensor here")
-        item, requires = layer_item(layer, self)
+        if layer.framework == "torch" and layer.name == "Upsample" and layer.arg(0, "size") is not None and \
+                layer.arg(1, "scale_factor") is None:  # to a size: a whole multiple of the map that reaches it
+            item, requires = sized_up(self, source, layer.arg(0, "size"), "an Upsample", layer.node), None
+        else:
+            item, requires = layer_item(layer, self)
         if item is None:  # a layer with no row (nn.Identity in a chain is written as 'linear')
             return source
         self.nodes.append(Node("layer", [source.node], layer.node, item, layer, requires, node))

@@ -19,11 +19,14 @@ from .values import Failed, Function, Instance, KerasModel, Sequential, Unknown,
 
 # ---- from code to a model -------------------------------------------------------------------------------
 
-def read_model(text: str, path: str, model: str | None = None) -> ModelCode:
-    """The model a Python file defines, as spec text with where each item came from."""
+def read_model(text: str, path: str, model: str | None = None, input_shape: str | None = None,
+               layout: str | None = None) -> ModelCode:
+    """The model a Python file defines, as spec text with where each item came from; ``input_shape`` (--input) is
+    the input's shape when Keras code reads a tensor's shape and computes its input's when it runs."""
     with collector_paused():
         tree = _parse(text, path)
         interpreter = Interpreter(path, text)
+        interpreter.given_input = (input_shape, layout)
         env: dict[str, Any] = {}
         try:
             interpreter.run_module(tree.body, env)

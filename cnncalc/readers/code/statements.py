@@ -9,6 +9,7 @@ from ...errors import CodeError
 from .command_line import Arguments
 from .core import Core, _followed, _TooMuchWorkError
 from .frameworks import _module, _neutral, _star_names
+from .torchvision_weights import weights_enum_import
 from .values import (
     _UNKNOWN_TRUTH,
     Builtin,
@@ -46,7 +47,7 @@ class Statements(Core):
                 raise
             except CodeError as error:
                 targets = statement.targets if isinstance(statement, ast.Assign) else []
-                names = [t.id for t in targets if isinstance(t, ast.Name)]
+                names = [n.id for t in targets for n in _unpacked(t)]  # h, w = …: both
                 mentioned = [n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id in env]
                 if not names and any(isinstance(env[name], Failed) for name in mentioned):
                     # netG.apply(init) after the assignment of netG failed: what it touches fails with it
@@ -218,7 +219,8 @@ class Statements(Core):
                 for name in _star_names(module):
                     env[name] = self.attribute(module, name, s)
                 continue
-            env[alias.asname or alias.name] = self.attribute(module, alias.name, s)
+            enum = weights_enum_import(s, alias.name)  # torchvision's WeightsEnum, whose verify(None) is None
+            env[alias.asname or alias.name] = enum if enum is not None else self.attribute(module, alias.name, s)
 
     def assign(self, target: ast.expr, value: Any, env: Scope) -> None:
         if isinstance(target, ast.Name):
@@ -273,3 +275,14 @@ def _base_value(target: ast.expr, env: Scope) -> Any:
     while isinstance(target, (ast.Attribute, ast.Subscript)):
         target = target.value
     return _lookup(env, target.id) if isinstance(target, ast.Name) else None
+
+
+def _unpacked(target: ast.expr) -> list[ast.Name]:
+    """The names an assignment binds: ``x``, and each of ``h, (w, *rest)`` (not ``l[0]`` nor ``self.fc``)."""
+    if isinstance(target, ast.Name):
+        return [target]
+    if isinstance(target, ast.Starred):
+        return _unpacked(target.value)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _unpacked(element)]
+    return []

@@ -22,6 +22,7 @@ from .arguments import (
 )
 from .frameworks import TORCH_FUNCTIONS
 from .requirements import _flattens_to, _reads
+from .resizing import sized_up
 from .torch_global import whole_map_pool
 from .values import BatchSize, Layer
 
@@ -168,9 +169,10 @@ def _torch_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Req
         if a(0, "start_dim", 1) != 1:
             raise interpreter.error(layer.node, "a Flatten that keeps no batch axis (start_dim=0)")
         return "flatten", None
-    if n == "Upsample":
-        if a(1, "scale_factor") is None:
-            raise interpreter.error(layer.node, "an Upsample to a fixed size", "give scale_factor=2 instead of size")
+    if n == "Upsample":  # one to a size (a whole multiple of its input) is read where it is applied (.resizing)
+        if a(1, "scale_factor") is None or a(0, "size") is not None:
+            raise interpreter.error(layer.node, "an Upsample given both size and scale_factor, or neither",
+                                    "PyTorch takes one of them: give size=(H, W) or scale_factor=2")
         return _scale(a(1, "scale_factor"), "an Upsample", layer.node, interpreter), None
     if n == "ZeroPad2d":
         value = a(0, "padding")
@@ -251,9 +253,12 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
             return ("gap keepdims" if kwargs.get("keepdim") else "gap"), None
         raise interpreter.error(node, "a mean over other axes than the spatial ones (2, 3)")
     if name == "interpolate":
-        factor = arg(1, "scale_factor")
-        if factor is None or arg(0, "size") is not None:
-            raise interpreter.error(node, "an interpolate to a fixed size", "give scale_factor=2 instead of size")
+        factor, size = arg(1, "scale_factor"), arg(0, "size")
+        if size is not None and factor is None:  # a whole multiple of the map that reaches it (.resizing)
+            return sized_up(interpreter, args[0], size, "an interpolate", node), None
+        if factor is None or size is not None:
+            raise interpreter.error(node, "an interpolate given both size and scale_factor, or neither",
+                                    "PyTorch takes one of them: give size=(H, W) or scale_factor=2")
         return _scale(factor, "an interpolate", node, interpreter), None
     if name in ("squeeze",):
         return None, None
