@@ -27,6 +27,7 @@ from .values import (
     Unknown,
     UserClass,
     _Shape,
+    _SuperCall,
 )
 
 #: A PyTorch module's methods that return the module itself: model = Net().to(device), net.cuda(), net.eval().
@@ -77,6 +78,8 @@ class Access(Containers):
             if found is _MISSING and name in _RETURNS_ITSELF and owner.cls.is_module:
                 return Builtin(lambda *args, **kwargs: owner, name)  # model = Net().to(device)
             if found is _MISSING and owner.cls.is_module:
+                found = self.container_method(owner, name, node)
+            if found is _MISSING and owner.cls.is_module:
                 found = self.module_method(owner, name, node)
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, UserClass):
@@ -84,6 +87,8 @@ class Access(Containers):
             if isinstance(found, Function) and found.binding == "class":
                 return Method(found, owner)
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
+        if isinstance(owner, _SuperCall):
+            return self.super_attribute(owner, name, node)
         if isinstance(owner, Tensor):
             if name == "shape":
                 return _Shape(owner)

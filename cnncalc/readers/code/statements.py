@@ -196,7 +196,7 @@ class Statements(Core):
         scope = _child(env)
         for statement in s.body:
             if isinstance(statement, ast.FunctionDef):
-                cls.attributes[statement.name] = Function(statement, env)
+                cls.attributes[statement.name] = Function(statement, env, cls)
             elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
                 self.statement(statement, scope)
                 targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]

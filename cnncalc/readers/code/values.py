@@ -91,8 +91,9 @@ class KerasModel:
 
 
 class Function:
-    def __init__(self, node: ast.FunctionDef, env: Scope) -> None:
+    def __init__(self, node: ast.FunctionDef, env: Scope, owner: UserClass | None = None) -> None:
         self.node, self.env = node, env
+        self.owner = owner  # the class whose body defines it: what super() inside it starts after
         decorators = {d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else ""
                       for d in node.decorator_list}
         #: how a class's attribute binds it: "method" (self first), "static", "class" (cls first) or "property"
@@ -108,7 +109,8 @@ class UserClass:
 
     @property
     def is_module(self) -> bool:
-        return any((isinstance(b, FrameworkClass) and b.framework == "torch" and b.name == "Module") or
+        return any((isinstance(b, FrameworkClass) and b.framework == "torch" and
+                    b.name in ("Module", "Sequential", "ModuleList", "ModuleDict")) or
                    (isinstance(b, UserClass) and b.is_module) for b in self.bases)
 
     def lookup(self, name: str) -> Any:
@@ -164,12 +166,17 @@ class _Shape:
 
 
 class _Super:
-    pass
+    """``super``: inside a method, the class that defines the method and the object it runs on."""
+
+    def __init__(self, cls: UserClass | None = None, obj: Any = None) -> None:
+        self.cls, self.obj = cls, obj
 
 
 class _SuperCall:
-    def __getattr__(self, name: str) -> Any:
-        return self
+    """``super()``: attributes looked up in the object's classes after ``cls``, as Python's method order goes."""
+
+    def __init__(self, cls: UserClass, obj: Any) -> None:
+        self.cls, self.obj = cls, obj
 
 
 #: Values only known when the model runs: an operation on them is unknown too.
