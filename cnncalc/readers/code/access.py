@@ -26,6 +26,7 @@ from .values import (
     Tensor,
     Unknown,
     UserClass,
+    UserModule,
     _Shape,
     _SuperCall,
 )
@@ -87,6 +88,10 @@ class Access(Containers):
             if isinstance(found, Function) and found.binding == "class":
                 return Method(found, owner)
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
+        if isinstance(owner, UserModule):
+            if name in owner.names:
+                return owner.names[name]
+            raise self.error(node, f"{owner.path} defines no name '{name[:60]}'")
         if isinstance(owner, _SuperCall):
             return self.super_attribute(owner, name, node)
         if isinstance(owner, Tensor):

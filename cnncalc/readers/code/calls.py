@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .command_line import Parser
+from .files import Files
 from .inheritance import CONTAINERS, Inheritance, method_order
 from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
 from .pybuiltins import _SAFE_TYPES, _WALKING
@@ -37,6 +38,8 @@ class Interpreter(Inheritance):
 
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
+        self.files = Files(path, text)
+        self.modules = {}
         self.parsers: list[Parser] = []  # the script's argparse parsers, whose defaults are read
         self.eval_reads = []
 

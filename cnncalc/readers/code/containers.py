@@ -9,9 +9,9 @@ import ast
 import functools
 from typing import Any
 
+from .imports import Imports
 from .limits import MAX_LENGTH, _is_plain
 from .pybuiltins import _SAFE_TYPES
-from .statements import Statements
 from .values import (
     _MISSING,
     Builtin,
@@ -45,7 +45,7 @@ _READERS = {list: frozenset({"index", "count", "copy"}), dict: frozenset({"copy"
                             "isdigit", "title"})}
 
 
-class Containers(Statements):
+class Containers(Imports):
     """Modules registered and looked up by name, and the built-ins that ask about attributes and types."""
 
     def module_method(self, owner: Any, name: str, node: ast.AST) -> Any:

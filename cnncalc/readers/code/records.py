@@ -52,6 +52,9 @@ class ModelCode:
 
 def _code_error(path: str, lines: list[str], node: ast.AST | None, message: str, hint: str | None = None,
                 kind: type[CodeError] = CodeError) -> CodeError:
+    source = getattr(node, "cnncalc_source", None)  # a node of another file of the model's folder (readers.code.files)
+    if source is not None:
+        path, lines = source.path, source.lines
     line = getattr(node, "lineno", 1) or 1
     column = getattr(node, "col_offset", 0) or 0
     end = getattr(node, "end_col_offset", column + 1) if getattr(node, "end_lineno", line) == line else \

@@ -41,6 +41,13 @@ class Namespace:
         return "torch" if self.path.split(".")[0] == "torch" else "keras"
 
 
+class UserModule:
+    """A module of the model's own folder tree (``from .unet_parts import *``): its names, as its file binds them."""
+
+    def __init__(self, path: str, names: dict[str, Any]) -> None:
+        self.path, self.names = path, names
+
+
 class FrameworkClass:
     """A layer class (or a model class) of Keras or PyTorch."""
 
