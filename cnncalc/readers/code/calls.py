@@ -14,6 +14,7 @@ from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
 from .pybuiltins import _SAFE_TYPES, _WALKING
 from .values import (
     _MISSING,
+    AbsentName,
     Builtin,
     FrameworkClass,
     Function,
@@ -92,7 +93,8 @@ class Interpreter(Inheritance):
         if any(isinstance(a, Tensor) for a in args):
             raise self.error(e.func, f"cnncalc cannot follow a call to {ast.unparse(e.func)} on a tensor",
                              "define it in this file, use a layer cnncalc knows, or write this block as a spec")
-        return Unknown(f"a call to {ast.unparse(e.func)}", e)
+        absent = f", {function.why}" if isinstance(function, AbsentName) else ""
+        return Unknown(f"a call to {ast.unparse(e.func)}{absent}", e)
 
     def builtin(self, function: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
         """A call to one of Python's built-ins (len, int, sorted, dict.get…): each argument charged by its size,

@@ -11,7 +11,7 @@ from typing import Any
 from .files import Files, MissingModuleError, RefusedImportError
 from .frameworks import _KNOWN_MODULES, _module, _star_names
 from .statements import Statements
-from .values import Scope, Unknown, UserModule
+from .values import AbsentName, Scope, Unknown, UserModule
 
 
 class Imports(Statements):
@@ -56,7 +56,7 @@ class Imports(Statements):
         try:
             module = self.own_module(s, name, s.level)
         except MissingModuleError as missing:
-            return Unknown(f"a name from the module {'.' * s.level}{name}, whose file {missing}", s)
+            return AbsentName(f"a name from the module {'.' * s.level}{name}, whose file {missing}", s)
         return module if module is not None else _module(name, s)
 
     def star(self, module: Any, s: ast.ImportFrom, env: Scope) -> None:
@@ -95,8 +95,6 @@ class Imports(Statements):
                                          f"installed {name}, which cnncalc does not follow")
             if real in self.modules:
                 return self.modules[real]  # imported before, or being imported (a cycle): as Python has it so far
-            if real == self.files.main.real:
-                raise RefusedImportError("it imports the model file itself")
             tree, _ = self.files.read(real, shown)
         except MissingModuleError:
             raise

@@ -15,7 +15,7 @@ from .limits import collector_paused
 from .model_argument import ModelCall, call_hint, check_binding, needed, parse_model_argument
 from .records import ModelCode
 from .unused import unused_layers
-from .values import Failed, Function, Instance, KerasModel, Sequential, Unknown, UserClass
+from .values import Failed, Function, Instance, KerasModel, Sequential, Unknown, UserClass, UserModule
 
 # ---- from code to a model -------------------------------------------------------------------------------
 
@@ -25,6 +25,7 @@ def read_model(text: str, path: str, model: str | None = None) -> ModelCode:
         tree = parse_source(text, path)
         interpreter = Interpreter(path, text)
         env: dict[str, Any] = {}
+        interpreter.modules[interpreter.files.main.real] = UserModule(path, env)  # a sibling may import it back
         try:
             interpreter.run_module(tree.body, env)
             name, found, chosen = _pick(interpreter, env, model, tree)

@@ -23,6 +23,11 @@ class Unknown:
         self.why, self.node = why, node
 
 
+class AbsentName(Unknown):
+    """A name imported from a module of the model's folder tree whose file is not there: what it is, and so what a
+    call to it gives, is only known when the code runs."""
+
+
 class Failed:
     """A top-level assignment that could not be followed: its error, raised if its value is needed."""
 
