@@ -11,7 +11,7 @@ from typing import Any
 from .files import Files, MissingModuleError, RefusedImportError
 from .frameworks import _KNOWN_MODULES, _module, _star_names
 from .statements import Statements
-from .values import AbsentName, Scope, Unknown, UserModule
+from .values import AbsentName, Scope, UserModule
 
 
 class Imports(Statements):
@@ -38,10 +38,9 @@ class Imports(Statements):
                 env[alias.asname or alias.name] = self.absent_or_read(s, alias.name)
             return
         module = self.absent_or_read(s, s.module)
-        missing = s.level > 0 and isinstance(module, Unknown)
+        missing = isinstance(module, AbsentName)
         if missing and any(alias.name == "*" for alias in s.names):
-            raise self.error(s, f"cnncalc cannot read the module {'.' * s.level}{s.module}: "
-                             f"{module.why.split('whose file ', 1)[-1]}",
+            raise self.error(s, f"cnncalc cannot read the module {'.' * s.level}{s.module[:60]}: {module.file}",
                              "keep the model's files together in its folder, or put its classes in one file")
         for alias in s.names:
             if alias.name == "*":
@@ -56,7 +55,8 @@ class Imports(Statements):
         try:
             module = self.own_module(s, name, s.level)
         except MissingModuleError as missing:
-            return AbsentName(f"a name from the module {'.' * s.level}{name}, whose file {missing}", s)
+            return AbsentName(f"a name from the module {'.' * s.level}{name[:60]}, whose file is not there", s,
+                              str(missing))
         return module if module is not None else _module(name, s)
 
     def star(self, module: Any, s: ast.ImportFrom, env: Scope) -> None:

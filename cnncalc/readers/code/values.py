@@ -27,6 +27,10 @@ class AbsentName(Unknown):
     """A name imported from a module of the model's folder tree whose file is not there: what it is, and so what a
     call to it gives, is only known when the code runs."""
 
+    def __init__(self, why: str, node: ast.AST | None, file: str) -> None:
+        super().__init__(why, node)
+        self.file = file  # the file it would be read from, which is not there
+
 
 class Failed:
     """A top-level assignment that could not be followed: its error, raised if its value is needed."""
