@@ -415,3 +415,53 @@ def test_the_number_of_files_is_bounded(tmp_path: Path) -> None:
     code, output = run("summary", str(tmp_path / "m0.py"))
     assert code == 2
     assert "more than 16 files" in output
+
+
+DIAMOND = """\
+import torch.nn as nn
+
+
+class Config(object):
+    def __init__(self, c):
+        super().__init__()
+        self.c = c
+
+
+class Plain:
+    def __init__(self, c):
+        super(Plain, self).__init__()
+        self.c = c
+
+
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(4, Config(3).c + Plain(2).c)
+
+
+class B(A):
+    pass
+
+
+class C(A):
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Linear(5, 2)
+
+
+class D(B, C):
+    def __init__(self):
+        super().__init__()
+        self.d = nn.Linear(2, 1)
+
+    def forward(self, x):
+        return self.d(self.c(self.a(x)))
+"""
+
+
+def test_super_follows_python_method_order(tmp_path: Path) -> None:
+    """D(B, C): super() in D reaches C's __init__ (B has none), whose super() reaches A's, once. By hand:
+    4*5+5 = 25, 5*2+2 = 12 and 2*1+1 = 3."""
+    write(tmp_path, {"diamond.py": DIAMOND})
+    assert summary(tmp_path / "diamond.py", "D", "4") == (25 + 12 + 3, [1, 1])
+    agree(tmp_path, "diamond.py", "diamond", "D", (4,))

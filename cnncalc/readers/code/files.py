@@ -45,6 +45,7 @@ class Files:
             self.root = self.root.parent
         self.bytes = len(text.encode("utf-8", "surrogatepass"))
         self.count = 1
+        self.on_disk = os.path.isfile(path)  # code given as text, with no file: no folder to read others from
 
     def source_of(self, node: ast.AST) -> SourceFile:
         return getattr(node, "cnncalc_source", None) or self.main
@@ -54,6 +55,10 @@ class Files:
         file's folder (``level`` dots), or to the model file's folder for an absolute import. None when no such
         file is there (an absolute import of a module installed elsewhere); a relative one missing is an error."""
         importer = self.source_of(node)
+        if not self.on_disk:
+            if level:
+                raise MissingModuleError("the model's code is not read from a file, so no folder holds it")
+            return None
         if level > MAX_PARENT_LEVELS + 1:
             raise RefusedImportError(f"it reaches {level - 1} folders up, more than the {MAX_PARENT_LEVELS} cnncalc "
                                      "reads")
