@@ -73,6 +73,7 @@ def agree(folder: Path, file: str, module: str, build: str, shape: tuple[int, ..
 BASES = """\
 import torch
 import torch.nn as nn
+from torch import Tensor
 
 
 class Base(nn.Module):
@@ -114,8 +115,12 @@ class DenseLayer(nn.Module):
         self.norm = nn.BatchNorm2d(cin)
         self.conv = nn.Conv2d(cin, growth, 3, padding=1, bias=False)
 
-    def forward(self, inputs):
-        x = torch.cat(inputs, 1)
+    def forward(self, input):
+        if isinstance(input, Tensor):
+            prev_features = [input]
+        else:
+            prev_features = input
+        x = torch.cat(prev_features, 1)
         return self.conv(F.relu(self.norm(x)))
 
 
@@ -140,10 +145,11 @@ class DenseNet(nn.Module):
         self.stem = ConvBNReLU(3, 8, stride=2)
         self.block = DenseBlock(3, 8, 4)
         self.transition = Transition(20, 10)
+        self.extra = DenseLayer(10, 10)
         self.classifier = nn.Linear(10, 5)
 
     def forward(self, x):
-        x = self.transition(self.block(self.stem(x)))
+        x = self.extra(self.transition(self.block(self.stem(x))))
         x = F.adaptive_avg_pool2d(x, (1, 1))
         return self.classifier(torch.flatten(x, 1))
 

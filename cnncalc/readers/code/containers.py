@@ -218,6 +218,9 @@ class Containers(Imports):
             if isinstance(value, Instance):
                 return _inherits(value.cls, kind)
             return False if _is_plain(value) or isinstance(value, (Layer, Sequential, Tensor)) else None
+        if isinstance(kind, Namespace) and kind.path == "torch.Tensor":  # DenseNet's isinstance(input, Tensor)
+            return True if isinstance(value, Tensor) else False if _is_plain(value) or \
+                isinstance(value, (Layer, Sequential, Instance, KerasModel)) else None
         if isinstance(kind, FrameworkClass) and isinstance(value, Layer) and kind.framework == value.framework:
             if kind.name in (value.name, "Module"):
                 return True
