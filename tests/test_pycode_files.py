@@ -471,3 +471,14 @@ def test_super_follows_python_method_order(tmp_path: Path) -> None:
     write(tmp_path, {"diamond.py": DIAMOND})
     assert summary(tmp_path / "diamond.py", "D", "4") == (25 + 12 + 3, [1, 1])
     agree(tmp_path, "diamond.py", "diamond", "D", (4,))
+
+
+def test_an_unused_layer_of_a_sibling_is_counted_and_named_by_its_file(tmp_path: Path) -> None:
+    """Base (in bases.py) makes a Linear(10, 10) at its line 10 that forward never applies: 110 parameters by
+    hand, which PyTorch counts."""
+    write(tmp_path, {"bases.py": BASES, "model.py": "from bases import Net\n"})
+    assert BASES.splitlines()[9].strip() == "self.aux = nn.Linear(10, 10)"
+    code, output = run("summary", str(tmp_path / "model.py"), "--model", "Net", "--input", "3x16x16")
+    assert code == 0, output
+    assert "370" in output
+    assert "bases.py:10" in output
