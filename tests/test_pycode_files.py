@@ -482,3 +482,14 @@ def test_an_unused_layer_of_a_sibling_is_counted_and_named_by_its_file(tmp_path:
     assert code == 0, output
     assert "370" in output
     assert "bases.py:10" in output
+
+
+def test_what_a_base_init_sets_is_there_for_hasattr(tmp_path: Path) -> None:
+    """Base.__init__, run by super().__init__(), sets the shortcut: hasattr is True and forward applies it. By
+    hand: the shortcut 3*5+5 = 20, and c (3*3+3 = 12) is made but never applied, which PyTorch counts."""
+    write(tmp_path, {"net.py": "import torch.nn as nn\n\nclass Base(nn.Module):\n    def __init__(self):\n"
+                               "        super().__init__()\n        self.shortcut = nn.Conv2d(3, 5, 1)\n\n"
+                               "class Child(Base):\n    def __init__(self):\n        super().__init__()\n"
+                               "        self.c = nn.Conv2d(3, 3, 1)\n\n    def forward(self, x):\n"
+                               "        return self.shortcut(x) if hasattr(self, 'shortcut') else self.c(x)\n"})
+    assert summary(tmp_path / "net.py", "Child", "3x8x8") == (20 + 12, [1, 5, 8, 8])
