@@ -493,3 +493,11 @@ def test_what_a_base_init_sets_is_there_for_hasattr(tmp_path: Path) -> None:
                                "        self.c = nn.Conv2d(3, 3, 1)\n\n    def forward(self, x):\n"
                                "        return self.shortcut(x) if hasattr(self, 'shortcut') else self.c(x)\n"})
     assert summary(tmp_path / "net.py", "Child", "3x8x8") == (20 + 12, [1, 5, 8, 8])
+
+
+def test_a_sibling_that_is_not_python_is_an_error_at_its_line(tmp_path: Path) -> None:
+    write(tmp_path, {"parts.py": "import torch.nn as nn\n\ndef block(:\n", "model.py": "from parts import block\n"})
+    code, output = run("summary", str(tmp_path / "model.py"))
+    assert code == 2
+    assert "parts.py:3:" in output
+    assert "not valid Python" in output
