@@ -197,9 +197,16 @@ def test_an_assigned_model_is_named_alone_and_a_class_that_needs_arguments_says_
 
 
 def test_a_base_class_from_a_star_import_is_refused_at_the_base(tmp_path: Path) -> None:
+    # unet_parts is no file of the model's folder: a module installed elsewhere, which cnncalc does not read
+    code = "from unet_parts import *\n\n\nclass UNet(nn.Module):\n    def __init__(self, n):\n        pass\n"
+    status, out = run(tmp_path, code, "--input", "3x8x8", "--model", "UNet(3)")
+    assert status == 2 and "net.py:4:12" in out and "from unet_parts import *" in out, out
+
+
+def test_a_star_import_of_a_package_file_that_is_absent_is_refused_at_the_import(tmp_path: Path) -> None:
     code = "from .unet_parts import *\n\n\nclass UNet(nn.Module):\n    def __init__(self, n):\n        pass\n"
     status, out = run(tmp_path, code, "--input", "3x8x8", "--model", "UNet(3)")
-    assert status == 2 and "net.py:4:12" in out and "from .unet_parts import *" in out, out
+    assert status == 2 and "net.py:1:1" in out and "the module .unet_parts" in out, out
 
 
 # ---- the model as model.eval() runs it ----------------------------------------------------------------------

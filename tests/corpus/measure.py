@@ -17,8 +17,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -33,8 +35,34 @@ def model_argument(entry: dict) -> str:
     return f"{entry['build']}({', '.join(args)})" if args else entry["build"]
 
 
-def command(entry: dict) -> list[str]:
-    argv = [sys.executable, "-m", "cnncalc", "summary", str(HERE / "models" / entry["file"]), "--format", "json"]
+#: The support files, at the modules the framework's harness loads them as (truth_child.py).
+SUPPORT_MODULES = {"torchvision.models._utils": "torchvision__models__utils.py",
+                   "torchvision.ops.misc": "torchvision__ops_misc.py",
+                   "torchvision.ops.stochastic_depth": "torchvision__ops_stochastic_depth.py"}
+
+
+def staged(entry: dict, folder: Path) -> Path:
+    """The model file as Python's package layout has it, for an entry imported as a module (``module`` in the
+    manifest: ``unet.unet_model`` with its sibling ``unet.unet_parts``): copied under ``folder`` at the module's
+    path, with its siblings and the support files of its package, so that its relative imports find them as
+    Python does. Other entries are read where they are."""
+    if not entry.get("module"):
+        return HERE / "models" / entry["file"]
+    files = {entry["module"]: HERE / "models" / entry["file"]}
+    files |= {name: HERE / "models" / file for name, file in entry.get("siblings", {}).items()}
+    top = entry["module"].split(".")[0]
+    files |= {name: HERE / "models" / "support" / file for name, file in SUPPORT_MODULES.items()
+              if name.split(".")[0] == top}
+    for name, source in files.items():
+        target = folder.joinpath(*name.split(".")).with_suffix(".py")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.exists():
+            shutil.copyfile(source, target)
+    return folder.joinpath(*entry["module"].split(".")).with_suffix(".py")
+
+
+def command(entry: dict, folder: Path) -> list[str]:
+    argv = [sys.executable, "-m", "cnncalc", "summary", str(staged(entry, folder)), "--format", "json"]
     if entry.get("build"):
         argv += ["--model", model_argument(entry)]
     if entry.get("input"):
@@ -81,8 +109,9 @@ def main() -> int:
         elif not (HERE / "models" / entry["file"]).exists():
             outcome, detail = "absent", ""
         else:
-            done = subprocess.run(command(entry), capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
-                                  env={**os.environ, "COLUMNS": "200"})
+            with tempfile.TemporaryDirectory() as folder:
+                done = subprocess.run(command(entry, Path(folder)), capture_output=True, text=True, cwd=ROOT,
+                                      timeout=120, check=False, env={**os.environ, "COLUMNS": "200"})
             if done.returncode == 0:
                 differences = compare(entry, truth, json.loads(done.stdout))
                 outcome, detail = ("wrong", "; ".join(differences)) if differences else ("exact", "")

@@ -28,7 +28,9 @@ from .values import (
     Tensor,
     Unknown,
     UserClass,
+    UserModule,
     _Shape,
+    _SuperCall,
 )
 
 #: A PyTorch module's methods that return the module itself: model = Net().to(device), net.cuda(), net.eval().
@@ -89,6 +91,8 @@ class Access(Containers):
             if found is _MISSING and name in _RETURNS_ITSELF and owner.cls.is_module:
                 return Builtin(lambda *args, **kwargs: owner, name)  # model = Net().to(device)
             if found is _MISSING and owner.cls.is_module:
+                found = self.container_method(owner, name, node)
+            if found is _MISSING and owner.cls.is_module:
                 found = self.module_method(owner, name, node)
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, UserClass):
@@ -99,6 +103,12 @@ class Access(Containers):
             if verify is not None:
                 return verify
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
+        if isinstance(owner, UserModule):
+            if name in owner.names:
+                return owner.names[name]
+            raise self.error(node, f"{owner.path} defines no name '{name[:60]}'")
+        if isinstance(owner, _SuperCall):
+            return self.super_attribute(owner, name, node)
         if isinstance(owner, Tensor):
             if name == "shape":
                 return _Shape(owner)

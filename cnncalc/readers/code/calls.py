@@ -8,10 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from .command_line import Parser
-from .framework_calls import FrameworkCalls
+from .files import Files
+from .inheritance import CONTAINERS, Inheritance, method_order
 from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
 from .pybuiltins import _SAFE_TYPES, _WALKING
 from .values import (
+    _MISSING,
+    AbsentName,
     Builtin,
     FrameworkClass,
     Function,
@@ -31,11 +34,13 @@ from .values import (
 )
 
 
-class Interpreter(FrameworkCalls):
+class Interpreter(Inheritance):
     """Model code followed without running it: statements, expressions and calls, within :mod:`.limits`."""
 
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
+        self.files = Files(path, text)
+        self.modules = {}
         self.parsers: list[Parser] = []  # the script's argparse parsers, whose defaults are read
         self.eval_reads = []
         self.keras_inputs: set[int] = set()  # the graph's nodes made by keras.Input (.keras_shapes)
@@ -66,7 +71,10 @@ class Interpreter(FrameworkCalls):
         if isinstance(function, Instance):
             forward = function.cls.lookup("forward")
             if not isinstance(forward, Function):
-                raise self.error(e, f"{function.cls.node.name} has no forward() to call")
+                inherited = self.container_method(function, "forward", e)
+                if inherited is _MISSING:
+                    raise self.error(e, f"{function.cls.node.name} has no forward() to call")
+                return inherited.call(*args, **kwargs)
             return self.invoke(forward, [function, *args], kwargs, e)
         if isinstance(function, Builtin):
             result = function.call(*args, **kwargs)
@@ -79,16 +87,17 @@ class Interpreter(FrameworkCalls):
             self.parsers.append(Parser())
             return self.parsers[-1]
         if isinstance(function, _Super):
-            return _SuperCall()
+            return self.super_call(function, args, e)
         if isinstance(function, _SuperCall):
-            return None
+            raise self.error(e, "super() is not callable")
         if callable(function) and not isinstance(function, Unknown) and \
                 (not isinstance(function, type) or function in _SAFE_TYPES):
             return self.builtin(function, args, kwargs, e)
         if any(isinstance(a, Tensor) for a in args):
             raise self.error(e.func, f"cnncalc cannot follow a call to {ast.unparse(e.func)} on a tensor",
                              "define it in this file, use a layer cnncalc knows, or write this block as a spec")
-        return Unknown(f"a call to {ast.unparse(e.func)}", e)
+        absent = f", {function.why}" if isinstance(function, AbsentName) else ""
+        return Unknown(f"a call to {ast.unparse(e.func)}{absent}", e)
 
     def builtin(self, function: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
         """A call to one of Python's built-ins (len, int, sorted, dict.get…): each argument charged by its size,
@@ -139,7 +148,8 @@ class Interpreter(FrameworkCalls):
         if parameters.kwarg is not None:
             bound = {*names, *(keyword.arg for keyword in parameters.kwonlyargs)}
             scope[parameters.kwarg.arg] = {k: v for k, v in kwargs.items() if k not in bound}
-        scope.setdefault("super", _Super())
+        scope.setdefault("super", _Super(function.owner, args[0]) if function.owner is not None and args and
+                         function.binding == "method" else _Super())
         flowing = any(isinstance(a, Tensor) for a in [*args, *kwargs.values()])
         self.inside_model += 1
         self.strict += flowing
@@ -154,7 +164,12 @@ class Interpreter(FrameworkCalls):
 
     def instantiate(self, cls: UserClass, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Instance:
         instance = Instance(cls)
-        init = cls.lookup("__init__")
-        if isinstance(init, Function):
-            self.invoke(init, [instance, *args], kwargs, node)
+        for base in method_order(cls):  # the first __init__ in Python's method order
+            if isinstance(base, UserClass) and isinstance(base.attributes.get("__init__"), Function):
+                self.invoke(base.attributes["__init__"], [instance, *args], kwargs, node)
+            elif isinstance(base, FrameworkClass) and base.framework == "torch" and base.name in CONTAINERS:
+                self.container_init(instance, base.name, node, *args, **kwargs)
+            elif isinstance(base, UserClass) and "__init__" not in base.attributes:
+                continue
+            break
         return instance

@@ -9,9 +9,9 @@ import ast
 import functools
 from typing import Any
 
+from .imports import Imports
 from .limits import MAX_LENGTH, _is_plain
 from .pybuiltins import _SAFE_TYPES
-from .statements import Statements
 from .values import (
     _MISSING,
     Builtin,
@@ -45,7 +45,7 @@ _READERS = {list: frozenset({"index", "count", "copy"}), dict: frozenset({"copy"
                             "isdigit", "title"})}
 
 
-class Containers(Statements):
+class Containers(Imports):
     """Modules registered and looked up by name, and the built-ins that ask about attributes and types."""
 
     def module_method(self, owner: Any, name: str, node: ast.AST) -> Any:
@@ -218,6 +218,9 @@ class Containers(Statements):
             if isinstance(value, Instance):
                 return _inherits(value.cls, kind)
             return False if _is_plain(value) or isinstance(value, (Layer, Sequential, Tensor)) else None
+        if isinstance(kind, Namespace) and kind.path == "torch.Tensor":  # DenseNet's isinstance(input, Tensor)
+            return True if isinstance(value, Tensor) else False if _is_plain(value) or \
+                isinstance(value, (Layer, Sequential, Instance, KerasModel)) else None
         if isinstance(kind, FrameworkClass) and isinstance(value, Layer) and kind.framework == value.framework:
             if kind.name in (value.name, "Module"):
                 return True

@@ -17,6 +17,7 @@ from .resizing import sized_up
 from .torch_global import SpatialSize
 from .torch_layers import function_item
 from .values import (
+    _MISSING,
     BatchSize,
     FrameworkClass,
     Function,
@@ -127,6 +128,9 @@ class FrameworkCalls(Expressions):
             forward = module.cls.lookup("forward")
             if isinstance(forward, Function):
                 return self.invoke(forward, [module, tensor], {}, node)
+            inherited = self.container_method(module, "forward", node)
+            if inherited is not _MISSING:
+                return inherited.call(tensor)
         raise self.error(node, "cnncalc cannot apply this to a tensor")
 
     def merge(self, word: str, tensors: list[Any], node: ast.AST, axis: Any = -1, framework: str = "keras") -> Tensor:
@@ -145,6 +149,8 @@ class FrameworkCalls(Expressions):
     def torch_function(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], node: ast.AST) -> Any:
         if name == "cat":
             tensors = list(args[0]) if args and isinstance(args[0], (list, tuple)) else []
+            if len(tensors) == 1 and isinstance(tensors[0], Tensor):
+                return tensors[0]  # torch.cat of one tensor is that tensor (DenseNet's first layer of a block)
             return self.merge("cat", tensors, node, kwargs.get("dim", args[1] if len(args) > 1 else 0), "torch")
         if name in ("add", "mul", "sub") and len(args) >= 2:
             return self.merge(name, list(args[:2]), node)

@@ -45,7 +45,8 @@ def build_model(code: ModelCode, input_shape: str | None = None, layout: str | N
     params, buffers, lines = code.unused
     notes = list(code.notes)
     if params or buffers:
-        shown = ", ".join(map(str, sorted(set(lines))[:8])) + (", …" if len(set(lines)) > 8 else "")
+        shown = ", ".join(f"{file}:{line}" if file else str(line) for file, line in sorted(set(lines))[:8]) + \
+            (", …" if len(set(lines)) > 8 else "")
         made = f"made at line{'s' if ',' in shown else ''} {shown}"
         notes.append(f"{params:,} parameters{f' and {buffers:,} buffers' if buffers else ''} are in layers the "
                      f"model builds but does not use for its output in eval mode ({made}): PyTorch counts them, so "

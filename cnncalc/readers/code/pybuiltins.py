@@ -45,7 +45,7 @@ _BUILTINS: dict[str, Any] = {
     "max": max, "sum": _sum, "abs": abs, "round": _round, "enumerate": _enumerate, "zip": _zip,
     "reversed": _reversed, "sorted": sorted, "str": str, "bool": bool, "set": set,
     "divmod": divmod, "print": lambda *a, **k: None, "OrderedDict": _ordered_dict,
-    "True": True, "False": False, "None": None, "super": _Super(),
+    "True": True, "False": False, "None": None, "super": _Super(), "object": object,
 }
 #: The built-ins that walk their arguments item by item: a sequence longer than MAX_LENGTH is refused.
 _WALKING = frozenset({list, tuple, dict, set, min, max, _sum, _enumerate, _zip, _reversed, sorted, _ordered_dict})

@@ -5,17 +5,17 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ...errors import CnnCalcError, CodeError
-from ...language.sources import python_lines
+from ...errors import CnnCalcError
 from .builder import graph_spec
 from .calls import Interpreter
 from .candidates import Candidate, classes_of, find_candidates
 from .command_line import defaults_note
-from .limits import MAX_NODES, MAX_SOURCE_BYTES, collector_paused
+from .files import parse_source
+from .limits import collector_paused
 from .model_argument import ModelCall, call_hint, check_binding, needed, parse_model_argument
 from .records import ModelCode
 from .unused import unused_layers
-from .values import Failed, Function, Instance, KerasModel, Sequential, Unknown, UserClass
+from .values import Failed, Function, Instance, KerasModel, Sequential, Unknown, UserClass, UserModule
 
 # ---- from code to a model -------------------------------------------------------------------------------
 
@@ -24,10 +24,11 @@ def read_model(text: str, path: str, model: str | None = None, input_shape: str 
     """The model a Python file defines, as spec text with where each item came from; ``input_shape`` (--input) is
     the input's shape when Keras code reads a tensor's shape and computes its input's when it runs."""
     with collector_paused():
-        tree = _parse(text, path)
+        tree = parse_source(text, path)
         interpreter = Interpreter(path, text)
         interpreter.given_input = (input_shape, layout)
         env: dict[str, Any] = {}
+        interpreter.modules[interpreter.files.main.real] = UserModule(path, env)  # a sibling may import it back
         try:
             interpreter.run_module(tree.body, env)
             name, found, chosen = _pick(interpreter, env, model, tree)
@@ -46,30 +47,6 @@ def read_model(text: str, path: str, model: str | None = None, input_shape: str 
             return code
         except RecursionError:  # the interpreter's own depth guard comes first; this is the last line of defence
             raise interpreter.error(None, "the code recurses too deeply to follow") from None
-
-
-def _parse(text: str, path: str) -> ast.Module:
-    """The file's syntax tree, its size bounded before Python's parser sees it and its node count after."""
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > MAX_SOURCE_BYTES:
-        raise CnnCalcError(f"{path} is {size:,} bytes, over the {MAX_SOURCE_BYTES // 1024:,} KiB cnncalc reads as "
-                           "model code", "a model definition is far shorter: keep the model in a file of its own, or "
-                           "write it as a spec")
-    try:
-        tree = ast.parse(text, filename=path)
-    except SyntaxError as error:
-        lines = python_lines(text)
-        raise CodeError(f"not valid Python: {error.msg}", path, lines[(error.lineno or 1) - 1] if lines else "",
-                        error.lineno or 1, (error.offset or 1) - 1, error.offset or 1,
-                        "cnncalc reads a model definition's .py file without running it") from None
-    except (ValueError, RecursionError, MemoryError):
-        raise CnnCalcError(f"{path} cannot be parsed as Python", "give a Python file with a model definition") from None
-    if 2 * size + 2 > MAX_NODES:
-        for nodes, _ in enumerate(ast.walk(tree)):
-            if nodes >= MAX_NODES:
-                raise CnnCalcError(f"{path} holds more than {MAX_NODES:,} pieces of syntax, over what cnncalc reads "
-                                   "as model code", "keep the model in a file of its own, or write it as a spec")
-    return tree
 
 
 def _pick(interpreter: Interpreter, env: dict[str, Any], model: str | None,
@@ -172,8 +149,8 @@ def _not_a_module(interpreter: Interpreter, cls: UserClass, tree: ast.Module, en
         if isinstance(base, Unknown):
             stars = [s for s in tree.body if isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names)]
             hint = (f"it may come from 'from {'.' * stars[0].level}{stars[0].module or ''} import *' (line "
-                    f"{stars[0].lineno}): cnncalc reads one file and never imports another, so put the classes the "
-                    "model uses in one file") if stars else "import it from torch (from torch import nn)"
+                    f"{stars[0].lineno}): cnncalc reads the files of the model's own folder that it imports, and "
+                    "no installed module's") if stars else "import it from torch (from torch import nn)"
             root = node
             while isinstance(root, (ast.Attribute, ast.Call, ast.Subscript)):
                 root = root.value if not isinstance(root, ast.Call) else root.func

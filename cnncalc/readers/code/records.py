@@ -44,7 +44,8 @@ class ModelCode:
         self.graph = graph  # whether the spec names, references or merges a tensor
         self.starts = [start for (start, _), _ in items]  # for a binary search from a spec position to its item
         self.notes: list[str] = []  # how the code was read (arguments at their defaults, the eval-mode path)
-        self.unused: tuple[int, int, list[int]] = (0, 0, [])  # params, buffers and lines of layers never applied
+        #: params, buffers, and where the layers never applied are made (another file's name, or "", and the line)
+        self.unused: tuple[int, int, list[tuple[str, int]]] = (0, 0, [])
 
     def error_at(self, node: ast.AST | None, message: str, hint: str | None = None) -> CodeError:
         return _code_error(self.path, self.lines, node, message, hint)
@@ -52,6 +53,9 @@ class ModelCode:
 
 def _code_error(path: str, lines: list[str], node: ast.AST | None, message: str, hint: str | None = None,
                 kind: type[CodeError] = CodeError) -> CodeError:
+    source = getattr(node, "cnncalc_source", None)  # a node of another file of the model's folder (readers.code.files)
+    if source is not None:
+        path, lines = source.path, source.lines
     line = getattr(node, "lineno", 1) or 1
     column = getattr(node, "col_offset", 0) or 0
     end = getattr(node, "end_col_offset", column + 1) if getattr(node, "end_lineno", line) == line else \

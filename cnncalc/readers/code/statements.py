@@ -8,8 +8,7 @@ from typing import Any
 from ...errors import CodeError
 from .command_line import Arguments
 from .core import Core, _followed, _TooMuchWorkError
-from .frameworks import _module, _neutral, _star_names
-from .torchvision_weights import weights_enum_import
+from .frameworks import _neutral
 from .values import (
     _UNKNOWN_TRUTH,
     Builtin,
@@ -197,7 +196,7 @@ class Statements(Core):
         scope = _child(env)
         for statement in s.body:
             if isinstance(statement, ast.FunctionDef):
-                cls.attributes[statement.name] = Function(statement, env)
+                cls.attributes[statement.name] = Function(statement, env, cls)
             elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
                 self.statement(statement, scope)
                 targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
@@ -206,21 +205,8 @@ class Statements(Core):
                         cls.attributes[target.id] = scope.get(target.id)
 
     def import_(self, s: ast.Import | ast.ImportFrom, env: Scope) -> None:
-        """Keras, TensorFlow, PyTorch and collections are namespaces cnncalc knows; any other module is only known
-        when the code runs (a layer class of its own named Dense is not Keras' Dense)."""
-        if isinstance(s, ast.Import):
-            for alias in s.names:
-                path = alias.name if alias.asname else alias.name.split(".")[0]
-                env[alias.asname or path] = _module(path, s)
-            return
-        module = _module(s.module or "", s)
-        for alias in s.names:
-            if alias.name == "*":  # from keras.layers import *: the names cnncalc knows of that module
-                for name in _star_names(module):
-                    env[name] = self.attribute(module, name, s)
-                continue
-            enum = weights_enum_import(s, alias.name)  # torchvision's WeightsEnum, whose verify(None) is None
-            env[alias.asname or alias.name] = enum if enum is not None else self.attribute(module, alias.name, s)
+        """An import: followed by :class:`.imports.Imports`."""
+        raise NotImplementedError
 
     def assign(self, target: ast.expr, value: Any, env: Scope) -> None:
         if isinstance(target, ast.Name):

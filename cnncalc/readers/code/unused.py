@@ -5,6 +5,7 @@ torchinfo's totals do, so they are counted here from the sizes each layer's code
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,7 @@ class Unused:
     def __init__(self) -> None:
         self.params = 0
         self.buffers = 0
-        self.lines: list[int] = []
+        self.lines: list[tuple[str, int]] = []  # where each is made: a file other than the model's, and the line
 
 
 def unused_layers(interpreter: Interpreter, model: Any, applied: set[int]) -> Unused:
@@ -48,7 +49,8 @@ def unused_layers(interpreter: Interpreter, model: Any, applied: set[int]) -> Un
         if params or buffers:
             found.params += params
             found.buffers += buffers
-            found.lines.append(getattr(layer.node, "lineno", 0))
+            source = getattr(layer.node, "cnncalc_source", None)  # made in another file of the model's folder
+            found.lines.append((os.path.basename(source.path) if source else "", getattr(layer.node, "lineno", 0)))
     return found
 
 

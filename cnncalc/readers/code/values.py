@@ -23,6 +23,15 @@ class Unknown:
         self.why, self.node = why, node
 
 
+class AbsentName(Unknown):
+    """A name imported from a module of the model's folder tree whose file is not there: what it is, and so what a
+    call to it gives, is only known when the code runs."""
+
+    def __init__(self, why: str, node: ast.AST | None, file: str) -> None:
+        super().__init__(why, node)
+        self.file = file  # the file it would be read from, which is not there
+
+
 class Failed:
     """A top-level assignment that could not be followed: its error, raised if its value is needed."""
 
@@ -39,6 +48,13 @@ class Namespace:
     @property
     def framework(self) -> str:
         return "torch" if self.path.split(".")[0] == "torch" else "keras"
+
+
+class UserModule:
+    """A module of the model's own folder tree (``from .unet_parts import *``): its names, as its file binds them."""
+
+    def __init__(self, path: str, names: dict[str, Any]) -> None:
+        self.path, self.names = path, names
 
 
 class FrameworkClass:
@@ -91,8 +107,9 @@ class KerasModel:
 
 
 class Function:
-    def __init__(self, node: ast.FunctionDef, env: Scope) -> None:
+    def __init__(self, node: ast.FunctionDef, env: Scope, owner: UserClass | None = None) -> None:
         self.node, self.env = node, env
+        self.owner = owner  # the class whose body defines it: what super() inside it starts after
         decorators = {d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else ""
                       for d in node.decorator_list}
         #: how a class's attribute binds it: "method" (self first), "static", "class" (cls first) or "property"
@@ -108,7 +125,8 @@ class UserClass:
 
     @property
     def is_module(self) -> bool:
-        return any((isinstance(b, FrameworkClass) and b.framework == "torch" and b.name == "Module") or
+        return any((isinstance(b, FrameworkClass) and b.framework == "torch" and
+                    b.name in ("Module", "Sequential", "ModuleList", "ModuleDict")) or
                    (isinstance(b, UserClass) and b.is_module) for b in self.bases)
 
     def lookup(self, name: str) -> Any:
@@ -164,12 +182,17 @@ class _Shape:
 
 
 class _Super:
-    pass
+    """``super``: inside a method, the class that defines the method and the object it runs on."""
+
+    def __init__(self, cls: UserClass | None = None, obj: Any = None) -> None:
+        self.cls, self.obj = cls, obj
 
 
 class _SuperCall:
-    def __getattr__(self, name: str) -> Any:
-        return self
+    """``super()``: attributes looked up in the object's classes after ``cls``, as Python's method order goes."""
+
+    def __init__(self, cls: UserClass, obj: Any) -> None:
+        self.cls, self.obj = cls, obj
 
 
 #: Values only known when the model runs: an operation on them is unknown too.

@@ -1,0 +1,125 @@
+"""The files one reading parses: the model file, and the files of its own folder tree that it imports from
+(``from .unet_parts import *``, ``from model_parts import DoubleConv``, ``from ..ops.misc import X``), each read
+with ``ast`` and never imported or run. Where a module's file is found as Python would find it, within the model
+file's folder and at most MAX_PARENT_LEVELS folders above it, and how much they may hold, all files together."""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+from ...errors import CnnCalcError, CodeError
+from ...language.sources import python_lines
+from .limits import MAX_NODES, MAX_SOURCE_BYTES
+
+#: The most files one reading parses, the model file included.
+MAX_FILES = 16
+#: How far above the model file's own folder an import may reach (``from ..ops.misc import X`` reaches one).
+MAX_PARENT_LEVELS = 2
+
+
+class RefusedImportError(Exception):
+    """Why an import of the model's folder tree cannot be read (made an error at the import by the reader)."""
+
+
+class MissingModuleError(RefusedImportError):
+    """A relative import whose file is not in the folder tree."""
+
+
+class SourceFile:
+    """One file read: the path errors name, where it is on disk, its lines; its syntax nodes carry it as
+    ``cnncalc_source`` (the model file's own nodes carry nothing: errors name the model file)."""
+
+    def __init__(self, path: str, real: Path, lines: list[str]) -> None:
+        self.path, self.real, self.lines = path, real, lines
+
+
+class Files:
+    """The files of one reading: the tree they must lie in, and the bytes and files spent."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.main = SourceFile(path, Path(os.path.realpath(path)), python_lines(text))
+        self.root = self.main.real.parent
+        for _ in range(MAX_PARENT_LEVELS):
+            self.root = self.root.parent
+        self.bytes = len(text.encode("utf-8", "surrogatepass"))
+        self.count = 1
+        self.on_disk = os.path.isfile(path)  # code given as text, with no file: no folder to read others from
+
+    def source_of(self, node: ast.AST) -> SourceFile:
+        return getattr(node, "cnncalc_source", None) or self.main
+
+    def find(self, node: ast.ImportFrom | ast.Import, module: str | None, level: int) -> tuple[Path, str] | None:
+        """The file of the module an import names, and the path errors show for it: relative to the importing
+        file's folder (``level`` dots), or to the model file's folder for an absolute import. None when no such
+        file is there (an absolute import of a module installed elsewhere); a relative one missing is an error."""
+        importer = self.source_of(node)
+        if not self.on_disk:
+            if level:
+                raise MissingModuleError("the model's code is not read from a file, so no folder holds it")
+            return None
+        if level > MAX_PARENT_LEVELS + 1:
+            raise RefusedImportError(f"it reaches {level - 1} folders up, more than the {MAX_PARENT_LEVELS} cnncalc "
+                                     "reads")
+        folder = importer.real.parent if level else self.main.real.parent
+        shown = os.path.dirname(importer.path) if level else os.path.dirname(self.main.path)
+        for _ in range(max(level - 1, 0)):
+            folder, shown = folder.parent, os.path.join(shown, "..")
+        parts = module.split(".") if module else []
+        for candidate in (Path(*parts).with_suffix(".py") if parts else None, Path(*parts, "__init__.py")):
+            if candidate is None:
+                continue
+            where = folder / candidate
+            if where.is_file():
+                real = Path(os.path.realpath(where))
+                if not real.is_relative_to(self.root):
+                    raise RefusedImportError(f"{where} lies outside the model file's folder tree")
+                return real, os.path.normpath(os.path.join(shown, str(candidate)))
+        if level:
+            raise MissingModuleError(f"{os.path.normpath(os.path.join(shown, *parts or ['__init__']))}.py is not there")
+        return None
+
+    def read(self, real: Path, shown: str) -> tuple[ast.Module, SourceFile]:
+        """A file of the tree parsed, within the bounds of all files together, its nodes marked as its own."""
+        if self.count >= MAX_FILES:
+            raise RefusedImportError(f"it would make more than {MAX_FILES} files to read")
+        self.count += 1
+        size = real.stat().st_size
+        if self.bytes + size > MAX_SOURCE_BYTES:
+            raise RefusedImportError(f"the files read would hold more than the {MAX_SOURCE_BYTES // 1024:,} KiB "
+                                     "cnncalc reads as model code")
+        try:
+            text = real.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise RefusedImportError(f"{shown} cannot be read as UTF-8 text ({type(error).__name__})") from None
+        self.bytes += len(text.encode("utf-8", "surrogatepass"))
+        tree = parse_source(text, shown)
+        source = SourceFile(shown, real, python_lines(text))
+        for each in ast.walk(tree):
+            each.cnncalc_source = source  # type: ignore[attr-defined]
+        return tree, source
+
+
+def parse_source(text: str, path: str) -> ast.Module:
+    """A file's syntax tree, its size bounded before Python's parser sees it and its node count after."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_SOURCE_BYTES:
+        raise CnnCalcError(f"{path} is {size:,} bytes, over the {MAX_SOURCE_BYTES // 1024:,} KiB cnncalc reads as "
+                           "model code", "a model definition is far shorter: keep the model in a file of its own, or "
+                           "write it as a spec")
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as error:
+        lines = python_lines(text)
+        raise CodeError(f"not valid Python: {error.msg}", path, lines[(error.lineno or 1) - 1] if lines else "",
+                        error.lineno or 1, (error.offset or 1) - 1, error.offset or 1,
+                        "cnncalc reads a model definition's .py file without running it") from None
+    except (ValueError, RecursionError, MemoryError):
+        raise CnnCalcError(f"{path} cannot be parsed as Python", "give a Python file with a model definition") from None
+    if 2 * size + 2 > MAX_NODES:
+        for nodes, _ in enumerate(ast.walk(tree)):
+            if nodes >= MAX_NODES:
+                raise CnnCalcError(f"{path} holds more than {MAX_NODES:,} pieces of syntax, over what cnncalc reads "
+                                   "as model code", "keep the model in a file of its own, or write it as a spec")
+    return tree
