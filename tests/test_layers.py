@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnncalc.errors import ShapeError
+from cnncalc.errors import CnnCalcError, ShapeError
 from cnncalc.graph.network import build
 
 
@@ -246,3 +246,16 @@ def test_same_padding_puts_the_odd_cell_at_the_bottom_and_right_on_each_axis_alo
         "same padding on 7×8 pads 0 top, 1 bottom, 0 left, 0 right")
     assert error("input 3x8x8 nchw, maxpool2 same", conventions="torch")[1] == (
         "write the padding as a number (p1 with a 3×3 pool, stride 1, keeps the size), or use --conventions keras")
+
+
+@pytest.mark.parametrize("word", ["deconv1d1x1 s1 op1 d2", "deconv1x1 s1 op1 d2"])
+def test_output_padding_below_the_dilation_is_pytorchs_rule_not_keras(word: str) -> None:
+    """PyTorch takes output padding below the stride *or* the dilation ("output padding must be smaller than
+    either stride or dilation"); Keras only below the stride (base_conv_transpose.py). PyTorch's documented size,
+    (n − 1)·s − 2p + d(k − 1) + op + 1 = 0 − 0 + 0 + 1 + 1 = 2 on each spatial axis of a 1-wide input."""
+    spatial = "1" if word.startswith("deconv1d") else "1x1"
+    net = build(f"input 1x{spatial} nchw, {word}")
+    assert net.layers[-1].output_shape[:-1] == ((2,) if word.startswith("deconv1d") else (2, 2))
+    assert net.total_params == 1 * 1 * 1 + 1
+    with pytest.raises(CnnCalcError, match="strictly less than `strides`"):
+        build(f"input {spatial}x1, {word}")

@@ -47,15 +47,17 @@ class Conv2DTranspose(Layer):
     use_bias: bool = True
     #: grouped transposed convolution (PyTorch's ConvTranspose2d groups)
     groups: int = 1
+    #: PyTorch's rule for output padding (below the stride or the dilation), not Keras' (below the stride)
+    torch_rules: bool = False
 
     def for_torch(self) -> Layer:
-        return replace(self, padding=torch_transposed_padding(self, self.padding, 2))
+        return replace(self, padding=torch_transposed_padding(self, self.padding, 2), torch_rules=True)
 
     def resolve(self, shape: Shape) -> Resolution:
         h, w, c = require_volume(self, shape)
         keras_strides_with_dilation(self.padding, self.strides, self.dilation_rate)
         require_groups(self.groups, c, self.filters)
-        require_output_padding(self.output_padding, self.strides)
+        require_output_padding(self.output_padding, self.strides, self.dilation_rate if self.torch_rules else None)
         pads = (self.padding, self.padding) if isinstance(self.padding, str) else self.padding
         ops = self.output_padding or (None, None)
         sizes = tuple(transposed_length(n, self.kernel_size[i], self.strides[i], pads[i], ops[i],
@@ -71,13 +73,20 @@ class Conv2DTranspose(Layer):
                           macs=h * w * weights, bias_adds=sizes[0] * sizes[1] * biases)
 
 
-def require_output_padding(output_padding: tuple[int, ...] | None, strides: tuple[int, ...]) -> None:
-    """Keras' and PyTorch's rule for a transposed convolution: output padding below the stride, on every axis."""
-    for op, stride in zip(output_padding or (), strides):
-        if op >= stride:
+def require_output_padding(output_padding: tuple[int, ...] | None, strides: tuple[int, ...],
+                           dilations: tuple[int, ...] | None = None) -> None:
+    """The rule for a transposed convolution's output padding, on every axis: below the stride in Keras
+    (``base_conv_transpose.py``); below the stride or the dilation in PyTorch, when its ``dilations`` are given
+    ("output padding must be smaller than either stride or dilation")."""
+    for axis, (op, stride) in enumerate(zip(output_padding or (), strides)):
+        if dilations is None and op >= stride:
             raise RuleError(f"`output_padding` must be strictly less than `strides`, but got "
                             f"output_padding={op} and strides={stride}",
                             f"use op{stride - 1} or less, or a larger stride")
+        if dilations is not None and op >= max(stride, dilations[axis]):
+            raise RuleError(f"output padding must be smaller than either stride or dilation, but got "
+                            f"output_padding={op}, stride={stride} and dilation={dilations[axis]}",
+                            f"use op{max(stride, dilations[axis]) - 1} or less, or a larger stride")
 
 
 def torch_transposed_padding(layer: Layer, padding: Padding | str, rank: int) -> Padding | tuple[int, ...]:
@@ -108,15 +117,18 @@ class Conv1DTranspose(Layer):
     activation: str | None = None
     use_bias: bool = True
     groups: int = 1
+    #: PyTorch's rule for output padding (below the stride or the dilation), not Keras' (below the stride)
+    torch_rules: bool = False
 
     def for_torch(self) -> Layer:
-        return replace(self, padding=torch_transposed_padding(self, self.padding, 2))
+        return replace(self, padding=torch_transposed_padding(self, self.padding, 2), torch_rules=True)
 
     def resolve(self, shape: Shape) -> Resolution:
         length, c = require_sequence(self, shape)
         keras_strides_with_dilation(self.padding, (self.strides,), (self.dilation_rate,))
         require_groups(self.groups, c, self.filters)
-        require_output_padding(None if self.output_padding is None else (self.output_padding,), (self.strides,))
+        require_output_padding(None if self.output_padding is None else (self.output_padding,), (self.strides,),
+                               (self.dilation_rate,) if self.torch_rules else None)
         size = transposed_length(length, self.kernel_size, self.strides,
                                  self.padding if isinstance(self.padding, str) else self.padding[0],
                                  self.output_padding, self.dilation_rate)
