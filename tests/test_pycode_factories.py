@@ -101,3 +101,43 @@ def test_a_weights_enum_with_its_own_verify_is_read_as_it_defines_it(tmp_path: P
     out = refused(tmp_path, code, ["--model", "net", "--input", "4"])
     line = code.splitlines().index('        kwargs["init_weights"] = False') + 1
     assert f"net.py:{line}:9" in out and "this may change the model" in out, out
+
+
+MUTATED_IN_A_SKIPPED_BLOCK = """import torch
+import torch.nn as nn
+
+
+def overwrite(kwargs, name, value):
+    kwargs[name] = value
+
+
+class Net(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.fc = nn.Linear(4, num_classes)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+def net(**kwargs):
+    if torch.cuda.is_available():
+        overwrite(kwargs, "num_classes", 7)
+    return Net(**kwargs)
+"""
+
+
+def test_a_dict_handed_to_a_call_in_a_skipped_block_is_not_trusted(tmp_path: Path) -> None:
+    """Whether the block runs is the run's to decide, and the call may change the dict (torchvision's
+    _ovewrite_named_param(kwargs, …)): the model is refused at that call, never built with 10 classes or 7."""
+    out = refused(tmp_path, MUTATED_IN_A_SKIPPED_BLOCK, ["--model", "net(num_classes=3)", "--input", "4"])
+    assert "net.py:20:9" in out and "overwrite(kwargs" in out
+
+
+def test_keyword_arguments_only_known_at_run_time_are_not_dropped(tmp_path: Path) -> None:
+    """Net(**options) with options read from a file: the call's result is the run's, so the model is refused
+    (before, the unknown ** was skipped and Net built with its defaults, 10 classes: a wrong count, exit 0)."""
+    skipped = '    if torch.cuda.is_available():\n        overwrite(kwargs, "num_classes", 7)\n'
+    code = MUTATED_IN_A_SKIPPED_BLOCK.replace(skipped, "").replace("Net(**kwargs)", "Net(**torch.load('options.pt'))")
+    out = refused(tmp_path, code, ["--model", "net", "--input", "4"])
+    assert "net.py:" in out

@@ -54,8 +54,10 @@ class Interpreter(Inheritance):
         for keyword in e.keywords:
             value = self.eval(keyword.value, env)
             if keyword.arg is None:
-                if isinstance(value, dict):
-                    kwargs.update(value)
+                if not isinstance(value, dict):  # **kwargs the run decides: what the call makes is the run's too
+                    return value if isinstance(value, Unknown) else \
+                        Unknown("a call given **arguments that are not a dict cnncalc can read", e)
+                kwargs.update(value)
             else:
                 kwargs[keyword.arg] = value
         if isinstance(function, FrameworkClass):

@@ -175,6 +175,14 @@ class Statements(Core):
                         not isinstance(_lookup(env, node.id), (Function, UserClass)):
                     env[node.id] = Unknown(f"the name '{node.id}', set at line {node.lineno} in a block that runs or "
                                            f"not as the run decides (line {condition.lineno})")
+                # a list or dict handed to a call may be changed by it: _ovewrite_named_param(kwargs, …)
+                if isinstance(node, ast.Call):
+                    for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
+                        if isinstance(argument, ast.Name) and isinstance(_lookup(env, argument.id), (dict, list)):
+                            env[argument.id] = Unknown(
+                                f"the {type(_lookup(env, argument.id)).__name__} '{argument.id}', handed to a call "
+                                f"at line {node.lineno} in a block that runs or not as the run decides (line "
+                                f"{condition.lineno})", node)
 
     def changes_model(self, node: ast.AST, env: Scope) -> bool:
         """Whether a construct of a skipped block may change a model (see skip)."""
