@@ -70,6 +70,12 @@ def summary(*args: str) -> dict[str, Any]:
     ("mnasnet1_0", 4_383_312),
     ("mnasnet1_3", 6_282_256),
     ("regnet_x_400mf", 5_495_976),  # torchvision's model table
+    ("regnet_x_800mf", 7_259_656),
+    ("regnet_x_1_6gf", 9_190_136),
+    ("regnet_x_3_2gf", 15_296_552),
+    ("regnet_x_8gf", 39_572_648),
+    ("regnet_x_16gf", 54_278_536),
+    ("regnet_x_32gf", 107_811_560),
     ("keras:Xception", 22_910_480),  # keras.applications.Xception(weights=None).count_params()
 ])
 def test_a_name_summarises_the_frameworks_network(name: str, documented: int) -> None:
@@ -78,8 +84,8 @@ def test_a_name_summarises_the_frameworks_network(name: str, documented: int) ->
 
 @pytest.mark.parametrize(("name", "functional"), [
     ("mnasnet1_0", ("Add", "AdaptiveAvgPool2d")),  # forward() pools with x.mean([2, 3])
-    ("regnet_x_400mf", ("Add", "Flatten")),  # forward() flattens with x.flatten(start_dim=1)
-])
+    *((f"regnet_x_{v}", ("Add", "Flatten")) for v in ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf")),
+])  # regnet's forward() flattens with x.flatten(start_dim=1)
 def test_a_network_is_torchvisions_layer_by_layer(name: str, functional: tuple[str, ...]) -> None:
     """Against the record of torchvision's own model file run in PyTorch (tests/corpus/truth: every leaf module's
     class and output shape in call order); the block sums and forward()'s functional ops are no modules there."""
@@ -189,7 +195,7 @@ def test_zoo_text_says_how_to_use_a_name_and_what_is_not_held() -> None:
     assert result.exit_code == 0
     assert "resnet50" in result.stdout and "25,557,032" in result.stdout and "keras:ResNet50" in result.stdout
     assert "cnncalc summary NAME" in result.stdout
-    not_held = len(TORCHVISION) + len(catalogue.KERAS) - len([*ZOO.glob("*/*.cnn")])  # 80 + 40 − 46 held = 74
+    not_held = len(TORCHVISION) + len(catalogue.KERAS) - len([*ZOO.glob("*/*.cnn")])  # 80 + 40 − 52 held = 68
     assert "vit_b_16" not in result.stdout and f"{not_held} more of the frameworks' networks" in result.stdout
     assert "--not-held says why" in result.stdout
     shown = run("zoo", "--not-held")
