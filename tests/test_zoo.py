@@ -10,6 +10,7 @@ follow torchvision's source (torchvision/models/*.py) and are checked against it
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from typing import Any
@@ -20,7 +21,7 @@ from cnncalc.errors import CnnCalcError
 from cnncalc.graph.network import Network, build
 from cnncalc.model.layers import Merge
 
-from .conftest import ZOO, oracle
+from .conftest import ROOT, ZOO, oracle
 
 pytestmark = pytest.mark.oracle
 TORCHVISION = ZOO / "torchvision"
@@ -300,8 +301,32 @@ def test_torchvision_network_layer_by_layer(name: str, port: Any, documented: in
         [layer.output_shape for layer in net.layers if layer.layer.keras_class != "Activation"]
 
 
+#: torchvision networks checked against the record of torchvision's own model file run in PyTorch, rather than a port
+RECORDED = [
+    # mnasnet's forward() pools with x.mean([2, 3])
+    *((f"mnasnet{v}", ("Add", "AdaptiveAvgPool2d")) for v in ("0_5", "0_75", "1_0", "1_3")),
+    # regnet's forward() flattens with x.flatten(start_dim=1)
+    *((f"regnet_x_{v}", ("Add", "Flatten")) for v in ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf")),
+]
+
+
+@pytest.mark.parametrize(("name", "functional"), RECORDED)
+def test_a_network_is_torchvisions_layer_by_layer(name: str, functional: tuple[str, ...]) -> None:
+    """Against the record of torchvision's own model file run in PyTorch (tests/corpus/truth: every leaf module's
+    class and output shape in call order); the block sums and forward()'s functional ops are no modules there."""
+    truth = json.loads((ROOT / "tests" / "corpus" / "truth" / f"torchvision__{name}.json").read_text(
+        encoding="utf-8"))
+    net = build((TORCHVISION / f"{name}.cnn").read_text(encoding="utf-8"))
+    rows = [(layer.layer.torch_class_for(layer.input_shape), [1, *layer.output_shape[-1:], *layer.output_shape[:-1]])
+            for layer in net.layers]
+    modules = [row for row in rows if row[0] not in functional]
+    assert modules == [(leaf["class"], leaf["output_shape"]) for leaf in truth["layers"]]
+    assert (net.total_params, net.buffers) == (truth["total_params"], truth["buffers"])
+
+
 def test_the_torchvision_examples_are_all_tested() -> None:
-    assert {path.name for path in TORCHVISION.glob("*.cnn")} == {name for name, _, _ in NETWORKS}
+    checked = {name for name, _, _ in NETWORKS} | {f"{name}.cnn" for name, _ in RECORDED}
+    assert {path.name for path in TORCHVISION.glob("*.cnn")} == checked
 
 
 STRIDED_SAME = "padding='same' is not supported for strided convolutions"
