@@ -31,11 +31,11 @@ COMMANDS = {
     "dense": ("worked", "dense_command"), "zoo": ("zoo", "zoo_command"), "check": ("check", "check_command"),
 }
 
-#: names importable from here, as before the commands had modules of their own: the module each lives in
-_MOVED = {"PASTE_SUFFIXES": "check", "check_command": "check", "SPEC_ONLY": "check_stride",
-          "SPEC_OPTIONS": "check_stride", "check_stride": "check_stride", "solve_command": "solve",
-          "parse_size": "summary", "summary": "summary", "conv": "worked", "dense_command": "worked",
-          "pool_command": "worked", "THEN_HELP": "worked_steps", "zoo_command": "zoo"}
+#: names importable from here, as before the commands had modules of their own: the module each lives in (every
+#: command's function, and the constants tests and docs import)
+_MOVED = {function: module for module, function in COMMANDS.values()} | {
+    "PASTE_SUFFIXES": "check", "SPEC_ONLY": "check_stride", "SPEC_OPTIONS": "check_stride", "parse_size": "summary",
+    "THEN_HELP": "worked_steps"}
 
 
 def __getattr__(name: str) -> Any:
