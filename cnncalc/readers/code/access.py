@@ -10,13 +10,12 @@ from typing import Any
 from .command_line import Arguments, Parser
 from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
-from .keras_shapes import correct_pad, keras_tensor, shape_item
+from .keras_shapes import correct_pad, keras_tensor, resolved_shape, shape_item
 from .limits import _is_plain, _size
-from .torch_global import SpatialSize
+from .torch_sizes import shape_part, torch_shape
 from .torchvision_weights import weights_verify
 from .values import (
     _MISSING,
-    BatchSize,
     Builtin,
     FrameworkClass,
     Function,
@@ -51,9 +50,7 @@ class Access(Containers):
         if isinstance(value, _Shape):
             if keras_tensor(self, value.tensor):  # Keras: the shape the graph built so far resolves to
                 return shape_item(self, value, index, node)
-            if index in (2, 3, -1, -2) and not isinstance(index, bool):
-                return SpatialSize(value.tensor, index, node)
-            return BatchSize() if index == 0 else Unknown("a tensor's size", node)
+            return shape_part(self, value, index, node)  # PyTorch: kept lazy until a number is needed
         if isinstance(value, Tensor):  # DPN's x[:, :d, :, :]: no word, and an unknown would surface elsewhere
             raise self.error(node, "cnncalc cannot follow a part of a tensor (a slice of its channels or its map)",
                              "the spec has no word for a slice: write this block as a spec without it")
@@ -65,6 +62,14 @@ class Access(Containers):
         result = value[self.touch(index, node)]  # [][0] and {}['a'] fail here, as when the code runs
         self.charge(_size(result) if isinstance(index, slice) else 1, node)
         return result
+
+    def items(self, value: Any, node: ast.AST) -> list[Any]:
+        """A tensor's shape unpacked (``b, c, h, w = x.size()``) as the graph built so far gives it; any other
+        sequence as :meth:`Core.items` expands it."""
+        if isinstance(value, _Shape):
+            return list(resolved_shape(self, value, node) if keras_tensor(self, value.tensor) else
+                        torch_shape(self, value.tensor, node))
+        return super().items(value, node)
 
     def attribute(self, owner: Any, name: str, node: ast.AST) -> Any:  # noqa: PLR0911, PLR0912 - one per owner kind
         if isinstance(owner, Namespace):

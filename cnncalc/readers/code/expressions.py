@@ -12,6 +12,7 @@ from .access import Access
 from .core import _followed
 from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, _is_plain, _size, _too_large
 from .pybuiltins import _BUILTINS
+from .torch_sizes import known
 from .values import (
     _RUN_TIME,
     _UNKNOWN_TRUTH,
@@ -73,7 +74,7 @@ class Expressions(Access):
         if isinstance(e, ast.BinOp):
             return self.binary(e.op, self.eval(e.left, env), self.eval(e.right, env), e)
         if isinstance(e, ast.UnaryOp):
-            operand = self.eval(e.operand, env)
+            operand = known(self, self.eval(e.operand, env), e)
             if isinstance(operand, Unknown):
                 return operand
             if isinstance(e.op, ast.Not):
@@ -215,9 +216,9 @@ class Expressions(Access):
         return bool(value)
 
     def compare(self, e: ast.Compare, env: Scope) -> Any:
-        left = self.eval(e.left, env)
+        left = known(self, self.eval(e.left, env), e)
         for op, right_node in zip(e.ops, e.comparators):
-            right = self.eval(right_node, env)
+            right = known(self, self.eval(right_node, env), e)
             if isinstance(op, (ast.Is, ast.IsNot)):
                 if isinstance(left, Unknown) or isinstance(right, Unknown):  # weights is not None, on a run-time
                     return Unknown("a comparison of run-time values", e)  # value: not known to be True
@@ -237,6 +238,7 @@ class Expressions(Access):
                 return self.merge(word, [left, right], node)
             raise self.error(node, "an operation between a tensor and a number has no layer in cnncalc",
                              "write it as a layer of the spec, or remove it")
+        left, right = known(self, left, node), known(self, right, node)  # x2.size()[2] - x1.size()[2]
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             return left if isinstance(left, Unknown) else right
         if isinstance(op, ast.Mod) and isinstance(left, (str, bytes)) and isinstance(right, (tuple, dict)):

@@ -166,12 +166,16 @@ class FrameworkCalls(Expressions):
     def tensor_method(self, name: str, tensor: Tensor, args: tuple[Any, ...], kwargs: dict[str, Any],
                       node: ast.AST) -> Any:
         if name == "size":
-            if args and args[0] in (2, 3, -1, -2) and not isinstance(args[0], bool):
-                return SpatialSize(tensor, args[0], node)
-            return BatchSize() if args and args[0] == 0 else _Shape(tensor) if not args else \
-                Unknown("a tensor's size", node)
+            axis = args[0] if args else kwargs.get("dim")
+            if axis is None:
+                return _Shape(tensor)
+            if not isinstance(axis, int) or isinstance(axis, bool):
+                return Unknown("a tensor's size", node)
+            return BatchSize() if axis == 0 else SpatialSize(tensor, axis, node)  # a number when one is needed
         if name in ("contiguous", "clone", "detach", "float", "to", "cuda", "cpu"):
             return tensor
+        if name == "pad":  # F.pad(x, …) only: a tensor has no pad()
+            raise self.error(node, "a tensor has no method pad()", "write F.pad(x, [left, right, top, bottom])")
         if name in _READ_OUTS:  # a value read off the tensor at run time, not a layer
             return Unknown(f"x.{name}()", node)
         return self.torch_function({"view": "view", "reshape": "view"}.get(name, name), (tensor, *args), kwargs,

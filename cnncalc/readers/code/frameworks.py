@@ -101,7 +101,7 @@ def _module(path: str, node: ast.AST) -> Namespace | Unknown:
 
 _TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "view", "reshape", "max_pool2d", "avg_pool2d",
                         "adaptive_avg_pool2d", "adaptive_max_pool2d", "dropout", "dropout2d", "interpolate",
-                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax"})
+                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax", "pad"})
 
 
 #: Tensor methods that read a value off the tensor: what they give is only known when the model runs.
@@ -132,7 +132,7 @@ def _namespace_attribute(path: str, name: str) -> Any:  # noqa: PLR0911 - one pe
     if framework == "torch" and path.rsplit(".", 1)[-1] == "nn" and name[:1].isupper() and name not in _NOT_LAYERS:
         return FrameworkClass("torch", name)  # nn.ReflectionPad2d: refused where it is made, when it is applied
     if framework == "torch" and path in ("torch", "torch.nn.functional", "F") and \
-            (name in TORCH_FUNCTIONS or name in _TORCH_OPS):
+            (name in TORCH_FUNCTIONS or name in _TORCH_OPS) and (name != "pad" or path != "torch"):
         return Builtin(functools.partial(_torch_call, "torch-function", name), name)
     if name == "OrderedDict":
         return _BUILTINS["OrderedDict"]

@@ -29,6 +29,7 @@ from .values import (
     _Continue,
     _lookup,
     _Return,
+    _Shape,
 )
 
 
@@ -246,7 +247,7 @@ class Statements(Core):
 
     def unpack(self, target: ast.Tuple | ast.List, value: Any, env: Scope) -> None:
         """a, b = …, a, *rest = …: as Python unpacks, an iterable of the wrong length included."""
-        if isinstance(value, Unknown) or not hasattr(value, "__iter__"):
+        if isinstance(value, Unknown) or not (hasattr(value, "__iter__") or isinstance(value, _Shape)):
             for element in target.elts:
                 self.assign(element, value if isinstance(value, Unknown) else Unknown("unpacked", target), env)
             return

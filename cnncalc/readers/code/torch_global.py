@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 
 class SpatialSize(Unknown):
-    """``x.size(2)``, ``x.size(3)`` or ``x.shape[2]``: a side of a tensor's map, only known when the model runs
-    (unknown to everything but a pool whose window it is)."""
+    """``x.size(2)``, ``x.size(1)`` or ``x.shape[2]``: a size of a tensor other than its batch, resolved from the
+    graph built so far where a number is needed (.torch_sizes); a pool whose window it is reads it as the map's."""
 
     def __init__(self, tensor: Tensor, axis: int, node: Any) -> None:
         super().__init__("a tensor's size", node)
@@ -25,8 +25,8 @@ def whole_map_pool(name: str, tensor: Tensor, size: Any, stride: Any, padding: A
                    ceil: Any) -> tuple[str, Requirement] | None:
     """F.avg_pool2d(x, x.size(2)) and F.max_pool2d(x, x.size(3)): a global pool with keepdims, required to be on a
     square map (on a 4×8 map PyTorch's window of 4 leaves 1×2); None when the window is not the tensor's own."""
-    if not isinstance(size, SpatialSize) or size.tensor.node != tensor.node or stride not in (None, size) or \
-            padding not in (None, 0) or ceil:
+    if not isinstance(size, SpatialSize) or size.axis not in (2, 3, -1, -2) or size.tensor.node != tensor.node or \
+            stride not in (None, size) or padding not in (None, 0) or ceil:
         return None
     word = "gap keepdims" if name == "avg_pool2d" else "gmp keepdims"
 

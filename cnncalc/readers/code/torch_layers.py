@@ -24,6 +24,7 @@ from .frameworks import TORCH_FUNCTIONS
 from .requirements import _flattens_to, _reads
 from .resizing import sized_up
 from .torch_global import whole_map_pool
+from .torch_padding import pad_item
 from .values import BatchSize, Layer
 
 if TYPE_CHECKING:
@@ -260,6 +261,8 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
             raise interpreter.error(node, "an interpolate given both size and scale_factor, or neither",
                                     "PyTorch takes one of them: give size=(H, W) or scale_factor=2")
         return _scale(factor, "an interpolate", node, interpreter), None
+    if name == "pad":
+        return pad_item(args, kwargs, interpreter, node), None
     if name in ("squeeze",):
         return None, None
     raise interpreter.error(node, f"cnncalc cannot follow {name}() on a tensor",

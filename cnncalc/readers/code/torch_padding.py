@@ -1,0 +1,50 @@
+"""PyTorch's ``F.pad(x, [left, right, top, bottom])`` on an image, as U-Nets pad the upsampled map to its skip's
+size: amounts the code computes from the tensors' sizes (known from --input while the code is read) become the
+spec's asymmetric ``zeropad``, negative ones its ``crop`` (PyTorch crops on a negative amount), and amounts that are
+all 0 no row at all (torchinfo, too, shows no row for a function)."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from .arguments import _int, _NotConstantError, _shown
+from .torch_sizes import known
+
+if TYPE_CHECKING:
+    from .calls import Interpreter
+
+
+def pad_item(args: tuple[Any, ...], kwargs: dict[str, Any], interpreter: Interpreter, node: ast.AST) -> str | None:
+    """``zeropad t… b… l… r…``, ``crop t… b… l… r…`` or None for F.pad(input, pad, mode='constant', value=0)."""
+    rest = args[1:]
+
+    def arg(position: int, key: str, default: Any = None) -> Any:
+        return rest[position] if position < len(rest) else kwargs.get(key, default)
+
+    mode, value = arg(1, "mode", "constant"), arg(2, "value")
+    if mode != "constant" or value not in (None, 0) or isinstance(value, bool):
+        raise interpreter.error(node, f"F.pad with mode={_shown(mode)}" if mode != "constant" else
+                                f"F.pad with value={_shown(value)}",
+                                "cnncalc's zeropad pads with zeros: F.pad(x, [l, r, t, b]) with mode='constant'")
+    amounts = arg(0, "pad")
+    if not isinstance(amounts, (tuple, list)):
+        raise _NotConstantError(amounts, "pad")
+    sides = [known(interpreter, side, node) for side in amounts]
+    for side in sides:
+        _int(side, "pad")
+    if len(sides) not in (2, 4, 6) or any(sides[4:]):
+        raise interpreter.error(node, f"F.pad of {len(sides)} amounts" + (" that pad the channels" if
+                                                                          len(sides) == 6 else ""),
+                                "cnncalc reads F.pad(x, [left, right, top, bottom]) on an image's map")
+    left, right, top, bottom = (*sides, 0, 0)[:4]
+    named = {"t": top, "b": bottom, "l": left, "r": right}
+    if all(amount >= 0 for amount in named.values()):
+        word = "zeropad"
+    elif all(amount <= 0 for amount in named.values()):
+        word, named = "crop", {side: -amount for side, amount in named.items()}
+    else:
+        raise interpreter.error(node, f"F.pad by {_shown(list(sides[:4]))}, which pads some sides and crops others",
+                                "cnncalc's zeropad and crop each go one way: write this block as a spec")
+    written = " ".join(f"{side}{amount}" for side, amount in named.items() if amount)
+    return f"{word} {written}" if written else None
