@@ -67,7 +67,15 @@ def command(entry: dict, folder: Path) -> list[str]:
         argv += ["--model", model_argument(entry)]
     if entry.get("input"):
         argv += ["--input", "x".join(map(str, entry["input"]))]
+    elif entry.get("dataset_images"):  # a script sizes its input from its data, as its user gives it: --input
+        argv += ["--input", "x".join(map(str, dataset_input(entry["dataset_images"])))]
     return argv
+
+
+def dataset_input(images: list[int]) -> list[int]:
+    """The input a script's model takes from its data set's images, channels last: MNIST's 28×28 images are
+    reshaped to 28×28×1 before a Conv2D reads them, as every such script does."""
+    return [*images, 1] if len(images) == 2 else list(images)
 
 
 def compare(entry: dict, truth: dict, got: dict) -> list[str]:

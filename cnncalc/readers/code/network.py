@@ -30,8 +30,10 @@ def build_model(code: ModelCode, input_shape: str | None = None, layout: str | N
         raise CnnCalcError(f"{code.path}: PyTorch code does not state its input's shape",
                            "give it with --input, channels first: --input 3x224x224 (or 1x28x28)")
     if not torch and input_shape is None and not code.spec.startswith("input "):
-        raise CnnCalcError(f"{code.path}: the model states no input shape",
-                           "add keras.Input(shape=(28, 28, 1)) or input_shape=… to its first layer, or give --input")
+        raise CnnCalcError(f"{code.path}: the model states no input shape (the code gives none, or computes it "
+                           "when it runs, as input_shape=x_train.shape[1:] does)",
+                           "give it with --input HxWxC, channels last: --input 32x32x3 (or 28x28x1); or add "
+                           "keras.Input(shape=(28, 28, 1)) to the code")
     written = parse_input(input_shape).layout if input_shape is not None else None  # --input "… nhwc"; its errors
     with collector_paused():  # point into what --input says, the others to the code's line
         spec = spec_records(code)
