@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .test_pycode import refused, run
+import pytest
+
+from .test_pycode import framework_result, refused, run
 
 CIFAR_SCRIPT = """import keras
 from keras.datasets import cifar10
@@ -36,3 +38,68 @@ def test_a_scripts_input_sized_from_its_data_is_given_by_input(tmp_path: Path) -
     assert (document["total_params"], document["layers"][-1]["output_shape"]) == (896 + 327_690, [10])
     out = refused(tmp_path, CIFAR_SCRIPT)
     assert "states no input shape" in out and "x_train.shape[1:]" in out and "--input HxWxC" in out, out
+
+
+AUTOENCODER = """import keras
+from keras.layers import Dense, Input, Conv2D, Flatten, Reshape, Conv2DTranspose
+from keras.models import Model
+
+inputs = Input(shape={shape}, name='encoder_input')
+x = Conv2D(8, 3, strides=2, activation='relu', padding='same')(inputs)
+shape = x.shape
+x = Flatten()(x)
+latent = Dense(4, name='latent_vector')(x)
+encoder = Model(inputs, latent, name='encoder')
+
+latent_inputs = Input(shape=({latent},), name='decoder_input')
+x = Dense(shape[1] * shape[2] * shape[3])(latent_inputs)
+x = Reshape((shape[1], shape[2], shape[3]))(x)
+outputs = Conv2DTranspose(1, 3, strides=2, padding='same')(x)
+decoder = Model(latent_inputs, outputs, name='decoder')
+
+model = Model(inputs, decoder(encoder(inputs)), name='autoencoder')
+"""
+
+#: a script's tail, computing with the data and drawing it: nothing the model depends on
+SCRIPT_TAIL = """import numpy as np
+import matplotlib.pyplot as plt
+x_test = np.zeros((4, 8, 8, 1))
+model.compile(loss='mse', optimizer='adam')
+model.fit(x_test, x_test, epochs=1)
+x_decoded = model.predict(x_test)
+imgs = np.concatenate([x_test, x_decoded])
+imgs = np.vstack([np.hstack(i) for i in imgs])
+plt.imshow(imgs, interpolation='none', cmap='gray')
+plt.show()
+"""
+
+
+@pytest.mark.oracle
+def test_a_model_built_from_models_called_on_tensors_counts_as_keras_does(tmp_path: Path) -> None:
+    theirs = framework_result(AUTOENCODER.format(shape="(8, 8, 1)", latent=4), None)
+    # by hand: 3·3·8 + 8 = 80; 4·4·8 = 128 features · 4 + 4 = 516; 4·128 + 128 = 640; 3·3·8 + 1 = 73
+    assert theirs == (80 + 516 + 640 + 73, "(None, 8, 8, 1)")
+    path = tmp_path / "net.py"
+    path.write_text(AUTOENCODER.format(shape="(8, 8, 1)", latent=4) + SCRIPT_TAIL, encoding="utf-8")
+    status, out = run("summary", str(path), "--format", "json")
+    assert status == 0, out  # the encoder and the decoder are parts of the model, not models of their own
+    document = json.loads(out)
+    assert (document["total_params"], str((None, *document["layers"][-1]["output_shape"]))) == theirs
+    status, out = run("summary", str(path), "--model", "encoder", "--format", "json")
+    assert status == 0 and json.loads(out)["total_params"] == 80 + 516, out
+
+
+def test_a_model_called_on_a_tensor_of_another_shape_is_refused_as_keras_refuses_it(tmp_path: Path) -> None:
+    code = AUTOENCODER.format(shape="(8, 8, 1)", latent=5)
+    assert framework_result(code, None) == "ValueError"
+    out = refused(tmp_path, code)
+    assert "net.py:18:" in out and "a model whose input is shaped (5,) called on a tensor shaped (4,)" in out, out
+
+
+def test_a_nested_model_whose_input_is_computed_asks_for_input(tmp_path: Path) -> None:
+    code = AUTOENCODER.format(shape="(x_train.shape[1], x_train.shape[2], 1)", latent=4)
+    out = refused(tmp_path, "from keras.datasets import mnist\n(x_train, _), _ = mnist.load_data()\n" + code)
+    assert "model (line 16: this needs a tensor's shape, which depends on the input's shape" in out, out
+    path = tmp_path / "net.py"
+    status, out = run("summary", str(path), "--input", "8x8x1", "--format", "json")
+    assert status == 0 and json.loads(out)["total_params"] == 80 + 516 + 640 + 73, out

@@ -67,9 +67,16 @@ def command(entry: dict, folder: Path) -> list[str]:
         argv += ["--model", model_argument(entry)]
     if entry.get("input"):
         argv += ["--input", "x".join(map(str, entry["input"]))]
-    elif entry.get("dataset_images"):  # a script sizes its input from its data, as its user gives it: --input
-        argv += ["--input", "x".join(map(str, dataset_input(entry["dataset_images"])))]
     return argv
+
+
+def asked_input(entry: dict, done: subprocess.CompletedProcess[str]) -> list[str]:
+    """--input for a script whose model takes its input's shape from its data (input_shape=x_train.shape[1:]), as
+    its user gives it once cnncalc asks for it: the data set's images; nothing for any other outcome."""
+    if entry.get("input") or not entry.get("dataset_images") or done.returncode != 2 or \
+            "--input" not in done.stderr:
+        return []
+    return ["--input", "x".join(map(str, dataset_input(entry["dataset_images"])))]
 
 
 def dataset_input(images: list[int]) -> list[int]:
@@ -118,8 +125,13 @@ def main() -> int:
             outcome, detail = "absent", ""
         else:
             with tempfile.TemporaryDirectory() as folder:
-                done = subprocess.run(command(entry, Path(folder)), capture_output=True, text=True, cwd=ROOT,
+                argv = command(entry, Path(folder))
+                done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT,
                                       timeout=120, check=False, env={**os.environ, "COLUMNS": "200"})
+                asked = asked_input(entry, done)
+                if asked:
+                    done = subprocess.run([*argv, *asked], capture_output=True, text=True, cwd=ROOT,
+                                          timeout=120, check=False, env={**os.environ, "COLUMNS": "200"})
             if done.returncode == 0:
                 differences = compare(entry, truth, json.loads(done.stdout))
                 outcome, detail = ("wrong", "; ".join(differences)) if differences else ("exact", "")

@@ -10,6 +10,7 @@ from typing import Any
 from .command_line import Parser
 from .files import Files
 from .inheritance import CONTAINERS, Inheritance, method_order
+from .keras_nested import call_model
 from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
 from .pybuiltins import _SAFE_TYPES, _WALKING
 from .values import (
@@ -19,6 +20,7 @@ from .values import (
     FrameworkClass,
     Function,
     Instance,
+    KerasModel,
     Layer,
     Method,
     Namespace,
@@ -70,6 +72,8 @@ class Interpreter(Inheritance):
             return self.invoke(function.function, [function.owner, *args], kwargs, e)
         if isinstance(function, UserClass):
             return self.instantiate(function, args, kwargs, e)
+        if isinstance(function, KerasModel):  # autoencoder = Model(inputs, decoder(encoder(inputs)))
+            return call_model(self, function, args, kwargs, e)
         if isinstance(function, Instance):
             forward = function.cls.lookup("forward")
             if not isinstance(forward, Function):

@@ -113,6 +113,9 @@ def find_candidates(env: dict[str, Any], tree: ast.Module) -> list[Candidate]:
         node = functions[name].node
         if takes_no_arguments(node) and name not in used:  # model = build_lenet(): the model is that one
             found.append(Candidate(name, "factory", f"factory, built as {name}()"))
+    parts = [c for c in assigned if isinstance(env[c.name], KerasModel) and env[c.name].called]
+    if len(parts) < len(assigned):  # an encoder called to build the autoencoder is a part of it, not a model
+        assigned = [c for c in assigned if c not in parts]
     return [*assigned, *found]
 
 

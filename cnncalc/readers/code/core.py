@@ -12,7 +12,7 @@ from ...errors import CodeError
 from ...language.sources import python_lines
 from .limits import MAX_DEPTH, MAX_LENGTH, MAX_NESTING, MAX_WORK, _count, _length, _weight
 from .records import Node, _code_error
-from .values import Scope, Sequential
+from .values import Scope, Sequential, Unknown
 
 
 class _TooMuchWorkError(CodeError):
@@ -102,6 +102,9 @@ class Core:
         if isinstance(value, Sequential):
             value = value.layers
         length = _length(value)
+        if length is None and isinstance(value, Unknown):  # its reason, at the code that made it
+            raise self.error(value.node or node, f"this needs the items of {value.why}, which is only known when "
+                             "the code runs", "use a constant range or list")
         if length is None:
             raise self.error(node, "this is not a sequence cnncalc can expand")
         if length > MAX_LENGTH:

@@ -38,6 +38,13 @@ _UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: op
 
 
 
+class _RunTimeRange(Exception):  # noqa: N818 - control flow, not an error
+    """A comprehension over a value only known when the code runs, outside a model: its value is unknown too."""
+
+    def __init__(self, range_: Unknown) -> None:
+        self.range = range_
+
+
 class Expressions(Access):
     """The expressions of model code."""
 
@@ -108,10 +115,11 @@ class Expressions(Access):
         if isinstance(e, (ast.ListComp, ast.GeneratorExp)):
             return self.comprehension(e, env)
         if isinstance(e, ast.SetComp):
-            return {self.touch(value, e) for value in self.comprehension(e, env)}
+            values = self.comprehension(e, env)
+            return values if isinstance(values, Unknown) else {self.touch(value, e) for value in values}
         if isinstance(e, ast.DictComp):
             pairs = self.comprehension(ast.ListComp(ast.Tuple([e.key, e.value], ast.Load()), e.generators), env)
-            return {self.touch(key, e.key): value for key, value in pairs}
+            return pairs if isinstance(pairs, Unknown) else {self.touch(key, e.key): value for key, value in pairs}
         if isinstance(e, ast.Starred):
             return self.eval(e.value, env)
         if isinstance(e, ast.JoinedStr):
@@ -180,8 +188,9 @@ class Expressions(Access):
             raise value.error
         return value
 
-    def comprehension(self, e: ast.ListComp | ast.GeneratorExp | ast.SetComp, env: Scope) -> list[Any]:
-        """A comprehension's items, in a scope of its own (its names do not leak), each charged to the work."""
+    def comprehension(self, e: ast.ListComp | ast.GeneratorExp | ast.SetComp, env: Scope) -> list[Any] | Unknown:
+        """A comprehension's items, in a scope of its own (its names do not leak), each charged to the work; outside
+        a model, one over a value only known when the code runs is unknown too."""
         results: list[Any] = []
         scope = _child(env)
         if len(e.generators) > MAX_DEPTH:
@@ -196,6 +205,8 @@ class Expressions(Access):
             generator = e.generators[index]
             items = self.eval(generator.iter, scope)
             if isinstance(items, (Unknown, Tensor)) or not hasattr(items, "__iter__"):
+                if isinstance(items, Unknown) and not self.strict and not self.inside_model:
+                    raise _RunTimeRange(items)  # a script's data (imgs = [… for i in imgs]): the run's to know
                 raise self.error(generator.iter, "this comprehension's range is only known at run time",
                                  "use a constant range or list")
             for item in items:  # lazily: range(10 ** 9) is refused by the work budget, never built
@@ -204,7 +215,10 @@ class Expressions(Access):
                 if all(self.condition(test, scope) for test in generator.ifs):
                     walk(index + 1)
 
-        walk(0)
+        try:
+            walk(0)
+        except _RunTimeRange as unknown:
+            return Unknown(f"a comprehension over {unknown.range.why}", e)
         return results
 
     def condition(self, test: ast.expr, env: Scope) -> bool:

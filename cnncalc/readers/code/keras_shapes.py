@@ -52,7 +52,9 @@ def _resolve(interpreter: Interpreter, tensor: Tensor, node: ast.AST, convention
     if not text.startswith("input ") and input_shape is None:
         raise interpreter.error(node, "this needs a tensor's shape, which depends on the input's shape, and the "
                                 + ("code computes that when it runs" if conventions == "keras" else
-                                   "PyTorch code does not state it"), "give the input's shape with --input")
+                                   "PyTorch code does not state it"), "give the input's shape with --input " +
+                                ("HxWxC, channels last: --input 28x28x1" if conventions == "keras" else
+                                 "CxHxW, channels first: --input 3x224x224"))
     if interpreter.nodes[tensor.node].kind == "input":  # the input itself: a spec of no layers
         if not text:
             from ...language.spec import parse_input

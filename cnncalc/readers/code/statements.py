@@ -40,7 +40,10 @@ class Statements(Core):
     def run_module(self, body: list[ast.stmt], env: dict[str, Any]) -> None:
         """The file's top level: a statement that fails is kept as its error, raised only if its model is the one
         asked for (a file may build resnet18 and resnet50, and the user want only one)."""
+        imported: set[str] = set()  # a module's name (plt) is not one a failed statement's value can be
         for statement in body:
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                imported |= {alias.asname or alias.name.split(".")[0] for alias in statement.names}
             try:
                 self.run([statement], env)
             except _TooMuchWorkError:
@@ -51,8 +54,10 @@ class Statements(Core):
                 mentioned = [n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id in env]
                 if not names and any(isinstance(env[name], Failed) for name in mentioned):
                     # netG.apply(init) after the assignment of netG failed: what it touches fails with it
-                    names = [name for name in mentioned if not isinstance(env[name], (UserClass, Function, Namespace,
-                                                                                       FrameworkClass, Builtin))]
+                    receiver = _receiver(statement)  # model.fit(x_train, …): model's, not the data's
+                    names = [name for name in mentioned if name not in imported and (receiver is None or
+                             name == receiver) and not isinstance(env[name], (UserClass, Function, Namespace,
+                                                                             FrameworkClass, Builtin))]
                 if not names:
                     raise
                 for name in names:
@@ -262,6 +267,17 @@ class Statements(Core):
             values = [*values[:i], values[i:len(values) - tail], *values[len(values) - tail:]]
         for element, item in zip(target.elts, values):
             self.assign(element.value if isinstance(element, ast.Starred) else element, item, env)
+
+
+def _receiver(statement: ast.stmt) -> str | None:
+    """The name a statement calls a method of (netG in ``netG.apply(init)``, model in ``model.fit(x, y)``), or None
+    for a statement of another kind."""
+    if not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Call):
+        return None
+    func = statement.value.func
+    while isinstance(func, (ast.Attribute, ast.Call, ast.Subscript)):
+        func = func.func if isinstance(func, ast.Call) else func.value
+    return func.id if isinstance(func, ast.Name) and func is not statement.value.func else None
 
 
 def _base_value(target: ast.expr, env: Scope) -> Any:

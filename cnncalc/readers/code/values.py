@@ -104,6 +104,7 @@ class KerasModel:
 
     def __init__(self, inputs: Any, outputs: Any, node: ast.AST) -> None:
         self.inputs, self.outputs, self.node = inputs, outputs, node
+        self.called = False  # called on a tensor: a part of a model built from it (an autoencoder's encoder)
 
 
 class Function:
