@@ -103,3 +103,64 @@ def test_a_nested_model_whose_input_is_computed_asks_for_input(tmp_path: Path) -
     path = tmp_path / "net.py"
     status, out = run("summary", str(path), "--input", "8x8x1", "--format", "json")
     assert status == 0 and json.loads(out)["total_params"] == 80 + 516 + 640 + 73, out
+
+
+DCGAN = """import argparse
+import torch.nn as nn
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--dataset', required=True, help='cifar10 | lsun | mnist')
+parser.add_argument('--ngf', type=int, default=8)
+opt = parser.parse_args()
+ngf = int(opt.ngf)
+if opt.dataset in ['cifar10', 'lsun']:
+    nc = 3
+elif opt.dataset == 'mnist':
+    nc = 1
+
+
+class Generator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.main = nn.Sequential(
+            nn.ConvTranspose2d(4, ngf, 4, 1, 0, bias=False), nn.ReLU(True),
+            nn.ConvTranspose2d(ngf, nc, 4, 2, 1, bias=False), nn.Tanh())
+
+    def forward(self, x):
+        return self.main(x)
+"""
+
+
+@pytest.mark.parametrize(("value", "params", "shape"), [
+    ("3", 4 * 8 * 16 + 8 * 3 * 16, [1, 3, 8, 8]),  # by hand: 4·8·4·4 = 512 and 8·3·4·4 = 384, no biases
+    ("1", 4 * 8 * 16 + 8 * 1 * 16, [1, 1, 8, 8]),
+])
+def test_a_name_the_run_decides_is_fixed_with_set(tmp_path: Path, value: str, params: int,
+                                                   shape: list[int]) -> None:
+    out = refused(tmp_path, DCGAN, ["--input", "4x1x1"])
+    assert "net.py:20:13" in out and "the name 'nc', set at line 12" in out and \
+        "--set nc=3 or --set nc=1" in out, out
+    path = tmp_path / "net.py"
+    status, out = run("summary", str(path), "--input", "4x1x1", "--set", f"nc={value}", "--format", "json")
+    assert status == 0, out
+    document = json.loads(out)
+    assert (document["total_params"], document["layers"][-1]["torch_shape"]) == (params, shape)
+    status, out = run("summary", str(path), "--input", "4x1x1", "--set", f"nc={value}")
+    assert status == 0 and f"read with the names --set fixes: nc = {value}" in out, out
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("nk=3", "--set nk: the file sets no name 'nk' at its top level"),
+    ("nc=__import__('os')", "is not a literal"),
+    ("nc=3 + 1", "is not a literal"),
+    ("nc", "--set nc: not NAME=VALUE"),
+    ("3=nc", "not NAME=VALUE"),
+])
+def test_set_takes_a_name_of_the_file_and_a_literal(tmp_path: Path, setting: str, message: str) -> None:
+    out = refused(tmp_path, DCGAN, ["--input", "4x1x1", "--set", setting])
+    assert message in out, out
+
+
+def test_set_is_for_model_code_only() -> None:
+    status, out = run("summary", "input 8x8x1, conv4x3", "--set", "nc=3")
+    assert status == 2 and "--set is for a model's .py file" in out, out

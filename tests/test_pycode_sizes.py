@@ -133,3 +133,42 @@ def test_a_pad_cnncalc_cannot_write_is_an_error_at_its_line(tmp_path: Path, pad:
 def test_a_size_with_no_input_is_asked_for_where_it_is_read(tmp_path: Path) -> None:
     out = refused(tmp_path, UP_BLOCK.format(down_padding=0), [])
     assert "net.py:14:17: this needs a tensor's shape" in out and "give the input's shape with --input" in out, out
+
+
+SQUEEZE = TORCH + """
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(3, {channels}, 3)
+
+    def forward(self, x):
+        x = F.adaptive_avg_pool2d(self.c(x), 1)
+        return x.view(-1, {channels}).squeeze(1)
+
+
+model = Net()
+"""
+
+
+@pytest.mark.oracle
+def test_a_squeeze_of_an_axis_not_of_size_one_changes_nothing(tmp_path: Path) -> None:
+    code = SQUEEZE.format(channels=4)
+    theirs = framework_result(code, (3, 8, 8))
+    assert theirs == (3 * 9 * 4 + 4, "[1, 4]")  # by hand
+    path = tmp_path / "net.py"
+    path.write_text(code, encoding="utf-8")
+    status, out = run("summary", str(path), "--input", "3x8x8", "--format", "json")
+    assert status == 0, out
+    document = json.loads(out)
+    assert (document["total_params"], str(document["layers"][-1]["torch_shape"])) == theirs
+
+
+@pytest.mark.oracle
+def test_a_squeeze_that_removes_an_axis_is_refused(tmp_path: Path) -> None:
+    code = SQUEEZE.format(channels=1)
+    assert framework_result(code, (3, 8, 8))[1] == "[1]"  # a shape no row of cnncalc's gives
+    out = refused(tmp_path, code, ["--input", "3x8x8"])
+    assert "net.py:13:16" in out and "a squeeze of axis 1 of a [1, 1] tensor, which removes it" in out, out
+    out = refused(tmp_path, code.replace(".squeeze(1)", ".squeeze()"), ["--input", "3x8x8"])
+    assert "a squeeze without one axis" in out, out

@@ -37,7 +37,7 @@ PASTE_SUFFIXES = (".txt", ".log", ".md")
 @MODEL_OPTIONS
 def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_files: tuple[str, ...],
                   pastes: tuple[str, ...], input_shape: str | None, fmt: str, layout: str | None,
-                  conventions: str | None, model: str | None) -> None:
+                  conventions: str | None, model: str | None, settings: tuple[str, ...]) -> None:
     """Grade answers about a network and show the arithmetic for each wrong one.
 
     Exit 0 if every answer is right, 1 if any is wrong, 2 for bad input.  Values are read
@@ -59,7 +59,7 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
     if len(specs) > 1:
         raise click.UsageError(f"one SPEC at most, got {len(specs)}: {', '.join(specs)}")
     spec = specs[0] if specs else None
-    reports = _claim_reports(spec, expects, pastes, input_shape, layout, conventions, model)
+    reports = _claim_reports(spec, expects, pastes, input_shape, layout, conventions, model, settings)
     failed: list[CnnCalcError] = []
     for path in answer_files:
         try:
@@ -87,7 +87,8 @@ def check_command(arguments: tuple[str, ...], expects: tuple[str, ...], answer_f
 
 
 def _claim_reports(spec: str | None, expects: tuple[str, ...], pastes: tuple[str, ...], input_shape: str | None,
-                   layout: str | None, conventions: str | None, model: str | None = None) -> list[Any]:
+                   layout: str | None, conventions: str | None, model: str | None = None,
+                   settings: tuple[str, ...] = ()) -> list[Any]:
     """Reports for --expect and --summary: against SPEC (one report, or one per paste for a class's pastes), or,
     without a SPEC, each paste against itself."""
     from ..grading.homework import FileReport, grade_claims, parse_claims
@@ -105,7 +106,7 @@ def _claim_reports(spec: str | None, expects: tuple[str, ...], pastes: tuple[str
         return []
     if spec is None:
         raise click.UsageError("--expect needs a SPEC to check against")
-    net = load_network(spec, input_shape, layout, conventions, model)
+    net = load_network(spec, input_shape, layout, conventions, model, settings)
     verdicts = grade_claims(net, parse_claims(expects))
     name = spec if spec.endswith(".cnn") else "command line"
     if len(pastes) == 1:

@@ -16,7 +16,7 @@ from .options import Command, format_option, framework_options, input_option, mo
 from .terminal import console
 
 #: how check-stride's help marks the options that apply with --spec alone, and their names
-SPEC_ONLY, SPEC_OPTIONS = "With --spec: ", ("input_shape", "layout", "conventions", "model")
+SPEC_ONLY, SPEC_OPTIONS = "With --spec: ", ("input_shape", "layout", "conventions", "model", "settings")
 
 
 @click.command("check-stride", cls=Command, context_settings={"ignore_unknown_options": True})
@@ -32,7 +32,8 @@ SPEC_ONLY, SPEC_OPTIONS = "With --spec: ", ("input_shape", "layout", "convention
 @model_option(SPEC_ONLY)
 @click.pass_context
 def check_stride(ctx: click.Context, args: tuple[str, ...], dilation: str, ceil: bool, spec: str | None, fmt: str,
-                 input_shape: str | None, layout: str | None, conventions: str | None, model: str | None) -> None:
+                 input_shape: str | None, layout: str | None, conventions: str | None, model: str | None,
+                 settings: tuple[str, ...]) -> None:
     """Does stride S fit kernel F on input N (padding P)?  Exit 0 if it fits, 1 if not.
 
     \b
@@ -54,7 +55,7 @@ def check_stride(ctx: click.Context, args: tuple[str, ...], dilation: str, ceil:
     if spec is not None:
         if args:
             raise click.UsageError("give either N F S [P] or --spec, not both")
-        return _check_spec(spec, fmt, input_shape, layout, conventions, model)
+        return _check_spec(spec, fmt, input_shape, layout, conventions, model, settings)
     if len(args) not in (3, 4):
         raise click.UsageError("expected N F S [P], e.g. 'cnncalc check-stride 7 3 3' or '… 32 5 1 2'")
     f, s = parse_pair(args[1], "kernel F"), parse_pair(args[2], "stride S")
@@ -121,11 +122,11 @@ def _stride_condition(names: list[str], f: tuple[int, int], s: tuple[int, int], 
 
 
 def _check_spec(spec: str, fmt: str, input_shape: str | None, layout: str | None, conventions: str | None,
-                model: str | None) -> None:
+                model: str | None, settings: tuple[str, ...] = ()) -> None:
     from ..analysis.stride import check_network
     from ..views.stride_view import spec_line
 
-    net = load_network(spec, input_shape, layout, conventions, model)
+    net = load_network(spec, input_shape, layout, conventions, model, settings)
     if net.symbolic:
         raise CnnCalcError("check-stride --spec needs numbers, and this input is written with names",
                            "give them with --input (cnncalc check-stride --spec SPEC --input 32x32x3), or ask "

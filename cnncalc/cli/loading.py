@@ -15,7 +15,7 @@ __all__ = ["load_network"]
 
 
 def load_network(spec: str, input_shape: str | None, layout: str | None, conventions: str | None,
-                 model: str | None = None) -> Any:
+                 model: str | None = None, settings: tuple[str, ...] = ()) -> Any:
     """SPEC as a network: spec text, a .cnn file, stdin, a network of the zoo by name (resnet50, keras:ResNet50),
     or a Keras/PyTorch model's .py file (read, never run)."""
     from ..graph.network import build
@@ -25,12 +25,14 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
     if spec.lower().endswith(".py"):
         from ..readers.code import build_model, read_model
 
-        code = read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model, input_shape, layout)
+        code = read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model, input_shape, layout,
+                          settings)
         return build_model(code, input_shape, layout, conventions)
-    if model is not None:
+    if model is not None or settings:
         import click
 
-        raise click.UsageError("--model picks a model of a .py file; this SPEC is not one")
+        raise click.UsageError(f"{'--model' if model is not None else '--set'} is for a model's .py file; this SPEC "
+                               "is not one")
     text = read_spec(spec)
     try:
         return build(text, input_shape, layout, conventions)

@@ -109,11 +109,18 @@ def framework_options(only: str = "") -> Callable[[F], F]:
 
 
 def model_option(only: str = "") -> Callable[[F], F]:
-    """--model NAME: which model of a .py file."""
+    """--model NAME: which model of a .py file; --set NAME=VALUE: a module-level name of it, fixed."""
     where = f"{only.rstrip(': ')} FILE.py: " if only else "With a .py SPEC: "
-    return click.option("--model", "model", metavar="NAME",
-                        help=where + "the model to read when the file defines several: a name, or a call "
-                        "with literal arguments (\"VGG('VGG16')\").")
+
+    def decorate(command: F) -> F:
+        command = click.option("--set", "settings", metavar="NAME=VALUE", multiple=True,
+                               help=where + "fix a module-level name of the file to a literal, as a script's run "
+                               "would set it (--set nc=3); repeat for several. Read, never evaluated.")(command)
+        return click.option("--model", "model", metavar="NAME",
+                            help=where + "the model to read when the file defines several: a name, or a call "
+                            "with literal arguments (\"VGG('VGG16')\").")(command)
+
+    return decorate
 
 
 #: the options of a command that reads a SPEC

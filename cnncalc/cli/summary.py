@@ -60,7 +60,7 @@ from .terminal import console
 def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
             batch: int, max_memory: str, columns: str | None, verbose: bool, dtype: str, convention: str | None,
             by_op: bool, training: bool, optimizer: str, emit_spec: bool, layout: str | None,
-            conventions: str | None, model: str | None) -> None:
+            conventions: str | None, model: str | None, settings: tuple[str, ...]) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
 
     SPEC is the network as text, a .cnn file, - for stdin, or a known network's name (resnet50,
@@ -71,9 +71,9 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
     from ..analysis.pipeline import analyse
 
     if emit_spec:
-        _emit_spec(spec, input_shape, layout, conventions, model)
+        _emit_spec(spec, input_shape, layout, conventions, model, settings)
         return
-    net = load_network(spec, input_shape, layout, conventions, model)
+    net = load_network(spec, input_shape, layout, conventions, model, settings)
     extra = _columns(columns, verbose)
     if convention is not None and "flops" not in extra:  # asking for a convention is asking for its column
         extra = tuple(c for c in ("macs", "flops", "memory", "rf") if c in (*extra, "flops"))
@@ -105,14 +105,15 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
 
 
 def _emit_spec(spec: str, input_shape: str | None, layout: str | None, conventions: str | None,
-               model: str | None) -> None:
+               model: str | None, settings: tuple[str, ...]) -> None:
     """--emit-spec: the spec a model's code is (checked by building it first)."""
     from ..language.sources import read_text
     from ..readers.code import build_model, read_model
 
     if not spec.lower().endswith(".py"):
         raise click.UsageError("--emit-spec writes the spec of a model's .py file; this SPEC is one already")
-    code = read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model, input_shape, layout)
+    code = read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model, input_shape, layout,
+                      settings)
     build_model(code, input_shape, layout, conventions)  # the spec is printed once it builds
     if input_shape is None or code.spec.startswith("input "):
         click.echo(code.spec)

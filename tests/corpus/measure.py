@@ -67,6 +67,8 @@ def command(entry: dict, folder: Path) -> list[str]:
         argv += ["--model", model_argument(entry)]
     if entry.get("input"):
         argv += ["--input", "x".join(map(str, entry["input"]))]
+    for name, value in entry.get("globals", {}).items():  # the names the script's run sets, as its user fixes them
+        argv += ["--set", f"{name}={value!r}"]
     return argv
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ...model.layers import ACTIVATIONS
-from .values import Layer, Unknown
+from .values import DecidedByRun, Layer, Unknown
 
 if TYPE_CHECKING:
     from ...graph.network import Network, ResolvedLayer
@@ -142,7 +142,8 @@ def _unreadable(name: str, error: ValueError | TypeError | LookupError, node: as
         value = error.value
         if isinstance(value, Unknown):
             return interpreter.error(node, f"{name}'s {error.what} is {value.why}, which is only known when the code "
-                                     "runs", "give it as a constant, or write this layer in a spec")
+                                     "runs", value.hint() if isinstance(value, DecidedByRun) else
+                                     "give it as a constant, or write this layer in a spec")
         return interpreter.error(node, f"{name}'s {error.what} is {_shown(value)}, which the framework does not take "
                                  "here", "give sizes as whole numbers or tuples of them (not True, 2.5 or a string)")
     return interpreter.error(node, f"cnncalc cannot read this {name}'s arguments as constants",

@@ -19,6 +19,7 @@ from .torch_layers import function_item
 from .values import (
     _MISSING,
     BatchSize,
+    DecidedByRun,
     FrameworkClass,
     Function,
     Instance,
@@ -58,7 +59,8 @@ class FrameworkCalls(Expressions):
         for value in [*args, *given]:
             if isinstance(value, Unknown) and self.inside_model >= 0:
                 raise self.error(value.node or node, f"{cls.name}'s argument is {value.why}, which is only known "
-                                 "when the code runs", "use a constant, or write the layer in a spec")
+                                 "when the code runs", value.hint() if isinstance(value, DecidedByRun) else
+                                 "use a constant, or write the layer in a spec")
         return Layer(cls.framework, cls.name, args, kwargs, node)
 
     def model_class(self, cls: FrameworkClass, args: list[Any], kwargs: dict[str, Any],  # noqa: PLR0911

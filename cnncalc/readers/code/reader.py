@@ -14,28 +14,32 @@ from .files import parse_source
 from .limits import collector_paused
 from .model_argument import ModelCall, call_hint, check_binding, needed, parse_model_argument
 from .records import ModelCode
+from .settings import FixedScope, check_settings, parse_settings, settings_note
 from .unused import unused_layers
 from .values import Failed, Function, Instance, KerasModel, Sequential, Unknown, UserClass, UserModule
 
 # ---- from code to a model -------------------------------------------------------------------------------
 
 def read_model(text: str, path: str, model: str | None = None, input_shape: str | None = None,
-               layout: str | None = None) -> ModelCode:
+               layout: str | None = None, settings: tuple[str, ...] = ()) -> ModelCode:
     """The model a Python file defines, as spec text with where each item came from; ``input_shape`` (--input) is
-    the input's shape when Keras code reads a tensor's shape and computes its input's when it runs."""
+    the input's shape when Keras code reads a tensor's shape and computes its input's when it runs; ``settings``
+    (--set NAME=VALUE) fix module-level names of the file (.settings)."""
+    fixed = parse_settings(settings)
     with collector_paused():
         tree = parse_source(text, path)
+        check_settings(fixed, tree)
         interpreter = Interpreter(path, text)
         interpreter.given_input = (input_shape, layout)
-        env: dict[str, Any] = {}
+        env: dict[str, Any] = FixedScope(fixed) if fixed else {}
         interpreter.modules[interpreter.files.main.real] = UserModule(path, env)  # a sibling may import it back
         try:
             interpreter.run_module(tree.body, env)
             name, found, chosen = _pick(interpreter, env, model, tree)
             code = graph_spec(interpreter, found, name)
             code.notes += [chosen] if chosen else []
-            note = defaults_note(interpreter.parsers)
-            code.notes += [note] if note else []
+            for note in (defaults_note(interpreter.parsers), settings_note(fixed)):
+                code.notes += [note] if note else []
             if interpreter.eval_reads:
                 lines = ", ".join(map(str, sorted(set(interpreter.eval_reads))[:8]))
                 code.notes.append("read as model.eval() runs it: self.training is False "

@@ -12,6 +12,7 @@ from .frameworks import _neutral
 from .values import (
     _UNKNOWN_TRUTH,
     Builtin,
+    DecidedByRun,
     Failed,
     FrameworkClass,
     Function,
@@ -179,8 +180,9 @@ class Statements(Core):
             for node in ast.walk(statement):
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id not in neutral and \
                         not isinstance(_lookup(env, node.id), (Function, UserClass)):
-                    env[node.id] = Unknown(f"the name '{node.id}', set at line {node.lineno} in a block that runs or "
-                                           f"not as the run decides (line {condition.lineno})")
+                    env[node.id] = DecidedByRun(f"the name '{node.id}', set at line {node.lineno} in a block that "
+                                                f"runs or not as the run decides (line {condition.lineno})", node.id,
+                                                _constants(block, node.id))
                 # a list or dict handed to a call may be changed by it: _ovewrite_named_param(kwargs, …)
                 if isinstance(node, ast.Call):
                     for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
@@ -267,6 +269,19 @@ class Statements(Core):
             values = [*values[:i], values[i:len(values) - tail], *values[len(values) - tail:]]
         for element, item in zip(target.elts, values):
             self.assign(element.value if isinstance(element, ast.Starred) else element, item, env)
+
+
+def _constants(block: list[ast.stmt], name: str) -> list[str]:
+    """The numbers and short strings a block assigns to a name (nc=3 in one branch, nc=1 in another), as written."""
+    shown: list[str] = []
+    for statement in block:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets) \
+                    and isinstance(node.value, ast.Constant) and isinstance(node.value.value, (int, float, str)):
+                text = repr(node.value.value)
+                if len(text) <= 20 and text not in shown:
+                    shown.append(text)
+    return shown
 
 
 def _receiver(statement: ast.stmt) -> str | None:

@@ -25,6 +25,7 @@ from .requirements import _flattens_to, _reads
 from .resizing import sized_up
 from .torch_global import whole_map_pool
 from .torch_padding import pad_item
+from .torch_sizes import squeezed
 from .values import BatchSize, Layer
 
 if TYPE_CHECKING:
@@ -263,7 +264,7 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
         return _scale(factor, "an interpolate", node, interpreter), None
     if name == "pad":
         return pad_item(args, kwargs, interpreter, node), None
-    if name in ("squeeze",):
-        return None, None
+    if name == "squeeze":
+        return squeezed(args[0], arg(0, "dim"), interpreter, node), None
     raise interpreter.error(node, f"cnncalc cannot follow {name}() on a tensor",
                             "use a layer cnncalc knows, or write this block as a spec")

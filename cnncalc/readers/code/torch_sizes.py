@@ -48,3 +48,19 @@ def shape_part(interpreter: Interpreter, shape: _Shape, index: Any, node: ast.AS
     if not isinstance(index, int) or isinstance(index, bool):
         raise interpreter.error(node, "a tensor's shape indexed by something that is not a whole number")
     return BatchSize() if index == 0 else SpatialSize(shape.tensor, index, node)
+
+
+def squeezed(tensor: Tensor, dim: Any, interpreter: Interpreter, node: ast.AST) -> None:
+    """``x.squeeze(dim)`` on an axis whose size is not 1 leaves the tensor as it is (no row); one that removes an axis
+    gives a shape cnncalc's layers do not (the discriminator's [N, 1] squeezed to [N]), and is refused."""
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise interpreter.error(node, "a squeeze without one axis, which removes every axis of size 1 (the batch "
+                                "too, when it is 1)", "write x.squeeze(dim) on one axis, or write the model as a spec")
+    sizes = torch_shape(interpreter, tensor, node)
+    if not -len(sizes) <= dim < len(sizes):
+        raise interpreter.error(node, f"a tensor of {len(sizes)} axes has no axis {dim}")
+    if sizes[dim] == 1 or isinstance(sizes[dim], BatchSize):  # the batch, 1 as torchinfo runs the model
+        shown = [1 if isinstance(size, BatchSize) else size for size in sizes]
+        raise interpreter.error(node, f"a squeeze of axis {dim} of a {shown} tensor, which removes it: cnncalc's "
+                                "layers do not give that shape", "leave the squeeze out of the summarised model, or "
+                                "write the model as a spec")

@@ -32,6 +32,19 @@ class AbsentName(Unknown):
         self.file = file  # the file it would be read from, which is not there
 
 
+class DecidedByRun(Unknown):
+    """A module's name set in a block the run decides (``nc = 3`` in one data set's branch): ``--set NAME=VALUE``
+    fixes it, and the values the block gives it are named in the hint."""
+
+    def __init__(self, why: str, name: str, values: list[str]) -> None:
+        super().__init__(why)
+        self.name, self.values = name, values
+
+    def hint(self) -> str:
+        shown = " or ".join(f"--set {self.name}={value}" for value in self.values[:3]) or f"--set {self.name}=VALUE"
+        return f"give it the value the run would with {shown}, or write the model as a spec"
+
+
 class Failed:
     """A top-level assignment that could not be followed: its error, raised if its value is needed."""
 
