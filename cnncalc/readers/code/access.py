@@ -137,6 +137,8 @@ class Access(Containers):
         if isinstance(owner, Layer):
             if name in _CHANGING and name != "apply":
                 return Builtin(functools.partial(self._refuse_change, name, node), name)
+            if name in owner.extras:
+                return owner.extras[name]
             return owner.kwargs.get(name, Unknown(f"the attribute '{name}'", node))
         return Unknown(f"the attribute '{name}'", node)
 

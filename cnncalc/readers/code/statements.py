@@ -9,17 +9,16 @@ from ...errors import CodeError
 from .command_line import Arguments
 from .core import Core, _followed, _TooMuchWorkError
 from .frameworks import _neutral
+from .layer_attributes import plain_attribute
+from .top_level import block_constants, failed_names
 from .values import (
     _UNKNOWN_TRUTH,
-    Builtin,
     DecidedByRun,
     Failed,
-    FrameworkClass,
     Function,
     Instance,
     KerasModel,
     Layer,
-    Namespace,
     Scope,
     Sequential,
     Tensor,
@@ -50,15 +49,7 @@ class Statements(Core):
             except _TooMuchWorkError:
                 raise
             except CodeError as error:
-                targets = statement.targets if isinstance(statement, ast.Assign) else []
-                names = [n.id for t in targets for n in _unpacked(t)]  # h, w = …: both
-                mentioned = [n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id in env]
-                if not names and any(isinstance(env[name], Failed) for name in mentioned):
-                    # netG.apply(init) after the assignment of netG failed: what it touches fails with it
-                    receiver = _receiver(statement)  # model.fit(x_train, …): model's, not the data's
-                    names = [name for name in mentioned if name not in imported and (receiver is None or
-                             name == receiver) and not isinstance(env[name], (UserClass, Function, Namespace,
-                                                                             FrameworkClass, Builtin))]
+                names = failed_names(statement, env, imported)
                 if not names:
                     raise
                 for name in names:
@@ -182,7 +173,7 @@ class Statements(Core):
                         not isinstance(_lookup(env, node.id), (Function, UserClass)):
                     env[node.id] = DecidedByRun(f"the name '{node.id}', set at line {node.lineno} in a block that "
                                                 f"runs or not as the run decides (line {condition.lineno})", node.id,
-                                                _constants(block, node.id))
+                                                block_constants(block, node.id))
                 # a list or dict handed to a call may be changed by it: _ovewrite_named_param(kwargs, …)
                 if isinstance(node, ast.Call):
                     for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
@@ -248,6 +239,8 @@ class Statements(Core):
         """owner.name = value, setattr(owner, name, value), self.add_module(name, value)."""
         if isinstance(owner, (Instance, UserClass, Arguments)):
             owner.attributes[name] = value
+        elif isinstance(owner, Layer) and plain_attribute(owner, name, value):
+            return  # self.fc.stddev = 0.001: the code's own note on the layer, no change to it
         elif isinstance(owner, (Layer, Sequential, KerasModel)):
             raise self.error(node, f"cnncalc cannot follow a change to a built layer or model (.{name[:40]} = …)",
                              "give the layer its arguments when it is made, or write the model as a spec")
@@ -271,44 +264,9 @@ class Statements(Core):
             self.assign(element.value if isinstance(element, ast.Starred) else element, item, env)
 
 
-def _constants(block: list[ast.stmt], name: str) -> list[str]:
-    """The numbers and short strings a block assigns to a name (nc=3 in one branch, nc=1 in another), as written."""
-    shown: list[str] = []
-    for statement in block:
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets) \
-                    and isinstance(node.value, ast.Constant) and isinstance(node.value.value, (int, float, str)):
-                text = repr(node.value.value)
-                if len(text) <= 20 and text not in shown:
-                    shown.append(text)
-    return shown
-
-
-def _receiver(statement: ast.stmt) -> str | None:
-    """The name a statement calls a method of (netG in ``netG.apply(init)``, model in ``model.fit(x, y)``), or None
-    for a statement of another kind."""
-    if not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Call):
-        return None
-    func = statement.value.func
-    while isinstance(func, (ast.Attribute, ast.Call, ast.Subscript)):
-        func = func.func if isinstance(func, ast.Call) else func.value
-    return func.id if isinstance(func, ast.Name) and func is not statement.value.func else None
-
-
 def _base_value(target: ast.expr, env: Scope) -> Any:
     """The value of the name an attribute or item store starts from (state_dict in state_dict[key].x = …), or None
     when it starts from no name or a name not bound yet."""
     while isinstance(target, (ast.Attribute, ast.Subscript)):
         target = target.value
     return _lookup(env, target.id) if isinstance(target, ast.Name) else None
-
-
-def _unpacked(target: ast.expr) -> list[ast.Name]:
-    """The names an assignment binds: ``x``, and each of ``h, (w, *rest)`` (not ``l[0]`` nor ``self.fc``)."""
-    if isinstance(target, ast.Name):
-        return [target]
-    if isinstance(target, ast.Starred):
-        return _unpacked(target.value)
-    if isinstance(target, (ast.Tuple, ast.List)):
-        return [name for element in target.elts for name in _unpacked(element)]
-    return []

@@ -82,6 +82,7 @@ class Layer:
 
     def __init__(self, framework: str, name: str, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> None:
         self.framework, self.name, self.args, self.kwargs, self.node = framework, name, args, kwargs, node
+        self.extras: dict[str, Any] = {}  # plain attributes the code sets on it (.layer_attributes)
 
     def arg(self, position: int, name: str, default: Any = None) -> Any:
         if position < len(self.args):
