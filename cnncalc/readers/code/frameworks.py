@@ -20,6 +20,7 @@ KERAS_LAYERS = frozenset({
     "Deconvolution2D", "DepthwiseConv2D", "SeparableConv2D", "Reshape", "Permute", "Embedding",
     "LayerNormalization", "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D", "GlobalAveragePooling1D",
     "GlobalMaxPooling1D", "Add", "Concatenate", "Multiply", "Average", "Maximum", "Subtract", "InputLayer",
+    "Rescaling", "Normalization", "GroupNormalization",
 })
 KERAS_MERGES = {"Add": "add", "Concatenate": "cat", "Multiply": "mul", "Average": "avg", "Maximum": "max",
                 "Subtract": "sub", "add": "add", "concatenate": "cat", "multiply": "mul", "average": "avg",
@@ -30,12 +31,12 @@ TORCH_LAYERS = frozenset({
     "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "BatchNorm2d", "BatchNorm1d", "BatchNorm3d", "Dropout", "Dropout2d",
     "ReLU", "ReLU6", "LeakyReLU", "ELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Softmax", "Hardswish", "Mish", "PReLU",
     "SELU", "Flatten", "Identity", "Upsample", "ZeroPad2d", "Embedding", "LayerNorm", "GroupNorm",
-    "LocalResponseNorm",
+    "LocalResponseNorm", "ReflectionPad2d", "ReplicationPad2d", "PixelShuffle", "InstanceNorm2d", "LogSoftmax",
 })
 #: torch.nn.functional, torch and Tensor methods that act on a tensor like a layer, as spec words.
 TORCH_FUNCTIONS = {"relu": "relu", "relu6": "relu6", "elu": "elu", "selu": "selu", "gelu": "gelu", "silu": "swish",
                    "sigmoid": "sigmoid", "tanh": "tanh", "softmax": "softmax", "hardswish": "hardswish",
-                   "mish": "mish", "leaky_relu": "leakyrelu"}
+                   "mish": "mish", "leaky_relu": "leakyrelu", "log_softmax": "logsoftmax"}
 
 #: The framework classes that make a model or a container rather than a layer (Interpreter.model_class).
 _MODEL_CLASSES = frozenset({"Sequential", "Input", "Model", "ModuleList", "ModuleDict", "Module",
