@@ -8,6 +8,7 @@ import functools
 import math
 from typing import Any
 
+from .limits import MAX_DEPTH
 from .pybuiltins import _BUILTINS
 from .values import Builtin, FrameworkClass, Namespace, Unknown
 
@@ -44,12 +45,36 @@ _MODEL_CLASSES = frozenset({"Sequential", "Input", "Model", "ModuleList", "Modul
 
 #: The modules whose names cnncalc knows; the layer classes of Keras (and TensorFlow's Keras) and of PyTorch.
 _KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections", "math", "typing",
-                            "argparse"})
+                            "argparse", "copy"})
 
 
 def _cast(kind: Any, value: Any) -> Any:
     """typing.cast(int, v): v, as Python gives it."""
     return value
+
+
+def _plain_copy(value: Any, depth: int = 0) -> Any:
+    """copy.deepcopy of a config (keras.applications' EfficientNet copies its list of block dicts): numbers,
+    strings and containers of them, copied; anything else is refused (a layer or a tensor is no config)."""
+    if depth > MAX_DEPTH:
+        raise TypeError(f"cnncalc copies containers nested at most {MAX_DEPTH} deep")
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, range)):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return type(value)(_plain_copy(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return {_plain_copy(key, depth + 1): _plain_copy(item, depth + 1) for key, item in value.items()}
+    raise TypeError("cnncalc copies only numbers, strings and lists, tuples, sets and dicts of them")
+
+
+def _shallow_copy(value: Any) -> Any:
+    """copy.copy: a new list, set or dict of the same items; anything else as it is (Python's for numbers and
+    strings), or refused."""
+    if isinstance(value, (list, set, dict)):
+        return type(value)(value)
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, range, tuple, frozenset)):
+        return value
+    raise TypeError("cnncalc copies only numbers, strings and lists, tuples, sets and dicts")
 
 
 #: The names of Python's math and typing modules a model definition uses, as Python computes them (math's
@@ -59,6 +84,7 @@ _PYTHON_MODULES: dict[str, dict[str, Any]] = {
              "log10": math.log10, "exp": math.exp, "trunc": math.trunc, "fabs": math.fabs, "gcd": math.gcd,
              "isqrt": math.isqrt, "pi": math.pi, "e": math.e, "inf": math.inf},
     "typing": {"cast": Builtin(_cast, "cast")},
+    "copy": {"deepcopy": _plain_copy, "copy": _shallow_copy},
 }
 
 
