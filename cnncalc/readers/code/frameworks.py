@@ -126,9 +126,14 @@ def _module(path: str, node: ast.AST) -> Namespace | Unknown:
     return Namespace(path) if path.split(".", 1)[0] in _KNOWN_MODULES else Unknown(f"the module {path}", node)
 
 
-_TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "view", "reshape", "max_pool2d", "avg_pool2d",
+#: torch functions and tensor methods value by value (torch.exp(0.5 * logvar)), or a tensor of the same shape
+#: (torch.randn_like(std)): the tensor's shape, nothing learned, no row of their own.
+TORCH_ELEMENTWISE = frozenset({"exp", "log", "sqrt", "rsqrt", "abs", "neg", "square", "randn_like", "rand_like",
+                               "zeros_like", "ones_like", "empty_like"})
+
+_TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "div", "view", "reshape", "max_pool2d", "avg_pool2d",
                         "adaptive_avg_pool2d", "adaptive_max_pool2d", "dropout", "dropout2d", "interpolate",
-                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax"})
+                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax", *TORCH_ELEMENTWISE})
 
 
 #: Tensor methods that read a value off the tensor: what they give is only known when the model runs.
