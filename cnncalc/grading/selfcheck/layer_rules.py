@@ -88,7 +88,8 @@ class LayerRules(Reading):
                                         else before, f"{kind} keeps the {before[-1]} channels"))
             return verdicts
         pairs = list(zip(before[:-1], row.shape[:-1]))
-        ok, words = {"Zero": (all(m >= n for n, m in pairs), "pads: every size grows or stays"),
+        pads = (all(m >= n for n, m in pairs), "pads: every size grows or stays")
+        ok, words = {"Zero": pads, "Refl": pads, "Repl": pads,
                      "Crop": (all(m <= n for n, m in pairs), "crops: every size shrinks or stays"),
                      "UpSa": (all(m % n == 0 for n, m in pairs), "repeats: every size is a multiple of its input's")
                      }[kind[:4]]

@@ -144,8 +144,8 @@ class InstanceNormalization(Layer):
 
     def resolve(self, shape: Shape) -> Resolution:
         channels = shape[-1]
-        if len(shape) < 2:
-            raise RuleError(f"instance normalization needs a map or a sequence per channel, but it receives a "
+        if self.torch and len(shape) < 2:
+            raise RuleError(f"PyTorch's InstanceNorm needs a map or a sequence per channel, but it receives a "
                             f"vector of {channels:,}", "put it before flatten and dense")
         if self.torch and prod(shape[:-1]) == 1:
             raise RuleError(f"Expected more than 1 spatial element when training, got a map of "

@@ -39,6 +39,9 @@ class Normalization(Layer):
     def for_torch(self) -> Layer:
         return replace(self, torch=True)
 
+    def torch_class_for(self, shape: Shape) -> str:
+        return f"BatchNorm{max(1, len(shape) - 1)}d"
+
     def resolve(self, shape: Shape) -> Resolution:
         c = shape[-1]
         if self.torch:

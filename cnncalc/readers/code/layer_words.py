@@ -67,7 +67,8 @@ def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement
     if isinstance(axis, (list, tuple)) and len(axis) == 1:
         axis = axis[0]
     if n == "Normalization":
-        given = [key for key in ("mean", "variance", "invert") if k.get(key) not in (None, False)]
+        given = [key for position, key in ((1, "mean"), (2, "variance")) if a(position, key) is not None]
+        given += ["invert=True"] if a(3, "invert", False) is not False else []
         if given:
             raise interpreter.error(layer.node, f"a Normalization given {given[0]}",
                                     "cnncalc's normalization is one adapted to the data: its mean, variance and "
