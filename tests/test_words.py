@@ -248,3 +248,71 @@ def test_what_is_not_modelled_is_refused_at_its_line(tmp_path: Path, code: str, 
     status, out = run("summary", str(path), *(["--input", shape] if shape else []))
     assert status == 2 and "Traceback" not in out, out
     assert where in out and message in out, out
+
+
+# ---- check --summary: the rows torchinfo and Keras print for these layers, paired with the words ----
+
+#: torchinfo's table of nn.Sequential(ReflectionPad2d(1), Conv2d(3, 8, 3), InstanceNorm2d(8, affine=True), ReLU(),
+#: ReplicationPad2d(1), Conv2d(8, 4, 3), PixelShuffle(2), LogSoftmax(dim=1)) on [1, 3, 16, 16], as it printed it.
+TORCHINFO = """\
+==========================================================================================
+Layer (type:depth-idx)                   Output Shape              Param #
+==========================================================================================
+Sequential                               [1, 1, 32, 32]            --
+├─ReflectionPad2d: 1-1                   [1, 3, 18, 18]            --
+├─Conv2d: 1-2                            [1, 8, 16, 16]            224
+├─InstanceNorm2d: 1-3                    [1, 8, 16, 16]            16
+├─ReLU: 1-4                              [1, 8, 16, 16]            --
+├─ReplicationPad2d: 1-5                  [1, 8, 18, 18]            --
+├─Conv2d: 1-6                            [1, 4, 16, 16]            292
+├─PixelShuffle: 1-7                      [1, 1, 32, 32]            --
+├─LogSoftmax: 1-8                        [1, 1, 32, 32]            --
+==========================================================================================
+Total params: 532
+Trainable params: 532
+Non-trainable params: 0
+==========================================================================================
+"""
+#: Keras 3's summary of Sequential([Input((8, 8, 3)), Rescaling(1 / 255), Normalization(), Conv2D(4, 3),
+#: GroupNormalization(groups=-1), Activation('log_softmax')]), as it printed it.
+KERAS_PASTE = """\
+┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+│ rescaling (Rescaling)           │ (None, 8, 8, 3)        │             0 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ normalization (Normalization)   │ (None, 8, 8, 3)        │             7 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ conv2d (Conv2D)                 │ (None, 6, 6, 4)        │           112 │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ group_normalization             │ (None, 6, 6, 4)        │             8 │
+│ (GroupNormalization)            │                        │               │
+├─────────────────────────────────┼────────────────────────┼───────────────┤
+│ activation (Activation)         │ (None, 6, 6, 4)        │             0 │
+└─────────────────────────────────┴────────────────────────┴───────────────┘
+ Total params: 127 (508.00 B)
+ Trainable params: 120 (480.00 B)
+ Non-trainable params: 7 (28.00 B)
+"""
+
+
+@pytest.mark.parametrize(("spec", "paste", "correct"), [
+    ("input 3x16x16 nchw, reflectpad1, conv8x3, instancenorm, relu, replicatepad1, conv4x3, pixelshuffle2, "
+     "logsoftmax", TORCHINFO, "15/15 correct"),
+    ("input 8x8x3, rescaling, normalization, conv4x3, instancenorm, logsoftmax", KERAS_PASTE, "13/13 correct"),
+])
+def test_a_paste_of_these_layers_pairs_with_the_words(tmp_path: Path, spec: str, paste: str, correct: str) -> None:
+    path = tmp_path / "paste.txt"
+    path.write_text(paste, encoding="utf-8")
+    status, out = run("check", spec, "--summary", str(path))
+    assert status == 0 and correct in out, out
+    status, out = run("check", "--summary", str(path))  # the paste against itself: no row the rules do not know
+    assert status == 0 and "does not model" not in out, out
+
+
+def test_a_pixel_shuffle_row_with_the_wrong_channels_is_caught(tmp_path: Path) -> None:
+    path = tmp_path / "paste.txt"
+    path.write_text(TORCHINFO.replace("├─PixelShuffle: 1-7                      [1, 1, 32, 32]",
+                                      "├─PixelShuffle: 1-7                      [1, 2, 32, 32]"), encoding="utf-8")
+    status, out = run("check", "--summary", str(path))
+    assert status == 1 and "PixelShuffle moves C·R² channels" in out, out

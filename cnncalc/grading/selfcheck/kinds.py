@@ -25,7 +25,8 @@ _LEARNED = frozenset({"PReLU", "LayerNormalization", "GroupNormalization", "Norm
 #: Which rule checks a layer kind; a kind in none of them is one cnncalc does not model.
 _FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"), (_POOL, "pool"),
              (_GLOBAL, "global_pool"), ({"Flatten"}, "flatten"), (_KEEPS_SHAPE | {"PReLU"}, "same"),
-             (_RESAMPLE, "resample"), ({"Reshape"}, "reshape"), ({"Permute"}, "permute"))
+             (_RESAMPLE, "resample"), ({"Reshape"}, "reshape"), ({"Permute"}, "permute"),
+             ({"PixelShuffle"}, "pixel_shuffle"))
 
 
 def _family(kind: str) -> str | None:
