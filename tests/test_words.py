@@ -158,6 +158,9 @@ def test_keras_code_is_refused_for_what_keras_has_no_layer_for() -> None:
         assert error.value.render().startswith("layer 1 ") and reason in error.value.render()
     with pytest.raises(CnnCalcError, match="learns gamma and beta together"):
         pytorch_code(build("input 8x8x8, instancenorm noscale"))
+    for spec in ("input 8, instancenorm", "input 1x1x8, instancenorm"):  # Keras takes them; PyTorch refuses
+        with pytest.raises(CnnCalcError, match="needs more than one value per channel"):
+            pytorch_code(build(spec))
 
 
 # ---- model code as the real files write it ----

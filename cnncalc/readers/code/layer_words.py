@@ -63,7 +63,7 @@ def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement
             raise interpreter.error(layer.node, f"a Rescaling by {_shown(scale)}",
                                     "cnncalc's rescaling takes a scale above 0")
         return "rescaling" if scale == 1 / 255 else f"rescaling{Decimal(repr(float(scale))):f}", None
-    axis = a(0, "axis", -1) if n == "Normalization" else k.get("axis", -1)
+    axis = a(0, "axis", -1) if n == "Normalization" else a(1, "axis", -1)  # GroupNormalization(groups, axis)
     if isinstance(axis, (list, tuple)) and len(axis) == 1:
         axis = axis[0]
     if n == "Normalization":

@@ -4,6 +4,7 @@ stride above 1: TensorFlow's uneven split as ``nn.ZeroPad2d``)."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from ...model.records import replace
@@ -176,6 +177,9 @@ def _torch_other(layer: ResolvedLayer, channels: int) -> list[tuple[str, str]]:
         if r.center != r.scale:
             raise unsupported(layer, "PyTorch", "PyTorch's InstanceNorm2d learns gamma and beta together "
                               "(affine=True) or neither")
+        if len(layer.input_shape) < 2 or math.prod(layer.input_shape[:-1]) == 1:
+            raise unsupported(layer, "PyTorch", "PyTorch's InstanceNorm needs more than one value per channel "
+                              "(a map or a sequence)")
         kind = "nn.InstanceNorm2d" if len(layer.input_shape) == 3 else "nn.InstanceNorm1d"
         return [("norm", f"{kind}({number(channels)}{', affine=True' if r.scale else ''})")]
     if isinstance(r, L.Rescaling):
