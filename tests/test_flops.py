@@ -183,6 +183,8 @@ KINDS = [
      "nn.ELU(), nn.GELU(), nn.SiLU(), nn.Sigmoid(), nn.Tanh()", "4x9x9"),
     ("nn.ConvTranspose2d(4, 6, 2, stride=2, groups=2), nn.BatchNorm2d(6), nn.AdaptiveAvgPool2d(3)", "4x5x5"),
     ("nn.Conv1d(2, 6, 3, groups=2), nn.AdaptiveAvgPool1d(3), nn.Flatten(), nn.Linear(18, 4), nn.PReLU(4)", "2x11"),
+    ("nn.ReflectionPad2d(1), nn.Conv2d(3, 4, 3), nn.InstanceNorm2d(4, affine=True), nn.InstanceNorm2d(4), "
+     "nn.ReplicationPad2d((1, 0, 2, 1)), nn.PixelShuffle(2), nn.LogSoftmax(dim=1)", "3x9x9"),
 ]
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..graph.network import Network
-from ..model.layers import Cropping2D, ZeroPadding2D
+from ..model.layers import Cropping2D, ReflectionPadding2D, ReplicationPadding2D, ZeroPadding2D
 from ..model.records import record
 
 __all__ = ["ReceptiveField", "receptive_fields"]
@@ -88,7 +88,7 @@ def merged(fields: list[ReceptiveField]) -> ReceptiveField:
 #: spread one input over several outputs, adaptive pools' windows vary, reshapes move the axes.
 _UNDEFINED = frozenset({"UpSampling2D", "Conv2DTranspose", "Conv1DTranspose", "AdaptiveAveragePooling2D",
                         "AdaptiveMaxPooling2D", "AdaptiveAveragePooling1D", "AdaptiveMaxPooling1D", "Reshape",
-                        "Permute", "Embedding"})
+                        "Permute", "Embedding", "PixelShuffle"})
 
 
 def receptive_fields(net: Network) -> list[ReceptiveField]:
@@ -105,10 +105,11 @@ def receptive_fields(net: Network) -> list[ReceptiveField]:
         elif field.whole or len(layer.output_shape) < len(net.input_shape) or len(layer.output_shape) == 1 \
                 or kind.startswith("Global"):
             field = ReceptiveField(field.size, field.jump, field.start, True)
-        elif isinstance(layer.layer, (ZeroPadding2D, Cropping2D)):
-            # zero padding moves the first unit's centre back into the padding; cropping moves it on
-            sign, sides = ((-1, layer.layer.padding) if isinstance(layer.layer, ZeroPadding2D)
-                           else (1, layer.layer.cropping))
+        elif isinstance(layer.layer, (ZeroPadding2D, ReflectionPadding2D, ReplicationPadding2D, Cropping2D)):
+            # padding (zeros, or the edge mirrored or repeated) moves the first unit's centre back into the
+            # padding; cropping moves it on
+            sign, sides = ((1, layer.layer.cropping) if isinstance(layer.layer, Cropping2D)
+                           else (-1, layer.layer.padding))
             amounts = (sides[0], sides[2])  # top and left
             shifted = [field.start[i] + sign * amounts[i] * field.jump[i] for i in range(2)]
             field = ReceptiveField(field.size, field.jump, (shifted[0], shifted[1]))

@@ -32,6 +32,7 @@ def model_argument(entry: dict) -> str:
     """--model: the builder, called with the manifest's literal arguments when it has any."""
     args = [repr(a) for a in entry.get("args", [])]
     args += [f"{key}={value!r}" for key, value in entry.get("kwargs", {}).items()]
+    args += [f"{key}=None" for key in entry.get("none_kwargs", [])]  # as truth_child.py builds it (TOML has no None)
     return f"{entry['build']}({', '.join(args)})" if args else entry["build"]
 
 

@@ -2,7 +2,7 @@
 (``training`` for ``train()``).
 
 One per multiply-accumulate of conv (transposed too) and linear, no bias; batch norm 2 per value with affine
-(1 without; 5 and 4 in training mode); layer and group norm 5 per value (4 without affine);
+(1 without; 5 and 4 in training mode); layer, group and instance norm 5 per value (4 without affine);
 ``adaptive_avg_pool2d`` one per input value; nearest upsampling one per output value; every other operator (ReLU,
 max and average pooling, ``+``, ``cat``, softmax) is skipped.
 """
@@ -21,7 +21,7 @@ def fvcore_rule(op: Op, training: bool) -> tuple[int, str]:
         per = (5 if op.affine else 4) if training else (2 if op.affine else 1)
         mode = "training" if training else "eval"
         return per * op.inputs, f"{per}·{op.inputs:,} values ({mode}{', affine' if op.affine else ''})"
-    if op.kind in ("layer_norm", "group_norm"):
+    if op.kind in ("layer_norm", "group_norm", "instance_norm"):
         per = 5 if op.affine else 4
         return per * op.inputs, f"{per}·{op.inputs:,} values"
     if op.kind == "adaptive_avg_pool" and len(op.in_sizes) == 2:

@@ -22,7 +22,7 @@ __all__ = ["Op", "modules"]
 class Op:
     """One PyTorch module (or ``forward()`` operation) of a row, for one input."""
 
-    kind: str  # conv, linear, batch_norm, layer_norm, group_norm, lrn, activation, max_pool, avg_pool,
+    kind: str  # conv, linear, batch_norm, layer_norm, group_norm, instance_norm, lrn, activation, max_pool, avg_pool,
     #            adaptive_avg_pool, adaptive_max_pool, upsample, merge, free
     group: str
     label: str  # PyTorch's class (nn.Conv2d, nn.ReLU) or the operation (+, torch.cat)
@@ -132,6 +132,11 @@ def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 -
     if isinstance(r, L.LayerNormalization):
         return (Op("layer_norm", "other", "nn.LayerNorm", n_in, n_out, affine=r.center or r.scale,
                    params=layer.params.total),)
+    if isinstance(r, L.InstanceNormalization):
+        return (Op("instance_norm", "other", f"nn.{r.torch_class_for(ins)}", n_in, n_out, affine=r.center or r.scale,
+                   params=layer.params.total),)
+    if isinstance(r, L.Normalization):  # PyTorch's equivalent: a BatchNorm without affine weights, in eval mode
+        return (Op("batch_norm", "batch norm", f"nn.{r.torch_class_for(ins)}", n_in, n_out, affine=False),)
     if isinstance(r, L.GroupNormalization):
         return (Op("group_norm", "other", "nn.GroupNorm", n_in, n_out, params=layer.params.total),)
     if isinstance(r, L.LocalResponseNormalization):

@@ -34,7 +34,7 @@ def ptflops_rule(op: Op, training: bool) -> tuple[int, str]:  # noqa: PLR0911 - 
         return 0, ""
     if op.kind in ("max_pool", "avg_pool", "adaptive_avg_pool", "adaptive_max_pool"):
         return 2 * op.inputs, f"2·{op.inputs:,} input values (the module's hook, then the F.* patch)"
-    if op.kind in ("batch_norm", "group_norm"):
+    if op.kind in ("batch_norm", "group_norm", "instance_norm"):
         per = 2 if op.affine else 1
         return per * op.inputs, f"{per}·{op.inputs:,} values"
     if op.kind == "layer_norm":

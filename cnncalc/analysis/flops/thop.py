@@ -1,7 +1,7 @@
 """thop's convention: how thop 0.1.1's ``profile`` counts a module: registered modules only.
 
 Conv ``out values × in_channels/groups × kernel`` (for a transposed conv too, which is not its MACs), no bias;
-linear in_features per output value; batch and layer norm 2 per value, ×2 with affine; PReLU one per value
+linear in_features per output value; batch, layer and instance norm 2 per value, ×2 with affine; PReLU one per value
 (``profile`` puts the model in ``eval()``, where its hook counts); softmax (3·features − 1) per vector; average
 pooling one per output value; adaptive average pooling (kernel + 1) per output value; nearest upsampling one per
 output value; ReLU, LeakyReLU, max pooling, dropout, padding and any module it has no rule for (GroupNorm,
@@ -29,7 +29,7 @@ def thop_rule(op: Op, training: bool) -> tuple[int, str]:  # noqa: PLR0911 - one
         return flops, f"{op.outputs:,} output values × {op.in_group}·{op.window} = {flops:,}"
     if op.kind == "linear":
         return op.macs, f"{op.macs_text} = {op.macs:,}"
-    if op.kind in ("batch_norm", "layer_norm"):
+    if op.kind in ("batch_norm", "layer_norm", "instance_norm"):
         per = 4 if op.affine else 2
         return per * op.inputs, f"{per}·{op.inputs:,} values"
     if op.kind == "activation" and op.activation == "prelu":  # profile() runs the model in eval()

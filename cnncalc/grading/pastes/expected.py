@@ -1,11 +1,11 @@
 """What a paste of a network should show: a row a layer in Keras' terms, or a module a row in torchinfo's; and
-which pasted rows are of a kind cnncalc models (an LSTM, a Lambda, Rescaling or a nested model is not).
+which pasted rows are of a kind cnncalc models (an LSTM, a Lambda or a nested model is not).
 """
 
 from __future__ import annotations
 
 from ...graph.network import Network, ResolvedLayer
-from ...model.layers import Activation, GlobalPooling, Merge, PReLU
+from ...model.layers import Activation, GlobalPooling, Merge, PReLU, Rescaling
 from ...model.records import record
 from ...readers.pasted.classes import ACTIVATION_CLASSES, ADAPTIVE, KERAS1_CLASSES, KERAS_CLASSES, TORCH_CLASSES
 from ...readers.pasted.records import PastedRow
@@ -53,7 +53,7 @@ TORCH_MODELLED = frozenset({*TORCH_CLASSES, *ADAPTIVE, "DepthwiseConv2d"})
 
 
 def modelled(row: PastedRow, torch: bool) -> bool:
-    """A row of a kind cnncalc models (an LSTM, a Lambda, Rescaling or a nested model is not)."""
+    """A row of a kind cnncalc models (an LSTM, a Lambda or a nested model is not)."""
     if torch:
         return torch_type(row) in TORCH_MODELLED
     return not row.keras_class or row.keras_class in KERAS_CLASSES or row.keras_class in KERAS1_CLASSES
@@ -61,8 +61,8 @@ def modelled(row: PastedRow, torch: bool) -> bool:
 
 def _torch_module(layer: ResolvedLayer) -> bool:
     """A layer torchinfo lists: not an activation (its rows are skipped on both sides), not a merge (`+` and
-    torch.cat are operations in forward(), not modules)."""
-    if isinstance(layer.layer, Merge):
+    torch.cat are operations in forward(), not modules), not a rescaling (``x * scale`` in forward())."""
+    if isinstance(layer.layer, (Merge, Rescaling)):
         return False
     return not isinstance(layer.layer, Activation) or isinstance(layer.layer, PReLU)
 

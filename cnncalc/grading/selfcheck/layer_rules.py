@@ -17,7 +17,7 @@ class LayerRules(Reading):
 
     def multiple(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
         """A subclassed model's row: its shape is 'multiple', so only a layer that learns nothing is checked."""
-        if family in ("pool", "global_pool", "flatten", "resample", "reshape", "permute") or \
+        if family in ("pool", "global_pool", "flatten", "resample", "reshape", "permute", "pixel_shuffle") or \
                 (family == "same" and kind not in _LEARNED) or kind in _MERGES or kind == "Concatenate":
             return [_judge(number, row, "params", f"{row.params:,}", "0", row.params == 0, f"{kind} learns nothing")]
         return [_unchecked(number, row, "params", f"{row.params:,}",
@@ -38,7 +38,7 @@ class LayerRules(Reading):
         params = f"{row.params:,}"
         if family == "dense":
             return self.dense_alone(number, row)
-        if family in ("pool", "global_pool", "flatten", "resample", "reshape", "permute") or \
+        if family in ("pool", "global_pool", "flatten", "resample", "reshape", "permute", "pixel_shuffle") or \
                 (family == "same" and kind not in _LEARNED):
             return [_judge(number, row, "params", params, "0", row.params == 0, f"{kind} learns nothing")]
         why = "the layer it reads is not in the paste, so its input size is unknown"
@@ -74,6 +74,15 @@ class LayerRules(Reading):
                        "a permutation reorders the axes it reads"),
                 self.nothing_learned(number, row, kind)]
 
+    def pixel_shuffle(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        """PyTorch's PixelShuffle(R): C·R² channels become C, on a map R times taller and wider."""
+        r = row.shape[0] // before[0] if len(row.shape) == len(before) == 3 and before[0] else 0
+        ok = r >= 1 and before[2] % (r * r) == 0 and row.shape == (before[0] * r, before[1] * r, before[2] // (r * r))
+        return [_judge(number, row, "output", self.show(row.shape), "another shape", ok,
+                       f"{kind} moves C·R² channels to an R×R block of C: {self.show(before)} → "
+                       f"{self.show(row.shape)}"),
+                self.nothing_learned(number, row, kind)]
+
     def same(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
         verdicts = [self.output(number, row, before, f"{kind} keeps the shape")]
         if kind not in _LEARNED:
@@ -88,7 +97,8 @@ class LayerRules(Reading):
                                         else before, f"{kind} keeps the {before[-1]} channels"))
             return verdicts
         pairs = list(zip(before[:-1], row.shape[:-1]))
-        ok, words = {"Zero": (all(m >= n for n, m in pairs), "pads: every size grows or stays"),
+        pads = (all(m >= n for n, m in pairs), "pads: every size grows or stays")
+        ok, words = {"Zero": pads, "Refl": pads, "Repl": pads,
                      "Crop": (all(m <= n for n, m in pairs), "crops: every size shrinks or stays"),
                      "UpSa": (all(m % n == 0 for n, m in pairs), "repeats: every size is a multiple of its input's")
                      }[kind[:4]]

@@ -77,7 +77,7 @@ class _ArgumentReader:
         try:
             alpha = float(token.text)
         except ValueError:
-            raise self.fail(f"cannot read the slope '{token.text}'", token,
+            raise self.fail(f"cannot read the number '{token.text}'", token,
                             f"write it as a number, as in {grammar.example}") from None
         return alpha
 
@@ -95,7 +95,7 @@ _ARG_NAMES = {
     "pair?": "a size (P or PHxPW)",
     "shape": "a target shape (AxBxC)",
     "vocab_dim": "a vocabulary size and a dimension (VxD)",
-    "alpha?": "a slope",
+    "alpha?": "a number (a slope, a scale)",
     "units": "a number of units",
     "rate": "a dropout rate",
     "": "nothing",

@@ -103,8 +103,10 @@ def _activation(name: str) -> Callable[[Any, dict[str, Any]], Layer]:
     return lambda args, options: layers.Activation(name)
 
 
-def _sides(cls: type[layers.ZeroPadding2D] | type[layers.Cropping2D]) -> Callable[[Any, dict[str, Any]], Layer]:
-    """'zeropad1', 'zeropad1x2' (rows, columns), or sides 'zeropad b1 r1' (Keras' ((0, 1), (0, 1)))."""
+def _sides(cls: type[layers.ZeroPadding2D] | type[layers.Cropping2D] | type[layers.ReflectionPadding2D] |
+           type[layers.ReplicationPadding2D]) -> Callable[[Any, dict[str, Any]], Layer]:
+    """'zeropad1', 'zeropad1x2' (rows, columns), or sides 'zeropad b1 r1' (Keras' ((0, 1), (0, 1))); the same for
+    crop, reflectpad and replicatepad."""
     def build(args: tuple[int, int] | None, o: dict[str, Any]) -> Layer:
         if args is not None:
             return cls((args[0], args[0], args[1], args[1]))

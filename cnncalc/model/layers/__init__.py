@@ -12,7 +12,8 @@ after its ``None``.  Rules raise :class:`RuleError`; the network adds the layer'
 
 The kinds live in families, one module each: ``convolution`` (2-D and 3-D), ``convolution1d``,
 ``transposed``, ``pooling``, ``global_pooling`` (global and adaptive), ``reshaping`` (pad, crop, upsample,
-flatten, reshape, permute), ``dense`` (dense, embedding, dropout), ``normalization``, ``activations`` and
+pixel shuffle, flatten, reshape, permute), ``dense`` (dense, embedding, dropout), ``normalization``,
+``preprocessing`` (Keras' rescaling and normalization), ``activations`` and
 ``merges``; ``base`` holds what they share and ``windows`` the sliding windows of conv and pool layers.
 Every name is importable from here.
 """
@@ -95,6 +96,7 @@ from .merges import (
 from .normalization import (
     BatchNormalization,
     GroupNormalization,
+    InstanceNormalization,
     LayerNormalization,
     LocalResponseNormalization,
 )
@@ -111,10 +113,17 @@ from .pooling import (
     require_pool_padding,
     require_torch_pool_padding,
 )
+from .preprocessing import (
+    Normalization,
+    Rescaling,
+)
 from .reshaping import (
     Cropping2D,
     Flatten,
     Permute,
+    PixelShuffle,
+    ReflectionPadding2D,
+    ReplicationPadding2D,
     Reshape,
     Sides,
     UpSampling2D,
@@ -175,6 +184,7 @@ __all__ = [
     "GlobalMaxPooling2D",
     "GlobalPooling",
     "GroupNormalization",
+    "InstanceNormalization",
     "Layer",
     "LayerNormalization",
     "LeakyReLU",
@@ -185,15 +195,20 @@ __all__ = [
     "Maximum",
     "Merge",
     "Multiply",
+    "Normalization",
     "PReLU",
     "Padding",
     "Pair",
     "Params",
     "Permute",
+    "PixelShuffle",
     "Pooling1D",
     "Pooling2D",
     "Pooling3D",
     "ReLU",
+    "ReflectionPadding2D",
+    "ReplicationPadding2D",
+    "Rescaling",
     "Reshape",
     "Resolution",
     "RuleError",

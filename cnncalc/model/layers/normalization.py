@@ -1,4 +1,4 @@
-"""Normalization layers: batch, layer, group and local response normalization."""
+"""Normalization layers: batch, layer, group, instance and local response normalization."""
 
 from __future__ import annotations
 
@@ -120,3 +120,37 @@ class LocalResponseNormalization(Layer):
 
     def resolve(self, shape: Shape) -> Resolution:
         return Resolution(shape)
+
+
+@record
+class InstanceNormalization(Layer):
+    """PyTorch's ``InstanceNorm2d(C, affine=True)``: each channel of each example normalised over its own map,
+    then gamma and beta, 2C (``noscale nocenter``: ``affine=False``, 0); no running statistics, PyTorch's default.
+    Keras' equivalent is ``GroupNormalization(groups=-1)``, one group per channel, which its summary names."""
+
+    keras_class: ClassVar[str] = "GroupNormalization"
+    auto_name: ClassVar[str] = "group_normalization"
+    torch_name: ClassVar[str] = "InstanceNorm2d"
+
+    center: bool = True
+    scale: bool = True
+    torch: bool = False
+
+    def for_torch(self) -> Layer:
+        return replace(self, torch=True)
+
+    def torch_class_for(self, shape: Shape) -> str:
+        return f"InstanceNorm{max(1, len(shape) - 1)}d"
+
+    def resolve(self, shape: Shape) -> Resolution:
+        channels = shape[-1]
+        if self.torch and len(shape) < 2:
+            raise RuleError(f"PyTorch's InstanceNorm needs a map or a sequence per channel, but it receives a "
+                            f"vector of {channels:,}", "put it before flatten and dense")
+        if self.torch and prod(shape[:-1]) == 1:
+            raise RuleError(f"Expected more than 1 spatial element when training, got a map of "
+                            f"{dims_text(shape[:-1])}: PyTorch's InstanceNorm normalizes each channel by its own "
+                            "mean and variance", "use it on a larger map")
+        gamma, beta = channels if self.scale else 0, channels if self.center else 0
+        return Resolution(shape, Params(gamma, beta),
+                          arithmetic=(("params", f"gamma {gamma:,} + beta {beta:,} = {gamma + beta:,}"),))

@@ -1,4 +1,5 @@
-"""Layers that change the shape and learn nothing: padding, cropping, upsampling, flatten, reshape, permute."""
+"""Layers that change the shape and learn nothing: padding (zeros, reflected, replicated), cropping, upsampling,
+pixel shuffle, flatten, reshape, permute."""
 
 from __future__ import annotations
 
@@ -120,3 +121,64 @@ class Permute(Layer):
                             f"number the input's {len(shape)} axes from 1 to {len(shape)}, each once",
                             f"write permute{'x'.join(map(str, range(len(shape), 0, -1)))} to reverse them")
         return Resolution(tuple(shape[d - 1] for d in self.dims))
+
+
+@record
+class ReflectionPadding2D(Layer):
+    """PyTorch's ``ReflectionPad2d``: the border rows and columns mirrored outwards, the edge not repeated; each
+    side's padding must be smaller than the axis it pads (Keras has no such layer)."""
+
+    keras_class: ClassVar[str] = "ReflectionPadding2D"
+    auto_name: ClassVar[str] = "reflection_padding2d"
+    torch_name: ClassVar[str] = "ReflectionPad2d"
+
+    padding: Sides = (1, 1, 1, 1)
+
+    def resolve(self, shape: Shape) -> Resolution:
+        h, w, c = require_volume(self, shape)
+        top, bottom, left, right = self.padding
+        for size, before, after, axis in ((h, top, bottom, "height"), (w, left, right, "width")):
+            if max(before, after) >= size:
+                raise RuleError(f"Padding size should be less than the corresponding input dimension, but got: "
+                                f"padding ({before}, {after}) on the {axis} of {size}: a reflection mirrors the "
+                                "rows inside the edge, and there are not that many",
+                                f"pad at most {size - 1} on the {axis}, or use replicatepad or zeropad")
+        return Resolution((h + top + bottom, w + left + right, c))
+
+
+@record
+class ReplicationPadding2D(Layer):
+    """PyTorch's ``ReplicationPad2d``: the edge row or column repeated outwards (Keras has no such layer)."""
+
+    keras_class: ClassVar[str] = "ReplicationPadding2D"
+    auto_name: ClassVar[str] = "replication_padding2d"
+    torch_name: ClassVar[str] = "ReplicationPad2d"
+
+    padding: Sides = (1, 1, 1, 1)
+
+    def resolve(self, shape: Shape) -> Resolution:
+        h, w, c = require_volume(self, shape)
+        top, bottom, left, right = self.padding
+        return Resolution((h + top + bottom, w + left + right, c))
+
+
+@record
+class PixelShuffle(Layer):
+    """PyTorch's ``PixelShuffle(R)``: C·R² channels become C channels on a map R times taller and wider; channel
+    c·R² + i·R + j of a cell goes to row i and column j of its R×R block (Keras has no such layer)."""
+
+    keras_class: ClassVar[str] = "PixelShuffle"
+    auto_name: ClassVar[str] = "pixel_shuffle"
+
+    factor: int = 2
+
+    def resolve(self, shape: Shape) -> Resolution:
+        h, w, c = require_volume(self, shape)
+        r = self.factor
+        if c % (r * r):
+            below = c - c % (r * r)
+            raise RuleError(f"pixel_shuffle expects its input's channel dimension to be divisible by the square of "
+                            f"upscale_factor, but {c} channels are not divisible by {r}·{r} = {r * r}",
+                            f"give it a multiple of {r * r} channels, as {below or r * r} or {below + r * r}")
+        return Resolution((h * r, w * r, c // (r * r)),
+                          arithmetic=(("output", f"{h}·{r} × {w}·{r} × {c}/{r * r}"),))

@@ -64,6 +64,11 @@ def activation_in_place(name: str | None, alpha: float | None = None) -> Twin:
         x /= x.sum(axis=-1, keepdims=True)
         return x
 
+    def log_softmax(x: Array) -> Array:
+        x -= x.max(axis=-1, keepdims=True)
+        x -= np.log(np.exp(x).sum(axis=-1, keepdims=True))
+        return x
+
     def elu(x: Array, alpha: float = 1.0, scale: float = 1.0) -> Array:
         negative = np.minimum(x, 0)
         np.expm1(negative, out=negative)
@@ -113,6 +118,7 @@ def activation_in_place(name: str | None, alpha: float | None = None) -> Twin:
         "sigmoid": sigmoid,
         "tanh": lambda x: np.tanh(x, out=x),
         "softmax": softmax,
+        "logsoftmax": log_softmax,
         "elu": elu,
         "selu": lambda x: elu(x, selu_alpha, selu_scale),
         "gelu": gelu,
@@ -135,6 +141,8 @@ def activation_scratch(name: str | None, out: Shape) -> int:
     size = math.prod(out)
     if name == "softmax":
         return size // out[-1]
+    if name == "logsoftmax":  # exp's output-sized array, then the sums
+        return size + size // out[-1]
     return size * {"elu": 1, "selu": 1, "swish": 1, "gelu": 4, "leakyrelu": 1, "hardswish": 1, "mish": 2}.get(
         name or "", 0)
 

@@ -1,4 +1,4 @@
-"""Twins of batch (inference mode, ε = 0.001 as Keras), layer, group and local response normalization."""
+"""Twins of batch (inference mode, ε = 0.001 as Keras), layer, group, instance and local response normalization."""
 
 from __future__ import annotations
 
@@ -33,6 +33,13 @@ def _group_norm_twin(layer: layers.GroupNormalization, shape: Shape, rng: Any) -
     return twin
 
 
+def _instance_norm_twin(layer: layers.InstanceNormalization, shape: Shape, rng: Any) -> Twin:
+    """Each channel of each example normalised over its own map (every axis but the batch and the channels)."""
+    gamma = _normal(rng, (shape[-1],)) if layer.scale else 1
+    beta = _normal(rng, (shape[-1],)) if layer.center else 0
+    return lambda x: _normalize(x, tuple(range(1, x.ndim - 1))) * gamma + beta
+
+
 def _lrn_twin(layer: layers.LocalResponseNormalization, shape: Shape, rng: Any) -> Twin:
     """PyTorch's LocalResponseNorm: a / (k + α/n · Σ a² over n neighbouring channels)^β, k=1, α=1e-4, β=0.75."""
     import numpy as np
@@ -64,6 +71,7 @@ TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     layers.LayerNormalization: _layer_norm_twin,
     layers.GroupNormalization: _group_norm_twin,
     layers.LocalResponseNormalization: _lrn_twin,
+    layers.InstanceNormalization: _instance_norm_twin,
 }
 
 
@@ -72,4 +80,5 @@ SCRATCH: dict[type[Layer], Callable[[Any, Shape, Shape], int]] = {
     layers.LayerNormalization: lambda layer, shape, out: 4 * math.prod(out),
     layers.GroupNormalization: lambda layer, shape, out: 5 * math.prod(out),
     layers.LocalResponseNormalization: lambda layer, shape, out: 6 * math.prod(out),
+    layers.InstanceNormalization: lambda layer, shape, out: 4 * math.prod(out),
 }

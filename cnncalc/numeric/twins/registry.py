@@ -7,7 +7,17 @@ from typing import Any
 
 from ...model import layers
 from ...model.layers import AveragePooling1D, Conv1D, Layer, MaxPooling1D, Shape
-from . import activations, convolution, dense, global_pooling, normalization, pooling, reshaping, transposed
+from . import (
+    activations,
+    convolution,
+    dense,
+    global_pooling,
+    normalization,
+    pooling,
+    preprocessing,
+    reshaping,
+    transposed,
+)
 from .base import Twin
 from .sequence import _as_2d
 
@@ -28,6 +38,7 @@ TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     **reshaping.TWINS,
     **dense.TWINS,
     **normalization.TWINS,
+    **preprocessing.TWINS,
     **activations.TWINS,
     Conv1D: _one_d_twin,
     layers.DepthwiseConv1D: _one_d_twin,
@@ -45,6 +56,7 @@ SCRATCH: dict[type[Layer], Callable[[Any, Shape, Shape], int]] = {
     **reshaping.SCRATCH,
     **dense.SCRATCH,
     **normalization.SCRATCH,
+    **preprocessing.SCRATCH,
     **activations.SCRATCH,
 }
 

@@ -57,6 +57,11 @@ def graph_spec(interpreter: Interpreter, found: Any, name: str) -> ModelCode:
         raise interpreter.error(found.node, f"the model '{name}' is {found.why}, which cnncalc cannot follow")
     else:
         raise CnnCalcError(f"'{name}' is not a model cnncalc can read")
+    if isinstance(output, (tuple, list)) and any(isinstance(item, Tensor) for item in output):
+        forward = found.cls.lookup("forward") if isinstance(found, Instance) else None
+        raise interpreter.error(getattr(forward, "node", None) or getattr(found, "node", None),
+                                f"the model '{name}' gives {len(output)} values, not one tensor (its forward "
+                                "returns a tuple)", "cnncalc summarises a model with one output")
     if not isinstance(output, Tensor):
         raise interpreter.error(getattr(found, "node", None), f"the model '{name}' gives no tensor")
     text, items, placed, graph = _write(interpreter.nodes, output.node, conventions)

@@ -36,6 +36,14 @@ _REFLECTIVE = frozenset({"getattr", "setattr", "hasattr", "isinstance"})
 
 _UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
 
+#: A PyTorch tensor and a number, value by value (x * 0.2, torch.exp(0.5 * logvar)): the tensor's shape, no
+#: parameter, and no row (torchinfo shows rows of modules only).
+_ELEMENTWISE = frozenset({ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow})
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
 
 
 class _RunTimeRange(Exception):  # noqa: N818 - control flow, not an error
@@ -87,6 +95,8 @@ class Expressions(Access):
             if isinstance(e.op, ast.Not):
                 return Unknown("a condition on run-time values", e) if isinstance(operand, _UNKNOWN_TRUTH) else \
                     not operand
+            if isinstance(operand, Tensor) and isinstance(e.op, (ast.USub, ast.UAdd)) and not self.keras_inputs:
+                return operand  # -x: value by value, as x * -1
             if not isinstance(operand, _PLAIN):  # -x.size(0), -tensor: values only known when the model runs
                 return Unknown("an operation on a run-time value", e)
             return _UNARY[type(e.op)](operand)  # -'a' and ~1.5 fail as in Python, at this expression
@@ -250,7 +260,11 @@ class Expressions(Access):
             if isinstance(left, Tensor) and isinstance(right, Tensor) and isinstance(op, (ast.Add, ast.Mult, ast.Sub)):
                 word = {ast.Add: "add", ast.Mult: "mul", ast.Sub: "sub"}[type(op)]
                 return self.merge(word, [left, right], node)
-            raise self.error(node, "an operation between a tensor and a number has no layer in cnncalc",
+            tensor, number = (left, right) if isinstance(left, Tensor) else (right, left)
+            if type(op) in _ELEMENTWISE and _is_number(number) and not self.keras_inputs:
+                return tensor  # value by value with a number: the shape kept, nothing learned, no module's row
+            raise self.error(node, "an operation between a tensor and a number has no layer in cnncalc" +
+                             (" (Keras makes a row of it)" if self.keras_inputs else ""),
                              "write it as a layer of the spec, or remove it")
         left, right = known(self, left, node), known(self, right, node)  # x2.size()[2] - x1.size()[2]
         if isinstance(left, Unknown) or isinstance(right, Unknown):

@@ -9,7 +9,7 @@ from typing import Any
 
 from .builder import input_text
 from .expressions import Expressions
-from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES
+from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES, TORCH_ELEMENTWISE
 from .recognise import layer_item
 from .records import Node
 from .requirements import concat_axis
@@ -148,17 +148,25 @@ class FrameworkCalls(Expressions):
         self.nodes.append(Node("merge", [t.node for t in tensors], node, word, requires=requires))
         return Tensor(len(self.nodes) - 1)
 
-    def torch_function(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], node: ast.AST) -> Any:
+    def torch_function(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],  # noqa: PLR0911
+                       node: ast.AST) -> Any:
         if name == "cat":
             tensors = list(args[0]) if args and isinstance(args[0], (list, tuple)) else []
             if len(tensors) == 1 and isinstance(tensors[0], Tensor):
                 return tensors[0]  # torch.cat of one tensor is that tensor (DenseNet's first layer of a block)
             return self.merge("cat", tensors, node, kwargs.get("dim", args[1] if len(args) > 1 else 0), "torch")
-        if name in ("add", "mul", "sub") and len(args) >= 2:
-            return self.merge(name, list(args[:2]), node)
+        if name in ("add", "mul", "sub", "div") and len(args) >= 2:
+            if name != "div" and all(isinstance(a, Tensor) for a in args[:2]):
+                return self.merge(name, list(args[:2]), node)
+            if isinstance(args[0], Tensor) and isinstance(args[1], (int, float)) and not isinstance(args[1], bool):
+                return args[0]  # x.mul(0.5): value by value, no row (as x * 0.5)
+            raise self.error(node, f"torch.{name} of these values has no layer in cnncalc",
+                             "write it as a layer of the spec, or remove it")
         tensor = args[0] if args else None
         if not isinstance(tensor, Tensor):
             return Unknown(f"torch.{name}", node)
+        if name in TORCH_ELEMENTWISE:
+            return tensor
         item, requires = function_item(name, args, kwargs, self, node)
         if item is None:
             return tensor

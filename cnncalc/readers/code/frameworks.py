@@ -8,6 +8,7 @@ import functools
 import math
 from typing import Any
 
+from .limits import MAX_DEPTH
 from .pybuiltins import _BUILTINS
 from .values import Builtin, FrameworkClass, Namespace, Unknown
 
@@ -20,6 +21,7 @@ KERAS_LAYERS = frozenset({
     "Deconvolution2D", "DepthwiseConv2D", "SeparableConv2D", "Reshape", "Permute", "Embedding",
     "LayerNormalization", "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D", "GlobalAveragePooling1D",
     "GlobalMaxPooling1D", "Add", "Concatenate", "Multiply", "Average", "Maximum", "Subtract", "InputLayer",
+    "Rescaling", "Normalization", "GroupNormalization",
 })
 KERAS_MERGES = {"Add": "add", "Concatenate": "cat", "Multiply": "mul", "Average": "avg", "Maximum": "max",
                 "Subtract": "sub", "add": "add", "concatenate": "cat", "multiply": "mul", "average": "avg",
@@ -30,12 +32,12 @@ TORCH_LAYERS = frozenset({
     "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "BatchNorm2d", "BatchNorm1d", "BatchNorm3d", "Dropout", "Dropout2d",
     "ReLU", "ReLU6", "LeakyReLU", "ELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Softmax", "Hardswish", "Mish", "PReLU",
     "SELU", "Flatten", "Identity", "Upsample", "ZeroPad2d", "Embedding", "LayerNorm", "GroupNorm",
-    "LocalResponseNorm",
+    "LocalResponseNorm", "ReflectionPad2d", "ReplicationPad2d", "PixelShuffle", "InstanceNorm2d", "LogSoftmax",
 })
 #: torch.nn.functional, torch and Tensor methods that act on a tensor like a layer, as spec words.
 TORCH_FUNCTIONS = {"relu": "relu", "relu6": "relu6", "elu": "elu", "selu": "selu", "gelu": "gelu", "silu": "swish",
                    "sigmoid": "sigmoid", "tanh": "tanh", "softmax": "softmax", "hardswish": "hardswish",
-                   "mish": "mish", "leaky_relu": "leakyrelu"}
+                   "mish": "mish", "leaky_relu": "leakyrelu", "log_softmax": "logsoftmax"}
 
 #: The framework classes that make a model or a container rather than a layer (Interpreter.model_class).
 _MODEL_CLASSES = frozenset({"Sequential", "Input", "Model", "ModuleList", "ModuleDict", "Module",
@@ -43,12 +45,36 @@ _MODEL_CLASSES = frozenset({"Sequential", "Input", "Model", "ModuleList", "Modul
 
 #: The modules whose names cnncalc knows; the layer classes of Keras (and TensorFlow's Keras) and of PyTorch.
 _KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections", "math", "typing",
-                            "argparse"})
+                            "argparse", "copy"})
 
 
 def _cast(kind: Any, value: Any) -> Any:
     """typing.cast(int, v): v, as Python gives it."""
     return value
+
+
+def _plain_copy(value: Any, depth: int = 0) -> Any:
+    """copy.deepcopy of a config (keras.applications' EfficientNet copies its list of block dicts): numbers,
+    strings and containers of them, copied; anything else is refused (a layer or a tensor is no config)."""
+    if depth > MAX_DEPTH:
+        raise TypeError(f"cnncalc copies containers nested at most {MAX_DEPTH} deep")
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, range)):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return type(value)(_plain_copy(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return {_plain_copy(key, depth + 1): _plain_copy(item, depth + 1) for key, item in value.items()}
+    raise TypeError("cnncalc copies only numbers, strings and lists, tuples, sets and dicts of them")
+
+
+def _shallow_copy(value: Any) -> Any:
+    """copy.copy: a new list, set or dict of the same items; anything else as it is (Python's for numbers and
+    strings), or refused."""
+    if isinstance(value, (list, set, dict)):
+        return type(value)(value)
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, range, tuple, frozenset)):
+        return value
+    raise TypeError("cnncalc copies only numbers, strings and lists, tuples, sets and dicts")
 
 
 #: The names of Python's math and typing modules a model definition uses, as Python computes them (math's
@@ -58,6 +84,7 @@ _PYTHON_MODULES: dict[str, dict[str, Any]] = {
              "log10": math.log10, "exp": math.exp, "trunc": math.trunc, "fabs": math.fabs, "gcd": math.gcd,
              "isqrt": math.isqrt, "pi": math.pi, "e": math.e, "inf": math.inf},
     "typing": {"cast": Builtin(_cast, "cast")},
+    "copy": {"deepcopy": _plain_copy, "copy": _shallow_copy},
 }
 
 
@@ -99,9 +126,18 @@ def _module(path: str, node: ast.AST) -> Namespace | Unknown:
     return Namespace(path) if path.split(".", 1)[0] in _KNOWN_MODULES else Unknown(f"the module {path}", node)
 
 
-_TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "view", "reshape", "max_pool2d", "avg_pool2d",
+#: torch functions and tensor methods value by value (torch.exp(0.5 * logvar)), or a tensor of the same shape
+#: (torch.randn_like(std)): the tensor's shape, nothing learned, no row of their own.
+TORCH_ELEMENTWISE = frozenset({"exp", "log", "sqrt", "rsqrt", "abs", "neg", "square", "randn_like", "rand_like",
+                               "zeros_like", "ones_like", "empty_like"})
+
+_TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "div", "view", "reshape", "max_pool2d", "avg_pool2d",
                         "adaptive_avg_pool2d", "adaptive_max_pool2d", "dropout", "dropout2d", "interpolate",
+<<<<<<< HEAD
                         "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax", "pad"})
+=======
+                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax", *TORCH_ELEMENTWISE})
+>>>>>>> words
 
 
 #: Tensor methods that read a value off the tensor: what they give is only known when the model runs.

@@ -18,6 +18,7 @@ from .arguments import (
     _shown,
 )
 from .keras_legacy import modern
+from .layer_words import KERAS_WORDS, keras_word
 from .requirements import _channel_axis
 from .values import Layer
 
@@ -67,6 +68,8 @@ def _keras_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Req
                                 "cnncalc reads Keras layers channels-last, Keras' default: leave data_format out")
     if layer.name in ("BatchNormalization", "LayerNormalization"):
         return _keras_norm(layer, interpreter)
+    if layer.name in KERAS_WORDS:
+        return keras_word(layer, interpreter)
     return _keras_word(layer, interpreter), None
 
 

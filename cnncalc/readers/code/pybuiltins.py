@@ -44,7 +44,7 @@ _BUILTINS: dict[str, Any] = {
     "range": range, "len": len, "int": int, "float": float, "list": list, "tuple": tuple, "dict": dict, "min": min,
     "max": max, "sum": _sum, "abs": abs, "round": _round, "enumerate": _enumerate, "zip": _zip,
     "reversed": _reversed, "sorted": sorted, "str": str, "bool": bool, "set": set,
-    "divmod": divmod, "print": lambda *a, **k: None, "OrderedDict": _ordered_dict,
+    "divmod": divmod, "chr": chr, "ord": ord, "print": lambda *a, **k: None, "OrderedDict": _ordered_dict,
     "True": True, "False": False, "None": None, "super": _Super(), "object": object,
 }
 #: The built-ins that walk their arguments item by item: a sequence longer than MAX_LENGTH is refused.

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from .arguments import Requirement, _unreadable
 from .keras_layers import _keras_item
+from .layer_words import TORCH_WORDS, torch_word
 from .torch_layers import _torch_item
 from .values import Layer
 
@@ -21,6 +22,8 @@ def layer_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Requ
                                 "cnncalc counts every weight as trainable: leave trainable out, or write the model "
                                 "as a spec")
     try:
-        return _keras_item(layer, interpreter) if layer.framework == "keras" else _torch_item(layer, interpreter)
+        if layer.framework == "keras":
+            return _keras_item(layer, interpreter)
+        return torch_word(layer, interpreter) if layer.name in TORCH_WORDS else _torch_item(layer, interpreter)
     except (ValueError, TypeError, LookupError) as error:
         raise _unreadable(layer.name, error, layer.node, interpreter) from None

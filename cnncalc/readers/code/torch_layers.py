@@ -21,6 +21,7 @@ from .arguments import (
     _unreadable,
 )
 from .frameworks import TORCH_FUNCTIONS
+from .layer_words import softmax_axis
 from .requirements import _flattens_to, _reads
 from .resizing import sized_up
 from .torch_global import whole_map_pool
@@ -162,7 +163,8 @@ def _torch_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Req
     if n in ("Dropout", "Dropout2d"):
         return f"dropout{_real(a(0, 'p', 0.5), 'p')}", None
     if n in _TORCH_ACTIVATIONS:
-        return _TORCH_ACTIVATIONS[n], None
+        dim = a(0, "dim") if n == "Softmax" else None
+        return _TORCH_ACTIVATIONS[n], None if dim is None else softmax_axis(n, dim)
     if n == "LeakyReLU":
         return f"leakyrelu{_real(a(0, 'negative_slope', 0.01), 'negative_slope')}", None
     if n == "PReLU":
@@ -220,7 +222,8 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
     if name in TORCH_FUNCTIONS:
         if name == "leaky_relu":
             return f"leakyrelu{_real(arg(0, 'negative_slope', 0.01), 'negative_slope')}", None
-        return TORCH_FUNCTIONS[name], None
+        dim = arg(0, "dim") if name in ("softmax", "log_softmax") else None
+        return TORCH_FUNCTIONS[name], None if dim is None else softmax_axis(name, dim)
     if name in ("max_pool2d", "avg_pool2d"):
         whole = whole_map_pool(name, args[0], arg(0, "kernel_size"), arg(1, "stride"), arg(2, "padding", 0),
                                kwargs.get("ceil_mode"))

@@ -104,6 +104,29 @@ def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911
         return [], f"layers.Cropping2D((({number(top)}, {number(bottom)}), ({number(left)}, {number(right)})))"
     if isinstance(r, L.UpSampling2D):
         return [], f"layers.UpSampling2D({numbers(r.size)})"
+    return _keras_other(layer)
+
+
+def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
+    """The merges, Keras' preprocessing layers, and the PyTorch layers Keras has no class for (refused)."""
+    from ...model import layers as L  # noqa: N812
+
+    r = layer.layer
+    if isinstance(r, L.Rescaling):
+        offset = f", offset={number(r.offset)}" if r.offset else ""
+        return [], f"layers.Rescaling({number(r.scale)}{offset})"
+    if isinstance(r, L.Normalization):
+        return [], "layers.Normalization()"
+    if isinstance(r, L.InstanceNormalization):  # one group per channel: Keras' instance normalization
+        options = [*([] if r.center else ["center=False"]), *([] if r.scale else ["scale=False"])]
+        return [], f"layers.GroupNormalization({', '.join(['groups=-1', *options])})"
+    if isinstance(r, L.PixelShuffle):
+        raise unsupported(layer, "Keras", "Keras has no pixel shuffle layer, and keras.ops.depth_to_space orders "
+                          "the channels as TensorFlow does (i·R + j before the channel), not as PyTorch's "
+                          "PixelShuffle (the channel before i·R + j)")
+    if isinstance(r, (L.ReflectionPadding2D, L.ReplicationPadding2D)):
+        kind = "reflection" if isinstance(r, L.ReflectionPadding2D) else "replication"
+        raise unsupported(layer, "Keras", f"Keras has no {kind} padding layer (only ZeroPadding2D)")
     if isinstance(r, L.Merge):
         cls = {"add": "Add", "cat": "Concatenate", "mul": "Multiply", "avg": "Average", "max": "Maximum",
                "sub": "Subtract"}[r.word]

@@ -47,6 +47,10 @@ def pytorch_code(net: Network) -> str:
             continue
         current = sources[0]
         for stem, constructor in torch_modules(layer):
+            if not stem:  # arithmetic on the tensor in forward(), with no module (Rescaling)
+                forward.append(f"        {result} = {current}{constructor}")
+                current = result
+                continue
             counters[stem] = counters.get(stem, 0) + 1
             attribute = attributes.take(f"{stem}{counters[stem]}", "module")
             init.append(f"        self.{attribute} = {constructor}")

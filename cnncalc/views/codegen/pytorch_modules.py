@@ -4,6 +4,7 @@ stride above 1: TensorFlow's uneven split as ``nn.ZeroPad2d``)."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from ...model.records import replace
@@ -152,7 +153,38 @@ def torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR09
     elif isinstance(r, L.UpSampling2D):
         modules.append(("up", f"nn.Upsample(scale_factor={numbers(r.size)})"))
     elif not isinstance(r, L.Merge):
-        raise unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} as PyTorch code yet")
+        modules += _torch_other(layer, channels)
     if activation:
         modules.append((activation, _torch_activation(layer, activation)))
     return modules
+
+
+def _torch_other(layer: ResolvedLayer, channels: int) -> list[tuple[str, str]]:
+    """The padding that mirrors or repeats the edge, the pixel shuffle, instance normalization, and Keras'
+    preprocessing layers: Rescaling as arithmetic in forward() (stem ``""``: what follows the tensor there, as
+    torchinfo shows no row for it), Normalization as a BatchNorm without affine weights, whose running mean and
+    variance in eval mode are the adapted ones (2·C + 1 buffers, as Keras' 2·C + 1 weights)."""
+    from ...model import layers as L  # noqa: N812
+
+    r = layer.layer
+    if isinstance(r, (L.ReflectionPadding2D, L.ReplicationPadding2D)):
+        top, bottom, left, right = r.padding
+        cls = "nn.ReflectionPad2d" if isinstance(r, L.ReflectionPadding2D) else "nn.ReplicationPad2d"
+        return [("pad", f"{cls}(({', '.join(map(number, (left, right, top, bottom)))}))")]
+    if isinstance(r, L.PixelShuffle):
+        return [("shuffle", f"nn.PixelShuffle({number(r.factor)})")]
+    if isinstance(r, L.InstanceNormalization):
+        if r.center != r.scale:
+            raise unsupported(layer, "PyTorch", "PyTorch's InstanceNorm2d learns gamma and beta together "
+                              "(affine=True) or neither")
+        if len(layer.input_shape) < 2 or math.prod(layer.input_shape[:-1]) == 1:
+            raise unsupported(layer, "PyTorch", "PyTorch's InstanceNorm needs more than one value per channel "
+                              "(a map or a sequence)")
+        kind = "nn.InstanceNorm2d" if len(layer.input_shape) == 3 else "nn.InstanceNorm1d"
+        return [("norm", f"{kind}({number(channels)}{', affine=True' if r.scale else ''})")]
+    if isinstance(r, L.Rescaling):
+        return [("", f" * {number(r.scale)}" + (f" + {number(r.offset)}" if r.offset else ""))]
+    if isinstance(r, L.Normalization):
+        kind = "nn.BatchNorm2d" if len(layer.input_shape) == 3 else "nn.BatchNorm1d"
+        return [("norm", f"{kind}({number(channels)}, affine=False)")]
+    raise unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} as PyTorch code yet")

@@ -1,0 +1,34 @@
+"""Twins of Keras' preprocessing layers: Rescaling (x · scale + offset) and Normalization (an adapted mean and
+variance per channel)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from ...model.layers import Layer, Normalization, Rescaling, Shape
+from .base import Twin, _normal
+
+
+def _normalization_twin(layer: Normalization, shape: Shape, rng: Any) -> Twin:
+    """Keras' Normalization after adapt(): (x − mean) / max(√variance, 1e-7), per channel."""
+    import numpy as np
+
+    mean = _normal(rng, (shape[-1],))
+    std = np.maximum(np.sqrt(rng.uniform(0.5, 2.0, shape[-1]).astype("float32")), 1e-7)
+    return lambda x: (x - mean) / std
+
+
+#: this family's twins, by layer kind (the registry merges every family's)
+TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
+    Rescaling: lambda layer, shape, rng: lambda x: x * layer.scale + layer.offset,
+    Normalization: _normalization_twin,
+}
+
+
+#: what this family's twins allocate beyond input, output and weights, in float32 values per example
+SCRATCH: dict[type[Layer], Callable[[Any, Shape, Shape], int]] = {
+    Rescaling: lambda layer, shape, out: math.prod(out),
+    Normalization: lambda layer, shape, out: math.prod(out),
+}

@@ -1,0 +1,87 @@
+"""The layers of the spec's padding, shuffling, normalising and log-softmax words, from either framework: PyTorch's
+``ReflectionPad2d``, ``ReplicationPad2d``, ``PixelShuffle``, ``InstanceNorm2d`` and ``LogSoftmax``; Keras'
+``Rescaling``, ``Normalization`` and ``GroupNormalization``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .arguments import Requirement, _int, _NotConstantError, _real, _shown
+from .requirements import _channel_axis, _reads
+from .values import Layer
+
+if TYPE_CHECKING:
+    from .calls import Interpreter
+
+#: PyTorch's classes read here, and Keras'.
+TORCH_WORDS = frozenset({"ReflectionPad2d", "ReplicationPad2d", "PixelShuffle", "InstanceNorm2d", "LogSoftmax"})
+KERAS_WORDS = frozenset({"Rescaling", "Normalization", "GroupNormalization"})
+
+
+def torch_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement | None]:
+    """One of :data:`TORCH_WORDS` as its spec item."""
+    n, a = layer.name, layer.arg
+    if n in ("ReflectionPad2d", "ReplicationPad2d"):
+        word = "reflectpad" if n == "ReflectionPad2d" else "replicatepad"
+        value = a(0, "padding")
+        if isinstance(value, (tuple, list)) and len(value) == 4:
+            left, right, top, bottom = (_int(side, "padding", 0) for side in value)
+            return f"{word} t{top} b{bottom} l{left} r{right}", None
+        return f"{word}{_int(value, 'padding', 0)}", None
+    if n == "PixelShuffle":
+        return f"pixelshuffle{_int(a(0, 'upscale_factor'), 'upscale_factor', 1)}", None
+    if n == "InstanceNorm2d":
+        if a(4, "track_running_stats", False) is not False:
+            raise interpreter.error(layer.node, "an InstanceNorm2d with track_running_stats=True",
+                                    "cnncalc's instancenorm keeps no running statistics, PyTorch's default: "
+                                    "write the model as a spec without it")
+        affine = a(3, "affine", False)
+        if not isinstance(affine, bool):
+            raise _NotConstantError(affine, "affine")
+        return "instancenorm" + ("" if affine else " noscale nocenter"), \
+            _reads(layer, "channels", _int(a(0, "num_features"), "num_features", 1))
+    dim = a(0, "dim")  # LogSoftmax
+    return "logsoftmax", None if dim is None else softmax_axis(n, dim)
+
+
+def softmax_axis(name: str, dim: Any) -> Requirement:
+    """A softmax's or log-softmax's dim must be the channels (the spec's act on the last, channel axis)."""
+    return _channel_axis(name, int(_int(dim, "dim")), "dim")
+
+
+def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement | None]:
+    """One of :data:`KERAS_WORDS` as its spec item."""
+    n, a, k = layer.name, layer.arg, layer.kwargs
+    if n == "Rescaling":
+        scale, offset = a(0, "scale"), a(1, "offset", 0.0)
+        _real(scale, "scale")
+        if _real(offset, "offset") not in ("0", "0.0"):
+            raise interpreter.error(layer.node, f"a Rescaling with an offset ({_shown(offset)})",
+                                    "cnncalc's rescaling multiplies only: write the model as a spec")
+        if scale <= 0:
+            raise interpreter.error(layer.node, f"a Rescaling by {_shown(scale)}",
+                                    "cnncalc's rescaling takes a scale above 0")
+        return "rescaling" if scale == 1 / 255 else f"rescaling{Decimal(repr(float(scale))):f}", None
+    axis = a(0, "axis", -1) if n == "Normalization" else a(1, "axis", -1)  # GroupNormalization(groups, axis)
+    if isinstance(axis, (list, tuple)) and len(axis) == 1:
+        axis = axis[0]
+    if n == "Normalization":
+        given = [key for position, key in ((1, "mean"), (2, "variance")) if a(position, key) is not None]
+        given += ["invert=True"] if a(3, "invert", False) is not False else []
+        if given:
+            raise interpreter.error(layer.node, f"a Normalization given {given[0]}",
+                                    "cnncalc's normalization is one adapted to the data: its mean, variance and "
+                                    "count are 2·C + 1 weights; write the model as a spec")
+        if axis is None:
+            raise interpreter.error(layer.node, "a Normalization over every axis (axis=None)",
+                                    "cnncalc's normalization is per channel (axis=-1)")
+        return "normalization", _channel_axis(n, int(_int(axis, "axis")), "axis")
+    groups = a(0, "groups", 32)  # GroupNormalization
+    norm = ("" if k.get("scale", True) else " noscale") + ("" if k.get("center", True) else " nocenter")
+    if groups == -1:
+        return "instancenorm" + norm, _channel_axis(n, int(_int(axis, "axis")), "axis")
+    if norm:
+        raise interpreter.error(layer.node, "a GroupNormalization without gamma or beta",
+                                "cnncalc's groupnorm has both: write the model as a spec")
+    return f"groupnorm{_int(groups, 'groups', 1)}", _channel_axis(n, int(_int(axis, "axis")), "axis")
