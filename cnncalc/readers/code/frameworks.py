@@ -133,11 +133,7 @@ TORCH_ELEMENTWISE = frozenset({"exp", "log", "sqrt", "rsqrt", "abs", "neg", "squ
 
 _TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "div", "view", "reshape", "max_pool2d", "avg_pool2d",
                         "adaptive_avg_pool2d", "adaptive_max_pool2d", "dropout", "dropout2d", "interpolate",
-<<<<<<< HEAD
-                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax", "pad"})
-=======
-                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax", *TORCH_ELEMENTWISE})
->>>>>>> words
+                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax", "pad", *TORCH_ELEMENTWISE})
 
 
 #: Tensor methods that read a value off the tensor: what they give is only known when the model runs.
