@@ -22,6 +22,7 @@ from .values import (
     Layer,
     Method,
     Namespace,
+    Partial,
     Scope,
     Sequential,
     Tensor,
@@ -60,6 +61,10 @@ class Interpreter(Inheritance):
                 kwargs.update(value)
             else:
                 kwargs[keyword.arg] = value
+        while isinstance(function, Partial):  # functools.partial: its arguments first, the call's keywords over its
+            self.charge(len(function.args) + len(function.kwargs), e)
+            args, kwargs = [*function.args, *args], {**function.kwargs, **kwargs}
+            function = function.function
         if isinstance(function, FrameworkClass):
             return self.framework_call(function, args, kwargs, e)
         if isinstance(function, (Layer, Sequential)):

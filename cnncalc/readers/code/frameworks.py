@@ -9,7 +9,7 @@ import math
 from typing import Any
 
 from .pybuiltins import _BUILTINS
-from .values import Builtin, FrameworkClass, Namespace, Unknown
+from .values import Builtin, FrameworkClass, Namespace, Partial, Unknown
 
 #: Keras layer classes cnncalc models, with their Keras 1 and alias spellings.
 KERAS_LAYERS = frozenset({
@@ -43,12 +43,20 @@ _MODEL_CLASSES = frozenset({"Sequential", "Input", "Model", "ModuleList", "Modul
 
 #: The modules whose names cnncalc knows; the layer classes of Keras (and TensorFlow's Keras) and of PyTorch.
 _KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections", "math", "typing",
-                            "argparse"})
+                            "argparse", "functools"})
 
 
 def _cast(kind: Any, value: Any) -> Any:
     """typing.cast(int, v): v, as Python gives it."""
     return value
+
+
+def _partial(function: Any, /, *args: Any, **kwargs: Any) -> Any:
+    """functools.partial(f, *args, **kwargs), as Python makes it (a partial of a partial is flattened when called);
+    of a function only known when the code runs, unknown for its reason."""
+    if isinstance(function, Unknown):
+        return function
+    return Partial(function, args, kwargs)
 
 
 #: The names of Python's math and typing modules a model definition uses, as Python computes them (math's
@@ -58,6 +66,7 @@ _PYTHON_MODULES: dict[str, dict[str, Any]] = {
              "log10": math.log10, "exp": math.exp, "trunc": math.trunc, "fabs": math.fabs, "gcd": math.gcd,
              "isqrt": math.isqrt, "pi": math.pi, "e": math.e, "inf": math.inf},
     "typing": {"cast": Builtin(_cast, "cast")},
+    "functools": {"partial": Builtin(_partial, "partial")},
 }
 
 

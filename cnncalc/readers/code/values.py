@@ -153,6 +153,14 @@ class Method:
         self.function, self.owner = function, owner
 
 
+class Partial:
+    """``functools.partial(f, *args, **kwargs)``: f, called with these arguments before (and keywords under) the
+    call's own, as Python calls it."""
+
+    def __init__(self, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self.function, self.args, self.kwargs = function, args, kwargs
+
+
 class Builtin:
     def __init__(self, call: Callable[..., Any], name: str) -> None:
         self.call, self.name = call, name
