@@ -83,7 +83,8 @@ def hostile_specs(draw: st.DrawFn) -> tuple[str, bool]:
     for _ in range(draw(st.integers(1, 6))):
         items.append(draw(st.sampled_from(
             ["conv4x3 same", "conv4x3 same relu", "conv4x1", "batchnorm", "relu", "dropout0.25", "leakyrelu0.1",
-             "conv4x3 same leakyrelu", "conv4x3 same hardswish", "zeropad1, conv4x3", "add(id | conv4x3 same)",
+             "conv4x3 same leakyrelu", "conv4x3 same hardswish",
+             "conv4x3 same hardsigmoid", "zeropad1, conv4x3", "add(id | conv4x3 same)",
              "cat(id | conv2x1) , conv4x1"])))
         if draw(st.integers(0, 3)) == 0:  # a named tensor, used again by a merge
             name = draw(hostile_text) if breaking and draw(st.booleans()) else draw(st.sampled_from(VALID_NAMES))

@@ -113,7 +113,8 @@ def _option(key: str, value: Any, default: Any, what: str = "a size") -> str:
 
 
 #: Keras' own names for two of the spec's activations (keras.activations.get takes these, not the spec's).
-_KERAS_ACTIVATION_NAMES = {"leaky_relu": "leakyrelu", "hard_swish": "hardswish"}
+_KERAS_ACTIVATION_NAMES = {"leaky_relu": "leakyrelu", "hard_swish": "hardswish",
+                           "hard_sigmoid": "hardsigmoid"}
 
 
 def _padding(value: Any, allowed: tuple[str, ...], layer: Layer, interpreter: Interpreter) -> str:

@@ -77,6 +77,7 @@ def _scale(factor: Any, name: str, node: ast.AST, interpreter: Interpreter) -> s
 
 _TORCH_ACTIVATIONS = {"ReLU": "relu", "ReLU6": "relu6", "ELU": "elu", "GELU": "gelu", "SiLU": "swish",
                       "Sigmoid": "sigmoid", "Tanh": "tanh", "Softmax": "softmax", "Hardswish": "hardswish",
+                      "Hardsigmoid": "hardsigmoid",
                       "Mish": "mish", "SELU": "selu", "Identity": "linear"}
 
 

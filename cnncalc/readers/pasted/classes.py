@@ -38,7 +38,7 @@ TORCH_CLASSES = {
 ADAPTIVE = {"AdaptiveAvgPool2d": "AdaptiveAveragePooling2D", "AdaptiveMaxPool2d": "AdaptiveMaxPooling2D",
              "AdaptiveAvgPool1d": "AdaptiveAveragePooling1D", "AdaptiveMaxPool1d": "AdaptiveMaxPooling1D"}
 TORCH_ACTIVATIONS = {"ReLU", "Sigmoid", "Tanh", "Softmax", "ELU", "SELU", "GELU", "SiLU", "Identity", "LogSoftmax",
-                     "ReLU6", "LeakyReLU", "Hardswish", "Mish"}
+                     "ReLU6", "LeakyReLU", "Hardswish", "Hardsigmoid", "Mish"}
 #: Keras layer classes that are activations: a paste's 'elu (ELU)' row is the spec's 'elu' (Activation).
 ACTIVATION_CLASSES = frozenset({"Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU"})
 
