@@ -12,8 +12,9 @@ after its ``None``.  Rules raise :class:`RuleError`; the network adds the layer'
 
 The kinds live in families, one module each: ``convolution`` (2-D and 3-D), ``convolution1d``,
 ``transposed``, ``pooling``, ``global_pooling`` (global and adaptive), ``reshaping`` (pad, crop, upsample,
-flatten, reshape, permute), ``dense`` (dense, embedding, dropout), ``normalization``, ``activations`` and
-``merges``; ``base`` holds what they share and ``windows`` the sliding windows of conv and pool layers.
+flatten, reshape, permute), ``dense`` (dense, embedding, dropout), ``scaling`` (drop path, layer scale),
+``normalization``, ``activations`` and ``merges``; ``base`` holds what they share and ``windows`` the sliding
+windows of conv and pool layers.
 Every name is importable from here.
 """
 
@@ -121,6 +122,10 @@ from .reshaping import (
     ZeroPadding2D,
     sides_text,
 )
+from .scaling import (
+    DropPath,
+    LayerScale,
+)
 from .transposed import (
     Conv1DTranspose,
     Conv2DTranspose,
@@ -164,6 +169,7 @@ __all__ = [
     "Dense",
     "DepthwiseConv1D",
     "DepthwiseConv2D",
+    "DropPath",
     "Dropout",
     "ElementwiseMerge",
     "Embedding",
@@ -177,6 +183,7 @@ __all__ = [
     "GroupNormalization",
     "Layer",
     "LayerNormalization",
+    "LayerScale",
     "LeakyReLU",
     "LocalResponseNormalization",
     "MaxPooling1D",

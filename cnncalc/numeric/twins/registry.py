@@ -7,7 +7,7 @@ from typing import Any
 
 from ...model import layers
 from ...model.layers import AveragePooling1D, Conv1D, Layer, MaxPooling1D, Shape
-from . import activations, convolution, dense, global_pooling, normalization, pooling, reshaping, transposed
+from . import activations, convolution, dense, global_pooling, normalization, pooling, reshaping, scaling, transposed
 from .base import Twin
 from .sequence import _as_2d
 
@@ -29,6 +29,7 @@ TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     **dense.TWINS,
     **normalization.TWINS,
     **activations.TWINS,
+    **scaling.TWINS,
     Conv1D: _one_d_twin,
     layers.DepthwiseConv1D: _one_d_twin,
     layers.SeparableConv1D: _one_d_twin,
