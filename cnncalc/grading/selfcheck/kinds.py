@@ -7,7 +7,8 @@ from ...readers.pasted import ACTIVATION_CLASSES
 # Row classes are Keras' (pasted.py reads Keras 1's names and PyTorch's classes as Keras' classes).
 _KEEPS_SHAPE = ACTIVATION_CLASSES | {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
                                      "GaussianNoise", "GaussianDropout", "AlphaDropout", "LayerNormalization",
-                                     "GroupNormalization", "LocalResponseNormalization"}
+                                     "GroupNormalization", "LocalResponseNormalization", "StochasticDepth",
+                                     "LayerScale"}
 _CONV = frozenset({"Conv1D", "Conv2D", "Conv3D", "DepthwiseConv2D", "SeparableConv2D", "DepthwiseConv1D",
                    "SeparableConv1D"})
 _TRANSPOSED = frozenset({"Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"})
@@ -19,7 +20,7 @@ _RESAMPLE = frozenset({"ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "Cropp
                        "UpSampling1D", "UpSampling2D", "UpSampling3D"})
 _MERGES = frozenset({"Add", "Multiply", "Average", "Maximum", "Subtract", "Minimum"})
 #: Kinds that keep the shape but learn: their parameter count is not checked against 0.
-_LEARNED = frozenset({"PReLU", "LayerNormalization", "GroupNormalization"})
+_LEARNED = frozenset({"PReLU", "LayerNormalization", "GroupNormalization", "LayerScale"})
 #: Which rule checks a layer kind; a kind in none of them is one cnncalc does not model.
 _FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"), (_POOL, "pool"),
              (_GLOBAL, "global_pool"), ({"Flatten"}, "flatten"), (_KEEPS_SHAPE | {"PReLU"}, "same"),

@@ -21,10 +21,12 @@ KERAS_CLASSES = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePoo
                  "GlobalAveragePooling1D", "GlobalMaxPooling1D", "Conv1DTranspose", "DepthwiseConv1D",
                  "SeparableConv1D", "Conv3D", "MaxPooling3D", "AveragePooling3D", "AdaptiveAveragePooling2D",
                  "AdaptiveMaxPooling2D", "AdaptiveAveragePooling1D", "AdaptiveMaxPooling1D", "Add", "Concatenate",
-                 "Multiply", "Average", "Maximum", "Subtract", "ELU", "Softmax", "ThresholdedReLU")
+                 "Multiply", "Average", "Maximum", "Subtract", "ELU", "Softmax", "ThresholdedReLU",
+                 "StochasticDepth", "LayerScale")
 TORCH_CLASSES = {
     "Conv2d": "Conv2D", "MaxPool2d": "MaxPooling2D", "AvgPool2d": "AveragePooling2D", "Linear": "Dense",
     "Flatten": "Flatten", "Dropout": "Dropout", "BatchNorm2d": "BatchNormalization",
+    "StochasticDepth": "StochasticDepth", "DropPath": "StochasticDepth", "LayerScale": "LayerScale",
     "BatchNorm1d": "BatchNormalization", "BatchNorm3d": "BatchNormalization",
     "AdaptiveAvgPool2d": "GlobalAveragePooling2D", "AdaptiveMaxPool2d": "GlobalMaxPooling2D",
     "ConvTranspose2d": "Conv2DTranspose", "Conv1d": "Conv1D", "ConvTranspose1d": "Conv1DTranspose",
