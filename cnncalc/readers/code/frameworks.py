@@ -8,6 +8,7 @@ import functools
 import math
 from typing import Any
 
+from .plain_classes import PYTHON_MODULES as PLAIN_CLASS_MODULES
 from .pybuiltins import _BUILTINS
 from .values import Builtin, FrameworkClass, Namespace, Partial, Unknown
 
@@ -44,7 +45,7 @@ _MODEL_CLASSES = frozenset({"Sequential", "Input", "Model", "ModuleList", "Modul
 
 #: The modules whose names cnncalc knows; the layer classes of Keras (and TensorFlow's Keras) and of PyTorch.
 _KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections", "math", "typing",
-                            "argparse", "functools"})
+                            "argparse", "functools", "dataclasses", "copy"})
 
 
 def _cast(kind: Any, value: Any) -> Any:
@@ -68,6 +69,7 @@ _PYTHON_MODULES: dict[str, dict[str, Any]] = {
              "isqrt": math.isqrt, "pi": math.pi, "e": math.e, "inf": math.inf},
     "typing": {"cast": Builtin(_cast, "cast")},
     "functools": {"partial": Builtin(_partial, "partial")},
+    **PLAIN_CLASS_MODULES,
 }
 
 
@@ -106,7 +108,13 @@ def _star_names(module: Any) -> frozenset[str]:
 
 
 def _module(path: str, node: ast.AST) -> Namespace | Unknown:
-    return Namespace(path) if path.split(".", 1)[0] in _KNOWN_MODULES else Unknown(f"the module {path}", node)
+    if path.split(".", 1)[0] in _KNOWN_MODULES or path in ("torchvision.ops", "torchvision.ops.stochastic_depth"):
+        return Namespace(path)
+    return Unknown(f"the module {path}", node)
+
+
+#: torchvision.ops' layer classes cnncalc has a word for (torchvision's other names are only known when it runs).
+TORCHVISION_LAYERS = frozenset({"StochasticDepth"})
 
 
 _TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "view", "reshape", "max_pool2d", "avg_pool2d",
@@ -129,6 +137,8 @@ def _namespace_attribute(path: str, name: str) -> Any:  # noqa: PLR0911 - one pe
         return Builtin(lambda *args, **kwargs: False, name)
     if path in _PYTHON_MODULES:  # math.floor; typing's Any, List, Optional only annotate
         return _PYTHON_MODULES[path].get(name, Unknown(f"{path}.{name}"))
+    if path.startswith("torchvision"):  # from torchvision.ops import StochasticDepth
+        return FrameworkClass("torch", name) if name in TORCHVISION_LAYERS else Unknown(f"{path}.{name}")
     framework = Namespace(path).framework
     if framework == "keras" and name in _DATA_FORMATS:  # keras.backend.image_data_format(): Keras' default
         return Builtin(functools.partial(_data_format, _DATA_FORMATS[name]), name)

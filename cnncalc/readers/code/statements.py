@@ -9,6 +9,7 @@ from ...errors import CodeError
 from .command_line import Arguments
 from .core import Core, _followed, _TooMuchWorkError
 from .frameworks import _neutral
+from .plain_classes import is_dataclass, make_dataclass
 from .values import (
     _UNKNOWN_TRUTH,
     Builtin,
@@ -97,6 +98,8 @@ class Statements(Core):
         elif isinstance(s, ast.ClassDef):
             env[s.name] = UserClass(s, [self.eval(b, env) for b in s.bases], env)
             self.class_body(env[s.name], s, env)
+            if is_dataclass(self, s, env):
+                make_dataclass(self, env[s.name], s)
         elif isinstance(s, (ast.Import, ast.ImportFrom)):
             self.import_(s, env)
         elif isinstance(s, ast.Break):
@@ -205,8 +208,8 @@ class Statements(Core):
         for statement in s.body:
             if isinstance(statement, ast.FunctionDef):
                 cls.attributes[statement.name] = Function(statement, env, cls)
-            elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
-                self.statement(statement, scope)
+            elif isinstance(statement, ast.Assign) or (isinstance(statement, ast.AnnAssign) and statement.value):
+                self.statement(statement, scope)  # an annotation alone (a dataclass's field) makes no attribute
                 targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
                 for target in targets:
                     if isinstance(target, ast.Name):

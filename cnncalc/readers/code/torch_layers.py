@@ -110,6 +110,16 @@ def _torch_layernorm(layer: Layer) -> tuple[str, Requirement]:
     return item, normalises
 
 
+def _stochastic_depth(layer: Layer) -> str:
+    """torchvision.ops.StochasticDepth(p, mode) as droppath{p}; torchvision takes p in [0, 1], mode 'batch' or 'row'."""
+    p, mode = layer.arg(0, "p"), layer.arg(1, "mode")
+    if not isinstance(p, (int, float)) or isinstance(p, bool) or not 0 <= p <= 1:
+        raise _NotConstantError(p, "p")
+    if mode not in ("batch", "row"):
+        raise _NotConstantError(mode, "mode")
+    return f"droppath{_real(p, 'p')}"
+
+
 def _torch_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Requirement | None]:  # noqa: PLR0911, PLR0912 - one branch per class
     n, a = layer.name, layer.arg
     if n == "Conv2d":
@@ -192,6 +202,8 @@ def _torch_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Req
                                     "cnncalc's groupnorm has gamma and beta: write the model as a spec without it")
         return f"groupnorm{_int(a(0, 'num_groups'), 'num_groups', 1)}", \
             _reads(layer, "channels", _int(a(1, "num_channels"), "num_channels", 1))
+    if n == "StochasticDepth":  # torchvision.ops: the identity as model.eval() runs it, a row of its own
+        return _stochastic_depth(layer), None
     if n == "LocalResponseNorm":
         return f"lrn{_int(a(0, 'size'), 'size', 1)}", None
     raise interpreter.error(layer.node, f"cnncalc has no spec word for PyTorch's {n}",

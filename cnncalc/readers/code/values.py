@@ -47,7 +47,7 @@ class Namespace:
 
     @property
     def framework(self) -> str:
-        return "torch" if self.path.split(".")[0] == "torch" else "keras"
+        return "torch" if self.path.split(".")[0] in ("torch", "torchvision") else "keras"
 
 
 class UserModule:
