@@ -11,6 +11,7 @@ from .command_line import Arguments, Parser
 from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .keras_shapes import correct_pad, keras_tensor, shape_item
+from .layer_subclasses import base_attribute
 from .limits import _is_plain, _size
 from .torch_global import SpatialSize
 from .torchvision_weights import weights_verify
@@ -94,6 +95,8 @@ class Access(Containers):
                 found = self.container_method(owner, name, node)
             if found is _MISSING and owner.cls.is_module:
                 found = self.module_method(owner, name, node)
+            if found is _MISSING and owner.base_layer is not None:  # LayerNorm2d's self.weight, self.eps
+                return base_attribute(owner, name, node)
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, UserClass):
             found = owner.lookup(name)

@@ -176,6 +176,8 @@ class Interpreter(Inheritance):
                 self.invoke(base.attributes["__init__"], [instance, *args], kwargs, node)
             elif isinstance(base, FrameworkClass) and base.framework == "torch" and base.name in CONTAINERS:
                 self.container_init(instance, base.name, node, *args, **kwargs)
+            elif isinstance(base, FrameworkClass) and base.framework == "torch" and base.name != "Module":
+                instance.base_layer = self.framework_call(base, args, kwargs, node)  # LayerNorm2d(nn.LayerNorm)
             elif isinstance(base, UserClass) and "__init__" not in base.attributes:
                 continue
             break

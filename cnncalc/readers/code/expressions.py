@@ -11,6 +11,7 @@ from typing import Any
 from .access import Access
 from .core import _followed
 from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, _is_plain, _size, _too_large
+from .own_weights import ConstantTensor, OwnParameter, weights_arithmetic
 from .pybuiltins import _BUILTINS
 from .values import (
     _RUN_TIME,
@@ -35,6 +36,10 @@ _REFLECTIVE = frozenset({"getattr", "setattr", "hasattr", "isinstance"})
 
 _UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
 
+
+
+#: what a module's own weights are made of and are
+_WEIGHTS = (ConstantTensor, OwnParameter)
 
 
 class Expressions(Access):
@@ -231,6 +236,8 @@ class Expressions(Access):
         return True
 
     def binary(self, op: ast.operator, left: Any, right: Any, node: ast.AST) -> Any:
+        if isinstance(left, _WEIGHTS) or isinstance(right, _WEIGHTS):  # torch.ones(C, 1, 1) * s, self.gamma * x
+            return weights_arithmetic(self, op, left, right, node)  # type: ignore[arg-type]
         if isinstance(left, Tensor) or isinstance(right, Tensor):
             if isinstance(left, Tensor) and isinstance(right, Tensor) and isinstance(op, (ast.Add, ast.Mult, ast.Sub)):
                 word = {ast.Add: "add", ast.Mult: "mul", ast.Sub: "sub"}[type(op)]

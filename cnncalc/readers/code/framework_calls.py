@@ -10,6 +10,7 @@ from typing import Any
 from .builder import input_text
 from .expressions import Expressions
 from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES
+from .layer_subclasses import layer_norm_layer
 from .recognise import layer_item
 from .records import Node
 from .requirements import concat_axis
@@ -146,7 +147,8 @@ class FrameworkCalls(Expressions):
         self.nodes.append(Node("merge", [t.node for t in tensors], node, word, requires=requires))
         return Tensor(len(self.nodes) - 1)
 
-    def torch_function(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], node: ast.AST) -> Any:
+    def torch_function(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],  # noqa: PLR0911
+                       node: ast.AST) -> Any:
         if name == "cat":
             tensors = list(args[0]) if args and isinstance(args[0], (list, tuple)) else []
             if len(tensors) == 1 and isinstance(tensors[0], Tensor):
@@ -154,6 +156,13 @@ class FrameworkCalls(Expressions):
             return self.merge("cat", tensors, node, kwargs.get("dim", args[1] if len(args) > 1 else 0), "torch")
         if name in ("add", "mul", "sub") and len(args) >= 2:
             return self.merge(name, list(args[:2]), node)
+        if name == "layer_norm" and args and isinstance(args[0], Tensor):  # in a class built on nn.LayerNorm
+            layer = layer_norm_layer(args, kwargs)
+            if layer is None:
+                raise self.error(node, "cnncalc reads F.layer_norm(x, self.normalized_shape, self.weight, "
+                                 "self.bias, self.eps) in a class built on nn.LayerNorm only",
+                                 "use nn.LayerNorm, or write the model as a spec")
+            return self.apply(layer, [args[0]], node)
         tensor = args[0] if args else None
         if not isinstance(tensor, Tensor):
             return Unknown(f"torch.{name}", node)

@@ -8,6 +8,7 @@ import functools
 import math
 from typing import Any
 
+from .own_weights import MAKERS, make_tensor
 from .plain_classes import PYTHON_MODULES as PLAIN_CLASS_MODULES
 from .pybuiltins import _BUILTINS
 from .values import Builtin, FrameworkClass, Namespace, Partial, Unknown
@@ -119,7 +120,7 @@ TORCHVISION_LAYERS = frozenset({"StochasticDepth"})
 
 _TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "view", "reshape", "max_pool2d", "avg_pool2d",
                         "adaptive_avg_pool2d", "adaptive_max_pool2d", "dropout", "dropout2d", "interpolate",
-                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax"})
+                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax", "permute", "layer_norm"})
 
 
 #: Tensor methods that read a value off the tensor: what they give is only known when the model runs.
@@ -151,6 +152,8 @@ def _namespace_attribute(path: str, name: str) -> Any:  # noqa: PLR0911 - one pe
         return FrameworkClass("torch", name)
     if framework == "torch" and path.rsplit(".", 1)[-1] == "nn" and name[:1].isupper() and name not in _NOT_LAYERS:
         return FrameworkClass("torch", name)  # nn.ReflectionPad2d: refused where it is made, when it is applied
+    if path == "torch" and name in MAKERS:  # torch.ones(dim, 1, 1): a tensor of constant shape (.own_weights)
+        return Builtin(functools.partial(make_tensor, name), name)
     if framework == "torch" and path in ("torch", "torch.nn.functional", "F") and \
             (name in TORCH_FUNCTIONS or name in _TORCH_OPS):
         return Builtin(functools.partial(_torch_call, "torch-function", name), name)

@@ -275,5 +275,13 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
         return _scale(factor, "an interpolate", node, interpreter), None
     if name in ("squeeze",):
         return None, None
+    if name == "permute":  # x.permute(0, 2, 3, 1), torch.permute(x, [0, 2, 3, 1]): the batch stays first
+        dims = list(rest[0]) if len(rest) == 1 and isinstance(rest[0], (tuple, list)) else \
+            list(kwargs.get("dims", rest))
+        if sorted(dims) != list(range(len(dims))) or not dims or dims[0] != 0 or \
+                any(isinstance(d, bool) for d in dims):
+            raise interpreter.error(node, f"a permute cnncalc can read keeps the batch first and orders every axis "
+                                    f"once (x.permute(0, 2, 3, 1)), not {_shown(dims)}")
+        return "permute" + "x".join(str(d) for d in dims[1:]), None
     raise interpreter.error(node, f"cnncalc cannot follow {name}() on a tensor",
                             "use a layer cnncalc knows, or write this block as a spec")

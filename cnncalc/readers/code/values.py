@@ -125,8 +125,7 @@ class UserClass:
 
     @property
     def is_module(self) -> bool:
-        return any((isinstance(b, FrameworkClass) and b.framework == "torch" and
-                    b.name in ("Module", "Sequential", "ModuleList", "ModuleDict")) or
+        return any((isinstance(b, FrameworkClass) and b.framework == "torch") or  # nn.Module, nn.LayerNorm…
                    (isinstance(b, UserClass) and b.is_module) for b in self.bases)
 
     def lookup(self, name: str) -> Any:
@@ -146,6 +145,7 @@ class Instance:
     def __init__(self, cls: UserClass) -> None:
         self.cls = cls
         self.attributes: dict[str, Any] = {}
+        self.base_layer: Layer | None = None  # the PyTorch layer a class built on one makes (.layer_subclasses)
 
 
 class Method:
