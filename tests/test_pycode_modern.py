@@ -143,6 +143,14 @@ def test_modern_torchvision_constructs_count_as_pytorch_counts(tmp_path: Path, c
     (TORCH + "class Net(nn.Module):\n    def __init__(self, w):\n        super().__init__()\n"
      "        self.g = nn.Parameter(w)\n    def forward(self, x):\n        return self.g * x\n"
      "model = Net(torch.load('w.pt'))\n", "net.py:7:18", "nn.Parameter) made this way"),
+    # frozen weights are not trainable: a change cnncalc does not follow
+    (TORCH + "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+     "        self.c = nn.Conv2d(3, 4, 1)\n        self.g = nn.Parameter(torch.ones(4, 1, 1))\n"
+     "        self.g.requires_grad = False\n    def forward(self, x):\n        return self.g * self.c(x)\n"
+     "model = Net()\n", "net.py:9:9", "cannot follow a change to a built layer or model (.requires_grad"),
+    (TORCH + "class LN(nn.LayerNorm):\n    def __init__(self, c):\n        super().__init__(c)\n"
+     "        self.bias = None\nmodel = nn.Sequential(nn.Flatten(), LN(48))\n", "net.py:7:9",
+     "cannot follow a change to a built layer or model (.bias"),
     # a permute that moves the batch
     (TORCH + "class Net(nn.Module):\n    def forward(self, x):\n        return x.permute(1, 0, 2, 3)\n"
      "model = Net()\n", "net.py:6:16", "keeps the batch first"),

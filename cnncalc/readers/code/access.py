@@ -11,8 +11,9 @@ from .command_line import Arguments, Parser
 from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .keras_shapes import correct_pad, keras_tensor, shape_item
-from .layer_subclasses import base_attribute
+from .layer_subclasses import LayerWeights, base_attribute
 from .limits import _is_plain, _size
+from .own_weights import OwnParameter
 from .torch_global import SpatialSize
 from .torchvision_weights import weights_verify
 from .values import (
@@ -132,6 +133,8 @@ class Access(Containers):
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, FrameworkClass) and owner.name == "Module":
             return Unknown("nn.Module", node)
+        if isinstance(owner, (OwnParameter, LayerWeights)) and name == "requires_grad_":  # frozen: not trainable
+            return Builtin(functools.partial(self._refuse_change, name, node), name)
         if isinstance(owner, Layer):
             if name in _CHANGING and name != "apply":
                 return Builtin(functools.partial(self._refuse_change, name, node), name)

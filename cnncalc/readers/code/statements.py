@@ -9,6 +9,8 @@ from ...errors import CodeError
 from .command_line import Arguments
 from .core import Core, _followed, _TooMuchWorkError
 from .frameworks import _neutral
+from .layer_subclasses import LayerWeights
+from .own_weights import OwnParameter
 from .plain_classes import is_dataclass, make_dataclass
 from .values import (
     _UNKNOWN_TRUTH,
@@ -241,9 +243,11 @@ class Statements(Core):
 
     def set_attribute(self, owner: Any, name: str, value: Any, node: ast.AST) -> None:
         """owner.name = value, setattr(owner, name, value), self.add_module(name, value)."""
+        if isinstance(owner, Instance) and owner.base_layer is not None and name in ("weight", "bias"):
+            owner = owner.base_layer  # the weights of the layer a class built on nn.LayerNorm is: refused below
         if isinstance(owner, (Instance, UserClass, Arguments)):
             owner.attributes[name] = value
-        elif isinstance(owner, (Layer, Sequential, KerasModel)):
+        elif isinstance(owner, (Layer, Sequential, KerasModel, OwnParameter, LayerWeights)):
             raise self.error(node, f"cnncalc cannot follow a change to a built layer or model (.{name[:40]} = …)",
                              "give the layer its arguments when it is made, or write the model as a spec")
 
