@@ -138,7 +138,7 @@ def stub_module(name: str) -> types.ModuleType:
             raise AttributeError(wanted)  # __file__, __path__…: what importers and tools ask modules
         if wanted in ("layers", "nn"):
             return stub_module(f"{name}.{wanted}")
-        return Anything if wanted in ("Module", "Sequential", "Model") else Anything()
+        return Anything if wanted in ("Module", "Sequential", "Model", "Layer") else Anything()
 
     stub.__getattr__ = attribute  # type: ignore[method-assign]
     return stub

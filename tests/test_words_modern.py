@@ -36,6 +36,10 @@ def test_keras_code_with_the_new_words_runs_as_the_spec_says(monkeypatch: pytest
               for layer in model.layers]
     assert theirs == [(r.name, r.keras_class, r.output_shape, r.params.total) for r in net.layers]
     assert [name for name, *_ in theirs][1:3] == ["stochastic_depth", "layer_scale"]  # Keras' own auto-names
+    dropped = keras.ops.convert_to_numpy(model.layers[1](keras.ops.ones((64, 3)), training=True))
+    assert set(dropped.sum(axis=1).round(4).tolist()) <= {0.0, round(3 / 0.8, 4)}  # whole examples dropped
+    x = keras.ops.ones((2, 6, 6, 2))
+    assert (keras.ops.convert_to_numpy(model(x)) == keras.ops.convert_to_numpy(model(x))).all()  # inference
 
 
 def test_pytorch_code_with_the_new_words_runs_as_the_spec_says() -> None:

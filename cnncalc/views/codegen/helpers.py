@@ -49,7 +49,7 @@ KERAS_HELPERS = {
         if self.rate >= 1.0:
             return keras.ops.zeros_like(x)
         keep = 1.0 - self.rate
-        shape = (keras.ops.shape(x)[0],) + (1,) * (len(x.shape) - 1)
+        shape = (keras.ops.shape(x)[0],) + (1,) * (keras.ops.ndim(x) - 1)
         return x / keep * keras.ops.floor(keep + keras.random.uniform(shape))
 
     def get_config(self):
