@@ -117,3 +117,52 @@ def test_droppath_rate_is_a_fraction(tmp_path: Path) -> None:
         build("input 8x8x3, droppath 20")
     assert "droppath rate 20 is outside [0, 1]" in refused.value.render()
     assert "did you mean droppath0.2?" in refused.value.render()
+
+
+@pytest.mark.parametrize("shape", [(5, 7, 3), (9, 16), (12,)])
+def test_droppath_and_layerscale_count_as_keras_convnext_layers(shape: tuple[int, ...]) -> None:
+    keras = oracle("keras")
+    from keras.src.applications.convnext import LayerScale, StochasticDepth
+
+    keras.backend.clear_session()
+    text = "x".join(map(str, shape))
+    for word, layer in (("droppath0.3", StochasticDepth(0.3)), ("layerscale", LayerScale(1e-6, shape[-1]))):
+        model = keras.Sequential([keras.Input(shape), layer])
+        row = build(f"input {text}, {word}").layers[-1]
+        assert (row.output_shape, row.params.total) == (tuple(model.output_shape[1:]), layer.count_params())
+
+
+TORCHINFO = """\
+==========================================================================================
+Layer (type:depth-idx)                   Output Shape              Param #
+==========================================================================================
+Sequential                               [1, 2]                    --
+├─Conv2d: 1-1                            [1, 4, 6, 6]              112
+├─StochasticDepth: 1-2                   [1, 4, 6, 6]              --
+├─LayerScale: 1-3                        [1, 4, 6, 6]              4
+├─Hardsigmoid: 1-4                       [1, 4, 6, 6]              --
+├─AdaptiveAvgPool2d: 1-5                 [1, 4, 1, 1]              --
+├─Flatten: 1-6                           [1, 4]                    --
+├─Linear: 1-7                            [1, 2]                    10
+==========================================================================================
+Total params: 126
+Trainable params: 126
+Non-trainable params: 0
+==========================================================================================
+"""
+
+
+@pytest.mark.parametrize(("scale", "status"), [("4", 0), ("8", 1)])
+def test_a_torchinfo_paste_with_the_new_rows_is_checked_row_by_row(tmp_path: Path, scale: str, status: int) -> None:
+    # 4 = one factor per channel (by hand: 4 channels); 8 is a misprint the check must find
+    from click.testing import CliRunner
+
+    from cnncalc.cli import main
+
+    paste = tmp_path / "paste.txt"
+    paste.write_text(TORCHINFO.replace("[1, 4, 6, 6]              4", f"[1, 4, 6, 6]              {scale}"),
+                     encoding="utf-8")
+    spec = "input 8x8x3, conv4x3, droppath0.2, layerscale, hardsigmoid, gap, dense2"
+    result = CliRunner().invoke(main, ["check", spec, "--summary", str(paste)], env={"COLUMNS": "120"})
+    assert result.exit_code == status, result.output
+    assert ("15/15 correct" if status == 0 else "14/15 correct") in result.output, result.output
