@@ -34,6 +34,7 @@ from cnncalc.graph.network import build
 from cnncalc.language.sources import OTHER_LINE_BREAKS, lines, python_lines
 from cnncalc.model.layers import ACTIVATIONS
 from cnncalc.views.codegen import Names, docstring, is_name, keras_code, literal, pytorch_code, spec_line
+from cnncalc.views.codegen.helpers import KERAS_HELPERS, TORCH_HELPERS
 
 from .conftest import ROOT
 
@@ -83,7 +84,9 @@ def hostile_specs(draw: st.DrawFn) -> tuple[str, bool]:
     for _ in range(draw(st.integers(1, 6))):
         items.append(draw(st.sampled_from(
             ["conv4x3 same", "conv4x3 same relu", "conv4x1", "batchnorm", "relu", "dropout0.25", "leakyrelu0.1",
-             "conv4x3 same leakyrelu", "conv4x3 same hardswish", "zeropad1, conv4x3", "add(id | conv4x3 same)",
+             "conv4x3 same leakyrelu", "conv4x3 same hardswish",
+             "conv4x3 same hardsigmoid", "conv4x3 same, droppath0.1, layerscale", "zeropad1, conv4x3",
+             "add(id | conv4x3 same)",
              "cat(id | conv2x1) , conv4x1"])))
         if draw(st.integers(0, 3)) == 0:  # a named tensor, used again by a merge
             name = draw(hostile_text) if breaking and draw(st.booleans()) else draw(st.sampled_from(VALID_NAMES))
@@ -135,7 +138,7 @@ def stub_module(name: str) -> types.ModuleType:
             raise AttributeError(wanted)  # __file__, __path__…: what importers and tools ask modules
         if wanted in ("layers", "nn"):
             return stub_module(f"{name}.{wanted}")
-        return Anything if wanted in ("Module", "Sequential", "Model") else Anything()
+        return Anything if wanted in ("Module", "Sequential", "Model", "Layer") else Anything()
 
     stub.__getattr__ = attribute  # type: ignore[method-assign]
     return stub
@@ -153,7 +156,10 @@ def run_with_stubs(code: str) -> None:
 # ---- what the written code may hold ----
 
 #: Every string the code itself may hold, besides its docstring: the framework arguments cnncalc writes.
-KNOWN_STRINGS = {"same", "valid", "reflect", "replicate", "circular", *ACTIVATIONS, "leaky_relu", "hard_swish"}
+KNOWN_STRINGS = {"same", "valid", "reflect", "replicate", "circular", *ACTIVATIONS, "leaky_relu", "hard_swish",
+                 "hard_sigmoid", "rate", "init_values",
+                 *(ast.get_docstring(ast.parse(code).body[0], clean=False)  # the layers the code defines itself
+                   for code in [*KERAS_HELPERS.values(), *TORCH_HELPERS.values()])}
 
 
 def check_structure(code: str, net: Any) -> None:
@@ -169,7 +175,8 @@ def check_structure(code: str, net: Any) -> None:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             bound |= {alias.asname or alias.name for alias in node.names}
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef)):
-            bound |= {node.name, *(a.arg for a in node.args.args)} if isinstance(node, ast.FunctionDef) \
+            bound |= {node.name, *(a.arg for a in [*node.args.args, *filter(None, [node.args.kwarg])])} \
+                if isinstance(node, ast.FunctionDef) \
                 else {node.name}
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             bound.add(node.id)

@@ -71,6 +71,7 @@ def activations(draw: st.DrawFn) -> Case:
         (shape, "prelu channel", f"layers.PReLU(shared_axes={shared})", f"nn.PReLU({shape[-1]})"),
         (shape, "hardswish", "layers.Activation('hard_swish')", "nn.Hardswish()"),
         (shape, "mish", "layers.Activation('mish')", "nn.Mish()"),
+        (shape, "hardsigmoid", "layers.Activation('hard_sigmoid')", "nn.Hardsigmoid()"),
     ]))
 
 

@@ -4,13 +4,23 @@ its own, a reshape's target in the input's layout; and the layers that act on ea
 from __future__ import annotations
 
 from ..model.conventions import channels_last
-from ..model.layers import Activation, BatchNormalization, Dense, Dropout, Layer, LayerNormalization, Reshape
+from ..model.layers import (
+    Activation,
+    BatchNormalization,
+    Dense,
+    Dropout,
+    DropPath,
+    Layer,
+    LayerNormalization,
+    LayerScale,
+    Reshape,
+)
 from ..model.records import replace
 
 __all__ = ["PER_TOKEN", "framework_layer", "fused"]
 
 #: Layers that act on each token alone, so an embedding's L×D output keeps its order through them.
-PER_TOKEN = (Dense, Dropout, Activation, LayerNormalization, BatchNormalization)
+PER_TOKEN = (Dense, Dropout, Activation, LayerNormalization, BatchNormalization, LayerScale, DropPath)
 
 
 def framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) -> tuple[Layer, str | None]:

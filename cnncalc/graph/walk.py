@@ -11,6 +11,7 @@ from ..language.spec import ParsedLayer, Spec, parse_input
 from ..model.conventions import channels_last
 from ..model.layers import Activation, Embedding, Merge, Params, Resolution, RuleError, Shape
 from .frameworks import PER_TOKEN, framework_layer
+from .held import nchw_layer
 from .inputs import INPUT_NAME, bounded_input_shape, input_layout, require_bounded
 from .order import framework_rows
 from .records import Network, ResolvedLayer
@@ -89,6 +90,9 @@ class Walk:
                 fused = None
                 if torch or layout:  # a record other conventions or layouts change
                     layer, fused = framework_layer(layer, torch, split[node], layout)
+                held = None
+                if layout == "nchw":  # a permute written on PyTorch's axes, and what it gives held as PyTorch has it
+                    layer, held = nchw_layer(layer, in_shapes, [tokens[i] for i in sources])
                 result = _merge(layer, in_shapes, parsed, spec.text) if isinstance(layer, Merge) \
                     else layer.resolve(in_shapes[0])
                 out = result.output_shape
@@ -101,6 +105,8 @@ class Walk:
                 warnings = tuple(f.text for f in result.findings if f.level == "warning")
                 notes = tuple(f.text for f in result.findings if f.level == "note")
             per_token = (tokens[source] and isinstance(layer, PER_TOKEN)) or isinstance(layer, Embedding)
+            if held is not None:
+                per_token = held
             layers[row - 1] = ResolvedLayer(
                 row, name, layer, parsed.source, parsed.span, in_shapes[0], out, result.params,
                 warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,

@@ -63,14 +63,15 @@ class _ArgumentReader:
                         f"{word} takes {_ARG_NAMES[kind]}")
 
     def _rate(self, token: Token, grammar: Word) -> float:
+        word = grammar.example.rstrip("0123456789.")  # dropout, droppath
         try:
             rate = float(token.text)
         except ValueError:
-            raise self.fail(f"cannot read dropout rate '{token.text}'", token,
-                            "write it as a fraction between 0 and 1, as in dropout0.5") from None
+            raise self.fail(f"cannot read {word} rate '{token.text}'", token,
+                            f"write it as a fraction between 0 and 1, as in {word}0.5") from None
         if not 0 <= rate <= 1:
-            hint = f"did you mean dropout{rate / 100:g}?" if 1 < rate <= 100 else "write it as in dropout0.5"
-            raise self.fail(f"dropout rate {token.text} is outside [0, 1]", token, hint)
+            hint = f"did you mean {word}{rate / 100:g}?" if 1 < rate <= 100 else f"write it as in {word}0.5"
+            raise self.fail(f"{word} rate {token.text} is outside [0, 1]", token, hint)
         return rate
 
     def _alpha(self, token: Token, grammar: Word) -> float:

@@ -97,6 +97,8 @@ WORDS: dict[str, Word] = {
     "fc": Word("units", frozenset({"activation", "bias"}), _dense, "fc10"),
     "embedding": Word("vocab_dim", frozenset(), lambda a, o: layers.Embedding(*a), "embedding10000x128"),
     "dropout": Word("rate", frozenset(), lambda a, o: layers.Dropout(a), "dropout0.5"),
+    "droppath": Word("rate", frozenset(), lambda a, o: layers.DropPath(a), "droppath0.1"),
+    "layerscale": Word("", frozenset(), lambda a, o: layers.LayerScale(), "layerscale"),
     "bn": Word("", _NORM, lambda a, o: layers.BatchNormalization(o.get("center", True), o.get("scale", True)),
                "bn or bn noscale"),
     "batchnorm": Word("", _NORM, lambda a, o: layers.BatchNormalization(o.get("center", True), o.get("scale", True)),

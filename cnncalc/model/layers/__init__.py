@@ -12,8 +12,8 @@ after its ``None``.  Rules raise :class:`RuleError`; the network adds the layer'
 
 The kinds live in families, one module each: ``convolution`` (2-D and 3-D), ``convolution1d``,
 ``transposed``, ``pooling``, ``global_pooling`` (global and adaptive), ``reshaping`` (pad, crop, upsample,
-pixel shuffle, flatten, reshape, permute), ``dense`` (dense, embedding, dropout), ``normalization``,
-``preprocessing`` (Keras' rescaling and normalization), ``activations`` and
+pixel shuffle, flatten, reshape, permute), ``dense`` (dense, embedding, dropout), ``scaling`` (drop path, layer
+scale), ``normalization``, ``preprocessing`` (Keras' rescaling and normalization), ``activations`` and
 ``merges``; ``base`` holds what they share and ``windows`` the sliding windows of conv and pool layers.
 Every name is importable from here.
 """
@@ -130,6 +130,10 @@ from .reshaping import (
     ZeroPadding2D,
     sides_text,
 )
+from .scaling import (
+    DropPath,
+    LayerScale,
+)
 from .transposed import (
     Conv1DTranspose,
     Conv2DTranspose,
@@ -173,6 +177,7 @@ __all__ = [
     "Dense",
     "DepthwiseConv1D",
     "DepthwiseConv2D",
+    "DropPath",
     "Dropout",
     "ElementwiseMerge",
     "Embedding",
@@ -187,6 +192,7 @@ __all__ = [
     "InstanceNormalization",
     "Layer",
     "LayerNormalization",
+    "LayerScale",
     "LeakyReLU",
     "LocalResponseNormalization",
     "MaxPooling1D",

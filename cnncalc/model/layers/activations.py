@@ -9,11 +9,11 @@ from ..records import record, replace
 from .base import Layer, Params, Resolution, Shape
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish", "linear", "relu6", "hardswish",
-               "mish", "leakyrelu", "logsoftmax")
+               "hardsigmoid", "mish", "leakyrelu", "logsoftmax")
 #: PyTorch's module for each activation, as torchinfo names its rows.
 TORCH_ACTIVATIONS = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh", "softmax": "Softmax", "elu": "ELU",
                      "selu": "SELU", "gelu": "GELU", "swish": "SiLU", "linear": "Identity", "relu6": "ReLU6",
-                     "hardswish": "Hardswish", "mish": "Mish", "leakyrelu": "LeakyReLU",
+                     "hardswish": "Hardswish", "hardsigmoid": "Hardsigmoid", "mish": "Mish", "leakyrelu": "LeakyReLU",
                      "logsoftmax": "LogSoftmax", "prelu": "PReLU"}
 
 

@@ -105,6 +105,12 @@ def activation_in_place(name: str | None, alpha: float | None = None) -> Twin:
         x *= gate
         return x
 
+    def hardsigmoid(x: Array) -> Array:  # PyTorch's Hardsigmoid and Keras 3's hard_sigmoid: relu6(x + 3) / 6
+        x += 3
+        np.clip(x, 0, 6, out=x)
+        x /= 6
+        return x
+
     def mish(x: Array) -> Array:
         gate = np.logaddexp(x, 0)  # softplus
         np.tanh(gate, out=gate)
@@ -126,6 +132,7 @@ def activation_in_place(name: str | None, alpha: float | None = None) -> Twin:
         "relu6": lambda x: np.clip(x, 0, 6, out=x),
         "leakyrelu": leaky,
         "hardswish": hardswish,
+        "hardsigmoid": hardsigmoid,
         "mish": mish,
     }
     return functions[name]

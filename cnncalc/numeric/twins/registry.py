@@ -16,6 +16,7 @@ from . import (
     pooling,
     preprocessing,
     reshaping,
+    scaling,
     transposed,
 )
 from .base import Twin
@@ -40,6 +41,7 @@ TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     **normalization.TWINS,
     **preprocessing.TWINS,
     **activations.TWINS,
+    **scaling.TWINS,
     Conv1D: _one_d_twin,
     layers.DepthwiseConv1D: _one_d_twin,
     layers.SeparableConv1D: _one_d_twin,

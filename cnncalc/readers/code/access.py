@@ -11,7 +11,9 @@ from .command_line import Arguments, Parser
 from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .keras_shapes import correct_pad, keras_tensor, resolved_shape, shape_item
+from .layer_subclasses import LayerWeights, base_attribute
 from .limits import _is_plain, _size
+from .own_weights import OwnParameter
 from .torch_sizes import shape_part, torch_shape
 from .torchvision_weights import weights_verify
 from .values import (
@@ -99,6 +101,8 @@ class Access(Containers):
                 found = self.container_method(owner, name, node)
             if found is _MISSING and owner.cls.is_module:
                 found = self.module_method(owner, name, node)
+            if found is _MISSING and owner.base_layer is not None:  # LayerNorm2d's self.weight, self.eps
+                return base_attribute(owner, name, node)
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, UserClass):
             found = owner.lookup(name)
@@ -134,6 +138,8 @@ class Access(Containers):
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, FrameworkClass) and owner.name == "Module":
             return Unknown("nn.Module", node)
+        if isinstance(owner, (OwnParameter, LayerWeights)) and name == "requires_grad_":  # frozen: not trainable
+            return Builtin(functools.partial(self._refuse_change, name, node), name)
         if isinstance(owner, Layer):
             if name in _CHANGING and name != "apply":
                 return Builtin(functools.partial(self._refuse_change, name, node), name)

@@ -112,8 +112,9 @@ def _option(key: str, value: Any, default: Any, what: str = "a size") -> str:
     return "" if pair == _pair(default) else f" {key}{_axes(pair)}"
 
 
-#: Keras' own names for three of the spec's activations (keras.activations.get takes these, not the spec's).
-_KERAS_ACTIVATION_NAMES = {"leaky_relu": "leakyrelu", "hard_swish": "hardswish", "log_softmax": "logsoftmax"}
+#: Keras' own names for some of the spec's activations (keras.activations.get takes these, not the spec's).
+_KERAS_ACTIVATION_NAMES = {"leaky_relu": "leakyrelu", "hard_swish": "hardswish", "log_softmax": "logsoftmax",
+                           "hard_sigmoid": "hardsigmoid"}
 
 
 def _padding(value: Any, allowed: tuple[str, ...], layer: Layer, interpreter: Interpreter) -> str:

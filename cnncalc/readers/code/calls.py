@@ -24,6 +24,7 @@ from .values import (
     Layer,
     Method,
     Namespace,
+    Partial,
     Scope,
     Sequential,
     Tensor,
@@ -62,6 +63,10 @@ class Interpreter(Inheritance):
                 kwargs.update(value)
             else:
                 kwargs[keyword.arg] = value
+        while isinstance(function, Partial):  # functools.partial: its arguments first, the call's keywords over its
+            self.charge(len(function.args) + len(function.kwargs), e)
+            args, kwargs = [*function.args, *args], {**function.kwargs, **kwargs}
+            function = function.function
         if isinstance(function, FrameworkClass):
             return self.framework_call(function, args, kwargs, e)
         if isinstance(function, (Layer, Sequential)):
@@ -175,6 +180,8 @@ class Interpreter(Inheritance):
                 self.invoke(base.attributes["__init__"], [instance, *args], kwargs, node)
             elif isinstance(base, FrameworkClass) and base.framework == "torch" and base.name in CONTAINERS:
                 self.container_init(instance, base.name, node, *args, **kwargs)
+            elif isinstance(base, FrameworkClass) and base.framework == "torch" and base.name != "Module":
+                instance.base_layer = self.framework_call(base, args, kwargs, node)  # LayerNorm2d(nn.LayerNorm)
             elif isinstance(base, UserClass) and "__init__" not in base.attributes:
                 continue
             break

@@ -11,6 +11,7 @@ from typing import Any
 
 from .imports import Imports
 from .limits import MAX_LENGTH, _is_plain
+from .own_weights import OwnParameter, own_parameter
 from .pybuiltins import _SAFE_TYPES
 from .values import (
     _MISSING,
@@ -144,10 +145,9 @@ class Containers(Imports):
             raise self.error(node, f"a Keras data format other than channels-last ({name}({_named(value)}))",
                              "cnncalc reads Keras code channels-last, Keras' default: leave the data format as it is")
 
-    def own_parameter(self, name: str, node: ast.AST, *args: Any, **kwargs: Any) -> None:
-        """nn.Parameter(…): weights of a module's own, which PyTorch counts and a spec has no row for."""
-        raise self.error(node, f"cnncalc has no row for a module's own weights (nn.{name})",
-                         "write the model with layers only, or as a spec")
+    def own_parameter(self, name: str, node: ast.AST, *args: Any, **kwargs: Any) -> OwnParameter:
+        """nn.Parameter(…): weights of a module's own, read as a layer scale (.own_weights) or refused here."""
+        return own_parameter(self, name, node, *args, **kwargs)  # type: ignore[arg-type]
 
     # ---- the built-ins that ask about attributes and types ------------------------------------------------
 

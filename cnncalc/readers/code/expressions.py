@@ -11,6 +11,7 @@ from typing import Any
 from .access import Access
 from .core import _followed
 from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, _is_plain, _size, _too_large
+from .own_weights import ConstantTensor, OwnParameter, weights_arithmetic
 from .pybuiltins import _BUILTINS
 from .torch_sizes import known
 from .values import (
@@ -51,6 +52,10 @@ class _RunTimeRange(Exception):  # noqa: N818 - control flow, not an error
 
     def __init__(self, range_: Unknown) -> None:
         self.range = range_
+
+
+#: what a module's own weights are made of and are
+_WEIGHTS = (ConstantTensor, OwnParameter)
 
 
 class Expressions(Access):
@@ -255,17 +260,23 @@ class Expressions(Access):
             left = right
         return True
 
+    def tensor_binary(self, op: ast.operator, left: Any, right: Any, node: ast.AST) -> Any:
+        """A tensor with a tensor (a merge) or with a number (value by value: the shape kept, no row)."""
+        if isinstance(left, Tensor) and isinstance(right, Tensor) and isinstance(op, (ast.Add, ast.Mult, ast.Sub)):
+            word = {ast.Add: "add", ast.Mult: "mul", ast.Sub: "sub"}[type(op)]
+            return self.merge(word, [left, right], node)
+        tensor, number = (left, right) if isinstance(left, Tensor) else (right, left)
+        if type(op) in _ELEMENTWISE and _is_number(number) and not self.keras_inputs:
+            return tensor  # value by value with a number: the shape kept, nothing learned, no module's row
+        raise self.error(node, "an operation between a tensor and a number has no layer in cnncalc" +
+                         (" (Keras makes a row of it)" if self.keras_inputs else ""),
+                         "write it as a layer of the spec, or remove it")
+
     def binary(self, op: ast.operator, left: Any, right: Any, node: ast.AST) -> Any:
+        if isinstance(left, _WEIGHTS) or isinstance(right, _WEIGHTS):  # torch.ones(C, 1, 1) * s, self.gamma * x
+            return weights_arithmetic(self, op, left, right, node)  # type: ignore[arg-type]
         if isinstance(left, Tensor) or isinstance(right, Tensor):
-            if isinstance(left, Tensor) and isinstance(right, Tensor) and isinstance(op, (ast.Add, ast.Mult, ast.Sub)):
-                word = {ast.Add: "add", ast.Mult: "mul", ast.Sub: "sub"}[type(op)]
-                return self.merge(word, [left, right], node)
-            tensor, number = (left, right) if isinstance(left, Tensor) else (right, left)
-            if type(op) in _ELEMENTWISE and _is_number(number) and not self.keras_inputs:
-                return tensor  # value by value with a number: the shape kept, nothing learned, no module's row
-            raise self.error(node, "an operation between a tensor and a number has no layer in cnncalc" +
-                             (" (Keras makes a row of it)" if self.keras_inputs else ""),
-                             "write it as a layer of the spec, or remove it")
+            return self.tensor_binary(op, left, right, node)
         left, right = known(self, left, node), known(self, right, node)  # x2.size()[2] - x1.size()[2]
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             return left if isinstance(left, Unknown) else right

@@ -10,6 +10,7 @@ from typing import Any
 from .builder import input_text
 from .expressions import Expressions
 from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES, TORCH_ELEMENTWISE
+from .layer_subclasses import layer_norm_layer
 from .recognise import layer_item
 from .records import Node
 from .requirements import concat_axis
@@ -162,6 +163,13 @@ class FrameworkCalls(Expressions):
                 return args[0]  # x.mul(0.5): value by value, no row (as x * 0.5)
             raise self.error(node, f"torch.{name} of these values has no layer in cnncalc",
                              "write it as a layer of the spec, or remove it")
+        if name == "layer_norm" and args and isinstance(args[0], Tensor):  # in a class built on nn.LayerNorm
+            layer = layer_norm_layer(args, kwargs)
+            if layer is None:
+                raise self.error(node, "cnncalc reads F.layer_norm(x, self.normalized_shape, self.weight, "
+                                 "self.bias, self.eps) in a class built on nn.LayerNorm only",
+                                 "use nn.LayerNorm, or write the model as a spec")
+            return self.apply(layer, [args[0]], node)
         tensor = args[0] if args else None
         if not isinstance(tensor, Tensor):
             return Unknown(f"torch.{name}", node)

@@ -9,8 +9,10 @@ import math
 from typing import Any
 
 from .limits import MAX_DEPTH
+from .own_weights import MAKERS, make_tensor
+from .plain_classes import PYTHON_MODULES as PLAIN_CLASS_MODULES
 from .pybuiltins import _BUILTINS
-from .values import Builtin, FrameworkClass, Namespace, Unknown
+from .values import Builtin, FrameworkClass, Namespace, Partial, Unknown
 
 #: Keras layer classes cnncalc models, with their Keras 1 and alias spellings.
 KERAS_LAYERS = frozenset({
@@ -30,13 +32,14 @@ TORCH_LAYERS = frozenset({
     "Conv2d", "Conv1d", "Conv3d", "ConvTranspose2d", "ConvTranspose1d", "Linear", "MaxPool2d", "MaxPool1d",
     "MaxPool3d", "AvgPool2d", "AvgPool1d", "AvgPool3d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
     "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "BatchNorm2d", "BatchNorm1d", "BatchNorm3d", "Dropout", "Dropout2d",
-    "ReLU", "ReLU6", "LeakyReLU", "ELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Softmax", "Hardswish", "Mish", "PReLU",
-    "SELU", "Flatten", "Identity", "Upsample", "ZeroPad2d", "Embedding", "LayerNorm", "GroupNorm",
+    "ReLU", "ReLU6", "LeakyReLU", "ELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Softmax", "Hardswish", "Hardsigmoid",
+    "Mish", "PReLU", "SELU", "Flatten", "Identity", "Upsample", "ZeroPad2d", "Embedding", "LayerNorm", "GroupNorm",
     "LocalResponseNorm", "ReflectionPad2d", "ReplicationPad2d", "PixelShuffle", "InstanceNorm2d", "LogSoftmax",
 })
 #: torch.nn.functional, torch and Tensor methods that act on a tensor like a layer, as spec words.
 TORCH_FUNCTIONS = {"relu": "relu", "relu6": "relu6", "elu": "elu", "selu": "selu", "gelu": "gelu", "silu": "swish",
                    "sigmoid": "sigmoid", "tanh": "tanh", "softmax": "softmax", "hardswish": "hardswish",
+                   "hardsigmoid": "hardsigmoid",
                    "mish": "mish", "leaky_relu": "leakyrelu", "log_softmax": "logsoftmax"}
 
 #: The framework classes that make a model or a container rather than a layer (Interpreter.model_class).
@@ -45,7 +48,7 @@ _MODEL_CLASSES = frozenset({"Sequential", "Input", "Model", "ModuleList", "Modul
 
 #: The modules whose names cnncalc knows; the layer classes of Keras (and TensorFlow's Keras) and of PyTorch.
 _KNOWN_MODULES = frozenset({"keras", "tensorflow", "tf_keras", "torch", "collections", "math", "typing",
-                            "argparse", "copy"})
+                            "argparse", "functools", "dataclasses", "copy"})
 
 
 def _cast(kind: Any, value: Any) -> Any:
@@ -75,6 +78,12 @@ def _shallow_copy(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, complex, str, bytes, range, tuple, frozenset)):
         return value
     raise TypeError("cnncalc copies only numbers, strings and lists, tuples, sets and dicts")
+def _partial(function: Any, /, *args: Any, **kwargs: Any) -> Any:
+    """functools.partial(f, *args, **kwargs), as Python makes it (a partial of a partial is flattened when called);
+    of a function only known when the code runs, unknown for its reason."""
+    if isinstance(function, Unknown):
+        return function
+    return Partial(function, args, kwargs)
 
 
 #: The names of Python's math and typing modules a model definition uses, as Python computes them (math's
@@ -85,6 +94,8 @@ _PYTHON_MODULES: dict[str, dict[str, Any]] = {
              "isqrt": math.isqrt, "pi": math.pi, "e": math.e, "inf": math.inf},
     "typing": {"cast": Builtin(_cast, "cast")},
     "copy": {"deepcopy": _plain_copy, "copy": _shallow_copy},
+    "functools": {"partial": Builtin(_partial, "partial")},
+    **PLAIN_CLASS_MODULES,
 }
 
 
@@ -123,7 +134,13 @@ def _star_names(module: Any) -> frozenset[str]:
 
 
 def _module(path: str, node: ast.AST) -> Namespace | Unknown:
-    return Namespace(path) if path.split(".", 1)[0] in _KNOWN_MODULES else Unknown(f"the module {path}", node)
+    if path.split(".", 1)[0] in _KNOWN_MODULES or path in ("torchvision.ops", "torchvision.ops.stochastic_depth"):
+        return Namespace(path)
+    return Unknown(f"the module {path}", node)
+
+
+#: torchvision.ops' layer classes cnncalc has a word for (torchvision's other names are only known when it runs).
+TORCHVISION_LAYERS = frozenset({"StochasticDepth"})
 
 
 #: torch functions and tensor methods value by value (torch.exp(0.5 * logvar)), or a tensor of the same shape
@@ -133,7 +150,8 @@ TORCH_ELEMENTWISE = frozenset({"exp", "log", "sqrt", "rsqrt", "abs", "neg", "squ
 
 _TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "div", "view", "reshape", "max_pool2d", "avg_pool2d",
                         "adaptive_avg_pool2d", "adaptive_max_pool2d", "dropout", "dropout2d", "interpolate",
-                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax", "pad", *TORCH_ELEMENTWISE})
+                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax", "pad", "permute",
+                        "layer_norm", *TORCH_ELEMENTWISE})
 
 
 #: Tensor methods that read a value off the tensor: what they give is only known when the model runs.
@@ -151,6 +169,8 @@ def _namespace_attribute(path: str, name: str) -> Any:  # noqa: PLR0911 - one pe
         return Builtin(lambda *args, **kwargs: False, name)
     if path in _PYTHON_MODULES:  # math.floor; typing's Any, List, Optional only annotate
         return _PYTHON_MODULES[path].get(name, Unknown(f"{path}.{name}"))
+    if path.startswith("torchvision"):  # from torchvision.ops import StochasticDepth
+        return FrameworkClass("torch", name) if name in TORCHVISION_LAYERS else Unknown(f"{path}.{name}")
     framework = Namespace(path).framework
     if framework == "keras" and name in _DATA_FORMATS:  # keras.backend.image_data_format(): Keras' default
         return Builtin(functools.partial(_data_format, _DATA_FORMATS[name]), name)
@@ -163,6 +183,8 @@ def _namespace_attribute(path: str, name: str) -> Any:  # noqa: PLR0911 - one pe
         return FrameworkClass("torch", name)
     if framework == "torch" and path.rsplit(".", 1)[-1] == "nn" and name[:1].isupper() and name not in _NOT_LAYERS:
         return FrameworkClass("torch", name)  # nn.ReflectionPad2d: refused where it is made, when it is applied
+    if path == "torch" and name in MAKERS:  # torch.ones(dim, 1, 1): a tensor of constant shape (.own_weights)
+        return Builtin(functools.partial(make_tensor, name), name)
     if framework == "torch" and path in ("torch", "torch.nn.functional", "F") and \
             (name in TORCH_FUNCTIONS or name in _TORCH_OPS) and (name != "pad" or path != "torch"):
         return Builtin(functools.partial(_torch_call, "torch-function", name), name)

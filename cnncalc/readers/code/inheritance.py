@@ -27,6 +27,8 @@ from .values import (
 
 #: PyTorch's container classes a module of the file's own may subclass.
 CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict"})
+#: PyTorch's classes that are no layer a class of the file's own may be built on.
+_NOT_LAYERS = CONTAINERS | {"Module"}
 #: Values a module holds that are not sub-modules (a Sequential's forward passes them by).
 _PLAIN_ATTRIBUTES = (int, float, str, bool, type(None), tuple)
 
@@ -96,6 +98,8 @@ class Inheritance(FrameworkCalls):
             return Builtin(lambda *args, **kwargs: None, name)
         if name == "__init__" and torch_class and base.name in CONTAINERS and isinstance(owner, Instance):
             return Builtin(functools.partial(self.container_init, owner, base.name, node), name)
+        if name == "__init__" and torch_class and base.name not in _NOT_LAYERS and isinstance(owner, Instance):
+            return Builtin(functools.partial(self.layer_init, owner, base, node), name)
         if name == "forward" and torch_class and base.name == "Sequential" and isinstance(owner, Instance):
             return Builtin(functools.partial(self.sequential_forward, owner, node), name)
         if torch_class and isinstance(owner, Instance):
@@ -105,6 +109,10 @@ class Inheritance(FrameworkCalls):
         shown = base.name if isinstance(base, FrameworkClass) else getattr(base, "why", type(base).__name__)
         raise self.error(node, f"cnncalc cannot follow super().{name[:40]} of {shown}",
                          "call it on a class of this file, or write the model as a spec")
+
+    def layer_init(self, owner: Instance, base: FrameworkClass, node: ast.AST, *args: Any, **kwargs: Any) -> None:
+        """super().__init__(…) of a class built on a PyTorch layer class: the layer the object is."""
+        owner.base_layer = self.framework_call(base, list(args), kwargs, node)  # type: ignore[arg-type]
 
     def container_init(self, owner: Instance, kind: str, node: ast.AST, *args: Any, **kwargs: Any) -> None:
         """nn.Sequential.__init__(*modules) (or one OrderedDict), nn.ModuleList.__init__(modules) and
@@ -160,6 +168,8 @@ class Inheritance(FrameworkCalls):
             return Builtin(lambda: [(k, v) if name == "items" else k if name == "keys" else v for k, v in pairs], name)
         if kind == "Sequential" and name == "forward":
             return Builtin(functools.partial(self.sequential_forward, owner, node), name)
+        if name == "forward" and owner.base_layer is not None:  # a layer class's own forward: the layer applied
+            return Builtin(lambda *args: self.apply(owner.base_layer, list(args), node), name)  # type: ignore[arg-type]
         return _MISSING
 
 

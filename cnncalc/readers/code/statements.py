@@ -10,6 +10,9 @@ from .command_line import Arguments
 from .core import Core, _followed, _TooMuchWorkError
 from .frameworks import _neutral
 from .layer_attributes import plain_attribute
+from .layer_subclasses import LayerWeights
+from .own_weights import OwnParameter
+from .plain_classes import is_dataclass, make_dataclass
 from .top_level import block_constants, failed_names
 from .values import (
     _UNKNOWN_TRUTH,
@@ -95,6 +98,8 @@ class Statements(Core):
         elif isinstance(s, ast.ClassDef):
             env[s.name] = UserClass(s, [self.eval(b, env) for b in s.bases], env)
             self.class_body(env[s.name], s, env)
+            if is_dataclass(self, s, env):
+                make_dataclass(self, env[s.name], s)
         elif isinstance(s, (ast.Import, ast.ImportFrom)):
             self.import_(s, env)
         elif isinstance(s, ast.Break):
@@ -204,8 +209,8 @@ class Statements(Core):
         for statement in s.body:
             if isinstance(statement, ast.FunctionDef):
                 cls.attributes[statement.name] = Function(statement, env, cls)
-            elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
-                self.statement(statement, scope)
+            elif isinstance(statement, ast.Assign) or (isinstance(statement, ast.AnnAssign) and statement.value):
+                self.statement(statement, scope)  # an annotation alone (a dataclass's field) makes no attribute
                 targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
                 for target in targets:
                     if isinstance(target, ast.Name):
@@ -237,11 +242,13 @@ class Statements(Core):
 
     def set_attribute(self, owner: Any, name: str, value: Any, node: ast.AST) -> None:
         """owner.name = value, setattr(owner, name, value), self.add_module(name, value)."""
+        if isinstance(owner, Instance) and owner.base_layer is not None and name in ("weight", "bias"):
+            owner = owner.base_layer  # the weights of the layer a class built on nn.LayerNorm is: refused below
         if isinstance(owner, (Instance, UserClass, Arguments)):
             owner.attributes[name] = value
         elif isinstance(owner, Layer) and plain_attribute(owner, name, value):
             return  # self.fc.stddev = 0.001: the code's own note on the layer, no change to it
-        elif isinstance(owner, (Layer, Sequential, KerasModel)):
+        elif isinstance(owner, (Layer, Sequential, KerasModel, OwnParameter, LayerWeights)):
             raise self.error(node, f"cnncalc cannot follow a change to a built layer or model (.{name[:40]} = …)",
                              "give the layer its arguments when it is made, or write the model as a spec")
 

@@ -80,6 +80,7 @@ def _scale(factor: Any, name: str, node: ast.AST, interpreter: Interpreter) -> s
 
 _TORCH_ACTIVATIONS = {"ReLU": "relu", "ReLU6": "relu6", "ELU": "elu", "GELU": "gelu", "SiLU": "swish",
                       "Sigmoid": "sigmoid", "Tanh": "tanh", "Softmax": "softmax", "Hardswish": "hardswish",
+                      "Hardsigmoid": "hardsigmoid",
                       "Mish": "mish", "SELU": "selu", "Identity": "linear"}
 
 
@@ -112,6 +113,32 @@ def _torch_layernorm(layer: Layer) -> tuple[str, Requirement]:
     return item, normalises
 
 
+def _stochastic_depth(layer: Layer) -> str:
+    """torchvision.ops.StochasticDepth(p, mode) as droppath{p}; torchvision takes p in [0, 1], mode 'batch' or 'row'."""
+    p, mode = layer.arg(0, "p"), layer.arg(1, "mode")
+    if not isinstance(p, (int, float)) or isinstance(p, bool) or not 0 <= p <= 1:
+        raise _NotConstantError(p, "p")
+    if mode not in ("batch", "row"):
+        raise _NotConstantError(mode, "mode")
+    return f"droppath{_real(p, 'p')}"
+
+
+def _torch_conv1d(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Requirement | None]:
+    """PyTorch's Conv1d as a conv1d item."""
+    a = layer.arg
+    padding, groups = _one(a(4, "padding", 0), "padding"), a(6, "groups", 1)
+    if isinstance(padding, str):
+        written = f" {_padding(padding, ('valid', 'same'), layer, interpreter)}"
+    else:
+        written = f" p{padding}" if padding else ""
+    return (f"conv1d{_int(a(1, 'out_channels'), 'out_channels', 1)}x{_one(a(2, 'kernel_size'), 'kernel_size')}" +
+            _option("s", _one(a(3, "stride", 1), "stride"), 1) + written +
+            _option("d", _one(a(5, "dilation", 1), "dilation"), 1) +
+            (f" g{_int(groups, 'groups', 1)}" if groups != 1 else "") + ("" if a(7, "bias", True) else " nobias") +
+            _padding_mode(a(8, "padding_mode", "zeros"), layer, interpreter),
+            _reads(layer, "channels", _int(a(0, "in_channels"), "in_channels", 1)))
+
+
 def _torch_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Requirement | None]:  # noqa: PLR0911, PLR0912 - one branch per class
     n, a = layer.name, layer.arg
     if n == "Conv2d":
@@ -119,17 +146,7 @@ def _torch_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Req
     if n == "ConvTranspose2d":
         return _torch_conv("deconv", layer, interpreter, transposed=True)
     if n == "Conv1d":
-        padding, groups = _one(a(4, "padding", 0), "padding"), a(6, "groups", 1)
-        if isinstance(padding, str):
-            written = f" {_padding(padding, ('valid', 'same'), layer, interpreter)}"
-        else:
-            written = f" p{padding}" if padding else ""
-        return (f"conv1d{_int(a(1, 'out_channels'), 'out_channels', 1)}x{_one(a(2, 'kernel_size'), 'kernel_size')}" +
-                _option("s", _one(a(3, "stride", 1), "stride"), 1) + written +
-                _option("d", _one(a(5, "dilation", 1), "dilation"), 1) +
-                (f" g{_int(groups, 'groups', 1)}" if groups != 1 else "") + ("" if a(7, "bias", True) else " nobias") +
-                _padding_mode(a(8, "padding_mode", "zeros"), layer, interpreter),
-                _reads(layer, "channels", _int(a(0, "in_channels"), "in_channels", 1)))
+        return _torch_conv1d(layer, interpreter)
     if n == "Linear":
         return f"dense{_int(a(1, 'out_features'), 'out_features', 1)}" + ("" if a(2, "bias", True) else " nobias"), \
             _reads(layer, "features", _int(a(0, "in_features"), "in_features", 1))
@@ -195,6 +212,8 @@ def _torch_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Req
                                     "cnncalc's groupnorm has gamma and beta: write the model as a spec without it")
         return f"groupnorm{_int(a(0, 'num_groups'), 'num_groups', 1)}", \
             _reads(layer, "channels", _int(a(1, "num_channels"), "num_channels", 1))
+    if n == "StochasticDepth":  # torchvision.ops: the identity as model.eval() runs it, a row of its own
+        return _stochastic_depth(layer), None
     if n == "LocalResponseNorm":
         return f"lrn{_int(a(0, 'size'), 'size', 1)}", None
     raise interpreter.error(layer.node, f"cnncalc has no spec word for PyTorch's {n}",
@@ -269,5 +288,13 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
         return pad_item(args, kwargs, interpreter, node), None
     if name == "squeeze":
         return squeezed(args[0], arg(0, "dim"), interpreter, node), None
+    if name == "permute":  # x.permute(0, 2, 3, 1), torch.permute(x, [0, 2, 3, 1]): the batch stays first
+        dims = list(rest[0]) if len(rest) == 1 and isinstance(rest[0], (tuple, list)) else \
+            list(kwargs.get("dims", rest))
+        if sorted(dims) != list(range(len(dims))) or not dims or dims[0] != 0 or \
+                any(isinstance(d, bool) for d in dims):
+            raise interpreter.error(node, f"a permute cnncalc can read keeps the batch first and orders every axis "
+                                    f"once (x.permute(0, 2, 3, 1)), not {_shown(dims)}")
+        return "permute" + "x".join(str(d) for d in dims[1:]), None
     raise interpreter.error(node, f"cnncalc cannot follow {name}() on a tensor",
                             "use a layer cnncalc knows, or write this block as a spec")

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .arguments import _int, _NotConstantError, _unreadable
+from .own_weights import OwnParameter
 from .values import Instance, Layer, Sequential
 
 if TYPE_CHECKING:
@@ -21,7 +22,8 @@ _FREE = frozenset({
     "Hardswish", "Hardsigmoid", "Mish", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "MaxPool1d", "MaxPool2d",
     "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
     "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "Flatten", "Identity",
-    "Upsample", "ZeroPad2d", "LocalResponseNorm", "ReflectionPad2d", "ReplicationPad2d", "PixelShuffle"})
+    "Upsample", "ZeroPad2d", "LocalResponseNorm", "ReflectionPad2d", "ReplicationPad2d", "PixelShuffle",
+    "StochasticDepth"})
 #: Convolutions, by the number of spatial axes of their kernel.
 _CONVOLUTIONS = {"Conv1d": 1, "Conv2d": 2, "Conv3d": 3, "ConvTranspose1d": 1, "ConvTranspose2d": 2,
                  "ConvTranspose3d": 3}
@@ -43,18 +45,28 @@ def unused_layers(interpreter: Interpreter, model: Any, applied: set[int]) -> Un
     A layer whose counts cnncalc cannot tell from its arguments is refused at the line that makes it."""
     found = Unused()
     for layer in _held(interpreter, model):
+        if isinstance(layer, OwnParameter):  # weights of a module's own never used: PyTorch counts them
+            if not layer.used:
+                found.params += layer.size
+                found.lines.append(_where(layer.node))
+            continue
         if id(layer) in applied or layer.framework != "torch" or layer.name in _FREE:
             continue
         params, buffers = _counts(layer, interpreter)
         if params or buffers:
             found.params += params
             found.buffers += buffers
-            source = getattr(layer.node, "cnncalc_source", None)  # made in another file of the model's folder
-            found.lines.append((os.path.basename(source.path) if source else "", getattr(layer.node, "lineno", 0)))
+            found.lines.append(_where(layer.node))
     return found
 
 
-def _held(interpreter: Interpreter, model: Any) -> Iterator[Layer]:
+def _where(node: Any) -> tuple[str, int]:
+    """Where a layer is made: another file of the model's folder by its name (or ""), and the line."""
+    source = getattr(node, "cnncalc_source", None)
+    return os.path.basename(source.path) if source else "", getattr(node, "lineno", 0)
+
+
+def _held(interpreter: Interpreter, model: Any) -> Iterator[Layer | OwnParameter]:
     """Each layer object a model holds, once, depth first in the order it was assigned."""
     seen: set[int] = set()
     stack = [model]
@@ -64,10 +76,10 @@ def _held(interpreter: Interpreter, model: Any) -> Iterator[Layer]:
         if id(value) in seen:
             continue
         seen.add(id(value))
-        if isinstance(value, Layer):
+        if isinstance(value, (Layer, OwnParameter)):
             yield value
         elif isinstance(value, Instance):
-            stack.extend(reversed(list(value.attributes.values())))
+            stack.extend(reversed([*([value.base_layer] if value.base_layer else []), *value.attributes.values()]))
         elif isinstance(value, Sequential):
             stack.extend(reversed(value.layers))
         elif isinstance(value, (list, tuple)):

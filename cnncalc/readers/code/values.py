@@ -60,7 +60,7 @@ class Namespace:
 
     @property
     def framework(self) -> str:
-        return "torch" if self.path.split(".")[0] == "torch" else "keras"
+        return "torch" if self.path.split(".")[0] in ("torch", "torchvision") else "keras"
 
 
 class UserModule:
@@ -140,8 +140,7 @@ class UserClass:
 
     @property
     def is_module(self) -> bool:
-        return any((isinstance(b, FrameworkClass) and b.framework == "torch" and
-                    b.name in ("Module", "Sequential", "ModuleList", "ModuleDict")) or
+        return any((isinstance(b, FrameworkClass) and b.framework == "torch") or  # nn.Module, nn.LayerNorm…
                    (isinstance(b, UserClass) and b.is_module) for b in self.bases)
 
     def lookup(self, name: str) -> Any:
@@ -161,11 +160,20 @@ class Instance:
     def __init__(self, cls: UserClass) -> None:
         self.cls = cls
         self.attributes: dict[str, Any] = {}
+        self.base_layer: Layer | None = None  # the PyTorch layer a class built on one makes (.layer_subclasses)
 
 
 class Method:
     def __init__(self, function: Function, owner: Any) -> None:
         self.function, self.owner = function, owner
+
+
+class Partial:
+    """``functools.partial(f, *args, **kwargs)``: f, called with these arguments before (and keywords under) the
+    call's own, as Python calls it."""
+
+    def __init__(self, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self.function, self.args, self.kwargs = function, args, kwargs
 
 
 class Builtin:

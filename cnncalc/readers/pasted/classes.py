@@ -22,10 +22,11 @@ KERAS_CLASSES = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePoo
                  "SeparableConv1D", "Conv3D", "MaxPooling3D", "AveragePooling3D", "AdaptiveAveragePooling2D",
                  "AdaptiveMaxPooling2D", "AdaptiveAveragePooling1D", "AdaptiveMaxPooling1D", "Add", "Concatenate",
                  "Multiply", "Average", "Maximum", "Subtract", "ELU", "Softmax", "ThresholdedReLU", "Rescaling",
-                 "Normalization")
+                 "Normalization", "StochasticDepth", "LayerScale")
 TORCH_CLASSES = {
     "Conv2d": "Conv2D", "MaxPool2d": "MaxPooling2D", "AvgPool2d": "AveragePooling2D", "Linear": "Dense",
     "Flatten": "Flatten", "Dropout": "Dropout", "BatchNorm2d": "BatchNormalization",
+    "StochasticDepth": "StochasticDepth", "DropPath": "StochasticDepth", "LayerScale": "LayerScale",
     "BatchNorm1d": "BatchNormalization", "BatchNorm3d": "BatchNormalization",
     "AdaptiveAvgPool2d": "GlobalAveragePooling2D", "AdaptiveMaxPool2d": "GlobalMaxPooling2D",
     "ConvTranspose2d": "Conv2DTranspose", "Conv1d": "Conv1D", "ConvTranspose1d": "Conv1DTranspose",
@@ -41,7 +42,7 @@ TORCH_CLASSES = {
 ADAPTIVE = {"AdaptiveAvgPool2d": "AdaptiveAveragePooling2D", "AdaptiveMaxPool2d": "AdaptiveMaxPooling2D",
              "AdaptiveAvgPool1d": "AdaptiveAveragePooling1D", "AdaptiveMaxPool1d": "AdaptiveMaxPooling1D"}
 TORCH_ACTIVATIONS = {"ReLU", "Sigmoid", "Tanh", "Softmax", "ELU", "SELU", "GELU", "SiLU", "Identity", "LogSoftmax",
-                     "ReLU6", "LeakyReLU", "Hardswish", "Mish"}
+                     "ReLU6", "LeakyReLU", "Hardswish", "Hardsigmoid", "Mish"}
 #: Keras layer classes that are activations: a paste's 'elu (ELU)' row is the spec's 'elu' (Activation).
 ACTIVATION_CLASSES = frozenset({"Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU"})
 

@@ -13,14 +13,15 @@ if TYPE_CHECKING:
 __all__ = ["KERAS_ACTIVATIONS", "TORCH_ACTIVATIONS", "TORCH_MERGES", "unsupported"]
 
 #: Keras' names for the spec's activations where they differ.
-KERAS_ACTIVATIONS = {"leakyrelu": "leaky_relu", "hardswish": "hard_swish", "logsoftmax": "log_softmax"}
+KERAS_ACTIVATIONS = {"leakyrelu": "leaky_relu", "hardswish": "hard_swish", "logsoftmax": "log_softmax",
+                     "hardsigmoid": "hard_sigmoid"}
 
 #: PyTorch modules for the spec's activations.
 TORCH_ACTIVATIONS = {"relu": "nn.ReLU()", "sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()",
                      "softmax": "nn.Softmax(dim=1)", "elu": "nn.ELU()", "selu": "nn.SELU()", "gelu": "nn.GELU()",
                      "swish": "nn.SiLU()", "linear": "nn.Identity()", "relu6": "nn.ReLU6()",
-                     "hardswish": "nn.Hardswish()", "mish": "nn.Mish()", "leakyrelu": "nn.LeakyReLU()",
-                     "logsoftmax": "nn.LogSoftmax(dim=1)"}
+                     "hardswish": "nn.Hardswish()", "hardsigmoid": "nn.Hardsigmoid()", "mish": "nn.Mish()",
+                     "leakyrelu": "nn.LeakyReLU()", "logsoftmax": "nn.LogSoftmax(dim=1)"}
 
 #: the operators forward() merges tensors with (a concatenation is torch.cat).
 TORCH_MERGES = {"add": " + ", "mul": " * ", "sub": " - "}

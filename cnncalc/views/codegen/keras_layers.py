@@ -85,6 +85,10 @@ def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911
         return [], f"layers.Dense({number(r.units)}{_activation(r.activation)}{bias})"
     if isinstance(r, L.Dropout):
         return [], f"layers.Dropout({number(r.rate)})"
+    if isinstance(r, L.DropPath):
+        return [], f"StochasticDepth({number(r.rate)})"
+    if isinstance(r, L.LayerScale):
+        return [], "LayerScale()"
     if isinstance(r, L.BatchNormalization):
         return [], "layers.BatchNormalization(" + ", ".join(
             [*([] if r.center else ["center=False"]), *([] if r.scale else ["scale=False"])]) + ")"

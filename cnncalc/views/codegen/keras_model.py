@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...errors import CnnCalcError
+from .helpers import KERAS_HELPERS, helpers_used
 from .keras_layers import keras_layer
 from .quoting import Names, docstring, number, spec_line
 
@@ -21,8 +22,9 @@ def keras_code(net: Network) -> str:
         raise CnnCalcError("--format keras writes a channels-last network with numeric sizes",
                            "give the spec's input as H×W×C numbers, under Keras conventions")
     shape = ", ".join(map(number, net.input_shape)) + ("," if len(net.input_shape) == 1 else "")
+    helpers = helpers_used(KERAS_HELPERS, [keras_layer(layer)[1] for layer in net.layers])
     head = [*docstring("Written by cnncalc from the spec:", "", f"    {spec_line(net)}"), "", "import keras",
-            "from keras import layers", ""]
+            "from keras import layers", "", *(["", *helpers] if helpers else [])]
     if not net.graph:
         rows = [f"    keras.Input(shape=({shape})),"]
         for layer in net.layers:

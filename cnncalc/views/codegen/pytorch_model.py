@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import CnnCalcError
 from .frameworks import TORCH_MERGES, unsupported
+from .helpers import TORCH_HELPERS, helpers_used
 from .pytorch_modules import torch_modules
 from .quoting import Names, docstring, number, spec_line
 
@@ -60,8 +61,9 @@ def pytorch_code(net: Network) -> str:
     shape = (1, net.input_shape[-1], *net.input_shape[:-1])
     last = names[net.layers[-1].name] if net.layers else "x"
     batch = f"[{', '.join(map(number, shape))}]"
+    helpers = helpers_used(TORCH_HELPERS, [line.split(" = ", 1)[1] for line in init])
     return "\n".join([*docstring("Written by cnncalc from the spec:", "", f"    {spec_line(net)}", "",
                                  f"Its input is a batch shaped {batch} (channels first)."), "", "import torch",
-                      "from torch import nn", "", "", "class Net(nn.Module):", "    def __init__(self):",
+                      "from torch import nn", "", "", *helpers, "class Net(nn.Module):", "    def __init__(self):",
                       "        super().__init__()", *init, "", "    def forward(self, x):", *forward,
                       f"        return {last}", "", "", "model = Net()", ""])

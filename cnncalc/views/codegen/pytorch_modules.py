@@ -104,7 +104,7 @@ def _torch_pool(layer: ResolvedLayer) -> list[tuple[str, str]]:
     return [("pool", f"{cls}({numbers(r.pool_size)}{stride}{extra}{', ceil_mode=True' if r.ceil else ''})")]
 
 
-def torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR0912 - one branch per kind
+def torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR0912, PLR0915 - one branch per kind
     """(attribute stem, module constructor) for a row: usually one, plus its fused activation and any padding."""
     from ...model import layers as L  # noqa: N812
 
@@ -138,6 +138,10 @@ def torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR09
         modules.append(("fc", f"nn.Linear({number(channels)}, {number(r.units)}{bias})"))
     elif isinstance(r, L.Dropout):
         modules.append(("dropout", f"nn.Dropout({number(r.rate)})"))
+    elif isinstance(r, L.DropPath):
+        modules.append(("droppath", f"StochasticDepth({number(r.rate)})"))
+    elif isinstance(r, L.LayerScale):
+        modules.append(("layerscale", f"LayerScale({number(channels)}, {number(len(layer.input_shape) - 1)})"))
     elif isinstance(r, L.BatchNormalization):
         kind = "nn.BatchNorm2d" if len(layer.input_shape) == 3 else "nn.BatchNorm1d"
         modules.append(("bn", f"{kind}({number(channels)}{'' if r.center and r.scale else ', affine=False'})"))
