@@ -17,6 +17,7 @@ import sys
 import types
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
@@ -68,14 +69,14 @@ def test_every_model_reads_as_the_framework_counts_it(path: Path) -> None:
     assert run("summary", spec.strip(), *conventions, "--format", "json") == (0, table)
 
 
-def _tensorflow_is_keras(keras: Any) -> None:
-    """The corpus imports tensorflow.keras as people do; Keras 3 is the same API, so it stands in for it."""
+def _tensorflow_is_keras(keras: Any) -> Any:
+    """The corpus imports tensorflow.keras as people do; Keras 3 is the same API, so it stands in for it while the
+    file is built (only then: Keras itself looks for a real TensorFlow in sys.modules)."""
     tensorflow = types.ModuleType("tensorflow")
     tensorflow.keras = keras  # type: ignore[attr-defined]
-    sys.modules.setdefault("tensorflow", tensorflow)
-    sys.modules.setdefault("tensorflow.keras", keras)
-    sys.modules.setdefault("tensorflow.keras.layers", keras.layers)
-    sys.modules.setdefault("tensorflow.keras.models", keras.models)
+    return mock.patch.dict(sys.modules, {"tensorflow": tensorflow, "tensorflow.keras": keras,
+                                         "tensorflow.keras.layers": keras.layers,
+                                         "tensorflow.keras.models": keras.models})
 
 
 def _built(path: Path, name: str) -> Any:
@@ -96,9 +97,9 @@ def test_the_framework_builds_what_cnncalc_read(path: Path) -> None:
     net = load_network(str(path), given.get("input"), None, None, given.get("model"))
     if code.conventions == "keras":
         keras = oracle("keras")
-        _tensorflow_is_keras(keras)
         keras.backend.clear_session()
-        model = _built(path, code.name)
+        with _tensorflow_is_keras(keras):
+            model = _built(path, code.name)
         theirs = [(type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params())
                   for layer in model.layers if type(layer).__name__ != "InputLayer"]
         ours = [(layer.keras_class, layer.output_shape, layer.params.total) for layer in net.layers]
