@@ -8,6 +8,8 @@ import functools
 from typing import Any
 
 from .command_line import Arguments, Parser
+from .constant_calls import constant_attribute
+from .constant_tensors import NOT_CONSTANT, ConstTensor, indexed
 from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .keras_shapes import correct_pad, keras_tensor, shape_item
@@ -47,7 +49,7 @@ class Access(Containers):
     keras_shapes: dict[int, tuple[int, ...]]
     given_input: tuple[str | None, str | None]
 
-    def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:
+    def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:  # noqa: PLR0911 - one per value kind
         if isinstance(value, _Shape):
             if keras_tensor(self, value.tensor):  # Keras: the shape the graph built so far resolves to
                 return shape_item(self, value, index, node)
@@ -57,6 +59,9 @@ class Access(Containers):
         if isinstance(value, Tensor):  # DPN's x[:, :d, :, :]: no word, and an unknown would surface elsewhere
             raise self.error(node, "cnncalc cannot follow a part of a tensor (a slice of its channels or its map)",
                              "the spec has no word for a slice: write this block as a spec without it")
+        if isinstance(value, ConstTensor):  # t[0], t[1:]: a tensor of constants' items
+            item = indexed(value, index)
+            return Unknown("an index of a tensor cnncalc does not follow", node) if item is NOT_CONSTANT else item
         if isinstance(value, Sequential):
             return value.layers[index] if not isinstance(index, slice) else \
                 Sequential(value.framework, value.layers[index], value.node)
@@ -109,6 +114,8 @@ class Access(Containers):
             raise self.error(node, f"{owner.path} defines no name '{name[:60]}'")
         if isinstance(owner, _SuperCall):
             return self.super_attribute(owner, name, node)
+        if isinstance(owner, ConstTensor):
+            return constant_attribute(self, owner, name, node)
         if isinstance(owner, Tensor):
             if name == "shape":
                 return _Shape(owner)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .access import Access
+from .constant_tensors import NOT_CONSTANT, ConstTensor, compared, elementwise
 from .core import _followed
 from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, _is_plain, _size, _too_large
 from .pybuiltins import _BUILTINS
@@ -34,6 +35,9 @@ _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
 _REFLECTIVE = frozenset({"getattr", "setattr", "hasattr", "isinstance"})
 
 _UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
+#: The operators on a tensor of constants, as .constant_tensors names them.
+_TENSOR_WORDS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.FloorDiv: "floordiv",
+                 ast.Mod: "mod", ast.Pow: "pow", ast.USub: "neg"}
 
 
 
@@ -79,6 +83,8 @@ class Expressions(Access):
             if isinstance(e.op, ast.Not):
                 return Unknown("a condition on run-time values", e) if isinstance(operand, _UNKNOWN_TRUTH) else \
                     not operand
+            if isinstance(operand, ConstTensor) and not isinstance(e.op, ast.Invert):
+                return operand if isinstance(e.op, ast.UAdd) else self.constant(e.op, [operand], e)
             if not isinstance(operand, _PLAIN):  # -x.size(0), -tensor: values only known when the model runs
                 return Unknown("an operation on a run-time value", e)
             return _UNARY[type(e.op)](operand)  # -'a' and ~1.5 fail as in Python, at this expression
@@ -223,6 +229,10 @@ class Expressions(Access):
                     return Unknown("a comparison of run-time values", e)  # value: not known to be True
                 if not _COMPARE[type(op)](left, right):
                     return False
+            elif isinstance(left, ConstTensor) or isinstance(right, ConstTensor):  # t == 3: a tensor of bools
+                result = compared(self, op, left, right, e) if len(e.ops) == 1 else NOT_CONSTANT
+                return Unknown("a comparison of tensors cnncalc does not follow", e) if result is NOT_CONSTANT \
+                    else result
             elif isinstance(left, _RUN_TIME) or isinstance(right, _RUN_TIME):
                 return Unknown("a comparison of run-time values", e)
             elif not _COMPARE[type(op)](self.touch(left, e), self.touch(right, e)):
@@ -239,6 +249,8 @@ class Expressions(Access):
                              "write it as a layer of the spec, or remove it")
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             return left if isinstance(left, Unknown) else right
+        if isinstance(left, ConstTensor) or isinstance(right, ConstTensor):  # torch.arange(depth) * w_a + w_0
+            return self.constant(op, [left, right], node)
         if isinstance(op, ast.Mod) and isinstance(left, (str, bytes)) and isinstance(right, (tuple, dict)):
             fields = right.values() if isinstance(right, dict) else right  # 'w_%s_%d' % (text, rows): rows unknown
             unknown = next((field for field in fields if not _is_plain(field)), None)
@@ -252,3 +264,9 @@ class Expressions(Access):
         result = _BINARY[type(op)](left, right)  # 'a' + 1 and 1 / 0 fail here, as when the code runs
         self.charge(_size(result), node)
         return result
+
+    def constant(self, op: ast.operator | ast.unaryop, operands: list[Any], node: ast.AST) -> Any:
+        """An operator on a tensor of constants (.constant_tensors), or unknown when cnncalc does not follow it."""
+        word = _TENSOR_WORDS.get(type(op))
+        result = elementwise(self, word, operands, node) if word else NOT_CONSTANT
+        return Unknown("an operation on a tensor cnncalc does not follow", node) if result is NOT_CONSTANT else result

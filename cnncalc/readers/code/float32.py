@@ -1,0 +1,139 @@
+"""PyTorch's number types as a constant tensor of model code holds them: each dtype's rounding (float32 emulated with
+``struct``, as the hardware rounds), the dtype an operation gives (torch's type promotion), and how far PyTorch's own
+result may lie from cnncalc's where PyTorch does not round correctly (its log, exp, sqrt and pow are within an ulp)."""
+
+from __future__ import annotations
+
+import math
+import struct
+from collections.abc import Callable, Sequence
+from typing import Any
+
+#: The dtypes followed, in torch's promotion order: the promotion of two is the later one.
+DTYPES = ("bool", "int32", "int64", "float32", "float64")
+#: torch's names for them (torch.float is float32, torch.long int64).
+DTYPE_NAMES = {"bool": "bool", "int32": "int32", "int": "int32", "int64": "int64", "long": "int64",
+               "float32": "float32", "float": "float32", "float64": "float64", "double": "float64"}
+_RANGE = {"int32": 2 ** 31, "int64": 2 ** 63}
+_PACK = struct.Struct("f")
+#: What a PyTorch float function (log, exp, sqrt, pow) may differ from the correctly rounded result, in ulps: SLEEF's
+#: and the vector units' functions are within 1; 2 is allowed.
+FUNCTION_ULPS = 2
+
+
+def is_float(dtype: str) -> bool:
+    return dtype.startswith("float")
+
+
+def is_int(dtype: str) -> bool:
+    return dtype.startswith("int")
+
+
+def f32(value: float) -> float:
+    """A double rounded to the nearest float32, to even on a tie; past float32's range, an infinity."""
+    try:
+        return float(_PACK.unpack(_PACK.pack(value))[0])
+    except OverflowError:
+        return math.copysign(math.inf, value)
+
+
+def int_to_f32(number: int) -> float:
+    """An integer rounded once to float32 (through a double it would be rounded twice past 2^53)."""
+    if abs(number) <= 2 ** 53:
+        return f32(float(number))
+    shift = abs(number).bit_length() - 24  # keep float32's 24 bits, the rest rounded to the nearest, to even
+    kept, rest = divmod(abs(number), 1 << shift)
+    half = 1 << (shift - 1)
+    if rest > half or (rest == half and kept & 1):
+        kept += 1
+    return math.copysign(f32(float(kept << shift)), number)
+
+
+def cast(value: Any, dtype: str) -> Any:
+    """A Python number (or a tensor's element) as a value of ``dtype``; an integer out of range raises
+    OverflowError, which cnncalc refuses where the code asks for it (PyTorch would wrap it)."""
+    if dtype == "bool":
+        return bool(value)
+    if is_int(dtype):
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise OverflowError(f"{value} has no {dtype} value")
+            value = math.trunc(value)
+        value = int(value)
+        if not -_RANGE[dtype] <= value < _RANGE[dtype]:
+            raise OverflowError(f"{value} is outside {dtype}")
+        return value
+    if dtype == "float32":
+        return int_to_f32(value) if isinstance(value, int) else f32(float(value))
+    return float(value)
+
+
+def ulp(value: float, dtype: str) -> float:
+    """The gap between ``value`` and the next number of the float dtype, at its magnitude."""
+    magnitude = abs(value)
+    if not math.isfinite(magnitude):
+        return math.inf
+    if dtype == "float64":
+        return math.ulp(magnitude)
+    return max(2.0 ** (math.frexp(magnitude)[1] - 24), 2.0 ** -149)
+
+
+def scalar_dtype(value: Any) -> str:
+    """The dtype a Python number takes in an operation with a tensor: a float is torch's default (float32)."""
+    return "bool" if isinstance(value, bool) else "int64" if isinstance(value, int) else "float32"
+
+
+def _promote(a: str | None, b: str | None) -> str | None:
+    if a is None or b is None:
+        return a or b
+    return DTYPES[max(DTYPES.index(a), DTYPES.index(b))]
+
+
+def _category(higher: str | None, lower: str | None) -> str | None:
+    """torch's combine_categories: a lower-priority operand raises the dtype only if it is of a higher category."""
+    if higher is not None and is_float(higher):
+        return higher
+    if higher == "bool" or (lower is not None and is_float(lower)) or higher is None:
+        return _promote(higher, lower)
+    return higher
+
+
+def result_dtype(dimensioned: Sequence[str], zero_dim: Sequence[str], scalars: Sequence[str]) -> str:
+    """The dtype torch gives an operation on tensors of one or more dimensions, 0-d tensors and Python numbers: the
+    dimensioned ones decide unless the others are of a higher category (int64 · 1.5 is float32, float32 · a float64
+    0-d tensor is float32)."""
+    states = []
+    for group in (dimensioned, zero_dim, scalars):
+        state: str | None = None
+        for dtype in group:
+            state = _promote(state, dtype)
+        states.append(state)
+    result = _category(states[0], _category(states[1], states[2]))
+    assert result is not None
+    return result
+
+
+def spread(function: Callable[..., float], values: Sequence[float], errors: Sequence[float], result: float) -> float:
+    """How far ``function`` may move from ``result`` when each argument moves by up to its error: the largest change
+    at the corners of the arguments' intervals (the functions followed are monotonic in each argument on an interval
+    where they are defined); infinite where an interval leaves the function's domain."""
+    if not any(errors):
+        return 0.0
+    corners: list[list[float]] = [[]]
+    for value, error in zip(values, errors):
+        corners = [[*corner, value + side * error] for corner in corners for side in ((-1, 1) if error else (0,))]
+    try:
+        moved = max(abs(function(*corner) - result) for corner in corners)
+    except (ArithmeticError, ValueError):
+        return math.inf
+    return moved * (1 + 2.0 ** -30) if math.isfinite(moved) else math.inf
+
+
+def settled(rounding: Callable[[float], float], value: float, error: float) -> bool:
+    """Whether a rounding (round, floor, trunc) gives the same at every point ``error`` or less away from
+    ``value``: each is monotonic, so its ends decide."""
+    if not error:
+        return True
+    if not math.isfinite(error):
+        return False
+    return rounding(value - error) == rounding(value + error)
