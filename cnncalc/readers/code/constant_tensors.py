@@ -11,7 +11,18 @@ import operator
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .float32 import FUNCTION_ULPS, cast, is_float, is_int, result_dtype, scalar_dtype, settled, spread, ulp
+from .float32 import (
+    FUNCTION_ULPS,
+    cast,
+    exact_in_pytorch,
+    is_float,
+    is_int,
+    result_dtype,
+    scalar_dtype,
+    settled,
+    spread,
+    ulp,
+)
 from .limits import MAX_LENGTH, _count
 
 if TYPE_CHECKING:
@@ -188,6 +199,8 @@ def _element(reader: Core, name: str, dtype: str, args: list[Any], spreads: list
     exact = function(*args)
     value = cast(exact, dtype)
     error = spread(function, args, spreads, exact)
+    if not error and name in _APPROXIMATE and exact_in_pytorch(name, args, dtype):
+        return value, 0.0
     if error or name in _APPROXIMATE:
         error += ulp(abs(value) + error, dtype) * (1 + (FUNCTION_ULPS if name in _APPROXIMATE else 0))
     return value, error

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any
 
 #: The dtypes followed, in torch's promotion order: the promotion of two is the later one.
@@ -137,3 +138,19 @@ def settled(rounding: Callable[[float], float], value: float, error: float) -> b
     if not math.isfinite(error):
         return False
     return rounding(value - error) == rounding(value + error)
+
+
+def exact_in_pytorch(name: str, args: Sequence[float], dtype: str) -> bool:
+    """Whether PyTorch's float function gives exactly the true result: where that result is a number of the dtype
+    (PyTorch's pow of a whole power, log of 1, log2 of a power of two, exp of 0 are within an ulp of it, so are it).
+    Its sqrt is not among them: the vector units' sqrt misses even whole squares by an ulp."""
+    if name == "pow":
+        base, exponent = args
+        if not (math.isfinite(base) and float(exponent).is_integer() and abs(exponent) <= 64 and
+                (base != 0 or exponent >= 0)):
+            return False
+        power = Fraction(base) ** int(exponent)
+        return cast(float(power), dtype) == power if abs(power) < 2 ** 127 else False
+    if name == "log2":
+        return args[0] > 0 and math.isfinite(args[0]) and math.frexp(args[0])[0] == 0.5
+    return (name == "log" and args[0] == 1) or (name == "exp" and args[0] == 0)
