@@ -144,6 +144,15 @@ EXPRESSIONS = [
     ("torch.tensor([5, 6, 7])[1:].tolist()", [6, 7]),
     ("torch.tensor([5, 6, 7])[-1].item()", 7),
     ("[int(v) for v in torch.tensor([5, 6])]", "unknown"),
+    ("torch.tensor([0.1]) * 3", [0.30000001192092896]),  # float32's 0.1, times 3, rounded to float32
+    ("torch.arange(3) * 0.7 + 0.9", [0.8999999761581421, 1.5999999046325684, 2.299999952316284]),
+    ("2 if torch.tensor(0) else 3", 3),
+    ("isinstance(torch.arange(2), torch.Tensor) and not isinstance(torch.arange(2), list)", True),
+    ("torch.tensor([1.5]) * torch.tensor(2, dtype=torch.float64)", [3.0]),  # float32: the 0-d one does not widen
+    ("torch.tensor([True, False]) + 1", [2, 1]),
+    ("torch.tensor([2.5, 3.5]).round().int()", [2, 4]),
+    ("torch.pow(2.25, torch.tensor([1.0, 2.0])) * 4", [9.0, 20.25]),  # a whole power is exact in PyTorch too
+    ("torch.tensor([1, 2, 3]) > torch.tensor(2.5)", [False, False, True]),
 ]
 
 

@@ -58,7 +58,7 @@ class ConstTensor:
     def __bool__(self) -> bool:
         if len(self.values) != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        if self.error(0) >= abs(self.values[0]):
+        if self.error(0) and self.error(0) >= abs(self.values[0]):
             raise RuntimeError("whether this float is 0 depends on the last bit of PyTorch's log, exp, sqrt or "
                                "pow, which differs between machines")
         return bool(self.values[0])

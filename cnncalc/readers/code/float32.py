@@ -124,10 +124,12 @@ def spread(function: Callable[..., float], values: Sequence[float], errors: Sequ
     for value, error in zip(values, errors):
         corners = [[*corner, value + side * error] for corner in corners for side in ((-1, 1) if error else (0,))]
     try:
-        moved = max(abs(function(*corner) - result) for corner in corners)
+        moves = [abs(function(*corner) - result) for corner in corners]
     except (ArithmeticError, ValueError):
         return math.inf
-    return moved * (1 + 2.0 ** -30) if math.isfinite(moved) else math.inf
+    if not all(math.isfinite(move) for move in moves):  # an infinity or a NaN at a corner: anything may happen
+        return math.inf
+    return max(moves) * (1 + 2.0 ** -30)
 
 
 def settled(rounding: Callable[[float], float], value: float, error: float) -> bool:
