@@ -18,6 +18,7 @@ from cnncalc.readers.code import read_model
 from cnncalc.readers.code.calls import Interpreter
 from cnncalc.readers.code.constant_tensors import ConstTensor
 from cnncalc.readers.code.files import parse_source
+from cnncalc.readers.code.float32 import result_dtype, scalar_dtype
 from cnncalc.readers.code.values import Failed, Unknown
 
 from .conftest import oracle
@@ -153,6 +154,8 @@ EXPRESSIONS = [
     ("torch.tensor([2.5, 3.5]).round().int()", [2, 4]),
     ("torch.pow(2.25, torch.tensor([1.0, 2.0])) * 4", [9.0, 20.25]),  # a whole power is exact in PyTorch too
     ("torch.tensor([1, 2, 3]) > torch.tensor(2.5)", [False, False, True]),
+    ("torch.tensor([1, 2]).to(torch.tensor([1.5]))", "unknown"),  # another tensor's dtype: not followed
+    ("torch.tensor([1, 2]).to(torch.float64) / 3", [1 / 3, 2 / 3]),
 ]
 
 
@@ -185,6 +188,28 @@ def test_the_expected_values_are_pytorchs_own(expression: str, expected: Any) ->
     exec(compile(TORCH + f"v = {expression}\n", "net.py", "exec"), namespace)  # the test's own lines, in PyTorch
     value = namespace["v"]
     assert (value.tolist() if isinstance(value, torch.Tensor) else value) == expected
+
+
+@pytest.mark.oracle
+def test_the_dtype_of_an_operation_is_torchs() -> None:
+    """torch's type promotion, for every pair of the dtypes followed, with a dimension or none, and with Python's
+    bool, int and float."""
+    torch = oracle("torch")
+    dtypes = ("bool", "int32", "int64", "float32", "float64")
+
+    def tensor(dtype: str, dim: bool) -> Any:
+        return torch.ones(2 if dim else (), dtype=getattr(torch, dtype))
+
+    for a, b in [(a, b) for a in dtypes for b in dtypes]:
+        for dim_a, dim_b in [(True, True), (True, False), (False, True), (False, False)]:
+            operands = [(a, dim_a), (b, dim_b)]
+            expected = str((tensor(a, dim_a) * tensor(b, dim_b)).dtype).removeprefix("torch.")
+            assert result_dtype([d for d, dim in operands if dim], [d for d, dim in operands if not dim], []) \
+                == expected, operands
+        for scalar in (True, 2, 2.5):
+            for dim in (True, False):
+                expected = str((tensor(a, dim) * scalar).dtype).removeprefix("torch.")
+                assert result_dtype([a] if dim else [], [] if dim else [a], [scalar_dtype(scalar)]) == expected
 
 
 @pytest.mark.parametrize(("code", "where", "message"), [

@@ -137,6 +137,8 @@ def _method(reader: Core, tensor: ConstTensor, name: str, node: ast.AST,  # noqa
     if name in _CONVERSIONS and not args and not kwargs:
         return converted(reader, tensor, _CONVERSIONS[name], node)
     if name == "to":
+        if any(isinstance(a, ConstTensor) for a in [*args, *kwargs.values()]):
+            return Unknown("a conversion to another tensor's dtype", node)  # t.to(u): u's dtype
         try:
             dtype = _dtype(kwargs.get("dtype", next((a for a in args if isinstance(a, Namespace)), None)))
         except _UnfollowedError:
