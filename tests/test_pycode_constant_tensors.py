@@ -154,6 +154,8 @@ EXPRESSIONS = [
     ("torch.tensor([2.5, 3.5]).round().int()", [2, 4]),
     ("torch.pow(2.25, torch.tensor([1.0, 2.0])) * 4", [9.0, 20.25]),  # a whole power is exact in PyTorch too
     ("torch.tensor([1, 2, 3]) > torch.tensor(2.5)", [False, False, True]),
+    ("torch.tensor([1.0, -1.0]) / 0 > 0", [True, False]),  # IEEE's infinities, where Python raises
+    ("torch.pow(torch.tensor([0.0]), -1.0) > 0", "refused"),  # PyTorch's pow at an infinity is its own
     ("torch.tensor([1, 2]).to(torch.tensor([1.5]))", "unknown"),  # another tensor's dtype: not followed
     ("torch.tensor([1, 2]).to(torch.float64) / 3", [1 / 3, 2 / 3]),
 ]

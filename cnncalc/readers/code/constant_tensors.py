@@ -13,15 +13,19 @@ from typing import TYPE_CHECKING, Any
 
 from .float32 import (
     FUNCTION_ULPS,
+    c_pow,
     cast,
     exact_in_pytorch,
+    ieee,
     is_float,
     is_int,
     result_dtype,
+    round_half_even,
     scalar_dtype,
     settled,
     spread,
     ulp,
+    whole,
 )
 from .limits import MAX_LENGTH, _count
 
@@ -68,39 +72,15 @@ class ConstTensor:
 NOT_CONSTANT: Any = object()
 
 
-def _safe(function: Callable[..., float]) -> Callable[..., float]:
-    """A float function as IEEE arithmetic gives it: an infinity or a NaN where Python raises."""
-    def safe(*args: float) -> float:
-        try:
-            return function(*args)
-        except ZeroDivisionError:
-            numerator = args[0]
-            return math.nan if numerator == 0 or math.isnan(numerator) else \
-                math.copysign(math.inf, numerator) * math.copysign(1.0, args[1])
-        except OverflowError:
-            return math.inf
-        except ValueError:
-            return -math.inf if args[0] == 0 else math.nan
-    return safe
-
-
-def _round_half_even(value: float) -> float:
-    return float(round(value)) if math.isfinite(value) else value
-
-
-def _whole(function: Callable[[float], int]) -> Callable[[float], float]:
-    return lambda value: float(function(value)) if math.isfinite(value) else value
-
-
 #: Exact in PyTorch (correctly rounded): + - * / and the roundings.
 _EXACT: dict[str, Callable[..., float]] = {
-    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": _safe(operator.truediv),
-    "neg": operator.neg, "abs": abs, "round": _round_half_even, "floor": _whole(math.floor),
-    "ceil": _whole(math.ceil), "trunc": _whole(math.trunc)}
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": ieee(operator.truediv),
+    "neg": operator.neg, "abs": abs, "round": round_half_even, "floor": whole(math.floor),
+    "ceil": whole(math.ceil), "trunc": whole(math.trunc)}
 #: Within an ulp in PyTorch (SLEEF's and the vector units' functions).
 _APPROXIMATE: dict[str, Callable[..., float]] = {
-    "log": _safe(math.log), "log2": _safe(math.log2), "exp": _safe(math.exp), "sqrt": _safe(math.sqrt),
-    "pow": _safe(math.pow)}
+    "log": ieee(math.log), "log2": ieee(math.log2), "exp": ieee(math.exp), "sqrt": ieee(math.sqrt),
+    "pow": c_pow}
 _INTEGER: dict[str, Callable[..., int]] = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul, "neg": operator.neg, "abs": abs,
     "floordiv": operator.floordiv, "mod": operator.mod, "round": lambda v: v, "floor": lambda v: v,
@@ -199,6 +179,8 @@ def _element(reader: Core, name: str, dtype: str, args: list[Any], spreads: list
     exact = function(*args)
     value = cast(exact, dtype)
     error = spread(function, args, spreads, exact)
+    if name in _APPROXIMATE and not all(math.isfinite(v) for v in (*args, exact)):
+        return value, math.inf  # PyTorch's functions at an infinity or a NaN are their own (pow(-inf, 0.5) is NaN)
     if not error and name in _APPROXIMATE and exact_in_pytorch(name, args, dtype):
         return value, 0.0
     if error or name in _APPROXIMATE:

@@ -1,6 +1,7 @@
 """PyTorch's number types as a constant tensor of model code holds them: each dtype's rounding (float32 emulated with
 ``struct``, as the hardware rounds), the dtype an operation gives (torch's type promotion), and how far PyTorch's own
-result may lie from cnncalc's where PyTorch does not round correctly (its log, exp, sqrt and pow are within an ulp)."""
+result may lie from cnncalc's where PyTorch does not round correctly (its log, exp, sqrt and pow are within an ulp),
+and Python's float functions as C's IEEE arithmetic gives them (an infinity or a NaN where Python raises)."""
 
 from __future__ import annotations
 
@@ -159,3 +160,38 @@ def exact_in_pytorch(name: str, args: Sequence[float], dtype: str) -> bool:
     if name == "log2":
         return args[0] > 0 and math.isfinite(args[0]) and math.frexp(args[0])[0] == 0.5
     return (name == "log" and args[0] == 1) or (name == "exp" and args[0] == 0)
+
+
+def ieee(function: Callable[..., float]) -> Callable[..., float]:
+    """A float function as IEEE arithmetic gives it: an infinity or a NaN where Python raises."""
+    def safe(*args: float) -> float:
+        try:
+            return function(*args)
+        except ZeroDivisionError:
+            numerator = args[0]
+            return math.nan if numerator == 0 or math.isnan(numerator) else \
+                math.copysign(math.inf, numerator) * math.copysign(1.0, args[1])
+        except OverflowError:
+            return math.inf
+        except ValueError:
+            return -math.inf if args[0] == 0 else math.nan
+    return safe
+
+
+def c_pow(base: float, exponent: float) -> float:
+    """C's pow: an infinity of the right sign where Python raises (0 to a negative power, an overflow)."""
+    odd = float(exponent).is_integer() and exponent % 2 == 1
+    try:
+        return math.pow(base, exponent)
+    except OverflowError:
+        return -math.inf if base < 0 and odd else math.inf
+    except ValueError:  # 0 to a negative power, or a negative base to a fraction
+        return math.copysign(math.inf, base) if base == 0 and odd else math.inf if base == 0 else math.nan
+
+
+def round_half_even(value: float) -> float:
+    return math.copysign(float(round(value)), value) if math.isfinite(value) else value  # -0.4 gives -0.0
+
+
+def whole(function: Callable[[float], int]) -> Callable[[float], float]:
+    return lambda value: math.copysign(float(function(value)), value) if math.isfinite(value) else value
