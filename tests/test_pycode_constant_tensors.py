@@ -216,6 +216,10 @@ def test_the_dtype_of_an_operation_is_torchs() -> None:
 
 @pytest.mark.parametrize(("code", "where", "message"), [
     ("v = torch.arange(10 ** 6)\n", "net.py:4:5", "torch.arange of 1,000,000 elements, over the 100,000"),
+    ("v = torch.arange(10 ** 20)\n", "net.py:4:5", "torch.arange of more than 10^15 elements"),
+    ("v = (torch.tensor([1, 2]) ** -1).tolist()\n", "net.py:4:6", "Integers to negative integer powers"),
+    ("v = (torch.tensor([1], dtype=torch.int32) * 2 ** 40).tolist()\n", "net.py:4:6", "a number past int32"),
+    ("v = torch.log(torch.tensor([-1.0])).int().tolist()\n", "net.py:4:5", "a value (nan) that int32 cannot hold"),
     ("v = torch.round(torch.log(torch.tensor([12.182494]))).int()\n", "net.py:4:5",
      "within an ulp of a rounding boundary"),
     ("v = torch.log(torch.tensor([3.0])).tolist()\n", "net.py:4:5", "cannot give their exact values"),

@@ -118,8 +118,8 @@ def _arange(reader: Core, args: list[Any], kwargs: dict[str, Any], node: ast.AST
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    counted(reader, -((start - end) // step), "torch.arange", node)  # its length, as PyTorch's ceil computes it
     numbers = range(start, end, step)
-    counted(reader, len(numbers), "torch.arange", node)
     return converted(reader, ConstTensor(tuple(numbers), "int64"), dtype, node) if dtype else \
         ConstTensor(tuple(numbers), "int64")
 

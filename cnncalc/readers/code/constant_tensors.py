@@ -109,8 +109,15 @@ class _Aligned:
         self.dtype = result_dtype([t.dtype for t in tensors if t.dim], [t.dtype for t in tensors if not t.dim],
                                   [scalar_dtype(o) for o in operands if not isinstance(o, ConstTensor)])
 
-    def at(self, index: int, dtype: str) -> tuple[list[Any], list[float]]:
+    def at(self, reader: Core, index: int, dtype: str, node: ast.AST) -> tuple[list[Any], list[float]]:
         """The operands' elements at ``index``, as ``dtype``, and how far PyTorch's may lie from each."""
+        try:
+            return self._at(index, dtype)
+        except OverflowError:  # an int32 tensor times 2 ** 40
+            raise reader.error(node, f"a number past {dtype}, which PyTorch wraps round or refuses",
+                               "cnncalc does not follow integers that overflow") from None
+
+    def _at(self, index: int, dtype: str) -> tuple[list[Any], list[float]]:
         args, spreads = [], []
         for operand in self.operands:
             if isinstance(operand, ConstTensor):
@@ -136,7 +143,9 @@ def elementwise(reader: Core, name: str, operands: list[Any], node: ast.AST) -> 
     if aligned is None:
         return NOT_CONSTANT
     dtype = aligned.dtype
-    if name == "pow" and is_int(dtype) and not _negative_exponent(operands):
+    if name == "pow" and is_int(dtype):
+        if _negative_exponent(operands):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         name = "ipow"
     elif name in _TO_FLOAT and not is_float(dtype):
         dtype = "float32"
@@ -146,7 +155,7 @@ def elementwise(reader: Core, name: str, operands: list[Any], node: ast.AST) -> 
     reader.charge(aligned.count * len(operands), node)
     values, errors = [], []
     for index in range(aligned.count):
-        value, error = _element(reader, name, dtype, *aligned.at(index, dtype), node)
+        value, error = _element(reader, name, dtype, *aligned.at(reader, index, dtype, node), node)
         values.append(value)
         errors.append(error)
     return ConstTensor(tuple(values), dtype, aligned.dim, tuple(errors))
@@ -202,7 +211,7 @@ def converted(reader: Core, tensor: ConstTensor, dtype: str, node: ast.AST) -> C
     values, errors = [], []
     for index, value in enumerate(tensor.values):
         error = tensor.error(index)
-        if is_int(dtype) and error and not settled(math.trunc, value, error):
+        if is_int(dtype) and error and math.isfinite(value) and not settled(math.trunc, value, error):
             raise _unsettled(reader, node, f"the conversion to {dtype}")
         try:
             values.append(cast(value, dtype))
@@ -234,10 +243,10 @@ def compared(reader: Core, op: ast.cmpop, left: Any, right: Any, node: ast.AST) 
     reader.charge(aligned.count * 2, node)
     results = []
     for index in range(aligned.count):
-        (a, b), (error_a, error_b) = aligned.at(index, aligned.dtype)
-        if (error_a or error_b) and compare(a - error_a, b + error_b) != compare(a + error_a, b - error_b):
-            raise _unsettled(reader, node, "this comparison")
-        if (error_a or error_b) and compare in (operator.eq, operator.ne) and abs(a - b) <= error_a + error_b:
+        (a, b), (error_a, error_b) = aligned.at(reader, index, aligned.dtype, node)
+        error = error_a + error_b
+        if error and (not math.isfinite(error) or compare(a - error_a, b + error_b) != compare(a + error_a, b - error_b)
+                      or (compare in (operator.eq, operator.ne) and abs(a - b) <= error)):
             raise _unsettled(reader, node, "this comparison")
         results.append(compare(a, b))
     return ConstTensor(tuple(results), "bool", aligned.dim)

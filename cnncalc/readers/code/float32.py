@@ -152,8 +152,9 @@ def exact_in_pytorch(name: str, args: Sequence[float], dtype: str) -> bool:
         if not (math.isfinite(base) and float(exponent).is_integer() and abs(exponent) <= 64 and
                 (base != 0 or exponent >= 0)):
             return False
-        odd = base.as_integer_ratio()[0]  # a whole power of it must fit the dtype's 24 or 53 bits to be exact
-        if (exponent < 0 and abs(odd) != 1) or (abs(odd).bit_length() - 1) * abs(exponent) > 60:
+        numerator = abs(base.as_integer_ratio()[0])  # a whole power of its odd part must fit 24 or 53 bits
+        odd = numerator // (numerator & -numerator) if numerator else 0
+        if (exponent < 0 and odd != 1) or (abs(odd).bit_length() - 1) * abs(exponent) > 60:
             return False
         power = Fraction(base) ** int(exponent)
         return cast(float(power), dtype) == power if abs(power) < 2 ** 127 else False
