@@ -8,8 +8,8 @@ import functools
 from typing import Any
 
 from .command_line import Arguments, Parser
-from .constant_calls import constant_attribute
-from .constant_tensors import NOT_CONSTANT, ConstTensor, indexed
+from .constant_calls import constant_attribute, constant_item
+from .constant_tensors import ConstTensor
 from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .keras_shapes import correct_pad, keras_tensor, shape_item
@@ -49,7 +49,7 @@ class Access(Containers):
     keras_shapes: dict[int, tuple[int, ...]]
     given_input: tuple[str | None, str | None]
 
-    def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:  # noqa: PLR0911 - one per value kind
+    def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:
         if isinstance(value, _Shape):
             if keras_tensor(self, value.tensor):  # Keras: the shape the graph built so far resolves to
                 return shape_item(self, value, index, node)
@@ -59,14 +59,12 @@ class Access(Containers):
         if isinstance(value, Tensor):  # DPN's x[:, :d, :, :]: no word, and an unknown would surface elsewhere
             raise self.error(node, "cnncalc cannot follow a part of a tensor (a slice of its channels or its map)",
                              "the spec has no word for a slice: write this block as a spec without it")
-        if isinstance(value, ConstTensor):  # t[0], t[1:]: a tensor of constants' items
-            item = indexed(value, index)
-            return Unknown("an index of a tensor cnncalc does not follow", node) if item is NOT_CONSTANT else item
         if isinstance(value, Sequential):
             return value.layers[index] if not isinstance(index, slice) else \
                 Sequential(value.framework, value.layers[index], value.node)
-        if not _is_plain(value) or not _is_plain(index):
-            return Unknown("an element cnncalc cannot find", node)
+        if not _is_plain(value) or not _is_plain(index):  # t[0], t[1:] of a tensor of constants are its items
+            return constant_item(value, index, node) if isinstance(value, ConstTensor) else \
+                Unknown("an element cnncalc cannot find", node)
         result = value[self.touch(index, node)]  # [][0] and {}['a'] fail here, as when the code runs
         self.charge(_size(result) if isinstance(index, slice) else 1, node)
         return result

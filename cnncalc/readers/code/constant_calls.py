@@ -156,3 +156,9 @@ def _method(reader: Core, tensor: ConstTensor, name: str, node: ast.AST,  # noqa
         return int(tensor.dim)
     result = constant_function(reader, name, [tensor, *args], kwargs, node)
     return Unknown(f"the tensor method {name}()", node) if result is NOT_CONSTANT else result
+
+
+def constant_item(tensor: ConstTensor, index: Any, node: ast.AST) -> Any:
+    """``t[i]`` and ``t[a:b]`` of a tensor of constants; another index (a tensor, a tuple) is unknown."""
+    item = indexed(tensor, index)
+    return Unknown("an index of a tensor cnncalc does not follow", node) if item is NOT_CONSTANT else item
