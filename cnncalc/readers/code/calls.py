@@ -83,7 +83,8 @@ class Interpreter(Inheritance):
         if isinstance(function, Builtin):
             result = function.call(*args, **kwargs)
             if isinstance(result, tuple) and result[:1] == ("torch-function",):
-                return self.torch_function(result[1], result[2], result[3], e)
+                constant = constant_function(self, *result[1:], e)  # torch.add(t, 1) on a tensor of constants
+                return constant if constant is not NOT_CONSTANT else self.torch_function(*result[1:], e)
             if isinstance(result, tuple) and result[:1] == ("tensor-method",):
                 return self.tensor_method(result[1], result[2], result[3], result[4], e)
             return result

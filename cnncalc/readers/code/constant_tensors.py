@@ -68,6 +68,9 @@ class ConstTensor:
         return bool(self.values[0])
 
 
+#: Python's operators on these tensors, as the operations below name them.
+OPERATOR_WORDS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.FloorDiv: "floordiv",
+                  ast.Mod: "mod", ast.Pow: "pow", ast.USub: "neg"}
 #: What a function of torch's gives when it is not one of these tensors' (an argument only known at run time).
 NOT_CONSTANT: Any = object()
 

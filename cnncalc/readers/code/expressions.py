@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .access import Access
-from .constant_tensors import NOT_CONSTANT, ConstTensor, compared, elementwise
+from .constant_tensors import NOT_CONSTANT, OPERATOR_WORDS, ConstTensor, compared, elementwise
 from .core import _followed
 from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, _is_plain, _size, _too_large
 from .pybuiltins import _BUILTINS
@@ -35,9 +35,6 @@ _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
 _REFLECTIVE = frozenset({"getattr", "setattr", "hasattr", "isinstance"})
 
 _UNARY: dict[type, Callable[[Any], Any]] = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
-#: The operators on a tensor of constants, as .constant_tensors names them.
-_TENSOR_WORDS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.FloorDiv: "floordiv",
-                 ast.Mod: "mod", ast.Pow: "pow", ast.USub: "neg"}
 
 
 
@@ -83,10 +80,9 @@ class Expressions(Access):
             if isinstance(e.op, ast.Not):
                 return Unknown("a condition on run-time values", e) if isinstance(operand, _UNKNOWN_TRUTH) else \
                     not operand
-            if isinstance(operand, ConstTensor) and not isinstance(e.op, ast.Invert):
-                return operand if isinstance(e.op, ast.UAdd) else self.constant(e.op, [operand], e)
             if not isinstance(operand, _PLAIN):  # -x.size(0), -tensor: values only known when the model runs
-                return Unknown("an operation on a run-time value", e)
+                return self.constant(e.op, [operand], e) if isinstance(operand, ConstTensor) else \
+                    Unknown("an operation on a run-time value", e)
             return _UNARY[type(e.op)](operand)  # -'a' and ~1.5 fail as in Python, at this expression
         if isinstance(e, ast.Compare):
             return self.compare(e, env)
@@ -267,6 +263,8 @@ class Expressions(Access):
 
     def constant(self, op: ast.operator | ast.unaryop, operands: list[Any], node: ast.AST) -> Any:
         """An operator on a tensor of constants (.constant_tensors), or unknown when cnncalc does not follow it."""
-        word = _TENSOR_WORDS.get(type(op))
+        if isinstance(op, ast.UAdd):
+            return operands[0]
+        word = OPERATOR_WORDS.get(type(op))
         result = elementwise(self, word, operands, node) if word else NOT_CONSTANT
         return Unknown("an operation on a tensor cnncalc does not follow", node) if result is NOT_CONSTANT else result

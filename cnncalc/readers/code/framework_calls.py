@@ -8,8 +8,6 @@ import ast
 from typing import Any
 
 from .builder import input_text
-from .constant_calls import constant_function
-from .constant_tensors import NOT_CONSTANT
 from .expressions import Expressions
 from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES
 from .recognise import layer_item
@@ -148,11 +146,7 @@ class FrameworkCalls(Expressions):
         self.nodes.append(Node("merge", [t.node for t in tensors], node, word, requires=requires))
         return Tensor(len(self.nodes) - 1)
 
-    def torch_function(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],  # noqa: PLR0911
-                       node: ast.AST) -> Any:
-        constant = constant_function(self, name, args, kwargs, node)  # torch.add(t, 1) on a tensor of constants
-        if constant is not NOT_CONSTANT:
-            return constant
+    def torch_function(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], node: ast.AST) -> Any:
         if name == "cat":
             tensors = list(args[0]) if args and isinstance(args[0], (list, tuple)) else []
             if len(tensors) == 1 and isinstance(tensors[0], Tensor):
