@@ -245,15 +245,15 @@ class Expressions(Access):
                              "write it as a layer of the spec, or remove it")
         if isinstance(left, Unknown) or isinstance(right, Unknown):
             return left if isinstance(left, Unknown) else right
-        if isinstance(left, ConstTensor) or isinstance(right, ConstTensor):  # torch.arange(depth) * w_a + w_0
-            return self.constant(op, [left, right], node)
         if isinstance(op, ast.Mod) and isinstance(left, (str, bytes)) and isinstance(right, (tuple, dict)):
             fields = right.values() if isinstance(right, dict) else right  # 'w_%s_%d' % (text, rows): rows unknown
             unknown = next((field for field in fields if not _is_plain(field)), None)
             if unknown is not None:
                 return unknown if isinstance(unknown, Unknown) else Unknown("a %-format of run-time values", node)
         if not isinstance(left, _PLAIN) or not isinstance(right, _PLAIN) or type(op) not in _BINARY:
-            return Unknown("an operation on values only known when the code runs", node)  # x.size(0) * 2
+            tensor = isinstance(left, ConstTensor) or isinstance(right, ConstTensor)  # torch.arange(depth) * w_a
+            return self.constant(op, [left, right], node) if tensor else \
+                Unknown("an operation on values only known when the code runs", node)  # x.size(0) * 2
         refusal = _too_large(op, left, right)
         if refusal:
             raise self.error(node, refusal, "a model definition computes with small numbers and short sequences")
