@@ -8,6 +8,8 @@ import functools
 from typing import Any
 
 from .command_line import Arguments, Parser
+from .constant_calls import constant_attribute, constant_item
+from .constant_tensors import ConstTensor
 from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .keras_shapes import correct_pad, keras_tensor, resolved_shape, shape_item
@@ -59,8 +61,9 @@ class Access(Containers):
         if isinstance(value, Sequential):
             return value.layers[index] if not isinstance(index, slice) else \
                 Sequential(value.framework, value.layers[index], value.node)
-        if not _is_plain(value) or not _is_plain(index):
-            return Unknown("an element cnncalc cannot find", node)
+        if not _is_plain(value) or not _is_plain(index):  # t[0], t[1:] of a tensor of constants are its items
+            return constant_item(value, index, node) if isinstance(value, ConstTensor) else \
+                Unknown("an element cnncalc cannot find", node)
         result = value[self.touch(index, node)]  # [][0] and {}['a'] fail here, as when the code runs
         self.charge(_size(result) if isinstance(index, slice) else 1, node)
         return result
@@ -118,6 +121,8 @@ class Access(Containers):
             raise self.error(node, f"{owner.path} defines no name '{name[:60]}'")
         if isinstance(owner, _SuperCall):
             return self.super_attribute(owner, name, node)
+        if isinstance(owner, ConstTensor):
+            return constant_attribute(self, owner, name, node)
         if isinstance(owner, Tensor):
             if name == "shape":
                 return _Shape(owner)

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .command_line import Parser
+from .constant_calls import constant_function
+from .constant_tensors import NOT_CONSTANT
 from .files import Files
 from .inheritance import CONTAINERS, Inheritance, method_order
 from .keras_nested import call_model
@@ -90,10 +92,15 @@ class Interpreter(Inheritance):
         if isinstance(function, Builtin):
             result = function.call(*args, **kwargs)
             if isinstance(result, tuple) and result[:1] == ("torch-function",):
-                return self.torch_function(result[1], result[2], result[3], e)
+                constant = constant_function(self, *result[1:], e)  # torch.add(t, 1) on a tensor of constants
+                return constant if constant is not NOT_CONSTANT else self.torch_function(*result[1:], e)
             if isinstance(result, tuple) and result[:1] == ("tensor-method",):
                 return self.tensor_method(result[1], result[2], result[3], result[4], e)
             return result
+        if isinstance(function, Namespace) and function.path.startswith("torch."):  # torch.arange(depth) * w_a
+            constant = constant_function(self, function.path[6:], args, kwargs, e)
+            if constant is not NOT_CONSTANT:
+                return constant
         if isinstance(function, Namespace) and function.path == "argparse.ArgumentParser":
             self.parsers.append(Parser())
             return self.parsers[-1]

@@ -9,6 +9,7 @@ import ast
 import functools
 from typing import Any
 
+from .constant_tensors import ConstTensor
 from .imports import Imports
 from .limits import MAX_LENGTH, _is_plain
 from .own_weights import OwnParameter, own_parameter
@@ -209,6 +210,9 @@ class Containers(Imports):
         """isinstance(value, kind) for one class, or None when only the running code knows."""
         if isinstance(value, (Unknown, Namespace)):
             return None
+        if isinstance(value, ConstTensor):  # a tensor of constants is a torch.Tensor, and no int, list or float
+            return True if isinstance(kind, Namespace) and kind.path == "torch.Tensor" else \
+                False if isinstance(kind, type) and kind in _SAFE_TYPES else None
         if isinstance(kind, type) and kind in _SAFE_TYPES:
             if _is_plain(value) and not isinstance(value, (list, dict)):
                 return isinstance(value, kind)  # a list or dict may be an nn.ModuleList or nn.ModuleDict

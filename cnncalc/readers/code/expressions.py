@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .access import Access
+from .constant_tensors import NOT_CONSTANT, OPERATOR_WORDS, ConstTensor, compared, elementwise
 from .core import _followed
 from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, _is_plain, _size, _too_large
 from .own_weights import ConstantTensor, OwnParameter, weights_arithmetic
@@ -103,7 +104,8 @@ class Expressions(Access):
             if isinstance(operand, Tensor) and isinstance(e.op, (ast.USub, ast.UAdd)) and not self.keras_inputs:
                 return operand  # -x: value by value, as x * -1
             if not isinstance(operand, _PLAIN):  # -x.size(0), -tensor: values only known when the model runs
-                return Unknown("an operation on a run-time value", e)
+                return self.constant(e.op, [operand], e) if isinstance(operand, ConstTensor) else \
+                    Unknown("an operation on a run-time value", e)
             return _UNARY[type(e.op)](operand)  # -'a' and ~1.5 fail as in Python, at this expression
         if isinstance(e, ast.Compare):
             return self.compare(e, env)
@@ -253,6 +255,10 @@ class Expressions(Access):
                     return Unknown("a comparison of run-time values", e)  # value: not known to be True
                 if not _COMPARE[type(op)](left, right):
                     return False
+            elif isinstance(left, ConstTensor) or isinstance(right, ConstTensor):  # t == 3: a tensor of bools
+                result = compared(self, op, left, right, e) if len(e.ops) == 1 else NOT_CONSTANT
+                return Unknown("a comparison of tensors cnncalc does not follow", e) if result is NOT_CONSTANT \
+                    else result
             elif isinstance(left, _RUN_TIME) or isinstance(right, _RUN_TIME):
                 return Unknown("a comparison of run-time values", e)
             elif not _COMPARE[type(op)](self.touch(left, e), self.touch(right, e)):
@@ -286,10 +292,20 @@ class Expressions(Access):
             if unknown is not None:
                 return unknown if isinstance(unknown, Unknown) else Unknown("a %-format of run-time values", node)
         if not isinstance(left, _PLAIN) or not isinstance(right, _PLAIN) or type(op) not in _BINARY:
-            return Unknown("an operation on values only known when the code runs", node)  # x.size(0) * 2
+            tensor = isinstance(left, ConstTensor) or isinstance(right, ConstTensor)  # torch.arange(depth) * w_a
+            return self.constant(op, [left, right], node) if tensor else \
+                Unknown("an operation on values only known when the code runs", node)  # x.size(0) * 2
         refusal = _too_large(op, left, right)
         if refusal:
             raise self.error(node, refusal, "a model definition computes with small numbers and short sequences")
         result = _BINARY[type(op)](left, right)  # 'a' + 1 and 1 / 0 fail here, as when the code runs
         self.charge(_size(result), node)
         return result
+
+    def constant(self, op: ast.operator | ast.unaryop, operands: list[Any], node: ast.AST) -> Any:
+        """An operator on a tensor of constants (.constant_tensors), or unknown when cnncalc does not follow it."""
+        if isinstance(op, ast.UAdd):
+            return operands[0]
+        word = OPERATOR_WORDS.get(type(op))
+        result = elementwise(self, word, operands, node) if word else NOT_CONSTANT
+        return Unknown("an operation on a tensor cnncalc does not follow", node) if result is NOT_CONSTANT else result
