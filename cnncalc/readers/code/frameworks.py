@@ -8,7 +8,6 @@ import functools
 import math
 from typing import Any
 
-from .limits import MAX_DEPTH
 from .own_weights import MAKERS, make_tensor
 from .plain_classes import PYTHON_MODULES as PLAIN_CLASS_MODULES
 from .pybuiltins import _BUILTINS
@@ -56,28 +55,6 @@ def _cast(kind: Any, value: Any) -> Any:
     return value
 
 
-def _plain_copy(value: Any, depth: int = 0) -> Any:
-    """copy.deepcopy of a config (keras.applications' EfficientNet copies its list of block dicts): numbers,
-    strings and containers of them, copied; anything else is refused (a layer or a tensor is no config)."""
-    if depth > MAX_DEPTH:
-        raise TypeError(f"cnncalc copies containers nested at most {MAX_DEPTH} deep")
-    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, range)):
-        return value
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return type(value)(_plain_copy(item, depth + 1) for item in value)
-    if isinstance(value, dict):
-        return {_plain_copy(key, depth + 1): _plain_copy(item, depth + 1) for key, item in value.items()}
-    raise TypeError("cnncalc copies only numbers, strings and lists, tuples, sets and dicts of them")
-
-
-def _shallow_copy(value: Any) -> Any:
-    """copy.copy: a new list, set or dict of the same items; anything else as it is (Python's for numbers and
-    strings), or refused."""
-    if isinstance(value, (list, set, dict)):
-        return type(value)(value)
-    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, range, tuple, frozenset)):
-        return value
-    raise TypeError("cnncalc copies only numbers, strings and lists, tuples, sets and dicts")
 def _partial(function: Any, /, *args: Any, **kwargs: Any) -> Any:
     """functools.partial(f, *args, **kwargs), as Python makes it (a partial of a partial is flattened when called);
     of a function only known when the code runs, unknown for its reason."""
@@ -93,7 +70,6 @@ _PYTHON_MODULES: dict[str, dict[str, Any]] = {
              "log10": math.log10, "exp": math.exp, "trunc": math.trunc, "fabs": math.fabs, "gcd": math.gcd,
              "isqrt": math.isqrt, "pi": math.pi, "e": math.e, "inf": math.inf},
     "typing": {"cast": Builtin(_cast, "cast")},
-    "copy": {"deepcopy": _plain_copy, "copy": _shallow_copy},
     "functools": {"partial": Builtin(_partial, "partial")},
     **PLAIN_CLASS_MODULES,
 }

@@ -7,6 +7,7 @@ import ast
 import copy
 from typing import TYPE_CHECKING, Any
 
+from .limits import MAX_DEPTH
 from .values import Builtin, Function, Instance, Unknown, UserClass
 
 if TYPE_CHECKING:
@@ -37,9 +38,23 @@ def _copy(value: Any, /) -> Any:
     return Unknown("a copy of something cnncalc does not copy")
 
 
+def _deep_copy(value: Any, depth: int = 0) -> Any:
+    """copy.deepcopy of a config (keras.applications' EfficientNet copies its list of block dicts): numbers,
+    strings and containers of them, copied; anything else is refused (a layer or a tensor is no config)."""
+    if depth > MAX_DEPTH:
+        raise TypeError(f"cnncalc copies containers nested at most {MAX_DEPTH} deep")
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, range)):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return type(value)(_deep_copy(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return {_deep_copy(key, depth + 1): _deep_copy(item, depth + 1) for key, item in value.items()}
+    raise TypeError("cnncalc copies only numbers, strings and lists, tuples, sets and dicts of them")
+
+
 PYTHON_MODULES: dict[str, dict[str, Any]] = {
     "dataclasses": {"dataclass": DATACLASS},
-    "copy": {"copy": Builtin(_copy, "copy")},
+    "copy": {"copy": Builtin(_copy, "copy"), "deepcopy": Builtin(_deep_copy, "deepcopy")},
 }
 
 
