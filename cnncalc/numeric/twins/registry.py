@@ -7,7 +7,7 @@ from typing import Any
 
 from ...model import layers
 from ...model.layers import AveragePooling1D, Conv1D, Layer, MaxPooling1D, Shape
-from . import activations, convolution, dense, global_pooling, normalization, pooling, reshaping, transposed
+from . import activations, channels, convolution, dense, global_pooling, normalization, pooling, reshaping, transposed
 from .base import Twin
 from .sequence import _as_2d
 
@@ -26,6 +26,7 @@ TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     **pooling.TWINS,
     **global_pooling.TWINS,
     **reshaping.TWINS,
+    **channels.TWINS,
     **dense.TWINS,
     **normalization.TWINS,
     **activations.TWINS,

@@ -21,7 +21,8 @@ KERAS_CLASSES = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePoo
                  "GlobalAveragePooling1D", "GlobalMaxPooling1D", "Conv1DTranspose", "DepthwiseConv1D",
                  "SeparableConv1D", "Conv3D", "MaxPooling3D", "AveragePooling3D", "AdaptiveAveragePooling2D",
                  "AdaptiveMaxPooling2D", "AdaptiveAveragePooling1D", "AdaptiveMaxPooling1D", "Add", "Concatenate",
-                 "Multiply", "Average", "Maximum", "Subtract", "ELU", "Softmax", "ThresholdedReLU")
+                 "Multiply", "Average", "Maximum", "Subtract", "ELU", "Softmax", "ThresholdedReLU", "GetItem",
+                 "ChannelShuffle")
 TORCH_CLASSES = {
     "Conv2d": "Conv2D", "MaxPool2d": "MaxPooling2D", "AvgPool2d": "AveragePooling2D", "Linear": "Dense",
     "Flatten": "Flatten", "Dropout": "Dropout", "BatchNorm2d": "BatchNormalization",
@@ -33,6 +34,7 @@ TORCH_CLASSES = {
     "Unflatten": "Reshape", "Embedding": "Embedding", "LayerNorm": "LayerNormalization",
     "GroupNorm": "GroupNormalization", "LocalResponseNorm": "LocalResponseNormalization", "PReLU": "PReLU",
     "AdaptiveAvgPool1d": "GlobalAveragePooling1D", "AdaptiveMaxPool1d": "GlobalMaxPooling1D",
+    "ChannelShuffle": "ChannelShuffle",
 }
 #: An adaptive pool to more than 1×1 is not a global pool.
 ADAPTIVE = {"AdaptiveAvgPool2d": "AdaptiveAveragePooling2D", "AdaptiveMaxPool2d": "AdaptiveMaxPooling2D",

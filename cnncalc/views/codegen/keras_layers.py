@@ -24,6 +24,12 @@ def _keras_padding(layer: ResolvedLayer, padding: Any) -> tuple[str, str | None]
 
 
 
+def _tuple(values: Any) -> str:
+    """Numbers as a tuple, always: (8, 8, 2, 58), or (116,)."""
+    values = tuple(values)
+    return f"({', '.join(map(number, values))}{',' if len(values) == 1 else ''})"
+
+
 def _activation(name: str | None) -> str:
     return f", activation={literal(KERAS_ACTIVATIONS.get(name, name))}" if name else ""
 
@@ -104,6 +110,12 @@ def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911
         return [], f"layers.Cropping2D((({number(top)}, {number(bottom)}), ({number(left)}, {number(right)})))"
     if isinstance(r, L.UpSampling2D):
         return [], f"layers.UpSampling2D({numbers(r.size)})"
+    if isinstance(r, L.ChannelShuffle):  # the channels as groups, the last two axes swapped, read back
+        *spatial, channels = layer.input_shape
+        grouped = (*spatial, r.groups, channels // r.groups)
+        axes = (*range(1, len(spatial) + 1), len(spatial) + 2, len(spatial) + 1)
+        return [f"layers.Reshape({_tuple(grouped)})", f"layers.Permute({_tuple(axes)})"], \
+            f"layers.Reshape({_tuple(layer.input_shape)})"
     if isinstance(r, L.Merge):
         cls = {"add": "Add", "cat": "Concatenate", "mul": "Multiply", "avg": "Average", "max": "Maximum",
                "sub": "Subtract"}[r.word]

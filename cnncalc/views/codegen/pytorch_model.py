@@ -28,7 +28,7 @@ def pytorch_code(net: Network) -> str:
     forward: list[str] = []
     names = {"input_layer": "x"}
     attributes = Names()
-    from ...model.layers import Merge
+    from ...model.layers import ChannelSlice, Merge, slice_text
 
     for layer in net.layers:
         sources = [names[name] for name in layer.inputs]
@@ -43,6 +43,10 @@ def pytorch_code(net: Network) -> str:
                 forward.append(f"        {result} = {TORCH_MERGES[layer.layer.word].join(sources)}")
             else:
                 raise unsupported(layer, "PyTorch", f"PyTorch code for a '{layer.layer.word}' merge is not written")
+            names[layer.name] = result
+            continue
+        if isinstance(layer.layer, ChannelSlice):  # an operation in forward(), as torchinfo shows it: no module
+            forward.append(f"        {result} = {sources[0]}[:, {slice_text(layer.layer.start, layer.layer.stop)}]")
             names[layer.name] = result
             continue
         current = sources[0]
