@@ -8,6 +8,7 @@ import ast
 from typing import Any
 
 from .builder import input_text
+from .channel_ops import NOT_MINE, Grouped, channel_size, grouped_call, grouped_view, split_call
 from .expressions import Expressions
 from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES
 from .recognise import layer_item
@@ -146,7 +147,8 @@ class FrameworkCalls(Expressions):
         self.nodes.append(Node("merge", [t.node for t in tensors], node, word, requires=requires))
         return Tensor(len(self.nodes) - 1)
 
-    def torch_function(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], node: ast.AST) -> Any:
+    def torch_function(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],  # noqa: PLR0911
+                       node: ast.AST) -> Any:
         if name == "cat":
             tensors = list(args[0]) if args and isinstance(args[0], (list, tuple)) else []
             if len(tensors) == 1 and isinstance(tensors[0], Tensor):
@@ -155,6 +157,14 @@ class FrameworkCalls(Expressions):
         if name in ("add", "mul", "sub") and len(args) >= 2:
             return self.merge(name, list(args[:2]), node)
         tensor = args[0] if args else None
+        if isinstance(tensor, Grouped):  # the channel shuffle's steps (.channel_ops)
+            return grouped_call(self, name, tensor, args[1:], kwargs, node)  # type: ignore[arg-type]
+        if isinstance(tensor, Tensor) and name in ("chunk", "split"):
+            return split_call(self, name, args, kwargs, node)  # type: ignore[arg-type]
+        if isinstance(tensor, Tensor) and name in ("view", "reshape"):
+            grouped = grouped_view(self, tensor, args[1:], node)  # type: ignore[arg-type]
+            if grouped is not NOT_MINE:
+                return grouped
         if not isinstance(tensor, Tensor):
             return Unknown(f"torch.{name}", node)
         item, requires = function_item(name, args, kwargs, self, node)
@@ -163,11 +173,15 @@ class FrameworkCalls(Expressions):
         self.nodes.append(Node("layer", [tensor.node], node, item, requires=requires, applied=node))
         return Tensor(len(self.nodes) - 1)
 
-    def tensor_method(self, name: str, tensor: Tensor, args: tuple[Any, ...], kwargs: dict[str, Any],
+    def tensor_method(self, name: str, tensor: Tensor, args: tuple[Any, ...], kwargs: dict[str, Any],  # noqa: PLR0911
                       node: ast.AST) -> Any:
+        if isinstance(tensor, Grouped):
+            return grouped_call(self, name, tensor, args, kwargs, node)  # type: ignore[arg-type]
         if name == "size":
             if args and args[0] in (2, 3, -1, -2) and not isinstance(args[0], bool):
                 return SpatialSize(tensor, args[0], node)
+            if args and args[0] == 1 and not isinstance(args[0], bool):
+                return channel_size(self, tensor, node)  # type: ignore[arg-type]
             return BatchSize() if args and args[0] == 0 else _Shape(tensor) if not args else \
                 Unknown("a tensor's size", node)
         if name in ("contiguous", "clone", "detach", "float", "to", "cuda", "cpu"):

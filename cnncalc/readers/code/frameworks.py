@@ -101,7 +101,8 @@ def _module(path: str, node: ast.AST) -> Namespace | Unknown:
 
 _TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "view", "reshape", "max_pool2d", "avg_pool2d",
                         "adaptive_avg_pool2d", "adaptive_max_pool2d", "dropout", "dropout2d", "interpolate",
-                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax"})
+                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax", "chunk", "split",
+                        "transpose", "permute"})
 
 
 #: Tensor methods that read a value off the tensor: what they give is only known when the model runs.

@@ -6,6 +6,7 @@ import ast
 from typing import Any
 
 from ...errors import CodeError
+from .channel_ops import shape_values
 from .command_line import Arguments
 from .core import Core, _followed, _TooMuchWorkError
 from .frameworks import _neutral
@@ -29,6 +30,7 @@ from .values import (
     _Continue,
     _lookup,
     _Return,
+    _Shape,
 )
 
 
@@ -246,6 +248,9 @@ class Statements(Core):
 
     def unpack(self, target: ast.Tuple | ast.List, value: Any, env: Scope) -> None:
         """a, b = …, a, *rest = …: as Python unpacks, an iterable of the wrong length included."""
+        if isinstance(value, _Shape) and not any(isinstance(e, ast.Starred) for e in target.elts):
+            # b, c, h, w = x.size() of a PyTorch image (.channel_ops)
+            value = shape_values(self, value.tensor, len(target.elts), target) or value  # type: ignore[arg-type]
         if isinstance(value, Unknown) or not hasattr(value, "__iter__"):
             for element in target.elts:
                 self.assign(element, value if isinstance(value, Unknown) else Unknown("unpacked", target), env)
