@@ -101,8 +101,8 @@ def tensor_item(interpreter: Interpreter, tensor: Tensor, index: Any, node: ast.
     parts = index if isinstance(index, tuple) else (index,)
     full = slice(None)
     axis = None
-    if len(parts) == 2 and parts[0] is Ellipsis and isinstance(parts[1], slice):
-        axis = -1
+    if len(parts) == 2 and parts[0] is Ellipsis and isinstance(parts[1], slice) and keras_tensor(interpreter, tensor):
+        axis = -1  # Keras' channels are last; PyTorch's x[..., a:b] slices the width
     elif len(parts) >= 2 and parts[0] == full and isinstance(parts[1], slice) and all(p == full for p in parts[2:]):
         axis = 1
     else:

@@ -12,6 +12,7 @@ from .access import Access
 from .core import _followed
 from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, _is_plain, _size, _too_large
 from .pybuiltins import _BUILTINS
+from .torch_global import SpatialSize
 from .values import (
     _RUN_TIME,
     _UNKNOWN_TRUTH,
@@ -75,7 +76,7 @@ class Expressions(Access):
         if isinstance(e, ast.UnaryOp):
             operand = self.eval(e.operand, env)
             if isinstance(operand, Unknown):
-                return operand
+                return _operated(operand, e)
             if isinstance(e.op, ast.Not):
                 return Unknown("a condition on run-time values", e) if isinstance(operand, _UNKNOWN_TRUTH) else \
                     not operand
@@ -238,7 +239,7 @@ class Expressions(Access):
             raise self.error(node, "an operation between a tensor and a number has no layer in cnncalc",
                              "write it as a layer of the spec, or remove it")
         if isinstance(left, Unknown) or isinstance(right, Unknown):
-            return left if isinstance(left, Unknown) else right
+            return _operated(left if isinstance(left, Unknown) else right, node)
         if isinstance(op, ast.Mod) and isinstance(left, (str, bytes)) and isinstance(right, (tuple, dict)):
             fields = right.values() if isinstance(right, dict) else right  # 'w_%s_%d' % (text, rows): rows unknown
             unknown = next((field for field in fields if not _is_plain(field)), None)
@@ -252,3 +253,9 @@ class Expressions(Access):
         result = _BINARY[type(op)](left, right)  # 'a' + 1 and 1 / 0 fail here, as when the code runs
         self.charge(_size(result), node)
         return result
+
+
+def _operated(unknown: Unknown, node: ast.AST) -> Unknown:
+    """An unknown operated on: still unknown for its reason, but no longer a side of a tensor's map
+    (F.avg_pool2d(x, x.size(2) // 2) is no pool over the whole map)."""
+    return Unknown(unknown.why, node) if isinstance(unknown, SpatialSize) else unknown

@@ -30,7 +30,7 @@ TORCH_LAYERS = frozenset({
     "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "BatchNorm2d", "BatchNorm1d", "BatchNorm3d", "Dropout", "Dropout2d",
     "ReLU", "ReLU6", "LeakyReLU", "ELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Softmax", "Hardswish", "Mish", "PReLU",
     "SELU", "Flatten", "Identity", "Upsample", "ZeroPad2d", "Embedding", "LayerNorm", "GroupNorm",
-    "LocalResponseNorm",
+    "LocalResponseNorm", "ChannelShuffle",
 })
 #: torch.nn.functional, torch and Tensor methods that act on a tensor like a layer, as spec words.
 TORCH_FUNCTIONS = {"relu": "relu", "relu6": "relu6", "elu": "elu", "selu": "selu", "gelu": "gelu", "silu": "swish",

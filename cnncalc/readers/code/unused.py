@@ -21,7 +21,7 @@ _FREE = frozenset({
     "Hardswish", "Hardsigmoid", "Mish", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "MaxPool1d", "MaxPool2d",
     "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
     "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "Flatten", "Identity",
-    "Upsample", "ZeroPad2d", "LocalResponseNorm"})
+    "Upsample", "ZeroPad2d", "LocalResponseNorm", "ChannelShuffle"})
 #: Convolutions, by the number of spatial axes of their kernel.
 _CONVOLUTIONS = {"Conv1d": 1, "Conv2d": 2, "Conv3d": 3, "ConvTranspose1d": 1, "ConvTranspose2d": 2,
                  "ConvTranspose3d": 3}
