@@ -141,3 +141,63 @@ def test_shufflenet_unit_contract() -> None:
     model = keras.Model(inputs, keras.layers.Reshape((8, 8, 116))(grouped))
     assert model.count_params() == net.total_params
     assert tuple(model.output_shape) == (None, 8, 8, 116)
+
+
+def _keras_paste(keras: Any) -> str:
+    """Keras' own summary of a ShuffleNetV2 unit's halves, as a user pastes it."""
+    keras.backend.clear_session()  # Keras' own names, from get_item on
+    inputs = keras.Input((8, 8, 116))
+    branch = keras.layers.Conv2D(58, 1, use_bias=False)(inputs[..., 58:])
+    branch = keras.layers.Activation("relu")(keras.layers.BatchNormalization()(branch))
+    model = keras.Model(inputs, keras.layers.Concatenate()([inputs[..., :58], branch]))
+    lines: list[str] = []
+    model.summary(print_fn=lambda line, *args, **kwargs: lines.append(line), line_length=100)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("against_spec", [True, False])
+def test_a_keras_paste_with_slices_checks_row_by_row(tmp_path: Any, against_spec: bool) -> None:
+    from click.testing import CliRunner
+
+    from cnncalc.cli import main
+
+    keras = oracle("keras")
+    paste = tmp_path / "paste.txt"
+    paste.write_text(_keras_paste(keras), encoding="utf-8")
+    spec = ["input 8x8x116, cat(slice:58 | slice58:, conv58x1 nobias, bn, relu)"] if against_spec else []
+    result = CliRunner().invoke(main, ["check", *spec, "--summary", str(paste)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    # Keras' two GetItem rows are the spec's slices (or, alone, rows that learn nothing and keep ≤ 116 channels)
+    assert "✗" not in result.output, result.output
+    rows = [line for line in result.output.splitlines() if "get_item" in line]
+    assert len(rows) == 4 and all(line.rstrip().endswith("✓") for line in rows), result.output
+    if against_spec:  # alone, a concatenation whose 'Connected to' Keras cuts short is left unchecked
+        assert "unchecked" not in result.output, result.output
+
+
+@pytest.mark.parametrize("text", [
+    "input 8x8x116, cat(slice:58 | slice58:, conv58x1 nobias, bn, relu), shuffle2",
+    "input 6x6x12, slice-8:, conv8x3 same, shuffle4, slice2:6, gap, dense3",
+    "input 6x6x12, add(slice:6 | slice6:), conv4x1",
+])
+def test_the_code_written_for_slices_and_shuffles_runs_as_the_spec_says(text: str, tmp_path: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from cnncalc.views.codegen import keras_code
+
+    from .test_codegen import read_back, run_code, torch_check
+
+    net = build(text)
+    assert torch_check(net, tmp_path), "PyTorch code refused"
+    # Keras: GetItem is an operation, not in model.layers, and a shuffle is Reshape, Permute, Reshape
+    keras = oracle("keras")
+    keras.backend.clear_session()
+    monkeypatch.setattr(keras.Model, "summary", lambda self, *a, **k: None)
+    code = keras_code(net)
+    model = run_code(code)["model"]
+    assert (model.count_params(), tuple(model.output_shape[1:])) == (net.total_params, net.layers[-1].output_shape)
+    back = read_back(code, tmp_path)
+    assert (back.total_params, back.layers[-1].output_shape) == (net.total_params, net.layers[-1].output_shape)
+    ours = [(layer.keras_class, layer.output_shape) for layer in back.layers]
+    theirs = [(type(op).__name__, tuple(op.output.shape[1:])) for op in model.operations
+              if type(op).__name__ != "InputLayer"]
+    assert sorted(ours) == sorted(theirs), code

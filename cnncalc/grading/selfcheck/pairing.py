@@ -22,7 +22,8 @@ class _Check(LayerRules, WindowRules):
         #: the rule of each family (see :data:`kinds._FAMILIES`)
         self.rules = {"dense": self.dense, "conv": self.conv, "transposed": self.transposed, "pool": self.pool,
                       "global_pool": self.global_pool, "flatten": self.flatten, "same": self.same,
-                      "resample": self.resample, "reshape": self.reshape, "permute": self.permute}
+                      "resample": self.resample, "reshape": self.reshape, "permute": self.permute,
+                      "slice": self.channel_slice}
 
     def run(self) -> list[Verdict]:
         pasted = self.pasted
