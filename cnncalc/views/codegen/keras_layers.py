@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .frameworks import KERAS_ACTIVATIONS, unsupported
-from .quoting import literal, number, numbers
+from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer
@@ -22,12 +22,6 @@ def _keras_padding(layer: ResolvedLayer, padding: Any) -> tuple[str, str | None]
         return "", None
     return "", f"layers.ZeroPadding2D({numbers(padding)})"
 
-
-
-def _tuple(values: Any) -> str:
-    """Numbers as a tuple, always: (8, 8, 2, 58), or (116,)."""
-    values = tuple(values)
-    return f"({', '.join(map(number, values))}{',' if len(values) == 1 else ''})"
 
 
 def _activation(name: str | None) -> str:
@@ -114,8 +108,8 @@ def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911
         *spatial, channels = layer.input_shape
         grouped = (*spatial, r.groups, channels // r.groups)
         axes = (*range(1, len(spatial) + 1), len(spatial) + 2, len(spatial) + 1)
-        return [f"layers.Reshape({_tuple(grouped)})", f"layers.Permute({_tuple(axes)})"], \
-            f"layers.Reshape({_tuple(layer.input_shape)})"
+        return [f"layers.Reshape({number_tuple(grouped)})", f"layers.Permute({number_tuple(axes)})"], \
+            f"layers.Reshape({number_tuple(layer.input_shape)})"
     if isinstance(r, L.Merge):
         cls = {"add": "Add", "cat": "Concatenate", "mul": "Multiply", "avg": "Average", "max": "Maximum",
                "sub": "Subtract"}[r.word]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import CnnCalcError
 from .keras_layers import keras_layer
-from .quoting import Names, docstring, number, spec_line
+from .quoting import Names, docstring, number, slice_code, spec_line
 
 if TYPE_CHECKING:
     from ...graph.network import Network
@@ -40,7 +40,7 @@ def _keras_functional(net: Network, shape: str) -> list[str]:
     variables = Names("keras", "layers", "inputs", "model")
     names = {"input_layer": "inputs"}
     code = [f"inputs = keras.Input(shape=({shape}))"]
-    from ...model.layers import ChannelSlice, slice_text
+    from ...model.layers import ChannelSlice
 
     for layer in sorted(net.layers, key=lambda row: row.created):  # created in the spec's order: the same names
         sources = [names[name] for name in layer.inputs]
@@ -48,7 +48,7 @@ def _keras_functional(net: Network, shape: str) -> list[str]:
         variable = variables.take(layer.name)
         names[layer.name] = variable
         if isinstance(layer.layer, ChannelSlice):  # no layer class: Keras records the operation as GetItem
-            code.append(f"{variable} = {argument}[..., {slice_text(layer.layer.start, layer.layer.stop)}]")
+            code.append(f"{variable} = {argument}[..., {slice_code(layer.layer.start, layer.layer.stop)}]")
             continue
         before, call = keras_layer(layer)
         for count, b in enumerate(before):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ...errors import CnnCalcError
 from .frameworks import TORCH_MERGES, unsupported
 from .pytorch_modules import torch_modules
-from .quoting import Names, docstring, number, spec_line
+from .quoting import Names, docstring, number, slice_code, spec_line
 
 if TYPE_CHECKING:
     from ...graph.network import Network
@@ -28,7 +28,7 @@ def pytorch_code(net: Network) -> str:
     forward: list[str] = []
     names = {"input_layer": "x"}
     attributes = Names()
-    from ...model.layers import ChannelSlice, Merge, slice_text
+    from ...model.layers import ChannelSlice, Merge
 
     for layer in net.layers:
         sources = [names[name] for name in layer.inputs]
@@ -46,7 +46,7 @@ def pytorch_code(net: Network) -> str:
             names[layer.name] = result
             continue
         if isinstance(layer.layer, ChannelSlice):  # an operation in forward(), as torchinfo shows it: no module
-            forward.append(f"        {result} = {sources[0]}[:, {slice_text(layer.layer.start, layer.layer.stop)}]")
+            forward.append(f"        {result} = {sources[0]}[:, {slice_code(layer.layer.start, layer.layer.stop)}]")
             names[layer.name] = result
             continue
         current = sources[0]
