@@ -201,3 +201,32 @@ def test_the_code_written_for_slices_and_shuffles_runs_as_the_spec_says(text: st
     theirs = [(type(op).__name__, tuple(op.output.shape[1:])) for op in model.operations
               if type(op).__name__ != "InputLayer"]
     assert sorted(ours) == sorted(theirs), code
+
+
+@pytest.mark.parametrize("against_spec", [True, False])
+def test_a_torchinfo_paste_with_a_shuffle_checks_row_by_row(tmp_path: Any, against_spec: bool) -> None:
+    """torchinfo shows nn.ChannelShuffle as a row and the slices x[:, a:b] as none: the spec's rows pair with it."""
+    from click.testing import CliRunner
+
+    from cnncalc.cli import main
+    from cnncalc.views.codegen import pytorch_code
+
+    from .test_codegen import run_code
+
+    torch, torchinfo = oracle("torch"), oracle("torchinfo")
+    text = "input 8x8x116, cat(slice:58 | slice58:, conv58x1 nobias, bn, relu), shuffle2"
+    model = run_code(pytorch_code(build(text)))["model"]
+    assert isinstance(model.shuffle1, torch.nn.ChannelShuffle)
+    paste = tmp_path / "paste.txt"
+    paste.write_text(str(torchinfo.summary(model, input_size=(1, 116, 8, 8), verbose=0, depth=10)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", *([text] if against_spec else []), "--summary", str(paste)],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "✗" not in result.output, result.output
+    rows = [line for line in result.output.splitlines() if "ChannelShuffle" in line or "channel_shuffle" in line]
+    if against_spec:
+        assert "unchecked" not in result.output and len(rows) == 2, result.output
+        assert all(line.rstrip().endswith("✓") for line in rows), result.output
+    else:  # alone, the shuffle's input is a concatenation torchinfo shows no row for: its output is left unchecked
+        output, params = rows
+        assert "its input may be a concatenation" in output and params.rstrip().endswith("✓"), result.output

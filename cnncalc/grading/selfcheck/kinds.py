@@ -7,7 +7,7 @@ from ...readers.pasted import ACTIVATION_CLASSES
 # Row classes are Keras' (pasted.py reads Keras 1's names and PyTorch's classes as Keras' classes).
 _KEEPS_SHAPE = ACTIVATION_CLASSES | {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
                                      "GaussianNoise", "GaussianDropout", "AlphaDropout", "LayerNormalization",
-                                     "GroupNormalization", "LocalResponseNormalization", "ChannelShuffle"}
+                                     "GroupNormalization", "LocalResponseNormalization"}
 _CONV = frozenset({"Conv1D", "Conv2D", "Conv3D", "DepthwiseConv2D", "SeparableConv2D", "DepthwiseConv1D",
                    "SeparableConv1D"})
 _TRANSPOSED = frozenset({"Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"})
@@ -24,7 +24,7 @@ _LEARNED = frozenset({"PReLU", "LayerNormalization", "GroupNormalization"})
 _FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"), (_POOL, "pool"),
              (_GLOBAL, "global_pool"), ({"Flatten"}, "flatten"), (_KEEPS_SHAPE | {"PReLU"}, "same"),
              (_RESAMPLE, "resample"), ({"Reshape"}, "reshape"), ({"Permute"}, "permute"),
-             ({"GetItem"}, "slice"))
+             ({"GetItem"}, "slice"), ({"ChannelShuffle"}, "shuffle"))
 
 
 def _family(kind: str) -> str | None:
