@@ -10,7 +10,7 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from ...errors import CnnCalcError
-from .arguments import Built, Requirement
+from .arguments import Built, Requirement, _shown
 from .keras_shapes import graph_shape, keras_tensor
 from .records import Node
 from .torch_global import SpatialSize
@@ -122,12 +122,13 @@ def tensor_item(interpreter: Interpreter, tensor: Tensor, index: Any, node: ast.
 
 def _dim(value: Any, interpreter: Interpreter, node: ast.AST, name: str) -> None:
     if value != 1 or isinstance(value, bool):
-        raise interpreter.error(node, f"torch.{name} on dim {value!r}: cnncalc splits the channels only (dim=1)",
+        raise interpreter.error(node, f"torch.{name} on dim {_shown(value)}: cnncalc splits the channels only (dim=1)",
                                 "write this block as a spec, with slice{A}:{B} for the channels")
 
 
 def _parts(interpreter: Interpreter, tensor: Tensor, sizes: list[int], node: ast.AST) -> tuple[Tensor, ...]:
     """The channels cut into parts of ``sizes``, each a slice from the same tensor."""
+    interpreter.charge(len(sizes), node)  # torch.chunk(x, 10 ** 6, dim=1) is a million parts: within the budget
     tensors = []
     start = 0
     for size in sizes:
@@ -163,8 +164,8 @@ def split_call(interpreter: Interpreter, name: str, args: tuple[Any, ...], kwarg
         _require_sum(interpreter, parts, sum(sizes))
         return parts
     if not whole:
-        raise interpreter.error(node, f"torch.{name} by {how!r}, which is not a whole number of parts or a list of "
-                                "sizes", "give the number of chunks, or the sizes as a list of whole numbers")
+        raise interpreter.error(node, f"torch.{name} by {_shown(how)}, which is not a whole number of parts or a "
+                                "list of sizes", "give the number of chunks, or the sizes as a list of whole numbers")
     channels = _channels(interpreter, tensor, name, node)
     step = -(-channels // how) if name == "chunk" else how
     sizes = [min(step, channels - start) for start in range(0, channels, step)]
