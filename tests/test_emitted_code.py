@@ -213,7 +213,7 @@ def test_the_stubs_would_see_a_payload_run(tmp_path: Path, monkeypatch: pytest.M
 
 #: The helpers through which codegen writes anything it read (codegen/quoting.py's docstring names them), and the
 #: Keras writer's activation argument, which writes its name through literal().
-HELPERS = {"number", "literal", "escaped", "numbers", "_activation", "spec_line"}
+HELPERS = {"number", "literal", "escaped", "numbers", "number_tuple", "slice_code", "_activation", "spec_line"}
 #: Calls whose f-strings are messages to the user, not code.
 MESSAGES = {"unsupported", "CnnCalcError", "TypeError", "ValueError"}
 #: Every module that writes code: the package of the code writers, each of its files.

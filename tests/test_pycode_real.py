@@ -128,10 +128,10 @@ def test_an_f_string_is_formatted_as_python_formats_it() -> None:
     (net("        self.c = nn.Conv2d(3, 8, 3, padding=1)\n",
          "        out = self.c(x)\n        return F.avg_pool2d(out, out.size(2))\n"),
      "net.py:10:16", "pools the whole map only when it is square"),
-    # pytorch-cifar's DPN: a slice of the channels, refused where it is taken (not at the merge it feeds)
+    # a slice of the map, not of the channels, refused where it is taken (not at the merge it feeds)
     (net("        self.c = nn.Conv2d(3, 8, 3)\n",
-         "        x = self.c(x)\n        return torch.cat([x[:, :4, :, :], x[:, 4:, :, :]], 1)\n"),
-     "net.py:10:27", "cnncalc cannot follow a part of a tensor"),
+         "        x = self.c(x)\n        return torch.cat([x[:, :, :4, :], x[:, 4:, :, :]], 1)\n"),
+     "net.py:10:27", "a slice on axis 2 of [1, 8, 6, 6], which is not the channel axis (1)"),
     # a list reordered by sort() was left as it was
     (TORCH + "layers = [nn.ReLU(), nn.Linear(4, 2)]\nlayers.sort()\nmodel = nn.Sequential(*layers)\n",
      "net.py:5:1", "does not follow list.sort()"),

@@ -19,7 +19,7 @@ import pytest
 
 from cnncalc.errors import CnnCalcError
 from cnncalc.graph.network import Network, build
-from cnncalc.model.layers import Merge
+from cnncalc.model.layers import ChannelSlice, Merge
 
 from .conftest import ROOT, ZOO, oracle
 
@@ -46,9 +46,11 @@ def torch_rows(torch: Any, model: Any, shape: tuple[int, ...]) -> list[Row]:
 
 
 def our_rows(net: Network) -> list[Row]:
-    """cnncalc's rows as PyTorch would see them; merges are `+` and torch.cat in forward(), not modules."""
+    """cnncalc's rows as PyTorch would see them; merges are `+` and torch.cat in forward(), and slices of the
+    channels x[:, a:b], not modules."""
     return [(layer.layer.torch_class_for(layer.input_shape), (1, *net.shown_shape(layer.output_shape)),
-             layer.params.total, layer.params.buffers) for layer in net.layers if not isinstance(layer.layer, Merge)]
+             layer.params.total, layer.params.buffers) for layer in net.layers
+            if not isinstance(layer.layer, (Merge, ChannelSlice))]
 
 
 def running_statistics(model: Any) -> int:

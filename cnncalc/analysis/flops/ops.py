@@ -155,6 +155,8 @@ def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 -
         return (Op(kind, "pooling", label, n_in, prod(sizes) * c, in_sizes=tuple(spatial), out_sizes=sizes),)
     if isinstance(r, L.UpSampling2D):
         return (Op("upsample", "other", "nn.Upsample", n_in, n_out),)
+    if isinstance(r, L.ChannelSlice):  # an index in forward(), not a module
+        return (Op("free", "other", f"x[:, {L.slice_text(r.start, r.stop)}]", n_in, n_out),)
     if isinstance(r, L.Merge):
         label = {"add": "+", "mul": "*", "sub": "-", "cat": "torch.cat"}.get(getattr(r, "word", ""), r.keras_class)
         return (Op("merge", "merge", label, sum(prod(s) for s in layer.input_shapes), n_out),)

@@ -5,7 +5,7 @@ which pasted rows are of a kind cnncalc models (an LSTM, a Lambda or a nested mo
 from __future__ import annotations
 
 from ...graph.network import Network, ResolvedLayer
-from ...model.layers import Activation, GlobalPooling, Merge, PReLU, Rescaling
+from ...model.layers import Activation, ChannelSlice, GlobalPooling, Merge, PReLU, Rescaling
 from ...model.records import record
 from ...readers.pasted.classes import ACTIVATION_CLASSES, ADAPTIVE, KERAS1_CLASSES, KERAS_CLASSES, TORCH_CLASSES
 from ...readers.pasted.records import PastedRow
@@ -29,8 +29,9 @@ def keras_family(keras_class: str) -> str:
 def expected_rows(net: Network, torchinfo: bool) -> list[ExpectedRow]:
     """The rows a paste of this network has: Keras' rows, or torchinfo's modules.
 
-    torchinfo lists no activations (the paste's activation rows are skipped too) and no merges (`+` and
-    torch.cat run in forward()), and a global pool is PyTorch's AdaptiveAvgPool2d(1) then a Flatten.
+    torchinfo lists no activations (the paste's activation rows are skipped too), no merges (`+` and
+    torch.cat run in forward()) and no slices of the channels, and a global pool is PyTorch's AdaptiveAvgPool2d(1)
+    then a Flatten.
     """
     if not torchinfo:
         return [ExpectedRow(layer, keras_family(layer.keras_class), layer.output_shape, layer.params.total)
@@ -61,8 +62,9 @@ def modelled(row: PastedRow, torch: bool) -> bool:
 
 def _torch_module(layer: ResolvedLayer) -> bool:
     """A layer torchinfo lists: not an activation (its rows are skipped on both sides), not a merge (`+` and
-    torch.cat are operations in forward(), not modules), not a rescaling (``x * scale`` in forward())."""
-    if isinstance(layer.layer, (Merge, Rescaling)):
+    torch.cat are operations in forward(), not modules), not a rescaling (``x * scale`` in forward()), not a slice of
+    the channels (``x[:, a:b]``)."""
+    if isinstance(layer.layer, (Merge, Rescaling, ChannelSlice)):
         return False
     return not isinstance(layer.layer, Activation) or isinstance(layer.layer, PReLU)
 

@@ -12,7 +12,8 @@ output the rules below say whether its parameter count and its output shape can 
 * Flatten is the product of its input, Reshape keeps it and Permute reorders it; zero padding,
   cropping and upsampling keep the channels; BatchNormalization is 4·C in Keras (2·C of them
   non-trainable; any axis, as ``axis=1`` normalises the other one) and 2·C in a torchinfo table;
-  dropout, activations and batch norm keep the shape;
+  dropout, activations and batch norm keep the shape; Keras' GetItem (a slice of the channels) keeps
+  every other axis and at most its input's channels, and a channel shuffle keeps the shape;
 * the rows sum to the totals, and trainable + non-trainable = total.
 
 A row that cannot be decided (its input is not in the paste, several kernels explain it equally,

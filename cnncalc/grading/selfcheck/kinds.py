@@ -26,7 +26,7 @@ _LEARNED = frozenset({"PReLU", "LayerNormalization", "GroupNormalization", "Norm
 _FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"), (_POOL, "pool"),
              (_GLOBAL, "global_pool"), ({"Flatten"}, "flatten"), (_KEEPS_SHAPE | {"PReLU"}, "same"),
              (_RESAMPLE, "resample"), ({"Reshape"}, "reshape"), ({"Permute"}, "permute"),
-             ({"PixelShuffle"}, "pixel_shuffle"))
+             ({"PixelShuffle"}, "pixel_shuffle"), ({"GetItem"}, "slice"), ({"ChannelShuffle"}, "shuffle"))
 
 
 def _family(kind: str) -> str | None:

@@ -17,7 +17,8 @@ class LayerRules(Reading):
 
     def multiple(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
         """A subclassed model's row: its shape is 'multiple', so only a layer that learns nothing is checked."""
-        if family in ("pool", "global_pool", "flatten", "resample", "reshape", "permute", "pixel_shuffle") or \
+        if family in ("pool", "global_pool", "flatten", "resample", "reshape", "permute", "pixel_shuffle", "slice",
+                      "shuffle") or \
                 (family == "same" and kind not in _LEARNED) or kind in _MERGES or kind == "Concatenate":
             return [_judge(number, row, "params", f"{row.params:,}", "0", row.params == 0, f"{kind} learns nothing")]
         return [_unchecked(number, row, "params", f"{row.params:,}",
@@ -38,7 +39,8 @@ class LayerRules(Reading):
         params = f"{row.params:,}"
         if family == "dense":
             return self.dense_alone(number, row)
-        if family in ("pool", "global_pool", "flatten", "resample", "reshape", "permute", "pixel_shuffle") or \
+        if family in ("pool", "global_pool", "flatten", "resample", "reshape", "permute", "pixel_shuffle", "slice",
+                      "shuffle") or \
                 (family == "same" and kind not in _LEARNED):
             return [_judge(number, row, "params", params, "0", row.params == 0, f"{kind} learns nothing")]
         why = "the layer it reads is not in the paste, so its input size is unknown"
@@ -82,6 +84,23 @@ class LayerRules(Reading):
                        f"{kind} moves C·R² channels to an R×R block of C: {self.show(before)} → "
                        f"{self.show(row.shape)}"),
                 self.nothing_learned(number, row, kind)]
+    def channel_slice(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        """Keras' GetItem (x[..., a:b]): a slice of the channels keeps every other axis and at most the channels it
+        reads; another item (x[:, 0]) is not checked."""
+        verdicts = [self.nothing_learned(number, row, kind)]
+        if len(row.shape) != len(before) or row.shape[:-1] != before[:-1]:
+            return [_unchecked(number, row, "output", self.show(row.shape),
+                               "an item other than a slice of the channels"), *verdicts]
+        return [_judge(number, row, "output", self.show(row.shape), f"at most {before[-1]} channels",
+                       row.shape[-1] <= before[-1], f"a slice of the {before[-1]} channels"), *verdicts]
+
+    def shuffle(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        """A channel shuffle keeps its input's shape; in torchinfo's table the row before may not be its input (a
+        torch.cat, as ShuffleNet's before each shuffle, has no row), so a shape that differs is not checked."""
+        if row.shape != before and self.torch:
+            return [_unchecked(number, row, "output", self.show(row.shape), "its input may be a concatenation, "
+                               "which torchinfo shows no row for"), self.nothing_learned(number, row, kind)]
+        return self.same(number, row, kind, before)
 
     def same(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
         verdicts = [self.output(number, row, before, f"{kind} keeps the shape")]

@@ -3,6 +3,7 @@ slope, each form checked and refused with the form the word is written in."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ...errors import SpecError
@@ -32,7 +33,9 @@ class _ArgumentReader:
             return self._rate(token, grammar)
         if kind == "alpha?":
             return self._alpha(token, grammar)
-        if not _DIMS.match(token.text):
+        if kind == "range":
+            return self._range(word, token, grammar)
+        if not _DIMS.match(token.text) or kind == "range":
             raise self.fail(f"cannot read '{token.text}' as {_ARG_NAMES[kind]} of '{word}'", token,
                             f"write it as {grammar.example}")
         numbers = _numbers(token, self.text, len(self.layers) + 1)
@@ -74,6 +77,18 @@ class _ArgumentReader:
             raise self.fail(f"{word} rate {token.text} is outside [0, 1]", token, hint)
         return rate
 
+    def _range(self, word: str, token: Token, grammar: Word) -> tuple[int | None, int | None]:
+        """'10:20', ':58', '58:' or '-8:': a Python slice's start and stop, None where left out."""
+        start, colon, stop = token.text.partition(":")
+        bounds = [int(b) if re.fullmatch(r"-?[0-9]{1,9}", b) else None for b in (start, stop)]
+        if not colon or any(b and v is None for b, v in zip((start, stop), bounds)):
+            raise self.fail(f"cannot read '{token.text}' as {_ARG_NAMES['range']} of '{word}'", token,
+                            f"write it as {grammar.example}")
+        if not start and not stop:
+            raise self.fail(f"'{word}:' picks every channel", token,
+                            f"give a start or a stop, as in {grammar.example}")
+        return bounds[0], bounds[1]
+
     def _alpha(self, token: Token, grammar: Word) -> float:
         try:
             alpha = float(token.text)
@@ -97,6 +112,7 @@ _ARG_NAMES = {
     "shape": "a target shape (AxBxC)",
     "vocab_dim": "a vocabulary size and a dimension (VxD)",
     "alpha?": "a number (a slope, a scale)",
+    "range": "a channel range (A:B)",
     "units": "a number of units",
     "rate": "a dropout rate",
     "": "nothing",

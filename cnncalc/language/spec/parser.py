@@ -96,7 +96,8 @@ class _Parser(_ArgumentReader, _OptionReader):
         if match[2]:
             return word, Token(first.text[len(word):], first.start + len(word), first.end), tokens[1:]
         takes_numbers = word == "input" or WORDS[word].args
-        if takes_numbers and len(tokens) > 1 and _NUMBER.match(tokens[1].text):
+        if takes_numbers and len(tokens) > 1 and (_NUMBER.match(tokens[1].text) or
+                                                  (word == "slice" and ":" in tokens[1].text)):
             return word, tokens[1], tokens[2:]
         return word, None, tokens[1:]
 

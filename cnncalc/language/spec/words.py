@@ -82,6 +82,8 @@ WORDS: dict[str, Word] = {
     "reflectpad": Word("pair?", _SIDES, _sides(layers.ReflectionPadding2D), "reflectpad1 or reflectpad t1 b1"),
     "replicatepad": Word("pair?", _SIDES, _sides(layers.ReplicationPadding2D), "replicatepad1 or replicatepad l2"),
     "pixelshuffle": Word("units", frozenset(), lambda a, o: layers.PixelShuffle(a), "pixelshuffle2"),
+    "slice": Word("range", frozenset(), lambda a, o: layers.ChannelSlice(*a), "slice:58, slice58: or slice10:20"),
+    "shuffle": Word("units", frozenset(), lambda a, o: layers.ChannelShuffle(a), "shuffle2"),
     "conv1d": Word("filters_kernel1", _CONV | {"groups", "causal", "padding_mode"}, _conv1d, "conv1d32x3", 1),
     "dwconv1d": Word("kernel1", _CONV | {"multiplier", "causal"}, _dwconv1d, "dwconv1d3", 1),
     "sepconv1d": Word("filters_kernel1", _CONV | {"multiplier", "causal"}, _sepconv1d, "sepconv1d32x3", 1),
@@ -121,9 +123,9 @@ WORDS: dict[str, Word] = {
                   "prelu or prelu channel"),
 }
 # One regex finds the layer word and its glued numbers: longest words first, so 'maxpool'
-# wins over 'pool' and 'conv1d' (later) over 'conv'.
+# wins over 'pool' and 'conv1d' (later) over 'conv'.  A slice's numbers are Python's: 'slice:58', 'slice-8:'.
 _WORD = re.compile(
-    "(" + "|".join(sorted([*WORDS, "input"], key=len, reverse=True)) + r")([\d.][\d.xX×*·]*)?\Z"
+    "(" + "|".join(sorted([*WORDS, "input"], key=len, reverse=True)) + r")([\d.][\d.xX×*·]*|-?\d*:-?\d*)?\Z"
 )
 
 

@@ -12,9 +12,10 @@ after its ``None``.  Rules raise :class:`RuleError`; the network adds the layer'
 
 The kinds live in families, one module each: ``convolution`` (2-D and 3-D), ``convolution1d``,
 ``transposed``, ``pooling``, ``global_pooling`` (global and adaptive), ``reshaping`` (pad, crop, upsample,
-pixel shuffle, flatten, reshape, permute), ``dense`` (dense, embedding, dropout), ``scaling`` (drop path, layer
-scale), ``normalization``, ``preprocessing`` (Keras' rescaling and normalization), ``activations`` and
-``merges``; ``base`` holds what they share and ``windows`` the sliding windows of conv and pool layers.
+pixel shuffle, flatten, reshape, permute), ``channels`` (slice, shuffle), ``dense`` (dense, embedding, dropout),
+``scaling`` (drop path, layer scale), ``normalization``, ``preprocessing`` (Keras' rescaling and normalization),
+``activations`` and ``merges``; ``base`` holds what they share and ``windows`` the sliding windows of conv and pool
+layers.
 Every name is importable from here.
 """
 
@@ -44,6 +45,12 @@ from .base import (
     require_sequence,
     require_volume,
     require_volume3d,
+)
+from .channels import (
+    ChannelShuffle,
+    ChannelSlice,
+    channel_range,
+    slice_text,
 )
 from .convolution import (
     Conv2D,
@@ -167,6 +174,8 @@ __all__ = [
     "AveragePooling2D",
     "AveragePooling3D",
     "BatchNormalization",
+    "ChannelShuffle",
+    "ChannelSlice",
     "Concatenate",
     "Conv1D",
     "Conv1DTranspose",
@@ -230,6 +239,7 @@ __all__ = [
     "ZeroPadding2D",
     "branch_list",
     "broadcast_shape",
+    "channel_range",
     "conv_arithmetic",
     "describe",
     "dims_text",
@@ -249,6 +259,7 @@ __all__ = [
     "require_volume3d",
     "sequence_findings",
     "sides_text",
+    "slice_text",
     "stride_findings",
     "torch_transposed_padding",
     "transposed_length",

@@ -14,10 +14,10 @@ really tests the shape rules.  The operations follow the frameworks:
   dropout as the identity, and every activation.
 
 The twins live in families named as the layer records' (``convolution``, ``transposed``, ``pooling``,
-``global_pooling``, ``reshaping``, ``dense``, ``normalization``, ``activations``, ``merges``; ``sequence`` runs the
-1-D kinds as their 2-D counterparts); ``registry`` gathers them, ``memory`` estimates a pass and ``forward`` runs
-it.  Adding a layer kind means adding its twin to its family's ``TWINS`` (and its allocations to ``SCRATCH``).
-NumPy is imported only in this package.
+``global_pooling``, ``reshaping``, ``channels``, ``dense``, ``normalization``, ``activations``, ``merges``;
+``sequence`` runs the 1-D kinds as their 2-D counterparts); ``registry`` gathers them, ``memory`` estimates a pass
+and ``forward`` runs it.  Adding a layer kind means adding its twin to its family's ``TWINS`` (and its
+allocations to ``SCRATCH``).  NumPy is imported only in this package.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from ...model import layers
 from ...model.layers import AveragePooling1D, Conv1D, Layer, MaxPooling1D, Shape
 from . import (
     activations,
+    channels,
     convolution,
     dense,
     global_pooling,
@@ -37,6 +38,7 @@ TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     **pooling.TWINS,
     **global_pooling.TWINS,
     **reshaping.TWINS,
+    **channels.TWINS,
     **dense.TWINS,
     **normalization.TWINS,
     **preprocessing.TWINS,

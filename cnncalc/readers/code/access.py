@@ -7,6 +7,7 @@ import ast
 import functools
 from typing import Any
 
+from .channel_ops import Grouped, tensor_item
 from .command_line import Arguments, Parser
 from .constant_calls import constant_attribute, constant_item
 from .constant_tensors import ConstTensor
@@ -55,9 +56,10 @@ class Access(Containers):
             if keras_tensor(self, value.tensor):  # Keras: the shape the graph built so far resolves to
                 return shape_item(self, value, index, node)
             return shape_part(self, value, index, node)  # PyTorch: kept lazy until a number is needed
-        if isinstance(value, Tensor):  # DPN's x[:, :d, :, :]: no word, and an unknown would surface elsewhere
-            raise self.error(node, "cnncalc cannot follow a part of a tensor (a slice of its channels or its map)",
-                             "the spec has no word for a slice: write this block as a spec without it")
+        if isinstance(value, Tensor):  # DPN's x[:, :d, :, :]: a slice of the channels, or refused here
+            return tensor_item(self, value, index, node)  # type: ignore[arg-type]
+        if isinstance(value, Grouped):
+            raise self.error(node, "cnncalc cannot follow an item of a 5-D view of a tensor's channels")
         if isinstance(value, Sequential):
             return value.layers[index] if not isinstance(index, slice) else \
                 Sequential(value.framework, value.layers[index], value.node)
@@ -126,6 +128,10 @@ class Access(Containers):
         if isinstance(owner, Tensor):
             if name == "shape":
                 return _Shape(owner)
+            if name == "data":  # x.data.size(): the same tensor, outside autograd
+                return owner
+            return Builtin(functools.partial(_torch_call, "tensor-method", name, owner), name)
+        if isinstance(owner, Grouped):  # x.view(b, g, c // g, h, w).permute(…): read by .channel_ops
             return Builtin(functools.partial(_torch_call, "tensor-method", name, owner), name)
         if isinstance(owner, Sequential) and owner.framework == "torch" and name in _RETURNS_ITSELF:
             return Builtin(lambda *args, **kwargs: owner, name)

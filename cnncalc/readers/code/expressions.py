@@ -14,6 +14,7 @@ from .core import _followed
 from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, _is_plain, _size, _too_large
 from .own_weights import ConstantTensor, OwnParameter, weights_arithmetic
 from .pybuiltins import _BUILTINS
+from .torch_global import SpatialSize
 from .torch_sizes import known
 from .values import (
     _RUN_TIME,
@@ -97,7 +98,7 @@ class Expressions(Access):
         if isinstance(e, ast.UnaryOp):
             operand = known(self, self.eval(e.operand, env), e)
             if isinstance(operand, Unknown):
-                return operand
+                return _operated(operand, e)
             if isinstance(e.op, ast.Not):
                 return Unknown("a condition on run-time values", e) if isinstance(operand, _UNKNOWN_TRUTH) else \
                     not operand
@@ -285,7 +286,7 @@ class Expressions(Access):
             return self.tensor_binary(op, left, right, node)
         left, right = known(self, left, node), known(self, right, node)  # x2.size()[2] - x1.size()[2]
         if isinstance(left, Unknown) or isinstance(right, Unknown):
-            return left if isinstance(left, Unknown) else right
+            return _operated(left if isinstance(left, Unknown) else right, node)
         if isinstance(op, ast.Mod) and isinstance(left, (str, bytes)) and isinstance(right, (tuple, dict)):
             fields = right.values() if isinstance(right, dict) else right  # 'w_%s_%d' % (text, rows): rows unknown
             unknown = next((field for field in fields if not _is_plain(field)), None)
@@ -309,3 +310,8 @@ class Expressions(Access):
         word = OPERATOR_WORDS.get(type(op))
         result = elementwise(self, word, operands, node) if word else NOT_CONSTANT
         return Unknown("an operation on a tensor cnncalc does not follow", node) if result is NOT_CONSTANT else result
+
+def _operated(unknown: Unknown, node: ast.AST) -> Unknown:
+    """An unknown operated on: still unknown for its reason, but no longer a side of a tensor's map
+    (F.avg_pool2d(x, x.size(2) // 2) is no pool over the whole map)."""
+    return Unknown(unknown.why, node) if isinstance(unknown, SpatialSize) else unknown

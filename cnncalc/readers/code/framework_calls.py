@@ -8,6 +8,7 @@ import ast
 from typing import Any
 
 from .builder import input_text
+from .channel_ops import NOT_MINE, Grouped, grouped_call, grouped_view, split_call
 from .expressions import Expressions
 from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES, TORCH_ELEMENTWISE
 from .layer_subclasses import layer_norm_layer
@@ -149,6 +150,15 @@ class FrameworkCalls(Expressions):
         self.nodes.append(Node("merge", [t.node for t in tensors], node, word, requires=requires))
         return Tensor(len(self.nodes) - 1)
 
+    def torch_arithmetic(self, name: str, args: tuple[Any, ...], node: ast.AST) -> Any:
+        """torch.add(x, y) and its kin: two tensors merged, or a tensor and a number value by value (no row)."""
+        if name != "div" and all(isinstance(a, Tensor) for a in args[:2]):
+            return self.merge(name, list(args[:2]), node)
+        if isinstance(args[0], Tensor) and isinstance(args[1], (int, float)) and not isinstance(args[1], bool):
+            return args[0]  # x.mul(0.5): value by value, no row (as x * 0.5)
+        raise self.error(node, f"torch.{name} of these values has no layer in cnncalc",
+                         "write it as a layer of the spec, or remove it")
+
     def torch_function(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],  # noqa: PLR0911
                        node: ast.AST) -> Any:
         if name == "cat":
@@ -157,12 +167,7 @@ class FrameworkCalls(Expressions):
                 return tensors[0]  # torch.cat of one tensor is that tensor (DenseNet's first layer of a block)
             return self.merge("cat", tensors, node, kwargs.get("dim", args[1] if len(args) > 1 else 0), "torch")
         if name in ("add", "mul", "sub", "div") and len(args) >= 2:
-            if name != "div" and all(isinstance(a, Tensor) for a in args[:2]):
-                return self.merge(name, list(args[:2]), node)
-            if isinstance(args[0], Tensor) and isinstance(args[1], (int, float)) and not isinstance(args[1], bool):
-                return args[0]  # x.mul(0.5): value by value, no row (as x * 0.5)
-            raise self.error(node, f"torch.{name} of these values has no layer in cnncalc",
-                             "write it as a layer of the spec, or remove it")
+            return self.torch_arithmetic(name, args, node)
         if name == "layer_norm" and args and isinstance(args[0], Tensor):  # in a class built on nn.LayerNorm
             layer = layer_norm_layer(args, kwargs)
             if layer is None:
@@ -171,6 +176,14 @@ class FrameworkCalls(Expressions):
                                  "use nn.LayerNorm, or write the model as a spec")
             return self.apply(layer, [args[0]], node)
         tensor = args[0] if args else None
+        if isinstance(tensor, Grouped):  # the channel shuffle's steps (.channel_ops)
+            return grouped_call(self, name, tensor, args[1:], kwargs, node)  # type: ignore[arg-type]
+        if isinstance(tensor, Tensor) and name in ("chunk", "split"):
+            return split_call(self, name, args, kwargs, node)  # type: ignore[arg-type]
+        if isinstance(tensor, Tensor) and name in ("view", "reshape"):
+            grouped = grouped_view(self, tensor, args[1:], node)  # type: ignore[arg-type]
+            if grouped is not NOT_MINE:
+                return grouped
         if not isinstance(tensor, Tensor):
             return Unknown(f"torch.{name}", node)
         if name in TORCH_ELEMENTWISE:
@@ -181,8 +194,10 @@ class FrameworkCalls(Expressions):
         self.nodes.append(Node("layer", [tensor.node], node, item, requires=requires, applied=node))
         return Tensor(len(self.nodes) - 1)
 
-    def tensor_method(self, name: str, tensor: Tensor, args: tuple[Any, ...], kwargs: dict[str, Any],
+    def tensor_method(self, name: str, tensor: Tensor, args: tuple[Any, ...], kwargs: dict[str, Any],  # noqa: PLR0911
                       node: ast.AST) -> Any:
+        if isinstance(tensor, Grouped):
+            return grouped_call(self, name, tensor, args, kwargs, node)  # type: ignore[arg-type]
         if name == "size":
             axis = args[0] if args else kwargs.get("dim")
             if axis is None:

@@ -34,6 +34,7 @@ TORCH_LAYERS = frozenset({
     "ReLU", "ReLU6", "LeakyReLU", "ELU", "GELU", "SiLU", "Sigmoid", "Tanh", "Softmax", "Hardswish", "Hardsigmoid",
     "Mish", "PReLU", "SELU", "Flatten", "Identity", "Upsample", "ZeroPad2d", "Embedding", "LayerNorm", "GroupNorm",
     "LocalResponseNorm", "ReflectionPad2d", "ReplicationPad2d", "PixelShuffle", "InstanceNorm2d", "LogSoftmax",
+    "ChannelShuffle",
 })
 #: torch.nn.functional, torch and Tensor methods that act on a tensor like a layer, as spec words.
 TORCH_FUNCTIONS = {"relu": "relu", "relu6": "relu6", "elu": "elu", "selu": "selu", "gelu": "gelu", "silu": "swish",
@@ -127,7 +128,7 @@ TORCH_ELEMENTWISE = frozenset({"exp", "log", "sqrt", "rsqrt", "abs", "neg", "squ
 _TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "div", "view", "reshape", "max_pool2d", "avg_pool2d",
                         "adaptive_avg_pool2d", "adaptive_max_pool2d", "dropout", "dropout2d", "interpolate",
                         "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax", "pad", "permute",
-                        "layer_norm", *TORCH_ELEMENTWISE})
+                        "layer_norm", "chunk", "split", "transpose", *TORCH_ELEMENTWISE})
 
 
 #: Tensor methods that read a value off the tensor: what they give is only known when the model runs.

@@ -201,6 +201,8 @@ def _torch_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Req
             left, right, top, bottom = (_int(side, "padding", 0) for side in value)
             return f"zeropad t{top} b{bottom} l{left} r{right}", None
         return f"zeropad{_int(value, 'padding', 0)}", None
+    if n == "ChannelShuffle":
+        return f"shuffle{_int(a(0, 'groups'), 'groups', 1)}", None
     if n == "Embedding":
         return f"embedding{_int(a(0, 'num_embeddings'), 'num_embeddings', 1)}x" \
                f"{_int(a(1, 'embedding_dim'), 'embedding_dim', 1)}", None

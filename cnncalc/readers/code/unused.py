@@ -23,7 +23,7 @@ _FREE = frozenset({
     "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
     "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "Flatten", "Identity",
     "Upsample", "ZeroPad2d", "LocalResponseNorm", "ReflectionPad2d", "ReplicationPad2d", "PixelShuffle",
-    "StochasticDepth"})
+    "StochasticDepth", "ChannelShuffle"})
 #: Convolutions, by the number of spatial axes of their kernel.
 _CONVOLUTIONS = {"Conv1d": 1, "Conv2d": 2, "Conv3d": 3, "ConvTranspose1d": 1, "ConvTranspose2d": 2,
                  "ConvTranspose3d": 3}

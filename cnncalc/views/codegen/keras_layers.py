@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .frameworks import KERAS_ACTIVATIONS, unsupported
-from .quoting import literal, number, numbers
+from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer
@@ -112,7 +112,8 @@ def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911
 
 
 def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
-    """The merges, Keras' preprocessing layers, and the PyTorch layers Keras has no class for (refused)."""
+    """The merges, the channel shuffle, Keras' preprocessing layers, and the PyTorch layers Keras has no class for
+    (refused)."""
     from ...model import layers as L  # noqa: N812
 
     r = layer.layer
@@ -131,6 +132,12 @@ def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
     if isinstance(r, (L.ReflectionPadding2D, L.ReplicationPadding2D)):
         kind = "reflection" if isinstance(r, L.ReflectionPadding2D) else "replication"
         raise unsupported(layer, "Keras", f"Keras has no {kind} padding layer (only ZeroPadding2D)")
+    if isinstance(r, L.ChannelShuffle):  # the channels as groups, the last two axes swapped, read back
+        *spatial, channels = layer.input_shape
+        grouped = (*spatial, r.groups, channels // r.groups)
+        axes = (*range(1, len(spatial) + 1), len(spatial) + 2, len(spatial) + 1)
+        return [f"layers.Reshape({number_tuple(grouped)})", f"layers.Permute({number_tuple(axes)})"], \
+            f"layers.Reshape({number_tuple(layer.input_shape)})"
     if isinstance(r, L.Merge):
         cls = {"add": "Add", "cat": "Concatenate", "mul": "Multiply", "avg": "Average", "max": "Maximum",
                "sub": "Subtract"}[r.word]

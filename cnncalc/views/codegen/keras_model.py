@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ...errors import CnnCalcError
 from .helpers import KERAS_HELPERS, helpers_used
 from .keras_layers import keras_layer
-from .quoting import Names, docstring, number, spec_line
+from .quoting import Names, docstring, number, slice_code, spec_line
 
 if TYPE_CHECKING:
     from ...graph.network import Network
@@ -25,7 +25,10 @@ def keras_code(net: Network) -> str:
     helpers = helpers_used(KERAS_HELPERS, [keras_layer(layer)[1] for layer in net.layers])
     head = [*docstring("Written by cnncalc from the spec:", "", f"    {spec_line(net)}"), "", "import keras",
             "from keras import layers", "", *(["", *helpers] if helpers else [])]
-    if not net.graph:
+    from ...model.layers import ChannelSlice
+
+    # a slice of the channels is Keras' x[..., a:b] (a GetItem row), which only the functional API writes
+    if not net.graph and not any(isinstance(layer.layer, ChannelSlice) for layer in net.layers):
         rows = [f"    keras.Input(shape=({shape})),"]
         for layer in net.layers:
             before, call = keras_layer(layer)
@@ -39,16 +42,21 @@ def _keras_functional(net: Network, shape: str) -> list[str]:
     variables = Names("keras", "layers", "inputs", "model")
     names = {"input_layer": "inputs"}
     code = [f"inputs = keras.Input(shape=({shape}))"]
+    from ...model.layers import ChannelSlice
+
     for layer in sorted(net.layers, key=lambda row: row.created):  # created in the spec's order: the same names
-        before, call = keras_layer(layer)
         sources = [names[name] for name in layer.inputs]
         argument = f"[{', '.join(sources)}]" if len(sources) > 1 else sources[0]
         variable = variables.take(layer.name)
+        names[layer.name] = variable
+        if isinstance(layer.layer, ChannelSlice):  # no layer class: Keras records the operation as GetItem
+            code.append(f"{variable} = {argument}[..., {slice_code(layer.layer.start, layer.layer.stop)}]")
+            continue
+        before, call = keras_layer(layer)
         for count, b in enumerate(before):
             padded = variables.take(f"{variable}_pad{count or ''}")
             code.append(f"{padded} = {b}({argument})")
             argument = padded
         code.append(f"{variable} = {call}({argument})")
-        names[layer.name] = variable
     output = names[max(net.layers, key=lambda row: row.created).name] if net.layers else "inputs"
     return [*code, f"model = keras.Model(inputs, {output})"]

@@ -9,7 +9,7 @@ from ...errors import CnnCalcError
 from .frameworks import TORCH_MERGES, unsupported
 from .helpers import TORCH_HELPERS, helpers_used
 from .pytorch_modules import torch_modules
-from .quoting import Names, docstring, number, spec_line
+from .quoting import Names, docstring, number, slice_code, spec_line
 
 if TYPE_CHECKING:
     from ...graph.network import Network
@@ -29,7 +29,7 @@ def pytorch_code(net: Network) -> str:
     forward: list[str] = []
     names = {"input_layer": "x"}
     attributes = Names()
-    from ...model.layers import Merge
+    from ...model.layers import ChannelSlice, Merge
 
     for layer in net.layers:
         sources = [names[name] for name in layer.inputs]
@@ -44,6 +44,10 @@ def pytorch_code(net: Network) -> str:
                 forward.append(f"        {result} = {TORCH_MERGES[layer.layer.word].join(sources)}")
             else:
                 raise unsupported(layer, "PyTorch", f"PyTorch code for a '{layer.layer.word}' merge is not written")
+            names[layer.name] = result
+            continue
+        if isinstance(layer.layer, ChannelSlice):  # an operation in forward(), as torchinfo shows it: no module
+            forward.append(f"        {result} = {sources[0]}[:, {slice_code(layer.layer.start, layer.layer.stop)}]")
             names[layer.name] = result
             continue
         current = sources[0]

@@ -156,6 +156,8 @@ def torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR09
         modules.append(("pad", f"nn.ZeroPad2d(({', '.join(map(number, (left, right, top, bottom)))}))"))
     elif isinstance(r, L.UpSampling2D):
         modules.append(("up", f"nn.Upsample(scale_factor={numbers(r.size)})"))
+    elif isinstance(r, L.ChannelShuffle):
+        modules.append(("shuffle", f"nn.ChannelShuffle({number(r.groups)})"))
     elif not isinstance(r, L.Merge):
         modules += _torch_other(layer, channels)
     if activation:

@@ -3,7 +3,7 @@
 The code written holds no text a user typed except through these helpers: a quoted string literal
 (:func:`literal`, :func:`escaped`), an escaped docstring that is checked to read back as its text
 (:func:`docstring`, which alone writes :func:`spec_line`), a checked Python name (:class:`Names`), a number
-(:func:`number`, :func:`numbers`).
+(:func:`number`, :func:`numbers`, :func:`number_tuple`, :func:`slice_code`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from ...language.spec import strip_comments
 if TYPE_CHECKING:
     from ...graph.network import Network
 
-__all__ = ["Names", "docstring", "escaped", "is_name", "literal", "number", "numbers", "spec_line"]
+__all__ = ["Names", "docstring", "escaped", "is_name", "literal", "number", "number_tuple", "numbers", "slice_code",
+           "spec_line"]
 
 
 def escaped(text: str) -> str:
@@ -96,6 +97,16 @@ def numbers(values: Any) -> str:
     values = tuple(values)
     return number(values[0]) if len(set(values)) == 1 else f"({', '.join(map(number, values))})"
 
+
+def number_tuple(values: Any) -> str:
+    """Numbers as a tuple, always: ``(8, 8, 2, 58)``, or ``(116,)``."""
+    values = tuple(values)
+    return f"({', '.join(map(number, values))}{',' if len(values) == 1 else ''})"
+
+
+def slice_code(start: int | None, stop: int | None) -> str:
+    """A slice's bounds as Python writes them: ``:58``, ``58:``, ``-8:``."""
+    return f"{'' if start is None else number(start)}:{'' if stop is None else number(stop)}"
 
 
 def spec_line(net: Network) -> str:
