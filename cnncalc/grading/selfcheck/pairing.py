@@ -12,16 +12,28 @@ from .totals import _totals
 from .windows import WindowRules
 
 
+def _unsure(verdicts: list[Verdict]) -> bool:
+    """Whether a row's count is left unchecked (only an oblong kernel explains it, say)."""
+    return any(v.status == "unchecked" and v.claim.endswith(" params") for v in verdicts)
+
+
+#: How many earlier rows' outputs a PyTorch row is tried on when the row before does not explain it, and how many
+#: such tries a paste gets in all (a hostile paste of wrong rows costs no more than this).
+_HIDDEN_EARLIER = 24
+_HIDDEN_TRIES = 20_000
+
+
 class _Check(LayerRules, WindowRules):
     """A reading run over the paste's rows, each checked by its kind's rule against the rows it reads."""
 
     def __init__(self, pasted: PastedSummary, channels_first: bool) -> None:
         super().__init__(pasted, channels_first)
         #: what :meth:`row` worked out for each kind, shape, count and inputs: a paste repeats its rows
+        self.hidden_tries = _HIDDEN_TRIES
         self.derived: dict[tuple[object, ...], tuple[Shape | None, tuple[tuple[str, Verdict], ...]]] = {}
         #: the rule of each family (see :data:`kinds._FAMILIES`)
         self.rules = {"dense": self.dense, "conv": self.conv, "transposed": self.transposed, "pool": self.pool,
-                      "global_pool": self.global_pool, "flatten": self.flatten, "same": self.same,
+                      "global_pool": self.global_pool, "adaptive": self.adaptive, "flatten": self.flatten, "same": self.same,
                       "resample": self.resample, "reshape": self.reshape, "permute": self.permute}
 
     def run(self) -> list[Verdict]:
@@ -44,6 +56,10 @@ class _Check(LayerRules, WindowRules):
                 retry = self.row(number, row, other)
                 if _wrong(retry) < wrong:
                     found, corrected = retry, self.corrected
+            if self.torch and len(inputs) == 1 and not row.connections and (wrong or _unsure(found)):
+                hidden = self.hidden(number, row, inputs[0])
+                if hidden is not None:
+                    found, corrected, wrong = hidden, self.corrected, 0
             doubt = [name for name in reads if name in self.suspect or name in self.alternative]
             if doubt:
                 found = [self.in_doubt(v, doubt) for v in found]
@@ -58,6 +74,48 @@ class _Check(LayerRules, WindowRules):
             previous = row.name if not row.shapeless else None
             verdicts += found
         return verdicts + _totals(pasted, self.torch, verdicts)
+
+    def hidden(self, number: int, row: PastedRow, before: Shape) -> list[Verdict] | None:
+        """A PyTorch row that its previous row does not explain, explained by what forward() may do between
+        modules, which torchsummary and torchinfo list no row for: a pool (F.max_pool2d), the output of an earlier
+        row (a block's input that a shortcut reads), or torch.cat of the previous row and an earlier one. The
+        verdicts when one explains every claim of the row, each naming it; None when none does."""
+        try:
+            for grouped in (False, True):
+                self.grouped = grouped
+                if grouped:  # a grouped kernel on the row before, then on what forward() may hand it
+                    found = self.derive(number, row, [before])
+                    if not _wrong(found) and not _unsure(found):
+                        return found
+                for what, shape in self.hidden_inputs(before):
+                    if self.hidden_tries <= 0:
+                        return None
+                    self.hidden_tries -= 1
+                    found = self.derive(number, row, [shape])
+                    if not _wrong(found) and not _unsure(found):
+                        note = f"it reads {what}, which forward() makes without a module the table could list"
+                        return [replace(v, note=f"{note}; {v.note}" if v.note else note) for v in found]
+            return None
+        finally:
+            self.grouped = False
+            if self.hidden_tries <= 0:
+                self.corrected = None
+
+    def hidden_inputs(self, before: Shape) -> list[tuple[str, Shape]]:
+        """What a PyTorch row may read instead of its previous row's output, the likeliest first."""
+        found: list[tuple[str, Shape]] = []
+        if len(before) > 1:
+            for factor in (2, 3, 4):
+                for size in ({n // factor for n in before[:-1]} | {-(-n // factor) for n in before[:-1]}):
+                    if size and all(n // factor == size or -(-n // factor) == size for n in before[:-1]):
+                        found.append((f"a {factor}×{factor} pool of the row before (F.max_pool2d(x, {factor}))",
+                                      (*(size,) * (len(before) - 1), before[-1])))
+        earlier = list(dict.fromkeys(reversed(list(self.shapes.values())[:-1])))[:_HIDDEN_EARLIER]
+        found += [(f"an earlier row's output {self.show(shape)}", shape) for shape in earlier]
+        found += [(f"torch.cat of the row before and an earlier row's output {self.show(shape)}",
+                   (*before[:-1], before[-1] + shape[-1])) for shape in earlier
+                  if len(shape) == len(before) > 1 and shape[:-1] == before[:-1]]
+        return found
 
     def in_doubt(self, verdict: Verdict, names: list[str]) -> Verdict:
         """A ✗ on a row that reads a row already wrong: one of the two is misprinted, and which is not known."""
@@ -84,7 +142,7 @@ class _Check(LayerRules, WindowRules):
     def row(self, number: int, row: PastedRow, inputs: list[Shape]) -> list[Verdict]:
         """The row's verdicts, by its rule; a row like one already derived (its kind, shape, count and inputs)
         gets that row's verdicts under its own claims, and passes on the same corrected shape."""
-        key = (row.keras_class, row.shape, row.params, row.multiple, row.unreadable, *inputs)
+        key = (self.grouped, row.keras_class, row.shape, row.params, row.multiple, row.unreadable, *inputs)
         known = self.derived.get(key)
         if known is not None:
             self.corrected, fields = known
