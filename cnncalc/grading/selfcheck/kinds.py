@@ -25,8 +25,9 @@ _MERGES = frozenset({"Add", "Multiply", "Average", "Maximum", "Subtract", "Minim
 _LEARNED = frozenset({"PReLU", "LayerNormalization", "GroupNormalization"})
 #: Which rule checks a layer kind; a kind in none of them is one cnncalc does not model.
 _FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"), (_POOL, "pool"),
-             (_GLOBAL, "global_pool"), (_ADAPTIVE, "adaptive"), ({"Flatten"}, "flatten"), (_KEEPS_SHAPE | {"PReLU"}, "same"),
-             (_RESAMPLE, "resample"), ({"Reshape"}, "reshape"), ({"Permute"}, "permute"))
+             (_GLOBAL, "global_pool"), (_ADAPTIVE, "adaptive"), ({"Flatten"}, "flatten"),
+             (_KEEPS_SHAPE | {"PReLU"}, "same"), (_RESAMPLE, "resample"), ({"Reshape"}, "reshape"),
+             ({"Permute"}, "permute"))
 
 
 def _family(kind: str) -> str | None:

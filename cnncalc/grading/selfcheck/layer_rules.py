@@ -24,6 +24,14 @@ class LayerRules(Reading):
                            "the output shape is printed 'multiple' (a subclassed model): nothing in the paste says "
                            "what the layer reads")]
 
+    def shapeless(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
+        """A row with no shape or count to check: 'multiple', a shape that cannot be read, or torchinfo's
+        '(recursive)'."""
+        if row.recursive:
+            return [_unchecked(number, row, "params", "(recursive)",
+                               "a module used again: torchinfo counts its parameters on its first row")]
+        return (self.unreadable if row.unreadable else self.multiple)(number, row, kind, family)
+
     def unreadable(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
         """A row whose output shape cannot be read: its output is unchecked, and so is any count it would explain;
         a layer that learns nothing still has 0 parameters."""

@@ -33,8 +33,8 @@ class _Check(LayerRules, WindowRules):
         self.derived: dict[tuple[object, ...], tuple[Shape | None, tuple[tuple[str, Verdict], ...]]] = {}
         #: the rule of each family (see :data:`kinds._FAMILIES`)
         self.rules = {"dense": self.dense, "conv": self.conv, "transposed": self.transposed, "pool": self.pool,
-                      "global_pool": self.global_pool, "adaptive": self.adaptive, "flatten": self.flatten, "same": self.same,
-                      "resample": self.resample, "reshape": self.reshape, "permute": self.permute}
+                      "global_pool": self.global_pool, "adaptive": self.adaptive, "flatten": self.flatten,
+                      "same": self.same, "resample": self.resample, "reshape": self.reshape, "permute": self.permute}
 
     def run(self) -> list[Verdict]:
         pasted = self.pasted
@@ -45,7 +45,7 @@ class _Check(LayerRules, WindowRules):
         for number, pasted_row in enumerate(pasted.rows, start=1):
             shape = self.shape(pasted_row.shape)
             row = pasted_row if shape == pasted_row.shape else replace(pasted_row, shape=shape)
-            reads = self.reads(row, previous) or []
+            reads = self.reads(row, None if row.after_cut else previous) or []
             inputs = [self.shapes[name] for name in reads]
             found = self.row(number, row, inputs)
             corrected = self.corrected
@@ -159,8 +159,8 @@ class _Check(LayerRules, WindowRules):
         self.corrected = None
         kind = row.keras_class
         family = _family(kind)
-        if row.shapeless:  # 'multiple', or a shape that cannot be read
-            return (self.unreadable if row.unreadable else self.multiple)(number, row, kind, family)
+        if row.shapeless or row.recursive:  # 'multiple', or a shape that cannot be read
+            return self.shapeless(number, row, kind, family)
         if kind in _MERGES or kind == "Concatenate":
             return self.merge(number, row, kind, inputs)
         if kind == "BatchNormalization":  # its own output has the channels it normalises

@@ -154,7 +154,8 @@ def _reach(n: int, m: int, kernels: list[int], pool: bool, torch: bool = False) 
 def _reached(n: int, m: int, kernels: tuple[int, ...], pool: bool, torch: bool) -> str:
     """Only what the framework can do: Keras pads 'valid' or 'same' (ceil(n / stride)), any stride; PyTorch pads
     by a number (a pool by at most half its kernel, a convolution by up to one more than its kernel: a 2×2
-    kernel padded by 3 turns 4 into 9), its padding='same' keeps the size at stride 1 only, and its pools may round up (ceil_mode).
+    kernel padded by 3 turns 4 into 9), its padding='same' keeps the size at stride 1 only, and its pools may round
+    up (ceil_mode).
     Every explanation keeps the kernel within the padded input."""
     for k, s, d in _ways(kernels, pool):
         span = (k - 1) * d + 1
@@ -186,7 +187,7 @@ def _torch_padding(n: int, m: int, k: int, s: int, d: int, pool: bool) -> str:
     if p <= most and n + 2 * p >= span and (n + 2 * p - span) // s + 1 == m:
         return f"kernel {k}, stride {s}{dilated}, padding {p}"
     if pool:  # ceil_mode: the last window may start past the padded end's last full window, not past the input
-        for p in range(0, most + 1):
+        for p in range(most + 1):
             out = -(-(n + 2 * p - span) // s) + 1
             if (out - 1) * s >= n + p:
                 out -= 1

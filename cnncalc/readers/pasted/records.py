@@ -26,6 +26,10 @@ class PastedRow:
     #: the output shape as written when it cannot be read ('(None, 2 6, 26, 32)': a space splits a size where
     #: it groups no thousands); the row's output is then unchecked, never read as some other number
     unreadable: str = ""
+    #: rows were left out just above this one ('...', '# 40 more layers'): what it reads is not in the paste
+    after_cut: bool = False
+    #: torchinfo's '(recursive)': a module used again, whose parameters are counted on its first row
+    recursive: bool = False
 
     @property
     def shapeless(self) -> bool:
@@ -50,7 +54,10 @@ class PastedSummary:
     #: torchinfo's footer lines, (label, unit, value as written), and the batch its shapes have
     footer: tuple[tuple[str, str, str], ...] = ()
     batch: int = 1
-
+    #: the lines that say rows were left out ('...', '（中略）'), as written: the rows' sum is then not the total
+    cuts: tuple[str, ...] = ()
+    #: parameters of torchinfo's container rows (a module's own nn.Parameter, printed on its row): in the totals
+    container_params: int = 0
 
 
 def normalised_axis(row: PastedRow, channels_first: bool = False) -> tuple[int, int] | None:
