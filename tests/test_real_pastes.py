@@ -161,3 +161,70 @@ def test_a_misprinted_count_in_a_real_paste_is_found(name: str, row: str, printe
                             (PASTES / name).read_text(encoding="utf-8"))
     assert changed == 1
     assert f"{row} params" in [v.claim for v in self_check(parse_summary(text)) if v.status == "wrong"]
+
+
+# PyTorch: torchsummary and torchinfo list modules only, so what forward() does with functions has no row.
+
+
+def bn2d(channels: int) -> int:
+    return 2 * channels  # PyTorch counts gamma and beta; the running statistics are buffers
+
+
+def test_torchsummary_vgg16_an_adaptive_pool_that_repeats_and_a_flatten_it_cannot_show() -> None:
+    # torchvision's VGG16 with 43 classes on a 32×32 image: five 2×2 pools take 32 to 1, AdaptiveAvgPool2d((7, 7))
+    # repeats that 1×1 map to 7×7, and torch.flatten in forward() (no row) hands 512·7·7 values to the first Linear
+    pasted = read("torchsummary_vgg16_gtsrb_galbarak161.txt")
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    adaptive = verdicts["32 AdaptiveAvgPool2d: 1-45 output"]
+    assert adaptive.status == "correct" and adaptive.arithmetic == "1 → 7, 1 → 7"
+    linear = verdicts["33 Linear: 1-46 params"]
+    assert linear.status == "correct" and linear.given == f"{dense(512 * 7 * 7, 4096):,}" == "102,764,544"
+    assert "a flatten in forward()" in linear.note
+    widths = [(3, 64), (64, 64), (64, 128), (128, 128), (128, 256), (256, 256), (256, 256), (256, 512),
+              (512, 512), (512, 512), (512, 512), (512, 512), (512, 512)]
+    total = sum(conv2d(3, c_in, c_out) + bn2d(c_out) for c_in, c_out in widths) \
+        + dense(512 * 7 * 7, 4096) + dense(4096, 4096) + dense(4096, 43)
+    assert dict(pasted.totals) == {"total": total} == {"total": 134_445_163}
+    assert verdicts["total"].status == "correct"
+
+
+def test_torchsummary_a_linear_after_a_map_reads_its_flatten() -> None:
+    # 'ResNet 34' of the same project: three conv stages on 32×32×3, then Linear(256·4·4, 2048) after a view()
+    pasted = read("torchsummary_resnet34_gtsrb_galbarak161.txt")
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["32 Linear: 1-44 params"].given == f"{dense(256 * 4 * 4, 2048):,}" == "8,390,656"
+    assert verdicts["32 Linear: 1-44 output"].status == verdicts["32 Linear: 1-44 params"].status == "correct"
+    stages = [(3, 32), (32, 32), (32, 32), (32, 64), (64, 64), (64, 64), (64, 128), (128, 128), (128, 128),
+              (128, 256), (256, 256), (256, 256)]
+    # a batch norm after each conv but the third of a stage, and one more after its pool (the last stage: its dropout)
+    norms = [32, 32, 32, 64, 64, 64, 128, 128, 128, 256, 256, 256]
+    total = sum(conv2d(3, c_in, c_out) for c_in, c_out in stages) + sum(map(bn2d, norms)) \
+        + dense(256 * 4 * 4, 2048) + bn2d(2048) + dense(2048, 43)
+    assert dict(pasted.totals) == {"total": total} == {"total": 10_441_835}
+    assert verdicts["total"].status == "correct"
+    # with the spec: the flatten has no row in a PyTorch table, so it is not shown, never missing
+    net = build("input 3x32x32 nchw, [conv32x3 same, bn, relu]x2, conv32x3 same, dropout0.2, pool2, bn, relu, "
+                "[conv64x3 same, bn, relu]x2, conv64x3 same, dropout0.2, pool2, bn, relu, "
+                "[conv128x3 same, bn, relu]x2, conv128x3 same, dropout0.2, pool2, bn, relu, "
+                "[conv256x3 same, bn, relu]x2, conv256x3 same, dropout0.2, bn, relu, flatten, "
+                "dense2048, bn, relu, dropout0.5, dense43")
+    checked = align(net, pasted)
+    assert [v.claim for v in checked if v.status == "wrong"] == []
+    assert [(v.given, v.status) for v in checked if "not shown" in v.given] == [("(not shown)", "unchecked")]
+
+
+def test_torchsummary_lenet5_as_convolutions() -> None:
+    # LeNet-5 on 32×32×3 with its dense layers as convolutions to 1×1 (Conv2d(16, 120, 5) on 5×5), each with a
+    # BatchNorm2d
+    pasted = read("torchsummary_lenet5_gtsrb_galbarak161.txt")
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["5 Conv2d: 1-7 params"].given == f"{conv2d(5, 16, 120):,}" == "48,120"
+    assert verdicts["5 Conv2d: 1-7 output"].arithmetic == ""  # 5 → 1 by a 5×5 kernel, said in the note
+    assert "5 → 1: kernel 5, stride 1, valid" in verdicts["5 Conv2d: 1-7 output"].note
+    total = conv2d(5, 3, 6) + conv2d(5, 6, 16) + conv2d(5, 16, 120) + bn2d(120) + conv2d(1, 120, 84) + bn2d(84) \
+        + conv2d(1, 84, 43)
+    assert dict(pasted.totals)["total"] == total == 65_219
+    assert verdicts["total"].status == "correct"
