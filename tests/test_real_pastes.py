@@ -228,3 +228,52 @@ def test_torchsummary_lenet5_as_convolutions() -> None:
         + conv2d(1, 84, 43)
     assert dict(pasted.totals)["total"] == total == 65_219
     assert verdicts["total"].status == "correct"
+
+
+def test_torchsummary_totals_as_markdown_bullets_and_1x1_convolutions_padded_by_1() -> None:
+    # a CIFAR 'custom ResNet': Conv2d(64, 128, 1, padding=1) turns 32 into 32 + 2 − 1 + 1 = 34, which PyTorch allows;
+    # the totals are Markdown bullets ('- Total params: 5,196,874')
+    pasted = read("torchsummary_custom_resnet_bullets_bala1802.txt")
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["3 Conv2d: 1-4 output"].note == "32 → 34: kernel 1, stride 1, padding 1 (every axis)"
+    convs = [(3, 3, 64), (1, 64, 128), (3, 128, 128), (3, 128, 128), (1, 128, 256), (1, 256, 512), (3, 512, 512),
+             (3, 512, 512)]
+    total = sum(k * k * c_in * c_out for k, c_in, c_out in convs) + sum(bn2d(c) for _, _, c in convs) \
+        + dense(512, 10)  # no bias on the convolutions; the Linear reads 512·1·1 after the adaptive pool
+    assert dict(pasted.totals) == {"total": total, "trainable": total, "non_trainable": 0}
+    assert total == 5_196_874 and verdicts["total"].status == "correct"
+
+
+def test_torchsummary_in_a_notebook_with_pools_done_in_forward() -> None:
+    # ERA's session 5 network: conv 1→32→64, F.max_pool2d(x, 2), conv 64→128→256, F.max_pool2d, view(-1, 4096),
+    # Linear(4096, 50), Linear(50, 10), all without a bias; the table sits in the notebook's JSON strings
+    pasted = read("torchsummary_notebook_era_s5_bala1802.txt")
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["5 Linear: 1-5 params"].given == f"{4096 * 50:,}"  # 256·4·4 inputs: (8 // 2)², no bias
+    assert "F.max_pool2d(x, 2)" in verdicts["5 Linear: 1-5 params"].note
+    total = 9 * 1 * 32 + 9 * 32 * 64 + 9 * 64 * 128 + 9 * 128 * 256 + 4096 * 50 + 50 * 10
+    assert dict(pasted.totals)["total"] == total == 592_660 and verdicts["total"].status == "correct"
+    # with the spec: the two pools and the flatten are done in forward(), so they have no row, and are not missing
+    net = build("input 1x28x28 nchw, conv32x3 nobias, conv64x3 nobias, pool2, conv128x3 nobias, conv256x3 nobias, "
+                "pool2, flatten, dense50 nobias, dense10 nobias")
+    checked = align(net, pasted)
+    assert [v.claim for v in checked if v.status == "wrong"] == []
+    assert sum(v.given == "(not shown)" for v in checked) == 3
+
+
+def test_torchsummary_resnet18_shortcuts_read_the_blocks_input() -> None:
+    # kuangliu's CIFAR ResNet-18: each downsampling block's 1×1 shortcut reads the block's input (two rows up), the
+    # BasicBlock rows are the blocks' outputs (0 of their own), and F.avg_pool2d(out, 4) precedes the Linear
+    pasted = read("torchsummary_resnet18_blocks_pratikiiitb2013.txt")
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    shortcut = verdicts["17 Conv2d: 1-17 params"]
+    assert shortcut.given == f"{64 * 128:,}" and "an earlier row's output (None, 32, 32, 64)" in shortcut.note
+    assert verdicts["49 Linear: 1-49 params"].given == f"{dense(512, 10):,}"
+    stages = [(64, 64, False), (64, 128, True), (128, 256, True), (256, 512, True)]
+    total = 9 * 3 * 64 + bn2d(64) + dense(512, 10)
+    for c_in, c_out, down in stages:  # two blocks a stage, two 3×3 convolutions a block, a 1×1 shortcut if down
+        total += 9 * c_in * c_out + 9 * c_out * c_out * 3 + 4 * bn2d(c_out) + (c_in * c_out + bn2d(c_out)) * down
+    assert dict(pasted.totals)["total"] == total == 11_173_962 and verdicts["total"].status == "correct"

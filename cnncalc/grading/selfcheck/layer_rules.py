@@ -52,11 +52,10 @@ class LayerRules(Reading):
         why = "the layer it reads is not in the paste, so its input size is unknown"
         filters = row.shape[-1]
         if family in ("conv", "transposed") and row.params:
-            for bias in (True, False):
-                rest = row.params - (filters if bias else 0)
-                if rest > 0 and rest % filters == 0:
-                    why += f"; kernel taps × input channels = {rest // filters:,}{'' if bias else ' (without a bias)'}"
-                    break
+            ways = [f"{(row.params - bias) // filters:,}{'' if bias else ' without a bias'}" for bias in (filters, 0)
+                    if row.params - bias > 0 and (row.params - bias) % filters == 0]
+            if ways:
+                why += f"; kernel taps × input channels = {' or '.join(ways)}"
         return [_unchecked(number, row, "params", params, why)] if row.params else []
 
     def global_pool(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:

@@ -47,16 +47,18 @@ class _Check(LayerRules, WindowRules):
             row = pasted_row if shape == pasted_row.shape else replace(pasted_row, shape=shape)
             reads = self.reads(row, None if row.after_cut else previous) or []
             inputs = [self.shapes[name] for name in reads]
+            if row.input is not None:  # torchinfo's own record of what the module was handed
+                reads, inputs = [], [row.input]
             found = self.row(number, row, inputs)
             corrected = self.corrected
             wrong = _wrong(found)
             # a row read that was itself wrong: this row may agree with its printed shape or with its corrected one
-            other = [self.alternative.get(name, self.shapes[name]) for name in reads] if wrong else inputs
+            other = [self.alternative.get(name, self.shapes[name]) for name in reads] if wrong and reads else inputs
             if other != inputs:
                 retry = self.row(number, row, other)
                 if _wrong(retry) < wrong:
                     found, corrected = retry, self.corrected
-            if self.torch and len(inputs) == 1 and not row.connections and (wrong or _unsure(found)):
+            if self.torch and len(inputs) == 1 and row.input is None and not row.connections and (wrong or _unsure(found)):
                 hidden = self.hidden(number, row, inputs[0])
                 if hidden is not None:
                     found, corrected, wrong = hidden, self.corrected, 0
@@ -104,6 +106,9 @@ class _Check(LayerRules, WindowRules):
     def hidden_inputs(self, before: Shape) -> list[tuple[str, Shape]]:
         """What a PyTorch row may read instead of its previous row's output, the likeliest first."""
         found: list[tuple[str, Shape]] = []
+        if len(before) > 1 and any(n > 1 for n in before[:-1]):
+            found.append(("a pool over the whole map of the row before (F.avg_pool2d(x, "
+                          f"{before[0]}), F.adaptive_avg_pool2d(x, 1))", (*(1,) * (len(before) - 1), before[-1])))
         if len(before) > 1:
             for factor in (2, 3, 4):
                 for size in ({n // factor for n in before[:-1]} | {-(-n // factor) for n in before[:-1]}):

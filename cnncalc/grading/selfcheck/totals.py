@@ -20,12 +20,10 @@ def _explained(verdict: Verdict) -> bool:
     torchsummary)."""
     if verdict.given == "0" and verdict.note.startswith("cnncalc does not model"):
         return True
-    taps = re.search(r"kernel taps × input channels = ([\d,]+)$", verdict.note)
-    if taps is None:
-        return False
-    product = int(taps[1].replace(",", ""))
+    taps = re.search(r"kernel taps × input channels = (.*)$", verdict.note)
+    products = [int(found.replace(",", "")) for found in re.findall(r"\d[\d,]*", taps[1])] if taps else []
     return any(product % channels == 0 and isqrt(product // channels) ** 2 == product // channels
-               for channels in (1, 2, 3, 4))
+               for product in products for channels in (1, 2, 3, 4))
 
 
 def _totals(pasted: PastedSummary, torch: bool, rows: list[Verdict]) -> list[Verdict]:

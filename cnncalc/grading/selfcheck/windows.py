@@ -153,8 +153,8 @@ def _reach(n: int, m: int, kernels: list[int], pool: bool, torch: bool = False) 
 @lru_cache(maxsize=4096)  # a paste repeats its sizes; each step is worked out once
 def _reached(n: int, m: int, kernels: tuple[int, ...], pool: bool, torch: bool) -> str:
     """Only what the framework can do: Keras pads 'valid' or 'same' (ceil(n / stride)), any stride; PyTorch pads
-    by a number (a pool by at most half its kernel, a convolution by up to one more than its kernel: a 2×2
-    kernel padded by 3 turns 4 into 9), its padding='same' keeps the size at stride 1 only, and its pools may round
+    by a number (a pool, or a strided convolution, by at most half its kernel; a convolution at stride 1 by up
+    to one more than its kernel: a 2×2 kernel padded by 3 turns 4 into 9), its padding='same' keeps the size at stride 1 only, and its pools may round
     up (ceil_mode).
     Every explanation keeps the kernel within the padded input."""
     for k, s, d in _ways(kernels, pool):
@@ -182,7 +182,7 @@ def _torch_padding(n: int, m: int, k: int, s: int, d: int, pool: bool) -> str:
     dilated = f", dilation {d}" if d > 1 else ""
     if s == 1 and m == n and not pool and span % 2:
         return f"kernel {k}, stride 1{dilated}, padding {span // 2} (same)"
-    most = k // 2 if pool else span + 1
+    most = span // 2 if pool or s > 1 else span + 1
     p = max(1, -(-(s * (m - 1) - n + span) // 2))  # the least padding p ≥ 1 with floor((n + 2p − span) / s) + 1 = m
     if p <= most and n + 2 * p >= span and (n + 2 * p - span) // s + 1 == m:
         return f"kernel {k}, stride {s}{dilated}, padding {p}"

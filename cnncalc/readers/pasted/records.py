@@ -30,6 +30,8 @@ class PastedRow:
     after_cut: bool = False
     #: torchinfo's '(recursive)': a module used again, whose parameters are counted on its first row
     recursive: bool = False
+    #: torchinfo's 'Input Shape' cell, when the table has that column: what the module was handed
+    input: tuple[int, ...] | None = None
 
     @property
     def shapeless(self) -> bool:

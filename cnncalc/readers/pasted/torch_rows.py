@@ -49,6 +49,8 @@ class TorchCells:
     index: str
     shape: str
     params: str
+    #: the 'Input Shape' cell, when the table has that column ('' when not)
+    input: str = ""
 
 
 def torchinfo_cells(lines: list[str]) -> list[TorchCells | None]:
@@ -83,7 +85,9 @@ def _by_header(line: str, columns: list[str]) -> TorchCells | None:
             not re.fullmatch(r"\(?\d[\d,]*\)?|--|\(recursive\)", params):
         return None
     depth = int(name["depth"]) if name["depth"] else 0
-    return TorchCells(name["type"], depth, name["index"] or "", shape, params)
+    given = values.get("Input Shape", "")
+    return TorchCells(name["type"], depth, name["index"] or "", shape, params,
+                      given if re.fullmatch(_SHAPE, given) else "")
 
 
 def summary_cells(line: str) -> TorchCells | None:
@@ -143,5 +147,6 @@ def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], 
     recursive = cells.params == "(recursive)"
     params = 0 if cells.params == "--" or recursive else leading_count(cells.params.strip("()")) or 0
     name = f"{torch_type}: {cells.depth or 1}-{cells.index}" if cells.index else f"{torch_type}: {number}"
+    given = read_shape(cells.input, True, batched) if cells.input else None
     rows.append(PastedRow(number, name, keras_class, shape, params, raw.strip(), unreadable=unreadable,
-                          recursive=recursive))
+                          recursive=recursive, input=given))
