@@ -58,7 +58,8 @@ class _Check(LayerRules, WindowRules):
                 retry = self.row(number, row, other)
                 if _wrong(retry) < wrong:
                     found, corrected = retry, self.corrected
-            if self.torch and len(inputs) == 1 and row.input is None and not row.connections and (wrong or _unsure(found)):
+            if self.torch and len(inputs) == 1 and row.input is None and not row.connections and \
+                    (wrong or _unsure(found)):
                 hidden = self.hidden(number, row, inputs[0])
                 if hidden is not None:
                     found, corrected, wrong = hidden, self.corrected, 0

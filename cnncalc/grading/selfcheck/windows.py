@@ -154,9 +154,9 @@ def _reach(n: int, m: int, kernels: list[int], pool: bool, torch: bool = False) 
 def _reached(n: int, m: int, kernels: tuple[int, ...], pool: bool, torch: bool) -> str:
     """Only what the framework can do: Keras pads 'valid' or 'same' (ceil(n / stride)), any stride; PyTorch pads
     by a number (a pool, or a strided convolution, by at most half its kernel; a convolution at stride 1 by up
-    to one more than its kernel: a 2×2 kernel padded by 3 turns 4 into 9), its padding='same' keeps the size at stride 1 only, and its pools may round
-    up (ceil_mode).
-    Every explanation keeps the kernel within the padded input."""
+    to one more than its kernel: a 2×2 kernel padded by 3 turns 4 into 9), its padding='same' keeps the size at
+    stride 1 only, and its pools may round up (ceil_mode). Every explanation keeps the kernel within the padded
+    input."""
     for k, s, d in _ways(kernels, pool):
         span = (k - 1) * d + 1
         dilated = f", dilation {d}" if d > 1 else ""
