@@ -277,3 +277,25 @@ def test_torchsummary_resnet18_shortcuts_read_the_blocks_input() -> None:
     for c_in, c_out, down in stages:  # two blocks a stage, two 3×3 convolutions a block, a 1×1 shortcut if down
         total += 9 * c_in * c_out + 9 * c_out * c_out * 3 + 4 * bn2d(c_out) + (c_in * c_out + bn2d(c_out)) * down
     assert dict(pasted.totals)["total"] == total == 11_173_962 and verdicts["total"].status == "correct"
+
+
+def test_torchinfo_unbatched_with_input_and_percent_columns() -> None:
+    # summary(model, input_size=(1, 28, 28)): no batch axis, so Conv2d's [32, 26, 26] is C×H×W; the Input Shape column
+    # shows what each module was handed (the 2×2 pool done in forward(): 24 → 12), and view(-1, 4096) makes [1, 4096]
+    pasted = read("torchinfo_unbatched_era_s5_mhemaap.txt")
+    assert [(row.shape, row.input, row.params) for row in pasted.rows] == [
+        ((26, 26, 32), (28, 28, 1), conv2d(3, 1, 32)),
+        ((24, 24, 64), (26, 26, 32), conv2d(3, 32, 64)),
+        ((10, 10, 128), (12, 12, 64), conv2d(3, 64, 128)),
+        ((8, 8, 256), (10, 10, 128), conv2d(3, 128, 256)),
+        ((50, 1), (4096, 1), dense(256 * 4 * 4, 50)),   # [1, 50] as the reader keeps PyTorch's axes: (50, 1)
+        ((10, 1), (50, 1), dense(50, 10)),
+    ]
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status != "correct"] == []
+    assert verdicts["1 Conv2d: 1-1 output"].note == "28 → 26: kernel 3, stride 1, valid (every axis)"
+    assert verdicts["3 Conv2d: 1-3 output"].note == "12 → 10: kernel 3, stride 1, valid (every axis)"
+    total = conv2d(3, 1, 32) + conv2d(3, 32, 64) + conv2d(3, 64, 128) + conv2d(3, 128, 256) + dense(4096, 50) \
+        + dense(50, 10)
+    assert dict(pasted.totals) == {"total": total, "trainable": total, "non_trainable": 0} == \
+        {"total": 593_200, "trainable": 593_200, "non_trainable": 0}
