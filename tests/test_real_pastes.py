@@ -299,3 +299,22 @@ def test_torchinfo_unbatched_with_input_and_percent_columns() -> None:
         + dense(50, 10)
     assert dict(pasted.totals) == {"total": total, "trainable": total, "non_trainable": 0} == \
         {"total": 593_200, "trainable": 593_200, "non_trainable": 0}
+
+
+def test_keras3_optimizer_params_are_in_the_total() -> None:
+    # Dense(64) on 784 inputs, Dense(10), trained with Adam: Keras 3's total adds the optimizer's variables, two
+    # moments a weight and one step count, so 50,890 + 2·50,890 + 2 (the iteration and learning-rate variables)
+    pasted = read("keras3_optimizer_params_amartilomena.txt")
+    layers = dense(784, 64) + dense(64, 10)
+    optimizer = 2 * layers + 2
+    assert dict(pasted.totals) == {"total": layers + optimizer, "trainable": layers, "non_trainable": 0,
+                                   "optimizer": optimizer} == \
+        {"total": 152_672, "trainable": 50_890, "non_trainable": 0, "optimizer": 101_782}
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["total"].status == verdicts["trainable + non_trainable + optimizer"].status == "correct"
+    assert verdicts["2 dense_1 params"].status == "correct"
+    # the total misprinted: the rows, the split and the optimizer's line agree against it; one ✗, the sum shown
+    text = (PASTES / "keras3_optimizer_params_amartilomena.txt").read_text(encoding="utf-8")
+    changed = self_check(parse_summary(text.replace("Total params: 152,672", "Total params: 152,772")))
+    assert [(v.claim, v.correct) for v in changed if v.status == "wrong"] == [("total", f"{layers + optimizer:,}")]
