@@ -318,3 +318,55 @@ def test_keras3_optimizer_params_are_in_the_total() -> None:
     text = (PASTES / "keras3_optimizer_params_amartilomena.txt").read_text(encoding="utf-8")
     changed = self_check(parse_summary(text.replace("Total params: 152,672", "Total params: 152,772")))
     assert [(v.claim, v.correct) for v in changed if v.status == "wrong"] == [("total", f"{layers + optimizer:,}")]
+
+
+def vgg16_convolutions() -> int:
+    widths = [(3, 64), (64, 64), (64, 128), (128, 128), (128, 256), (256, 256), (256, 256), (256, 512),
+              (512, 512), (512, 512), (512, 512), (512, 512), (512, 512)]
+    return sum(conv2d(3, c_in, c_out) for c_in, c_out in widths)
+
+
+#: Keras pastes from one student's study notes, each as they left it in their code (SOURCES.md): file, each row's
+#: count, and the total, all from the layers' arguments
+STUDY_NOTES = [
+    ("tf_keras_autoencoder_soknamu.txt", [dense(784, 64), dense(64, 784)], 101_200),
+    # CastToFloat32, ExpandLastDim (not modelled, 0), Normalization's mean, variance and count: 2·1 + 1
+    ("tf_keras_autokeras_wrapped_types_soknamu.txt",
+     [0, 0, 2 * 1 + 1, conv2d(3, 1, 32), conv2d(3, 32, 64), 0, 0, 0, 0, dense(12 * 12 * 64, 10), 0], 110_989),
+    # Conv2D(64, 2, padding='same') on 28×28×1, pool, Conv2D(64, 2), Conv2D(32, 2), then a flatten or a GAP head
+    ("keras2_flatten_head_soknamu.txt",
+     [conv2d(2, 1, 64), 0, conv2d(2, 64, 64), conv2d(2, 64, 32), 0, dense(12 * 12 * 32, 10)], 71_082),
+    ("keras2_gap_head_soknamu.txt", [conv2d(2, 1, 64), 0, conv2d(2, 64, 64), conv2d(2, 64, 32), 0, dense(32, 10)],
+     25_322),
+    ("keras2_dense_with_weights_inline_soknamu.txt", [dense(1, 3), dense(3, 2), dense(2, 1)], 17),
+    ("keras2_dense_frozen_soknamu.txt", [dense(1, 3), dense(3, 2), dense(2, 1)], 17),
+    ("tf_keras_nested_vgg16_soknamu.txt", [vgg16_convolutions(), 0, dense(512, 100), dense(100, 10)], 14_766_998),
+    ("keras2_dense_annotated_soknamu.txt", [dense(1, 5), dense(5, 4), dense(4, 3), dense(3, 2), dense(2, 1)], 60),
+]
+
+
+@pytest.mark.parametrize(("name", "counts", "total"), STUDY_NOTES)
+def test_keras_study_notes(name: str, counts: list[int], total: int) -> None:
+    pasted = read(name)
+    assert [row.params for row in pasted.rows] == counts
+    assert dict(pasted.totals)["total"] == sum(counts) == total
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["total"].status == "correct"
+
+
+def test_tf_keras_vgg16_with_its_top_and_its_bottom_lines_alone() -> None:
+    # keras.applications' VGG16: 13 convolutions, then Flatten 7·7·512 and Dense 4096, 4096, 1000
+    top = dense(7 * 7 * 512, 4096) + dense(4096, 4096) + dense(4096, 1000)
+    pasted = read("tf_keras_vgg16_commented_soknamu.txt")
+    assert dict(pasted.totals)["total"] == vgg16_convolutions() + top == 138_357_544
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status != "correct"] == []  # the InputLayer row shows the input
+    # an answer that shows only the table's last lines: no header, so rows above may have been left out, and the
+    # rows shown (123,642,856) against the total (138,357,544) are the paste's cut, not a misprint
+    bottom = read("tf_keras_vgg16_bottom_lines_so72054299.txt")
+    assert bottom.headless and [row.params for row in bottom.rows] == [0, dense(25088, 4096), dense(4096, 4096),
+                                                                         dense(4096, 1000)]
+    total = [v for v in self_check(bottom) if v.claim == "total"]
+    assert [(v.status, v.correct) for v in total] == [("unchecked", "?")]
+    assert f"the rows shown sum to {top:,}, not {vgg16_convolutions() + top:,}" in total[0].note

@@ -59,7 +59,12 @@ def _totals(pasted: PastedSummary, torch: bool, rows: list[Verdict]) -> list[Ver
                                                      f"{optimizer:,}") if part)
         unsure = [v.claim.removesuffix(" params") for v in rows if v.claim.endswith(" params") and (
             (v.status == "unchecked" and not _explained(v)) or (v.status == "wrong" and not _counts(v.correct)))]
-        if not ok and unsure and split != rows_sum:  # an unchecked row may be the misprint as well as the total
+        if not ok and pasted.headless:
+            verdicts.append(Verdict("total", f"{given:,}", "?", "unchecked",
+                                    f"{terms}{layers} = {rows_sum + optimizer:,}",
+                                    f"the paste starts below the table's header, so rows above its first may have "
+                                    f"been left out: the rows shown sum to {rows_sum:,}, not {given - optimizer:,}"))
+        elif not ok and unsure and split != rows_sum:  # an unchecked row may be the misprint as well as the total
             verdicts.append(Verdict("total", f"{given:,}", "?", "unchecked",
                                     f"{terms}{layers} = {rows_sum + optimizer:,}",
                                     f"the rows sum to {rows_sum:,}, not {given - optimizer:,}: the total or a row "

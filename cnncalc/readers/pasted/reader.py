@@ -79,7 +79,8 @@ def parse_summary(text: str) -> PastedSummary:
     name, shape = inputs[0] if inputs else ("", None)
     batch = re.search(r"\[(\d+),", rows[0].text) if kind == "torchinfo" and batched else None
     return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), name, shape, tuple(footer),
-                         int(batch[1]) if batch else 1, tuple(cuts), container_params)
+                         int(batch[1]) if batch else 1, tuple(cuts), container_params,
+                         not any("Layer (type" in line for line in lines[:rows[0].line]))
 
 
 def _kind(lines: list[str]) -> str:

@@ -60,6 +60,8 @@ class PastedSummary:
     cuts: tuple[str, ...] = ()
     #: parameters of torchinfo's container rows (a module's own nn.Parameter, printed on its row): in the totals
     container_params: int = 0
+    #: the paste starts below its table's header ('Layer (type) …'): rows above its first may have been left out
+    headless: bool = False
 
 
 def normalised_axis(row: PastedRow, channels_first: bool = False) -> tuple[int, int] | None:
