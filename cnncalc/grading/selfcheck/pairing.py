@@ -17,6 +17,15 @@ def _unsure(verdicts: list[Verdict]) -> bool:
     return any(v.status == "unchecked" and v.claim.endswith(" params") for v in verdicts)
 
 
+def _unknown_input(verdict: Verdict) -> Verdict:
+    """A PyTorch row's wrong count when neither the row before nor what forward() may hand it explains it: wrong,
+    with no one right value, as what the module was handed is not in the table."""
+    if verdict.status != "wrong" or not verdict.claim.endswith(" params"):
+        return verdict
+    note = "nothing the table shows, nor a pool, a shortcut or a torch.cat that forward() may do, explains it"
+    return replace(verdict, correct="?", note=f"{verdict.note}; {note}" if verdict.note else note)
+
+
 #: How many earlier rows' outputs a PyTorch row is tried on when the row before does not explain it, and how many
 #: such tries a paste gets in all (a hostile paste of wrong rows costs no more than this).
 _HIDDEN_EARLIER = 24
@@ -63,6 +72,8 @@ class _Check(LayerRules, WindowRules):
                 hidden = self.hidden(number, row, inputs[0])
                 if hidden is not None:
                     found, corrected, wrong = hidden, self.corrected, 0
+                else:  # what forward() handed it is not known: no one count is the right one
+                    found = [_unknown_input(v) for v in found]
             doubt = [name for name in reads if name in self.suspect or name in self.alternative]
             if doubt:
                 found = [self.in_doubt(v, doubt) for v in found]
