@@ -69,11 +69,7 @@ class _Check(LayerRules, WindowRules):
                     found, corrected = retry, self.corrected
             if self.torch and len(inputs) == 1 and row.input is None and not row.connections and \
                     (wrong or _unsure(found)):
-                hidden = self.hidden(number, row, inputs[0])
-                if hidden is not None:
-                    found, corrected, wrong = hidden, self.corrected, 0
-                else:  # what forward() handed it is not known: no one count is the right one
-                    found = [_unknown_input(v) for v in found]
+                found, corrected, wrong = self.in_forward(number, row, inputs[0], found, corrected)
             doubt = [name for name in reads if name in self.suspect or name in self.alternative]
             if doubt:
                 found = [self.in_doubt(v, doubt) for v in found]
@@ -88,6 +84,16 @@ class _Check(LayerRules, WindowRules):
             previous = row.name if not row.shapeless else None
             verdicts += found
         return verdicts + _totals(pasted, self.torch, verdicts)
+
+    def in_forward(self, number: int, row: PastedRow, before: Shape, found: list[Verdict],
+                   corrected: Shape | None) -> tuple[list[Verdict], Shape | None, int]:
+        """A PyTorch row its previous row does not explain, read on what forward() may hand it (:meth:`hidden`);
+        when nothing explains it, its wrong count has no one right value."""
+        hidden = self.hidden(number, row, before)
+        if hidden is not None:
+            return hidden, self.corrected, 0
+        found = [_unknown_input(v) for v in found]  # what forward() handed it is not known
+        return found, corrected, _wrong(found)
 
     def hidden(self, number: int, row: PastedRow, before: Shape) -> list[Verdict] | None:
         """A PyTorch row that its previous row does not explain, explained by what forward() may do between
