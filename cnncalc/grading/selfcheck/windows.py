@@ -158,6 +158,8 @@ def _reached(n: int, m: int, kernels: tuple[int, ...], pool: bool, torch: bool) 
     stride 1 only, and its pools may round up (ceil_mode). Every explanation keeps the kernel within the padded
     input."""
     for k, s, d in _ways(kernels, pool):
+        if d > 1 and not torch and (s > 1 or pool):
+            continue  # Keras refuses a stride with a dilation, and its pools have none
         span = (k - 1) * d + 1
         dilated = f", dilation {d}" if d > 1 else ""
         if (n - span) // s + 1 == m and n >= span:
