@@ -370,3 +370,43 @@ def test_tf_keras_vgg16_with_its_top_and_its_bottom_lines_alone() -> None:
     total = [v for v in self_check(bottom) if v.claim == "total"]
     assert [(v.status, v.correct) for v in total] == [("unchecked", "?")]
     assert f"the rows shown sum to {top:,}, not {vgg16_convolutions() + top:,}" in total[0].note
+
+
+# torchinfo's own expected outputs (its test suite's .out files): what torchinfo prints, verbatim
+
+
+@pytest.mark.parametrize("name", ["torchinfo_own_recursive.txt", "torchinfo_own_row_settings.txt",
+                                  "torchinfo_own_groups.txt", "torchinfo_own_trainable_column.txt",
+                                  "torchinfo_own_single_input_all_cols.txt", "torchinfo_own_google.txt",
+                                  "torchinfo_own_ascii_only.txt", "torchinfo_own_genotype.txt"])
+def test_torchinfo_prints_no_false_alarm(name: str) -> None:
+    pasted = read(name)
+    assert pasted.kind == "torchinfo"
+    assert [v.claim for v in self_check(pasted) if v.status == "wrong"] == []
+
+
+def test_torchinfo_recursive_rows_count_once() -> None:
+    # one Conv2d(64, 64, 3, padding=1) applied six times: its 3·3·64·64 + 64 counted on its first row
+    pasted = read("torchinfo_own_recursive.txt")
+    assert [(row.params, row.recursive) for row in pasted.rows] == [(conv2d(3, 64, 64), False)] + [(0, True)] * 5
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert verdicts["2 Conv2d: 1-2 params"].status == "unchecked"
+    assert verdicts["total"].status == "correct" and verdicts["total"].given == f"{conv2d(3, 64, 64):,}"
+
+
+def test_torchinfo_columns_read_by_their_header() -> None:
+    # row_settings=("var_names",): 'Conv2d (conv1)' without depth-idx; every column, Groups among them
+    named = read("torchinfo_own_row_settings.txt")
+    counts = [conv2d(5, 1, 10), conv2d(5, 10, 20), 0, dense(320, 50), dense(50, 10)]
+    assert [row.params for row in named.rows] == counts and sum(counts) == dict(named.totals)["total"] == 21_840
+    every = read("torchinfo_own_single_input_all_cols.txt")
+    assert [(row.params, row.input) for row in every.rows][:2] == [(conv2d(5, 1, 10), (28, 28, 1)),
+                                                                    (conv2d(5, 10, 20), (12, 12, 10))]
+    assert {v.claim: v.status for v in self_check(every)}["4 Linear: 1-4 params"] == "correct"   # [7, 320] in
+    # Conv2d(16, 32, 3, groups=4): (3·3·16/4 + 1)·32, the input read from the Input Shape column
+    grouped = {v.claim: v for v in self_check(read("torchinfo_own_groups.txt"))}
+    assert grouped["1 Conv2d: 4 params"].given == f"{(9 * 16 // 4 + 1) * 32:,}" == "1,184"
+    assert grouped["1 Conv2d: 4 params"].status == "correct" and "4 groups" in grouped["1 Conv2d: 4 params"].note
+    # no Param # column: the counts are not in the paste, so the total is unchecked, not 0
+    counted = {v.claim: v for v in self_check(read("torchinfo_own_trainable_column.txt"))}
+    assert counted["total"].status == "unchecked" and "Param #" in counted["total"].note

@@ -30,6 +30,8 @@ class LayerRules(Reading):
         if row.recursive:
             return [_unchecked(number, row, "params", "(recursive)",
                                "a module used again: torchinfo counts its parameters on its first row")]
+        if not row.shape:
+            return [_unchecked(number, row, "params", f"{row.params:,}", "its output has no axes to check")]
         return (self.unreadable if row.unreadable else self.multiple)(number, row, kind, family)
 
     def unreadable(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
@@ -178,8 +180,15 @@ class LayerRules(Reading):
             n = prod(torch_before)
             how = f"a flatten in forward(), which the table cannot show: {' × '.join(map(str, torch_before))} = " \
                   f"{n:,} inputs"
-            output = _judge(number, row, "output", self.show(row.shape), self.show(row.shape), True, "", how)
-            return [output, self.dense_count(number, row, n, units, (), how)]
+            count = self.dense_count(number, row, n, units, (), how)
+            if count.status == "wrong":  # x[:, 0] or x.mean(1) in forward(): the last axis alone reaches it
+                picked = self.dense_count(number, row, torch_before[-1], units, (),
+                                          f"an index or a reduction in forward() keeps the last axis "
+                                          f"({torch_before[-1]:,} inputs), which the table cannot show")
+                count = picked if picked.status == "correct" else count
+            output = _judge(number, row, "output", self.show(row.shape), self.show(row.shape), True, "",
+                            count.note.split("; ")[0] if count.status == "correct" else how)
+            return [output, count]
         expected = _read_order((*torch_before[:-1], units))
         output = self.output(number, row, expected, "a linear layer keeps every axis but the last")
         count = self.dense_count(number, row, torch_before[-1], units, ())

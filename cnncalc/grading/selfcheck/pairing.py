@@ -17,13 +17,21 @@ def _unsure(verdicts: list[Verdict]) -> bool:
     return any(v.status == "unchecked" and v.claim.endswith(" params") for v in verdicts)
 
 
-def _unknown_input(verdict: Verdict) -> Verdict:
-    """A PyTorch row's wrong count when neither the row before nor what forward() may hand it explains it: wrong,
-    with no one right value, as what the module was handed is not in the table."""
-    if verdict.status != "wrong" or not verdict.claim.endswith(" params"):
+def _unknown_input(verdict: Verdict, row: PastedRow) -> Verdict:
+    """A PyTorch row's claim when neither the row before nor what forward() may hand it explains the row: the module
+    may read what the table does not show (the model's own input, a tensor forward() builds), so a claim that some
+    input would explain is unchecked; a count that no input explains (not a whole multiple of the filters or units,
+    or a layer that learns nothing) stays wrong, with no one right value."""
+    if verdict.status != "wrong":
         return verdict
     note = "nothing the table shows, nor a pool, a shortcut or a torch.cat that forward() may do, explains it"
-    return replace(verdict, correct="?", note=f"{verdict.note}; {note}" if verdict.note else note)
+    if verdict.claim.endswith(" params"):
+        units = row.shape[-2] if row.keras_class == "Dense" and len(row.shape) > 1 else row.shape[-1]
+        if _family(row.keras_class) in ("conv", "transposed", "dense") and units and row.params % units == 0:
+            return replace(verdict, status="unchecked", correct="?",
+                           note=f"{note}; it may read what the table does not show")
+        return replace(verdict, correct="?", note=f"{verdict.note}; {note}" if verdict.note else note)
+    return replace(verdict, status="unchecked", correct="?", note=f"{note}; it may read what the table does not show")
 
 
 #: How many earlier rows' outputs a PyTorch row is tried on when the row before does not explain it, and how many
@@ -67,8 +75,7 @@ class _Check(LayerRules, WindowRules):
                 retry = self.row(number, row, other)
                 if _wrong(retry) < wrong:
                     found, corrected = retry, self.corrected
-            if self.torch and len(inputs) == 1 and row.input is None and not row.connections and \
-                    (wrong or _unsure(found)):
+            if self.torch and len(inputs) == 1 and not row.connections and (wrong or _unsure(found)):
                 found, corrected, wrong = self.in_forward(number, row, inputs[0], found, corrected)
             doubt = [name for name in reads if name in self.suspect or name in self.alternative]
             if doubt:
@@ -89,10 +96,17 @@ class _Check(LayerRules, WindowRules):
                    corrected: Shape | None) -> tuple[list[Verdict], Shape | None, int]:
         """A PyTorch row its previous row does not explain, read on what forward() may hand it (:meth:`hidden`);
         when nothing explains it, its wrong count has no one right value."""
+        if row.input is not None:  # torchinfo printed what it was handed: only its groups are left to read
+            self.grouped = True
+            grouped = self.derive(number, row, [before])
+            self.grouped = False
+            if not _wrong(grouped) and not _unsure(grouped):
+                return grouped, self.corrected, 0
+            return found, corrected, _wrong(found)
         hidden = self.hidden(number, row, before)
         if hidden is not None:
             return hidden, self.corrected, 0
-        found = [_unknown_input(v) for v in found]  # what forward() handed it is not known
+        found = [_unknown_input(v, row) for v in found]  # what forward() handed it is not known
         return found, corrected, _wrong(found)
 
     def hidden(self, number: int, row: PastedRow, before: Shape) -> list[Verdict] | None:
@@ -133,7 +147,9 @@ class _Check(LayerRules, WindowRules):
                     if size and all(n // factor == size or -(-n // factor) == size for n in before[:-1]):
                         found.append((f"a {factor}×{factor} pool of the row before (F.max_pool2d(x, {factor}))",
                                       (*(size,) * (len(before) - 1), before[-1])))
-        earlier = list(dict.fromkeys(reversed(list(self.shapes.values())[:-1])))[:_HIDDEN_EARLIER]
+        rows = [shape for shape in reversed(list(self.shapes.values())[:-1]) if shape][:_HIDDEN_EARLIER]
+        blocks = [shape for shape in reversed(self.pasted.container_shapes) if shape][:_HIDDEN_EARLIER // 2]
+        earlier = list(dict.fromkeys([*rows, *blocks]))
         found += [(f"an earlier row's output {self.show(shape)}", shape) for shape in earlier]
         found += [(f"torch.cat of the row before and an earlier row's output {self.show(shape)}",
                    (*before[:-1], before[-1] + shape[-1])) for shape in earlier
@@ -172,6 +188,8 @@ class _Check(LayerRules, WindowRules):
             prefix = _claim(number, row, "")
             return [Verdict(prefix + field, v.given, v.correct, v.status, v.arithmetic, v.note) for field, v in fields]
         found = self.derive(number, row, inputs)
+        if not row.counted:  # a torchinfo table without a Param # column: only the outputs can be checked
+            found = [v for v in found if not v.claim.endswith(" params")]
         prefix = _claim(number, row, "")
         if all(v.claim.startswith(prefix) for v in found):
             self.derived[key] = (self.corrected, tuple((v.claim[len(prefix):], v) for v in found))
@@ -182,7 +200,7 @@ class _Check(LayerRules, WindowRules):
         self.corrected = None
         kind = row.keras_class
         family = _family(kind)
-        if row.shapeless or row.recursive:  # 'multiple', or a shape that cannot be read
+        if row.shapeless or row.recursive or not row.shape:  # 'multiple', a shape that cannot be read …
             return self.shapeless(number, row, kind, family)
         if kind in _MERGES or kind == "Concatenate":
             return self.merge(number, row, kind, inputs)
@@ -192,6 +210,6 @@ class _Check(LayerRules, WindowRules):
             return [_unchecked(number, row, "params", f"{row.params:,}",
                                f"cnncalc does not model {kind or 'this layer'}; its parameters still count toward "
                                "the totals")]
-        if not inputs:
+        if not inputs or not inputs[0]:
             return self.without_input(number, row, kind, family)
         return self.rules[family](number, row, kind, inputs[0])

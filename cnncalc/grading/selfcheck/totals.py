@@ -35,11 +35,14 @@ def _totals(pasted: PastedSummary, torch: bool, rows: list[Verdict]) -> list[Ver
         terms += f" + {pasted.container_params:,} (the containers' own)"
     optimizer = totals.get("optimizer", 0)
     layers = f" + {optimizer:,} optimizer" if optimizer else ""
-    if pasted.cuts:  # rows were left out: their sum is not the total
+    uncounted = not all(row.counted for row in pasted.rows)
+    if pasted.cuts or uncounted:  # rows were left out, or their counts: their sum is not the total
+        why = "the table has no Param # column, so the rows' counts are not in the paste" if uncounted else \
+            f"rows were left out ({', '.join(repr(cut) for cut in pasted.cuts[:3])}): the rows shown sum to " \
+            f"{rows_sum:,}, and the rest are not in the paste"
         if "total" in totals:
-            verdicts.append(Verdict("total", f"{totals['total']:,}", "?", "unchecked", f"{terms} = {rows_sum:,}",
-                                    f"rows were left out ({', '.join(repr(cut) for cut in pasted.cuts[:3])}): the "
-                                    f"rows shown sum to {rows_sum:,}, and the rest are not in the paste"))
+            verdicts.append(Verdict("total", f"{totals['total']:,}", "?", "unchecked",
+                                    "" if uncounted else f"{terms} = {rows_sum:,}", why))
         rows_sum = None
     # a row whose own count is wrong explains the rows' sum: the total line may still be right
     fixes = [(_counts(v.given)[0], _counts(v.correct)) for v in rows

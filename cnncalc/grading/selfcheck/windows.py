@@ -25,7 +25,8 @@ class WindowRules(Reading):
             return [_judge(number, row, "params", f"{row.params:,}", "a whole-number kernel", False,
                            f"no whole-number kernel explains it: {formula} never equals {row.params:,}"),
                     self.spatial(number, row, before, list(range(1, 12)), transposed=transposed)]
-        ranked = sorted(taps, key=lambda tap: not _side(tap[0], rank))  # square kernels first, in order
+        # square kernels first, odd ones (3×3, 5×5) before even ones, else in order
+        ranked = sorted(taps, key=lambda tap: (not _side(tap[0], rank), _side(tap[0], rank) % 2 == 0))
         # a grouped kernel larger than 11×11 explains a count by chance more than by design: the last resort
         ranked = [tap for tap in ranked if tap[2] == 1 or tap[0] <= _GROUPED_TAPS ** rank] or ranked
         tried = []

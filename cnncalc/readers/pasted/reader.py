@@ -16,6 +16,7 @@ from .torch_rows import (
     SUMMARY_ROW,
     TORCH_ROW,
     container_count,
+    container_shape,
     has_batch_axis,
     summary_cells,
     torch_containers,
@@ -41,10 +42,8 @@ def parse_summary(text: str) -> PastedSummary:
     wrapped: dict[int, list[str]] = {}  # 'Connected to' references on a row's later lines
     cuts: list[str] = []
     cut_at = -1  # how many rows there were at the last cut
-    container_params = 0
     for number, raw in enumerate(lines, start=1):
         if number in containers:
-            container_params += container_count(torch_rows[number - 1])
             continue
         if CUT.match(raw) and (rows or totals):
             cuts.append(raw.strip())
@@ -78,9 +77,11 @@ def parse_summary(text: str) -> PastedSummary:
                            "torchsummary's summary(): each row needs a name, an output shape and a parameter count")
     name, shape = inputs[0] if inputs else ("", None)
     batch = re.search(r"\[(\d+),", rows[0].text) if kind == "torchinfo" and batched else None
+    blocks = [torch_rows[number - 1] for number in sorted(containers)]
     return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), name, shape, tuple(footer),
-                         int(batch[1]) if batch else 1, tuple(cuts), container_params,
-                         not any("Layer (type" in line for line in lines[:rows[0].line]))
+                         int(batch[1]) if batch else 1, tuple(cuts), sum(map(container_count, blocks)),
+                         not any("Layer (type" in line for line in lines[:rows[0].line]),
+                         tuple(found for block in blocks if (found := container_shape(block, batched))))
 
 
 def _kind(lines: list[str]) -> str:

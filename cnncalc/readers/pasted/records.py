@@ -32,6 +32,8 @@ class PastedRow:
     recursive: bool = False
     #: torchinfo's 'Input Shape' cell, when the table has that column: what the module was handed
     input: tuple[int, ...] | None = None
+    #: False for a torchinfo table without a 'Param #' column: the row's count is not in the paste
+    counted: bool = True
 
     @property
     def shapeless(self) -> bool:
@@ -62,6 +64,9 @@ class PastedSummary:
     container_params: int = 0
     #: the paste starts below its table's header ('Layer (type) …'): rows above its first may have been left out
     headless: bool = False
+    #: the outputs of torchinfo's container rows (a block's), which a later row may read: a block's input is the
+    #: output of the block before it
+    container_shapes: tuple[tuple[int, ...], ...] = ()
 
 
 def normalised_axis(row: PastedRow, channels_first: bool = False) -> tuple[int, int] | None:

@@ -27,11 +27,9 @@ TORCH_ROW = re.compile(
 )
 #: A torchinfo row's name cell under a header: the class, its variable name, and 'depth-idx' (or 'depth' alone, or
 #: nothing, as row_settings choose); the cells follow after two spaces or more.
-_NAME = re.compile(r"^[\s│├└─|]*(?P<type>[A-Za-z_][A-Za-z0-9_]*)(?: \((?P<var>[^():]*)\))?"
+_NAME = re.compile(r"^[\s│├└─|+]*(?P<type>[A-Za-z_][A-Za-z0-9_]*)(?: \((?P<var>[^():]*)\))?"
                    r"(?:: (?P<depth>\d+)(?:-(?P<index>\d+))?)?(?=\s{2,}\S)")
-#: torchinfo's column titles, as its header prints them.
-_COLUMNS = ("Input Shape", "Output Shape", "Param #", "Param %", "Kernel Shape", "Mult-Adds", "Trainable")
-_HEADER = re.compile(r"^[\s|]*Layer \(type[^)]*\)")
+_HEADER = re.compile(r"^[\s|]*Layer \(type(?: \(var_name\))?(?::depth-idx|:depth)?\)")
 #: torchsummary's rows: 'Conv2d-1   [-1, 64, 224, 224]   1,792'.
 SUMMARY_ROW = re.compile(rf"^\s*(?P<type>[A-Za-z_][A-Za-z0-9_]*)-(?P<index>\d+)\s+(?P<shape>{_SHAPE})\s+"
                          r"(?P<params>\d[\d,]*)\s*$")
@@ -60,8 +58,9 @@ def torchinfo_cells(lines: list[str]) -> list[TorchCells | None]:
     found: list[TorchCells | None] = []
     for line in lines:
         plain = line.replace("|", " ")
-        if _HEADER.match(line):
-            columns = sorted((title for title in _COLUMNS if title in line), key=line.index)
+        if (header := _HEADER.match(line)):  # every title after the layer's, known or not ('Groups')
+            columns = [title.strip() for title in re.split(r"\s{2,}", line[header.end():].replace("|", " ").strip())
+                       if title.strip()]
             found.append(None)
             continue
         cells = _by_header(plain, columns) if columns and "Output Shape" in columns else None
@@ -80,11 +79,12 @@ def _by_header(line: str, columns: list[str]) -> TorchCells | None:
     if len(cells) < len(columns):
         return None
     values = dict(zip(columns, cells))
-    shape, params = values["Output Shape"], values.get("Param #", "--")
+    shape, params = values["Output Shape"], values.get("Param #", "")  # '' when the table has no Param # column
     if not (shape == "--" or re.fullmatch(_SHAPE, shape)) or \
-            not re.fullmatch(r"\(?\d[\d,]*\)?|--|\(recursive\)", params):
+            not re.fullmatch(r"\(?\d[\d,]*\)?|--|\(recursive\)|", params):
         return None
-    depth = int(name["depth"]) if name["depth"] else 0
+    # without 'depth-idx' (row_settings without "depth"), the indentation orders the rows as depth would
+    depth = int(name["depth"]) if name["depth"] else name.start("type")
     given = values.get("Input Shape", "")
     return TorchCells(name["type"], depth, name["index"] or "", shape, params,
                       given if re.fullmatch(_SHAPE, given) else "")
@@ -126,6 +126,13 @@ def container_count(row: TorchCells | None) -> int:
     return leading_count(row.params) or 0
 
 
+def container_shape(row: TorchCells | None, batched: bool) -> tuple[int, ...] | None:
+    """A container row's output, channels last, or None."""
+    if row is None or row.shape == "--":
+        return None
+    return read_shape(row.shape, True, batched)
+
+
 def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], cells: TorchCells | None,
               batched: bool = True) -> None:
     """A torchinfo or torchsummary row from its cells; activations are skipped, as Keras fuses them into their
@@ -145,8 +152,8 @@ def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], 
     if torch_type in ADAPTIVE and any(size != 1 for size in shape[:-1]):
         keras_class = ADAPTIVE[torch_type]
     recursive = cells.params == "(recursive)"
-    params = 0 if cells.params == "--" or recursive else leading_count(cells.params.strip("()")) or 0
+    params = 0 if cells.params in ("--", "") or recursive else leading_count(cells.params.strip("()")) or 0
     name = f"{torch_type}: {cells.depth or 1}-{cells.index}" if cells.index else f"{torch_type}: {number}"
     given = read_shape(cells.input, True, batched) if cells.input else None
     rows.append(PastedRow(number, name, keras_class, shape, params, raw.strip(), unreadable=unreadable,
-                          recursive=recursive, input=given))
+                          recursive=recursive, input=given, counted=cells.params != ""))
