@@ -30,9 +30,9 @@ class LayerRules(Reading):
         if row.recursive:
             return [_unchecked(number, row, "params", "(recursive)",
                                "a module used again: torchinfo counts its parameters on its first row")]
-        if not row.shape:
-            return [_unchecked(number, row, "params", f"{row.params:,}", "its output has no axes to check")]
-        return (self.unreadable if row.unreadable else self.multiple)(number, row, kind, family)
+        if row.unreadable or row.multiple:
+            return (self.unreadable if row.unreadable else self.multiple)(number, row, kind, family)
+        return [_unchecked(number, row, "params", f"{row.params:,}", "its output has no axes to check")]
 
     def unreadable(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
         """A row whose output shape cannot be read: its output is unchecked, and so is any count it would explain;
