@@ -47,6 +47,10 @@ class _Check(LayerRules, WindowRules):
         super().__init__(pasted, channels_first)
         #: what :meth:`row` worked out for each kind, shape, count and inputs: a paste repeats its rows
         self.hidden_tries = _HIDDEN_TRIES
+        #: the latest distinct outputs, the row before's first: what a PyTorch row may read instead of it
+        self.recent: list[Shape] = []
+        #: what :meth:`in_forward` worked out for each kind, shape, count, input and recent outputs
+        self.forwarded: dict[tuple[object, ...], tuple[tuple[tuple[str, Verdict], ...], Shape | None]] = {}
         self.derived: dict[tuple[object, ...], tuple[Shape | None, tuple[tuple[str, Verdict], ...]]] = {}
         #: the rule of each family (see :data:`kinds._FAMILIES`)
         self.rules = {"dense": self.dense, "conv": self.conv, "transposed": self.transposed, "pool": self.pool,
@@ -88,6 +92,8 @@ class _Check(LayerRules, WindowRules):
                 self.suspect.add(row.name)
             if not row.shapeless:
                 self.shapes[row.name] = row.shape
+                if row.shape and (not self.recent or self.recent[0] != row.shape):
+                    self.recent = [row.shape, *(s for s in self.recent if s != row.shape)][:_HIDDEN_EARLIER + 1]
             previous = row.name if not row.shapeless else None
             verdicts += found
         return verdicts + _totals(pasted, self.torch, verdicts)
@@ -103,11 +109,21 @@ class _Check(LayerRules, WindowRules):
             if not _wrong(grouped) and not _unsure(grouped):
                 return grouped, self.corrected, 0
             return found, corrected, _wrong(found)
-        hidden = self.hidden(number, row, before)
-        if hidden is not None:
-            return hidden, self.corrected, 0
-        found = [_unknown_input(v, row) for v in found]  # what forward() handed it is not known
-        return found, corrected, _wrong(found)
+        key = (row.keras_class, row.shape, row.params, before, tuple(self.recent))
+        prefix = _claim(number, row, "")
+        known = self.forwarded.get(key)
+        if known is None:  # a paste repeats its rows: each is read on what forward() may hand it once
+            hidden = self.hidden(number, row, before)
+            if hidden is not None:
+                outcome: tuple[list[Verdict], Shape | None] = (hidden, self.corrected)
+            else:  # what forward() handed it is not known
+                outcome = ([_unknown_input(v, row) for v in found], corrected)
+            if all(v.claim.startswith(prefix) for v in outcome[0]):
+                self.forwarded[key] = (tuple((v.claim[len(prefix):], v) for v in outcome[0]), outcome[1])
+            return outcome[0], outcome[1], _wrong(outcome[0])
+        fields, shape = known
+        verdicts = [replace(v, claim=prefix + field) for field, v in fields]
+        return verdicts, shape, _wrong(verdicts)
 
     def hidden(self, number: int, row: PastedRow, before: Shape) -> list[Verdict] | None:
         """A PyTorch row that its previous row does not explain, explained by what forward() may do between
@@ -147,7 +163,7 @@ class _Check(LayerRules, WindowRules):
                     if size and all(n // factor == size or -(-n // factor) == size for n in before[:-1]):
                         found.append((f"a {factor}×{factor} pool of the row before (F.max_pool2d(x, {factor}))",
                                       (*(size,) * (len(before) - 1), before[-1])))
-        rows = [shape for shape in reversed(list(self.shapes.values())[:-1]) if shape][:_HIDDEN_EARLIER]
+        rows = self.recent[:_HIDDEN_EARLIER]  # the row before's own shape too: torch.cat(x, y) of two alike
         blocks = [shape for shape in reversed(self.pasted.container_shapes) if shape][:_HIDDEN_EARLIER // 2]
         earlier = list(dict.fromkeys([*rows, *blocks]))
         found += [(f"an earlier row's output {self.show(shape)}", shape) for shape in earlier]
