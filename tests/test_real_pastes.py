@@ -342,6 +342,24 @@ STUDY_NOTES = [
     ("keras2_dense_frozen_soknamu.txt", [dense(1, 3), dense(3, 2), dense(2, 1)], 17),
     ("tf_keras_nested_vgg16_soknamu.txt", [vgg16_convolutions(), 0, dense(512, 100), dense(100, 10)], 14_766_998),
     ("keras2_dense_annotated_soknamu.txt", [dense(1, 5), dense(5, 4), dense(4, 3), dense(3, 2), dense(2, 1)], 60),
+    # Conv2D(32, 3, padding='same') on 28×28×1, pool, Conv2D(64, 3, 'same'), pool, Flatten 7·7·64, Dense 64, 5
+    ("tf_keras_cnn_annotated_hajinhee.txt",
+     [conv2d(3, 1, 32), 0, conv2d(3, 32, 64), 0, 0, dense(7 * 7 * 64, 64), dense(64, 5)], 219_909),
+    # Conv1D(10, 7, input_shape=(16, 192)): 16 → 10; Conv1D(8, 8): 10 → 3; Flatten 3·8, Dense …
+    ("tf_keras_conv1d_hajinhee.txt",
+     [(7 * 192 + 1) * 10, (8 * 10 + 1) * 8, 0, dense(24, 10), dense(10, 8), dense(8, 4), dense(4, 2), dense(2, 1)],
+     14_485),
+    # Conv2D(10, 2, 'same') on 28×28×1, pool, Conv2D 2×2 ×4, Flatten 1000, Reshape (100, 10), Conv1D(5, 2),
+    # LSTM(15): 4·15·(5 + 15 + 1), Dense(10)
+    ("tf_keras_reshape_lstm_hajinhee.txt",
+     [conv2d(2, 1, 10), 0, conv2d(2, 10, 5), conv2d(2, 5, 7), conv2d(2, 7, 7), conv2d(2, 7, 10), 0, 0,
+      (2 * 10 + 1) * 5, 4 * 15 * (5 + 15 + 1), dense(15, 10)], 2_420),
+    # two Dense towers on inputs of 3 and 2, concatenated (7 + 5), then Dense 10, 7, 1
+    ("tf_keras_two_inputs_concatenate_hajinhee.txt",
+     [dense(3, 10), dense(2, 5), dense(10, 10), dense(5, 7), dense(10, 10), dense(7, 7), dense(10, 10), dense(7, 7),
+      dense(10, 5), 0, dense(7 + 5, 10), dense(10, 7), dense(7, 1)], 809),
+    # Embedding(28, 10) on 5 tokens, Flatten 5·10, Dense(2)
+    ("tf_keras_embedding_flatten_hajinhee.txt", [28 * 10, 0, dense(50, 2)], 382),
 ]
 
 
