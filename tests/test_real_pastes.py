@@ -396,7 +396,8 @@ def test_tf_keras_vgg16_with_its_top_and_its_bottom_lines_alone() -> None:
 @pytest.mark.parametrize("name", ["torchinfo_own_recursive.txt", "torchinfo_own_row_settings.txt",
                                   "torchinfo_own_groups.txt", "torchinfo_own_trainable_column.txt",
                                   "torchinfo_own_single_input_all_cols.txt", "torchinfo_own_google.txt",
-                                  "torchinfo_own_ascii_only.txt", "torchinfo_own_genotype.txt"])
+                                  "torchinfo_own_ascii_only.txt", "torchinfo_own_genotype.txt",
+                                  "torchinfo_columns_shufflenet_issue62009.txt"])
 def test_torchinfo_prints_no_false_alarm(name: str) -> None:
     pasted = read(name)
     assert pasted.kind == "torchinfo"
@@ -428,3 +429,24 @@ def test_torchinfo_columns_read_by_their_header() -> None:
     # no Param # column: the counts are not in the paste, so the total is unchecked, not 0
     counted = {v.claim: v for v in self_check(read("torchinfo_own_trainable_column.txt"))}
     assert counted["total"].status == "unchecked" and "Param #" in counted["total"].note
+
+
+@pytest.mark.parametrize("marker", ["...", "…", "[...]", "（中略）", "# 40 more layers"])
+def test_rows_left_out_are_unchecked_never_wrong(marker: str) -> None:
+    # the VGG16 paste above with its block2…block4 rows replaced by a line that says rows were left out, as pastes
+    # often do: the rows shown sum to less than the total, which is then unchecked; the row after the cut reads
+    # a row the paste does not show, so its count is unchecked too
+    text = (PASTES / "tf_keras_vgg16_commented_soknamu.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if "block2_conv1" in line)
+    last = next(i for i, line in enumerate(lines) if "block4_pool" in line)
+    cut = "\n".join([*lines[:first], f"# {marker}", *lines[last + 1:]])
+    pasted = parse_summary(cut)
+    assert pasted.cuts and [row.name for row in pasted.rows][:4] == ["block1_conv1", "block1_conv2", "block1_pool",
+                                                                      "block5_conv1"]
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["4 block5_conv1 params"].status == "unchecked"
+    shown = conv2d(3, 3, 64) + conv2d(3, 64, 64) + 3 * conv2d(3, 512, 512) + dense(7 * 7 * 512, 4096) \
+        + dense(4096, 4096) + dense(4096, 1000)
+    assert verdicts["total"].status == "unchecked" and f"the rows shown sum to {shown:,}" in verdicts["total"].note
