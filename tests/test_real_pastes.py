@@ -161,3 +161,292 @@ def test_a_misprinted_count_in_a_real_paste_is_found(name: str, row: str, printe
                             (PASTES / name).read_text(encoding="utf-8"))
     assert changed == 1
     assert f"{row} params" in [v.claim for v in self_check(parse_summary(text)) if v.status == "wrong"]
+
+
+# PyTorch: torchsummary and torchinfo list modules only, so what forward() does with functions has no row.
+
+
+def bn2d(channels: int) -> int:
+    return 2 * channels  # PyTorch counts gamma and beta; the running statistics are buffers
+
+
+def test_torchsummary_vgg16_an_adaptive_pool_that_repeats_and_a_flatten_it_cannot_show() -> None:
+    # torchvision's VGG16 with 43 classes on a 32×32 image: five 2×2 pools take 32 to 1, AdaptiveAvgPool2d((7, 7))
+    # repeats that 1×1 map to 7×7, and torch.flatten in forward() (no row) hands 512·7·7 values to the first Linear
+    pasted = read("torchsummary_vgg16_gtsrb_galbarak161.txt")
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    adaptive = verdicts["32 AdaptiveAvgPool2d: 1-45 output"]
+    assert adaptive.status == "correct" and adaptive.arithmetic == "1 → 7, 1 → 7"
+    linear = verdicts["33 Linear: 1-46 params"]
+    assert linear.status == "correct" and linear.given == f"{dense(512 * 7 * 7, 4096):,}" == "102,764,544"
+    assert "a flatten in forward()" in linear.note
+    widths = [(3, 64), (64, 64), (64, 128), (128, 128), (128, 256), (256, 256), (256, 256), (256, 512),
+              (512, 512), (512, 512), (512, 512), (512, 512), (512, 512)]
+    total = sum(conv2d(3, c_in, c_out) + bn2d(c_out) for c_in, c_out in widths) \
+        + dense(512 * 7 * 7, 4096) + dense(4096, 4096) + dense(4096, 43)
+    assert dict(pasted.totals) == {"total": total} == {"total": 134_445_163}
+    assert verdicts["total"].status == "correct"
+
+
+def test_torchsummary_a_linear_after_a_map_reads_its_flatten() -> None:
+    # 'ResNet 34' of the same project: three conv stages on 32×32×3, then Linear(256·4·4, 2048) after a view()
+    pasted = read("torchsummary_resnet34_gtsrb_galbarak161.txt")
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["32 Linear: 1-44 params"].given == f"{dense(256 * 4 * 4, 2048):,}" == "8,390,656"
+    assert verdicts["32 Linear: 1-44 output"].status == verdicts["32 Linear: 1-44 params"].status == "correct"
+    stages = [(3, 32), (32, 32), (32, 32), (32, 64), (64, 64), (64, 64), (64, 128), (128, 128), (128, 128),
+              (128, 256), (256, 256), (256, 256)]
+    # a batch norm after each conv but the third of a stage, and one more after its pool (the last stage: its dropout)
+    norms = [32, 32, 32, 64, 64, 64, 128, 128, 128, 256, 256, 256]
+    total = sum(conv2d(3, c_in, c_out) for c_in, c_out in stages) + sum(map(bn2d, norms)) \
+        + dense(256 * 4 * 4, 2048) + bn2d(2048) + dense(2048, 43)
+    assert dict(pasted.totals) == {"total": total} == {"total": 10_441_835}
+    assert verdicts["total"].status == "correct"
+    # with the spec: the flatten has no row in a PyTorch table, so it is not shown, never missing
+    net = build("input 3x32x32 nchw, [conv32x3 same, bn, relu]x2, conv32x3 same, dropout0.2, pool2, bn, relu, "
+                "[conv64x3 same, bn, relu]x2, conv64x3 same, dropout0.2, pool2, bn, relu, "
+                "[conv128x3 same, bn, relu]x2, conv128x3 same, dropout0.2, pool2, bn, relu, "
+                "[conv256x3 same, bn, relu]x2, conv256x3 same, dropout0.2, bn, relu, flatten, "
+                "dense2048, bn, relu, dropout0.5, dense43")
+    checked = align(net, pasted)
+    assert [v.claim for v in checked if v.status == "wrong"] == []
+    assert [(v.given, v.status) for v in checked if "not shown" in v.given] == [("(not shown)", "unchecked")]
+
+
+def test_torchsummary_lenet5_as_convolutions() -> None:
+    # LeNet-5 on 32×32×3 with its dense layers as convolutions to 1×1 (Conv2d(16, 120, 5) on 5×5), each with a
+    # BatchNorm2d
+    pasted = read("torchsummary_lenet5_gtsrb_galbarak161.txt")
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["5 Conv2d: 1-7 params"].given == f"{conv2d(5, 16, 120):,}" == "48,120"
+    assert verdicts["5 Conv2d: 1-7 output"].arithmetic == ""  # 5 → 1 by a 5×5 kernel, said in the note
+    assert "5 → 1: kernel 5, stride 1, valid" in verdicts["5 Conv2d: 1-7 output"].note
+    total = conv2d(5, 3, 6) + conv2d(5, 6, 16) + conv2d(5, 16, 120) + bn2d(120) + conv2d(1, 120, 84) + bn2d(84) \
+        + conv2d(1, 84, 43)
+    assert dict(pasted.totals)["total"] == total == 65_219
+    assert verdicts["total"].status == "correct"
+
+
+def test_torchsummary_totals_as_markdown_bullets_and_1x1_convolutions_padded_by_1() -> None:
+    # a CIFAR 'custom ResNet': Conv2d(64, 128, 1, padding=1) turns 32 into 32 + 2 − 1 + 1 = 34, which PyTorch allows;
+    # the totals are Markdown bullets ('- Total params: 5,196,874')
+    pasted = read("torchsummary_custom_resnet_bullets_bala1802.txt")
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["3 Conv2d: 1-4 output"].note == "32 → 34: kernel 1, stride 1, padding 1 (every axis)"
+    convs = [(3, 3, 64), (1, 64, 128), (3, 128, 128), (3, 128, 128), (1, 128, 256), (1, 256, 512), (3, 512, 512),
+             (3, 512, 512)]
+    total = sum(k * k * c_in * c_out for k, c_in, c_out in convs) + sum(bn2d(c) for _, _, c in convs) \
+        + dense(512, 10)  # no bias on the convolutions; the Linear reads 512·1·1 after the adaptive pool
+    assert dict(pasted.totals) == {"total": total, "trainable": total, "non_trainable": 0}
+    assert total == 5_196_874 and verdicts["total"].status == "correct"
+
+
+def test_torchsummary_in_a_notebook_with_pools_done_in_forward() -> None:
+    # ERA's session 5 network: conv 1→32→64, F.max_pool2d(x, 2), conv 64→128→256, F.max_pool2d, view(-1, 4096),
+    # Linear(4096, 50), Linear(50, 10), all without a bias; the table sits in the notebook's JSON strings
+    pasted = read("torchsummary_notebook_era_s5_bala1802.txt")
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["5 Linear: 1-5 params"].given == f"{4096 * 50:,}"  # 256·4·4 inputs: (8 // 2)², no bias
+    assert "F.max_pool2d(x, 2)" in verdicts["5 Linear: 1-5 params"].note
+    total = 9 * 1 * 32 + 9 * 32 * 64 + 9 * 64 * 128 + 9 * 128 * 256 + 4096 * 50 + 50 * 10
+    assert dict(pasted.totals)["total"] == total == 592_660 and verdicts["total"].status == "correct"
+    # with the spec: the two pools and the flatten are done in forward(), so they have no row, and are not missing
+    net = build("input 1x28x28 nchw, conv32x3 nobias, conv64x3 nobias, pool2, conv128x3 nobias, conv256x3 nobias, "
+                "pool2, flatten, dense50 nobias, dense10 nobias")
+    checked = align(net, pasted)
+    assert [v.claim for v in checked if v.status == "wrong"] == []
+    assert sum(v.given == "(not shown)" for v in checked) == 3
+
+
+def test_torchsummary_resnet18_shortcuts_read_the_blocks_input() -> None:
+    # kuangliu's CIFAR ResNet-18: each downsampling block's 1×1 shortcut reads the block's input (two rows up), the
+    # BasicBlock rows are the blocks' outputs (0 of their own), and F.avg_pool2d(out, 4) precedes the Linear
+    pasted = read("torchsummary_resnet18_blocks_pratikiiitb2013.txt")
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    shortcut = verdicts["17 Conv2d: 1-17 params"]
+    assert shortcut.given == f"{64 * 128:,}" and "an earlier row's output (None, 32, 32, 64)" in shortcut.note
+    assert verdicts["49 Linear: 1-49 params"].given == f"{dense(512, 10):,}"
+    stages = [(64, 64, False), (64, 128, True), (128, 256, True), (256, 512, True)]
+    total = 9 * 3 * 64 + bn2d(64) + dense(512, 10)
+    for c_in, c_out, down in stages:  # two blocks a stage, two 3×3 convolutions a block, a 1×1 shortcut if down
+        total += 9 * c_in * c_out + 9 * c_out * c_out * 3 + 4 * bn2d(c_out) + (c_in * c_out + bn2d(c_out)) * down
+    assert dict(pasted.totals)["total"] == total == 11_173_962 and verdicts["total"].status == "correct"
+
+
+def test_torchinfo_unbatched_with_input_and_percent_columns() -> None:
+    # summary(model, input_size=(1, 28, 28)): no batch axis, so Conv2d's [32, 26, 26] is C×H×W; the Input Shape column
+    # shows what each module was handed (the 2×2 pool done in forward(): 24 → 12), and view(-1, 4096) makes [1, 4096]
+    pasted = read("torchinfo_unbatched_era_s5_mhemaap.txt")
+    assert [(row.shape, row.input, row.params) for row in pasted.rows] == [
+        ((26, 26, 32), (28, 28, 1), conv2d(3, 1, 32)),
+        ((24, 24, 64), (26, 26, 32), conv2d(3, 32, 64)),
+        ((10, 10, 128), (12, 12, 64), conv2d(3, 64, 128)),
+        ((8, 8, 256), (10, 10, 128), conv2d(3, 128, 256)),
+        ((50, 1), (4096, 1), dense(256 * 4 * 4, 50)),   # [1, 50] as the reader keeps PyTorch's axes: (50, 1)
+        ((10, 1), (50, 1), dense(50, 10)),
+    ]
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status != "correct"] == []
+    assert verdicts["1 Conv2d: 1-1 output"].note == "28 → 26: kernel 3, stride 1, valid (every axis)"
+    assert verdicts["3 Conv2d: 1-3 output"].note == "12 → 10: kernel 3, stride 1, valid (every axis)"
+    total = conv2d(3, 1, 32) + conv2d(3, 32, 64) + conv2d(3, 64, 128) + conv2d(3, 128, 256) + dense(4096, 50) \
+        + dense(50, 10)
+    assert dict(pasted.totals) == {"total": total, "trainable": total, "non_trainable": 0} == \
+        {"total": 593_200, "trainable": 593_200, "non_trainable": 0}
+
+
+def test_keras3_optimizer_params_are_in_the_total() -> None:
+    # Dense(64) on 784 inputs, Dense(10), trained with Adam: Keras 3's total adds the optimizer's variables, two
+    # moments a weight and one step count, so 50,890 + 2·50,890 + 2 (the iteration and learning-rate variables)
+    pasted = read("keras3_optimizer_params_amartilomena.txt")
+    layers = dense(784, 64) + dense(64, 10)
+    optimizer = 2 * layers + 2
+    assert dict(pasted.totals) == {"total": layers + optimizer, "trainable": layers, "non_trainable": 0,
+                                   "optimizer": optimizer} == \
+        {"total": 152_672, "trainable": 50_890, "non_trainable": 0, "optimizer": 101_782}
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["total"].status == verdicts["trainable + non_trainable + optimizer"].status == "correct"
+    assert verdicts["2 dense_1 params"].status == "correct"
+    # the total misprinted: the rows, the split and the optimizer's line agree against it; one ✗, the sum shown
+    text = (PASTES / "keras3_optimizer_params_amartilomena.txt").read_text(encoding="utf-8")
+    changed = self_check(parse_summary(text.replace("Total params: 152,672", "Total params: 152,772")))
+    assert [(v.claim, v.correct) for v in changed if v.status == "wrong"] == [("total", f"{layers + optimizer:,}")]
+
+
+def vgg16_convolutions() -> int:
+    widths = [(3, 64), (64, 64), (64, 128), (128, 128), (128, 256), (256, 256), (256, 256), (256, 512),
+              (512, 512), (512, 512), (512, 512), (512, 512), (512, 512)]
+    return sum(conv2d(3, c_in, c_out) for c_in, c_out in widths)
+
+
+#: Keras pastes from one student's study notes, each as they left it in their code (SOURCES.md): file, each row's
+#: count, and the total, all from the layers' arguments
+STUDY_NOTES = [
+    ("tf_keras_autoencoder_soknamu.txt", [dense(784, 64), dense(64, 784)], 101_200),
+    # CastToFloat32, ExpandLastDim (not modelled, 0), Normalization's mean, variance and count: 2·1 + 1
+    ("tf_keras_autokeras_wrapped_types_soknamu.txt",
+     [0, 0, 2 * 1 + 1, conv2d(3, 1, 32), conv2d(3, 32, 64), 0, 0, 0, 0, dense(12 * 12 * 64, 10), 0], 110_989),
+    # Conv2D(64, 2, padding='same') on 28×28×1, pool, Conv2D(64, 2), Conv2D(32, 2), then a flatten or a GAP head
+    ("keras2_flatten_head_soknamu.txt",
+     [conv2d(2, 1, 64), 0, conv2d(2, 64, 64), conv2d(2, 64, 32), 0, dense(12 * 12 * 32, 10)], 71_082),
+    ("keras2_gap_head_soknamu.txt", [conv2d(2, 1, 64), 0, conv2d(2, 64, 64), conv2d(2, 64, 32), 0, dense(32, 10)],
+     25_322),
+    ("keras2_dense_with_weights_inline_soknamu.txt", [dense(1, 3), dense(3, 2), dense(2, 1)], 17),
+    ("keras2_dense_frozen_soknamu.txt", [dense(1, 3), dense(3, 2), dense(2, 1)], 17),
+    ("tf_keras_nested_vgg16_soknamu.txt", [vgg16_convolutions(), 0, dense(512, 100), dense(100, 10)], 14_766_998),
+    ("keras2_dense_annotated_soknamu.txt", [dense(1, 5), dense(5, 4), dense(4, 3), dense(3, 2), dense(2, 1)], 60),
+    # Conv2D(32, 3, padding='same') on 28×28×1, pool, Conv2D(64, 3, 'same'), pool, Flatten 7·7·64, Dense 64, 5
+    ("tf_keras_cnn_annotated_hajinhee.txt",
+     [conv2d(3, 1, 32), 0, conv2d(3, 32, 64), 0, 0, dense(7 * 7 * 64, 64), dense(64, 5)], 219_909),
+    # Conv1D(10, 7, input_shape=(16, 192)): 16 → 10; Conv1D(8, 8): 10 → 3; Flatten 3·8, Dense …
+    ("tf_keras_conv1d_hajinhee.txt",
+     [(7 * 192 + 1) * 10, (8 * 10 + 1) * 8, 0, dense(24, 10), dense(10, 8), dense(8, 4), dense(4, 2), dense(2, 1)],
+     14_485),
+    # Conv2D(10, 2, 'same') on 28×28×1, pool, Conv2D 2×2 ×4, Flatten 1000, Reshape (100, 10), Conv1D(5, 2),
+    # LSTM(15): 4·15·(5 + 15 + 1), Dense(10)
+    ("tf_keras_reshape_lstm_hajinhee.txt",
+     [conv2d(2, 1, 10), 0, conv2d(2, 10, 5), conv2d(2, 5, 7), conv2d(2, 7, 7), conv2d(2, 7, 10), 0, 0,
+      (2 * 10 + 1) * 5, 4 * 15 * (5 + 15 + 1), dense(15, 10)], 2_420),
+    # two Dense towers on inputs of 3 and 2, concatenated (7 + 5), then Dense 10, 7, 1
+    ("tf_keras_two_inputs_concatenate_hajinhee.txt",
+     [dense(3, 10), dense(2, 5), dense(10, 10), dense(5, 7), dense(10, 10), dense(7, 7), dense(10, 10), dense(7, 7),
+      dense(10, 5), 0, dense(7 + 5, 10), dense(10, 7), dense(7, 1)], 809),
+    # Embedding(28, 10) on 5 tokens, Flatten 5·10, Dense(2)
+    ("tf_keras_embedding_flatten_hajinhee.txt", [28 * 10, 0, dense(50, 2)], 382),
+]
+
+
+@pytest.mark.parametrize(("name", "counts", "total"), STUDY_NOTES)
+def test_keras_study_notes(name: str, counts: list[int], total: int) -> None:
+    pasted = read(name)
+    assert [row.params for row in pasted.rows] == counts
+    assert dict(pasted.totals)["total"] == sum(counts) == total
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["total"].status == "correct"
+
+
+def test_tf_keras_vgg16_with_its_top_and_its_bottom_lines_alone() -> None:
+    # keras.applications' VGG16: 13 convolutions, then Flatten 7·7·512 and Dense 4096, 4096, 1000
+    top = dense(7 * 7 * 512, 4096) + dense(4096, 4096) + dense(4096, 1000)
+    pasted = read("tf_keras_vgg16_commented_soknamu.txt")
+    assert dict(pasted.totals)["total"] == vgg16_convolutions() + top == 138_357_544
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status != "correct"] == []  # the InputLayer row shows the input
+    # an answer that shows only the table's last lines: no header, so rows above may have been left out, and the
+    # rows shown (123,642,856) against the total (138,357,544) are the paste's cut, not a misprint
+    bottom = read("tf_keras_vgg16_bottom_lines_so72054299.txt")
+    assert bottom.headless and [row.params for row in bottom.rows] == [0, dense(25088, 4096), dense(4096, 4096),
+                                                                         dense(4096, 1000)]
+    total = [v for v in self_check(bottom) if v.claim == "total"]
+    assert [(v.status, v.correct) for v in total] == [("unchecked", "?")]
+    assert f"the rows shown sum to {top:,}, not {vgg16_convolutions() + top:,}" in total[0].note
+
+
+# torchinfo's own expected outputs (its test suite's .out files): what torchinfo prints, verbatim
+
+
+@pytest.mark.parametrize("name", ["torchinfo_own_recursive.txt", "torchinfo_own_row_settings.txt",
+                                  "torchinfo_own_groups.txt", "torchinfo_own_trainable_column.txt",
+                                  "torchinfo_own_single_input_all_cols.txt", "torchinfo_own_google.txt",
+                                  "torchinfo_own_ascii_only.txt", "torchinfo_own_genotype.txt",
+                                  "torchinfo_columns_shufflenet_issue62009.txt"])
+def test_torchinfo_prints_no_false_alarm(name: str) -> None:
+    pasted = read(name)
+    assert pasted.kind == "torchinfo"
+    assert [v.claim for v in self_check(pasted) if v.status == "wrong"] == []
+
+
+def test_torchinfo_recursive_rows_count_once() -> None:
+    # one Conv2d(64, 64, 3, padding=1) applied six times: its 3·3·64·64 + 64 counted on its first row
+    pasted = read("torchinfo_own_recursive.txt")
+    assert [(row.params, row.recursive) for row in pasted.rows] == [(conv2d(3, 64, 64), False)] + [(0, True)] * 5
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert verdicts["2 Conv2d: 1-2 params"].status == "unchecked"
+    assert verdicts["total"].status == "correct" and verdicts["total"].given == f"{conv2d(3, 64, 64):,}"
+
+
+def test_torchinfo_columns_read_by_their_header() -> None:
+    # row_settings=("var_names",): 'Conv2d (conv1)' without depth-idx; every column, Groups among them
+    named = read("torchinfo_own_row_settings.txt")
+    counts = [conv2d(5, 1, 10), conv2d(5, 10, 20), 0, dense(320, 50), dense(50, 10)]
+    assert [row.params for row in named.rows] == counts and sum(counts) == dict(named.totals)["total"] == 21_840
+    every = read("torchinfo_own_single_input_all_cols.txt")
+    assert [(row.params, row.input) for row in every.rows][:2] == [(conv2d(5, 1, 10), (28, 28, 1)),
+                                                                    (conv2d(5, 10, 20), (12, 12, 10))]
+    assert {v.claim: v.status for v in self_check(every)}["4 Linear: 1-4 params"] == "correct"   # [7, 320] in
+    # Conv2d(16, 32, 3, groups=4): (3·3·16/4 + 1)·32, the input read from the Input Shape column
+    grouped = {v.claim: v for v in self_check(read("torchinfo_own_groups.txt"))}
+    assert grouped["1 Conv2d: 4 params"].given == f"{(9 * 16 // 4 + 1) * 32:,}" == "1,184"
+    assert grouped["1 Conv2d: 4 params"].status == "correct" and "4 groups" in grouped["1 Conv2d: 4 params"].note
+    # no Param # column: the counts are not in the paste, so the total is unchecked, not 0
+    counted = {v.claim: v for v in self_check(read("torchinfo_own_trainable_column.txt"))}
+    assert counted["total"].status == "unchecked" and "Param #" in counted["total"].note
+
+
+@pytest.mark.parametrize("marker", ["...", "…", "[...]", "（中略）", "# 40 more layers"])
+def test_rows_left_out_are_unchecked_never_wrong(marker: str) -> None:
+    # the VGG16 paste above with its block2…block4 rows replaced by a line that says rows were left out, as pastes
+    # often do: the rows shown sum to less than the total, which is then unchecked; the row after the cut reads
+    # a row the paste does not show, so its count is unchecked too
+    text = (PASTES / "tf_keras_vgg16_commented_soknamu.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if "block2_conv1" in line)
+    last = next(i for i, line in enumerate(lines) if "block4_pool" in line)
+    cut = "\n".join([*lines[:first], f"# {marker}", *lines[last + 1:]])
+    pasted = parse_summary(cut)
+    assert pasted.cuts and [row.name for row in pasted.rows][:4] == ["block1_conv1", "block1_conv2", "block1_pool",
+                                                                      "block5_conv1"]
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["4 block5_conv1 params"].status == "unchecked"
+    shown = conv2d(3, 3, 64) + conv2d(3, 64, 64) + 3 * conv2d(3, 512, 512) + dense(7 * 7 * 512, 4096) \
+        + dense(4096, 4096) + dense(4096, 1000)
+    assert verdicts["total"].status == "unchecked" and f"the rows shown sum to {shown:,}" in verdicts["total"].note

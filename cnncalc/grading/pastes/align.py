@@ -60,6 +60,12 @@ def _aligned(net: Network, pasted: PastedSummary, channels_first: bool) -> list[
         if a is not None and b is not None:
             verdicts += row_verdicts(layers[a], rows[b], pasted.kind, show)
             pairs.append((layers[a].layer, rows[b]))
+        elif a is not None and torchinfo and not layers[a].params:
+            shown = layers[a]  # torch.flatten, F.relu, F.max_pool2d in forward(): no module, so no row
+            verdicts.append(Verdict(f"{shown.layer.index} {shown.layer.name}", "(not shown)",
+                                    f"{show(shown.shape)}, 0 params", "unchecked",
+                                    note=f"torchsummary and torchinfo list modules only: a {shown.kind} done in "
+                                         "forward() (torch.flatten, F.relu, F.max_pool2d…) has no row"))
         elif a is not None:
             missing = layers[a]
             layer = missing.layer

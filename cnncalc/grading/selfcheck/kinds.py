@@ -19,14 +19,18 @@ _GLOBAL = frozenset({"GlobalAveragePooling1D", "GlobalAveragePooling2D", "Global
 _RESAMPLE = frozenset({"ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D",
                        "UpSampling1D", "UpSampling2D", "UpSampling3D", "ReflectionPadding2D",
                        "ReplicationPadding2D"})
+#: PyTorch's adaptive pools to more than 1×1 (AdaptiveAvgPool2d((7, 7))): any output size, the channels kept.
+_ADAPTIVE = frozenset({"AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveMaxPooling1D",
+                       "AdaptiveMaxPooling2D"})
 _MERGES = frozenset({"Add", "Multiply", "Average", "Maximum", "Subtract", "Minimum"})
 #: Kinds that keep the shape but learn: their parameter count is not checked against 0.
 _LEARNED = frozenset({"PReLU", "LayerNormalization", "GroupNormalization", "Normalization", "LayerScale"})
 #: Which rule checks a layer kind; a kind in none of them is one cnncalc does not model.
 _FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"), (_POOL, "pool"),
-             (_GLOBAL, "global_pool"), ({"Flatten"}, "flatten"), (_KEEPS_SHAPE | {"PReLU"}, "same"),
-             (_RESAMPLE, "resample"), ({"Reshape"}, "reshape"), ({"Permute"}, "permute"),
-             ({"PixelShuffle"}, "pixel_shuffle"), ({"GetItem"}, "slice"), ({"ChannelShuffle"}, "shuffle"))
+             (_GLOBAL, "global_pool"), (_ADAPTIVE, "adaptive"), ({"Flatten"}, "flatten"),
+             (_KEEPS_SHAPE | {"PReLU"}, "same"), (_RESAMPLE, "resample"), ({"Reshape"}, "reshape"),
+             ({"Permute"}, "permute"), ({"PixelShuffle"}, "pixel_shuffle"), ({"GetItem"}, "slice"),
+             ({"ChannelShuffle"}, "shuffle"))
 
 
 def _family(kind: str) -> str | None:

@@ -17,13 +17,23 @@ class LayerRules(Reading):
 
     def multiple(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
         """A subclassed model's row: its shape is 'multiple', so only a layer that learns nothing is checked."""
-        if family in ("pool", "global_pool", "flatten", "resample", "reshape", "permute", "pixel_shuffle", "slice",
-                      "shuffle") or \
+        if family in ("pool", "global_pool", "adaptive", "flatten", "resample", "reshape", "permute", "pixel_shuffle",
+                      "slice", "shuffle") or \
                 (family == "same" and kind not in _LEARNED) or kind in _MERGES or kind == "Concatenate":
             return [_judge(number, row, "params", f"{row.params:,}", "0", row.params == 0, f"{kind} learns nothing")]
         return [_unchecked(number, row, "params", f"{row.params:,}",
                            "the output shape is printed 'multiple' (a subclassed model): nothing in the paste says "
                            "what the layer reads")]
+
+    def shapeless(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
+        """A row with no shape or count to check: 'multiple', a shape that cannot be read, or torchinfo's
+        '(recursive)'."""
+        if row.recursive:
+            return [_unchecked(number, row, "params", "(recursive)",
+                               "a module used again: torchinfo counts its parameters on its first row")]
+        if row.unreadable or row.multiple:
+            return (self.unreadable if row.unreadable else self.multiple)(number, row, kind, family)
+        return [_unchecked(number, row, "params", f"{row.params:,}", "its output has no axes to check")]
 
     def unreadable(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
         """A row whose output shape cannot be read: its output is unchecked, and so is any count it would explain;
@@ -39,18 +49,17 @@ class LayerRules(Reading):
         params = f"{row.params:,}"
         if family == "dense":
             return self.dense_alone(number, row)
-        if family in ("pool", "global_pool", "flatten", "resample", "reshape", "permute", "pixel_shuffle", "slice",
-                      "shuffle") or \
+        if family in ("pool", "global_pool", "adaptive", "flatten", "resample", "reshape", "permute", "pixel_shuffle",
+                      "slice", "shuffle") or \
                 (family == "same" and kind not in _LEARNED):
             return [_judge(number, row, "params", params, "0", row.params == 0, f"{kind} learns nothing")]
         why = "the layer it reads is not in the paste, so its input size is unknown"
         filters = row.shape[-1]
         if family in ("conv", "transposed") and row.params:
-            for bias in (True, False):
-                rest = row.params - (filters if bias else 0)
-                if rest > 0 and rest % filters == 0:
-                    why += f"; kernel taps × input channels = {rest // filters:,}{'' if bias else ' (without a bias)'}"
-                    break
+            ways = [f"{(row.params - bias) // filters:,}{'' if bias else ' without a bias'}" for bias in (filters, 0)
+                    if row.params - bias > 0 and (row.params - bias) % filters == 0]
+            if ways:
+                why += f"; kernel taps × input channels = {' or '.join(ways)}"
         return [_unchecked(number, row, "params", params, why)] if row.params else []
 
     def global_pool(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
@@ -58,6 +67,19 @@ class LayerRules(Reading):
         expected = (*(1,) * (len(before) - 1), before[-1]) if keep else (before[-1],)
         return [self.output(number, row, expected, f"a global pool keeps the {before[-1]} channels"),
                 self.nothing_learned(number, row, "a global pool")]
+
+    def adaptive(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        """PyTorch's adaptive pool: any output size (to 7×7 from 1×1 too, by repeating), the channels kept."""
+        verdicts = [self.nothing_learned(number, row, "an adaptive pool")]
+        if len(row.shape) != len(before) or row.shape[-1] != before[-1]:
+            verdicts.append(self.output(number, row, (*row.shape[:-1], before[-1]) if len(row.shape) == len(before)
+                                        else before, f"an adaptive pool keeps the {before[-1]} channels"))
+            self.corrected = None  # the channels are known, the spatial sizes are not
+            return verdicts
+        steps = ", ".join(f"{n} → {m}" for n, m in zip(before[:-1], row.shape[:-1]))
+        verdicts.append(_judge(number, row, "output", self.show(row.shape), self.show(row.shape), True, steps,
+                               "an adaptive pool makes the size it is given from any input size"))
+        return verdicts
 
     def flatten(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
         return [self.output(number, row, (prod(before),), f"{' × '.join(map(str, before))} = {prod(before):,}"),
@@ -158,17 +180,50 @@ class LayerRules(Reading):
         return verdicts
 
     def dense(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        """(n + 1)·units on the last axis; in a PyTorch table, a one-axis output read from a map is a flatten the
+        table cannot show (torch.flatten in forward()), so n is the map's product."""
+        if self.torch:
+            return self.linear(number, row, before)
         n, units = before[-1], row.shape[-1]
+        output = self.output(number, row, (*before[:-1], units), "a dense layer keeps every axis but the last")
+        return [output, self.dense_count(number, row, n, units, before[:-1])]
+
+    def dense_count(self, number: int, row: PastedRow, n: int, units: int, kept: Shape, how: str = "") -> Verdict:
+        """The count of a dense layer of ``units`` on ``n`` inputs; ``kept``: the axes it keeps, passed on in its
+        corrected output when the count fits other units."""
         with_bias, without = (n + 1) * units, n * units
         ok = row.params in (with_bias, without)
-        output = self.output(number, row, (*before[:-1], units), "a dense layer keeps every axis but the last")
         if not ok:  # the count may be right and the units misprinted: the next row may read the count's units
             fits = [row.params // m for m in (n + 1, n) if m and row.params % m == 0]
-            self.corrected = (*before[:-1], fits[0]) if fits else self.corrected
-        return [output,
-                _judge(number, row, "params", f"{row.params:,}", f"{with_bias:,} (or {without:,} without a bias)", ok,
-                       f"({n} + 1)·{units} = {with_bias:,}" + (f", or {n}·{units} = {without:,} without a bias"),
-                       "no bias" if row.params == without and without != with_bias else "")]
+            self.corrected = (*kept, fits[0]) if fits else self.corrected
+        note = "no bias" if row.params == without and without != with_bias else ""
+        return _judge(number, row, "params", f"{row.params:,}", f"{with_bias:,} (or {without:,} without a bias)", ok,
+                      f"({n} + 1)·{units} = {with_bias:,}" + (f", or {n}·{units} = {without:,} without a bias"),
+                      "; ".join(part for part in (how, note) if part))
+
+    def linear(self, number: int, row: PastedRow, before: Shape) -> list[Verdict]:
+        """PyTorch's Linear, in PyTorch's axis order: on the last axis, or on a flatten of the map it reads."""
+        torch_before, torch_row = _torch_order(before), _torch_order(row.shape)
+        units = torch_row[-1]
+        if len(torch_row) == 1 and len(torch_before) > 1:
+            n = prod(torch_before)
+            how = f"a flatten in forward(), which the table cannot show: {' × '.join(map(str, torch_before))} = " \
+                  f"{n:,} inputs"
+            count = self.dense_count(number, row, n, units, (), how)
+            if count.status == "wrong":  # x[:, 0] or x.mean(1) in forward(): the last axis alone reaches it
+                picked = self.dense_count(number, row, torch_before[-1], units, (),
+                                          f"an index or a reduction in forward() keeps the last axis "
+                                          f"({torch_before[-1]:,} inputs), which the table cannot show")
+                count = picked if picked.status == "correct" else count
+            output = _judge(number, row, "output", self.show(row.shape), self.show(row.shape), True, "",
+                            count.note.split("; ")[0] if count.status == "correct" else how)
+            return [output, count]
+        expected = _read_order((*torch_before[:-1], units))
+        output = self.output(number, row, expected, "a linear layer keeps every axis but the last")
+        count = self.dense_count(number, row, torch_before[-1], units, ())
+        if self.corrected is not None and self.corrected != expected and len(torch_before) > 1:
+            self.corrected = _read_order((*torch_before[:-1], self.corrected[-1]))
+        return [output, count]
 
     def dense_alone(self, number: int, row: PastedRow) -> list[Verdict]:
         """The first dense layer of a paste without its input: (n + 1)·units must be whole."""
@@ -192,3 +247,13 @@ class LayerRules(Reading):
             expected = inputs[0]
             text = f"{kind} keeps its branches' shape"
         return [self.output(number, row, expected, text), self.nothing_learned(number, row, "a merge")]
+
+
+def _torch_order(shape: Shape) -> Shape:
+    """A shape read channels-last, in PyTorch's order again (channels first)."""
+    return (shape[-1], *shape[:-1]) if len(shape) > 1 else shape
+
+
+def _read_order(shape: Shape) -> Shape:
+    """A shape in PyTorch's order, as the paste reader reads it (channels last)."""
+    return (*shape[1:], shape[0]) if len(shape) > 1 else shape

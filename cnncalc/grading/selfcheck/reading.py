@@ -40,6 +40,9 @@ class Reading:
         self.alternative: dict[str, Shape] = {}
         #: rows whose output is wrong with no one right value: what reads them is in doubt
         self.suspect: set[str] = set()
+        #: whether a convolution may be read as grouped: in a PyTorch table, only once no ungrouped reading of it,
+        #: on its previous row or on what forward() may hand it, explains it
+        self.grouped = not self.torch
         #: set by a rule that knows the one right output, when the printed one is wrong
         self.corrected: Shape | None = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from math import isqrt
 
 from ...readers.pasted import PastedSummary
 from ..answers import Verdict
@@ -13,42 +14,78 @@ def _counts(text: str) -> list[int]:
     return [int(found.replace(",", "")) for found in re.findall(r"\d[\d,]*", text)]
 
 
+def _explained(verdict: Verdict) -> bool:
+    """An unchecked count the paste still accounts for: a first convolution whose count a square kernel on 1 to 4
+    input channels gives (an image's), or a row of 0 that cnncalc does not model (a block's own row in
+    torchsummary)."""
+    if verdict.given == "0" and verdict.note.startswith("cnncalc does not model"):
+        return True
+    taps = re.search(r"kernel taps × input channels = (.*)$", verdict.note)
+    products = [int(found.replace(",", "")) for found in re.findall(r"\d[\d,]*", taps[1])] if taps else []
+    return any(product % channels == 0 and isqrt(product // channels) ** 2 == product // channels
+               for product in products for channels in (1, 2, 3, 4))
+
+
 def _totals(pasted: PastedSummary, torch: bool, rows: list[Verdict]) -> list[Verdict]:
     totals = dict(pasted.totals)
     verdicts = []
-    rows_sum = sum(row.params for row in pasted.rows)
+    rows_sum = sum(row.params for row in pasted.rows) + pasted.container_params
     terms = " + ".join(f"{row.params:,}" for row in pasted.rows if row.params)
+    if pasted.container_params:
+        terms += f" + {pasted.container_params:,} (the containers' own)"
+    optimizer = totals.get("optimizer", 0)
+    layers = f" + {optimizer:,} optimizer" if optimizer else ""
+    uncounted = not all(row.counted for row in pasted.rows)
+    if pasted.cuts or uncounted:  # rows were left out, or their counts: their sum is not the total
+        why = "the table has no Param # column, so the rows' counts are not in the paste" if uncounted else \
+            f"rows were left out ({', '.join(repr(cut) for cut in pasted.cuts[:3])}): the rows shown sum to " \
+            f"{rows_sum:,}, and the rest are not in the paste"
+        if "total" in totals:
+            verdicts.append(Verdict("total", f"{totals['total']:,}", "?", "unchecked",
+                                    "" if uncounted else f"{terms} = {rows_sum:,}", why))
+        rows_sum = None
     # a row whose own count is wrong explains the rows' sum: the total line may still be right
     fixes = [(_counts(v.given)[0], _counts(v.correct)) for v in rows
              if v.status == "wrong" and v.claim.endswith("params") and _counts(v.given) and _counts(v.correct)]
-    corrected = {rows_sum}
-    for given_count, alternatives in fixes:  # every way of correcting the wrong rows
-        corrected = {total - given_count + value for total in corrected for value in alternatives}
     split = totals["trainable"] + totals["non_trainable"] if {"trainable", "non_trainable"} <= totals.keys() else None
     total_wrong = False
-    if "total" in totals:
+    if "total" in totals and rows_sum is not None:
         given = totals["total"]
-        ok = given == rows_sum or (bool(fixes) and given in corrected)
-        note = f"the rows sum to {rows_sum:,}, and to {given:,} with the wrong row corrected" \
-            if ok and given != rows_sum else ""
+        corrected = {rows_sum}
+        for given_count, alternatives in fixes:  # every way of correcting the wrong rows
+            corrected = {total - given_count + value for total in corrected for value in alternatives}
+        ok = given - optimizer == rows_sum or (bool(fixes) and given - optimizer in corrected)
+        note = f"the rows sum to {rows_sum:,}, and to {given - optimizer:,} with the wrong row corrected" \
+            if ok and given - optimizer != rows_sum else ""
+        if optimizer:
+            note = "; ".join(part for part in (note, f"the layers' {given - optimizer:,} and the optimizer's "
+                                                     f"{optimizer:,}") if part)
         unsure = [v.claim.removesuffix(" params") for v in rows if v.claim.endswith(" params") and (
-            v.status == "unchecked" or (v.status == "wrong" and not _counts(v.correct)))]
-        if not ok and unsure and split != rows_sum:  # an unchecked row may be the misprint as well as the total
-            verdicts.append(Verdict("total", f"{given:,}", "?", "unchecked", f"{terms} = {rows_sum:,}",
-                                    f"the rows sum to {rows_sum:,}, not {given:,}: the total or a row whose count "
-                                    f"cannot be known ({', '.join(unsure)}) is misprinted"))
+            (v.status == "unchecked" and not _explained(v)) or (v.status == "wrong" and not _counts(v.correct)))]
+        if not ok and pasted.headless:
+            verdicts.append(Verdict("total", f"{given:,}", "?", "unchecked",
+                                    f"{terms}{layers} = {rows_sum + optimizer:,}",
+                                    f"the paste starts below the table's header, so rows above its first may have "
+                                    f"been left out: the rows shown sum to {rows_sum:,}, not {given - optimizer:,}"))
+        elif not ok and unsure and split != rows_sum:  # an unchecked row may be the misprint as well as the total
+            verdicts.append(Verdict("total", f"{given:,}", "?", "unchecked",
+                                    f"{terms}{layers} = {rows_sum + optimizer:,}",
+                                    f"the rows sum to {rows_sum:,}, not {given - optimizer:,}: the total or a row "
+                                    f"whose count cannot be known ({', '.join(unsure[:8])}) is misprinted"))
         else:  # the rows and the trainable split agreeing against the total line: the total is the misprint
             total_wrong = not ok
-            verdicts.append(Verdict("total", f"{given:,}", f"{given if ok else rows_sum:,}",
-                                    "correct" if ok else "wrong", "" if ok else f"{terms} = {rows_sum:,}", note))
-    elif pasted.rows:
+            verdicts.append(Verdict("total", f"{given:,}", f"{given if ok else rows_sum + optimizer:,}",
+                                    "correct" if ok else "wrong",
+                                    "" if ok else f"{terms}{layers} = {rows_sum + optimizer:,}", note))
+    elif pasted.rows and rows_sum is not None:
         verdicts.append(Verdict("total", "(no totals line)", f"{rows_sum:,}", "unchecked",
                                 note="rows were read but no 'Total params' line: is the paste cut short?"))
     if split is not None and "total" in totals:
-        ok = split == totals["total"] or (total_wrong and split == rows_sum)
-        verdicts.append(Verdict("trainable + non_trainable", f"{split:,}", f"{split if ok else totals['total']:,}",
-                                "correct" if ok else "wrong",
-                                f"{totals['trainable']:,} + {totals['non_trainable']:,} = {split:,}"))
+        whole = split + optimizer
+        ok = whole == totals["total"] or (total_wrong and rows_sum is not None and split == rows_sum)
+        verdicts.append(Verdict(f"trainable + non_trainable{' + optimizer' if optimizer else ''}", f"{whole:,}",
+                                f"{whole if ok else totals['total']:,}", "correct" if ok else "wrong",
+                                f"{totals['trainable']:,} + {totals['non_trainable']:,}{layers} = {whole:,}"))
         moving = 0 if torch else sum(row.params // 2 for row in pasted.rows if row.keras_class == "BatchNormalization")
         if ok and totals["non_trainable"] != moving:
             verdicts.append(Verdict("non_trainable", f"{totals['non_trainable']:,}", f"{moving:,}", "unchecked",

@@ -18,14 +18,17 @@ class WindowRules(Reading):
         """The kernel that explains the count and also reaches the output size: a square one if any does."""
         channels, filters = before[-1], row.shape[-1]
         rank = len(row.shape) - 1
-        taps = _taps(kind, row.params, channels, filters)
+        taps = tuple(tap for tap in _taps(kind, row.params, channels, filters) if self.grouped or tap[2] == 1)
         if not taps:
             formula = f"(taps·{channels} + 1)·{filters}" if not kind.startswith("Depthwise") else \
                 f"(taps + 1)·{channels}·m"
             return [_judge(number, row, "params", f"{row.params:,}", "a whole-number kernel", False,
                            f"no whole-number kernel explains it: {formula} never equals {row.params:,}"),
                     self.spatial(number, row, before, list(range(1, 12)), transposed=transposed)]
-        ranked = sorted(taps, key=lambda tap: not _side(tap[0], rank))  # square kernels first, in order
+        # square kernels first, odd ones (3×3, 5×5) before even ones, else in order
+        ranked = sorted(taps, key=lambda tap: (not _side(tap[0], rank), _side(tap[0], rank) % 2 == 0))
+        # a grouped kernel larger than 11×11 explains a count by chance more than by design: the last resort
+        ranked = [tap for tap in ranked if tap[2] == 1 or tap[0] <= _GROUPED_TAPS ** rank] or ranked
         tried = []
         for area, bias, group in ranked:
             side = _side(area, rank)
@@ -55,7 +58,7 @@ class WindowRules(Reading):
         if len(before) != len(row.shape):
             return _judge(number, row, "output", shape, f"a {len(before) - 1}-D output", False,
                           f"the input {self.show(before)} has {len(before) - 1} spatial axes")
-        ways = [_reach_transposed(n, m, kernels) if transposed else _reach(n, m, kernels, pool)
+        ways = [_reach_transposed(n, m, kernels) if transposed else _reach(n, m, kernels, pool, self.torch)
                 for n, m in zip(before[:-1], row.shape[:-1])]
         if all(ways):
             steps = list(dict.fromkeys(f"{n} → {m}: {way}" for n, m, way in zip(before[:-1], row.shape[:-1], ways)))
@@ -79,6 +82,10 @@ class WindowRules(Reading):
             return verdicts
         verdicts.append(self.spatial(number, row, before, list(range(1, 8)), pool=True))
         return verdicts
+
+
+#: The largest side a grouped kernel is read as having (ConvNeXt's depthwise 7×7, the odd 9×9 and 11×11).
+_GROUPED_TAPS = 11
 
 
 @lru_cache(maxsize=4096)  # a paste repeats its rows; each is worked out once
@@ -139,24 +146,56 @@ def _outputs(n: int, kernel: int, stride: int) -> list[int]:
     return [out for out in (valid, -(-n // stride)) if out > 0]
 
 
-def _reach(n: int, m: int, kernels: list[int], pool: bool) -> str:
+def _reach(n: int, m: int, kernels: list[int], pool: bool, torch: bool = False) -> str:
     """The simplest kernel/stride/padding (then dilation) that turns n into m ('3, stride 1, valid'), or ''."""
-    return _reached(n, m, tuple(kernels), pool)
+    return _reached(n, m, tuple(kernels), pool, torch)
 
 
 @lru_cache(maxsize=4096)  # a paste repeats its sizes; each step is worked out once
-def _reached(n: int, m: int, kernels: tuple[int, ...], pool: bool) -> str:
+def _reached(n: int, m: int, kernels: tuple[int, ...], pool: bool, torch: bool) -> str:
+    """Only what the framework can do: Keras pads 'valid' or 'same' (ceil(n / stride)), any stride; PyTorch pads
+    by a number (a pool, or a strided convolution, by at most half its kernel; a convolution at stride 1 by up
+    to one more than its kernel: a 2×2 kernel padded by 3 turns 4 into 9), its padding='same' keeps the size at
+    stride 1 only, and its pools may round up (ceil_mode). Every explanation keeps the kernel within the padded
+    input."""
     for k, s, d in _ways(kernels, pool):
+        if d > 1 and not torch and (s > 1 or pool):
+            continue  # Keras refuses a stride with a dilation, and its pools have none
         span = (k - 1) * d + 1
         dilated = f", dilation {d}" if d > 1 else ""
         if (n - span) // s + 1 == m and n >= span:
             return f"kernel {k}, stride {s}{dilated}, valid"
+        if torch:
+            found = _torch_padding(n, m, k, s, d, pool)
+            if found:
+                return found
+            continue
         if -(-n // s) == m:
             return f"kernel {k}, stride {s}, same"
         # the least padding p ≥ 1 with s(m − 1) ≤ n + 2p − span < s·m, if it is at most span // 2
         p = max(1, -(-(s * (m - 1) - n + span) // 2))
         if p <= span // 2 and (n + 2 * p - span) // s + 1 == m:
             return f"kernel {k}, stride {s}{dilated}, padding {p}"
+    return ""
+
+
+def _torch_padding(n: int, m: int, k: int, s: int, d: int, pool: bool) -> str:
+    """PyTorch's padding that turns n into m with kernel k, stride s and dilation d, as it would be written, or ''."""
+    span = (k - 1) * d + 1
+    dilated = f", dilation {d}" if d > 1 else ""
+    if s == 1 and m == n and not pool and span % 2:
+        return f"kernel {k}, stride 1{dilated}, padding {span // 2} (same)"
+    most = span // 2 if pool or s > 1 else span + 1
+    p = max(1, -(-(s * (m - 1) - n + span) // 2))  # the least padding p ≥ 1 with floor((n + 2p − span) / s) + 1 = m
+    if p <= most and n + 2 * p >= span and (n + 2 * p - span) // s + 1 == m:
+        return f"kernel {k}, stride {s}{dilated}, padding {p}"
+    if pool:  # ceil_mode: the last window may start past the padded end's last full window, not past the input
+        for p in range(most + 1):
+            out = -(-(n + 2 * p - span) // s) + 1
+            if (out - 1) * s >= n + p:
+                out -= 1
+            if n + 2 * p >= span and out == m:
+                return f"kernel {k}, stride {s}{dilated}" + (f", padding {p}" if p else "") + ", ceil_mode"
     return ""
 
 

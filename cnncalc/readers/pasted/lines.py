@@ -63,7 +63,10 @@ def _join_box_rows(lines: list[str]) -> list[str]:
             group.clear()
 
     for line in lines:
-        if line.lstrip().startswith(("│", "┃")) and line.count("│") + line.count("┃") >= 3:
+        # a box row is closed by its right border: a torchinfo tree's deep rows ('│    │    │    └─Conv2d: 5-2 …')
+        # start with as many rules, but end with a count
+        if line.lstrip().startswith(("│", "┃")) and line.rstrip().endswith(("│", "┃")) and \
+                line.count("│") + line.count("┃") >= 3:
             group.append(re.split("[│┃]", line))
             continue
         flush()

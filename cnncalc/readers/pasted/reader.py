@@ -12,8 +12,18 @@ from ...model.records import replace
 from .keras_rows import keras_row
 from .lines import unbox, unwrap
 from .records import PastedRow, PastedSummary
-from .torch_rows import SUMMARY_ROW, TORCH_ROW, has_batch_axis, torch_containers, torch_row
-from .totals import TORCHINFO_FOOTER, TOTAL, footer_of, total_of
+from .torch_rows import (
+    SUMMARY_ROW,
+    TORCH_ROW,
+    container_count,
+    container_shape,
+    has_batch_axis,
+    summary_cells,
+    torch_containers,
+    torch_row,
+    torchinfo_cells,
+)
+from .totals import CUT, TORCHINFO_FOOTER, TOTAL, footer_of, total_of
 
 
 def parse_summary(text: str) -> PastedSummary:
@@ -25,13 +35,19 @@ def parse_summary(text: str) -> PastedSummary:
     totals: list[tuple[str, int]] = []
     inputs: list[tuple[str, tuple[int, ...]]] = []
     # torchinfo's rows, each matched once: the containers, the batch axis and the rows are read from the same matches
-    torch_rows = [TORCH_ROW.match(line.replace("|", " ")) for line in lines] if kind == "torchinfo" else []
-    containers = torch_containers(lines, torch_rows) if kind == "torchinfo" else set()
+    torch_rows = torchinfo_cells(lines) if kind == "torchinfo" else []
+    containers = torch_containers(torch_rows) if kind == "torchinfo" else set()
     batched = kind != "torchinfo" or has_batch_axis(torch_rows)
     footer: list[tuple[str, str, str]] = []
     wrapped: dict[int, list[str]] = {}  # 'Connected to' references on a row's later lines
+    cuts: list[str] = []
+    cut_at = -1  # how many rows there were at the last cut
     for number, raw in enumerate(lines, start=1):
         if number in containers:
+            continue
+        if CUT.match(raw) and (rows or totals):
+            cuts.append(raw.strip())
+            cut_at = len(rows)
             continue
         boxless = unbox(raw)
         line = TORCHINFO_FOOTER.match(boxless) if kind == "torchinfo" else None
@@ -47,9 +63,12 @@ def parse_summary(text: str) -> PastedSummary:
         if kind == "torchinfo":
             torch_row(raw.replace("|", " "), number, rows, skipped, torch_rows[number - 1], batched)
         elif kind == "torchsummary":
-            torch_row(raw, number, rows, skipped, SUMMARY_ROW.match(raw))
+            torch_row(raw, number, rows, skipped, summary_cells(raw))
         else:
             keras_row(boxless, number, rows, inputs, wrapped)
+        if cut_at >= 0 and len(rows) > cut_at:
+            rows[cut_at] = replace(rows[cut_at], after_cut=True)
+            cut_at = -1
     for row, more in wrapped.items():
         rows[row] = replace(rows[row], connections=rows[row].connections + tuple(more))
     if not rows:
@@ -58,15 +77,19 @@ def parse_summary(text: str) -> PastedSummary:
                            "torchsummary's summary(): each row needs a name, an output shape and a parameter count")
     name, shape = inputs[0] if inputs else ("", None)
     batch = re.search(r"\[(\d+),", rows[0].text) if kind == "torchinfo" and batched else None
+    blocks = [torch_rows[number - 1] for number in sorted(containers)]
     return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), name, shape, tuple(footer),
-                         int(batch[1]) if batch else 1)
+                         int(batch[1]) if batch else 1, tuple(cuts), sum(map(container_count, blocks)),
+                         not any("Layer (type" in line for line in lines[:rows[0].line]),
+                         tuple(found for block in blocks if (found := container_shape(block, batched))))
 
 
 def _kind(lines: list[str]) -> str:
     """Whose summary it is: "torchsummary", "torchinfo" or "keras"."""
     if any(SUMMARY_ROW.match(line) for line in lines):
         return "torchsummary"
-    if any(TORCH_ROW.match(line.replace("|", " ")) for line in lines):
+    if any(TORCH_ROW.match(line.replace("|", " ")) for line in lines) or \
+            any(cells is not None for cells in torchinfo_cells(lines)):
         return "torchinfo"
     return "keras"
 

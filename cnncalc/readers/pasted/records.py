@@ -26,6 +26,14 @@ class PastedRow:
     #: the output shape as written when it cannot be read ('(None, 2 6, 26, 32)': a space splits a size where
     #: it groups no thousands); the row's output is then unchecked, never read as some other number
     unreadable: str = ""
+    #: rows were left out just above this one ('...', '# 40 more layers'): what it reads is not in the paste
+    after_cut: bool = False
+    #: torchinfo's '(recursive)': a module used again, whose parameters are counted on its first row
+    recursive: bool = False
+    #: torchinfo's 'Input Shape' cell, when the table has that column: what the module was handed
+    input: tuple[int, ...] | None = None
+    #: False for a torchinfo table without a 'Param #' column: the row's count is not in the paste
+    counted: bool = True
 
     @property
     def shapeless(self) -> bool:
@@ -50,7 +58,15 @@ class PastedSummary:
     #: torchinfo's footer lines, (label, unit, value as written), and the batch its shapes have
     footer: tuple[tuple[str, str, str], ...] = ()
     batch: int = 1
-
+    #: the lines that say rows were left out ('...', '（中略）'), as written: the rows' sum is then not the total
+    cuts: tuple[str, ...] = ()
+    #: parameters of torchinfo's container rows (a module's own nn.Parameter, printed on its row): in the totals
+    container_params: int = 0
+    #: the paste starts below its table's header ('Layer (type) …'): rows above its first may have been left out
+    headless: bool = False
+    #: the outputs of torchinfo's container rows (a block's), which a later row may read: a block's input is the
+    #: output of the block before it
+    container_shapes: tuple[tuple[int, ...], ...] = ()
 
 
 def normalised_axis(row: PastedRow, channels_first: bool = False) -> tuple[int, int] | None:

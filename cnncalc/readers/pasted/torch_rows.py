@@ -1,8 +1,11 @@
 """PyTorch's tables: torchinfo's tree ('Conv2d: 1-1  [1, 64, 224, 224]  1,792') and torchsummary's rows
 ('Conv2d-1  [-1, 64, 224, 224]  1,792'), read in Keras' terms: channels-last shapes, Keras' classes.
 
-torchinfo's container rows (Sequential, a block class) are structure, not layers, and are passed over; activation
-rows are skipped, as Keras fuses activations into their layer.
+torchinfo's columns are read by its header, in any order and any subset ('Input Shape', 'Output Shape', 'Param #',
+'Param %', 'Kernel Shape', 'Mult-Adds', 'Trainable'), and its rows may carry a variable name ('Conv2d (conv1): 1-1').
+Container rows (Sequential, a block class) are structure, not layers, and are passed over (their own parameters still
+count toward the totals); activation rows are skipped, as Keras fuses activations into their layer; a module used
+again is printed '(recursive)', its parameters counted on its first row.
 """
 
 from __future__ import annotations
@@ -10,60 +13,147 @@ from __future__ import annotations
 import itertools
 import re
 
+from ...model.records import record
 from .classes import ADAPTIVE, TORCH_ACTIVATIONS, TORCH_CLASSES
 from .numbers import SPLIT_SHAPE, leading_count, read_shape
 from .records import PastedRow
 
-#: torchinfo's rows.
+_SHAPE = r"\[[\d ,-]*\]"
+#: torchinfo's rows, read by position when the paste has no header: an 'Input Shape' column may come first; frozen
+#: parameters are printed '(1,792)', a module used again '(recursive)'.
 TORCH_ROW = re.compile(
-    r"^[\s│├└─|]*(?P<type>[A-Za-z_][A-Za-z0-9_]*): (?P<depth>\d+)-(?P<index>\d+)\s+"
-    r"(?:\[[\d ,-]*\]\s+)*(?P<shape>\[[\d ,-]*\])\s+(?P<params>\(?\d[\d,]*\)?|--)"
-)  # an 'Input Shape' column may come first; frozen parameters are printed '(1,792)'
+    r"^[\s│├└─|]*(?P<type>[A-Za-z_][A-Za-z0-9_]*)(?: \((?P<var>[^()]*)\))?: (?P<depth>\d+)-(?P<index>\d+)\s+"
+    rf"(?:{_SHAPE}\s+)*(?P<shape>{_SHAPE})\s+(?P<params>\(?\d[\d,]*\)?|--|\(recursive\))"
+)
+#: A torchinfo row's name cell under a header: the class, its variable name, and 'depth-idx' (or 'depth' alone, or
+#: nothing, as row_settings choose); the cells follow after two spaces or more.
+_NAME = re.compile(r"^[\s│├└─|+]*(?P<type>[A-Za-z_][A-Za-z0-9_]*)(?: \((?P<var>[^():]*)\))?"
+                   r"(?:: (?P<depth>\d+)(?:-(?P<index>\d+))?)?(?=\s{2,}\S)")
+_HEADER = re.compile(r"^[\s|]*Layer \(type(?: \(var_name\))?(?::depth-idx|:depth)?\)")
 #: torchsummary's rows: 'Conv2d-1   [-1, 64, 224, 224]   1,792'.
-SUMMARY_ROW = re.compile(r"^\s*(?P<type>[A-Za-z_][A-Za-z0-9_]*)-(?P<index>\d+)\s+(?P<shape>\[[\d ,-]*\])\s+"
+SUMMARY_ROW = re.compile(rf"^\s*(?P<type>[A-Za-z_][A-Za-z0-9_]*)-(?P<index>\d+)\s+(?P<shape>{_SHAPE})\s+"
                          r"(?P<params>\d[\d,]*)\s*$")
+#: The number of axes, with the batch, of what a module of this class returns for a batched input.
+_BATCHED_RANK = {"Conv1d": 3, "Conv2d": 4, "Conv3d": 5, "ConvTranspose1d": 3, "ConvTranspose2d": 4,
+                 "MaxPool1d": 3, "MaxPool2d": 4, "AvgPool1d": 3, "AvgPool2d": 4, "MaxPool3d": 5, "AvgPool3d": 5}
 
 
-def has_batch_axis(matches: list[re.Match[str] | None]) -> bool:
-    """Whether a torchinfo table's shapes have a batch axis: a Linear or Flatten output of one axis ([10]) says
-    the input was given unbatched, so [64, 112, 112] is C×H×W, not a batch of 64.  ``matches``: each line's
-    :data:`TORCH_ROW` match (with '|' read as a space), or None."""
-    for match in matches:
-        if match and match["type"] in ("Linear", "Flatten") and match["shape"].count(",") == 0:
+@record
+class TorchCells:
+    """One row of a PyTorch table, as written: its class, its depth and index, its output shape and its count."""
+
+    type: str
+    depth: int
+    index: str
+    shape: str
+    params: str
+    #: the 'Input Shape' cell, when the table has that column ('' when not)
+    input: str = ""
+
+
+def torchinfo_cells(lines: list[str]) -> list[TorchCells | None]:
+    """Each line's torchinfo row (None for a line that is none), its columns read by the header when the paste has
+    one, else by position."""
+    columns: list[str] | None = None
+    found: list[TorchCells | None] = []
+    for line in lines:
+        plain = line.replace("|", " ")
+        if (header := _HEADER.match(line)):  # every title after the layer's, known or not ('Groups')
+            columns = [title.strip() for title in re.split(r"\s{2,}", line[header.end():].replace("|", " ").strip())
+                       if title.strip()]
+            found.append(None)
+            continue
+        cells = _by_header(plain, columns) if columns and "Output Shape" in columns else None
+        if cells is None and (match := TORCH_ROW.match(plain)):
+            cells = TorchCells(match["type"], int(match["depth"]), match["index"], match["shape"], match["params"])
+        found.append(cells)
+    return found
+
+
+def _by_header(line: str, columns: list[str]) -> TorchCells | None:
+    """A row read cell by cell under its header's columns."""
+    name = _NAME.match(line)
+    if not name:
+        return None
+    cells = re.split(r"\s{2,}", line[name.end():].strip())
+    if len(cells) < len(columns):
+        return None
+    values = dict(zip(columns, cells))
+    shape, params = values["Output Shape"], values.get("Param #", "")  # '' when the table has no Param # column
+    if not (shape == "--" or re.fullmatch(_SHAPE, shape)) or \
+            not re.fullmatch(r"\(?\d[\d,]*\)?|--|\(recursive\)|", params):
+        return None
+    # without 'depth-idx' (row_settings without "depth"), the indentation orders the rows as depth would
+    depth = int(name["depth"]) if name["depth"] else name.start("type")
+    given = values.get("Input Shape", "")
+    return TorchCells(name["type"], depth, name["index"] or "", shape, params,
+                      given if re.fullmatch(_SHAPE, given) else "")
+
+
+def summary_cells(line: str) -> TorchCells | None:
+    """A torchsummary row."""
+    match = SUMMARY_ROW.match(line)
+    return TorchCells(match["type"], 1, match["index"], match["shape"], match["params"]) if match else None
+
+
+def has_batch_axis(rows: list[TorchCells | None]) -> bool:
+    """Whether a torchinfo table's shapes have a batch axis: a Linear or Flatten output of one axis ([10]), or a
+    convolution's or pool's of one axis fewer than a batch gives it (Conv2d: [32, 26, 26]), says the input was given
+    unbatched, so [64, 112, 112] is C×H×W, not a batch of 64."""
+    for row in rows:
+        if row is None or row.shape == "--":
+            continue
+        axes = row.shape.count(",") + 1
+        if row.type in ("Linear", "Flatten") and axes == 1:
+            return False
+        if row.type in _BATCHED_RANK and axes == _BATCHED_RANK[row.type] - 1:
             return False
     return True
 
 
-def torch_containers(lines: list[str], matches: list[re.Match[str] | None]) -> set[int]:
-    """Line numbers of torchinfo's container rows (Sequential, a block class): structure, not layers.
-
-    A row is a container when the next row is one level deeper (its child).  ``matches`` are the lines'
-    :data:`TORCH_ROW` matches with '|' read as a space; a line with a '|' is matched again as written."""
-    found = [(number, int(match["depth"])) for number, (line, read) in enumerate(zip(lines, matches), start=1)
-             if (match := read if "|" not in line else TORCH_ROW.match(line))]
+def torch_containers(rows: list[TorchCells | None]) -> set[int]:
+    """Line numbers of torchinfo's container rows (the model, Sequential, a block class): structure, not layers.
+    A row is a container when the next row is one level deeper (its child)."""
+    found = [(number, row.depth) for number, row in enumerate(rows, start=1) if row is not None]
     return {number for (number, depth), (_, following) in itertools.pairwise(found) if following > depth}
 
 
-def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], match: re.Match[str] | None,
+def container_count(row: TorchCells | None) -> int:
+    """The parameters a container row prints of its own (a module's nn.Parameter, as a ViT's class token): 0 for
+    '--'."""
+    if row is None or not row.params[:1].isdigit():
+        return 0
+    return leading_count(row.params) or 0
+
+
+def container_shape(row: TorchCells | None, batched: bool) -> tuple[int, ...] | None:
+    """A container row's output, channels last, or None."""
+    if row is None or row.shape == "--":
+        return None
+    return read_shape(row.shape, True, batched)
+
+
+def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], cells: TorchCells | None,
               batched: bool = True) -> None:
-    """A torchinfo row ('Conv2d: 1-1  [1, 64, 224, 224]  1,792') or a torchsummary one ('Conv2d-1  [-1, 64, 224,
-    224]  1,792'), from ``raw``'s match of its pattern; activations are skipped, as Keras fuses them into their
+    """A torchinfo or torchsummary row from its cells; activations are skipped, as Keras fuses them into their
     layer."""
-    if not match:
+    if cells is None or cells.shape == "--":
         return
-    torch_type = match["type"]
+    torch_type = cells.type
     if torch_type in TORCH_ACTIVATIONS:
         skipped.append(torch_type)
         return
-    shape = read_shape(match["shape"], True, batched)
-    unreadable = match["shape"] if shape is None and SPLIT_SHAPE.fullmatch(match["shape"]) else ""
+    shape = read_shape(cells.shape, True, batched)
+    unreadable = cells.shape if shape is None and SPLIT_SHAPE.fullmatch(cells.shape) else ""
     if shape is None and not unreadable:
         return
     shape = shape or ()
     keras_class = TORCH_CLASSES.get(torch_type, torch_type)
     if torch_type in ADAPTIVE and any(size != 1 for size in shape[:-1]):
         keras_class = ADAPTIVE[torch_type]
-    params = 0 if match["params"] == "--" else leading_count(match["params"].strip("()")) or 0
-    depth = match.groupdict().get("depth") or "1"
-    rows.append(PastedRow(number, f"{torch_type}: {depth}-{match['index']}", keras_class, shape, params, raw.strip(),
-                          unreadable=unreadable))
+    recursive = cells.params == "(recursive)"
+    params = 0 if cells.params in ("--", "") or recursive else leading_count(cells.params.strip("()")) or 0
+    name = f"{torch_type}: {cells.depth or 1}-{cells.index}" if cells.index else f"{torch_type}: {number}"
+    given = read_shape(cells.input, True, batched) if cells.input else None
+    rows.append(PastedRow(number, name, keras_class, shape, params, raw.strip(), unreadable=unreadable,
+                          recursive=recursive, input=given, counted=cells.params != ""))

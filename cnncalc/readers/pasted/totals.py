@@ -8,8 +8,14 @@ import re
 
 from .numbers import leading_count
 
-#: 'Total params: 1,234', 'Trainable params: …', 'Non-trainable params: …'; the count as written, up to a '('
-TOTAL = re.compile(r"^\s*(?P<label>Total|Trainable|Non-trainable) params:(?P<count>[^(]*)", re.I)
+#: 'Total params: 1,234', 'Trainable params: …', 'Non-trainable params: …' and Keras 3's 'Optimizer params: …'; the
+#: count as written, up to a '('. A Markdown bullet may open it ('- Total params: …'), and a table row has no colon
+#: ('Total params    61,706', '| Total params | 61,706 |' with its rules read as spaces).
+TOTAL = re.compile(r"^\s*(?:[-*+•]\s+)?(?P<label>Total|Trainable|Non-trainable|Optimizer) params(?::|\s+(?=\d))"
+                   r"(?P<count>[^(]*)", re.I)
+#: A line that says rows were left out of the paste: '...', '…', '[...]', '（中略）', '# 40 more layers'.
+CUT = re.compile(r"^\s*(?:\.{3,}|…+|\[(?:\.{3}|…)\]|\((?:\.{3}|…)\)|[（(]中略[）)]|"
+                 r"\d+ more (?:layers|rows|lines)\b.*)\s*$", re.I)
 #: torchinfo's footer: 'Total mult-adds (M): 2.47' (Python 3.11+: '(Units.MEGABYTES)') and the four size lines
 TORCHINFO_FOOTER = re.compile(r"^\s*(?P<label>Total mult-adds|Input size|Forward/backward pass size|Params size|"
                               r"Estimated Total Size) \((?P<unit>[^)]*)\):\s*(?P<value>[\d,]+(?:\.\d+)?)\s*$")
@@ -18,7 +24,7 @@ _UNITS = {"Units.MEGABYTES": "M", "Units.GIGABYTES": "G", "Units.TERABYTES": "T"
 
 def total_of(total: re.Match[str]) -> tuple[str, int | None]:
     """A :data:`TOTAL` line ('Total params: 1,234') as ('total', 1234), its count None when it cannot be read.
-    Labels: 'total', 'trainable', 'non_trainable'."""
+    Labels: 'total', 'trainable', 'non_trainable', 'optimizer'."""
     return total["label"].lower().replace("-", "_"), leading_count(total["count"])
 
 
