@@ -46,6 +46,7 @@ class Interpreter(Inheritance):
         self.keras_inputs: set[int] = set()  # the graph's nodes made by keras.Input (.keras_shapes)
         self.keras_shapes: dict[int, tuple[int, ...]] = {}  # the shapes read off Keras tensors, by node
         self.given_input: tuple[str | None, str | None] = (None, None)  # --input and its layout
+        self.layer_items: dict[tuple[Any, ...], Any] = {}  # each distinct layer's item, made once (.recognise)
 
     def call(self, e: ast.Call, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per callee kind
         function = self.eval(e.func, env)

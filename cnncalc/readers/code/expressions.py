@@ -9,8 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .access import Access
-from .core import _followed
-from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, _is_plain, _size, _too_large
+from .core import _PYTHON_ERRORS
+from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, MAX_WORK, _is_plain, _size, _too_large
 from .pybuiltins import _BUILTINS
 from .values import (
     _RUN_TIME,
@@ -43,7 +43,9 @@ class Expressions(Access):
 
     def eval(self, e: ast.expr, env: Scope) -> Any:
         """An expression's value. A constant and a name, the most common, cannot fail nor nest: they are counted
-        here, and everything else is followed by _expression."""
+        here. Everything else is followed as :func:`.core._followed` follows a statement, inlined here because it
+        runs for every expression of the file: its work and depth counted, and Python's own errors on the code's
+        values made errors at the innermost expression that made them."""
         kind = type(e)
         if kind is ast.Constant:
             self.work += 1
@@ -51,12 +53,21 @@ class Expressions(Access):
         if kind is ast.Name:
             self.work += 1
             return self.name(e, env)  # type: ignore[arg-type]
-        return self._expression(e, env)
+        self.work += 1
+        self.depth += 1
+        try:
+            if self.work > MAX_WORK or self.depth > MAX_DEPTH:  # the checks of charge() and enter()
+                self.charge(0, e)
+                self.enter(e, 0)
+            if kind is ast.Call:  # the most common: a model file is mostly calls
+                return self.call(e, env)  # type: ignore[arg-type]
+            return self._expression(e, env)
+        except _PYTHON_ERRORS as error:
+            raise self.python_error(error, e) from None
+        finally:
+            self.depth -= 1
 
-    @_followed
     def _expression(self, e: ast.expr, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per kind
-        if isinstance(e, ast.Call):  # the most common first: a model file is mostly calls
-            return self.call(e, env)
         if isinstance(e, ast.Attribute):
             return self.attribute(self.eval(e.value, env), e.attr, e)
         if isinstance(e, ast.Constant):

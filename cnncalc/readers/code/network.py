@@ -84,8 +84,9 @@ def _check_requirements(code: ModelCode, net: Network) -> None:
     counted = {id(node) for pair in again for node in pair}  # only these nodes' weights are asked for
     params: dict[int, int] = {}
     built = Built(net)
+    starts = {start: node for (start, end), node in code.items if end > start}  # most rows start their item
     for layer in net.layers:
-        node = _node_at(code, layer.span[0])
+        node = starts.get(layer.span[0]) or _node_at(code, layer.span[0])
         if node is None:
             continue
         if id(node) in counted:
