@@ -123,6 +123,19 @@ def _write(nodes: list[Any], output: int,  # noqa: PLR0912, PLR0915 - the three 
     graph = False
     for index in order:
         node = nodes[index]
+        if node.kind == "layer" and node.inputs[0] == current and node.item and index not in named:
+            # the most common: a layer that reads the one written before it, and is read by the one after it
+            if parts:
+                position += 2
+            reads = (number[current],)
+            layers += 1
+            number[index] = layers
+            items.append(((position, position + len(node.item)), node))
+            placed.append(Placed(node, node.item, position, reads))
+            parts.append(node.item)
+            position += len(node.item)
+            current = index
+            continue
         prefix, name, branches = "", "", ()
         if node.kind == "input":
             text = f"input {node.item}" + (" nchw" if conventions == "torch" and node.item else "") if node.item else ""
@@ -148,8 +161,7 @@ def _write(nodes: list[Any], output: int,  # noqa: PLR0912, PLR0915 - the three 
             if not piece:
                 continue
             if parts:
-                parts.append(", ")
-                position += 2
+                position += 2  # ', ' between this piece and the one before
             if is_item:
                 items.append(((position, position + len(piece)), node))
                 if node.kind == "merge":
@@ -158,7 +170,7 @@ def _write(nodes: list[Any], output: int,  # noqa: PLR0912, PLR0915 - the three 
             parts.append(piece)
             position += len(piece)
         current = index
-    return "".join(parts), items, placed, graph
+    return ", ".join(parts), items, placed, graph
 
 
 def _branches(start: int, lengths: list[int]) -> tuple[tuple[int, int], ...]:

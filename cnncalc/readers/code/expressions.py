@@ -52,7 +52,11 @@ class Expressions(Access):
             return e.value  # type: ignore[attr-defined]
         if kind is ast.Name:
             self.work += 1
-            return self.name(e, env)  # type: ignore[arg-type]
+            try:
+                value = env[e.id]  # type: ignore[attr-defined]
+            except KeyError:
+                return self.name(e, env)  # type: ignore[arg-type]
+            return value if type(value) is not Failed else self.name(e, env)  # type: ignore[arg-type]
         self.work += 1
         self.depth += 1
         try:
@@ -158,8 +162,11 @@ class Expressions(Access):
     def elements(self, elements: list[ast.expr], env: Scope) -> list[Any]:
         values: list[Any] = []
         for element in elements:
+            if type(element) is not ast.Starred:  # the most common
+                values.append(self.eval(element, env))
+                continue
             value = self.eval(element, env)
-            if type(element) is ast.Starred and hasattr(value, "__iter__"):
+            if hasattr(value, "__iter__"):
                 values += self.items(value, element)
                 if len(values) > MAX_LENGTH:
                     raise self.error(element, f"a sequence of more than {MAX_LENGTH:,} items")

@@ -38,8 +38,8 @@ class SourceFile:
 class Files:
     """The files of one reading: the tree they must lie in, and the bytes and files spent."""
 
-    def __init__(self, path: str, text: str) -> None:
-        self.main = SourceFile(path, Path(os.path.realpath(path)), python_lines(text))
+    def __init__(self, path: str, text: str, lines: list[str] | None = None) -> None:
+        self.main = SourceFile(path, Path(os.path.realpath(path)), python_lines(text) if lines is None else lines)
         self.root = self.main.real.parent
         for _ in range(MAX_PARENT_LEVELS):
             self.root = self.root.parent
