@@ -50,7 +50,7 @@ class Interpreter(Inheritance):
 
     def call(self, e: ast.Call, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per callee kind
         function = self.eval(e.func, env)
-        args = self.elements(e.args, env)
+        args = self.elements(e.args, env) if e.args else []
         kwargs: dict[str, Any] = {}
         for keyword in e.keywords:
             value = self.eval(keyword.value, env)

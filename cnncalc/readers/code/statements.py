@@ -41,7 +41,7 @@ class Statements(Core):
         asked for (a file may build resnet18 and resnet50, and the user want only one)."""
         for statement in body:
             try:
-                self.run([statement], env)
+                self.statement(statement, env)
             except _TooMuchWorkError:
                 raise
             except CodeError as error:
