@@ -53,7 +53,11 @@ class Interpreter(Inheritance):
         args = self.elements(e.args, env) if e.args else []
         kwargs: dict[str, Any] = {}
         for keyword in e.keywords:
-            value = self.eval(keyword.value, env)
+            if type(keyword.value) is ast.Constant:  # counted as eval() counts it
+                self.work += 1
+                value = keyword.value.value
+            else:
+                value = self.eval(keyword.value, env)
             if keyword.arg is None:
                 if not isinstance(value, dict):  # **kwargs the run decides: what the call makes is the run's too
                     return value if isinstance(value, Unknown) else \

@@ -65,6 +65,8 @@ class Expressions(Access):
                 self.enter(e, 0)
             if kind is ast.Call:  # the most common: a model file is mostly calls
                 return self.call(e, env)  # type: ignore[arg-type]
+            if kind is ast.Attribute:
+                return self.attribute(self.eval(e.value, env), e.attr, e)  # type: ignore[attr-defined]
             return self._expression(e, env)
         except _PYTHON_ERRORS as error:
             raise self.python_error(error, e) from None
@@ -162,7 +164,12 @@ class Expressions(Access):
     def elements(self, elements: list[ast.expr], env: Scope) -> list[Any]:
         values: list[Any] = []
         for element in elements:
-            if type(element) is not ast.Starred:  # the most common
+            kind = type(element)
+            if kind is ast.Constant:  # the most common, counted as eval() counts it
+                self.work += 1
+                values.append(element.value)  # type: ignore[attr-defined]
+                continue
+            if kind is not ast.Starred:
                 values.append(self.eval(element, env))
                 continue
             value = self.eval(element, env)
