@@ -13,6 +13,8 @@ from ...errors import CodeError
 class Node:
     """One step of the network: an input, a layer (as spec text), or a merge of several tensors."""
 
+    __slots__ = ("applied", "inputs", "item", "kind", "layer", "requires", "where")
+
     def __init__(self, kind: str, inputs: list[int], where: ast.AST | None, item: str = "", layer: Any = None,
                  requires: Callable[[Any, Any], tuple[str, str | None] | None] | None = None,
                  applied: ast.AST | None = None) -> None:
