@@ -39,7 +39,7 @@ class Interpreter(Inheritance):
 
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
-        self.files = Files(path, text, self.lines)  # the lines Core split, not split again
+        self.files = Files(path, text, self.lines)  # the same lines, split at most once
         self.modules = {}
         self.parsers: list[Parser] = []  # the script's argparse parsers, whose defaults are read
         self.eval_reads = []

@@ -9,9 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ...errors import CodeError
-from ...language.sources import python_lines
 from .limits import MAX_DEPTH, MAX_LENGTH, MAX_NESTING, MAX_WORK, _count, _length, _weight
-from .records import Node, _code_error
+from .records import Lines, Node, _code_error
 from .values import Scope, Sequential
 
 
@@ -50,7 +49,7 @@ class Core:
 
     def __init__(self, path: str, text: str) -> None:
         self.path, self.text = path, text
-        self.lines = python_lines(text)
+        self.lines = Lines(text)  # split only when an error shows one
         self.nodes: list[Node] = []
         self.work = 0  # units of MAX_WORK spent
         self.depth = 0  # statements and expressions being followed, one inside the other
