@@ -25,9 +25,10 @@ _PYTHON_ERRORS = (ArithmeticError, LookupError, TypeError, ValueError, Attribute
 
 
 def _followed(method: Callable[[Any, Any, Scope], Any]) -> Callable[[Any, Any, Scope], Any]:
-    """Wraps :meth:`Interpreter.eval` and :meth:`Interpreter.statement`, through which every construct is followed:
-    the one place where work and depth are counted, and where Python's own errors on the code's values become
-    errors at the innermost construct that made them (an outer one sees a CodeError, which it lets through)."""
+    """Wraps :meth:`Interpreter.statement`, through which every statement is followed (and
+    :meth:`Interpreter.eval`, through which every expression is, does the same inline): where work and depth are
+    counted, and where Python's own errors on the code's values become errors at the innermost construct that made
+    them (an outer one sees a CodeError, which it lets through)."""
     @functools.wraps(method)
     def follow(self: Core, node: Any, env: Scope) -> Any:
         self.work += 1
