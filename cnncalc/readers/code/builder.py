@@ -105,13 +105,14 @@ def _write(nodes: list[Any], output: int,  # noqa: PLR0912, PLR0915 - the three 
         if index in needed:
             needed.update(nodes[index].inputs)
     order = sorted(needed)
-    following = {order[i]: order[i + 1] for i in range(len(order) - 1)}
     named = set()
+    previous = None  # the node written just before: the one a layer reads without naming it
     for index in order:
         node = nodes[index]
         for source in node.inputs:
-            if node.kind == "merge" or following.get(source) != index:
+            if source != previous or node.kind == "merge":
                 named.add(source)
+        previous = index
     names = {index: ("input" if nodes[index].kind == "input" else f"t{index}") for index in named}
     parts: list[str] = []
     items: list[tuple[tuple[int, int], Any]] = []
