@@ -58,6 +58,11 @@ CASES = [
     (["summary", "--format", "json", "--", "input 28x28x1, conv4x3"], b"", 0),
     (["summary", "--format", "json"], b"", 2),
     (["summary", "input 28x28x1, conv4x3", "--format", "json", "--help"], b"", 0),
+    # a model file, which the process entry keeps to the end instead of freeing it (cli/loading.py)
+    (["summary", "tests/models/keras_resnet_blocks.py", "--format", "json"], b"", 0),
+    (["summary", "tests/models/torch_resnet.py", "--model", "resnet50", "--input", "3x224x224", "--format", "json"],
+     b"", 0),
+    (["summary", "tests/models/torch_resnet.py", "--model", "resnet50", "--input", "3x224x224"], b"", 0),
 ]
 
 

@@ -444,6 +444,27 @@ def test_the_line_of_a_spec_error_is_found_by_a_search_not_a_scan() -> None:
     assert _node_at(code, len(code.spec) + 10) is None
 
 
+@pytest.mark.parametrize(("first", "second"), [
+    ("layers.Dense(8)", "layers.Dense(8.0)"), ("layers.Dense(8)", "layers.Dense(True)"),
+    ("layers.Dropout(0.0)", "layers.Dropout(-0.0)"),
+    ("layers.Conv2D(4, 3, strides=1)", "layers.Conv2D(4, 3, strides=True)"),
+    ("layers.Conv2D(4, (3, 1))", "layers.Conv2D(4, (3, True))")])
+def test_a_layer_read_once_for_its_arguments_tells_their_types_apart(tmp_path: Path, first: str, second: str) -> None:
+    """A layer's item is made once for each class and arguments; 8 == 8.0 == True and 0.0 == -0.0 in Python, but a
+    size of 8.0 or True is refused where 8 is read, and -0.0 is no rate: the second layer is refused at its line,
+    after the first, with the equal arguments of the right type, was read."""
+    code = keras_model(f"y = {first}(x)\ny = {second}(y)\n")
+    line = code.splitlines().index(f"y = {second}(y)") + 1
+    assert run("summary", str(_written(tmp_path, keras_model(f"y = {first}(x)\n"))))[0] == 0
+    assert f"net.py:{line}:" in refused(tmp_path, code)
+
+
+def _written(folder: Path, code: str) -> Path:
+    path = folder / "first.py"
+    path.write_text(code, encoding="utf-8")
+    return path
+
+
 def test_a_block_skipped_on_a_run_time_condition_may_not_change_the_model(tmp_path: Path) -> None:
     """Whether `if len(sys.argv) > 1: model.add(...)` runs is only known when the code runs: it is refused, where it
     was skipped and the layer silently left out."""

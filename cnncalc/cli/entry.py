@@ -32,6 +32,9 @@ def run() -> None:
     # A short-lived process that builds many small records and no cycles worth finding: the cyclic collector's
     # passes would make a 100,000-layer spec superlinear, and during start-up they only walk the modules' objects.
     gc.set_threshold(100_000, 50, 50)
+    from . import loading
+
+    loading.KEEP_FIRST_MODEL_FILE = True  # this process ends with its command: a model file read is never freed
     lean = lean_summary(sys.argv[1:]) if "_CNNCALC_COMPLETE" not in os.environ else None
     if lean is None:
         from .commands import main

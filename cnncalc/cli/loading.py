@@ -13,6 +13,12 @@ from ..errors import CnnCalcError, SpecError
 
 __all__ = ["load_network"]
 
+#: Set by the process entry (:func:`cnncalc.cli.entry.run`), whose process ends once its command is done: the first
+#: model file read is then kept to the end and never freed (:func:`cnncalc.readers.code.read_model`'s ``keep``),
+#: since freeing its syntax tree object by object costs a sixth of reading a file of 10,000 lines, and the end of
+#: the process frees its memory at once. Only the first: a command that reads many files frees each as usual.
+KEEP_FIRST_MODEL_FILE = False
+
 
 def load_network(spec: str, input_shape: str | None, layout: str | None, conventions: str | None,
                  model: str | None = None, settings: tuple[str, ...] = ()) -> Any:
@@ -25,8 +31,10 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
     if spec.lower().endswith(".py"):
         from ..readers.code import build_model, read_model
 
+        global KEEP_FIRST_MODEL_FILE  # one flag of the process's, read once
+        keep, KEEP_FIRST_MODEL_FILE = KEEP_FIRST_MODEL_FILE, False
         code = read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model, input_shape, layout,
-                          settings)
+                          settings, keep)
         return build_model(code, input_shape, layout, conventions)
     if model is not None or settings:
         import click

@@ -110,13 +110,14 @@ def _write(nodes: list[Any], output: int,  # noqa: PLR0912, PLR0915 - the three 
         if index in needed:
             needed.update(nodes[index].inputs)
     order = sorted(needed)
-    following = {order[i]: order[i + 1] for i in range(len(order) - 1)}
     named = set()
+    previous = None  # the node written just before: the one a layer reads without naming it
     for index in order:
         node = nodes[index]
         for source in node.inputs:
-            if node.kind == "merge" or following.get(source) != index:
+            if source != previous or node.kind == "merge":
                 named.add(source)
+        previous = index
     names = {index: ("input" if nodes[index].kind == "input" else f"t{index}") for index in named}
     parts: list[str] = []
     items: list[tuple[tuple[int, int], Any]] = []
@@ -128,6 +129,19 @@ def _write(nodes: list[Any], output: int,  # noqa: PLR0912, PLR0915 - the three 
     graph = False
     for index in order:
         node = nodes[index]
+        if node.kind == "layer" and node.inputs[0] == current and node.item and index not in named:
+            # the most common: a layer that reads the one written before it, and is read by the one after it
+            if parts:
+                position += 2
+            reads = (number[current],)
+            layers += 1
+            number[index] = layers
+            items.append(((position, position + len(node.item)), node))
+            placed.append(Placed(node, node.item, position, reads))
+            parts.append(node.item)
+            position += len(node.item)
+            current = index
+            continue
         prefix, name, branches = "", "", ()
         if node.kind == "input":
             text = f"input {node.item}" + (" nchw" if conventions == "torch" and node.item else "") if node.item else ""
@@ -153,8 +167,7 @@ def _write(nodes: list[Any], output: int,  # noqa: PLR0912, PLR0915 - the three 
             if not piece:
                 continue
             if parts:
-                parts.append(", ")
-                position += 2
+                position += 2  # ', ' between this piece and the one before
             if is_item:
                 items.append(((position, position + len(piece)), node))
                 if node.kind == "merge":
@@ -163,7 +176,7 @@ def _write(nodes: list[Any], output: int,  # noqa: PLR0912, PLR0915 - the three 
             parts.append(piece)
             position += len(piece)
         current = index
-    return "".join(parts), items, placed, graph
+    return ", ".join(parts), items, placed, graph
 
 
 def _branches(start: int, lengths: list[int]) -> tuple[tuple[int, int], ...]:

@@ -44,20 +44,25 @@ class Interpreter(Inheritance):
 
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
-        self.files = Files(path, text)
+        self.files = Files(path, text, self.lines)  # the same lines, split at most once
         self.modules = {}
         self.parsers: list[Parser] = []  # the script's argparse parsers, whose defaults are read
         self.eval_reads = []
         self.keras_inputs: set[int] = set()  # the graph's nodes made by keras.Input (.keras_shapes)
         self.keras_shapes: dict[int, tuple[int, ...]] = {}  # the shapes read off Keras tensors, by node
         self.given_input: tuple[str | None, str | None] = (None, None)  # --input and its layout
+        self.layer_items: dict[tuple[Any, ...], Any] = {}  # each distinct layer's item, made once (.recognise)
 
     def call(self, e: ast.Call, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per callee kind
         function = self.eval(e.func, env)
-        args = self.elements(e.args, env)
+        args = self.elements(e.args, env) if e.args else []
         kwargs: dict[str, Any] = {}
         for keyword in e.keywords:
-            value = self.eval(keyword.value, env)
+            if type(keyword.value) is ast.Constant:  # counted as eval() counts it
+                self.work += 1
+                value = keyword.value.value
+            else:
+                value = self.eval(keyword.value, env)
             if keyword.arg is None:
                 if not isinstance(value, dict):  # **kwargs the run decides: what the call makes is the run's too
                     return value if isinstance(value, Unknown) else \

@@ -9,9 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ...errors import CodeError
-from ...language.sources import python_lines
 from .limits import MAX_DEPTH, MAX_LENGTH, MAX_NESTING, MAX_WORK, _count, _length, _weight
-from .records import Node, _code_error
+from .records import Lines, Node, _code_error
 from .values import Scope, Sequential, Unknown
 
 
@@ -26,9 +25,10 @@ _PYTHON_ERRORS = (ArithmeticError, LookupError, TypeError, ValueError, Attribute
 
 
 def _followed(method: Callable[[Any, Any, Scope], Any]) -> Callable[[Any, Any, Scope], Any]:
-    """Wraps :meth:`Interpreter.eval` and :meth:`Interpreter.statement`, through which every construct is followed:
-    the one place where work and depth are counted, and where Python's own errors on the code's values become
-    errors at the innermost construct that made them (an outer one sees a CodeError, which it lets through)."""
+    """Wraps :meth:`Interpreter.statement`, through which every statement is followed (and
+    :meth:`Interpreter.eval`, through which every expression is, does the same inline): where work and depth are
+    counted, and where Python's own errors on the code's values become errors at the innermost construct that made
+    them (an outer one sees a CodeError, which it lets through)."""
     @functools.wraps(method)
     def follow(self: Core, node: Any, env: Scope) -> Any:
         self.work += 1
@@ -50,7 +50,7 @@ class Core:
 
     def __init__(self, path: str, text: str) -> None:
         self.path, self.text = path, text
-        self.lines = python_lines(text)
+        self.lines = Lines(text)  # split only when an error shows one
         self.nodes: list[Node] = []
         self.work = 0  # units of MAX_WORK spent
         self.depth = 0  # statements and expressions being followed, one inside the other

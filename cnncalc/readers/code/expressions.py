@@ -10,8 +10,8 @@ from typing import Any
 
 from .access import Access
 from .constant_tensors import NOT_CONSTANT, OPERATOR_WORDS, ConstTensor, compared, elementwise
-from .core import _followed
-from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, _is_plain, _size, _too_large
+from .core import _PYTHON_ERRORS
+from .limits import _PLAIN, MAX_DEPTH, MAX_FORMAT_WIDTH, MAX_LENGTH, MAX_WORK, _is_plain, _size, _too_large
 from .own_weights import ConstantTensor, OwnParameter, weights_arithmetic
 from .pybuiltins import _BUILTINS
 from .torch_global import SpatialSize
@@ -66,20 +66,37 @@ class Expressions(Access):
 
     def eval(self, e: ast.expr, env: Scope) -> Any:
         """An expression's value. A constant and a name, the most common, cannot fail nor nest: they are counted
-        here, and everything else is followed by _expression."""
+        here. Everything else is followed as :func:`.core._followed` follows a statement, inlined here because it
+        runs for every expression of the file: its work and depth counted, and Python's own errors on the code's
+        values made errors at the innermost expression that made them."""
         kind = type(e)
         if kind is ast.Constant:
             self.work += 1
             return e.value  # type: ignore[attr-defined]
         if kind is ast.Name:
             self.work += 1
-            return self.name(e, env)  # type: ignore[arg-type]
-        return self._expression(e, env)
+            try:
+                value = env[e.id]  # type: ignore[attr-defined]
+            except KeyError:
+                return self.name(e, env)  # type: ignore[arg-type]
+            return value if type(value) is not Failed else self.name(e, env)  # type: ignore[arg-type]
+        self.work += 1
+        self.depth += 1
+        try:
+            if self.work > MAX_WORK or self.depth > MAX_DEPTH:  # the checks of charge() and enter()
+                self.charge(0, e)
+                self.enter(e, 0)
+            if kind is ast.Call:  # the most common: a model file is mostly calls
+                return self.call(e, env)  # type: ignore[arg-type]
+            if kind is ast.Attribute:
+                return self.attribute(self.eval(e.value, env), e.attr, e)  # type: ignore[attr-defined]
+            return self._expression(e, env)
+        except _PYTHON_ERRORS as error:
+            raise self.python_error(error, e) from None
+        finally:
+            self.depth -= 1
 
-    @_followed
     def _expression(self, e: ast.expr, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per kind
-        if isinstance(e, ast.Call):  # the most common first: a model file is mostly calls
-            return self.call(e, env)
         if isinstance(e, ast.Attribute):
             return self.attribute(self.eval(e.value, env), e.attr, e)
         if isinstance(e, ast.Constant):
@@ -174,8 +191,16 @@ class Expressions(Access):
     def elements(self, elements: list[ast.expr], env: Scope) -> list[Any]:
         values: list[Any] = []
         for element in elements:
+            kind = type(element)
+            if kind is ast.Constant:  # the most common, counted as eval() counts it
+                self.work += 1
+                values.append(element.value)  # type: ignore[attr-defined]
+                continue
+            if kind is not ast.Starred:
+                values.append(self.eval(element, env))
+                continue
             value = self.eval(element, env)
-            if type(element) is ast.Starred and hasattr(value, "__iter__"):
+            if hasattr(value, "__iter__"):
                 values += self.items(value, element)
                 if len(values) > MAX_LENGTH:
                     raise self.error(element, f"a sequence of more than {MAX_LENGTH:,} items")

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import ast
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from ...errors import CnnCalcError, CodeError
 from ...language.sources import python_lines
 from .limits import MAX_NODES, MAX_SOURCE_BYTES
+from .records import Lines
 
 #: The most files one reading parses, the model file included.
 MAX_FILES = 16
@@ -31,15 +33,15 @@ class SourceFile:
     """One file read: the path errors name, where it is on disk, its lines; its syntax nodes carry it as
     ``cnncalc_source`` (the model file's own nodes carry nothing: errors name the model file)."""
 
-    def __init__(self, path: str, real: Path, lines: list[str]) -> None:
+    def __init__(self, path: str, real: Path, lines: Sequence[str]) -> None:
         self.path, self.real, self.lines = path, real, lines
 
 
 class Files:
     """The files of one reading: the tree they must lie in, and the bytes and files spent."""
 
-    def __init__(self, path: str, text: str) -> None:
-        self.main = SourceFile(path, Path(os.path.realpath(path)), python_lines(text))
+    def __init__(self, path: str, text: str, lines: Sequence[str] | None = None) -> None:
+        self.main = SourceFile(path, Path(os.path.realpath(path)), Lines(text) if lines is None else lines)
         self.root = self.main.real.parent
         for _ in range(MAX_PARENT_LEVELS):
             self.root = self.root.parent
@@ -95,7 +97,7 @@ class Files:
             raise RefusedImportError(f"{shown} cannot be read as UTF-8 text ({type(error).__name__})") from None
         self.bytes += len(text.encode("utf-8", "surrogatepass"))
         tree = parse_source(text, shown)
-        source = SourceFile(shown, real, python_lines(text))
+        source = SourceFile(shown, real, Lines(text))
         for each in ast.walk(tree):
             each.cnncalc_source = source  # type: ignore[attr-defined]
         return tree, source

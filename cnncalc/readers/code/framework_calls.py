@@ -56,10 +56,15 @@ class FrameworkCalls(Expressions):
         """A framework class called: a layer made (with constant arguments), or a model or container."""
         if cls.name in _MODEL_CLASSES:
             return self.model_class(cls, args, kwargs, node)
+        for value in (*args, *kwargs.values()) if self.inside_model >= 0 else ():
+            if isinstance(value, Unknown):
+                break
+        else:  # the most common: no argument is a run-time value
+            return Layer(cls.framework, cls.name, args, kwargs, node)
         given = [value for key, value in kwargs.items() if cls.framework != "keras" or
                  (key not in _INPUT_KEYWORDS and not key.endswith(_NEUTRAL_SUFFIXES))]
         for value in [*args, *given]:
-            if isinstance(value, Unknown) and self.inside_model >= 0:
+            if isinstance(value, Unknown):
                 raise self.error(value.node or node, f"{cls.name}'s argument is {value.why}, which is only known "
                                  "when the code runs", value.hint() if isinstance(value, DecidedByRun) else
                                  "use a constant, or write the layer in a spec")

@@ -77,7 +77,10 @@ def _check_requirements(code: ModelCode, net: Network) -> None:
     twice (Keras and PyTorch share its weights, which a summary of rows cannot show)."""
     applied: dict[int, Any] = {}
     again: list[tuple[Any, Any]] = []  # (the node that first applies a layer object, a node that applies it again)
-    for _, node in code.items:
+    starts: dict[int, Any] = {}  # each item's node by where it starts: most rows start their item
+    for (start, end), node in code.items:
+        if end > start:
+            starts[start] = node
         if node.layer is None or node.kind != "layer":
             continue
         first = applied.setdefault(id(node.layer), node)
@@ -87,8 +90,8 @@ def _check_requirements(code: ModelCode, net: Network) -> None:
     params: dict[int, int] = {}
     built = Built(net)
     for layer in net.layers:
-        node = _node_at(code, layer.span[0])
-        if node is None:
+        node = starts.get(layer.span[0]) or _node_at(code, layer.span[0])
+        if node is None or (node.requires is None and not counted):  # the most common: nothing to check
             continue
         if id(node) in counted:
             params[id(node)] = params.get(id(node), 0) + layer.params.total

@@ -11,7 +11,7 @@ from .calls import Interpreter
 from .candidates import Candidate, classes_of, find_candidates
 from .command_line import defaults_note
 from .files import parse_source
-from .limits import collector_paused
+from .limits import collector_paused, kept_to_the_end
 from .model_argument import ModelCall, call_hint, check_binding, needed, parse_model_argument
 from .records import ModelCode
 from .settings import FixedScope, check_settings, parse_settings, settings_note
@@ -21,10 +21,11 @@ from .values import Failed, Function, Instance, KerasModel, Sequential, Unknown,
 # ---- from code to a model -------------------------------------------------------------------------------
 
 def read_model(text: str, path: str, model: str | None = None, input_shape: str | None = None,
-               layout: str | None = None, settings: tuple[str, ...] = ()) -> ModelCode:
+               layout: str | None = None, settings: tuple[str, ...] = (), keep: bool = False) -> ModelCode:
     """The model a Python file defines, as spec text with where each item came from; ``input_shape`` (--input) is
     the input's shape when Keras code reads a tensor's shape and computes its input's when it runs; ``settings``
-    (--set NAME=VALUE) fix module-level names of the file (.settings)."""
+    (--set NAME=VALUE) fix module-level names of the file (.settings). ``keep``: the process ends soon after, and
+    what was read is kept to its end, never freed (:func:`.limits.kept_to_the_end`)."""
     fixed = parse_settings(settings)
     with collector_paused():
         tree = parse_source(text, path)
@@ -48,6 +49,8 @@ def read_model(text: str, path: str, model: str | None = None, input_shape: str 
                 applied = {id(node.layer) for _, node in code.items if node.layer is not None}
                 unused = unused_layers(interpreter, found, applied)
                 code.unused = (unused.params, unused.buffers, unused.lines)
+            if keep:
+                kept_to_the_end(tree, interpreter, env, code)
             return code
         except RecursionError:  # the interpreter's own depth guard comes first; this is the last line of defence
             raise interpreter.error(None, "the code recurses too deeply to follow") from None

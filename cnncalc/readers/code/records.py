@@ -3,15 +3,45 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, overload
 
 from ...errors import CodeError
+from ...language.sources import python_lines
+
+
+class Lines(Sequence[str]):
+    """A file's lines as Python numbers them (:func:`~cnncalc.language.sources.python_lines`), split only when an
+    error shows one: reading a file of 10,000 lines never needs them."""
+
+    __slots__ = ("_lines", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: list[str] | None = None
+
+    def _split(self) -> list[str]:
+        if self._lines is None:
+            self._lines = python_lines(self.text)
+        return self._lines
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._split()[index]
+
+    def __len__(self) -> int:
+        return len(self._split())
+
 
 # ---- the graph ------------------------------------------------------------------------------------------
 
 class Node:
     """One step of the network: an input, a layer (as spec text), or a merge of several tensors."""
+
+    __slots__ = ("applied", "inputs", "item", "kind", "layer", "requires", "where")
 
     def __init__(self, kind: str, inputs: list[int], where: ast.AST | None, item: str = "", layer: Any = None,
                  requires: Callable[[Any, Any], tuple[str, str | None] | None] | None = None,
@@ -37,7 +67,7 @@ class ModelCode:
     """A model read from code: the spec it is, where each item came from, and how it prints."""
 
     def __init__(self, spec: str, conventions: str, items: list[tuple[tuple[int, int], Node]], path: str,
-                 lines: list[str], name: str = "", placed: list[Placed] | None = None, graph: bool = False) -> None:
+                 lines: Sequence[str], name: str = "", placed: list[Placed] | None = None, graph: bool = False) -> None:
         self.spec, self.conventions, self.items, self.path, self.lines = spec, conventions, items, path, lines
         self.name = name  # the model's name in the file: a variable, a class or a function
         self.placed = placed or []  # each written node, as the spec places it (readers.code.spec_records)
@@ -51,7 +81,7 @@ class ModelCode:
         return _code_error(self.path, self.lines, node, message, hint)
 
 
-def _code_error(path: str, lines: list[str], node: ast.AST | None, message: str, hint: str | None = None,
+def _code_error(path: str, lines: Sequence[str], node: ast.AST | None, message: str, hint: str | None = None,
                 kind: type[CodeError] = CodeError) -> CodeError:
     source = getattr(node, "cnncalc_source", None)  # a node of another file of the model's folder (readers.code.files)
     if source is not None:

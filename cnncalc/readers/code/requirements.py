@@ -51,6 +51,8 @@ def _channel_axis(name: str, axis: Any, key: str) -> Requirement:
     cat act on no other (Keras' axis=1 on (None, 8, 8, 3) is the height)."""
     def on_channels(resolved: ResolvedLayer, built: Built) -> tuple[str, str | None] | None:
         net = built.net
+        if axis == -1 and not net.torch:  # the last axis, which Keras' conventions make the channels at any rank
+            return None
         shapes = resolved.input_shapes or (resolved.input_shape,)
         rank = len(shapes[0]) + 1  # with the batch
         tokens = resolved.tokens or any(name in built.tokens for name in resolved.inputs)

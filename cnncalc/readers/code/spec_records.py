@@ -19,6 +19,7 @@ def spec_records(code: ModelCode) -> Spec:
     """The spec records of a model read from code, equal to ``parse(code.spec)``; an item the spec refuses is an
     error at the code's line that made it."""
     readings: dict[str, Spec] = {}
+    items: dict[str, ParsedLayer] = {}  # each distinct layer item, read and found to be one layer
     layers: list[ParsedLayer] = []
     given: ParsedInput | None = None
     count = last = 0  # the items the text holds, as the parser counts them; the number of the last one written
@@ -41,10 +42,12 @@ def spec_records(code: ModelCode) -> Spec:
             layer = ParsedLayer(MERGES[node.item](), (start, start + len(text)), text, place.inputs, place.branches)
             count += 1 + len(place.inputs)
         else:
-            reading = _read(code, node, text, readings)
-            if reading.input is not None or len(reading.layers) != 1:
-                raise code.error_at(node.where, "cnncalc cannot read this layer as one item of a spec")
-            first = reading.layers[0]
+            first = items.get(text)
+            if first is None:
+                reading = _read(code, node, text, readings)
+                if reading.input is not None or len(reading.layers) != 1:
+                    raise code.error_at(node.where, "cnncalc cannot read this layer as one item of a spec")
+                first = items[text] = reading.layers[0]
             layer = ParsedLayer(first.layer, (start + first.span[0], start + first.span[1]), first.source,
                                 place.inputs)
             count += 1 + (place.inputs[0] != last)  # a layer that reads an earlier tensor is written after '@tN'

@@ -48,7 +48,7 @@ class Statements(Core):
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 imported |= {alias.asname or alias.name.split(".")[0] for alias in statement.names}
             try:
-                self.run([statement], env)
+                self.statement(statement, env)
             except _TooMuchWorkError:
                 raise
             except CodeError as error:

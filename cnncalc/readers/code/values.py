@@ -80,6 +80,8 @@ class FrameworkClass:
 class Layer:
     """A framework layer as the code constructs it, with where."""
 
+    __slots__ = ("args", "extras", "framework", "kwargs", "name", "node")
+
     def __init__(self, framework: str, name: str, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> None:
         self.framework, self.name, self.args, self.kwargs, self.node = framework, name, args, kwargs, node
         self.extras: dict[str, Any] = {}  # plain attributes the code sets on it (.layer_attributes)
@@ -92,6 +94,8 @@ class Layer:
 
 class Tensor:
     """A tensor flowing through the code: the graph node that makes it."""
+
+    __slots__ = ("node",)
 
     def __init__(self, node: int) -> None:
         self.node = node
