@@ -40,7 +40,8 @@ def refuse_other_line_breaks(text: str) -> None:
 
 _TOKENS = re.compile(
     r"(?P<sep>[,;\n](?:[\s,;]*[,;\n])?)"  # a run of separators is one token
-    r"|(?P<bar>\|)|(?P<open>[\[(])|(?P<close>[\])])(?P<times>\s*[xX×]\s*\d+)?|[^\s,;|\[\]()]+"
+    r"|(?P<bar>\|)|(?P<open>[\[(])|(?P<close>[\])])(?P<times>\s*[xX×]\s*\d+)?"
+    r"|(?:[^\s,;|\[\](){]++|\{[^{}\n]*+\}|\{)++"  # a word; a block's '{c*e}' in it may hold spaces and brackets
 )
 #: The expansion limit: the most layers a whole spec may expand to, repeats included.  Resolving
 #: 100,000 layers takes about 2.5 s; a million would take half a minute and gigabytes.
