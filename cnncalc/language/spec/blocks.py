@@ -151,7 +151,10 @@ class Blocks:
             return error.at(f"the definition of '{name.text}'", (found.start(), found.end() - 1))
         if not self.defined or _WORD.match(lower) or lower in WORDS:
             return None
-        guess = closest(lower, list(self.defined))
+        import difflib  # only on the error path
+
+        guess = closest(lower, list(self.defined)) or next(iter(
+            difflib.get_close_matches(lower, list(self.defined), n=1, cutoff=0.5)), None)
         hint = f"did you mean '{guess}'?" if guess else f"the blocks defined are: {', '.join(self.defined)}"
         return self.fail(f"unknown block '{shorten(name.text)}'", name, hint)
 
@@ -177,8 +180,10 @@ class Blocks:
             text = self.fill(token.text, token.start, values or {}, outer) if "{" in token.text else token.text
             problem = integer_problem(text)
             if problem is not None:
-                raise self.fail(f"{problem} ('{use.name.text}' takes integers)", token,
-                                "arguments are integers, as in mb(16, 6, 1); inside a block, {expr} computes one",
+                hint = f"write {{{token.text}}} to pass the parameter '{token.text}' on" if values and \
+                    token.lower in values else "arguments are integers, as in mb(16, 6, 1); inside a block, " \
+                    "{expr} computes one from its parameters, as in mb({c*2}, 6, 1)"
+                raise self.fail(f"{problem} ('{use.name.text}' takes integers)", token, hint,
                                 also=outer).at(f"the definition of '{definition.name.text}'", definition.head)
             given[param] = int(text.replace("\u2212", "-"))
         return Scope(_Filling(self, given, here).items(definition.body), use)
