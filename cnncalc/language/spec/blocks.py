@@ -265,10 +265,53 @@ class _Filling:
                 copy = self.copies[id(item)] = Scope(self.items(item.items), item.use)
             return copy
         if isinstance(item, MergeItem):
-            start, end = item.span
-            written = self.blocks.text[start:end]
-            source = " ".join(self.blocks.fill(written, start, self.values, self.here).split())
-            return MergeItem(item.word, tuple(self.items(branch) for branch in item.branches), item.span,
-                             tuple(self.tokens(item.trailing)), source)
+            branches = tuple(self.items(branch) for branch in item.branches)
+            if has_use(branches):
+                source = merge_source(self.blocks.text, item.word, branches)
+            else:
+                start, end = item.span
+                source = " ".join(self.blocks.fill(self.blocks.text[start:end], start, self.values, self.here).split())
+            return MergeItem(item.word, branches, item.span, tuple(self.tokens(item.trailing)), source)
         use = BlockUse(item.name, item.args, item.span, tuple(self.tokens(item.trailing)), item.size)
         return self.blocks.expand(use, self.values, self.here)
+
+
+def has_use(branches: tuple[tuple[Item, ...], ...]) -> bool:
+    """Whether a merge's branches use a block (outside the merges inside them, which have their own text)."""
+    stack = [item for branch in branches for item in branch]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Scope) and id(item) not in seen:
+            if item.use is not None:
+                return True
+            seen.add(id(item))
+            stack += item.items
+    return False
+
+
+def merge_source(text: str, word: Token, branches: tuple[tuple[Item, ...], ...]) -> str:
+    """A merge that uses blocks as written out: each use replaced by its body, its numbers filled in."""
+    return f"{word.text}({' | '.join(written(text, branch) for branch in branches)})"
+
+
+def written(text: str, items: tuple[Item, ...] | list[Item]) -> str:
+    """Items as written out: layers as read, merges as written, uses as their bodies, repeats as [ … ]xN."""
+    parts: list[str] = []
+    position = 0
+    while position < len(items):
+        item = items[position]
+        position += 1
+        if type(item) is list:
+            parts.append(" ".join([t.text for t in item]))
+        elif isinstance(item, MergeItem):
+            merge = item.source or " ".join(text[item.span[0]:item.span[1]].split())
+            parts.append(" ".join([merge, *(t.text for t in item.trailing)]))
+        elif isinstance(item, Scope) and item.use is not None:
+            parts.append(" ".join([written(text, item.items), *(t.text for t in item.use.trailing)]))
+        elif isinstance(item, Scope):
+            times = 1
+            while position < len(items) and items[position] is item:
+                times, position = times + 1, position + 1
+            parts.append(f"[{written(text, item.items)}]x{times}")
+    return ", ".join(parts)

@@ -9,7 +9,7 @@ import re
 from ...errors import SpecError, shorten
 from ...model.layers import MERGES
 from ..literals import TooLargeError, read_int
-from .blocks import Blocks
+from .blocks import Blocks, has_use, merge_source
 from .records import BlockUse, Item, MergeItem, Scope, Token
 from .tokens import MAX_DEPTH, MAX_LAYERS, MAX_WORDS, _Stream
 
@@ -63,7 +63,9 @@ def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None,  # noqa:
             count = _grow(text, count, merge.size, where or merge.span)
             items.append(merge if blocks.defining is not None else blocks.expand(merge))
         elif merge is not None:
-            merge = MergeItem(merge.word, merge.branches, merge.span, tuple(current))
+            source = merge_source(text, merge.word, merge.branches) if blocks.defining is None and \
+                blocks.defined and has_use(merge.branches) else None  # a block's body in it, written out
+            merge = MergeItem(merge.word, merge.branches, merge.span, tuple(current), source)
             count = _grow(text, count, _size(merge), where or merge.span)
             items.append(merge)
         elif current:
