@@ -149,14 +149,16 @@ class Blocks:
                               f"define a block before {where} uses it; so no block can use itself, "
                               "directly or through other blocks")
             return error.at(f"the definition of '{name.text}'", (found.start(), found.end() - 1))
-        if not self.defined or _WORD.match(lower) or lower in WORDS:
+        known = [*self.defined, *([defining.lower] if defining is not None else [])]
+        if not known or _WORD.match(lower) or lower in WORDS:
             return None
         import difflib  # only on the error path
 
-        guess = closest(lower, list(self.defined)) or next(iter(
-            difflib.get_close_matches(lower, list(self.defined), n=1, cutoff=0.5)), None)
-        hint = f"did you mean '{guess}'?" if guess else f"the blocks defined are: {', '.join(self.defined)}"
-        return self.fail(f"unknown block '{shorten(name.text)}'", name, hint)
+        guess = closest(lower, known) or next(iter(difflib.get_close_matches(lower, known, n=1, cutoff=0.5)), None)
+        hint = f"did you mean '{guess}'?" if guess else f"the blocks defined are: {', '.join(known)}"
+        error = self.fail(f"unknown block '{shorten(name.text)}'", name, hint)
+        return error if defining is None else error.at(f"in the definition of '{defining.text}'",
+                                                       (defining.start, defining.end))
 
     def use_size(self, name: Token) -> int:
         self.used.add(name.lower)
