@@ -15,7 +15,7 @@ from typing import Any
 from ...errors import SpecError, closest, shorten
 from ...model.layers import MERGES
 from ...model.records import record
-from .braces import MAX_VALUE, ArithmeticProblem, Tree, compute, names, read
+from .braces import MAX_VALUE, BracesError, Tree, compute, names, read
 from .records import BlockUse, Item, MergeItem, Scope, Token
 from .words import _WORD, WORDS
 
@@ -63,7 +63,7 @@ class Blocks:
         #: the deepest nesting reached in the body being read
         self.deepest = 0
         self.used: set[str] = set()
-        self._trees: dict[str, Tree | ArithmeticProblem] = {}
+        self._trees: dict[str, Tree | BracesError] = {}
 
     # --- definitions -------------------------------------------------------------------------------------------
 
@@ -98,7 +98,7 @@ class Blocks:
             for match in BRACES.finditer(token):
                 tree = self.tree(match[1])
                 span = (start + match.start(), start + match.end())
-                if isinstance(tree, ArithmeticProblem):
+                if isinstance(tree, BracesError):
                     problem = self.fail(tree.message, span, tree.hint)
                 else:
                     unknown = [n for n in names(tree) if n.lower() not in lowered]
@@ -118,13 +118,13 @@ class Blocks:
             if definition.problem is not None and definition.name.lower not in self.used:
                 raise definition.problem
 
-    def tree(self, text: str) -> Tree | ArithmeticProblem:
+    def tree(self, text: str) -> Tree | BracesError:
         """An expression's tree, read once; or why it does not read."""
         known = self._trees.get(text)
         if known is None:
             try:
                 known = read(text)
-            except ArithmeticProblem as problem:
+            except BracesError as problem:
                 known = problem
             self._trees[text] = known
         return known
@@ -197,10 +197,10 @@ class Blocks:
             span = (start + match.start(), start + match.end())
             tree = self.tree(match[1])
             try:
-                if isinstance(tree, ArithmeticProblem):
+                if isinstance(tree, BracesError):
                     raise tree
                 return str(compute(tree, values))
-            except ArithmeticProblem as problem:
+            except BracesError as problem:
                 raise self.fail(f"{problem.message} in '{{{shorten(match[1], 30)}}}'", span, problem.hint,
                                 also=here) from None
 

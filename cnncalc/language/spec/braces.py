@@ -23,7 +23,7 @@ from typing import Any
 
 from ...errors import CnnCalcError
 
-__all__ = ["MAX_LENGTH", "MAX_NESTING", "MAX_VALUE", "ArithmeticProblem", "compute", "names", "read"]
+__all__ = ["MAX_LENGTH", "MAX_NESTING", "MAX_VALUE", "BracesError", "compute", "names", "read"]
 
 #: The longest expression read: a block's arithmetic is a few characters, as ``c*e``.
 MAX_LENGTH = 200
@@ -38,17 +38,17 @@ _TOKEN = re.compile(r"\s*(?:(\d+)|([A-Za-z_][A-Za-z0-9_]*)|(//|[-+*/()\u2212]))"
 Tree = tuple[Any, ...]
 
 
-class ArithmeticProblem(CnnCalcError):
+class BracesError(CnnCalcError):
     """An expression that does not read or does not compute: what is wrong, and a hint."""
 
 
 def read(text: str) -> Tree:
     """The tree of an expression, every bound of the grammar checked.
 
-    Raises :class:`ArithmeticProblem` for anything outside the grammar.
+    Raises :class:`BracesError` for anything outside the grammar.
     """
     if len(text) > MAX_LENGTH:
-        raise ArithmeticProblem(f"the arithmetic is longer than {MAX_LENGTH} characters",
+        raise BracesError(f"the arithmetic is longer than {MAX_LENGTH} characters",
                                 "a block's arithmetic is short, as in {c*e}")
     return _Reader(text).read()
 
@@ -69,7 +69,7 @@ def names(tree: Tree) -> list[str]:
 def compute(tree: Tree, values: dict[str, int]) -> int:
     """The integer a tree stands for, with ``values`` for its parameters.
 
-    Raises :class:`ArithmeticProblem` for an unknown parameter, a division by zero, a fraction or a result
+    Raises :class:`BracesError` for an unknown parameter, a division by zero, a fraction or a result
     beyond :data:`MAX_VALUE`.
     """
     kind = tree[0]
@@ -78,7 +78,7 @@ def compute(tree: Tree, values: dict[str, int]) -> int:
     if kind == "p":
         if tree[1] not in values:
             known = ", ".join(values) or "none"
-            raise ArithmeticProblem(f"unknown parameter '{tree[1]}'", f"the parameters here are: {known}")
+            raise BracesError(f"unknown parameter '{tree[1]}'", f"the parameters here are: {known}")
         return values[tree[1]]
     if kind == "-":
         return -compute(tree[1], values)
@@ -94,9 +94,9 @@ def compute(tree: Tree, values: dict[str, int]) -> int:
             result = _bounded(result * other)
             continue
         if other == 0:
-            raise ArithmeticProblem("division by zero", "a divisor must not be 0 for these numbers")
+            raise BracesError("division by zero", "a divisor must not be 0 for these numbers")
         if op == "/" and result % other:
-            raise ArithmeticProblem(f"{result}/{other} is not an integer",
+            raise BracesError(f"{result}/{other} is not an integer",
                                     "sizes are integers: write // to round down, as in {c//2}")
         result = result // other
     return result
@@ -104,7 +104,7 @@ def compute(tree: Tree, values: dict[str, int]) -> int:
 
 def _bounded(value: int) -> int:
     if abs(value) > MAX_VALUE:
-        raise ArithmeticProblem(f"a result beyond 10^15 ({str(value)[:24]}…)" if len(str(value)) > 24 else
+        raise BracesError(f"a result beyond 10^15 ({str(value)[:24]}…)" if len(str(value)) > 24 else
                                 f"a result beyond 10^15 ({value})", "a layer's sizes are far smaller")
     return value
 
@@ -123,7 +123,7 @@ class _Reader:
             if match is None:
                 bad = text[position:].strip()[:1]
                 hint = "write * to multiply" if bad in "×·x" else "use + - * // / ( ) on integers and parameters"
-                raise ArithmeticProblem(f"cannot read '{bad}' in the arithmetic", hint)
+                raise BracesError(f"cannot read '{bad}' in the arithmetic", hint)
             self.kinds.append("n" if match[1] else "p" if match[2] else "o")
             self.tokens.append(match[match.lastindex or 0])
             position = match.end()
@@ -132,10 +132,10 @@ class _Reader:
 
     def read(self) -> Tree:
         if not self.tokens:
-            raise ArithmeticProblem("'{}' is empty", "write arithmetic over the parameters, as in {c*e}")
+            raise BracesError("'{}' is empty", "write arithmetic over the parameters, as in {c*e}")
         tree = self.sum()
         if self.position < len(self.tokens):
-            raise ArithmeticProblem(f"unexpected '{self.tokens[self.position]}' in the arithmetic",
+            raise BracesError(f"unexpected '{self.tokens[self.position]}' in the arithmetic",
                                     "join numbers and parameters with + - * // /, as in {c*e}")
         return tree
 
@@ -171,12 +171,12 @@ class _Reader:
     def atom(self) -> Tree:
         token = self.peek()
         if token is None:
-            raise ArithmeticProblem("the arithmetic ends too soon", "complete it, as in {c*e}")
+            raise BracesError("the arithmetic ends too soon", "complete it, as in {c*e}")
         kind = self.kinds[self.position]
         self.position += 1
         if kind == "n":
             if len(token) > 16 or int(token) > MAX_VALUE:
-                raise ArithmeticProblem(f"the number {token[:20]}{'…' if len(token) > 20 else ''} is beyond 10^15",
+                raise BracesError(f"the number {token[:20]}{'…' if len(token) > 20 else ''} is beyond 10^15",
                                         "a layer's sizes are far smaller")
             return ("n", token)
         if kind == "p":
@@ -185,10 +185,10 @@ class _Reader:
             with self.deeper():
                 inner = self.sum()
             if self.peek() != ")":
-                raise ArithmeticProblem("'(' is never closed in the arithmetic", "close it with ')'")
+                raise BracesError("'(' is never closed in the arithmetic", "close it with ')'")
             self.position += 1
             return inner
-        raise ArithmeticProblem(f"unexpected '{token}' in the arithmetic",
+        raise BracesError(f"unexpected '{token}' in the arithmetic",
                                 "write a number, a parameter or '(' there, as in {c*e}")
 
     def deeper(self) -> _Deeper:
@@ -204,7 +204,7 @@ class _Deeper:
     def __enter__(self) -> None:
         self.reader.depth += 1
         if self.reader.depth > MAX_NESTING:
-            raise ArithmeticProblem(f"the arithmetic is nested more than {MAX_NESTING} deep",
+            raise BracesError(f"the arithmetic is nested more than {MAX_NESTING} deep",
                                     "write it with fewer parentheses and signs")
 
     def __exit__(self, *_: object) -> None:

@@ -56,9 +56,9 @@ class _Parser(_ArgumentReader, _OptionReader):
         first = tokens[0]
         for token in tokens:
             if "{" in token.text or "}" in token.text:
-                raise self.fail(f"'{shorten(token.text)}': '{{…}}' is a block's arithmetic, written only in the body of "
-                                "a 'def'", token, "define a block, as in 'def unit(c) = (conv{c}x3 same, relu)', "
-                                "and use it as unit(32)")
+                raise self.fail(f"'{shorten(token.text)}': '{{…}}' is a block's arithmetic, written only in the "
+                                "body of a 'def'", token,
+                                "define a block, as in 'def unit(c) = (conv{c}x3 same, relu)', and use it as unit(32)")
         word, args, rest = self._word(tokens)
         if word == "input":
             if self.input is not None or self.layers:
