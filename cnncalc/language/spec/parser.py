@@ -49,7 +49,8 @@ class _Parser(_ArgumentReader, _OptionReader):
             if known is None:  # the input
                 return
             self._known[key] = known
-        self.layers.append(ParsedLayer(known[0], span, known[1], inputs, (), uses))
+        self.layers.append(ParsedLayer(known[0], span, known[1], inputs, (), uses) if uses else
+                           ParsedLayer(known[0], span, known[1], inputs))
 
     def _read(self, tokens: list[Token]) -> tuple[Layer, str] | None:
         """A layer's record and its source text, or None for 'input …', which sets the input."""
