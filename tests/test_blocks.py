@@ -177,6 +177,15 @@ def test_the_expansion_limit_holds_for_blocks() -> None:
     assert render(f"def b0() = (relu)\n{doubling}input 4x4x1, b20()")[0].startswith("the spec expands to more than")
 
 
+def test_filling_in_is_bounded_work() -> None:
+    # 60 options of arithmetic in a block used 10,000 times: 600,000 '{…}', more than a spec may fill in
+    body = "conv1x1 " + " ".join(f"s{{c*2-c}}{n}" for n in range(60))
+    lines = render(f"def f(c) = ({body})\ninput 4x4x3\n" + ", ".join(f"f({n})" for n in range(10_000)))
+    assert lines[0] == "the blocks' uses fill in more than 500,000 '{…}'"
+    assert render("def f(" + ", ".join(f"p{n}" for n in range(65)) + ") = (relu)")[0] == \
+        "more than 64 parameters"
+
+
 def test_blocks_nested_in_blocks_are_bounded() -> None:
     chain = "".join(f"def b{n}() = (b{n - 1}())\n" for n in range(1, 60))
     with pytest.raises(CnnCalcError) as caught:  # never a RecursionError

@@ -23,6 +23,10 @@ from .words import _WORD, WORDS
 BRACES = re.compile(r"\{([^{}\n]*)\}")
 _NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 _INTEGER = re.compile(r"[+\-\u2212]?\d{1,16}\Z")
+#: The most work filling in the blocks of one spec may take (a second or two): each ``{expr}`` filled in is one,
+#: and one more for each 16 characters of it computed (each use computes each distinct ``{expr}`` once).  A spec
+#: of 100,000 layers with a ``{c}`` or two in each is well within it.
+MAX_WORK = 500_000
 #: Words that cannot name a block: they already mean something where a block's name stands.
 RESERVED = frozenset({"def", "id", "as", "input", *MERGES})
 
@@ -64,6 +68,8 @@ class Blocks:
         self.deepest = 0
         self.used: set[str] = set()
         self._trees: dict[str, Tree | BracesError] = {}
+        #: how many characters of arithmetic have been computed, held to :data:`MAX_WORK`
+        self.work = 0
 
     # --- definitions -------------------------------------------------------------------------------------------
 
@@ -191,15 +197,28 @@ class Blocks:
         return Scope(_Filling(self, given, here).items(definition.body), use)
 
     def fill(self, text: str, start: int, values: dict[str, int], here: tuple[tuple[str, tuple[int, int]], ...],
-             ) -> str:
-        """``text`` (at ``start`` in the spec) with each ``{expr}`` replaced by its value."""
+             known: dict[str, str] | None = None) -> str:
+        """``text`` (at ``start`` in the spec) with each ``{expr}`` replaced by its value (``known``: the values
+        already computed with these ``values``)."""
         def value(match: re.Match[str]) -> str:
+            expression = match[1]
+            self.work += 1
+            if known is not None and expression in known and self.work <= MAX_WORK:
+                return known[expression]
             span = (start + match.start(), start + match.end())
-            tree = self.tree(match[1])
+            self.work += len(expression) // 16
+            if self.work > MAX_WORK:
+                raise self.fail(f"the blocks' uses fill in more than {MAX_WORK:,} '{{…}}'", span,
+                                "use fewer {…} in a block that is used many times, or write its numbers out",
+                                also=here)
+            tree = self.tree(expression)
             try:
                 if isinstance(tree, BracesError):
                     raise tree
-                return str(compute(tree, values))
+                result = str(compute(tree, values))
+                if known is not None:
+                    known[expression] = result
+                return result
             except BracesError as problem:
                 raise self.fail(f"{problem.message} in '{{{shorten(match[1], 30)}}}'", span, problem.hint,
                                 also=here) from None
@@ -250,13 +269,15 @@ class _Filling:
     def __init__(self, blocks: Blocks, values: dict[str, int], here: tuple[tuple[str, tuple[int, int]], ...]) -> None:
         self.blocks, self.values, self.here = blocks, values, here
         self.copies: dict[int, Scope] = {}  # a repeat's copies are one object, filled in once
+        self.known: dict[str, str] = {}  # each expression's value with these values
 
     def items(self, items: tuple[Item, ...]) -> tuple[Item, ...]:
         return tuple([self.item(item) for item in items])
 
     def tokens(self, tokens: Any) -> list[Token]:
-        fill, values, here = self.blocks.fill, self.values, self.here
-        return [Token(fill(t.text, t.start, values, here), t.start, t.end) if "{" in t.text else t for t in tokens]
+        fill, values, here, known = self.blocks.fill, self.values, self.here, self.known
+        return [Token(fill(t.text, t.start, values, here, known), t.start, t.end) if "{" in t.text else t
+                for t in tokens]
 
     def item(self, item: Item) -> Item:
         if type(item) is list:
@@ -272,7 +293,8 @@ class _Filling:
                 source = merge_source(self.blocks.text, item.word, branches)
             else:
                 start, end = item.span
-                source = " ".join(self.blocks.fill(self.blocks.text[start:end], start, self.values, self.here).split())
+                written = self.blocks.fill(self.blocks.text[start:end], start, self.values, self.here, self.known)
+                source = " ".join(written.split())
             return MergeItem(item.word, branches, item.span, tuple(self.tokens(item.trailing)), source)
         use = BlockUse(item.name, item.args, item.span, tuple(self.tokens(item.trailing)), item.size)
         return self.blocks.expand(use, self.values, self.here)

@@ -267,6 +267,9 @@ def _list(text: str, stream: _Stream, opener: re.Match[str], what: str) -> tuple
             expect = True
         elif kind in ("close", "times") and match[0][0] == ")" and (not expect or not values):
             return values, match
+        elif kind is None and expect:
+            raise SpecError(f"more than {MAX_WORDS} {what}", text, (match.start(), match.end()), None,
+                            f"a block takes at most {MAX_WORDS} {what}")
         else:
             shown = match[0].strip() or "a newline"
             raise SpecError(f"unexpected '{shorten(shown)}' in the {what}", text, (match.start(), match.end()), None,
