@@ -31,7 +31,8 @@ The whole grammar, in EBNF (``WORD`` and ``OPTION`` are the rows of :data:`.word
 
 A recursive-descent parser, a module a concept: :mod:`.tokens` matches the text's tokens and holds the
 bounds; :mod:`.items` reads ``items`` into layers' token lists, merges (their branches), repeat copies and
-blocks' uses, each filled in by :mod:`.blocks` (its arithmetic read by :mod:`.braces`);
+blocks' uses (:mod:`.uses`), each filled in by :mod:`.blocks` and :mod:`.filling` (its arithmetic read by
+:mod:`.braces`);
 :mod:`.builder` turns them into layers in creation order, each with its inputs, resolving names;
 :mod:`.parser` reads one layer's tokens: its word (:mod:`.words`, the table, and :mod:`.constructors`, the
 records), its numbers (:mod:`.arguments`, :mod:`.sizes`) and its options (:mod:`.options`).

@@ -16,6 +16,7 @@ from ...errors import SpecError, closest, shorten
 from ...model.layers import MERGES
 from ...model.records import record
 from .braces import MAX_VALUE, BracesError, Tree, compute, names, read
+from .filling import Filling
 from .records import BlockUse, Item, MergeItem, Scope, Token
 from .words import _WORD, WORDS
 
@@ -107,7 +108,7 @@ class Blocks:
                 if isinstance(tree, BracesError):
                     problem = self.fail(tree.message, span, tree.hint)
                 else:
-                    unknown = [n for n in names(tree) if n.lower() not in lowered]
+                    unknown = [n for n in names(tree) if n not in lowered]
                     if unknown:
                         known = ", ".join(p.text for p in params) or "none"
                         problem = self.fail(f"unknown parameter '{unknown[0]}' in '{{{shorten(match[1], 30)}}}'",
@@ -194,7 +195,7 @@ class Blocks:
                 raise self.fail(f"{problem} ('{use.name.text}' takes integers)", token, hint,
                                 also=outer).at(f"the definition of '{definition.name.text}'", definition.head)
             given[param] = int(text.replace("\u2212", "-"))
-        return Scope(_Filling(self, given, here).items(definition.body), use)
+        return Scope(Filling(self, given, here).items(definition.body), use)
 
     def fill(self, text: str, start: int, values: dict[str, int], here: tuple[tuple[str, tuple[int, int]], ...],
              known: dict[str, str] | None = None) -> str:
@@ -261,81 +262,3 @@ def _braced(items: Any) -> list[tuple[str, int]]:
             found += [(t.text, t.start) for t in (*item.args, *item.trailing) if "{" in t.text]
     found.sort(key=lambda piece: piece[1])
     return found
-
-
-class _Filling:
-    """One use's body with its parameters' values: every token with a ``{`` filled in, the rest shared."""
-
-    def __init__(self, blocks: Blocks, values: dict[str, int], here: tuple[tuple[str, tuple[int, int]], ...]) -> None:
-        self.blocks, self.values, self.here = blocks, values, here
-        self.copies: dict[int, Scope] = {}  # a repeat's copies are one object, filled in once
-        self.known: dict[str, str] = {}  # each expression's value with these values
-
-    def items(self, items: tuple[Item, ...]) -> tuple[Item, ...]:
-        return tuple([self.item(item) for item in items])
-
-    def tokens(self, tokens: Any) -> list[Token]:
-        fill, values, here, known = self.blocks.fill, self.values, self.here, self.known
-        return [Token(fill(t.text, t.start, values, here, known), t.start, t.end) if "{" in t.text else t
-                for t in tokens]
-
-    def item(self, item: Item) -> Item:
-        if type(item) is list:
-            return self.tokens(item) if any("{" in t.text for t in item) else item
-        if isinstance(item, Scope):
-            copy = self.copies.get(id(item))
-            if copy is None:
-                copy = self.copies[id(item)] = Scope(self.items(item.items), item.use)
-            return copy
-        if isinstance(item, MergeItem):
-            branches = tuple(self.items(branch) for branch in item.branches)
-            if has_use(branches):
-                source = merge_source(self.blocks.text, item.word, branches)
-            else:
-                start, end = item.span
-                written = self.blocks.fill(self.blocks.text[start:end], start, self.values, self.here, self.known)
-                source = " ".join(written.split())
-            return MergeItem(item.word, branches, item.span, tuple(self.tokens(item.trailing)), source)
-        use = BlockUse(item.name, item.args, item.span, tuple(self.tokens(item.trailing)), item.size)
-        return self.blocks.expand(use, self.values, self.here)
-
-
-def has_use(branches: tuple[tuple[Item, ...], ...]) -> bool:
-    """Whether a merge's branches use a block (outside the merges inside them, which have their own text)."""
-    stack = [item for branch in branches for item in branch]
-    seen: set[int] = set()
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Scope) and id(item) not in seen:
-            if item.use is not None:
-                return True
-            seen.add(id(item))
-            stack += item.items
-    return False
-
-
-def merge_source(text: str, word: Token, branches: tuple[tuple[Item, ...], ...]) -> str:
-    """A merge that uses blocks as written out: each use replaced by its body, its numbers filled in."""
-    return f"{word.text}({' | '.join(written(text, branch) for branch in branches)})"
-
-
-def written(text: str, items: tuple[Item, ...] | list[Item]) -> str:
-    """Items as written out: layers as read, merges as written, uses as their bodies, repeats as [ … ]xN."""
-    parts: list[str] = []
-    position = 0
-    while position < len(items):
-        item = items[position]
-        position += 1
-        if type(item) is list:
-            parts.append(" ".join([t.text for t in item]))
-        elif isinstance(item, MergeItem):
-            merge = item.source or " ".join(text[item.span[0]:item.span[1]].split())
-            parts.append(" ".join([merge, *(t.text for t in item.trailing)]))
-        elif isinstance(item, Scope) and item.use is not None:
-            parts.append(" ".join([written(text, item.items), *(t.text for t in item.use.trailing)]))
-        elif isinstance(item, Scope):
-            times = 1
-            while position < len(items) and items[position] is item:
-                times, position = times + 1, position + 1
-            parts.append(f"[{written(text, item.items)}]x{times}")
-    return ", ".join(parts)

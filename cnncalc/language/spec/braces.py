@@ -180,7 +180,7 @@ class _Reader:
                                         "a layer's sizes are far smaller")
             return ("n", token)
         if kind == "p":
-            return ("p", token)
+            return ("p", token.lower())
         if token == "(":
             with self.deeper():
                 inner = self.sum()
