@@ -210,4 +210,5 @@ class _Builder:
         for number, parsed in enumerate(layers, start=1):
             if number not in reached:
                 raise SpecError("this layer does not reach the output", self.text, parsed.span, number,
-                                "name its tensor with 'as NAME' and use it in a merge (@NAME), or remove it")
+                                "name its tensor with 'as NAME' and use it in a merge (@NAME), or remove it",
+                                parsed.uses)

@@ -175,8 +175,8 @@ def _not_a_repeat(text: str, current: list[Token], match: re.Match[str]) -> Spec
         hint = "write the input shape as 'input 28x28x1', without parentheses"
     else:
         hint = ("write a layer as a word with its numbers, as in 'conv32x3 relu' (Keras' Conv2D(32, (3, 3))); "
-                "brackets only repeat whole layers, as in [conv8x3 relu]x2, merges are "
-                f"{', '.join(MERGES)}(A | B), and a block is used as NAME(1, 2) after 'def NAME(a, b) = (…)'")
+                "brackets only repeat whole layers, as in [conv8x3 relu]x2, and merges are "
+                f"{', '.join(MERGES)}(A | B)")
     return SpecError(f"unexpected '{match[0]}' after '{shorten(before)}'", text, (match.start(), match.end()),
                      None, hint)
 
