@@ -157,6 +157,7 @@ def test_a_block_never_used_is_still_read() -> None:
     ("def f(c) = (conv{c}x3 s{c), input 8x8x3, f(1)", "an unmatched '{' or '}'"),
     ("def f(c) = (conv{c}x3), input 8x8x3, [f(1)]x3, f(1)x2", "a block's use takes no count: 'f(…)x2'"),
     ("def f(c) = (relu) relu, input 8x8x3", "unexpected 'relu' after a block's definition"),
+    ("def f(c) = ([relu]x{c}), input 8x8x3, f(2)", "a repeat's count is a number, not a block's '{…}'"),
     ("input 8x8x3, [def f(c) = (relu)]x2", "a block is defined at the top level of the spec"),
     ("def conv(c) = (relu), input 8x8x3", "'conv' is a word of the spec language and cannot name a block"),
     ("def f(c, c) = (relu), input 8x8x3", "the parameter 'c' is named twice"),

@@ -190,6 +190,11 @@ def _repeat(text: str, group: list[Item], stream: _Stream, opener: re.Match[str]
         raise SpecError(f"'{opener[0]}' is closed by '{close[0][0]}'", text, (close.start(), close.start() + 1),
                         None, f"close it with '{pair}'")
     if not close["times"]:
+        after = stream.next
+        if after is not None and after[0][:2].lower() in ("x{", "×{") and after.start() == close.end():
+            raise SpecError("a repeat's count is a number, not a block's '{…}'", text, (opener.start(), after.end()),
+                            None, "write the count as a number, as in [conv8x3 relu]x2; '{…}' fills in words and "
+                            "options")
         raise SpecError("a repeat needs a count", text, (opener.start(), close.end()), None,
                         f"write it as {opener[0]}…{pair}x2")
     try:
