@@ -83,6 +83,15 @@ def test_blocks_in_a_file_names_per_use_and_blocks_in_blocks(tmp_path: Path) -> 
     assert '"total_params": 608' in shown
 
 
+def test_a_body_may_span_lines() -> None:
+    one_line = build("def mb(c, e, s) = (conv{c*e}x1 nobias, bn, relu6, dwconv3 s{s} same nobias, bn, relu6), "
+                     "input 8x8x16, mb(16, 6, 1), mb(96, 1, 2)")
+    lines = build("def mb(c, e, s) = (\n    conv{c*e}x1 nobias, bn, relu6,   # expand\n"
+                  "    dwconv3 s{s} same nobias, bn, relu6\n)\n\ninput 8x8x16\nmb(16, 6, 1)\nmb(96, 1, 2)\n")
+    assert [(layer.name, layer.source, layer.output_shape, layer.params.total) for layer in lines.layers] == \
+        [(layer.name, layer.source, layer.output_shape, layer.params.total) for layer in one_line.layers]
+
+
 def test_check_and_solve_read_blocks() -> None:
     block = "def mb(c, e, s) = (conv{c*e}x1 nobias, bn, relu6, dwconv3 s{s} same nobias, bn, relu6)"
     assert run("check", f"{block}, input 8x8x16, mb(16, 6, 1)", "--expect", "total=3,168")[0] == 0
