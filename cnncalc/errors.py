@@ -39,7 +39,8 @@ class SpecError(CnnCalcError):
     """Text that does not parse, carrying where in the text it went wrong.
 
     ``span`` is a (start, end) character range of ``text``; ``layer`` is the 1-based layer
-    index (0 for the input) when the error belongs to one layer.
+    index (0 for the input) when the error belongs to one layer.  ``also`` are other places of ``text`` the error
+    concerns, each with what it is (a block's definition, where the block is used), shown with carets too.
     """
 
     def __init__(
@@ -49,11 +50,19 @@ class SpecError(CnnCalcError):
         span: tuple[int, int],
         layer: int | None = None,
         hint: str | None = None,
+        also: tuple[tuple[str, tuple[int, int]], ...] = (),
     ) -> None:
         super().__init__(message, hint)
         self.text = text
         self.span = span
         self.layer = layer
+        self.also = also
+
+    def at(self, label: str, span: tuple[int, int]) -> SpecError:
+        """This error, also pointing at ``span`` (said to be ``label``) unless it already does."""
+        if (label, span) not in self.also and span != self.span:
+            self.also = (*self.also, (label, span))
+        return self
 
     def headline(self) -> str:
         if self.layer is None:
@@ -71,7 +80,16 @@ class SpecError(CnnCalcError):
                          ^^^^^^
         did you mean 'dense10'?
         """
-        return [self.headline(), *caret_lines(self.text, self.span), *(self.hint.split("\n") if self.hint else [])]
+        places = [line for label, span in self.also[:_MAX_PLACES]
+                  for line in (f"  {label}:", *caret_lines(self.text, span))]
+        if len(self.also) > _MAX_PLACES:
+            places.append(f"  … and {len(self.also) - _MAX_PLACES} more")
+        return [self.headline(), *caret_lines(self.text, self.span), *places,
+                *(self.hint.split("\n") if self.hint else [])]
+
+
+#: The most other places an error shows: a block used in a block used in a block… shows the innermost uses.
+_MAX_PLACES = 4
 
 
 class ShapeError(SpecError):
@@ -85,12 +103,16 @@ class ShapeError(SpecError):
         layer: int,
         name: str,
         hint: str | None = None,
+        also: tuple[tuple[str, tuple[int, int]], ...] = (),
+        source: str | None = None,
     ) -> None:
-        super().__init__(message, text, span, layer, hint)
+        super().__init__(message, text, span, layer, hint, also)
         self.name = name
+        #: the layer as read, when it differs from the text at ``span`` (a block's body, its numbers filled in)
+        self.source = source
 
     def headline(self) -> str:
-        source = " ".join(self.text[self.span[0] : self.span[1]].split())
+        source = self.source or " ".join(self.text[self.span[0] : self.span[1]].split())
         return f"layer {self.layer} {self.name} ({source}): {self.message}"
 
 

@@ -153,6 +153,73 @@ def test_random_word_salad_raises_only_cnncalc_errors(words: list[str], seps: li
         assert all(isinstance(size, str) or size >= 1 for layer in net.layers for size in layer.output_shape)
 
 
+#: Pieces of a block's body, well- and ill-formed: arithmetic that divides by zero, overflows, leaves a fraction,
+#: names no parameter or is not closed, merges, repeats, names, and uses of other blocks.
+BLOCK_PARTS = ["conv{c}x3", "conv{c*e}x1 nobias", "dwconv3 s{s} same", "bn", "relu6", "pool{s}", "dense{c+e}",
+               "conv{c//e}x1", "conv{c/e}x{s}", "{c}", "conv{x}x3", "conv{c*99999999}x{e*99999999}", "conv{c-e}x1",
+               "add(id | conv{c}x1 same)", "[relu]x{c}", "[relu]x2", "conv{(c}x3", "{", "}", "p{(s-1)//2}", "as t",
+               "@t", "id", "inner({c})", "inner(c)", "blk({e}, {s}, 1)", "def inner(a) = (relu)", "s{-s}", "{c*}",
+               "conv{c} x3", "cat(inner(2) | blk(1, 2, 3))", "{c}x{c}x{c}"]
+BLOCK_ARGS = ["1", "2", "3", "-1", "0", "{2*3}", "x", "9" * 20, "", "{c}", "1.5", "−2"]
+BLOCK_NAMES = ["inner", "blk", "inner", "blk", "b_1", "conv", "add"]
+
+
+@st.composite
+def block_specs(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 3))):
+        params = draw(st.lists(st.sampled_from(["c", "e", "s", "c", "e", "s", "a", "1x", "def"]), max_size=4))
+        body = draw(st.sampled_from([", ", ", ", ", ", " ", " | ", "\n"])).join(
+            draw(st.lists(st.sampled_from(BLOCK_PARTS), min_size=1, max_size=5)))
+        close = draw(st.sampled_from([")", ")", ")", ")", "", "))", ")x2", ") relu"]))
+        parts.append(f"def {draw(st.sampled_from(BLOCK_NAMES))}({', '.join(dict.fromkeys(params))}) = ({body}{close}")
+    parts.append(draw(st.sampled_from(["input 8x8x3", "input 16x16x4", "input 8x8x3 nchw", ""])))
+    for _ in range(draw(st.integers(0, 4))):
+        args = ", ".join(draw(st.lists(st.sampled_from(BLOCK_ARGS), max_size=4)))
+        use = f"{draw(st.sampled_from([*BLOCK_NAMES, 'inne', 'mb']))}({args})"
+        parts.append(draw(st.sampled_from([use, f"{use} as u", f"{use}x2", f"[{use}]x3", f"add(id | {use})",
+                                           f"{use} relu", "@u"])))
+    return draw(st.sampled_from([", ", "\n", "; "])).join(parts)
+
+
+GOOD_PARTS = ["conv{c}x3 same", "conv{c*e}x1 nobias", "dwconv3 s{s} same", "bn", "relu6", "conv{c//e}x1",
+              "conv{c-e}x1 same", "add(id | conv{c}x1 same)", "[relu]x2", "conv{c}x3 p{(s-1)//2}", "id",
+              "pool{s} same", "conv{c}x{s} s{s}", "cat(id | conv{e}x1)", "dense{c/e}"]
+
+
+@st.composite
+def well_formed_block_specs(draw: st.DrawFn) -> str:
+    """Blocks as they are meant to be written, with numbers that may still not fit."""
+    def body() -> str:
+        return ", ".join(draw(st.lists(st.sampled_from(GOOD_PARTS), min_size=1, max_size=4)))
+
+    lines = [f"def blk(c, e, s) = ({body()})", f"def inner(c, e, s) = ({body()})",
+             "def outer(c, e, s) = (blk({c}, {e}, {s}), inner({c+e}, 1, {s}), [blk({c*2}, {e}, 1)]x2)",
+             draw(st.sampled_from(["input 8x8x3", "input 16x16x4", "input 12x12x2"]))]
+    numbers = st.sampled_from(["1", "2", "3", "4", "0", "-1", "{2*3}"])
+    for _ in range(draw(st.integers(1, 4))):
+        args = draw(st.lists(numbers, min_size=3, max_size=3))
+        lines.append(f"{draw(st.sampled_from(['blk', 'outer', 'inner']))}({', '.join(args)})")
+    return "\n".join(lines)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(block_specs() | well_formed_block_specs())
+@example("def blk(c, e, s) = (conv{c*e}x1 nobias, bn, relu6, dwconv3 s{s} same nobias, bn, relu6)\ninput 8x8x3\n"
+         "blk(1, 2, 1)")
+def test_random_blocks_raise_only_cnncalc_errors(text: str) -> None:
+    try:
+        net = build(text)
+    except SpecError as caught:
+        for start, end in (caught.span, *(span for _, span in caught.also)):
+            assert 0 <= start <= end <= len(text), caught.render()
+        assert caught.render()
+    except CnnCalcError as caught:
+        assert caught.render()
+    else:
+        assert all(isinstance(size, str) or size >= 1 for layer in net.layers for size in layer.output_shape)
+
+
 @pytest.mark.parametrize(("text", "lines"), [
     # issue 28: once read as 'input 12x12x3x1031x3' with a name conv4, and reported with its stand-in number
     ("conv4x3, conv4x3, conv4x3, s2, input 12x12x3 x conv4x3, ",

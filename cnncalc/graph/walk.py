@@ -99,7 +99,8 @@ class Walk:
                 if prod(out) > MAX_ELEMENTS:
                     require_bounded(out, "its output")
             except RuleError as error:
-                raise ShapeError(error.message, spec.text, parsed.span, row, name, error.hint) from None
+                raise ShapeError(error.message, spec.text, parsed.span, row, name, error.hint, parsed.uses,
+                                 parsed.source if parsed.uses else None) from None
             warnings, notes = no_findings
             if result.findings:
                 warnings = tuple(f.text for f in result.findings if f.level == "warning")

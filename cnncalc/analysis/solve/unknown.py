@@ -67,7 +67,28 @@ def _spec_changes(text: str, first: Spec, second: Spec) -> Iterator[tuple[int, L
     for position, (a, b) in enumerate(zip(first.layers, second.layers)):
         if a.layer != b.layer:
             written = text[a.span[0]:a.span[1]] if len(first.text) == len(text) else a.source  # '?' is one wide
+            if a.uses and a.source != b.source:  # a block's layer: as filled in, '?' where the two readings differ
+                written = _differing(a.source, b.source)
             yield position, a.layer, b.layer, written
+
+
+def _differing(a: str, b: str) -> str:
+    """``a`` with the part where ``b`` differs from it as '?': 'conv1x3' and 'conv2x3' give 'conv?x3'.
+
+    >>> _differing("conv1x3 s2", "conv12x3 s2")
+    'conv?x3 s2'
+    """
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    while head and a[head - 1].isdigit():  # the whole number, not the digits the values share
+        head -= 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    while tail and a[len(a) - tail].isdigit():
+        tail -= 1
+    return f"{a[:head]}?{a[len(a) - tail:]}"
 
 
 def _describe(field: str, position: int | None, source: str) -> str:

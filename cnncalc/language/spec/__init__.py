@@ -13,10 +13,15 @@ The whole grammar, in EBNF (``WORD`` and ``OPTION`` are the rows of :data:`.word
 
     spec    = items ;
     items   = [ item ] , { SEP , [ item ] } ;                 (* SEP: a run of ',', ';', newlines *)
-    item    = ( layer | merge | repeat | "@" NAME | "id" ) ;
+    item    = ( layer | merge | repeat | use | "@" NAME | "id" ) ;   (* at the top level, also a def *)
     layer   = WORD [ NUMBERS ] { OPTION } [ "as" NAME ] ;     (* the first may be 'input HxWxC [LAYOUT]' *)
     merge   = MERGE "(" items { "|" items } ")" [ "as" NAME ] ;   (* MERGE: add cat mul avg max sub *)
     repeat  = ( "[" items "]" | "(" items ")" ) "x" COUNT ;
+    def     = "def" NAME "(" [ NAME { "," NAME } ] ")" "=" "(" items ")" ;   (* before its first use *)
+    use     = NAME "(" [ ARG { "," ARG } ] ")" [ "as" NAME ] ;
+    ARG     = /[+-]?[0-9]+/ | "{" EXPR "}" ;
+    (* in a def's items, '{' EXPR '}' may stand inside any word or option: conv{c*e}x1, s{s};
+       EXPR is integer arithmetic over the parameters, cnncalc.language.spec.braces *)
     NAME    = /[a-z_][a-z0-9_]*/ ;
     LAYOUT  = "nchw" | "nhwc" | "ncl" | "ncdhw" | "channels_first" | "channels_last" ;
     (* an input size may be a SIZE_NAME, /[A-Za-z_][A-Za-z0-9_]*/ without x, other than floor, ceil, ceiling:
@@ -25,7 +30,9 @@ The whole grammar, in EBNF (``WORD`` and ``OPTION`` are the rows of :data:`.word
             | keepdims | channel | zeros | reflect | replicate | circular | an activation ;
 
 A recursive-descent parser, a module a concept: :mod:`.tokens` matches the text's tokens and holds the
-bounds; :mod:`.items` reads ``items`` into layers' token lists, merges (their branches) and repeat copies;
+bounds; :mod:`.items` reads ``items`` into layers' token lists, merges (their branches), repeat copies and
+blocks' uses (:mod:`.uses`), each filled in by :mod:`.blocks` and :mod:`.filling` (its arithmetic read by
+:mod:`.braces`);
 :mod:`.builder` turns them into layers in creation order, each with its inputs, resolving names;
 :mod:`.parser` reads one layer's tokens: its word (:mod:`.words`, the table, and :mod:`.constructors`, the
 records), its numbers (:mod:`.arguments`, :mod:`.sizes`) and its options (:mod:`.options`).

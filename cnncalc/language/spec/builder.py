@@ -36,13 +36,19 @@ _NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 def _start(item: Item) -> int:
     if isinstance(item, MergeItem):
         return item.span[0]
-    return _start(item.items[0]) if isinstance(item, Scope) else int(item[0].start)
+    if isinstance(item, Scope):
+        return item.use.span[0] if item.use is not None else _start(item.items[0])
+    return int(item[0].start)
 
 
 def _end(item: Item) -> int:
     if isinstance(item, MergeItem):
         return item.trailing[-1].end if item.trailing else item.span[1]
-    return _end(item.items[-1]) if isinstance(item, Scope) else int(item[-1].end)
+    if isinstance(item, Scope):
+        if item.use is not None:
+            return item.use.trailing[-1].end if item.use.trailing else item.use.span[1]
+        return _end(item.items[-1])
+    return int(item[-1].end)
 
 
 class _Builder:
@@ -57,6 +63,8 @@ class _Builder:
         self.current = 0
         self.names: dict[str, tuple[int, Token | None]] = {"input": (0, None)}
         self.graph = False
+        #: the uses of the blocks being built, innermost first (for the errors of their layers)
+        self.uses: tuple[tuple[str, tuple[int, int]], ...] = ()
 
     def items(self, items: list[Item] | tuple[Item, ...]) -> None:
         for item in items:
@@ -64,12 +72,43 @@ class _Builder:
                 self.layer(item)
             elif isinstance(item, Scope):
                 outside = dict(self.names)
-                self.items(item.items)
+                if item.use is None:
+                    self.items(item.items)
+                else:
+                    self.block(item)
                 self.names = outside  # a copy's names are its own
+                if item.use is not None and item.use.trailing:
+                    self.block_name(item)
             elif isinstance(item, MergeItem):
                 self.merge(item)
             else:
                 self.layer(item)
+
+    def block(self, scope: Scope) -> None:
+        """A block's use: its body, each of its errors also pointing at the use."""
+        use = scope.use
+        assert use is not None
+        here = (f"where '{use.name.text}' is used", use.span)
+        outer = self.uses
+        self.uses = (here, *outer)
+        try:
+            self.items(scope.items)
+        except SpecError as error:
+            raise error.at(*here)  # noqa: B904 - the same error, one more place
+        finally:
+            self.uses = outer
+
+    def block_name(self, scope: Scope) -> None:
+        """``mb(16, 6, 1) as t``: the name of a block's output."""
+        use = scope.use
+        assert use is not None
+        tokens, name = self._trailing_name(list(use.trailing), use.name)
+        if tokens:
+            raise SpecError(f"unexpected '{tokens[0].text}' after the block's use", self.text,
+                            (tokens[0].start, tokens[-1].end), None,
+                            "a block's use may be followed by 'as NAME' only; put other layers after a ','")
+        if name is not None:
+            self.define(name, self.current)
 
     def layer(self, tokens: list[Token]) -> None:
         first = tokens[0].text
@@ -82,7 +121,7 @@ class _Builder:
         if len(tokens) > 1 and (len(tokens[-2].text) == 2 or len(tokens[-1].text) == 2):  # maybe '… as NAME'
             tokens, name = self._trailing_name(tokens)
         before = len(self.parser.layers)
-        self.parser.layer(tokens, (self.current,))
+        self.parser.layer(tokens, (self.current,), self.uses)
         if len(self.parser.layers) > before:
             self.current = len(self.parser.layers)
         if name is not None:
@@ -116,9 +155,9 @@ class _Builder:
             raise SpecError(f"unexpected '{tokens[0].text}' after the merge", self.text,
                             (tokens[0].start, tokens[-1].end), None,
                             "a merge may be followed by 'as NAME' only; put other layers after a ','")
-        source = " ".join(self.text[item.span[0]:item.span[1]].split())
+        source = item.source or " ".join(self.text[item.span[0]:item.span[1]].split())
         spans = tuple((_start(b[0]), _end(b[-1])) for b in item.branches)
-        self.parser.add(ParsedLayer(cls(), item.span, source, tuple(outputs), spans))
+        self.parser.add(ParsedLayer(cls(), item.span, source, tuple(outputs), spans, self.uses))
         self.graph = True
         self.current = len(self.parser.layers)
         if name is not None:
@@ -171,4 +210,5 @@ class _Builder:
         for number, parsed in enumerate(layers, start=1):
             if number not in reached:
                 raise SpecError("this layer does not reach the output", self.text, parsed.span, number,
-                                "name its tensor with 'as NAME' and use it in a merge (@NAME), or remove it")
+                                "name its tensor with 'as NAME' and use it in a merge (@NAME), or remove it",
+                                parsed.uses)

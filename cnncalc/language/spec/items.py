@@ -1,38 +1,21 @@
-"""The spec as items: layers' tokens, merges with their branches (``add(A | B)``) and repeats' copies
-(``[…]x2``), read by recursive descent and held to :data:`~cnncalc.language.spec.tokens.MAX_LAYERS` as they grow."""
+"""The spec as items: layers' tokens, merges with their branches (``add(A | B)``), repeats' copies (``[…]x2``)
+and blocks' uses (``mb(16, 6, 1)``, after ``def mb(c, e, s) = (…)``), read by recursive descent and held to
+:data:`~cnncalc.language.spec.tokens.MAX_LAYERS` as they grow."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ...errors import SpecError, shorten
 from ...model.layers import MERGES
-from ...model.records import record
 from ..literals import TooLargeError, read_int
-from .records import Token
+from .blocks import Blocks
+from .filling import has_use, merge_source
+from .records import BlockUse, Item, MergeItem, Scope, Token
 from .tokens import MAX_DEPTH, MAX_LAYERS, MAX_WORDS, _Stream
+from .uses import _list, _use
 
-
-@record
-class MergeItem:
-    """``add(A | B)``: a merge word, its branches (each a list of items), and a trailing ``as NAME``."""
-
-    word: Token
-    branches: tuple[tuple[Any, ...], ...]
-    span: tuple[int, int]
-    trailing: tuple[Token, ...] = ()
-
-
-@record
-class Scope:
-    """One copy of a repeat: names defined inside it belong to this copy alone."""
-
-    items: tuple[Any, ...]
-
-
-# An item is a layer's tokens (list[Token]), a MergeItem, or a Scope.
-Item = Any
+__all__ = ["BlockUse", "Item", "MergeItem", "Scope"]
 
 
 def _items(text: str) -> list[Item]:
@@ -43,7 +26,8 @@ def _items(text: str) -> list[Item]:
     The whole expansion is held to :data:`MAX_LAYERS` as it grows, never after.
     """
     stream = _Stream(text)
-    items, _ = _sequence(text, stream, None, 0, in_merge=False)
+    blocks = Blocks(text)
+    items, _ = _sequence(text, stream, None, 0, False, blocks)
     stray = stream.next
     if stray is not None:
         if stray["bar"]:
@@ -51,25 +35,39 @@ def _items(text: str) -> list[Item]:
                             "'|' separates the branches of a merge, as in add(id | conv64x3 same)")
         raise SpecError(f"unmatched '{stray[0].strip()[0]}'", text, (stray.start(), stray.start() + 1), None,
                         "every '[' or '(' needs its closing bracket and a count, as in [conv8x3 relu]x2")
+    blocks.unused_problem()
     return items
 
 
-def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None, depth: int,  # noqa: PLR0912, PLR0915
-              in_merge: bool) -> tuple[list[Item], int]:  # one loop per token, its common cases inline for speed
+def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None,  # noqa: PLR0912, PLR0915
+              depth: int, in_merge: bool, blocks: Blocks) -> tuple[list[Item], int]:  # one loop per token
     """Items up to the bracket that closes ``opener`` (or '|' in a merge, or the end), left as the stream's
-    next; returns them and how many layers they expand to."""
+    next; returns them and how many layers they expand to.  Its common cases are inline, for speed."""
     if depth > MAX_DEPTH and opener is not None:
         raise SpecError(f"repeats and merges are nested more than {MAX_DEPTH} deep", text,
                         (opener.start(), opener.end()), None, "nest fewer brackets: [[conv8x3]x2]x3 is [conv8x3]x6")
+    blocks.deepest = max(blocks.deepest, depth)
     items: list[Item] = []
     count = 0
     current: list[Token] = []
-    merge: MergeItem | None = None  # a merge just closed, which may still take 'as NAME'
+    merge: MergeItem | BlockUse | None = None  # a merge or a use just closed, which may still take 'as NAME'
+    defined = False  # a definition just closed
 
     def flush(where: re.Match[str] | None) -> None:
-        nonlocal current, merge, count
-        if merge is not None:
-            merge = MergeItem(merge.word, merge.branches, merge.span, tuple(current))
+        nonlocal current, merge, count, defined
+        if defined and current:
+            raise SpecError(f"unexpected '{current[0].text}' after a block's definition", text,
+                            (current[0].start, current[-1].end), None,
+                            "a definition ends at its ')': separate it from what follows with ',' or a newline")
+        defined = False
+        if isinstance(merge, BlockUse):
+            merge = BlockUse(merge.name, merge.args, merge.span, tuple(current), merge.size)
+            count = _grow(text, count, merge.size, where or merge.span)
+            items.append(merge if blocks.defining is not None else blocks.expand(merge))
+        elif merge is not None:
+            source = merge_source(text, merge.word, merge.branches) if blocks.defining is None and \
+                blocks.defined and has_use(merge.branches) else None  # a block's body in it, written out
+            merge = MergeItem(merge.word, merge.branches, merge.span, tuple(current), source)
             count = _grow(text, count, _size(merge), where or merge.span)
             items.append(merge)
         elif current:
@@ -91,7 +89,7 @@ def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None, depth: i
                                 "separate layers with ',' or ';'")
             current.append(Token(match[0], match.start(), match.end()))
         elif kind == "sep":
-            if merge is None and current:  # the common case, inline: one layer ends
+            if merge is None and current and not defined:  # the common case, inline: one layer ends
                 if count > MAX_LAYERS:
                     _grow(text, count, 1, match)  # raises
                 count += 1
@@ -103,11 +101,21 @@ def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None, depth: i
             raise SpecError("'|' outside a merge", text, (match.start(), match.end()), None,
                             "'|' separates the branches of a merge, as in add(id | conv64x3 same)")
         elif merge is None and len(current) == 1 and match[0] == "(" and current[0].lower in MERGES:
-            merge, current = _merge(text, stream, current[0], match, depth), []
-        elif current or merge is not None:
+            merge, current = _merge(text, stream, current[0], match, depth, blocks), []
+        elif merge is None and current and current[0].lower == "def" and match[0] == "(" and not defined:
+            _definition(text, stream, current, match, depth, blocks)
+            current, defined = [], True
+        elif merge is None and len(current) == 1 and match[0] == "(" and not defined and \
+                current[0].lower in blocks.defined:
+            merge, current = _use(text, stream, current[0], match, depth, blocks), []
+        elif current or merge is not None or defined:
+            if len(current) == 1 and match[0] == "(" and merge is None:
+                unknown = blocks.unknown(current[0], match.start())
+                if unknown is not None:
+                    raise unknown
             raise _not_a_repeat(text, current, match)
         else:  # a repeat opens
-            group, size = _sequence(text, stream, match, depth + 1, in_merge=False)
+            group, size = _sequence(text, stream, match, depth + 1, False, blocks)
             times = _repeat(text, group, stream, match)
             count = _grow(text, count, size * times, match)
             items += [Scope(tuple(group))] * times
@@ -118,11 +126,12 @@ def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None, depth: i
     return items, count
 
 
-def _merge(text: str, stream: _Stream, word: Token, opener: re.Match[str], depth: int) -> MergeItem:
+def _merge(text: str, stream: _Stream, word: Token, opener: re.Match[str], depth: int,
+           blocks: Blocks) -> MergeItem:
     """The branches of ``add(A | B | …)`` up to its ')'."""
     branches: list[tuple[Item, ...]] = []
     while True:
-        branch, _ = _sequence(text, stream, opener, depth + 1, in_merge=True)
+        branch, _ = _sequence(text, stream, opener, depth + 1, True, blocks)
         end = stream.advance()
         assert end is not None  # _sequence raised "never closed" otherwise
         if not branch:
@@ -146,6 +155,8 @@ def _size(item: Item) -> int:
         return 1 + sum(_size(sub) for branch in item.branches for sub in branch)
     if isinstance(item, Scope):
         return sum(_size(sub) for sub in item.items)
+    if isinstance(item, BlockUse):
+        return item.size
     return 1
 
 
@@ -179,6 +190,11 @@ def _repeat(text: str, group: list[Item], stream: _Stream, opener: re.Match[str]
         raise SpecError(f"'{opener[0]}' is closed by '{close[0][0]}'", text, (close.start(), close.start() + 1),
                         None, f"close it with '{pair}'")
     if not close["times"]:
+        after = stream.next
+        if after is not None and after[0][:2].lower() in ("x{", "×{") and after.start() == close.end():
+            raise SpecError("a repeat's count is a number, not a block's '{…}'", text, (opener.start(), after.end()),
+                            None, "write the count as a number, as in [conv8x3 relu]x2; '{…}' fills in words and "
+                            "options")
         raise SpecError("a repeat needs a count", text, (opener.start(), close.end()), None,
                         f"write it as {opener[0]}…{pair}x2")
     try:
@@ -193,3 +209,34 @@ def _repeat(text: str, group: list[Item], stream: _Stream, opener: re.Match[str]
         raise SpecError(f"the repeat expands to more than {MAX_LAYERS:,} layers", text,
                         (opener.start(), close.end()), None, "use a smaller count")
     return times
+
+
+def _definition(text: str, stream: _Stream, head: list[Token], opener: re.Match[str], depth: int,
+                blocks: Blocks) -> None:
+    """``def NAME(P1, P2, …) = (ITEMS)``, read up to its ')' and added to ``blocks``."""
+    form = "write a definition as 'def NAME(P1, P2) = (layers)', as in def mb(c, e, s) = (conv{c*e}x1, bn, relu6)"
+    if depth > 0 or blocks.defining is not None:
+        raise SpecError("a block is defined at the top level of the spec", text, (head[0].start, opener.end()),
+                        None, "define it on a line of its own, before the layers that use it")
+    if len(head) != 2:
+        where = head[2] if len(head) > 2 else head[0]
+        raise SpecError("'def' takes a block's name and its parameters in parentheses", text,
+                        (where.start, where.end), None, form)
+    name = head[1]
+    params, close = _list(text, stream, opener, "parameters")
+    blocks.check_head(name, params)
+    equals, body = (None, None) if close["times"] else (stream.advance(), stream.advance())
+    if equals is None or equals[0] != "=" or body is None or body[0] != "(":
+        where = equals or close
+        raise SpecError(f"the definition of '{name.text}' needs '= (' and its layers", text,
+                        (where.start(), where.end()), None, form)
+    blocks.defining, blocks.deepest = name, 0
+    items, size = _sequence(text, stream, body, 1, False, blocks)
+    end = stream.advance()
+    assert end is not None  # _sequence raised "never closed" otherwise
+    if end[0][0] != ")" or end["times"]:
+        raise SpecError(f"the body of '{name.text}' is closed by '{end[0].strip()}'", text,
+                        (end.start(), end.end()), None, "close it with ')' alone; repeat a block's use inside "
+                        "brackets, as in [mb(16, 6, 1)]x3")
+    blocks.define(name, params, (head[0].start, close.end()), items, size)
+    blocks.defining = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ...errors import SpecError, closest
+from ...errors import SpecError, closest, shorten
 from ...model.layers import Layer
 from .arguments import _ArgumentReader
 from .options import _OPTION_WORDS, _PAIR_OPTION, _OptionReader
@@ -32,7 +32,8 @@ class _Parser(_ArgumentReader, _OptionReader):
     def add(self, parsed: ParsedLayer) -> None:
         self.layers.append(parsed)
 
-    def layer(self, tokens: list[Token], inputs: tuple[int, ...] = ()) -> None:
+    def layer(self, tokens: list[Token], inputs: tuple[int, ...] = (),
+              uses: tuple[tuple[str, tuple[int, int]], ...] = ()) -> None:
         first = tokens[0]
         span = self._last_span = (first.start, tokens[-1].end)
         if self.input is None and not self.layers and _DIMS.match(first.text):
@@ -48,11 +49,17 @@ class _Parser(_ArgumentReader, _OptionReader):
             if known is None:  # the input
                 return
             self._known[key] = known
-        self.layers.append(ParsedLayer(known[0], span, known[1], inputs))
+        self.layers.append(ParsedLayer(known[0], span, known[1], inputs, (), uses) if uses else
+                           ParsedLayer(known[0], span, known[1], inputs))
 
     def _read(self, tokens: list[Token]) -> tuple[Layer, str] | None:
         """A layer's record and its source text, or None for 'input …', which sets the input."""
         first = tokens[0]
+        for token in tokens:
+            if "{" in token.text or "}" in token.text:
+                raise self.fail(f"'{shorten(token.text)}': '{{…}}' is a block's arithmetic, written only in the "
+                                "body of a 'def'", token,
+                                "define a block, as in 'def unit(c) = (conv{c}x3 same, relu)', and use it as unit(32)")
         word, args, rest = self._word(tokens)
         if word == "input":
             if self.input is not None or self.layers:

@@ -1,7 +1,9 @@
-"""What the spec reader produces: a token with its span, the input, a layer with the text it came from, and the
-parsed spec."""
+"""What the spec reader produces: a token with its span, the items it reads (merges, repeats' copies, blocks'
+uses), the input, a layer with the text it came from, and the parsed spec."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ...errors import shorten
 from ...model.layers import Layer, Shape
@@ -17,6 +19,43 @@ class Token:
     @property
     def lower(self) -> str:
         return self.text.lower()
+
+
+@record
+class MergeItem:
+    """``add(A | B)``: a merge word, its branches (each a list of items), and a trailing ``as NAME``."""
+
+    word: Token
+    branches: tuple[tuple[Any, ...], ...]
+    span: tuple[int, int]
+    trailing: tuple[Token, ...] = ()
+    #: the merge as written out, when its text is not (a merge in a block's body, its numbers filled in)
+    source: str | None = None
+
+
+@record
+class BlockUse:
+    """``mb(16, 6, 1)``: a block's name, its arguments as written, and a trailing ``as NAME``."""
+
+    name: Token
+    args: tuple[Token, ...]
+    span: tuple[int, int]
+    trailing: tuple[Token, ...] = ()
+    #: how many layers the block expands to
+    size: int = 0
+
+
+@record
+class Scope:
+    """One copy of a repeat, or one use of a block: names defined inside it belong to this copy alone."""
+
+    items: tuple[Any, ...]
+    #: the use of a block this is the body of (its numbers filled in), or None for a repeat's copy
+    use: BlockUse | None = None
+
+
+# An item is a layer's tokens (list[Token]), a MergeItem, a Scope, or (in a block's body) a BlockUse.
+Item = Any
 
 
 @record
@@ -43,6 +82,8 @@ class ParsedLayer:
     inputs: tuple[int, ...] = ()
     #: where a merge's branches are written, for its errors (:meth:`labels` reads them only when one is raised)
     branches: tuple[tuple[int, int], ...] = ()
+    #: for a layer of a block's body: where each block it belongs to is used, innermost first, for its errors
+    uses: tuple[tuple[str, tuple[int, int]], ...] = ()
 
     def labels(self, text: str) -> tuple[str, ...]:
         """The branches as written, shortened: 'conv64x3 same, bn, relu, …'."""

@@ -38,9 +38,14 @@ def refuse_other_line_breaks(text: str) -> None:
 
 
 
+#: A word's characters, and a block's '{c*e}' in a word, which may hold spaces and brackets (a lone '{' is a
+#: character of the word, refused by its reader).  The plain run first: most words have no braces.
+_PLAIN = r"[^\s,;|\[\](){]++"
+_BRACED = r"(?:\{[^{}\n]*+\}|\{)"
 _TOKENS = re.compile(
     r"(?P<sep>[,;\n](?:[\s,;]*[,;\n])?)"  # a run of separators is one token
-    r"|(?P<bar>\|)|(?P<open>[\[(])|(?P<close>[\])])(?P<times>\s*[xX×]\s*\d+)?|[^\s,;|\[\]()]+"
+    r"|(?P<bar>\|)|(?P<open>[\[(])|(?P<close>[\])])(?P<times>\s*[xX×]\s*\d+)?"
+    rf"|{_PLAIN}(?:{_BRACED}[^\s,;|\[\](){{]*+)*+|{_BRACED}(?:{_PLAIN}|{_BRACED})*+"
 )
 #: The expansion limit: the most layers a whole spec may expand to, repeats included.  Resolving
 #: 100,000 layers takes about 2.5 s; a million would take half a minute and gigabytes.
