@@ -309,6 +309,8 @@ RECORDED = [
     *((f"mnasnet{v}", ("Add", "AdaptiveAvgPool2d")) for v in ("0_5", "0_75", "1_0", "1_3")),
     # regnet's forward() flattens with x.flatten(start_dim=1)
     *((f"regnet_x_{v}", ("Add", "Flatten")) for v in ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf")),
+    # mobilenet_v3's squeeze-and-excitation multiplies (scale * input) and its forward() uses torch.flatten(x, 1)
+    *((f"mobilenet_v3_{v}", ("Add", "Multiply", "Flatten")) for v in ("small", "large")),
 ]
 
 

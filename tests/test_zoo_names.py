@@ -76,6 +76,8 @@ def summary(*args: str) -> dict[str, Any]:
     ("regnet_x_8gf", 39_572_648),
     ("regnet_x_16gf", 54_278_536),
     ("regnet_x_32gf", 107_811_560),
+    ("mobilenet_v3_small", 2_542_856),  # torchvision's model table
+    ("mobilenet_v3_large", 5_483_032),
     ("keras:Xception", 22_910_480),  # keras.applications.Xception(weights=None).count_params()
 ])
 def test_a_name_summarises_the_frameworks_network(name: str, documented: int) -> None:
