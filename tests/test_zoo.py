@@ -311,6 +311,9 @@ RECORDED = [
     *((f"regnet_x_{v}", ("Add", "Flatten")) for v in ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf")),
     # mobilenet_v3's squeeze-and-excitation multiplies (scale * input) and its forward() uses torch.flatten(x, 1)
     *((f"mobilenet_v3_{v}", ("Add", "Multiply", "Flatten")) for v in ("small", "large")),
+    # so do efficientnet's; its StochasticDepth is a module, called only in the blocks that add their input
+    *((f"efficientnet_{v}", ("Add", "Multiply", "Flatten"))
+      for v in ("b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7", "v2_s", "v2_m", "v2_l")),
 ]
 
 

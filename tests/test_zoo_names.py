@@ -78,10 +78,31 @@ def summary(*args: str) -> dict[str, Any]:
     ("regnet_x_32gf", 107_811_560),
     ("mobilenet_v3_small", 2_542_856),  # torchvision's model table
     ("mobilenet_v3_large", 5_483_032),
+    ("efficientnet_b0", 5_288_548),  # torchvision's model table
+    ("efficientnet_b7", 66_347_960),
+    ("efficientnet_v2_l", 118_515_272),
     ("keras:Xception", 22_910_480),  # keras.applications.Xception(weights=None).count_params()
 ])
 def test_a_name_summarises_the_frameworks_network(name: str, documented: int) -> None:
     assert summary(name)["total_params"] == documented
+
+
+#: torchvision's model table: GFLOPS (the `_ops` of each builder's weights, torchvision/models/*.py) at the size its
+#: weights are evaluated at, which is the input of these zoo specs
+TORCHVISION_GFLOPS = {
+    "mobilenet_v3_small": 0.057, "mobilenet_v3_large": 0.217, "efficientnet_b0": 0.386, "efficientnet_b1": 0.687,
+    "efficientnet_b2": 1.088, "efficientnet_b3": 1.827, "efficientnet_b4": 4.394, "efficientnet_b5": 10.266,
+    "efficientnet_b6": 19.068, "efficientnet_b7": 37.746, "efficientnet_v2_s": 8.366, "efficientnet_v2_m": 24.582,
+    "efficientnet_v2_l": 56.08,
+}
+
+
+@pytest.mark.parametrize(("name", "gflops"), TORCHVISION_GFLOPS.items())
+def test_the_macs_are_torchvisions_published_gflops(name: str, gflops: float) -> None:
+    """torchvision's GFLOPS column counts the multiply-accumulates of the convolutions and linear layers (those of
+    the squeeze-and-excitation gates included), in billions to three decimals, as cnncalc's macs count them."""
+    net = build((ZOO / "torchvision" / f"{name}.cnn").read_text(encoding="utf-8"))
+    assert round(sum(cost.flops for cost in costs(net, "macs")) / 1e9, 3) == gflops
 
 
 def test_the_two_resnet50s_are_each_frameworks() -> None:
@@ -181,7 +202,7 @@ def test_zoo_text_says_how_to_use_a_name_and_what_is_not_held() -> None:
     assert result.exit_code == 0
     assert "resnet50" in result.stdout and "25,557,032" in result.stdout and "keras:ResNet50" in result.stdout
     assert "cnncalc summary NAME" in result.stdout
-    not_held = len(TORCHVISION) + len(catalogue.KERAS) - len([*ZOO.glob("*/*.cnn")])  # 80 + 40 − 52 held = 68
+    not_held = len(TORCHVISION) + len(catalogue.KERAS) - len([*ZOO.glob("*/*.cnn")])  # 80 + 40 − 65 held = 55
     assert "vit_b_16" not in result.stdout and f"{not_held} more of the frameworks' networks" in result.stdout
     assert "--not-held says why" in result.stdout
     shown = run("zoo", "--not-held")

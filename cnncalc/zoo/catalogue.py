@@ -45,7 +45,6 @@ _REASONS: tuple[tuple[str, str, str | None, str], ...] = (
     ("torchvision", "maxvit", "a hybrid of convolutions and multi-axis attention", _TRANSFORMER),
     ("torchvision", "convnext", None, "layer scale (a learned per-channel factor) and stochastic depth"),
     ("torchvision", "shufflenet", None, "channel split and channel shuffle"),
-    ("torchvision", "efficientnet", None, "stochastic depth, and its MBConv blocks written out and checked"),
     ("keras", "ConvNeXt", None, "the Normalization preprocessing layer and layer scale (a learned per-channel factor)"),
     ("keras", "EfficientNet", None, "the Rescaling and Normalization preprocessing layers"),
     ("keras", "MobileNetV3", None, "the Rescaling preprocessing layer and hard-sigmoid gates"),
