@@ -33,9 +33,11 @@ def test_forward_shapes_equal_the_inferred_shapes(network: Any) -> None:
 
 
 #: The zoo networks whose layers no other example has (depthwise, relu6, asymmetric padding, adaptive pools,
-#: Fire modules, dense concatenations, keepdims and reshape); the deep variants repeat the same layers.
+#: Fire modules, dense concatenations, keepdims and reshape, hard-swish and squeeze-and-excitation gates that
+#: broadcast); the deep variants repeat the same layers.
 ZOO_NETWORKS = ["keras/MobileNet.cnn", "keras/MobileNetV2.cnn", "keras/InceptionV3.cnn", "torchvision/alexnet.cnn",
                 "torchvision/squeezenet1_1.cnn", "torchvision/mobilenet_v2.cnn", "torchvision/resnext50_32x4d.cnn",
+                "torchvision/mobilenet_v3_small.cnn",
                 "keras/ResNet50.cnn", "keras/DenseNet121.cnn"]  # and Keras' two graphs, which --check confirmed
 
 
