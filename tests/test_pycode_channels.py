@@ -145,14 +145,25 @@ CONV = "        self.c = nn.Conv2d(3, 8, 3)\n"
      ["--input", "3x8x8"], "net.py:11:16", "viewed back without a transpose"),
     (net(CONV, "        x = self.c(x)\n        b, c, h, w = x.size()\n        return x.view(b, 2, 3, h, w)\n"),
      ["--input", "3x8x8"], "net.py:11:16", "a view or reshape cnncalc can read is"),
-    # a side of the map operated on is no longer the map's side: PyTorch pools 6×6 by 3 to 2×2, not to 1×1
-    (net(CONV, "        x = self.c(x)\n        return F.avg_pool2d(x, x.size(2) // 2)\n"), ["--input", "3x8x8"],
-     "net.py:10:16", "avg_pool2d's kernel_size is a tensor's size"),
 ])
 def test_what_is_not_a_slice_of_the_channels_or_a_shuffle_is_refused_at_its_line(
         tmp_path: Path, code: str, args: list[str], where: str, message: str) -> None:
     out = refused(tmp_path, code, args)
     assert where in out and message in out, out
+
+
+@pytest.mark.oracle
+def test_a_side_of_the_map_operated_on_is_that_number_not_the_whole_map(tmp_path: Path) -> None:
+    # F.avg_pool2d(x, x.size(2) // 2) on a 6×6 map pools by 3: 2×2 as PyTorch runs it, not the 1×1 of a global pool
+    code = net(CONV, "        x = self.c(x)\n        return F.avg_pool2d(x, x.size(2) // 2)\n")
+    theirs = framework_result(code, (3, 8, 8))
+    assert theirs == (224, "[1, 8, 2, 2]")
+    path = tmp_path / "net.py"
+    path.write_text(code, encoding="utf-8")
+    status, out = run("summary", str(path), "--input", "3x8x8", "--format", "json")
+    assert status == 0, out
+    document = json.loads(out)
+    assert (document["total_params"], str(document["layers"][-1]["torch_shape"])) == theirs
 
 
 def test_a_keras_slice_of_the_height_is_refused_at_its_line(tmp_path: Path) -> None:

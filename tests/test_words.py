@@ -314,6 +314,7 @@ def test_a_paste_of_these_layers_pairs_with_the_words(tmp_path: Path, spec: str,
 
 
 def test_a_pixel_shuffle_row_with_the_wrong_channels_is_caught(tmp_path: Path) -> None:
+    # the table is one nn.Sequential: each module reads the one before, so nothing forward() does can explain the row
     path = tmp_path / "paste.txt"
     path.write_text(TORCHINFO.replace("├─PixelShuffle: 1-7                      [1, 1, 32, 32]",
                                       "├─PixelShuffle: 1-7                      [1, 2, 32, 32]"), encoding="utf-8")

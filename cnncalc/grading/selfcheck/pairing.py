@@ -80,7 +80,8 @@ class _Check(LayerRules, WindowRules):
                 retry = self.row(number, row, other)
                 if _wrong(retry) < wrong:
                     found, corrected = retry, self.corrected
-            if self.torch and len(inputs) == 1 and not row.connections and (wrong or _unsure(found)):
+            if self.torch and not pasted.chained and len(inputs) == 1 and not row.connections and \
+                    (wrong or _unsure(found)):
                 found, corrected, wrong = self.in_forward(number, row, inputs[0], found, corrected)
             doubt = [name for name in reads if name in self.suspect or name in self.alternative]
             if doubt:

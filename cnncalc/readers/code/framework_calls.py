@@ -16,8 +16,8 @@ from .recognise import layer_item
 from .records import Node
 from .requirements import concat_axis
 from .resizing import sized_up
+from .torch_functions import function_item
 from .torch_global import SpatialSize
-from .torch_layers import function_item
 from .values import (
     _MISSING,
     BatchSize,

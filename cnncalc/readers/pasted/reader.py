@@ -15,6 +15,7 @@ from .records import PastedRow, PastedSummary
 from .torch_rows import (
     SUMMARY_ROW,
     TORCH_ROW,
+    TorchCells,
     container_count,
     container_shape,
     has_batch_axis,
@@ -81,7 +82,17 @@ def parse_summary(text: str) -> PastedSummary:
     return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), name, shape, tuple(footer),
                          int(batch[1]) if batch else 1, tuple(cuts), sum(map(container_count, blocks)),
                          not any("Layer (type" in line for line in lines[:rows[0].line]),
-                         tuple(found for block in blocks if (found := container_shape(block, batched))))
+                         tuple(found for block in blocks if (found := container_shape(block, batched))),
+                         _chained(torch_rows, containers) and not cuts)
+
+
+def _chained(rows: list[TorchCells | None], containers: set[int]) -> bool:
+    """Whether a torchinfo table is one nn.Sequential and its children only (its first row the only container)."""
+    cells = [(number, row) for number, row in enumerate(rows, start=1) if row is not None]
+    if len(containers) != 1 or not cells or cells[0][0] not in containers or cells[0][1].type != "Sequential":
+        return False
+    depth = cells[0][1].depth
+    return all(row.depth == depth + 1 for _, row in cells[1:])
 
 
 def _kind(lines: list[str]) -> str:

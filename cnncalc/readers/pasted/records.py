@@ -67,6 +67,9 @@ class PastedSummary:
     #: the outputs of torchinfo's container rows (a block's), which a later row may read: a block's input is the
     #: output of the block before it
     container_shapes: tuple[tuple[int, ...], ...] = ()
+    #: a torchinfo table of one nn.Sequential and its children only: each module is handed the one before's output,
+    #: so forward() makes nothing between them that the table could hide
+    chained: bool = False
 
 
 def normalised_axis(row: PastedRow, channels_first: bool = False) -> tuple[int, int] | None:

@@ -1,0 +1,101 @@
+"""torch functions and tensor methods on a tensor (F.max_pool2d, torch.flatten, x.view, x.mean, F.interpolate,
+F.pad, x.permute …) as spec items."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from .arguments import Requirement, _axes, _option, _pair, _real, _shown, _unreadable
+from .frameworks import TORCH_FUNCTIONS
+from .layer_words import softmax_axis
+from .requirements import _flattens_to
+from .resizing import sized_up
+from .torch_global import whole_map_pool
+from .torch_layers import _scale
+from .torch_padding import pad_item
+from .torch_sizes import squeezed
+from .values import BatchSize
+
+if TYPE_CHECKING:
+    from .calls import Interpreter
+
+
+def function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], interpreter: Interpreter,
+                  node: ast.AST) -> tuple[str | None, Requirement | None]:
+    """A torch function or tensor method on a tensor as a spec item (None for one that changes nothing), and
+    what it requires of the resolved network."""
+    try:
+        return _function_item(name, args, kwargs, interpreter, node)
+    except (ValueError, TypeError, LookupError) as error:
+        raise _unreadable(name, error, node, interpreter) from None
+
+
+def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], interpreter: Interpreter,  # noqa: PLR0911, PLR0912
+                   node: ast.AST) -> tuple[str | None, Requirement | None]:
+
+    rest = args[1:]
+
+    def arg(position: int, key: str, default: Any = None) -> Any:
+        return rest[position] if position < len(rest) else kwargs.get(key, default)
+
+    if name in TORCH_FUNCTIONS:
+        if name == "leaky_relu":
+            return f"leakyrelu{_real(arg(0, 'negative_slope', 0.01), 'negative_slope')}", None
+        dim = arg(0, "dim") if name in ("softmax", "log_softmax") else None
+        return TORCH_FUNCTIONS[name], None if dim is None else softmax_axis(name, dim)
+    if name in ("max_pool2d", "avg_pool2d"):
+        whole = whole_map_pool(name, args[0], arg(0, "kernel_size"), arg(1, "stride"), arg(2, "padding", 0),
+                               kwargs.get("ceil_mode"))
+        if whole is not None:
+            return whole
+        size = _pair(arg(0, "kernel_size"), "kernel_size")
+        stride = arg(1, "stride")
+        return ("pool" if name == "max_pool2d" else "avgpool") + _axes(size) + \
+            ("" if stride is None else _option("s", stride, size, "stride")) + \
+            _option("p", arg(2, "padding", 0), 0, "padding") + (" ceil" if kwargs.get("ceil_mode") else ""), None
+    if name in ("adaptive_avg_pool2d", "adaptive_max_pool2d"):
+        return ("adaptiveavgpool" if "avg" in name else "adaptivemaxpool") + \
+            _axes(_pair(arg(0, "output_size"), "output_size")), None
+    if name in ("dropout", "dropout2d"):
+        return f"dropout{_real(arg(0, 'p', 0.5), 'p')}", None
+    if name == "flatten":
+        if arg(0, "start_dim", 0) != 1:
+            raise interpreter.error(node, "torch.flatten(x) without start_dim=1 flattens the batch too",
+                                    "write torch.flatten(x, 1)")
+        return "flatten", None
+    if name == "view":
+        shape = [a for a in rest if not isinstance(a, tuple)] if not (rest and isinstance(rest[0], tuple)) \
+            else list(rest[0])
+        if len(shape) == 2 and (isinstance(shape[0], BatchSize) or shape[0] == -1):
+            return "flatten", _flattens_to(shape[1])
+        raise interpreter.error(node, "a view or reshape cnncalc can read is x.view(x.size(0), -1) or "
+                                "x.view(-1, N): a flatten", "write other reshapes as a spec's reshape layer")
+    if name == "mean":
+        dims = arg(0, "dim")
+        if isinstance(dims, (tuple, list)) and all(isinstance(d, int) for d in dims) and \
+                sorted(dims) in ([2, 3], [-2, -1]):
+            return ("gap keepdims" if kwargs.get("keepdim") else "gap"), None
+        raise interpreter.error(node, "a mean over other axes than the spatial ones (2, 3)")
+    if name == "interpolate":
+        factor, size = arg(1, "scale_factor"), arg(0, "size")
+        if size is not None and factor is None:  # a whole multiple of the map that reaches it (.resizing)
+            return sized_up(interpreter, args[0], size, "an interpolate", node), None
+        if factor is None or size is not None:
+            raise interpreter.error(node, "an interpolate given both size and scale_factor, or neither",
+                                    "PyTorch takes one of them: give size=(H, W) or scale_factor=2")
+        return _scale(factor, "an interpolate", node, interpreter), None
+    if name == "pad":
+        return pad_item(args, kwargs, interpreter, node), None
+    if name == "squeeze":
+        return squeezed(args[0], arg(0, "dim"), interpreter, node), None
+    if name == "permute":  # x.permute(0, 2, 3, 1), torch.permute(x, [0, 2, 3, 1]): the batch stays first
+        dims = list(rest[0]) if len(rest) == 1 and isinstance(rest[0], (tuple, list)) else \
+            list(kwargs.get("dims", rest))
+        if sorted(dims) != list(range(len(dims))) or not dims or dims[0] != 0 or \
+                any(isinstance(d, bool) for d in dims):
+            raise interpreter.error(node, f"a permute cnncalc can read keeps the batch first and orders every axis "
+                                    f"once (x.permute(0, 2, 3, 1)), not {_shown(dims)}")
+        return "permute" + "x".join(str(d) for d in dims[1:]), None
+    raise interpreter.error(node, f"cnncalc cannot follow {name}() on a tensor",
+                            "use a layer cnncalc knows, or write this block as a spec")
