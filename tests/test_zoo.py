@@ -309,6 +309,10 @@ RECORDED = [
     *((f"mnasnet{v}", ("Add", "AdaptiveAvgPool2d")) for v in ("0_5", "0_75", "1_0", "1_3")),
     # regnet's forward() flattens with x.flatten(start_dim=1)
     *((f"regnet_x_{v}", ("Add", "Flatten")) for v in ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf")),
+    # shufflenet's units split with x.chunk(2, dim=1), join with torch.cat and shuffle with channel_shuffle(), a
+    # function; forward() pools with x.mean([2, 3])
+    *((f"shufflenet_v2_{v}", ("GetItem", "Concatenate", "ChannelShuffle", "AdaptiveAvgPool2d"))
+      for v in ("x0_5", "x1_0", "x1_5", "x2_0")),
 ]
 
 
