@@ -43,7 +43,6 @@ _REASONS: tuple[tuple[str, str, str | None, str], ...] = (
     ("torchvision", "vit_", "a vision transformer", _TRANSFORMER),
     ("torchvision", "swin_", "a Swin transformer (shifted-window attention)", _TRANSFORMER),
     ("torchvision", "maxvit", "a hybrid of convolutions and multi-axis attention", _TRANSFORMER),
-    ("torchvision", "convnext", None, "layer scale (a learned per-channel factor) and stochastic depth"),
     ("torchvision", "efficientnet", None, "stochastic depth, and its MBConv blocks written out and checked"),
     ("torchvision", "mobilenet_v3", None, "hard-sigmoid gates in its squeeze-and-excitation blocks"),
     ("keras", "ConvNeXt", None, "the Normalization preprocessing layer and layer scale (a learned per-channel factor)"),
