@@ -315,6 +315,9 @@ RECORDED = [
       for v in ("x0_5", "x1_0", "x1_5", "x2_0")),
     # convnext's blocks add their input with `+=` and multiply by their layer scale, an nn.Parameter of the block
     *((f"convnext_{v}", ("Add", "LayerScale")) for v in ("tiny", "small", "base", "large")),
+    # regnet_y's squeeze-and-excitation returns scale * input
+    *((f"regnet_y_{v}", ("Add", "Multiply", "Flatten"))
+      for v in ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf", "128gf")),
 ]
 
 
