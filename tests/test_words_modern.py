@@ -106,6 +106,15 @@ def test_a_permute_under_nchw_acts_on_pytorchs_axes(shape: tuple[int, ...], spec
     assert ([1, *net.shown_shape(last.output_shape, last.tokens)], net.total_params) == theirs
 
 
+def test_a_dense_layer_after_a_permute_to_channels_last_is_no_false_alarm() -> None:
+    """ConvNeXt's Linear after x.permute(0, 2, 3, 1) acts per position, as meant; a dense on a volume still warns."""
+    permuted = build("input 96x8x8 nchw, permute2x3x1, layernorm, dense384, gelu, dense96")
+    assert [layer.warnings for layer in permuted.layers] == [()] * 5
+    plain = build("input 8x8x96, dense384")
+    assert plain.layers[0].warnings == (
+        "dense on a 3-D volume (8×8×96) acts on the last axis only; did you mean to flatten first?",)
+
+
 def test_a_layer_on_axis_1_after_a_permute_is_refused_at_it() -> None:
     with pytest.raises(CnnCalcError) as refused:
         build("input 96x8x8 nchw, permute2x3x1, conv4x3")

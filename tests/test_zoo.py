@@ -314,7 +314,50 @@ RECORDED = [
     # so do efficientnet's; its StochasticDepth is a module, called only in the blocks that add their input
     *((f"efficientnet_{v}", ("Add", "Multiply", "Flatten"))
       for v in ("b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7", "v2_s", "v2_m", "v2_l")),
+    # shufflenet's units split with x.chunk(2, dim=1), join with torch.cat and shuffle with channel_shuffle(), a
+    # function; forward() pools with x.mean([2, 3])
+    *((f"shufflenet_v2_{v}", ("GetItem", "Concatenate", "ChannelShuffle", "AdaptiveAvgPool2d"))
+      for v in ("x0_5", "x1_0", "x1_5", "x2_0")),
+    # convnext's blocks add their input with `+=` and multiply by their layer scale, an nn.Parameter of the block
+    *((f"convnext_{v}", ("Add", "LayerScale")) for v in ("tiny", "small", "base", "large")),
+    # regnet_y's squeeze-and-excitation returns scale * input
+    *((f"regnet_y_{v}", ("Add", "Multiply", "Flatten"))
+      for v in ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf", "128gf")),
+    # googlenet's BasicConv2d applies F.relu, its Inception modules torch.cat; forward() flattens with torch.flatten
+    ("googlenet", ("ReLU", "Concatenate", "Flatten")),
+    # inception_v3's as well, and its Mixed modules pool with F.avg_pool2d and F.max_pool2d (its stem's pools are
+    # modules: see FUNCTIONAL_CALLS)
+    ("inception_v3", ("ReLU", "Concatenate", "Flatten", "AvgPool2d", "MaxPool2d")),
 ]
+
+#: how many functional calls a network makes of a class that is also a module of its record, from torchvision's
+#: source: inception_v3's F.max_pool2d in InceptionB and InceptionD (its stem's two MaxPool2d are modules)
+FUNCTIONAL_CALLS = {"inception_v3": Counter({"MaxPool2d": 2})}
+
+#: the parameters and buffers of the modules a network builds but applies only while training, which its spec (the
+#: eval network) does not write, by hand from torchvision's source. googlenet's InceptionAux(512) and
+#: InceptionAux(528): BasicConv2d(in, 128, 1) (128·in weights; BatchNorm2d: 2·128 parameters, 2·128 + 1 buffers),
+#: Linear(2048, 1024) and Linear(1024, 1000). inception_v3's InceptionAux(768): BasicConv2d(768, 128, 1),
+#: BasicConv2d(128, 768, 5) (BatchNorm2d: 2·768 parameters, 2·768 + 1 buffers) and Linear(768, 1000).
+TRAINING_ONLY = {
+    "googlenet": (sum(128 * c + 2 * 128 + 2048 * 1024 + 1024 + 1024 * 1000 + 1000 for c in (512, 528)), 2 * 257),
+    "inception_v3": (768 * 128 + 2 * 128 + 128 * 768 * 25 + 2 * 768 + 768 * 1000 + 1000, 257 + 1537),
+}
+
+
+#: torchvision modules whose forward() is several rows of cnncalc's: LayerNorm2d is x.permute(0, 2, 3, 1),
+#: F.layer_norm and x.permute(0, 3, 1, 2), which a spec writes as permute2x3x1, layernorm, permute3x1x2
+COMPOSITE = {"LayerNorm2d": lambda n, c, *hw: [("Permute", [n, *hw, c]), ("LayerNorm", [n, *hw, c]),
+                                               ("Permute", [n, c, *hw])]}
+
+
+def recorded_rows(truth: dict[str, Any]) -> list[tuple[str, list[int]]]:
+    """The record's leaf modules (class, output shape), a composite module as the rows a spec writes for it."""
+    rows: list[tuple[str, list[int]]] = []
+    for leaf in truth["layers"]:
+        expand = COMPOSITE.get(leaf["class"])
+        rows += expand(*leaf["output_shape"]) if expand else [(leaf["class"], leaf["output_shape"])]
+    return rows
 
 
 @pytest.mark.parametrize(("name", "functional"), RECORDED)
@@ -324,11 +367,40 @@ def test_a_network_is_torchvisions_layer_by_layer(name: str, functional: tuple[s
     truth = json.loads((ROOT / "tests" / "corpus" / "truth" / f"torchvision__{name}.json").read_text(
         encoding="utf-8"))
     net = build((TORCHVISION / f"{name}.cnn").read_text(encoding="utf-8"))
-    rows = [(layer.layer.torch_class_for(layer.input_shape), [1, *layer.output_shape[-1:], *layer.output_shape[:-1]])
+    rows = [(layer.layer.torch_class_for(layer.input_shape), [1, *net.shown_shape(layer.output_shape, layer.tokens)])
             for layer in net.layers]
-    modules = [row for row in rows if row[0] not in functional]
-    assert modules == [(leaf["class"], leaf["output_shape"]) for leaf in truth["layers"]]
-    assert (net.total_params, net.buffers) == (truth["total_params"], truth["buffers"])
+    recorded = recorded_rows(truth)
+    matched, calls = 0, Counter[str]()
+    for number, row in enumerate(rows, start=1):
+        if matched < len(recorded) and row == recorded[matched]:
+            matched += 1
+            continue
+        # no module in torchvision's model: only forward()'s functional ops may stand here
+        assert row[0] in functional, f"{name} row {number}: cnncalc {row}, PyTorch " + (
+            str(recorded[matched]) if matched < len(recorded) else "nothing")
+        calls[row[0]] += 1
+    assert matched == len(recorded), f"{name}: PyTorch's {recorded[matched]} and later are not in the spec"
+    modules = {cls for cls, _ in recorded}
+    assert Counter({cls: n for cls, n in calls.items() if cls in modules}) == FUNCTIONAL_CALLS.get(name, Counter())
+    unused, unused_buffers = TRAINING_ONLY.get(name, (0, 0))
+    assert (net.total_params + unused, net.buffers + unused_buffers) == (truth["total_params"], truth["buffers"])
+
+
+@pytest.mark.parametrize("name", ["googlenet", "inception_v3"])
+def test_a_summary_says_what_the_model_builds_for_training_only(name: str) -> None:
+    """The spec is the eval network; its summary's note gives PyTorch's count of the model as recorded, and the
+    parameters and buffers of the modules it applies only while training, as worked out by hand above."""
+    from cnncalc.cli.loading import load_network
+
+    truth = json.loads((ROOT / "tests" / "corpus" / "truth" / f"torchvision__{name}.json").read_text(
+        encoding="utf-8"))
+    net = load_network(name, None, None, None)
+    (note,) = net.notes
+    params, buffers = TRAINING_ONLY[name]
+    assert f"({params:,} parameters and {buffers:,} buffers)" in note
+    assert f"PyTorch counts {truth['total_params']:,} parameters" in note
+    assert net.total_params == truth["total_params"] - params
+    assert load_network(str(TORCHVISION / f"{name}.cnn"), None, None, None).notes == ()  # the file is only a spec
 
 
 def test_the_torchvision_examples_are_all_tested() -> None:

@@ -26,7 +26,7 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
     or a Keras/PyTorch model's .py file (read, never run)."""
     from ..graph.network import build
     from ..language.sources import read_text
-    from ..zoo.names import read_spec
+    from ..zoo.names import read_named
 
     if spec.lower().endswith(".py"):
         from ..readers.code import build_model, read_model
@@ -41,15 +41,23 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
 
         raise click.UsageError(f"{'--model' if model is not None else '--set'} is for a model's .py file; this SPEC "
                                "is not one")
-    text = read_spec(spec)
+    text, named = read_named(spec)
     try:
-        return build(text, input_shape, layout, conventions)
+        net = build(text, input_shape, layout, conventions)
     except SpecError:
         if _PASTED_SUMMARY.search(text):
             raise CnnCalcError("this is a printed model.summary(), not a spec",
                                "to check its numbers, give it to cnncalc check --summary FILE (alone, or with the "
                                "spec of the network it should be)") from None
         raise
+    if named is not None:
+        from ..zoo.notes import zoo_notes
+
+        if notes := zoo_notes(*named):
+            from ..model.records import replace
+
+            net = replace(net, notes=(*net.notes, *notes))
+    return net
 
 
 #: the header and footer lines of the summaries Keras, torchinfo and torchsummary print

@@ -9,7 +9,8 @@ from ..errors import ShapeError
 from ..language.literals import MAX_ELEMENTS
 from ..language.spec import ParsedLayer, Spec, parse_input
 from ..model.conventions import channels_last
-from ..model.layers import Activation, Embedding, Merge, Params, Resolution, RuleError, Shape
+from ..model.layers import Activation, Dense, Embedding, Merge, Params, Resolution, RuleError, Shape
+from ..model.layers.dense import FLATTEN_FIRST
 from .frameworks import PER_TOKEN, framework_layer
 from .held import nchw_layer
 from .inputs import INPUT_NAME, bounded_input_shape, input_layout, require_bounded
@@ -101,10 +102,8 @@ class Walk:
             except RuleError as error:
                 raise ShapeError(error.message, spec.text, parsed.span, row, name, error.hint, parsed.uses,
                                  parsed.source if parsed.uses else None) from None
-            warnings, notes = no_findings
-            if result.findings:
-                warnings = tuple(f.text for f in result.findings if f.level == "warning")
-                notes = tuple(f.text for f in result.findings if f.level == "note")
+            warnings, notes = _findings(result, tokens[source] and isinstance(layer, Dense)) if result.findings \
+                else no_findings
             per_token = (tokens[source] and isinstance(layer, PER_TOKEN)) or isinstance(layer, Embedding)
             if held is not None:
                 per_token = held
@@ -136,3 +135,11 @@ def _merge(layer: Merge, shapes: tuple[Shape, ...], parsed: ParsedLayer, text: s
     except RuleError:
         return layer.resolve_many(list(shapes), parsed.labels(text))
 
+
+def _findings(result: Resolution, per_position: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A layer's warnings and notes; a dense layer on features that a permute put last, as PyTorch holds them
+    (``per_position``), acts per position as meant, so the warning that asks whether to flatten first is dropped."""
+    warnings = tuple(f.text for f in result.findings if f.level == "warning")
+    if per_position:
+        warnings = tuple(text for text in warnings if not text.endswith(FLATTEN_FIRST))
+    return warnings, tuple(f.text for f in result.findings if f.level == "note")

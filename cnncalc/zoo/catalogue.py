@@ -43,8 +43,6 @@ _REASONS: tuple[tuple[str, str, str | None, str], ...] = (
     ("torchvision", "vit_", "a vision transformer", _TRANSFORMER),
     ("torchvision", "swin_", "a Swin transformer (shifted-window attention)", _TRANSFORMER),
     ("torchvision", "maxvit", "a hybrid of convolutions and multi-axis attention", _TRANSFORMER),
-    ("torchvision", "convnext", None, "layer scale (a learned per-channel factor) and stochastic depth"),
-    ("torchvision", "shufflenet", None, "channel split and channel shuffle"),
     ("keras", "ConvNeXt", None, "the Normalization preprocessing layer and layer scale (a learned per-channel factor)"),
     ("keras", "EfficientNet", None, "the Rescaling and Normalization preprocessing layers"),
     ("keras", "MobileNetV3", None, "the Rescaling preprocessing layer and hard-sigmoid gates"),

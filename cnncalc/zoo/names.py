@@ -15,7 +15,7 @@ from functools import cache
 from ..errors import CnnCalcError
 from ..language.sources import read_text
 
-__all__ = ["FRAMEWORKS", "ZooError", "held", "lookup", "read_spec", "shown", "spec_text"]
+__all__ = ["FRAMEWORKS", "ZooError", "held", "lookup", "read_named", "read_spec", "shown", "spec_text"]
 
 #: the frameworks whose networks the zoo holds, in the order a bare name is looked up
 FRAMEWORKS = ("torchvision", "keras")
@@ -73,10 +73,15 @@ def shown(framework: str, name: str) -> str:
 
 def read_spec(argument: str) -> str:
     """The spec text a SPEC argument stands for: stdin, a file, a network of the zoo, or the text itself."""
+    return read_named(argument)[0]
+
+
+def read_named(argument: str) -> tuple[str, tuple[str, str] | None]:
+    """The spec text a SPEC argument stands for, and (framework, name) when it names a network of the zoo."""
     if argument == "-" or _is_file(argument):
-        return read_text(argument)
+        return read_text(argument), None
     found = lookup(argument)
-    return spec_text(*found) if found is not None else read_text(argument)
+    return (spec_text(*found), found) if found is not None else (read_text(argument), None)
 
 
 def lookup(argument: str) -> tuple[str, str] | None:

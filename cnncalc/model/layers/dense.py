@@ -28,6 +28,10 @@ class Embedding(Layer):
                                       ("biases", "none: 0")))
 
 
+#: the end of the warning about a dense layer on a volume
+FLATTEN_FIRST = "acts on the last axis only; did you mean to flatten first?"
+
+
 @record
 class Dense(Layer):
     """Keras ``Dense``: acts on the last axis, so on a volume it keeps the leading axes."""
@@ -47,7 +51,7 @@ class Dense(Layer):
             findings = (Finding(
                 "warning",
                 f"dense on a {len(shape)}-D {'volume' if len(shape) == 3 else 'input'} "
-                f"({dims_text(shape)}) acts on the last axis only; did you mean to flatten first?",
+                f"({dims_text(shape)}) {FLATTEN_FIRST}",
             ),)
         biases = self.units if self.use_bias else 0
         arithmetic = (
