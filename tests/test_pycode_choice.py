@@ -122,11 +122,13 @@ def test():
 """
 
 
-def test_a_family_of_factories_is_listed_with_how_each_is_built_and_one_is_picked_by_name(tmp_path: Path) -> None:
-    status, out = run(tmp_path, FAMILY, "--input", "8")
-    assert status == 2 and "the file defines 2 models: net2, net3" in out, out
-    assert "net2: factory, built as net2()" in out and "net3: factory, built as net3()" in out, out
+def test_a_family_of_factories_reads_the_first_says_so_and_lists_how_the_others_are_built(tmp_path: Path) -> None:
     block = 8 * 8 + 8
+    status, out = run(tmp_path, FAMILY, "--input", "8")
+    assert status == 0, out
+    assert "read net2, the first of the file's 2 models that build without arguments" in " ".join(out.split()), out
+    assert "net3 (factory, built as net3())" in " ".join(out.split()), out
+    assert totals(tmp_path, FAMILY, "--input", "8")["total_params"] == 2 * block + 8 * 10 + 10
     assert totals(tmp_path, FAMILY, "--input", "8", "--model", "net2")["total_params"] == 2 * block + 8 * 10 + 10
     assert totals(tmp_path, FAMILY, "--input", "8", "--model", "net3(num_classes=5)")["total_params"] == \
         3 * block + 8 * 5 + 5
@@ -158,6 +160,49 @@ class VGG(nn.Module):
         out = out.view(out.size(0), -1)
         return self.classifier(out)
 """
+
+
+KERAS_APPLICATION = """
+from keras.src import layers
+from keras.src.api_export import keras_export
+from keras.src.models import Functional
+
+
+def Tiny(filters, name):
+    inputs = layers.Input(shape=(8, 8, 3))
+    x = layers.Conv2D(filters, 3)(inputs)
+    x = layers.GlobalAveragePooling2D()(x)
+    return Functional(inputs, x, name=name)
+
+
+@keras_export(["keras.applications.TinyA"])
+def TinyA(include_top=True, weights="imagenet"):
+    return Tiny(4, "tiny_a")
+
+
+@keras_export(["keras.applications.TinyB"])
+def TinyB(include_top=True, weights="imagenet"):
+    return Tiny(8, "tiny_b")
+
+
+DOC = "A tiny network."
+setattr(TinyA, "__doc__", TinyA.__doc__ or "" + DOC)
+TinyB.__doc__ = DOC
+
+if __name__ == "__main__":
+    model = TinyA()
+    model.summary()
+"""
+
+
+def test_keras_applications_builders_are_a_family_their_documentation_and_main_block_aside(tmp_path: Path) -> None:
+    """Builders that return Functional(…), documented with setattr(…, "__doc__", …) and used only in a
+    ``__main__`` block, as keras.applications writes them: TinyA, the first, is read (conv 3→4: 4·27 + 4 = 112)."""
+    status, out = run(tmp_path, KERAS_APPLICATION, "--format", "json")
+    assert status == 0, out
+    assert json.loads(out)["total_params"] == 4 * 27 + 4
+    status, out = run(tmp_path, KERAS_APPLICATION)
+    assert "read TinyA, the first of the file's 2 models" in " ".join(out.split()), out
 
 
 def test_model_takes_a_call_with_literal_arguments(tmp_path: Path) -> None:

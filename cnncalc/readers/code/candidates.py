@@ -37,10 +37,30 @@ def _names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
+def _special(attribute: str) -> bool:
+    return attribute.startswith("__") and attribute.endswith("__")
+
+
+def _read_names(statement: ast.AST) -> set[str]:
+    """The names a top-level statement reads as values: not in a ``if __name__ == "__main__":`` block (which does
+    not run when the file is read), and not for a special attribute (``ResNet50.__doc__ = …`` or ``setattr(ResNet50,
+    "__doc__", …)``, as keras.applications documents its builders, uses no model)."""
+    if isinstance(statement, ast.If) and isinstance(statement.test, ast.Compare) and \
+            isinstance(statement.test.left, ast.Name) and statement.test.left.id == "__name__":
+        return set()
+    special = {id(n.value) for n in ast.walk(statement) if isinstance(n, ast.Attribute) and _special(n.attr)}
+    special |= {id(n.args[0]) for n in ast.walk(statement) if isinstance(n, ast.Call) and len(n.args) > 1 and
+                isinstance(n.func, ast.Name) and n.func.id in ("setattr", "getattr") and
+                isinstance(n.args[1], ast.Constant) and isinstance(n.args[1].value, str) and _special(n.args[1].value)}
+    return {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and
+            id(n) not in special}
+
+
 def _calls_a_model(node: ast.AST) -> bool:
-    """Whether the code calls Sequential(…) or Model(…) (Keras' or PyTorch's)."""
+    """Whether the code calls Sequential(…) or Model(…) (Keras' or PyTorch's), or Functional(…) as
+    keras.applications' builders do."""
     return any(isinstance(n, ast.Call) and (getattr(n.func, "id", None) or getattr(n.func, "attr", None))
-               in ("Sequential", "Model") for n in ast.walk(node))
+               in ("Sequential", "Model", "Functional") for n in ast.walk(node))
 
 
 def _returns_a_value(node: ast.FunctionDef) -> bool:
@@ -99,7 +119,7 @@ def find_candidates(env: dict[str, Any], tree: ast.Module) -> list[Candidate]:
     used |= {used for name in builders for used in names[name]}
     if classes or builders:  # a file of 10,000 layers and no class is not walked again
         used |= {used for statement in tree.body if not isinstance(statement, (ast.FunctionDef, ast.ClassDef))
-                 for used in _names(statement)}
+                 for used in _read_names(statement)}
     found = []
     for name, cls in classes.items():
         if name in used:

@@ -68,12 +68,19 @@ def _pick(interpreter: Interpreter, env: dict[str, Any], model: str | None,
         return (*_asked(interpreter, env, call, tree), None)
     candidates = find_candidates(env, tree)
     chosen = _obvious(candidates, env)
-    if chosen is not None:
-        others = [c.name for c in candidates if c is not chosen]
-        note = f"read {chosen.name}, the one model the file assigns; it also defines {', '.join(others[:6])}" + \
-            (" and more" if len(others) > 6 else "") + " (pick one with --model)" if others else None
-        return chosen.name, _build(interpreter, env, ModelCall(chosen.name, [], {}, False, chosen.name)), note
     buildable = [c for c in candidates if c.buildable]
+    failed = [c for c in candidates if c.kind == "assigned" and isinstance(env[c.name], Failed)]
+    if chosen is not None:
+        why = "the one model the file assigns"
+    elif buildable and not failed:  # a family (resnet18 … resnet152), or netG and netD: the first, said so
+        chosen = buildable[0]
+        built = "" if chosen.kind == "assigned" else " without arguments"
+        why = f"the first of the file's {len(buildable)} models that build{built}"
+    if chosen is not None:
+        others = [str(c) for c in candidates if c is not chosen]
+        note = f"read {chosen.name}, {why}; it also defines {', '.join(others[:6])}" + \
+            (" and more" if len(others) > 6 else "") + "; pick another with --model NAME" if others else None
+        return chosen.name, _build(interpreter, env, ModelCall(chosen.name, [], {}, False, chosen.name)), note
     if not candidates:
         unknown = [value for value in env.values() if isinstance(value, UserClass) and
                    any(isinstance(base, Unknown) for base in value.bases)]
@@ -87,7 +94,6 @@ def _pick(interpreter: Interpreter, env: dict[str, Any], model: str | None,
         init = cls.lookup("__init__").node
         raise interpreter.error(init, f"{cls.node.name}({', '.join(needed(init, True))}) needs arguments to be built",
                                 f"give them with {call_hint(cls.node.name, init, True)}")
-    failed = [c for c in candidates if c.kind == "assigned" and isinstance(env[c.name], Failed)]
     built = [c for c in candidates if c not in failed]
     unfollowed = "; ".join(f"{c.name} ({c.how})" for c in failed)
     ways = "\n".join(f"  {c.name}: {c.how}" for c in built)
