@@ -118,7 +118,7 @@ class Summary:
         """One self-contained page: the table, the picture and the totals (nothing loaded from the network)."""
         from ..views.html_view import to_html
 
-        return to_html(self.network, self.analysis)
+        return to_html(self.network, self.checked, self.analysis)
 
     def _repr_svg_(self) -> str:
         return self.to_svg()
@@ -126,7 +126,7 @@ class Summary:
     def _repr_html_(self) -> str:
         from ..views.html_view import html_fragment
 
-        return html_fragment(self.network, self.analysis)
+        return html_fragment(self.network, self.analysis, self.checked)
 
     def __repr__(self) -> str:
         return f"<cnncalc.Summary: {len(self.network.layers)} layers, {self.total_params} params>"

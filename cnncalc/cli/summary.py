@@ -18,8 +18,10 @@ from .terminal import console
 @click.command("summary", cls=Command)
 @click.argument("spec", metavar="SPEC")
 @input_option()
-@format_option("markdown", "csv", "keras", "pytorch",
-               help="Output format; keras and pytorch write a runnable model definition of the network.")
+@format_option("markdown", "csv", "keras", "pytorch", "svg", "html",
+               help="Output format; keras and pytorch write a runnable model definition of the network, svg its "
+                    "picture (a chain as volumes, a graph as its layers and edges), html one self-contained page "
+                    "with the table, the picture and the totals.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any warning was raised (e.g. an uneven stride).")
 @click.option("--explain", is_flag=True,
               help="Show the arithmetic under each row: output-size formula, parameter count (and, with rf, the "
@@ -85,6 +87,11 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
 
     if fmt == "text":
         render.print_table(console(), net, explain, checked, analysis)
+    elif fmt in ("svg", "html"):
+        from ..views.html_view import to_html
+        from ..views.picture import to_svg
+
+        click.echo(to_svg(net) if fmt == "svg" else to_html(net, checked, analysis), nl=fmt == "html")
     else:
         writer = getattr(render, {"json": "to_json", "markdown": "to_markdown", "csv": "to_csv"}[fmt])
         click.echo(writer(net, checked, analysis))
