@@ -107,3 +107,15 @@ def test_importing_cnncalc_imports_nothing_heavy() -> None:
     assert done.stdout.strip() == "['cnncalc.errors', 'cnncalc.lazy']"
     with pytest.raises(AttributeError):
         cnncalc.nothing  # noqa: B018
+
+
+def test_the_docs_python_examples_run() -> None:
+    import doctest
+    import re
+
+    page = (ROOT / "docs" / "pictures-and-api.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```pycon\n(.*?)```", page, re.S)
+    assert len(blocks) == 2
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(parser.get_doctest("\n".join(blocks), {}, "pictures-and-api.md", None, 0))  # one session
+    assert runner.summarize(verbose=False).failed == 0

@@ -64,4 +64,4 @@ def graph_svg(net: Network) -> str:
         body.append("</g>")
     width = max((x + w for x, w in zip(lefts, widths)), default=0) + MARGIN
     height = max(tops, default=0) + HEIGHT + MARGIN
-    return document(width, height, body, f"{len(net.layers)} layers", STYLE)
+    return document(width, height, body, f"{len(net.layers)} layer{'' if len(net.layers) == 1 else 's'}", STYLE)

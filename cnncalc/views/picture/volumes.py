@@ -118,7 +118,8 @@ def chain_svg(net: Network) -> str:
         x += width + GAP
         right = max(right, x)
     y = flush()
-    return document(right - GAP + MARGIN, y - GAP + MARGIN, body, f"{len(net.layers)} layers")
+    count = len(net.layers)
+    return document(right - GAP + MARGIN, y - GAP + MARGIN, body, f"{count} layer{'' if count == 1 else 's'}")
 
 
 def _kind(net: Network, layer: object) -> str:
