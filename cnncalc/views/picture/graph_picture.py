@@ -47,11 +47,20 @@ def graph_svg(net: Network) -> str:
     lefts = [MARGIN + x for x in left]
     body = ['<defs><marker id="arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" '
             'orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" fill="#666"/></marker></defs>']
+    right = [-float("inf")] * (max(rank, default=0) + 1)  # each layer of boxes' right edge
+    for place_, layer in enumerate(rank):
+        right[layer] = max(right[layer], lefts[place_] + widths[place_])
     for source, target in edges:
         x1, y1 = lefts[source] + widths[source] / 2, tops[source] + HEIGHT
         x2, y2 = lefts[target] + widths[target] / 2, tops[target]
-        body.append(f'<line class="edge" x1="{number(x1)}" y1="{number(y1)}" x2="{number(x2)}" y2="{number(y2)}" '
-                    f'data-from="n{source}" data-to="n{target}" marker-end="url(#arrow)"/>')
+        points = [(x1, y1), (x2, y2)]
+        if rank[target] - rank[source] > 1:  # around the boxes between, on their right, in the gaps between layers
+            aside = max(right[rank[source] + 1 : rank[target]]) + RANK_GAP / 3
+            points = [(x1, y1), (x1, y1 + RANK_GAP / 2), (aside, y1 + RANK_GAP / 2), (aside, y2 - RANK_GAP / 2),
+                      (x2, y2 - RANK_GAP / 2), (x2, y2)]
+        path = " L ".join(f"{number(x)} {number(y)}" for x, y in points)
+        body.append(f'<path class="edge" d="M {path}" data-from="n{source}" data-to="n{target}" '
+                    'marker-end="url(#arrow)"/>')
     for place_, (lines, spec) in enumerate(boxes):
         x, y, width = lefts[place_], tops[place_], widths[place_]
         css = "node input" if place_ == 0 else "node"
@@ -62,6 +71,6 @@ def graph_svg(net: Network) -> str:
             body.append(text(x + width / 2, y + PADDING + (row + 0.8) * LINE_HEIGHT, line,
                              "params" if row == 3 else ""))
         body.append("</g>")
-    width = max((x + w for x, w in zip(lefts, widths)), default=0) + MARGIN
+    width = max((x + w for x, w in zip(lefts, widths)), default=0) + MARGIN + RANK_GAP / 3 * (len(rank) > 2)
     height = max(tops, default=0) + HEIGHT + MARGIN
     return document(width, height, body, f"{len(net.layers)} layer{'' if len(net.layers) == 1 else 's'}", STYLE)

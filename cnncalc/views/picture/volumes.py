@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING
 from .svg import LINE_HEIGHT, document, escape, number, text, text_width
 
 if TYPE_CHECKING:
-    from ...graph.network import Network
+    from ...graph.network import Network, ResolvedLayer
+
+#: a slot of a row: its x, its width, its box (thickness, height, depth), its label's lines, its kind and spec
+Slot = tuple[float, float, tuple[float, float, float], list[str], tuple[str, str]]
 
 __all__ = ["ROW_WIDTH", "chain_svg", "scale", "size_text"]
 
@@ -80,16 +83,17 @@ def _cuboid(x: float, bottom: float, thick: float, high: float, deep: float, col
 
 def chain_svg(net: Network) -> str:
     """The SVG document of a chain: the input, then every layer, as volumes with their labels."""
-    items = [("input", "InputLayer", net.shown_shape(net.input_shape), net.input_shape, 0, "input")]
+    items: list[tuple[str, str, tuple[object, ...], tuple[object, ...], int, str]] = [
+        ("input", "InputLayer", net.shown_shape(net.input_shape), net.input_shape, 0, "input")]
     items += [(layer.name, _kind(net, layer), net.shown_shape(layer.output_shape, layer.tokens), layer.output_shape,
                layer.params.total, layer.source) for layer in net.layers]
     body: list[str] = []
-    slots = []  # (x, width, box, label lines) of the row being laid out
+    slots: list[Slot] = []  # the row being laid out
     y, right = MARGIN, 0.0
 
     def flush() -> float:
         """Draw the row of ``slots`` from ``y``; the y under it."""
-        tallest = max(box[1] + box[2] * 0.6 for _, _, box, _, _ in slots)
+        tallest = max(high + deep * 0.6 for _, _, (_, high, deep), _, _ in slots)
         bottom = y + tallest
         for x, width, (thick, high, deep), lines, (kind, spec) in slots:
             left = x + (width - thick - deep * 0.8) / 2
@@ -122,8 +126,6 @@ def chain_svg(net: Network) -> str:
     return document(right - GAP + MARGIN, y - GAP + MARGIN, body, f"{count} layer{'' if count == 1 else 's'}")
 
 
-def _kind(net: Network, layer: object) -> str:
-    from ...graph.network import ResolvedLayer
-
-    assert isinstance(layer, ResolvedLayer)
+def _kind(net: Network, layer: ResolvedLayer) -> str:
+    """The layer's class, as the table names it."""
     return layer.layer.torch_class_for(layer.input_shape) if net.torch else layer.keras_class
