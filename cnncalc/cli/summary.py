@@ -9,9 +9,8 @@ import click
 
 from ..analysis.costs import DTYPES, OPTIMIZERS
 from ..analysis.flops import CONVENTIONS as FLOPS_CONVENTIONS
-from ..errors import CnnCalcError, shorten
+from .api import prepare
 from .boundary import EXIT_NO
-from .loading import load_network
 from .options import FRAMEWORK_OPTIONS, MODEL_OPTIONS, Command, format_option, input_option
 from .terminal import console
 
@@ -19,8 +18,10 @@ from .terminal import console
 @click.command("summary", cls=Command)
 @click.argument("spec", metavar="SPEC")
 @input_option()
-@format_option("markdown", "csv", "keras", "pytorch",
-               help="Output format; keras and pytorch write a runnable model definition of the network.")
+@format_option("markdown", "csv", "keras", "pytorch", "svg", "html",
+               help="Output format; keras and pytorch write a runnable model definition of the network, svg its "
+                    "picture (a chain as volumes, a graph as its layers and edges), html one self-contained page "
+                    "with the table, the picture and the totals.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any warning was raised (e.g. an uneven stride).")
 @click.option("--explain", is_flag=True,
               help="Show the arithmetic under each row: output-size formula, parameter count (and, with rf, the "
@@ -73,18 +74,9 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
     if emit_spec:
         _emit_spec(spec, input_shape, layout, conventions, model, settings)
         return
-    net = load_network(spec, input_shape, layout, conventions, model, settings)
-    extra = _columns(columns, verbose)
-    if convention is not None and "flops" not in extra:  # asking for a convention is asking for its column
-        extra = tuple(c for c in ("macs", "flops", "memory", "rf") if c in (*extra, "flops"))
-    if (check or extra or explain or by_op or training) and net.symbolic:
-        raise CnnCalcError("--check, --explain and the extra columns need numbers, and this input is written with "
-                           "names", "give the sizes with --input, e.g. --input 28x28x3: the summary is then exact")
-    checked = None
-    if check:
-        from ..numeric.twins import forward
-
-        checked = forward(net, batch, seed, parse_size(max_memory))
+    net, checked, extra = prepare(spec, input_shape, layout, conventions, model, settings, columns, verbose, check,
+                                  seed, batch, max_memory, convention=convention, explain=explain, by_op=by_op,
+                                  training=training)
     if fmt in ("keras", "pytorch"):
         from ..views.codegen import keras_code, pytorch_code
 
@@ -95,6 +87,11 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
 
     if fmt == "text":
         render.print_table(console(), net, explain, checked, analysis)
+    elif fmt in ("svg", "html"):
+        from ..views.html_view import to_html
+        from ..views.picture import to_svg
+
+        click.echo(to_svg(net) if fmt == "svg" else to_html(net, checked, analysis), nl=fmt == "html")
     else:
         writer = getattr(render, {"json": "to_json", "markdown": "to_markdown", "csv": "to_csv"}[fmt])
         click.echo(writer(net, checked, analysis))
@@ -123,38 +120,3 @@ def _emit_spec(spec: str, input_shape: str | None, layout: str | None, conventio
     given = parse_input(input_shape)
     layout = layout or given.layout or ("nchw" if code.conventions == "torch" else None)
     click.echo(f"input {'x'.join(map(str, given.shape))}{f' {layout}' if layout else ''}, {code.spec}")
-
-
-def _columns(text: str | None, verbose: bool) -> tuple[str, ...]:
-    from ..analysis.pipeline import COLUMNS
-
-    if verbose:
-        return COLUMNS
-    if not text:
-        return ()
-    names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
-    unknown = [name for name in names if name not in COLUMNS]
-    if unknown:
-        raise CnnCalcError(f"unknown column '{unknown[0]}'", f"columns are: {', '.join(COLUMNS)}")
-    return names
-
-
-def parse_size(text: str) -> int:
-    """'2GiB', '512MiB', '1.5GB' or a byte count.
-
-    >>> parse_size("2GiB"), parse_size("1.5 kB"), parse_size("512")
-    (2147483648, 1500, 512)
-    """
-    import re
-
-    match = re.fullmatch(r"\s*(\d{1,20})(?:\.(\d{1,20}))?\s*([kmgtpe]?)(i?b?)\s*", text.lower())
-    if not match:
-        raise CnnCalcError(f"cannot read the size '{shorten(text)}'",
-                           "write it as 2GiB, 512MiB or a number of bytes, at most 20 digits")
-    base = 1024 if match[4].startswith("i") or not match[4] else 1000
-    scale = base ** "bkmgtpe".index(match[3] or "b")
-    if match[2] is None:  # the default, 2GiB, among them: no fractions to import at start-up
-        return int(match[1]) * scale
-    from fractions import Fraction
-
-    return int(Fraction(f"{match[1]}.{match[2]}") * scale)

@@ -1,0 +1,244 @@
+"""The Python API: ``cnncalc.summary(SPEC, …)``, the ``summary`` command's work as an object for notebooks and
+scripts.
+
+It reads what ``cnncalc summary`` reads (spec text, a ``.cnn`` or ``.py`` file, a known network's name) and takes
+the command's options as keyword arguments, named as the options are (``input=``, ``conventions=``, ``batch=``,
+``columns=``, ``model=``, ``set=`` …). Errors are the command line's: a :class:`~cnncalc.errors.SpecError` with
+its caret, and its siblings, all :class:`~cnncalc.errors.CnnCalcError`.
+
+>>> s = summary("input 28x28x1, conv32x3 relu, flatten, dense10")
+>>> [(layer.name, layer.output_shape, layer.params) for layer in s.layers]
+[('conv2d', (None, 26, 26, 32), 320), ('flatten', (None, 21632), 0), ('dense', (None, 10), 216330)]
+>>> s.total_params, s.trainable_params, s.non_trainable_params
+(216650, 216650, 0)
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CnnCalcError, shorten
+
+if TYPE_CHECKING:
+    from ..analysis.pipeline import Analysis
+    from ..graph.network import Network
+    from ..numeric.twins import ForwardPass
+
+__all__ = ["Layer", "Summary", "parse_size", "prepare", "summary"]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One row of a summary: as the JSON document writes it, the output shape with None for the batch.
+
+    ``trainable`` and ``non_trainable`` are counts of parameters, as Keras' totals count them.
+    """
+
+    index: int
+    name: str
+    type: str
+    spec: str
+    output_shape: tuple[Any, ...]
+    params: int
+    weights: int
+    biases: int
+    trainable: int
+    non_trainable: int
+    inputs: tuple[str, ...]
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+class Summary:
+    """A network's summary: its layers, its totals, its JSON document (:meth:`to_dict`), and in a notebook its
+    table and picture (``_repr_html_``, ``_repr_svg_``).
+
+    >>> s = summary("conv8x3, flatten", input="8x8x1")
+    >>> s
+    <cnncalc.Summary: 2 layers, 80 params>
+    >>> s.to_dict()["layers"][0]["output_shape"]
+    [6, 6, 8]
+    """
+
+    def __init__(self, network: Network, checked: ForwardPass | None, analysis: Analysis) -> None:
+        self.network = network
+        self.checked = checked
+        self.analysis = analysis
+        self._document: dict[str, Any] | None = None
+
+    def _dict(self) -> dict[str, Any]:
+        if self._document is None:
+            import json
+
+            from ..views.json_view import to_json
+
+            self._document = json.loads(to_json(self.network, self.checked, self.analysis))
+        return self._document
+
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly the document ``cnncalc summary SPEC --format json`` prints (with the same options), as a dict."""
+        return copy.deepcopy(self._dict())
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The rows, in the table's order."""
+        return [Layer(record["index"], record["name"], record["type"], record["spec"],
+                      (None, *record["output_shape"]), record["params"], record["weights"], record["biases"],
+                      record["trainable"], record["non_trainable"], tuple(record["inputs"]),
+                      tuple(record["warnings"]), tuple(record["notes"]))
+                for record in self._dict()["layers"]]
+
+    @property
+    def total_params(self) -> int:
+        return int(self.network.total_params)
+
+    @property
+    def trainable_params(self) -> int:
+        return int(self.network.trainable_params)
+
+    @property
+    def non_trainable_params(self) -> int:
+        return int(self.network.non_trainable_params)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every finding of the network (an uneven stride…), as the table's footnotes say them."""
+        return tuple(self.network.warnings)
+
+    def to_svg(self) -> str:
+        """The picture as one SVG document: a chain as volumes, a graph as layers and edges."""
+        from ..views.picture import to_svg
+
+        return to_svg(self.network)
+
+    def to_html(self) -> str:
+        """One self-contained page: the table, the picture and the totals (nothing loaded from the network)."""
+        from ..views.html_view import to_html
+
+        return to_html(self.network, self.checked, self.analysis)
+
+    def _repr_svg_(self) -> str:
+        return self.to_svg()
+
+    def _repr_html_(self) -> str:
+        from ..views.html_view import html_fragment
+
+        return html_fragment(self.network, self.analysis, self.checked)
+
+    def __repr__(self) -> str:
+        return f"<cnncalc.Summary: {len(self.network.layers)} layers, {self.total_params} params>"
+
+
+def summary(spec: str, *, input: str | None = None, layout: str | None = None,
+            conventions: str | None = None, model: str | None = None, set: Iterable[str] = (),
+            columns: str | Iterable[str] | None = None, verbose: bool = False, check: bool = False, seed: int = 0,
+            batch: int = 1, max_memory: str = "2GiB", dtype: str = "float32", flops_convention: str | None = None,
+            by_op: bool = False, training: bool = False, optimizer: str = "adam") -> Summary:
+    """The summary of ``spec``, as ``cnncalc summary SPEC`` with these options computes it.
+
+    ``spec`` is spec text, a ``.cnn`` or ``.py`` file's path, or a known network's name. ``columns`` is the CLI's
+    comma-separated list or a list of names. Raises :class:`~cnncalc.errors.CnnCalcError` (a
+    :class:`~cnncalc.errors.SpecError` for the text, with its caret) exactly as the CLI reports it.
+
+    >>> summary("input 28x28x1, dens10")
+    Traceback (most recent call last):
+    cnncalc.errors.SpecError: unknown layer 'dens10' (layer 1)
+      input 28x28x1, dens10
+                     ^^^^^^
+    did you mean 'dense10'?
+    >>> summary("input 8x8x1, conv4x3", columns="macs").to_dict()["total_macs"]
+    1296
+    """
+    text = columns if isinstance(columns, str) or columns is None else ",".join(columns)
+    _choose("layout", layout, ("nhwc", "nchw"))
+    _choose("conventions", conventions, ("keras", "torch"))
+    from ..analysis.costs import DTYPES, OPTIMIZERS
+    from ..analysis.flops import CONVENTIONS
+
+    _choose("dtype", dtype, tuple(DTYPES))
+    _choose("optimizer", optimizer, tuple(OPTIMIZERS))
+    _choose("flops_convention", flops_convention, tuple(CONVENTIONS))
+    if not 1 <= batch <= 10**9 or not 0 <= seed < 2**32:
+        raise CnnCalcError("batch must be 1 to 10⁹ and seed 0 to 2³²−1")
+    if isinstance(set, str):
+        set = (set,)
+    if (model is not None or set) and not spec.lower().endswith(".py"):
+        raise CnnCalcError(f"{'model' if model is not None else 'set'} is for a model's .py file; this spec is not "
+                           "one")
+    try:
+        net, checked, extra = prepare(spec, input, layout, conventions, model, tuple(set), text, verbose, check,
+                                      seed, batch, max_memory, convention=flops_convention, explain=False,
+                                      by_op=by_op, training=training)
+        from ..analysis.pipeline import analyse
+
+        analysis = analyse(net, extra, dtype, batch, flops_convention or "cnncalc", by_op, training, optimizer)
+    except CnnCalcError as error:
+        error.args = (error.render(),)  # a traceback shows what the CLI prints after 'Error: ', caret included
+        raise
+    return Summary(net, checked, analysis)
+
+
+def prepare(spec: str, input_shape: str | None, layout: str | None, conventions: str | None, model: str | None,
+            settings: tuple[str, ...], columns: str | None, verbose: bool, check: bool, seed: int, batch: int,
+            max_memory: str, *, convention: str | None, explain: bool, by_op: bool,
+            training: bool) -> tuple[Network, ForwardPass | None, tuple[str, ...]]:
+    """The network SPEC is, its forward pass when ``check``, and the extra columns asked for: the ``summary``
+    command's work before it renders."""
+    from .loading import load_network
+
+    net = load_network(spec, input_shape, layout, conventions, model, settings)
+    extra = _columns(columns, verbose)
+    if convention is not None and "flops" not in extra:  # asking for a convention is asking for its column
+        extra = tuple(c for c in ("macs", "flops", "memory", "rf") if c in (*extra, "flops"))
+    if (check or extra or explain or by_op or training) and net.symbolic:
+        raise CnnCalcError("--check, --explain and the extra columns need numbers, and this input is written with "
+                           "names", "give the sizes with --input, e.g. --input 28x28x3: the summary is then exact")
+    checked = None
+    if check:
+        from ..numeric.twins import forward
+        checked = forward(net, batch, seed, parse_size(max_memory))
+    return net, checked, extra
+
+
+def _columns(text: str | None, verbose: bool) -> tuple[str, ...]:
+    from ..analysis.pipeline import COLUMNS
+
+    if verbose:
+        return COLUMNS
+    if not text:
+        return ()
+    names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in COLUMNS]
+    if unknown:
+        raise CnnCalcError(f"unknown column '{unknown[0]}'", f"columns are: {', '.join(COLUMNS)}")
+    return names
+
+
+def _choose(option: str, value: str | None, choices: tuple[str, ...]) -> None:
+    """Refuse a value the CLI's option would refuse."""
+    if value is not None and value not in choices:
+        raise CnnCalcError(f"{option} must be one of {', '.join(choices)}, not {value!r}")
+
+
+def parse_size(text: str) -> int:
+    """'2GiB', '512MiB', '1.5GB' or a byte count.
+
+    >>> parse_size("2GiB"), parse_size("1.5 kB"), parse_size("512")
+    (2147483648, 1500, 512)
+    """
+    import re
+
+    match = re.fullmatch(r"\s*(\d{1,20})(?:\.(\d{1,20}))?\s*([kmgtpe]?)(i?b?)\s*", text.lower())
+    if not match:
+        raise CnnCalcError(f"cannot read the size '{shorten(text)}'",
+                           "write it as 2GiB, 512MiB or a number of bytes, at most 20 digits")
+    base = 1024 if match[4].startswith("i") or not match[4] else 1000
+    scale = base ** "bkmgtpe".index(match[3] or "b")
+    if match[2] is None:  # the default, 2GiB, among them: no fractions to import at start-up
+        return int(match[1]) * scale
+    from fractions import Fraction
+
+    return int(Fraction(f"{match[1]}.{match[2]}") * scale)

@@ -1,0 +1,23 @@
+"""Pictures of a network, as SVG: a chain as volumes (:mod:`.volumes`), a graph as a layered graph of its layers
+(:mod:`.layered`, drawn by :mod:`.graph_picture`). Pure Python: the layout is cnncalc's own."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...graph.network import Network
+
+__all__ = ["to_svg"]
+
+
+def to_svg(net: Network) -> str:
+    """One SVG document of ``net``: volumes for a chain, a layered graph for a network with any merge or
+    reference."""
+    if net.graph:
+        from .graph_picture import graph_svg
+
+        return graph_svg(net)
+    from .volumes import chain_svg
+
+    return chain_svg(net)

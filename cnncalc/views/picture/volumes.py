@@ -1,0 +1,131 @@
+"""A chain drawn as volumes: each layer's output a box whose height, depth and thickness follow its H, W and C on
+a logarithmic scale, left to right in rows, each labelled under it with its name, its output size and its
+parameters (where not 0).
+
+Every slot of a row is as wide as its box or its label, whichever is wider, so no two labels overlap; a row ends
+before :data:`ROW_WIDTH` pixels and the next starts under it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from .svg import LINE_HEIGHT, document, escape, number, text, text_width
+
+if TYPE_CHECKING:
+    from ...graph.network import Network, ResolvedLayer
+
+#: a slot of a row: its x, its width, its box (thickness, height, depth), its label's lines, its kind and spec
+Slot = tuple[float, float, tuple[float, float, float], list[str], tuple[str, str]]
+
+__all__ = ["ROW_WIDTH", "chain_svg", "scale", "size_text"]
+
+#: the widest a row of volumes grows before the next row starts, in pixels
+ROW_WIDTH = 1600
+MARGIN = 20
+GAP = 18
+#: the tallest a box's face is drawn, whatever its size
+MAX_FACE = 150
+
+#: each kind of layer's colour, by a word of its class name (the first that matches)
+COLOURS = (("Conv", "#9ecae1"), ("Pool", "#fdae6b"), ("Dense", "#a1d99b"), ("Linear", "#a1d99b"),
+           ("Norm", "#dadaeb"), ("Input", "#f0f0f0"))
+OTHER = "#d9d9d9"
+
+
+def scale(size: object, unit: float = 12.0, least: float = 8.0) -> float:
+    """A size drawn on the compressed scale: ``least + unit·log2(size)``, at most :data:`MAX_FACE`; a size written
+    with a name is drawn as 32.
+
+    >>> scale(1), scale(8), scale(224) == 8 + 12 * math.log2(224)
+    (8.0, 44.0, True)
+    """
+    value = size if isinstance(size, int) and size > 0 else 32
+    return min(least + unit * math.log2(value), MAX_FACE)
+
+
+def size_text(shape: tuple[object, ...]) -> str:
+    """An output size as the pictures label it: ``26×26×32``.
+
+    >>> size_text((26, 26, 32)), size_text((10,))
+    ('26×26×32', '10')
+    """
+    return "×".join(map(str, shape))
+
+
+def _box(shape: tuple[object, ...]) -> tuple[float, float, float]:
+    """The face's thickness (channels), height (H) and depth (W) of a box for an output of ``shape``."""
+    if len(shape) >= 3:
+        return scale(shape[-1], 3.5, 3), scale(shape[-3]), scale(shape[-2]) * 0.6
+    if len(shape) == 2:  # a sequence: its length up, its features across
+        return scale(shape[-1], 3.5, 3), scale(shape[0]), 4.0
+    return 8.0, scale(shape[0] if shape else 1), 4.0
+
+
+def _colour(kind: str) -> str:
+    return next((colour for word, colour in COLOURS if word in kind), OTHER)
+
+
+def _cuboid(x: float, bottom: float, thick: float, high: float, deep: float, colour: str) -> list[str]:
+    """The three visible faces of a box whose front face's lower left corner is (x, bottom)."""
+    dx, dy = deep * 0.8, deep * 0.6
+    top = bottom - high
+    front = f'<rect x="{number(x)}" y="{number(top)}" width="{number(thick)}" height="{number(high)}"/>'
+    points = [(x, top), (x + dx, top - dy), (x + thick + dx, top - dy), (x + thick, top)]
+    lid = " ".join(f"{number(a)},{number(b)}" for a, b in points)
+    side = [(x + thick, top), (x + thick + dx, top - dy), (x + thick + dx, bottom - dy), (x + thick, bottom)]
+    wall = " ".join(f"{number(a)},{number(b)}" for a, b in side)
+    return [f'<g fill="{colour}" stroke="#555" stroke-width="0.7">', front,
+            f'<polygon points="{lid}" fill-opacity="0.75"/>', f'<polygon points="{wall}" fill-opacity="0.55"/>',
+            "</g>"]
+
+
+def chain_svg(net: Network) -> str:
+    """The SVG document of a chain: the input, then every layer, as volumes with their labels."""
+    items: list[tuple[str, str, tuple[object, ...], tuple[object, ...], int, str]] = [
+        ("input", "InputLayer", net.shown_shape(net.input_shape), net.input_shape, 0, "input")]
+    items += [(layer.name, _kind(net, layer), net.shown_shape(layer.output_shape, layer.tokens), layer.output_shape,
+               layer.params.total, layer.source) for layer in net.layers]
+    body: list[str] = []
+    slots: list[Slot] = []  # the row being laid out
+    y, right = MARGIN, 0.0
+
+    def flush() -> float:
+        """Draw the row of ``slots`` from ``y``; the y under it."""
+        tallest = max(high + deep * 0.6 for _, _, (_, high, deep), _, _ in slots)
+        bottom = y + tallest
+        for x, width, (thick, high, deep), lines, (kind, spec) in slots:
+            left = x + (width - thick - deep * 0.8) / 2
+            body.append(f"<g><title>{escape(spec)}</title>")
+            body.extend(_cuboid(left, bottom, thick, high, deep, _colour(kind)))
+            label = max(map(text_width, lines))
+            centre = x + width / 2
+            body.append(f'<rect class="label" x="{number(centre - label / 2)}" y="{number(bottom + 6)}" '
+                        f'width="{number(label)}" height="{number(len(lines) * LINE_HEIGHT)}"/>')
+            for number_, line in enumerate(lines):
+                body.append(text(centre, bottom + 6 + (number_ + 0.8) * LINE_HEIGHT, line,
+                                 "params" if number_ == 2 else ""))
+            body.append("</g>")
+        slots.clear()
+        return bottom + 6 + 3 * LINE_HEIGHT + GAP
+
+    x = MARGIN
+    for name, kind, shown, shape, params, spec in items:
+        lines = [name, size_text(shown), *([f"{params:,} params"] if params else [])]
+        box = _box(tuple(shape))
+        width = max(box[0] + box[2] * 0.8, *map(text_width, lines))
+        if slots and x + width > ROW_WIDTH:
+            y = flush()
+            x = MARGIN
+        slots.append((x, width, box, lines, (kind, spec)))
+        x += width + GAP
+        right = max(right, x)
+    y = flush()
+    count = len(net.layers)
+    return document(right - GAP + MARGIN, y - GAP + MARGIN, body, f"{count} layer{'' if count == 1 else 's'}")
+
+
+def _kind(net: Network, layer: ResolvedLayer) -> str:
+    """The layer's class, as the table names it."""
+    return layer.layer.torch_class_for(layer.input_shape) if net.torch else layer.keras_class
