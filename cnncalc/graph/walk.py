@@ -9,7 +9,7 @@ from ..errors import ShapeError
 from ..language.literals import MAX_ELEMENTS
 from ..language.spec import ParsedLayer, Spec, parse_input
 from ..model.conventions import channels_last
-from ..model.layers import Activation, Embedding, Merge, Params, Resolution, RuleError, Shape
+from ..model.layers import Embedding, Merge, Params, Resolution, RuleError, Shape
 from .frameworks import PER_TOKEN, framework_layer
 from .held import nchw_layer
 from .inputs import INPUT_NAME, bounded_input_shape, input_layout, require_bounded
@@ -112,11 +112,12 @@ class Walk:
                 row, name, layer, parsed.source, parsed.span, in_shapes[0], out, result.params,
                 warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
                 per_token, node)
-            if fused is not None:  # PyTorch's activation module, the row after its layer
-                activation = Activation(fused)
-                layers[row] = ResolvedLayer(row + 1, f"{activation.torch_class}: 1-{row + 1}", activation,
-                                            parsed.source, parsed.span, out, out, Params(), (), (), (), (), 0, 0,
+            if fused is not None:  # PyTorch's second module (an activation, a flatten), the row after its layer
+                second = fused.resolve(out).output_shape
+                layers[row] = ResolvedLayer(row + 1, f"{fused.torch_class}: 1-{row + 1}", fused,
+                                            parsed.source, parsed.span, out, second, Params(), (), (), (), (), 0, 0,
                                             (name,), (out,), per_token)
+                out = second
                 name = layers[row].name  # type: ignore[union-attr]
             shapes.append(out)
             names.append(name)
