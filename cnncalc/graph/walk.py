@@ -113,11 +113,10 @@ class Walk:
                 warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
                 per_token, node)
             if fused is not None:  # PyTorch's second module (an activation, a flatten), the row after its layer
-                second = fused.resolve(out).output_shape
                 layers[row] = ResolvedLayer(row + 1, f"{fused.torch_class}: 1-{row + 1}", fused,
-                                            parsed.source, parsed.span, out, second, Params(), (), (), (), (), 0, 0,
-                                            (name,), (out,), per_token)
-                out = second
+                                            parsed.source, parsed.span, out, fused.resolve(out).output_shape,
+                                            Params(), (), (), (), (), 0, 0, (name,), (out,), per_token)
+                out = layers[row].output_shape  # type: ignore[union-attr]
                 name = layers[row].name  # type: ignore[union-attr]
             shapes.append(out)
             names.append(name)
