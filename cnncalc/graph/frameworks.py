@@ -16,11 +16,13 @@ from ..model.layers import (
     Layer,
     LayerNormalization,
     LayerScale,
+    Params,
     Reshape,
+    RuleError,
 )
 from ..model.records import replace
 
-__all__ = ["PER_TOKEN", "framework_layer", "fused", "split_row"]
+__all__ = ["PER_TOKEN", "framework_layer", "functional_with_weights", "fused", "split_row"]
 
 #: Layers that act on each token alone, so an embedding's L×D output keeps its order through them.
 PER_TOKEN = (Dense, Dropout, Activation, LayerNormalization, BatchNormalization, LayerScale, DropPath)
@@ -52,3 +54,10 @@ def split_row(layer: Layer) -> bool:
 def fused(layer: Layer) -> bool:
     """A layer with an activation argument, which PyTorch writes as a module of its own."""
     return not isinstance(layer, Activation) and getattr(layer, "activation", None) not in (None, "linear")
+
+
+def functional_with_weights(params: Params) -> None:
+    """A layer written ``fn`` (an operation in forward()) that holds weights or buffers: a module holds those."""
+    held = f"{params.total:,} parameters" if params.total else f"{params.buffers:,} buffers"
+    raise RuleError(f"'fn' writes a layer as an operation in forward(), with no module; this one holds {held}, "
+                    "which only a module holds", "drop 'fn': PyTorch writes a layer with weights as a module")

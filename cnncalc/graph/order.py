@@ -18,7 +18,7 @@ def framework_rows(spec: Spec, torch: bool) -> tuple[list[int], list[bool], int]
     split = [False] * (count + 1)  # under torch: a fused activation or a pool's flatten gets a row
     if torch:
         for node, parsed in enumerate(spec.layers, start=1):
-            split[node] = split_row(parsed.layer)
+            split[node] = split_row(parsed.layer) and not parsed.functional  # one function
     row_of = [0] * (count + 1)
     row = 0
     for node in order:
