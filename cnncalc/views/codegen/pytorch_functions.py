@@ -54,10 +54,19 @@ def torch_function(layer: ResolvedLayer) -> tuple[str, str]:  # noqa: PLR0911 - 
                                         "function yet")
 
 
-def broadcast(source: str, shape: tuple[int, ...], others: list[tuple[int, ...]]) -> str:
-    """A merge's vector of C features as PyTorch broadcasts it over the others' maps: ``s.view(-1, C, 1, 1)``
-    (Keras broadcasts a vector from the last axis, the channels; channels-first PyTorch needs the map's axes)."""
-    rank = max(len(other) for other in others)
-    if len(shape) != 1 or rank == 1:
-        return source
-    return f"{source}.view(-1, {number(shape[0])}{', 1' * (rank - 1)})"
+def broadcast(layer: ResolvedLayer, sources: list[str]) -> list[str]:
+    """A merge's inputs in forward(), a vector of C features broadcast over the others' maps as
+    ``s.view(-1, C, 1, 1)`` (Keras broadcasts a vector from the last axis, the channels; channels-first PyTorch
+    needs the map's axes); tensors of other ranks are refused."""
+    from .frameworks import TORCH_MERGES
+
+    shapes = layer.input_shapes
+    ranks = {len(shape) for shape in shapes}
+    if len(ranks) == 1:
+        return sources
+    rank = max(ranks)
+    if layer.layer.word not in TORCH_MERGES or ranks - {1, rank}:  # type: ignore[attr-defined]
+        raise unsupported(layer, "PyTorch", "a merge of tensors of different ranks: PyTorch broadcasts from the "
+                          "last axis, which channels-first makes the width")
+    return [f"{source}.view(-1, {number(shape[0])}{', 1' * (rank - 1)})" if len(shape) == 1 else source
+            for source, shape in zip(sources, shapes)]

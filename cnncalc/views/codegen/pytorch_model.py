@@ -36,13 +36,7 @@ def pytorch_code(net: Network) -> str:
         sources = [names[name] for name in layer.inputs]
         result = f"x{number(layer.index)}" if net.graph else "x"  # a chain reads as x = self.conv1(x)
         if isinstance(layer.layer, Merge):
-            ranks = {len(shape) for shape in layer.input_shapes}
-            if len(ranks) > 1 and (layer.layer.word not in TORCH_MERGES or ranks - {1, max(ranks)}):
-                raise unsupported(layer, "PyTorch", "a merge of tensors of different ranks: PyTorch broadcasts "
-                                   "from the last axis, which channels-first makes the width")
-            # a vector (an SE block's weights) broadcast over the others' maps, as Keras broadcasts it
-            sources = [broadcast(source, shape, list(layer.input_shapes))
-                       for source, shape in zip(sources, layer.input_shapes)]
+            sources = broadcast(layer, sources)  # an SE block's vector over the maps, as Keras broadcasts it
             if layer.layer.word == "cat":
                 forward.append(f"        {result} = torch.cat([{', '.join(sources)}], dim=1)")
             elif layer.layer.word in TORCH_MERGES:
