@@ -197,3 +197,8 @@ class Net(nn.Module):
     assert our_rows(net) == torch_rows(torch, namespace["Net"](), (3, 8, 8))
     assert [layer.source for layer in net.layers if layer.functional] == \
         ["relu fn", "gap fn", "relu fn", "sigmoid fn", "reshape16x1x1 fn", "gmp fn"]
+
+
+def test_a_misplaced_fn_is_said_at_its_place() -> None:
+    result = CliRunner().invoke(main, ["summary", "input 8x8x3, pool2 fn s1"], env={"COLUMNS": "200"})
+    assert result.exit_code == 2 and "'fn' comes once, last, after the options of 'pool'" in result.output
