@@ -102,7 +102,8 @@ def sides(draw: st.DrawFn) -> Case:
     if draw(st.booleans()):
         return (shape, f"zeropad {words}", f"layers.ZeroPadding2D((({t}, {b}), ({left}, {r})))",
                 f"nn.ZeroPad2d(({left}, {r}, {t}, {b}))")
-    return shape, f"crop {words}", f"layers.Cropping2D((({t}, {b}), ({left}, {r})))", None
+    return (shape, f"crop {words}", f"layers.Cropping2D((({t}, {b}), ({left}, {r})))",
+            f"nn.ZeroPad2d(({-left}, {-r}, {-t}, {-b}))")  # PyTorch crops on a negative padding
 
 
 @st.composite

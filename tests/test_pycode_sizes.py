@@ -49,10 +49,10 @@ model = Net()
 
 @pytest.mark.oracle
 @pytest.mark.parametrize(("shape", "down_padding", "pad"), [
-    ((3, 9, 9), 0, "zeropad b1 r1"),  # 9 → 4 → 8: one row and column short, padded below and right
+    ((3, 9, 9), 0, "zeropad b1 r1 fn"),  # 9 → 4 → 8: one row and column short, padded below and right
     ((3, 8, 8), 1, None),  # 8 → 4 → 8: nothing to pad, no row
     # 9×11 → 5×6 → 10×12: one too many; -1 // 2 = -1 goes left and top, and F.pad crops on negative amounts
-    ((3, 9, 11), 1, "crop t1 l1"),
+    ((3, 9, 11), 1, "crop t1 l1 fn"),  # F.pad: a function in forward(), no module ('fn')
 ])
 def test_a_unet_pads_to_its_skip_as_pytorch_does(tmp_path: Path, shape: tuple[int, ...], down_padding: int,
                                                  pad: str | None) -> None:

@@ -93,6 +93,40 @@ def test_the_output_of_a_named_layer() -> None:
     assert values(spec, "--output", "7x7", "--layer", "174") == list(range(193, 225))
 
 
+def test_params_with_layer_is_that_layers_count() -> None:
+    """By hand: the second conv's (3·3·32 + 1)·64 = 18,496 parameters; the network's are 320 more (the first conv's
+    (3·3·1 + 1)·32), so without --layer 18,496 is no network's total."""
+    spec = "input 28x28x1, conv32x3, conv?x3"
+    assert values(spec, "--params", "18496", "--layer", "2") == [64]
+    assert values(spec, "--params", "18,496", "--layer", "conv2d_1") == [64]
+    assert values(spec, "--params", "18816") == [64]  # 320 + 18,496
+    code, out = solve(spec, "--params", "18496", "--layer", "2")
+    assert code == 0 and "Target: 18,496 parameters in layer 2" in out
+
+
+@pytest.mark.parametrize(("count", "expected"), [
+    # by hand: dense? on 224·224·64 = 3,211,264 features after conv64x3 on 224×224×3 (222·222·64 = 3,154,176
+    # features, conv (27 + 1)·64 = 1,792): ? = 5 gives 3,154,177·5 + 1,792 = 15,772,677, 15.8 million at its
+    # precision (within 50,000); ? = 4 gives 12,618,500 and ? = 6 18,926,854
+    ("15.8 million", [5]), ("15.8M", [5]), ("15.77M", [5]), ("15,772,677", [5]), ("16 million", [5]),
+    ("15.7M", [5]),  # 15,772,677 cut (not rounded) to 15.7M: check accepts it and says it is cut
+    ("15.6M", []),
+])
+def test_params_read_as_check_reads_them(count: str, expected: list[int]) -> None:
+    assert values("input 224x224x3, conv64x3, flatten, dense?", "--params", count) == expected
+
+
+def test_check_and_solve_read_a_count_with_one_reader() -> None:
+    """check grades '15.8 million' at its precision: the same reader meets the same counts."""
+    from cnncalc.language.counts import read_written_count
+
+    written = read_written_count("15.8 million", "--params")
+    assert [written.meets(n) for n in (15_750_000, 15_849_999, 15_700_000, 15_900_001)] == [True, True, False, False]
+    result = CliRunner().invoke(main, ["check", "input 224x224x3, conv64x3, flatten, dense5", "--expect",
+                                       "total=15.8 million"])
+    assert result.exit_code == 0, result.output
+
+
 # ---- a search costs the layers after the unknown, never the whole network for every value ----
 
 def reference(spec: str, low: int, high: int, params: int | None = None,

@@ -222,7 +222,7 @@ def test_model_code_reads_as_these_words() -> None:
                      "        self.c = nn.InstanceNorm2d(2)\n",
                      "        return F.log_softmax(self.c(self.b(self.a(x))), 1)\n")
     assert read_model(code, "net.py", "model").spec == \
-        "reflectpad t3 b4 l1 r2, pixelshuffle2, instancenorm noscale nocenter, logsoftmax"
+        "reflectpad t3 b4 l1 r2, pixelshuffle2, instancenorm noscale nocenter, logsoftmax fn"  # F.: no module
     keras = KERAS + ("model = keras.Sequential([keras.Input((4, 4, 3)), layers.Rescaling(0.5), "
                      "layers.Normalization()])\n")
     assert read_model(keras, "net.py", "model").spec == "input 4x4x3, rescaling0.5, normalization"

@@ -14,11 +14,13 @@ from .options import Command, format_option
 @click.argument("spec_text", metavar="SPEC")
 @click.option("--output", "output", metavar="SHAPE",
               help="The output the network must give: HxW (spatial sizes; any channels), HxWxC, or a flat N.")
-@click.option("--params", "params", metavar="N", help="The total parameter count the network must have.")
+@click.option("--params", "params", metavar="N",
+              help="The parameter count the network (with --layer: that layer) must have: 18496, 18,496, or with a "
+                   "unit, 15.8M or '15.8 million', met at its precision as check grades it.")
 @click.option("--min", "minimum", is_flag=True,
               help="The smallest value the network accepts (with --output or --params: the smallest solution).")
-@click.option("--layer", "layer", metavar="N", help="Whose output --output means: a layer number or Keras name "
-                                                     "(the last layer by default).")
+@click.option("--layer", "layer", metavar="N", help="Whose output --output, or whose count --params, means: a layer "
+                                                     "number or Keras name (the whole network by default).")
 @format_option()
 def solve_command(spec_text: str, output: str | None, params: str | None, minimum: bool, layer: str | None,
                   fmt: str) -> None:
@@ -36,13 +38,14 @@ def solve_command(spec_text: str, output: str | None, params: str | None, minimu
       cnncalc solve "input ?x?x3, conv64x7 s2 p3, pool3 s2 p1, conv192x3 p1, pool3 s2 p1" --min
     """
     from ..analysis.solve import Target, solve
-    from ..grading.answers import parse_count, parse_shape
+    from ..grading.answers import parse_shape
+    from ..language.counts import read_written_count
     from ..views.solve_view import solved_json, solved_lines
     from ..zoo.names import read_spec
 
     shape = parse_shape(output, "--output") if output else None
     spatial = shape is not None and len(shape) == 2 and "none" not in output.lower()  # type: ignore[union-attr]
-    target = Target(shape, spatial, parse_count(params, "--params") if params else None, minimum, layer)
+    target = Target(shape, spatial, read_written_count(params, "--params") if params else None, minimum, layer)
     solved = solve(read_spec(spec_text), target)
     if fmt == "json":
         import json

@@ -19,8 +19,8 @@ import re
 
 from ..errors import CnnCalcError, shorten
 from ..graph.network import Network, ResolvedLayer
+from ..language.counts import with_unit
 from ..model.layers import keras_shape
-from ..model.records import replace
 from .claims import _PARAM_OF, FIELDS, TOTALS, Verdict, _layer
 from .maps import MapVerdict, grade_map
 
@@ -90,7 +90,7 @@ def grade(net: Network, key: str, value: str) -> Verdict:
     if field in ("output", "rf", "macs", "flops"):
         return _grade_layer_field(net, layer, key, field, value)
     correct = getattr(layer.params, "total" if field == "params" else field)
-    if _with_unit(value):
+    if with_unit(value):
         return _graded_number(key, value, correct, layer.explain(field) or "")
     given = parse_count(value, key)
     verdict = _verdict(key, value, given, correct, f"{correct:,}", layer.explain(field) or "")
@@ -108,54 +108,22 @@ def _grade_total(net: Network, key: str, value: str) -> Verdict:
     terms = [f"{getattr(layer.params, _PARAM_OF[key]):,}" for layer in net.layers
              if getattr(layer.params, _PARAM_OF[key])]
     arithmetic = (" + ".join(terms) or "0") + f" = {correct:,}"
-    if _with_unit(value):
+    if with_unit(value):
         return _graded_number(key, value, correct, arithmetic)
     return _verdict(key, value, parse_count(value, key), correct, f"{correct:,}", arithmetic)
 
 
 
-#: SI multipliers for a count written '194.69K', '4.09 G', '15.5 GFLOPs' or '15.8 million'.
-_SI = {"": 1, "k": 10 ** 3, "m": 10 ** 6, "g": 10 ** 9, "t": 10 ** 12, "p": 10 ** 15}
-_UNIT_WORDS = {"thousand": "k", "million": "m", "billion": "g", "trillion": "t"}
-_SI_COUNT = re.compile(r"\s*([\d.,_' ]+?)\s*([kKmMgGtTpP]|thousand|million|billion|trillion)?\s*"
-                       r"(?:i?(?:MACs?|FLOPS?|FLOPs?|flops?|macs?|params?|parameters|weights))?\s*", re.I)
-
-
-def _with_unit(value: str) -> bool:
-    """A count written with a unit ('15.8M', '15.8 million'), graded at its precision, not as an exact integer."""
-    match = _SI_COUNT.fullmatch(value)
-    return bool(match and match[2])
-
-
 def _graded_number(key: str, value: str, correct: int, arithmetic: str) -> Verdict:
     """A cost (MACs, FLOPs): an exact count, or a decimal with an SI unit graded at its written precision
     (4.09 G for 4,089,184,256 is 'rounded'; 4.1 G too, at its precision; 4.2 G is wrong)."""
-    from ..language.precision import grade_number, read_number
+    from ..language.counts import read_written_count
 
-    match = _SI_COUNT.fullmatch(value)
-    if not match:
-        raise CnnCalcError(f"{key}: cannot read the count '{shorten(value)}'",
-                           "write it as 194688, 194,688, 194.69K or 4.09 G")
-    word = (match[2] or "").lower()
-    digits, unit = match[1].strip(), _UNIT_WORDS.get(word, word)
-    if unit and unit in _SI:
-        written = read_number(digits.replace(",", ""))
-        scale = _SI[unit]
-        status = grade_number(replace(written, value=written.value * scale,
-                                      place=None if written.place is None else written.place + _log10(scale)),
-                              float(correct))
-        if written.place is None and unit:  # '4 G': the unit is the precision
-            status = grade_number(replace(written, value=written.value * scale, place=_log10(scale)), float(correct))
-    else:
-        status = "correct" if parse_count(digits, key) == correct else "wrong"
+    status = read_written_count(value, key).status(correct)
     shown = f"{correct:,}"
     return Verdict(key, value, shown, status if status != "truncated" else "rounded",
                    arithmetic if status == "wrong" else "",
                    "cut, not rounded, to its last written place" if status == "truncated" else "")
-
-
-def _log10(scale: int) -> int:
-    return len(str(scale)) - 1
 
 
 def _grade_layer_field(net: Network, layer: ResolvedLayer, key: str, field: str, value: str) -> Verdict:

@@ -1,5 +1,6 @@
 """A record under the chosen framework's conventions: PyTorch's record, its activation split off as a module of
-its own, a reshape's target in the input's layout; and the layers that act on each token alone."""
+its own, a global pool as PyTorch's ``nn.AdaptiveAvgPool2d(1)`` then ``nn.Flatten()``, a reshape's target in the
+input's layout; and the layers that act on each token alone."""
 
 from __future__ import annotations
 
@@ -10,21 +11,26 @@ from ..model.layers import (
     Dense,
     Dropout,
     DropPath,
+    Flatten,
+    GlobalPooling,
     Layer,
     LayerNormalization,
     LayerScale,
+    Params,
     Reshape,
+    RuleError,
 )
 from ..model.records import replace
 
-__all__ = ["PER_TOKEN", "framework_layer", "fused"]
+__all__ = ["PER_TOKEN", "framework_layer", "functional_with_weights", "fused", "split_row"]
 
 #: Layers that act on each token alone, so an embedding's L×D output keeps its order through them.
 PER_TOKEN = (Dense, Dropout, Activation, LayerNormalization, BatchNormalization, LayerScale, DropPath)
 
 
-def framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) -> tuple[Layer, str | None]:
-    """The record under the chosen conventions, and the activation split off it (PyTorch writes it apart).
+def framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) -> tuple[Layer, Layer | None]:
+    """The record under the chosen conventions, and the module split off it into a row of its own (PyTorch writes
+    a fused activation apart, and a global pool as ``nn.AdaptiveAvgPool2d(1)`` then ``nn.Flatten()``).
 
     With an nchw input, a reshape's target is written channels-first too (reshape256x7x7)."""
     if layout == "nchw" and isinstance(layer, Reshape) and len(layer.target_shape) > 1:
@@ -34,9 +40,24 @@ def framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) 
     layer = layer.for_torch()
     if not split:
         return layer, None
-    return replace(layer, activation=None), layer.activation  # type: ignore[attr-defined]
+    if isinstance(layer, GlobalPooling):
+        return replace(layer, keepdims=True), Flatten()
+    return replace(layer, activation=None), Activation(layer.activation)  # type: ignore[attr-defined]
+
+
+def split_row(layer: Layer) -> bool:
+    """A layer PyTorch writes as two modules, each a row: one with a fused activation, or a global pool that drops
+    the axes it pools (``nn.AdaptiveAvgPool2d(1)``, then ``nn.Flatten()``)."""
+    return fused(layer) or (isinstance(layer, GlobalPooling) and not layer.keepdims)
 
 
 def fused(layer: Layer) -> bool:
     """A layer with an activation argument, which PyTorch writes as a module of its own."""
     return not isinstance(layer, Activation) and getattr(layer, "activation", None) not in (None, "linear")
+
+
+def functional_with_weights(params: Params) -> None:
+    """A layer written ``fn`` (an operation in forward()) that holds weights or buffers: a module holds those."""
+    held = f"{params.total:,} parameters" if params.total else f"{params.buffers:,} buffers"
+    raise RuleError(f"'fn' writes a layer as an operation in forward(), with no module; this one holds {held}, "
+                    "which only a module holds", "drop 'fn': PyTorch writes a layer with weights as a module")

@@ -1,24 +1,24 @@
 """The order of a network's rows: Keras' order for a functional model (by depth), and PyTorch's (torchinfo's), in
-which a layer's fused activation takes a row of its own."""
+which a layer's fused activation, or a global pool's flatten, takes a row of its own."""
 
 from __future__ import annotations
 
 from ..language.spec import Spec
-from .frameworks import fused
+from .frameworks import split_row
 
 __all__ = ["framework_rows", "keras_order"]
 
 
 def framework_rows(spec: Spec, torch: bool) -> tuple[list[int], list[bool], int]:
-    """Each layer's row (1-based, in the framework's order), whether its activation gets a row of its own, and the
-    row count."""
+    """Each layer's row (1-based, in the framework's order), whether a second module of it (its activation, a global
+    pool's flatten) gets a row of its own, and the row count."""
     count = len(spec.layers)
     # Keras lists a functional model's layers by depth; PyTorch (torchinfo) in the order forward() runs them
     order = keras_order(spec) if spec.graph and not torch else range(1, count + 1)
-    split = [False] * (count + 1)  # under torch: a fused activation gets a row of its own
+    split = [False] * (count + 1)  # under torch: a fused activation or a pool's flatten gets a row
     if torch:
         for node, parsed in enumerate(spec.layers, start=1):
-            split[node] = fused(parsed.layer)
+            split[node] = split_row(parsed.layer) and not parsed.functional  # one function
     row_of = [0] * (count + 1)
     row = 0
     for node in order:

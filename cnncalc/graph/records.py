@@ -36,6 +36,8 @@ class ResolvedLayer:
     tokens: bool = False
     #: the position in which the spec creates the layer (rows follow Keras' order, which a graph may change)
     created: int = 0
+    #: written ``fn``: an operation in PyTorch's forward(), no module (torchinfo lists no row for it)
+    functional: bool = False
 
     @property
     def keras_class(self) -> str:

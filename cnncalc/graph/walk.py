@@ -9,9 +9,9 @@ from ..errors import ShapeError
 from ..language.literals import MAX_ELEMENTS
 from ..language.spec import ParsedLayer, Spec, parse_input
 from ..model.conventions import channels_last
-from ..model.layers import Activation, Dense, Embedding, Merge, Params, Resolution, RuleError, Shape
+from ..model.layers import Dense, Embedding, Merge, Params, Resolution, RuleError, Shape
 from ..model.layers.dense import FLATTEN_FIRST
-from .frameworks import PER_TOKEN, framework_layer
+from .frameworks import PER_TOKEN, framework_layer, functional_with_weights
 from .held import nchw_layer
 from .inputs import INPUT_NAME, bounded_input_shape, input_layout, require_bounded
 from .order import framework_rows
@@ -81,7 +81,7 @@ class Walk:
             row = row_of[node]
             layer = parsed.layer
             if torch:
-                name = f"{layer.torch_class_for(in_shapes[0])}: 1-{row}"
+                name = f"{layer.torch_class_for(in_shapes[0])}{' (fn)' if parsed.functional else ''}: 1-{row}"
             else:  # Keras' auto name: the class's stem, then stem_1, stem_2… in creation order
                 stem = layer.auto_name
                 number = counters.get(stem, 0)
@@ -97,8 +97,8 @@ class Walk:
                 result = _merge(layer, in_shapes, parsed, spec.text) if isinstance(layer, Merge) \
                     else layer.resolve(in_shapes[0])
                 out = result.output_shape
-                if prod(out) > MAX_ELEMENTS:
-                    require_bounded(out, "its output")
+                if prod(out) > MAX_ELEMENTS or parsed.functional:
+                    _held_to(out, parsed.functional, result.params)
             except RuleError as error:
                 raise ShapeError(error.message, spec.text, parsed.span, row, name, error.hint, parsed.uses,
                                  parsed.source if parsed.uses else None) from None
@@ -110,12 +110,12 @@ class Walk:
             layers[row - 1] = ResolvedLayer(
                 row, name, layer, parsed.source, parsed.span, in_shapes[0], out, result.params,
                 warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
-                per_token, node)
-            if fused is not None:  # PyTorch's activation module, the row after its layer
-                activation = Activation(fused)
-                layers[row] = ResolvedLayer(row + 1, f"{activation.torch_class}: 1-{row + 1}", activation,
-                                            parsed.source, parsed.span, out, out, Params(), (), (), (), (), 0, 0,
-                                            (name,), (out,), per_token)
+                per_token, node, parsed.functional)
+            if fused is not None:  # PyTorch's second module (an activation, a flatten), the row after its layer
+                layers[row] = ResolvedLayer(row + 1, f"{fused.torch_class}: 1-{row + 1}", fused,
+                                            parsed.source, parsed.span, out, fused.resolve(out).output_shape,
+                                            Params(), (), (), (), (), 0, 0, (name,), (out,), per_token)
+                out = layers[row].output_shape  # type: ignore[union-attr]
                 name = layers[row].name  # type: ignore[union-attr]
             shapes.append(out)
             names.append(name)
@@ -143,3 +143,10 @@ def _findings(result: Resolution, per_position: bool) -> tuple[tuple[str, ...], 
     if per_position:
         warnings = tuple(text for text in warnings if not text.endswith(FLATTEN_FIRST))
     return warnings, tuple(f.text for f in result.findings if f.level == "note")
+
+def _held_to(out: Shape, functional: bool, params: Params) -> None:
+    """An output within the bound, and a layer written ``fn`` that holds no weights (only a module holds them)."""
+    if math.prod(out) > MAX_ELEMENTS:
+        require_bounded(out, "its output")
+    if functional and (params.total or params.buffers):
+        functional_with_weights(params)

@@ -37,6 +37,8 @@ def layer_record(net: Network, layer: ResolvedLayer, batch: int = 1, torch: bool
         "notes": list(layer.notes),
         "inputs": list(layer.inputs),
     }
+    if layer.functional:  # written 'fn': an operation in PyTorch's forward(), no module
+        record["functional"] = True
     if torch:  # PyTorch's view: the running statistics as buffers, the shape channels-first with the batch
         shape = net.shown_shape(layer.output_shape, layer.tokens)
         record.update(buffers=layer.params.buffers, torch_shape=[batch, *shape])
@@ -155,7 +157,7 @@ def _layer_lines(net: Network, batch: int, extras: list[dict[str, Any]]) -> Iter
                 f'"params": {params.total}, "weights": {params.weights}, "biases": {params.biases}, '
                 f'"trainable": {params.trainable}, "non_trainable": {params.non_trainable}, '
                 f'"warnings": {strings(layer.warnings)}, "notes": {strings(layer.notes)}, '
-                f'"inputs": {strings(layer.inputs)}')
+                f'"inputs": {strings(layer.inputs)}' + (', "functional": true' if layer.functional else ''))
         if torch:
             shape = [batch, *net.shown_shape(layer.output_shape, layer.tokens)]
             line += f', "buffers": {params.buffers}, "torch_shape": {_ints(shape)}'

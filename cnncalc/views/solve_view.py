@@ -14,7 +14,7 @@ def _target_text(target: Target) -> str:
     if target.shape is not None:
         parts.append(f"output {'×'.join(map(str, target.shape))}" + (" (H×W)" if target.spatial else ""))
     if target.params is not None:
-        parts.append(f"{target.params:,} parameters")
+        parts.append(f"{target.params} parameters" + (f" in layer {target.layer}" if target.layer else ""))
     if target.minimum:
         parts.append("the smallest value the network accepts" if not parts else "the smallest such value")
     return ", ".join(parts)

@@ -51,10 +51,13 @@ class _Rebuild:
     def __call__(self, value: int) -> Tried:
         net = build(_substitute(self.text, value))
         output = net.layers[-1].output_shape if net.layers else net.input_shape
-        layer = output if self.target.layer is None else net.layers[_find(net.layers, self.target.layer)].output_shape
+        layer, layer_params = output, net.total_params
+        if self.target.layer is not None:
+            named = net.layers[_find(net.layers, self.target.layer)]
+            layer, layer_params = named.output_shape, named.params.total
         row = None if self.position is None else \
             next((r for r in net.layers if r.created == self.position + 1), None)
-        return Outcome(net.input_shape, output, layer, net.total_params), row
+        return Outcome(net.input_shape, output, layer, net.total_params, layer_params), row
 
 
 class _Resume:
@@ -97,11 +100,12 @@ class _Resume:
         rows: list[ResolvedLayer] = walk.layers  # type: ignore[assignment]
         output = rows[-1].output_shape if rows else walk.shapes[0]
         layer = output
+        params = self.prefix_params + sum(rows[number].params.total for number in self.rows)
+        layer_params = params
         if self.target.layer is not None:
             if self.layer_row is None or self.target.layer not in (rows[self.layer_row].name,
                                                                    str(rows[self.layer_row].index)):
                 self.layer_row = _find(rows, self.target.layer)
-            layer = rows[self.layer_row].output_shape
-        params = self.prefix_params + sum(rows[number].params.total for number in self.rows)
+            layer, layer_params = rows[self.layer_row].output_shape, rows[self.layer_row].params.total
         row = None if self.position is None else rows[walk.row_of[self.position + 1] - 1]
-        return Outcome(walk.shapes[0], output, layer, params), row
+        return Outcome(walk.shapes[0], output, layer, params, layer_params), row

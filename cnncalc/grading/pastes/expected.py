@@ -30,8 +30,8 @@ def expected_rows(net: Network, torchinfo: bool) -> list[ExpectedRow]:
     """The rows a paste of this network has: Keras' rows, or torchinfo's modules.
 
     torchinfo lists no activations (the paste's activation rows are skipped too), no merges (`+` and
-    torch.cat run in forward()) and no slices of the channels, and a global pool is PyTorch's AdaptiveAvgPool2d(1)
-    then a Flatten.
+    torch.cat run in forward()), no slices of the channels and no layer written ``fn`` (an operation in forward()),
+    and a global pool is PyTorch's AdaptiveAvgPool2d(1) then a Flatten.
     """
     if not torchinfo:
         return [ExpectedRow(layer, keras_family(layer.keras_class), layer.output_shape, layer.params.total)
@@ -63,8 +63,8 @@ def modelled(row: PastedRow, torch: bool) -> bool:
 def _torch_module(layer: ResolvedLayer) -> bool:
     """A layer torchinfo lists: not an activation (its rows are skipped on both sides), not a merge (`+` and
     torch.cat are operations in forward(), not modules), not a rescaling (``x * scale`` in forward()), not a slice of
-    the channels (``x[:, a:b]``)."""
-    if isinstance(layer.layer, (Merge, Rescaling, ChannelSlice)):
+    the channels (``x[:, a:b]``), not a layer written ``fn`` (an operation in forward())."""
+    if layer.functional or isinstance(layer.layer, (Merge, Rescaling, ChannelSlice)):
         return False
     return not isinstance(layer.layer, Activation) or isinstance(layer.layer, PReLU)
 

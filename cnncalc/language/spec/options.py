@@ -131,6 +131,8 @@ class _OptionReader:
             hint = f"did you mean '{guess}'?" if guess else (
                 f"'{word}' takes {', '.join(_OPTION_NAMES[k] for k in sorted(WORDS[word].options)) or 'no options'}")
         message = f"unknown option '{token.text}' for '{word}'"
+        if lower == "fn":  # the parser takes it off the end of the layer: anywhere else, or twice, it is misplaced
+            message, hint = f"'fn' comes once, last, after the options of '{word}'", f"write it as '{word} … fn'"
         if _NUMBER.match(token.text):
             message = f"unexpected number '{token.text}' after '{word}'"
             hint = f"write the layer as {WORDS[word].example}"

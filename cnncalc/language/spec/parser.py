@@ -13,6 +13,9 @@ from .records import ParsedInput, ParsedLayer, Token
 from .sizes import _DIMS, _NUMBER, LAYOUTS, _dims, _named_dims
 from .words import _WORD, WORDS, _word_list
 
+#: The trailing option that writes a layer as an operation in PyTorch's forward(), not a module: ``gap fn``.
+FUNCTIONAL = "fn"
+
 
 class _Parser(_ArgumentReader, _OptionReader):
     """Reads each layer's tokens into a :class:`ParsedLayer`, and the input's into :attr:`input`."""
@@ -23,7 +26,7 @@ class _Parser(_ArgumentReader, _OptionReader):
         self.layers: list[ParsedLayer] = []
         self._last_span = (0, 0)
         #: each distinct layer's words, read once: its record and its source text
-        self._known: dict[tuple[str, ...], tuple[Layer, str]] = {}
+        self._known: dict[tuple[str, ...], tuple[Layer, str] | tuple[Layer, str, bool]] = {}
 
     def fail(self, message: str, token: Token | tuple[int, int], hint: str | None = None) -> SpecError:
         span = token if isinstance(token, tuple) else (token.start, token.end)
@@ -45,10 +48,19 @@ class _Parser(_ArgumentReader, _OptionReader):
         key = tuple([t.text for t in tokens])
         known = self._known.get(key)
         if known is None:
-            known = self._read(tokens)
+            functional = len(tokens) > 1 and tokens[-1].lower == FUNCTIONAL
+            known = self._read(tokens[:-1] if functional else tokens)
             if known is None:  # the input
+                if functional:
+                    raise self.fail("'fn' marks a layer written as a function; the input is none", tokens[-1])
                 return
+            if functional:
+                known = (*known[:2], True)
             self._known[key] = known
+        if len(known) > 2:
+            self.layers.append(ParsedLayer(known[0], span, " ".join([t.text for t in tokens]), inputs, (), uses,
+                                           True))
+            return
         self.layers.append(ParsedLayer(known[0], span, known[1], inputs, (), uses) if uses else
                            ParsedLayer(known[0], span, known[1], inputs))
 

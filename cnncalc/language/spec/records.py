@@ -84,6 +84,9 @@ class ParsedLayer:
     branches: tuple[tuple[int, int], ...] = ()
     #: for a layer of a block's body: where each block it belongs to is used, innermost first, for its errors
     uses: tuple[tuple[str, tuple[int, int]], ...] = ()
+    #: written with a trailing ``fn``: an operation in PyTorch's forward() (``x.mean((2, 3))``, ``F.relu``), not a
+    #: module, so torchinfo lists no row for it; it costs what it costs
+    functional: bool = False
 
     def labels(self, text: str) -> tuple[str, ...]:
         """The branches as written, shortened: 'conv64x3 same, bn, relu, …'."""

@@ -53,8 +53,11 @@ class ZeroPadding2D(Layer):
 
 @record
 class Cropping2D(Layer):
+    """Keras ``Cropping2D``; PyTorch crops with ``nn.ZeroPad2d`` by negative amounts (its row, as torchinfo's)."""
+
     keras_class: ClassVar[str] = "Cropping2D"
     auto_name: ClassVar[str] = "cropping2d"
+    torch_name: ClassVar[str] = "ZeroPad2d"
 
     cropping: Sides = (1, 1, 1, 1)
 

@@ -196,7 +196,8 @@ class FrameworkCalls(Expressions):
         item, requires = function_item(name, args, kwargs, self, node)
         if item is None:
             return tensor
-        self.nodes.append(Node("layer", [tensor.node], node, item, requires=requires, applied=node))
+        # a function, not a module: written 'fn', it has no row of PyTorch's modules, as torchinfo shows it
+        self.nodes.append(Node("layer", [tensor.node], node, f"{item} fn", requires=requires, applied=node))
         return Tensor(len(self.nodes) - 1)
 
     def tensor_method(self, name: str, tensor: Tensor, args: tuple[Any, ...], kwargs: dict[str, Any],  # noqa: PLR0911

@@ -127,7 +127,7 @@ TORCH_ELEMENTWISE = frozenset({"exp", "log", "sqrt", "rsqrt", "abs", "neg", "squ
 
 _TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "div", "view", "reshape", "max_pool2d", "avg_pool2d",
                         "adaptive_avg_pool2d", "adaptive_max_pool2d", "dropout", "dropout2d", "interpolate",
-                        "max_pool1d", "avg_pool1d", "mean", "squeeze", "log_softmax", "pad", "permute",
+                        "max_pool1d", "avg_pool1d", "mean", "amax", "squeeze", "log_softmax", "pad", "permute",
                         "layer_norm", "chunk", "split", "transpose", *TORCH_ELEMENTWISE})
 
 

@@ -11,7 +11,7 @@ from .frameworks import TORCH_FUNCTIONS
 from .layer_words import softmax_axis
 from .requirements import _flattens_to
 from .resizing import sized_up
-from .torch_global import whole_map_pool
+from .torch_global import map_reduction, whole_map_pool
 from .torch_layers import _scale
 from .torch_padding import pad_item
 from .torch_sizes import squeezed
@@ -67,16 +67,16 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
     if name == "view":
         shape = [a for a in rest if not isinstance(a, tuple)] if not (rest and isinstance(rest[0], tuple)) \
             else list(rest[0])
-        if len(shape) == 2 and (isinstance(shape[0], BatchSize) or shape[0] == -1):
+        batch = bool(shape) and (isinstance(shape[0], BatchSize) or shape[0] == -1)
+        if len(shape) == 2 and batch:
             return "flatten", _flattens_to(shape[1])
+        if len(shape) in (3, 4) and batch and all(type(size) is int and size > 0 for size in shape[1:]):
+            return "reshape" + "x".join(map(str, shape[1:])), None  # s.view(-1, C, 1, 1): written channels-first
         raise interpreter.error(node, "a view or reshape cnncalc can read is x.view(x.size(0), -1) or "
-                                "x.view(-1, N): a flatten", "write other reshapes as a spec's reshape layer")
-    if name == "mean":
-        dims = arg(0, "dim")
-        if isinstance(dims, (tuple, list)) and all(isinstance(d, int) for d in dims) and \
-                sorted(dims) in ([2, 3], [-2, -1]):
-            return ("gap keepdims" if kwargs.get("keepdim") else "gap"), None
-        raise interpreter.error(node, "a mean over other axes than the spatial ones (2, 3)")
+                                "x.view(-1, N) (a flatten), or x.view(-1, C, H, W) with every size a number",
+                                "write other reshapes as a spec's reshape layer")
+    if name in ("mean", "amax"):
+        return map_reduction(name, arg(0, "dim"), kwargs.get("keepdim"), interpreter, node), None
     if name == "interpolate":
         factor, size = arg(1, "scale_factor"), arg(0, "size")
         if size is not None and factor is None:  # a whole multiple of the map that reaches it (.resizing)

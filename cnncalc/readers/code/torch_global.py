@@ -1,5 +1,6 @@
 """A pool whose window is the tensor's own map, as squeeze-and-excitation blocks write it:
-``F.avg_pool2d(out, out.size(2))`` is a global average pool keeping its 1×1 map, when the map is square."""
+``F.avg_pool2d(out, out.size(2))`` is a global average pool keeping its 1×1 map, when the map is square; and
+``x.mean((2, 3))`` and ``x.amax((2, 3))``, the global pools as functions."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from .arguments import Built, Requirement
 from .values import Tensor, Unknown
 
 if TYPE_CHECKING:
+    import ast
+
     from ...graph.network import ResolvedLayer
+    from .calls import Interpreter
 
 
 class SpatialSize(Unknown):
@@ -38,3 +42,11 @@ def whole_map_pool(name: str, tensor: Tensor, size: Any, stride: Any, padding: A
                 f"and its input is {built.net.shape_text(shape)}", "write F.adaptive_avg_pool2d(x, 1)")
 
     return word, square
+
+
+def map_reduction(name: str, dims: Any, keepdim: Any, interpreter: Interpreter, node: ast.AST) -> str:
+    """``x.mean((2, 3))`` as ``gap``, ``x.amax((2, 3))`` as ``gmp`` (``keepdims`` with keepdim=True)."""
+    if isinstance(dims, (tuple, list)) and all(type(d) is int for d in dims) and sorted(dims) in ([2, 3], [-2, -1]):
+        word = "gap" if name == "mean" else "gmp"
+        return f"{word} keepdims" if keepdim else word
+    raise interpreter.error(node, f"a{'n' * (name == 'amax')} {name} over other axes than the spatial ones (2, 3)")

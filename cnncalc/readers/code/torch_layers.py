@@ -21,6 +21,7 @@ from .arguments import (
 )
 from .layer_words import softmax_axis
 from .requirements import _reads
+from .torch_padding import zero_pad_module_item
 from .values import Layer
 
 if TYPE_CHECKING:
@@ -190,11 +191,7 @@ def _torch_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Req
                                     "PyTorch takes one of them: give size=(H, W) or scale_factor=2")
         return _scale(a(1, "scale_factor"), "an Upsample", layer.node, interpreter), None
     if n == "ZeroPad2d":
-        value = a(0, "padding")
-        if isinstance(value, (tuple, list)) and len(value) == 4:
-            left, right, top, bottom = (_int(side, "padding", 0) for side in value)
-            return f"zeropad t{top} b{bottom} l{left} r{right}", None
-        return f"zeropad{_int(value, 'padding', 0)}", None
+        return zero_pad_module_item(a(0, "padding"), interpreter, layer.node), None
     if n == "ChannelShuffle":
         return f"shuffle{_int(a(0, 'groups'), 'groups', 1)}", None
     if n == "Embedding":

@@ -1,7 +1,8 @@
 """PyTorch's ``F.pad(x, [left, right, top, bottom])`` on an image, as U-Nets pad the upsampled map to its skip's
 size: amounts the code computes from the tensors' sizes (known from --input while the code is read) become the
 spec's asymmetric ``zeropad``, negative ones its ``crop`` (PyTorch crops on a negative amount), and amounts that are
-all 0 no row at all (torchinfo, too, shows no row for a function)."""
+all 0 no row at all (torchinfo, too, shows no row for a function); and ``nn.ZeroPad2d``, whose negative amounts
+crop as well."""
 
 from __future__ import annotations
 
@@ -38,13 +39,31 @@ def pad_item(args: tuple[Any, ...], kwargs: dict[str, Any], interpreter: Interpr
                                                                           len(sides) == 6 else ""),
                                 "cnncalc reads F.pad(x, [left, right, top, bottom]) on an image's map")
     left, right, top, bottom = (*sides, 0, 0)[:4]
-    named = {"t": top, "b": bottom, "l": left, "r": right}
-    if all(amount >= 0 for amount in named.values()):
-        word = "zeropad"
-    elif all(amount <= 0 for amount in named.values()):
-        word, named = "crop", {side: -amount for side, amount in named.items()}
-    else:
-        raise interpreter.error(node, f"F.pad by {_shown(list(sides[:4]))}, which pads some sides and crops others",
-                                "cnncalc's zeropad and crop each go one way: write this block as a spec")
+    word, named = _one_way("F.pad", (left, right, top, bottom), interpreter, node)
     written = " ".join(f"{side}{amount}" for side, amount in named.items() if amount)
     return f"{word} {written}" if written else None
+
+
+def zero_pad_module_item(value: Any, interpreter: Interpreter, node: ast.AST) -> str:
+    """``nn.ZeroPad2d(P)`` or ``nn.ZeroPad2d((left, right, top, bottom))``: ``zeropad``, or ``crop`` where every
+    amount is negative or 0 (PyTorch crops on a negative amount, as cnncalc writes a crop); a module, so a row
+    even when it pads nothing."""
+    if isinstance(value, (tuple, list)) and len(value) == 4:
+        amounts = tuple(int(_int(side, "padding")) for side in value)
+        word, named = _one_way("nn.ZeroPad2d", amounts, interpreter, node)  # type: ignore[arg-type]
+        return f"{word} " + " ".join(f"{side}{amount}" for side, amount in named.items())
+    amount = int(_int(value, "padding"))
+    return f"zeropad{amount}" if amount >= 0 else f"crop{-amount}"
+
+
+def _one_way(what: str, sides: tuple[int, int, int, int], interpreter: Interpreter,
+             node: ast.AST) -> tuple[str, dict[str, int]]:
+    """'zeropad' or 'crop' and each side's amount, for amounts (left, right, top, bottom) that all go one way."""
+    left, right, top, bottom = sides
+    named = {"t": top, "b": bottom, "l": left, "r": right}
+    if all(amount >= 0 for amount in named.values()):
+        return "zeropad", named
+    if all(amount <= 0 for amount in named.values()):
+        return "crop", {side: -amount for side, amount in named.items()}
+    raise interpreter.error(node, f"{what} by {_shown(list(sides))}, which pads some sides and crops others",
+                            "cnncalc's zeropad and crop each go one way: write this block as a spec")

@@ -11,7 +11,7 @@ from .quoting import literal, number, number_tuple, numbers
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer
 
-__all__ = ["keras_layer"]
+__all__ = ["keras_after", "keras_layer"]
 
 
 def _keras_padding(layer: ResolvedLayer, padding: Any) -> tuple[str, str | None]:
@@ -50,22 +50,46 @@ def _keras_conv(layer: ResolvedLayer) -> tuple[list[str], str]:
     return ([before] if before else []), head + "".join(f", {o}" for o in options) + ")"
 
 
+def _keras_deconv(layer: ResolvedLayer) -> tuple[list[str], str]:
+    """Conv2DTranspose; PyTorch's explicit padding p is Keras' 'valid' with the output padding given (0 too, which
+    makes Keras' length (n − 1)·s + d·(k − 1) + 1 + op, PyTorch's before its padding), then p cropped from each side
+    (:func:`keras_after`)."""
+    r: Any = layer.layer
+    if r.groups != 1:
+        raise unsupported(layer, "Keras", "Keras has no grouped transposed convolution")
+    if r.dilation_rate != (1, 1) and r.strides != (1, 1):
+        raise unsupported(layer, "Keras", "Keras has no transposed convolution both strided and dilated")
+    explicit = not isinstance(r.padding, str)
+    strides = "" if r.strides == (1, 1) else f", strides={numbers(r.strides)}"
+    extra = r.output_padding if r.output_padding is not None else ((0, 0) if explicit else None)
+    op = "" if extra is None else f", output_padding={numbers(extra)}"
+    padding = "" if explicit or r.padding == "valid" else f", padding={literal(r.padding)}"
+    dilation = "" if r.dilation_rate == (1, 1) else f", dilation_rate={numbers(r.dilation_rate)}"
+    bias = "" if r.use_bias else ", use_bias=False"
+    return [], (f"layers.Conv2DTranspose({number(r.filters)}, {numbers(r.kernel_size)}{strides}{padding}{op}"
+                f"{dilation}{_activation(r.activation)}{bias})")
+
+
+def keras_after(layer: ResolvedLayer) -> list[str]:
+    """The layers to put after a row's layer: the Cropping2D that takes a transposed convolution's explicit
+    padding off each side, as PyTorch's ConvTranspose2d does."""
+    from ...model import layers as L  # noqa: N812
+
+    r: Any = layer.layer
+    if isinstance(r, L.Conv2DTranspose) and not isinstance(r.padding, str) and any(r.padding):
+        return [f"layers.Cropping2D({numbers(tuple(int(side) for side in r.padding))})"]
+    return []
+
+
 def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911, PLR0912 - one branch per kind
-    """(layers to put before it, the layer's constructor)."""
+    """(layers to put before it, the layer's constructor); :func:`keras_after` gives the layers to put after it."""
     from ...model import layers as L  # noqa: N812 - the records read as Keras' own classes
 
     r = layer.layer
     if isinstance(r, (L.Conv2D, L.DepthwiseConv2D, L.SeparableConv2D)):
         return _keras_conv(layer)
     if isinstance(r, L.Conv2DTranspose):
-        if not isinstance(r.padding, str):
-            raise unsupported(layer, "Keras", "Keras' Conv2DTranspose takes 'valid' or 'same' padding only")
-        strides = "" if r.strides == (1, 1) else f", strides={numbers(r.strides)}"
-        op = "" if r.output_padding is None else f", output_padding={numbers(r.output_padding)}"
-        padding = "" if r.padding == "valid" else f", padding={literal(r.padding)}"
-        bias = "" if r.use_bias else ", use_bias=False"
-        return [], (f"layers.Conv2DTranspose({number(r.filters)}, {numbers(r.kernel_size)}{strides}{padding}{op}"
-                    f"{_activation(r.activation)}{bias})")
+        return _keras_deconv(layer)
     if isinstance(r, L.Pooling2D):
         if r.ceil:
             raise unsupported(layer, "Keras", "Keras' pools have no ceil_mode")

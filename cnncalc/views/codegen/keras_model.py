@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import CnnCalcError
 from .helpers import KERAS_HELPERS, helpers_used
-from .keras_layers import keras_layer
+from .keras_layers import keras_after, keras_layer
 from .quoting import Names, docstring, number, slice_code, spec_line
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def keras_code(net: Network) -> str:
         rows = [f"    keras.Input(shape=({shape})),"]
         for layer in net.layers:
             before, call = keras_layer(layer)
-            rows += [f"    {b}," for b in before] + [f"    {call},"]
+            rows += [f"    {b}," for b in before] + [f"    {call},"] + [f"    {a}," for a in keras_after(layer)]
         return "\n".join([*head, "model = keras.Sequential([", *rows, "])", "model.summary()", ""])
     return "\n".join([*head, *_keras_functional(net, shape), "model.summary()", ""])
 
@@ -58,5 +58,7 @@ def _keras_functional(net: Network, shape: str) -> list[str]:
             code.append(f"{padded} = {b}({argument})")
             argument = padded
         code.append(f"{variable} = {call}({argument})")
+        for after in keras_after(layer):
+            code.append(f"{variable} = {after}({variable})")
     output = names[max(net.layers, key=lambda row: row.created).name] if net.layers else "inputs"
     return [*code, f"model = keras.Model(inputs, {output})"]

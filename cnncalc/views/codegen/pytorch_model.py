@@ -1,5 +1,5 @@
 """A network as a PyTorch ``nn.Module``: ``__init__`` builds one module per row and ``forward`` applies them
-(``+`` and ``torch.cat(…, dim=1)`` for merges)."""
+(``+`` and ``torch.cat(…, dim=1)`` for merges, an operation for a row written ``fn``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ...errors import CnnCalcError
 from .frameworks import TORCH_MERGES, unsupported
 from .helpers import TORCH_HELPERS, helpers_used
+from .pytorch_functions import broadcast, torch_function
 from .pytorch_modules import torch_modules
 from .quoting import Names, docstring, number, slice_code, spec_line
 
@@ -35,9 +36,7 @@ def pytorch_code(net: Network) -> str:
         sources = [names[name] for name in layer.inputs]
         result = f"x{number(layer.index)}" if net.graph else "x"  # a chain reads as x = self.conv1(x)
         if isinstance(layer.layer, Merge):
-            if len({len(shape) for shape in layer.input_shapes}) > 1:
-                raise unsupported(layer, "PyTorch", "a merge of tensors of different ranks: PyTorch broadcasts "
-                                   "from the last axis, which channels-first makes the width")
+            sources = broadcast(layer, sources)  # an SE block's vector over the maps, as Keras broadcasts it
             if layer.layer.word == "cat":
                 forward.append(f"        {result} = torch.cat([{', '.join(sources)}], dim=1)")
             elif layer.layer.word in TORCH_MERGES:
@@ -51,6 +50,11 @@ def pytorch_code(net: Network) -> str:
             names[layer.name] = result
             continue
         current = sources[0]
+        if layer.functional:  # an operation in forward(), no module: torchinfo lists no row for it
+            before, after = torch_function(layer)
+            forward.append(f"        {result} = {before}{current}{after}")
+            names[layer.name] = result
+            continue
         for stem, constructor in torch_modules(layer):
             if not stem:  # arithmetic on the tensor in forward(), with no module (Rescaling)
                 forward.append(f"        {result} = {current}{constructor}")
@@ -66,8 +70,10 @@ def pytorch_code(net: Network) -> str:
     last = names[net.layers[-1].name] if net.layers else "x"
     batch = f"[{', '.join(map(number, shape))}]"
     helpers = helpers_used(TORCH_HELPERS, [line.split(" = ", 1)[1] for line in init])
+    functional = any(" = F." in line for line in forward)  # torch.nn.functional, imported when a row uses it
     return "\n".join([*docstring("Written by cnncalc from the spec:", "", f"    {spec_line(net)}", "",
                                  f"Its input is a batch shaped {batch} (channels first)."), "", "import torch",
-                      "from torch import nn", "", "", *helpers, "class Net(nn.Module):", "    def __init__(self):",
+                      "from torch import nn", *(["import torch.nn.functional as F"] if functional else []), "", "",
+                      *helpers, "class Net(nn.Module):", "    def __init__(self):",
                       "        super().__init__()", *init, "", "    def forward(self, x):", *forward,
                       f"        return {last}", "", "", "model = Net()", ""])

@@ -154,6 +154,9 @@ def torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR09
     elif isinstance(r, L.ZeroPadding2D):
         top, bottom, left, right = r.padding
         modules.append(("pad", f"nn.ZeroPad2d(({', '.join(map(number, (left, right, top, bottom)))}))"))
+    elif isinstance(r, L.Cropping2D):  # PyTorch crops on a negative padding
+        top, bottom, left, right = r.cropping
+        modules.append(("crop", f"nn.ZeroPad2d(({', '.join(number(-side) for side in (left, right, top, bottom))}))"))
     elif isinstance(r, L.UpSampling2D):
         modules.append(("up", f"nn.Upsample(scale_factor={numbers(r.size)})"))
     elif isinstance(r, L.ChannelShuffle):
