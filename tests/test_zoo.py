@@ -22,6 +22,7 @@ from cnncalc.graph.network import Network, build
 from cnncalc.model.layers import ChannelSlice, Merge
 
 from .conftest import ROOT, ZOO, oracle
+from .keras_rows import keras_rows
 
 pytestmark = pytest.mark.oracle
 TORCHVISION = ZOO / "torchvision"
@@ -348,20 +349,30 @@ KERAS_NETWORKS = [  # (example, keras.applications model, Keras' count, why PyTo
     ("keras/ResNet50V2.cnn", "ResNet50V2", 25_613_800, None),
     ("keras/ResNet101V2.cnn", "ResNet101V2", 44_675_560, None),
     ("keras/ResNet152V2.cnn", "ResNet152V2", 60_380_648, None),
+    ("keras/MobileNetV3Small.cnn", "MobileNetV3Small", 2_554_968, STRIDED_SAME),
+    ("keras/MobileNetV3Large.cnn", "MobileNetV3Large", 5_507_432, STRIDED_SAME),
 ]
+#: keras.applications whose input is left open by default (MobileNetV3's is (None, None, 3)): the spec's input
+INPUT_SHAPES = {"MobileNetV3Small": (224, 224, 3), "MobileNetV3Large": (224, 224, 3)}
 
 
 @pytest.mark.parametrize(("name", "application", "documented", "refusal"), KERAS_NETWORKS,
                          ids=[n[1] for n in KERAS_NETWORKS])
 def test_keras_application_layer_by_layer(name: str, application: str, documented: int, refusal: str | None) -> None:
-    from .test_graph import agree
+    from .test_graph import ours
 
     keras = oracle("keras")
     keras.backend.clear_session()
-    model = getattr(keras.applications, application)(weights=None)
+    model = getattr(keras.applications, application)(weights=None, **(
+        {"input_shape": INPUT_SHAPES[application]} if application in INPUT_SHAPES else {}))
     assert model.count_params() == documented
     text = (ZOO / name).read_text(encoding="utf-8")
-    agree(build(text), model)
+    net, theirs = build(text), keras_rows(model)
+    assert len(ours(net)) == len(theirs)
+    for row, (a, b) in enumerate(zip(ours(net), theirs), start=1):
+        assert a == b, f"row {row}: cnncalc {a}, Keras {b}"
+    assert net.total_params == documented
+    assert net.trainable_params == sum(int(keras.ops.size(w)) for w in model.trainable_weights)
     # under PyTorch's conventions: the moving statistics become buffers, and 'same' needs stride 1
     batch_norms = sum(1 for layer in model.layers if type(layer).__name__ == "BatchNormalization")
     frozen = sum(int(keras.ops.size(w)) for w in model.non_trainable_weights)

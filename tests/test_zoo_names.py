@@ -77,6 +77,8 @@ def summary(*args: str) -> dict[str, Any]:
     ("regnet_x_16gf", 54_278_536),
     ("regnet_x_32gf", 107_811_560),
     ("keras:Xception", 22_910_480),  # keras.applications.Xception(weights=None).count_params()
+    ("keras:MobileNetV3Small", 2_554_968),  # keras.applications.MobileNetV3Small(weights=None).count_params()
+    ("keras:MobileNetV3Large", 5_507_432),
 ])
 def test_a_name_summarises_the_frameworks_network(name: str, documented: int) -> None:
     assert summary(name)["total_params"] == documented

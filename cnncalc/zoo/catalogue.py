@@ -49,7 +49,6 @@ _REASONS: tuple[tuple[str, str, str | None, str], ...] = (
     ("torchvision", "mobilenet_v3", None, "hard-sigmoid gates in its squeeze-and-excitation blocks"),
     ("keras", "ConvNeXt", None, "the Normalization preprocessing layer and layer scale (a learned per-channel factor)"),
     ("keras", "EfficientNet", None, "the Rescaling and Normalization preprocessing layers"),
-    ("keras", "MobileNetV3", None, "the Rescaling preprocessing layer and hard-sigmoid gates"),
     ("keras", "InceptionResNetV2", None, "a scaled residual sum (its residual branches are multiplied by a constant)"),
 )
 
