@@ -350,7 +350,7 @@ KERAS_NETWORKS = [  # (example, keras.applications model, Keras' count, why PyTo
     ("keras/ResNet101V2.cnn", "ResNet101V2", 44_675_560, None),
     ("keras/ResNet152V2.cnn", "ResNet152V2", 60_380_648, None),
     ("keras/MobileNetV3Small.cnn", "MobileNetV3Small", 2_554_968, STRIDED_SAME),
-    ("keras/MobileNetV3Large.cnn", "MobileNetV3Large", 5_507_432, STRIDED_SAME),
+    ("keras/EfficientNetB0.cnn", "EfficientNetB0", 5_330_571, None),
 ]
 #: keras.applications whose input is left open by default (MobileNetV3's is (None, None, 3)): the spec's input
 INPUT_SHAPES = {"MobileNetV3Small": (224, 224, 3), "MobileNetV3Large": (224, 224, 3)}
@@ -383,6 +383,37 @@ def test_keras_application_layer_by_layer(name: str, application: str, documente
     torch_net = build(text, conventions="torch")
     assert torch_net.total_params == documented - frozen
     assert torch_net.buffers == frozen + batch_norms
+
+
+#: keras.applications too big to build in every run, checked against their record (tests/keras_applications_truth.py
+#: writes tests/corpus/truth/keras_applications__NAME.json from Keras itself), with Keras' count_params()
+KERAS_RECORDED = [
+    ("MobileNetV3Large", 5_507_432),
+    ("EfficientNetB1", 7_856_239), ("EfficientNetB2", 9_177_569), ("EfficientNetB3", 12_320_535),
+    ("EfficientNetB4", 19_466_823), ("EfficientNetB5", 30_562_527), ("EfficientNetB6", 43_265_143),
+    ("EfficientNetB7", 66_658_687),
+]
+
+
+@pytest.mark.parametrize(("application", "documented"), KERAS_RECORDED, ids=[n[0] for n in KERAS_RECORDED])
+def test_keras_application_is_its_record_layer_by_layer(application: str, documented: int) -> None:
+    from .test_graph import ours
+
+    truth = json.loads((ROOT / "tests" / "corpus" / "truth" / f"keras_applications__{application}.json").read_text(
+        encoding="utf-8"))
+    assert truth["total_params"] == documented
+    net = build((ZOO / "keras" / f"{application}.cnn").read_text(encoding="utf-8"))
+    theirs = [(row["class"], tuple(row["output_shape"]), row["params"], tuple(row["reads"])) for row in truth["layers"]]
+    assert [*net.input_shape] == truth["input_shape"]
+    assert len(ours(net)) == len(theirs)
+    for row, (a, b) in enumerate(zip(ours(net), theirs), start=1):
+        assert a == b, f"row {row}: cnncalc {a}, Keras {b}"
+    assert (net.total_params, net.trainable_params) == (truth["total_params"], truth["trainable_params"])
+
+
+def test_the_keras_examples_are_all_tested() -> None:
+    checked = {name for name, _, _, _ in KERAS_NETWORKS} | {f"keras/{name}.cnn" for name, _ in KERAS_RECORDED}
+    assert {f"keras/{path.name}" for path in (ZOO / "keras").glob("*.cnn")} == checked
 
 
 @pytest.mark.parametrize(("name", "port"), [("alexnet.cnn", lambda torch: alexnet(torch.nn)),

@@ -79,6 +79,8 @@ def summary(*args: str) -> dict[str, Any]:
     ("keras:Xception", 22_910_480),  # keras.applications.Xception(weights=None).count_params()
     ("keras:MobileNetV3Small", 2_554_968),  # keras.applications.MobileNetV3Small(weights=None).count_params()
     ("keras:MobileNetV3Large", 5_507_432),
+    ("keras:EfficientNetB0", 5_330_571),
+    ("keras:EfficientNetB7", 66_658_687),
 ])
 def test_a_name_summarises_the_frameworks_network(name: str, documented: int) -> None:
     assert summary(name)["total_params"] == documented
@@ -115,8 +117,8 @@ def test_the_frameworks_other_networks_are_refused_with_the_reason() -> None:
     result = run("summary", "vit_b_16")
     assert result.exit_code == 2
     assert "torchvision's vit_b_16 is a vision transformer; cnncalc models convolutional networks" in result.stderr
-    result = run("summary", "keras:EfficientNetB0")
-    assert result.exit_code == 2 and "keras:EfficientNetB0 is not in cnncalc's zoo yet: it needs" in result.stderr
+    result = run("summary", "keras:NASNetLarge")
+    assert result.exit_code == 2 and "keras:NASNetLarge is not in cnncalc's zoo yet: it needs" in result.stderr
 
 
 def test_the_name_lists_are_the_frameworks() -> None:
