@@ -50,6 +50,9 @@ LAYERS = [
     ((5, 6, 3), "normalization", "layers.Normalization()", "nn.BatchNorm2d(3, affine=False)"),
     ((7, 4), "normalization", "layers.Normalization()", "nn.BatchNorm1d(4, affine=False)"),
     ((9,), "normalization", "layers.Normalization()", "nn.BatchNorm1d(9, affine=False)"),
+    # keras.applications' EfficientNetV2 stem: ImageNet's mean and variance given, no weights
+    ((5, 6, 3), "normalization imagenet",
+     "layers.Normalization(mean=[0.485, 0.456, 0.406], variance=[0.229 ** 2, 0.224 ** 2, 0.225 ** 2])", None),
     ((5, 6, 3), "logsoftmax", "layers.Activation('log_softmax')", "nn.LogSoftmax(dim=1)"),
     ((10,), "logsoftmax", "layers.Activation('log_softmax')", "nn.LogSoftmax(dim=1)"),
 ]
@@ -79,6 +82,7 @@ def test_the_counts_written_out() -> None:
     ("input 4x4x6, pixelshuffle2", "6 channels are not divisible by 2·2 = 4"),
     ("input 3x8x2, reflectpad3", "padding (3, 3) on the height of 3"),
     ("input 8x8, pixelshuffle2", "needs an H×W×C input"),
+    ("input 8x8x4, normalization imagenet", "3 channels (red, green, blue), but it receives 4"),
     ("input 8x8x3 nchw, instancenorm, flatten, instancenorm", "PyTorch's InstanceNorm needs a map"),
 ])
 def test_what_the_rules_refuse_is_said(spec: str, message: str) -> None:
@@ -128,6 +132,11 @@ def test_the_keras_twins_compute_what_keras_computes() -> None:
     normalized = keras.layers.Normalization(mean=mean, variance=variance)(x)
     np.testing.assert_allclose(twin_of("normalization", (3, 4, 5))(x), keras.ops.convert_to_numpy(normalized),
                                rtol=1e-5, atol=1e-6)
+    # given ImageNet's constants, as keras.applications' EfficientNetV2 gives them
+    x = np.random.default_rng(9).uniform(0, 1, (2, 4, 5, 3)).astype("float32")
+    given = keras.layers.Normalization(mean=[0.485, 0.456, 0.406], variance=[0.229 ** 2, 0.224 ** 2, 0.225 ** 2])
+    np.testing.assert_allclose(twin_of("normalization imagenet", (4, 5, 3))(x),
+                               keras.ops.convert_to_numpy(given(x)), rtol=1e-5, atol=1e-6)
 
 
 # ---- the code both writers make, run by the frameworks and read back ----
@@ -145,6 +154,19 @@ def test_written_code_runs_and_reads_back(spec: str, tmp_path: Path, monkeypatch
     net = build(spec)
     assert torch_check(net, tmp_path), "PyTorch code refused"
     assert keras_check(net, tmp_path, monkeypatch) == ("pixelshuffle" not in spec), "Keras code"
+
+
+@pytest.mark.oracle
+def test_imagenet_normalization_is_written_for_keras_and_refused_for_pytorch(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from cnncalc.views.codegen import pytorch_code
+
+    from .test_codegen import keras_check
+
+    net = build("input 8x8x3, rescaling, normalization imagenet, conv4x3")
+    assert keras_check(net, tmp_path, monkeypatch)
+    with pytest.raises(CnnCalcError, match=r"transforms\.Normalize"):
+        pytorch_code(net)
 
 
 def test_keras_code_is_refused_for_what_keras_has_no_layer_for() -> None:

@@ -28,6 +28,7 @@ _OPTION_WORDS = {
     "nocenter": ("center", False),
     "keepdims": ("keepdims", True),
     "channel": ("channel", True),
+    "imagenet": ("imagenet", True),
     **{mode: ("padding_mode", mode) for mode in ("zeros", "reflect", "replicate", "circular")},
     **{name: ("activation", name) for name in ACTIVATIONS},
 }
@@ -47,6 +48,7 @@ _OPTION_NAMES = {
     "center": "'nocenter'",
     "keepdims": "'keepdims'",
     "channel": "'channel'",
+    "imagenet": "'imagenet'",
     "top": "sides ('t1 b1 l1 r1')",
     "bottom": "sides ('t1 b1 l1 r1')",
     "left": "sides ('t1 b1 l1 r1')",

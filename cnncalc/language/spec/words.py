@@ -113,7 +113,8 @@ WORDS: dict[str, Word] = {
                          "instancenorm or instancenorm noscale nocenter"),
     "rescaling": Word("alpha?", frozenset(), lambda a, o: layers.Rescaling(1 / 255 if a is None else a),
                       "rescaling (by 1/255) or rescaling0.5"),
-    "normalization": Word("", frozenset(), lambda a, o: layers.Normalization(), "normalization"),
+    "normalization": Word("", frozenset({"imagenet"}), lambda a, o: layers.Normalization(
+        imagenet=o.get("imagenet", False)), "normalization or normalization imagenet"),
     "lrn": Word("kernel1?", frozenset(), lambda a, o: layers.LocalResponseNormalization(a or 5), "lrn or lrn5"),
     **{name: Word("", frozenset(), _activation(name), name) for name in ACTIVATIONS},
     "relu6": Word("", frozenset(), lambda a, o: layers.ReLU("relu6"), "relu6"),

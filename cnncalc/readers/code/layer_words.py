@@ -50,6 +50,19 @@ def softmax_axis(name: str, dim: Any) -> Requirement:
     return _channel_axis(name, int(_int(dim, "dim")), "dim")
 
 
+def _imagenet(mean: Any, variance: Any) -> bool:
+    """Whether a Normalization's given mean and variance are ImageNet's, as keras.applications' EfficientNetV2
+    gives them (``variance=[0.229**2, 0.224**2, 0.225**2]``)."""
+    from ...model.layers.preprocessing import IMAGENET_MEAN, IMAGENET_VARIANCE
+
+    def floats(values: Any) -> tuple[float, ...] | None:
+        if not isinstance(values, (list, tuple)) or not all(isinstance(v, (int, float)) for v in values):
+            return None
+        return tuple(float(v) for v in values)
+
+    return floats(mean) == IMAGENET_MEAN and floats(variance) == IMAGENET_VARIANCE
+
+
 def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement | None]:
     """One of :data:`KERAS_WORDS` as its spec item."""
     n, a, k = layer.name, layer.arg, layer.kwargs
@@ -69,6 +82,8 @@ def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement
     if n == "Normalization":
         given = [key for position, key in ((1, "mean"), (2, "variance")) if a(position, key) is not None]
         given += ["invert=True"] if a(3, "invert", False) is not False else []
+        if given == ["mean", "variance"] and _imagenet(a(1, "mean"), a(2, "variance")) and axis in (-1, 3):
+            return "normalization imagenet", None
         if given:
             raise interpreter.error(layer.node, f"a Normalization given {given[0]}",
                                     "cnncalc's normalization is one adapted to the data: its mean, variance and "

@@ -121,6 +121,9 @@ def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
         offset = f", offset={number(r.offset)}" if r.offset else ""
         return [], f"layers.Rescaling({number(r.scale)}{offset})"
     if isinstance(r, L.Normalization):
+        if r.imagenet:
+            return [], ("layers.Normalization(mean=[0.485, 0.456, 0.406], "
+                        "variance=[0.229 ** 2, 0.224 ** 2, 0.225 ** 2])")
         return [], "layers.Normalization()"
     if isinstance(r, L.InstanceNormalization):  # one group per channel: Keras' instance normalization
         options = [*([] if r.center else ["center=False"]), *([] if r.scale else ["scale=False"])]

@@ -191,6 +191,9 @@ def _torch_other(layer: ResolvedLayer, channels: int) -> list[tuple[str, str]]:
     if isinstance(r, L.Rescaling):
         return [("", f" * {number(r.scale)}" + (f" + {number(r.offset)}" if r.offset else ""))]
     if isinstance(r, L.Normalization):
+        if r.imagenet:
+            raise unsupported(layer, "PyTorch", "PyTorch has no layer given ImageNet's mean and variance: "
+                              "torchvision normalises in the data's transforms (transforms.Normalize)")
         kind = "nn.BatchNorm2d" if len(layer.input_shape) == 3 else "nn.BatchNorm1d"
         return [("norm", f"{kind}({number(channels)}, affine=False)")]
     raise unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} as PyTorch code yet")
