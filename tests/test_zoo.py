@@ -351,6 +351,7 @@ KERAS_NETWORKS = [  # (example, keras.applications model, Keras' count, why PyTo
     ("keras/ResNet152V2.cnn", "ResNet152V2", 60_380_648, None),
     ("keras/MobileNetV3Small.cnn", "MobileNetV3Small", 2_554_968, STRIDED_SAME),
     ("keras/EfficientNetB0.cnn", "EfficientNetB0", 5_330_571, None),
+    ("keras/EfficientNetV2B0.cnn", "EfficientNetV2B0", 7_200_312, STRIDED_SAME),
 ]
 #: keras.applications whose input is left open by default (MobileNetV3's is (None, None, 3)): the spec's input
 INPUT_SHAPES = {"MobileNetV3Small": (224, 224, 3), "MobileNetV3Large": (224, 224, 3)}
@@ -392,6 +393,8 @@ KERAS_RECORDED = [
     ("EfficientNetB1", 7_856_239), ("EfficientNetB2", 9_177_569), ("EfficientNetB3", 12_320_535),
     ("EfficientNetB4", 19_466_823), ("EfficientNetB5", 30_562_527), ("EfficientNetB6", 43_265_143),
     ("EfficientNetB7", 66_658_687),
+    ("EfficientNetV2B1", 8_212_124), ("EfficientNetV2B2", 10_178_374), ("EfficientNetV2B3", 14_467_622),
+    ("EfficientNetV2S", 21_612_360), ("EfficientNetV2M", 54_431_388), ("EfficientNetV2L", 119_027_848),
 ]
 
 

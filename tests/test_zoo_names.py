@@ -81,6 +81,8 @@ def summary(*args: str) -> dict[str, Any]:
     ("keras:MobileNetV3Large", 5_507_432),
     ("keras:EfficientNetB0", 5_330_571),
     ("keras:EfficientNetB7", 66_658_687),
+    ("keras:EfficientNetV2B0", 7_200_312),
+    ("keras:EfficientNetV2L", 119_027_848),
 ])
 def test_a_name_summarises_the_frameworks_network(name: str, documented: int) -> None:
     assert summary(name)["total_params"] == documented

@@ -48,7 +48,6 @@ _REASONS: tuple[tuple[str, str, str | None, str], ...] = (
     ("torchvision", "efficientnet", None, "stochastic depth, and its MBConv blocks written out and checked"),
     ("torchvision", "mobilenet_v3", None, "hard-sigmoid gates in its squeeze-and-excitation blocks"),
     ("keras", "ConvNeXt", None, "the Normalization preprocessing layer and layer scale (a learned per-channel factor)"),
-    ("keras", "EfficientNetV2", None, "the Normalization preprocessing layer with a given mean and variance"),
     ("keras", "InceptionResNetV2", None, "a scaled residual sum (its residual branches are multiplied by a constant)"),
 )
 
