@@ -53,6 +53,9 @@ LAYERS = [
     # keras.applications' EfficientNetV2 stem: ImageNet's mean and variance given, no weights
     ((5, 6, 3), "normalization imagenet",
      "layers.Normalization(mean=[0.485, 0.456, 0.406], variance=[0.229 ** 2, 0.224 ** 2, 0.225 ** 2])", None),
+    # and ConvNeXt's, for pixels in [0, 255]
+    ((5, 6, 3), "normalization imagenet255", "layers.Normalization(mean=[0.485 * 255, 0.456 * 255, 0.406 * 255], "
+     "variance=[(0.229 * 255) ** 2, (0.224 * 255) ** 2, (0.225 * 255) ** 2])", None),
     ((5, 6, 3), "logsoftmax", "layers.Activation('log_softmax')", "nn.LogSoftmax(dim=1)"),
     ((10,), "logsoftmax", "layers.Activation('log_softmax')", "nn.LogSoftmax(dim=1)"),
 ]
@@ -137,6 +140,11 @@ def test_the_keras_twins_compute_what_keras_computes() -> None:
     given = keras.layers.Normalization(mean=[0.485, 0.456, 0.406], variance=[0.229 ** 2, 0.224 ** 2, 0.225 ** 2])
     np.testing.assert_allclose(twin_of("normalization imagenet", (4, 5, 3))(x),
                                keras.ops.convert_to_numpy(given(x)), rtol=1e-5, atol=1e-6)
+    x = x * 255  # ConvNeXt's, on pixels in [0, 255]
+    given = keras.layers.Normalization(mean=[0.485 * 255, 0.456 * 255, 0.406 * 255],
+                                       variance=[(0.229 * 255) ** 2, (0.224 * 255) ** 2, (0.225 * 255) ** 2])
+    np.testing.assert_allclose(twin_of("normalization imagenet255", (4, 5, 3))(x),
+                               keras.ops.convert_to_numpy(given(x)), rtol=1e-5, atol=1e-5)
 
 
 # ---- the code both writers make, run by the frameworks and read back ----
@@ -163,10 +171,11 @@ def test_imagenet_normalization_is_written_for_keras_and_refused_for_pytorch(tmp
 
     from .test_codegen import keras_check
 
-    net = build("input 8x8x3, rescaling, normalization imagenet, conv4x3")
-    assert keras_check(net, tmp_path, monkeypatch)
-    with pytest.raises(CnnCalcError, match=r"transforms\.Normalize"):
-        pytorch_code(net)
+    for spec in ("input 8x8x3, rescaling, normalization imagenet, conv4x3", "input 8x8x3, normalization imagenet255"):
+        net = build(spec)
+        assert keras_check(net, tmp_path, monkeypatch)
+        with pytest.raises(CnnCalcError, match=r"transforms\.Normalize"):
+            pytorch_code(net)
 
 
 def test_keras_code_is_refused_for_what_keras_has_no_layer_for() -> None:

@@ -28,7 +28,8 @@ _OPTION_WORDS = {
     "nocenter": ("center", False),
     "keepdims": ("keepdims", True),
     "channel": ("channel", True),
-    "imagenet": ("imagenet", True),
+    "imagenet": ("imagenet", 1.0),
+    "imagenet255": ("imagenet", 255.0),
     **{mode: ("padding_mode", mode) for mode in ("zeros", "reflect", "replicate", "circular")},
     **{name: ("activation", name) for name in ACTIVATIONS},
 }
@@ -48,7 +49,7 @@ _OPTION_NAMES = {
     "center": "'nocenter'",
     "keepdims": "'keepdims'",
     "channel": "'channel'",
-    "imagenet": "'imagenet'",
+    "imagenet": "'imagenet' or 'imagenet255'",
     "top": "sides ('t1 b1 l1 r1')",
     "bottom": "sides ('t1 b1 l1 r1')",
     "left": "sides ('t1 b1 l1 r1')",

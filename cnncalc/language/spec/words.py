@@ -114,7 +114,7 @@ WORDS: dict[str, Word] = {
     "rescaling": Word("alpha?", frozenset(), lambda a, o: layers.Rescaling(1 / 255 if a is None else a),
                       "rescaling (by 1/255) or rescaling0.5"),
     "normalization": Word("", frozenset({"imagenet"}), lambda a, o: layers.Normalization(
-        imagenet=o.get("imagenet", False)), "normalization or normalization imagenet"),
+        imagenet=o.get("imagenet", 0.0)), "normalization, normalization imagenet or normalization imagenet255"),
     "lrn": Word("kernel1?", frozenset(), lambda a, o: layers.LocalResponseNormalization(a or 5), "lrn or lrn5"),
     **{name: Word("", frozenset(), _activation(name), name) for name in ACTIVATIONS},
     "relu6": Word("", frozenset(), lambda a, o: layers.ReLU("relu6"), "relu6"),

@@ -35,14 +35,15 @@ class Normalization(Layer):
     """Keras ``Normalization`` on the last (channel) axis: a mean and a variance per channel and the count of
     values they were adapted on, 2·C + 1, none trainable. PyTorch (``torch``) has no such layer; a
     ``BatchNorm2d(C, affine=False)`` in eval mode computes the same with its running statistics, 2·C + 1
-    buffers. ``imagenet``: ``Normalization(mean=IMAGENET_MEAN, variance=IMAGENET_VARIANCE)``, constants given to
-    the layer rather than adapted, no parameters (3 channels only)."""
+    buffers. ``imagenet`` (the top of the pixels' range, 1 or 255; 0 when adapted):
+    ``Normalization(mean=IMAGENET_MEAN·r, variance=IMAGENET_VARIANCE·r²)``, constants given to the layer rather
+    than adapted, no parameters (3 channels only)."""
 
     keras_class: ClassVar[str] = "Normalization"
     auto_name: ClassVar[str] = "normalization"
 
     torch: bool = False
-    imagenet: bool = False
+    imagenet: float = 0.0
 
     def for_torch(self) -> Layer:
         return replace(self, torch=True)
@@ -54,7 +55,8 @@ class Normalization(Layer):
         c = shape[-1]
         if self.imagenet:
             if c != 3:
-                raise RuleError(f"normalization imagenet gives the mean and variance of 3 channels (red, green, "
+                word = "imagenet" if self.imagenet == 1 else "imagenet255"
+                raise RuleError(f"normalization {word} gives the mean and variance of 3 channels (red, green, "
                                 f"blue), but it receives {c}")
             return Resolution(shape, arithmetic=(
                 ("params", "0; ImageNet's mean and variance of 3 channels are constants given to the layer"),))

@@ -18,8 +18,8 @@ def _normalization_twin(layer: Normalization, shape: Shape, rng: Any) -> Twin:
     import numpy as np
 
     if layer.imagenet:
-        given = np.array(IMAGENET_MEAN, dtype="float32")
-        scale = np.maximum(np.sqrt(np.array(IMAGENET_VARIANCE, dtype="float32")), 1e-7)
+        given = np.array(IMAGENET_MEAN, dtype="float64") * layer.imagenet
+        scale = np.maximum(np.sqrt(np.array(IMAGENET_VARIANCE, dtype="float64")) * layer.imagenet, 1e-7)
         return lambda x: (x - given) / scale
     mean = _normal(rng, (shape[-1],))
     std = np.maximum(np.sqrt(rng.uniform(0.5, 2.0, shape[-1]).astype("float32")), 1e-7)

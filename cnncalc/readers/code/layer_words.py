@@ -50,17 +50,22 @@ def softmax_axis(name: str, dim: Any) -> Requirement:
     return _channel_axis(name, int(_int(dim, "dim")), "dim")
 
 
-def _imagenet(mean: Any, variance: Any) -> bool:
-    """Whether a Normalization's given mean and variance are ImageNet's, as keras.applications' EfficientNetV2
-    gives them (``variance=[0.229**2, 0.224**2, 0.225**2]``)."""
+def _imagenet(mean: Any, variance: Any) -> int | None:
+    """The top of the pixels' range (1 or 255) when a Normalization's given mean and variance are ImageNet's, as
+    keras.applications' EfficientNetV2 (``variance=[0.229**2, …]``) and ConvNeXt (``[(0.229 * 255) ** 2, …]``)
+    give them; None for any other."""
     from ...model.layers.preprocessing import IMAGENET_MEAN, IMAGENET_VARIANCE
 
-    def floats(values: Any) -> tuple[float, ...] | None:
-        if not isinstance(values, (list, tuple)) or not all(isinstance(v, (int, float)) for v in values):
-            return None
-        return tuple(float(v) for v in values)
+    def close(values: Any, expected: tuple[float, ...]) -> bool:
+        return isinstance(values, (list, tuple)) and len(values) == len(expected) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v - e) <= 1e-9 * abs(e)
+            for v, e in zip(values, expected))
 
-    return floats(mean) == IMAGENET_MEAN and floats(variance) == IMAGENET_VARIANCE
+    for top in (1, 255):
+        if close(mean, tuple(m * top for m in IMAGENET_MEAN)) and close(
+                variance, tuple(v * top * top for v in IMAGENET_VARIANCE)):
+            return top
+    return None
 
 
 def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement | None]:
@@ -82,8 +87,9 @@ def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement
     if n == "Normalization":
         given = [key for position, key in ((1, "mean"), (2, "variance")) if a(position, key) is not None]
         given += ["invert=True"] if a(3, "invert", False) is not False else []
-        if given == ["mean", "variance"] and _imagenet(a(1, "mean"), a(2, "variance")) and axis in (-1, 3):
-            return "normalization imagenet", None
+        top = _imagenet(a(1, "mean"), a(2, "variance")) if given == ["mean", "variance"] else None
+        if top is not None and axis in (-1, 3):
+            return "normalization imagenet" + ("" if top == 1 else "255"), None
         if given:
             raise interpreter.error(layer.node, f"a Normalization given {given[0]}",
                                     "cnncalc's normalization is one adapted to the data: its mean, variance and "
