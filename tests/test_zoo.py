@@ -395,6 +395,8 @@ KERAS_RECORDED = [
     ("EfficientNetB7", 66_658_687),
     ("EfficientNetV2B1", 8_212_124), ("EfficientNetV2B2", 10_178_374), ("EfficientNetV2B3", 14_467_622),
     ("EfficientNetV2S", 21_612_360), ("EfficientNetV2M", 54_431_388), ("EfficientNetV2L", 119_027_848),
+    ("ConvNeXtTiny", 28_589_128), ("ConvNeXtSmall", 50_223_688), ("ConvNeXtBase", 88_591_464),
+    ("ConvNeXtLarge", 197_767_336), ("ConvNeXtXLarge", 350_196_968),
 ]
 
 

@@ -83,6 +83,8 @@ def summary(*args: str) -> dict[str, Any]:
     ("keras:EfficientNetB7", 66_658_687),
     ("keras:EfficientNetV2B0", 7_200_312),
     ("keras:EfficientNetV2L", 119_027_848),
+    ("keras:ConvNeXtTiny", 28_589_128),
+    ("keras:ConvNeXtXLarge", 350_196_968),
 ])
 def test_a_name_summarises_the_frameworks_network(name: str, documented: int) -> None:
     assert summary(name)["total_params"] == documented
