@@ -149,6 +149,8 @@ def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
         axes = (*range(1, len(spatial) + 1), len(spatial) + 2, len(spatial) + 1)
         return [f"layers.Reshape({number_tuple(grouped)})", f"layers.Permute({number_tuple(axes)})"], \
             f"layers.Reshape({number_tuple(layer.input_shape)})"
+    if isinstance(r, L.ScaledAdd):
+        return [], f"CustomScaleLayer({number(r.scale)})"
     if isinstance(r, L.Merge):
         cls = {"add": "Add", "cat": "Concatenate", "mul": "Multiply", "avg": "Average", "max": "Maximum",
                "sub": "Subtract"}[r.word]

@@ -29,7 +29,7 @@ def pytorch_code(net: Network) -> str:
     forward: list[str] = []
     names = {"input_layer": "x"}
     attributes = Names()
-    from ...model.layers import ChannelSlice, Merge
+    from ...model.layers import ChannelSlice, Merge, ScaledAdd
 
     for layer in net.layers:
         sources = [names[name] for name in layer.inputs]
@@ -38,7 +38,9 @@ def pytorch_code(net: Network) -> str:
             if len({len(shape) for shape in layer.input_shapes}) > 1:
                 raise unsupported(layer, "PyTorch", "a merge of tensors of different ranks: PyTorch broadcasts "
                                    "from the last axis, which channels-first makes the width")
-            if layer.layer.word == "cat":
+            if isinstance(layer.layer, ScaledAdd):
+                forward.append(f"        {result} = {sources[0]} + {number(layer.layer.scale)} * {sources[1]}")
+            elif layer.layer.word == "cat":
                 forward.append(f"        {result} = torch.cat([{', '.join(sources)}], dim=1)")
             elif layer.layer.word in TORCH_MERGES:
                 forward.append(f"        {result} = {TORCH_MERGES[layer.layer.word].join(sources)}")
