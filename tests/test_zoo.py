@@ -397,6 +397,7 @@ KERAS_RECORDED = [
     ("EfficientNetV2S", 21_612_360), ("EfficientNetV2M", 54_431_388), ("EfficientNetV2L", 119_027_848),
     ("ConvNeXtTiny", 28_589_128), ("ConvNeXtSmall", 50_223_688), ("ConvNeXtBase", 88_591_464),
     ("ConvNeXtLarge", 197_767_336), ("ConvNeXtXLarge", 350_196_968),
+    ("InceptionResNetV2", 55_873_736),
 ]
 
 

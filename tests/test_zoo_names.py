@@ -85,6 +85,7 @@ def summary(*args: str) -> dict[str, Any]:
     ("keras:EfficientNetV2L", 119_027_848),
     ("keras:ConvNeXtTiny", 28_589_128),
     ("keras:ConvNeXtXLarge", 350_196_968),
+    ("keras:InceptionResNetV2", 55_873_736),
 ])
 def test_a_name_summarises_the_frameworks_network(name: str, documented: int) -> None:
     assert summary(name)["total_params"] == documented

@@ -47,7 +47,6 @@ _REASONS: tuple[tuple[str, str, str | None, str], ...] = (
     ("torchvision", "shufflenet", None, "channel split and channel shuffle"),
     ("torchvision", "efficientnet", None, "stochastic depth, and its MBConv blocks written out and checked"),
     ("torchvision", "mobilenet_v3", None, "hard-sigmoid gates in its squeeze-and-excitation blocks"),
-    ("keras", "InceptionResNetV2", None, "a scaled residual sum (its residual branches are multiplied by a constant)"),
 )
 
 
