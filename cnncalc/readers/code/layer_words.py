@@ -74,13 +74,12 @@ def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement
     if n == "Rescaling":
         scale, offset = a(0, "scale"), a(1, "offset", 0.0)
         _real(scale, "scale")
-        if _real(offset, "offset") not in ("0", "0.0"):
-            raise interpreter.error(layer.node, f"a Rescaling with an offset ({_shown(offset)})",
-                                    "cnncalc's rescaling multiplies only: write the model as a spec")
+        shifted = _real(offset, "offset") not in ("0", "0.0", "-0.0")
         if scale <= 0:
             raise interpreter.error(layer.node, f"a Rescaling by {_shown(scale)}",
                                     "cnncalc's rescaling takes a scale above 0")
-        return "rescaling" if scale == 1 / 255 else f"rescaling{Decimal(repr(float(scale))):f}", None
+        word = "rescaling" if scale == 1 / 255 else f"rescaling{Decimal(repr(float(scale))):f}"
+        return word + (f" offset{Decimal(repr(float(offset))).normalize():f}" if shifted else ""), None
     axis = a(0, "axis", -1) if n == "Normalization" else a(1, "axis", -1)  # GroupNormalization(groups, axis)
     if isinstance(axis, (list, tuple)) and len(axis) == 1:
         axis = axis[0]
