@@ -47,9 +47,16 @@ LAYERS = [
     ((4,), "instancenorm", "layers.GroupNormalization(groups=-1)", None),
     ((5, 6, 3), "rescaling", "layers.Rescaling(1 / 255)", None),
     ((7,), "rescaling0.5", "layers.Rescaling(0.5)", None),
+    ((5, 6, 3), "rescaling0.0078125 offset-1", "layers.Rescaling(1 / 128, offset=-1)", None),
     ((5, 6, 3), "normalization", "layers.Normalization()", "nn.BatchNorm2d(3, affine=False)"),
     ((7, 4), "normalization", "layers.Normalization()", "nn.BatchNorm1d(4, affine=False)"),
     ((9,), "normalization", "layers.Normalization()", "nn.BatchNorm1d(9, affine=False)"),
+    # keras.applications' EfficientNetV2 stem: ImageNet's mean and variance given, no weights
+    ((5, 6, 3), "normalization imagenet",
+     "layers.Normalization(mean=[0.485, 0.456, 0.406], variance=[0.229 ** 2, 0.224 ** 2, 0.225 ** 2])", None),
+    # and ConvNeXt's, for pixels in [0, 255]
+    ((5, 6, 3), "normalization imagenet255", "layers.Normalization(mean=[0.485 * 255, 0.456 * 255, 0.406 * 255], "
+     "variance=[(0.229 * 255) ** 2, (0.224 * 255) ** 2, (0.225 * 255) ** 2])", None),
     ((5, 6, 3), "logsoftmax", "layers.Activation('log_softmax')", "nn.LogSoftmax(dim=1)"),
     ((10,), "logsoftmax", "layers.Activation('log_softmax')", "nn.LogSoftmax(dim=1)"),
 ]
@@ -79,6 +86,7 @@ def test_the_counts_written_out() -> None:
     ("input 4x4x6, pixelshuffle2", "6 channels are not divisible by 2·2 = 4"),
     ("input 3x8x2, reflectpad3", "padding (3, 3) on the height of 3"),
     ("input 8x8, pixelshuffle2", "needs an H×W×C input"),
+    ("input 8x8x4, normalization imagenet", "3 channels (red, green, blue), but it receives 4"),
     ("input 8x8x3 nchw, instancenorm, flatten, instancenorm", "PyTorch's InstanceNorm needs a map"),
 ])
 def test_what_the_rules_refuse_is_said(spec: str, message: str) -> None:
@@ -123,11 +131,24 @@ def test_the_keras_twins_compute_what_keras_computes() -> None:
     rescaled = keras.layers.Rescaling(0.25)(x)
     np.testing.assert_allclose(twin_of("rescaling0.25", (3, 4, 5))(x), keras.ops.convert_to_numpy(rescaled),
                                rtol=1e-6)
+    shifted = keras.layers.Rescaling(1 / 127.5, offset=-1)(x)  # MobileNetV3's, to [-1, 1]
+    np.testing.assert_allclose(twin_of("rescaling0.00784313725490196 offset-1", (3, 4, 5))(x),
+                               keras.ops.convert_to_numpy(shifted), rtol=1e-6, atol=1e-6)
     rng = np.random.default_rng(0)  # the twin's own draws, in its order: the mean, then the variance
     mean, variance = _normal(rng, (5,)), rng.uniform(0.5, 2.0, 5).astype("float32")
     normalized = keras.layers.Normalization(mean=mean, variance=variance)(x)
     np.testing.assert_allclose(twin_of("normalization", (3, 4, 5))(x), keras.ops.convert_to_numpy(normalized),
                                rtol=1e-5, atol=1e-6)
+    # given ImageNet's constants, as keras.applications' EfficientNetV2 gives them
+    x = np.random.default_rng(9).uniform(0, 1, (2, 4, 5, 3)).astype("float32")
+    given = keras.layers.Normalization(mean=[0.485, 0.456, 0.406], variance=[0.229 ** 2, 0.224 ** 2, 0.225 ** 2])
+    np.testing.assert_allclose(twin_of("normalization imagenet", (4, 5, 3))(x),
+                               keras.ops.convert_to_numpy(given(x)), rtol=1e-5, atol=1e-6)
+    x = x * 255  # ConvNeXt's, on pixels in [0, 255]
+    given = keras.layers.Normalization(mean=[0.485 * 255, 0.456 * 255, 0.406 * 255],
+                                       variance=[(0.229 * 255) ** 2, (0.224 * 255) ** 2, (0.225 * 255) ** 2])
+    np.testing.assert_allclose(twin_of("normalization imagenet255", (4, 5, 3))(x),
+                               keras.ops.convert_to_numpy(given(x)), rtol=1e-5, atol=1e-5)
 
 
 # ---- the code both writers make, run by the frameworks and read back ----
@@ -138,6 +159,7 @@ def test_the_keras_twins_compute_what_keras_computes() -> None:
     "conv4x3, logsoftmax",
     "input 6x6x3, rescaling0.5, normalization, conv8x3 logsoftmax, instancenorm noscale nocenter, flatten, "
     "dense3 logsoftmax",
+    "input 6x6x3, rescaling0.0078125 offset-1, conv4x3",
 ])
 def test_written_code_runs_and_reads_back(spec: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from .test_codegen import keras_check, torch_check
@@ -145,6 +167,20 @@ def test_written_code_runs_and_reads_back(spec: str, tmp_path: Path, monkeypatch
     net = build(spec)
     assert torch_check(net, tmp_path), "PyTorch code refused"
     assert keras_check(net, tmp_path, monkeypatch) == ("pixelshuffle" not in spec), "Keras code"
+
+
+@pytest.mark.oracle
+def test_imagenet_normalization_is_written_for_keras_and_refused_for_pytorch(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from cnncalc.views.codegen import pytorch_code
+
+    from .test_codegen import keras_check
+
+    for spec in ("input 8x8x3, rescaling, normalization imagenet, conv4x3", "input 8x8x3, normalization imagenet255"):
+        net = build(spec)
+        assert keras_check(net, tmp_path, monkeypatch)
+        with pytest.raises(CnnCalcError, match=r"transforms\.Normalize"):
+            pytorch_code(net)
 
 
 def test_keras_code_is_refused_for_what_keras_has_no_layer_for() -> None:
@@ -226,6 +262,9 @@ def test_model_code_reads_as_these_words() -> None:
     keras = KERAS + ("model = keras.Sequential([keras.Input((4, 4, 3)), layers.Rescaling(0.5), "
                      "layers.Normalization()])\n")
     assert read_model(keras, "net.py", "model").spec == "input 4x4x3, rescaling0.5, normalization"
+    shifted = KERAS + ("x = keras.Input((4,))\ny = layers.Rescaling(1.0 / 127.5, offset=-1)(x)\n"
+                       "model = keras.Model(x, y)\n")
+    assert read_model(shifted, "net.py", "model").spec == "input 4, rescaling0.00784313725490196 offset-1"
 
 
 @pytest.mark.parametrize(("code", "shape", "where", "message"), [
@@ -239,8 +278,6 @@ def test_model_code_reads_as_these_words() -> None:
      "4", "net.py:9:16", "an operation between a tensor and a number"),
     (KERAS + "x = keras.Input((4,))\ny = layers.Dense(4)(x) * 0.5\nmodel = keras.Model(x, y)\n", None,
      "net.py:4:5", "(Keras makes a row of it)"),
-    (KERAS + "x = keras.Input((4,))\ny = layers.Rescaling(0.5, offset=-1)(x)\nmodel = keras.Model(x, y)\n", None,
-     "net.py:4:5", "a Rescaling with an offset"),
     (KERAS + "x = keras.Input((4,))\ny = layers.Normalization(mean=0.0, variance=1.0)(x)\n"
      "model = keras.Model(x, y)\n", None, "net.py:4:5", "a Normalization given mean"),
 ])

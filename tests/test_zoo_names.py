@@ -82,6 +82,17 @@ def summary(*args: str) -> dict[str, Any]:
     ("efficientnet_b7", 66_347_960),
     ("efficientnet_v2_l", 118_515_272),
     ("keras:Xception", 22_910_480),  # keras.applications.Xception(weights=None).count_params()
+    ("keras:MobileNetV3Small", 2_554_968),  # keras.applications.MobileNetV3Small(weights=None).count_params()
+    ("keras:MobileNetV3Large", 5_507_432),
+    ("keras:EfficientNetB0", 5_330_571),
+    ("keras:EfficientNetB7", 66_658_687),
+    ("keras:EfficientNetV2B0", 7_200_312),
+    ("keras:EfficientNetV2L", 119_027_848),
+    ("keras:ConvNeXtTiny", 28_589_128),
+    ("keras:ConvNeXtXLarge", 350_196_968),
+    ("keras:InceptionResNetV2", 55_873_736),
+    ("keras:NASNetMobile", 5_326_716),  # Keras' NASNet with NASNetMobile's arguments (test_zoo.py says why)
+    ("keras:NASNetLarge", 88_949_818),
 ])
 def test_a_name_summarises_the_frameworks_network(name: str, documented: int) -> None:
     assert summary(name)["total_params"] == documented
@@ -136,8 +147,12 @@ def test_the_frameworks_other_networks_are_refused_with_the_reason() -> None:
     result = run("summary", "vit_b_16")
     assert result.exit_code == 2
     assert "torchvision's vit_b_16 is a vision transformer; cnncalc models convolutional networks" in result.stderr
-    result = run("summary", "keras:EfficientNetB0")
-    assert result.exit_code == 2 and "keras:EfficientNetB0 is not in cnncalc's zoo yet: it needs" in result.stderr
+    # a convolutional network not held yet (every Keras one is held): the first such torchvision builder
+    unwritten = [name for name in TORCHVISION if not (ZOO / "torchvision" / f"{name}.cnn").exists()
+                 and not name.startswith(("vit_", "swin_", "maxvit"))]
+    for name in unwritten[:1]:
+        result = run("summary", name)
+        assert result.exit_code == 2 and f"torchvision's {name} is not in cnncalc's zoo yet: it needs" in result.stderr
 
 
 def test_the_name_lists_are_the_frameworks() -> None:
@@ -202,7 +217,7 @@ def test_zoo_text_says_how_to_use_a_name_and_what_is_not_held() -> None:
     assert result.exit_code == 0
     assert "resnet50" in result.stdout and "25,557,032" in result.stdout and "keras:ResNet50" in result.stdout
     assert "cnncalc summary NAME" in result.stdout
-    not_held = len(TORCHVISION) + len(catalogue.KERAS) - len([*ZOO.glob("*/*.cnn")])  # 80 + 40 − 83 held = 37
+    not_held = len(TORCHVISION) + len(catalogue.KERAS) - len([*ZOO.glob("*/*.cnn")])  # 80 + 40 − 108 held = 12
     assert "vit_b_16" not in result.stdout and f"{not_held} more of the frameworks' networks" in result.stdout
     assert "--not-held says why" in result.stdout
     shown = run("zoo", "--not-held")

@@ -21,10 +21,11 @@ def print_zoo(console: Console, entries: list[ZooEntry], missing: list[Missing],
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD)
-    for column, justify in (("Name", "left"), ("Framework", "left"), ("Input", "left"), ("Params", "right"),
-                            ("MACs", "right")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    longest = max((len(entry.name) for entry in entries), default=4)
+    table.add_column("Name", no_wrap=True, min_width=longest)  # a name is what the user types: never cut
+    for column, justify in (("Framework", "left"), ("Input", "left"), ("Params", "right"), ("MACs", "right")):
+        table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for entry in entries:
         table.add_row(Text(entry.name), entry.framework, "x".join(map(str, entry.input_shape)), f"{entry.params:,}",
                       f"{entry.macs:,}")

@@ -43,10 +43,6 @@ _REASONS: tuple[tuple[str, str, str | None, str], ...] = (
     ("torchvision", "vit_", "a vision transformer", _TRANSFORMER),
     ("torchvision", "swin_", "a Swin transformer (shifted-window attention)", _TRANSFORMER),
     ("torchvision", "maxvit", "a hybrid of convolutions and multi-axis attention", _TRANSFORMER),
-    ("keras", "ConvNeXt", None, "the Normalization preprocessing layer and layer scale (a learned per-channel factor)"),
-    ("keras", "EfficientNet", None, "the Rescaling and Normalization preprocessing layers"),
-    ("keras", "MobileNetV3", None, "the Rescaling preprocessing layer and hard-sigmoid gates"),
-    ("keras", "InceptionResNetV2", None, "a scaled residual sum (its residual branches are multiplied by a constant)"),
 )
 
 

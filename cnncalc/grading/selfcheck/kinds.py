@@ -22,7 +22,7 @@ _RESAMPLE = frozenset({"ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "Cropp
 #: PyTorch's adaptive pools to more than 1×1 (AdaptiveAvgPool2d((7, 7))): any output size, the channels kept.
 _ADAPTIVE = frozenset({"AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveMaxPooling1D",
                        "AdaptiveMaxPooling2D"})
-_MERGES = frozenset({"Add", "Multiply", "Average", "Maximum", "Subtract", "Minimum"})
+_MERGES = frozenset({"Add", "Multiply", "Average", "Maximum", "Subtract", "Minimum", "CustomScaleLayer"})
 #: Kinds that keep the shape but learn: their parameter count is not checked against 0.
 _LEARNED = frozenset({"PReLU", "LayerNormalization", "GroupNormalization", "Normalization", "LayerScale"})
 #: Which rule checks a layer kind; a kind in none of them is one cnncalc does not model.

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ...errors import SpecError, closest, shorten
-from ...model.layers import MERGES
+from ...model.layers import MERGES, Merge, ScaledAdd
 from .items import Item, MergeItem, Scope
 from .records import ParsedLayer, Token
 
@@ -31,6 +31,8 @@ def merge_arity(word: str, branches: int) -> tuple[str, str] | None:
 
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
+#: the factor of a scaled add, glued to the word: 'scale0.17', 'scale1'
+_SCALE = re.compile(r"scale(\d+(?:\.\d*)?|\.\d+)\Z")
 
 
 def _start(item: Item) -> int:
@@ -151,17 +153,32 @@ class _Builder:
             self.items(branch)
             outputs.append(self.current)
         tokens, name = self._trailing_name(list(item.trailing), item.word)
-        if tokens:
+        layer = self._scaled(item, tokens) if tokens and item.word.lower == "add" else cls()
+        if tokens and not isinstance(layer, ScaledAdd):
             raise SpecError(f"unexpected '{tokens[0].text}' after the merge", self.text,
                             (tokens[0].start, tokens[-1].end), None,
-                            "a merge may be followed by 'as NAME' only; put other layers after a ','")
+                            "a merge may be followed by 'as NAME' only (an add also by 'scale{F}'); put other "
+                            "layers after a ','")
         source = item.source or " ".join(self.text[item.span[0]:item.span[1]].split())
         spans = tuple((_start(b[0]), _end(b[-1])) for b in item.branches)
-        self.parser.add(ParsedLayer(cls(), item.span, source, tuple(outputs), spans, self.uses))
+        self.parser.add(ParsedLayer(layer, item.span, source, tuple(outputs), spans, self.uses))
         self.graph = True
         self.current = len(self.parser.layers)
         if name is not None:
             self.define(name, self.current)
+
+    def _scaled(self, item: MergeItem, tokens: list[Token]) -> Merge:
+        """``add(A | B) scale{F}``: A + F·B (Inception-ResNet's scaled residual sum)."""
+        match = _SCALE.match(tokens[0].lower)
+        if match is None or len(tokens) != 1:
+            raise SpecError(f"unexpected '{tokens[0].text}' after the merge", self.text,
+                            (tokens[0].start, tokens[-1].end), None,
+                            "an add may be followed by 'scale{F}' (A + F·B, as in 'add(id | conv64x1) scale0.17') "
+                            "and 'as NAME'; put other layers after a ','")
+        if len(item.branches) != 2:
+            raise SpecError(f"'add … scale' takes exactly 2 branches, got {len(item.branches)}", self.text,
+                            item.span, None, "the scale multiplies the second branch: add(id | conv64x1) scale0.17")
+        return ScaledAdd(float(match[1]))
 
     def _trailing_name(self, tokens: list[Token], owner: Token | None = None) -> tuple[list[Token], Token | None]:
         """Split 'conv64x3 same relu as e1' into the layer's tokens and the name token."""

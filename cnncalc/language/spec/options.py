@@ -13,6 +13,8 @@ from .sizes import _NUMBER, _numbers
 from .words import WORDS, Word
 
 _PAIR_OPTION = re.compile(r"(?P<key>op|[spdgmtblr])(?P<a>\d+)(?:[xX×](?P<b>\d+))?(?:[xX×](?P<c>\d+))?\Z")
+#: Rescaling's offset, added after the scale: 'offset-1', 'offset0.5'
+_OFFSET = re.compile(r"offset([-−]?(?:\d+(?:\.\d*)?|\.\d+))\Z")
 _OPTION_KEYS = {"s": "stride", "p": "padding", "d": "dilation", "g": "groups", "m": "multiplier",
                 "op": "output_padding", "t": "top", "b": "bottom", "l": "left", "r": "right"}
 #: Options that take one number; the others take one number per axis, or one for all.
@@ -28,6 +30,8 @@ _OPTION_WORDS = {
     "nocenter": ("center", False),
     "keepdims": ("keepdims", True),
     "channel": ("channel", True),
+    "imagenet": ("imagenet", 1.0),
+    "imagenet255": ("imagenet", 255.0),
     **{mode: ("padding_mode", mode) for mode in ("zeros", "reflect", "replicate", "circular")},
     **{name: ("activation", name) for name in ACTIVATIONS},
 }
@@ -47,6 +51,8 @@ _OPTION_NAMES = {
     "center": "'nocenter'",
     "keepdims": "'keepdims'",
     "channel": "'channel'",
+    "imagenet": "'imagenet' or 'imagenet255'",
+    "offset": "an offset 'offset-1'",
     "top": "sides ('t1 b1 l1 r1')",
     "bottom": "sides ('t1 b1 l1 r1')",
     "left": "sides ('t1 b1 l1 r1')",
@@ -110,6 +116,9 @@ class _OptionReader:
         lower = token.lower
         if lower in _OPTION_WORDS:
             return _OPTION_WORDS[lower]
+        offset = _OFFSET.match(lower)
+        if offset:
+            return "offset", float(offset[1].replace("−", "-"))
         match = _PAIR_OPTION.match(lower)
         if match:
             numbers = tuple(_numbers(Token(match[group], token.start, token.end), self.text, len(self.layers) + 1)[0]

@@ -111,9 +111,11 @@ WORDS: dict[str, Word] = {
     "instancenorm": Word("", _NORM, lambda a, o: layers.InstanceNormalization(o.get("center", True),
                                                                               o.get("scale", True)),
                          "instancenorm or instancenorm noscale nocenter"),
-    "rescaling": Word("alpha?", frozenset(), lambda a, o: layers.Rescaling(1 / 255 if a is None else a),
-                      "rescaling (by 1/255) or rescaling0.5"),
-    "normalization": Word("", frozenset(), lambda a, o: layers.Normalization(), "normalization"),
+    "rescaling": Word("alpha?", frozenset({"offset"}), lambda a, o: layers.Rescaling(
+        1 / 255 if a is None else a, o.get("offset", 0.0)),
+        "rescaling (by 1/255), rescaling0.5 or rescaling0.5 offset-1"),
+    "normalization": Word("", frozenset({"imagenet"}), lambda a, o: layers.Normalization(
+        imagenet=o.get("imagenet", 0.0)), "normalization, normalization imagenet or normalization imagenet255"),
     "lrn": Word("kernel1?", frozenset(), lambda a, o: layers.LocalResponseNormalization(a or 5), "lrn or lrn5"),
     **{name: Word("", frozenset(), _activation(name), name) for name in ACTIVATIONS},
     "relu6": Word("", frozenset(), lambda a, o: layers.ReLU("relu6"), "relu6"),

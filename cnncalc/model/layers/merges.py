@@ -85,6 +85,24 @@ class Add(ElementwiseMerge):
 
 
 @record
+class ScaledAdd(Add):
+    """``add(A | B) scale{F}``: A + F·B, the scaled residual sum of Inception-ResNet (keras.applications'
+    ``CustomScaleLayer(F)([x, up])``, which computes ``inputs[0] + inputs[1] * scale``); no parameters. PyTorch
+    writes it as arithmetic in forward(), no module."""
+
+    keras_class: ClassVar[str] = "CustomScaleLayer"
+    auto_name: ClassVar[str] = "custom_scale_layer"
+    arity: ClassVar[tuple[int, int | None]] = (2, 2)
+
+    scale: float = 1.0
+
+    def explain_output(self, shapes: tuple[Shape, ...], output: Shape) -> str:
+        """'(None, 4, 4, 2) + 0.17 · (None, 4, 4, 2) = (None, 4, 4, 2), elementwise'."""
+        return (f"{keras_shape(shapes[0])} + {self.scale:g} · {keras_shape(shapes[1])} = {keras_shape(output)}, "
+                f"elementwise")
+
+
+@record
 class Multiply(ElementwiseMerge):
     keras_class: ClassVar[str] = "Multiply"
     auto_name: ClassVar[str] = "multiply"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...model.layers import Average, Concatenate, Maximum, Merge, Multiply, Subtract
+from ...model.layers import Average, Concatenate, Maximum, Merge, Multiply, ScaledAdd, Subtract
 from .base import Array
 
 
@@ -16,6 +16,8 @@ def merge(layer: Merge, xs: list[Array]) -> Array:
     xs = [x.reshape(x.shape[0], *([1] * (rank - x.ndim)), *x.shape[1:]) for x in xs]
     if isinstance(layer, Subtract):
         return xs[0] - xs[1]
+    if isinstance(layer, ScaledAdd):  # Keras' CustomScaleLayer: inputs[0] + inputs[1] * scale
+        return xs[0] + xs[1] * layer.scale
     if isinstance(layer, Maximum):  # pairwise: reducing a list of arrays would stack them into one more copy
         out = np.maximum(xs[0], xs[1])
         for x in xs[2:]:

@@ -8,13 +8,19 @@ from collections.abc import Callable
 from typing import Any
 
 from ...model.layers import Layer, Normalization, Rescaling, Shape
+from ...model.layers.preprocessing import IMAGENET_MEAN, IMAGENET_VARIANCE
 from .base import Twin, _normal
 
 
 def _normalization_twin(layer: Normalization, shape: Shape, rng: Any) -> Twin:
-    """Keras' Normalization after adapt(): (x − mean) / max(√variance, 1e-7), per channel."""
+    """Keras' Normalization after adapt(), or given ImageNet's constants: (x − mean) / max(√variance, 1e-7), per
+    channel."""
     import numpy as np
 
+    if layer.imagenet:
+        given = np.array(IMAGENET_MEAN, dtype="float64") * layer.imagenet
+        scale = np.maximum(np.sqrt(np.array(IMAGENET_VARIANCE, dtype="float64")) * layer.imagenet, 1e-7)
+        return lambda x: (x - given) / scale
     mean = _normal(rng, (shape[-1],))
     std = np.maximum(np.sqrt(rng.uniform(0.5, 2.0, shape[-1]).astype("float32")), 1e-7)
     return lambda x: (x - mean) / std

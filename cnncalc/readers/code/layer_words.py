@@ -50,25 +50,45 @@ def softmax_axis(name: str, dim: Any) -> Requirement:
     return _channel_axis(name, int(_int(dim, "dim")), "dim")
 
 
+def _imagenet(mean: Any, variance: Any) -> int | None:
+    """The top of the pixels' range (1 or 255) when a Normalization's given mean and variance are ImageNet's, as
+    keras.applications' EfficientNetV2 (``variance=[0.229**2, …]``) and ConvNeXt (``[(0.229 * 255) ** 2, …]``)
+    give them; None for any other."""
+    from ...model.layers.preprocessing import IMAGENET_MEAN, IMAGENET_VARIANCE
+
+    def close(values: Any, expected: tuple[float, ...]) -> bool:
+        return isinstance(values, (list, tuple)) and len(values) == len(expected) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v - e) <= 1e-9 * abs(e)
+            for v, e in zip(values, expected))
+
+    for top in (1, 255):
+        if close(mean, tuple(m * top for m in IMAGENET_MEAN)) and close(
+                variance, tuple(v * top * top for v in IMAGENET_VARIANCE)):
+            return top
+    return None
+
+
 def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement | None]:
     """One of :data:`KERAS_WORDS` as its spec item."""
     n, a, k = layer.name, layer.arg, layer.kwargs
     if n == "Rescaling":
         scale, offset = a(0, "scale"), a(1, "offset", 0.0)
         _real(scale, "scale")
-        if _real(offset, "offset") not in ("0", "0.0"):
-            raise interpreter.error(layer.node, f"a Rescaling with an offset ({_shown(offset)})",
-                                    "cnncalc's rescaling multiplies only: write the model as a spec")
+        shifted = _real(offset, "offset") not in ("0", "0.0", "-0.0")
         if scale <= 0:
             raise interpreter.error(layer.node, f"a Rescaling by {_shown(scale)}",
                                     "cnncalc's rescaling takes a scale above 0")
-        return "rescaling" if scale == 1 / 255 else f"rescaling{Decimal(repr(float(scale))):f}", None
+        word = "rescaling" if scale == 1 / 255 else f"rescaling{Decimal(repr(float(scale))):f}"
+        return word + (f" offset{Decimal(repr(float(offset))).normalize():f}" if shifted else ""), None
     axis = a(0, "axis", -1) if n == "Normalization" else a(1, "axis", -1)  # GroupNormalization(groups, axis)
     if isinstance(axis, (list, tuple)) and len(axis) == 1:
         axis = axis[0]
     if n == "Normalization":
         given = [key for position, key in ((1, "mean"), (2, "variance")) if a(position, key) is not None]
         given += ["invert=True"] if a(3, "invert", False) is not False else []
+        top = _imagenet(a(1, "mean"), a(2, "variance")) if given == ["mean", "variance"] else None
+        if top is not None and axis in (-1, 3):
+            return "normalization imagenet" + ("" if top == 1 else "255"), None
         if given:
             raise interpreter.error(layer.node, f"a Normalization given {given[0]}",
                                     "cnncalc's normalization is one adapted to the data: its mean, variance and "

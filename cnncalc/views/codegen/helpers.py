@@ -54,6 +54,18 @@ KERAS_HELPERS = {
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate}''',
+    "CustomScaleLayer": '''class CustomScaleLayer(keras.layers.Layer):
+    """The scaled residual sum of keras.applications' InceptionResNetV2: inputs[0] + inputs[1] * scale."""
+
+    def __init__(self, scale, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = scale
+
+    def call(self, inputs):
+        return inputs[0] + inputs[1] * self.scale
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}''',
     "LayerScale": '''class LayerScale(keras.layers.Layer):
     """Each channel (the last axis) times a learned factor, as ConvNeXt's blocks do."""
 

@@ -135,6 +135,17 @@ def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911
     return _keras_other(layer)
 
 
+def _normalization(imagenet: float) -> str:
+    """Keras' Normalization: adapted to the data (0), or given ImageNet's mean and variance for pixels in [0, 1]
+    (1, as keras.applications' EfficientNetV2 writes it) or [0, 255] (255, as its ConvNeXt writes it)."""
+    if imagenet == 1:
+        return "layers.Normalization(mean=[0.485, 0.456, 0.406], variance=[0.229 ** 2, 0.224 ** 2, 0.225 ** 2])"
+    if imagenet:
+        return ("layers.Normalization(mean=[0.485 * 255, 0.456 * 255, 0.406 * 255], "
+                "variance=[(0.229 * 255) ** 2, (0.224 * 255) ** 2, (0.225 * 255) ** 2])")
+    return "layers.Normalization()"
+
+
 def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
     """The merges, the channel shuffle, Keras' preprocessing layers, and the PyTorch layers Keras has no class for
     (refused)."""
@@ -145,7 +156,7 @@ def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
         offset = f", offset={number(r.offset)}" if r.offset else ""
         return [], f"layers.Rescaling({number(r.scale)}{offset})"
     if isinstance(r, L.Normalization):
-        return [], "layers.Normalization()"
+        return [], _normalization(r.imagenet)
     if isinstance(r, L.InstanceNormalization):  # one group per channel: Keras' instance normalization
         options = [*([] if r.center else ["center=False"]), *([] if r.scale else ["scale=False"])]
         return [], f"layers.GroupNormalization({', '.join(['groups=-1', *options])})"
@@ -162,6 +173,8 @@ def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
         axes = (*range(1, len(spatial) + 1), len(spatial) + 2, len(spatial) + 1)
         return [f"layers.Reshape({number_tuple(grouped)})", f"layers.Permute({number_tuple(axes)})"], \
             f"layers.Reshape({number_tuple(layer.input_shape)})"
+    if isinstance(r, L.ScaledAdd):
+        return [], f"CustomScaleLayer({number(r.scale)})"
     if isinstance(r, L.Merge):
         cls = {"add": "Add", "cat": "Concatenate", "mul": "Multiply", "avg": "Average", "max": "Maximum",
                "sub": "Subtract"}[r.word]

@@ -30,14 +30,16 @@ def pytorch_code(net: Network) -> str:
     forward: list[str] = []
     names = {"input_layer": "x"}
     attributes = Names()
-    from ...model.layers import ChannelSlice, Merge
+    from ...model.layers import ChannelSlice, Merge, ScaledAdd
 
     for layer in net.layers:
         sources = [names[name] for name in layer.inputs]
         result = f"x{number(layer.index)}" if net.graph else "x"  # a chain reads as x = self.conv1(x)
         if isinstance(layer.layer, Merge):
             sources = broadcast(layer, sources)  # an SE block's vector over the maps, as Keras broadcasts it
-            if layer.layer.word == "cat":
+            if isinstance(layer.layer, ScaledAdd):
+                forward.append(f"        {result} = {sources[0]} + {number(layer.layer.scale)} * {sources[1]}")
+            elif layer.layer.word == "cat":
                 forward.append(f"        {result} = torch.cat([{', '.join(sources)}], dim=1)")
             elif layer.layer.word in TORCH_MERGES:
                 forward.append(f"        {result} = {TORCH_MERGES[layer.layer.word].join(sources)}")

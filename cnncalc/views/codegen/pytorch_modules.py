@@ -192,8 +192,12 @@ def _torch_other(layer: ResolvedLayer, channels: int) -> list[tuple[str, str]]:
         kind = "nn.InstanceNorm2d" if len(layer.input_shape) == 3 else "nn.InstanceNorm1d"
         return [("norm", f"{kind}({number(channels)}{', affine=True' if r.scale else ''})")]
     if isinstance(r, L.Rescaling):
-        return [("", f" * {number(r.scale)}" + (f" + {number(r.offset)}" if r.offset else ""))]
+        shift = (f" - {number(-r.offset)}" if r.offset < 0 else f" + {number(r.offset)}") if r.offset else ""
+        return [("", f" * {number(r.scale)}{shift}")]
     if isinstance(r, L.Normalization):
+        if r.imagenet:
+            raise unsupported(layer, "PyTorch", "PyTorch has no layer given ImageNet's mean and variance: "
+                              "torchvision normalises in the data's transforms (transforms.Normalize)")
         kind = "nn.BatchNorm2d" if len(layer.input_shape) == 3 else "nn.BatchNorm1d"
         return [("norm", f"{kind}({number(channels)}, affine=False)")]
     raise unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} as PyTorch code yet")
