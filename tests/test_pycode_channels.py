@@ -90,9 +90,9 @@ def test_channels_taken_apart_as_people_write_it_count_as_pytorch_counts(
 
 
 def test_a_shuffle_is_read_as_the_shuffle_of_the_groups_written() -> None:
-    # 12 channels in 4 groups: torchvision's lines, with its numbers
+    # 12 channels in 4 groups: torchvision's lines, with its numbers; a function of forward(), so no module row
     code = net("", "        return channel_shuffle(x, 4)\n", TORCHVISION_SHUFFLE)
-    assert read_model(code, "net.py", input_shape="12x4x4").spec.endswith("shuffle4")
+    assert read_model(code, "net.py", input_shape="12x4x4").spec.endswith("shuffle4 fn")
 
 
 @pytest.mark.oracle

@@ -235,6 +235,6 @@ def grouped_call(interpreter: Interpreter, name: str, grouped: Grouped, args: tu
             if not grouped.swapped:
                 raise interpreter.error(node, "a 5-D view of the channels viewed back without a transpose: the "
                                         "same tensor, which cnncalc does not follow", _SHUFFLE_HINT)
-            interpreter.nodes.append(Node("layer", [tensor.node], node, f"shuffle{grouped.groups}", applied=node))
+            interpreter.nodes.append(Node("layer", [tensor.node], node, f"shuffle{grouped.groups} fn", applied=node))
             return Tensor(len(interpreter.nodes) - 1)
     raise _refuse(interpreter, node, f"{name}()")

@@ -22,10 +22,12 @@ def keras_code(net: Network) -> str:
         raise CnnCalcError("--format keras writes a channels-last network with numeric sizes",
                            "give the spec's input as H×W×C numbers, under Keras conventions")
     shape = ", ".join(map(number, net.input_shape)) + ("," if len(net.input_shape) == 1 else "")
-    helpers = helpers_used(KERAS_HELPERS, [keras_layer(layer)[1] for layer in net.layers])
+    from ...model.layers import ChannelSlice
+
+    helpers = helpers_used(KERAS_HELPERS, [keras_layer(layer)[1] for layer in net.layers
+                                           if not isinstance(layer.layer, ChannelSlice)])
     head = [*docstring("Written by cnncalc from the spec:", "", f"    {spec_line(net)}"), "", "import keras",
             "from keras import layers", "", *(["", *helpers] if helpers else [])]
-    from ...model.layers import ChannelSlice
 
     # a slice of the channels is Keras' x[..., a:b] (a GetItem row), which only the functional API writes
     if not net.graph and not any(isinstance(layer.layer, ChannelSlice) for layer in net.layers):
