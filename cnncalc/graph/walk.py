@@ -107,8 +107,11 @@ class Walk:
             per_token = (tokens[source] and isinstance(layer, PER_TOKEN)) or isinstance(layer, Embedding)
             if held is not None:
                 per_token = held
+            params = result.params
+            if parsed.frozen:  # layer.trainable = False, requires_grad_(False): every parameter kept as it is
+                params = Params(params.weights, params.biases, params.total, params.buffers)
             layers[row - 1] = ResolvedLayer(
-                row, name, layer, parsed.source, parsed.span, in_shapes[0], out, result.params,
+                row, name, layer, parsed.source, parsed.span, in_shapes[0], out, params,
                 warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
                 per_token, node)
             if fused is not None:  # PyTorch's activation module, the row after its layer

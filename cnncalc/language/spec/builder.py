@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import SpecError, closest, shorten
 from ...model.layers import MERGES
+from ...model.records import replace
 from .items import Item, MergeItem, Scope
 from .records import ParsedLayer, Token
 
@@ -31,6 +32,11 @@ def merge_arity(word: str, branches: int) -> tuple[str, str] | None:
 
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
+
+
+def _is_frozen(tokens: list[Token]) -> bool:
+    """The item is the word ``frozen`` alone, as after a repeat: ``[conv8x3]x2 frozen``."""
+    return len(tokens) == 1 and tokens[0].lower == "frozen"
 
 
 def _start(item: Item) -> int:
@@ -67,22 +73,47 @@ class _Builder:
         self.uses: tuple[tuple[str, tuple[int, int]], ...] = ()
 
     def items(self, items: list[Item] | tuple[Item, ...]) -> None:
+        previous: Item = None
+        start = len(self.parser.layers)  # where the item before (a repeat: its first copy) began
         for item in items:
+            if item is not previous:  # a repeat's copies are one item
+                start, previous = (start if isinstance(item, list) and _is_frozen(item) else
+                                   len(self.parser.layers)), item
             if type(item) is list:  # a layer's tokens: the common case first
-                self.layer(item)
+                if _is_frozen(item):
+                    self.frozen_after(item[0], start)
+                else:
+                    self.layer(item)
             elif isinstance(item, Scope):
                 outside = dict(self.names)
+                first = len(self.parser.layers)
                 if item.use is None:
                     self.items(item.items)
                 else:
                     self.block(item)
                 self.names = outside  # a copy's names are its own
                 if item.use is not None and item.use.trailing:
-                    self.block_name(item)
+                    self.block_name(item, first)
             elif isinstance(item, MergeItem):
                 self.merge(item)
             else:
                 self.layer(item)
+
+    def frozen_after(self, token: Token, start: int) -> None:
+        """``[…]x2 frozen``: the layers the item just before made (from ``start``) are not trained."""
+        before = self.text[:token.start]
+        if start == len(self.parser.layers) or not before[-1:].isspace() or before.rstrip()[-1:] in (",", ";"):
+            raise SpecError("'frozen' follows the item it freezes", self.text, (token.start, token.end), None,
+                            "write it after a layer, a repeat, a merge or a block's use, as in 'conv32x3 frozen', "
+                            "'[conv8x3]x2 frozen' or 'keras:MobileNetV2 notop frozen'")
+        self.freeze(start)
+
+    def freeze(self, start: int) -> None:
+        """The layers from ``start`` (0-based) on are not trained."""
+        layers = self.parser.layers
+        for position in range(start, len(layers)):
+            if not layers[position].frozen:
+                layers[position] = replace(layers[position], frozen=True)
 
     def block(self, scope: Scope) -> None:
         """A block's use: its body, each of its errors also pointing at the use."""
@@ -98,11 +129,15 @@ class _Builder:
         finally:
             self.uses = outer
 
-    def block_name(self, scope: Scope) -> None:
-        """``mb(16, 6, 1) as t``: the name of a block's output."""
+    def block_name(self, scope: Scope, first: int) -> None:
+        """``mb(16, 6, 1) as t``: the name of a block's output; ``frozen``: its layers (from ``first``) not
+        trained."""
         use = scope.use
         assert use is not None
         tokens, name = self._trailing_name(list(use.trailing), use.name)
+        if tokens and all(token.lower == "frozen" for token in tokens):
+            self.freeze(first)
+            tokens = []
         if tokens:
             raise SpecError(f"unexpected '{tokens[0].text}' after the block's use", self.text,
                             (tokens[0].start, tokens[-1].end), None,
@@ -120,10 +155,15 @@ class _Builder:
         name = None
         if len(tokens) > 1 and (len(tokens[-2].text) == 2 or len(tokens[-1].text) == 2):  # maybe '… as NAME'
             tokens, name = self._trailing_name(tokens)
+        frozen = len(tokens) > 1 and tokens[-1].lower == "frozen"
+        if frozen:
+            tokens = tokens[:-1]
         before = len(self.parser.layers)
         self.parser.layer(tokens, (self.current,), self.uses)
         if len(self.parser.layers) > before:
             self.current = len(self.parser.layers)
+            if frozen:
+                self.freeze(before)
         if name is not None:
             self.define(name, self.current)
 
@@ -145,12 +185,15 @@ class _Builder:
         refused = merge_arity(item.word.text, len(item.branches))
         if refused is not None:
             raise SpecError(refused[0], self.text, item.span, None, refused[1])
-        start, outputs = self.current, []
+        start, outputs, first = self.current, [], len(self.parser.layers)
         for branch in item.branches:  # names a branch defines stay visible after it, as in Keras code
             self.current = start
             self.items(branch)
             outputs.append(self.current)
         tokens, name = self._trailing_name(list(item.trailing), item.word)
+        frozen = bool(tokens) and all(token.lower == "frozen" for token in tokens)
+        if frozen:
+            tokens = []
         if tokens:
             raise SpecError(f"unexpected '{tokens[0].text}' after the merge", self.text,
                             (tokens[0].start, tokens[-1].end), None,
@@ -158,6 +201,8 @@ class _Builder:
         source = item.source or " ".join(self.text[item.span[0]:item.span[1]].split())
         spans = tuple((_start(b[0]), _end(b[-1])) for b in item.branches)
         self.parser.add(ParsedLayer(cls(), item.span, source, tuple(outputs), spans, self.uses))
+        if frozen:
+            self.freeze(first)
         self.graph = True
         self.current = len(self.parser.layers)
         if name is not None:

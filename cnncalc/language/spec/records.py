@@ -84,6 +84,8 @@ class ParsedLayer:
     branches: tuple[tuple[int, int], ...] = ()
     #: for a layer of a block's body: where each block it belongs to is used, innermost first, for its errors
     uses: tuple[tuple[str, tuple[int, int]], ...] = ()
+    #: written with ``frozen`` (or inside an item written so): its parameters are not trained
+    frozen: bool = False
 
     def labels(self, text: str) -> tuple[str, ...]:
         """The branches as written, shortened: 'conv64x3 same, bn, relu, …'."""
