@@ -36,6 +36,8 @@ class ResolvedLayer:
     tokens: bool = False
     #: the position in which the spec creates the layer (rows follow Keras' order, which a graph may change)
     created: int = 0
+    #: a known network standing as this one row: the network, its own rows
+    inner: Network | None = None
 
     @property
     def keras_class(self) -> str:

@@ -9,10 +9,22 @@ from ..errors import ShapeError
 from ..language.literals import MAX_ELEMENTS
 from ..language.spec import ParsedLayer, Spec, parse_input
 from ..model.conventions import channels_last
-from ..model.layers import Activation, Dense, Embedding, Merge, Params, Resolution, RuleError, Shape
+from ..model.layers import (
+    Activation,
+    Dense,
+    Embedding,
+    Merge,
+    Nested,
+    Params,
+    Resolution,
+    RuleError,
+    Shape,
+    keras_model_name,
+)
 from ..model.layers.dense import FLATTEN_FIRST
 from .frameworks import PER_TOKEN, framework_layer
 from .held import nchw_layer
+from .nested import nested_resolution
 from .inputs import INPUT_NAME, bounded_input_shape, input_layout, require_bounded
 from .order import framework_rows
 from .records import Network, ResolvedLayer
@@ -83,7 +95,8 @@ class Walk:
             if torch:
                 name = f"{layer.torch_class_for(in_shapes[0])}: 1-{row}"
             else:  # Keras' auto name: the class's stem, then stem_1, stem_2… in creation order
-                stem = layer.auto_name
+                stem = keras_model_name(layer.network, in_shapes[0]) if isinstance(layer, Nested) \
+                    else layer.auto_name
                 number = counters.get(stem, 0)
                 counters[stem] = number + 1
                 name = f"{stem}_{number}" if number else stem
@@ -94,8 +107,13 @@ class Walk:
                 held = None
                 if layout == "nchw":  # a permute written on PyTorch's axes, and what it gives held as PyTorch has it
                     layer, held = nchw_layer(layer, in_shapes, [tokens[i] for i in sources])
-                result = _merge(layer, in_shapes, parsed, spec.text) if isinstance(layer, Merge) \
-                    else layer.resolve(in_shapes[0])
+                inner = None
+                if isinstance(layer, Merge):
+                    result = _merge(layer, in_shapes, parsed, spec.text)
+                elif isinstance(layer, Nested):
+                    result, inner = nested_resolution(layer, in_shapes[0], self.conventions, _inner)
+                else:
+                    result = layer.resolve(in_shapes[0])
                 out = result.output_shape
                 if prod(out) > MAX_ELEMENTS:
                     require_bounded(out, "its output")
@@ -113,7 +131,7 @@ class Walk:
             layers[row - 1] = ResolvedLayer(
                 row, name, layer, parsed.source, parsed.span, in_shapes[0], out, params,
                 warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
-                per_token, node)
+                per_token, node, inner)
             if fused is not None:  # PyTorch's activation module, the row after its layer
                 activation = Activation(fused)
                 layers[row] = ResolvedLayer(row + 1, f"{activation.torch_class}: 1-{row + 1}", activation,
@@ -129,6 +147,13 @@ class Walk:
         spec = self.spec
         return Network(spec.text, self.shapes[0], tuple(self.layers), spec.graph,  # type: ignore[arg-type]
                        self.conventions, self.layout or "nhwc", input_warnings)
+
+
+def _inner(spec: Spec, written: str, conventions: str) -> Network:
+    """A known network's own spec resolved on the input it receives (:mod:`.nested`)."""
+    walk = Walk(spec, written, None, conventions)
+    walk.resume(spec.layers)
+    return walk.network()
 
 
 def _merge(layer: Merge, shapes: tuple[Shape, ...], parsed: ParsedLayer, text: str) -> Resolution:

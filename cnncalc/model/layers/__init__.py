@@ -100,6 +100,7 @@ from .merges import (
     broadcast_shape,
     merge_hint,
 )
+from .nested import Nested, keras_model_name
 from .normalization import (
     BatchNormalization,
     GroupNormalization,
@@ -210,6 +211,7 @@ __all__ = [
     "Maximum",
     "Merge",
     "Multiply",
+    "Nested",
     "Normalization",
     "PReLU",
     "Padding",
@@ -243,6 +245,7 @@ __all__ = [
     "conv_arithmetic",
     "describe",
     "dims_text",
+    "keras_model_name",
     "keras_shape",
     "keras_strides_with_dilation",
     "merge_hint",
