@@ -131,7 +131,7 @@ class Walk:
             layers[row - 1] = ResolvedLayer(
                 row, name, layer, parsed.source, parsed.span, in_shapes[0], out, params,
                 warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
-                per_token, node, inner)
+                per_token, node, inner, parsed.frozen)
             if fused is not None:  # PyTorch's activation module, the row after its layer
                 activation = Activation(fused)
                 layers[row] = ResolvedLayer(row + 1, f"{activation.torch_class}: 1-{row + 1}", activation,

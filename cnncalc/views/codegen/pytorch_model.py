@@ -26,6 +26,7 @@ def pytorch_code(net: Network) -> str:
                            "drop --conventions torch: the code written is PyTorch's either way")
     counters: dict[str, int] = {}
     init: list[str] = []
+    frozen: list[str] = []  # the modules written with 'frozen': their parameters not trained
     forward: list[str] = []
     names = {"input_layer": "x"}
     attributes = Names()
@@ -59,6 +60,8 @@ def pytorch_code(net: Network) -> str:
             counters[stem] = counters.get(stem, 0) + 1
             attribute = attributes.take(f"{stem}{counters[stem]}", "module")
             init.append(f"        self.{attribute} = {constructor}")
+            if layer.frozen:
+                frozen.append(f"        self.{attribute}.requires_grad_(False)")
             forward.append(f"        {result} = self.{attribute}({current})")
             current = result
         names[layer.name] = current
@@ -69,5 +72,5 @@ def pytorch_code(net: Network) -> str:
     return "\n".join([*docstring("Written by cnncalc from the spec:", "", f"    {spec_line(net)}", "",
                                  f"Its input is a batch shaped {batch} (channels first)."), "", "import torch",
                       "from torch import nn", "", "", *helpers, "class Net(nn.Module):", "    def __init__(self):",
-                      "        super().__init__()", *init, "", "    def forward(self, x):", *forward,
+                      "        super().__init__()", *init, *frozen, "", "    def forward(self, x):", *forward,
                       f"        return {last}", "", "", "model = Net()", ""])
