@@ -157,8 +157,8 @@ def peak_alive(net: Network, activations: tuple[int, ...], input_bytes: int, uni
     alive = {"input_layer": input_bytes}
     held = peak = input_bytes
     where = "input_layer"
-    for number, (layer, size) in enumerate(zip(net.layers, activations)):
-        inner = layer.inner
+    for number, (layer, made) in enumerate(zip(net.layers, activations)):
+        size, inner = made, layer.inner
         if inner is not None:
             inner_input = prod(inner.input_shape) * unit
             inner_peak, inner_where = peak_alive(inner, tuple(_outputs(row) * unit for row in inner.layers),

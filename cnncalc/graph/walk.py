@@ -13,6 +13,7 @@ from ..model.layers import (
     Activation,
     Dense,
     Embedding,
+    Layer,
     Merge,
     Nested,
     Params,
@@ -24,8 +25,8 @@ from ..model.layers import (
 from ..model.layers.dense import FLATTEN_FIRST
 from .frameworks import PER_TOKEN, framework_layer
 from .held import nchw_layer
-from .nested import nested_resolution
 from .inputs import INPUT_NAME, bounded_input_shape, input_layout, require_bounded
+from .nested import nested_resolution
 from .order import framework_rows
 from .records import Network, ResolvedLayer
 
@@ -107,13 +108,7 @@ class Walk:
                 held = None
                 if layout == "nchw":  # a permute written on PyTorch's axes, and what it gives held as PyTorch has it
                     layer, held = nchw_layer(layer, in_shapes, [tokens[i] for i in sources])
-                inner = None
-                if isinstance(layer, Merge):
-                    result = _merge(layer, in_shapes, parsed, spec.text)
-                elif isinstance(layer, Nested):
-                    result, inner = nested_resolution(layer, in_shapes[0], self.conventions, _inner)
-                else:
-                    result = layer.resolve(in_shapes[0])
+                result, inner = self._result(layer, in_shapes, parsed)
                 out = result.output_shape
                 if prod(out) > MAX_ELEMENTS:
                     require_bounded(out, "its output")
@@ -125,9 +120,7 @@ class Walk:
             per_token = (tokens[source] and isinstance(layer, PER_TOKEN)) or isinstance(layer, Embedding)
             if held is not None:
                 per_token = held
-            params = result.params
-            if parsed.frozen:  # layer.trainable = False, requires_grad_(False): every parameter kept as it is
-                params = Params(params.weights, params.biases, params.total, params.buffers)
+            params = _frozen(result.params) if parsed.frozen else result.params
             layers[row - 1] = ResolvedLayer(
                 row, name, layer, parsed.source, parsed.span, in_shapes[0], out, params,
                 warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
@@ -142,11 +135,26 @@ class Walk:
             names.append(name)
             tokens.append(per_token)
 
+    def _result(self, layer: Layer, in_shapes: tuple[Shape, ...],
+                parsed: ParsedLayer) -> tuple[Resolution, Network | None]:
+        """What a layer makes of its inputs; a known network's row, with the network itself."""
+        if isinstance(layer, Merge):
+            return _merge(layer, in_shapes, parsed, self.spec.text), None
+        if isinstance(layer, Nested):
+            return nested_resolution(layer, in_shapes[0], self.conventions, _inner)
+        return layer.resolve(in_shapes[0]), None
+
     def network(self, input_warnings: tuple[str, ...] = ()) -> Network:
         """The resolved network, once every node has been resolved, with the warnings about its input."""
         spec = self.spec
         return Network(spec.text, self.shapes[0], tuple(self.layers), spec.graph,  # type: ignore[arg-type]
                        self.conventions, self.layout or "nhwc", input_warnings)
+
+
+def _frozen(params: Params) -> Params:
+    """A frozen layer's counts (layer.trainable = False, requires_grad_(False)): every parameter non-trainable,
+    the buffers still buffers."""
+    return Params(params.weights, params.biases, params.total, params.buffers)
 
 
 def _inner(spec: Spec, written: str, conventions: str) -> Network:
