@@ -173,3 +173,19 @@ def test_random_bases_and_heads_are_keras_own(seed: int) -> None:
     spec = (f"input {size}x{size}x3, keras:{application} notop{' frozen' if frozen else ''}, {pool}, "
             f"dense8 relu{' frozen' if head_frozen else ''}, dense{units}")
     assert split(spec) == keras_split(keras, model), spec
+
+
+def test_the_trainable_column_is_keras_own() -> None:
+    keras = oracle("keras")
+    from cnncalc.views.cells import trainable_cell
+
+    model = frozen_model(keras)
+    # keras/src/utils/summary_utils.py: Y or N for a layer with weights, by layer.trainable; - without weights
+    theirs = {layer.name: ("Y" if layer.trainable else "N") if layer.weights else "-" for layer in model.layers[1:]}
+    net = build("input 28x28x1, [conv8x3 relu]x2 frozen, add(id | conv8x3 same, bn) frozen, flatten, dense10")
+    assert {layer.name: trainable_cell(layer) for layer in net.layers} == theirs
+    result = CliRunner().invoke(main, ["summary", "input 32x32x3, keras:MobileNetV2 notop frozen, gap, dense2",
+                                       "--show-trainable", "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split(" | ")[-1].rstrip(" |") for line in result.output.splitlines() if line.startswith("| 1 ")]
+    assert rows == ["N"]  # base.trainable = False: Keras prints N on the nested model's row

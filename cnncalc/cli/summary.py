@@ -39,6 +39,9 @@ from .terminal import console
 @click.option("--columns", metavar="LIST",
               help="Extra columns, comma-separated: macs (multiply-accumulates, bias excluded), flops (2·MACs + "
                    "bias additions), memory (activation bytes), rf (receptive field: size, jump, start).")
+@click.option("--show-trainable", is_flag=True,
+              help="A Trainable column, as Keras' summary(show_trainable=True): Y, N for a frozen layer, - for a "
+                   "layer without parameters.")
 @click.option("--verbose", "-v", is_flag=True, help="All extra columns: --columns macs,flops,memory,rf.")
 @click.option("--dtype", type=click.Choice(list(DTYPES)), default="float32",
               show_default=True, help="Bytes per value for the sizes and the memory column.")
@@ -58,7 +61,7 @@ from .terminal import console
 @FRAMEWORK_OPTIONS
 @MODEL_OPTIONS
 def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
-            batch: int, max_memory: str, columns: str | None, verbose: bool, dtype: str, convention: str | None,
+            batch: int, max_memory: str, columns: str | None, show_trainable: bool, verbose: bool, dtype: str, convention: str | None,
             by_op: bool, training: bool, optimizer: str, emit_spec: bool, layout: str | None,
             conventions: str | None, model: str | None, settings: tuple[str, ...]) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
@@ -77,6 +80,8 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
     extra = _columns(columns, verbose)
     if convention is not None and "flops" not in extra:  # asking for a convention is asking for its column
         extra = tuple(c for c in ("macs", "flops", "memory", "rf") if c in (*extra, "flops"))
+    if show_trainable:
+        extra = (*extra, "trainable")
     if (check or extra or explain or by_op or training) and net.symbolic:
         raise CnnCalcError("--check, --explain and the extra columns need numbers, and this input is written with "
                            "names", "give the sizes with --input, e.g. --input 28x28x3: the summary is then exact")
