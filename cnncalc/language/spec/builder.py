@@ -34,11 +34,6 @@ def merge_arity(word: str, branches: int) -> tuple[str, str] | None:
 _NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 
 
-def _is_frozen(tokens: list[Token]) -> bool:
-    """The item is the word ``frozen`` alone, as after a repeat: ``[conv8x3]x2 frozen``."""
-    return len(tokens) == 1 and tokens[0].lower == "frozen"
-
-
 def _start(item: Item) -> int:
     if isinstance(item, MergeItem):
         return item.span[0]
@@ -73,20 +68,19 @@ class _Builder:
         self.uses: tuple[tuple[str, tuple[int, int]], ...] = ()
 
     def items(self, items: list[Item] | tuple[Item, ...]) -> None:
-        previous: Item = None
-        start = len(self.parser.layers)  # where the item before (a repeat: its first copy) began
+        previous: Item = None  # the item before, and where it began (a repeat: its first copy), for 'frozen'
+        start = 0
         for item in items:
-            if item is not previous:  # a repeat's copies are one item
-                start, previous = (start if isinstance(item, list) and _is_frozen(item) else
-                                   len(self.parser.layers)), item
             if type(item) is list:  # a layer's tokens: the common case first
-                if _is_frozen(item):
-                    self.frozen_after(item[0], start)
+                if len(item) == 1 and len(item[0].text) == 6 and item[0].lower == "frozen":  # '[…]x2 frozen'
+                    self.frozen_after(item[0], start if isinstance(previous, Scope) else None)
                 else:
                     self.layer(item)
             elif isinstance(item, Scope):
                 outside = dict(self.names)
                 first = len(self.parser.layers)
+                if item is not previous:  # a repeat's copies are one item
+                    start = first
                 if item.use is None:
                     self.items(item.items)
                 else:
@@ -98,11 +92,12 @@ class _Builder:
                 self.merge(item)
             else:
                 self.layer(item)
+            previous = item
 
-    def frozen_after(self, token: Token, start: int) -> None:
-        """``[…]x2 frozen``: the layers the item just before made (from ``start``) are not trained."""
+    def frozen_after(self, token: Token, start: int | None) -> None:
+        """``[…]x2 frozen``: the layers the repeat just before made (from ``start``) are not trained."""
         before = self.text[:token.start]
-        if start == len(self.parser.layers) or not before[-1:].isspace() or before.rstrip()[-1:] in (",", ";"):
+        if start is None or not before[-1:].isspace() or before.rstrip()[-1:] in (",", ";"):
             raise SpecError("'frozen' follows the item it freezes", self.text, (token.start, token.end), None,
                             "write it after a layer, a repeat, a merge or a block's use, as in 'conv32x3 frozen', "
                             "'[conv8x3]x2 frozen' or 'keras:MobileNetV2 notop frozen'")
@@ -155,7 +150,7 @@ class _Builder:
         name = None
         if len(tokens) > 1 and (len(tokens[-2].text) == 2 or len(tokens[-1].text) == 2):  # maybe '… as NAME'
             tokens, name = self._trailing_name(tokens)
-        frozen = len(tokens) > 1 and tokens[-1].lower == "frozen"
+        frozen = len(tokens) > 1 and len(tokens[-1].text) == 6 and tokens[-1].lower == "frozen"
         if frozen:
             tokens = tokens[:-1]
         before = len(self.parser.layers)
