@@ -61,8 +61,8 @@ from .terminal import console
 @FRAMEWORK_OPTIONS
 @MODEL_OPTIONS
 def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
-            batch: int, max_memory: str, columns: str | None, show_trainable: bool, verbose: bool, dtype: str, convention: str | None,
-            by_op: bool, training: bool, optimizer: str, emit_spec: bool, layout: str | None,
+            batch: int, max_memory: str, columns: str | None, show_trainable: bool, verbose: bool, dtype: str,
+            convention: str | None, by_op: bool, training: bool, optimizer: str, emit_spec: bool, layout: str | None,
             conventions: str | None, model: str | None, settings: tuple[str, ...]) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
 
