@@ -96,9 +96,8 @@ class Walk:
             if torch:
                 name = f"{layer.torch_class_for(in_shapes[0])}: 1-{row}"
             else:  # Keras' auto name: the class's stem, then stem_1, stem_2… in creation order
-                stem = layer.auto_name
-                if stem == "functional":  # a known network: its model's own name
-                    stem = keras_model_name(layer.network, in_shapes[0])  # type: ignore[attr-defined]
+                stem = layer.auto_name if type(layer) is not Nested else \
+                    keras_model_name(layer.network, in_shapes[0])  # a known network: its model's own name
                 number = counters.get(stem, 0)
                 counters[stem] = number + 1
                 name = f"{stem}_{number}" if number else stem
@@ -109,10 +108,8 @@ class Walk:
                 held = None
                 if layout == "nchw":  # a permute written on PyTorch's axes, and what it gives held as PyTorch has it
                     layer, held = nchw_layer(layer, in_shapes, [tokens[i] for i in sources])
-                if isinstance(layer, (Merge, Nested)):
-                    result, inner = self._result(layer, in_shapes, parsed)
-                else:  # most layers
-                    result, inner = layer.resolve(in_shapes[0]), None
+                result, inner = self._result(layer, in_shapes, parsed) if isinstance(layer, (Merge, Nested)) \
+                    else (layer.resolve(in_shapes[0]), None)  # most layers: no method call between
                 out = result.output_shape
                 if prod(out) > MAX_ELEMENTS:
                     require_bounded(out, "its output")
