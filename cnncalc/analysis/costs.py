@@ -25,7 +25,7 @@ from ..errors import CnnCalcError
 from ..model.records import record
 
 if TYPE_CHECKING:
-    from ..graph.network import Network
+    from ..graph.network import Network, ResolvedLayer
 
 __all__ = ["DTYPES", "OPTIMIZERS", "Memory", "Torchinfo", "bytes_per_value", "memory", "peak_alive", "torchinfo"]
 
@@ -84,10 +84,17 @@ def bytes_per_value(dtype: str) -> int:
 
 def memory(net: Network, dtype: str = "float32", batch: int = 1, optimizer: str = "adam") -> Memory:
     size = bytes_per_value(dtype)
-    activations = tuple(prod(layer.output_shape) * size * batch for layer in net.layers)
-    peak, where = peak_alive(net, activations, prod(net.input_shape) * size * batch)
+    activations = tuple(_outputs(layer) * size * batch for layer in net.layers)
+    peak, where = peak_alive(net, activations, prod(net.input_shape) * size * batch, size * batch)
     return Memory(dtype, batch, size, net.total_params * size, prod(net.input_shape) * size * batch, activations,
                   peak, where, net.trainable_params * size, optimizer)
+
+
+def _outputs(layer: ResolvedLayer) -> int:
+    """The values a row's output holds; a known network's row, every output of its own rows."""
+    if layer.inner is not None:
+        return sum(_outputs(row) for row in layer.inner.layers)
+    return prod(layer.output_shape)
 
 
 @record
@@ -139,17 +146,26 @@ def torchinfo(net: Network, dtype: str = "float32", batch: int = 1) -> Torchinfo
                      params * size)
 
 
-def peak_alive(net: Network, activations: tuple[int, ...], input_bytes: int) -> tuple[int, str]:
+def peak_alive(net: Network, activations: tuple[int, ...], input_bytes: int, unit: int = 0) -> tuple[int, str]:
     """The most bytes of activations alive at once in an inference pass, and where.
 
     A tensor is alive from the layer that makes it until the last layer that reads it has run,
-    so a U-Net's skip or a ResNet's shortcut is held across its whole branch.
+    so a U-Net's skip or a ResNet's shortcut is held across its whole branch.  A known network's row (``unit``:
+    the bytes of one value, times the batch) holds, while it runs, its own pass's peak beyond its input.
     """
     last_read = net.last_reads()
     alive = {"input_layer": input_bytes}
     held = peak = input_bytes
     where = "input_layer"
-    for number, (layer, size) in enumerate(zip(net.layers, activations)):
+    for number, (layer, made) in enumerate(zip(net.layers, activations)):
+        size, inner = made, layer.inner
+        if inner is not None:
+            inner_input = prod(inner.input_shape) * unit
+            inner_peak, inner_where = peak_alive(inner, tuple(_outputs(row) * unit for row in inner.layers),
+                                                 inner_input, unit)
+            if held + inner_peak - inner_input > peak:
+                peak, where = held + inner_peak - inner_input, f"{layer.name}/{inner_where}"
+            size = prod(layer.output_shape) * unit
         alive[layer.name] = size
         held += size
         if held > peak:

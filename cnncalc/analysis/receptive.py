@@ -91,6 +91,17 @@ _UNDEFINED = frozenset({"UpSampling2D", "Conv2DTranspose", "Conv1DTranspose", "A
                         "Permute", "Embedding", "PixelShuffle"})
 
 
+def _through(field: ReceptiveField, inner: ReceptiveField) -> ReceptiveField:
+    """A field followed by a known network whose own last field, on its input, is ``inner``."""
+    if inner.undefined or inner.whole:
+        return ReceptiveField(field.size, field.jump, field.start, inner.whole, undefined=inner.undefined)
+    sizes = tuple(field.size[i] + (inner.size[i] - 1) * field.jump[i] for i in range(2))
+    jumps = tuple(field.jump[i] * inner.jump[i] for i in range(2))
+    starts = tuple(field.start[i] + inner.start[i] * field.jump[i] for i in range(2))
+    return ReceptiveField((sizes[0], sizes[1]), (jumps[0], jumps[1]), (starts[0], starts[1]), False, field.size,
+                          inner.size, field.jump)
+
+
 def receptive_fields(net: Network) -> list[ReceptiveField]:
     """The receptive field of every layer's units, in input pixels; through a merge, the largest over its paths."""
     origin = ReceptiveField((1, 1), (1, 1), (Fraction(0), Fraction(0)))
@@ -100,7 +111,9 @@ def receptive_fields(net: Network) -> list[ReceptiveField]:
         inputs = [by_name[name] for name in layer.inputs] or [fields[-1] if fields else origin]
         field = merged(inputs) if len(inputs) > 1 else inputs[0]
         kind = layer.keras_class
-        if field.undefined or kind in _UNDEFINED or len(layer.axes) > 2 or len(net.input_shape) > 3:
+        if layer.inner is not None and not field.undefined and not field.whole:
+            field = _through(field, receptive_fields(layer.inner)[-1])
+        elif field.undefined or kind in _UNDEFINED or len(layer.axes) > 2 or len(net.input_shape) > 3:
             field = ReceptiveField(field.size, field.jump, field.start, False, undefined=True)
         elif field.whole or len(layer.output_shape) < len(net.input_shape) or len(layer.output_shape) == 1 \
                 or kind.startswith("Global"):

@@ -40,6 +40,9 @@ from .terminal import console
 @click.option("--columns", metavar="LIST",
               help="Extra columns, comma-separated: macs (multiply-accumulates, bias excluded), flops (2·MACs + "
                    "bias additions), memory (activation bytes), rf (receptive field: size, jump, start).")
+@click.option("--show-trainable", is_flag=True,
+              help="A Trainable column, as Keras' summary(show_trainable=True): Y, N for a frozen layer, - for a "
+                   "layer without parameters.")
 @click.option("--verbose", "-v", is_flag=True, help="All extra columns: --columns macs,flops,memory,rf.")
 @click.option("--dtype", type=click.Choice(list(DTYPES)), default="float32",
               show_default=True, help="Bytes per value for the sizes and the memory column.")
@@ -59,8 +62,8 @@ from .terminal import console
 @FRAMEWORK_OPTIONS
 @MODEL_OPTIONS
 def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
-            batch: int, max_memory: str, columns: str | None, verbose: bool, dtype: str, convention: str | None,
-            by_op: bool, training: bool, optimizer: str, emit_spec: bool, layout: str | None,
+            batch: int, max_memory: str, columns: str | None, show_trainable: bool, verbose: bool, dtype: str,
+            convention: str | None, by_op: bool, training: bool, optimizer: str, emit_spec: bool, layout: str | None,
             conventions: str | None, model: str | None, settings: tuple[str, ...]) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
 
@@ -77,6 +80,8 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
     net, checked, extra = prepare(spec, input_shape, layout, conventions, model, settings, columns, verbose, check,
                                   seed, batch, max_memory, convention=convention, explain=explain, by_op=by_op,
                                   training=training)
+    if show_trainable:
+        extra = (*extra, "trainable")
     if fmt in ("keras", "pytorch"):
         from ..views.codegen import keras_code, pytorch_code
 

@@ -38,6 +38,10 @@ class ResolvedLayer:
     created: int = 0
     #: written ``fn``: an operation in PyTorch's forward(), no module (torchinfo lists no row for it)
     functional: bool = False
+    #: a known network standing as this one row: the network, its own rows
+    inner: Network | None = None
+    #: written with 'frozen' (or inside an item written so): layer.trainable = False, requires_grad_(False)
+    frozen: bool = False
 
     @property
     def keras_class(self) -> str:

@@ -9,11 +9,23 @@ from ..errors import ShapeError
 from ..language.literals import MAX_ELEMENTS
 from ..language.spec import ParsedLayer, Spec, parse_input
 from ..model.conventions import channels_last
-from ..model.layers import Dense, Embedding, Merge, Params, Resolution, RuleError, Shape
+from ..model.layers import (
+    Dense,
+    Embedding,
+    Layer,
+    Merge,
+    Nested,
+    Params,
+    Resolution,
+    RuleError,
+    Shape,
+    keras_model_name,
+)
 from ..model.layers.dense import FLATTEN_FIRST
 from .frameworks import PER_TOKEN, framework_layer, functional_with_weights
 from .held import nchw_layer
 from .inputs import INPUT_NAME, bounded_input_shape, input_layout, require_bounded
+from .nested import nested_resolution
 from .order import framework_rows
 from .records import Network, ResolvedLayer
 
@@ -83,7 +95,8 @@ class Walk:
             if torch:
                 name = f"{layer.torch_class_for(in_shapes[0])}{' (fn)' if parsed.functional else ''}: 1-{row}"
             else:  # Keras' auto name: the class's stem, then stem_1, stem_2… in creation order
-                stem = layer.auto_name
+                stem = layer.auto_name if type(layer) is not Nested else \
+                    keras_model_name(layer.network, in_shapes[0])  # a known network: its model's own name
                 number = counters.get(stem, 0)
                 counters[stem] = number + 1
                 name = f"{stem}_{number}" if number else stem
@@ -94,8 +107,8 @@ class Walk:
                 held = None
                 if layout == "nchw":  # a permute written on PyTorch's axes, and what it gives held as PyTorch has it
                     layer, held = nchw_layer(layer, in_shapes, [tokens[i] for i in sources])
-                result = _merge(layer, in_shapes, parsed, spec.text) if isinstance(layer, Merge) \
-                    else layer.resolve(in_shapes[0])
+                result, inner = self._result(layer, in_shapes, parsed) if isinstance(layer, (Merge, Nested)) \
+                    else (layer.resolve(in_shapes[0]), None)  # most layers: no method call between
                 out = result.output_shape
                 if prod(out) > MAX_ELEMENTS or parsed.functional:
                     _held_to(out, parsed.functional, result.params)
@@ -107,10 +120,11 @@ class Walk:
             per_token = (tokens[source] and isinstance(layer, PER_TOKEN)) or isinstance(layer, Embedding)
             if held is not None:
                 per_token = held
+            params = _frozen(result.params) if parsed.frozen else result.params
             layers[row - 1] = ResolvedLayer(
-                row, name, layer, parsed.source, parsed.span, in_shapes[0], out, result.params,
+                row, name, layer, parsed.source, parsed.span, in_shapes[0], out, params,
                 warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
-                per_token, node, parsed.functional)
+                per_token, node, parsed.functional, inner, parsed.frozen)
             if fused is not None:  # PyTorch's second module (an activation, a flatten), the row after its layer
                 layers[row] = ResolvedLayer(row + 1, f"{fused.torch_class}: 1-{row + 1}", fused,
                                             parsed.source, parsed.span, out, fused.resolve(out).output_shape,
@@ -121,11 +135,33 @@ class Walk:
             names.append(name)
             tokens.append(per_token)
 
+    def _result(self, layer: Layer, in_shapes: tuple[Shape, ...],
+                parsed: ParsedLayer) -> tuple[Resolution, Network | None]:
+        """What a layer makes of its inputs; a known network's row, with the network itself."""
+        if isinstance(layer, Merge):
+            return _merge(layer, in_shapes, parsed, self.spec.text), None
+        if isinstance(layer, Nested):
+            return nested_resolution(layer, in_shapes[0], self.conventions, _inner)
+        return layer.resolve(in_shapes[0]), None
+
     def network(self, input_warnings: tuple[str, ...] = ()) -> Network:
         """The resolved network, once every node has been resolved, with the warnings about its input."""
         spec = self.spec
         return Network(spec.text, self.shapes[0], tuple(self.layers), spec.graph,  # type: ignore[arg-type]
                        self.conventions, self.layout or "nhwc", input_warnings)
+
+
+def _frozen(params: Params) -> Params:
+    """A frozen layer's counts (layer.trainable = False, requires_grad_(False)): every parameter non-trainable,
+    the buffers still buffers."""
+    return Params(params.weights, params.biases, params.total, params.buffers)
+
+
+def _inner(spec: Spec, written: str, conventions: str) -> Network:
+    """A known network's own spec resolved on the input it receives (:mod:`.nested`)."""
+    walk = Walk(spec, written, None, conventions)
+    walk.resume(spec.layers)
+    return walk.network()
 
 
 def _merge(layer: Merge, shapes: tuple[Shape, ...], parsed: ParsedLayer, text: str) -> Resolution:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 __all__ = ["COLUMN_TITLES", "FLOPS_TITLES", "INPUT_ROW", "NOTE_MARK", "WARNING_MARK", "check_cell", "column_title",
            "connected_to", "cost_explanations", "explanation", "extra_cells", "name_cell", "name_title", "shape_cell",
-           "table_cells"]
+           "table_cells", "trainable_cell"]
 
 WARNING_MARK = "⚠"
 NOTE_MARK = "ℹ"
@@ -74,6 +74,7 @@ COLUMN_TITLES = {
     "flops": "FLOPs\n(2·MACs + bias)",
     "memory": "Activations",
     "rf": "RF\n(size, jump, start)",
+    "trainable": "Trainable",
 }
 #: the flops column's title under each convention
 FLOPS_TITLES = {"cnncalc": COLUMN_TITLES["flops"], "macs": "FLOPs\n(MACs)", "fvcore": "FLOPs\n(fvcore)",
@@ -95,9 +96,18 @@ def extra_cells(net: Network, analysis: Analysis) -> list[list[str]]:
                 rows[number].append(readable_count(count) if count else "0")
             elif column == "memory":
                 rows[number].append(readable_bytes(sizes[number]))
+            elif column == "trainable":
+                rows[number].append(trainable_cell(net.layers[number]))
             elif analysis.fields is not None:
                 rows[number].append(analysis.fields[number].text())
     return rows
+
+
+def trainable_cell(layer: ResolvedLayer) -> str:
+    """Keras' Trainable cell: Y, N for a frozen layer, - for a layer without parameters."""
+    if not layer.params.total:
+        return "-"
+    return "N" if layer.frozen else "Y"
 
 
 def _cost_of(analysis: Analysis, column: str, number: int) -> int:

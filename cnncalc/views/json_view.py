@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..graph.network import Network, ResolvedLayer
     from ..numeric.twins import ForwardPass
 
-__all__ = ["cost_fields", "layer_record", "to_json"]
+__all__ = ["cost_fields", "layer_record", "nested_records", "to_json"]
 
 
 def layer_record(net: Network, layer: ResolvedLayer, batch: int = 1, torch: bool = False) -> dict[str, Any]:
@@ -112,6 +112,9 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
         for fields, more in zip(extras, per_layer):
             fields.update(more)
         document.update(totals)
+    for layer, fields in zip(net.layers, extras):
+        if layer.inner is not None:
+            fields["layers"] = nested_records(layer.inner, analysis.batch, layer.frozen)
     if checked is not None:
         for fields, shape in zip(extras, checked.shapes):
             fields["checked_shape"] = list(shape)
@@ -126,6 +129,20 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
     head = json.dumps({"input_shape": list(net.input_shape)})[1:-1]
     tail = ", ".join(f'"{key}": {json.dumps(value)}' for key, value in document.items())
     return f"{{{head},\n  \"layers\": [\n{body}\n  ],\n  {tail}}}"
+
+
+def nested_records(inner: Network, batch: int, frozen: bool) -> list[dict[str, Any]]:
+    """The rows of a known network standing as one row, each as :func:`layer_record` writes it (a frozen
+    network's parameters all non-trainable)."""
+    records = []
+    for layer in inner.layers:
+        record = layer_record(inner, layer, batch, inner.torch)
+        if frozen:
+            record.update(trainable=0, non_trainable=layer.params.total)
+        if layer.inner is not None:
+            record["layers"] = nested_records(layer.inner, batch, frozen or layer.frozen)
+        records.append(record)
+    return records
 
 
 def _dumps(record: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from functools import cache
 from ..errors import CnnCalcError
 from ..language.sources import read_text
 
-__all__ = ["FRAMEWORKS", "ZooError", "held", "lookup", "read_named", "read_spec", "shown", "spec_text"]
+__all__ = ["FRAMEWORKS", "ZooError", "held", "item", "lookup", "read_named", "read_spec", "shown", "spec_text"]
 
 #: the frameworks whose networks the zoo holds, in the order a bare name is looked up
 FRAMEWORKS = ("torchvision", "keras")
@@ -116,6 +116,30 @@ def lookup(argument: str) -> tuple[str, str] | None:
         raise ZooError(f"{argument} is no network of {whose} that cnncalc knows",
                        f"did you mean {' or '.join(close)}? (cnncalc zoo lists the names)" if close else
                        "cnncalc zoo lists the names")
+    return None
+
+
+def item(word: str) -> tuple[str, str] | None:
+    """(framework, name) of the network a spec's item names (``keras:MobileNetV2``, ``resnet50``); None if the
+    word names none.  A name with a framework's prefix that the zoo does not hold is refused with the reason (or
+    "did you mean"); a bare word that names no network is left to the spec's own "unknown layer".
+
+    >>> item("keras:MobileNetV2"), item("resnet50"), item("conv32x3")
+    (('keras', 'MobileNetV2'), ('torchvision', 'resnet50'), None)
+    """
+    split = _split(word)
+    if split is None:
+        return None
+    if split[0] is not None:
+        return lookup(word)
+    for framework in FRAMEWORKS:
+        if split[1] in held(framework):
+            return framework, split[1]
+    for framework in FRAMEWORKS:
+        if split[1] in _known(framework):
+            from .catalogue import why_not_held
+
+            raise ZooError(*why_not_held(framework, split[1]))
     return None
 
 

@@ -86,8 +86,11 @@ def _activation(name: str, shape: tuple[int, ...]) -> Op:
 
 
 def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 - one branch per kind of layer
-    """The PyTorch modules a row is, as ``--format pytorch`` writes them."""
+    """The PyTorch modules a row is, as ``--format pytorch`` writes them; a known network's row, its rows' own."""
     from ...model import layers as L  # noqa: N812
+
+    if layer.inner is not None:
+        return tuple(op for row in layer.inner.layers for op in modules(row))
 
     r: Any = layer.layer
     ins, out = layer.input_shape, layer.output_shape

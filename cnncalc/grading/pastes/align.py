@@ -13,7 +13,7 @@ from ...model.records import replace
 from ...readers.pasted.records import PastedRow, PastedSummary
 from ..claims import Verdict
 from .connections import connection_verdicts
-from .expected import expected_rows, keras_family, modelled, torch_type
+from .expected import expected_rows, keras_family, modelled, nested_classes, torch_type
 from .pairing import pairing
 from .rows import row_verdicts
 from .totals import footer_verdicts, total_verdicts
@@ -44,12 +44,13 @@ def _aligned(net: Network, pasted: PastedSummary, channels_first: bool) -> list[
     show = keras_shape if not channels_first else lambda shape: keras_shape(channels_first_shape(shape))
 
     torchinfo = pasted.torch
+    nested = nested_classes(net)  # a known network standing as one item: its nested model's row
     layers = expected_rows(net, torchinfo)  # PyTorch's classes for torchinfo: a depthwise conv is a Conv2d there
     verdicts = [Verdict(f"line {row.line} {row.name}", f"{row.params:,}", "?", "unchecked",
                         note=f"cnncalc does not model {row.keras_class or 'this layer'}: its row is not checked, "
                              "its parameters still count toward the totals")
-                for row in pasted.rows if not modelled(row, torchinfo)]
-    rows = [row for row in pasted.rows if modelled(row, torchinfo)]
+                for row in pasted.rows if not modelled(row, torchinfo, nested)]
+    rows = [row for row in pasted.rows if modelled(row, torchinfo, nested)]
     # rows are paired by what they are (class, shape and count), so one odd row cannot shift the rest
     by_class = any(row.multiple for row in rows)  # a subclassed model's rows have no shape to pair them by
     expected = [(row.kind, () if by_class else row.shape, row.params) for row in layers]

@@ -53,11 +53,18 @@ def expected_rows(net: Network, torchinfo: bool) -> list[ExpectedRow]:
 TORCH_MODELLED = frozenset({*TORCH_CLASSES, *ADAPTIVE, "DepthwiseConv2d"})
 
 
-def modelled(row: PastedRow, torch: bool) -> bool:
-    """A row of a kind cnncalc models (an LSTM, a Lambda or a nested model is not)."""
+def modelled(row: PastedRow, torch: bool, nested: frozenset[str] = frozenset()) -> bool:
+    """A row of a kind cnncalc models (an LSTM, a Lambda or a nested model is not, unless the network has a known
+    network of that class standing as one item: ``nested``, from :func:`nested_classes`)."""
     if torch:
         return torch_type(row) in TORCH_MODELLED
-    return not row.keras_class or row.keras_class in KERAS_CLASSES or row.keras_class in KERAS1_CLASSES
+    return not row.keras_class or row.keras_class in KERAS_CLASSES or row.keras_class in KERAS1_CLASSES or \
+        row.keras_class in nested
+
+
+def nested_classes(net: Network) -> frozenset[str]:
+    """The classes of the network's rows that are known networks standing as one item (Keras' 'Functional')."""
+    return frozenset(layer.keras_class for layer in net.layers if layer.inner is not None)
 
 
 def _torch_module(layer: ResolvedLayer) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...graph.network import Network
 from ...readers.pasted.records import PastedSummary
 from ..claims import Verdict
-from .expected import modelled
+from .expected import modelled, nested_classes
 
 
 def footer_verdicts(net: Network, pasted: PastedSummary) -> list[Verdict]:
@@ -39,7 +39,8 @@ def total_verdicts(net: Network, pasted: PastedSummary) -> list[Verdict]:
     if not pasted.totals:
         verdicts.append(Verdict("total", "(no totals line)", f"{net.total_params:,}", "unchecked",
                                 note="rows were read but no 'Total params' line: is the paste cut short?"))
-    unmodelled = sum(row.params for row in pasted.rows if not modelled(row, pasted.torch))
+    nested = nested_classes(net)
+    unmodelled = sum(row.params for row in pasted.rows if not modelled(row, pasted.torch, nested))
     for label, count in pasted.totals:
         correct = {"total": net.total_params, "trainable": net.trainable_params,
                    "non_trainable": net.non_trainable_params}[label]

@@ -13,12 +13,13 @@ The whole grammar, in EBNF (``WORD`` and ``OPTION`` are the rows of :data:`.word
 
     spec    = items ;
     items   = [ item ] , { SEP , [ item ] } ;                 (* SEP: a run of ',', ';', newlines *)
-    item    = ( layer | merge | repeat | use | "@" NAME | "id" ) ;   (* at the top level, also a def *)
-    layer   = WORD [ NUMBERS ] { OPTION } [ "as" NAME ] ;     (* the first may be 'input HxWxC [LAYOUT]' *)
-    merge   = MERGE "(" items { "|" items } ")" [ "as" NAME ] ;   (* MERGE: add cat mul avg max sub *)
-    repeat  = ( "[" items "]" | "(" items ")" ) "x" COUNT ;
+    item    = ( layer | network | merge | repeat | use | "@" NAME | "id" ) ;   (* at the top level, also a def *)
+    layer   = WORD [ NUMBERS ] { OPTION } [ "frozen" ] [ "as" NAME ] ;   (* the first may be 'input HxWxC [LAYOUT]' *)
+    network = ZOO_NAME [ "notop" ] [ "frozen" ] [ "as" NAME ] ;   (* the zoo's: keras:MobileNetV2, resnet50 *)
+    merge   = MERGE "(" items { "|" items } ")" [ "frozen" ] [ "as" NAME ] ;   (* MERGE: add cat mul avg max sub *)
+    repeat  = ( "[" items "]" | "(" items ")" ) "x" COUNT [ "frozen" ] ;
     def     = "def" NAME "(" [ NAME { "," NAME } ] ")" "=" "(" items ")" ;   (* before its first use *)
-    use     = NAME "(" [ ARG { "," ARG } ] ")" [ "as" NAME ] ;
+    use     = NAME "(" [ ARG { "," ARG } ] ")" [ "frozen" ] [ "as" NAME ] ;
     ARG     = /[+-]?[0-9]+/ | "{" EXPR "}" ;
     (* in a def's items, '{' EXPR '}' may stand inside any word or option: conv{c*e}x1, s{s};
        EXPR is integer arithmetic over the parameters, cnncalc.language.spec.braces *)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import SpecError, closest, shorten
 from ...model.layers import MERGES, Merge, ScaledAdd
+from ...model.records import replace
 from .items import Item, MergeItem, Scope
 from .records import ParsedLayer, Token
 
@@ -69,22 +70,47 @@ class _Builder:
         self.uses: tuple[tuple[str, tuple[int, int]], ...] = ()
 
     def items(self, items: list[Item] | tuple[Item, ...]) -> None:
+        previous: Item = None  # the item before, and where it began (a repeat: its first copy), for 'frozen'
+        start = 0
         for item in items:
             if type(item) is list:  # a layer's tokens: the common case first
-                self.layer(item)
+                if len(item) == 1 and len(item[0].text) == 6 and item[0].lower == "frozen":  # '[…]x2 frozen'
+                    self.frozen_after(item[0], start if isinstance(previous, Scope) else None)
+                else:
+                    self.layer(item)
             elif isinstance(item, Scope):
                 outside = dict(self.names)
+                first = len(self.parser.layers)
+                if item is not previous:  # a repeat's copies are one item
+                    start = first
                 if item.use is None:
                     self.items(item.items)
                 else:
                     self.block(item)
                 self.names = outside  # a copy's names are its own
                 if item.use is not None and item.use.trailing:
-                    self.block_name(item)
+                    self.block_name(item, first)
             elif isinstance(item, MergeItem):
                 self.merge(item)
             else:
                 self.layer(item)
+            previous = item
+
+    def frozen_after(self, token: Token, start: int | None) -> None:
+        """``[…]x2 frozen``: the layers the repeat just before made (from ``start``) are not trained."""
+        before = self.text[:token.start]
+        if start is None or not before[-1:].isspace() or before.rstrip()[-1:] in (",", ";"):
+            raise SpecError("'frozen' follows the item it freezes", self.text, (token.start, token.end), None,
+                            "write it after a layer, a repeat, a merge or a block's use, as in 'conv32x3 frozen', "
+                            "'[conv8x3]x2 frozen' or 'keras:MobileNetV2 notop frozen'")
+        self.freeze(start)
+
+    def freeze(self, start: int) -> None:
+        """The layers from ``start`` (0-based) on are not trained."""
+        layers = self.parser.layers
+        for position in range(start, len(layers)):
+            if not layers[position].frozen:
+                layers[position] = replace(layers[position], frozen=True)
 
     def block(self, scope: Scope) -> None:
         """A block's use: its body, each of its errors also pointing at the use."""
@@ -100,11 +126,15 @@ class _Builder:
         finally:
             self.uses = outer
 
-    def block_name(self, scope: Scope) -> None:
-        """``mb(16, 6, 1) as t``: the name of a block's output."""
+    def block_name(self, scope: Scope, first: int) -> None:
+        """``mb(16, 6, 1) as t``: the name of a block's output; ``frozen``: its layers (from ``first``) not
+        trained."""
         use = scope.use
         assert use is not None
         tokens, name = self._trailing_name(list(use.trailing), use.name)
+        if tokens and all(token.lower == "frozen" for token in tokens):
+            self.freeze(first)
+            tokens = []
         if tokens:
             raise SpecError(f"unexpected '{tokens[0].text}' after the block's use", self.text,
                             (tokens[0].start, tokens[-1].end), None,
@@ -122,10 +152,15 @@ class _Builder:
         name = None
         if len(tokens) > 1 and (len(tokens[-2].text) == 2 or len(tokens[-1].text) == 2):  # maybe '… as NAME'
             tokens, name = self._trailing_name(tokens)
+        frozen = len(tokens) > 1 and len(tokens[-1].text) == 6 and tokens[-1].lower == "frozen"
+        if frozen:
+            tokens = tokens[:-1]
         before = len(self.parser.layers)
         self.parser.layer(tokens, (self.current,), self.uses)
         if len(self.parser.layers) > before:
             self.current = len(self.parser.layers)
+            if frozen:
+                self.freeze(before)
         if name is not None:
             self.define(name, self.current)
 
@@ -147,12 +182,14 @@ class _Builder:
         refused = merge_arity(item.word.text, len(item.branches))
         if refused is not None:
             raise SpecError(refused[0], self.text, item.span, None, refused[1])
-        start, outputs = self.current, []
+        start, outputs, first = self.current, [], len(self.parser.layers)
         for branch in item.branches:  # names a branch defines stay visible after it, as in Keras code
             self.current = start
             self.items(branch)
             outputs.append(self.current)
         tokens, name = self._trailing_name(list(item.trailing), item.word)
+        frozen = any(token.lower == "frozen" for token in tokens)
+        tokens = [token for token in tokens if token.lower != "frozen"]
         layer = self._scaled(item, tokens) if tokens and item.word.lower == "add" else cls()
         if tokens and not isinstance(layer, ScaledAdd):
             raise SpecError(f"unexpected '{tokens[0].text}' after the merge", self.text,
@@ -162,6 +199,8 @@ class _Builder:
         source = item.source or " ".join(self.text[item.span[0]:item.span[1]].split())
         spans = tuple((_start(b[0]), _end(b[-1])) for b in item.branches)
         self.parser.add(ParsedLayer(layer, item.span, source, tuple(outputs), spans, self.uses))
+        if frozen:
+            self.freeze(first)
         self.graph = True
         self.current = len(self.parser.layers)
         if name is not None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from ...errors import SpecError, closest, shorten
-from ...model.layers import Layer
+from ...errors import CnnCalcError, SpecError, closest, shorten
+from ...lazy import attribute
+from ...model.layers import Layer, Nested
 from .arguments import _ArgumentReader
 from .options import _OPTION_WORDS, _PAIR_OPTION, _OptionReader
 from .records import ParsedInput, ParsedLayer, Token
@@ -72,6 +73,10 @@ class _Parser(_ArgumentReader, _OptionReader):
                 raise self.fail(f"'{shorten(token.text)}': '{{…}}' is a block's arithmetic, written only in the "
                                 "body of a 'def'", token,
                                 "define a block, as in 'def unit(c) = (conv{c}x3 same, relu)', and use it as unit(32)")
+        if _WORD.match(first.lower) is None:  # no layer's word: perhaps a network known by name
+            network = self._network(tokens)
+            if network is not None:
+                return network
         word, args, rest = self._word(tokens)
         if word == "input":
             if self.input is not None or self.layers:
@@ -83,6 +88,22 @@ class _Parser(_ArgumentReader, _OptionReader):
         value = self._args(word, grammar, args, first)
         options = self._options(word, grammar, rest)
         return grammar.build(value, options), " ".join([t.text for t in tokens])
+
+    def _network(self, tokens: list[Token]) -> tuple[Layer, str] | None:
+        """``keras:MobileNetV2 notop``: a network of the zoo as one item, or None if the word names none."""
+        first = tokens[0]
+        try:  # the zoo sits above the language: its one function asked for by name, when a word is no layer's
+            found = attribute("cnncalc.zoo", {"item": "names"}, "item")(first.text)
+        except CnnCalcError as error:
+            raise self.fail(error.message, first, error.hint) from None
+        if found is None:
+            return None
+        rest = [token for token in tokens[1:] if token.lower != "notop"]
+        if rest:
+            raise self.fail(f"unexpected '{rest[0].text}' after the network '{first.text}'", rest[0],
+                            "a known network takes 'notop' (its classifier cut off) and 'frozen' only, as in "
+                            "'keras:MobileNetV2 notop frozen'")
+        return Nested(found[0], found[1], len(tokens) > 1), " ".join([t.text for t in tokens])
 
     def _input(self, rest: list[Token], dims: Token | None) -> None:
         if dims is None:

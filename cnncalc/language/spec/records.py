@@ -87,6 +87,8 @@ class ParsedLayer:
     #: written with a trailing ``fn``: an operation in PyTorch's forward() (``x.mean((2, 3))``, ``F.relu``), not a
     #: module, so torchinfo lists no row for it; it costs what it costs
     functional: bool = False
+    #: written with ``frozen`` (or inside an item written so): its parameters are not trained
+    frozen: bool = False
 
     def labels(self, text: str) -> tuple[str, ...]:
         """The branches as written, shortened: 'conv64x3 same, bn, relu, …'."""

@@ -101,6 +101,7 @@ from .merges import (
     broadcast_shape,
     merge_hint,
 )
+from .nested import Nested, keras_model_name
 from .normalization import (
     BatchNormalization,
     GroupNormalization,
@@ -211,6 +212,7 @@ __all__ = [
     "Maximum",
     "Merge",
     "Multiply",
+    "Nested",
     "Normalization",
     "PReLU",
     "Padding",
@@ -245,6 +247,7 @@ __all__ = [
     "conv_arithmetic",
     "describe",
     "dims_text",
+    "keras_model_name",
     "keras_shape",
     "keras_strides_with_dilation",
     "merge_hint",

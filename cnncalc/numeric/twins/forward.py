@@ -33,6 +33,11 @@ def forward(net: Network, batch: int = 1, seed: int = 0, max_memory: int = 2 * 1
     Refused before anything is allocated when :func:`memory_estimate` is over ``max_memory``.
     """
     np = require_numpy("--check")
+    nested = next((layer for layer in net.layers if layer.inner is not None), None)
+    if nested is not None:
+        raise CnnCalcError(f"--check does not run a known network standing as one item ({nested.source})",
+                           "check the network alone, as in cnncalc summary keras:MobileNetV2 --check, and the "
+                           "head on the shape it gives")
     needed = memory_estimate(net, batch)
     if needed > max_memory:
         raise CnnCalcError(

@@ -11,7 +11,7 @@ from .keras_layers import keras_after, keras_layer
 from .quoting import Names, docstring, number, slice_code, spec_line
 
 if TYPE_CHECKING:
-    from ...graph.network import Network
+    from ...graph.network import Network, ResolvedLayer
 
 __all__ = ["keras_code"]
 
@@ -33,10 +33,18 @@ def keras_code(net: Network) -> str:
     if not net.graph and not any(isinstance(layer.layer, ChannelSlice) for layer in net.layers):
         rows = [f"    keras.Input(shape=({shape})),"]
         for layer in net.layers:
-            before, call = keras_layer(layer)
+            before, call = _keras_layer(layer)
             rows += [f"    {b}," for b in before] + [f"    {call},"] + [f"    {a}," for a in keras_after(layer)]
         return "\n".join([*head, "model = keras.Sequential([", *rows, "])", "model.summary()", ""])
     return "\n".join([*head, *_keras_functional(net, shape), "model.summary()", ""])
+
+
+def _keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:
+    """A row's Keras layer, with ``trainable=False`` when it is frozen."""
+    before, call = keras_layer(layer)
+    if layer.frozen:
+        call = f"{call[:-1]}trainable=False)" if call.endswith("()") else f"{call[:-1]}, trainable=False)"
+    return before, call
 
 
 def _keras_functional(net: Network, shape: str) -> list[str]:
@@ -54,7 +62,7 @@ def _keras_functional(net: Network, shape: str) -> list[str]:
         if isinstance(layer.layer, ChannelSlice):  # no layer class: Keras records the operation as GetItem
             code.append(f"{variable} = {argument}[..., {slice_code(layer.layer.start, layer.layer.stop)}]")
             continue
-        before, call = keras_layer(layer)
+        before, call = _keras_layer(layer)
         for count, b in enumerate(before):
             padded = variables.take(f"{variable}_pad{count or ''}")
             code.append(f"{padded} = {b}({argument})")

@@ -13,9 +13,24 @@ from .pytorch_modules import torch_modules
 from .quoting import Names, docstring, number, slice_code, spec_line
 
 if TYPE_CHECKING:
-    from ...graph.network import Network
+    from ...graph.network import Network, ResolvedLayer
 
 __all__ = ["pytorch_code"]
+
+
+def _merged(layer: ResolvedLayer, sources: list[str]) -> str:
+    """A merge in forward(): an SE block's vector broadcast over the maps, as Keras broadcasts it; a scaled sum."""
+    from ...model.layers import ScaledAdd
+
+    sources = broadcast(layer, sources)
+    merge = layer.layer
+    if isinstance(merge, ScaledAdd):
+        return f"{sources[0]} + {number(merge.scale)} * {sources[1]}"
+    if merge.word == "cat":  # type: ignore[attr-defined]
+        return f"torch.cat([{', '.join(sources)}], dim=1)"
+    if merge.word in TORCH_MERGES:  # type: ignore[attr-defined]
+        return TORCH_MERGES[merge.word].join(sources)  # type: ignore[attr-defined]
+    raise unsupported(layer, "PyTorch", f"PyTorch code for a '{merge.word}' merge is not written")  # type: ignore[attr-defined]
 
 
 def pytorch_code(net: Network) -> str:
@@ -27,24 +42,17 @@ def pytorch_code(net: Network) -> str:
                            "drop --conventions torch: the code written is PyTorch's either way")
     counters: dict[str, int] = {}
     init: list[str] = []
+    frozen: list[str] = []  # the modules written with 'frozen': their parameters not trained
     forward: list[str] = []
     names = {"input_layer": "x"}
     attributes = Names()
-    from ...model.layers import ChannelSlice, Merge, ScaledAdd
+    from ...model.layers import ChannelSlice, Merge
 
     for layer in net.layers:
         sources = [names[name] for name in layer.inputs]
         result = f"x{number(layer.index)}" if net.graph else "x"  # a chain reads as x = self.conv1(x)
         if isinstance(layer.layer, Merge):
-            sources = broadcast(layer, sources)  # an SE block's vector over the maps, as Keras broadcasts it
-            if isinstance(layer.layer, ScaledAdd):
-                forward.append(f"        {result} = {sources[0]} + {number(layer.layer.scale)} * {sources[1]}")
-            elif layer.layer.word == "cat":
-                forward.append(f"        {result} = torch.cat([{', '.join(sources)}], dim=1)")
-            elif layer.layer.word in TORCH_MERGES:
-                forward.append(f"        {result} = {TORCH_MERGES[layer.layer.word].join(sources)}")
-            else:
-                raise unsupported(layer, "PyTorch", f"PyTorch code for a '{layer.layer.word}' merge is not written")
+            forward.append(f"        {result} = {_merged(layer, sources)}")
             names[layer.name] = result
             continue
         if isinstance(layer.layer, ChannelSlice):  # an operation in forward(), as torchinfo shows it: no module
@@ -65,6 +73,8 @@ def pytorch_code(net: Network) -> str:
             counters[stem] = counters.get(stem, 0) + 1
             attribute = attributes.take(f"{stem}{counters[stem]}", "module")
             init.append(f"        self.{attribute} = {constructor}")
+            if layer.frozen:
+                frozen.append(f"        self.{attribute}.requires_grad_(False)")
             forward.append(f"        {result} = self.{attribute}({current})")
             current = result
         names[layer.name] = current
@@ -77,5 +87,5 @@ def pytorch_code(net: Network) -> str:
                                  f"Its input is a batch shaped {batch} (channels first)."), "", "import torch",
                       "from torch import nn", *(["import torch.nn.functional as F"] if functional else []), "", "",
                       *helpers, "class Net(nn.Module):", "    def __init__(self):",
-                      "        super().__init__()", *init, "", "    def forward(self, x):", *forward,
+                      "        super().__init__()", *init, *frozen, "", "    def forward(self, x):", *forward,
                       f"        return {last}", "", "", "model = Net()", ""])
