@@ -39,6 +39,11 @@ REFUSED = {
 OWN_LEAVES = {"pytorch-cifar__ShuffleNetV2", *(f"torchvision__convnext_{size}" for size in
                                                ("tiny", "small", "base", "large"))}
 
+#: Keras entries whose model.layers differ from cnncalc's rows, which follow Keras' summary: `x += residual` is an
+#: operation (a row of Keras 3's summary, no layer of model.layers); an autoencoder's encoder and decoder are nested
+#: models (one row each in model.layers, their layers in cnncalc's rows)
+KERAS_OPERATIONS = {"keras__demo_functional", "keras2__mnist_denoising_autoencoder"}
+
 
 def _entries() -> list[dict[str, Any]]:
     manifest = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))["model"]
@@ -90,3 +95,8 @@ def test_a_real_model_file_reads_as_its_framework_built_it(entry: dict[str, Any]
         ours = [(row["type"], row["torch_shape"]) for row in got["layers"]
                 if not row.get("functional") and row["type"] not in _OPERATIONS]
         assert ours == recorded_leaves(truth)
+    if entry["framework"] == "keras" and entry["name"] not in KERAS_OPERATIONS:
+        # every layer of Keras' model, in its order, with its output shape
+        ours = [(row["type"], [None, *row["output_shape"]]) for row in got["layers"]]
+        assert ours == [(layer["class"], layer["output_shape"]) for layer in truth["layers"]
+                        if layer["class"] != "InputLayer"]
