@@ -59,6 +59,8 @@ def parse_settings(settings: tuple[str, ...] | list[str]) -> dict[str, Any]:
 
 def check_settings(fixed: dict[str, Any], tree: ast.Module) -> None:
     """Each name --set fixes is one the file binds at its top level (a misspelt name would fix nothing)."""
+    if not fixed:  # nothing to look for: the file's tree is not walked
+        return
     bound: set[str] = set()
     waiting: list[ast.AST] = list(tree.body)
     while waiting:
