@@ -17,6 +17,7 @@ from .torch_sizes import known
 from .values import (
     _UNKNOWN_TRUTH,
     Failed,
+    Function,
     Scope,
     Tensor,
     Unknown,
@@ -134,8 +135,8 @@ class Expressions(Operators):
             return self.eval(e.value, env)
         if isinstance(e, ast.JoinedStr):
             return self.formatted(e, env)
-        if isinstance(e, ast.Lambda):
-            return Unknown("a lambda", e)
+        if isinstance(e, ast.Lambda):  # a function value: its body is evaluated when it is called, as a def's
+            return Function(_lambda_def(e), env)
         return Unknown(f"a {type(e).__name__}", e)
 
     def formatted(self, e: ast.JoinedStr, env: Scope) -> Any:
@@ -246,3 +247,9 @@ class Expressions(Operators):
             raise self.error(test, "this filter depends on values only known when the code runs",
                              "filter on constants, or write the layers as a spec")
         return bool(value)
+
+
+def _lambda_def(e: ast.Lambda) -> ast.FunctionDef:
+    """A lambda as the def it stands for: its parameters, and a body that returns its expression."""
+    returned = ast.copy_location(ast.Return(e.body), e.body)
+    return ast.copy_location(ast.FunctionDef(name="<lambda>", args=e.args, body=[returned], decorator_list=[]), e)
