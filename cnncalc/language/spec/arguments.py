@@ -39,7 +39,7 @@ class _ArgumentReader:
             raise self.fail(f"cannot read '{token.text}' as {_ARG_NAMES[kind]} of '{word}'", token,
                             f"write it as {grammar.example}")
         numbers = _numbers(token, self.text, len(self.layers) + 1)
-        if min(numbers) < (0 if kind == "pair?" else 1):
+        if min(numbers) < (0 if kind in ("pair?", "pair") else 1):
             raise self.fail(f"'{word}{token.text}' has a size of zero", token,
                             "filters, kernel sizes and units must be at least 1")
         return self._shape_args(word, kind, numbers, token, grammar)
@@ -48,7 +48,7 @@ class _ArgumentReader:
                     grammar: Word) -> Any:
         if kind == "filters_kernel" and len(numbers) in (2, 3):
             return (numbers[0], numbers[1], numbers[-1])
-        if kind in ("kernel?", "kernel", "pair?") and len(numbers) in (1, 2):
+        if kind in ("kernel?", "kernel", "pair?", "pair") and len(numbers) in (1, 2):
             return (numbers[0], numbers[-1])
         if kind in ("filters_kernel1", "vocab_dim") and len(numbers) == 2:
             return (numbers[0], numbers[1])
@@ -109,6 +109,7 @@ _ARG_NAMES = {
     "kernel3?": "a size (K or KDxKHxKW)",
     "filters_kernel3": "filters and a kernel size (F x K, or F x KD x KH x KW)",
     "pair?": "a size (P or PHxPW)",
+    "pair": "a number, or two (A or AxB)",
     "shape": "a target shape (AxBxC)",
     "vocab_dim": "a vocabulary size and a dimension (VxD)",
     "alpha?": "a number (a slope, a scale)",

@@ -84,6 +84,7 @@ WORDS: dict[str, Word] = {
     "pixelshuffle": Word("units", frozenset(), lambda a, o: layers.PixelShuffle(a), "pixelshuffle2"),
     "slice": Word("range", frozenset(), lambda a, o: layers.ChannelSlice(*a), "slice:58, slice58: or slice10:20"),
     "shuffle": Word("units", frozenset(), lambda a, o: layers.ChannelShuffle(a), "shuffle2"),
+    "chanpad": Word("pair", frozenset(), lambda a, o: layers.ChannelPad(*a), "chanpad8 or chanpad8x8 (before x after)"),
     "conv1d": Word("filters_kernel1", _CONV | {"groups", "causal", "padding_mode"}, _conv1d, "conv1d32x3", 1),
     "dwconv1d": Word("kernel1", _CONV | {"multiplier", "causal"}, _dwconv1d, "dwconv1d3", 1),
     "sepconv1d": Word("filters_kernel1", _CONV | {"multiplier", "causal"}, _sepconv1d, "sepconv1d32x3", 1),

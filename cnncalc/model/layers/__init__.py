@@ -12,7 +12,7 @@ after its ``None``.  Rules raise :class:`RuleError`; the network adds the layer'
 
 The kinds live in families, one module each: ``convolution`` (2-D and 3-D), ``convolution1d``,
 ``transposed``, ``pooling``, ``global_pooling`` (global and adaptive), ``reshaping`` (pad, crop, upsample,
-pixel shuffle, flatten, reshape, permute), ``channels`` (slice, shuffle), ``dense`` (dense, embedding, dropout),
+pixel shuffle, flatten, reshape, permute), ``channels`` (slice, shuffle, channel padding), ``dense`` (dense, embedding, dropout),
 ``scaling`` (drop path, layer scale), ``normalization``, ``preprocessing`` (Keras' rescaling and normalization),
 ``activations`` and ``merges``; ``base`` holds what they share and ``windows`` the sliding windows of conv and pool
 layers.
@@ -47,6 +47,7 @@ from .base import (
     require_volume3d,
 )
 from .channels import (
+    ChannelPad,
     ChannelShuffle,
     ChannelSlice,
     channel_range,
@@ -176,6 +177,7 @@ __all__ = [
     "AveragePooling2D",
     "AveragePooling3D",
     "BatchNormalization",
+    "ChannelPad",
     "ChannelShuffle",
     "ChannelSlice",
     "Concatenate",

@@ -1,5 +1,5 @@
 """Layers that pick or reorder channels and learn nothing: a slice of the channels (``x[:, A:B]`` in PyTorch,
-``x[..., A:B]`` in Keras) and ShuffleNet's channel shuffle."""
+``x[..., A:B]`` in Keras), ShuffleNet's channel shuffle, and zero channels padded before and after the input's."""
 
 from __future__ import annotations
 
@@ -85,3 +85,24 @@ class ChannelShuffle(Layer):
                             if divisors else f"{channels} channels cannot be shuffled in groups")
         arithmetic = (("output", f"{self.groups} groups of {channels // self.groups} channels, interleaved"),)
         return Resolution(shape, arithmetic=arithmetic)
+
+
+@record
+class ChannelPad(Layer):
+    """``before`` channels of zeros ahead of the input's and ``after`` behind them (PyTorch's
+    ``F.pad(x, (0, 0, 0, 0, before, after))``, the CIFAR ResNet's shortcut): C + before + after channels, the
+    map kept."""
+
+    keras_class: ClassVar[str] = "ChannelPad"
+    auto_name: ClassVar[str] = "channel_pad"
+
+    before: int = 0
+    after: int = 0
+
+    def resolve(self, shape: Shape) -> Resolution:
+        if len(shape) < 2:
+            raise RuleError(f"a channel padding needs channels and a map, but it receives {describe(shape)}",
+                            "pad the channels of an H×W×C input")
+        channels = shape[-1] + self.before + self.after
+        arithmetic = (("output", f"{self.before} + {shape[-1]} + {self.after} channels: {channels}"),)
+        return Resolution((*shape[:-1], channels), arithmetic=arithmetic)

@@ -95,11 +95,23 @@ def _on_axis(axis: int, indices: int) -> Requirement:
     return on_channels
 
 
+def _on_map(resolved: ResolvedLayer, built: Built) -> tuple[str, str | None] | None:
+    """x[:, :, ::2, ::2] takes every other row and column of an image's map (N, C, H, W) only."""
+    if built.net.torch and len(resolved.input_shape) == 3 and not resolved.tokens:
+        return None
+    return (f"x[:, :, ::2, ::2] of {built.net.shape_text(resolved.input_shape, tokens=resolved.tokens)}, "
+            "which is not an image's map (N, C, H, W)", "write the model as a spec")
+
+
 def tensor_item(interpreter: Interpreter, tensor: Tensor, index: Any, node: ast.AST) -> Tensor:
     """``x[:, a:b]``, ``x[:, a:b, :, :]`` (PyTorch) or ``x[..., a:b]`` (Keras): the channels a..b-1 as a spec's
     slice; any other index (the batch, the map, a step, a single channel) is refused here."""
     parts = index if isinstance(index, tuple) else (index,)
     full = slice(None)
+    if parts == (full, full, slice(None, None, 2), slice(None, None, 2)) and not keras_tensor(interpreter, tensor):
+        # every other row and column from the first: the values and the shape of a max pool of 1 with a stride of 2
+        interpreter.nodes.append(Node("layer", [tensor.node], node, "pool1 s2 fn", requires=_on_map, applied=node))
+        return Tensor(len(interpreter.nodes) - 1)
     axis = None
     if len(parts) == 2 and parts[0] is Ellipsis and isinstance(parts[1], slice) and keras_tensor(interpreter, tensor):
         axis = -1  # Keras' channels are last; PyTorch's x[..., a:b] slices the width

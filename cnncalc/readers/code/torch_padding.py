@@ -1,7 +1,8 @@
 """PyTorch's ``F.pad(x, [left, right, top, bottom])`` on an image, as U-Nets pad the upsampled map to its skip's
 size: amounts the code computes from the tensors' sizes (known from --input while the code is read) become the
 spec's asymmetric ``zeropad``, negative ones its ``crop`` (PyTorch crops on a negative amount), and amounts that are
-all 0 no row at all (torchinfo, too, shows no row for a function); and ``nn.ZeroPad2d``, whose negative amounts
+all 0 no row at all (torchinfo, too, shows no row for a function); ``F.pad(x, (0, 0, 0, 0, a, b))``, zeros before
+and after the channels, the spec's ``chanpad``; and ``nn.ZeroPad2d``, whose negative amounts
 crop as well."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def pad_item(args: tuple[Any, ...], kwargs: dict[str, Any], interpreter: Interpreter, node: ast.AST) -> str | None:
-    """``zeropad t… b… l… r…``, ``crop t… b… l… r…`` or None for F.pad(input, pad, mode='constant', value=0)."""
+    """``zeropad t… b… l… r…``, ``crop t… b… l… r…``, ``chanpad…`` or None for F.pad(input, pad, mode='constant', value=0)."""
     rest = args[1:]
 
     def arg(position: int, key: str, default: Any = None) -> Any:
@@ -34,10 +35,14 @@ def pad_item(args: tuple[Any, ...], kwargs: dict[str, Any], interpreter: Interpr
     sides = [known(interpreter, side, node) for side in amounts]
     for side in sides:
         _int(side, "pad")
+    if len(sides) == 6 and any(sides[4:]) and not any(sides[:4]) and min(sides[4:]) >= 0:
+        before, after = sides[4:]  # F.pad(x, (0, 0, 0, 0, a, b)): zero channels before and after the input's
+        return f"chanpad{before}" if before == after else f"chanpad{before}x{after}"
     if len(sides) not in (2, 4, 6) or any(sides[4:]):
         raise interpreter.error(node, f"F.pad of {len(sides)} amounts" + (" that pad the channels" if
                                                                           len(sides) == 6 else ""),
-                                "cnncalc reads F.pad(x, [left, right, top, bottom]) on an image's map")
+                                "cnncalc reads F.pad(x, [left, right, top, bottom]) on an image's map, and "
+                                "F.pad(x, (0, 0, 0, 0, before, after)) on the channels by amounts of at least 0")
     left, right, top, bottom = (*sides, 0, 0)[:4]
     word, named = _one_way("F.pad", (left, right, top, bottom), interpreter, node)
     written = " ".join(f"{side}{amount}" for side, amount in named.items() if amount)
