@@ -12,7 +12,8 @@ after its ``None``.  Rules raise :class:`RuleError`; the network adds the layer'
 
 The kinds live in families, one module each: ``convolution`` (2-D and 3-D), ``convolution1d``,
 ``transposed``, ``pooling``, ``global_pooling`` (global and adaptive), ``reshaping`` (pad, crop, upsample,
-pixel shuffle, flatten, reshape, permute), ``channels`` (slice, shuffle, channel padding), ``dense`` (dense, embedding, dropout),
+pixel shuffle, flatten, reshape, permute), ``channels`` (slice, shuffle, chanpad),
+``dense`` (dense, embedding, dropout),
 ``scaling`` (drop path, layer scale), ``normalization``, ``preprocessing`` (Keras' rescaling and normalization),
 ``activations`` and ``merges``; ``base`` holds what they share and ``windows`` the sliding windows of conv and pool
 layers.

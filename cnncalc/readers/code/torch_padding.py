@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 
 def pad_item(args: tuple[Any, ...], kwargs: dict[str, Any], interpreter: Interpreter, node: ast.AST) -> str | None:
-    """``zeropad t… b… l… r…``, ``crop t… b… l… r…``, ``chanpad…`` or None for F.pad(input, pad, mode='constant', value=0)."""
+    """``zeropad t… b… l… r…``, ``crop t… b… l… r…``, ``chanpad…`` or None for F.pad(input, pad, mode='constant',
+    value=0)."""
     rest = args[1:]
 
     def arg(position: int, key: str, default: Any = None) -> Any:
