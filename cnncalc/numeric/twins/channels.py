@@ -1,11 +1,14 @@
-"""Twins of the layers that pick or reorder channels: a slice of the channels, ShuffleNet's channel shuffle."""
+"""Twins of the layers that pick, reorder or pad channels: a slice of the channels, ShuffleNet's channel shuffle,
+zero channels before and after the input's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from ...model.layers import ChannelShuffle, ChannelSlice, Layer, Shape, channel_range
+import numpy as np
+
+from ...model.layers import ChannelPad, ChannelShuffle, ChannelSlice, Layer, Shape, channel_range
 from .base import Array, Twin
 
 
@@ -25,5 +28,14 @@ def _shuffle(layer: ChannelShuffle, shape: Shape, rng: Any) -> Twin:
     return twin
 
 
+def _pad(layer: ChannelPad, shape: Shape, rng: Any) -> Twin:
+    """``before`` zero channels, the input's, ``after`` zero channels, as ``F.pad(x, (0, 0, 0, 0, a, b))``."""
+    def twin(x: Array) -> Array:
+        widths = [(0, 0)] * (x.ndim - 1) + [(layer.before, layer.after)]
+        return np.pad(x, widths)
+    return twin
+
+
 #: this family's twins, by layer kind (the registry merges every family's)
-TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {ChannelSlice: _slice, ChannelShuffle: _shuffle}
+TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {ChannelSlice: _slice, ChannelShuffle: _shuffle,
+                                                          ChannelPad: _pad}

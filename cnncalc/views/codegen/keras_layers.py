@@ -167,6 +167,9 @@ def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
     if isinstance(r, (L.ReflectionPadding2D, L.ReplicationPadding2D)):
         kind = "reflection" if isinstance(r, L.ReflectionPadding2D) else "replication"
         raise unsupported(layer, "Keras", f"Keras has no {kind} padding layer (only ZeroPadding2D)")
+    if isinstance(r, L.ChannelPad):
+        raise unsupported(layer, "Keras", "Keras has no layer that pads the channels with zeros (ZeroPadding2D "
+                          "pads the map only)")
     if isinstance(r, L.ChannelShuffle):  # the channels as groups, the last two axes swapped, read back
         *spatial, channels = layer.input_shape
         grouped = (*spatial, r.groups, channels // r.groups)

@@ -1,6 +1,6 @@
 """Each row written ``fn`` as the operation PyTorch's forward() applies to the tensor, with no module (torchinfo
 lists no row for it): ``x.mean((2, 3))`` for a global average pool, ``F.relu(x)`` for an activation, ``F.pad`` for
-padding and cropping; and a vector broadcast over a map in a merge, ``s.view(-1, C, 1, 1)``."""
+padding and cropping (the channels' too); and a vector broadcast over a map in a merge, ``s.view(-1, C, 1, 1)``."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ def torch_function(layer: ResolvedLayer) -> tuple[str, str]:  # noqa: PLR0911 - 
         top, bottom, left, right = r.padding if isinstance(r, L.ZeroPadding2D) else \
             tuple(-side for side in r.cropping)
         return "F.pad(", f", ({', '.join(map(number, (left, right, top, bottom)))}))"
+    if isinstance(r, L.ChannelPad):  # the last two pairs pad the height and the channels (N, C, H, W)
+        return "F.pad(", f", (0, 0, 0, 0, {number(r.before)}, {number(r.after)}))"
     if isinstance(r, L.UpSampling2D):
         return "F.interpolate(", f", scale_factor={numbers(r.size)})"
     if isinstance(r, L.Pooling2D) and not r.ceil and r.padding == "valid" and \

@@ -46,7 +46,7 @@ def pytorch_code(net: Network) -> str:
     forward: list[str] = []
     names = {"input_layer": "x"}
     attributes = Names()
-    from ...model.layers import ChannelSlice, Merge
+    from ...model.layers import ChannelPad, ChannelSlice, Merge
 
     for layer in net.layers:
         sources = [names[name] for name in layer.inputs]
@@ -60,7 +60,8 @@ def pytorch_code(net: Network) -> str:
             names[layer.name] = result
             continue
         current = sources[0]
-        if layer.functional:  # an operation in forward(), no module: torchinfo lists no row for it
+        if layer.functional or isinstance(layer.layer, ChannelPad):  # an operation in forward(), no module:
+            # torchinfo lists no row for it (PyTorch has no module that pads the channels)
             before, after = torch_function(layer)
             forward.append(f"        {result} = {before}{current}{after}")
             names[layer.name] = result
