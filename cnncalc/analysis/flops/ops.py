@@ -160,6 +160,8 @@ def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 -
         return (Op("upsample", "other", "nn.Upsample", n_in, n_out),)
     if isinstance(r, L.ChannelSlice):  # an index in forward(), not a module
         return (Op("free", "other", f"x[:, {L.slice_text(r.start, r.stop)}]", n_in, n_out),)
+    if isinstance(r, L.ChannelPad):  # F.pad in forward(), not a module
+        return (Op("free", "other", f"F.pad(x, (0, 0, 0, 0, {r.before}, {r.after}))", n_in, n_out),)
     if isinstance(r, L.Merge):
         label = {"add": "+", "mul": "*", "sub": "-", "cat": "torch.cat"}.get(getattr(r, "word", ""), r.keras_class)
         return (Op("merge", "merge", label, sum(prod(s) for s in layer.input_shapes), n_out),)

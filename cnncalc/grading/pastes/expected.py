@@ -5,7 +5,7 @@ which pasted rows are of a kind cnncalc models (an LSTM, a Lambda or a nested mo
 from __future__ import annotations
 
 from ...graph.network import Network, ResolvedLayer
-from ...model.layers import Activation, ChannelSlice, GlobalPooling, Merge, PReLU, Rescaling
+from ...model.layers import Activation, ChannelPad, ChannelSlice, GlobalPooling, Merge, PReLU, Rescaling
 from ...model.records import record
 from ...readers.pasted.classes import ACTIVATION_CLASSES, ADAPTIVE, KERAS1_CLASSES, KERAS_CLASSES, TORCH_CLASSES
 from ...readers.pasted.records import PastedRow
@@ -70,8 +70,9 @@ def nested_classes(net: Network) -> frozenset[str]:
 def _torch_module(layer: ResolvedLayer) -> bool:
     """A layer torchinfo lists: not an activation (its rows are skipped on both sides), not a merge (`+` and
     torch.cat are operations in forward(), not modules), not a rescaling (``x * scale`` in forward()), not a slice of
-    the channels (``x[:, a:b]``), not a layer written ``fn`` (an operation in forward())."""
-    if layer.functional or isinstance(layer.layer, (Merge, Rescaling, ChannelSlice)):
+    the channels (``x[:, a:b]``) nor a padding of them (``F.pad``, PyTorch has no module for it), not a layer written
+    ``fn`` (an operation in forward())."""
+    if layer.functional or isinstance(layer.layer, (Merge, Rescaling, ChannelSlice, ChannelPad)):
         return False
     return not isinstance(layer.layer, Activation) or isinstance(layer.layer, PReLU)
 
