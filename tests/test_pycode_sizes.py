@@ -118,7 +118,7 @@ def up_block(pad: str) -> str:
     ("F.pad(x1, [0, 1, 0, 1], mode='reflect')", ["--input", "3x9x9"], "net.py:16:14", "F.pad with mode='reflect'"),
     ("F.pad(x1, [0, 1, 0, 1], value=1.0)", ["--input", "3x9x9"], "net.py:16:14", "cnncalc's zeropad pads with zeros"),
     ("F.pad(x1, [1, -1, 0, 1])", ["--input", "3x9x9"], "net.py:16:14", "pads some sides and crops others"),
-    ("F.pad(x1, [0, 0, 0, 0, 1, 1])", ["--input", "3x9x9"], "net.py:16:14", "that pad the channels"),
+    ("F.pad(x1, [0, 1, 0, 0, 1, 1])", ["--input", "3x9x9"], "net.py:16:14", "that pad the channels"),
     ("F.pad(x1, [0, 1, 0])", ["--input", "3x9x9"], "net.py:16:14", "F.pad of 3 amounts"),
     ("F.pad(x1, [0, 1.5, 0, 1])", ["--input", "3x9x9"], "net.py:16:14", "pad's pad is 1.5, which the framework"),
     ("x1.pad([0, 1, 0, 1])", ["--input", "3x9x9"], "net.py:16:14", "a tensor has no method pad()"),
