@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from ...model.layers import ChannelPad, ChannelShuffle, ChannelSlice, Layer, Shape, channel_range
 from .base import Array, Twin
 
@@ -31,6 +29,8 @@ def _shuffle(layer: ChannelShuffle, shape: Shape, rng: Any) -> Twin:
 def _pad(layer: ChannelPad, shape: Shape, rng: Any) -> Twin:
     """``before`` zero channels, the input's, ``after`` zero channels, as ``F.pad(x, (0, 0, 0, 0, a, b))``."""
     def twin(x: Array) -> Array:
+        import numpy as np  # the twins run only where NumPy is installed
+
         widths = [(0, 0)] * (x.ndim - 1) + [(layer.before, layer.after)]
         return np.pad(x, widths)
     return twin
