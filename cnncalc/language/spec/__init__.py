@@ -28,7 +28,7 @@ The whole grammar, in EBNF (``WORD`` and ``OPTION`` are the rows of :data:`.word
     (* an input size may be a SIZE_NAME, /[A-Za-z_][A-Za-z0-9_]*/ without x, other than floor, ceil, ceiling:
        'input RxCx3' (cnncalc.language.symbolic) *)
     OPTION  = /(s|p|d|op)N(xN(xN)?)?/ | /(g|m|t|b|l|r)N/ | valid | same | causal | ceil | nobias | noscale | nocenter
-            | keepdims | channel | zeros | reflect | replicate | circular | an activation ;
+            | keepdims | channel | nearest | zeros | reflect | replicate | circular | an activation ;
 
 A recursive-descent parser, a module a concept: :mod:`.tokens` matches the text's tokens and holds the
 bounds; :mod:`.items` reads ``items`` into layers' token lists, merges (their branches), repeat copies and

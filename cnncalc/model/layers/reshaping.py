@@ -23,6 +23,22 @@ class UpSampling2D(Layer):
         return Resolution((h * self.size[0], w * self.size[1], c))
 
 
+@record
+class Resizing(Layer):
+    """Keras ``Resizing(H, W)``, PyTorch's ``F.interpolate(x, size=(H, W))``: the map to H×W whatever its size,
+    bilinear (align_corners=False) or nearest."""
+    keras_class: ClassVar[str] = "Resizing"
+    auto_name: ClassVar[str] = "resizing"
+    torch_name: ClassVar[str] = "Upsample"
+
+    size: Pair = (1, 1)
+    interpolation: str = "bilinear"
+
+    def resolve(self, shape: Shape) -> Resolution:
+        _, _, c = require_volume(self, shape)
+        return Resolution((self.size[0], self.size[1], c))
+
+
 #: Top, bottom, left and right, as Keras' ((top, bottom), (left, right)).
 Sides = tuple[int, int, int, int]
 
