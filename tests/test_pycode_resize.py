@@ -4,10 +4,14 @@ fractional scale_factor read from model code.  PyTorch is the oracle for the siz
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
+from cnncalc.cli import main
 from cnncalc.graph.network import build
 from cnncalc.numeric.twins import TWINS
 
@@ -48,3 +52,59 @@ def test_the_twin_moves_values_as_pytorch_does(mode: str, size: tuple[int, int],
 def test_resize_needs_a_size() -> None:
     status, out = run("summary", "input 4x4x3, resize")
     assert status == 2 and "Traceback" not in out, out
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize(("size", "to"), [((5, 7), (9, 4)), ((8, 8), (3, 13)), ((9, 9), (3, 3))])
+def test_the_bilinear_twin_moves_values_as_keras_resizing_does(size: tuple[int, int], to: tuple[int, int]) -> None:
+    # Keras' 'nearest' takes the half-pixel centre, not PyTorch's floor(dst · in/out): the spec's nearest is PyTorch's
+    keras = pytest.importorskip("keras")
+    x = np.random.default_rng(0).standard_normal((2, *size, 3)).astype("float32")
+    expected = np.asarray(keras.layers.Resizing(*to, interpolation="bilinear")(x))
+    layer = build(f"input {size[0]}x{size[1]}x3, resize{to[0]}x{to[1]}").layers[-1]
+    got = TWINS[type(layer.layer)](layer.layer, layer.input_shape, None)(x)
+    assert np.allclose(got, expected, atol=1e-5)
+
+
+SPEC = "input 16x16x3, conv8x3, resize9x20, resize5 nearest fn, conv4x1"
+
+
+@pytest.mark.oracle
+def test_resize_written_as_pytorch_runs_and_pairs_with_its_torchinfo_paste(tmp_path: Path) -> None:
+    torch, torchinfo = pytest.importorskip("torch"), pytest.importorskip("torchinfo")
+    from cnncalc.views.codegen import pytorch_code
+
+    from .test_codegen import run_code
+
+    code = pytorch_code(build(SPEC))
+    assert 'nn.Upsample(size=(9, 20), mode="bilinear")' in code
+    assert 'F.interpolate(x, size=(5, 5), mode="nearest")' in code
+    model = run_code(code)["model"]
+    assert model(torch.zeros(1, 3, 16, 16)).shape == (1, 4, 5, 5)
+    # 3·8·9 + 8 = 224 and 8·4 + 4 = 36, the resizes learn nothing
+    assert sum(p.numel() for p in model.parameters()) == 224 + 36
+    paste = tmp_path / "paste.txt"
+    paste.write_text(str(torchinfo.summary(model, input_size=(1, 3, 16, 16), verbose=0, depth=10)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", SPEC, "--summary", str(paste)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "✗" not in result.output, result.output
+
+
+@pytest.mark.oracle
+def test_resize_written_as_keras_runs_and_pairs_with_its_summary(tmp_path: Path) -> None:
+    pytest.importorskip("keras")
+    from cnncalc.views.codegen import keras_code
+
+    code = keras_code(build(SPEC))
+    assert 'layers.Resizing(9, 20, interpolation="bilinear")' in code
+    assert 'layers.Resizing(5, 5, interpolation="nearest")' in code
+    code = code.replace("model.summary()", "")
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "net.py", "exec"), namespace)  # cnncalc's own code, not a user's
+    model = namespace["model"]
+    assert tuple(model.output_shape) == (None, 5, 5, 4) and model.count_params() == 224 + 36
+    lines: list[str] = []
+    model.summary(print_fn=lambda line, **_: lines.append(line))
+    paste = tmp_path / "paste.txt"
+    paste.write_text("\n".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", SPEC, "--summary", str(paste)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "✗" not in result.output, result.output

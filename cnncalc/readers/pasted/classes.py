@@ -22,7 +22,8 @@ KERAS_CLASSES = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePoo
                  "SeparableConv1D", "Conv3D", "MaxPooling3D", "AveragePooling3D", "AdaptiveAveragePooling2D",
                  "AdaptiveMaxPooling2D", "AdaptiveAveragePooling1D", "AdaptiveMaxPooling1D", "Add", "Concatenate",
                  "Multiply", "Average", "Maximum", "Subtract", "ELU", "Softmax", "ThresholdedReLU", "Rescaling",
-                 "Normalization", "StochasticDepth", "LayerScale", "GetItem", "ChannelShuffle", "CustomScaleLayer")
+                 "Normalization", "StochasticDepth", "LayerScale", "GetItem", "ChannelShuffle", "CustomScaleLayer",
+                 "Resizing")
 TORCH_CLASSES = {
     "Conv2d": "Conv2D", "MaxPool2d": "MaxPooling2D", "AvgPool2d": "AveragePooling2D", "Linear": "Dense",
     "Flatten": "Flatten", "Dropout": "Dropout", "BatchNorm2d": "BatchNormalization",

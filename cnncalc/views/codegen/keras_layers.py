@@ -132,6 +132,9 @@ def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911
         return [], f"layers.Cropping2D((({number(top)}, {number(bottom)}), ({number(left)}, {number(right)})))"
     if isinstance(r, L.UpSampling2D):
         return [], f"layers.UpSampling2D({numbers(r.size)})"
+    if isinstance(r, L.Resizing):
+        height, width = r.size
+        return [], f"layers.Resizing({number(height)}, {number(width)}, interpolation={literal(r.interpolation)})"
     return _keras_other(layer)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .frameworks import unsupported
-from .quoting import number, numbers
+from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer
@@ -45,6 +45,8 @@ def torch_function(layer: ResolvedLayer) -> tuple[str, str]:  # noqa: PLR0911 - 
         return "F.pad(", f", (0, 0, 0, 0, {number(r.before)}, {number(r.after)}))"
     if isinstance(r, L.UpSampling2D):
         return "F.interpolate(", f", scale_factor={numbers(r.size)})"
+    if isinstance(r, L.Resizing):
+        return "F.interpolate(", f", size={number_tuple(r.size)}, mode={literal(r.interpolation)})"
     if isinstance(r, L.Pooling2D) and not r.ceil and r.padding == "valid" and \
             getattr(r, "dilation", (1, 1)) == (1, 1):
         name = "F.max_pool2d(" if isinstance(r, L.MaxPooling2D) else "F.avg_pool2d("

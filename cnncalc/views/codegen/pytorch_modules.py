@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...model.records import replace
 from .frameworks import TORCH_ACTIVATIONS, unsupported
-from .quoting import literal, number, numbers
+from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer
@@ -159,6 +159,8 @@ def torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR09
         modules.append(("crop", f"nn.ZeroPad2d(({', '.join(number(-side) for side in (left, right, top, bottom))}))"))
     elif isinstance(r, L.UpSampling2D):
         modules.append(("up", f"nn.Upsample(scale_factor={numbers(r.size)})"))
+    elif isinstance(r, L.Resizing):
+        modules.append(("resize", f"nn.Upsample(size={number_tuple(r.size)}, mode={literal(r.interpolation)})"))
     elif isinstance(r, L.ChannelShuffle):
         modules.append(("shuffle", f"nn.ChannelShuffle({number(r.groups)})"))
     elif not isinstance(r, L.Merge):
