@@ -15,7 +15,7 @@ from .layer_subclasses import layer_norm_layer
 from .recognise import layer_item
 from .records import Node
 from .requirements import concat_axis
-from .resizing import sized_up
+from .resizing import scaled_resize, sized_up
 from .torch_functions import function_item
 from .torch_global import SpatialSize
 from .values import (
@@ -125,6 +125,10 @@ class FrameworkCalls(Expressions):
         if layer.framework == "torch" and layer.name == "Upsample" and layer.arg(0, "size") is not None and \
                 layer.arg(1, "scale_factor") is None:  # to a size: a whole multiple of the map that reaches it
             item, requires = sized_up(self, source, layer.arg(0, "size"), "an Upsample", layer.node), None
+        elif layer.framework == "torch" and layer.name == "Upsample" and layer.arg(0, "size") is None and \
+                (resized := scaled_resize(self, source, layer.arg(1, "scale_factor"), layer.arg(2, "mode", "nearest"),
+                                          layer.arg(3, "align_corners"), "an Upsample", layer.node)):
+            item, requires = resized, None
         else:
             item, requires = layer_item(layer, self)
         if item is None:  # a layer with no row (nn.Identity in a chain is written as 'linear')

@@ -10,7 +10,7 @@ from .arguments import Requirement, _axes, _option, _pair, _real, _shown, _unrea
 from .frameworks import TORCH_FUNCTIONS
 from .layer_words import softmax_axis
 from .requirements import _flattens_to
-from .resizing import sized_up
+from .resizing import scaled_resize, sized_up
 from .torch_global import map_reduction, whole_map_pool
 from .torch_layers import _scale
 from .torch_padding import pad_item
@@ -84,7 +84,9 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
         if factor is None or size is not None:
             raise interpreter.error(node, "an interpolate given both size and scale_factor, or neither",
                                     "PyTorch takes one of them: give size=(H, W) or scale_factor=2")
-        return _scale(factor, "an interpolate", node, interpreter), None
+        resized = scaled_resize(interpreter, args[0], factor, arg(2, "mode", "nearest"), arg(3, "align_corners"),
+                                "an interpolate", node)
+        return resized or _scale(factor, "an interpolate", node, interpreter), None
     if name == "pad":
         return pad_item(args, kwargs, interpreter, node), None
     if name == "squeeze":
