@@ -295,7 +295,8 @@ CONSTRUCTS = [
     (torch_net("        x = self.c(x)\n        return torch.cat([x, x], dim=3)\n"), (3, 8, 8), "refused"),
     (torch_net("        x = self.c(x)\n        return torch.cat([x, x], dim=1)\n"), (3, 8, 8), "same"),
     (torch_net("        x = self.c(x)\n        return torch.cat((x, x), -3)\n"), (3, 8, 8), "same"),
-    (torch_net("        return F.interpolate(self.c(x), scale_factor=1.5)\n"), (3, 8, 8), "refused"),
+    (torch_net("        return F.interpolate(self.c(x), scale_factor=1.5)\n"), (3, 8, 8), "same"),  # a resize
+    (torch_net("        return F.interpolate(self.c(x), scale_factor=0.7, mode='bicubic')\n"), (3, 8, 8), "refused"),
     (torch_net("        return F.interpolate(self.c(x), scale_factor=(2, 2))\n"), (3, 8, 8), "same"),
     (torch_net("        return F.interpolate(self.c(x), None, (2, 3))\n"), (3, 8, 8), "same"),
     (torch_net("        return F.interpolate(self.c(x), scale_factor=2.0)\n"), (3, 8, 8), "same"),

@@ -3,6 +3,7 @@ fractional scale_factor read from model code.  PyTorch is the oracle for the siz
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,81 @@ def test_resize_written_as_keras_runs_and_pairs_with_its_summary(tmp_path: Path)
     paste.write_text("\n".join(lines), encoding="utf-8")
     result = CliRunner().invoke(main, ["check", SPEC, "--summary", str(paste)], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "✗" not in result.output, result.output
+
+
+READ = '''import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.up = nn.Upsample(scale_factor=1.5, mode="bilinear")
+        self.up2 = nn.Upsample(scale_factor=2)
+
+    def forward(self, x):
+        x = self.up(self.conv(x))
+        x = F.interpolate(x, scale_factor=0.3)
+        x = self.up2(x)
+        return F.interpolate(x, scale_factor=(0.5, 1.25), mode="bilinear", align_corners=False)
+
+
+model = Net()
+'''
+
+
+def _summary(tmp_path: Path, code: str, *args: str) -> tuple[int, str]:
+    path = tmp_path / "net.py"
+    path.write_text(code, encoding="utf-8")
+    return run("summary", str(path), *args)
+
+
+@pytest.mark.oracle
+def test_a_fractional_scale_factor_is_read_as_pytorch_sizes_it(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    namespace: dict[str, Any] = {}
+    exec(compile(READ, "net.py", "exec"), namespace)  # the test's own lines, not a user's
+    seen: list[tuple[int, ...]] = []
+    for name, module in namespace["model"].named_modules():
+        if name.startswith("up"):
+            module.register_forward_hook(lambda m, i, o: seen.append(tuple(o.shape)))
+    out = namespace["model"](torch.zeros(1, 3, 34, 34))
+    # by hand: conv 34 → 32; 32·1.5 = 48; 48·0.3 = 14.4 → 14; up2 → 28; 28·0.5 = 14, 28·1.25 = 35
+    assert seen == [(1, 8, 48, 48), (1, 8, 28, 28)] and tuple(out.shape) == (1, 8, 14, 35)
+    status, text = _summary(tmp_path, READ, "--input", "3x34x34", "--format", "json")
+    assert status == 0, text
+    document = json.loads(text)
+    assert [layer["torch_shape"] for layer in document["layers"]][-4:] == [
+        [1, 8, 48, 48], [1, 8, 14, 14], [1, 8, 28, 28], [1, 8, 14, 35]]
+    assert document["total_params"] == 224 == sum(p.numel() for p in namespace["model"].parameters())
+
+
+def test_the_spec_read_keeps_whole_factors_as_up_and_the_mode() -> None:
+    from cnncalc.readers.code import read_model
+
+    spec = read_model(READ, "net.py", input_shape="3x34x34").spec
+    # nn.Upsample's and F.interpolate's default mode is 'nearest'
+    for item in ("resize48x48,", "resize14x14 nearest fn", "up2", "resize14x35 fn"):
+        assert item in spec, spec
+
+
+def test_without_the_input_a_fractional_factor_stays_refused(tmp_path: Path) -> None:
+    status, out = _summary(tmp_path, READ)
+    assert status == 2 and "Traceback" not in out, out
+    assert "an Upsample by a fractional scale_factor (1.5)" in out and "--input" in out, out
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("F.interpolate(x, scale_factor=0.5, mode='bicubic')", "in mode 'bicubic', which cnncalc does not model"),
+    ("F.interpolate(x, scale_factor=0.5, mode='bilinear', align_corners=True)", "align_corners=True"),
+    ("F.interpolate(x, scale_factor=0.01)", "an empty map"),
+    ("F.interpolate(x, scale_factor=-0.5)", "not positive"),
+])
+def test_what_resize_does_not_model_is_refused_at_its_line(tmp_path: Path, line: str, message: str) -> None:
+    code = READ.replace('return F.interpolate(x, scale_factor=(0.5, 1.25), mode="bilinear", align_corners=False)',
+                        f"return {line}")
+    status, out = _summary(tmp_path, code, "--input", "3x34x34")
+    assert status == 2 and "Traceback" not in out, out
+    assert message in out and "net.py:17" in out, out
