@@ -10,6 +10,7 @@ from __future__ import annotations
 from math import prod
 from typing import TYPE_CHECKING, Any
 
+from ...errors import CnnCalcError
 from ...model.records import record, replace
 
 if TYPE_CHECKING:
@@ -156,8 +157,12 @@ def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 -
         kind = "adaptive_avg_pool" if average else "adaptive_max_pool"
         label = f"nn.Adaptive{'Avg' if average else 'Max'}Pool{len(spatial)}d"
         return (Op(kind, "pooling", label, n_in, prod(sizes) * c, in_sizes=tuple(spatial), out_sizes=sizes),)
-    if isinstance(r, L.UpSampling2D):
-        return (Op("upsample", "other", "nn.Upsample", n_in, n_out),)
+    if isinstance(r, L.UpSampling2D) or (isinstance(r, L.Resizing) and r.interpolation == "nearest"):
+        return (Op("upsample", "other", "nn.Upsample", n_in, n_out),)  # nearest: the conventions' upsample rule
+    if isinstance(r, L.Resizing):
+        raise CnnCalcError(f"{layer.name}: cnncalc does not count the FLOPs of a bilinear resize yet (fvcore, ptflops "
+                           "and thop each price it their own way)",
+                           "drop the FLOPs columns for this network, or write the resize as 'nearest'")
     if isinstance(r, L.ChannelSlice):  # an index in forward(), not a module
         return (Op("free", "other", f"x[:, {L.slice_text(r.start, r.stop)}]", n_in, n_out),)
     if isinstance(r, L.ChannelPad):  # F.pad in forward(), not a module
