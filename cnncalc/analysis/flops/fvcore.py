@@ -9,12 +9,13 @@ max and average pooling, ``+``, ``cat``, softmax) is skipped.
 
 from __future__ import annotations
 
-from .ops import Op
+from .ops import Op, unpriced
 
 __all__ = ["fvcore_rule"]
 
 
 def fvcore_rule(op: Op, training: bool) -> tuple[int, str]:
+    unpriced(op, "fvcore")
     if op.kind in ("conv", "linear"):
         return op.macs, f"{op.macs_text} = {op.macs:,} (no bias)"
     if op.kind == "batch_norm":

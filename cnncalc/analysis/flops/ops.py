@@ -159,10 +159,8 @@ def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 -
         return (Op(kind, "pooling", label, n_in, prod(sizes) * c, in_sizes=tuple(spatial), out_sizes=sizes),)
     if isinstance(r, L.UpSampling2D) or (isinstance(r, L.Resizing) and r.interpolation == "nearest"):
         return (Op("upsample", "other", "nn.Upsample", n_in, n_out),)  # nearest: the conventions' upsample rule
-    if isinstance(r, L.Resizing):
-        raise CnnCalcError(f"{layer.name}: cnncalc does not count the FLOPs of a bilinear resize yet (fvcore, ptflops "
-                           "and thop each price it their own way)",
-                           "drop the FLOPs columns for this network, or write the resize as 'nearest'")
+    if isinstance(r, L.Resizing):  # bilinear: priced by no rule of cnncalc's yet (see unpriced)
+        return (Op("resize_bilinear", "other", "F.interpolate (bilinear)", n_in, n_out),)
     if isinstance(r, L.ChannelSlice):  # an index in forward(), not a module
         return (Op("free", "other", f"x[:, {L.slice_text(r.start, r.stop)}]", n_in, n_out),)
     if isinstance(r, L.ChannelPad):  # F.pad in forward(), not a module
@@ -171,3 +169,11 @@ def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 -
         label = {"add": "+", "mul": "*", "sub": "-", "cat": "torch.cat"}.get(getattr(r, "word", ""), r.keras_class)
         return (Op("merge", "merge", label, sum(prod(s) for s in layer.input_shapes), n_out),)
     return (Op("free", "other", f"nn.{r.torch_class}", n_in, n_out, params=layer.params.total),)
+
+
+def unpriced(op: Op, convention: str) -> None:
+    """Refuse an operation a FLOP convention prices in a way cnncalc does not model yet (a bilinear resize: fvcore,
+    ptflops and thop each count it their own way), rather than count it as free."""
+    if op.kind == "resize_bilinear":
+        raise CnnCalcError(f"cnncalc does not count the {convention} FLOPs of a bilinear resize yet",
+                           "drop the FLOPs columns for this network, or write the resize as 'nearest'")

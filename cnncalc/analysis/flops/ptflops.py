@@ -12,7 +12,7 @@ those are counted twice; ``nn.Softmax`` and ``nn.SiLU`` have no hook and are cou
 
 from __future__ import annotations
 
-from .ops import Op
+from .ops import Op, unpriced
 
 __all__ = ["ptflops_rule"]
 
@@ -23,6 +23,7 @@ _PTFLOPS_FUNCTIONAL = {"softmax", "swish"}  # no module hook; F.softmax and F.si
 
 
 def ptflops_rule(op: Op, training: bool) -> tuple[int, str]:  # noqa: PLR0911 - one rule per kind
+    unpriced(op, "ptflops")
     if op.kind in ("conv", "linear"):
         flops = op.macs + op.bias
         return flops, f"{op.macs_text}{f' + {op.bias:,} bias' if op.bias else ''} = {flops:,}"

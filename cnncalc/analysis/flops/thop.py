@@ -10,7 +10,7 @@ Sigmoid, Flatten) count 0, and functional calls (``F.relu``, ``+``) are never se
 
 from __future__ import annotations
 
-from .ops import Op
+from .ops import Op, unpriced
 
 __all__ = ["thop_rule"]
 
@@ -24,6 +24,7 @@ def _thop_adaptive(op: Op) -> int:
 
 
 def thop_rule(op: Op, training: bool) -> tuple[int, str]:  # noqa: PLR0911 - one rule per kind
+    unpriced(op, "thop")
     if op.kind == "conv":
         flops = op.outputs * op.in_group * op.window
         return flops, f"{op.outputs:,} output values × {op.in_group}·{op.window} = {flops:,}"
