@@ -187,3 +187,25 @@ def test_what_resize_does_not_model_is_refused_at_its_line(tmp_path: Path, line:
     status, out = _summary(tmp_path, code, "--input", "3x34x34")
     assert status == 2 and "Traceback" not in out, out
     assert message in out and "net.py:17" in out, out
+
+
+SIZED = READ.replace('return F.interpolate(x, scale_factor=(0.5, 1.25), mode="bilinear", align_corners=False)',
+                     'x = F.interpolate(x, size=(20, 30), mode="bilinear")\n'
+                     '        return nn.Upsample(size=40)(x)')
+
+
+@pytest.mark.oracle
+def test_a_size_that_is_no_whole_multiple_is_read_as_a_resize_to_it(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    namespace: dict[str, Any] = {}
+    exec(compile(SIZED, "net.py", "exec"), namespace)  # the test's own lines, not a user's
+    out = namespace["model"](torch.zeros(1, 3, 34, 34))
+    assert tuple(out.shape) == (1, 8, 40, 40)  # 28×28 → 20×30 (bilinear) → 40×40 (nearest)
+    status, text = _summary(tmp_path, SIZED, "--input", "3x34x34", "--format", "json")
+    assert status == 0, text
+    shapes = [layer["torch_shape"] for layer in json.loads(text)["layers"]][-2:]
+    assert shapes == [[1, 8, 20, 30], list(out.shape)]
+    from cnncalc.readers.code import read_model
+
+    spec = read_model(SIZED, "net.py", input_shape="3x34x34").spec
+    assert "resize20x30 fn" in spec, spec

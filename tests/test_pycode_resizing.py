@@ -1,7 +1,7 @@
 """PyTorch resizing to a fixed size, as U-Nets and decoders write it: ``nn.Upsample(size=(H, W))`` and
-``F.interpolate(x, size=…)``. The spec's up takes whole factors, so a size is read when it is a whole multiple of
-the map that reaches it (known from --input while the code is read); PyTorch's own count and output shape are the
-expected values (the oracle runs the same code), and any other size is refused at its line."""
+``F.interpolate(x, size=…)``. A size that is a whole multiple of the map that reaches it (known from --input while
+the code is read) is the spec's up; any other is its resize, in a mode it models; PyTorch's own count and output
+shape are the expected values (the oracle runs the same code), and what is not modelled is refused at its line."""
 
 from __future__ import annotations
 
@@ -53,13 +53,28 @@ def test_a_resize_to_a_whole_multiple_is_an_up(tmp_path: Path, size: str, shape:
     assert status == 0 and out.strip() == spec, out
 
 
+@pytest.mark.oracle
+@pytest.mark.parametrize(("size", "shape"), [("32", (3, 8, 8))])
+def test_a_resize_to_a_size_that_is_no_whole_multiple_is_a_resize(tmp_path: Path, size: str,
+                                                                   shape: tuple[int, ...]) -> None:
+    # 16×24 to 32×32 (nearest): no whole factor, so the spec's resize to that size, as PyTorch sizes it
+    code = RESIZING.format(size=size)
+    theirs = framework_result(code, shape)
+    path = tmp_path / "net.py"
+    path.write_text(code, encoding="utf-8")
+    status, out = run("summary", str(path), "--input", "x".join(map(str, shape)), "--format", "json")
+    assert status == 0, out
+    document = json.loads(out)
+    assert (document["total_params"], str(document["layers"][-1]["torch_shape"])) == theirs
+
+
 @pytest.mark.parametrize(("size", "args", "where", "message"), [
-    ("32", ["--input", "3x8x8"], "net.py:15:13", "an interpolate of a 16×24 map to 32×32, which is not a whole"),
-    ("(32, 48)", ["--input", "3x7x7"], "net.py:10:19", "an Upsample of a 7×7 map to 16×24"),
+    # 7×7 to 16×24 is no whole factor: a resize, but bilinear with align_corners=True, whose values are not modelled
+    ("(32, 48)", ["--input", "3x7x7"], "net.py:10:19", "an Upsample with align_corners=True"),
     ("(32, 48)", [], "net.py:10:19", "give the input's shape with --input"),
     ("(32.0, 48)", ["--input", "3x8x8"], "net.py:15:13", "an interpolate to a size of (32.0, 48), which is not"),
 ])
-def test_a_resize_cnncalc_cannot_write_as_an_up_is_refused_at_its_line(tmp_path: Path, size: str, args: list[str],
-                                                                       where: str, message: str) -> None:
+def test_a_resize_cnncalc_cannot_read_is_refused_at_its_line(tmp_path: Path, size: str, args: list[str],
+                                                            where: str, message: str) -> None:
     out = refused(tmp_path, RESIZING.format(size=size), args)
     assert where in out and message in out, out

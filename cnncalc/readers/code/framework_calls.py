@@ -124,7 +124,8 @@ class FrameworkCalls(Expressions):
             raise self.error(node, f"{layer.name} is applied to something that is not a tensor here")
         if layer.framework == "torch" and layer.name == "Upsample" and layer.arg(0, "size") is not None and \
                 layer.arg(1, "scale_factor") is None:  # to a size: a whole multiple of the map that reaches it
-            item, requires = sized_up(self, source, layer.arg(0, "size"), "an Upsample", layer.node), None
+            item, requires = sized_up(self, source, layer.arg(0, "size"), "an Upsample", layer.node,
+                                      layer.arg(2, "mode", "nearest"), layer.arg(3, "align_corners")), None
         elif layer.framework == "torch" and layer.name == "Upsample" and layer.arg(0, "size") is None and \
                 (resized := scaled_resize(self, source, layer.arg(1, "scale_factor"), layer.arg(2, "mode", "nearest"),
                                           layer.arg(3, "align_corners"), "an Upsample", layer.node)):

@@ -17,8 +17,14 @@ if TYPE_CHECKING:
     from .calls import Interpreter
 
 
-def sized_up(interpreter: Interpreter, tensor: Any, size: Any, name: str, node: ast.AST) -> str:
-    """``up{fh}x{fw}`` for a resize of the tensor's map to ``size``, a whole number or a pair of them."""
+#: PyTorch's modes the spec's resize models: its twin is PyTorch's nearest, and bilinear with align_corners=False
+_MODES = {"nearest": " nearest", "bilinear": ""}
+
+
+def sized_up(interpreter: Interpreter, tensor: Any, size: Any, name: str, node: ast.AST, mode: Any = "nearest",
+             align_corners: Any = None) -> str:
+    """``up{fh}x{fw}`` for a resize of the tensor's map to ``size`` (a whole number or a pair of them) that is a
+    whole multiple of it, else ``resize{H}x{W}`` in the call's mode."""
     sizes = tuple(size) if isinstance(size, (tuple, list)) else (size, size)
     if len(sizes) != 2 or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
         raise interpreter.error(node, f"{name} to a size of {_shown(size)}, which is not a whole number or a pair "
@@ -29,14 +35,20 @@ def sized_up(interpreter: Interpreter, tensor: Any, size: Any, name: str, node: 
     if len(shape) != 3:
         raise interpreter.error(node, f"{name} to a size of {_shown(size)} on a tensor that is not an image's")
     height, width = shape[0], shape[1]
-    if sizes[0] % height or sizes[1] % width:
-        raise interpreter.error(node, f"{name} of a {height}×{width} map to {sizes[0]}×{sizes[1]}, which is not a "
-                                "whole multiple of it", "cnncalc's up takes whole factors: scale_factor=2 or (2, 3)")
+    if sizes[0] % height or sizes[1] % width:  # no whole factor: the spec's resize, in the call's mode
+        _modelled(interpreter, name, mode, align_corners, node)
+        return f"resize{sizes[0]}x{sizes[1]}{_MODES[mode]}"
     return f"up{_axes((sizes[0] // height, sizes[1] // width))}"
 
 
-#: PyTorch's modes the spec's resize models: its twin is PyTorch's nearest, and bilinear with align_corners=False
-_MODES = {"nearest": " nearest", "bilinear": ""}
+def _modelled(interpreter: Interpreter, name: str, mode: Any, align_corners: Any, node: ast.AST) -> None:
+    """Refuse a resize whose mode cnncalc's resize does not model."""
+    if mode not in _MODES:
+        raise interpreter.error(node, f"{name} in mode {_shown(mode)}, which cnncalc does not model",
+                                "cnncalc's resize is PyTorch's 'nearest' or 'bilinear'")
+    if align_corners and mode == "bilinear":
+        raise interpreter.error(node, f"{name} with align_corners=True, whose values cnncalc does not model",
+                                "cnncalc's resize is bilinear with align_corners=False")
 
 
 def scaled_resize(interpreter: Interpreter, tensor: Any, factor: Any, mode: Any, align_corners: Any, name: str,
@@ -53,12 +65,7 @@ def scaled_resize(interpreter: Interpreter, tensor: Any, factor: Any, mode: Any,
         raise interpreter.error(node, f"{name} by a fractional scale_factor ({_shown(factor)})",
                                 "cnncalc's up takes whole factors: scale_factor=2 or (2, 3); with the input's "
                                 "shape (--input 3x224x224) it is read as a resize to PyTorch's floor(size · factor)")
-    if mode not in _MODES:
-        raise interpreter.error(node, f"{name} in mode {_shown(mode)}, which cnncalc does not model",
-                                "cnncalc's resize is PyTorch's 'nearest' or 'bilinear'")
-    if align_corners and mode == "bilinear":
-        raise interpreter.error(node, f"{name} with align_corners=True, whose values cnncalc does not model",
-                                "cnncalc's resize is bilinear with align_corners=False")
+    _modelled(interpreter, name, mode, align_corners, node)
     if not isinstance(tensor, Tensor):
         raise interpreter.error(node, f"{name} of something that is not a tensor here")
     shape = graph_shape(interpreter, tensor, node, "torch")

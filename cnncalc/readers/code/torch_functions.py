@@ -80,7 +80,8 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
     if name == "interpolate":
         factor, size = arg(1, "scale_factor"), arg(0, "size")
         if size is not None and factor is None:  # a whole multiple of the map that reaches it (.resizing)
-            return sized_up(interpreter, args[0], size, "an interpolate", node), None
+            return sized_up(interpreter, args[0], size, "an interpolate", node, arg(2, "mode", "nearest"),
+                            arg(3, "align_corners")), None
         if factor is None or size is not None:
             raise interpreter.error(node, "an interpolate given both size and scale_factor, or neither",
                                     "PyTorch takes one of them: give size=(H, W) or scale_factor=2")
