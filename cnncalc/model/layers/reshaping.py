@@ -51,6 +51,13 @@ def sides_text(sides: Sides) -> str:
     return " ".join(f"{key}{value}" for key, value in zip("tblr", sides) if value)
 
 
+def _padded(shape: Shape, sides: Sides) -> Shape:
+    """A map grown by its (top, bottom, left, right) padding, its channels kept."""
+    h, w, c = shape
+    top, bottom, left, right = sides
+    return h + top + bottom, w + left + right, c
+
+
 @record
 class ZeroPadding2D(Layer):
     """Keras ``ZeroPadding2D``; the sides may differ, as ``((0, 1), (0, 1))`` in Keras' MobileNet."""
@@ -62,9 +69,7 @@ class ZeroPadding2D(Layer):
     padding: Sides = (1, 1, 1, 1)
 
     def resolve(self, shape: Shape) -> Resolution:
-        h, w, c = require_volume(self, shape)
-        top, bottom, left, right = self.padding
-        return Resolution((h + top + bottom, w + left + right, c))
+        return Resolution(_padded(require_volume(self, shape), self.padding))
 
 
 @record
@@ -162,7 +167,7 @@ class ReflectionPadding2D(Layer):
                                 f"padding ({before}, {after}) on the {axis} of {size}: a reflection mirrors the "
                                 "rows inside the edge, and there are not that many",
                                 f"pad at most {size - 1} on the {axis}, or use replicatepad or zeropad")
-        return Resolution((h + top + bottom, w + left + right, c))
+        return Resolution(_padded((h, w, c), self.padding))
 
 
 @record
@@ -176,9 +181,7 @@ class ReplicationPadding2D(Layer):
     padding: Sides = (1, 1, 1, 1)
 
     def resolve(self, shape: Shape) -> Resolution:
-        h, w, c = require_volume(self, shape)
-        top, bottom, left, right = self.padding
-        return Resolution((h + top + bottom, w + left + right, c))
+        return Resolution(_padded(require_volume(self, shape), self.padding))
 
 
 @record
