@@ -111,7 +111,7 @@ def parse_source(text: str, path: str) -> ast.Module:
                            "model code", "a model definition is far shorter: keep the model in a file of its own, or "
                            "write it as a spec")
     try:
-        tree = ast.parse(text, filename=path)
+        tree = _parsed(text, path)
     except SyntaxError as error:
         lines = python_lines(text)
         raise CodeError(f"not valid Python: {error.msg}", path, lines[(error.lineno or 1) - 1] if lines else "",
@@ -125,3 +125,42 @@ def parse_source(text: str, path: str) -> ast.Module:
                 raise CnnCalcError(f"{path} holds more than {MAX_NODES:,} pieces of syntax, over what cnncalc reads "
                                    "as model code", "keep the model in a file of its own, or write it as a spec")
     return tree
+
+
+#: How many lines a long file is parsed at a time (see :func:`_parsed`), and the length from which it is.
+_CHUNK_LINES = 100
+_CHUNKED_FROM = 1_000
+#: Lines at column 0 that continue the statement before them, where a chunk must not begin.
+_CONTINUING = ("else", "elif", "except", "finally")
+
+
+def _parsed(text: str, path: str) -> ast.Module:
+    """Python's syntax tree of ``text``, a long file parsed some hundred lines at a time. Each chunk begins at a
+    line that starts at column 0 with a name: a new top-level statement, unless that line is inside brackets or a
+    string, or continues a line ending in a backslash, and then the chunk before it cannot be parsed (it ends inside
+    the bracket, the string or the continuation), which sends the rest of the file to be parsed whole. Chunks that
+    parse are therefore whole statements, and their trees are the file's: each is parsed after as many newlines as
+    lines before it, so line numbers are the file's own. Parsed whole, a file of 10,000 layers holds the parser's
+    own tree of all of it at once (some 80 MB, a quarter of its time spent on the memory), against a chunk's worth;
+    an invalid file is parsed whole again, so that its error is Python's own for the whole file."""
+    if text.count("\n") < _CHUNKED_FROM or "\r" in text:  # a lone carriage return ends a line for Python too
+        return ast.parse(text, filename=path)
+    pieces = text.split("\n")  # only Python's own line ends: str.splitlines() splits at \f, \x85 and others too
+    lines = [piece + "\n" for piece in pieces[:-1]] + [pieces[-1]]
+    body: list[ast.stmt] = []
+    start = 0
+    try:
+        while start < len(lines):
+            end = min(start + _CHUNK_LINES, len(lines))
+            while end < len(lines) and not (lines[end][:1].isidentifier() and not lines[end].startswith(_CONTINUING)
+                                            and not lines[end - 1].startswith("@")):
+                end += 1
+            try:
+                body += ast.parse("\n" * start + "".join(lines[start:end]), filename=path).body
+            except SyntaxError:  # a chunk that ends inside a statement: the rest of the file at once
+                body += ast.parse("\n" * start + "".join(lines[start:]), filename=path).body
+                break
+            start = end
+    except SyntaxError:
+        return ast.parse(text, filename=path)  # Python's own error, as it gives it for the whole file
+    return ast.Module(body=body, type_ignores=[])
