@@ -11,13 +11,16 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from .field import caption, field_line, patch
 from .svg import LINE_HEIGHT, document, escape, number, text, text_width
 
 if TYPE_CHECKING:
+    from ...analysis.cell_field import CellField
     from ...graph.network import Network, ResolvedLayer
 
-#: a slot of a row: its x, its width, its box (thickness, height, depth), its label's lines, its kind and spec
-Slot = tuple[float, float, tuple[float, float, float], list[str], tuple[str, str]]
+#: a slot of a row: its x, its width, its box (thickness, height, depth), its label's lines, its kind and spec, and
+#: where --rf asks: its map's height and width and the rows and columns highlighted
+Slot = tuple[float, float, tuple[float, float, float], list[str], tuple[str, str], tuple[object, ...]]
 
 __all__ = ["ROW_WIDTH", "chain_svg", "scale", "size_text"]
 
@@ -81,8 +84,10 @@ def _cuboid(x: float, bottom: float, thick: float, high: float, deep: float, col
             "</g>"]
 
 
-def chain_svg(net: Network) -> str:
-    """The SVG document of a chain: the input, then every layer, as volumes with their labels."""
+def chain_svg(net: Network, field: CellField | None = None) -> str:
+    """The SVG document of a chain: the input, then every layer, as volumes with their labels; with ``field``, the
+    rows and columns of each map that one cell of the last map reads, highlighted on the boxes and written under
+    them."""
     items: list[tuple[str, str, tuple[object, ...], tuple[object, ...], int, str]] = [
         ("input", "InputLayer", net.shown_shape(net.input_shape), net.input_shape, 0, "input")]
     items += [(layer.name, _kind(net, layer), net.shown_shape(layer.output_shape, layer.tokens), layer.output_shape,
@@ -90,40 +95,54 @@ def chain_svg(net: Network) -> str:
     body: list[str] = []
     slots: list[Slot] = []  # the row being laid out
     y, right = MARGIN, 0.0
+    heading = caption(net, field) if field is not None else ""
+    if heading:
+        body.append(text(MARGIN, MARGIN + 0.8 * LINE_HEIGHT, heading, "rf", "start"))
+        y += LINE_HEIGHT + GAP
 
     def flush() -> float:
         """Draw the row of ``slots`` from ``y``; the y under it."""
-        tallest = max(high + deep * 0.6 for _, _, (_, high, deep), _, _ in slots)
+        tallest = max(high + deep * 0.6 for _, _, (_, high, deep), _, _, _ in slots)
         bottom = y + tallest
-        for x, width, (thick, high, deep), lines, (kind, spec) in slots:
+        for x, width, (thick, high, deep), lines, (kind, spec), marked in slots:
             left = x + (width - thick - deep * 0.8) / 2
             body.append(f"<g><title>{escape(spec)}</title>")
             body.extend(_cuboid(left, bottom, thick, high, deep, _colour(kind)))
+            if marked:
+                body.append(patch(left, bottom, (thick, high, deep), marked))
             label = max(map(text_width, lines))
             centre = x + width / 2
             body.append(f'<rect class="label" x="{number(centre - label / 2)}" y="{number(bottom + 6)}" '
                         f'width="{number(label)}" height="{number(len(lines) * LINE_HEIGHT)}"/>')
             for number_, line in enumerate(lines):
-                body.append(text(centre, bottom + 6 + (number_ + 0.8) * LINE_HEIGHT, line,
-                                 "params" if number_ == 2 else ""))
+                css = "rf" if marked and number_ == len(lines) - 1 else "params" if number_ == 2 else ""
+                body.append(text(centre, bottom + 6 + (number_ + 0.8) * LINE_HEIGHT, line, css))
             body.append("</g>")
+        most = max(len(lines) for _, _, _, lines, _, _ in slots)
         slots.clear()
-        return bottom + 6 + 3 * LINE_HEIGHT + GAP
+        return bottom + 6 + max(most, 3) * LINE_HEIGHT + GAP
 
     x = MARGIN
-    for name, kind, shown, shape, params, spec in items:
+    for place, (name, kind, shown, shape, params, spec) in enumerate(items):
         lines = [name, size_text(shown), *([f"{params:,} params"] if params else [])]
+        marked: tuple[object, ...] = ()
+        if field is not None and place <= field.target:
+            lines.append(field_line(field, place))
+            marked = (shape[0], shape[1], field.regions[place])
         box = _box(tuple(shape))
         width = max(box[0] + box[2] * 0.8, *map(text_width, lines))
         if slots and x + width > ROW_WIDTH:
             y = flush()
             x = MARGIN
-        slots.append((x, width, box, lines, (kind, spec)))
+        slots.append((x, width, box, lines, (kind, spec), marked))
         x += width + GAP
         right = max(right, x)
     y = flush()
     count = len(net.layers)
-    return document(right - GAP + MARGIN, y - GAP + MARGIN, body, f"{count} layer{'' if count == 1 else 's'}")
+    width = max(right - GAP + MARGIN, text_width(heading) + 2 * MARGIN)
+    return document(width, y - GAP + MARGIN, body, heading or f"{count} layer{'' if count == 1 else 's'}",
+                    " .rf { fill: #c0392b; } .field { fill: #e74c3c; fill-opacity: 0.6; stroke: #c0392b; }"
+                    if field is not None else "")
 
 
 def _kind(net: Network, layer: ResolvedLayer) -> str:
