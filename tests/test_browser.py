@@ -35,6 +35,11 @@ CASES = [("chain", "input 28x28x1, conv32x3 relu, maxpool2, flatten, dense10"),
          ("unet", "examples/graphs/unet_small.cnn"), ("wide", WIDE), ("densenet201", "densenet201")]
 CHAINS = ["chain", "long_chain"]
 GRAPHS = [name for name, _ in CASES if name not in CHAINS]
+#: pictures drawn with options: a receptive field on a chain, check-stride's windows (a 224-cell axis numbered
+#: every few cells)
+RF = ("input 64x64x3, conv8x3 s2 same, relu, maxpool2, conv16x3 same, bn, relu, maxpool2, flatten, dense10", (3, 5))
+STRIDES = {"windows": ["7", "3", "3"], "windows_wide": ["224x100", "3", "2", "same"]}
+OTHERS = ["rf", *STRIDES]
 #: how far (in pixels) one box may run into another, or out of the drawing, before it counts: anti-aliasing
 SLACK = 0.5
 #: the screenshot's tiles: each picture's top left, so that one launch shows them all
@@ -94,9 +99,24 @@ def summaries() -> dict[str, cnncalc.Summary]:
 
 
 @pytest.fixture(scope="module")
-def measured(summaries: dict[str, cnncalc.Summary], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Each network's HTML fragment, as a notebook shows it (its table, then its picture), measured."""
-    cases = "\n".join(f'<div class="case" data-name="{name}">{s._repr_html_()}</div>' for name, s in summaries.items())
+def others() -> dict[str, str]:
+    from click.testing import CliRunner
+
+    from cnncalc.cli.commands import main
+
+    drawn = {"rf": cnncalc.summary(RF[0]).to_svg(rf=RF[1])}
+    for name, arguments in STRIDES.items():
+        drawn[name] = CliRunner().invoke(main, ["check-stride", *arguments, "--format", "svg"]).output
+    return drawn
+
+
+@pytest.fixture(scope="module")
+def measured(summaries: dict[str, cnncalc.Summary], others: dict[str, str],
+             tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Each network's HTML fragment, as a notebook shows it (its table, then its picture), and the other pictures,
+    measured."""
+    shown = {**{name: s._repr_html_() for name, s in summaries.items()}, **others}
+    cases = "\n".join(f'<div class="case" data-name="{name}">{fragment}</div>' for name, fragment in shown.items())
     page = f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>{cases}{MEASURE}</body></html>'
     dom = run(tmp_path_factory.mktemp("measure"), page, "--dump-dom")
     match = re.search(r'<pre id="result">(.*?)</pre>', dom, re.S)
@@ -123,13 +143,14 @@ def test_the_box_checks_are_checks() -> None:
     assert inside([1, 1, 5, 5], [0, 0, 10, 10]) and not inside([8, 1, 5, 5], [0, 0, 10, 10])
 
 
-@pytest.mark.parametrize("name", [name for name, _ in CASES])
+@pytest.mark.parametrize("name", [*[name for name, _ in CASES], *OTHERS])
 def test_in_a_browser_no_label_overlaps_and_nothing_leaves_the_drawing(name: str, measured: dict[str, Any],
                                                                       summaries: dict[str, cnncalc.Summary]) -> None:
     case = measured[name]
     frame = [0.0, 0.0, *case["size"]]
     texts = case["texts"]
-    assert len(texts) >= 2 * len(summaries[name].layers)  # every layer's labels were drawn
+    if name in summaries:
+        assert len(texts) >= 2 * len(summaries[name].layers)  # every layer's labels were drawn
     outside = [(label, bbox) for label, bbox, _ in texts if not inside(bbox, frame)]
     assert not outside, f"labels outside the {frame[2]}×{frame[3]} drawing: {outside[:5]}"
     assert all(inside(shape, frame) for shape in case["shapes"]), "a shape outside the drawing"
@@ -162,25 +183,28 @@ def test_in_a_browser_every_label_sits_in_its_box_and_every_edge_joins_two(
     assert not [pair for pair in combinations(nodes.values(), 2) if overlap(*pair) > 0]
 
 
-@pytest.mark.parametrize("name", CHAINS)
+@pytest.mark.parametrize("name", [*CHAINS, "rf"])
 def test_in_a_browser_no_label_of_a_chain_overlaps_a_volume(name: str, measured: dict[str, Any],
                                                             summaries: dict[str, cnncalc.Summary]) -> None:
     case = measured[name]
     volumes = case["volumes"]
-    assert len(volumes) == len(summaries[name].layers) + 1
+    layers = len(summaries[name].layers) if name in summaries else len(RF[0].split(",")) - 1  # less the input
+    assert len(volumes) == layers + 1
     assert not [pair for pair in combinations(volumes, 2) if overlap(*pair) > SLACK]
     assert not [(label, bbox) for label, bbox, _ in case["texts"] for volume in volumes if overlap(bbox, volume) > 0]
 
 
-def test_a_screenshot_of_each_picture_is_as_it_was(summaries: dict[str, cnncalc.Summary], tmp_path: Path,
+def test_a_screenshot_of_each_picture_is_as_it_was(summaries: dict[str, cnncalc.Summary], others: dict[str, str],
+                                                   tmp_path: Path,
                                                    request: pytest.FixtureRequest) -> None:
     image = pytest.importorskip("PIL.Image", reason="Pillow (the test extra) compares the screenshot")
     width, height = TILE
     columns = 3
-    rows = -(-len(CASES) // columns)
+    pictures = [*(s.to_svg() for s in summaries.values()), *others.values()]
+    rows = -(-len(pictures) // columns)
     tiles = "".join(f'<div style="position:absolute;left:{width * (n % columns)}px;top:{height * (n // columns)}px;'
-                    f'width:{width}px;height:{height}px;overflow:hidden">{summaries[name].to_svg()}</div>'
-                    for n, (name, _) in enumerate(CASES))  # each picture's top left
+                    f'width:{width}px;height:{height}px;overflow:hidden">{svg}</div>'
+                    for n, svg in enumerate(pictures))  # each picture's top left
     page = f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><style>body {{ margin: 0 }}</style></head>' \
            f'<body style="font-family: monospace">{tiles}</body></html>'
     shot = tmp_path / "shot.png"
