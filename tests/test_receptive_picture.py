@@ -8,6 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import cnncalc
 from cnncalc.analysis.cell_field import cell_field
@@ -27,12 +29,33 @@ def test_a_cells_field_worked_by_hand() -> None:
     # 1 bottom) → relu 2×2. Row 1 of the last map, backwards: rows 2..4 of the crop's 4 (so 2..3), rows 3..4 of the
     # dilated conv's, rows 1..6 of the pool's 5 (1..4), rows 2..9 of the first conv's, rows 3..19 of the padded
     # map, rows 2..18 of the input. Column 1: the same to the pool, then 3..19 of 22 padded columns, 1..17.
+    # (The dilated conv's taps from rows 3 and 4, at 1, 3, 5 and 2, 4, 6, leave no row out.)
     field = cell_field(cnncalc.summary(SPEC).network, 1, 1)
     assert field.target == 7  # the relu, the last layer with a map
-    assert field.regions == ((2, 18, 1, 17), (3, 19, 3, 19), (2, 9, 2, 9), (1, 4, 1, 4), (3, 4, 3, 4), (2, 3, 2, 3),
-                             (1, 1, 1, 1), (1, 1, 1, 1))
+    assert field.regions == tuple((span(*rows), span(*cols)) for rows, cols in [
+        ((2, 18), (1, 17)), ((3, 19), (3, 19)), ((2, 9), (2, 9)), ((1, 4), (1, 4)), ((3, 4), (3, 4)), ((2, 3), (2, 3)),
+        ((1, 1), (1, 1)), ((1, 1), (1, 1))])
     # r = 3 (conv, jump 2), 3 + 1·2 = 5 (pool, jump 4), 5 + 4·4 = 21 (dilated span 5), 21 + 2·4 = 29
     assert field.size == (29, 29)
+
+
+def span(first: int, last: int) -> tuple[int, ...]:
+    return tuple(range(first, last + 1))
+
+
+def test_a_dilated_or_gappy_window_leaves_rows_out() -> None:
+    # conv k1 s2 p1 on 6 rows: 4 outputs at padded rows 0, 2, 4, 6, input rows −1 (padding), 1, 3, 5; a conv k2 over
+    # its rows 0..1 reads input row 1 alone (row 0 lies between two windows)
+    field = cell_field(cnncalc.summary("input 6x6x1, conv2x1 s2 p1, conv2x2").network, 0, 0)
+    assert field.regions[0] == ((1,), (1,)) and field.reach == (-1, 1, -1, 1)
+    # a 3-tap window dilated by 3 reads rows 0, 3 and 6 of 7
+    field = cell_field(cnncalc.summary("input 7x7x1, conv2x3 d3").network, 0, 0)
+    assert field.regions[0] == ((0, 3, 6), (0, 3, 6)) and field.size == (7, 7)
+    # mirrored padding reads the row it copies: the padded row −1 is row 1, the replicated one row 0
+    assert cell_field(cnncalc.summary("input 6x6x1, reflectpad1, conv2x2").network, 0, 0).regions[0] == ((0, 1),) * 2
+    assert cell_field(cnncalc.summary("input 6x6x1, reflectpad2, conv2x1").network, 0, 0).regions[0] == ((2,),) * 2
+    assert cell_field(cnncalc.summary("input 6x6x1, replicatepad2, conv2x1").network, 0, 0).regions[0] == ((0,),) * 2
+    assert cell_field(cnncalc.summary("input 6x6x1, zeropad2, conv2x1").network, 0, 0).regions[0] is None
 
 
 @pytest.mark.oracle
@@ -56,11 +79,96 @@ def test_the_fields_are_the_cells_pytorch_differentiates() -> None:
             for tensor in maps[1:]:
                 tensor.retain_grad()
             maps[-1][0, 0, row, col].backward()
-            expected = []
-            for tensor in maps:
-                rows, cols = torch.nonzero(tensor.grad[0, 0], as_tuple=True)
-                expected.append((int(rows.min()), int(rows.max()), int(cols.min()), int(cols.max())))
-            assert cell_field(net, row, col).regions == tuple(expected), (row, col)
+            regions = cell_field(net, row, col).regions
+            for tensor, region in zip(maps, regions, strict=True):
+                assert region is not None and read(torch, tensor) == cells(region), (row, col)
+
+
+@st.composite
+def chains(draw: st.DrawFn) -> tuple[str, list[tuple[str, tuple[int, ...]]]]:
+    """A chain of window and padding layers as spec text, and each step as PyTorch computes it: (kind, numbers)."""
+    steps, words = [], []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["conv", "avgpool", "zeropad", "crop", "reflectpad", "replicatepad"]))
+        if kind in ("zeropad", "crop", "reflectpad", "replicatepad"):
+            sides = tuple(draw(st.integers(0, 2)) for _ in range(4))  # top, bottom, left, right
+            assume(any(sides))
+            words.append(f"{kind} t{sides[0]} b{sides[1]} l{sides[2]} r{sides[3]}")
+            steps.append((kind, sides))
+            continue
+        k, s = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+        d = draw(st.integers(1, 2)) if kind == "conv" and s == 1 else 1
+        padding = draw(st.sampled_from(["valid", "same", "p1"]) if kind == "conv" else st.sampled_from(["", " same"]))
+        if kind == "conv":
+            words.append(f"conv2x{k} s{s} d{d} {padding}")
+        else:
+            words.append(f"avgpool{k} s{s}{padding}")
+        steps.append((kind, (k, s, d, {"valid": 0, "": 0, "p1": 1}.get(padding.strip(), -1))))
+    height, width = draw(st.integers(6, 20)), draw(st.integers(6, 20))
+    return f"input {height}x{width}x1, " + ", ".join(words), steps
+
+
+def torch_regions(torch: object, shape: tuple[int, int], steps: list[tuple[str, tuple[int, ...]]],
+                  cell: tuple[int, int]) -> list[set[tuple[int, int]]]:
+    """The rows and columns of every map whose gradient from ``cell`` of the last is not 0 (weights 1, input > 0).
+    Keras' 'same' pads (out − 1)·s + d(k − 1) + 1 − n in all, the smaller half before (TensorFlow's rule)."""
+    functional = torch.nn.functional  # type: ignore[attr-defined]
+    x = torch.rand(1, 1, *shape, dtype=torch.float64) + 0.5  # type: ignore[attr-defined]
+    x.requires_grad_(True)
+    maps = [x]
+    for kind, numbers in steps:
+        t = maps[-1]
+        if kind.endswith("pad"):
+            top, bottom, left, right = numbers
+            mode = {"zeropad": "constant", "reflectpad": "reflect", "replicatepad": "replicate"}[kind]
+            t = functional.pad(t, (left, right, top, bottom), mode=mode)
+        elif kind == "crop":
+            top, bottom, left, right = numbers
+            t = t[:, :, top : t.shape[2] - bottom, left : t.shape[3] - right]
+        else:
+            k, s, d, p = numbers
+            span = d * (k - 1) + 1
+            if p < 0:  # same
+                pads = []
+                for n in (t.shape[3], t.shape[2]):  # F.pad takes the last axis first
+                    total = max((-(-n // s) - 1) * s + span - n, 0)
+                    pads += [total // 2, total - total // 2]
+                t = functional.pad(t, tuple(pads))
+            elif p:
+                t = functional.pad(t, (p, p, p, p))
+            ones = torch.ones(1, 1, k, k, dtype=torch.float64)  # type: ignore[attr-defined]
+            t = functional.conv2d(t, ones, stride=s, dilation=d) if kind == "conv" else functional.avg_pool2d(t, k, s)
+        t.retain_grad()
+        maps.append(t)
+    maps[-1][0, 0, cell[0], cell[1]].backward()
+    return [read(torch, tensor) for tensor in maps]
+
+
+def read(torch: object, tensor: object) -> set[tuple[int, int]]:
+    """The cells of a map whose gradient is not 0."""
+    return {(int(r), int(c)) for r, c in torch.nonzero(tensor.grad[0, 0]).tolist()}  # type: ignore[attr-defined]
+
+
+def cells(region: tuple[tuple[int, ...], tuple[int, ...]] | None) -> set[tuple[int, int]]:
+    return set() if region is None else {(r, c) for r in region[0] for c in region[1]}
+
+
+@pytest.mark.oracle
+@settings(max_examples=40, deadline=None)
+@given(chains(), st.integers(0, 50), st.integers(0, 50))
+def test_any_chains_fields_are_the_cells_pytorch_differentiates(chain: tuple[str, list[tuple[str, tuple[int, ...]]]],
+                                                               row: int, col: int) -> None:
+    torch = oracle("torch")
+    spec, steps = chain
+    try:
+        net = cnncalc.summary(spec).network
+    except cnncalc.CnnCalcError:
+        assume(False)  # a map that shrinks to nothing
+        raise
+    height, width = net.layers[-1].output_shape[:2]
+    cell = (row % height, col % width)
+    regions = cell_field(net, *cell).regions
+    assert [cells(region) for region in regions] == torch_regions(torch, net.input_shape[:2], steps, cell), spec
 
 
 def run(*arguments: str) -> tuple[int, str]:
@@ -73,11 +181,11 @@ def test_the_picture_marks_every_map_and_says_where_the_field_falls() -> None:
     assert code == 0
     root = ET.fromstring(output)
     shown = texts(root)
-    assert shown[0] == "Receptive field of activation's cell 1,1: 29×29, of which 17×17 in the input (input rows " \
-                       "2–18, cols 1–17), the rest padding"
+    assert shown[0] == "Receptive field of activation's cell 1,1: 29×29; it reads input rows 2–18, cols 1–17, and " \
+                       "reaches into the padding"
     assert "rows 2–18, cols 1–17" in shown and "rows 3–19, cols 3–19" in shown and "cell 1,1" in shown
     assert "rows 1–4, cols 1–4" in shown  # the dilated conv's input, the pool's output
-    patches = [polygon for polygon in root.iter(f"{SVG}polygon") if polygon.get("class") == "field"]
+    patches = [group for group in root.iter(f"{SVG}g") if group.get("class") == "field"]
     assert len(patches) == 8  # the input and the seven layers up to the relu; none on flatten and dense
     assert overlapping(boxes(root, "label")) == []
 
@@ -89,7 +197,7 @@ def test_a_field_over_the_whole_map_covers_the_whole_face() -> None:
     groups = [group for group in root.iter(f"{SVG}g") if group.find(f"{SVG}title") is not None]
     input_group = groups[0]
     face = input_group.findall(f"{SVG}g/{SVG}polygon")[1].get("points", "").split()  # the box's side: its H×W face
-    (patch,) = [polygon for polygon in input_group.iter(f"{SVG}polygon") if polygon.get("class") == "field"]
+    (patch,) = [group.find(f"{SVG}polygon") for group in input_group.iter(f"{SVG}g") if group.get("class") == "field"]
     # rows 0..3, cols 0..3: the whole 4×4 input; the face's corners are drawn top near, top far, bottom far, bottom
     # near; the patch's first column then last, first row then last
     corners = patch.get("points", "").split()

@@ -142,6 +142,7 @@ def chain_svg(net: Network, field: CellField | None = None) -> str:
     width = max(right - GAP + MARGIN, text_width(heading) + 2 * MARGIN)
     return document(width, y - GAP + MARGIN, body, heading or f"{count} layer{'' if count == 1 else 's'}",
                     " .rf { fill: #c0392b; } .field { fill: #e74c3c; fill-opacity: 0.6; stroke: #c0392b; }"
+                    " .sparse { fill-opacity: 0.25; stroke-dasharray: 2 2; }"
                     if field is not None else "")
 
 
