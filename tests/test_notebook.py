@@ -51,7 +51,7 @@ def test_the_notebook_runs_and_shows_what_it_stores(request: pytest.FixtureReque
     run = copy.deepcopy(stored)
     run.cells.append(nbformat.v4.new_code_cell(PROBE))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    nbclient.NotebookClient(run, timeout=120, kernel_name="python3",
+    nbclient.NotebookClient(run, timeout=120, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(ROOT)}}).execute()  # raises on a failing cell
     probe = run.cells.pop()
     assert shown(probe) == [("stdout", "[]\n")]  # no framework was imported
