@@ -158,7 +158,15 @@ def _backwards(layer: ResolvedLayer, steps: list[Step], region: tuple[tuple[int,
     found = []
     for axis, (stride, pad, taps, fill) in enumerate(steps):
         size = layer.input_shape[axis]
-        read = {_read(position * stride - pad + tap, size, fill) for position in region[axis] for tap in taps}
+        positions = region[axis]
+        whole = len(positions) == positions[-1] - positions[0] + 1 and len(taps) == taps[-1] + 1 >= stride
+        if whole and fill == "zeros":  # a run of windows without gaps reads a run of rows: no need to list them
+            first, last = max(positions[0] * stride - pad, 0), min(positions[-1] * stride - pad + taps[-1], size - 1)
+            if first > last:
+                return None
+            found.append(tuple(range(first, last + 1)))
+            continue
+        read = {_read(position * stride - pad + tap, size, fill) for position in positions for tap in taps}
         read.discard(None)
         if not read:
             return None

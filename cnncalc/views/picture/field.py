@@ -28,6 +28,8 @@ def runs(values: tuple[int, ...]) -> list[tuple[int, int]]:
     >>> runs((1, 2, 3, 5, 7, 8))
     [(1, 3), (5, 5), (7, 8)]
     """
+    if values and values[-1] - values[0] + 1 == len(values):  # one run, as most fields are
+        return [(values[0], values[-1])]
     found: list[tuple[int, int]] = []
     for value in values:
         if found and value == found[-1][1] + 1:
