@@ -35,11 +35,11 @@ CASES = [("chain", "input 28x28x1, conv32x3 relu, maxpool2, flatten, dense10"),
          ("unet", "examples/graphs/unet_small.cnn"), ("wide", WIDE), ("densenet201", "densenet201")]
 CHAINS = ["chain", "long_chain"]
 GRAPHS = [name for name, _ in CASES if name not in CHAINS]
-#: pictures drawn with options: a receptive field on a chain, check-stride's windows (a 224-cell axis numbered
-#: every few cells)
+#: pictures drawn with options: a receptive field on a chain, the long chain folded, check-stride's windows (a
+#: 224-cell axis numbered every few cells)
 RF = ("input 64x64x3, conv8x3 s2 same, relu, maxpool2, conv16x3 same, bn, relu, maxpool2, flatten, dense10", (3, 5))
 STRIDES = {"windows": ["7", "3", "3"], "windows_wide": ["224x100", "3", "2", "same"]}
-OTHERS = ["rf", *STRIDES]
+OTHERS = ["rf", "folded", *STRIDES]
 #: how far (in pixels) one box may run into another, or out of the drawing, before it counts: anti-aliasing
 SLACK = 0.5
 #: the screenshot's tiles: each picture's top left, so that one launch shows them all
@@ -104,7 +104,8 @@ def others() -> dict[str, str]:
 
     from cnncalc.cli.commands import main
 
-    drawn = {"rf": cnncalc.summary(RF[0]).to_svg(rf=RF[1])}
+    drawn = {"rf": cnncalc.summary(RF[0]).to_svg(rf=RF[1]), "folded": cnncalc.summary(dict(CASES)["long_chain"])
+             .to_svg(fold=True)}
     for name, arguments in STRIDES.items():
         drawn[name] = CliRunner().invoke(main, ["check-stride", *arguments, "--format", "svg"]).output
     return drawn

@@ -109,19 +109,20 @@ class Summary:
         """Every finding of the network (an uneven stride…), as the table's footnotes say them."""
         return tuple(self.network.warnings)
 
-    def to_svg(self, rf: tuple[int, int] | None = None) -> str:
+    def to_svg(self, rf: tuple[int, int] | None = None, fold: bool = False) -> str:
         """The picture as one SVG document: a chain as volumes, a graph as layers and edges. ``rf=(ROW, COL)``
-        highlights the receptive field of that cell of a chain's last map, as ``--rf ROW,COL`` does."""
+        highlights the receptive field of that cell of a chain's last map, as ``--rf ROW,COL`` does; ``fold=True``
+        draws a chain's long repeats once, as ``--fold`` does."""
         from ..views.picture import to_svg
 
-        return to_svg(self.network, self._field(rf))
+        return to_svg(self.network, self._field(rf), fold)
 
-    def to_html(self, rf: tuple[int, int] | None = None) -> str:
+    def to_html(self, rf: tuple[int, int] | None = None, fold: bool = False) -> str:
         """One self-contained page: the table, the picture and the totals (nothing loaded from the network);
-        ``rf`` as for :meth:`to_svg`."""
+        ``rf`` and ``fold`` as for :meth:`to_svg`."""
         from ..views.html_view import to_html
 
-        return to_html(self.network, self.checked, self.analysis, self._field(rf))
+        return to_html(self.network, self.checked, self.analysis, self._field(rf), fold)
 
     def _field(self, rf: tuple[int, int] | None) -> CellField | None:
         if rf is None:

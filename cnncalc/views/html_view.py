@@ -35,7 +35,7 @@ NUMBERS = ("Param #", "MACs", "FLOPs", "Memory")
 
 
 def html_fragment(net: Network, analysis: Analysis = NO_ANALYSIS, checked: ForwardPass | None = None,
-                  field: CellField | None = None) -> str:
+                  field: CellField | None = None, fold: bool = False) -> str:
     """The table, the picture (with ``field``, one cell's receptive field on it) and the totals as one ``<div>``
     (its style inside it)."""
     titles, rows = table_cells(net, False, checked, analysis)
@@ -51,7 +51,7 @@ def html_fragment(net: Network, analysis: Analysis = NO_ANALYSIS, checked: Forwa
     if checked is not None:
         notes = [*check_lines(net, checked), *notes]
     listed = f'<ul class="notes">{"".join(f"<li>{escape(note)}</li>" for note in notes)}</ul>' if notes else ""
-    picture = to_svg(net, field)
+    picture = to_svg(net, field, fold)
     return (f'<div class="cnncalc"><style>{STYLE}</style>\n'
             f"<div>Input: <code>{escape(net.shape_text(net.input_shape, analysis.batch))}</code></div>\n"
             f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
@@ -59,8 +59,8 @@ def html_fragment(net: Network, analysis: Analysis = NO_ANALYSIS, checked: Forwa
 
 
 def to_html(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS,
-            field: CellField | None = None) -> str:
+            field: CellField | None = None, fold: bool = False) -> str:
     """One whole page: :func:`html_fragment` with the page around it."""
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>cnncalc summary: {len(net.layers)} layers, {net.total_params:,} params</title>\n</head>\n"
-            f"<body>\n{html_fragment(net, analysis, checked, field)}\n</body>\n</html>")
+            f"<body>\n{html_fragment(net, analysis, checked, field, fold)}\n</body>\n</html>")
