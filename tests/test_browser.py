@@ -199,7 +199,7 @@ def test_a_screenshot_of_each_picture_is_as_it_was(summaries: dict[str, cnncalc.
                                                    tmp_path: Path,
                                                    request: pytest.FixtureRequest) -> None:
     try:
-        from PIL import Image as image
+        from PIL import Image
         from PIL import ImageChops
     except ImportError:
         if os.environ.get("CI"):
@@ -221,7 +221,7 @@ def test_a_screenshot_of_each_picture_is_as_it_was(summaries: dict[str, cnncalc.
         shutil.copyfile(shot, golden)
     if not golden.exists():
         pytest.fail("golden file pictures.png is missing: write it with --update-golden, then look at it")
-    now, then = image.open(shot).convert("RGB"), image.open(golden).convert("RGB")
+    now, then = Image.open(shot).convert("RGB"), Image.open(golden).convert("RGB")
     assert now.size == then.size
     difference = ImageChops.difference(now, then).convert("L").point(lambda value: 255 if value > 48 else 0)
     changed = difference.histogram()[255] / (now.size[0] * now.size[1])
