@@ -199,8 +199,7 @@ def test_a_screenshot_of_each_picture_is_as_it_was(summaries: dict[str, cnncalc.
                                                    tmp_path: Path,
                                                    request: pytest.FixtureRequest) -> None:
     try:
-        from PIL import Image
-        from PIL import ImageChops
+        from PIL import Image, ImageChops
     except ImportError:
         if os.environ.get("CI"):
             pytest.fail("Pillow is missing in CI: install the test extra (.[test])")
