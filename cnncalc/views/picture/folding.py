@@ -3,8 +3,9 @@ output shape and parameters (30 × conv, bn, relu), is drawn as its first time t
 first and last name and ``× 30``; without ``--fold`` every layer is drawn.
 
 The runs are found greedily from the left: at each layer, the group of at most :data:`LONGEST` layers that repeats
-over the most layers (the shortest such group on a tie) is folded if it repeats at least twice. Linear in the
-layers for a given :data:`LONGEST`, as no layer is looked at again once it is in a fold.
+over the most layers (the shortest such group on a tie) is folded if it repeats at least twice. A layer outside
+any fold costs about :data:`LONGEST`² comparisons, and a fold's layers each :data:`LONGEST` times their group's
+length at most: a 1,000-layer chain folds in milliseconds.
 """
 
 from __future__ import annotations
