@@ -186,3 +186,19 @@ def test_notebook_forms() -> None:
     assert s._repr_svg_() == s.to_svg() == CliRunner().invoke(main, ["summary", CHAINS[0], "--format", "svg"]).output
     fragment = s._repr_html_()
     assert fragment.startswith('<div class="cnncalc">') and "<svg" in fragment and "<table>" in fragment
+
+
+#: the README's quick-start network, whose picture docs/quickstart.svg is
+QUICK_START = "input 28x28x1, conv32x3 relu, pool2, conv64x3 relu, pool2, flatten, dropout0.5, dense10 softmax"
+
+
+def test_the_quick_start_picture_is_cnncalcs_own(request: pytest.FixtureRequest) -> None:
+    """docs/quickstart.svg is what `cnncalc summary QUICK_START --format svg` writes (--update-golden rewrites it)."""
+    from .conftest import ROOT, check_golden
+
+    root, document = svg_of(QUICK_START)
+    assert [layer["name"] for layer in document["layers"]] == [  # type: ignore[index]
+        "conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "flatten", "dropout", "dense"]
+    assert {"26×26×32", "5×5×64", "320 params", "18,496 params", "16,010 params"} <= set(texts(root))  # by hand
+    picture = CliRunner().invoke(main, ["summary", QUICK_START, "--format", "svg"]).output
+    check_golden(ROOT / "docs" / "quickstart.svg", picture, bool(request.config.getoption("--update-golden")))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CnnCalcError, shorten
 
 if TYPE_CHECKING:
+    from ..analysis.cell_field import CellField
     from ..analysis.pipeline import Analysis
     from ..graph.network import Network
     from ..numeric.twins import ForwardPass
@@ -108,17 +109,29 @@ class Summary:
         """Every finding of the network (an uneven stride…), as the table's footnotes say them."""
         return tuple(self.network.warnings)
 
-    def to_svg(self) -> str:
-        """The picture as one SVG document: a chain as volumes, a graph as layers and edges."""
+    def to_svg(self, rf: tuple[int, int] | None = None, fold: bool = False) -> str:
+        """The picture as one SVG document: a chain as volumes, a graph as layers and edges. ``rf=(ROW, COL)``
+        highlights the receptive field of that cell of a chain's last map, as ``--rf ROW,COL`` does; ``fold=True``
+        draws a chain's long repeats once, as ``--fold`` does."""
         from ..views.picture import to_svg
 
-        return to_svg(self.network)
+        return to_svg(self.network, self._field(rf), fold)
 
-    def to_html(self) -> str:
-        """One self-contained page: the table, the picture and the totals (nothing loaded from the network)."""
+    def to_html(self, rf: tuple[int, int] | None = None, fold: bool = False) -> str:
+        """One self-contained page: the table, the picture and the totals (nothing loaded from the network);
+        ``rf`` and ``fold`` as for :meth:`to_svg`."""
         from ..views.html_view import to_html
 
-        return to_html(self.network, self.checked, self.analysis)
+        return to_html(self.network, self.checked, self.analysis, self._field(rf), fold)
+
+    def _field(self, rf: tuple[int, int] | None) -> CellField | None:
+        if rf is None:
+            return None
+        from ..analysis.cell_field import cell_field
+
+        if not (isinstance(rf, tuple | list) and len(rf) == 2 and all(type(n) is int and n >= 0 for n in rf)):
+            raise CnnCalcError(f"rf takes (ROW, COL), two whole numbers from 0; not {shorten(repr(rf))}")
+        return cell_field(self.network, rf[0], rf[1])
 
     def _repr_svg_(self) -> str:
         return self.to_svg()

@@ -26,7 +26,8 @@ SPEC_ONLY, SPEC_OPTIONS = "With --spec: ", ("input_shape", "layout", "convention
 @click.option("--ceil", is_flag=True,
               help="Use PyTorch's ceil_mode for the output size. Not with --spec: each layer has its own.")
 @click.option("--spec", "spec", metavar="SPEC", help="Check every conv and pool layer of a network instead.")
-@format_option()
+@format_option("svg", help="Output format: text to read, json for a program, svg the window picture of N F S [P] "
+                           "(for slides).")
 @input_option(SPEC_ONLY)
 @framework_options(SPEC_ONLY)
 @model_option(SPEC_ONLY)
@@ -52,6 +53,8 @@ def check_stride(ctx: click.Context, args: tuple[str, ...], dilation: str, ceil:
     from ..analysis.stride import check, parse_padding, parse_pair
 
     _options_apply(ctx, spec is not None)
+    if fmt == "svg" and spec is not None:
+        raise click.UsageError("--format svg draws the windows of N F S [P]; with --spec, use text or json", ctx)
     if spec is not None:
         if args:
             raise click.UsageError("give either N F S [P] or --spec, not both")
@@ -62,6 +65,9 @@ def check_stride(ctx: click.Context, args: tuple[str, ...], dilation: str, ceil:
     padding = parse_padding(args[3]) if len(args) == 4 else (0, 0)
     names = [part for part in re.split("[xX×]", args[0]) if part]
     if names and all(re.fullmatch(r"[A-WYZa-wyz_][A-WYZa-wyz0-9_]*", part) for part in names):
+        if fmt == "svg":
+            raise click.UsageError("--format svg draws the windows of a size given as a number; N here is a name",
+                                   ctx)
         return _stride_condition(names * 2 if len(names) == 1 else names, f, s, padding,
                                  parse_pair(dilation, "dilation"), fmt)
     n = parse_pair(args[0], "input size N")
@@ -70,12 +76,29 @@ def check_stride(ctx: click.Context, args: tuple[str, ...], dilation: str, ceil:
         import json
 
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
+    elif fmt == "svg":
+        click.echo(_svg(report), nl=False)
     else:
         from ..views.stride_view import report_renderable
 
         out = console()
         out.print(report_renderable(report, out.width))
     sys.exit(EXIT_OK if report.fits else EXIT_NO)
+
+
+def _svg(report: Any) -> str:
+    """The window picture as SVG, each axis (both at once when they are the same) under its words."""
+    from ..views.picture.windows import MOST_CELLS, stride_svg
+    from ..views.stride_view import axis_lines
+
+    h, w = report.axes
+    groups = [(h, "HW")] if h.windows == w.windows else [(h, "H"), (w, "W")]
+    for axis, _ in groups:
+        if axis.windows.padded > MOST_CELLS:
+            raise CnnCalcError(f"--format svg draws at most {MOST_CELLS} cells an axis, and this one has "
+                               f"{axis.windows.padded:,} with its padding", "use the text answer, which says where "
+                               "the windows fall in words")
+    return stride_svg(report, [(axis.windows, axis_lines(axis, noun)) for axis, noun in groups])
 
 
 def _options_apply(ctx: click.Context, with_spec: bool) -> None:

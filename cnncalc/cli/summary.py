@@ -58,13 +58,20 @@ from .terminal import console
                    "(and fvcore's count of batch norm in train()).")
 @click.option("--optimizer", type=click.Choice(list(OPTIMIZERS)), default="adam", show_default=True,
               help="--training: the optimizer whose state is counted (momentum: 1 buffer per parameter, adam: 2).")
+@click.option("--rf", "cell", metavar="ROW,COL",
+              help="With --format svg or html: highlight the receptive field of the cell at ROW,COL (from 0) of "
+                   "the last map of a chain, on every layer's volume down to the input.")
+@click.option("--fold", is_flag=True,
+              help="With --format svg or html: draw each long repeat of a chain's layers once, marked × N (without "
+                   "it, every layer is drawn).")
 @click.option("--emit-spec", is_flag=True, help="With a .py SPEC: print the equivalent spec instead of the summary.")
 @FRAMEWORK_OPTIONS
 @MODEL_OPTIONS
 def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
             batch: int, max_memory: str, columns: str | None, show_trainable: bool, verbose: bool, dtype: str,
-            convention: str | None, by_op: bool, training: bool, optimizer: str, emit_spec: bool, layout: str | None,
-            conventions: str | None, model: str | None, settings: tuple[str, ...]) -> None:
+            convention: str | None, by_op: bool, training: bool, optimizer: str, cell: str | None, fold: bool,
+            emit_spec: bool, layout: str | None, conventions: str | None, model: str | None,
+            settings: tuple[str, ...]) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
 
     SPEC is the network as text, a .cnn file, - for stdin, or a known network's name (resnet50,
@@ -80,6 +87,15 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
     net, checked, extra = prepare(spec, input_shape, layout, conventions, model, settings, columns, verbose, check,
                                   seed, batch, max_memory, convention=convention, explain=explain, by_op=by_op,
                                   training=training)
+    field = None
+    if fold and fmt not in ("svg", "html"):
+        raise click.UsageError("--fold folds the picture: use it with --format svg or --format html")
+    if cell is not None:
+        from ..analysis.cell_field import cell_field, parse_cell
+
+        if fmt not in ("svg", "html"):
+            raise click.UsageError("--rf draws on the picture: use it with --format svg or --format html")
+        field = cell_field(net, *parse_cell(cell))
     if show_trainable:
         extra = (*extra, "trainable")
     if fmt in ("keras", "pytorch"):
@@ -96,7 +112,8 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
         from ..views.html_view import to_html
         from ..views.picture import to_svg
 
-        click.echo(to_svg(net) if fmt == "svg" else to_html(net, checked, analysis), nl=fmt == "html")
+        click.echo(to_svg(net, field, fold) if fmt == "svg" else to_html(net, checked, analysis, field, fold),
+                   nl=fmt == "html")
     else:
         writer = getattr(render, {"json": "to_json", "markdown": "to_markdown", "csv": "to_csv"}[fmt])
         click.echo(writer(net, checked, analysis))

@@ -15,6 +15,7 @@ from .picture.svg import escape
 from .units import readable_size
 
 if TYPE_CHECKING:
+    from ..analysis.cell_field import CellField
     from ..numeric.twins import ForwardPass
 
 __all__ = ["html_fragment", "to_html"]
@@ -33,8 +34,10 @@ STYLE = """
 NUMBERS = ("Param #", "MACs", "FLOPs", "Memory")
 
 
-def html_fragment(net: Network, analysis: Analysis = NO_ANALYSIS, checked: ForwardPass | None = None) -> str:
-    """The table, the picture and the totals as one ``<div>`` (its style inside it)."""
+def html_fragment(net: Network, analysis: Analysis = NO_ANALYSIS, checked: ForwardPass | None = None,
+                  field: CellField | None = None, fold: bool = False) -> str:
+    """The table, the picture (with ``field``, one cell's receptive field on it) and the totals as one ``<div>``
+    (its style inside it)."""
     titles, rows = table_cells(net, False, checked, analysis)
     numeric = [any(title.startswith(word) for word in NUMBERS) for title in titles]
     head = "".join(f"<th>{escape(title)}</th>" for title in titles)
@@ -48,15 +51,16 @@ def html_fragment(net: Network, analysis: Analysis = NO_ANALYSIS, checked: Forwa
     if checked is not None:
         notes = [*check_lines(net, checked), *notes]
     listed = f'<ul class="notes">{"".join(f"<li>{escape(note)}</li>" for note in notes)}</ul>' if notes else ""
-    picture = to_svg(net)
+    picture = to_svg(net, field, fold)
     return (f'<div class="cnncalc"><style>{STYLE}</style>\n'
             f"<div>Input: <code>{escape(net.shape_text(net.input_shape, analysis.batch))}</code></div>\n"
             f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n"
             f'<div class="totals">{totals}{costs}</div>\n{listed}\n<div class="picture">\n{picture}</div>\n</div>')
 
 
-def to_html(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS) -> str:
+def to_html(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS,
+            field: CellField | None = None, fold: bool = False) -> str:
     """One whole page: :func:`html_fragment` with the page around it."""
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>cnncalc summary: {len(net.layers)} layers, {net.total_params:,} params</title>\n</head>\n"
-            f"<body>\n{html_fragment(net, analysis, checked)}\n</body>\n</html>")
+            f"<body>\n{html_fragment(net, analysis, checked, field, fold)}\n</body>\n</html>")

@@ -61,6 +61,7 @@ def document(width: float, height: float, body: list[str], title: str, style: st
         f"<title>{escape(title)}</title>",
         "<style>text { fill: #222; } .params { fill: #555; } .label { fill: none; stroke: none; }"
         f"{style}</style>",
+        '<rect class="background" width="100%" height="100%" fill="#fff"/>',  # legible on a dark page too
         *body,
         "</svg>",
     ]) + "\n"

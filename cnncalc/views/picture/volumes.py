@@ -11,13 +11,20 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from .field import caption, field_line, patch
+from .folding import folds
 from .svg import LINE_HEIGHT, document, escape, number, text, text_width
 
 if TYPE_CHECKING:
+    from ...analysis.cell_field import CellField
     from ...graph.network import Network, ResolvedLayer
 
-#: a slot of a row: its x, its width, its box (thickness, height, depth), its label's lines, its kind and spec
-Slot = tuple[float, float, tuple[float, float, float], list[str], tuple[str, str]]
+#: a slot of a row: its x, its width, its box (thickness, height, depth), its label's lines (each with its style),
+#: its kind and spec, and where --rf asks: its map's height and width and the rows and columns highlighted
+Slot = tuple[float, float, tuple[float, float, float], list[tuple[str, str]], tuple[str, str], tuple[object, ...]]
+
+#: what a box shows: the layer's name, class, output shape as shown and as held, parameters and spec
+Item = tuple[str, str, tuple[object, ...], tuple[object, ...], int, str]
 
 __all__ = ["ROW_WIDTH", "chain_svg", "scale", "size_text"]
 
@@ -81,49 +88,78 @@ def _cuboid(x: float, bottom: float, thick: float, high: float, deep: float, col
             "</g>"]
 
 
-def chain_svg(net: Network) -> str:
-    """The SVG document of a chain: the input, then every layer, as volumes with their labels."""
-    items: list[tuple[str, str, tuple[object, ...], tuple[object, ...], int, str]] = [
+def chain_svg(net: Network, field: CellField | None = None, fold: bool = False) -> str:
+    """The SVG document of a chain: the input, then every layer, as volumes with their labels; with ``field``, the
+    rows and columns of each map that one cell of the last map reads, highlighted on the boxes and written under
+    them; with ``fold``, each long repeat drawn once (:mod:`.folding`)."""
+    items: list[Item] = [
         ("input", "InputLayer", net.shown_shape(net.input_shape), net.input_shape, 0, "input")]
     items += [(layer.name, _kind(net, layer), net.shown_shape(layer.output_shape, layer.tokens), layer.output_shape,
                layer.params.total, layer.source) for layer in net.layers]
     body: list[str] = []
     slots: list[Slot] = []  # the row being laid out
     y, right = MARGIN, 0.0
+    heading = caption(net, field) if field is not None else ""
+    if heading:
+        body.append(text(MARGIN, MARGIN + 0.8 * LINE_HEIGHT, heading, "rf", "start"))
+        y += LINE_HEIGHT + GAP
 
     def flush() -> float:
         """Draw the row of ``slots`` from ``y``; the y under it."""
-        tallest = max(high + deep * 0.6 for _, _, (_, high, deep), _, _ in slots)
+        tallest = max(high + deep * 0.6 for _, _, (_, high, deep), _, _, _ in slots)
         bottom = y + tallest
-        for x, width, (thick, high, deep), lines, (kind, spec) in slots:
+        for x, width, (thick, high, deep), lines, (kind, spec), marked in slots:
             left = x + (width - thick - deep * 0.8) / 2
             body.append(f"<g><title>{escape(spec)}</title>")
             body.extend(_cuboid(left, bottom, thick, high, deep, _colour(kind)))
-            label = max(map(text_width, lines))
+            if marked:
+                body.append(patch(left, bottom, (thick, high, deep), marked))
+            label = max(text_width(line) for line, _ in lines)
             centre = x + width / 2
             body.append(f'<rect class="label" x="{number(centre - label / 2)}" y="{number(bottom + 6)}" '
                         f'width="{number(label)}" height="{number(len(lines) * LINE_HEIGHT)}"/>')
-            for number_, line in enumerate(lines):
-                body.append(text(centre, bottom + 6 + (number_ + 0.8) * LINE_HEIGHT, line,
-                                 "params" if number_ == 2 else ""))
+            for number_, (line, css) in enumerate(lines):
+                body.append(text(centre, bottom + 6 + (number_ + 0.8) * LINE_HEIGHT, line, css))
             body.append("</g>")
+        most = max(len(lines) for _, _, _, lines, _, _ in slots)
         slots.clear()
-        return bottom + 6 + 3 * LINE_HEIGHT + GAP
+        return bottom + 6 + max(most, 3) * LINE_HEIGHT + GAP
 
+    pieces = folds([item[1:] for item in items]) if fold else [(place, 1, 1) for place in range(len(items))]
     x = MARGIN
-    for name, kind, shown, shape, params, spec in items:
-        lines = [name, size_text(shown), *([f"{params:,} params"] if params else [])]
+    for place, every, times in [(first + step, group, times) for first, group, times in pieces
+                                for step in range(group)]:
+        _, kind, _, shape, _, spec = items[place]
+        lines = _label(items, place, items[place + (times - 1) * every][0] if times > 1 else "", times)
+        spec = f"{spec} (× {times})" if times > 1 else spec
+        marked: tuple[object, ...] = ()
+        if field is not None and place <= field.target:
+            lines.append((field_line(field, place), "rf"))
+            marked = (shape[0], shape[1], field.regions[place])
         box = _box(tuple(shape))
-        width = max(box[0] + box[2] * 0.8, *map(text_width, lines))
+        width = max(box[0] + box[2] * 0.8, *(text_width(line) for line, _ in lines))
         if slots and x + width > ROW_WIDTH:
             y = flush()
             x = MARGIN
-        slots.append((x, width, box, lines, (kind, spec)))
+        slots.append((x, width, box, lines, (kind, spec), marked))
         x += width + GAP
         right = max(right, x)
     y = flush()
     count = len(net.layers)
-    return document(right - GAP + MARGIN, y - GAP + MARGIN, body, f"{count} layer{'' if count == 1 else 's'}")
+    width = max(right - GAP + MARGIN, text_width(heading) + 2 * MARGIN)
+    style = (" .rf { fill: #c0392b; } .field { fill: #e74c3c; fill-opacity: 0.6; stroke: #c0392b; }"
+             " .sparse { fill-opacity: 0.25; stroke-dasharray: 2 2; }" if field is not None else "")
+    style += " .fold { fill: #08519c; font-weight: bold; }" if fold else ""
+    return document(width, y - GAP + MARGIN, body, heading or f"{count} layer{'' if count == 1 else 's'}", style)
+
+
+def _label(items: list[Item], place: int, last: str, times: int) -> list[tuple[str, str]]:
+    """A box's label, each line with its style: its name, its output size, its parameters where not 0; a box
+    drawn for a fold's every time through names its first and last layer and says how often."""
+    name, _, shown, _, params, _ = items[place]
+    lines = [(name if times == 1 else f"{name} … {last}", ""), (size_text(shown), "")]
+    lines += [(f"{params:,} params", "params")] if params else []
+    return lines + ([(f"× {times}", "fold")] if times > 1 else [])
 
 
 def _kind(net: Network, layer: ResolvedLayer) -> str:
