@@ -14,6 +14,8 @@ from .constant_tensors import ConstTensor
 from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .keras_shapes import correct_pad, keras_tensor, resolved_shape, shape_item
+from .known_heads import HeadPart, part_attribute, part_item
+from .known_networks import KnownNetwork, Parameter, network_attribute, parameter_attribute
 from .layer_subclasses import LayerWeights, base_attribute
 from .limits import _is_plain, _size
 from .own_weights import OwnParameter
@@ -51,7 +53,7 @@ class Access(Containers):
     keras_shapes: dict[int, tuple[int, ...]]
     given_input: tuple[str | None, str | None]
 
-    def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:
+    def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:  # noqa: PLR0911 - one per owner kind
         if isinstance(value, _Shape):
             if keras_tensor(self, value.tensor):  # Keras: the shape the graph built so far resolves to
                 return shape_item(self, value, index, node)
@@ -60,6 +62,11 @@ class Access(Containers):
             return tensor_item(self, value, index, node)  # type: ignore[arg-type]
         if isinstance(value, Grouped):
             raise self.error(node, "cnncalc cannot follow an item of a 5-D view of a tensor's channels")
+        if isinstance(value, HeadPart):  # model.classifier[-1]
+            return part_item(self, value, index, node)
+        if isinstance(value, KnownNetwork):
+            raise self.error(node, f"cnncalc reads {value.name} as one whole network: an item of it is not followed",
+                             "freeze or train it whole, or write the model as a spec")
         if isinstance(value, Sequential):
             return value.layers[index] if not isinstance(index, slice) else \
                 Sequential(value.framework, value.layers[index], value.node)
@@ -91,6 +98,12 @@ class Access(Containers):
             return _namespace_attribute(owner.path, name)
         if isinstance(owner, (Parser, Arguments)):
             return owner.attribute(name, node)
+        if isinstance(owner, KnownNetwork):  # base.trainable, model.fc, model.parameters()
+            return network_attribute(self, owner, name, node)
+        if isinstance(owner, HeadPart):  # model.fc.in_features
+            return part_attribute(self, owner, name, node)
+        if isinstance(owner, Parameter):  # p.requires_grad of model.parameters()
+            return parameter_attribute(self, owner, name, node)
         if isinstance(owner, Instance):
             if name in owner.attributes:
                 return owner.attributes[name]
