@@ -29,10 +29,13 @@ def keras_model_name(network: str, shape: Shape) -> str:
     ('mobilenetv2_1.00_224', 'inception_v3')
     >>> keras_model_name("ResNet50V2", (224, 224, 3)), keras_model_name("MobileNet", (160, 160, 3))
     ('resnet50v2', 'mobilenet_1.00_160')
+    >>> keras_model_name("MobileNetV3Small", (64, 64, 3))
+    'MobileNetV3Small'
     """
     if network in ("MobileNet", "MobileNetV2"):
         return f"{network.lower()}_1.00_{shape[0]}"
-    return {"InceptionV3": "inception_v3"}.get(network, network.lower())
+    return {"InceptionV3": "inception_v3", "MobileNetV3Small": "MobileNetV3Small",
+            "MobileNetV3Large": "MobileNetV3Large"}.get(network, network.lower())
 
 
 @record

@@ -15,7 +15,7 @@ from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .keras_shapes import correct_pad, keras_tensor, resolved_shape, shape_item
 from .known_heads import HeadPart, part_attribute, part_item
-from .known_networks import KnownNetwork, Parameter, network_attribute, parameter_attribute
+from .known_networks import KnownNetwork, NetworkLayers, Parameter, network_attribute, parameter_attribute
 from .layer_subclasses import LayerWeights, base_attribute
 from .limits import _is_plain, _size
 from .own_weights import OwnParameter
@@ -64,9 +64,11 @@ class Access(Containers):
             raise self.error(node, "cnncalc cannot follow an item of a 5-D view of a tensor's channels")
         if isinstance(value, HeadPart):  # model.classifier[-1]
             return part_item(self, value, index, node)
-        if isinstance(value, KnownNetwork):
-            raise self.error(node, f"cnncalc reads {value.name} as one whole network: an item of it is not followed",
-                             "freeze or train it whole, or write the model as a spec")
+        if isinstance(value, (KnownNetwork, NetworkLayers)):  # base.layers[:-20]: some of its layers
+            network = value if isinstance(value, KnownNetwork) else value.network
+            raise self.error(node, f"cnncalc reads {network.name} as one whole network: some of its layers (an item "
+                             "or a slice) are not followed",
+                             "freeze or train it whole (base.trainable = False), or write the model as a spec")
         if isinstance(value, Sequential):
             return value.layers[index] if not isinstance(index, slice) else \
                 Sequential(value.framework, value.layers[index], value.node)

@@ -67,6 +67,17 @@ class Parameter:
         self.network = network
 
 
+class NetworkLayers:
+    """``base.layers`` (Keras): iterated, one :class:`Parameter` standing for them all, so that ``for layer in
+    base.layers: layer.trainable = False`` freezes the network whole; an item or a slice of it is refused."""
+
+    def __init__(self, network: KnownNetwork) -> None:
+        self.network = network
+
+    def __iter__(self) -> Any:
+        return iter([Parameter(self.network)])
+
+
 def known_class(path: str, name: str) -> KnownClass | None:
     """The builder a module's name is, when the zoo holds its network: a name of ``keras.applications`` (or of one
     of its modules, ``keras.applications.mobilenet_v2``) or of ``torchvision.models``."""
@@ -172,6 +183,8 @@ def network_attribute(interpreter: Interpreter, network: KnownNetwork, name: str
     if network.framework == "keras":
         if name == "trainable":
             return not network.frozen
+        if name == "layers":
+            return NetworkLayers(network)
         if name in ("input", "output", "inputs", "outputs"):
             return _keras_ends(interpreter, network, name, node)
         if name in _KERAS_METHODS:
@@ -235,15 +248,20 @@ def set_network_attribute(interpreter: Interpreter, network: KnownNetwork, name:
 
 
 def set_parameter(interpreter: Interpreter, parameter: Parameter, name: str, value: Any, node: ast.AST) -> None:
-    """``p.requires_grad = False`` for each ``p`` of ``model.parameters()``: the whole network frozen."""
-    if name != "requires_grad":
+    """``p.requires_grad = False`` for each ``p`` of ``model.parameters()``, ``layer.trainable = False`` for each of
+    ``base.layers``: the whole network frozen."""
+    if name == "trainable" and parameter.network.framework == "keras":
+        _freeze(interpreter, parameter.network, value, node)
+        return
+    if name != "requires_grad" or parameter.network.framework == "keras":
         raise interpreter.error(node, f"cnncalc cannot follow a change to a parameter (.{name[:40]} = …)")
     _freeze(interpreter, parameter.network, value, node)
 
 
 def parameter_attribute(interpreter: Interpreter, parameter: Parameter, name: str, node: ast.AST) -> Any:
-    """``p.requires_grad`` as the network has it; anything else of the parameter is only known when it runs."""
-    if name == "requires_grad":
+    """``p.requires_grad`` (``layer.trainable``) as the network has it; anything else of the parameter is only known
+    when it runs."""
+    if name in ("requires_grad", "trainable"):
         return not parameter.network.frozen
     if name == "requires_grad_":
         from .values import Builtin
