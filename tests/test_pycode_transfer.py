@@ -311,7 +311,7 @@ def _torch_truth(torch: Any, network: str, freeze: str, widths: list[int]) -> tu
 
 def test_twenty_random_bases_and_heads_against_the_frameworks(tmp_path: Path) -> None:
     keras, torch = oracle("keras"), oracle("torch")
-    rng = random.Random(26)
+    rng = random.Random(27)  # every base frozen and not, in a Sequential and a functional model
     for case in range(12):
         application, size, frozen, pool, head = _keras_case(rng)
         code = _keras_code(application, size, frozen, pool, head, functional=case % 2 == 1)
