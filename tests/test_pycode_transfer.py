@@ -325,3 +325,37 @@ def test_twenty_random_bases_and_heads_against_the_frameworks(tmp_path: Path) ->
         code = _torch_code(network, freeze, spelling, widths)
         document = read(tmp_path, code, "--input", "3x64x64")
         assert split(document) == _torch_truth(torch, network, freeze, widths), code
+
+
+MODULE_FROZEN = '''import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU())
+        self.fc = nn.Linear(8, 10)
+
+    def forward(self, x):
+        x = self.features(x).mean((2, 3))
+        return self.fc(x)
+
+
+model = Net()
+{freezing}
+'''
+
+
+@pytest.mark.parametrize("freezing", ["model.features.requires_grad_(False)", "model.requires_grad_(False)",
+                                      "model.requires_grad_(False)\nmodel.fc.requires_grad_(True)",
+                                      "model.requires_grad_(False)\nmodel.requires_grad_(True)"])
+def test_a_module_of_the_file_frozen_whole_is_pytorch_own_split(tmp_path: Path, freezing: str) -> None:
+    torch = oracle("torch")
+    code = MODULE_FROZEN.format(freezing=freezing)
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "net.py", "exec"), namespace)  # the test's own code, run by PyTorch for its split
+    model = namespace["model"]
+    theirs = (sum(p.numel() for p in model.parameters()),
+              sum(p.numel() for p in model.parameters() if p.requires_grad))
+    assert isinstance(model, torch.nn.Module)
+    assert split(read(tmp_path, code, "--input", "3x8x8")) == theirs

@@ -13,6 +13,7 @@ from .constant_calls import constant_attribute, constant_item
 from .constant_tensors import ConstTensor
 from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
+from .frozen_modules import freezable, freeze_module
 from .keras_shapes import correct_pad, keras_tensor, resolved_shape, shape_item
 from .known_heads import HeadPart, part_attribute, part_item
 from .known_networks import KnownNetwork, NetworkLayers, Parameter, network_attribute, parameter_attribute
@@ -88,6 +89,8 @@ class Access(Containers):
         return super().items(value, node)
 
     def attribute(self, owner: Any, name: str, node: ast.AST) -> Any:  # noqa: PLR0911, PLR0912 - one per owner kind
+        if name == "requires_grad_" and freezable(owner):  # model.features.requires_grad_(False): frozen whole
+            return Builtin(functools.partial(freeze_module, self, owner, node), name)
         if isinstance(owner, Namespace):
             if name in ("set_image_data_format", "set_image_dim_ordering") and owner.framework == "keras":
                 return Builtin(functools.partial(self.set_data_format, name, node), name)

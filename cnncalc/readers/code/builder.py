@@ -79,12 +79,12 @@ def graph_spec(interpreter: Interpreter, found: Any, name: str) -> ModelCode:
 def _frozen(interpreter: Interpreter) -> None:
     """Each known network's item as the code left it (``base.trainable = False`` may come after the model is
     built, as Keras reads it when the model is compiled or summarised), and ``frozen`` after the layers of a module
-    frozen with the network whose classifier it replaced."""
+    frozen with the network whose classifier it replaced, and after those of a module frozen whole."""
     for index, node in enumerate(interpreter.nodes):
         if isinstance(node.layer, KnownNetwork):
             node.item = node.layer.item()
-        elif index in interpreter.frozen_nodes and node.kind == "layer" and node.item and \
-                not node.item.endswith(" frozen"):
+        elif node.kind == "layer" and node.item and not node.item.endswith(" frozen") and \
+                (index in interpreter.frozen_nodes or id(node.layer) in interpreter.frozen_layers):
             node.item += " frozen"
 
 

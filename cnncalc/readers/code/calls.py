@@ -54,6 +54,7 @@ class Interpreter(Inheritance):
         self.given_input: tuple[str | None, str | None] = (None, None)  # --input and its layout
         self.layer_items: dict[tuple[Any, ...], Any] = {}  # each distinct layer's item, made once (.recognise)
         self.frozen_nodes: set[int] = set()  # the graph's nodes whose layers are frozen (.known_heads)
+        self.frozen_layers: set[int] = set()  # the layers a module frozen whole holds, by id (.frozen_modules)
 
     def call(self, e: ast.Call, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per callee kind
         function = self.eval(e.func, env)

@@ -195,7 +195,7 @@ def network_attribute(interpreter: Interpreter, network: KnownNetwork, name: str
     if name in _TORCH_ITSELF:
         return Builtin(lambda *args, **kwargs: network, name)
     if name == "requires_grad_":
-        return Builtin(lambda requires_grad=True: _freeze(interpreter, network, requires_grad, node), name)
+        return Builtin(lambda requires_grad=True: freeze(interpreter, network, requires_grad, node), name)
     if name in ("parameters", "named_parameters"):
         one = Parameter(network)
         return Builtin(lambda *args, **kwargs: [one] if name == "parameters" else
@@ -220,10 +220,10 @@ def _keras_ends(interpreter: Interpreter, network: KnownNetwork, name: str, node
     return [tensor] if name.endswith("s") else tensor
 
 
-def _freeze(interpreter: Interpreter, network: KnownNetwork, requires_grad: Any, node: ast.AST) -> KnownNetwork:
+def freeze(interpreter: Interpreter, network: KnownNetwork, requires_grad: Any, node: ast.AST) -> KnownNetwork:
     """``requires_grad_(False)`` and ``p.requires_grad = False`` over all its parameters: the whole network, the
     module that replaced its classifier included, frozen (True unfreezes it)."""
-    if requires_grad not in (True, False):
+    if not isinstance(requires_grad, bool):
         raise interpreter.error(node, f"requires_grad set to {_shown(requires_grad)}",
                                 "set it to False (frozen) or True")
     network.frozen = network.head_frozen = not requires_grad
@@ -236,7 +236,7 @@ def set_network_attribute(interpreter: Interpreter, network: KnownNetwork, name:
     from .known_heads import replace_head
 
     if network.framework == "keras" and name == "trainable":
-        if value not in (True, False):
+        if not isinstance(value, bool):
             raise interpreter.error(node, f"trainable set to {_shown(value)}", "set it to False (frozen) or True")
         network.frozen = not value
         return
@@ -251,11 +251,11 @@ def set_parameter(interpreter: Interpreter, parameter: Parameter, name: str, val
     """``p.requires_grad = False`` for each ``p`` of ``model.parameters()``, ``layer.trainable = False`` for each of
     ``base.layers``: the whole network frozen."""
     if name == "trainable" and parameter.network.framework == "keras":
-        _freeze(interpreter, parameter.network, value, node)
+        freeze(interpreter, parameter.network, value, node)
         return
     if name != "requires_grad" or parameter.network.framework == "keras":
         raise interpreter.error(node, f"cnncalc cannot follow a change to a parameter (.{name[:40]} = …)")
-    _freeze(interpreter, parameter.network, value, node)
+    freeze(interpreter, parameter.network, value, node)
 
 
 def parameter_attribute(interpreter: Interpreter, parameter: Parameter, name: str, node: ast.AST) -> Any:
@@ -266,5 +266,5 @@ def parameter_attribute(interpreter: Interpreter, parameter: Parameter, name: st
     if name == "requires_grad_":
         from .values import Builtin
 
-        return Builtin(lambda requires_grad=True: _freeze(interpreter, parameter.network, requires_grad, node), name)
+        return Builtin(lambda requires_grad=True: freeze(interpreter, parameter.network, requires_grad, node), name)
     return Unknown(f"a parameter's {name[:40]}", node)

@@ -45,7 +45,7 @@ def unused_layers(interpreter: Interpreter, model: Any, applied: set[int]) -> Un
     ModuleDicts, through its sub-modules) that are not in ``applied`` (the ids of the layers the graph applies).
     A layer whose counts cnncalc cannot tell from its arguments is refused at the line that makes it."""
     found = Unused()
-    for layer in _held(interpreter, model):
+    for layer in held(interpreter, model):
         if isinstance(layer, KnownNetwork):  # a whole network never applied: refused, its count left to the zoo
             if id(layer) not in applied:
                 raise interpreter.error(layer.node, f"{layer.name} is made but never applied as model.eval() runs "
@@ -72,7 +72,7 @@ def _where(node: Any) -> tuple[str, int]:
     return os.path.basename(source.path) if source else "", getattr(node, "lineno", 0)
 
 
-def _held(interpreter: Interpreter, model: Any) -> Iterator[Layer | OwnParameter | KnownNetwork]:
+def held(interpreter: Interpreter, model: Any) -> Iterator[Layer | OwnParameter | KnownNetwork]:
     """Each layer object a model holds, once, depth first in the order it was assigned."""
     seen: set[int] = set()
     stack = [model]
