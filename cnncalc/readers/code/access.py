@@ -15,8 +15,9 @@ from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .frozen_modules import freezable, freeze_module
 from .keras_shapes import correct_pad, keras_tensor, resolved_shape, shape_item
+from .known_freezing import NetworkLayers, Parameter, parameter_attribute
 from .known_heads import HeadPart, part_attribute, part_item
-from .known_networks import KnownNetwork, NetworkLayers, Parameter, network_attribute, parameter_attribute
+from .known_networks import KnownNetwork, network_attribute
 from .layer_subclasses import LayerWeights, base_attribute
 from .limits import _is_plain, _size
 from .own_weights import OwnParameter

@@ -9,7 +9,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
-from .known_networks import KnownNetwork, freeze
+from .known_freezing import freeze
+from .known_networks import KnownNetwork
 from .own_weights import OwnParameter
 from .unused import held
 from .values import _MISSING, Instance, Layer, Sequential

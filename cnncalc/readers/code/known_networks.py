@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from .known_freezing import NetworkLayers, Parameter, freeze, shown
 from .values import Layer, Sequential, Tensor, Unknown
 
 if TYPE_CHECKING:
@@ -60,24 +61,6 @@ class KnownNetwork:
         return written + (" notop" if self.notop else "") + (" frozen" if self.frozen else "")
 
 
-class Parameter:
-    """One of ``model.parameters()``: what setting its ``requires_grad`` does to the whole network."""
-
-    def __init__(self, network: KnownNetwork) -> None:
-        self.network = network
-
-
-class NetworkLayers:
-    """``base.layers`` (Keras): iterated, one :class:`Parameter` standing for them all, so that ``for layer in
-    base.layers: layer.trainable = False`` freezes the network whole; an item or a slice of it is refused."""
-
-    def __init__(self, network: KnownNetwork) -> None:
-        self.network = network
-
-    def __iter__(self) -> Any:
-        return iter([Parameter(self.network)])
-
-
 def known_class(path: str, name: str) -> KnownClass | None:
     """The builder a module's name is, when the zoo holds its network: a name of ``keras.applications`` (or of one
     of its modules, ``keras.applications.mobilenet_v2``) or of ``torchvision.models``."""
@@ -104,7 +87,7 @@ def make_network(interpreter: Interpreter, cls: KnownClass, args: list[Any], kwa
     free, defaults = (_KERAS_FREE, _KERAS_DEFAULTS) if keras else (_TORCH_FREE, _TORCH_DEFAULTS)
     top = kwargs.get("include_top", True) if keras else True
     if top not in (True, False):
-        raise interpreter.error(node, f"{builder}'s include_top is {_shown(top)}, which is only known when the code "
+        raise interpreter.error(node, f"{builder}'s include_top is {shown(top)}, which is only known when the code "
                                 "runs", "write include_top=False (or True)")
     for key, value in kwargs.items():
         if key in free or key == "include_top":
@@ -116,12 +99,12 @@ def make_network(interpreter: Interpreter, cls: KnownClass, args: list[Any], kwa
             raise interpreter.error(node, f"{builder}'s argument {key}=, which cnncalc does not follow",
                                     "leave it out, or write the model as a spec")
         if (value is not wanted and value != wanted) or isinstance(value, Unknown):
-            raise interpreter.error(node, f"{builder} with {key}={_shown(value)}: cnncalc follows the network as the "
+            raise interpreter.error(node, f"{builder} with {key}={shown(value)}: cnncalc follows the network as the "
                                     f"zoo holds it, with {key}={wanted!r}",
                                     _HINTS.get(key, f"leave {key} out, or write the model as a spec"))
     weights = kwargs.get("weights")
     if keras and weights not in ("imagenet", None):
-        raise interpreter.error(node, f"{builder}'s weights loaded from {_shown(weights)}",
+        raise interpreter.error(node, f"{builder}'s weights loaded from {shown(weights)}",
                                 "cnncalc counts weights and never loads them: write weights=\"imagenet\" or "
                                 "weights=None, whose count is the same")
     if not keras and cls.network == "googlenet" and (weights is not None or kwargs.get("pretrained")):
@@ -130,19 +113,12 @@ def make_network(interpreter: Interpreter, cls: KnownClass, args: list[Any], kwa
     shape = kwargs.get("input_shape") if keras else None
     if keras and not (shape is None or (isinstance(shape, (tuple, list)) and all(
             isinstance(size, int) and not isinstance(size, bool) for size in shape))):
-        raise interpreter.error(node, f"{builder}'s input_shape {_shown(shape)} is not a tuple of sizes",
+        raise interpreter.error(node, f"{builder}'s input_shape {shown(shape)} is not a tuple of sizes",
                                 "write it as input_shape=(160, 160, 3)")
     return KnownNetwork("keras" if keras else "torchvision", cls.network, not top, shape, node)
 
 
 _NOTHING: Any = object()
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, Unknown):
-        return f"{value.why}, only known when the code runs"
-    shown = repr(value)
-    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def apply_network(interpreter: Interpreter, network: KnownNetwork, args: list[Any], kwargs: dict[str, Any],
@@ -220,16 +196,6 @@ def _keras_ends(interpreter: Interpreter, network: KnownNetwork, name: str, node
     return [tensor] if name.endswith("s") else tensor
 
 
-def freeze(interpreter: Interpreter, network: KnownNetwork, requires_grad: Any, node: ast.AST) -> KnownNetwork:
-    """``requires_grad_(False)`` and ``p.requires_grad = False`` over all its parameters: the whole network, the
-    module that replaced its classifier included, frozen (True unfreezes it)."""
-    if not isinstance(requires_grad, bool):
-        raise interpreter.error(node, f"requires_grad set to {_shown(requires_grad)}",
-                                "set it to False (frozen) or True")
-    network.frozen = network.head_frozen = not requires_grad
-    return network
-
-
 def set_network_attribute(interpreter: Interpreter, network: KnownNetwork, name: str, value: Any,
                           node: ast.AST) -> None:
     """``base.trainable = False`` (Keras), ``model.fc = nn.Linear(…)`` (PyTorch); anything else is refused."""
@@ -237,7 +203,7 @@ def set_network_attribute(interpreter: Interpreter, network: KnownNetwork, name:
 
     if network.framework == "keras" and name == "trainable":
         if not isinstance(value, bool):
-            raise interpreter.error(node, f"trainable set to {_shown(value)}", "set it to False (frozen) or True")
+            raise interpreter.error(node, f"trainable set to {shown(value)}", "set it to False (frozen) or True")
         network.frozen = not value
         return
     if network.framework == "torchvision":
@@ -245,26 +211,3 @@ def set_network_attribute(interpreter: Interpreter, network: KnownNetwork, name:
         return
     raise interpreter.error(node, f"cnncalc cannot follow a change to {network.name} (.{name[:40]} = …)",
                             "freeze it whole with base.trainable = False, or write the model as a spec")
-
-
-def set_parameter(interpreter: Interpreter, parameter: Parameter, name: str, value: Any, node: ast.AST) -> None:
-    """``p.requires_grad = False`` for each ``p`` of ``model.parameters()``, ``layer.trainable = False`` for each of
-    ``base.layers``: the whole network frozen."""
-    if name == "trainable" and parameter.network.framework == "keras":
-        freeze(interpreter, parameter.network, value, node)
-        return
-    if name != "requires_grad" or parameter.network.framework == "keras":
-        raise interpreter.error(node, f"cnncalc cannot follow a change to a parameter (.{name[:40]} = …)")
-    freeze(interpreter, parameter.network, value, node)
-
-
-def parameter_attribute(interpreter: Interpreter, parameter: Parameter, name: str, node: ast.AST) -> Any:
-    """``p.requires_grad`` (``layer.trainable``) as the network has it; anything else of the parameter is only known
-    when it runs."""
-    if name in ("requires_grad", "trainable"):
-        return not parameter.network.frozen
-    if name == "requires_grad_":
-        from .values import Builtin
-
-        return Builtin(lambda requires_grad=True: freeze(interpreter, parameter.network, requires_grad, node), name)
-    return Unknown(f"a parameter's {name[:40]}", node)

@@ -9,8 +9,9 @@ from ...errors import CodeError
 from .command_line import Arguments
 from .core import Core, _followed, _TooMuchWorkError
 from .frameworks import _neutral
+from .known_freezing import Parameter, set_parameter
 from .known_heads import HeadPart, replace_head
-from .known_networks import KnownNetwork, Parameter, set_network_attribute, set_parameter
+from .known_networks import KnownNetwork, set_network_attribute
 from .layer_attributes import plain_attribute
 from .layer_subclasses import LayerWeights
 from .own_weights import OwnParameter
