@@ -137,6 +137,22 @@ class Classifier(nn.Module):
 
 model = Classifier()
 '''
+TF_KERAS_ADD = '''import tensorflow as tf
+
+base = tf.keras.applications.ResNet50(include_top=False, weights="imagenet", input_shape=(224, 224, 3))
+model = tf.keras.Sequential()
+model.add(base)
+model.add(tf.keras.layers.GlobalAveragePooling2D())
+model.add(tf.keras.layers.Dense(5))
+model.layers[0].trainable = False
+'''
+TORCH_IN_SEQUENTIAL = '''import torch.nn as nn
+from torchvision import models
+
+model = nn.Sequential(models.squeezenet1_1(weights=None), nn.Linear(1000, 10))
+model[0].requires_grad_(False)
+'''
+SQUEEZENET1_1 = 1_235_496
 
 
 def read(tmp_path: Path, code: str, *args: str) -> dict[str, Any]:
@@ -177,8 +193,12 @@ def split(document: dict[str, Any]) -> tuple[int, int]:
     (TORCH_BACKBONE, ("--input", "3x224x224"),
      "input 3x224x224 nchw, mobilenet_v2 notop frozen, dense256, relu, dropout0.3, dense10",
      (MOBILENET_V2 - MOBILENET_V2_LAST + 1280 * 256 + 256 + 2570, 1280 * 256 + 256 + 2570)),
+    (TF_KERAS_ADD, (), "input 224x224x3, keras:ResNet50 notop frozen, gap, dense5", (23_597_957, 10_245)),  # contract
+    (TORCH_IN_SEQUENTIAL, ("--input", "3x64x64"), "input 3x64x64 nchw, squeezenet1_1 frozen, dense10",
+     (SQUEEZENET1_1 + 10_010, 10_010)),
 ], ids=["keras-sequential", "keras-functional", "keras-2-layers-loop", "torch-tutorial-resnet", "torch-tutorial-vgg",
-        "torch-tutorial-densenet", "torch-weights-enum", "torch-backbone-in-a-module"])
+        "torch-tutorial-densenet", "torch-weights-enum", "torch-backbone-in-a-module", "tf-keras-add",
+        "torch-in-a-sequential"])
 def test_transfer_learning_code_is_the_known_network(tmp_path: Path, code: str, args: tuple[str, ...], spec: str,
                                                      figures: tuple[int, int]) -> None:
     assert emitted(tmp_path, code, *args) == spec
@@ -215,6 +235,13 @@ def test_the_classifier_replaced_after_freezing_is_trained_and_before_it_is_froz
      "a change to its .classifier[0]"),
     (TORCH_WEIGHTS.replace("weights=ResNet50_Weights.DEFAULT", "num_classes=10"), ("--input", "3x224x224"),
      "net.py:5:9", "with num_classes=10"),
+    (KERAS_FUNCTIONAL.replace("inputs = keras.Input(shape=(160, 160, 3))", "inputs = keras.Input(shape=(128, 128, 3))"),
+     (), "net.py:11:5", "built for inputs shaped (160, 160, 3), called on a tensor shaped (128, 128, 3)"),  # as Keras
+    (TF_KERAS_ADD.replace("model.layers[0]", "model.layers[2]"), (), "net.py:8:1",  # Keras' Dense: its own matter
+     "cannot follow a change to a built layer or model (.trainable = …)"),
+    (KERAS_FUNCTIONAL + "model.layers[-1].trainable = False\n", (), "net.py:16:1", "cannot tell what this freezes"),
+    (TORCH_IN_SEQUENTIAL.replace("model[0].requires_grad_(False)", "model[0].classifier[1] = nn.Conv2d(512, 10, 1)"),
+     ("--input", "3x64x64"), "net.py:5:1", "squeezenet1_1's classifier ends in no Linear"),
 ])
 def test_what_is_not_the_known_network_is_refused_at_its_line(tmp_path: Path, code: str, args: tuple[str, ...],
                                                               where: str, message: str) -> None:

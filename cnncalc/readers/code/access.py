@@ -17,7 +17,8 @@ from .frozen_modules import freezable, freeze_module
 from .keras_shapes import correct_pad, keras_tensor, resolved_shape, shape_item
 from .known_freezing import NetworkLayers, Parameter, parameter_attribute
 from .known_heads import HeadPart, part_attribute, part_item
-from .known_networks import KnownNetwork, network_attribute
+from .known_networks import network_attribute
+from .known_values import KnownNetwork
 from .layer_subclasses import LayerWeights, base_attribute
 from .limits import _is_plain, _size
 from .own_weights import OwnParameter
@@ -156,6 +157,9 @@ class Access(Containers):
             return Builtin(lambda *args, **kwargs: owner, name)
         if isinstance(owner, Sequential) and name in ("add", "append"):
             return Builtin(functools.partial(self.grow, owner.layers, "append", name, node), name)
+        if isinstance(owner, Sequential) and owner.framework == "keras" and name == "layers":  # a new list, as Keras'
+            return [layer for layer in owner.layers if not isinstance(layer, Tensor) and
+                    not (isinstance(layer, Layer) and layer.name == "InputLayer")]
         if isinstance(owner, Sequential):
             found = self.sequential_method(owner, name, node)
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)

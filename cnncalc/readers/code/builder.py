@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import CnnCalcError
 from .arguments import _int, _NotConstantError, _shown
-from .known_networks import KnownNetwork
+from .known_values import KnownNetwork
 from .records import ModelCode, Node, Placed
 from .values import Instance, KerasModel, Layer, Sequential, Tensor, Unknown
 

@@ -13,7 +13,8 @@ from .constant_tensors import NOT_CONSTANT
 from .files import Files
 from .inheritance import CONTAINERS, Inheritance, method_order
 from .keras_nested import call_model
-from .known_networks import KnownClass, KnownNetwork, apply_network, make_network
+from .known_networks import apply_network, make_network
+from .known_values import KnownClass, KnownNetwork
 from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
 from .pybuiltins import _SAFE_TYPES, _WALKING
 from .values import (

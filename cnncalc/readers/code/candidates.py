@@ -8,7 +8,7 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from .known_networks import KnownNetwork
+from .known_values import KnownNetwork
 from .values import Failed, Function, Instance, KerasModel, Sequential, UserClass
 
 

@@ -11,7 +11,8 @@ from .builder import input_text
 from .channel_ops import NOT_MINE, Grouped, grouped_call, grouped_view, split_call
 from .expressions import Expressions
 from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES, TORCH_ELEMENTWISE
-from .known_networks import KnownNetwork, apply_network
+from .known_networks import apply_network
+from .known_values import KnownNetwork
 from .layer_subclasses import layer_norm_layer
 from .recognise import layer_item
 from .records import Node

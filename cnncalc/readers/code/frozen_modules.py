@@ -10,7 +10,7 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from .known_freezing import freeze
-from .known_networks import KnownNetwork
+from .known_values import KnownNetwork
 from .own_weights import OwnParameter
 from .unused import held
 from .values import _MISSING, Instance, Layer, Sequential

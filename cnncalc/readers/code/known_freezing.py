@@ -12,7 +12,7 @@ from .values import Unknown
 
 if TYPE_CHECKING:
     from .calls import Interpreter
-    from .known_networks import KnownNetwork
+    from .known_values import KnownNetwork
 
 
 def shown(value: Any) -> str:

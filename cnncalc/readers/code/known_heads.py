@@ -15,7 +15,7 @@ from .values import Layer, Sequential, Tensor
 
 if TYPE_CHECKING:
     from .calls import Interpreter
-    from .known_networks import KnownNetwork
+    from .known_values import KnownNetwork
 
 #: where each torchvision family keeps its last Linear: the attribute, and for an nn.Sequential its length (the
 #: Linear is its last item); by the start of the builder's name

@@ -12,7 +12,8 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from .known_freezing import NetworkLayers, Parameter, freeze, shown
-from .values import Layer, Sequential, Tensor, Unknown
+from .known_values import KnownClass, KnownNetwork
+from .values import Tensor, Unknown
 
 if TYPE_CHECKING:
     from .calls import Interpreter
@@ -32,33 +33,6 @@ _HINTS = {"pooling": "leave pooling out and put GlobalAveragePooling2D() after t
 _KERAS_METHODS = frozenset({"summary", "compile", "fit", "evaluate", "predict", "save", "count_params"})
 #: PyTorch methods that give the network back unchanged
 _TORCH_ITSELF = frozenset({"to", "cuda", "cpu", "eval", "train", "float", "double", "half"})
-
-
-class KnownClass:
-    """A builder of a network the zoo holds: ``keras.applications.MobileNetV2``, ``torchvision.models.resnet50``."""
-
-    def __init__(self, framework: str, network: str) -> None:
-        self.framework, self.network = framework, network
-
-
-class KnownNetwork:
-    """A network its framework's builder made: the zoo's ``network``, its classifier cut off or not, frozen or not,
-    and (PyTorch) the module its classifier was replaced by, frozen or not."""
-
-    def __init__(self, framework: str, network: str, notop: bool, input_shape: Any, node: ast.AST) -> None:
-        self.framework, self.network, self.notop, self.node = framework, network, notop, node
-        self.name = network  # as a layer is named in an error
-        self.input_shape = input_shape  # Keras' input_shape=, or None
-        self.frozen = False
-        self.head: Layer | Sequential | None = None  # PyTorch: what replaced the classifier's last Linear
-        self.head_frozen = False
-        self.output: Tensor | None = None  # Keras' base.output, applied once to base.input
-        self.applied = False  # applied to a tensor: a part of the model that applies it, not a model of its own
-
-    def item(self) -> str:
-        """The spec item: ``keras:MobileNetV2 notop frozen``, ``resnet50 notop``."""
-        written = f"keras:{self.network}" if self.framework == "keras" else self.network
-        return written + (" notop" if self.notop else "") + (" frozen" if self.frozen else "")
 
 
 def known_class(path: str, name: str) -> KnownClass | None:
@@ -128,6 +102,7 @@ def apply_network(interpreter: Interpreter, network: KnownNetwork, args: list[An
     from .known_heads import apply_head
     from .records import Node
 
+    network.applied = True  # a part of the model that applies it, even when this call is refused
     given = args[0] if len(args) == 1 else kwargs.get("inputs") if not args and "inputs" in kwargs else None
     if set(kwargs) - {"training", "inputs"} or len(args) > 1 or given is None:
         raise interpreter.error(node, f"{network.name} called on something other than one tensor",
@@ -144,7 +119,6 @@ def apply_network(interpreter: Interpreter, network: KnownNetwork, args: list[An
             raise interpreter.error(node, f"{network.name}, built for inputs shaped {tuple(network.input_shape)}, "
                                     f"called on a tensor shaped {found}",
                                     "give the network the input_shape of the tensor it is called on")
-    network.applied = True
     interpreter.nodes.append(Node("layer", [given.node], network.node, network.item(), network, applied=node))
     return apply_head(interpreter, network, Tensor(len(interpreter.nodes) - 1), node)
 

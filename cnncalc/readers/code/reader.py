@@ -11,7 +11,7 @@ from .calls import Interpreter
 from .candidates import Candidate, classes_of, find_candidates
 from .command_line import defaults_note
 from .files import parse_source
-from .known_networks import KnownNetwork
+from .known_values import KnownNetwork
 from .limits import collector_paused, kept_to_the_end
 from .model_argument import ModelCall, call_hint, check_binding, needed, parse_model_argument
 from .records import ModelCode

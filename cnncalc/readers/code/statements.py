@@ -11,7 +11,8 @@ from .core import Core, _followed, _TooMuchWorkError
 from .frameworks import _neutral
 from .known_freezing import Parameter, set_parameter
 from .known_heads import HeadPart, replace_head
-from .known_networks import KnownNetwork, set_network_attribute
+from .known_networks import set_network_attribute
+from .known_values import KnownNetwork
 from .layer_attributes import plain_attribute
 from .layer_subclasses import LayerWeights
 from .own_weights import OwnParameter
@@ -260,6 +261,9 @@ class Statements(Core):
                              f"(.{name[:40]} = …)", "replace the module instead: model.fc = nn.Linear(…)")
         elif isinstance(owner, Layer) and plain_attribute(owner, name, value):
             return  # self.fc.stddev = 0.001: the code's own note on the layer, no change to it
+        elif isinstance(owner, Unknown) and name in ("trainable", "requires_grad"):  # what it freezes is not known
+            raise self.error(node, f"cnncalc cannot tell what this freezes (.{name} = …): it is {owner.why}",
+                             "freeze a known network whole (base.trainable = False), or write the model as a spec")
         elif isinstance(owner, (Layer, Sequential, KerasModel, OwnParameter, LayerWeights)):
             raise self.error(node, f"cnncalc cannot follow a change to a built layer or model (.{name[:40]} = …)",
                              "give the layer its arguments when it is made, or write the model as a spec")

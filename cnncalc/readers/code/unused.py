@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .arguments import _int, _NotConstantError, _unreadable
-from .known_networks import KnownNetwork
+from .known_values import KnownNetwork
 from .own_weights import OwnParameter
 from .values import Instance, Layer, Sequential
 
