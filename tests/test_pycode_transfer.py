@@ -6,6 +6,7 @@ framework's documented count with the replaced classifier's arithmetic written o
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from pathlib import Path
@@ -306,7 +307,7 @@ def _torch_case(rng: random.Random) -> tuple[str, str, str, list[int]]:
 
 
 def _torch_code(network: str, freeze: str, spelling: str, widths: list[int]) -> str:
-    layers, features = [], "model.%s.in_features" % spelling
+    layers, features = [], f"model.{spelling}.in_features"
     for width in widths:
         layers.append(f"nn.Linear({features}, {width})")
         features = str(width)
@@ -328,7 +329,7 @@ def _torch_truth(torch: Any, network: str, freeze: str, widths: list[int]) -> tu
     if freeze in ("requires_grad_", "loop"):
         model.requires_grad_(False)
     sizes = [last.in_features, *widths]
-    made = [torch.nn.Linear(a, b) for a, b in zip(sizes, sizes[1:])]
+    made = [torch.nn.Linear(a, b) for a, b in itertools.pairwise(sizes)]
     model[-1] = made[0] if len(made) == 1 else torch.nn.Sequential(made[0], torch.nn.ReLU(), made[1])
     if freeze == "after":
         model.requires_grad_(False)
