@@ -154,6 +154,26 @@ model = nn.Sequential(models.squeezenet1_1(weights=None), nn.Linear(1000, 10))
 model[0].requires_grad_(False)
 '''
 SQUEEZENET1_1 = 1_235_496
+TORCH_HANDED_TO_A_MODULE = '''import torch.nn as nn
+import torchvision
+
+backbone = torchvision.models.resnet18(weights="DEFAULT")
+backbone.fc = nn.Identity()
+backbone.requires_grad_(False)
+
+
+class Net(nn.Module):
+    def __init__(self, body):
+        super().__init__()
+        self.body = body
+        self.head = nn.Linear(512, 4)
+
+    def forward(self, x):
+        return self.head(self.body(x))
+
+
+model = Net(backbone)
+'''
 
 
 def read(tmp_path: Path, code: str, *args: str) -> dict[str, Any]:
@@ -197,9 +217,11 @@ def split(document: dict[str, Any]) -> tuple[int, int]:
     (TF_KERAS_ADD, (), "input 224x224x3, keras:ResNet50 notop frozen, gap, dense5", (23_597_957, 10_245)),  # contract
     (TORCH_IN_SEQUENTIAL, ("--input", "3x64x64"), "input 3x64x64 nchw, squeezenet1_1 frozen, dense10",
      (SQUEEZENET1_1 + 10_010, 10_010)),
+    (TORCH_HANDED_TO_A_MODULE, ("--input", "3x64x64"), "input 3x64x64 nchw, resnet18 notop frozen, dense4",
+     (RESNET18 - RESNET18_FC + 2052, 2052)),  # the model, not the backbone it is built from
 ], ids=["keras-sequential", "keras-functional", "keras-2-layers-loop", "torch-tutorial-resnet", "torch-tutorial-vgg",
         "torch-tutorial-densenet", "torch-weights-enum", "torch-backbone-in-a-module", "tf-keras-add",
-        "torch-in-a-sequential"])
+        "torch-in-a-sequential", "torch-handed-to-a-module"])
 def test_transfer_learning_code_is_the_known_network(tmp_path: Path, code: str, args: tuple[str, ...], spec: str,
                                                      figures: tuple[int, int]) -> None:
     assert emitted(tmp_path, code, *args) == spec
