@@ -67,13 +67,15 @@ def top_cut(layer: Nested, spec: Spec) -> int:
 
     Keras (``include_top=False``): everything from the global pooling or the flatten before the classifier on
     (the pooling and the dense head; VGG's flatten and its three fully connected layers; MobileNet's pooling,
-    dropout, 1×1 convolution, reshape and softmax).  torchvision: the last Linear, which becomes ``nn.Identity()``.
+    dropout, 1×1 convolution, reshape and softmax; MobileNetV3's pooling, 1×1 convolutions and flatten).
+    torchvision: the last Linear, which becomes ``nn.Identity()``.
     """
     layers = spec.layers
-    if layer.framework == "keras":
-        for position in range(len(layers) - 1, -1, -1):
-            if isinstance(layers[position].layer, (GlobalAveragePooling2D, Flatten)):
-                return position
+    if layer.framework == "keras":  # the last global pooling (MobileNetV3's head flattens after its 1×1 logits),
+        for kind in (GlobalAveragePooling2D, Flatten):  # else the last flatten (VGG's)
+            for position in range(len(layers) - 1, -1, -1):
+                if isinstance(layers[position].layer, kind):
+                    return position
     elif isinstance(layers[-1].layer, Dense):
         return len(layers) - 1
     raise RuleError(f"{layer.written}'s classifier has no Linear to cut off: 'notop' is not modelled for it",

@@ -29,10 +29,24 @@ def keras_model_name(network: str, shape: Shape) -> str:
     ('mobilenetv2_1.00_224', 'inception_v3')
     >>> keras_model_name("ResNet50V2", (224, 224, 3)), keras_model_name("MobileNet", (160, 160, 3))
     ('resnet50v2', 'mobilenet_1.00_160')
+    >>> keras_model_name("MobileNetV3Small", (64, 64, 3)), keras_model_name("EfficientNetV2B0", (224, 224, 3))
+    ('MobileNetV3Small', 'efficientnetv2-b0')
+    >>> keras_model_name("ConvNeXtTiny", (224, 224, 3)), keras_model_name("NASNetMobile", (224, 224, 3))
+    ('convnext_tiny', 'nasnet_mobile')
     """
     if network in ("MobileNet", "MobileNetV2"):
         return f"{network.lower()}_1.00_{shape[0]}"
-    return {"InceptionV3": "inception_v3"}.get(network, network.lower())
+    if network.startswith("EfficientNetV2"):  # efficientnetv2-b0, efficientnetv2-s
+        return f"efficientnetv2-{network[14:].lower()}"
+    if network.startswith("ConvNeXt"):  # convnext_tiny
+        return f"convnext_{network[8:].lower()}"
+    return _KERAS_NAMES.get(network, network.lower())
+
+
+#: the names keras.applications gives that are not the builder's in lower case (keras/src/applications' name=)
+_KERAS_NAMES = {"InceptionV3": "inception_v3", "InceptionResNetV2": "inception_resnet_v2",
+                "MobileNetV3Small": "MobileNetV3Small", "MobileNetV3Large": "MobileNetV3Large",
+                "NASNetMobile": "nasnet_mobile", "NASNetLarge": "nasnet_large"}
 
 
 @record

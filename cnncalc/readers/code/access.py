@@ -13,7 +13,12 @@ from .constant_calls import constant_attribute, constant_item
 from .constant_tensors import ConstTensor
 from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
+from .frozen_modules import freezable, freeze_module
 from .keras_shapes import correct_pad, keras_tensor, resolved_shape, shape_item
+from .known_freezing import NetworkLayers, Parameter, parameter_attribute
+from .known_heads import HeadPart, part_attribute, part_item
+from .known_networks import network_attribute
+from .known_values import KnownNetwork
 from .layer_subclasses import LayerWeights, base_attribute
 from .limits import _is_plain, _size
 from .own_weights import OwnParameter
@@ -51,7 +56,7 @@ class Access(Containers):
     keras_shapes: dict[int, tuple[int, ...]]
     given_input: tuple[str | None, str | None]
 
-    def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:
+    def subscript(self, value: Any, index: Any, node: ast.AST) -> Any:  # noqa: PLR0911 - one per owner kind
         if isinstance(value, _Shape):
             if keras_tensor(self, value.tensor):  # Keras: the shape the graph built so far resolves to
                 return shape_item(self, value, index, node)
@@ -60,6 +65,13 @@ class Access(Containers):
             return tensor_item(self, value, index, node)  # type: ignore[arg-type]
         if isinstance(value, Grouped):
             raise self.error(node, "cnncalc cannot follow an item of a 5-D view of a tensor's channels")
+        if isinstance(value, HeadPart):  # model.classifier[-1]
+            return part_item(self, value, index, node)
+        if isinstance(value, (KnownNetwork, NetworkLayers)):  # base.layers[:-20]: some of its layers
+            network = value if isinstance(value, KnownNetwork) else value.network
+            raise self.error(node, f"cnncalc reads {network.name} as one whole network: some of its layers (an item "
+                             "or a slice) are not followed",
+                             "freeze or train it whole (base.trainable = False), or write the model as a spec")
         if isinstance(value, Sequential):
             return value.layers[index] if not isinstance(index, slice) else \
                 Sequential(value.framework, value.layers[index], value.node)
@@ -79,6 +91,8 @@ class Access(Containers):
         return super().items(value, node)
 
     def attribute(self, owner: Any, name: str, node: ast.AST) -> Any:  # noqa: PLR0911, PLR0912 - one per owner kind
+        if name == "requires_grad_" and freezable(owner):  # model.features.requires_grad_(False): frozen whole
+            return Builtin(functools.partial(freeze_module, self, owner, node), name)
         if isinstance(owner, Namespace):
             if name in ("set_image_data_format", "set_image_dim_ordering") and owner.framework == "keras":
                 return Builtin(functools.partial(self.set_data_format, name, node), name)
@@ -91,6 +105,12 @@ class Access(Containers):
             return _namespace_attribute(owner.path, name)
         if isinstance(owner, (Parser, Arguments)):
             return owner.attribute(name, node)
+        if isinstance(owner, KnownNetwork):  # base.trainable, model.fc, model.parameters()
+            return network_attribute(self, owner, name, node)
+        if isinstance(owner, HeadPart):  # model.fc.in_features
+            return part_attribute(self, owner, name, node)
+        if isinstance(owner, Parameter):  # p.requires_grad of model.parameters()
+            return parameter_attribute(self, owner, name, node)
         if isinstance(owner, Instance):
             if name in owner.attributes:
                 return owner.attributes[name]
@@ -137,6 +157,9 @@ class Access(Containers):
             return Builtin(lambda *args, **kwargs: owner, name)
         if isinstance(owner, Sequential) and name in ("add", "append"):
             return Builtin(functools.partial(self.grow, owner.layers, "append", name, node), name)
+        if isinstance(owner, Sequential) and owner.framework == "keras" and name == "layers":  # a new list, as Keras'
+            return [layer for layer in owner.layers if not isinstance(layer, Tensor) and
+                    not (isinstance(layer, Layer) and layer.name == "InputLayer")]
         if isinstance(owner, Sequential):
             found = self.sequential_method(owner, name, node)
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)

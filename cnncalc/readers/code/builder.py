@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import CnnCalcError
 from .arguments import _int, _NotConstantError, _shown
+from .known_values import KnownNetwork
 from .records import ModelCode, Node, Placed
 from .values import Instance, KerasModel, Layer, Sequential, Tensor, Unknown
 
@@ -45,6 +46,12 @@ def graph_spec(interpreter: Interpreter, found: Any, name: str) -> ModelCode:
         output = found.outputs
     elif isinstance(found, Sequential) and found.framework == "keras":
         output = _keras_sequential(interpreter, found)
+    elif isinstance(found, KnownNetwork) and found.framework == "keras":  # model = keras.applications.X(…)
+        output = _keras_sequential(interpreter, Sequential("keras", [found], found.node))
+    elif isinstance(found, KnownNetwork):  # model = torchvision.models.resnet50(…)
+        conventions = "torch"
+        interpreter.nodes.append(Node("input", [], None, ""))
+        output = interpreter.apply_known(found, Tensor(len(interpreter.nodes) - 1))
     elif isinstance(found, (Sequential, Instance)):
         conventions = "torch"
         interpreter.nodes.append(Node("input", [], None, ""))
@@ -64,8 +71,21 @@ def graph_spec(interpreter: Interpreter, found: Any, name: str) -> ModelCode:
                                 "returns a tuple)", "cnncalc summarises a model with one output")
     if not isinstance(output, Tensor):
         raise interpreter.error(getattr(found, "node", None), f"the model '{name}' gives no tensor")
+    _frozen(interpreter)
     text, items, placed, graph = _write(interpreter.nodes, output.node, conventions)
     return ModelCode(text, conventions, items, interpreter.path, interpreter.lines, name, placed, graph)
+
+
+def _frozen(interpreter: Interpreter) -> None:
+    """Each known network's item as the code left it (``base.trainable = False`` may come after the model is
+    built, as Keras reads it when the model is compiled or summarised), and ``frozen`` after the layers of a module
+    frozen with the network whose classifier it replaced, and after those of a module frozen whole."""
+    for index, node in enumerate(interpreter.nodes):
+        if isinstance(node.layer, KnownNetwork):
+            node.item = node.layer.item()
+        elif node.kind == "layer" and node.item and not node.item.endswith(" frozen") and \
+                (index in interpreter.frozen_nodes or id(node.layer) in interpreter.frozen_layers):
+            node.item += " frozen"
 
 
 def _keras_sequential(interpreter: Interpreter, model: Any) -> Any:
@@ -79,6 +99,8 @@ def _keras_sequential(interpreter: Interpreter, model: Any) -> Any:
         if layers and isinstance(layers[0], Layer) and layers[0].name == "InputLayer":
             first = layers.pop(0)
             shape = first.kwargs.get("input_shape", first.kwargs.get("shape"))
+        elif layers and isinstance(layers[0], KnownNetwork):  # keras.Sequential([base, …]): base's input_shape
+            shape = layers[0].input_shape
         elif layers and isinstance(layers[0], Layer):
             shape = layers[0].kwargs.get("input_shape")
             if shape is None and "input_dim" in layers[0].kwargs:
@@ -93,6 +115,9 @@ def _keras_sequential(interpreter: Interpreter, model: Any) -> Any:
         if isinstance(layer, Unknown):
             raise interpreter.error(layer.node or model.node, f"a layer of this Sequential is {layer.why}",
                                     "build it with a layer class cnncalc knows")
+        if isinstance(layer, KnownNetwork):
+            current = interpreter.apply_known(layer, current)
+            continue
         if not isinstance(layer, (Layer, Sequential)):
             raise interpreter.error(model.node, "this Sequential holds something that is not a layer")
         current = interpreter.apply(layer, [current], layer.node)

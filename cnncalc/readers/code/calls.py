@@ -13,6 +13,8 @@ from .constant_tensors import NOT_CONSTANT
 from .files import Files
 from .inheritance import CONTAINERS, Inheritance, method_order
 from .keras_nested import call_model
+from .known_networks import apply_network, make_network
+from .known_values import KnownClass, KnownNetwork
 from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
 from .pybuiltins import _SAFE_TYPES, _WALKING
 from .values import (
@@ -52,6 +54,8 @@ class Interpreter(Inheritance):
         self.keras_shapes: dict[int, tuple[int, ...]] = {}  # the shapes read off Keras tensors, by node
         self.given_input: tuple[str | None, str | None] = (None, None)  # --input and its layout
         self.layer_items: dict[tuple[Any, ...], Any] = {}  # each distinct layer's item, made once (.recognise)
+        self.frozen_nodes: set[int] = set()  # the graph's nodes whose layers are frozen (.known_heads)
+        self.frozen_layers: set[int] = set()  # the layers a module frozen whole holds, by id (.frozen_modules)
 
     def call(self, e: ast.Call, env: Scope) -> Any:  # noqa: PLR0911, PLR0912 - one branch per callee kind
         function = self.eval(e.func, env)
@@ -76,6 +80,10 @@ class Interpreter(Inheritance):
             function = function.function
         if isinstance(function, FrameworkClass):
             return self.framework_call(function, args, kwargs, e)
+        if isinstance(function, KnownClass):  # keras.applications.MobileNetV2(…), torchvision.models.resnet50(…)
+            return make_network(self, function, args, kwargs, e)
+        if isinstance(function, KnownNetwork):  # base(inputs, training=False)
+            return apply_network(self, function, args, kwargs, e)
         if isinstance(function, (Layer, Sequential)):
             return self.apply(function, args, e)
         if isinstance(function, Function):

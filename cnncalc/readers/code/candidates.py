@@ -8,6 +8,7 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
+from .known_values import KnownNetwork
 from .values import Failed, Function, Instance, KerasModel, Sequential, UserClass
 
 
@@ -97,7 +98,7 @@ def find_candidates(env: dict[str, Any], tree: ast.Module) -> list[Candidate]:
     and factories. A class another class, a factory or a top-level statement uses (model = Net()) is a part of
     that, not a model of its own."""
     assigned = [Candidate(name, "assigned", _assigned_how(value)) for name, value in env.items()
-                if isinstance(value, (Sequential, KerasModel, Failed)) or
+                if isinstance(value, (Sequential, KerasModel, KnownNetwork, Failed)) or
                 (isinstance(value, Instance) and value.cls.is_module)]
     classes = classes_of(env)
     functions = {name: value for name, value in env.items() if isinstance(value, Function)}
@@ -133,8 +134,13 @@ def find_candidates(env: dict[str, Any], tree: ast.Module) -> list[Candidate]:
         node = functions[name].node
         if takes_no_arguments(node) and name not in used:  # model = build_lenet(): the model is that one
             found.append(Candidate(name, "factory", f"factory, built as {name}()"))
-    parts = [c for c in assigned if isinstance(env[c.name], KerasModel) and env[c.name].called]
-    if len(parts) < len(assigned):  # an encoder called to build the autoencoder is a part of it, not a model
+    held = {id(layer) for value in env.values() for layer in (value.layers if isinstance(value, Sequential) else
+                                                              value.attributes.values()
+                                                              if isinstance(value, Instance) else ())}
+    parts = [c for c in assigned if (isinstance(env[c.name], KerasModel) and env[c.name].called) or
+             (isinstance(env[c.name], KnownNetwork) and (env[c.name].applied or id(env[c.name]) in held))]
+    if len(parts) < len(assigned):  # an encoder called to build the autoencoder is a part of it, not a model;
+        # so is a known network applied in a model or held by one (keras.Sequential([base, …]), self.backbone)
         assigned = [c for c in assigned if c not in parts]
     return [*assigned, *found]
 

@@ -11,6 +11,8 @@ from .builder import input_text
 from .channel_ops import NOT_MINE, Grouped, grouped_call, grouped_view, split_call
 from .expressions import Expressions
 from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES, TORCH_ELEMENTWISE
+from .known_networks import apply_network
+from .known_values import KnownNetwork
 from .layer_subclasses import layer_norm_layer
 from .recognise import layer_item
 from .records import Node
@@ -137,7 +139,13 @@ class FrameworkCalls(Expressions):
         self.nodes.append(Node("layer", [source.node], layer.node, item, layer, requires, node))
         return Tensor(len(self.nodes) - 1)
 
+    def apply_known(self, network: KnownNetwork, tensor: Tensor) -> Any:
+        """A known network applied where the model's structure applies it (a Sequential's item, the model itself)."""
+        return apply_network(self, network, [tensor], {}, network.node)  # type: ignore[arg-type]
+
     def module_call(self, module: Any, tensor: Any, node: ast.AST) -> Any:
+        if isinstance(module, KnownNetwork):  # nn.Sequential(backbone, nn.Linear(…))
+            return apply_network(self, module, [tensor], {}, node)
         if isinstance(module, Instance):
             forward = module.cls.lookup("forward")
             if isinstance(forward, Function):

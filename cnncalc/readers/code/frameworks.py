@@ -8,6 +8,7 @@ import functools
 import math
 from typing import Any
 
+from .known_networks import known_class
 from .own_weights import MAKERS, make_tensor
 from .plain_classes import PYTHON_MODULES as PLAIN_CLASS_MODULES
 from .pybuiltins import _BUILTINS
@@ -111,7 +112,8 @@ def _star_names(module: Any) -> frozenset[str]:
 
 
 def _module(path: str, node: ast.AST) -> Namespace | Unknown:
-    if path.split(".", 1)[0] in _KNOWN_MODULES or path in ("torchvision.ops", "torchvision.ops.stochastic_depth"):
+    if path.split(".", 1)[0] in _KNOWN_MODULES or path in ("torchvision.ops", "torchvision.ops.stochastic_depth") \
+            or path == "torchvision" or path.startswith("torchvision.models"):
         return Namespace(path)
     return Unknown(f"the module {path}", node)
 
@@ -137,7 +139,7 @@ _READ_OUTS = frozenset({"sum", "max", "min", "item", "norm", "any", "all", "argm
 
 
 @functools.lru_cache(maxsize=4096)
-def _namespace_attribute(path: str, name: str) -> Any:  # noqa: PLR0911 - one per kind of name
+def _namespace_attribute(path: str, name: str) -> Any:  # noqa: PLR0911, PLR0912 - one per kind of name
     """A name of a module cnncalc knows: a layer class of Keras or PyTorch, a function of torch's, or a deeper
     namespace (the same object each time: a file of 10,000 layers asks 10,000 times)."""
     if path.split(".", 1)[0] == "argparse":  # argparse.ArgumentParser: a script's command line (.command_line)
@@ -146,6 +148,11 @@ def _namespace_attribute(path: str, name: str) -> Any:  # noqa: PLR0911 - one pe
         return Builtin(lambda *args, **kwargs: False, name)
     if path in _PYTHON_MODULES:  # math.floor; typing's Any, List, Optional only annotate
         return _PYTHON_MODULES[path].get(name, Unknown(f"{path}.{name}"))
+    known = known_class(path, name)  # torchvision.models.resnet50, keras.applications.MobileNetV2
+    if known is not None:
+        return known
+    if path == "torchvision" and name == "models":
+        return Namespace("torchvision.models")
     if path.startswith("torchvision"):  # from torchvision.ops import StochasticDepth
         return FrameworkClass("torch", name) if name in TORCHVISION_LAYERS else Unknown(f"{path}.{name}")
     framework = Namespace(path).framework

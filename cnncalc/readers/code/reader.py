@@ -11,6 +11,7 @@ from .calls import Interpreter
 from .candidates import Candidate, classes_of, find_candidates
 from .command_line import defaults_note
 from .files import parse_source
+from .known_values import KnownNetwork
 from .limits import collector_paused, kept_to_the_end
 from .model_argument import ModelCall, call_hint, check_binding, needed, parse_model_argument
 from .records import ModelCode
@@ -45,7 +46,7 @@ def read_model(text: str, path: str, model: str | None = None, input_shape: str 
                 lines = ", ".join(map(str, sorted(set(interpreter.eval_reads))[:8]))
                 code.notes.append("read as model.eval() runs it: self.training is False "
                                   f"(line{'s' if ',' in lines else ''} {lines})")
-            if code.conventions == "torch" and isinstance(found, (Instance, Sequential)):
+            if code.conventions == "torch" and isinstance(found, (Instance, Sequential, KnownNetwork)):
                 applied = {id(node.layer) for _, node in code.items if node.layer is not None}
                 unused = unused_layers(interpreter, found, applied)
                 code.unused = (unused.params, unused.buffers, unused.lines)
@@ -119,12 +120,13 @@ def _obvious(candidates: list[Candidate], env: dict[str, Any]) -> Candidate | No
 def _asked(interpreter: Interpreter, env: dict[str, Any], call: ModelCall, tree: ast.Module) -> tuple[str, Any]:
     """The model --model names, built with its literal arguments."""
     value = env.get(call.name)
-    if isinstance(value, (Sequential, KerasModel, Instance, Failed)) and call.called:
+    if isinstance(value, (Sequential, KerasModel, KnownNetwork, Instance, Failed)) and call.called:
         raise CnnCalcError(f"--model {call.text}: {call.name} is a model the file assigns, not a class or a "
                            "function to call", f"give its name alone: --model {call.name}")
     if isinstance(value, Failed):
         raise value.error
-    if isinstance(value, (Sequential, KerasModel)) or (isinstance(value, Instance) and value.cls.is_module):
+    if isinstance(value, (Sequential, KerasModel, KnownNetwork)) or \
+            (isinstance(value, Instance) and value.cls.is_module):
         return call.name, value
     if isinstance(value, UserClass) and value.is_module:
         init = value.lookup("__init__")

@@ -49,7 +49,7 @@ def spec_records(code: ModelCode) -> Spec:
                     raise code.error_at(node.where, "cnncalc cannot read this layer as one item of a spec")
                 first = items[text] = reading.layers[0]
             layer = ParsedLayer(first.layer, (start + first.span[0], start + first.span[1]), first.source,
-                                place.inputs, functional=first.functional)
+                                place.inputs, functional=first.functional, frozen=first.frozen)
             count += 1 + (place.inputs[0] != last)  # a layer that reads an earlier tensor is written after '@tN'
         if count > MAX_LAYERS + 1:  # + 1: the input line is an item too
             raise code.error_at(node.where, f"the spec expands to more than {MAX_LAYERS:,} layers",

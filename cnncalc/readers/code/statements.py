@@ -9,6 +9,10 @@ from ...errors import CodeError
 from .command_line import Arguments
 from .core import Core, _followed, _TooMuchWorkError
 from .frameworks import _neutral
+from .known_freezing import Parameter, set_parameter
+from .known_heads import HeadPart, replace_head
+from .known_networks import set_network_attribute
+from .known_values import KnownNetwork
 from .layer_attributes import plain_attribute
 from .layer_subclasses import LayerWeights
 from .own_weights import OwnParameter
@@ -199,7 +203,7 @@ class Statements(Core):
                 if isinstance(part, (ast.Attribute, ast.Subscript)) and isinstance(part.ctx, ast.Store):
                     return not isinstance(_base_value(part, env), Unknown)  # state_dict[k] = …, opt.seed = …
                 if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Store) and \
-                        isinstance(_lookup(env, part.id), (Tensor, Layer, Sequential, KerasModel, Instance, list)) and \
+                        isinstance(_lookup(env, part.id), _MODELS) and \
                         not _neutral(node, part.id):
                     return True
         return False
@@ -232,6 +236,8 @@ class Statements(Core):
             index = self.touch(self.eval(target.slice, env), target.slice)
             if isinstance(owner, (dict, list)):
                 owner[index] = value
+            elif isinstance(owner, HeadPart):  # model.classifier[-1] = nn.Linear(…)
+                replace_head(self, owner.network, owner.name, index, value, target)
             elif isinstance(owner, Sequential) and owner.framework == "torch" and isinstance(index, int):
                 owner.layers[index] = value  # nn.Sequential's __setitem__: a layer replaced
             elif isinstance(owner, (Layer, Sequential, KerasModel, Instance)):
@@ -246,8 +252,18 @@ class Statements(Core):
             owner = owner.base_layer  # the weights of the layer a class built on nn.LayerNorm is: refused below
         if isinstance(owner, (Instance, UserClass, Arguments)):
             owner.attributes[name] = value
+        elif isinstance(owner, KnownNetwork):  # base.trainable = False, model.fc = nn.Linear(…)
+            set_network_attribute(self, owner, name, value, node)
+        elif isinstance(owner, Parameter):  # for p in model.parameters(): p.requires_grad = False
+            set_parameter(self, owner, name, value, node)
+        elif isinstance(owner, HeadPart):
+            raise self.error(node, f"cnncalc cannot follow a change to {owner.network.name}'s {owner.name} "
+                             f"(.{name[:40]} = …)", "replace the module instead: model.fc = nn.Linear(…)")
         elif isinstance(owner, Layer) and plain_attribute(owner, name, value):
             return  # self.fc.stddev = 0.001: the code's own note on the layer, no change to it
+        elif isinstance(owner, Unknown) and name in ("trainable", "requires_grad"):  # what it freezes is not known
+            raise self.error(node, f"cnncalc cannot tell what this freezes (.{name} = …): it is {owner.why}",
+                             "freeze a known network whole (base.trainable = False), or write the model as a spec")
         elif isinstance(owner, (Layer, Sequential, KerasModel, OwnParameter, LayerWeights)):
             raise self.error(node, f"cnncalc cannot follow a change to a built layer or model (.{name[:40]} = …)",
                              "give the layer its arguments when it is made, or write the model as a spec")
@@ -269,6 +285,10 @@ class Statements(Core):
             values = [*values[:i], values[i:len(values) - tail], *values[len(values) - tail:]]
         for element, item in zip(target.elts, values):
             self.assign(element.value if isinstance(element, ast.Starred) else element, item, env)
+
+
+#: the values a name holds that make rebinding it a change of the model
+_MODELS = (Tensor, Layer, Sequential, KerasModel, Instance, KnownNetwork, list)
 
 
 def _base_value(target: ast.expr, env: Scope) -> Any:

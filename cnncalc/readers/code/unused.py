@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .arguments import _int, _NotConstantError, _unreadable
+from .known_values import KnownNetwork
 from .own_weights import OwnParameter
 from .values import Instance, Layer, Sequential
 
@@ -44,7 +45,12 @@ def unused_layers(interpreter: Interpreter, model: Any, applied: set[int]) -> Un
     ModuleDicts, through its sub-modules) that are not in ``applied`` (the ids of the layers the graph applies).
     A layer whose counts cnncalc cannot tell from its arguments is refused at the line that makes it."""
     found = Unused()
-    for layer in _held(interpreter, model):
+    for layer in held(interpreter, model):
+        if isinstance(layer, KnownNetwork):  # a whole network never applied: refused, its count left to the zoo
+            if id(layer) not in applied:
+                raise interpreter.error(layer.node, f"{layer.name} is made but never applied as model.eval() runs "
+                                        "the model", "apply it in forward(), or leave it out")
+            continue  # applied: its head (the module that replaced its classifier) is applied with it
         if isinstance(layer, OwnParameter):  # weights of a module's own never used: PyTorch counts them
             if not layer.used:
                 found.params += layer.size
@@ -66,7 +72,7 @@ def _where(node: Any) -> tuple[str, int]:
     return os.path.basename(source.path) if source else "", getattr(node, "lineno", 0)
 
 
-def _held(interpreter: Interpreter, model: Any) -> Iterator[Layer | OwnParameter]:
+def held(interpreter: Interpreter, model: Any) -> Iterator[Layer | OwnParameter | KnownNetwork]:
     """Each layer object a model holds, once, depth first in the order it was assigned."""
     seen: set[int] = set()
     stack = [model]
@@ -76,7 +82,7 @@ def _held(interpreter: Interpreter, model: Any) -> Iterator[Layer | OwnParameter
         if id(value) in seen:
             continue
         seen.add(id(value))
-        if isinstance(value, (Layer, OwnParameter)):
+        if isinstance(value, (Layer, OwnParameter, KnownNetwork)):
             yield value
         elif isinstance(value, Instance):
             stack.extend(reversed([*([value.base_layer] if value.base_layer else []), *value.attributes.values()]))
