@@ -22,7 +22,7 @@ from ...graph.network import build
 from ...model.layers import keras_model_name
 from ...model.records import record
 from ...readers.pasted import PastedRow
-from ...zoo.names import held
+from ...zoo.names import held, spec_text
 from ..answers import Verdict
 from .reading import _judge, _unchecked
 
@@ -49,6 +49,8 @@ class Known:
     input: Shape | None
     #: pooling='avg' or 'max' after the cut-off top: the output is the last channels alone
     pooled: bool = False
+    #: the input is not in the paste: it is the smallest square one that gives the printed output
+    searched: bool = False
 
 
 def known_network(row: PastedRow, before: Shape | None, torch: bool) -> Known | None:
@@ -64,7 +66,8 @@ def known_network(row: PastedRow, before: Shape | None, torch: bool) -> Known | 
     for shape in _inputs(row, before, network, notop, pooled):
         found = _keras(network, shape, notop)
         if found is not None and _shown(found.output, pooled) == row.shape:
-            return Known(found.written, notop, row.shape, found.params, found.moving, shape, pooled)
+            return Known(found.written, notop, row.shape, found.params, found.moving, shape, pooled,
+                         before is None and shape != _default_input("keras", network))
     shown = before is not None and len(before) == 3
     found = _keras(network, before if before is not None and shown else _default_input("keras", network), notop)
     if found is None:
@@ -84,8 +87,9 @@ def nested_verdicts(number: int, row: PastedRow, known: Known, show: Callable[[S
                             f"the paste does not show {what}'s input, and no square input gives this output")
     else:
         size = "×".join(map(str, known.input or ()))
+        on = f"on {size}, the smallest square input that gives it" if known.searched else f"on {size}"
         output = _judge(number, row, "output", show(row.shape), show(known.output), row.shape == known.output,
-                        f"{what} on {size}")
+                        f"{what} {on}")
     note = "identified by its class and count" if known.written[:6] != "keras:" else ""
     return [output, _judge(number, row, "params", f"{row.params:,}", f"{known.params:,}",
                            row.params == known.params, f"{what}: {known.params:,}", note)]
@@ -174,7 +178,7 @@ def _default_input(framework: str, network: str) -> Shape:
     """The input the zoo's spec of the network is written on, channels last; torchvision's, whose specs take any
     input, 224×224×3 (299×299×3 for Inception v3), as their weights' transforms crop."""
     if framework == "keras":
-        return tuple(int(size) for size in build(f"keras:{network}").input_shape)
+        return tuple(int(size) for size in build(spec_text("keras", network)).input_shape)
     return (299, 299, 3) if network == "inception_v3" else (224, 224, 3)
 
 
