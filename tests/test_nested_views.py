@@ -136,3 +136,77 @@ def test_a_long_expanded_table_is_streamed_with_the_same_rows(monkeypatch: pytes
     names = [line.split(" [")[0].rstrip() for line in out.splitlines()[3:73]]
     assert names[:3] == ["├─ResNet: 1-1", "│    └─Conv2d: 2-1", "│    └─BatchNorm2d: 2-2"]
     assert names[-1] == "├─Linear: 1-2"
+
+
+def self_check(paste: str) -> dict[str, Any]:
+    """``cnncalc check --summary -`` without a spec, as JSON."""
+    result = CliRunner().invoke(main, ["check", "--summary", "-", "--format", "json"], input=paste)
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)[0]
+
+
+def keras_paste(keras: Any, model: Any) -> str:
+    printed: list[str] = []
+    model.summary(print_fn=lambda text, line_break=True: printed.append(text), line_length=120)
+    return "\n".join(printed)
+
+
+def test_a_keras_nested_row_is_checked_without_a_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    keras = oracle("keras")
+    monkeypatch.setenv("COLUMNS", "160")
+    model, base = transfer_model(keras, "MobileNet", 64, lambda k, x: k.layers.Dense(3)(
+        k.layers.GlobalAveragePooling2D()(x)))
+    paste = keras_paste(keras, model)
+    assert "mobilenet_1.00_64 (Functional)" in paste and f"{base.count_params():,}" in paste
+    report = self_check(paste)
+    verdicts = report["verdicts"]
+    assert verdicts["1 mobilenet_1.00_64 output"] == verdicts["1 mobilenet_1.00_64 params"] == "correct"
+    assert verdicts["non_trainable"] == "correct"  # the base frozen: all of its 3,228,864 parameters
+    assert report["correct"] == report["total"], report
+    # one digit swapped in the nested row: that row is the one ✗ (its total then disagrees with the rows too)
+    swapped = paste.replace("3,228,864", "3,228,846", 1)
+    wrong = self_check(swapped)["verdicts"]
+    assert wrong["1 mobilenet_1.00_64 params"] == "wrong"
+    # the same network trained: its non-trainable parameters are its BatchNormalization's moving statistics
+    model, base = transfer_model(keras, "MobileNet", 64, lambda k, x: k.layers.Dense(3)(
+        k.layers.GlobalAveragePooling2D()(x)), frozen=False)
+    trained = self_check(keras_paste(keras, model))
+    assert trained["verdicts"]["non_trainable"] == "correct"
+    assert trained["correct"] == trained["total"], trained
+
+
+def test_a_sequential_keras_paste_finds_the_input_its_nested_row_came_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    keras = oracle("keras")
+    monkeypatch.setenv("COLUMNS", "160")
+    keras.backend.clear_session()
+    base = keras.applications.VGG16(include_top=False, weights=None, input_shape=(150, 150, 3))
+    base.trainable = False
+    model = keras.Sequential([keras.Input((150, 150, 3)), base, keras.layers.Flatten(),
+                              keras.layers.Dense(256, activation="relu"), keras.layers.Dense(1)])
+    paste = keras_paste(keras, model)
+    assert "vgg16 (Functional)" in paste and "(None, 4, 4, 512)" in paste and "input_layer" not in paste
+    report = self_check(paste)
+    assert report["verdicts"]["1 vgg16 output"] == report["verdicts"]["1 vgg16 params"] == "correct"
+    assert report["verdicts"]["non_trainable"] == "correct"  # 14,714,688: VGG16's convolutions, frozen
+    assert report["correct"] == report["total"], report
+
+
+def test_a_torchinfo_nested_row_is_identified_by_its_class_and_count() -> None:
+    torch, torchinfo = oracle("torch"), oracle("torchinfo")
+    from .test_zoo import torchvision_resnet
+
+    nn = torch.nn
+    port = torchvision_resnet(torch, "basic", [2, 2, 2, 2])
+    base = type("ResNet", (nn.Sequential,), {})(*list(port)[:-1], nn.Identity())
+    base.requires_grad_(False)
+    model = nn.Sequential(base, nn.Linear(512, 10))
+    paste = str(torchinfo.summary(model, input_size=(1, 3, 64, 64), depth=1, verbose=0))
+    report = self_check(paste)
+    assert report["verdicts"]["1 ResNet: 1-1 params"] == report["verdicts"]["1 ResNet: 1-1 output"] == "correct"
+    assert report["verdicts"]["non_trainable"] == "correct"
+    assert report["correct"] == report["total"], report
+    # a ResNet of a count no torchvision ResNet has (its fc kept with 10 classes) is not named: unchecked
+    port[-1] = nn.Linear(512, 10)
+    other = str(torchinfo.summary(nn.Sequential(type("ResNet", (nn.Sequential,), {})(*port), nn.Softmax(1)),
+                                  input_size=(1, 3, 64, 64), depth=1, verbose=0))
+    assert self_check(other)["verdicts"]["1 ResNet: 1-1 params"] == "unchecked"

@@ -63,11 +63,10 @@ def known_network(row: PastedRow, before: Shape | None, torch: bool) -> Known | 
     if network is None or top is None:
         return None
     notop, pooled = top
-    for shape in _inputs(row, before, network, notop, pooled):
+    for shape, searched in _inputs(row, before, network, notop, pooled):
         found = _keras(network, shape, notop)
         if found is not None and _shown(found.output, pooled) == row.shape:
-            return Known(found.written, notop, row.shape, found.params, found.moving, shape, pooled,
-                         before is None and shape != _default_input("keras", network))
+            return Known(found.written, notop, row.shape, found.params, found.moving, shape, pooled, searched)
     shown = before is not None and len(before) == 3
     found = _keras(network, before if before is not None and shown else _default_input("keras", network), notop)
     if found is None:
@@ -129,21 +128,22 @@ def _keras_names() -> dict[str, str]:
     return names
 
 
-def _inputs(row: PastedRow, before: Shape | None, network: str, notop: bool, pooled: bool) -> list[Shape]:
+def _inputs(row: PastedRow, before: Shape | None, network: str, notop: bool,
+            pooled: bool) -> list[tuple[Shape, bool]]:
     """The inputs to resolve the network on: the row's own input when the paste shows it; else the rows of a
     MobileNet's name, the application's default, then the square sizes (searched by halves, the output growing
-    with the input) whose output has the row's rows."""
+    with the input) whose output has the row's rows; each with whether it was searched for."""
     if before is not None:
-        return [before] if len(before) == 3 else []
-    found: list[Shape] = []
+        return [(before, False)] if len(before) == 3 else []
+    found: list[tuple[Shape, bool]] = []
     named = re.fullmatch(r"mobilenet(?:v2)?_1\.00_(\d+)(?:_\d+)?", row.name)
     if named:
-        found.append((int(named[1]), int(named[1]), 3))
-    found.append(_default_input("keras", network))
+        found.append(((int(named[1]), int(named[1]), 3), False))
+    found.append((_default_input("keras", network), False))
     if notop and not pooled and row.shape[0] == row.shape[1]:
         size = _square_for(network, row.shape[0])
         if size is not None:
-            found.append((size, size, 3))
+            found.append(((size, size, 3), True))
     return found
 
 
@@ -183,32 +183,38 @@ def _default_input(framework: str, network: str) -> Shape:
 
 
 def _torch_network(row: PastedRow) -> Known | None:
-    """The torchvision network of the row's class whose count, with its classifier or without it, is the row's."""
-    for network, notop, found in _torch_family(row.keras_class):
-        if found.params == row.params:
-            return Known(network, notop, found.output, found.params, 0, found.input)
+    """The torchvision network of the row's class whose count, with its classifier or without it, is the row's
+    (the members are built one at a time, the first that has the count ending the search)."""
+    for network in _torch_family(row.keras_class):
+        for notop in (True, False):
+            found = _torch_member(network, notop)
+            if found is not None and found.params == row.params:
+                return found
     return None
 
 
-@lru_cache(maxsize=32)
-def _torch_family(kind: str) -> tuple[tuple[str, bool, Known], ...]:
-    """Each torchvision network whose model is of class ``kind``, whole and without its classifier, on its
-    zoo input."""
+@lru_cache(maxsize=8)
+def _torch_family(kind: str) -> tuple[str, ...]:
+    """The torchvision networks whose model is of class ``kind`` (``ResNet``: resnet18 … wide_resnet101_2)."""
     from ...model.layers import Nested
 
     members = []
     for network in held("torchvision"):
         try:
-            if Nested("torchvision", network).torch_class != kind:
-                continue
+            if Nested("torchvision", network).torch_class == kind:
+                members.append(network)
         except StopIteration:  # a builder of no class the table knows
             continue
-        shape = _default_input("torchvision", network)
-        for notop in (True, False):
-            text = f"input {shape[2]}x{shape[0]}x{shape[1]} nchw, {network}{' notop' if notop else ''}"
-            try:
-                row = build(text).layers[0]
-            except CnnCalcError:
-                continue
-            members.append((network, notop, Known(network, notop, row.output_shape, row.params.total, 0, shape)))
     return tuple(members)
+
+
+@lru_cache(maxsize=64)
+def _torch_member(network: str, notop: bool) -> Known | None:
+    """A torchvision network, whole or without its classifier, on its usual input; None where it cannot be."""
+    shape = _default_input("torchvision", network)
+    text = f"input {shape[2]}x{shape[0]}x{shape[1]} nchw, {network}{' notop' if notop else ''}"
+    try:
+        row = build(text).layers[0]
+    except CnnCalcError:
+        return None
+    return Known(network, notop, row.output_shape, row.params.total, 0, shape)
