@@ -210,3 +210,34 @@ def test_a_torchinfo_nested_row_is_identified_by_its_class_and_count() -> None:
     other = str(torchinfo.summary(nn.Sequential(type("ResNet", (nn.Sequential,), {})(*port), nn.Softmax(1)),
                                   input_size=(1, 3, 64, 64), depth=1, verbose=0))
     assert self_check(other)["verdicts"]["1 ResNet: 1-1 params"] == "unchecked"
+
+
+#: real transfer-learning pastes (tests/fixtures/pastes/SOURCES.md), each graded by hand: the nested row's count is
+#: the application's without its top (Keras' documentation: VGG16 14,714,688; Xception 22,910,480 with its top,
+#: less 2048·1000 + 1000 = 20,861,480), the head's counts (n + 1)·units, and the non-trainable total the frozen
+#: base (plus the Normalization's 2·3 + 1 = 7), or, the base trained, Xception's 54,528 moving statistics + 7
+REAL_TRANSFER = [
+    # VGG16 on 224×224×3 (7×7×512), flatten 25,088, Dense 512: 25,088·512 + 512, Dense 149: 512·149 + 149
+    ("transfer_keras2_vgg16_frozen_linkwentz.txt", "1 vgg16", 14_714_688 + 12_845_568 + 76_437, 14_714_688),
+    # Xception 7×7×2048, flatten 100,352, Dense 512: 100,352·512 + 512, Dense 149
+    ("transfer_keras2_xception_frozen_linkwentz.txt", "1 xception", 20_861_480 + 51_380_736 + 76_437, 20_861_480),
+    # input 150×150×3, augmentations (0), Normalization 7, Xception on 150×150 (5×5×2048), GAP, Dense 1: 2048 + 1
+    ("transfer_keras_io_xception_frozen.txt", "3 xception", 7 + 20_861_480 + 2_049, 20_861_480 + 7),
+    ("transfer_keras_io_xception_unfrozen.txt", "3 xception", 7 + 20_861_480 + 2_049, 54_528 + 7),
+]
+
+
+@pytest.mark.parametrize(("name", "row", "total", "frozen"), REAL_TRANSFER, ids=[r[0] for r in REAL_TRANSFER])
+def test_real_transfer_pastes_grade_clean(name: str, row: str, total: int, frozen: int) -> None:
+    from pathlib import Path
+
+    paste = (Path(__file__).parent / "fixtures" / "pastes" / name).read_text(encoding="utf-8")
+    assert f"Total params: {total:,}" in paste and f"Non-trainable params: {frozen:,}" in paste
+    report = self_check(paste)
+    verdicts = report["verdicts"]
+    assert verdicts[f"{row} output"] == verdicts[f"{row} params"] == "correct"
+    assert verdicts["total"] == verdicts["non_trainable"] == "correct"
+    assert "wrong" not in verdicts.values(), verdicts
+    # the one row left unchecked is the guide's augmentation model, a Sequential of random layers with no weights
+    assert [claim for claim, status in verdicts.items() if status == "unchecked"] == \
+        (["1 sequential_3 params"] if "keras_io" in name else [])

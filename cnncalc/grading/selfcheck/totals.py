@@ -93,16 +93,18 @@ def _totals(pasted: PastedSummary, torch: bool, rows: list[Verdict], known: tupl
 
 
 def _non_trainable(pasted: PastedSummary, torch: bool, given: int, known: tuple[Known, ...]) -> list[Verdict]:
-    """The non-trainable total: BatchNormalization's moving statistics (none in PyTorch, where they are buffers),
-    and each known network's frozen count or moving statistics; unchecked when neither explains it."""
-    moving = 0 if torch else sum(row.params // 2 for row in pasted.rows if row.keras_class == "BatchNormalization")
+    """The non-trainable total: BatchNormalization's moving statistics and Keras' Normalization's mean, variance
+    and count (none in PyTorch, where such statistics are buffers), and each known network's frozen count or moving
+    statistics; unchecked when nothing explains it."""
+    moving = 0 if torch else sum(row.params // 2 if row.keras_class == "BatchNormalization" else row.params
+                                 for row in pasted.rows if row.keras_class in ("BatchNormalization", "Normalization"))
     split = _nested_split(given, moving, known) if known else None
     if split is not None:
         return [split]
     if given != moving:
         return [Verdict("non_trainable", f"{given:,}", f"{moving:,}", "unchecked",
-                        note="not BatchNormalization's moving statistics alone: frozen layers or a nested "
-                             "pretrained model could explain it")]
+                        note="not BatchNormalization's moving statistics (and Normalization's) alone: frozen layers "
+                             "or a nested pretrained model could explain it")]
     return []
 
 
@@ -118,7 +120,7 @@ def _nested_split(given: int, moving: int, known: tuple[Known, ...]) -> Verdict 
         if count == given:
             parts = [*(f"{m.params:,}" if "frozen" in h else f"{m.moving:,}" for m, h in zip(known, how))]
             if moving:
-                parts.append(f"{moving:,} (the other rows' BatchNormalization moving statistics)")
+                parts.append(f"{moving:,} (the other rows' moving statistics)")
             return Verdict("non_trainable", f"{given:,}", f"{given:,}", "correct", f"{' + '.join(parts)} = {given:,}",
                            "; ".join(how))
     return None
