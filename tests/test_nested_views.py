@@ -241,3 +241,22 @@ def test_real_transfer_pastes_grade_clean(name: str, row: str, total: int, froze
     # the one row left unchecked is the guide's augmentation model, a Sequential of random layers with no weights
     assert [claim for claim, status in verdicts.items() if status == "unchecked"] == \
         (["1 sequential_3 params"] if "keras_io" in name else [])
+
+
+#: the names keras.applications gives its models (keras/src/applications/*.py, each Functional's name=), and the
+#: application each is
+KERAS_MODEL_NAMES = [("vgg16", "VGG16"), ("xception", "Xception"), ("resnet50", "ResNet50"),
+                     ("resnet50v2", "ResNet50V2"), ("inception_v3", "InceptionV3"),
+                     ("inception_resnet_v2", "InceptionResNetV2"), ("mobilenet_1.00_224", "MobileNet"),
+                     ("mobilenetv2_1.00_160", "MobileNetV2"), ("densenet121", "DenseNet121"),
+                     ("efficientnetb0", "EfficientNetB0"), ("efficientnetv2-b0", "EfficientNetV2B0"),
+                     ("convnext_tiny", "ConvNeXtTiny"), ("resnet50_1", "ResNet50"),
+                     # a width multiplier the zoo does not hold, and a model of the user's own
+                     ("mobilenetv2_0.35_96", None), ("model", None), ("sequential_3", None)]
+
+
+@pytest.mark.parametrize(("name", "network"), KERAS_MODEL_NAMES)
+def test_a_keras_model_name_names_its_application(name: str, network: str | None) -> None:
+    from cnncalc.grading.selfcheck.nested import _keras_application
+
+    assert _keras_application(name) == network

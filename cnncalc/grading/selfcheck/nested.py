@@ -111,10 +111,17 @@ def _shown(output: Shape, pooled: bool) -> Shape:
 
 def _keras_application(name: str) -> str | None:
     """The Keras application a nested model's name is: ``mobilenetv2_1.00_224`` → MobileNetV2, ``resnet50_1``
-    (a second one in the session) → ResNet50, ``inception_v3`` → InceptionV3; None for another name."""
+    (a second one in the session) → ResNet50, ``inception_v3`` → InceptionV3, ``efficientnetv2-b0`` →
+    EfficientNetV2B0; None for another name.
+
+    >>> _keras_application("mobilenetv2_1.00_160"), _keras_application("efficientnetv2-b0")
+    ('MobileNetV2', 'EfficientNetV2B0')
+    >>> _keras_application("mobilenetv2_0.35_96"), _keras_application("model")
+    (None, None)
+    """
     match = re.fullmatch(r"(mobilenet(?:v2)?)_1\.00_\d+(?:_\d+)?", name)
     plain = match[1] if match else re.sub(r"_\d+$", "", name) if name not in _keras_names() else name
-    return _keras_names().get(plain) or _keras_names().get(plain.replace("_", ""))
+    return _keras_names().get(plain) or _keras_names().get(plain.replace("_", "").replace("-", ""))
 
 
 @lru_cache(maxsize=1)
