@@ -5,8 +5,8 @@ Keras (``summary(expand_nested=True)``, keras/src/utils/summary_utils.py): an in
 ``"   " * level + "└ "``, and a nested Functional model lists its own ``input_layer (InputLayer)`` first.
 torchinfo: a row at depth ``d`` is drawn behind ``├─`` (depth 1) or ``"│    " * (d - 1) + "└─"``, and named
 ``Class: d-i``, ``i`` counting the rows of depth ``d`` in order over the whole summary (``set_children_layers``);
-``depth`` hides the rows deeper than it (torchinfo numbers the rows it shows as if they were there; as no row
-shown follows a deeper one at its own depth, the numbers are the same).
+``depth`` hides the rows deeper than it, which changes no number of a row it shows (a depth's count runs over
+that depth's rows alone).
 """
 
 from __future__ import annotations
