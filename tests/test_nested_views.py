@@ -260,3 +260,16 @@ def test_a_keras_model_name_names_its_application(name: str, network: str | None
     from cnncalc.grading.selfcheck.nested import _keras_application
 
     assert _keras_application(name) == network
+
+
+def test_an_inner_row_of_a_functional_summary_is_connected_to_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # keras/src/utils/summary_utils.py get_connections: a node outside the outer model's _nodes_by_depth is skipped,
+    # and a row with no connection left is written '-': every row inside the nested model
+    monkeypatch.setenv("COLUMNS", "200")
+    spec = "input 32x32x3, keras:MobileNet notop, gap, add(id | dense1024), dense3"
+    rows = rich_rows(summary(spec, "--expand-nested"))
+    assert rows[0] == ["input_layer (InputLayer)", "(None, 32, 32, 3)", "0", "-"]
+    assert rows[1] == ["mobilenet_1.00_32 (Functional)", "(None, 1, 1, 1024)", "3,228,864", "input_layer[0][0]"]
+    inner = [row for row in rows if row[0].startswith("   └ ")]
+    assert len(inner) == 86 and {row[3] for row in inner} == {"-"}
+    assert rows[-1][3] == "add[0][0]"
