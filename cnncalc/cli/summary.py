@@ -43,6 +43,12 @@ from .terminal import console
 @click.option("--show-trainable", is_flag=True,
               help="A Trainable column, as Keras' summary(show_trainable=True): Y, N for a frozen layer, - for a "
                    "layer without parameters.")
+@click.option("--expand-nested", is_flag=True,
+              help="Show the rows of a known network standing as an item under its row, as Keras' "
+                   "summary(expand_nested=True) and torchinfo's depth do (the JSON gives them always).")
+@click.option("--depth", type=click.IntRange(1, 99), default=None, metavar="N",
+              help="Show rows down to depth N, as torchinfo's depth: 1 is the network's own rows, 2 a known "
+                   "network's rows under its row (implies --expand-nested; in JSON, the nested rows kept).")
 @click.option("--verbose", "-v", is_flag=True, help="All extra columns: --columns macs,flops,memory,rf.")
 @click.option("--dtype", type=click.Choice(list(DTYPES)), default="float32",
               show_default=True, help="Bytes per value for the sizes and the memory column.")
@@ -68,10 +74,10 @@ from .terminal import console
 @FRAMEWORK_OPTIONS
 @MODEL_OPTIONS
 def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain: bool, check: bool, seed: int,
-            batch: int, max_memory: str, columns: str | None, show_trainable: bool, verbose: bool, dtype: str,
-            convention: str | None, by_op: bool, training: bool, optimizer: str, cell: str | None, fold: bool,
-            emit_spec: bool, layout: str | None, conventions: str | None, model: str | None,
-            settings: tuple[str, ...]) -> None:
+            batch: int, max_memory: str, columns: str | None, show_trainable: bool, expand_nested: bool,
+            depth: int | None, verbose: bool, dtype: str, convention: str | None, by_op: bool, training: bool,
+            optimizer: str, cell: str | None, fold: bool, emit_spec: bool, layout: str | None,
+            conventions: str | None, model: str | None, settings: tuple[str, ...]) -> None:
     """A Keras-style summary of SPEC: layer names, output shapes, parameters and totals.
 
     SPEC is the network as text, a .cnn file, - for stdin, or a known network's name (resnet50,
@@ -98,6 +104,8 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
         field = cell_field(net, *parse_cell(cell))
     if show_trainable:
         extra = (*extra, "trainable")
+    shown = _shown_depth(fmt, expand_nested, depth,
+                         explain or checked is not None or any(column != "trainable" for column in extra))
     if fmt in ("keras", "pytorch"):
         from ..views.codegen import keras_code, pytorch_code
 
@@ -107,7 +115,7 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
     from ..views import render  # its other forms are loaded only when asked for
 
     if fmt == "text":
-        render.print_table(console(), net, explain, checked, analysis)
+        render.print_table(console(), net, explain, checked, analysis, shown)
     elif fmt in ("svg", "html"):
         from ..views.html_view import to_html
         from ..views.picture import to_svg
@@ -116,11 +124,29 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
                    nl=fmt == "html")
     else:
         writer = getattr(render, {"json": "to_json", "markdown": "to_markdown", "csv": "to_csv"}[fmt])
-        click.echo(writer(net, checked, analysis))
+        click.echo(writer(net, checked, analysis, *((depth,) if fmt == "json" else (shown,) if fmt == "markdown"
+                                                    else ())))
     if checked is not None and any(layer.output_shape != shape for layer, shape in zip(net.layers, checked.shapes)):
         sys.exit(EXIT_NO)
     if strict and net.warnings:
         sys.exit(EXIT_NO)
+
+
+def _shown_depth(fmt: str, expand_nested: bool, depth: int | None, more: bool) -> int:
+    """How deep the table's rows go: ``--depth``, every level with ``--expand-nested``, else the network's own
+    rows; refused where the rows inside a known network would have no cell to show (their costs, --explain and
+    --check are counted for the network's own rows) or the format has no nested rows."""
+    if not expand_nested and depth is None:
+        return 1
+    if fmt not in ("text", "markdown", "json"):
+        raise click.UsageError(f"--expand-nested and --depth shape the table (text, markdown) and the JSON's nested "
+                               f"rows; --format {fmt} writes the network's own rows")
+    shown = depth if depth is not None else 99
+    if shown > 1 and more and fmt != "json":
+        raise click.UsageError("the rows inside a known network are shown with their shape, count and Trainable "
+                               "column only: --columns, --explain and --check count the network's own rows, so "
+                               "leave --expand-nested and --depth out with them")
+    return shown
 
 
 def _emit_spec(spec: str, input_shape: str | None, layout: str | None, conventions: str | None,

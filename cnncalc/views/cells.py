@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from ..numeric.twins import ForwardPass
 
 __all__ = ["COLUMN_TITLES", "FLOPS_TITLES", "INPUT_ROW", "NOTE_MARK", "WARNING_MARK", "check_cell", "column_title",
-           "connected_to", "cost_explanations", "explanation", "extra_cells", "name_cell", "name_title", "shape_cell",
-           "table_cells", "trainable_cell"]
+           "connected_to", "cost_explanations", "expanded_cells", "explanation", "extra_cells", "name_cell",
+           "name_title", "shape_cell", "table_cells", "trainable_cell"]
 
 WARNING_MARK = "⚠"
 NOTE_MARK = "ℹ"
@@ -103,11 +103,12 @@ def extra_cells(net: Network, analysis: Analysis) -> list[list[str]]:
     return rows
 
 
-def trainable_cell(layer: ResolvedLayer) -> str:
-    """Keras' Trainable cell: Y, N for a frozen layer, - for a layer without parameters."""
-    if not layer.params.total:
+def trainable_cell(layer: ResolvedLayer | None, frozen: bool = False) -> str:
+    """Keras' Trainable cell: Y, N for a frozen layer (or one inside a frozen item), - for a layer without
+    parameters (and a nested model's input layer, None)."""
+    if layer is None or not layer.params.total:
         return "-"
-    return "N" if layer.frozen else "Y"
+    return "N" if layer.frozen or frozen else "Y"
 
 
 def _cost_of(analysis: Analysis, column: str, number: int) -> int:
@@ -116,11 +117,14 @@ def _cost_of(analysis: Analysis, column: str, number: int) -> int:
 
 
 def table_cells(net: Network, explain: bool, checked: ForwardPass | None,
-                 analysis: Analysis) -> tuple[list[str], list[list[str]]]:
-    """The table's column titles and every row's cells, as plain text."""
+                 analysis: Analysis, depth: int = 1) -> tuple[list[str], list[list[str]]]:
+    """The table's column titles and every row's cells, as plain text; a known network's own rows under its row
+    down to ``depth`` (:mod:`~cnncalc.views.nesting`)."""
     columns = analysis.columns
     titles = [name_title(net), "Output Shape", "Param #", *(["Connected to"] if net.graph else []),
               *(column_title(c, analysis) for c in columns), *(["Check"] if checked is not None else [])]
+    if depth > 1:
+        return titles, expanded_cells(net, analysis, depth)
     extras = extra_cells(net, analysis)
     fields = analysis.fields if explain else None
     rows: list[list[str]] = []
@@ -141,3 +145,30 @@ def table_cells(net: Network, explain: bool, checked: ForwardPass | None,
             cells.append(check_cell(net, layer, checked.shapes[number]))
         rows.append(cells)
     return titles, rows
+
+
+def expanded_cells(net: Network, analysis: Analysis, depth: int) -> list[list[str]]:
+    """Every row's cells with the known networks' own rows under theirs, down to ``depth``: name, shape, count,
+    "Connected to" ('-' for an inner row, whose inputs are inside its network, as Keras writes it) and the
+    Trainable column, the only other column an inner row has (the command refuses the rest)."""
+    from .nesting import shown_rows
+
+    extras = extra_cells(net, analysis)
+    rows: list[list[str]] = []
+    if net.graph:
+        rows.append([INPUT_ROW[0], net.shape_text(net.input_shape, analysis.batch), "0", INPUT_ROW[1],
+                     *[""] * len(analysis.columns)])
+    for shown in shown_rows(net, depth):
+        layer, owner = shown.layer, shown.owner
+        if shown.number is not None and layer is not None:
+            cells = [shown.name, shape_cell(net, layer, analysis.batch), f"{layer.params.total:,}",
+                     *([connected_to(layer)] if net.graph else []), *extras[shown.number]]
+        else:
+            shape = owner.shape_text(owner.input_shape, analysis.batch) if layer is None else \
+                shape_cell(owner, layer, analysis.batch)
+            cells = [shown.name, shape, f"{layer.params.total:,}" if layer is not None else "0",
+                     *(["-"] if net.graph else []),
+                     *(trainable_cell(layer, shown.frozen) if column == "trainable" else ""
+                       for column in analysis.columns)]
+        rows.append(cells)
+    return rows

@@ -86,11 +86,13 @@ def cost_fields(net: Network, analysis: Analysis) -> tuple[list[dict[str, Any]],
     return per_layer, totals
 
 
-def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS) -> str:
+def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS,
+            depth: int | None = None) -> str:
     """The pinned JSON document: channels-last shapes without the batch axis.
 
     Each layer is :func:`layer_record`, with the optional columns' fields after it.  With a forward pass, each
-    layer also has ``checked_shape``, and ``forward_pass`` is added.
+    layer also has ``checked_shape``, and ``forward_pass`` is added.  A known network's row has its own rows as
+    ``layers``, down to ``depth`` (every level without it; none at 1).
     """
     import json
 
@@ -113,8 +115,9 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
             fields.update(more)
         document.update(totals)
     for layer, fields in zip(net.layers, extras):
-        if layer.inner is not None:
-            fields["layers"] = nested_records(layer.inner, analysis.batch, layer.frozen)
+        if layer.inner is not None and (depth is None or depth > 1):
+            fields["layers"] = nested_records(layer.inner, analysis.batch, layer.frozen,
+                                              None if depth is None else depth - 1)
     if checked is not None:
         for fields, shape in zip(extras, checked.shapes):
             fields["checked_shape"] = list(shape)
@@ -131,16 +134,18 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
     return f"{{{head},\n  \"layers\": [\n{body}\n  ],\n  {tail}}}"
 
 
-def nested_records(inner: Network, batch: int, frozen: bool) -> list[dict[str, Any]]:
+def nested_records(inner: Network, batch: int, frozen: bool, depth: int | None = None) -> list[dict[str, Any]]:
     """The rows of a known network standing as one row, each as :func:`layer_record` writes it (a frozen
-    network's parameters all non-trainable)."""
+    network's parameters all non-trainable), a nested row's own rows down to ``depth`` more levels (all
+    without it)."""
     records = []
     for layer in inner.layers:
         record = layer_record(inner, layer, batch, inner.torch)
         if frozen:
             record.update(trainable=0, non_trainable=layer.params.total)
-        if layer.inner is not None:
-            record["layers"] = nested_records(layer.inner, batch, frozen or layer.frozen)
+        if layer.inner is not None and (depth is None or depth > 1):
+            record["layers"] = nested_records(layer.inner, batch, frozen or layer.frozen,
+                                              None if depth is None else depth - 1)
         records.append(record)
     return records
 

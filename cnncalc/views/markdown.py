@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING
 
 from ..analysis.pipeline import NO_ANALYSIS, Analysis
 from ..graph.network import Network
-from .cells import INPUT_ROW, check_cell, column_title, connected_to, extra_cells, name_cell, name_title, shape_cell
+from .cells import (
+    INPUT_ROW,
+    check_cell,
+    column_title,
+    connected_to,
+    expanded_cells,
+    extra_cells,
+    name_cell,
+    name_title,
+    shape_cell,
+)
 from .footer import check_lines, cost_lines, findings_lines, totals_lines
 from .units import readable_size
 
@@ -16,8 +26,10 @@ if TYPE_CHECKING:
 __all__ = ["to_markdown"]
 
 
-def to_markdown(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS) -> str:
-    """A GitHub table with the same columns, the totals and the footnotes."""
+def to_markdown(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS,
+                depth: int = 1) -> str:
+    """A GitHub table with the same columns, the totals and the footnotes; ``depth`` above 1 shows a known
+    network's own rows under its row (numbered ``#`` only in the network's own rows)."""
     columns = analysis.columns
     heads = [column_title(c, analysis).replace("\n", " ") for c in columns] + (["Check"] if checked is not None else [])
     numbers = [c in ("macs", "flops", "memory") for c in columns] + [False] * (checked is not None)
@@ -31,7 +43,9 @@ def to_markdown(net: Network, checked: ForwardPass | None = None, analysis: Anal
                  f"| 0 | {INPUT_ROW[0]} | {net.shape_text(net.input_shape, batch)} | 0 | {INPUT_ROW[1]} |"
                  f"{' |' * len(heads)}"]
     extras = extra_cells(net, analysis)
-    for number, layer in enumerate(net.layers):
+    if depth > 1:
+        lines += _expanded(net, analysis, depth)
+    for number, layer in enumerate(net.layers if depth == 1 else ()):
         cells = list(extras[number]) + ([check_cell(net, layer, checked.shapes[number])] if checked is not None
                                         else [])
         if net.graph:
@@ -49,3 +63,13 @@ def to_markdown(net: Network, checked: ForwardPass | None = None, analysis: Anal
         lines += ["", *(f"- {note}" for note in notes)]
     return "\n".join(lines)
 
+
+
+def _expanded(net: Network, analysis: Analysis, depth: int) -> list[str]:
+    """The expanded table's rows (:func:`~cnncalc.views.cells.expanded_cells`)."""
+    from .nesting import shown_rows
+
+    rows = expanded_cells(net, analysis, depth)[net.graph:]
+    numbers = [str(shown.layer.index) if shown.number is not None and shown.layer is not None else ""
+               for shown in shown_rows(net, depth)]
+    return [f"| {number} | " + " | ".join(cells) + " |" for number, cells in zip(numbers, rows)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.pipeline import NO_ANALYSIS, Analysis
-from ..graph.network import Network
+from ..graph.network import Network, ResolvedLayer
 from ..lazy import attribute
 from ..model.layers import keras_shape
 from .cells import (
@@ -56,13 +56,15 @@ def __getattr__(name: str) -> Any:
 
 
 def print_table(console: Console, net: Network, explain: bool = False, checked: ForwardPass | None = None,
-                analysis: Analysis = NO_ANALYSIS) -> None:
+                analysis: Analysis = NO_ANALYSIS, depth: int = 1) -> None:
     """Print the table (stacked when the console is too narrow for it), its totals, the forward pass's verdict
-    and the footnotes to a rich console; past :data:`STREAM_ROWS` rows, the table is streamed as plain lines."""
-    if len(net.layers) > STREAM_ROWS:
-        write_lines(console, streamed_lines(net, explain, checked, analysis, console.width))
+    and the footnotes to a rich console; past :data:`STREAM_ROWS` rows, the table is streamed as plain lines.
+    ``depth`` above 1 shows a known network's own rows under its row, down to that depth."""
+    rows = len(net.layers) if depth == 1 else sum(_rows_within(layer, depth) for layer in net.layers)
+    if rows > STREAM_ROWS:
+        write_lines(console, streamed_lines(net, explain, checked, analysis, console.width, depth))
     else:
-        console.print(table(net, explain, checked, analysis, console.width))
+        console.print(table(net, explain, checked, analysis, console.width, depth))
     notes = findings_lines(net)
     if checked is not None:
         notes = [*check_lines(net, checked), *notes]
@@ -70,3 +72,10 @@ def print_table(console: Console, net: Network, explain: bool = False, checked: 
         # Footnotes are sentences to read or grep whole: never wrapped or cropped.
         console.print("\n" + "\n".join(notes), soft_wrap=True, markup=False)
 
+
+
+def _rows_within(layer: ResolvedLayer, depth: int) -> int:
+    """The rows a layer takes when the rows of a known network are shown down to ``depth``."""
+    if layer.inner is None or depth == 1:
+        return 1
+    return 2 + sum(_rows_within(inner, depth - 1) for inner in layer.inner.layers)

@@ -68,10 +68,11 @@ def _widest(cell: str) -> int:
 
 
 def streamed_lines(net: Network, explain: bool = False, checked: ForwardPass | None = None,
-                   analysis: Analysis = NO_ANALYSIS, width: int = 100) -> Iterator[str]:
+                   analysis: Analysis = NO_ANALYSIS, width: int = 100, depth: int = 1) -> Iterator[str]:
     """The summary as plain lines, made one row at a time: the table's columns in fixed widths (or, when they
-    would not fit ``width``, the stacked blocks), the totals, and a note that says it is streamed."""
-    titles, rows = table_cells(net, explain, checked, analysis)
+    would not fit ``width``, the stacked blocks), the totals, and a note that says it is streamed; ``depth`` as
+    :func:`~cnncalc.views.table.table` takes it."""
+    titles, rows = table_cells(net, explain, checked, analysis, depth)
     if not net.graph:
         yield f"Input: {net.shape_text(net.input_shape, analysis.batch)}"
     numeric = ("Param #", *(column_title(c, analysis) for c in ("macs", "flops", "memory")))

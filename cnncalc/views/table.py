@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..analysis.pipeline import NO_ANALYSIS, Analysis
 from ..graph.network import Network
-from .cells import column_title, table_cells
+from .cells import WARNING_MARK, column_title, table_cells
 from .fit import column_widths, fill_lines, fit_widths
 from .footer import cost_lines, totals_lines
 from .units import readable_size
@@ -22,20 +22,21 @@ __all__ = ["stacked_parts", "table"]
 
 
 def table(net: Network, explain: bool = False, checked: ForwardPass | None = None,
-          analysis: Analysis = NO_ANALYSIS, width: int | None = None) -> RenderableType:
+          analysis: Analysis = NO_ANALYSIS, width: int | None = None, depth: int = 1) -> RenderableType:
     """The summary as Keras 3 draws it: heavy head, a rule between rows, totals below.
 
     In a console ``width`` columns wide, the names (and a graph's "Connected to" lists) are broken between
     words to make room, each input of a merge on a line of its own; when the table would still need more than
     ``width`` columns, each layer becomes a block of "field  value" lines instead (as ``git log --stat`` and
-    torchinfo's row settings do), so no number, shape or header is ever cut or folded.
+    torchinfo's row settings do), so no number, shape or header is ever cut or folded.  ``depth`` above 1 shows
+    the rows of a known network standing as an item under its row (:mod:`~cnncalc.views.nesting`).
     """
     from rich import box
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    titles, rows = table_cells(net, explain, checked, analysis)
+    titles, rows = table_cells(net, explain, checked, analysis, depth)
     size = analysis.bytes_per_value
     footer = Text("\n").join(
         [Text.assemble((f" {label}: ", "bold"), (f"{count:,}", "cyan"), f" ({readable_size(count, size)})")
@@ -58,7 +59,7 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
     for number, title in enumerate(titles):
         grid.add_column(title, justify="right" if title in numeric else "left", overflow="fold",
                         width=widths[number] if width is not None else None)
-    warned = [False] * net.graph + [bool(layer.warnings) for layer in net.layers]
+    warned = [False] * net.graph + [WARNING_MARK in cells[1] for cells in rows[net.graph:]]
     for cells, warning in zip(rows, warned):
         styles = ["yellow" if warning and column == 1 else "" for column in range(len(cells))]
         if checked is not None and cells[-1]:

@@ -7,6 +7,7 @@ from ...readers.pasted import PastedRow, PastedSummary, reference_name
 from ..answers import Verdict
 from .kinds import _MERGES, _family
 from .layer_rules import LayerRules
+from .nested import KERAS_NESTED, Known, known_network, nested_verdicts
 from .reading import Shape, _claim, _unchecked, _wrong
 from .totals import _totals
 from .windows import WindowRules
@@ -52,6 +53,8 @@ class _Check(LayerRules, WindowRules):
         #: what :meth:`in_forward` worked out for each kind, shape, count, input and recent outputs
         self.forwarded: dict[tuple[object, ...], tuple[tuple[tuple[str, Verdict], ...], Shape | None]] = {}
         self.derived: dict[tuple[object, ...], tuple[Shape | None, tuple[tuple[str, Verdict], ...]]] = {}
+        #: the known network each nested row is (by the row's line)
+        self.known: dict[int, Known] = {}
         #: the rule of each family (see :data:`kinds._FAMILIES`)
         self.rules = {"dense": self.dense, "conv": self.conv, "transposed": self.transposed, "pool": self.pool,
                       "global_pool": self.global_pool, "adaptive": self.adaptive, "flatten": self.flatten,
@@ -98,7 +101,7 @@ class _Check(LayerRules, WindowRules):
                     self.recent = [row.shape, *(s for s in self.recent if s != row.shape)][:_HIDDEN_EARLIER + 1]
             previous = row.name if not row.shapeless else None
             verdicts += found
-        return verdicts + _totals(pasted, self.torch, verdicts)
+        return verdicts + _totals(pasted, self.torch, verdicts, tuple(self.known.values()))
 
     def in_forward(self, number: int, row: PastedRow, before: Shape, found: list[Verdict],
                    corrected: Shape | None) -> tuple[list[Verdict], Shape | None, int]:
@@ -213,6 +216,17 @@ class _Check(LayerRules, WindowRules):
             self.derived[key] = (self.corrected, tuple((v.claim[len(prefix):], v) for v in found))
         return found
 
+    def nested(self, number: int, row: PastedRow, inputs: list[Shape]) -> list[Verdict]:
+        """A nested model's row (Keras' Functional, a torchinfo class cnncalc has no rule for) checked as the known
+        network it is (:mod:`.nested`); nothing when it is none."""
+        if row.keras_class not in KERAS_NESTED and not self.torch:
+            return []
+        known = known_network(row, inputs[0] if inputs else None, self.torch)
+        if known is None:
+            return []
+        self.known[row.line] = known
+        return nested_verdicts(number, row, known, self.show)
+
     def derive(self, number: int, row: PastedRow, inputs: list[Shape]) -> list[Verdict]:
         """The row's verdicts, worked out by its family's rule."""
         self.corrected = None
@@ -225,7 +239,7 @@ class _Check(LayerRules, WindowRules):
         if kind == "BatchNormalization":  # its own output has the channels it normalises
             return self.batch_norm(number, row, inputs[0] if inputs else None)
         if family is None:
-            return [_unchecked(number, row, "params", f"{row.params:,}",
+            return self.nested(number, row, inputs) or [_unchecked(number, row, "params", f"{row.params:,}",
                                f"cnncalc does not model {kind or 'this layer'}; its parameters still count toward "
                                "the totals")]
         if not inputs or not inputs[0]:

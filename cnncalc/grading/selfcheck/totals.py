@@ -7,6 +7,7 @@ from math import isqrt
 
 from ...readers.pasted import PastedSummary
 from ..answers import Verdict
+from .nested import Known
 
 
 def _counts(text: str) -> list[int]:
@@ -26,7 +27,7 @@ def _explained(verdict: Verdict) -> bool:
                for product in products for channels in (1, 2, 3, 4))
 
 
-def _totals(pasted: PastedSummary, torch: bool, rows: list[Verdict]) -> list[Verdict]:
+def _totals(pasted: PastedSummary, torch: bool, rows: list[Verdict], known: tuple[Known, ...] = ()) -> list[Verdict]:
     totals = dict(pasted.totals)
     verdicts = []
     rows_sum = sum(row.params for row in pasted.rows) + pasted.container_params
@@ -86,9 +87,40 @@ def _totals(pasted: PastedSummary, torch: bool, rows: list[Verdict]) -> list[Ver
         verdicts.append(Verdict(f"trainable + non_trainable{' + optimizer' if optimizer else ''}", f"{whole:,}",
                                 f"{whole if ok else totals['total']:,}", "correct" if ok else "wrong",
                                 f"{totals['trainable']:,} + {totals['non_trainable']:,}{layers} = {whole:,}"))
-        moving = 0 if torch else sum(row.params // 2 for row in pasted.rows if row.keras_class == "BatchNormalization")
-        if ok and totals["non_trainable"] != moving:
-            verdicts.append(Verdict("non_trainable", f"{totals['non_trainable']:,}", f"{moving:,}", "unchecked",
-                                    note="not BatchNormalization's moving statistics alone: frozen layers or a "
-                                         "nested pretrained model could explain it"))
+        if ok:
+            verdicts += _non_trainable(pasted, torch, totals["non_trainable"], known)
     return verdicts
+
+
+def _non_trainable(pasted: PastedSummary, torch: bool, given: int, known: tuple[Known, ...]) -> list[Verdict]:
+    """The non-trainable total: BatchNormalization's moving statistics and Keras' Normalization's mean, variance
+    and count (none in PyTorch, where such statistics are buffers), and each known network's frozen count or moving
+    statistics; unchecked when nothing explains it."""
+    moving = 0 if torch else sum(row.params // 2 if row.keras_class == "BatchNormalization" else row.params
+                                 for row in pasted.rows if row.keras_class in ("BatchNormalization", "Normalization"))
+    split = _nested_split(given, moving, known) if known else None
+    if split is not None:
+        return [split]
+    if given != moving:
+        return [Verdict("non_trainable", f"{given:,}", f"{moving:,}", "unchecked",
+                        note="not BatchNormalization's moving statistics (and Normalization's) alone: frozen layers "
+                             "or a nested pretrained model could explain it")]
+    return []
+
+
+def _nested_split(given: int, moving: int, known: tuple[Known, ...]) -> Verdict | None:
+    """The non-trainable total of a paste with known networks as rows: each one frozen (all its parameters) or
+    trained (BatchNormalization's moving statistics alone), with the other rows' moving statistics; None when no
+    choice gives the printed count."""
+    choices = [(moving, [])] if len(known) <= 4 else []
+    for network in known:
+        choices = [(count + add, [*how, f"{network.written} {word}"]) for count, how in choices
+                   for add, word in ((network.params, "frozen"), (network.moving, "trained"))]
+    for count, how in choices:
+        if count == given:
+            parts = [*(f"{m.params:,}" if "frozen" in h else f"{m.moving:,}" for m, h in zip(known, how))]
+            if moving:
+                parts.append(f"{moving:,} (the other rows' moving statistics)")
+            return Verdict("non_trainable", f"{given:,}", f"{given:,}", "correct", f"{' + '.join(parts)} = {given:,}",
+                           "; ".join(how))
+    return None
