@@ -26,7 +26,9 @@ _PTFLOPS_FUNCTIONAL = {"softmax", "swish"}  # no module hook; F.softmax and F.si
 def _attention(op: Op) -> tuple[int, str]:
     """ptflops' multihead_attention_counter_hook on L tokens of D features, H heads: the query's scaling (L·D), the
     three input projections (3·L·D², and 3·L·D for their biases), per head Q·Kᵀ, the softmax and the weighted values
-    (L·L·D/H + L·L + L·L·D/H), and the output projection, its bias always counted (L·D·(D + 1))."""
+    (L·L·D/H + L·L + L·L·D/H), and the output projection, its bias always counted (L·D·(D + 1)).  The hook reads
+    the module's positional inputs: torchvision's ViT passes ``query=``, ``key=``, ``value=`` by keyword, on which
+    ptflops 0.7.5 fails and returns no count at all; this is its count of ``attn(x, x, x)``."""
     length, features, heads = op.positions, op.in_group, op.window
     bias = 3 * length * features if op.bias else 0
     head = length * length * (features // heads) * 2 + length * length
