@@ -405,7 +405,10 @@ def test_a_summary_says_what_the_model_builds_for_training_only(name: str) -> No
 
 
 def test_the_torchvision_examples_are_all_tested() -> None:
-    checked = {name for name, _, _ in NETWORKS} | {f"{name}.cnn" for name, _ in RECORDED}
+    from .vit_port import VIT  # the vision transformers: tests/test_zoo_vit.py
+
+    checked = {name for name, _, _ in NETWORKS} | {f"{name}.cnn" for name, _ in RECORDED} | \
+        {f"{name}.cnn" for name in VIT}
     assert {path.name for path in TORCHVISION.glob("*.cnn")} == checked
 
 

@@ -85,10 +85,13 @@ def merged(fields: list[ReceptiveField]) -> ReceptiveField:
 
 
 #: Layers whose units do not see a fixed window of the input: upsampling and transposed convolutions
-#: spread one input over several outputs, adaptive pools' windows vary, reshapes move the axes.
+#: spread one input over several outputs, adaptive pools' windows vary, reshapes move the axes, a class token
+#: shifts the tokens.
 _UNDEFINED = frozenset({"UpSampling2D", "Conv2DTranspose", "Conv1DTranspose", "AdaptiveAveragePooling2D",
                         "AdaptiveMaxPooling2D", "AdaptiveAveragePooling1D", "AdaptiveMaxPooling1D", "Reshape",
-                        "Permute", "Embedding", "PixelShuffle"})
+                        "Permute", "Embedding", "PixelShuffle", "ClassToken"})
+#: Layers each of whose units sees every position of their input: global pooling, and attention.
+_WHOLE = ("Global", "MultiHeadAttention")
 
 
 def _through(field: ReceptiveField, inner: ReceptiveField) -> ReceptiveField:
@@ -116,7 +119,7 @@ def receptive_fields(net: Network) -> list[ReceptiveField]:
         elif field.undefined or kind in _UNDEFINED or len(layer.axes) > 2 or len(net.input_shape) > 3:
             field = ReceptiveField(field.size, field.jump, field.start, False, undefined=True)
         elif field.whole or len(layer.output_shape) < len(net.input_shape) or len(layer.output_shape) == 1 \
-                or kind.startswith("Global"):
+                or kind.startswith(_WHOLE):
             field = ReceptiveField(field.size, field.jump, field.start, True)
         elif isinstance(layer.layer, (ZeroPadding2D, ReflectionPadding2D, ReplicationPadding2D, Cropping2D)):
             # padding (zeros, or the edge mirrored or repeated) moves the first unit's centre back into the

@@ -54,11 +54,11 @@ from .terminal import console
               show_default=True, help="Bytes per value for the sizes and the memory column.")
 @click.option("--flops-convention", "convention", type=click.Choice(FLOPS_CONVENTIONS), default=None,
               help="How the flops column counts (shown when this is given): cnncalc (2·MACs + bias additions, the "
-                   "default), macs (conv and dense multiply-accumulates, torchvision's GFLOPS), or as fvcore, ptflops "
-                   "or thop count, rule for rule from their source.")
+                   "default), macs (conv, dense and attention multiply-accumulates, torchvision's GFLOPS), or as "
+                   "fvcore, ptflops or thop count, rule for rule from their source.")
 @click.option("--by-op", is_flag=True,
-              help="Under the table, the FLOPs by operator type (conv, depthwise conv, dense, batch norm, activation, "
-                   "pooling, merge, other) with each one's share, in the --flops-convention.")
+              help="Under the table, the FLOPs by operator type (conv, depthwise conv, dense, attention, batch norm, "
+                   "activation, pooling, merge, other) with each one's share, in the --flops-convention.")
 @click.option("--training", is_flag=True,
               help="Add what a training step keeps: activations for backward, gradients and the optimizer's state "
                    "(and fvcore's count of batch norm in train()).")

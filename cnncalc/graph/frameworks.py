@@ -8,6 +8,7 @@ from ..model.conventions import channels_last
 from ..model.layers import (
     Activation,
     BatchNormalization,
+    ClassToken,
     Dense,
     Dropout,
     DropPath,
@@ -16,7 +17,9 @@ from ..model.layers import (
     Layer,
     LayerNormalization,
     LayerScale,
+    MultiHeadAttention,
     Params,
+    PositionEmbedding,
     Reshape,
     RuleError,
 )
@@ -25,7 +28,8 @@ from ..model.records import replace
 __all__ = ["PER_TOKEN", "framework_layer", "functional_with_weights", "fused", "split_row"]
 
 #: Layers that act on each token alone, so an embedding's L×D output keeps its order through them.
-PER_TOKEN = (Dense, Dropout, Activation, LayerNormalization, BatchNormalization, LayerScale, DropPath)
+PER_TOKEN = (Dense, Dropout, Activation, LayerNormalization, BatchNormalization, LayerScale, DropPath,
+             MultiHeadAttention, ClassToken, PositionEmbedding)
 
 
 def framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) -> tuple[Layer, Layer | None]:

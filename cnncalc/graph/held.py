@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..model.layers import (
     Activation,
+    ClassToken,
     Dense,
     Dropout,
     DropPath,
@@ -18,7 +19,9 @@ from ..model.layers import (
     LayerNormalization,
     LayerScale,
     Merge,
+    MultiHeadAttention,
     Permute,
+    PositionEmbedding,
     Reshape,
     RuleError,
     Shape,
@@ -27,7 +30,8 @@ from ..model.layers import (
 __all__ = ["held_layer", "nchw_layer", "nchw_permute"]
 
 #: Layers that act on the last axis as PyTorch holds the tensor, or on no axis in particular.
-_LAST_AXIS = (Dense, Dropout, Activation, LayerNormalization, LayerScale, DropPath)
+_LAST_AXIS = (Dense, Dropout, Activation, LayerNormalization, LayerScale, DropPath, MultiHeadAttention, ClassToken,
+              PositionEmbedding)
 
 
 def nchw_layer(layer: Layer, shapes: tuple[Shape, ...], held: list[bool]) -> tuple[Layer, bool | None]:

@@ -40,7 +40,6 @@ _TRANSFORMER = "cnncalc models convolutional networks"
 _UNWRITTEN = "it needs its spec written and checked against {}"
 #: (framework, name prefix, what the network is, or None, and what it needs); the first match wins.
 _REASONS: tuple[tuple[str, str, str | None, str], ...] = (
-    ("torchvision", "vit_", "a vision transformer", _TRANSFORMER),
     ("torchvision", "swin_", "a Swin transformer (shifted-window attention)", _TRANSFORMER),
     ("torchvision", "maxvit", "a hybrid of convolutions and multi-axis attention", _TRANSFORMER),
 )
@@ -49,8 +48,6 @@ _REASONS: tuple[tuple[str, str, str | None, str], ...] = (
 def why_not_held(framework: str, name: str) -> tuple[str, str | None]:
     """The refusal of a recognised network the zoo does not hold: (the message, a hint or None).
 
-    >>> why_not_held("torchvision", "vit_b_16")[0]
-    "torchvision's vit_b_16 is a vision transformer; cnncalc models convolutional networks"
     >>> why_not_held("keras", "Xception")[0]
     "keras:Xception is not in cnncalc's zoo yet: it needs its spec written and checked against Keras"
     """

@@ -23,8 +23,8 @@ __all__ = ["Op", "modules"]
 class Op:
     """One PyTorch module (or ``forward()`` operation) of a row, for one input."""
 
-    kind: str  # conv, linear, batch_norm, layer_norm, group_norm, instance_norm, lrn, activation, max_pool, avg_pool,
-    #            adaptive_avg_pool, adaptive_max_pool, upsample, merge, free
+    kind: str  # conv, linear, attention, batch_norm, layer_norm, group_norm, instance_norm, lrn, activation,
+    #            max_pool, avg_pool, adaptive_avg_pool, adaptive_max_pool, upsample, merge, free
     group: str
     label: str  # PyTorch's class (nn.Conv2d, nn.ReLU) or the operation (+, torch.cat)
     inputs: int
@@ -33,7 +33,7 @@ class Op:
     bias: int = 0
     #: "26·26·32 outputs × 3·3·1 MACs": how the MACs come about
     macs_text: str = ""
-    #: thop's conv rule: output values × in_channels/groups × kernel values
+    #: thop's conv rule: output values × in_channels/groups × kernel values (attention: the features and the heads)
     in_group: int = 0
     window: int = 0
     affine: bool = True
@@ -84,6 +84,37 @@ def _activation(name: str, shape: tuple[int, ...]) -> Op:
 
     return Op("activation", "activation", f"nn.{TORCH_ACTIVATIONS.get(name, 'Identity')}", prod(shape), prod(shape),
               activation=name, features=shape[-1])
+
+
+def _attention(layer: ResolvedLayer) -> Op:
+    """nn.MultiheadAttention on L tokens of D features: its four projections (4·L·D² MACs) and the attention, Q·Kᵀ
+    and the weighted sum of the values (2·L²·D)."""
+    r: Any = layer.layer
+    shape = layer.input_shape
+    length, features = prod(shape[:-1]), shape[-1]
+    text = (f"{length}·{features} outputs × 4·{features} MACs (the projections) + "
+            f"{length}·{length}·2·{features} (Q·Kᵀ and the weighted values)")
+    # params 0: torchinfo counts no mult-adds, output or parameter bytes for nn.MultiheadAttention, which is no leaf
+    # module (its out_proj is a child that forward() never calls), as torchinfo 1.8.0 shows
+    return Op("attention", "attention", "nn.MultiheadAttention", prod(shape), prod(shape), layer.macs,
+              layer.bias_adds, text, features, r.heads, positions=length)
+
+
+def _token_op(layer: ResolvedLayer) -> Op:
+    """A vision transformer's layer on tokens: attention, or an operation of forward() on a parameter or an index."""
+    from ...model import layers as L  # noqa: N812
+
+    r: Any = layer.layer
+    n_in, n_out = prod(layer.input_shape), prod(layer.output_shape)
+    if isinstance(r, L.MultiHeadAttention):
+        return _attention(layer)
+    # torch.cat and + in forward(), on parameters of the model and the encoder: no module's, so torchinfo's
+    # mult-adds and parameter bytes leave them out (params 0 here)
+    if isinstance(r, L.ClassToken):
+        return Op("free", "other", "torch.cat([class_token, x], dim=1)", n_in, n_out)
+    if isinstance(r, L.PositionEmbedding):
+        return Op("free", "other", "x + pos_embedding", n_in, n_out)
+    return Op("free", "other", f"x[:, {r.index}]", n_in, n_out)  # an index in forward(), not a module
 
 
 def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 - one branch per kind of layer
@@ -161,6 +192,8 @@ def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 -
         return (Op("upsample", "other", "nn.Upsample", n_in, n_out),)  # nearest: the conventions' upsample rule
     if isinstance(r, L.Resizing):  # bilinear: priced by no rule of cnncalc's yet (see unpriced)
         return (Op("resize_bilinear", "other", "F.interpolate (bilinear)", n_in, n_out),)
+    if isinstance(r, (L.MultiHeadAttention, L.ClassToken, L.PositionEmbedding, L.TokenSelect)):
+        return (_token_op(layer),)
     if isinstance(r, L.ChannelSlice):  # an index in forward(), not a module
         return (Op("free", "other", f"x[:, {L.slice_text(r.start, r.stop)}]", n_in, n_out),)
     if isinstance(r, L.ChannelPad):  # F.pad in forward(), not a module

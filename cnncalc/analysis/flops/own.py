@@ -1,9 +1,11 @@
 """cnncalc's own conventions, which count conv and dense layers only.
 
 ``cnncalc``
-    2 FLOPs per multiply-accumulate of conv and dense layers, plus one per bias addition; nothing else.
+    2 FLOPs per multiply-accumulate of conv and dense layers and of attention, plus one per bias addition; nothing
+    else.
 ``macs``
-    multiply-accumulates of conv and dense layers only, bias excluded (torchvision's "GFLOPS" column).
+    multiply-accumulates of conv and dense layers and of attention (its projections, Q·Kᵀ and the weighted sum of
+    the values), bias excluded (torchvision's "GFLOPS" column).
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from .ops import Op
 __all__ = ["cnncalc_rule", "macs_rule"]
 
 
+_COUNTED = ("conv", "linear", "attention")
+
+
 def cnncalc_rule(op: Op, training: bool) -> tuple[int, str]:
-    if op.kind not in ("conv", "linear"):
+    if op.kind not in _COUNTED:
         return 0, ""
     flops = 2 * op.macs + op.bias
     bias = f" + {op.bias:,} bias additions" if op.bias else ""
@@ -22,6 +27,6 @@ def cnncalc_rule(op: Op, training: bool) -> tuple[int, str]:
 
 
 def macs_rule(op: Op, training: bool) -> tuple[int, str]:
-    if op.kind not in ("conv", "linear"):
+    if op.kind not in _COUNTED:
         return 0, ""
     return op.macs, f"{op.macs_text} = {op.macs:,}"

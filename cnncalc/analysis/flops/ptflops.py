@@ -7,7 +7,8 @@ group norm one per value, 2 with affine, layer norm one (its affine flag is ``el
 does not read); upsampling one per output value.  Then the functional patches, which also run *inside* the
 modules: ``nn.ReLU`` calls ``F.relu``, ``nn.MaxPool2d`` ``F.max_pool2d``, ``nn.Upsample`` ``F.interpolate``, so
 those are counted twice; ``nn.Softmax`` and ``nn.SiLU`` have no hook and are counted once, by ``F.softmax`` and
-``F.silu``; ``x + y`` is never counted.  ptflops itself always reports one input.
+``F.silu``; ``x + y`` is never counted.  ``nn.MultiheadAttention`` has a hook of its own (see :func:`_attention`).
+ptflops itself always reports one input.
 """
 
 from __future__ import annotations
@@ -22,8 +23,26 @@ _PTFLOPS_ONCE = {"leakyrelu", "relu6"}  # a module hook; F.leaky_relu and F.hard
 _PTFLOPS_FUNCTIONAL = {"softmax", "swish"}  # no module hook; F.softmax and F.silu are patched
 
 
+def _attention(op: Op) -> tuple[int, str]:
+    """ptflops' multihead_attention_counter_hook on L tokens of D features, H heads: the query's scaling (L·D), the
+    three input projections (3·L·D², and 3·L·D for their biases), per head Q·Kᵀ, the softmax and the weighted values
+    (L·L·D/H + L·L + L·L·D/H), and the output projection, its bias always counted (L·D·(D + 1)).  The hook reads
+    the module's positional inputs: torchvision's ViT passes ``query=``, ``key=``, ``value=`` by keyword, on which
+    ptflops 0.7.5 fails and returns no count at all; this is its count of ``attn(x, x, x)``."""
+    length, features, heads = op.positions, op.in_group, op.window
+    bias = 3 * length * features if op.bias else 0
+    head = length * length * (features // heads) * 2 + length * length
+    flops = length * features + 3 * length * features * features + bias + heads * head + \
+        length * features * (features + 1)
+    return flops, (f"{length}·{features} + 3·{length}·{features}²{f' + 3·{length}·{features}' if bias else ''} + "
+                   f"{heads}·({length}²·2·{features // heads} + {length}²) + {length}·{features}·{features + 1} = "
+                   f"{flops:,} (its hook)")
+
+
 def ptflops_rule(op: Op, training: bool) -> tuple[int, str]:  # noqa: PLR0911 - one rule per kind
     unpriced(op, "ptflops")
+    if op.kind == "attention":
+        return _attention(op)
     if op.kind in ("conv", "linear"):
         flops = op.macs + op.bias
         return flops, f"{op.macs_text}{f' + {op.bias:,} bias' if op.bias else ''} = {flops:,}"

@@ -5,7 +5,7 @@ linear in_features per output value; batch, layer and instance norm 2 per value,
 (``profile`` puts the model in ``eval()``, where its hook counts); softmax (3·features − 1) per vector; average
 pooling one per output value; adaptive average pooling (kernel + 1) per output value; nearest upsampling one per
 output value; ReLU, LeakyReLU, max pooling, dropout, padding and any module it has no rule for (GroupNorm,
-Sigmoid, Flatten) count 0, and functional calls (``F.relu``, ``+``) are never seen.
+Sigmoid, Flatten, MultiheadAttention) count 0, and functional calls (``F.relu``, ``+``) are never seen.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...graph.network import ResolvedLayer
+from ...model.layers import MultiHeadAttention
 from ...readers.pasted.records import PastedRow
 from ...readers.pasted.references import reference_name
 from ..claims import Verdict
@@ -22,6 +23,8 @@ def connection_verdicts(pairs: list[tuple[ResolvedLayer, PastedRow]], input_name
         if not row.connections:
             continue
         wanted = [paste_name.get(name) for name in layer.inputs]
+        if isinstance(layer.layer, MultiHeadAttention):  # self-attention: Keras lists the query and the value
+            wanted = wanted * 2
         if not all(wanted):
             continue  # a layer it reads has no row in the paste: that row is already reported missing
         given = [reference_name(token) for token in row.connections]

@@ -5,7 +5,18 @@ which pasted rows are of a kind cnncalc models (an LSTM, a Lambda or a nested mo
 from __future__ import annotations
 
 from ...graph.network import Network, ResolvedLayer
-from ...model.layers import Activation, ChannelPad, ChannelSlice, GlobalPooling, Merge, PReLU, Rescaling
+from ...model.conventions import channels_last
+from ...model.layers import (
+    Activation,
+    ChannelPad,
+    ChannelSlice,
+    ClassToken,
+    GlobalPooling,
+    Merge,
+    PositionEmbedding,
+    PReLU,
+    Rescaling,
+)
 from ...model.records import record
 from ...readers.pasted.classes import ACTIVATION_CLASSES, ADAPTIVE, KERAS1_CLASSES, KERAS_CLASSES, TORCH_CLASSES
 from ...readers.pasted.records import PastedRow
@@ -40,7 +51,9 @@ def expected_rows(net: Network, torchinfo: bool) -> list[ExpectedRow]:
     for layer in net.layers:
         if not _torch_module(layer):
             continue
-        shape = layer.output_shape
+        # tokens keep their features last in PyTorch too: [1, L, D], which the paste reads channels-first
+        shape = channels_last(layer.output_shape) if layer.tokens and len(layer.output_shape) > 1 else \
+            layer.output_shape
         if isinstance(layer.layer, GlobalPooling) and not layer.layer.keepdims:
             rows.append(ExpectedRow(layer, _torch_class(layer), (*(1,) * layer.layer.rank, shape[-1]), 0))
             rows.append(ExpectedRow(layer, "Flatten", shape, 0))
@@ -71,8 +84,10 @@ def _torch_module(layer: ResolvedLayer) -> bool:
     """A layer torchinfo lists: not an activation (its rows are skipped on both sides), not a merge (`+` and
     torch.cat are operations in forward(), not modules), not a rescaling (``x * scale`` in forward()), not a slice of
     the channels (``x[:, a:b]``) nor a padding of them (``F.pad``, PyTorch has no module for it), not a layer written
-    ``fn`` (an operation in forward())."""
-    if layer.functional or isinstance(layer.layer, (Merge, Rescaling, ChannelSlice, ChannelPad)):
+    ``fn`` (an operation in forward()), not a class token or a position embedding (parameters of torchvision's
+    model, joined and added in forward())."""
+    if layer.functional or isinstance(layer.layer, (Merge, Rescaling, ChannelSlice, ChannelPad, ClassToken,
+                                                    PositionEmbedding)):
         return False
     return not isinstance(layer.layer, Activation) or isinstance(layer.layer, PReLU)
 

@@ -30,7 +30,8 @@ _FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"),
              (_GLOBAL, "global_pool"), (_ADAPTIVE, "adaptive"), ({"Flatten"}, "flatten"),
              (_KEEPS_SHAPE | {"PReLU"}, "same"), (_RESAMPLE, "resample"), ({"Reshape"}, "reshape"),
              ({"Permute"}, "permute"), ({"PixelShuffle"}, "pixel_shuffle"), ({"GetItem"}, "slice"),
-             ({"ChannelShuffle"}, "shuffle"))
+             ({"ChannelShuffle"}, "shuffle"), ({"MultiHeadAttention"}, "attention"), ({"ClassToken"}, "class_token"),
+             ({"PositionEmbedding"}, "position_embedding"))
 
 
 def _family(kind: str) -> str | None:

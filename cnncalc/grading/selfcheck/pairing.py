@@ -9,6 +9,7 @@ from .kinds import _MERGES, _family
 from .layer_rules import LayerRules
 from .nested import KERAS_NESTED, Known, known_network, nested_verdicts
 from .reading import Shape, _claim, _unchecked, _wrong
+from .token_rules import TokenRules
 from .totals import _totals
 from .windows import WindowRules
 
@@ -41,7 +42,7 @@ _HIDDEN_EARLIER = 24
 _HIDDEN_TRIES = 20_000
 
 
-class _Check(LayerRules, WindowRules):
+class _Check(LayerRules, WindowRules, TokenRules):
     """A reading run over the paste's rows, each checked by its kind's rule against the rows it reads."""
 
     def __init__(self, pasted: PastedSummary, channels_first: bool) -> None:
@@ -59,7 +60,9 @@ class _Check(LayerRules, WindowRules):
         self.rules = {"dense": self.dense, "conv": self.conv, "transposed": self.transposed, "pool": self.pool,
                       "global_pool": self.global_pool, "adaptive": self.adaptive, "flatten": self.flatten,
                       "same": self.same, "resample": self.resample, "reshape": self.reshape, "permute": self.permute,
-                      "pixel_shuffle": self.pixel_shuffle, "slice": self.channel_slice, "shuffle": self.shuffle}
+                      "pixel_shuffle": self.pixel_shuffle, "slice": self.channel_slice, "shuffle": self.shuffle,
+                      "attention": self.attention, "class_token": self.class_token,
+                      "position_embedding": self.position_embedding}
 
     def run(self) -> list[Verdict]:
         pasted = self.pasted

@@ -39,7 +39,7 @@ class _ArgumentReader:
             raise self.fail(f"cannot read '{token.text}' as {_ARG_NAMES[kind]} of '{word}'", token,
                             f"write it as {grammar.example}")
         numbers = _numbers(token, self.text, len(self.layers) + 1)
-        if min(numbers) < (0 if kind in ("pair?", "pair") else 1):
+        if min(numbers) < (0 if kind in ("pair?", "pair", "index") else 1):
             raise self.fail(f"'{word}{token.text}' has a size of zero", token,
                             "filters, kernel sizes and units must be at least 1")
         return self._shape_args(word, kind, numbers, token, grammar)
@@ -60,7 +60,7 @@ class _ArgumentReader:
             return (numbers[0], numbers[len(numbers) // 2], numbers[-1])
         if kind == "shape" and len(numbers) <= 4:
             return tuple(numbers)
-        if kind == "units" and len(numbers) == 1:
+        if kind in ("units", "heads", "index") and len(numbers) == 1:
             return numbers[0]
         raise self.fail(f"'{word}{token.text}' does not have the form {grammar.example}", token,
                         f"{word} takes {_ARG_NAMES[kind]}")
@@ -115,6 +115,8 @@ _ARG_NAMES = {
     "alpha?": "a number (a slope, a scale)",
     "range": "a channel range (A:B)",
     "units": "a number of units",
+    "heads": "a number of heads",
+    "index": "a token's index (0 for the first)",
     "rate": "a dropout rate",
     "": "nothing",
 }

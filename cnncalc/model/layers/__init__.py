@@ -14,7 +14,8 @@ The kinds live in families, one module each: ``convolution`` (2-D and 3-D), ``co
 ``transposed``, ``pooling``, ``global_pooling`` (global and adaptive), ``reshaping`` (pad, crop, upsample,
 pixel shuffle, flatten, reshape, permute), ``channels`` (slice, shuffle, chanpad),
 ``dense`` (dense, embedding, dropout),
-``scaling`` (drop path, layer scale), ``normalization``, ``preprocessing`` (Keras' rescaling and normalization),
+``scaling`` (drop path, layer scale), ``tokens`` (class token, position embedding, token select),
+``attention`` (multi-head self-attention), ``normalization``, ``preprocessing`` (Keras' rescaling and normalization),
 ``activations`` and ``merges``; ``base`` holds what they share and ``windows`` the sliding windows of conv and pool
 layers.
 Every name is importable from here.
@@ -30,6 +31,7 @@ from .activations import (
     PReLU,
     ReLU,
 )
+from .attention import MultiHeadAttention
 from .base import (
     Finding,
     Layer,
@@ -146,6 +148,11 @@ from .scaling import (
     DropPath,
     LayerScale,
 )
+from .tokens import (
+    ClassToken,
+    PositionEmbedding,
+    TokenSelect,
+)
 from .transposed import (
     Conv1DTranspose,
     Conv2DTranspose,
@@ -182,6 +189,7 @@ __all__ = [
     "ChannelPad",
     "ChannelShuffle",
     "ChannelSlice",
+    "ClassToken",
     "Concatenate",
     "Conv1D",
     "Conv1DTranspose",
@@ -215,6 +223,7 @@ __all__ = [
     "MaxPooling3D",
     "Maximum",
     "Merge",
+    "MultiHeadAttention",
     "Multiply",
     "Nested",
     "Normalization",
@@ -227,6 +236,7 @@ __all__ = [
     "Pooling1D",
     "Pooling2D",
     "Pooling3D",
+    "PositionEmbedding",
     "ReLU",
     "ReflectionPadding2D",
     "ReplicationPadding2D",
@@ -241,6 +251,7 @@ __all__ = [
     "Shape",
     "Sides",
     "Subtract",
+    "TokenSelect",
     "TorchSamePadding",
     "Triple",
     "UpSampling2D",

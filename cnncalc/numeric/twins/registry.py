@@ -9,6 +9,7 @@ from ...model import layers
 from ...model.layers import AveragePooling1D, Conv1D, Layer, MaxPooling1D, Shape
 from . import (
     activations,
+    attention,
     channels,
     convolution,
     dense,
@@ -44,6 +45,7 @@ TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     **preprocessing.TWINS,
     **activations.TWINS,
     **scaling.TWINS,
+    **attention.TWINS,
     Conv1D: _one_d_twin,
     layers.DepthwiseConv1D: _one_d_twin,
     layers.SeparableConv1D: _one_d_twin,
@@ -62,6 +64,7 @@ SCRATCH: dict[type[Layer], Callable[[Any, Shape, Shape], int]] = {
     **normalization.SCRATCH,
     **preprocessing.SCRATCH,
     **activations.SCRATCH,
+    **attention.SCRATCH,
 }
 
 

@@ -10,7 +10,7 @@ from ...errors import CnnCalcError
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer
 
-__all__ = ["KERAS_ACTIVATIONS", "TORCH_ACTIVATIONS", "TORCH_MERGES", "unsupported"]
+__all__ = ["KERAS_ACTIVATIONS", "TORCH_ACTIVATIONS", "TORCH_MERGES", "tokens_in_torch", "unsupported"]
 
 #: Keras' names for the spec's activations where they differ.
 KERAS_ACTIVATIONS = {"leakyrelu": "leaky_relu", "hardswish": "hard_swish", "logsoftmax": "log_softmax",
@@ -31,3 +31,14 @@ def unsupported(layer: ResolvedLayer, framework: str, why: str) -> CnnCalcError:
     """The error for a layer ``framework`` cannot express, with ``why``, at the layer."""
     return CnnCalcError(f"layer {layer.index} {layer.name} ({layer.source}): {why}",
                         f"write the network without it for {framework}, or use the other --format")
+
+
+def tokens_in_torch(layer: ResolvedLayer) -> CnnCalcError:
+    """The PyTorch writer's refusal of a layer on tokens (mha, clstoken, posembed, token): the code it writes holds
+    an L×D map channels-first, (N, D, L), where PyTorch's nn.MultiheadAttention and a vision transformer's tokens
+    are (N, L, D)."""
+    word = layer.source.split()[0] if layer.source else layer.layer.keras_class
+    return CnnCalcError(f"layer {layer.index} {layer.name} ({layer.source}): cnncalc cannot write '{word}' as "
+                        "PyTorch code yet: the code it writes holds an L×D map channels-first, (N, D, L), where "
+                        "nn.MultiheadAttention and a vision transformer's tokens are (N, L, D)",
+                        "use --format keras, or summarise the network with --conventions torch")

@@ -1,5 +1,6 @@
 """The layers neither framework ships that the code written defines itself: stochastic depth (torchvision's
-``StochasticDepth``, which Keras' ConvNeXt defines too) and ConvNeXt's layer scale. Each class is written once, at
+``StochasticDepth``, which Keras' ConvNeXt defines too), ConvNeXt's layer scale, and a vision transformer's class
+token and position embedding (parameters of torchvision's model, layers here). Each class is written once, at
 the top of the file, when a row uses it."""
 
 from __future__ import annotations
@@ -82,6 +83,26 @@ KERAS_HELPERS = {
 
     def get_config(self):
         return {**super().get_config(), "init_values": self.init_values}''',
+    "ClassToken": '''class ClassToken(keras.layers.Layer):
+    """A learned token put before the L tokens, as a vision transformer's class token: (L, D) to (L + 1, D)."""
+
+    def build(self, input_shape):
+        self.token = self.add_weight(shape=(1, 1, input_shape[-1]), initializer="zeros", trainable=True)
+
+    def call(self, x):
+        token = keras.ops.broadcast_to(self.token, (keras.ops.shape(x)[0], 1, keras.ops.shape(x)[-1]))
+        return keras.ops.concatenate([keras.ops.cast(token, x.dtype), x], axis=1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], None if input_shape[1] is None else input_shape[1] + 1, input_shape[2])''',
+    "PositionEmbedding": '''class PositionEmbedding(keras.layers.Layer):
+    """A learned vector added to each of the L tokens, as a vision transformer's position embedding: L·D weights."""
+
+    def build(self, input_shape):
+        self.embedding = self.add_weight(shape=tuple(input_shape[1:]), initializer="random_normal", trainable=True)
+
+    def call(self, x):
+        return x + self.embedding''',
 }
 
 

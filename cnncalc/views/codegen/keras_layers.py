@@ -113,8 +113,14 @@ def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911
         return [], f"StochasticDepth({number(r.rate)})"
     if isinstance(r, L.LayerScale):
         return [], "LayerScale()"
-    if isinstance(r, L.BatchNormalization):
-        return [], "layers.BatchNormalization(" + ", ".join(
+    if isinstance(r, L.MultiHeadAttention):  # self-attention: called on (x, x) by the functional model
+        size = layer.input_shape[-1] // r.heads
+        bias = "" if r.use_bias else ", use_bias=False"
+        return [], f"layers.MultiHeadAttention(num_heads={number(r.heads)}, key_dim={number(size)}{bias})"
+    if isinstance(r, (L.ClassToken, L.PositionEmbedding)):
+        return [], f"{r.keras_class}()"
+    if isinstance(r, (L.BatchNormalization, L.LayerNormalization)):  # layer norm: on the last axis, as Keras'
+        return [], f"layers.{r.keras_class}(" + ", ".join(
             [*([] if r.center else ["center=False"]), *([] if r.scale else ["scale=False"])]) + ")"
     if isinstance(r, L.LeakyReLU):
         return [], f"layers.LeakyReLU({number(r.alpha if r.alpha is not None else 0.3)})"

@@ -22,15 +22,17 @@ def keras_code(net: Network) -> str:
         raise CnnCalcError("--format keras writes a channels-last network with numeric sizes",
                            "give the spec's input as H×W×C numbers, under Keras conventions")
     shape = ", ".join(map(number, net.input_shape)) + ("," if len(net.input_shape) == 1 else "")
-    from ...model.layers import ChannelSlice
+    from ...model.layers import ChannelSlice, MultiHeadAttention, TokenSelect
 
     helpers = helpers_used(KERAS_HELPERS, [keras_layer(layer)[1] for layer in net.layers
-                                           if not isinstance(layer.layer, ChannelSlice)])
+                                           if not isinstance(layer.layer, (ChannelSlice, TokenSelect))])
     head = [*docstring("Written by cnncalc from the spec:", "", f"    {spec_line(net)}"), "", "import keras",
             "from keras import layers", "", *(["", *helpers] if helpers else [])]
 
-    # a slice of the channels is Keras' x[..., a:b] (a GetItem row), which only the functional API writes
-    if not net.graph and not any(isinstance(layer.layer, ChannelSlice) for layer in net.layers):
+    # a slice of the channels is Keras' x[..., a:b] (a GetItem row), a token x[:, i], and self-attention is called
+    # on (x, x): only the functional API writes them
+    if not net.graph and not any(isinstance(layer.layer, (ChannelSlice, TokenSelect, MultiHeadAttention))
+                                 for layer in net.layers):
         rows = [f"    keras.Input(shape=({shape})),"]
         for layer in net.layers:
             before, call = _keras_layer(layer)
@@ -52,7 +54,7 @@ def _keras_functional(net: Network, shape: str) -> list[str]:
     variables = Names("keras", "layers", "inputs", "model")
     names = {"input_layer": "inputs"}
     code = [f"inputs = keras.Input(shape=({shape}))"]
-    from ...model.layers import ChannelSlice
+    from ...model.layers import ChannelSlice, MultiHeadAttention, TokenSelect
 
     for layer in sorted(net.layers, key=lambda row: row.created):  # created in the spec's order: the same names
         sources = [names[name] for name in layer.inputs]
@@ -62,12 +64,17 @@ def _keras_functional(net: Network, shape: str) -> list[str]:
         if isinstance(layer.layer, ChannelSlice):  # no layer class: Keras records the operation as GetItem
             code.append(f"{variable} = {argument}[..., {slice_code(layer.layer.start, layer.layer.stop)}]")
             continue
+        if isinstance(layer.layer, TokenSelect):  # Keras records x[:, i] as GetItem too
+            code.append(f"{variable} = {argument}[:, {number(layer.layer.index)}]")
+            continue
         before, call = _keras_layer(layer)
         for count, b in enumerate(before):
             padded = variables.take(f"{variable}_pad{count or ''}")
             code.append(f"{padded} = {b}({argument})")
             argument = padded
-        code.append(f"{variable} = {call}({argument})")
+        # self-attention: the query and the value are the same tensor
+        called = f"{argument}, {argument}" if isinstance(layer.layer, MultiHeadAttention) else argument
+        code.append(f"{variable} = {call}({called})")
         for after in keras_after(layer):
             code.append(f"{variable} = {after}({variable})")
     output = names[max(net.layers, key=lambda row: row.created).name] if net.layers else "inputs"

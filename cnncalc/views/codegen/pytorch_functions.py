@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .frameworks import unsupported
+from .frameworks import tokens_in_torch, unsupported
 from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
@@ -54,6 +54,8 @@ def torch_function(layer: ResolvedLayer) -> tuple[str, str]:  # noqa: PLR0911 - 
         return name, f", {numbers(r.pool_size)}{stride})"
     if isinstance(r, L.Rescaling):
         return "", f" * {number(r.scale)}" + (f" + {number(r.offset)}" if r.offset else "")
+    if isinstance(r, L.TokenSelect):
+        raise tokens_in_torch(layer)
     raise unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} written 'fn' as a PyTorch "
                                         "function yet")
 

@@ -8,7 +8,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ...model.records import replace
-from .frameworks import TORCH_ACTIVATIONS, unsupported
+from .frameworks import TORCH_ACTIVATIONS, tokens_in_torch, unsupported
 from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
@@ -163,6 +163,8 @@ def torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR09
         modules.append(("resize", f"nn.Upsample(size={number_tuple(r.size)}, mode={literal(r.interpolation)})"))
     elif isinstance(r, L.ChannelShuffle):
         modules.append(("shuffle", f"nn.ChannelShuffle({number(r.groups)})"))
+    elif isinstance(r, (L.MultiHeadAttention, L.ClassToken, L.PositionEmbedding, L.TokenSelect)):
+        raise tokens_in_torch(layer)
     elif not isinstance(r, L.Merge):
         modules += _torch_other(layer, channels)
     if activation:
