@@ -24,8 +24,18 @@ def totals_lines(net: Network) -> list[tuple[str, int]]:
         ("Non-trainable params", net.non_trainable_params),
     ]
     if net.buffers:  # PyTorch's running statistics: state, but not parameters
-        lines.append(("Buffers (BatchNorm running statistics, not params)", net.buffers))
+        lines.append((f"Buffers ({_buffers_kind(net)}, not params)", net.buffers))
     return lines
+
+
+def _buffers_kind(net: Network) -> str:
+    """What the buffers are: BatchNorm's running statistics, windowed attention's position tables, or both."""
+    from ..model.layers import WindowAttention
+
+    tables = sum(layer.params.buffers for layer in net.layers if isinstance(layer.layer, WindowAttention))
+    kinds = (["BatchNorm running statistics"] if tables < net.buffers else []) + \
+        (["attention's relative position tables"] if tables else [])
+    return " and ".join(kinds)
 
 
 def findings_lines(net: Network) -> list[str]:

@@ -1,9 +1,11 @@
 """cnncalc's own conventions, which count conv and dense layers only.
 
 ``cnncalc``
-    2 FLOPs per multiply-accumulate of conv and dense layers, plus one per bias addition; nothing else.
+    2 FLOPs per multiply-accumulate of conv and dense layers (and of attention's matrix products), plus one per
+    bias addition; nothing else.
 ``macs``
-    multiply-accumulates of conv and dense layers only, bias excluded (torchvision's "GFLOPS" column).
+    multiply-accumulates of conv and dense layers (and of attention's matrix products) only, bias excluded
+    (torchvision's "GFLOPS" column).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ __all__ = ["cnncalc_rule", "macs_rule"]
 
 
 def cnncalc_rule(op: Op, training: bool) -> tuple[int, str]:
-    if op.kind not in ("conv", "linear"):
+    if op.kind not in ("conv", "linear", "matmul"):
         return 0, ""
     flops = 2 * op.macs + op.bias
     bias = f" + {op.bias:,} bias additions" if op.bias else ""
@@ -22,6 +24,6 @@ def cnncalc_rule(op: Op, training: bool) -> tuple[int, str]:
 
 
 def macs_rule(op: Op, training: bool) -> tuple[int, str]:
-    if op.kind not in ("conv", "linear"):
+    if op.kind not in ("conv", "linear", "matmul"):
         return 0, ""
     return op.macs, f"{op.macs_text} = {op.macs:,}"

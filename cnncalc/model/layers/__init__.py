@@ -15,7 +15,8 @@ The kinds live in families, one module each: ``convolution`` (2-D and 3-D), ``co
 pixel shuffle, flatten, reshape, permute), ``channels`` (slice, shuffle, chanpad),
 ``dense`` (dense, embedding, dropout),
 ``scaling`` (drop path, layer scale), ``normalization``, ``preprocessing`` (Keras' rescaling and normalization),
-``activations`` and ``merges``; ``base`` holds what they share and ``windows`` the sliding windows of conv and pool
+``activations``, ``merges`` and ``windows_attention`` (Swin's shifted-window attention and patch merging);
+``base`` holds what they share and ``windows`` the sliding windows of conv and pool
 layers.
 Every name is importable from here.
 """
@@ -162,9 +163,15 @@ from .windows import (
     volume_findings,
     window_axes,
 )
+from .windows_attention import (
+    CPB_HIDDEN,
+    PatchMerging,
+    WindowAttention,
+)
 
 __all__ = [
     "ACTIVATIONS",
+    "CPB_HIDDEN",
     "MERGES",
     "TORCH_ACTIVATIONS",
     "Activation",
@@ -222,6 +229,7 @@ __all__ = [
     "Padding",
     "Pair",
     "Params",
+    "PatchMerging",
     "Permute",
     "PixelShuffle",
     "Pooling1D",
@@ -244,6 +252,7 @@ __all__ = [
     "TorchSamePadding",
     "Triple",
     "UpSampling2D",
+    "WindowAttention",
     "Windowed",
     "ZeroPadding2D",
     "branch_list",

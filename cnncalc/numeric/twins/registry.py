@@ -19,6 +19,7 @@ from . import (
     reshaping,
     scaling,
     transposed,
+    windows_attention,
 )
 from .base import Twin
 from .sequence import _as_2d
@@ -44,6 +45,7 @@ TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     **preprocessing.TWINS,
     **activations.TWINS,
     **scaling.TWINS,
+    **windows_attention.TWINS,
     Conv1D: _one_d_twin,
     layers.DepthwiseConv1D: _one_d_twin,
     layers.SeparableConv1D: _one_d_twin,
@@ -62,6 +64,7 @@ SCRATCH: dict[type[Layer], Callable[[Any, Shape, Shape], int]] = {
     **normalization.SCRATCH,
     **preprocessing.SCRATCH,
     **activations.SCRATCH,
+    **windows_attention.SCRATCH,
 }
 
 
