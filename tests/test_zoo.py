@@ -405,7 +405,10 @@ def test_a_summary_says_what_the_model_builds_for_training_only(name: str) -> No
 
 
 def test_the_torchvision_examples_are_all_tested() -> None:
-    checked = {name for name, _, _ in NETWORKS} | {f"{name}.cnn" for name, _ in RECORDED}
+    from .test_zoo_swin import SWIN
+
+    checked = {name for name, _, _ in NETWORKS} | {f"{name}.cnn" for name, _ in RECORDED} | \
+        {f"{name}.cnn" for name in SWIN}
     assert {path.name for path in TORCHVISION.glob("*.cnn")} == checked
 
 

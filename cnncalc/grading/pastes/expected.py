@@ -5,7 +5,20 @@ which pasted rows are of a kind cnncalc models (an LSTM, a Lambda or a nested mo
 from __future__ import annotations
 
 from ...graph.network import Network, ResolvedLayer
-from ...model.layers import Activation, ChannelPad, ChannelSlice, GlobalPooling, Merge, PReLU, Rescaling
+from ...model.conventions import channels_last
+from ...model.layers import (
+    CPB_HIDDEN,
+    Activation,
+    ChannelPad,
+    ChannelSlice,
+    GlobalPooling,
+    Layer,
+    Merge,
+    PatchMerging,
+    PReLU,
+    Rescaling,
+    WindowAttention,
+)
 from ...model.records import record
 from ...readers.pasted.classes import ACTIVATION_CLASSES, ADAPTIVE, KERAS1_CLASSES, KERAS_CLASSES, TORCH_CLASSES
 from ...readers.pasted.records import PastedRow
@@ -45,8 +58,30 @@ def expected_rows(net: Network, torchinfo: bool) -> list[ExpectedRow]:
             rows.append(ExpectedRow(layer, _torch_class(layer), (*(1,) * layer.layer.rank, shape[-1]), 0))
             rows.append(ExpectedRow(layer, "Flatten", shape, 0))
             continue
-        rows.append(ExpectedRow(layer, _torch_class(layer), shape, layer.params.trainable))
+        held = layer.tokens and len(shape) > 2  # held as PyTorch holds it (N, H, W, C): the paste is read as NCHW
+        parts = torchinfo_parts(layer.layer, shape) or [(_torch_class(layer), shape, layer.params.trainable)]
+        rows += [ExpectedRow(layer, kind, channels_last(part) if held else part, params)
+                 for kind, part, params in parts]
     return rows
+
+
+def torchinfo_parts(layer: Layer, shape: tuple[int, ...]) -> list[tuple[str, tuple[int, ...], int]]:
+    """The rows torchinfo prints for a module whose children run as modules, each (class, output shape,
+    parameters): the children's, which the paste's reader keeps as it drops their parent; [] for any other.
+
+    PatchMerging runs its LayerNorm and Linear (v2: the Linear, then the LayerNorm); ShiftedWindowAttentionV2 runs
+    its cpb_mlp, a Linear(2, 512), a ReLU (an activation: not compared) and a Linear(512, heads), on the (2W − 1)²
+    relative coordinates, and applies its qkv and proj with F.linear (no rows: the paste's totals count them)."""
+    *spatial, c = shape
+    if isinstance(layer, PatchMerging):
+        linear = ("Linear", shape, 4 * (c // 2) * c)
+        norm = ("LayerNorm", shape if layer.v2 else (*spatial, 2 * c), 2 * c if layer.v2 else 4 * c)
+        return [linear, norm] if layer.v2 else [norm, linear]
+    if isinstance(layer, WindowAttention) and layer.v2:
+        side = 2 * layer.window - 1
+        return [("Linear", (side, side, CPB_HIDDEN), 3 * CPB_HIDDEN),
+                ("Linear", (side, side, layer.heads), CPB_HIDDEN * layer.heads)]
+    return []
 
 
 #: PyTorch classes a torchinfo or torchsummary row may have that cnncalc models.
