@@ -30,9 +30,10 @@ def totals_lines(net: Network) -> list[tuple[str, int]]:
 
 def _buffers_kind(net: Network) -> str:
     """What the buffers are: BatchNorm's running statistics, windowed attention's position tables, or both."""
-    from ..model.layers import WindowAttention
+    from ..model.layers import RelativeAttention, WindowAttention
 
-    tables = sum(layer.params.buffers for layer in net.layers if isinstance(layer.layer, WindowAttention))
+    tables = sum(layer.params.buffers for layer in net.layers
+                 if isinstance(layer.layer, (WindowAttention, RelativeAttention)))
     kinds = (["BatchNorm running statistics"] if tables < net.buffers else []) + \
         (["attention's relative position tables"] if tables else [])
     return " and ".join(kinds)

@@ -41,7 +41,6 @@ _UNWRITTEN = "it needs its spec written and checked against {}"
 #: (framework, name prefix, what the network is, or None, and what it needs); the first match wins.
 _REASONS: tuple[tuple[str, str, str | None, str], ...] = (
     ("torchvision", "vit_", "a vision transformer", _TRANSFORMER),
-    ("torchvision", "maxvit", "a hybrid of convolutions and multi-axis attention", _TRANSFORMER),
 )
 
 

@@ -165,7 +165,7 @@ def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 -
         return (Op("free", "other", f"x[:, {L.slice_text(r.start, r.stop)}]", n_in, n_out),)
     if isinstance(r, L.ChannelPad):  # F.pad in forward(), not a module
         return (Op("free", "other", f"F.pad(x, (0, 0, 0, 0, {r.before}, {r.after}))", n_in, n_out),)
-    if isinstance(r, (L.WindowAttention, L.PatchMerging)):
+    if isinstance(r, (L.WindowAttention, L.PatchMerging, L.RelativeAttention)):
         from .windowed import windowed_modules
 
         return windowed_modules(layer)

@@ -1,4 +1,5 @@
-"""The modules and ``forward()`` operations of Swin's rows: shifted-window attention and patch merging.
+"""The modules and ``forward()`` operations of Swin's rows (shifted-window attention and patch merging) and of
+MaxViT's relative attention.
 
 torchvision's ``ShiftedWindowAttention`` applies its qkv and proj weights with ``F.linear`` and multiplies the
 queries, keys and values of each padded window with ``@``; v2 also runs its position bias network (``cpb_mlp``, a
@@ -21,11 +22,19 @@ __all__ = ["windowed_modules"]
 
 def windowed_modules(layer: ResolvedLayer) -> tuple[Op, ...]:
     """The operations of a window attention or patch merging row."""
-    from ...model.layers import CPB_HIDDEN, PatchMerging
+    from ...model.layers import CPB_HIDDEN, PatchMerging, RelativeAttention
 
     r: Any = layer.layer
     ins, out = layer.input_shape, layer.output_shape
     c = ins[-1]
+    if isinstance(r, RelativeAttention):  # MaxViT's: to_qkv and merge are modules, the products einsums
+        tokens, window = prod(ins[:-1]), ins[-2]
+        return (Op("linear", "dense", "nn.Linear (to_qkv)", tokens * c, 3 * tokens * c, tokens * c * 3 * c,
+                   3 * tokens * c, f"{tokens:,} tokens × {c}·{3 * c} MACs", c, 1, params=3 * c * c + 3 * c),
+                Op("matmul", "attention", "q·kᵀ, attention·v (torch.einsum)", 3 * tokens * c, tokens * c,
+                   2 * tokens * window * c, 0, f"2 products × {tokens:,} tokens × {window}·{c} MACs"),
+                Op("linear", "dense", "nn.Linear (merge)", tokens * c, tokens * c, tokens * c * c, tokens * c,
+                   f"{tokens:,} tokens × {c}·{c} MACs", c, 1, params=c * c + c))
     if isinstance(r, PatchMerging):
         positions = prod(out[:-1])
         linear = Op("linear", "dense", "nn.Linear", positions * 4 * c, prod(out), positions * 4 * c * 2 * c, 0,

@@ -131,6 +131,9 @@ WORDS: dict[str, Word] = {
         a[0], a[1], o.get("shifted", False), o.get("v2", False)), "windowattention3x7 or windowattention3x7 shifted"),
     "patchmerging": Word("", frozenset({"v2"}), lambda a, o: layers.PatchMerging(o.get("v2", False)),
                          "patchmerging or patchmerging v2"),
+    "partition": Word("units", frozenset(), lambda a, o: layers.WindowPartition(a), "partition7"),
+    "departition": Word("kernel", frozenset(), lambda a, o: layers.WindowDepartition(*a), "departition8x8"),
+    "relmha": Word("units", frozenset(), lambda a, o: layers.RelativeAttention(a), "relmha2"),
 }
 # One regex finds the layer word and its glued numbers: longest words first, so 'maxpool'
 # wins over 'pool' and 'conv1d' (later) over 'conv'.  A slice's numbers are Python's: 'slice:58', 'slice-8:'.

@@ -15,7 +15,8 @@ The kinds live in families, one module each: ``convolution`` (2-D and 3-D), ``co
 pixel shuffle, flatten, reshape, permute), ``channels`` (slice, shuffle, chanpad),
 ``dense`` (dense, embedding, dropout),
 ``scaling`` (drop path, layer scale), ``normalization``, ``preprocessing`` (Keras' rescaling and normalization),
-``activations``, ``merges`` and ``windows_attention`` (Swin's shifted-window attention and patch merging);
+``activations``, ``merges``, ``windows_attention`` (Swin's shifted-window attention and patch merging) and
+``grid_attention`` (MaxViT's window partition and departition, and its relative attention);
 ``base`` holds what they share and ``windows`` the sliding windows of conv and pool
 layers.
 Every name is importable from here.
@@ -88,6 +89,11 @@ from .global_pooling import (
     GlobalMaxPooling1D,
     GlobalMaxPooling2D,
     GlobalPooling,
+)
+from .grid_attention import (
+    RelativeAttention,
+    WindowDepartition,
+    WindowPartition,
 )
 from .merges import (
     MERGES,
@@ -237,6 +243,7 @@ __all__ = [
     "Pooling3D",
     "ReLU",
     "ReflectionPadding2D",
+    "RelativeAttention",
     "ReplicationPadding2D",
     "Rescaling",
     "Reshape",
@@ -253,6 +260,8 @@ __all__ = [
     "Triple",
     "UpSampling2D",
     "WindowAttention",
+    "WindowDepartition",
+    "WindowPartition",
     "Windowed",
     "ZeroPadding2D",
     "branch_list",

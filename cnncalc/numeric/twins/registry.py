@@ -13,6 +13,7 @@ from . import (
     convolution,
     dense,
     global_pooling,
+    grid_attention,
     normalization,
     pooling,
     preprocessing,
@@ -46,6 +47,7 @@ TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     **activations.TWINS,
     **scaling.TWINS,
     **windows_attention.TWINS,
+    **grid_attention.TWINS,
     Conv1D: _one_d_twin,
     layers.DepthwiseConv1D: _one_d_twin,
     layers.SeparableConv1D: _one_d_twin,
@@ -65,6 +67,7 @@ SCRATCH: dict[type[Layer], Callable[[Any, Shape, Shape], int]] = {
     **preprocessing.SCRATCH,
     **activations.SCRATCH,
     **windows_attention.SCRATCH,
+    **grid_attention.SCRATCH,
 }
 
 
