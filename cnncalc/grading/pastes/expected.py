@@ -16,6 +16,7 @@ from ...model.layers import (
     Merge,
     PatchMerging,
     PReLU,
+    RelativeAttention,
     Rescaling,
     WindowAttention,
 )
@@ -69,7 +70,8 @@ def torchinfo_parts(layer: Layer, shape: tuple[int, ...]) -> list[tuple[str, tup
     """The rows torchinfo prints for a module whose children run as modules, each (class, output shape,
     parameters): the children's, which the paste's reader keeps as it drops their parent; [] for any other.
 
-    PatchMerging runs its LayerNorm and Linear (v2: the Linear, then the LayerNorm); ShiftedWindowAttentionV2 runs
+    PatchMerging runs its LayerNorm and Linear (v2: the Linear, then the LayerNorm), MaxViT's relative attention its
+    to_qkv and merge Linear layers (its table of biases in no row); ShiftedWindowAttentionV2 runs
     its cpb_mlp, a Linear(2, 512), a ReLU (an activation: not compared) and a Linear(512, heads), on the (2W − 1)²
     relative coordinates, and applies its qkv and proj with F.linear (no rows: the paste's totals count them)."""
     *spatial, c = shape
@@ -77,6 +79,8 @@ def torchinfo_parts(layer: Layer, shape: tuple[int, ...]) -> list[tuple[str, tup
         linear = ("Linear", shape, 4 * (c // 2) * c)
         norm = ("LayerNorm", shape if layer.v2 else (*spatial, 2 * c), 2 * c if layer.v2 else 4 * c)
         return [linear, norm] if layer.v2 else [norm, linear]
+    if isinstance(layer, RelativeAttention):  # MaxViT's: to_qkv and merge are modules, the table its own
+        return [("Linear", (*spatial, 3 * c), 3 * c * c + 3 * c), ("Linear", shape, c * c + c)]
     if isinstance(layer, WindowAttention) and layer.v2:
         side = 2 * layer.window - 1
         return [("Linear", (side, side, CPB_HIDDEN), 3 * CPB_HIDDEN),

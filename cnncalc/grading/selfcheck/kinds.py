@@ -29,7 +29,8 @@ _LEARNED = frozenset({"PReLU", "LayerNormalization", "GroupNormalization", "Norm
 #: Which rule checks a layer kind; a kind in none of them is one cnncalc does not model.
 _FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"), (_POOL, "pool"),
              (_GLOBAL, "global_pool"), (_ADAPTIVE, "adaptive"), ({"Flatten"}, "flatten"),
-             (_KEEPS_SHAPE | {"PReLU"}, "same"), (_RESAMPLE, "resample"), ({"Reshape"}, "reshape"),
+             (_KEEPS_SHAPE | {"PReLU"}, "same"), (_RESAMPLE, "resample"),
+             ({"Reshape", "WindowPartition", "WindowDepartition"}, "reshape"),
              ({"Permute"}, "permute"), ({"PixelShuffle"}, "pixel_shuffle"), ({"GetItem"}, "slice"),
              ({"ChannelShuffle"}, "shuffle"))
 
