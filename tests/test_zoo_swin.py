@@ -370,14 +370,16 @@ def test_a_swin_word_out_of_place_is_refused_at_it(spec: str, message: str) -> N
 
 
 @pytest.mark.parametrize("fmt", ["pytorch", "keras"])
-def test_the_code_writers_refuse_the_swin_words_by_name(fmt: str) -> None:
+def test_the_code_writers_refuse_the_swin_and_maxvit_words_by_name(fmt: str) -> None:
     from cnncalc.errors import CnnCalcError
     from cnncalc.views.codegen import keras_code, pytorch_code
 
-    for word in ("windowattention2x7 shifted", "patchmerging"):
+    for word, written in (("windowattention", "14x14x8, windowattention2x7 shifted"),
+                          ("patchmerging", "14x14x8, patchmerging"), ("partition", "14x14x8, partition7"),
+                          ("relmha", "4x49x8, relmha2"), ("departition", "4x49x8, departition2x2")):
         with pytest.raises(CnnCalcError) as refused:
-            (pytorch_code if fmt == "pytorch" else keras_code)(build(f"input 14x14x8, {word}"))
-        assert f"'{word.split('2x7')[0].split(' ')[0]}'" in refused.value.render()
+            (pytorch_code if fmt == "pytorch" else keras_code)(build(f"input {written}"))
+        assert f"'{word}'" in refused.value.render()
 
 
 def test_a_windowed_attention_has_no_fvcore_price_yet() -> None:

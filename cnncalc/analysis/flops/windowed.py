@@ -12,7 +12,7 @@ from __future__ import annotations
 from math import ceil, prod
 from typing import TYPE_CHECKING, Any
 
-from .ops import Op
+from .op import Op
 
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer

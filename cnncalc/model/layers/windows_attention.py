@@ -52,8 +52,8 @@ class WindowAttention(Layer):
     def shift(self, height: int, width: int) -> tuple[int, int]:
         """The cyclic shift of each axis, as torchvision takes it: none where one window covers the padded axis."""
         w = self.window
-        return tuple(0 if not self.shifted or w >= ceil(n / w) * w else w // 2  # type: ignore[return-value]
-                     for n in (height, width))
+        rows, columns = (0 if not self.shifted or w >= ceil(n / w) * w else w // 2 for n in (height, width))
+        return rows, columns
 
     def resolve(self, shape: Shape) -> Resolution:
         height, width, channels = _token_map(self, shape, f"windowattention{self.heads}x{self.window}")
