@@ -393,3 +393,15 @@ def test_a_windowed_attention_has_no_fvcore_price_yet() -> None:
             costs(net, convention)
     # the macs: qkv 196·8·24, proj 196·8·8, q·kᵀ and attention·v 2·196·49·8, by hand
     assert sum(cost.flops for cost in costs(net, "macs")) == 196 * 8 * 24 + 196 * 8 * 8 + 2 * 196 * 49 * 8
+
+
+@pytest.mark.parametrize(("name", "documented"), [("swin_t", 28_288_354), ("swin_v2_b", 87_930_848),
+                                                  ("maxvit_t", 30_919_624)])
+def test_a_name_summarises_torchvisions_transformer(name: str, documented: int) -> None:
+    from click.testing import CliRunner
+
+    from cnncalc.cli import main
+
+    result = CliRunner().invoke(main, ["summary", name, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert f'"total_params": {documented}' in result.output
