@@ -11,13 +11,44 @@ from math import prod
 from typing import TYPE_CHECKING, Any
 
 from ...errors import CnnCalcError
-from ...model.records import replace
-from .op import Op
+from ...model.records import record, replace
 
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer
 
 __all__ = ["Op", "modules"]
+
+
+@record
+class Op:
+    """One PyTorch module (or ``forward()`` operation) of a row, for one input."""
+
+    kind: str  # conv, linear, batch_norm, layer_norm, group_norm, instance_norm, lrn, activation, max_pool, avg_pool,
+    #            adaptive_avg_pool, adaptive_max_pool, upsample, merge, free
+    group: str
+    label: str  # PyTorch's class (nn.Conv2d, nn.ReLU) or the operation (+, torch.cat)
+    inputs: int
+    outputs: int
+    macs: int = 0
+    bias: int = 0
+    #: "26·26·32 outputs × 3·3·1 MACs": how the MACs come about
+    macs_text: str = ""
+    #: thop's conv rule: output values × in_channels/groups × kernel values
+    in_group: int = 0
+    window: int = 0
+    affine: bool = True
+    #: an activation's name (relu, softmax, …); softmax's features (its last axis)
+    activation: str = ""
+    features: int = 1
+    #: adaptive pooling: spatial input and output sizes; spatial rank
+    in_sizes: tuple[int, ...] = ()
+    out_sizes: tuple[int, ...] = ()
+    #: LocalResponseNorm: the window (F.local_response_norm average-pools the padded squares)
+    size: int = 0
+    #: the module's parameters (not buffers), and a conv's output positions: torchinfo's mult-adds
+    params: int = 0
+    positions: int = 0
+
 
 
 def _dots(shape: tuple[int, ...] | list[int]) -> str:
@@ -137,7 +168,7 @@ def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 -
     if isinstance(r, (L.WindowAttention, L.PatchMerging, L.RelativeAttention)):
         from .windowed import windowed_modules
 
-        return windowed_modules(layer)
+        return windowed_modules(layer, Op)
     if isinstance(r, L.Merge):
         label = {"add": "+", "mul": "*", "sub": "-", "cat": "torch.cat"}.get(getattr(r, "word", ""), r.keras_class)
         return (Op("merge", "merge", label, sum(prod(s) for s in layer.input_shapes), n_out),)
@@ -147,7 +178,7 @@ def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 -
 def unpriced(op: Op, convention: str) -> None:
     """Refuse an operation a FLOP convention prices in a way cnncalc does not model yet (a bilinear resize: fvcore,
     ptflops and thop each count it their own way), rather than count it as free."""
-    if op.group == "attention":
+    if op.kind == "matmul":
         raise CnnCalcError(f"cnncalc does not count the {convention} FLOPs of windowed attention yet",
                            "count its MACs with --flops-convention macs, as torchvision's GFLOPS do")
     if op.kind == "resize_bilinear":

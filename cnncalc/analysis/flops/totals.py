@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 __all__ = ["GROUPS", "LayerCost", "Part", "by_op", "costs", "layer_cost"]
 
 #: --by-op's operator types, in the order they are listed
-GROUPS = ("conv", "depthwise conv", "dense", "batch norm", "activation", "pooling", "merge", "other", "attention")
+GROUPS = ("conv", "depthwise conv", "dense", "attention", "batch norm", "activation", "pooling", "merge", "other")
 
 
 @record
