@@ -405,3 +405,15 @@ def test_a_name_summarises_torchvisions_transformer(name: str, documented: int) 
     result = CliRunner().invoke(main, ["summary", name, "--format", "json"])
     assert result.exit_code == 0, result.output
     assert f'"total_params": {documented}' in result.output
+
+
+def test_the_footer_says_the_macs_count_attention() -> None:
+    from click.testing import CliRunner
+
+    from cnncalc.cli import main
+
+    result = CliRunner().invoke(main, ["summary", "input 8x14x14 nchw, permute2x3x1, windowattention2x7", "-v"],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    macs = 196 * 8 * 24 + 196 * 8 * 8 + 2 * 196 * 49 * 8  # qkv, proj, q·kᵀ and attention·v, by hand
+    assert f"Total MACs: {macs:,} (203.84 K; multiply-accumulates of conv, dense and attention" in result.output

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 __all__ = ["by_op_lines", "check_lines", "cost_lines", "findings_lines", "totals_lines"]
 
 
+#: the attention layers, whose matrix products the MACs count too (Keras' class names of the records)
+_ATTENTION = frozenset({"MultiHeadAttention", "ShiftedWindowAttention", "RelativePositionalMultiHeadAttention"})
+
+
 def totals_lines(net: Network) -> list[tuple[str, int]]:
     lines = [
         ("Total params", net.total_params),
@@ -65,15 +69,18 @@ def cost_lines(net: Network, analysis: Analysis) -> list[str]:
     """Footer lines for the optional columns, saying what is counted."""
     mem = analysis.memory
     lines = []
+    # what the MACs count: attention too, in a network that has it
+    counted = "conv, dense and attention" if any(layer.keras_class in _ATTENTION for layer in net.layers) \
+        else "conv and dense"
     batch = f", batch {analysis.batch}" if analysis.batch != 1 else ""
     if analysis.macs is not None:
         macs = cost_total(analysis.macs)
-        lines.append(f" Total MACs: {macs:,} ({readable_count(macs)}; multiply-accumulates of conv and dense, bias "
+        lines.append(f" Total MACs: {macs:,} ({readable_count(macs)}; multiply-accumulates of {counted}, bias "
                      f"excluded{batch})")
     if analysis.flops is not None and "flops" in analysis.columns:
         flops = cost_total(analysis.flops)
         lines.append(f" Total FLOPs ({analysis.convention}): {flops:,} ({readable_count(flops)}; "
-                     f"{analysis.headline}{batch})")
+                     f"{analysis.headline.replace('conv and dense', counted)}{batch})")
     if mem is not None:
         lines.append(f" Memory ({mem.dtype}, batch {mem.batch}): parameters {readable_bytes(mem.parameters)}, "
                      f"input {readable_bytes(mem.input)}, activations {readable_bytes(sum(mem.activations))} "
