@@ -405,10 +405,11 @@ def test_a_summary_says_what_the_model_builds_for_training_only(name: str) -> No
 
 
 def test_the_torchvision_examples_are_all_tested() -> None:
+    from .test_zoo_swin import SWIN
     from .vit_port import VIT  # the vision transformers: tests/test_zoo_vit.py
 
     checked = {name for name, _, _ in NETWORKS} | {f"{name}.cnn" for name, _ in RECORDED} | \
-        {f"{name}.cnn" for name in VIT}
+        {f"{name}.cnn" for name in VIT} | {f"{name}.cnn" for name in SWIN} | {"maxvit_t.cnn"}
     assert {path.name for path in TORCHVISION.glob("*.cnn")} == checked
 
 

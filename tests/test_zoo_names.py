@@ -236,6 +236,9 @@ def test_zoo_text_says_how_to_use_a_name_and_what_is_not_held() -> None:
         assert "--not-held says why" in result.stdout
         shown = run("zoo", "--not-held")
         assert refused[0] in shown.stdout and "cnncalc models" in shown.stdout
+    else:  # all 120: torchvision's 80 classification builders and keras.applications' 40
+        assert "Every network of torchvision's classification models" in result.stdout
+        assert "more of the frameworks' networks" not in result.stdout
 
 
 def test_a_file_in_the_current_folder_wins_over_the_zoo(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:

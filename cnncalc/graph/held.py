@@ -20,11 +20,16 @@ from ..model.layers import (
     LayerScale,
     Merge,
     MultiHeadAttention,
+    PatchMerging,
     Permute,
     PositionEmbedding,
+    RelativeAttention,
     Reshape,
     RuleError,
     Shape,
+    WindowAttention,
+    WindowDepartition,
+    WindowPartition,
 )
 
 __all__ = ["held_layer", "nchw_layer", "nchw_permute"]
@@ -32,6 +37,9 @@ __all__ = ["held_layer", "nchw_layer", "nchw_permute"]
 #: Layers that act on the last axis as PyTorch holds the tensor, or on no axis in particular.
 _LAST_AXIS = (Dense, Dropout, Activation, LayerNormalization, LayerScale, DropPath, MultiHeadAttention, ClassToken,
               PositionEmbedding)
+#: Layers on an H×W×C map of tokens, as PyTorch holds it after x.permute(0, 2, 3, 1) (Swin's), or on windows of
+#: tokens (MaxViT's).
+_TOKEN_MAP = (WindowAttention, PatchMerging, RelativeAttention)
 
 
 def nchw_layer(layer: Layer, shapes: tuple[Shape, ...], held: list[bool]) -> tuple[Layer, bool | None]:
@@ -39,6 +47,18 @@ def nchw_layer(layer: Layer, shapes: tuple[Shape, ...], held: list[bool]) -> tup
     result is held (None: as for any layer, held when its input is and it acts on the last axis)."""
     if isinstance(layer, Permute):
         return nchw_permute(layer, shapes[0], held[0] and len(shapes[0]) > 1)
+    if isinstance(layer, (WindowPartition, WindowDepartition)):  # channels on axis 1 to windows of tokens, and back
+        partition = isinstance(layer, WindowPartition)
+        if held[0] == partition:
+            raise RuleError(f"{layer.keras_class} takes {'an N×C×H×W map' if partition else 'windows of tokens'}"
+                            f", but its input is {'held with its features last' if partition else 'a map'}",
+                            "partition a map, and departition what a partition made")
+        return layer, partition
+    if isinstance(layer, _TOKEN_MAP):
+        if not held[0]:
+            raise RuleError(f"{layer.keras_class} acts on an N×H×W×C map of tokens, but under an nchw input its "
+                            "input has its channels on axis 1", "put the channels last first: permute2x3x1")
+        return layer, True
     if any(held):
         held_layer(layer, shapes[0], held)
     if isinstance(layer, Merge) and len(shapes[0]) > 1:

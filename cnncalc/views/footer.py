@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 __all__ = ["by_op_lines", "check_lines", "cost_lines", "findings_lines", "totals_lines"]
 
 
+#: the attention layers, whose matrix products the MACs count too (Keras' class names of the records)
+_ATTENTION = frozenset({"MultiHeadAttention", "ShiftedWindowAttention", "RelativePositionalMultiHeadAttention"})
+
+
 def totals_lines(net: Network) -> list[tuple[str, int]]:
     lines = [
         ("Total params", net.total_params),
@@ -24,8 +28,19 @@ def totals_lines(net: Network) -> list[tuple[str, int]]:
         ("Non-trainable params", net.non_trainable_params),
     ]
     if net.buffers:  # PyTorch's running statistics: state, but not parameters
-        lines.append(("Buffers (BatchNorm running statistics, not params)", net.buffers))
+        lines.append((f"Buffers ({_buffers_kind(net)}, not params)", net.buffers))
     return lines
+
+
+def _buffers_kind(net: Network) -> str:
+    """What the buffers are: BatchNorm's running statistics, windowed attention's position tables, or both."""
+    from ..model.layers import RelativeAttention, WindowAttention
+
+    tables = sum(layer.params.buffers for layer in net.layers
+                 if isinstance(layer.layer, (WindowAttention, RelativeAttention)))
+    kinds = (["BatchNorm running statistics"] if tables < net.buffers else []) + \
+        (["attention's relative position tables"] if tables else [])
+    return " and ".join(kinds)
 
 
 def findings_lines(net: Network) -> list[str]:
@@ -55,7 +70,7 @@ def cost_lines(net: Network, analysis: Analysis) -> list[str]:
     mem = analysis.memory
     lines = []
     # what the MACs count: attention too, in a network that has it
-    counted = "conv, dense and attention" if any(layer.keras_class == "MultiHeadAttention" for layer in net.layers) \
+    counted = "conv, dense and attention" if any(layer.keras_class in _ATTENTION for layer in net.layers) \
         else "conv and dense"
     batch = f", batch {analysis.batch}" if analysis.batch != 1 else ""
     if analysis.macs is not None:

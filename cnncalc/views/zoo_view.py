@@ -31,6 +31,9 @@ def print_zoo(console: Console, entries: list[ZooEntry], missing: list[Missing],
                       f"{entry.macs:,}")
     console.print(table)
     console.print(Text(_HOW))
+    if not missing:
+        console.print(Text("Every network of torchvision's classification models and of keras.applications is held"))
+        return
     if not show_missing:
         console.print(Text(f"{len(missing)} more of the frameworks' networks are recognised but not held: "
                            "cnncalc zoo --not-held says why"))

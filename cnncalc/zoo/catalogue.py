@@ -36,12 +36,9 @@ KERAS = (
     "ResNet101V2", "ResNet152", "ResNet152V2", "ResNet50", "ResNet50V2", "VGG16", "VGG19", "Xception",
 )
 
-_TRANSFORMER = "cnncalc models convolutional networks"
 _UNWRITTEN = "it needs its spec written and checked against {}"
 #: (framework, name prefix, what the network is, or None, and what it needs); the first match wins.
 _REASONS: tuple[tuple[str, str, str | None, str], ...] = (
-    ("torchvision", "swin_", "a Swin transformer (shifted-window attention)", _TRANSFORMER),
-    ("torchvision", "maxvit", "a hybrid of convolutions and multi-axis attention", _TRANSFORMER),
 )
 
 

@@ -198,6 +198,10 @@ def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 -
         return (Op("free", "other", f"x[:, {L.slice_text(r.start, r.stop)}]", n_in, n_out),)
     if isinstance(r, L.ChannelPad):  # F.pad in forward(), not a module
         return (Op("free", "other", f"F.pad(x, (0, 0, 0, 0, {r.before}, {r.after}))", n_in, n_out),)
+    if isinstance(r, (L.WindowAttention, L.PatchMerging, L.RelativeAttention)):
+        from .windowed import windowed_modules
+
+        return windowed_modules(layer, Op)
     if isinstance(r, L.Merge):
         label = {"add": "+", "mul": "*", "sub": "-", "cat": "torch.cat"}.get(getattr(r, "word", ""), r.keras_class)
         return (Op("merge", "merge", label, sum(prod(s) for s in layer.input_shapes), n_out),)
@@ -207,6 +211,9 @@ def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 -
 def unpriced(op: Op, convention: str) -> None:
     """Refuse an operation a FLOP convention prices in a way cnncalc does not model yet (a bilinear resize: fvcore,
     ptflops and thop each count it their own way), rather than count it as free."""
+    if op.kind == "matmul":
+        raise CnnCalcError(f"cnncalc does not count the {convention} FLOPs of windowed attention yet",
+                           "count its MACs with --flops-convention macs, as torchvision's GFLOPS do")
     if op.kind == "resize_bilinear":
         raise CnnCalcError(f"cnncalc does not count the {convention} FLOPs of a bilinear resize yet",
                            "drop the FLOPs columns for this network, or write the resize as 'nearest'")

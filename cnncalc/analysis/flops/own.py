@@ -1,8 +1,8 @@
 """cnncalc's own conventions, which count conv and dense layers only.
 
 ``cnncalc``
-    2 FLOPs per multiply-accumulate of conv and dense layers and of attention, plus one per bias addition; nothing
-    else.
+    2 FLOPs per multiply-accumulate of conv and dense layers and of attention (its projections and its matrix
+    products), plus one per bias addition; nothing else.
 ``macs``
     multiply-accumulates of conv and dense layers and of attention (its projections, Q·Kᵀ and the weighted sum of
     the values), bias excluded (torchvision's "GFLOPS" column).
@@ -15,7 +15,7 @@ from .ops import Op
 __all__ = ["cnncalc_rule", "macs_rule"]
 
 
-_COUNTED = ("conv", "linear", "attention")
+_COUNTED = ("conv", "linear", "attention", "matmul")
 
 
 def cnncalc_rule(op: Op, training: bool) -> tuple[int, str]:

@@ -7,15 +7,20 @@ from __future__ import annotations
 from ...graph.network import Network, ResolvedLayer
 from ...model.conventions import channels_last
 from ...model.layers import (
+    CPB_HIDDEN,
     Activation,
     ChannelPad,
     ChannelSlice,
     ClassToken,
     GlobalPooling,
+    Layer,
     Merge,
+    PatchMerging,
     PositionEmbedding,
     PReLU,
+    RelativeAttention,
     Rescaling,
+    WindowAttention,
 )
 from ...model.records import record
 from ...readers.pasted.classes import ACTIVATION_CLASSES, ADAPTIVE, KERAS1_CLASSES, KERAS_CLASSES, TORCH_CLASSES
@@ -58,8 +63,33 @@ def expected_rows(net: Network, torchinfo: bool) -> list[ExpectedRow]:
             rows.append(ExpectedRow(layer, _torch_class(layer), (*(1,) * layer.layer.rank, shape[-1]), 0))
             rows.append(ExpectedRow(layer, "Flatten", shape, 0))
             continue
-        rows.append(ExpectedRow(layer, _torch_class(layer), shape, layer.params.trainable))
+        held = layer.tokens and len(shape) > 2  # held as PyTorch holds it (N, H, W, C): the paste is read as NCHW
+        parts = torchinfo_parts(layer.layer, shape) or [(_torch_class(layer), shape, layer.params.trainable)]
+        rows += [ExpectedRow(layer, kind, channels_last(part) if held else part, params)
+                 for kind, part, params in parts]
     return rows
+
+
+def torchinfo_parts(layer: Layer, shape: tuple[int, ...]) -> list[tuple[str, tuple[int, ...], int]]:
+    """The rows torchinfo prints for a module whose children run as modules, each (class, output shape,
+    parameters): the children's, which the paste's reader keeps as it drops their parent; [] for any other.
+
+    PatchMerging runs its LayerNorm and Linear (v2: the Linear, then the LayerNorm), MaxViT's relative attention its
+    to_qkv and merge Linear layers (its table of biases in no row); ShiftedWindowAttentionV2 runs
+    its cpb_mlp, a Linear(2, 512), a ReLU (an activation: not compared) and a Linear(512, heads), on the (2W − 1)²
+    relative coordinates, and applies its qkv and proj with F.linear (no rows: the paste's totals count them)."""
+    *spatial, c = shape
+    if isinstance(layer, PatchMerging):
+        linear = ("Linear", shape, 4 * (c // 2) * c)
+        norm = ("LayerNorm", shape if layer.v2 else (*spatial, 2 * c), 2 * c if layer.v2 else 4 * c)
+        return [linear, norm] if layer.v2 else [norm, linear]
+    if isinstance(layer, RelativeAttention):  # MaxViT's: to_qkv and merge are modules, the table its own
+        return [("Linear", (*spatial, 3 * c), 3 * c * c + 3 * c), ("Linear", shape, c * c + c)]
+    if isinstance(layer, WindowAttention) and layer.v2:
+        side = 2 * layer.window - 1
+        return [("Linear", (side, side, CPB_HIDDEN), 3 * CPB_HIDDEN),
+                ("Linear", (side, side, layer.heads), CPB_HIDDEN * layer.heads)]
+    return []
 
 
 #: PyTorch classes a torchinfo or torchsummary row may have that cnncalc models.

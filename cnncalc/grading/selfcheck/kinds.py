@@ -8,7 +8,7 @@ from ...readers.pasted import ACTIVATION_CLASSES
 _KEEPS_SHAPE = ACTIVATION_CLASSES | {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
                                      "GaussianNoise", "GaussianDropout", "AlphaDropout", "LayerNormalization",
                                      "GroupNormalization", "LocalResponseNormalization", "Rescaling",
-                                     "Normalization", "StochasticDepth", "LayerScale"}
+                                     "Normalization", "StochasticDepth", "LayerScale", "ShiftedWindowAttention"}
 _CONV = frozenset({"Conv1D", "Conv2D", "Conv3D", "DepthwiseConv2D", "SeparableConv2D", "DepthwiseConv1D",
                    "SeparableConv1D"})
 _TRANSPOSED = frozenset({"Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"})
@@ -24,11 +24,13 @@ _ADAPTIVE = frozenset({"AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "
                        "AdaptiveMaxPooling2D"})
 _MERGES = frozenset({"Add", "Multiply", "Average", "Maximum", "Subtract", "Minimum", "CustomScaleLayer"})
 #: Kinds that keep the shape but learn: their parameter count is not checked against 0.
-_LEARNED = frozenset({"PReLU", "LayerNormalization", "GroupNormalization", "Normalization", "LayerScale"})
+_LEARNED = frozenset({"PReLU", "LayerNormalization", "GroupNormalization", "Normalization", "LayerScale",
+                      "ShiftedWindowAttention"})
 #: Which rule checks a layer kind; a kind in none of them is one cnncalc does not model.
 _FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"), (_POOL, "pool"),
              (_GLOBAL, "global_pool"), (_ADAPTIVE, "adaptive"), ({"Flatten"}, "flatten"),
-             (_KEEPS_SHAPE | {"PReLU"}, "same"), (_RESAMPLE, "resample"), ({"Reshape"}, "reshape"),
+             (_KEEPS_SHAPE | {"PReLU"}, "same"), (_RESAMPLE, "resample"),
+             ({"Reshape", "WindowPartition", "WindowDepartition"}, "reshape"),
              ({"Permute"}, "permute"), ({"PixelShuffle"}, "pixel_shuffle"), ({"GetItem"}, "slice"),
              ({"ChannelShuffle"}, "shuffle"), ({"MultiHeadAttention"}, "attention"), ({"ClassToken"}, "class_token"),
              ({"PositionEmbedding"}, "position_embedding"))

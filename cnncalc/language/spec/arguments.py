@@ -50,7 +50,7 @@ class _ArgumentReader:
             return (numbers[0], numbers[1], numbers[-1])
         if kind in ("kernel?", "kernel", "pair?", "pair") and len(numbers) in (1, 2):
             return (numbers[0], numbers[-1])
-        if kind in ("filters_kernel1", "vocab_dim") and len(numbers) == 2:
+        if kind in ("filters_kernel1", "vocab_dim", "heads_window") and len(numbers) == 2:
             return (numbers[0], numbers[1])
         if kind in ("kernel1?", "kernel1") and len(numbers) == 1:
             return numbers[0]
@@ -114,6 +114,7 @@ _ARG_NAMES = {
     "vocab_dim": "a vocabulary size and a dimension (VxD)",
     "alpha?": "a number (a slope, a scale)",
     "range": "a channel range (A:B)",
+    "heads_window": "heads and a window size (HxW)",
     "units": "a number of units",
     "heads": "a number of heads",
     "index": "a token's index (0 for the first)",

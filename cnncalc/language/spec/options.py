@@ -33,6 +33,8 @@ _OPTION_WORDS = {
     "nearest": ("interpolation", "nearest"),
     "imagenet": ("imagenet", 1.0),
     "imagenet255": ("imagenet", 255.0),
+    "shifted": ("shifted", True),
+    "v2": ("v2", True),
     **{mode: ("padding_mode", mode) for mode in ("zeros", "reflect", "replicate", "circular")},
     **{name: ("activation", name) for name in ACTIVATIONS},
 }
@@ -59,6 +61,8 @@ _OPTION_NAMES = {
     "bottom": "sides ('t1 b1 l1 r1')",
     "left": "sides ('t1 b1 l1 r1')",
     "right": "sides ('t1 b1 l1 r1')",
+    "shifted": "'shifted' windows",
+    "v2": "'v2' (Swin v2's form)",
 }
 _LONG_FORMS = {"stride": "s", "strides": "s", "pad": "p", "padding": "p", "dilation": "d", "dilation_rate": "d"}
 

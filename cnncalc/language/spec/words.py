@@ -132,6 +132,13 @@ WORDS: dict[str, Word] = {
                       "leakyrelu or leakyrelu0.2"),
     "prelu": Word("", frozenset({"channel"}), lambda a, o: layers.PReLU("prelu", o.get("channel", False)),
                   "prelu or prelu channel"),
+    "windowattention": Word("heads_window", frozenset({"shifted", "v2"}), lambda a, o: layers.WindowAttention(
+        a[0], a[1], o.get("shifted", False), o.get("v2", False)), "windowattention3x7 or windowattention3x7 shifted"),
+    "patchmerging": Word("", frozenset({"v2"}), lambda a, o: layers.PatchMerging(o.get("v2", False)),
+                         "patchmerging or patchmerging v2"),
+    "partition": Word("units", frozenset(), lambda a, o: layers.WindowPartition(a), "partition7"),
+    "departition": Word("kernel", frozenset(), lambda a, o: layers.WindowDepartition(*a), "departition8x8"),
+    "relmha": Word("units", frozenset(), lambda a, o: layers.RelativeAttention(a), "relmha2"),
 }
 # One regex finds the layer word and its glued numbers: longest words first, so 'maxpool'
 # wins over 'pool' and 'conv1d' (later) over 'conv'.  A slice's numbers are Python's: 'slice:58', 'slice-8:'.

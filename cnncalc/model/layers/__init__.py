@@ -16,7 +16,9 @@ pixel shuffle, flatten, reshape, permute), ``channels`` (slice, shuffle, chanpad
 ``dense`` (dense, embedding, dropout),
 ``scaling`` (drop path, layer scale), ``tokens`` (class token, position embedding, token select),
 ``attention`` (multi-head self-attention), ``normalization``, ``preprocessing`` (Keras' rescaling and normalization),
-``activations`` and ``merges``; ``base`` holds what they share and ``windows`` the sliding windows of conv and pool
+``activations``, ``merges``, ``windows_attention`` (Swin's shifted-window attention and patch merging) and
+``grid_attention`` (MaxViT's window partition and departition, and its relative attention);
+``base`` holds what they share and ``windows`` the sliding windows of conv and pool
 layers.
 Every name is importable from here.
 """
@@ -89,6 +91,11 @@ from .global_pooling import (
     GlobalMaxPooling1D,
     GlobalMaxPooling2D,
     GlobalPooling,
+)
+from .grid_attention import (
+    RelativeAttention,
+    WindowDepartition,
+    WindowPartition,
 )
 from .merges import (
     MERGES,
@@ -169,9 +176,15 @@ from .windows import (
     volume_findings,
     window_axes,
 )
+from .windows_attention import (
+    CPB_HIDDEN,
+    PatchMerging,
+    WindowAttention,
+)
 
 __all__ = [
     "ACTIVATIONS",
+    "CPB_HIDDEN",
     "MERGES",
     "TORCH_ACTIVATIONS",
     "Activation",
@@ -231,6 +244,7 @@ __all__ = [
     "Padding",
     "Pair",
     "Params",
+    "PatchMerging",
     "Permute",
     "PixelShuffle",
     "Pooling1D",
@@ -239,6 +253,7 @@ __all__ = [
     "PositionEmbedding",
     "ReLU",
     "ReflectionPadding2D",
+    "RelativeAttention",
     "ReplicationPadding2D",
     "Rescaling",
     "Reshape",
@@ -255,6 +270,9 @@ __all__ = [
     "TorchSamePadding",
     "Triple",
     "UpSampling2D",
+    "WindowAttention",
+    "WindowDepartition",
+    "WindowPartition",
     "Windowed",
     "ZeroPadding2D",
     "branch_list",

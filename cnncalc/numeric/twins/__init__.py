@@ -14,7 +14,8 @@ really tests the shape rules.  The operations follow the frameworks:
   dropout as the identity, and every activation.
 
 The twins live in families named as the layer records' (``convolution``, ``transposed``, ``pooling``,
-``global_pooling``, ``reshaping``, ``channels``, ``dense``, ``normalization``, ``activations``, ``merges``;
+``global_pooling``, ``reshaping``, ``channels``, ``dense``, ``normalization``, ``activations``, ``merges``,
+``windows_attention`` and ``grid_attention``;
 ``sequence`` runs the 1-D kinds as their 2-D counterparts); ``registry`` gathers them, ``memory`` estimates a pass
 and ``forward`` runs it.  Adding a layer kind means adding its twin to its family's ``TWINS`` (and its
 allocations to ``SCRATCH``).  NumPy is imported only in this package.

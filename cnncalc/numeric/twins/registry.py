@@ -14,12 +14,14 @@ from . import (
     convolution,
     dense,
     global_pooling,
+    grid_attention,
     normalization,
     pooling,
     preprocessing,
     reshaping,
     scaling,
     transposed,
+    windows_attention,
 )
 from .base import Twin
 from .sequence import _as_2d
@@ -46,6 +48,8 @@ TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     **activations.TWINS,
     **scaling.TWINS,
     **attention.TWINS,
+    **windows_attention.TWINS,
+    **grid_attention.TWINS,
     Conv1D: _one_d_twin,
     layers.DepthwiseConv1D: _one_d_twin,
     layers.SeparableConv1D: _one_d_twin,
@@ -65,6 +69,8 @@ SCRATCH: dict[type[Layer], Callable[[Any, Shape, Shape], int]] = {
     **preprocessing.SCRATCH,
     **activations.SCRATCH,
     **attention.SCRATCH,
+    **windows_attention.SCRATCH,
+    **grid_attention.SCRATCH,
 }
 
 

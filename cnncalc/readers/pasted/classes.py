@@ -23,7 +23,9 @@ KERAS_CLASSES = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePoo
                  "AdaptiveMaxPooling2D", "AdaptiveAveragePooling1D", "AdaptiveMaxPooling1D", "Add", "Concatenate",
                  "Multiply", "Average", "Maximum", "Subtract", "ELU", "Softmax", "ThresholdedReLU", "Rescaling",
                  "Normalization", "StochasticDepth", "LayerScale", "GetItem", "ChannelShuffle", "CustomScaleLayer",
-                 "Resizing", "MultiHeadAttention", "ClassToken", "PositionEmbedding")
+                 "Resizing", "MultiHeadAttention", "ClassToken", "PositionEmbedding",
+                 "ShiftedWindowAttention", "PatchMerging", "WindowPartition", "WindowDepartition",
+                 "RelativePositionalMultiHeadAttention")
 TORCH_CLASSES = {
     "Conv2d": "Conv2D", "MaxPool2d": "MaxPooling2D", "AvgPool2d": "AveragePooling2D", "Linear": "Dense",
     "Flatten": "Flatten", "Dropout": "Dropout", "BatchNorm2d": "BatchNormalization",
@@ -40,6 +42,8 @@ TORCH_CLASSES = {
     "PixelShuffle": "PixelShuffle", "InstanceNorm2d": "GroupNormalization", "InstanceNorm1d": "GroupNormalization",
     "ChannelShuffle": "ChannelShuffle", "MultiheadAttention": "MultiHeadAttention", "ClassToken": "ClassToken",
     "PositionEmbedding": "PositionEmbedding",
+    "ShiftedWindowAttention": "ShiftedWindowAttention", "ShiftedWindowAttentionV2": "ShiftedWindowAttention",
+    "WindowPartition": "WindowPartition", "WindowDepartition": "WindowDepartition",
 }
 #: An adaptive pool to more than 1×1 is not a global pool.
 ADAPTIVE = {"AdaptiveAvgPool2d": "AdaptiveAveragePooling2D", "AdaptiveMaxPool2d": "AdaptiveMaxPooling2D",

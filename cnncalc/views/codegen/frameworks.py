@@ -10,7 +10,8 @@ from ...errors import CnnCalcError
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer
 
-__all__ = ["KERAS_ACTIVATIONS", "TORCH_ACTIVATIONS", "TORCH_MERGES", "tokens_in_torch", "unsupported"]
+__all__ = ["KERAS_ACTIVATIONS", "TORCHVISION_WORDS", "TORCH_ACTIVATIONS", "TORCH_MERGES", "tokens_in_torch",
+           "unsupported"]
 
 #: Keras' names for the spec's activations where they differ.
 KERAS_ACTIVATIONS = {"leakyrelu": "leaky_relu", "hardswish": "hard_swish", "logsoftmax": "log_softmax",
@@ -25,6 +26,10 @@ TORCH_ACTIVATIONS = {"relu": "nn.ReLU()", "sigmoid": "nn.Sigmoid()", "tanh": "nn
 
 #: the operators forward() merges tensors with (a concatenation is torch.cat).
 TORCH_MERGES = {"add": " + ", "mul": " * ", "sub": " - "}
+
+#: the words of torchvision's own modules (Swin's, MaxViT's), by layer record: neither writer writes them yet
+TORCHVISION_WORDS = {"WindowAttention": "windowattention", "PatchMerging": "patchmerging",
+                     "WindowPartition": "partition", "WindowDepartition": "departition", "RelativeAttention": "relmha"}
 
 
 def unsupported(layer: ResolvedLayer, framework: str, why: str) -> CnnCalcError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .frameworks import KERAS_ACTIVATIONS, unsupported
+from .frameworks import KERAS_ACTIVATIONS, TORCHVISION_WORDS, unsupported
 from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
@@ -191,4 +191,8 @@ def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
         cls = {"add": "Add", "cat": "Concatenate", "mul": "Multiply", "avg": "Average", "max": "Maximum",
                "sub": "Subtract"}[r.word]
         return [], f"layers.{cls}()"
+    word = TORCHVISION_WORDS.get(type(r).__name__)
+    if word is not None:
+        raise unsupported(layer, "Keras", f"Keras has no layer for '{word}' (torchvision's {r.torch_class}), and "
+                          "cnncalc does not write one")
     raise unsupported(layer, "Keras", f"cnncalc cannot write {r.keras_class} as Keras code yet")

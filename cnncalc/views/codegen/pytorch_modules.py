@@ -8,7 +8,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ...model.records import replace
-from .frameworks import TORCH_ACTIVATIONS, tokens_in_torch, unsupported
+from .frameworks import TORCH_ACTIVATIONS, TORCHVISION_WORDS, tokens_in_torch, unsupported
 from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
@@ -204,4 +204,8 @@ def _torch_other(layer: ResolvedLayer, channels: int) -> list[tuple[str, str]]:
                               "torchvision normalises in the data's transforms (transforms.Normalize)")
         kind = "nn.BatchNorm2d" if len(layer.input_shape) == 3 else "nn.BatchNorm1d"
         return [("norm", f"{kind}({number(channels)}, affine=False)")]
+    word = TORCHVISION_WORDS.get(type(r).__name__)
+    if word is not None:
+        raise unsupported(layer, "PyTorch", f"cnncalc does not write '{word}' as PyTorch code yet: it is "
+                          f"torchvision's {r.torch_class} (torchvision.models), not a torch.nn module")
     raise unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} as PyTorch code yet")
