@@ -178,3 +178,11 @@ def test_rf_and_fold_are_refused_as_the_command_refuses_them(spec: str, kwargs: 
     for bad in ((1,), (1, -1), "1x1", (1.0, 2)):
         with pytest.raises(cnncalc.CnnCalcError):
             cnncalc.summary("input 16x16x8, conv8x1", rf=bad)  # type: ignore[arg-type]
+
+
+def test_a_path_is_a_spec_and_anything_else_is_refused() -> None:
+    # examples/mnist_keras.cnn is Keras' MNIST convnet: 320 + 18,496 + 16,010 = 34,826 parameters
+    assert cnncalc.summary(ROOT / "examples" / "mnist_keras.cnn").total_params == 34826
+    for bad in (None, 123, b"input 8x8x1, conv2x3"):
+        with pytest.raises(TypeError, match="spec must be text or a path"):
+            cnncalc.summary(bad)  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
+from os import PathLike, fspath
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CnnCalcError
@@ -152,7 +153,7 @@ class Summary:
         return f"<cnncalc.Summary: {len(self.network.layers)} layers, {self.total_params} params>"
 
 
-def summary(spec: str, *, input: str | None = None, layout: str | None = None,
+def summary(spec: str | PathLike[str], *, input: str | None = None, layout: str | None = None,
             conventions: str | None = None, model: str | None = None, set: Iterable[str] = (),
             columns: str | Iterable[str] | None = None, verbose: bool = False, check: bool = False, seed: int = 0,
             batch: int = 1, max_memory: str = "2GiB", dtype: str = "float32", flops_convention: str | None = None,
@@ -161,13 +162,14 @@ def summary(spec: str, *, input: str | None = None, layout: str | None = None,
             fold: bool = False) -> Summary:
     """The summary of ``spec``, as ``cnncalc summary SPEC`` with these options computes it.
 
-    ``spec`` is spec text, a ``.cnn`` or ``.py`` file's path, or a known network's name. ``columns`` is the CLI's
-    comma-separated list or a list of names. ``show_trainable=True`` adds the table's Trainable column;
-    :meth:`Summary.to_dict` has a known network's own rows always (``expand_nested=True`` changes nothing there, as
-    in the JSON), down to ``depth`` when it is given. ``rf=(ROW, COL)`` (or ``"ROW,COL"``) and ``fold=True`` are
-    the picture's ``--rf`` and ``--fold``, for :meth:`Summary.to_svg`, :meth:`Summary.to_html` and the notebook's
-    view. Raises :class:`~cnncalc.errors.CnnCalcError` (a
-    :class:`~cnncalc.errors.SpecError` for the text, with its caret) exactly as the CLI reports it.
+    ``spec`` is spec text, a ``.cnn`` or ``.py`` file's path (a ``str`` or a ``pathlib.Path``), or a known
+    network's name. ``columns`` is the CLI's comma-separated list or a list of names. ``show_trainable=True`` adds
+    the table's Trainable column; :meth:`Summary.to_dict` has a known network's own rows always
+    (``expand_nested=True`` changes nothing there, as in the JSON), down to ``depth`` when it is given.
+    ``rf=(ROW, COL)`` (or ``"ROW,COL"``) and ``fold=True`` are the picture's ``--rf`` and ``--fold``, for
+    :meth:`Summary.to_svg`, :meth:`Summary.to_html` and the notebook's view. Raises
+    :class:`~cnncalc.errors.CnnCalcError` (a :class:`~cnncalc.errors.SpecError` for the text, with its caret)
+    exactly as the CLI reports it.
 
     >>> summary("input 28x28x1, dens10")
     Traceback (most recent call last):
@@ -178,6 +180,9 @@ def summary(spec: str, *, input: str | None = None, layout: str | None = None,
     >>> summary("input 8x8x1, conv4x3", columns="macs").to_dict()["total_macs"]
     1296
     """
+    spec = fspath(spec) if isinstance(spec, PathLike) else spec
+    if not isinstance(spec, str):
+        raise TypeError(f"spec must be text or a path (a str or a pathlib.Path), not {type(spec).__name__}")
     text = columns if isinstance(columns, str) or columns is None else ",".join(columns)
     choose("layout", layout, ("nhwc", "nchw"))
     choose("conventions", conventions, ("keras", "torch"))
