@@ -16,6 +16,7 @@ from cnncalc.cli.commands import main
 
 from .conftest import ROOT
 
+NESTED = "input 32x32x3, keras:MobileNet notop frozen, gap, dense3"
 # (SPEC, the API's keyword arguments, the same as command-line options)
 CASES: list[tuple[str, dict[str, object], list[str]]] = [
     ("input 28x28x1, conv32x3 relu, maxpool2, flatten, dense10", {}, []),
@@ -34,6 +35,9 @@ CASES: list[tuple[str, dict[str, object], list[str]]] = [
     ("input 8x8x2, conv4x3 relu, avgpool2, flatten, dense3", {"check": True, "seed": 3}, ["--check", "--seed", "3"]),
     ("tests/models/torch_resnet.py", {"model": "resnet50", "input": "3x224x224"},
      ["--model", "resnet50", "--input", "3x224x224"]),
+    # a known network standing as one row: its own rows cut at depth 1, kept with --expand-nested
+    (NESTED, {"depth": 1}, ["--depth", "1"]),
+    (NESTED, {"expand_nested": True, "show_trainable": True}, ["--expand-nested", "--show-trainable"]),
 ]
 
 
@@ -119,3 +123,66 @@ def test_the_docs_python_examples_run() -> None:
     parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     runner.run(parser.get_doctest("\n".join(blocks), {}, "pictures-and-api.md", None, 0))  # one session
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_depth_cuts_a_known_networks_rows_from_the_document() -> None:
+    # Keras' MobileNet without its top, 32×32 in: 3,228,864 parameters (keras.applications.MobileNet's own count)
+    whole, cut = cnncalc.summary(NESTED).to_dict(), cnncalc.summary(NESTED, depth=1).to_dict()
+    assert whole["layers"][0]["params"] == cut["layers"][0]["params"] == 3228864
+    assert "layers" in whole["layers"][0] and "layers" not in cut["layers"][0]
+    for bad in (0, 100, "2"):
+        with pytest.raises(cnncalc.CnnCalcError):
+            cnncalc.summary(NESTED, depth=bad)  # type: ignore[arg-type]
+
+
+#: a chain whose receptive field is worked by hand below
+RF_CHAIN = "input 64x64x3, conv8x3 s2 same, relu, maxpool2, conv16x3 same, flatten, dense10"
+
+
+def cli_svg(spec: str, *options: str) -> str:
+    result = CliRunner().invoke(main, ["summary", spec, "--format", "svg", *options], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("rf", [(3, 5), "3,5"])
+def test_rf_and_fold_are_keyword_arguments_the_notebook_view_draws(rf: tuple[int, int] | str) -> None:
+    s = cnncalc.summary(RF_CHAIN, rf=rf)
+    assert s.to_svg() == cli_svg(RF_CHAIN, "--rf", "3,5")
+    # by hand: cell (3, 5) of the last 16×16 map reads rows 2–4, cols 4–6 of the pool's output (3×3, 'same'), so
+    # rows 4–9, cols 8–13 of the first conv's output (2×2 pool); that conv (3×3, stride 2, Keras 'same' on 64:
+    # no padding before) reads input rows 2·4 … 2·9 + 2 = 8–20 and cols 16–28, a 13×13 field
+    assert "rows 8–20, cols 16–28" in s._repr_html_() and "13×13" in s._repr_svg_()
+    assert 'class="field"' in s.to_svg() and 'class="field"' not in cnncalc.summary(RF_CHAIN).to_svg()
+    repeated = "input 32x32x3, " + "conv8x3 same, bn, relu, " * 6 + "flatten, dense10"
+    assert cnncalc.summary(repeated, fold=True).to_svg() == cli_svg(repeated, "--fold")
+    assert "× 5" in cnncalc.summary(repeated, fold=True)._repr_html_()
+    assert "× 5" not in cnncalc.summary(repeated).to_svg()
+
+
+GRAPH = "input 16x16x8, conv8x3 same, add(id | conv8x3 same)"
+
+
+@pytest.mark.parametrize(("spec", "kwargs", "options"), [
+    (GRAPH, {"rf": (1, 1)}, ["--rf", "1,1"]),  # a graph has no volumes to mark
+    ("input 16x16x8, conv8x1", {"rf": (16, 0)}, ["--rf", "16,0"]),  # rows 0–15 of the 16×16 map
+    (GRAPH, {"fold": True}, ["--fold"]),  # a graph is drawn whole
+])
+def test_rf_and_fold_are_refused_as_the_command_refuses_them(spec: str, kwargs: dict[str, object],
+                                                             options: list[str]) -> None:
+    result = CliRunner().invoke(main, ["summary", spec, "--format", "svg", *options])
+    assert result.exit_code == 2
+    with pytest.raises(cnncalc.CnnCalcError) as caught:
+        cnncalc.summary(spec, **kwargs)  # type: ignore[arg-type]
+    assert caught.value.message in result.output
+    for bad in ((1,), (1, -1), "1x1", (1.0, 2)):
+        with pytest.raises(cnncalc.CnnCalcError):
+            cnncalc.summary("input 16x16x8, conv8x1", rf=bad)  # type: ignore[arg-type]
+
+
+def test_a_path_is_a_spec_and_anything_else_is_refused() -> None:
+    # examples/mnist_keras.cnn is Keras' MNIST convnet: 320 + 18,496 + 16,010 = 34,826 parameters
+    assert cnncalc.summary(ROOT / "examples" / "mnist_keras.cnn").total_params == 34826
+    for bad in (None, 123, b"input 8x8x1, conv2x3"):
+        with pytest.raises(TypeError, match="spec must be text or a path"):
+            cnncalc.summary(bad)  # type: ignore[arg-type]

@@ -2,8 +2,9 @@
 table and the SVG) of a chain, a long chain that wraps, a residual net, an Inception module, a U-Net, a wide fork
 and a 200-layer DenseNet, and reports every element's box as its own font and layout measure it. The checks:
 no label overlaps another, nothing falls outside the drawing, every label of a graph sits in its box, every edge
-joins the two boxes it names, and no label of a chain overlaps a volume. One screenshot of the top left of each
-picture is compared with tests/golden/pictures.png, with a tolerance (``--update-golden`` rewrites it).
+joins the two boxes it names, and no label of a chain overlaps a volume. A screenshot of the top left of each
+picture is compared with its own golden PNG, tests/golden/pictures/NAME.png, with a tolerance of 1% of its pixels
+(``--update-golden`` rewrites them).
 
 Two launches of the browser in all (about a second each). Without Chromium these tests skip, saying why; in CI
 (CI set) its absence is a failure: .ci/run installs Debian's ``chromium``.
@@ -44,6 +45,8 @@ OTHERS = ["rf", "folded", *STRIDES]
 SLACK = 0.5
 #: the screenshot's tiles: each picture's top left, so that one launch shows them all
 TILE = (480, 300)
+#: the golden screenshots, one per picture (its tile)
+PICTURES = GOLDEN / "pictures"
 
 # In the page: every picture's elements, in its own coordinates, as JSON in <pre id="result">.
 MEASURE = """
@@ -206,22 +209,33 @@ def test_a_screenshot_of_each_picture_is_as_it_was(summaries: dict[str, cnncalc.
         pytest.skip("Pillow (the test extra) compares the screenshot, and it is not installed")
     width, height = TILE
     columns = 3
-    pictures = [*(s.to_svg() for s in summaries.values()), *others.values()]
+    pictures = {**{name: s.to_svg() for name, s in summaries.items()}, **others}
     rows = -(-len(pictures) // columns)
     tiles = "".join(f'<div style="position:absolute;left:{width * (n % columns)}px;top:{height * (n // columns)}px;'
                     f'width:{width}px;height:{height}px;overflow:hidden">{svg}</div>'
-                    for n, svg in enumerate(pictures))  # each picture's top left
+                    for n, svg in enumerate(pictures.values()))  # each picture's top left
     page = f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><style>body {{ margin: 0 }}</style></head>' \
            f'<body style="font-family: monospace">{tiles}</body></html>'
     shot = tmp_path / "shot.png"
     run(tmp_path, page, f"--screenshot={shot}", f"--window-size={width * columns},{height * rows}")
-    golden = GOLDEN / "pictures.png"
-    if request.config.getoption("--update-golden"):
-        shutil.copyfile(shot, golden)
-    if not golden.exists():
-        pytest.fail("golden file pictures.png is missing: write it with --update-golden, then look at it")
-    now, then = Image.open(shot).convert("RGB"), Image.open(golden).convert("RGB")
-    assert now.size == then.size
-    difference = ImageChops.difference(now, then).convert("L").point(lambda value: 255 if value > 48 else 0)
-    changed = difference.histogram()[255] / (now.size[0] * now.size[1])
-    assert changed < 0.01, f"{changed:.2%} of the pixels differ from tests/golden/pictures.png (at most 1%)"
+    screen = Image.open(shot).convert("RGB")
+    assert screen.size == (width * columns, height * rows)
+    update = bool(request.config.getoption("--update-golden"))
+    changed: dict[str, str] = {}
+    for n, name in enumerate(pictures):  # one golden screenshot per picture, cut from the one launch
+        left, top = width * (n % columns), height * (n // columns)
+        now = screen.crop((left, top, left + width, top + height))
+        golden = PICTURES / f"{name}.png"
+        if update:
+            PICTURES.mkdir(exist_ok=True)
+            now.save(golden)
+        if not golden.exists():
+            pytest.fail(f"golden file pictures/{name}.png is missing: write it with --update-golden, then look at it")
+        then = Image.open(golden).convert("RGB")
+        assert now.size == then.size, name
+        difference = ImageChops.difference(now, then).convert("L").point(lambda value: 255 if value > 48 else 0)
+        share = difference.histogram()[255] / (width * height)
+        if share >= 0.01:
+            changed[name] = f"{share:.2%}"
+    assert not changed, f"pixels that differ from tests/golden/pictures/NAME.png (at most 1% each): {changed}"
+    assert sorted(path.stem for path in PICTURES.glob("*.png")) == sorted(pictures)  # none left from a renamed case

@@ -3,8 +3,9 @@ scripts.
 
 It reads what ``cnncalc summary`` reads (spec text, a ``.cnn`` or ``.py`` file, a known network's name) and takes
 the command's options as keyword arguments, named as the options are (``input=``, ``conventions=``, ``batch=``,
-``columns=``, ``model=``, ``set=`` …). Errors are the command line's: a :class:`~cnncalc.errors.SpecError` with
-its caret, and its siblings, all :class:`~cnncalc.errors.CnnCalcError`.
+``columns=``, ``show_trainable=``, ``depth=``, ``rf=``, ``fold=``, ``model=``, ``set=`` …). Errors are the command
+line's: a :class:`~cnncalc.errors.SpecError` with its caret, and its siblings, all
+:class:`~cnncalc.errors.CnnCalcError`.
 
 >>> s = summary("input 28x28x1, conv32x3 relu, flatten, dense10")
 >>> [(layer.name, layer.output_shape, layer.params) for layer in s.layers]
@@ -18,9 +19,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
+from os import PathLike, fspath
 from typing import TYPE_CHECKING, Any
 
-from ..errors import CnnCalcError, shorten
+from ..errors import CnnCalcError
+from .api_options import choose, parse_cell_option, parse_size
+from .api_options import columns as extra_columns
 
 if TYPE_CHECKING:
     from ..analysis.cell_field import CellField
@@ -64,10 +68,14 @@ class Summary:
     [6, 6, 8]
     """
 
-    def __init__(self, network: Network, checked: ForwardPass | None, analysis: Analysis) -> None:
+    def __init__(self, network: Network, checked: ForwardPass | None, analysis: Analysis, depth: int | None = None,
+                 rf: tuple[int, int] | None = None, fold: bool = False) -> None:
         self.network = network
         self.checked = checked
         self.analysis = analysis
+        self.depth = depth
+        self.rf = rf
+        self.fold = fold
         self._document: dict[str, Any] | None = None
 
     def _dict(self) -> dict[str, Any]:
@@ -76,7 +84,7 @@ class Summary:
 
             from ..views.json_view import to_json
 
-            self._document = json.loads(to_json(self.network, self.checked, self.analysis))
+            self._document = json.loads(to_json(self.network, self.checked, self.analysis, self.depth))
         return self._document
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,29 +117,29 @@ class Summary:
         """Every finding of the network (an uneven stride…), as the table's footnotes say them."""
         return tuple(self.network.warnings)
 
-    def to_svg(self, rf: tuple[int, int] | None = None, fold: bool = False) -> str:
+    def to_svg(self, rf: tuple[int, int] | str | None = None, fold: bool | None = None) -> str:
         """The picture as one SVG document: a chain as volumes, a graph as layers and edges. ``rf=(ROW, COL)``
         highlights the receptive field of that cell of a chain's last map, as ``--rf ROW,COL`` does; ``fold=True``
-        draws a chain's long repeats once, as ``--fold`` does."""
+        draws a chain's long repeats once, as ``--fold`` does (both default to what :func:`summary` was given)."""
         from ..views.picture import to_svg
 
-        return to_svg(self.network, self._field(rf), fold)
+        return to_svg(self.network, self._field(rf), self.fold if fold is None else fold)
 
-    def to_html(self, rf: tuple[int, int] | None = None, fold: bool = False) -> str:
+    def to_html(self, rf: tuple[int, int] | str | None = None, fold: bool | None = None) -> str:
         """One self-contained page: the table, the picture and the totals (nothing loaded from the network);
         ``rf`` and ``fold`` as for :meth:`to_svg`."""
         from ..views.html_view import to_html
 
-        return to_html(self.network, self.checked, self.analysis, self._field(rf), fold)
+        return to_html(self.network, self.checked, self.analysis, self._field(rf),
+                       self.fold if fold is None else fold)
 
-    def _field(self, rf: tuple[int, int] | None) -> CellField | None:
-        if rf is None:
+    def _field(self, rf: tuple[int, int] | str | None) -> CellField | None:
+        cell = parse_cell_option(rf) or self.rf
+        if cell is None:
             return None
         from ..analysis.cell_field import cell_field
 
-        if not (isinstance(rf, tuple | list) and len(rf) == 2 and all(type(n) is int and n >= 0 for n in rf)):
-            raise CnnCalcError(f"rf takes (ROW, COL), two whole numbers from 0; not {shorten(repr(rf))}")
-        return cell_field(self.network, rf[0], rf[1])
+        return cell_field(self.network, *cell)
 
     def _repr_svg_(self) -> str:
         return self.to_svg()
@@ -139,22 +147,29 @@ class Summary:
     def _repr_html_(self) -> str:
         from ..views.html_view import html_fragment
 
-        return html_fragment(self.network, self.analysis, self.checked)
+        return html_fragment(self.network, self.analysis, self.checked, self._field(None), self.fold)
 
     def __repr__(self) -> str:
         return f"<cnncalc.Summary: {len(self.network.layers)} layers, {self.total_params} params>"
 
 
-def summary(spec: str, *, input: str | None = None, layout: str | None = None,
+def summary(spec: str | PathLike[str], *, input: str | None = None, layout: str | None = None,
             conventions: str | None = None, model: str | None = None, set: Iterable[str] = (),
             columns: str | Iterable[str] | None = None, verbose: bool = False, check: bool = False, seed: int = 0,
             batch: int = 1, max_memory: str = "2GiB", dtype: str = "float32", flops_convention: str | None = None,
-            by_op: bool = False, training: bool = False, optimizer: str = "adam") -> Summary:
+            by_op: bool = False, training: bool = False, optimizer: str = "adam", show_trainable: bool = False,
+            expand_nested: bool = False, depth: int | None = None, rf: tuple[int, int] | str | None = None,
+            fold: bool = False) -> Summary:
     """The summary of ``spec``, as ``cnncalc summary SPEC`` with these options computes it.
 
-    ``spec`` is spec text, a ``.cnn`` or ``.py`` file's path, or a known network's name. ``columns`` is the CLI's
-    comma-separated list or a list of names. Raises :class:`~cnncalc.errors.CnnCalcError` (a
-    :class:`~cnncalc.errors.SpecError` for the text, with its caret) exactly as the CLI reports it.
+    ``spec`` is spec text, a ``.cnn`` or ``.py`` file's path (a ``str`` or a ``pathlib.Path``), or a known
+    network's name. ``columns`` is the CLI's comma-separated list or a list of names. ``show_trainable=True`` adds
+    the table's Trainable column; :meth:`Summary.to_dict` has a known network's own rows always
+    (``expand_nested=True`` changes nothing there, as in the JSON), down to ``depth`` when it is given.
+    ``rf=(ROW, COL)`` (or ``"ROW,COL"``) and ``fold=True`` are the picture's ``--rf`` and ``--fold``, for
+    :meth:`Summary.to_svg`, :meth:`Summary.to_html` and the notebook's view. Raises
+    :class:`~cnncalc.errors.CnnCalcError` (a :class:`~cnncalc.errors.SpecError` for the text, with its caret)
+    exactly as the CLI reports it.
 
     >>> summary("input 28x28x1, dens10")
     Traceback (most recent call last):
@@ -165,17 +180,23 @@ def summary(spec: str, *, input: str | None = None, layout: str | None = None,
     >>> summary("input 8x8x1, conv4x3", columns="macs").to_dict()["total_macs"]
     1296
     """
+    spec = fspath(spec) if isinstance(spec, PathLike) else spec
+    if not isinstance(spec, str):
+        raise TypeError(f"spec must be text or a path (a str or a pathlib.Path), not {type(spec).__name__}")
     text = columns if isinstance(columns, str) or columns is None else ",".join(columns)
-    _choose("layout", layout, ("nhwc", "nchw"))
-    _choose("conventions", conventions, ("keras", "torch"))
+    choose("layout", layout, ("nhwc", "nchw"))
+    choose("conventions", conventions, ("keras", "torch"))
     from ..analysis.costs import DTYPES, OPTIMIZERS
     from ..analysis.flops import CONVENTIONS
 
-    _choose("dtype", dtype, tuple(DTYPES))
-    _choose("optimizer", optimizer, tuple(OPTIMIZERS))
-    _choose("flops_convention", flops_convention, tuple(CONVENTIONS))
+    choose("dtype", dtype, tuple(DTYPES))
+    choose("optimizer", optimizer, tuple(OPTIMIZERS))
+    choose("flops_convention", flops_convention, tuple(CONVENTIONS))
     if not 1 <= batch <= 10**9 or not 0 <= seed < 2**32:
         raise CnnCalcError("batch must be 1 to 10⁹ and seed 0 to 2³²−1")
+    if depth is not None and not (type(depth) is int and 1 <= depth <= 99):
+        raise CnnCalcError(f"depth must be a whole number from 1 to 99, not {depth!r}")
+    cell = parse_cell_option(rf)
     if isinstance(set, str):
         set = (set,)
     if (model is not None or set) and not spec.lower().endswith(".py"):
@@ -187,11 +208,16 @@ def summary(spec: str, *, input: str | None = None, layout: str | None = None,
                                       by_op=by_op, training=training)
         from ..analysis.pipeline import analyse
 
+        if show_trainable:
+            extra = (*extra, "trainable")
         analysis = analyse(net, extra, dtype, batch, flops_convention or "cnncalc", by_op, training, optimizer)
+        made = Summary(net, checked, analysis, depth, cell, fold)
+        if cell is not None or fold:
+            made.to_svg()  # refused now, as the command refuses them, where they cannot be drawn
     except CnnCalcError as error:
         error.args = (error.render(),)  # a traceback shows what the CLI prints after 'Error: ', caret included
         raise
-    return Summary(net, checked, analysis)
+    return made
 
 
 def prepare(spec: str, input_shape: str | None, layout: str | None, conventions: str | None, model: str | None,
@@ -203,7 +229,7 @@ def prepare(spec: str, input_shape: str | None, layout: str | None, conventions:
     from .loading import load_network
 
     net = load_network(spec, input_shape, layout, conventions, model, settings)
-    extra = _columns(columns, verbose)
+    extra = extra_columns(columns, verbose)
     if convention is not None and "flops" not in extra:  # asking for a convention is asking for its column
         extra = tuple(c for c in ("macs", "flops", "memory", "rf") if c in (*extra, "flops"))
     if (check or extra or explain or by_op or training) and net.symbolic:
@@ -214,44 +240,3 @@ def prepare(spec: str, input_shape: str | None, layout: str | None, conventions:
         from ..numeric.twins import forward
         checked = forward(net, batch, seed, parse_size(max_memory))
     return net, checked, extra
-
-
-def _columns(text: str | None, verbose: bool) -> tuple[str, ...]:
-    from ..analysis.pipeline import COLUMNS
-
-    if verbose:
-        return COLUMNS
-    if not text:
-        return ()
-    names = tuple(name.strip().lower() for name in text.split(",") if name.strip())
-    unknown = [name for name in names if name not in COLUMNS]
-    if unknown:
-        raise CnnCalcError(f"unknown column '{unknown[0]}'", f"columns are: {', '.join(COLUMNS)}")
-    return names
-
-
-def _choose(option: str, value: str | None, choices: tuple[str, ...]) -> None:
-    """Refuse a value the CLI's option would refuse."""
-    if value is not None and value not in choices:
-        raise CnnCalcError(f"{option} must be one of {', '.join(choices)}, not {value!r}")
-
-
-def parse_size(text: str) -> int:
-    """'2GiB', '512MiB', '1.5GB' or a byte count.
-
-    >>> parse_size("2GiB"), parse_size("1.5 kB"), parse_size("512")
-    (2147483648, 1500, 512)
-    """
-    import re
-
-    match = re.fullmatch(r"\s*(\d{1,20})(?:\.(\d{1,20}))?\s*([kmgtpe]?)(i?b?)\s*", text.lower())
-    if not match:
-        raise CnnCalcError(f"cannot read the size '{shorten(text)}'",
-                           "write it as 2GiB, 512MiB or a number of bytes, at most 20 digits")
-    base = 1024 if match[4].startswith("i") or not match[4] else 1000
-    scale = base ** "bkmgtpe".index(match[3] or "b")
-    if match[2] is None:  # the default, 2GiB, among them: no fractions to import at start-up
-        return int(match[1]) * scale
-    from fractions import Fraction
-
-    return int(Fraction(f"{match[1]}.{match[2]}") * scale)

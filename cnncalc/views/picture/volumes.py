@@ -53,12 +53,16 @@ def scale(size: object, unit: float = 12.0, least: float = 8.0) -> float:
 
 
 def size_text(shape: tuple[object, ...]) -> str:
-    """An output size as the pictures label it: ``26×26×32``.
+    """An output size as the pictures label it: ``26×26×32``; a size written with names is bracketed where it is
+    more than one term, so that ``×`` cannot be read as binding tighter than its ``−`` or ``+``.
 
-    >>> size_text((26, 26, 32)), size_text((10,))
-    ('26×26×32', '10')
+    >>> size_text((26, 26, 32)), size_text((10,)), size_text(("R", "C−2", 3))
+    ('26×26×32', '10', 'R×(C−2)×3')
     """
-    return "×".join(map(str, shape))
+    texts = [str(size) for size in shape]
+    if len(texts) == 1:
+        return texts[0]
+    return "×".join(text if text.isalnum() else f"({text})" for text in texts)
 
 
 def _box(shape: tuple[object, ...]) -> tuple[float, float, float]:
