@@ -1,0 +1,118 @@
+"""Summaries that torchsummary (and torchkeras, which prints the same table) and torchinfo printed for real people.
+
+Each paste is kept verbatim under tests/fixtures/pastes (SOURCES.md names where it was published). Every count
+expected here is written out from the module's own arguments (a Conv2d(cin, cout, k) holds k·k·cin·cout weights
+and cout biases), so the reader cannot pass by agreeing with itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cnncalc.grading.selfcheck import self_check
+from cnncalc.readers.pasted import PastedSummary, parse_summary
+
+PASTES = Path(__file__).resolve().parent / "fixtures" / "pastes"
+
+
+def read(name: str) -> PastedSummary:
+    return parse_summary((PASTES / name).read_text(encoding="utf-8"))
+
+
+def conv(k: int, c_in: int, c_out: int, bias: bool = True) -> int:
+    return k * k * c_in * c_out + c_out * bias
+
+
+def conv1d(k: int, c_in: int, c_out: int) -> int:
+    return (k * c_in + 1) * c_out
+
+
+def linear(n_in: int, n_out: int, bias: bool = True) -> int:
+    return n_in * n_out + n_out * bias
+
+
+def lstm(n_in: int, hidden: int) -> int:
+    return 4 * hidden * (n_in + hidden) + 2 * 4 * hidden  # PyTorch keeps two bias vectors a gate
+
+
+def ultimus() -> list[int]:
+    # query, key and value 48 → 8, then 8 → 48, all without a bias; the Ultimus row itself holds nothing
+    return [linear(48, 8, False)] * 3 + [linear(8, 48, False), 0]
+
+
+VGG16_WIDTHS = [(3, 64), (64, 64), (64, 128), (128, 128), (128, 256), (256, 256), (256, 256), (256, 512),
+                (512, 512), (512, 512), (512, 512), (512, 512), (512, 512)]
+
+#: file, each row's count as the paste prints it (0 for a module without parameters; activation rows such as
+#: ReLU and Sigmoid are read as the layer's activation, not as rows), and the printed total
+TORCHSUMMARY = [
+    # three 3×3 convolutions without a bias (32 → 26), a GAP, four attention blocks and Linear(48, 10) without a bias
+    ("torchsummary_ultimus_attention_devdastl.txt",
+     [conv(3, 3, 16, False), conv(3, 16, 32, False), conv(3, 32, 48, False), 0, *ultimus() * 4,
+      linear(48, 10, False)], 25_488),
+    # Linear(15, 20), ReLU, Linear(20, 15), ReLU, Linear(15, 1), Sigmoid
+    ("torchsummary_titanic_mlp_lyhue1991.txt", [linear(15, 20), linear(20, 15), linear(15, 1)], 651),
+    # Conv2d(3, 32, 3), pool, Conv2d(32, 64, 5), pool, Dropout2d, AdaptiveMaxPool2d((1, 1)), Flatten, Linear(64, 32)…
+    ("torchsummary_cifar2_adaptive_max_lyhue1991.txt",
+     [conv(3, 3, 32), 0, conv(5, 32, 64), 0, 0, 0, 0, linear(64, 32), linear(32, 1)], 54_273),
+    # the same on one channel with ten classes
+    ("torchsummary_mnist_adaptive_max_lyhue1991.txt",
+     [conv(3, 1, 32), 0, conv(5, 32, 64), 0, 0, 0, 0, linear(64, 32), linear(32, 10)], 53_994),
+    # Embedding(10000, 3) on 200 tokens, transposed in forward() to 3 channels, Conv1d(3, 16, 5), MaxPool1d(2),
+    # ReLU, Conv1d(16, 128, 2), MaxPool1d(2), ReLU, Flatten 128·48, Linear(6144, 1), Sigmoid
+    ("torchsummary_imdb_embedding_conv1d_lyhue1991.txt",
+     [10_000 * 3, conv1d(5, 3, 16), 0, conv1d(2, 16, 128), 0, 0, linear(128 * 48, 1)], 40_625),
+    # LSTM(3, 3, num_layers=5): five layers of 3 inputs; Linear(3, 3); a custom Block without parameters
+    ("torchsummary_lstm_custom_block_lyhue1991.txt", [5 * lstm(3, 3), linear(3, 3), 0], 492),
+    ("torchsummary_dnn_three_linears_lyhue1991.txt", [linear(2, 4), linear(4, 8), linear(8, 1)], 61),
+    # torchsummary's own README: Conv2d(1, 10, 5), Conv2d(10, 20, 5), Dropout2d, view(-1, 320), Linear(320, 50)…
+    ("torchsummary_own_readme_mnist_net.txt",
+     [conv(5, 1, 10), conv(5, 10, 20), 0, linear(320, 50), linear(50, 10)], 21_840),
+    # one Conv2d(1, 1, 3, padding=1) applied to two inputs (16×16 and 28×28): torchsummary lists it, and counts
+    # it, once for each
+    ("torchsummary_own_readme_two_inputs.txt", [conv(3, 1, 1), conv(3, 1, 1)], 20),
+]
+
+
+@pytest.mark.parametrize(("name", "counts", "total"), TORCHSUMMARY)
+def test_torchsummary_pastes(name: str, counts: list[int], total: int) -> None:
+    pasted = read(name)
+    assert pasted.kind == "torchsummary"
+    assert [row.params for row in pasted.rows] == counts
+    assert dict(pasted.totals)["total"] == sum(counts) == total
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["total"].status == "correct"
+
+
+def test_torchsummary_readme_vgg16_with_its_relus_and_pools() -> None:
+    # torchvision's VGG16 on 224×224: 13 convolutions, each with a ReLU row, five pools to 7×7, then
+    # Linear(512·7·7, 4096), Linear(4096, 4096), Linear(4096, 1000), each with a ReLU and a Dropout but the last
+    pasted = read("torchsummary_own_readme_vgg16.txt")
+    counted = [row.params for row in pasted.rows if row.params]
+    top = [linear(512 * 7 * 7, 4096), linear(4096, 4096), linear(4096, 1000)]
+    assert counted == [conv(3, c_in, c_out) for c_in, c_out in VGG16_WIDTHS] + top
+    assert dict(pasted.totals)["total"] == sum(counted) == 138_357_544
+    assert len(pasted.rows) == 13 + 5 + 3 + 2   # convs, pools, linears, and two Dropouts (the ReLUs are activations)
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["total"].status == "correct"
+
+
+def test_torchinfo_nested_transformer_stages_count_once() -> None:
+    # a PVT encoder and a decoder of blocks: torchinfo prints the counts of depth-3 containers, some used twice
+    # ('(recursive)'); the leaf convolutions it shows are 1×1: Conv2d(512, 64, 1), Conv2d(320, 64, 1), …
+    pasted = read("torchinfo_remotenet_pvt_jacky.txt")
+    assert pasted.kind == "torchinfo"
+    shown = {row.name: row.params for row in pasted.rows if row.keras_class == "Conv2D"}
+    assert shown == {"Conv2d: 2-2": conv(1, 512, 64), "Conv2d: 3-16": conv(1, 320, 64),
+                     "Conv2d: 3-31": conv(1, 128, 64), "Conv2d: 3-46": conv(1, 64, 64),
+                     "Conv2d: 3-59": conv(1, 64, 6)}
+    once = [row.params for row in pasted.rows if not row.recursive]
+    assert sum(row.recursive for row in pasted.rows) == 8
+    assert dict(pasted.totals)["total"] == sum(once) == 14_701_150
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["total"].status == "correct"
