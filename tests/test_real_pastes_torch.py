@@ -73,6 +73,18 @@ TORCHSUMMARY = [
     # one Conv2d(1, 1, 3, padding=1) applied to two inputs (16×16 and 28×28): torchsummary lists it, and counts
     # it, once for each
     ("torchsummary_own_readme_two_inputs.txt", [conv(3, 1, 1), conv(3, 1, 1)], 20),
+    # an MNIST network of 3×3 convolutions (16 channels), each with a BatchNorm2d, pasted as a Markdown table
+    # ('|      Conv2d-1|[-1, 16, 28, 28]|  160|'); a 1×1 Conv2d(32, 10) and AvgPool2d(4) at the end
+    ("torchsummary_markdown_pipes_sualeh77.txt",
+     [conv(3, 1, 16), 0, 2 * 16, conv(3, 16, 16), 0, 2 * 16, conv(3, 16, 16), 0, conv(3, 16, 16), 0, 2 * 16,
+      conv(3, 16, 16), 0, 2 * 16, conv(3, 16, 16), 2 * 16, conv(3, 16, 16), conv(3, 16, 32), conv(1, 32, 10), 0],
+     19_210),
+    # a CIFAR network with a blank line after every row: 3×3 convolutions, 1×1 ones (32 → 16) before each pool,
+    # BatchNorm2d's 2·C, AdaptiveAvgPool2d(1) and a 1×1 Conv2d(32, 10)
+    ("torchsummary_blank_lines_sualeh77.txt",
+     [conv(3, 3, 16), 2 * 16, 0, conv(3, 16, 32), 2 * 32, 0, conv(1, 32, 16), 0,
+      conv(3, 16, 16), 2 * 16, 0, conv(3, 16, 32), 2 * 32, 0, conv(3, 32, 32), 2 * 32, 0, conv(1, 32, 16), 0,
+      conv(3, 16, 32), 2 * 32, 0, conv(3, 32, 32), 2 * 32, 0, conv(3, 32, 32), 0, conv(1, 32, 10)], 46_202),
 ]
 
 
@@ -116,3 +128,37 @@ def test_torchinfo_nested_transformer_stages_count_once() -> None:
     verdicts = {v.claim: v for v in self_check(pasted)}
     assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
     assert verdicts["total"].status == "correct"
+
+
+def test_torchinfo_transformer_encoder_layer() -> None:
+    # nn.TransformerEncoderLayer(128, nhead, dim_feedforward=256): attention's in-projection (3·128·128 + 3·128)
+    # and out-projection (128·128 + 128), LayerNorm's 2·128, Linear(128, 256), Linear(256, 128)
+    pasted = read("torchinfo_transformer_encoder_layer_nobuco26.txt")
+    attention = 3 * 128 * 128 + 3 * 128 + linear(128, 128)
+    counts = [attention, 0, 2 * 128, linear(128, 256), 0, linear(256, 128), 0, 2 * 128]
+    assert [row.params for row in pasted.rows] == counts
+    assert dict(pasted.totals)["total"] == sum(counts) == 132_480
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["4 Linear: 1-4 params"].status == verdicts["total"].status == "correct"
+
+
+def test_torchinfo_without_an_output_shape_column_is_read_by_its_counts() -> None:
+    # summary(model, depth=2) given no input: the table has a Param # column only, so no row's output is in the
+    # paste; the counts are still read (Conv2d(128, 128, 3), Conv2d(2048, 2048, 1), Conv2d(128, 256, 1) among
+    # them) and their sum is the total
+    name = "torchinfo_param_column_only_issue61.txt"
+    pasted = read(name)
+    assert pasted.kind == "torchinfo" and all(row.unshown and row.shape == () for row in pasted.rows)
+    convs = [row.params for row in pasted.rows if row.keras_class == "Conv2D"]
+    assert convs == [conv(3, 128, 128), conv(1, 2048, 2048), conv(3, 128, 128), conv(1, 128, 256)]
+    counts = [row.params for row in pasted.rows]
+    assert dict(pasted.totals)["total"] == sum(counts) == 78_257_328
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["total"].status == "correct"
+    assert "no Output Shape column" in verdicts["4 Conv2d: 2-4 params"].note
+    # the total misprinted by 200: the rows' sum is shown against it
+    text = (PASTES / name).read_text(encoding="utf-8").replace("Total params: 78,257,328", "Total params: 78,257,528")
+    wrong = [(v.claim, v.correct) for v in self_check(parse_summary(text)) if v.status == "wrong"]
+    assert wrong == [("total", f"{sum(counts):,}")]

@@ -15,15 +15,16 @@ from .reading import Reading, Shape, _judge, _unchecked
 class LayerRules(Reading):
     """Each rule checks one row from the shapes it reads and returns its verdicts."""
 
-    def multiple(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
-        """A subclassed model's row: its shape is 'multiple', so only a layer that learns nothing is checked."""
+    def multiple(self, number: int, row: PastedRow, kind: str, family: str | None,
+                 why: str = "the output shape is printed 'multiple' (a subclassed model)") -> list[Verdict]:
+        """A subclassed model's row: its shape is 'multiple', so only a layer that learns nothing is checked (and
+        so for a row whose table has no output shape, as ``why`` says)."""
         if family in ("pool", "global_pool", "adaptive", "flatten", "resample", "reshape", "permute", "pixel_shuffle",
                       "slice", "shuffle") or \
                 (family == "same" and kind not in _LEARNED) or kind in _MERGES or kind == "Concatenate":
             return [_judge(number, row, "params", f"{row.params:,}", "0", row.params == 0, f"{kind} learns nothing")]
         return [_unchecked(number, row, "params", f"{row.params:,}",
-                           "the output shape is printed 'multiple' (a subclassed model): nothing in the paste says "
-                           "what the layer reads")]
+                           f"{why}: nothing in the paste says what the layer reads")]
 
     def shapeless(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
         """A row with no shape or count to check: 'multiple', a shape that cannot be read, or torchinfo's
@@ -33,6 +34,9 @@ class LayerRules(Reading):
                                "a module used again: torchinfo counts its parameters on its first row")]
         if row.unreadable or row.multiple:
             return (self.unreadable if row.unreadable else self.multiple)(number, row, kind, family)
+        if row.unshown:
+            return self.multiple(number, row, kind, family, "the table has no Output Shape column (torchinfo's "
+                                                            "summary() given no input)")
         return [_unchecked(number, row, "params", f"{row.params:,}", "its output has no axes to check")]
 
     def unreadable(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:

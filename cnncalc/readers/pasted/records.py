@@ -34,11 +34,14 @@ class PastedRow:
     input: tuple[int, ...] | None = None
     #: False for a torchinfo table without a 'Param #' column: the row's count is not in the paste
     counted: bool = True
+    #: True for a torchinfo table without an 'Output Shape' column (summary() given no input): only the count is
+    #: in the paste
+    unshown: bool = False
 
     @property
     def shapeless(self) -> bool:
-        """No output shape to check or pass on: 'multiple', or unreadable."""
-        return self.multiple or bool(self.unreadable)
+        """No output shape to check or pass on: 'multiple', unreadable, or not in the table."""
+        return self.multiple or bool(self.unreadable) or self.unshown
 
 
 @record

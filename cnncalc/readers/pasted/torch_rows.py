@@ -2,7 +2,8 @@
 ('Conv2d-1  [-1, 64, 224, 224]  1,792'), read in Keras' terms: channels-last shapes, Keras' classes.
 
 torchinfo's columns are read by its header, in any order and any subset ('Input Shape', 'Output Shape', 'Param #',
-'Param %', 'Kernel Shape', 'Mult-Adds', 'Trainable'), and its rows may carry a variable name ('Conv2d (conv1): 1-1').
+'Param %', 'Kernel Shape', 'Mult-Adds', 'Trainable'; 'Param #' alone when summary() was given no input), and its rows
+may carry a variable name ('Conv2d (conv1): 1-1').
 Container rows (Sequential, a block class) are structure, not layers, and are passed over (their own parameters still
 count toward the totals); activation rows are skipped, as Keras fuses activations into their layer; a module used
 again is printed '(recursive)', its parameters counted on its first row.
@@ -63,7 +64,7 @@ def torchinfo_cells(lines: list[str]) -> list[TorchCells | None]:
                        if title.strip()]
             found.append(None)
             continue
-        cells = _by_header(plain, columns) if columns and "Output Shape" in columns else None
+        cells = _by_header(plain, columns) if columns and {"Output Shape", "Param #"} & set(columns) else None
         if cells is None and (match := TORCH_ROW.match(plain)):
             cells = TorchCells(match["type"], int(match["depth"]), match["index"], match["shape"], match["params"])
         found.append(cells)
@@ -79,8 +80,10 @@ def _by_header(line: str, columns: list[str]) -> TorchCells | None:
     if len(cells) < len(columns):
         return None
     values = dict(zip(columns, cells))
-    shape, params = values["Output Shape"], values.get("Param #", "")  # '' when the table has no Param # column
-    if not (shape == "--" or re.fullmatch(_SHAPE, shape)) or \
+    # '' when the table has no such column: no Param # (the counts are not in the paste), or no Output Shape
+    # (summary() without an input: no row's output is)
+    shape, params = values.get("Output Shape", ""), values.get("Param #", "")
+    if ("Output Shape" in columns and not (shape == "--" or re.fullmatch(_SHAPE, shape))) or \
             not re.fullmatch(r"\(?\d[\d,]*\)?|--|\(recursive\)|", params):
         return None
     # without 'depth-idx' (row_settings without "depth"), the indentation orders the rows as depth would
@@ -101,7 +104,7 @@ def has_batch_axis(rows: list[TorchCells | None]) -> bool:
     convolution's or pool's of one axis fewer than a batch gives it (Conv2d: [32, 26, 26]), says the input was given
     unbatched, so [64, 112, 112] is C×H×W, not a batch of 64."""
     for row in rows:
-        if row is None or row.shape == "--":
+        if row is None or row.shape in ("--", ""):
             continue
         axes = row.shape.count(",") + 1
         if row.type in ("Linear", "Flatten") and axes == 1:
@@ -128,7 +131,7 @@ def container_count(row: TorchCells | None) -> int:
 
 def container_shape(row: TorchCells | None, batched: bool) -> tuple[int, ...] | None:
     """A container row's output, channels last, or None."""
-    if row is None or row.shape == "--":
+    if row is None or row.shape in ("--", ""):
         return None
     return read_shape(row.shape, True, batched)
 
@@ -143,7 +146,8 @@ def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], 
     if torch_type in TORCH_ACTIVATIONS:
         skipped.append(torch_type)
         return
-    shape = read_shape(cells.shape, True, batched)
+    unshown = cells.shape == ""  # a table without an Output Shape column: only the count is in the paste
+    shape = () if unshown else read_shape(cells.shape, True, batched)
     unreadable = cells.shape if shape is None and SPLIT_SHAPE.fullmatch(cells.shape) else ""
     if shape is None and not unreadable:
         return
@@ -156,4 +160,4 @@ def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], 
     name = f"{torch_type}: {cells.depth or 1}-{cells.index}" if cells.index else f"{torch_type}: {number}"
     given = read_shape(cells.input, True, batched) if cells.input else None
     rows.append(PastedRow(number, name, keras_class, shape, params, raw.strip(), unreadable=unreadable,
-                          recursive=recursive, input=given, counted=cells.params != ""))
+                          recursive=recursive, input=given, counted=cells.params != "", unshown=unshown))
