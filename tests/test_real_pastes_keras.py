@@ -64,6 +64,30 @@ KERAS = [
     # commented out: Embedding(31, 100) with no input length, LSTM(10), Dense(10), Dense(1); no trainable lines
     ("tf_keras_embedding_lstm_commented_nmi344056.txt", [31 * 100, lstm(100, 10), dense(10, 10), dense(10, 1)],
      7_661),
+    # Keras 1 in a notebook's JSON strings: Convolution2D 5×5 (24, 36, 'same' 48) and 3×3 'same' 64 on 40×80×3
+    # with three pools, Flatten 3·8·64, Dense 1024, 100, 50, 10, 1; 'Connected to' names, no trainable lines
+    ("keras1_notebook_connected_matthewzimmer.txt",
+     [0, conv2d(5, 3, 24), 0, conv2d(5, 24, 36), 0, conv2d(5, 36, 48), 0, conv2d(3, 48, 64), 0, 0,
+      dense(3 * 8 * 64, 1024), 0, dense(1024, 100), dense(100, 50), dense(50, 10), dense(10, 1)], 1_776_379),
+    # Keras 1 indented as a Markdown code block: a 1×1 colour convolution, then 5×5 and 3×3 ones with stride 2
+    # (90×320 → 43×158 → 20×77 → 8×37 → 3×18 → 1×8), Flatten 8·64, Dense 100, 50, 10, 1 between Dropouts
+    ("keras1_indented_strided_eljefec.txt",
+     [0, 0, conv2d(1, 3, 3), conv2d(5, 3, 24), 0, conv2d(5, 24, 36), 0, conv2d(5, 36, 48), 0, conv2d(3, 48, 64), 0,
+      conv2d(3, 64, 64), 0, 0, 0, dense(8 * 64, 100), 0, dense(100, 50), 0, dense(50, 10), 0, dense(10, 1)],
+     188_231),
+    # Dense(28) on each of 28 rows of 28 (the last axis), Reshape (28, 28, 1), Flatten 784, Dense 32, 10
+    ("tf_keras_dense_on_rows_reshape_nmi344056.txt", [dense(28, 28), 0, 0, dense(784, 32), dense(32, 10)], 26_262),
+    # LSTM(16, return_sequences=True) on 3 steps of 1 feature, LSTM(9), Dense 7, 1
+    ("tf_keras_stacked_lstm_nmi344056.txt", [lstm(1, 16), lstm(16, 9), dense(9, 7), dense(7, 1)], 2_166),
+    # three inputs (2, 4 and 3 features), towers interleaved, a three-way Concatenate (50 + 300 + 90), and after
+    # Dense(1) 'last' two heads of their own
+    ("tf_keras_three_inputs_two_outputs_nmi344056.txt",
+     [dense(2, 10), dense(10, 20), dense(4, 60), dense(20, 30), dense(3, 100), dense(60, 70), dense(30, 40),
+      dense(100, 200), dense(70, 80), dense(40, 50), dense(200, 300), dense(80, 90), 0, dense(50 + 300 + 90, 7),
+      dense(7, 20), dense(20, 1), dense(1, 15), dense(15, 25), dense(1, 16), dense(25, 35), dense(16, 26),
+      dense(35, 1), dense(26, 1)], 107_755),
+    # pasted as '# ' comments, Korean notes in the header, between the rows and after the totals
+    ("tf_keras_commented_korean_notes_nmi344056.txt", [dense(1, 3), dense(3, 4), dense(4, 3), dense(3, 1)], 41),
 ]
 
 
@@ -76,3 +100,33 @@ def test_keras_pastes(name: str, counts: list[int], total: int) -> None:
     verdicts = {v.claim: v for v in self_check(pasted)}
     assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
     assert verdicts["total"].status == "correct"
+
+
+def resnet50v2_counts() -> tuple[int, int]:
+    """keras.applications' ResNet50V2 without its top: (total, non-trainable), from its blocks' arguments."""
+    total, moving, c_in = conv2d(7, 3, 64), 0, 64
+    for filters, blocks in [(64, 3), (128, 4), (256, 6), (512, 3)]:
+        for block in range(blocks):
+            # pre-activation BN on the block's input, 1×1 and 3×3 convolutions without a bias (each with a BN),
+            # a 1×1 convolution to 4·filters with a bias, and on a stage's first block a 1×1 shortcut with a bias
+            norms = 4 * c_in + 2 * 4 * filters
+            total += norms + c_in * filters + 9 * filters * filters + dense(filters, 4 * filters) \
+                + dense(c_in, 4 * filters) * (block == 0)
+            moving += norms // 2
+            c_in = 4 * filters
+    return total + 4 * c_in, moving + 2 * c_in  # post_bn
+
+
+def test_keras3_table_exported_as_html_into_markdown() -> None:
+    # nbconvert writes a notebook's Keras 3 summary as rich's HTML (<pre>, a <span> a number), cells wrapped onto
+    # two lines and types cut by '…' ('(BatchNormalizatio…'); keras.applications.ResNet50V2(include_top=False)
+    pasted = read("keras3_rich_html_resnet50v2_nimapourmoradi.txt")
+    total, moving = resnet50v2_counts()
+    assert dict(pasted.totals) == {"total": total, "trainable": total - moving, "non_trainable": moving} == \
+        {"total": 23_564_800, "trainable": 23_519_360, "non_trainable": 45_440}
+    assert pasted.input_shape == (224, 224, 3) and len(pasted.rows) == 189
+    norms = [row for row in pasted.rows if row.keras_class == "BatchNormalization"]
+    assert len(norms) == 3 * 16 + 1 and norms[0].params == 4 * 64   # the first block's pre-activation BN
+    assert (pasted.rows[1].name, pasted.rows[1].params) == ("conv1_conv", conv2d(7, 3, 64))
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status != "correct"] == []

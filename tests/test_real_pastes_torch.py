@@ -162,3 +162,51 @@ def test_torchinfo_without_an_output_shape_column_is_read_by_its_counts() -> Non
     text = (PASTES / name).read_text(encoding="utf-8").replace("Total params: 78,257,328", "Total params: 78,257,528")
     wrong = [(v.claim, v.correct) for v in self_check(parse_summary(text)) if v.status == "wrong"]
     assert wrong == [("total", f"{sum(counts):,}")]
+
+
+def custom_resnet() -> list[int]:
+    """The CIFAR 'custom ResNet' of two pastes below: 3×3 convolutions without a bias, each with a BatchNorm2d
+    (and a Dropout), pools after three of them, MaxPool2d(4), Linear(512, 10)."""
+    convs = [(3, 64), (64, 128), (128, 128), (128, 128), (128, 256), (256, 512), (512, 512), (512, 512)]
+    pooled = {1, 4, 5}
+    counts: list[int] = []
+    for index, (c_in, c_out) in enumerate(convs):
+        counts += [conv(3, c_in, c_out, False), *([0] if index in pooled else []), 2 * c_out, 0]
+    return [*counts, 0, linear(512, 10)]
+
+
+@pytest.mark.parametrize("name", ["torchinfo_kernel_column_full_cells_nviraj.txt",
+                                  "torchinfo_notebook_view_linear_niharika.txt"])
+def test_torchinfo_custom_resnet_with_a_kernel_column(name: str) -> None:
+    # Kernel Shape prints a pool's kernel as '2', and a cell that fills its column is followed by one space
+    # ('[1, 128, 32, 32] 2'): the cells are still read by the header. In the notebook's table forward() hands the
+    # Linear a tensor without its batch ([1] → [10]), which does not make the table unbatched: its Conv2d rows
+    # have four axes
+    pasted = read(name)
+    assert [row.params for row in pasted.rows] == custom_resnet()
+    assert dict(pasted.totals)["total"] == sum(custom_resnet()) == 6_573_130
+    assert pasted.rows[0].shape == (32, 32, 64)
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["total"].status == "correct"
+
+
+def test_torchinfo_vit_patch_embedding_and_partial_flatten() -> None:
+    # a ViT-Base: Conv2d(3, 768, 16, stride=16) takes 224 to 14, nn.Flatten(2) makes [32, 768, 196]; the model's
+    # own class token and position embedding (768 + 197·768) are printed on its first row
+    pasted = read("torchinfo_vit_var_names_tharunsivamani.txt")
+    layer_norm = 2 * 768
+    attention = layer_norm + 3 * 768 * 768 + 3 * 768 + linear(768, 768)
+    mlp = layer_norm + linear(768, 3072) + linear(3072, 768)
+    counts = [conv(16, 3, 768), 0, 0, *[attention, mlp] * 12, layer_norm, linear(768, 3)]
+    assert [row.params for row in pasted.rows] == counts
+    assert pasted.container_params == 768 + 197 * 768
+    assert dict(pasted.totals)["total"] == sum(counts) + 768 + 197 * 768 == 85_800_963
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["1 Conv2d: 6 output"].note == "224 → 14: kernel 16, stride 16, valid (every axis)"
+    assert verdicts["2 Flatten: 7 output"].status == verdicts["total"].status == "correct"
+    # a flatten printed with a size its input cannot make is still wrong
+    text = (PASTES / "torchinfo_vit_var_names_tharunsivamani.txt").read_text(encoding="utf-8")
+    bad = text.replace("[32, 768, 14, 14]    [32, 768, 196]", "[32, 768, 14, 14]    [32, 768, 195]")
+    assert "2 Flatten: 7 output" in [v.claim for v in self_check(parse_summary(bad)) if v.status == "wrong"]

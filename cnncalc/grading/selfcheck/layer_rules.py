@@ -86,6 +86,13 @@ class LayerRules(Reading):
         return verdicts
 
     def flatten(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        """All axes into one; PyTorch's nn.Flatten(start_dim, end_dim) may merge only a run of its axes, in its
+        order ([32, 768, 14, 14] to [32, 768, 196] by Flatten(2))."""
+        if self.torch and len(row.shape) > 1 and (merged := _merged_run(_torch_order(before),
+                                                                           _torch_order(row.shape))):
+            return [_judge(number, row, "output", self.show(row.shape), self.show(row.shape), True, merged,
+                           "nn.Flatten(start_dim, end_dim) merges a run of axes"),
+                    self.nothing_learned(number, row, "flatten")]
         return [self.output(number, row, (prod(before),), f"{' × '.join(map(str, before))} = {prod(before):,}"),
                 self.nothing_learned(number, row, "flatten")]
 
@@ -251,6 +258,17 @@ class LayerRules(Reading):
             expected = inputs[0]
             text = f"{kind} keeps its branches' shape"
         return [self.output(number, row, expected, text), self.nothing_learned(number, row, "a merge")]
+
+
+def _merged_run(before: Shape, after: Shape) -> str:
+    """How ``after`` merges one run of ``before``'s axes into one, both in PyTorch's order ('14 × 14 = 196'), or ''
+    when it does not."""
+    for start in range(len(after)):
+        end = start + len(before) - len(after) + 1
+        if end > start + 1 and before[:start] == after[:start] and before[end:] == after[start + 1:] and \
+                prod(before[start:end]) == after[start]:
+            return f"{' × '.join(map(str, before[start:end]))} = {after[start]:,}"
+    return ""
 
 
 def _torch_order(shape: Shape) -> Shape:

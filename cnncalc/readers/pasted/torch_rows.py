@@ -31,6 +31,10 @@ TORCH_ROW = re.compile(
 _NAME = re.compile(r"^[\s│├└─|+]*(?P<type>[A-Za-z_][A-Za-z0-9_]*)(?: \((?P<var>[^():]*)\))?"
                    r"(?:: (?P<depth>\d+)(?:-(?P<index>\d+))?)?(?=\s{2,}\S)")
 _HEADER = re.compile(r"^[\s|]*Layer \(type(?: \(var_name\))?(?::depth-idx|:depth)?\)")
+#: One cell of a torchinfo row: a shape ('[1, 64, 32, 32]'), '(recursive)', or a word ('1,792', '--', '2', 'True',
+#: '0.05%'). A cell that fills its column is followed by one space only ('[1, 128, 32, 32] 2'), so the cells are
+#: told apart by what they are, not by runs of spaces.
+_CELL = re.compile(rf"{_SHAPE}|\(recursive\)|[^\s\[]+")
 #: torchsummary's rows: 'Conv2d-1   [-1, 64, 224, 224]   1,792'.
 SUMMARY_ROW = re.compile(rf"^\s*(?P<type>[A-Za-z_][A-Za-z0-9_]*)-(?P<index>\d+)\s+(?P<shape>{_SHAPE})\s+"
                          r"(?P<params>\d[\d,]*)\s*$")
@@ -76,7 +80,7 @@ def _by_header(line: str, columns: list[str]) -> TorchCells | None:
     name = _NAME.match(line)
     if not name:
         return None
-    cells = re.split(r"\s{2,}", line[name.end():].strip())
+    cells = _CELL.findall(line[name.end():])
     if len(cells) < len(columns):
         return None
     values = dict(zip(columns, cells))
@@ -102,16 +106,17 @@ def summary_cells(line: str) -> TorchCells | None:
 def has_batch_axis(rows: list[TorchCells | None]) -> bool:
     """Whether a torchinfo table's shapes have a batch axis: a Linear or Flatten output of one axis ([10]), or a
     convolution's or pool's of one axis fewer than a batch gives it (Conv2d: [32, 26, 26]), says the input was given
-    unbatched, so [64, 112, 112] is C×H×W, not a batch of 64."""
+    unbatched, so [64, 112, 112] is C×H×W, not a batch of 64. A convolution's or pool's rank decides first: a
+    Linear that forward() hands a tensor without its batch (x.view(-1)) prints one axis in a batched table too."""
+    flat = False
     for row in rows:
         if row is None or row.shape in ("--", ""):
             continue
         axes = row.shape.count(",") + 1
-        if row.type in ("Linear", "Flatten") and axes == 1:
-            return False
-        if row.type in _BATCHED_RANK and axes == _BATCHED_RANK[row.type] - 1:
-            return False
-    return True
+        if row.type in _BATCHED_RANK and axes in (_BATCHED_RANK[row.type], _BATCHED_RANK[row.type] - 1):
+            return axes == _BATCHED_RANK[row.type]
+        flat = flat or (row.type in ("Linear", "Flatten") and axes == 1)
+    return not flat
 
 
 def torch_containers(rows: list[TorchCells | None]) -> set[int]:
