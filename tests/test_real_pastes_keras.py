@@ -88,6 +88,13 @@ KERAS = [
       dense(35, 1), dense(26, 1)], 107_755),
     # pasted as '# ' comments, Korean notes in the header, between the rows and after the totals
     ("tf_keras_commented_korean_notes_nmi344056.txt", [dense(1, 3), dense(3, 4), dense(4, 3), dense(3, 1)], 41),
+    # Keras 1 (Theano) on Stack Overflow: Flatten of 1×28×28, Dense(10), an Activation row printed without its type
+    ("keras1_untyped_activation_so36946671.txt", [0, dense(784, 10), 0], 7_850),
+    # Keras 1 copied from a web page that lost the line breaks: the rows run together between the rules;
+    # Dense(514) on 514 inputs, Activation, Dense(257)
+    ("keras1_line_breaks_lost_codehunter.txt", [dense(514, 514), 0, dense(514, 257)], 397_065),
+    # Keras 2: Dense(512) on 784 inputs, Dense(10); the blog renamed the last row 'output'
+    ("keras2_renamed_output_activations_article.txt", [dense(784, 512), dense(512, 10)], 407_050),
 ]
 
 
@@ -130,3 +137,16 @@ def test_keras3_table_exported_as_html_into_markdown() -> None:
     assert (pasted.rows[1].name, pasted.rows[1].params) == ("conv1_conv", conv2d(7, 3, 64))
     verdicts = {v.claim: v for v in self_check(pasted)}
     assert [v.claim for v in verdicts.values() if v.status != "correct"] == []
+
+
+def test_a_row_left_out_without_a_mark_is_found() -> None:
+    # the article's model is Dense(512) on 784 inputs, five Dense(512), Dense(10): 1,720,330 parameters, as its
+    # totals say; its table shows four of the five hidden layers (the last row renamed dense_16), so the rows
+    # sum to one Dense(512, 512) less. Every row is explained (the first by 784 inputs), so the total is ✗
+    pasted = read("keras2_edited_rows_activations_article.txt")
+    shown = [dense(784, 512), *[dense(512, 512)] * 4, dense(512, 10)]
+    assert [row.params for row in pasted.rows] == shown
+    assert dict(pasted.totals)["total"] == sum(shown) + dense(512, 512) == 1_720_330
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [(v.claim, v.correct) for v in verdicts.values() if v.status == "wrong"] == [("total", f"{sum(shown):,}")]
+    assert "784 inputs would explain it" in verdicts["1 dense_1 params"].note

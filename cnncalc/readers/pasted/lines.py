@@ -24,6 +24,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)
 #: What wraps a paste: quotes, comments, a notebook's Out[3]:, Markdown's bold.
 _WRAPPING = re.compile(r"^\s*(?:(?:>|#|//|;)\s?)*(?:Out\[\d+\]:\s*)?")
 _JSON_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
+#: A table's rule ('_____', '=====', '-----'), which a paste whose line breaks were lost keeps between its rows
+_RULE = re.compile(r"[-_=]{20,}")
 #: An HTML tag ('<span style="color: #00af00">', '</pre>'): rich's HTML export colours each number of a Keras 3 table
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
@@ -54,8 +56,22 @@ def unwrap(text: str) -> list[str]:
         if quoted:
             with contextlib.suppress(ValueError):
                 line = json.loads(f'"{quoted[1]}"').rstrip("\n")
-        lines += _WRAPPING.sub("", _clean(line)).replace("**", "").expandtabs(8).split("\n")
+        for plain in _WRAPPING.sub("", _clean(line)).replace("**", "").expandtabs(8).split("\n"):
+            lines += _apart(plain)
     return _join_box_rows(lines)
+
+
+def _apart(line: str) -> list[str]:
+    """A line whose rows ran together when its line breaks were lost ('… Connected to  =====…dense_1 (Dense)
+    (None, 514)  264710 …  _____…activation_1 …'), split at its rules: each row on a line again."""
+    rules = list(_RULE.finditer(line))
+    if not rules or all(not (line[:rule.start()].strip() or line[rule.end():].strip()) for rule in rules):
+        return [line]
+    parts, start = [], 0
+    for rule in rules:
+        parts += [line[start:rule.start()], rule[0]]
+        start = rule.end()
+    return [part for part in [*parts, line[start:]] if part.strip()]
 
 
 def _join_box_rows(lines: list[str]) -> list[str]:
