@@ -150,3 +150,31 @@ def test_a_row_left_out_without_a_mark_is_found() -> None:
     verdicts = {v.claim: v for v in self_check(pasted)}
     assert [(v.claim, v.correct) for v in verdicts.values() if v.status == "wrong"] == [("total", f"{sum(shown):,}")]
     assert "784 inputs would explain it" in verdicts["1 dense_1 params"].note
+
+
+
+@pytest.mark.parametrize(("name", "counts", "slots"), [
+    # R's keras3 printing into an article ('#> ' before each line): Dense 256, 128, 10 on 784 inputs between
+    # Dropouts, trained with RMSprop (one slot a weight, and its step count and learning rate)
+    ("keras3_r_optimizer_params_kerasnip.txt", [dense(784, 256), 0, dense(256, 128), 0, dense(128, 10)], 1),
+    # two inputs of (1, 5) and (1, 3), Dense 16 and 8 on each, concatenated (24), two Dense(1) heads
+    ("keras3_r_two_inputs_two_outputs_kerasnip.txt", [dense(5, 16), dense(3, 8), 0, dense(24, 1), dense(24, 1)],
+     None),
+    # four inputs of 10, 28, 4 and 9 features, a Dense each (128, 64, 40, 64), concatenated (296), Dense(1);
+    # trained with Adam (two moments a weight)
+    ("keras3_r_four_inputs_kerasnip.txt",
+     [dense(10, 128), dense(28, 64), dense(4, 40), dense(9, 64), 0, dense(128 + 64 + 40 + 64, 1)], 2),
+])
+def test_keras3_printed_by_r(name: str, counts: list[int], slots: int | None) -> None:
+    pasted = read(name)
+    assert [row.params for row in pasted.rows] == counts
+    totals = dict(pasted.totals)
+    assert totals["trainable"] == sum(counts)
+    if slots is None:
+        assert "optimizer" not in totals and totals["total"] == sum(counts)
+    else:  # the slots, and the optimizer's iteration count and learning rate
+        assert totals["optimizer"] == slots * sum(counts) + 2
+        assert totals["total"] == (slots + 1) * sum(counts) + 2
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["total"].status == "correct"

@@ -81,6 +81,22 @@ TORCHSUMMARY = [
      19_210),
     # a CIFAR network with a blank line after every row: 3×3 convolutions, 1×1 ones (32 → 16) before each pool,
     # BatchNorm2d's 2·C, AdaptiveAvgPool2d(1) and a 1×1 Conv2d(32, 10)
+    # a notebook's CIFAR network: 3×3 convolutions (24 → 44 → 64, a strided one to halve the map), 1×1 shortcuts
+    # reading 64 channels, depthwise 3×3 convolutions (groups = channels, twice the channels out) and their 1×1
+    # pointwise ones, AdaptiveMaxPool2d and a 1×1 Conv2d(64, 10)
+    ("torchsummary_notebook_depthwise_shortcuts_madhur.txt",
+     [conv(3, 3, 24), 2 * 24, 0, conv(3, 24, 44), 2 * 44, 0, conv(3, 44, 64), 2 * 64, 0,
+      *[conv(3, 64, 24), 2 * 24, 0, conv(3, 24, 44), 2 * 44, 0, conv(1, 64, 44), conv(3, 44, 64), 2 * 64, 0] * 2,
+      (9 + 1) * 128, conv(1, 128, 24), 2 * 24, 0, (9 + 1) * 48, conv(1, 48, 44), 2 * 44, 0, conv(1, 64, 44),
+      (9 + 1) * 88, conv(1, 88, 64), 2 * 64, 0, 0, conv(1, 64, 10)], 157_110),
+    # the same course's network with GroupNorm (2·C each), 1×1 transitions (32 → 16) before the pools, and 1×1
+    # shortcuts from the pool's 16 channels added to a 3×3 convolution's 32
+    ("torchsummary_notebook_groupnorm_madhur.txt",
+     [conv(3, 3, 16), 2 * 16, 0, conv(3, 16, 32), 2 * 32, 0, conv(1, 32, 16), 0,
+      conv(3, 16, 16), 2 * 16, 0, conv(3, 16, 32), 2 * 32, 0, conv(3, 32, 32), conv(1, 16, 32), 2 * 32, 0,
+      conv(1, 32, 16), 0,
+      conv(3, 16, 16), 2 * 16, 0, conv(3, 16, 32), 2 * 32, 0, conv(3, 32, 32), conv(1, 16, 32), 2 * 32, 0,
+      0, conv(1, 32, 10)], 40_394),
     ("torchsummary_blank_lines_sualeh77.txt",
      [conv(3, 3, 16), 2 * 16, 0, conv(3, 16, 32), 2 * 32, 0, conv(1, 32, 16), 0,
       conv(3, 16, 16), 2 * 16, 0, conv(3, 16, 32), 2 * 32, 0, conv(3, 32, 32), 2 * 32, 0, conv(1, 32, 16), 0,
@@ -210,3 +226,36 @@ def test_torchinfo_vit_patch_embedding_and_partial_flatten() -> None:
     text = (PASTES / "torchinfo_vit_var_names_tharunsivamani.txt").read_text(encoding="utf-8")
     bad = text.replace("[32, 768, 14, 14]    [32, 768, 196]", "[32, 768, 14, 14]    [32, 768, 195]")
     assert "2 Flatten: 7 output" in [v.claim for v in self_check(parse_summary(bad)) if v.status == "wrong"]
+
+
+def test_torchinfo_depthwise_separable_and_dilated_four_levels_deep() -> None:
+    # ConvLayer blocks four levels deep: depthwise 3×3 (groups = channels, no bias) then pointwise 1×1, and 3×3
+    # convolutions dilated by 2, 4 and 8 that take 30 to 26, 26 to 18 and 18 to 2; Param % as the last column
+    pasted = read("torchinfo_notebook_depthwise_dilated_sudhakarmlal.txt")
+
+    def plain(c_in: int, c_out: int) -> list[int]:
+        return [conv(3, c_in, c_out, False), 2 * c_out, 0]  # the convolution, its BN, a Dropout
+
+    def separable(c: int) -> list[int]:
+        return [9 * c, 2 * c, c * c, 2 * c, 0]  # depthwise, its BN, pointwise, the block's BN, a Dropout
+
+    counts = [*plain(3, 16), *separable(16), *plain(16, 32), *separable(32) * 2, *plain(32, 64),
+              *separable(64) * 2, *plain(64, 96), *separable(96) * 2, *plain(96, 96), conv(1, 96, 10), 0]
+    assert [row.params for row in pasted.rows] == counts
+    assert dict(pasted.totals)["total"] == sum(counts) == 197_418
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status != "correct"] == []
+
+
+def test_torchinfo_resnet18_with_param_percent() -> None:
+    # kuangliu's CIFAR ResNet-18 at batch 32, with torchinfo's Input Shape and Param % columns
+    pasted = read("torchinfo_resnet18_param_percent_tharunsivamani.txt")
+    total = conv(3, 3, 64, False) + 2 * 64 + linear(512, 10)
+    for c_in, c_out, down in [(64, 64, False), (64, 128, True), (128, 256, True), (256, 512, True)]:
+        total += conv(3, c_in, c_out, False) + 3 * conv(3, c_out, c_out, False) + 4 * 2 * c_out \
+            + (conv(1, c_in, c_out, False) + 2 * c_out) * down
+    assert dict(pasted.totals)["total"] == sum(row.params for row in pasted.rows) == total == 11_173_962
+    assert sum(row.keras_class == "Conv2D" for row in pasted.rows) == 1 + 16 + 3
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["total"].status == "correct"
