@@ -178,3 +178,14 @@ def test_keras3_printed_by_r(name: str, counts: list[int], slots: int | None) ->
     verdicts = {v.claim: v for v in self_check(pasted)}
     assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
     assert verdicts["total"].status == "correct"
+
+
+@pytest.mark.parametrize("name", ["keras3_r_four_inputs_kerasnip.txt", "keras3_r_two_inputs_two_outputs_kerasnip.txt",
+                                  "tf_keras_three_inputs_two_outputs_nmi344056.txt",
+                                  "tf_keras_two_towers_concatenate_nmi344056.txt"])
+def test_every_input_of_a_functional_model_is_read(name: str) -> None:
+    # a row connected to the second, third or fourth InputLayer reads that input's shape, so its count is checked
+    # (input_2 of 3 features read by Dense(8): (3 + 1)·8), not left unchecked for want of an input
+    pasted = read(name)
+    assert len(pasted.more_inputs) >= 1 and pasted.input_shape is not None
+    assert [v.claim for v in self_check(pasted) if v.status != "correct"] == []

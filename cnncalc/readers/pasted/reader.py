@@ -83,7 +83,7 @@ def parse_summary(text: str) -> PastedSummary:
                          int(batch[1]) if batch else 1, tuple(cuts), sum(map(container_count, blocks)),
                          not any("Layer (type" in line for line in lines[:rows[0].line]),
                          tuple(found for block in blocks if (found := container_shape(block, batched))),
-                         _chained(torch_rows, containers) and not cuts)
+                         _chained(torch_rows, containers) and not cuts, tuple(inputs[1:]))
 
 
 def _chained(rows: list[TorchCells | None], containers: set[int]) -> bool:

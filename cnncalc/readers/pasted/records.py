@@ -73,6 +73,8 @@ class PastedSummary:
     #: a torchinfo table of one nn.Sequential and its children only: each module is handed the one before's output,
     #: so forward() makes nothing between them that the table could hide
     chained: bool = False
+    #: a functional model's other InputLayer rows (name, shape), which 'Connected to' cells refer to as well
+    more_inputs: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 def normalised_axis(row: PastedRow, channels_first: bool = False) -> tuple[int, int] | None:
