@@ -8,6 +8,7 @@ from math import prod
 from ...model.records import replace
 from ...readers.pasted import UNREADABLE_SHAPE, PastedRow, normalised_axis
 from ..answers import Verdict
+from .axes import merged_run, read_order, torch_order
 from .kinds import _LEARNED, _MERGES
 from .reading import Reading, Shape, _judge, _unchecked
 
@@ -88,8 +89,8 @@ class LayerRules(Reading):
     def flatten(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
         """All axes into one; PyTorch's nn.Flatten(start_dim, end_dim) may merge only a run of its axes, in its
         order ([32, 768, 14, 14] to [32, 768, 196] by Flatten(2))."""
-        if self.torch and len(row.shape) > 1 and (merged := _merged_run(_torch_order(before),
-                                                                           _torch_order(row.shape))):
+        if self.torch and len(row.shape) > 1 and (merged := merged_run(torch_order(before),
+                                                                           torch_order(row.shape))):
             return [_judge(number, row, "output", self.show(row.shape), self.show(row.shape), True, merged,
                            "nn.Flatten(start_dim, end_dim) merges a run of axes"),
                     self.nothing_learned(number, row, "flatten")]
@@ -214,7 +215,7 @@ class LayerRules(Reading):
 
     def linear(self, number: int, row: PastedRow, before: Shape) -> list[Verdict]:
         """PyTorch's Linear, in PyTorch's axis order: on the last axis, or on a flatten of the map it reads."""
-        torch_before, torch_row = _torch_order(before), _torch_order(row.shape)
+        torch_before, torch_row = torch_order(before), torch_order(row.shape)
         units = torch_row[-1]
         if len(torch_row) == 1 and len(torch_before) > 1:
             n = prod(torch_before)
@@ -229,11 +230,11 @@ class LayerRules(Reading):
             output = _judge(number, row, "output", self.show(row.shape), self.show(row.shape), True, "",
                             count.note.split("; ")[0] if count.status == "correct" else how)
             return [output, count]
-        expected = _read_order((*torch_before[:-1], units))
+        expected = read_order((*torch_before[:-1], units))
         output = self.output(number, row, expected, "a linear layer keeps every axis but the last")
         count = self.dense_count(number, row, torch_before[-1], units, ())
         if self.corrected is not None and self.corrected != expected and len(torch_before) > 1:
-            self.corrected = _read_order((*torch_before[:-1], self.corrected[-1]))
+            self.corrected = read_order((*torch_before[:-1], self.corrected[-1]))
         return [output, count]
 
     def dense_alone(self, number: int, row: PastedRow) -> list[Verdict]:
@@ -258,24 +259,3 @@ class LayerRules(Reading):
             expected = inputs[0]
             text = f"{kind} keeps its branches' shape"
         return [self.output(number, row, expected, text), self.nothing_learned(number, row, "a merge")]
-
-
-def _merged_run(before: Shape, after: Shape) -> str:
-    """How ``after`` merges one run of ``before``'s axes into one, both in PyTorch's order ('14 × 14 = 196'), or ''
-    when it does not."""
-    for start in range(len(after)):
-        end = start + len(before) - len(after) + 1
-        if end > start + 1 and before[:start] == after[:start] and before[end:] == after[start + 1:] and \
-                prod(before[start:end]) == after[start]:
-            return f"{' × '.join(map(str, before[start:end]))} = {after[start]:,}"
-    return ""
-
-
-def _torch_order(shape: Shape) -> Shape:
-    """A shape read channels-last, in PyTorch's order again (channels first)."""
-    return (shape[-1], *shape[:-1]) if len(shape) > 1 else shape
-
-
-def _read_order(shape: Shape) -> Shape:
-    """A shape in PyTorch's order, as the paste reader reads it (channels last)."""
-    return (*shape[1:], shape[0]) if len(shape) > 1 else shape
