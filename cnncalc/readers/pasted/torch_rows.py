@@ -31,10 +31,10 @@ TORCH_ROW = re.compile(
 _NAME = re.compile(r"^[\s│├└─|+]*(?P<type>[A-Za-z_][A-Za-z0-9_]*)(?: \((?P<var>[^():]*)\))?"
                    r"(?:: (?P<depth>\d+)(?:-(?P<index>\d+))?)?(?=\s{2,}\S)")
 _HEADER = re.compile(r"^[\s|]*Layer \(type(?: \(var_name\))?(?::depth-idx|:depth)?\)")
-#: One cell of a torchinfo row: a shape ('[1, 64, 32, 32]'), '(recursive)', or a word ('1,792', '--', '2', 'True',
-#: '0.05%'). A cell that fills its column is followed by one space only ('[1, 128, 32, 32] 2'), so the cells are
-#: told apart by what they are, not by runs of spaces.
-_CELL = re.compile(rf"{_SHAPE}|\(recursive\)|[^\s\[]+")
+#: One cell of a torchinfo row: a shape ('[1, 64, 32, 32]') or a list of them ('[[1, 3], [1, 4]]'), '(recursive)',
+#: or a word ('1,792', '--', '2', 'True', '0.05%'). A cell that fills its column is followed by one space only
+#: ('[1, 128, 32, 32] 2'), so the cells are told apart by what they are, not by runs of spaces.
+_CELL = re.compile(r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\(recursive\)|[^\s\[]+")
 #: torchsummary's rows: 'Conv2d-1   [-1, 64, 224, 224]   1,792'.
 SUMMARY_ROW = re.compile(rf"^\s*(?P<type>[A-Za-z_][A-Za-z0-9_]*)-(?P<index>\d+)\s+(?P<shape>{_SHAPE})\s+"
                          r"(?P<params>\d[\d,]*)\s*$")
