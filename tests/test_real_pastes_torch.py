@@ -259,3 +259,46 @@ def test_torchinfo_resnet18_with_param_percent() -> None:
     verdicts = {v.claim: v for v in self_check(pasted)}
     assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
     assert verdicts["total"].status == "correct"
+
+
+def test_torchsummary_unet_with_blocks_that_return_two_tensors() -> None:
+    # a U-Net on 128×128×3: each ContractingBlock returns its pooled map and its skip ('[[-1, 64, 64, 64],
+    # [-1, 64, 128, 128]]'), ConvTranspose2d(c, c/2, 2, stride 2) doubles the map, and the convolution after it
+    # reads the skip concatenated in forward() (2·c/2 channels)
+    name = "torchsummary_notebook_unet_list_shapes_gupta1912.txt"
+    pasted = read(name)
+
+    def down(c_in: int, c_out: int) -> list[int]:
+        return [conv(3, c_in, c_out), 2 * c_out, conv(3, c_out, c_out), 2 * c_out, 0]
+
+    def up(c_in: int) -> list[int]:
+        c_out = c_in // 2
+        return [2 * 2 * c_in * c_out + c_out, conv(3, c_in, c_out), 2 * c_out, conv(3, c_out, c_out), 2 * c_out, 0]
+
+    counts = [*down(3, 64), *down(64, 128), *down(128, 256), *down(256, 512), *up(512), *up(256), *up(128),
+              conv(1, 64, 3)]
+    assert [row.params for row in pasted.rows] == counts
+    assert dict(pasted.totals)["total"] == sum(counts) == 7_703_107
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["total"].status == "correct"
+    # a row of several tensors that held parameters would be read, its count unchecked, never dropped
+    text = (PASTES / name).read_text(encoding="utf-8")
+    held = parse_summary(text.replace("[[-1, 64, 64, 64], [-1, 64, 128, 128]]               0",
+                                      "[[-1, 64, 64, 64], [-1, 64, 128, 128]]              10"))
+    block = next(row for row in held.rows if row.name == "ContractingBlock: 1-8")
+    assert block.params == 10 and "several tensors" in block.unshown
+    assert [v.claim for v in self_check(held) if v.status == "wrong"] == []
+
+
+def test_torchsummary_yolov3_of_307_rows() -> None:
+    # YOLOv3 for 20 classes on 416×416: its first convolution 3·3·3·32 without a bias, the next 3·3·32·64 with
+    # stride 2, each prediction head 1×1 from 2·c channels to 3·(20 + 5) with a bias
+    pasted = read("torchsummary_yolov3_voc_varunsivamani.txt")
+    convs = [row.params for row in pasted.rows if row.keras_class == "Conv2D"]
+    assert convs[:2] == [conv(3, 3, 32, False), conv(3, 32, 64, False)]
+    assert convs[-1] == conv(1, 256, 3 * (20 + 5))
+    assert dict(pasted.totals)["total"] == sum(row.params for row in pasted.rows) == 61_626_049
+    verdicts = {v.claim: v for v in self_check(pasted)}
+    assert [v.claim for v in verdicts.values() if v.status == "wrong"] == []
+    assert verdicts["total"].status == "correct"

@@ -36,8 +36,7 @@ class LayerRules(Reading):
         if row.unreadable or row.multiple:
             return (self.unreadable if row.unreadable else self.multiple)(number, row, kind, family)
         if row.unshown:
-            return self.multiple(number, row, kind, family, "the table has no Output Shape column (torchinfo's "
-                                                            "summary() given no input)")
+            return self.multiple(number, row, kind, family, row.unshown)
         return [_unchecked(number, row, "params", f"{row.params:,}", "its output has no axes to check")]
 
     def unreadable(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:

@@ -34,14 +34,15 @@ class PastedRow:
     input: tuple[int, ...] | None = None
     #: False for a torchinfo table without a 'Param #' column: the row's count is not in the paste
     counted: bool = True
-    #: True for a torchinfo table without an 'Output Shape' column (summary() given no input): only the count is
-    #: in the paste
-    unshown: bool = False
+    #: why the row's output is not in the paste, or '': a torchinfo table without an 'Output Shape' column
+    #: (summary() given no input), a module that returns several tensors ('[[-1, 64, 64, 64], [-1, 64, 128, 128]]');
+    #: only the count can be read
+    unshown: str = ""
 
     @property
     def shapeless(self) -> bool:
         """No output shape to check or pass on: 'multiple', unreadable, or not in the table."""
-        return self.multiple or bool(self.unreadable) or self.unshown
+        return self.multiple or bool(self.unreadable) or bool(self.unshown)
 
 
 @record

@@ -20,6 +20,9 @@ from .numbers import SPLIT_SHAPE, leading_count, read_shape
 from .records import PastedRow
 
 _SHAPE = r"\[[\d ,-]*\]"
+#: a module that returns several tensors: '[[-1, 64, 64, 64], [-1, 64, 128, 128]]'
+_SHAPES = rf"\[{_SHAPE}(?:, {_SHAPE})*\]"
+_NO_COLUMN = "the table has no Output Shape column (torchinfo's summary() given no input)"
 #: torchinfo's rows, read by position when the paste has no header: an 'Input Shape' column may come first; frozen
 #: parameters are printed '(1,792)', a module used again '(recursive)'.
 TORCH_ROW = re.compile(
@@ -36,7 +39,7 @@ _HEADER = re.compile(r"^[\s|]*Layer \(type(?: \(var_name\))?(?::depth-idx|:depth
 #: ('[1, 128, 32, 32] 2'), so the cells are told apart by what they are, not by runs of spaces.
 _CELL = re.compile(r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\(recursive\)|[^\s\[]+")
 #: torchsummary's rows: 'Conv2d-1   [-1, 64, 224, 224]   1,792'.
-SUMMARY_ROW = re.compile(rf"^\s*(?P<type>[A-Za-z_][A-Za-z0-9_]*)-(?P<index>\d+)\s+(?P<shape>{_SHAPE})\s+"
+SUMMARY_ROW = re.compile(rf"^\s*(?P<type>[A-Za-z_][A-Za-z0-9_]*)-(?P<index>\d+)\s+(?P<shape>{_SHAPE}|{_SHAPES})\s+"
                          r"(?P<params>\d[\d,]*)\s*$")
 #: The number of axes, with the batch, of what a module of this class returns for a batched input.
 _BATCHED_RANK = {"Conv1d": 3, "Conv2d": 4, "Conv3d": 5, "ConvTranspose1d": 3, "ConvTranspose2d": 4,
@@ -151,7 +154,11 @@ def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], 
     if torch_type in TORCH_ACTIVATIONS:
         skipped.append(torch_type)
         return
-    unshown = cells.shape == ""  # a table without an Output Shape column: only the count is in the paste
+    # only the count is in the paste: a table without an Output Shape column, or a module's several outputs
+    unshown = _NO_COLUMN if cells.shape == "" else \
+        f"the module returns several tensors ({cells.shape})" if cells.shape.startswith("[[") else ""
+    if unshown and cells.shape and cells.params == "0":
+        return  # a block's several outputs, its parameters on its modules' rows: the rows after it read on
     shape = () if unshown else read_shape(cells.shape, True, batched)
     unreadable = cells.shape if shape is None and SPLIT_SHAPE.fullmatch(cells.shape) else ""
     if shape is None and not unreadable:
