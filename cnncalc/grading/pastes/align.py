@@ -52,7 +52,8 @@ def _aligned(net: Network, pasted: PastedSummary, channels_first: bool) -> list[
                 for row in pasted.rows if not modelled(row, torchinfo, nested)]
     rows = [row for row in pasted.rows if modelled(row, torchinfo, nested)]
     # rows are paired by what they are (class, shape and count), so one odd row cannot shift the rest
-    by_class = any(row.multiple for row in rows)  # a subclassed model's rows have no shape to pair them by
+    # no shape to pair them by: a subclassed model's rows, or a torchinfo table without an Output Shape column
+    by_class = any(row.multiple for row in rows) or (bool(rows) and all(row.unshown for row in rows))
     expected = [(row.kind, () if by_class else row.shape, row.params) for row in layers]
     given = [((torch_type(row) if torchinfo else keras_family(row.keras_class)) or "?",
               () if by_class else row.shape, row.params) for row in rows]

@@ -26,6 +26,9 @@ def row_verdicts(expected: ExpectedRow, row: PastedRow, kind: str, show: Callabl
     if row.multiple:
         verdicts.append(Verdict(f"{claim} output", "multiple", show(expected.shape), "unchecked",
                                 note="a subclassed model's summary prints 'multiple' for the shape"))
+    elif row.unshown:
+        verdicts.append(Verdict(f"{claim} output", "(not in the paste)", show(expected.shape), "unchecked",
+                                note=row.unshown))
     elif row.unreadable:
         verdicts.append(Verdict(f"{claim} output", row.unreadable, show(expected.shape), "unchecked",
                                 note=UNREADABLE_SHAPE))

@@ -8,6 +8,7 @@ from math import prod
 from ...model.records import replace
 from ...readers.pasted import UNREADABLE_SHAPE, PastedRow, normalised_axis
 from ..answers import Verdict
+from .axes import merged_run, read_order, torch_order
 from .kinds import _LEARNED, _MERGES
 from .reading import Reading, Shape, _judge, _unchecked
 
@@ -15,15 +16,16 @@ from .reading import Reading, Shape, _judge, _unchecked
 class LayerRules(Reading):
     """Each rule checks one row from the shapes it reads and returns its verdicts."""
 
-    def multiple(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
-        """A subclassed model's row: its shape is 'multiple', so only a layer that learns nothing is checked."""
+    def multiple(self, number: int, row: PastedRow, kind: str, family: str | None,
+                 why: str = "the output shape is printed 'multiple' (a subclassed model)") -> list[Verdict]:
+        """A subclassed model's row: its shape is 'multiple', so only a layer that learns nothing is checked (and
+        so for a row whose table has no output shape, as ``why`` says)."""
         if family in ("pool", "global_pool", "adaptive", "flatten", "resample", "reshape", "permute", "pixel_shuffle",
                       "slice", "shuffle") or \
                 (family == "same" and kind not in _LEARNED) or kind in _MERGES or kind == "Concatenate":
             return [_judge(number, row, "params", f"{row.params:,}", "0", row.params == 0, f"{kind} learns nothing")]
         return [_unchecked(number, row, "params", f"{row.params:,}",
-                           "the output shape is printed 'multiple' (a subclassed model): nothing in the paste says "
-                           "what the layer reads")]
+                           f"{why}: nothing in the paste says what the layer reads")]
 
     def shapeless(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
         """A row with no shape or count to check: 'multiple', a shape that cannot be read, or torchinfo's
@@ -33,6 +35,8 @@ class LayerRules(Reading):
                                "a module used again: torchinfo counts its parameters on its first row")]
         if row.unreadable or row.multiple:
             return (self.unreadable if row.unreadable else self.multiple)(number, row, kind, family)
+        if row.unshown:
+            return self.multiple(number, row, kind, family, row.unshown)
         return [_unchecked(number, row, "params", f"{row.params:,}", "its output has no axes to check")]
 
     def unreadable(self, number: int, row: PastedRow, kind: str, family: str | None) -> list[Verdict]:
@@ -82,6 +86,13 @@ class LayerRules(Reading):
         return verdicts
 
     def flatten(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        """All axes into one; PyTorch's nn.Flatten(start_dim, end_dim) may merge only a run of its axes, in its
+        order ([32, 768, 14, 14] to [32, 768, 196] by Flatten(2))."""
+        if self.torch and len(row.shape) > 1 and (merged := merged_run(torch_order(before),
+                                                                           torch_order(row.shape))):
+            return [_judge(number, row, "output", self.show(row.shape), self.show(row.shape), True, merged,
+                           "nn.Flatten(start_dim, end_dim) merges a run of axes"),
+                    self.nothing_learned(number, row, "flatten")]
         return [self.output(number, row, (prod(before),), f"{' × '.join(map(str, before))} = {prod(before):,}"),
                 self.nothing_learned(number, row, "flatten")]
 
@@ -203,7 +214,7 @@ class LayerRules(Reading):
 
     def linear(self, number: int, row: PastedRow, before: Shape) -> list[Verdict]:
         """PyTorch's Linear, in PyTorch's axis order: on the last axis, or on a flatten of the map it reads."""
-        torch_before, torch_row = _torch_order(before), _torch_order(row.shape)
+        torch_before, torch_row = torch_order(before), torch_order(row.shape)
         units = torch_row[-1]
         if len(torch_row) == 1 and len(torch_before) > 1:
             n = prod(torch_before)
@@ -218,11 +229,11 @@ class LayerRules(Reading):
             output = _judge(number, row, "output", self.show(row.shape), self.show(row.shape), True, "",
                             count.note.split("; ")[0] if count.status == "correct" else how)
             return [output, count]
-        expected = _read_order((*torch_before[:-1], units))
+        expected = read_order((*torch_before[:-1], units))
         output = self.output(number, row, expected, "a linear layer keeps every axis but the last")
         count = self.dense_count(number, row, torch_before[-1], units, ())
         if self.corrected is not None and self.corrected != expected and len(torch_before) > 1:
-            self.corrected = _read_order((*torch_before[:-1], self.corrected[-1]))
+            self.corrected = read_order((*torch_before[:-1], self.corrected[-1]))
         return [output, count]
 
     def dense_alone(self, number: int, row: PastedRow) -> list[Verdict]:
@@ -247,13 +258,3 @@ class LayerRules(Reading):
             expected = inputs[0]
             text = f"{kind} keeps its branches' shape"
         return [self.output(number, row, expected, text), self.nothing_learned(number, row, "a merge")]
-
-
-def _torch_order(shape: Shape) -> Shape:
-    """A shape read channels-last, in PyTorch's order again (channels first)."""
-    return (shape[-1], *shape[:-1]) if len(shape) > 1 else shape
-
-
-def _read_order(shape: Shape) -> Shape:
-    """A shape in PyTorch's order, as the paste reader reads it (channels last)."""
-    return (*shape[1:], shape[0]) if len(shape) > 1 else shape

@@ -64,10 +64,17 @@ class _Check(LayerRules, WindowRules, TokenRules):
                       "attention": self.attention, "class_token": self.class_token,
                       "position_embedding": self.position_embedding}
 
-    def run(self) -> list[Verdict]:
+    def inputs(self) -> None:
+        """The shapes of the paste's InputLayer rows: the first, and a functional model's others, which rows name."""
         pasted = self.pasted
         if pasted.input_shape is not None:
             self.shapes[pasted.input_name] = self.shape(pasted.input_shape)
+        for name, shape in pasted.more_inputs:
+            self.shapes.setdefault(name, self.shape(shape))
+
+    def run(self) -> list[Verdict]:
+        pasted = self.pasted
+        self.inputs()
         verdicts: list[Verdict] = []
         previous: str | None = pasted.input_name if pasted.input_shape is not None else None
         for number, pasted_row in enumerate(pasted.rows, start=1):

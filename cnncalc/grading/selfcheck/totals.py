@@ -17,9 +17,11 @@ def _counts(text: str) -> list[int]:
 
 def _explained(verdict: Verdict) -> bool:
     """An unchecked count the paste still accounts for: a first convolution whose count a square kernel on 1 to 4
-    input channels gives (an image's), or a row of 0 that cnncalc does not model (a block's own row in
-    torchsummary)."""
+    input channels gives (an image's), a first dense layer whose count a whole number of inputs gives ((784 + 1)·512),
+    or a row of 0 that cnncalc does not model (a block's own row in torchsummary)."""
     if verdict.given == "0" and verdict.note.startswith("cnncalc does not model"):
+        return True
+    if re.search(r"\d inputs would explain it", verdict.note):
         return True
     taps = re.search(r"kernel taps × input channels = (.*)$", verdict.note)
     products = [int(found.replace(",", "")) for found in re.findall(r"\d[\d,]*", taps[1])] if taps else []

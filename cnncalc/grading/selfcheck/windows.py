@@ -204,6 +204,7 @@ def _ways(kernels: tuple[int, ...], pool: bool) -> tuple[tuple[int, int, int], .
     """(kernel, stride, dilation) in the order :func:`_reach` tries them: the simplest first."""
     strides = range(1, 9)
     return tuple([(k, k, 1) for k in kernels if pool] + [(k, s, 1) for s in strides for k in kernels] +
+                 [(k, k, 1) for k in kernels if k > strides[-1]] +  # a patch embedding: kernel 16, stride 16
                  [(k, s, d) for d in range(2, 5) for s in strides for k in kernels if k > 1])
 
 

@@ -12,7 +12,8 @@ from .numbers import COUNT_START, PARENTHESES, SPLIT_SHAPE_COUNTED, counted_afte
 from .records import PastedRow
 from .references import CONNECTION
 
-_CONTINUED_TYPE = re.compile(r"^\s*\((?P<type>[A-Za-z_][A-Za-z0-9_]*)\)\s*")
+#: a type on the row's next line: '(BatchNormalization)', or cut by Keras 3 at its column: '(BatchNormalizatio…'
+_CONTINUED_TYPE = re.compile(r"^\s*\((?P<type>[A-Za-z_][A-Za-z0-9_]*)(?:\)|…)\s*")
 _MULTIPLE = re.compile(r"\smultiple\s")
 _REST_OF_TYPE = re.compile(r"^\s*(?P<rest>[A-Za-z0-9_]*)\)")
 
@@ -47,7 +48,7 @@ def _keras_cells(line: str, number: int, start: int, after: str, shape: tuple[in
         return False
     name, keras_type = _name_and_type(line[:start])
     keras_class = keras_class_of(keras_type, name)
-    cut = keras_type if keras_type and not line[:start].rstrip().endswith(")") else ""  # continued below?
+    cut = keras_type if keras_type and not line[:start].rstrip().endswith((")", "…")) else ""  # continued below?
     if keras_class == "InputLayer":
         if shape is not None:
             inputs.append((name, shape))
@@ -78,12 +79,13 @@ def _continued(line: str, rows: list[PastedRow], wrapped: dict[int, list[str]]) 
 
 
 def _name_and_type(head: str) -> tuple[str, str | None]:
-    """``conv2d_1 (Conv2D)`` or Keras 2's truncated ``max_pooling2d (MaxPooling2`` as (name, type)."""
+    """``conv2d_1 (Conv2D)``, Keras 2's truncated ``max_pooling2d (MaxPooling2`` or Keras 3's
+    ``conv2_block1_1_bn (BatchNormalizatio…`` as (name, type)."""
     head = head.strip()
     opening = head.rfind("(")
     if opening < 0:
         return head, None
-    keras_type = head[opening + 1 :].strip().rstrip(")").strip()
+    keras_type = head[opening + 1 :].strip().rstrip(")").strip().removesuffix("…")
     valid = keras_type.replace("_", "a").isalnum() and not keras_type[:1].isdigit()
     return head[:opening].strip(), keras_type if valid else None
 

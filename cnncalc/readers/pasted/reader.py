@@ -63,8 +63,8 @@ def parse_summary(text: str) -> PastedSummary:
             continue
         if kind == "torchinfo":
             torch_row(raw.replace("|", " "), number, rows, skipped, torch_rows[number - 1], batched)
-        elif kind == "torchsummary":
-            torch_row(raw, number, rows, skipped, summary_cells(raw))
+        elif kind == "torchsummary":  # its rows as a Markdown table too ('|Conv2d-1|[-1, 16, 28, 28]|160|')
+            torch_row(boxless, number, rows, skipped, summary_cells(boxless))
         else:
             keras_row(boxless, number, rows, inputs, wrapped)
         if cut_at >= 0 and len(rows) > cut_at:
@@ -83,7 +83,7 @@ def parse_summary(text: str) -> PastedSummary:
                          int(batch[1]) if batch else 1, tuple(cuts), sum(map(container_count, blocks)),
                          not any("Layer (type" in line for line in lines[:rows[0].line]),
                          tuple(found for block in blocks if (found := container_shape(block, batched))),
-                         _chained(torch_rows, containers) and not cuts)
+                         _chained(torch_rows, containers) and not cuts, tuple(inputs[1:]))
 
 
 def _chained(rows: list[TorchCells | None], containers: set[int]) -> bool:
@@ -97,7 +97,7 @@ def _chained(rows: list[TorchCells | None], containers: set[int]) -> bool:
 
 def _kind(lines: list[str]) -> str:
     """Whose summary it is: "torchsummary", "torchinfo" or "keras"."""
-    if any(SUMMARY_ROW.match(line) for line in lines):
+    if any(SUMMARY_ROW.match(unbox(line)) for line in lines):
         return "torchsummary"
     if any(TORCH_ROW.match(line.replace("|", " ")) for line in lines) or \
             any(cells is not None for cells in torchinfo_cells(lines)):

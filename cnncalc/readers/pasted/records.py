@@ -34,11 +34,15 @@ class PastedRow:
     input: tuple[int, ...] | None = None
     #: False for a torchinfo table without a 'Param #' column: the row's count is not in the paste
     counted: bool = True
+    #: why the row's output is not in the paste, or '': a torchinfo table without an 'Output Shape' column
+    #: (summary() given no input), a module that returns several tensors ('[[-1, 64, 64, 64], [-1, 64, 128, 128]]');
+    #: only the count can be read
+    unshown: str = ""
 
     @property
     def shapeless(self) -> bool:
-        """No output shape to check or pass on: 'multiple', or unreadable."""
-        return self.multiple or bool(self.unreadable)
+        """No output shape to check or pass on: 'multiple', unreadable, or not in the table."""
+        return self.multiple or bool(self.unreadable) or bool(self.unshown)
 
 
 @record
@@ -70,6 +74,8 @@ class PastedSummary:
     #: a torchinfo table of one nn.Sequential and its children only: each module is handed the one before's output,
     #: so forward() makes nothing between them that the table could hide
     chained: bool = False
+    #: a functional model's other InputLayer rows (name, shape), which 'Connected to' cells refer to as well
+    more_inputs: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 def normalised_axis(row: PastedRow, channels_first: bool = False) -> tuple[int, int] | None:

@@ -2,7 +2,8 @@
 ('Conv2d-1  [-1, 64, 224, 224]  1,792'), read in Keras' terms: channels-last shapes, Keras' classes.
 
 torchinfo's columns are read by its header, in any order and any subset ('Input Shape', 'Output Shape', 'Param #',
-'Param %', 'Kernel Shape', 'Mult-Adds', 'Trainable'), and its rows may carry a variable name ('Conv2d (conv1): 1-1').
+'Param %', 'Kernel Shape', 'Mult-Adds', 'Trainable'; 'Param #' alone when summary() was given no input), and its rows
+may carry a variable name ('Conv2d (conv1): 1-1').
 Container rows (Sequential, a block class) are structure, not layers, and are passed over (their own parameters still
 count toward the totals); activation rows are skipped, as Keras fuses activations into their layer; a module used
 again is printed '(recursive)', its parameters counted on its first row.
@@ -19,6 +20,9 @@ from .numbers import SPLIT_SHAPE, leading_count, read_shape
 from .records import PastedRow
 
 _SHAPE = r"\[[\d ,-]*\]"
+#: a module that returns several tensors: '[[-1, 64, 64, 64], [-1, 64, 128, 128]]'
+_SHAPES = rf"\[{_SHAPE}(?:, {_SHAPE})*\]"
+_NO_COLUMN = "the table has no Output Shape column (torchinfo's summary() given no input)"
 #: torchinfo's rows, read by position when the paste has no header: an 'Input Shape' column may come first; frozen
 #: parameters are printed '(1,792)', a module used again '(recursive)'.
 TORCH_ROW = re.compile(
@@ -30,8 +34,12 @@ TORCH_ROW = re.compile(
 _NAME = re.compile(r"^[\s│├└─|+]*(?P<type>[A-Za-z_][A-Za-z0-9_]*)(?: \((?P<var>[^():]*)\))?"
                    r"(?:: (?P<depth>\d+)(?:-(?P<index>\d+))?)?(?=\s{2,}\S)")
 _HEADER = re.compile(r"^[\s|]*Layer \(type(?: \(var_name\))?(?::depth-idx|:depth)?\)")
+#: One cell of a torchinfo row: a shape ('[1, 64, 32, 32]') or a list of them ('[[1, 3], [1, 4]]'), '(recursive)',
+#: or a word ('1,792', '--', '2', 'True', '0.05%'). A cell that fills its column is followed by one space only
+#: ('[1, 128, 32, 32] 2'), so the cells are told apart by what they are, not by runs of spaces.
+_CELL = re.compile(r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\(recursive\)|[^\s\[]+")
 #: torchsummary's rows: 'Conv2d-1   [-1, 64, 224, 224]   1,792'.
-SUMMARY_ROW = re.compile(rf"^\s*(?P<type>[A-Za-z_][A-Za-z0-9_]*)-(?P<index>\d+)\s+(?P<shape>{_SHAPE})\s+"
+SUMMARY_ROW = re.compile(rf"^\s*(?P<type>[A-Za-z_][A-Za-z0-9_]*)-(?P<index>\d+)\s+(?P<shape>{_SHAPE}|{_SHAPES})\s+"
                          r"(?P<params>\d[\d,]*)\s*$")
 #: The number of axes, with the batch, of what a module of this class returns for a batched input.
 _BATCHED_RANK = {"Conv1d": 3, "Conv2d": 4, "Conv3d": 5, "ConvTranspose1d": 3, "ConvTranspose2d": 4,
@@ -63,7 +71,7 @@ def torchinfo_cells(lines: list[str]) -> list[TorchCells | None]:
                        if title.strip()]
             found.append(None)
             continue
-        cells = _by_header(plain, columns) if columns and "Output Shape" in columns else None
+        cells = _by_header(plain, columns) if columns and {"Output Shape", "Param #"} & set(columns) else None
         if cells is None and (match := TORCH_ROW.match(plain)):
             cells = TorchCells(match["type"], int(match["depth"]), match["index"], match["shape"], match["params"])
         found.append(cells)
@@ -75,12 +83,14 @@ def _by_header(line: str, columns: list[str]) -> TorchCells | None:
     name = _NAME.match(line)
     if not name:
         return None
-    cells = re.split(r"\s{2,}", line[name.end():].strip())
+    cells = _CELL.findall(line[name.end():])
     if len(cells) < len(columns):
         return None
     values = dict(zip(columns, cells))
-    shape, params = values["Output Shape"], values.get("Param #", "")  # '' when the table has no Param # column
-    if not (shape == "--" or re.fullmatch(_SHAPE, shape)) or \
+    # '' when the table has no such column: no Param # (the counts are not in the paste), or no Output Shape
+    # (summary() without an input: no row's output is)
+    shape, params = values.get("Output Shape", ""), values.get("Param #", "")
+    if ("Output Shape" in columns and not (shape == "--" or re.fullmatch(_SHAPE, shape))) or \
             not re.fullmatch(r"\(?\d[\d,]*\)?|--|\(recursive\)|", params):
         return None
     # without 'depth-idx' (row_settings without "depth"), the indentation orders the rows as depth would
@@ -99,16 +109,17 @@ def summary_cells(line: str) -> TorchCells | None:
 def has_batch_axis(rows: list[TorchCells | None]) -> bool:
     """Whether a torchinfo table's shapes have a batch axis: a Linear or Flatten output of one axis ([10]), or a
     convolution's or pool's of one axis fewer than a batch gives it (Conv2d: [32, 26, 26]), says the input was given
-    unbatched, so [64, 112, 112] is C×H×W, not a batch of 64."""
+    unbatched, so [64, 112, 112] is C×H×W, not a batch of 64. A convolution's or pool's rank decides first: a
+    Linear that forward() hands a tensor without its batch (x.view(-1)) prints one axis in a batched table too."""
+    flat = False
     for row in rows:
-        if row is None or row.shape == "--":
+        if row is None or row.shape in ("--", ""):
             continue
         axes = row.shape.count(",") + 1
-        if row.type in ("Linear", "Flatten") and axes == 1:
-            return False
-        if row.type in _BATCHED_RANK and axes == _BATCHED_RANK[row.type] - 1:
-            return False
-    return True
+        if row.type in _BATCHED_RANK and axes in (_BATCHED_RANK[row.type], _BATCHED_RANK[row.type] - 1):
+            return axes == _BATCHED_RANK[row.type]
+        flat = flat or (row.type in ("Linear", "Flatten") and axes == 1)
+    return not flat
 
 
 def torch_containers(rows: list[TorchCells | None]) -> set[int]:
@@ -128,7 +139,7 @@ def container_count(row: TorchCells | None) -> int:
 
 def container_shape(row: TorchCells | None, batched: bool) -> tuple[int, ...] | None:
     """A container row's output, channels last, or None."""
-    if row is None or row.shape == "--":
+    if row is None or row.shape in ("--", ""):
         return None
     return read_shape(row.shape, True, batched)
 
@@ -143,7 +154,12 @@ def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], 
     if torch_type in TORCH_ACTIVATIONS:
         skipped.append(torch_type)
         return
-    shape = read_shape(cells.shape, True, batched)
+    # only the count is in the paste: a table without an Output Shape column, or a module's several outputs
+    unshown = _NO_COLUMN if cells.shape == "" else \
+        f"the module returns several tensors ({cells.shape})" if cells.shape.startswith("[[") else ""
+    if unshown and cells.shape and cells.params == "0":
+        return  # a block's several outputs, its parameters on its modules' rows: the rows after it read on
+    shape = () if unshown else read_shape(cells.shape, True, batched)
     unreadable = cells.shape if shape is None and SPLIT_SHAPE.fullmatch(cells.shape) else ""
     if shape is None and not unreadable:
         return
@@ -156,4 +172,4 @@ def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], 
     name = f"{torch_type}: {cells.depth or 1}-{cells.index}" if cells.index else f"{torch_type}: {number}"
     given = read_shape(cells.input, True, batched) if cells.input else None
     rows.append(PastedRow(number, name, keras_class, shape, params, raw.strip(), unreadable=unreadable,
-                          recursive=recursive, input=given, counted=cells.params != ""))
+                          recursive=recursive, input=given, counted=cells.params != "", unshown=unshown))
