@@ -53,7 +53,7 @@ KERAS_REFUSALS = ("Keras has no ", "Keras' pools have no ceil_mode",
 TORCH_REFUSALS = ("PyTorch's ConvTranspose2d cannot reach ", "PyTorch's pools pad both sides alike",
                   "a dense layer on a volume: nn.Linear acts on the last axis",
                   "a merge of tensors of different ranks: PyTorch broadcasts from the last axis",
-                  "merge is not written")  # avg and max merges: said at the layer, a gap cnncalc names
+                  "nn.LayerNorm normalises the last axis", "PyTorch's LayerNorm learns a bias only with its weight")
 
 
 def written(write: Any, net: Network, refusals: tuple[str, ...]) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .frameworks import KERAS_ACTIVATIONS, unsupported
+from .keras_shapes import keras_shape_layer
 from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def _normalization(imagenet: float) -> str:
     return "layers.Normalization()"
 
 
-def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
+def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911 - one form per kind
     """The merges, the channel shuffle, Keras' preprocessing layers, and the PyTorch layers Keras has no class for
     (refused)."""
     from ...model import layers as L  # noqa: N812
@@ -181,6 +182,9 @@ def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
             f"layers.Reshape({number_tuple(layer.input_shape)})"
     if isinstance(r, L.ScaledAdd):
         return [], f"CustomScaleLayer({number(r.scale)})"
+    shaped = keras_shape_layer(layer)
+    if shaped is not None:
+        return [], shaped
     if isinstance(r, L.Merge):
         cls = {"add": "Add", "cat": "Concatenate", "mul": "Multiply", "avg": "Average", "max": "Maximum",
                "sub": "Subtract"}[r.word]

@@ -1,0 +1,75 @@
+"""The words both code writers now write: Keras' Permute, Reshape, LayerNormalization, GroupNormalization,
+Embedding, 1-D global pools and adaptive pools; PyTorch's GroupNorm, LocalResponseNorm, LayerNorm of a vector,
+adaptive and 1-D global pools, and the average and maximum merges. The code written is run by the framework, and
+each of its rows must be cnncalc's (the framework's own shapes and counts, read back as test_codegen does); what a
+framework cannot express is refused by name, at the layer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cnncalc.errors import CnnCalcError
+from cnncalc.graph.network import build
+from cnncalc.views.codegen import keras_code, pytorch_code
+
+from .conftest import oracle
+from .test_codegen import keras_check, run_code, torch_check
+
+pytestmark = pytest.mark.oracle
+
+
+@pytest.mark.parametrize("spec", [
+    "input 4x6x3, permute2x1x3, conv2x3, reshape8x2, layernorm, groupnorm2",
+    "input 4x6x4, layernorm noscale, groupnorm4, adaptiveavgpool2x3, adaptivemaxpool1, flatten, dense3",
+    "input 4x6x2, reshape24x2, gap1d keepdims, reshape2, layernorm nocenter",
+    "input 12x3, adaptiveavgpool1d4, adaptivemaxpool1d2, gmp1d, dense2",
+    "input 7, embedding20x4, gap1d, dense2",
+])
+def test_keras_writes_these_words(spec: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert keras_check(build(spec), tmp_path, monkeypatch), "Keras code refused"
+
+
+@pytest.mark.parametrize("spec", [
+    "input 6x6x4, groupnorm2, lrn3, adaptiveavgpool3x2, conv2x1, adaptivemaxpool1x2, flatten, layernorm, dense3",
+    "input 6x6x4, lrn, flatten, layernorm noscale nocenter, dense3, layernorm nocenter",
+    "input 6x6x4, conv4x1 as x, avg(id | conv4x1 | @x), max(id | conv4x3 same), gap",
+])
+def test_pytorch_writes_these_words(spec: str, tmp_path: Path) -> None:
+    assert torch_check(build(spec), tmp_path), "PyTorch code refused"
+
+
+def test_the_pytorch_merges_compute_what_the_twin_computes() -> None:
+    """(a + b + c) / 3 and the pairwise maximum, as Keras' Average and Maximum: the written forward() against the
+    NumPy twin's merge on the same branch outputs (three 1×1 branches whose weights the test sets by hand)."""
+    import numpy as np
+
+    torch = oracle("torch")
+    net = build("input 2x3x1, avg(conv1x1 | conv1x1 | conv1x1) as a, max(@a | conv1x1 | @input)")
+    model = run_code(pytorch_code(net))["model"].eval()
+    with torch.no_grad():
+        for index, module in enumerate(m for m in model.modules() if isinstance(m, torch.nn.Conv2d)):
+            module.weight.fill_(index + 1.0)  # conv i multiplies by i + 1 and adds 0.5
+            module.bias.fill_(0.5)
+        x = torch.tensor([[[[1.0, -2.0, 3.0], [-4.0, 5.0, -6.0]]]])
+        y = model(x).numpy()[0, 0]
+    v = np.array([[1.0, -2.0, 3.0], [-4.0, 5.0, -6.0]])
+    average = ((v + 0.5) + (2 * v + 0.5) + (3 * v + 0.5)) / 3  # by hand: 2·v + 0.5
+    assert np.allclose(average, 2 * v + 0.5)
+    # the max's branches run from the average: @a itself, conv 4 on it, and the input
+    expected = np.maximum(np.maximum(average, 4 * average + 0.5), v)
+    np.testing.assert_allclose(y, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("spec", "write", "why"), [
+    ("input 6x6x4, lrn", keras_code, "Keras has no local response normalization layer"),
+    ("input 6x6x4, layernorm", pytorch_code, "nn.LayerNorm normalises the last axis"),
+    ("input 6, layernorm noscale", pytorch_code, "learns a bias only with its weight"),
+])
+def test_what_a_framework_cannot_express_is_refused_by_name(spec: str, write: Any, why: str) -> None:
+    with pytest.raises(CnnCalcError) as refused:
+        write(build(spec))
+    message = refused.value.render()
+    assert message.startswith("layer 1 ") and why in message
