@@ -73,3 +73,47 @@ def test_what_a_framework_cannot_express_is_refused_by_name(spec: str, write: An
         write(build(spec))
     message = refused.value.render()
     assert message.startswith("layer 1 ") and why in message
+
+
+class _Permute:
+    """torchvision.ops.misc.Permute, the module torchvision's ConvNeXt permutes with, as torchvision writes it."""
+
+    def __new__(cls, dims: list[int]) -> Any:
+        torch = oracle("torch")
+
+        class Permute(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.dims = dims
+
+            def forward(self, x: Any) -> Any:
+                return torch.permute(x, self.dims)
+
+        return Permute()
+
+
+@pytest.mark.parametrize(("spec", "modules"), [
+    # a torchinfo Permute row (torchvision's module) is the spec's permute; LayerNorm(4) then acts on the channels
+    ("input 2x6x6 nchw, conv4x3, permute2x3x1, layernorm, permute3x1x2, conv3x1",
+     lambda nn: [nn.Conv2d(2, 4, 3), _Permute([0, 2, 3, 1]), nn.LayerNorm(4), _Permute([0, 3, 1, 2]),
+                 nn.Conv2d(4, 3, 1)]),
+    # a separable convolution is two torchinfo rows: the depthwise Conv2d (3·3·2 = 18, no bias), the 1×1 (2·4 + 4)
+    ("input 2x6x6 nchw, sepconv4x3, relu, sepconv3x3 m2 nobias",
+     lambda nn: [nn.Conv2d(2, 2, 3, groups=2, bias=False), nn.Conv2d(2, 4, 1), nn.ReLU(),
+                 nn.Conv2d(4, 8, 3, groups=4, bias=False), nn.Conv2d(8, 3, 1, bias=False)]),
+])
+def test_a_torchinfo_paste_pairs_row_by_row(spec: str, modules: Any, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cnncalc.cli import main
+
+    torch, torchinfo = oracle("torch"), oracle("torchinfo")
+    model = torch.nn.Sequential(*modules(torch.nn))
+    paste = tmp_path / "paste.txt"
+    paste.write_text(str(torchinfo.summary(model, input_size=(1, 2, 6, 6), verbose=0, depth=10)), encoding="utf-8")
+    for against in ([spec], []):  # against the spec, and the paste alone
+        result = CliRunner().invoke(main, ["check", *against, "--summary", str(paste)], env={"COLUMNS": "200"})
+        assert result.exit_code == 0 and "✗" not in result.output, result.output
+        assert "does not model" not in result.output, result.output
+        if against:  # alone, the first row's input is the model's own, which a torchinfo table does not show
+            assert "unchecked" not in result.output, result.output

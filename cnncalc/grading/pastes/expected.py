@@ -5,7 +5,17 @@ which pasted rows are of a kind cnncalc models (an LSTM, a Lambda or a nested mo
 from __future__ import annotations
 
 from ...graph.network import Network, ResolvedLayer
-from ...model.layers import Activation, ChannelPad, ChannelSlice, GlobalPooling, Merge, PReLU, Rescaling
+from ...model.layers import (
+    Activation,
+    ChannelPad,
+    ChannelSlice,
+    GlobalPooling,
+    Merge,
+    PReLU,
+    Rescaling,
+    SeparableConv1D,
+    SeparableConv2D,
+)
 from ...model.records import record
 from ...readers.pasted.classes import ACTIVATION_CLASSES, ADAPTIVE, KERAS1_CLASSES, KERAS_CLASSES, TORCH_CLASSES
 from ...readers.pasted.records import PastedRow
@@ -41,12 +51,27 @@ def expected_rows(net: Network, torchinfo: bool) -> list[ExpectedRow]:
         if not _torch_module(layer):
             continue
         shape = layer.output_shape
+        if isinstance(layer.layer, (SeparableConv1D, SeparableConv2D)):  # PyTorch has no separable conv
+            rows += _separable_rows(layer)
+            continue
         if isinstance(layer.layer, GlobalPooling) and not layer.layer.keepdims:
             rows.append(ExpectedRow(layer, _torch_class(layer), (*(1,) * layer.layer.rank, shape[-1]), 0))
             rows.append(ExpectedRow(layer, "Flatten", shape, 0))
             continue
         rows.append(ExpectedRow(layer, _torch_class(layer), shape, layer.params.trainable))
     return rows
+
+
+def _separable_rows(layer: ResolvedLayer) -> list[ExpectedRow]:
+    """A separable convolution as PyTorch writes it (and as cnncalc's PyTorch code does): a depthwise Conv2d
+    (groups = C, C·M filters, no bias) then a 1×1 Conv2d to the filters, with the bias; two torchinfo rows."""
+    r = layer.layer
+    assert isinstance(r, (SeparableConv1D, SeparableConv2D))
+    middle = layer.input_shape[-1] * r.depth_multiplier
+    kernel = r.kernel_size if isinstance(r.kernel_size, int) else r.kernel_size[0] * r.kernel_size[1]
+    cls = "Conv1d" if isinstance(r, SeparableConv1D) else "Conv2d"
+    depthwise = ExpectedRow(layer, cls, (*layer.output_shape[:-1], middle), kernel * middle)
+    return [depthwise, ExpectedRow(layer, cls, layer.output_shape, layer.params.trainable - kernel * middle)]
 
 
 #: PyTorch classes a torchinfo or torchsummary row may have that cnncalc models.

@@ -38,7 +38,7 @@ TORCH_CLASSES = {
     "AdaptiveAvgPool1d": "GlobalAveragePooling1D", "AdaptiveMaxPool1d": "GlobalMaxPooling1D",
     "ReflectionPad2d": "ReflectionPadding2D", "ReplicationPad2d": "ReplicationPadding2D",
     "PixelShuffle": "PixelShuffle", "InstanceNorm2d": "GroupNormalization", "InstanceNorm1d": "GroupNormalization",
-    "ChannelShuffle": "ChannelShuffle",
+    "ChannelShuffle": "ChannelShuffle", "Permute": "Permute",  # torchvision.ops.misc.Permute, as ConvNeXt's
 }
 #: An adaptive pool to more than 1×1 is not a global pool.
 ADAPTIVE = {"AdaptiveAvgPool2d": "AdaptiveAveragePooling2D", "AdaptiveMaxPool2d": "AdaptiveMaxPooling2D",
