@@ -32,6 +32,12 @@ def test_keras_writes_these_words(spec: str, tmp_path: Path, monkeypatch: pytest
     assert keras_check(build(spec), tmp_path, monkeypatch), "Keras code refused"
 
 
+def test_keras_writes_a_squeeze_and_excitation_product(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keras' Multiply broadcasts the (C,) gate over the (H, W, C) map from the last axis, as the spec's mul."""
+    spec = "input 6x6x8 as x, gap, dense2 relu, dense8 hardsigmoid as s, mul(@x | @s), conv4x1"
+    assert keras_check(build(spec), tmp_path, monkeypatch), "Keras code refused"
+
+
 @pytest.mark.parametrize("spec", [
     "input 6x6x4, groupnorm2, lrn3, adaptiveavgpool3x2, conv2x1, adaptivemaxpool1x2, flatten, layernorm, dense3",
     "input 6x6x4, lrn, flatten, layernorm noscale nocenter, dense3, layernorm nocenter",
