@@ -39,6 +39,34 @@ def test_keras_writes_a_squeeze_and_excitation_product(tmp_path: Path, monkeypat
 
 
 @pytest.mark.parametrize("spec", [
+    "input 16x3, conv1d4x3 s2 same relu, dwconv1d3 d2 m2 nobias, sepconv1d5x3 p1, avgpool1d2 p1, maxpool1d3 s1",
+    "input 16x4, conv1d8x3 d2 causal, conv1d4x3 p2 g2 nobias, deconv1d3x3 s2 op1, deconv1d2x4 s2 p1, pool1d2 same",
+    "input 16x4, sepconv1d6x3 s2 same m2 tanh, dwconv1d3 s2 same, deconv1d3x3 s3 same, gap1d, dense2",
+    "input 6x8x8x2, conv3d4x3 same relu, conv3d3x1x3x3 s1x2x2 p0x1x1 nobias, avgpool3d1x2x2 p0x1x1, pool3d2 s1",
+    "input 6x8x8x2, conv3d4x2 d2, avgpool3d2 same, conv3d2x1 g2, flatten, dense3",
+])
+def test_keras_writes_one_and_three_dimensional_layers(spec: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keras runs the code written, and each of its layers has the spec's class, shape and count (the zero padding
+    and cropping that hold PyTorch's explicit padding are layers of their own in Keras, and learn nothing)."""
+    keras = oracle("keras")
+    keras.backend.clear_session()
+    monkeypatch.setattr(keras.Model, "summary", lambda self, *a, **k: None)
+    net = build(spec)
+    model = run_code(keras_code(net))["model"]
+    theirs: list[tuple[str, tuple[int, ...], int]] = []
+    for layer in model.layers:
+        row = (type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params())
+        if row[0].startswith("ZeroPadding"):
+            assert row[2] == 0
+        elif row[0].startswith("Cropping"):  # PyTorch's padding of a transposed convolution, cropped off after it
+            assert row[2] == 0 and theirs[-1][0].endswith("Transpose")
+            theirs[-1] = (theirs[-1][0], row[1], theirs[-1][2])
+        else:
+            theirs.append(row)
+    assert theirs == [(layer.keras_class, layer.output_shape, layer.params.total) for layer in net.layers]
+
+
+@pytest.mark.parametrize("spec", [
     "input 6x6x4, groupnorm2, lrn3, adaptiveavgpool3x2, conv2x1, adaptivemaxpool1x2, flatten, layernorm, dense3",
     "input 6x6x4, lrn, flatten, layernorm noscale nocenter, dense3, layernorm nocenter",
     "input 6x6x4, conv4x1 as x, avg(id | conv4x1 | @x), max(id | conv4x3 same), gap",

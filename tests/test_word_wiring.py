@@ -63,9 +63,8 @@ REFUSED = {
 }
 #: what cnncalc does not write yet (refused at the layer, "cannot write … yet"): this list may only shrink
 NOT_YET = {
-    *((word, framework) for word in ("conv1d", "dwconv1d", "sepconv1d", "deconv1d", "pool1d", "maxpool1d",
-                                     "avgpool1d", "conv3d", "pool3d", "maxpool3d", "avgpool3d")
-      for framework in ("keras", "pytorch")),
+    *(("pytorch", word)[::-1] for word in ("conv1d", "dwconv1d", "sepconv1d", "deconv1d", "pool1d", "maxpool1d",
+                                           "avgpool1d", "conv3d", "pool3d", "maxpool3d", "avgpool3d")),
     ("reshape", "pytorch"), ("permute", "pytorch"), ("embedding", "pytorch"),
 }
 #: kinds that are no row of a framework's summary, and why

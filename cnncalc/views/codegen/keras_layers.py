@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .frameworks import KERAS_ACTIVATIONS, unsupported
+from .keras_sequences import keras_sequence_after, keras_sequence_layer
 from .keras_shapes import keras_shape_layer
 from .quoting import literal, number, number_tuple, numbers
 
@@ -79,7 +80,7 @@ def keras_after(layer: ResolvedLayer) -> list[str]:
     r: Any = layer.layer
     if isinstance(r, L.Conv2DTranspose) and not isinstance(r.padding, str) and any(r.padding):
         return [f"layers.Cropping2D({numbers(tuple(int(side) for side in r.padding))})"]
-    return []
+    return keras_sequence_after(layer)
 
 
 def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911, PLR0912 - one branch per kind
@@ -136,7 +137,7 @@ def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911
     if isinstance(r, L.Resizing):
         height, width = r.size
         return [], f"layers.Resizing({number(height)}, {number(width)}, interpolation={literal(r.interpolation)})"
-    return _keras_other(layer)
+    return keras_sequence_layer(layer) or _keras_other(layer)
 
 
 def _normalization(imagenet: float) -> str:
