@@ -67,6 +67,36 @@ def test_keras_writes_one_and_three_dimensional_layers(spec: str, monkeypatch: p
 
 
 @pytest.mark.parametrize("spec", [
+    "input 16x3, conv1d4x3 s2 same relu, dwconv1d3 d2 m2 nobias, sepconv1d5x3 p1, avgpool1d2 p1, maxpool1d3 s1",
+    "input 16x4, conv1d8x3 d2 causal, conv1d4x3 p2 g2 nobias, deconv1d3x3 s2 op1, deconv1d2x4 s2 p1, pool1d2 same",
+    "input 16x4, sepconv1d6x3 s2 same m2 tanh, dwconv1d3 s2 same, deconv1d3x3 s3 same, avgpool1d3 s1 same, gap1d",
+    "input 6x8x8x2, conv3d4x3 same relu, conv3d3x1x3x3 s1x2x2 p0x1x1 nobias, avgpool3d1x2x2 p0x1x1, pool3d2 s1",
+    "input 6x8x8x2, conv3d4x2 s2 same, avgpool3d3 s1 same, conv3d2x1 g2, pool3d2 ceil, flatten, dense3",
+])
+def test_pytorch_writes_one_and_three_dimensional_layers(spec: str) -> None:
+    """PyTorch runs the code written; each layer's modules (a separable convolution's two, the zero padding before a
+    convolution that PyTorch cannot pad unevenly left aside) give the layer's shape, channels first, and count."""
+    torch = oracle("torch")
+    net = build(spec)
+    model = run_code(pytorch_code(net))["model"].eval()
+    seen: list[tuple[str, tuple[int, ...], int]] = []
+    for module in model.children():
+        module.register_forward_hook(lambda m, i, o: seen.append(
+            (type(m).__name__, tuple(o.shape[1:]), sum(p.numel() for p in m.parameters()))))
+    model(torch.zeros(1, net.input_shape[-1], *net.input_shape[:-1]))
+    theirs = [row for row in seen if not row[0].startswith("ZeroPad") and row[0] not in ("ReLU", "Tanh")]
+    ours: list[tuple[tuple[int, ...], int]] = []
+    for layer in net.layers:
+        shape = (layer.output_shape[-1], *layer.output_shape[:-1])
+        # a separable convolution: the depthwise conv, then the 1×1; a global pool: AdaptiveAvgPool1d(1), Flatten
+        if layer.keras_class in ("SeparableConv1D", "GlobalAveragePooling1D"):
+            (_, _, first), (_, second_shape, second) = theirs[len(ours)], theirs[len(ours) + 1]
+            theirs[len(ours):len(ours) + 2] = [(layer.keras_class, second_shape, first + second)]
+        ours.append((shape, layer.params.total))
+    assert [row[1:] for row in theirs] == ours
+
+
+@pytest.mark.parametrize("spec", [
     "input 6x6x4, groupnorm2, lrn3, adaptiveavgpool3x2, conv2x1, adaptivemaxpool1x2, flatten, layernorm, dense3",
     "input 6x6x4, lrn, flatten, layernorm noscale nocenter, dense3, layernorm nocenter",
     "input 6x6x4, conv4x1 as x, avg(id | conv4x1 | @x), max(id | conv4x3 same), gap",
@@ -151,3 +181,30 @@ def test_a_torchinfo_paste_pairs_row_by_row(spec: str, modules: Any, tmp_path: P
         assert "does not model" not in result.output, result.output
         if against:  # alone, the first row's input is the model's own, which a torchinfo table does not show
             assert "unchecked" not in result.output, result.output
+
+
+@pytest.mark.parametrize(("spec", "keras_layer"), [
+    ("input 9x2, conv1d3x3 d2 causal", "layers.Conv1D(3, 3, dilation_rate=2, padding='causal')"),
+    ("input 9x2, conv1d3x4 s2 same", "layers.Conv1D(3, 4, strides=2, padding='same')"),
+    ("input 5x6x7x2, conv3d2x3 s2 same", "layers.Conv3D(2, 3, strides=2, padding='same')"),
+])
+def test_pytorchs_uneven_padding_is_kerass(spec: str, keras_layer: str) -> None:
+    """The ZeroPad1d/3d written before a convolution puts Keras' zeros where Keras puts them (the causal ones on the
+    left, a stride's odd one at the end): the PyTorch code's values, with its weights copied into Keras' layer."""
+    import numpy as np
+
+    torch, keras = oracle("torch"), oracle("keras")
+    model = run_code(pytorch_code(build(spec)))["model"].eval()
+    conv = next(m for m in model.modules() if isinstance(m, (torch.nn.Conv1d, torch.nn.Conv3d)))
+    rng = np.random.default_rng(5)
+    shape = tuple(int(n) for n in spec.split(",", maxsplit=1)[0].split()[1].split("x"))
+    x = rng.standard_normal((1, *shape)).astype("float32")
+    with torch.no_grad():
+        theirs_torch = model(torch.from_numpy(np.moveaxis(x, -1, 1).copy())).numpy()
+    layers = keras.layers  # noqa: F841 - used by the layer code
+    layer = eval(keras_layer)
+    layer.build((1, *shape))
+    kernel = conv.weight.detach().numpy()  # (out, in, *k) → Keras' (*k, in, out)
+    layer.set_weights([np.moveaxis(kernel, (0, 1), (-1, -2)), conv.bias.detach().numpy()])
+    theirs_keras = keras.ops.convert_to_numpy(layer(x))
+    np.testing.assert_allclose(np.moveaxis(theirs_torch, 1, -1), theirs_keras, rtol=1e-4, atol=1e-5)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...model.records import replace
 from .frameworks import TORCH_ACTIVATIONS, unsupported
+from .pytorch_sequences import torch_sequence_modules
 from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
@@ -165,7 +166,7 @@ def torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR09
     elif isinstance(r, L.ChannelShuffle):
         modules.append(("shuffle", f"nn.ChannelShuffle({number(r.groups)})"))
     elif not isinstance(r, L.Merge):
-        modules += _torch_other(layer, channels)
+        modules += torch_sequence_modules(layer, channels) or _torch_other(layer, channels)
     if activation:
         modules.append((activation, _torch_activation(layer, activation)))
     return modules
