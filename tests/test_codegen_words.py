@@ -208,3 +208,33 @@ def test_pytorchs_uneven_padding_is_kerass(spec: str, keras_layer: str) -> None:
     layer.set_weights([np.moveaxis(kernel, (0, 1), (-1, -2)), conv.bias.detach().numpy()])
     theirs_keras = keras.ops.convert_to_numpy(layer(x))
     np.testing.assert_allclose(np.moveaxis(theirs_torch, 1, -1), theirs_keras, rtol=1e-4, atol=1e-5)
+
+
+def test_pytorch_permutes_and_reshapes_the_channels_last_axes_keras_does() -> None:
+    """The spec's permute and reshape number Keras' channels-last axes: the PyTorch code moves the channels last,
+    does it, and moves them back, so its values are NumPy's transpose and reshape of the channels-last tensor."""
+    import numpy as np
+
+    torch = oracle("torch")
+    net = build("input 4x6x3, permute2x1x3, reshape8x9, permute2x1, reshape72, reshape3x4x6")
+    model = run_code(pytorch_code(net))["model"]
+    x = np.arange(4 * 6 * 3, dtype="float32").reshape(1, 4, 6, 3)  # channels last
+    expected = x.transpose(0, 2, 1, 3).reshape(1, 8, 9).transpose(0, 2, 1).reshape(1, 72).reshape(1, 3, 4, 6)
+    ours = model(torch.from_numpy(np.moveaxis(x, -1, 1).copy())).numpy()  # the written code holds channels first
+    assert np.array_equal(np.moveaxis(ours, 1, -1), expected)
+    assert not list(model.children())  # operations of forward(), no module: torchinfo shows no row
+
+
+def test_pytorch_embeds_and_holds_the_features_as_channels(tmp_path: Path) -> None:
+    """nn.Embedding gives [1, L, D], as Keras' (L, D); the features then move to axis 1, where Conv1d reads them."""
+    torch = oracle("torch")
+    net = build("input 7, embedding20x4, conv1d3x2, gap1d, dense2")
+    model = run_code(pytorch_code(net))["model"].eval()
+    seen: list[tuple[str, tuple[int, ...], int]] = []
+    for module in model.children():
+        module.register_forward_hook(lambda m, i, o: seen.append(
+            (type(m).__name__, tuple(o.shape[1:]), sum(p.numel() for p in m.parameters()))))
+    out = model(torch.tensor([[1, 5, 19, 0, 3, 3, 7]]))
+    assert seen[:2] == [("Embedding", (7, 4), 20 * 4), ("Conv1d", (3, 6), 4 * 3 * 2 + 3)]  # 7 − 2 + 1 = 6
+    assert tuple(out.shape) == (1, 2)
+    assert sum(p.numel() for p in model.parameters()) == net.total_params == 80 + 27 + 3 * 2 + 2

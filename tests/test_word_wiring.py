@@ -62,7 +62,7 @@ REFUSED = {
     ("layernorm", "pytorch"): "nn.LayerNorm normalises the last axis, which channels-first PyTorch makes the width",
 }
 #: what cnncalc does not write yet (refused at the layer, "cannot write … yet"): this list may only shrink
-NOT_YET = {("reshape", "pytorch"), ("permute", "pytorch"), ("embedding", "pytorch")}
+NOT_YET: set[tuple[str, str]] = set()
 #: kinds that are no row of a framework's summary, and why
 NO_KERAS_ROW = {"ReflectionPadding2D": "PyTorch's only", "ReplicationPadding2D": "PyTorch's only",
                 "PixelShuffle": "PyTorch's only", "LocalResponseNormalization": "PyTorch's only",

@@ -1,7 +1,10 @@
 """The 1-D and 3-D layers as PyTorch modules: ``nn.Conv1d`` (depthwise with ``groups``, separable as a depthwise
 then a 1×1), ``nn.ConvTranspose1d``, ``nn.Conv3d`` and the 1-D and 3-D pools, with in-channels from the resolved
 shapes, and padding that PyTorch cannot split as Keras does (``same`` with a stride, ``causal``) as an
-``nn.ZeroPad1d`` or ``nn.ZeroPad3d`` before the layer."""
+``nn.ZeroPad1d`` or ``nn.ZeroPad3d`` before the layer. And the layers whose axes are the spec's channels-last
+ones: a permute or a reshape as the operation in ``forward()`` on the tensor with its channels moved last, then
+back (no module: torchinfo shows no row), an embedding as ``nn.Embedding`` with its features then moved to axis 1,
+where the written code holds the channels."""
 
 from __future__ import annotations
 
@@ -105,4 +108,21 @@ def torch_sequence_modules(layer: ResolvedLayer, channels: int) -> list[tuple[st
         return [("deconv", _deconv(layer, channels))]
     if isinstance(r, (L.Pooling1D, L.Pooling3D)):
         return _pool(layer)
+    return _channels_last(layer)
+
+
+def _channels_last(layer: ResolvedLayer) -> list[tuple[str, str]] | None:
+    """Permute, Reshape and Embedding, whose axes are Keras' channels-last ones; stem ``""``: what follows the tensor
+    in forward(), no module."""
+    from ...model import layers as L  # noqa: N812
+
+    r: Any = layer.layer
+    last = ".movedim(1, -1)" if len(layer.input_shape) > 1 else ""  # a vector has its features on axis 1 already
+    back = ".movedim(-1, 1)" if len(layer.output_shape) > 1 else ""
+    if isinstance(r, L.Permute):
+        return [("", f"{last}.permute(0, {', '.join(map(number, r.dims))}){back}")]
+    if isinstance(r, L.Reshape):
+        return [("", f"{last}.reshape(-1, {', '.join(map(number, layer.output_shape))}){back}")]
+    if isinstance(r, L.Embedding):
+        return [("embedding", f"nn.Embedding({number(r.vocabulary)}, {number(r.dimension)})"), ("", back)]
     return None
