@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 __all__ = ["keras_sequence_after", "keras_sequence_layer"]
 
 
+def _axes(value: Any) -> tuple[int, ...]:
+    """A 1-D layer's int as one axis, a 3-D layer's triple as it is: what ``numbers`` writes."""
+    return tuple(value) if isinstance(value, tuple) else (value,)
+
+
 def _padding(r: Any, rank: int) -> tuple[str, str | None]:
     """Keras' padding argument, and the zero padding to put before the layer for PyTorch's explicit padding."""
     if isinstance(r.padding, str):
@@ -28,9 +33,8 @@ def _padding(r: Any, rank: int) -> tuple[str, str | None]:
 def _options(r: Any, rank: int) -> str:
     """The options a convolution shares: strides, dilation, activation, bias."""
     one = 1 if rank == 1 else (1,) * rank
-    show = number if rank == 1 else numbers
-    options = [*([f"strides={show(r.strides)}"] if r.strides != one else []),
-               *([f"dilation_rate={show(r.dilation_rate)}"] if r.dilation_rate != one else []),
+    options = [*([f"strides={numbers(_axes(r.strides))}"] if r.strides != one else []),
+               *([f"dilation_rate={numbers(_axes(r.dilation_rate))}"] if r.dilation_rate != one else []),
                *([f"activation={literal(KERAS_ACTIVATIONS.get(r.activation, r.activation))}"] if r.activation else []),
                *([] if r.use_bias else ["use_bias=False"])]
     return "".join(f", {option}" for option in options)
@@ -48,9 +52,8 @@ def _pool(layer: ResolvedLayer, rank: int) -> tuple[list[str], str]:
     if before and maximum:
         raise unsupported(layer, "Keras", "Keras pads a max pool with zeros only through a ZeroPadding layer, which "
                           "changes its result; PyTorch pads with −∞")
-    show = number if rank == 1 else numbers
-    strides = "" if r.strides is None else f", strides={show(r.strides)}"
-    return ([before] if before else []), f"layers.{r.keras_class}({show(r.pool_size)}{strides}{padding})"
+    strides = "" if r.strides is None else f", strides={numbers(_axes(r.strides))}"
+    return ([before] if before else []), f"layers.{r.keras_class}({numbers(_axes(r.pool_size))}{strides}{padding})"
 
 
 def keras_sequence_layer(layer: ResolvedLayer) -> tuple[list[str], str] | None:

@@ -128,7 +128,7 @@ def torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR09
         modules += _torch_pool(layer)
     elif isinstance(r, L.GlobalPooling):
         kind = "Avg" if isinstance(r, (L.GlobalAveragePooling2D, L.GlobalAveragePooling1D)) else "Max"
-        cls = f"nn.Adaptive{kind}Pool{r.rank}d"
+        cls = f"nn.Adaptive{kind}Pool{number(r.rank)}d"
         modules += [("pool", f"{cls}(1)"), *([] if r.keepdims else [("flatten", "nn.Flatten()")])]
     elif isinstance(r, L.Flatten):
         modules.append(("flatten", "nn.Flatten()"))
@@ -229,5 +229,5 @@ def _torch_normalization(layer: ResolvedLayer, channels: int) -> list[tuple[str,
     if isinstance(r, L.AdaptivePooling):
         kind = "Avg" if isinstance(r, (L.AdaptiveAveragePooling2D, L.AdaptiveAveragePooling1D)) else "Max"
         size = number(r.output_size[0]) if len(r.output_size) == 1 else number_tuple(r.output_size)
-        return [("pool", f"nn.Adaptive{kind}Pool{len(r.output_size)}d({size})")]
+        return [("pool", f"nn.Adaptive{kind}Pool{number(len(r.output_size))}d({size})")]
     raise unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} as PyTorch code yet")

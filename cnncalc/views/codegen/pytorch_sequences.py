@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .frameworks import unsupported
-from .quoting import literal, number, numbers
+from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer
@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 __all__ = ["torch_sequence_modules"]
 
 
-def _show(value: Any) -> str:
-    return numbers(tuple(value)) if isinstance(value, tuple) else number(value)
+def _axes(value: Any) -> tuple[int, ...]:
+    """A 1-D layer's int as one axis, a 3-D layer's triple as it is: what ``numbers`` writes."""
+    return tuple(value) if isinstance(value, tuple) else (value,)
 
 
 def _padding(layer: ResolvedLayer) -> tuple[str, str | None]:
@@ -28,7 +29,7 @@ def _padding(layer: ResolvedLayer) -> tuple[str, str | None]:
     pads = [(axis.pad_before, axis.pad_after) for axis in layer.axes]
     if all(a == b for a, b in pads):
         value = tuple(a for a, _ in pads)
-        return ("" if not any(value) else f", padding={_show(value if len(value) > 1 else value[0])}"), None
+        return ("" if not any(value) else f", padding={numbers(value)}"), None
     sides = [side for pair in reversed(pads) for side in pair]  # the last axis first, as F.pad reads them
     return "", f"nn.ZeroPad{len(pads)}d(({', '.join(map(number, sides))}))"
 
@@ -41,9 +42,10 @@ def _conv(layer: ResolvedLayer, channels: int, out: int, groups: int, bias: bool
     mode = getattr(r, "padding_mode", "zeros")
     if before and mode != "zeros":
         raise unsupported(layer, "PyTorch", f"PyTorch pads {mode} on both sides alike; this one is uneven")
-    options = [f"kernel_size={_show(r.kernel_size)}", *([f"stride={_show(r.strides)}"] if r.strides != one else []),
+    options = [f"kernel_size={numbers(_axes(r.kernel_size))}",
+               *([f"stride={numbers(_axes(r.strides))}"] if r.strides != one else []),
                *([padding[2:]] if padding else []),
-               *([f"dilation={_show(r.dilation_rate)}"] if r.dilation_rate != one else []),
+               *([f"dilation={numbers(_axes(r.dilation_rate))}"] if r.dilation_rate != one else []),
                *([f"groups={number(groups)}"] if groups != 1 else []),
                *([] if bias and r.use_bias else ["bias=False"]),
                *([] if mode == "zeros" else [f"padding_mode={literal(mode)}"])]
@@ -61,12 +63,12 @@ def _pool(layer: ResolvedLayer) -> list[tuple[str, str]]:
         raise unsupported(layer, "PyTorch", "PyTorch's pools pad both sides alike; this one is padded unevenly")
     padding = tuple(a for a, _ in pads)
     kind = "Max" if isinstance(r, (L.MaxPooling1D, L.MaxPooling3D)) else "Avg"
-    stride = "" if r.strides is None or r.strides == r.pool_size else f", stride={_show(r.strides)}"
-    extra = "" if not any(padding) else f", padding={_show(padding if rank > 1 else padding[0])}"
+    stride = "" if r.strides is None or r.strides == r.pool_size else f", stride={numbers(_axes(r.strides))}"
+    extra = "" if not any(padding) else f", padding={numbers(padding)}"
     if r.padding == "same" and kind == "Avg" and any(padding):
         extra += ", count_include_pad=False"  # Keras' same averages over the input only
     ceil = ", ceil_mode=True" if r.ceil else ""
-    return [("pool", f"nn.{kind}Pool{rank}d({_show(r.pool_size)}{stride}{extra}{ceil})")]
+    return [("pool", f"nn.{kind}Pool{rank}d({numbers(_axes(r.pool_size))}{stride}{extra}{ceil})")]
 
 
 def _deconv(layer: ResolvedLayer, channels: int) -> str:
@@ -120,9 +122,9 @@ def _channels_last(layer: ResolvedLayer) -> list[tuple[str, str]] | None:
     last = ".movedim(1, -1)" if len(layer.input_shape) > 1 else ""  # a vector has its features on axis 1 already
     back = ".movedim(-1, 1)" if len(layer.output_shape) > 1 else ""
     if isinstance(r, L.Permute):
-        return [("", f"{last}.permute(0, {', '.join(map(number, r.dims))}){back}")]
+        return [("", f"{last}.permute{number_tuple((0, *r.dims))}{back}")]
     if isinstance(r, L.Reshape):
-        return [("", f"{last}.reshape(-1, {', '.join(map(number, layer.output_shape))}){back}")]
+        return [("", f"{last}.reshape{number_tuple((-1, *layer.output_shape))}{back}")]
     if isinstance(r, L.Embedding):
         return [("embedding", f"nn.Embedding({number(r.vocabulary)}, {number(r.dimension)})"), ("", back)]
     return None
