@@ -238,3 +238,50 @@ def test_pytorch_embeds_and_holds_the_features_as_channels(tmp_path: Path) -> No
     assert seen[:2] == [("Embedding", (7, 4), 20 * 4), ("Conv1d", (3, 6), 4 * 3 * 2 + 3)]  # 7 − 2 + 1 = 6
     assert tuple(out.shape) == (1, 2)
     assert sum(p.numel() for p in model.parameters()) == net.total_params == 80 + 27 + 3 * 2 + 2
+
+
+def _embedding_pastes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """Keras' and torchinfo's own summaries of an embedding of 7 ids in 20 words of 4, then a Conv1D of 3 × 2."""
+    torch, torchinfo, keras = oracle("torch"), oracle("torchinfo"), oracle("keras")
+    keras.backend.clear_session()
+    monkeypatch.setenv("COLUMNS", "200")  # Keras' table is as wide as the console it thinks it has
+    inputs = keras.Input((7,), dtype="int32")
+    x = keras.layers.Conv1D(3, 2)(keras.layers.Embedding(20, 4)(inputs))
+    lines: list[str] = []
+    keras.Model(inputs, x).summary(print_fn=lambda line, *args, **kwargs: lines.append(line), line_length=120)
+
+    class Net(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embedding = torch.nn.Embedding(20, 4)
+            self.conv = torch.nn.Conv1d(4, 3, 2)
+
+        def forward(self, x: Any) -> Any:
+            return self.conv(self.embedding(x).movedim(-1, 1))
+
+    table = torchinfo.summary(Net(), input_data=torch.zeros(1, 7, dtype=torch.long), verbose=0)
+    (tmp_path / "keras.txt").write_text("\n".join(lines), encoding="utf-8")
+    (tmp_path / "torch.txt").write_text(str(table), encoding="utf-8")
+    return tmp_path / "keras.txt", tmp_path / "torch.txt"
+
+
+def test_an_embedding_row_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keras' (None, 7, 4) and torchinfo's [1, 7, 4] (its features last, as Keras') pair with the spec's row, and
+    alone a row's count must be V·D for some vocabulary V: 80 = 20·4 is, 78 is not."""
+    from click.testing import CliRunner
+
+    from cnncalc.cli import main
+
+    keras_paste, torch_paste = _embedding_pastes(tmp_path, monkeypatch)
+    for paste, spec in ((keras_paste, "input 7, embedding20x4, conv1d3x2"),
+                        (torch_paste, "input 7 ncl, embedding20x4, conv1d3x2")):
+        for against in ([spec], []):
+            result = CliRunner().invoke(main, ["check", *against, "--summary", str(paste)], env={"COLUMNS": "200"})
+            assert result.exit_code == 0 and "✗" not in result.output, result.output
+            assert "does not model" not in result.output, result.output
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text(keras_paste.read_text(encoding="utf-8").replace(" 80 ", " 78 "), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--summary", str(wrong)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1, result.output
+    assert any("embedding params" in line and "✗" in line and "a multiple of 4" in line
+               for line in result.output.splitlines()), result.output

@@ -30,7 +30,7 @@ _FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"),
              (_GLOBAL, "global_pool"), (_ADAPTIVE, "adaptive"), ({"Flatten"}, "flatten"),
              (_KEEPS_SHAPE | {"PReLU"}, "same"), (_RESAMPLE, "resample"), ({"Reshape"}, "reshape"),
              ({"Permute"}, "permute"), ({"PixelShuffle"}, "pixel_shuffle"), ({"GetItem"}, "slice"),
-             ({"ChannelShuffle"}, "shuffle"))
+             ({"ChannelShuffle"}, "shuffle"), ({"Embedding"}, "embedding"))
 
 
 def _family(kind: str) -> str | None:

@@ -124,6 +124,15 @@ class LayerRules(Reading):
                                "which torchinfo shows no row for"), self.nothing_learned(number, row, kind)]
         return self.same(number, row, kind, before)
 
+    def embedding(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        """Each of the token ids it reads becomes a vector of D, the row's last axis: V·D parameters, for a
+        vocabulary of V the table does not show."""
+        d = row.shape[-1] if row.shape else 0
+        output = self.output(number, row, (*before, d), f"each of {self.show(before)} ids becomes a vector of {d}")
+        ok = d > 0 and row.params > 0 and row.params % d == 0
+        return [output, _judge(number, row, "params", f"{row.params:,}", f"a multiple of {d}", ok,
+                               f"V·{d}: a vocabulary of {row.params // d:,} words" if ok else f"V·{d}")]
+
     def same(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
         verdicts = [self.output(number, row, before, f"{kind} keeps the shape")]
         if kind not in _LEARNED:

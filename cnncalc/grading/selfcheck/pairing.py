@@ -56,7 +56,8 @@ class _Check(LayerRules, WindowRules):
         self.rules = {"dense": self.dense, "conv": self.conv, "transposed": self.transposed, "pool": self.pool,
                       "global_pool": self.global_pool, "adaptive": self.adaptive, "flatten": self.flatten,
                       "same": self.same, "resample": self.resample, "reshape": self.reshape, "permute": self.permute,
-                      "pixel_shuffle": self.pixel_shuffle, "slice": self.channel_slice, "shuffle": self.shuffle}
+                      "pixel_shuffle": self.pixel_shuffle, "slice": self.channel_slice, "shuffle": self.shuffle,
+                      "embedding": self.embedding}
 
     def run(self) -> list[Verdict]:
         pasted = self.pasted

@@ -143,7 +143,8 @@ def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], 
     if torch_type in TORCH_ACTIVATIONS:
         skipped.append(torch_type)
         return
-    shape = read_shape(cells.shape, True, batched)
+    # nn.Embedding's output [N, L, D] has its features last already, as Keras' (None, L, D)
+    shape = read_shape(cells.shape, torch_type != "Embedding", batched)
     unreadable = cells.shape if shape is None and SPLIT_SHAPE.fullmatch(cells.shape) else ""
     if shape is None and not unreadable:
         return
