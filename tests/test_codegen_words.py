@@ -285,3 +285,69 @@ def test_an_embedding_row_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert result.exit_code == 1, result.output
     assert any("embedding params" in line and "✗" in line and "a multiple of 4" in line
                for line in result.output.splitlines()), result.output
+
+
+def _modern_pastes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """Keras' summary of ConvNeXt's own StochasticDepth and LayerScale (keras.applications) and a hard sigmoid, and
+    torchinfo's of the same as torchvision's StochasticDepth and timm's LayerScale (modules written here as they do,
+    each named as theirs)."""
+    from keras.src.applications.convnext import LayerScale, StochasticDepth
+
+    torch, torchinfo, keras = oracle("torch"), oracle("torchinfo"), oracle("keras")
+    keras.backend.clear_session()
+    monkeypatch.setenv("COLUMNS", "200")
+    inputs = keras.Input((6, 6, 4))
+    x = keras.layers.Conv2D(4, 3, padding="same")(inputs)
+    x = keras.layers.Activation("hard_sigmoid")(LayerScale(1e-6, 4)(StochasticDepth(0.1)(x)))
+    lines: list[str] = []
+    keras.Model(inputs, x).summary(print_fn=lambda line, *args, **kwargs: lines.append(line), line_length=120)
+    nn = torch.nn
+
+    class StochasticDepth(nn.Module):  # torchvision.ops.StochasticDepth: the identity in eval mode
+        def forward(self, x: Any) -> Any:
+            return x
+
+    class LayerScale(nn.Module):  # timm.layers.LayerScale, on channels-first maps
+        def __init__(self) -> None:
+            super().__init__()
+            self.gamma = nn.Parameter(torch.full((4, 1, 1), 1e-6))
+
+        def forward(self, x: Any) -> Any:
+            return x * self.gamma
+
+    model = nn.Sequential(nn.Conv2d(4, 4, 3, padding=1), StochasticDepth(), LayerScale(), nn.Hardsigmoid()).eval()
+    table = torchinfo.summary(model, input_size=(1, 4, 6, 6), verbose=0)
+    (tmp_path / "keras.txt").write_text("\n".join(lines), encoding="utf-8")
+    (tmp_path / "torch.txt").write_text(str(table), encoding="utf-8")
+    return tmp_path / "keras.txt", tmp_path / "torch.txt"
+
+
+def test_droppath_layerscale_and_hardsigmoid_rows_are_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each row pairs with its word: a drop path learns nothing, a layer scale 4 factors, a hard sigmoid nothing
+    (a row in Keras, none in torchinfo's table, as every activation)."""
+    from click.testing import CliRunner
+
+    from cnncalc.cli import main
+
+    keras_paste, torch_paste = _modern_pastes(tmp_path, monkeypatch)
+    for paste, spec in ((keras_paste, "input 6x6x4, conv4x3 same, droppath0.1, layerscale, hardsigmoid"),
+                        (torch_paste, "input 4x6x6 nchw, conv4x3 p1, droppath0.1, layerscale, hardsigmoid")):
+        for against in ([spec], []):
+            result = CliRunner().invoke(main, ["check", *against, "--summary", str(paste)], env={"COLUMNS": "200"})
+            assert result.exit_code == 0 and "✗" not in result.output, result.output
+            assert "does not model" not in result.output, result.output
+            scaled = [line for line in result.output.splitlines() if "ayer" in line and "cale" in line
+                      and " params " in line]
+            assert scaled and all(line.split()[-1] == "✓" and " 4 " in line for line in scaled), result.output
+            dropped = [line for line in result.output.splitlines() if "tochastic" in line and " params " in line]
+            assert dropped and all(" 0 " in line for line in dropped), result.output
+    # a layer scale claiming 8 factors for 4 channels is caught, alone
+    import re
+
+    lines = keras_paste.read_text(encoding="utf-8").splitlines()
+    lines = [re.sub(r" 4( +│ *)$", r" 8\1", line) if "(LayerScale)" in line else line for line in lines]
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("\n".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--summary", str(wrong)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1 and any("layer_scale params" in line and "✗" in line
+                                         for line in result.output.splitlines()), result.output

@@ -137,6 +137,9 @@ class LayerRules(Reading):
         verdicts = [self.output(number, row, before, f"{kind} keeps the shape")]
         if kind not in _LEARNED:
             verdicts.append(self.nothing_learned(number, row, kind))
+        elif kind == "LayerScale" and before:  # one factor per channel
+            verdicts.append(_judge(number, row, "params", f"{row.params:,}", f"{before[-1]:,}",
+                                   row.params == before[-1], f"one factor per channel: {before[-1]:,}"))
         return verdicts
 
     def resample(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
