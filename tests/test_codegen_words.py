@@ -158,7 +158,7 @@ class _Permute:
 
 @pytest.mark.parametrize(("spec", "modules"), [
     # a torchinfo Permute row (torchvision's module) is the spec's permute; LayerNorm(4) then acts on the channels
-    ("input 2x6x6 nchw, conv4x3, permute2x3x1, layernorm, permute3x1x2, conv3x1",
+    ("input 2x5x7 nchw, conv4x3, permute2x3x1, layernorm, permute3x1x2, conv3x1",
      lambda nn: [nn.Conv2d(2, 4, 3), _Permute([0, 2, 3, 1]), nn.LayerNorm(4), _Permute([0, 3, 1, 2]),
                  nn.Conv2d(4, 3, 1)]),
     # a separable convolution is two torchinfo rows: the depthwise Conv2d (3·3·2 = 18, no bias), the 1×1 (2·4 + 4)
@@ -174,7 +174,8 @@ def test_a_torchinfo_paste_pairs_row_by_row(spec: str, modules: Any, tmp_path: P
     torch, torchinfo = oracle("torch"), oracle("torchinfo")
     model = torch.nn.Sequential(*modules(torch.nn))
     paste = tmp_path / "paste.txt"
-    paste.write_text(str(torchinfo.summary(model, input_size=(1, 2, 6, 6), verbose=0, depth=10)), encoding="utf-8")
+    shape = tuple(int(n) for n in spec.split()[1].split("x"))
+    paste.write_text(str(torchinfo.summary(model, input_size=(1, *shape), verbose=0, depth=10)), encoding="utf-8")
     for against in ([spec], []):  # against the spec, and the paste alone
         result = CliRunner().invoke(main, ["check", *against, "--summary", str(paste)], env={"COLUMNS": "200"})
         assert result.exit_code == 0 and "✗" not in result.output, result.output
@@ -344,10 +345,49 @@ def test_droppath_layerscale_and_hardsigmoid_rows_are_checked(tmp_path: Path, mo
     # a layer scale claiming 8 factors for 4 channels is caught, alone
     import re
 
-    lines = keras_paste.read_text(encoding="utf-8").splitlines()
-    lines = [re.sub(r" 4( +│ *)$", r" 8\1", line) if "(LayerScale)" in line else line for line in lines]
+    text = keras_paste.read_text(encoding="utf-8")
+    lines = [re.sub(r" 4( +│ *)$", r" 8\1", line) if "(LayerScale)" in line else line for line in text.splitlines()]
+    assert "\n".join(lines) != text
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("\n".join(lines), encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "--summary", str(wrong)], env={"COLUMNS": "200"})
     assert result.exit_code == 1 and any("layer_scale params" in line and "✗" in line
                                          for line in result.output.splitlines()), result.output
+
+
+def test_what_a_normalization_row_counts_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keras' own counts, on 3 channels: Normalization 2·3 + 1 = 7 (mean, variance, count), LayerNormalization
+    and GroupNormalization 2·3 = 6, or 3 without beta; alone, a paste's count that none of these is, is caught."""
+    import re
+
+    from click.testing import CliRunner
+
+    from cnncalc.cli import main
+
+    keras = oracle("keras")
+    keras.backend.clear_session()
+    monkeypatch.setenv("COLUMNS", "200")
+    layers = keras.layers
+    model = keras.Sequential([keras.Input((5, 5, 3)), layers.Conv2D(3, 1), layers.Normalization(),
+                              layers.LayerNormalization(), layers.GroupNormalization(groups=3),
+                              layers.LayerNormalization(center=False)])
+    lines: list[str] = []
+    model.summary(print_fn=lambda line, *args, **kwargs: lines.append(line), line_length=120)
+    assert [layer.count_params() for layer in model.layers] == [12, 7, 6, 6, 3]
+    paste = tmp_path / "paste.txt"
+    paste.write_text("\n".join(lines), encoding="utf-8")
+    spec = "input 5x5x3, conv3x1, normalization, layernorm, groupnorm3, layernorm nocenter"
+    for against in ([spec], []):
+        result = CliRunner().invoke(main, ["check", *against, "--summary", str(paste)], env={"COLUMNS": "200"})
+        assert result.exit_code == 0 and "✗" not in result.output, result.output
+    alone = CliRunner().invoke(main, ["check", "--summary", str(paste)], env={"COLUMNS": "200"}).output
+    checked = [line for line in alone.splitlines() if "normalization" in line and " params " in line]
+    assert len(checked) == 4 and all(line.split()[-1] == "✓" for line in checked), alone
+    for row, wrong in (("(Normalization)", "8"), ("(LayerNormalization)", "5"), ("(GroupNormalization)", "9")):
+        table = "\n".join(lines)
+        doctored = "\n".join(re.sub(r" (\d+)( +│ *)$", rf" {wrong}\2", line) if row in line else line
+                             for line in table.splitlines())
+        assert doctored != table
+        paste.write_text(doctored, encoding="utf-8")
+        result = CliRunner().invoke(main, ["check", "--summary", str(paste)], env={"COLUMNS": "200"})
+        assert result.exit_code == 1 and "✗" in result.output, (row, result.output)

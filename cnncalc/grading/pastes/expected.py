@@ -9,6 +9,7 @@ from ...model.layers import (
     Activation,
     ChannelPad,
     ChannelSlice,
+    Embedding,
     GlobalPooling,
     Merge,
     PReLU,
@@ -58,8 +59,17 @@ def expected_rows(net: Network, torchinfo: bool) -> list[ExpectedRow]:
             rows.append(ExpectedRow(layer, _torch_class(layer), (*(1,) * layer.layer.rank, shape[-1]), 0))
             rows.append(ExpectedRow(layer, "Flatten", shape, 0))
             continue
-        rows.append(ExpectedRow(layer, _torch_class(layer), shape, layer.params.trainable))
+        rows.append(ExpectedRow(layer, _torch_class(layer), _as_read(layer, shape), layer.params.trainable))
     return rows
+
+
+def _as_read(layer: ResolvedLayer, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """A shape as the paste reader reads torchinfo's: its axis 1 moved last. A tensor PyTorch holds with its
+    features last (after a permute, as ConvNeXt's LayerNorm reads it) is held so here too, and read moved as any;
+    an embedding's [1, L, D], which the reader knows to keep, is not."""
+    if layer.tokens and not isinstance(layer.layer, Embedding) and len(shape) > 1:
+        return (*shape[1:], shape[0])
+    return shape
 
 
 def _separable_rows(layer: ResolvedLayer) -> list[ExpectedRow]:
