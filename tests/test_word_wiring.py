@@ -185,3 +185,51 @@ def test_each_word_is_written_or_refused_by_name(word: str, framework: str) -> N
         return
     assert (word, framework) not in REFUSED, f"{word} is written for {framework}: take it off REFUSED"
     assert (word, framework) not in NOT_YET, f"{word} is written for {framework} now: take it off NOT_YET"
+
+
+#: the differential tests of the words today's networks need, against PyTorch and against Keras (file::test), or why
+#: a framework has none to test against
+ORACLES: dict[str, tuple[str, str]] = {
+    "hardsigmoid": ("test_twins_modern.py::test_hardsigmoid_twin_equals_torch",
+                    "test_twins_modern.py::test_hardsigmoid_twin_equals_keras"),
+    "hardswish": ("test_twins_modern.py::test_hardswish_twin_equals_torch_and_keras",
+                  "test_twins_modern.py::test_hardswish_twin_equals_torch_and_keras"),
+    "rescaling": ("test_words.py::test_written_code_runs_and_reads_back",
+                  "test_words.py::test_the_keras_twins_compute_what_keras_computes"),
+    "normalization": ("test_words.py::test_twins_compute_what_pytorch_computes",
+                      "test_words.py::test_the_keras_twins_compute_what_keras_computes"),
+    "slice": ("test_oracle_channels.py::test_slice_agrees_with_pytorch",
+              "test_oracle_channels.py::test_slice_agrees_with_keras"),
+    "shuffle": ("test_oracle_channels.py::test_shuffle_agrees_with_pytorch",
+                "test_oracle_channels.py::test_shuffle_agrees_with_keras"),
+    "droppath": ("test_words_modern.py::test_pytorch_code_with_the_new_words_runs_as_the_spec_says",
+                 "test_twins_modern.py::test_droppath_twin_is_the_identity_as_keras_stochastic_depth_at_inference"),
+    "layerscale": ("test_twins_modern.py::test_layerscale_twin_equals_keras_layer_scale_and_torchvision_s_parameter",
+                   "test_twins_modern.py::test_layerscale_twin_equals_keras_layer_scale_and_torchvision_s_parameter"),
+    "add scale": ("test_scaled_add.py::test_the_code_written_runs_in_both_frameworks",
+                  "test_scaled_add.py::test_the_twin_computes_what_keras_computes"),
+    "chanpad": ("test_pycode_lambda.py::test_the_step_and_the_padding_move_values_as_pytorch_does",
+                "Keras has no layer that pads the channels"),
+    "resize": ("test_pycode_resize.py::test_the_twin_moves_values_as_pytorch_does",
+               "test_pycode_resize.py::test_the_bilinear_twin_moves_values_as_keras_resizing_does"),
+    "mul": ("test_torch_modules.py::test_a_squeeze_and_excitation_product_broadcasts_its_vector",
+            "test_codegen_words.py::test_keras_writes_a_squeeze_and_excitation_product"),
+    "avg": ("test_codegen_words.py::test_the_pytorch_merges_compute_what_the_twin_computes",
+            "test_codegen.py::test_keras_code_of_random_graphs"),
+    "max": ("test_codegen_words.py::test_the_pytorch_merges_compute_what_the_twin_computes",
+            "test_codegen.py::test_keras_code_of_random_graphs"),
+}
+
+
+@pytest.mark.parametrize("word", sorted(ORACLES))
+def test_each_new_word_has_its_differential_tests(word: str) -> None:
+    import ast
+
+    assert word in SPECS or word in MERGE_SPECS
+    for reference in ORACLES[word]:
+        if "::" not in reference:  # no such framework layer: the refusal that says so
+            assert (word, "keras") in REFUSED and REFUSED[(word, "keras")] == reference
+            continue
+        file, name = reference.split("::")
+        tree = ast.parse((ROOT / "tests" / file).read_text(encoding="utf-8"))
+        assert name in {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}, reference
