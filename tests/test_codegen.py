@@ -49,11 +49,13 @@ def read_back(code: str, tmp_path: Path, *args: str) -> Network:
 #: What --format keras and --format pytorch may refuse, each a construct the framework cannot express as the
 #: spec has it, said at its layer (cnncalc.views.codegen); any other refusal of a network cnncalc built is a failure.
 KERAS_REFUSALS = ("Keras has no ", "Keras' pools have no ceil_mode",
-                  "Keras pads a max pool with zeros only through ZeroPadding2D")
+                  "Keras pads a max pool with zeros only through ZeroPadding2D",
+                  "Keras pads a max pool with zeros only through a ZeroPadding layer")
 TORCH_REFUSALS = ("PyTorch's ConvTranspose2d cannot reach ", "PyTorch's pools pad both sides alike",
                   "a dense layer on a volume: nn.Linear acts on the last axis",
                   "a merge of tensors of different ranks: PyTorch broadcasts from the last axis",
-                  "merge is not written")  # avg and max merges: said at the layer, a gap cnncalc names
+                  "nn.LayerNorm normalises the last axis", "PyTorch's LayerNorm learns a bias only with its weight",
+                  "PyTorch's ConvTranspose1d cannot reach ", "on both sides alike; this one is uneven")
 
 
 def written(write: Any, net: Network, refusals: tuple[str, ...]) -> str | None:

@@ -29,6 +29,16 @@ def test_hardsigmoid_twin_equals_keras() -> None:
     assert np.allclose(activation("hardsigmoid")(x.astype(np.float64)), theirs, rtol=0, atol=1e-6)
 
 
+def test_hardswish_twin_equals_torch_and_keras() -> None:
+    torch, keras = oracle("torch"), oracle("keras")
+    x = np.array(POINTS, dtype=np.float64)
+    ours = activation("hardswish")(x)
+    assert np.allclose(ours, torch.nn.Hardswish()(torch.tensor(x)).numpy(), rtol=0, atol=1e-12)
+    theirs = keras.ops.convert_to_numpy(keras.layers.Activation("hard_swish")(x.astype(np.float32)))
+    assert np.allclose(ours, theirs, rtol=0, atol=1e-5)
+    assert ours[[0, 5, 7, -1]].tolist() == [0.0, 0.0, 1.0 * 4 / 6, 42.0]  # x · relu6(x + 3) / 6 by hand
+
+
 def test_droppath_twin_is_the_identity_as_keras_stochastic_depth_at_inference() -> None:
     keras = oracle("keras")
     from keras.src.applications.convnext import StochasticDepth

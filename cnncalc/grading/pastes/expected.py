@@ -5,13 +5,13 @@ which pasted rows are of a kind cnncalc models (an LSTM, a Lambda or a nested mo
 from __future__ import annotations
 
 from ...graph.network import Network, ResolvedLayer
-from ...model.conventions import channels_last
 from ...model.layers import (
     CPB_HIDDEN,
     Activation,
     ChannelPad,
     ChannelSlice,
     ClassToken,
+    Embedding,
     GlobalPooling,
     Layer,
     Merge,
@@ -20,6 +20,8 @@ from ...model.layers import (
     PReLU,
     RelativeAttention,
     Rescaling,
+    SeparableConv1D,
+    SeparableConv2D,
     WindowAttention,
 )
 from ...model.records import record
@@ -56,17 +58,16 @@ def expected_rows(net: Network, torchinfo: bool) -> list[ExpectedRow]:
     for layer in net.layers:
         if not _torch_module(layer):
             continue
-        # tokens keep their features last in PyTorch too: [1, L, D], which the paste reads channels-first
-        shape = channels_last(layer.output_shape) if layer.tokens and len(layer.output_shape) > 1 else \
-            layer.output_shape
+        shape = layer.output_shape
+        if isinstance(layer.layer, (SeparableConv1D, SeparableConv2D)):  # PyTorch has no separable conv
+            rows += _separable_rows(layer)
+            continue
         if isinstance(layer.layer, GlobalPooling) and not layer.layer.keepdims:
             rows.append(ExpectedRow(layer, _torch_class(layer), (*(1,) * layer.layer.rank, shape[-1]), 0))
             rows.append(ExpectedRow(layer, "Flatten", shape, 0))
             continue
-        held = layer.tokens and len(shape) > 2  # held as PyTorch holds it (N, H, W, C): the paste is read as NCHW
         parts = torchinfo_parts(layer.layer, shape) or [(_torch_class(layer), shape, layer.params.trainable)]
-        rows += [ExpectedRow(layer, kind, channels_last(part) if held else part, params)
-                 for kind, part, params in parts]
+        rows += [ExpectedRow(layer, kind, _as_read(layer, part), params) for kind, part, params in parts]
     return rows
 
 
@@ -90,6 +91,27 @@ def torchinfo_parts(layer: Layer, shape: tuple[int, ...]) -> list[tuple[str, tup
         return [("Linear", (side, side, CPB_HIDDEN), 3 * CPB_HIDDEN),
                 ("Linear", (side, side, layer.heads), CPB_HIDDEN * layer.heads)]
     return []
+
+
+def _as_read(layer: ResolvedLayer, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """A shape as the paste reader reads torchinfo's: its axis 1 moved last. A tensor PyTorch holds with its
+    features last (after a permute, as ConvNeXt's LayerNorm reads it) is held so here too, and read moved as any;
+    an embedding's [1, L, D], which the reader knows to keep, is not."""
+    if layer.tokens and not isinstance(layer.layer, Embedding) and len(shape) > 1:
+        return (*shape[1:], shape[0])
+    return shape
+
+
+def _separable_rows(layer: ResolvedLayer) -> list[ExpectedRow]:
+    """A separable convolution as PyTorch writes it (and as cnncalc's PyTorch code does): a depthwise Conv2d
+    (groups = C, C·M filters, no bias) then a 1×1 Conv2d to the filters, with the bias; two torchinfo rows."""
+    r = layer.layer
+    assert isinstance(r, (SeparableConv1D, SeparableConv2D))
+    middle = layer.input_shape[-1] * r.depth_multiplier
+    kernel = r.kernel_size if isinstance(r.kernel_size, int) else r.kernel_size[0] * r.kernel_size[1]
+    cls = "Conv1d" if isinstance(r, SeparableConv1D) else "Conv2d"
+    depthwise = ExpectedRow(layer, cls, (*layer.output_shape[:-1], middle), kernel * middle)
+    return [depthwise, ExpectedRow(layer, cls, layer.output_shape, layer.params.trainable - kernel * middle)]
 
 
 #: PyTorch classes a torchinfo or torchsummary row may have that cnncalc models.

@@ -33,7 +33,8 @@ _FAMILIES = (({"Dense"}, "dense"), (_CONV, "conv"), (_TRANSPOSED, "transposed"),
              ({"Reshape", "WindowPartition", "WindowDepartition"}, "reshape"),
              ({"Permute"}, "permute"), ({"PixelShuffle"}, "pixel_shuffle"), ({"GetItem"}, "slice"),
              ({"ChannelShuffle"}, "shuffle"), ({"MultiHeadAttention"}, "attention"), ({"ClassToken"}, "class_token"),
-             ({"PositionEmbedding"}, "position_embedding"))
+             ({"PositionEmbedding"}, "position_embedding"),
+             ({"Embedding"}, "embedding"))
 
 
 def _family(kind: str) -> str | None:

@@ -12,6 +12,17 @@ from .axes import merged_run, read_order, torch_order
 from .kinds import _LEARNED, _MERGES
 from .reading import Reading, Shape, _judge, _unchecked
 
+#: What a layer that keeps the shape but learns may count, on C channels, and why.
+_COUNTS = {
+    "LayerScale": lambda c: ((c,), f"one factor per channel: {c:,}"),
+    "Normalization": lambda c: ((2 * c + 1, 0), f"a mean and a variance per channel and their count, 2·{c} + 1 = "
+                                                 f"{2 * c + 1:,} (0 when they are given to the layer)"),
+    "LayerNormalization": lambda c: ((2 * c, c, 0), f"gamma and beta per channel, 2·{c} = {2 * c:,} (or one, or "
+                                                     "neither)"),
+    "GroupNormalization": lambda c: ((2 * c, c, 0), f"gamma and beta per channel, 2·{c} = {2 * c:,} (or one, or "
+                                                     "neither)"),
+}
+
 
 class LayerRules(Reading):
     """Each rule checks one row from the shapes it reads and returns its verdicts."""
@@ -135,10 +146,27 @@ class LayerRules(Reading):
                                "which torchinfo shows no row for"), self.nothing_learned(number, row, kind)]
         return self.same(number, row, kind, before)
 
+    def embedding(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
+        """Each of the token ids it reads becomes a vector of D, the row's last axis: V·D parameters, for a
+        vocabulary of V the table does not show."""
+        d = row.shape[-1] if row.shape else 0
+        output = self.output(number, row, (*before, d), f"each of {self.show(before)} ids becomes a vector of {d}")
+        ok = d > 0 and row.params > 0 and row.params % d == 0
+        return [output, _judge(number, row, "params", f"{row.params:,}", f"a multiple of {d}", ok,
+                               f"V·{d}: a vocabulary of {row.params // d:,} words" if ok else f"V·{d}")]
+
     def same(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
         verdicts = [self.output(number, row, before, f"{kind} keeps the shape")]
         if kind not in _LEARNED:
             verdicts.append(self.nothing_learned(number, row, kind))
+        elif kind in _COUNTS and before:
+            # in a torchinfo table, a layer may act on PyTorch's last axis (after a permute), shown here before the
+            # channels' axis moved last
+            sizes = [before[-1], *([before[-2]] if self.torch and len(before) > 1 else [])]
+            fits = [size for size in sizes if row.params in _COUNTS[kind](size)[0]]
+            counts, how = _COUNTS[kind](fits[0] if fits else sizes[0])
+            verdicts.append(_judge(number, row, "params", f"{row.params:,}", " or ".join(f"{n:,}" for n in counts),
+                                   bool(fits), how))
         return verdicts
 
     def resample(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:

@@ -62,7 +62,7 @@ class _Check(LayerRules, WindowRules, TokenRules):
                       "same": self.same, "resample": self.resample, "reshape": self.reshape, "permute": self.permute,
                       "pixel_shuffle": self.pixel_shuffle, "slice": self.channel_slice, "shuffle": self.shuffle,
                       "attention": self.attention, "class_token": self.class_token,
-                      "position_embedding": self.position_embedding}
+                      "position_embedding": self.position_embedding, "embedding": self.embedding}
 
     def inputs(self) -> None:
         """The shapes of the paste's InputLayer rows: the first, and a functional model's others, which rows name."""

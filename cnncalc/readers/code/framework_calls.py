@@ -169,9 +169,10 @@ class FrameworkCalls(Expressions):
         return Tensor(len(self.nodes) - 1)
 
     def torch_arithmetic(self, name: str, args: tuple[Any, ...], node: ast.AST) -> Any:
-        """torch.add(x, y) and its kin: two tensors merged, or a tensor and a number value by value (no row)."""
-        if name != "div" and all(isinstance(a, Tensor) for a in args[:2]):
-            return self.merge(name, list(args[:2]), node)
+        """torch.add(x, y) and its kin (torch.maximum too): two tensors merged, or a tensor and a number value by
+        value (no row)."""
+        if name != "div" and all(isinstance(a, Tensor) for a in args[:2]):  # torch.maximum: Keras' Maximum
+            return self.merge("max" if name == "maximum" else name, list(args[:2]), node)
         if isinstance(args[0], Tensor) and isinstance(args[1], (int, float)) and not isinstance(args[1], bool):
             return args[0]  # x.mul(0.5): value by value, no row (as x * 0.5)
         raise self.error(node, f"torch.{name} of these values has no layer in cnncalc",
@@ -184,7 +185,7 @@ class FrameworkCalls(Expressions):
             if len(tensors) == 1 and isinstance(tensors[0], Tensor):
                 return tensors[0]  # torch.cat of one tensor is that tensor (DenseNet's first layer of a block)
             return self.merge("cat", tensors, node, kwargs.get("dim", args[1] if len(args) > 1 else 0), "torch")
-        if name in ("add", "mul", "sub", "div") and len(args) >= 2:
+        if name in ("add", "mul", "sub", "div", "maximum") and len(args) >= 2:
             return self.torch_arithmetic(name, args, node)
         if name == "layer_norm" and args and isinstance(args[0], Tensor):  # in a class built on nn.LayerNorm
             layer = layer_norm_layer(args, kwargs)

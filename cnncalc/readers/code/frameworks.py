@@ -23,7 +23,8 @@ KERAS_LAYERS = frozenset({
     "Deconvolution2D", "DepthwiseConv2D", "SeparableConv2D", "Reshape", "Permute", "Embedding",
     "LayerNormalization", "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D", "GlobalAveragePooling1D",
     "GlobalMaxPooling1D", "Add", "Concatenate", "Multiply", "Average", "Maximum", "Subtract", "InputLayer",
-    "Rescaling", "Normalization", "GroupNormalization",
+    "Rescaling", "Normalization", "GroupNormalization", "AdaptiveAveragePooling2D", "AdaptiveMaxPooling2D",
+    "AdaptiveAveragePooling1D", "AdaptiveMaxPooling1D",
 })
 KERAS_MERGES = {"Add": "add", "Concatenate": "cat", "Multiply": "mul", "Average": "avg", "Maximum": "max",
                 "Subtract": "sub", "add": "add", "concatenate": "cat", "multiply": "mul", "average": "avg",
@@ -130,7 +131,7 @@ TORCH_ELEMENTWISE = frozenset({"exp", "log", "sqrt", "rsqrt", "abs", "neg", "squ
 _TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "div", "view", "reshape", "max_pool2d", "avg_pool2d",
                         "adaptive_avg_pool2d", "adaptive_max_pool2d", "dropout", "dropout2d", "interpolate",
                         "max_pool1d", "avg_pool1d", "mean", "amax", "squeeze", "log_softmax", "pad", "permute",
-                        "layer_norm", "chunk", "split", "transpose", *TORCH_ELEMENTWISE})
+                        "layer_norm", "chunk", "split", "transpose", "maximum", *TORCH_ELEMENTWISE})
 
 
 #: Tensor methods that read a value off the tensor: what they give is only known when the model runs.

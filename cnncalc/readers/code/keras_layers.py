@@ -116,7 +116,13 @@ def _keras_word(layer: Layer, interpreter: Interpreter) -> str | None:  # noqa: 
     if n in ("GlobalAveragePooling2D", "GlobalAvgPool2D", "GlobalMaxPooling2D", "GlobalMaxPool2D"):
         return ("gap" if "Average" in n or "Avg" in n else "gmp") + (" keepdims" if k.get("keepdims") else "")
     if n in ("GlobalAveragePooling1D", "GlobalMaxPooling1D"):
-        return "gap1d" if "Average" in n else "gmp1d"
+        return ("gap1d" if "Average" in n else "gmp1d") + (" keepdims" if k.get("keepdims") else "")
+    if n in ("AdaptiveAveragePooling2D", "AdaptiveMaxPooling2D"):  # Keras 3.9 and later
+        word = "adaptiveavgpool" if "Average" in n else "adaptivemaxpool"
+        return word + _axes(_pair(a(0, "output_size"), "output_size"))
+    if n in ("AdaptiveAveragePooling1D", "AdaptiveMaxPooling1D"):
+        word = "adaptiveavgpool1d" if "Average" in n else "adaptivemaxpool1d"
+        return word + _int(_one(a(0, "output_size"), "output_size"), "output_size")
     if n == "Activation":  # a row of its own, 'linear' (the identity) included
         name = a(0, "activation")
         return "linear" if name in (None, "linear") else _activation(name, layer, interpreter).strip()

@@ -44,6 +44,7 @@ TORCH_CLASSES = {
     "PositionEmbedding": "PositionEmbedding",
     "ShiftedWindowAttention": "ShiftedWindowAttention", "ShiftedWindowAttentionV2": "ShiftedWindowAttention",
     "WindowPartition": "WindowPartition", "WindowDepartition": "WindowDepartition",
+    "Permute": "Permute",  # torchvision.ops.misc.Permute, as ConvNeXt's
 }
 #: An adaptive pool to more than 1×1 is not a global pool.
 ADAPTIVE = {"AdaptiveAvgPool2d": "AdaptiveAveragePooling2D", "AdaptiveMaxPool2d": "AdaptiveMaxPooling2D",

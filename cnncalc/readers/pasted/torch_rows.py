@@ -159,7 +159,8 @@ def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], 
         f"the module returns several tensors ({cells.shape})" if cells.shape.startswith("[[") else ""
     if unshown and cells.shape and cells.params == "0":
         return  # a block's several outputs, its parameters on its modules' rows: the rows after it read on
-    shape = () if unshown else read_shape(cells.shape, True, batched)
+    # nn.Embedding's output [N, L, D] has its features last already, as Keras' (None, L, D)
+    shape = () if unshown else read_shape(cells.shape, torch_type != "Embedding", batched)
     unreadable = cells.shape if shape is None and SPLIT_SHAPE.fullmatch(cells.shape) else ""
     if shape is None and not unreadable:
         return

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .frameworks import KERAS_ACTIVATIONS, TORCHVISION_WORDS, unsupported
+from .keras_sequences import keras_sequence_after, keras_sequence_layer
+from .keras_shapes import keras_shape_layer
 from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
@@ -78,7 +80,7 @@ def keras_after(layer: ResolvedLayer) -> list[str]:
     r: Any = layer.layer
     if isinstance(r, L.Conv2DTranspose) and not isinstance(r.padding, str) and any(r.padding):
         return [f"layers.Cropping2D({numbers(tuple(int(side) for side in r.padding))})"]
-    return []
+    return keras_sequence_after(layer)
 
 
 def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911, PLR0912 - one branch per kind
@@ -141,7 +143,7 @@ def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911
     if isinstance(r, L.Resizing):
         height, width = r.size
         return [], f"layers.Resizing({number(height)}, {number(width)}, interpolation={literal(r.interpolation)})"
-    return _keras_other(layer)
+    return keras_sequence_layer(layer) or _keras_other(layer)
 
 
 def _normalization(imagenet: float) -> str:
@@ -155,7 +157,7 @@ def _normalization(imagenet: float) -> str:
     return "layers.Normalization()"
 
 
-def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
+def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911 - one form per kind
     """The merges, the channel shuffle, Keras' preprocessing layers, and the PyTorch layers Keras has no class for
     (refused)."""
     from ...model import layers as L  # noqa: N812
@@ -187,6 +189,9 @@ def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:
             f"layers.Reshape({number_tuple(layer.input_shape)})"
     if isinstance(r, L.ScaledAdd):
         return [], f"CustomScaleLayer({number(r.scale)})"
+    shaped = keras_shape_layer(layer)
+    if shaped is not None:
+        return [], shaped
     if isinstance(r, L.Merge):
         cls = {"add": "Add", "cat": "Concatenate", "mul": "Multiply", "avg": "Average", "max": "Maximum",
                "sub": "Subtract"}[r.word]

@@ -30,6 +30,13 @@ def _merged(layer: ResolvedLayer, sources: list[str]) -> str:
         return f"torch.cat([{', '.join(sources)}], dim=1)"
     if merge.word in TORCH_MERGES:  # type: ignore[attr-defined]
         return TORCH_MERGES[merge.word].join(sources)  # type: ignore[attr-defined]
+    if merge.word == "avg":  # type: ignore[attr-defined]  # Keras' Average: the sum over the branches' count
+        return f"({' + '.join(sources)}) / {number(len(sources))}"
+    if merge.word == "max":  # type: ignore[attr-defined]  # Keras' Maximum: elementwise, pairwise
+        written = sources[0]
+        for source in sources[1:]:
+            written = f"torch.maximum({written}, {source})"
+        return written
     raise unsupported(layer, "PyTorch", f"PyTorch code for a '{merge.word}' merge is not written")  # type: ignore[attr-defined]
 
 

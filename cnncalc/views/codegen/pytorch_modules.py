@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...model.records import replace
 from .frameworks import TORCH_ACTIVATIONS, TORCHVISION_WORDS, tokens_in_torch, unsupported
+from .pytorch_sequences import torch_sequence_modules
 from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
@@ -125,8 +126,9 @@ def torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR09
         modules.append(("deconv", _torch_deconv(layer, channels)))
     elif isinstance(r, L.Pooling2D):
         modules += _torch_pool(layer)
-    elif isinstance(r, (L.GlobalAveragePooling2D, L.GlobalMaxPooling2D)):
-        cls = "nn.AdaptiveAvgPool2d" if isinstance(r, L.GlobalAveragePooling2D) else "nn.AdaptiveMaxPool2d"
+    elif isinstance(r, L.GlobalPooling):
+        kind = "Avg" if isinstance(r, (L.GlobalAveragePooling2D, L.GlobalAveragePooling1D)) else "Max"
+        cls = f"nn.Adaptive{kind}Pool{number(r.rank)}d"
         modules += [("pool", f"{cls}(1)"), *([] if r.keepdims else [("flatten", "nn.Flatten()")])]
     elif isinstance(r, L.Flatten):
         modules.append(("flatten", "nn.Flatten()"))
@@ -166,7 +168,7 @@ def torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR09
     elif isinstance(r, (L.MultiHeadAttention, L.ClassToken, L.PositionEmbedding, L.TokenSelect)):
         raise tokens_in_torch(layer)
     elif not isinstance(r, L.Merge):
-        modules += _torch_other(layer, channels)
+        modules += torch_sequence_modules(layer, channels) or _torch_other(layer, channels)
     if activation:
         modules.append((activation, _torch_activation(layer, activation)))
     return modules
@@ -208,4 +210,30 @@ def _torch_other(layer: ResolvedLayer, channels: int) -> list[tuple[str, str]]:
     if word is not None:
         raise unsupported(layer, "PyTorch", f"cnncalc does not write '{word}' as PyTorch code yet: it is "
                           f"torchvision's {r.torch_class} (torchvision.models), not a torch.nn module")
+    return _torch_normalization(layer, channels)
+
+
+def _torch_normalization(layer: ResolvedLayer, channels: int) -> list[tuple[str, str]]:
+    """Group normalization and local response normalization (both on the channels, axis 1), a layer
+    normalization of a vector (its last axis is its features), and the adaptive pools."""
+    from ...model import layers as L  # noqa: N812
+
+    r = layer.layer
+    if isinstance(r, L.GroupNormalization):
+        return [("norm", f"nn.GroupNorm({number(r.groups)}, {number(channels)})")]
+    if isinstance(r, L.LocalResponseNormalization):
+        return [("norm", f"nn.LocalResponseNorm({number(r.size)})")]
+    if isinstance(r, L.LayerNormalization):
+        if len(layer.input_shape) > 1:
+            raise unsupported(layer, "PyTorch", "a layer normalization of a volume's channels: nn.LayerNorm "
+                              "normalises the last axis, which channels-first PyTorch makes the width")
+        if r.center and not r.scale:
+            raise unsupported(layer, "PyTorch", "PyTorch's LayerNorm learns a bias only with its weight "
+                              "(elementwise_affine=True)")
+        options = "" if r.scale and r.center else ", bias=False" if r.scale else ", elementwise_affine=False"
+        return [("norm", f"nn.LayerNorm({number(channels)}{options})")]
+    if isinstance(r, L.AdaptivePooling):
+        kind = "Avg" if isinstance(r, (L.AdaptiveAveragePooling2D, L.AdaptiveAveragePooling1D)) else "Max"
+        size = number(r.output_size[0]) if len(r.output_size) == 1 else number_tuple(r.output_size)
+        return [("pool", f"nn.Adaptive{kind}Pool{number(len(r.output_size))}d({size})")]
     raise unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} as PyTorch code yet")
