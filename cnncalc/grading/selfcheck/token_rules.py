@@ -17,7 +17,7 @@ class TokenRules(Reading):
 
     def printed(self, shape: Shape) -> Shape:
         """A shape as the paste prints it (the rules' channels-last reading undone)."""
-        return (shape[-1], *shape[:-1]) if self.channels_first and len(shape) > 1 else shape
+        return (shape[-1], *shape[:-1]) if (self.channels_first or self.torch) and len(shape) > 1 else shape
 
     def attention(self, number: int, row: PastedRow, kind: str, before: Shape) -> list[Verdict]:
         """Multi-head self-attention on D features keeps the shape; 4·D² + 4·D parameters (4·D² without biases),

@@ -15,7 +15,7 @@ import itertools
 import re
 
 from ...model.records import record
-from .classes import ADAPTIVE, TORCH_ACTIVATIONS, TORCH_CLASSES
+from .classes import ADAPTIVE, KERAS_CLASSES, TORCH_ACTIVATIONS, TORCH_CLASSES
 from .numbers import SPLIT_SHAPE, leading_count, read_shape
 from .records import PastedRow
 
@@ -165,7 +165,10 @@ def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], 
     if shape is None and not unreadable:
         return
     shape = shape or ()
-    keras_class = TORCH_CLASSES.get(torch_type, torch_type)
+    # a module of the model's own that bears a Keras class's name (a ViT's MultiHeadAttention block of a LayerNorm
+    # and nn.MultiheadAttention) is not that layer: PyTorch's own classes are named as TORCH_CLASSES names them
+    keras_class = TORCH_CLASSES.get(torch_type) or \
+        (f"{torch_type} (the model's own module)" if torch_type in KERAS_CLASSES else torch_type)
     if torch_type in ADAPTIVE and any(size != 1 for size in shape[:-1]):
         keras_class = ADAPTIVE[torch_type]
     recursive = cells.params == "(recursive)"
