@@ -9,8 +9,17 @@ from functools import lru_cache
 from ..errors import CnnCalcError
 from ..language.spec import ParsedLayer, Spec, parse
 from ..model.conventions import channels_first
-from ..model.layers import (Dense, Flatten, GlobalAveragePooling2D, LayerNormalization, Nested, Params, Resolution,
-                             RuleError, Shape)
+from ..model.layers import (
+    Dense,
+    Flatten,
+    GlobalAveragePooling2D,
+    LayerNormalization,
+    Nested,
+    Params,
+    Resolution,
+    RuleError,
+    Shape,
+)
 from ..model.records import replace
 from ..zoo.names import spec_text
 from .records import Network

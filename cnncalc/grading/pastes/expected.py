@@ -58,7 +58,7 @@ def expected_rows(net: Network, torchinfo: bool) -> list[ExpectedRow]:
             rows.append(ExpectedRow(layer, _torch_class(layer), (*(1,) * layer.layer.rank, shape[-1]), 0))
             rows.append(ExpectedRow(layer, "Flatten", shape, 0))
             continue
-        rows.append(ExpectedRow(layer, _torch_class(layer), shape, layer.params.trainable))
+        rows.append(ExpectedRow(layer, _torch_class(layer), shape, layer.torch_params))
     return rows
 
 
@@ -70,14 +70,16 @@ def modelled(row: PastedRow, torch: bool, nested: frozenset[str] = frozenset()) 
     """A row of a kind cnncalc models (an LSTM, a Lambda or a nested model is not, unless the network has a known
     network of that class standing as one item: ``nested``, from :func:`nested_classes`)."""
     if torch:
-        return torch_type(row) in TORCH_MODELLED
+        return torch_type(row) in TORCH_MODELLED or torch_type(row) in nested
     return not row.keras_class or row.keras_class in KERAS_CLASSES or row.keras_class in KERAS1_CLASSES or \
         row.keras_class in nested
 
 
 def nested_classes(net: Network) -> frozenset[str]:
-    """The classes of the network's rows that are known networks standing as one item (Keras' 'Functional')."""
-    return frozenset(layer.keras_class for layer in net.layers if layer.inner is not None)
+    """The classes of the network's rows that are known networks standing as one item: Keras' 'Functional', and
+    the model's class torchinfo prints ('ResNet')."""
+    return frozenset(kind for layer in net.layers if layer.inner is not None
+                     for kind in (layer.keras_class, _torch_class(layer)))
 
 
 def _torch_module(layer: ResolvedLayer) -> bool:
