@@ -186,13 +186,19 @@ def test_a_torchinfo_nested_row_is_paired_with_the_spec() -> None:
     port = torchvision_resnet(torch, "basic", [2, 2, 2, 2])
     base = type("ResNet", (nn.Sequential,), {})(*list(port)[:-1], nn.Identity())  # fc = nn.Identity()
     base.requires_grad_(False)
-    paste = str(torchinfo.summary(nn.Sequential(base, nn.Linear(512, 10)), input_size=(1, 3, 64, 64), depth=1,
-                                  verbose=0))
-    assert "├─ResNet: 1-1" in paste
-    report = check("input 3x64x64 nchw, resnet18 notop frozen, dense10", paste)
-    assert report["verdicts"]["1 ResNet: 1-1 params"] == "correct"  # type: ignore[index]
-    assert report["verdicts"]["non_trainable"] == "correct"  # type: ignore[index]
-    assert report["correct"] == report["total"], report
+    model = nn.Sequential(base, nn.Linear(512, 10))
+    spec = "input 3x64x64 nchw, resnet18 notop frozen, dense10"
+    # depth 1: the network one row; deeper, its container row ('--') with its modules and blocks under it
+    for depth in (1, 2, 3):
+        paste = str(torchinfo.summary(model, input_size=(1, 3, 64, 64), depth=depth, verbose=0))
+        assert "├─ResNet: 1-1" in paste and ("└─BasicBlock: 2-5" in paste) == (depth > 1)
+        report = check(spec, paste)
+        assert report["verdicts"]["1 ResNet: 1-1 params"] == "correct", (depth, report)  # type: ignore[index]
+        assert report["verdicts"]["non_trainable"] == "correct"  # type: ignore[index]
+        assert report["correct"] == report["total"], (depth, report)
+    # a count misprinted inside the network (its first convolution's 9,408 as 9,480) is the network's row ✗
+    misprinted = check(spec, paste.replace("(9,408)", "(9,480)", 1))
+    assert misprinted["verdicts"]["1 ResNet: 1-1 params"] == "wrong"  # type: ignore[index]
 
 
 #: a Keras summary whose nested model is printed with its own class, the way the contract writes it: Keras 3

@@ -14,6 +14,7 @@ from ...readers.pasted.records import PastedRow, PastedSummary
 from ..claims import Verdict
 from .connections import connection_verdicts
 from .expected import expected_rows, keras_family, modelled, nested_classes, torch_type
+from .nested import nested_rows
 from .pairing import pairing
 from .rows import row_verdicts
 from .totals import footer_verdicts, total_verdicts
@@ -45,8 +46,8 @@ def _aligned(net: Network, pasted: PastedSummary, channels_first: bool) -> list[
 
     torchinfo = pasted.torch
     nested = nested_classes(net)  # a known network standing as one item: its nested model's row
-    if nested and not torchinfo:
-        pasted = _nested_rows(net, pasted, nested)
+    if nested:  # a known network's row: Keras' under its own class, torchinfo's with the rows under it
+        pasted = nested_rows(net, pasted, nested)
     layers = expected_rows(net, torchinfo)  # PyTorch's classes for torchinfo: a depthwise conv is a Conv2d there
     verdicts = [Verdict(f"line {row.line} {row.name}", f"{row.params:,}", "?", "unchecked",
                         note=f"cnncalc does not model {row.keras_class or 'this layer'}: its row is not checked, "
@@ -82,14 +83,3 @@ def _aligned(net: Network, pasted: PastedSummary, channels_first: bool) -> list[
     return verdicts + connection_verdicts(pairs, pasted.input_name) + total_verdicts(net, pasted) + \
         footer_verdicts(net, pasted)
 
-
-def _nested_rows(net: Network, pasted: PastedSummary, nested: frozenset[str]) -> PastedSummary:
-    """A Keras row of a class cnncalc does not model, printed with the output and the count of a known network
-    the spec holds as one item, is that network's nested row: a model named by its own class (``resnet
-    (ResNet)``) rather than ``Functional``.  Another row of an unknown class stays unchecked."""
-    known = {(layer.output_shape, layer.params.total): layer.keras_class for layer in net.layers
-             if layer.inner is not None}
-    rows = tuple(replace(row, keras_class=known[row.shape, row.params])
-                 if not modelled(row, False, nested) and (row.shape, row.params) in known else row
-                 for row in pasted.rows)
-    return replace(pasted, rows=rows)

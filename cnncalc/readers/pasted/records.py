@@ -42,6 +42,22 @@ class PastedRow:
 
 
 @record
+class PastedContainer:
+    """A torchinfo row with rows under it (a model, a Sequential, a block): structure, kept for what it holds."""
+
+    line: int
+    #: its name as the rows are named: 'ResNet: 1-1'
+    name: str
+    depth: int
+    #: its output, channels last, or None ('--')
+    shape: tuple[int, ...] | None
+    #: the parameters printed on its own row (a module's own nn.Parameter), 0 for '--'
+    own: int
+    #: the last line of the rows under it
+    end: int
+
+
+@record
 class PastedSummary:
     kind: str  # "keras", "torchinfo" or "torchsummary"
 
@@ -70,6 +86,8 @@ class PastedSummary:
     #: a torchinfo table of one nn.Sequential and its children only: each module is handed the one before's output,
     #: so forward() makes nothing between them that the table could hide
     chained: bool = False
+    #: torchinfo's container rows, in order (their own parameters and outputs are also above)
+    containers: tuple[PastedContainer, ...] = ()
 
 
 def normalised_axis(row: PastedRow, channels_first: bool = False) -> tuple[int, int] | None:
