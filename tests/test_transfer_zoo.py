@@ -279,3 +279,31 @@ def test_model_features_frozen_in_model_code(tmp_path: Path) -> None:
     (tmp_path / "vgg.py").write_text(VGG_FEATURES, encoding="utf-8")
     result = CliRunner().invoke(main, ["summary", str(tmp_path / "vgg.py"), "--input", "3x224x224"])
     assert result.exit_code == 2 and "its .features is not followed" in result.output, result.output
+
+
+def test_a_keras_paste_with_its_nested_rows_expanded(monkeypatch: pytest.MonkeyPatch) -> None:
+    keras = oracle("keras")
+    from .test_nested_views import self_check
+    from .test_transfer import transfer_model
+
+    monkeypatch.setenv("COLUMNS", "160")
+    _, base = transfer_model(keras, "MobileNet", 32, lambda k, x: x)
+    functional_input = keras.Input((32, 32, 3))
+    functional = keras.Model(functional_input, keras.layers.Dense(3)(keras.layers.GlobalAveragePooling2D()(
+        base(functional_input))))
+    sequential = keras.Sequential([keras.Input((32, 32, 3)), base, keras.layers.GlobalAveragePooling2D(),
+                                   keras.layers.Dense(3)])
+    spec = "input 32x32x3, keras:MobileNet notop frozen, gap, dense3"
+    for model in (functional, sequential):
+        printed: list[str] = []
+        model.summary(print_fn=lambda text, line_break=True, into=printed: into.append(text), line_length=150,
+                      expand_nested=True)
+        paste = "\n".join(printed)
+        # the nested model's own rows behind '└', its input layer first, then conv1 on 32×32×3: (3·3·3)·32 = 864
+        assert "└ input_layer" in paste and "└ conv1 (Conv2D)" in paste and "Non-trainable params: 3,228,864" in paste
+        against = check(spec, paste)
+        assert against["correct"] == against["total"] == 9, against  # its rows are the network's own
+        alone = self_check(paste)
+        assert alone["verdicts"]["2 └ conv1 params"] == alone["verdicts"]["2 └ conv1 output"] == "correct"
+        assert alone["verdicts"]["total"] == alone["verdicts"]["non_trainable"] == "correct"
+        assert alone["correct"] == alone["total"], alone

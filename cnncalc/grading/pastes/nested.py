@@ -18,6 +18,8 @@ def nested_rows(net: Network, pasted: PastedSummary, nested: frozenset[str]) -> 
     """The paste with each known network's rows made its one row."""
     if pasted.torch:
         return _torch_rows(pasted, nested)
+    # summary(expand_nested=True): the rows behind '└' are the nested model's own, its count on its row
+    pasted = replace(pasted, rows=tuple(row for row in pasted.rows if not row.inside))
     known = {(layer.output_shape, layer.params.total): layer.keras_class for layer in net.layers
              if layer.inner is not None}
     rows = tuple(replace(row, keras_class=known[row.shape, row.params])

@@ -76,7 +76,8 @@ def parse_summary(text: str) -> PastedSummary:
         raise CnnCalcError(f"no layer rows found in the pasted summary{_seen(lines)}",
                            "paste the whole table of model.summary() (Keras 1, 2 or 3), torchinfo.summary() or "
                            "torchsummary's summary(): each row needs a name, an output shape and a parameter count")
-    name, shape = inputs[0] if inputs else ("", None)
+    outer = [found for found in inputs if not found[0].startswith("└")]  # a nested model's own input is not the paste's
+    name, shape = outer[0] if outer else ("", None)
     batch = re.search(r"\[(\d+),", rows[0].text) if kind == "torchinfo" and batched else None
     blocks = [torch_rows[number - 1] for number in sorted(containers)]
     return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), name, shape, tuple(footer),

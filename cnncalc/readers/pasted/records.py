@@ -36,6 +36,12 @@ class PastedRow:
     counted: bool = True
 
     @property
+    def inside(self) -> bool:
+        """A row inside a nested model, as Keras 3's summary(expand_nested=True) writes it (behind '└'): its count
+        is part of the nested model's row."""
+        return self.name.startswith("└")
+
+    @property
     def shapeless(self) -> bool:
         """No output shape to check or pass on: 'multiple', or unreadable."""
         return self.multiple or bool(self.unreadable)
