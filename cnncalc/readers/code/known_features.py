@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
-from .known_freezing import shown
+from .known_freezing import Parameter, shown
 from .values import Builtin, Layer
 
 if TYPE_CHECKING:
@@ -25,13 +25,6 @@ FEATURES_ALONE = ("densenet", "mobilenet_v2", "efficientnet")
 
 class Features:
     """``model.features`` of a network of :data:`FEATURES_ALONE`."""
-
-    def __init__(self, network: KnownNetwork) -> None:
-        self.network = network
-
-
-class FeaturesParameter:
-    """One of ``model.features.parameters()``: setting its ``requires_grad`` freezes (or trains) the features."""
 
     def __init__(self, network: KnownNetwork) -> None:
         self.network = network
@@ -65,7 +58,7 @@ def features_attribute(interpreter: Interpreter, features: Features, name: str, 
             return features
         return Builtin(call, name)
     if name in ("parameters", "named_parameters"):
-        one = FeaturesParameter(network)
+        one = Parameter(network, lambda value, where: freeze_features(interpreter, network, value, where))
         return Builtin(lambda *args, **kwargs: [one] if name == "parameters" else [("features", one)], name)
     raise interpreter.error(node, f"cnncalc reads {network.network} as one whole network: its .features"
                             f".{name[:40]} is not followed",

@@ -9,7 +9,6 @@ from ...errors import CodeError
 from .command_line import Arguments
 from .core import Core, _followed, _TooMuchWorkError
 from .frameworks import _neutral
-from .known_features import FeaturesParameter, freeze_features
 from .known_freezing import Parameter, set_parameter
 from .known_heads import HeadPart, replace_head
 from .known_networks import set_network_attribute
@@ -257,8 +256,6 @@ class Statements(Core):
             set_network_attribute(self, owner, name, value, node)
         elif isinstance(owner, Parameter):  # for p in model.parameters(): p.requires_grad = False
             set_parameter(self, owner, name, value, node)
-        elif isinstance(owner, FeaturesParameter) and name == "requires_grad":  # … in model.features.parameters()
-            freeze_features(self, owner.network, value, node)
         elif isinstance(owner, HeadPart):
             raise self.error(node, f"cnncalc cannot follow a change to {owner.network.name}'s {owner.name} "
                              f"(.{name[:40]} = …)", "replace the module instead: model.fc = nn.Linear(…)")
