@@ -307,3 +307,45 @@ def test_a_keras_paste_with_its_nested_rows_expanded(monkeypatch: pytest.MonkeyP
         assert alone["verdicts"]["2 └ conv1 params"] == alone["verdicts"]["2 └ conv1 output"] == "correct"
         assert alone["verdicts"]["total"] == alone["verdicts"]["non_trainable"] == "correct"
         assert alone["correct"] == alone["total"], alone
+
+
+def test_a_frozen_count_is_in_parentheses_as_torchinfo_writes_it() -> None:
+    torch, torchinfo = oracle("torch"), oracle("torchinfo")
+    nn = torch.nn
+    model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.Flatten(), nn.Linear(32 * 26 * 26, 10))
+    model[0].requires_grad_(False)
+    stats = torchinfo.summary(model, input_size=(1, 1, 28, 28), verbose=0)
+    theirs = [layer.num_params_to_str(False) for layer in stats.summary_list[1:]]
+    assert theirs == ["(320)", "--", "216,330"]
+    result = CliRunner().invoke(main, ["summary", "input 1x28x28 nchw, conv32x3 frozen, flatten, dense10",
+                                       "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    ours = [line.rstrip(" |").split(" | ")[3] for line in result.output.splitlines()
+            if line.startswith("| ") and ": 1-" in line]
+    assert ours == ["(320)", "0", "216,330"]  # cnncalc writes 0 where torchinfo writes '--'
+    keras = CliRunner().invoke(main, ["summary", "input 28x28x1, conv32x3 frozen, flatten, dense10"])
+    assert "(320)" not in keras.output and " 320 " in keras.output  # Keras writes no parentheses
+
+
+@pytest.mark.parametrize("spec", ["input 32x32x3, keras:MobileNet notop frozen, gap, dense3 softmax",
+                                  "input 32x32x3, keras:MobileNet notop, add(id | conv1024x1 same), gap, dense2"])
+def test_the_keras_code_written_builds_the_network(spec: str, capsys: pytest.CaptureFixture[str]) -> None:
+    keras = oracle("keras")
+    result = CliRunner().invoke(main, ["summary", spec, "--format", "keras"])
+    assert result.exit_code == 0, result.output
+    assert "base = keras.applications.MobileNet" in result.output
+    keras.backend.clear_session()
+    namespace: dict[str, object] = {}
+    exec(compile(result.output, "<written by cnncalc>", "exec"), namespace)  # the code cnncalc wrote, run
+    capsys.readouterr()  # its model.summary()
+    model = namespace["model"]
+    trainable = sum(int(keras.ops.size(w)) for w in model.trainable_weights)  # type: ignore[attr-defined]
+    assert split(spec) == (model.count_params(), trainable, model.count_params() - trainable)  # type: ignore[attr-defined]
+
+
+def test_the_pytorch_writer_refuses_a_known_network_by_name() -> None:
+    result = CliRunner().invoke(main, ["summary", "input 224x224x3, resnet50 notop frozen, dense10",
+                                       "--format", "pytorch"])
+    assert result.exit_code == 2 and "cannot write Functional as PyTorch code" in result.output, result.output
+    keras = CliRunner().invoke(main, ["summary", "input 224x224x3, resnet50 notop, dense10", "--format", "keras"])
+    assert keras.exit_code == 2 and "resnet50 is torchvision's network" in keras.output, keras.output
