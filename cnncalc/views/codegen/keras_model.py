@@ -40,7 +40,8 @@ def keras_code(net: Network) -> str:
         rows = [f"    keras.Input(shape=({shape})),"]
         for layer in net.layers:
             if layer.name in base_of:
-                rows.append(f"    {base_of[layer.name]},")
+                base = base_of[layer.name]  # the network built before the model
+                rows.append(f"    {base},")
                 continue
             before, call = _keras_layer(layer)
             rows += [f"    {b}," for b in before] + [f"    {call},"] + [f"    {a}," for a in keras_after(layer)]
@@ -75,7 +76,8 @@ def _keras_functional(net: Network, shape: str, variables: Names, base_of: dict[
             code.append(f"{variable} = {argument}[:, {number(layer.layer.index)}]")
             continue
         if layer.name in base_of:
-            code.append(f"{variable} = {base_of[layer.name]}({argument})")
+            base = base_of[layer.name]
+            code.append(f"{variable} = {base}({argument})")
             continue
         before, call = _keras_layer(layer)
         for count, b in enumerate(before):
