@@ -349,3 +349,12 @@ def test_the_pytorch_writer_refuses_a_known_network_by_name() -> None:
     assert result.exit_code == 2 and "cannot write Functional as PyTorch code" in result.output, result.output
     keras = CliRunner().invoke(main, ["summary", "input 224x224x3, resnet50 notop, dense10", "--format", "keras"])
     assert keras.exit_code == 2 and "resnet50 is torchvision's network" in keras.output, keras.output
+
+
+def test_a_misspelt_network_as_an_item_is_named() -> None:
+    # keras.applications.MobileNetV2 and torchvision.models.resnet50 are the names the frameworks give
+    for spec, meant in (("input 224x224x3, mobilenetv2 notop", "keras:MobileNetV2"),
+                        ("input 224x224x3, Resnet50 notop frozen", "resnet50 or keras:ResNet50")):
+        with pytest.raises(CnnCalcError) as error:
+            build(spec)
+        assert error.value.hint.startswith(f"did you mean {meant}?"), error.value.hint
