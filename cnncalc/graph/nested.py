@@ -7,9 +7,20 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from ..errors import CnnCalcError
-from ..language.spec import Spec, parse
+from ..language.spec import ParsedLayer, Spec, parse
 from ..model.conventions import channels_first
-from ..model.layers import Dense, Flatten, GlobalAveragePooling2D, Nested, Params, Resolution, RuleError, Shape
+from ..model.layers import (
+    Dense,
+    Flatten,
+    GlobalAveragePooling2D,
+    LayerNormalization,
+    Nested,
+    Params,
+    Resolution,
+    RuleError,
+    Shape,
+)
+from ..model.records import replace
 from ..zoo.names import spec_text
 from .records import Network
 
@@ -46,20 +57,46 @@ def nested_network(layer: Nested, shape: Shape, conventions: str, resolver: Reso
     if layer.framework == "keras" and min(shape[:2]) < least:
         raise RuleError(f"Input size must be at least {least}x{least}; Received: input_shape={tuple(shape)}",
                         f"Keras' {layer.network} refuses an input smaller than {least}×{least}")
+    if layer.framework == "torchvision" and layer.network.startswith("vit_"):
+        _fixed_size(layer, shape)
     return _resolved(layer, shape, conventions, resolver)
+
+
+def _fixed_size(layer: Nested, shape: Shape) -> None:
+    """torchvision's VisionTransformer takes only its ``image_size`` (``_process_input``'s asserts, height first)."""
+    spec = parse(spec_text(layer.framework, layer.network))
+    size = spec.input.shape[-1] if spec.input is not None else None
+    for side, got in (("height", shape[0]), ("width", shape[1])):
+        if size is not None and got != size:
+            raise RuleError(f"Wrong image {side}! Expected {size} but got {got}!",
+                            f"torchvision's VisionTransformer takes {size}×{size} images only")
 
 
 @lru_cache(maxsize=64)
 def _resolved(layer: Nested, shape: Shape, conventions: str, resolver: Resolver) -> Network:
     spec = parse(spec_text(layer.framework, layer.network))
     if layer.notop:
-        spec = Spec(spec.text, spec.input, spec.layers[:top_cut(layer, spec)], spec.graph)
+        spec = Spec(spec.text, spec.input, _kept(layer, spec), spec.graph)
     nchw = spec.input is not None and spec.input.layout == "nchw"
     written = "x".join(map(str, channels_first(shape) if nchw else shape)) + (" nchw" if nchw else "")
     try:
         return resolver(spec, written, conventions)
     except CnnCalcError as error:
         raise RuleError(f"{layer.written} on {'×'.join(map(str, shape))}: {error.message}", error.hint) from None
+
+
+def _kept(layer: Nested, spec: Spec) -> tuple[ParsedLayer, ...]:
+    """The spec's layers without the classifier.  Keras' ConvNeXt keeps its head's LayerNormalization without
+    its top, applied to the map (keras/src/applications/convnext.py: ``x = layers.LayerNormalization(
+    epsilon=1e-6)(x)`` when ``include_top`` is False, ``pooling`` None): the layer norm after the pooling stays,
+    reading what the pooling read."""
+    cut = top_cut(layer, spec)
+    kept = spec.layers[:cut]
+    after = spec.layers[cut + 1] if cut + 1 < len(spec.layers) else None
+    if (layer.framework == "keras" and layer.network.startswith("ConvNeXt") and after is not None
+            and isinstance(after.layer, LayerNormalization)):
+        kept += (replace(after, inputs=spec.layers[cut].inputs),)
+    return kept
 
 
 def top_cut(layer: Nested, spec: Spec) -> int:

@@ -42,10 +42,19 @@ class ResolvedLayer:
     inner: Network | None = None
     #: written with 'frozen' (or inside an item written so): layer.trainable = False, requires_grad_(False)
     frozen: bool = False
+    #: the parameters non-trainable by their kind, frozen or not: Keras' BatchNormalization moving statistics
+    #: (under PyTorch's conventions buffers, so 0), Normalization's statistics, a known network's own
+    moving: int = 0
 
     @property
     def keras_class(self) -> str:
         return self.layer.keras_class
+
+    @property
+    def torch_params(self) -> int:
+        """The parameters PyTorch counts for this row, trained or frozen (requires_grad_(False)): every one but
+        the moving statistics, which are its buffers."""
+        return self.params.total - self.moving
 
     def explain(self, field: str) -> str | None:
         """How one field of this row comes about: 'output', 'params', 'weights' or 'biases'."""
@@ -114,6 +123,12 @@ class Network:
     @property
     def non_trainable_params(self) -> int:
         return sum(layer.params.non_trainable for layer in self.layers)
+
+    def torch_split(self) -> tuple[int, int]:
+        """(total, trainable) as PyTorch counts them: the moving statistics left out, frozen layers' parameters
+        in the total but not trainable; a layer built but never applied counted, as PyTorch's totals do."""
+        total = sum(layer.torch_params for layer in self.layers) + self.unused_params
+        return total, total - sum(layer.torch_params for layer in self.layers if layer.frozen)
 
     @property
     def buffers(self) -> int:

@@ -124,7 +124,7 @@ class Walk:
             layers[row - 1] = ResolvedLayer(
                 row, name, layer, parsed.source, parsed.span, in_shapes[0], out, params,
                 warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
-                per_token, node, parsed.functional, inner, parsed.frozen)
+                per_token, node, parsed.functional, inner, parsed.frozen, result.params.non_trainable)
             if fused is not None:  # PyTorch's second module (an activation, a flatten), the row after its layer
                 layers[row] = ResolvedLayer(row + 1, f"{fused.torch_class}: 1-{row + 1}", fused,
                                             parsed.source, parsed.span, out, fused.resolve(out).output_shape,

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 __all__ = ["COLUMN_TITLES", "FLOPS_TITLES", "INPUT_ROW", "NOTE_MARK", "WARNING_MARK", "check_cell", "column_title",
            "connected_to", "cost_explanations", "expanded_cells", "explanation", "extra_cells", "name_cell",
-           "name_title", "shape_cell", "table_cells", "trainable_cell"]
+           "name_title", "params_cell", "shape_cell", "table_cells", "trainable_cell"]
 
 WARNING_MARK = "⚠"
 NOTE_MARK = "ℹ"
@@ -103,6 +103,13 @@ def extra_cells(net: Network, analysis: Analysis) -> list[list[str]]:
     return rows
 
 
+def params_cell(net: Network, layer: ResolvedLayer, frozen: bool = False) -> str:
+    """The Param # cell; under PyTorch's conventions a frozen layer's count in parentheses, as torchinfo writes a
+    module without trainable parameters ('(320)')."""
+    count = f"{layer.params.total:,}"
+    return f"({count})" if net.torch and (layer.frozen or frozen) and layer.params.total else count
+
+
 def trainable_cell(layer: ResolvedLayer | None, frozen: bool = False) -> str:
     """Keras' Trainable cell: Y, N for a frozen layer (or one inside a frozen item), - for a layer without
     parameters (and a nested model's input layer, None)."""
@@ -139,7 +146,7 @@ def table_cells(net: Network, explain: bool, checked: ForwardPass | None,
                 lines.append(fields[number].explain())
             lines += cost_explanations(analysis, number)
             name += "".join(f"\n  {line}" for line in lines)
-        cells = [name, shape_cell(net, layer, analysis.batch), f"{layer.params.total:,}",
+        cells = [name, shape_cell(net, layer, analysis.batch), params_cell(net, layer),
                  *([connected_to(layer)] if net.graph else []), *extras[number]]
         if checked is not None:
             cells.append(check_cell(net, layer, checked.shapes[number]))
@@ -161,12 +168,12 @@ def expanded_cells(net: Network, analysis: Analysis, depth: int) -> list[list[st
     for shown in shown_rows(net, depth):
         layer, owner = shown.layer, shown.owner
         if shown.number is not None and layer is not None:
-            cells = [shown.name, shape_cell(net, layer, analysis.batch), f"{layer.params.total:,}",
+            cells = [shown.name, shape_cell(net, layer, analysis.batch), params_cell(net, layer),
                      *([connected_to(layer)] if net.graph else []), *extras[shown.number]]
         else:
             shape = owner.shape_text(owner.input_shape, analysis.batch) if layer is None else \
                 shape_cell(owner, layer, analysis.batch)
-            cells = [shown.name, shape, f"{layer.params.total:,}" if layer is not None else "0",
+            cells = [shown.name, shape, params_cell(owner, layer, shown.frozen) if layer is not None else "0",
                      *(["-"] if net.graph else []),
                      *(trainable_cell(layer, shown.frozen) if column == "trainable" else ""
                        for column in analysis.columns)]

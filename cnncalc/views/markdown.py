@@ -15,6 +15,7 @@ from .cells import (
     extra_cells,
     name_cell,
     name_title,
+    params_cell,
     shape_cell,
 )
 from .footer import check_lines, cost_lines, findings_lines, totals_lines
@@ -52,7 +53,7 @@ def to_markdown(net: Network, checked: ForwardPass | None = None, analysis: Anal
             cells.insert(0, connected_to(layer))
         tail = "".join(f" {cell} |" for cell in cells)
         lines.append(f"| {layer.index} | {name_cell(net, layer)} | {shape_cell(net, layer, batch)} | "
-                     f"{layer.params.total:,} |{tail}")
+                     f"{params_cell(net, layer)} |{tail}")
     lines.append("")
     lines += [f"**{label}:** {count:,} ({readable_size(count)})  " for label, count in totals_lines(net)]
     lines += [f"{line.strip()}  " for line in cost_lines(net, analysis)]

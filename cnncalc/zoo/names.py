@@ -15,7 +15,8 @@ from functools import cache
 from ..errors import CnnCalcError
 from ..language.sources import read_text
 
-__all__ = ["FRAMEWORKS", "ZooError", "held", "item", "lookup", "read_named", "read_spec", "shown", "spec_text"]
+__all__ = ["FRAMEWORKS", "ZooError", "held", "item", "lookup", "near", "read_named", "read_spec", "shown",
+           "spec_text"]
 
 #: the frameworks whose networks the zoo holds, in the order a bare name is looked up
 FRAMEWORKS = ("torchvision", "keras")
@@ -141,6 +142,13 @@ def item(word: str) -> tuple[str, str] | None:
 
             raise ZooError(*why_not_held(framework, split[1]))
     return None
+
+
+def near(word: str) -> list[str]:
+    """The networks a word that names no layer and no network probably meant (``mobilenetv2`` →
+    keras:MobileNetV2), as a spec's "unknown layer" suggests them; none for a word not written as a name."""
+    split = _split(word)
+    return _near_misses(split[1], FRAMEWORKS) if split is not None and split[0] is None else []
 
 
 def _split(argument: str) -> tuple[str | None, str] | None:

@@ -163,7 +163,7 @@ def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 -
         return (replace(_activation(r.activation, out), params=layer.params.total),)
     if isinstance(r, L.BatchNormalization):
         return (Op("batch_norm", "batch norm", f"nn.{r.torch_class_for(ins)}", n_in, n_out,
-                   affine=r.center or r.scale, params=layer.params.total - layer.params.non_trainable),)
+                   affine=r.center or r.scale, params=layer.torch_params),)
     if isinstance(r, L.LayerNormalization):
         return (Op("layer_norm", "other", "nn.LayerNorm", n_in, n_out, affine=r.center or r.scale,
                    params=layer.params.total),)

@@ -14,6 +14,7 @@ from ...readers.pasted.records import PastedRow, PastedSummary
 from ..claims import Verdict
 from .connections import connection_verdicts
 from .expected import expected_rows, keras_family, modelled, nested_classes, torch_type
+from .nested import nested_rows
 from .pairing import pairing
 from .rows import row_verdicts
 from .totals import footer_verdicts, total_verdicts
@@ -45,6 +46,8 @@ def _aligned(net: Network, pasted: PastedSummary, channels_first: bool) -> list[
 
     torchinfo = pasted.torch
     nested = nested_classes(net)  # a known network standing as one item: its nested model's row
+    if nested:  # a known network's row: Keras' under its own class, torchinfo's with the rows under it
+        pasted = nested_rows(net, pasted, nested)
     layers = expected_rows(net, torchinfo)  # PyTorch's classes for torchinfo: a depthwise conv is a Conv2d there
     verdicts = [Verdict(f"line {row.line} {row.name}", f"{row.params:,}", "?", "unchecked",
                         note=f"cnncalc does not model {row.keras_class or 'this layer'}: its row is not checked, "
@@ -80,3 +83,4 @@ def _aligned(net: Network, pasted: PastedSummary, channels_first: bool) -> list[
                                     note="an extra row: the spec has no layer here"))
     return verdicts + connection_verdicts(pairs, pasted.input_name) + total_verdicts(net, pasted) + \
         footer_verdicts(net, pasted)
+

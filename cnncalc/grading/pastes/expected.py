@@ -66,7 +66,7 @@ def expected_rows(net: Network, torchinfo: bool) -> list[ExpectedRow]:
             rows.append(ExpectedRow(layer, _torch_class(layer), (*(1,) * layer.layer.rank, shape[-1]), 0))
             rows.append(ExpectedRow(layer, "Flatten", shape, 0))
             continue
-        parts = torchinfo_parts(layer.layer, shape) or [(_torch_class(layer), shape, layer.params.trainable)]
+        parts = torchinfo_parts(layer.layer, shape) or [(_torch_class(layer), shape, layer.torch_params)]
         rows += [ExpectedRow(layer, kind, _as_read(layer, part), params) for kind, part, params in parts]
     return rows
 
@@ -111,7 +111,7 @@ def _separable_rows(layer: ResolvedLayer) -> list[ExpectedRow]:
     kernel = r.kernel_size if isinstance(r.kernel_size, int) else r.kernel_size[0] * r.kernel_size[1]
     cls = "Conv1d" if isinstance(r, SeparableConv1D) else "Conv2d"
     depthwise = ExpectedRow(layer, cls, (*layer.output_shape[:-1], middle), kernel * middle)
-    return [depthwise, ExpectedRow(layer, cls, layer.output_shape, layer.params.trainable - kernel * middle)]
+    return [depthwise, ExpectedRow(layer, cls, layer.output_shape, layer.torch_params - kernel * middle)]
 
 
 #: PyTorch classes a torchinfo or torchsummary row may have that cnncalc models.
@@ -122,14 +122,16 @@ def modelled(row: PastedRow, torch: bool, nested: frozenset[str] = frozenset()) 
     """A row of a kind cnncalc models (an LSTM, a Lambda or a nested model is not, unless the network has a known
     network of that class standing as one item: ``nested``, from :func:`nested_classes`)."""
     if torch:
-        return torch_type(row) in TORCH_MODELLED
+        return torch_type(row) in TORCH_MODELLED or torch_type(row) in nested
     return not row.keras_class or row.keras_class in KERAS_CLASSES or row.keras_class in KERAS1_CLASSES or \
         row.keras_class in nested
 
 
 def nested_classes(net: Network) -> frozenset[str]:
-    """The classes of the network's rows that are known networks standing as one item (Keras' 'Functional')."""
-    return frozenset(layer.keras_class for layer in net.layers if layer.inner is not None)
+    """The classes of the network's rows that are known networks standing as one item: Keras' 'Functional', and
+    the model's class torchinfo prints ('ResNet')."""
+    return frozenset(kind for layer in net.layers if layer.inner is not None
+                     for kind in (layer.keras_class, _torch_class(layer)))
 
 
 def _torch_module(layer: ResolvedLayer) -> bool:

@@ -41,22 +41,22 @@ def total_verdicts(net: Network, pasted: PastedSummary) -> list[Verdict]:
                                 note="rows were read but no 'Total params' line: is the paste cut short?"))
     nested = nested_classes(net)
     unmodelled = sum(row.params for row in pasted.rows if not modelled(row, pasted.torch, nested))
+    expected = {"total": net.total_params, "trainable": net.trainable_params,
+                "non_trainable": net.non_trainable_params}
+    if pasted.torch:  # BatchNormalization's moving statistics are torch buffers; frozen layers still count
+        total, trainable = net.torch_split()
+        expected = {"total": total, "trainable": trainable, "non_trainable": total - trainable}
     for label, count in pasted.totals:
-        correct = {"total": net.total_params, "trainable": net.trainable_params,
-                   "non_trainable": net.non_trainable_params}[label]
+        correct = expected[label]
         note = ""
-        if pasted.torch and label == "total":
-            correct = net.trainable_params  # BatchNormalization's moving statistics are torch buffers
-            note = "torch does not count BatchNormalization's moving statistics" if net.non_trainable_params else ""
-        if pasted.torch and label == "non_trainable":
-            correct = 0
+        if pasted.torch and label == "total" and any(layer.moving for layer in net.layers):
+            note = "torch does not count BatchNormalization's moving statistics"
         if label in ("total", "trainable"):
             correct += unmodelled  # rows cnncalc does not model still count
         terms = " + ".join(f"{layer.params.total:,}" for layer in net.layers if layer.params.total)
         ok = count == correct
         totals = dict(pasted.totals)
-        if not ok and label != "total" and totals.get("total") == (net.trainable_params if pasted.torch else
-                                                                   net.total_params) + unmodelled \
+        if not ok and label != "total" and totals.get("total") == expected["total"] + unmodelled \
                 and totals.get("trainable", 0) + totals.get("non_trainable", 0) == totals["total"]:
             verdicts.append(Verdict(label, f"{count:,}", f"{correct:,}", "unchecked",
                                     note="the total is right and the split adds up: frozen layers (or a nested "

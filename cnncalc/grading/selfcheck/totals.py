@@ -32,8 +32,9 @@ def _explained(verdict: Verdict) -> bool:
 def _totals(pasted: PastedSummary, torch: bool, rows: list[Verdict], known: tuple[Known, ...] = ()) -> list[Verdict]:
     totals = dict(pasted.totals)
     verdicts = []
-    rows_sum = sum(row.params for row in pasted.rows) + pasted.container_params
-    terms = " + ".join(f"{row.params:,}" for row in pasted.rows if row.params)
+    outer = [row for row in pasted.rows if not row.inside]  # a nested model's rows are in its own row's count
+    rows_sum = sum(row.params for row in outer) + pasted.container_params
+    terms = " + ".join(f"{row.params:,}" for row in outer if row.params)
     if pasted.container_params:
         terms += f" + {pasted.container_params:,} (the containers' own)"
     optimizer = totals.get("optimizer", 0)
@@ -99,7 +100,8 @@ def _non_trainable(pasted: PastedSummary, torch: bool, given: int, known: tuple[
     and count (none in PyTorch, where such statistics are buffers), and each known network's frozen count or moving
     statistics; unchecked when nothing explains it."""
     moving = 0 if torch else sum(row.params // 2 if row.keras_class == "BatchNormalization" else row.params
-                                 for row in pasted.rows if row.keras_class in ("BatchNormalization", "Normalization"))
+                                 for row in pasted.rows
+                                 if row.keras_class in ("BatchNormalization", "Normalization") and not row.inside)
     split = _nested_split(given, moving, known) if known else None
     if split is not None:
         return [split]

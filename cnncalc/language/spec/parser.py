@@ -157,4 +157,8 @@ class _Parser(_ArgumentReader, _OptionReader):
                 hint += "; it takes no numbers"
         else:
             hint = f"did you mean '{guess}{token.text[len(stem):]}'?" if guess else _word_list()
+            # a misspelt network of the zoo (the zoo sits above the language: asked for by name)
+            networks = attribute("cnncalc.zoo", {"near": "names"}, "near")(token.text)
+            if networks:
+                hint = f"did you mean {' or '.join(networks)}? (a network cnncalc zoo lists)"
         return self.fail(f"unknown layer '{token.text}'", token, hint)

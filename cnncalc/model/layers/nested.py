@@ -18,7 +18,8 @@ _TORCH_CLASSES = (("mobilenet_v2", "MobileNetV2"), ("mobilenet_v3", "MobileNetV3
                   ("resnext", "ResNet"), ("resnet", "ResNet"), ("vgg", "VGG"), ("alexnet", "AlexNet"),
                   ("densenet", "DenseNet"), ("efficientnet", "EfficientNet"), ("mnasnet", "MNASNet"),
                   ("regnet", "RegNet"), ("shufflenet", "ShuffleNetV2"), ("squeezenet", "SqueezeNet"),
-                  ("convnext", "ConvNeXt"), ("googlenet", "GoogLeNet"), ("inception_v3", "Inception3"))
+                  ("convnext", "ConvNeXt"), ("googlenet", "GoogLeNet"), ("inception_v3", "Inception3"),
+                  ("vit_", "VisionTransformer"))
 
 
 def keras_model_name(network: str, shape: Shape) -> str:

@@ -15,6 +15,7 @@ from .containers import _CHANGING, Containers
 from .frameworks import _namespace_attribute, _torch_call
 from .frozen_modules import freezable, freeze_module
 from .keras_shapes import correct_pad, keras_tensor, resolved_shape, shape_item
+from .known_features import Features, features_attribute
 from .known_freezing import NetworkLayers, Parameter, parameter_attribute
 from .known_heads import HeadPart, part_attribute, part_item
 from .known_networks import network_attribute
@@ -107,8 +108,8 @@ class Access(Containers):
             return owner.attribute(name, node)
         if isinstance(owner, KnownNetwork):  # base.trainable, model.fc, model.parameters()
             return network_attribute(self, owner, name, node)
-        if isinstance(owner, HeadPart):  # model.fc.in_features
-            return part_attribute(self, owner, name, node)
+        if isinstance(owner, (HeadPart, Features)):  # model.fc.in_features, model.features.requires_grad_(False)
+            return (part_attribute if isinstance(owner, HeadPart) else features_attribute)(self, owner, name, node)
         if isinstance(owner, Parameter):  # p.requires_grad of model.parameters()
             return parameter_attribute(self, owner, name, node)
         if isinstance(owner, Instance):

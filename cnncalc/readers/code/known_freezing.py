@@ -6,6 +6,7 @@ a slice of them (``base.layers[:-20]``) is refused where it is taken."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .values import Unknown
@@ -24,10 +25,11 @@ def shown(value: Any) -> str:
 
 
 class Parameter:
-    """One of ``model.parameters()``: what setting its ``requires_grad`` does to the whole network."""
+    """One of ``model.parameters()``: what setting its ``requires_grad`` does to the whole network (or, of
+    ``model.features.parameters()``, what ``freezes`` does with the value set: :mod:`.known_features`)."""
 
-    def __init__(self, network: KnownNetwork) -> None:
-        self.network = network
+    def __init__(self, network: KnownNetwork, freezes: Callable[[Any, ast.AST], None] | None = None) -> None:
+        self.network, self.freezes = network, freezes
 
 
 class NetworkLayers:
@@ -59,6 +61,9 @@ def set_parameter(interpreter: Interpreter, parameter: Parameter, name: str, val
         return
     if name != "requires_grad" or parameter.network.framework == "keras":
         raise interpreter.error(node, f"cnncalc cannot follow a change to a parameter (.{name[:40]} = …)")
+    if parameter.freezes is not None:
+        parameter.freezes(value, node)
+        return
     freeze(interpreter, parameter.network, value, node)
 
 
@@ -70,5 +75,6 @@ def parameter_attribute(interpreter: Interpreter, parameter: Parameter, name: st
     if name == "requires_grad_":
         from .values import Builtin
 
-        return Builtin(lambda requires_grad=True: freeze(interpreter, parameter.network, requires_grad, node), name)
+        return Builtin(lambda requires_grad=True: set_parameter(interpreter, parameter, "requires_grad",
+                                                                requires_grad, node), name)
     return Unknown(f"a parameter's {name[:40]}", node)

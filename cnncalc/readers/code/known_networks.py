@@ -127,6 +127,7 @@ def network_attribute(interpreter: Interpreter, network: KnownNetwork, name: str
                       node: ast.AST) -> Any:
     """``base.trainable``, ``base.input``, ``base.output``, ``model.parameters()``, ``model.requires_grad_(False)``,
     ``model.fc`` and ``model.classifier``; any other part of the network is refused."""
+    from .known_features import Features, features_held
     from .known_heads import head_part
     from .values import Builtin
 
@@ -150,6 +151,12 @@ def network_attribute(interpreter: Interpreter, network: KnownNetwork, name: str
         one = Parameter(network)
         return Builtin(lambda *args, **kwargs: [one] if name == "parameters" else
                        [(Unknown("a parameter's name", node), one)], name)
+    if name == "features" and features_held(network):  # model.features.requires_grad_(False)
+        return Features(network)
+    if name == "last_channel" and network.network == "mobilenet_v2":  # MobileNetV2's self.last_channel: 1280
+        from .known_heads import in_features
+
+        return in_features(network.network)
     if name == "state_dict":
         return Builtin(lambda *args, **kwargs: Unknown("the network's weights", node), name)
     return head_part(interpreter, network, name, node)

@@ -12,6 +12,9 @@ from .numbers import COUNT_START, PARENTHESES, SPLIT_SHAPE_COUNTED, counted_afte
 from .records import PastedRow
 from .references import CONNECTION
 
+Shape = tuple[int, ...]
+#: how Keras 3's summary(expand_nested=True) starts the name of a row inside a nested model
+INSIDE = "└"
 #: a type on the row's next line: '(BatchNormalization)', or cut by Keras 3 at its column: '(BatchNormalizatio…'
 _CONTINUED_TYPE = re.compile(r"^\s*\((?P<type>[A-Za-z_][A-Za-z0-9_]*)(?:\)|…)\s*")
 _MULTIPLE = re.compile(r"\smultiple\s")
@@ -55,8 +58,16 @@ def _keras_cells(line: str, number: int, start: int, after: str, shape: tuple[in
     elif name and not name.lower().startswith(("layer (type)", "input")):
         connections = tuple(CONNECTION.findall(after[counted.end():]))  # the 'Connected to' cell
         rows.append(PastedRow(number, name, keras_class, shape or (), params, line.strip(), connections, cut,
-                              shape is None and not unreadable, unreadable))
+                              shape is None and not unreadable, unreadable, input=_nested_input(name, rows, inputs)))
     return True
+
+
+def _nested_input(name: str, rows: list[PastedRow], inputs: list[tuple[str, tuple[int, ...]]]) -> Shape | None:
+    """What the first row inside a nested model reads (``summary(expand_nested=True)`` writes the model's rows
+    behind ``└``, its own InputLayer first): that InputLayer's shape, not the nested model's output above it."""
+    if not name.startswith(INSIDE) or (rows and rows[-1].name.startswith(INSIDE)):
+        return None
+    return inputs[-1][1] if inputs and inputs[-1][0].startswith(INSIDE) else None
 
 
 def _continued(line: str, rows: list[PastedRow], wrapped: dict[int, list[str]]) -> None:

@@ -11,7 +11,7 @@ from ...errors import CnnCalcError
 from ...model.records import replace
 from .keras_rows import keras_row
 from .lines import unbox, unwrap
-from .records import PastedRow, PastedSummary
+from .records import PastedContainer, PastedRow, PastedSummary
 from .torch_rows import (
     SUMMARY_ROW,
     TORCH_ROW,
@@ -76,14 +76,31 @@ def parse_summary(text: str) -> PastedSummary:
         raise CnnCalcError(f"no layer rows found in the pasted summary{_seen(lines)}",
                            "paste the whole table of model.summary() (Keras 1, 2 or 3), torchinfo.summary() or "
                            "torchsummary's summary(): each row needs a name, an output shape and a parameter count")
-    name, shape = inputs[0] if inputs else ("", None)
+    outer = [found for found in inputs if not found[0].startswith("└")]  # a nested model's own input is not the paste's
+    name, shape = outer[0] if outer else ("", None)
     batch = re.search(r"\[(\d+),", rows[0].text) if kind == "torchinfo" and batched else None
     blocks = [torch_rows[number - 1] for number in sorted(containers)]
     return PastedSummary(kind, tuple(rows), tuple(totals), tuple(skipped), name, shape, tuple(footer),
                          int(batch[1]) if batch else 1, tuple(cuts), sum(map(container_count, blocks)),
                          not any("Layer (type" in line for line in lines[:rows[0].line]),
                          tuple(found for block in blocks if (found := container_shape(block, batched))),
-                         _chained(torch_rows, containers) and not cuts, tuple(inputs[1:]))
+                         _chained(torch_rows, containers) and not cuts, tuple(inputs[1:]),
+                         _containers(torch_rows, containers, batched))
+
+
+def _containers(rows: list[TorchCells | None], containers: set[int], batched: bool) -> tuple[PastedContainer, ...]:
+    """torchinfo's container rows, each with the last line of the rows under it (the line before the next row no
+    deeper than it)."""
+    cells = [(number, row) for number, row in enumerate(rows, start=1) if row is not None]
+    found = []
+    for position, (number, row) in enumerate(cells):
+        if number not in containers:
+            continue
+        end = next((cells[later - 1][0] for later in range(position + 1, len(cells))
+                    if cells[later][1].depth <= row.depth), cells[-1][0])
+        found.append(PastedContainer(number, f"{row.type}: {row.depth}-{row.index}" if row.index else row.type,
+                                     row.depth, container_shape(row, batched), container_count(row), end))
+    return tuple(found)
 
 
 def _chained(rows: list[TorchCells | None], containers: set[int]) -> bool:

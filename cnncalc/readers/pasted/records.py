@@ -40,9 +40,31 @@ class PastedRow:
     unshown: str = ""
 
     @property
+    def inside(self) -> bool:
+        """A row inside a nested model, as Keras 3's summary(expand_nested=True) writes it (behind '└'): its count
+        is part of the nested model's row."""
+        return self.name.startswith("└")
+
+    @property
     def shapeless(self) -> bool:
         """No output shape to check or pass on: 'multiple', unreadable, or not in the table."""
         return self.multiple or bool(self.unreadable) or bool(self.unshown)
+
+
+@record
+class PastedContainer:
+    """A torchinfo row with rows under it (a model, a Sequential, a block): structure, kept for what it holds."""
+
+    line: int
+    #: its name as the rows are named: 'ResNet: 1-1'
+    name: str
+    depth: int
+    #: its output, channels last, or None ('--')
+    shape: tuple[int, ...] | None
+    #: the parameters printed on its own row (a module's own nn.Parameter), 0 for '--'
+    own: int
+    #: the last line of the rows under it
+    end: int
 
 
 @record
@@ -76,6 +98,8 @@ class PastedSummary:
     chained: bool = False
     #: a functional model's other InputLayer rows (name, shape), which 'Connected to' cells refer to as well
     more_inputs: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    #: torchinfo's container rows, in order (their own parameters and outputs are also above)
+    containers: tuple[PastedContainer, ...] = ()
 
 
 def normalised_axis(row: PastedRow, channels_first: bool = False) -> tuple[int, int] | None:

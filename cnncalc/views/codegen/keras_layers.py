@@ -90,6 +90,10 @@ def keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911
     r = layer.layer
     if isinstance(r, (L.Conv2D, L.DepthwiseConv2D, L.SeparableConv2D)):
         return _keras_conv(layer)
+    if isinstance(r, L.Nested):  # built before the model (keras_nested): its constructor
+        from .keras_nested import application
+
+        return [], application(layer)
     if isinstance(r, L.Conv2DTranspose):
         return _keras_deconv(layer)
     if isinstance(r, L.Pooling2D):

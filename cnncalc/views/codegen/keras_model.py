@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ...errors import CnnCalcError
 from .helpers import KERAS_HELPERS, helpers_used
 from .keras_layers import keras_after, keras_layer
+from .keras_nested import keras_bases
 from .quoting import Names, docstring, number, slice_code, spec_line
 
 if TYPE_CHECKING:
@@ -29,16 +30,23 @@ def keras_code(net: Network) -> str:
     head = [*docstring("Written by cnncalc from the spec:", "", f"    {spec_line(net)}"), "", "import keras",
             "from keras import layers", "", *(["", *helpers] if helpers else [])]
 
+    variables = Names("keras", "layers", "inputs", "model")
+    bases, base_of = keras_bases(net, variables)  # the known networks, built before the model
+    head += bases
     # a slice of the channels is Keras' x[..., a:b] (a GetItem row), a token x[:, i], and self-attention is called
     # on (x, x): only the functional API writes them
     if not net.graph and not any(isinstance(layer.layer, (ChannelSlice, TokenSelect, MultiHeadAttention))
                                  for layer in net.layers):
         rows = [f"    keras.Input(shape=({shape})),"]
         for layer in net.layers:
+            if layer.name in base_of:
+                base = base_of[layer.name]  # the network built before the model
+                rows.append(f"    {base},")
+                continue
             before, call = _keras_layer(layer)
             rows += [f"    {b}," for b in before] + [f"    {call},"] + [f"    {a}," for a in keras_after(layer)]
         return "\n".join([*head, "model = keras.Sequential([", *rows, "])", "model.summary()", ""])
-    return "\n".join([*head, *_keras_functional(net, shape), "model.summary()", ""])
+    return "\n".join([*head, *_keras_functional(net, shape, variables, base_of), "model.summary()", ""])
 
 
 def _keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:
@@ -49,9 +57,9 @@ def _keras_layer(layer: ResolvedLayer) -> tuple[list[str], str]:
     return before, call
 
 
-def _keras_functional(net: Network, shape: str) -> list[str]:
-    """A graph in Keras' functional API, one variable per layer, named as Keras names the layer where it can be."""
-    variables = Names("keras", "layers", "inputs", "model")
+def _keras_functional(net: Network, shape: str, variables: Names, base_of: dict[str, str]) -> list[str]:
+    """A graph in Keras' functional API, one variable per layer, named as Keras names the layer where it can be;
+    a known network is its variable (``base``) called on its input."""
     names = {"input_layer": "inputs"}
     code = [f"inputs = keras.Input(shape=({shape}))"]
     from ...model.layers import ChannelSlice, MultiHeadAttention, TokenSelect
@@ -66,6 +74,10 @@ def _keras_functional(net: Network, shape: str) -> list[str]:
             continue
         if isinstance(layer.layer, TokenSelect):  # Keras records x[:, i] as GetItem too
             code.append(f"{variable} = {argument}[:, {number(layer.layer.index)}]")
+            continue
+        if layer.name in base_of:
+            base = base_of[layer.name]
+            code.append(f"{variable} = {base}({argument})")
             continue
         before, call = _keras_layer(layer)
         for count, b in enumerate(before):
