@@ -70,7 +70,13 @@ TORCHVISION = {
     "vit_b_16": (86_567_656, 768, "VisionTransformer"), "vit_b_32": (88_224_232, 768, "VisionTransformer"),
     "vit_l_16": (304_326_632, 1024, "VisionTransformer"), "vit_l_32": (306_535_400, 1024, "VisionTransformer"),
     "vit_h_14": (632_045_800, 1280, "VisionTransformer"),
+    # SwinTransformer: head, Linear(embed_dim · 2³, num_classes); the V2s at 256 (their weights' size)
+    "swin_t": (28_288_354, 768, "SwinTransformer"), "swin_s": (49_606_258, 768, "SwinTransformer"),
+    "swin_b": (87_768_224, 1024, "SwinTransformer"), "swin_v2_t": (28_351_570, 768, "SwinTransformer"),
+    "swin_v2_s": (49_737_442, 768, "SwinTransformer"), "swin_v2_b": (87_930_848, 1024, "SwinTransformer"),
 }
+#: MaxVit's classifier ends in Linear(512, num_classes, bias=False): no bias to take away with it
+MAXVIT = (30_919_624, 512, "MaxVit")
 
 
 def split(spec: str) -> tuple[int, int, int]:
@@ -82,15 +88,15 @@ def test_every_known_network_is_in_the_tables() -> None:
     zoo = Path(__file__).resolve().parent.parent / "cnncalc" / "zoo"
     # squeezenet's classifier ends in a convolution: no Linear to cut off (tests/test_transfer.py)
     assert {p.stem for p in (zoo / "torchvision").glob("*.cnn")} - set(TORCHVISION) == {"squeezenet1_0",
-                                                                                        "squeezenet1_1"}
+                                                                                        "squeezenet1_1", "maxvit_t"}
     assert {p.stem for p in (zoo / "keras").glob("*.cnn")} == set(KERAS_NOTOP)
 
 
-@pytest.mark.parametrize("network", sorted(TORCHVISION))
+@pytest.mark.parametrize("network", sorted([*TORCHVISION, "maxvit_t"]))
 def test_every_torchvision_network_without_its_classifier_frozen(network: str) -> None:
-    documented, features, cls = TORCHVISION[network]
-    base = documented - (features * 1000 + 1000)  # the last Linear become nn.Identity()
-    size = 299 if network == "inception_v3" else 224
+    documented, features, cls = TORCHVISION[network] if network in TORCHVISION else MAXVIT
+    base = documented - (features * 1000 + (0 if network == "maxvit_t" else 1000))  # the last Linear: nn.Identity()
+    size = 299 if network == "inception_v3" else 256 if network.startswith("swin_v2") else 224
     net = build(f"input 3x{size}x{size} nchw, {network} notop frozen, dense10")
     row = net.layers[0]
     assert (row.name, row.output_shape, row.params.total) == (f"{cls}: 1-1", (features,), base)

@@ -36,8 +36,11 @@ def _buffers_kind(net: Network) -> str:
     """What the buffers are: BatchNorm's running statistics, windowed attention's position tables, or both."""
     from ..model.layers import RelativeAttention, WindowAttention
 
-    tables = sum(layer.params.buffers for layer in net.layers
-                 if isinstance(layer.layer, (WindowAttention, RelativeAttention)))
+    def tables_of(network: Network) -> int:  # a known network's own rows too
+        return sum(layer.params.buffers if isinstance(layer.layer, (WindowAttention, RelativeAttention)) else
+                   tables_of(layer.inner) if layer.inner is not None else 0 for layer in network.layers)
+
+    tables = tables_of(net)
     kinds = (["BatchNorm running statistics"] if tables < net.buffers else []) + \
         (["attention's relative position tables"] if tables else [])
     return " and ".join(kinds)

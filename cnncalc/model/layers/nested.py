@@ -19,7 +19,7 @@ _TORCH_CLASSES = (("mobilenet_v2", "MobileNetV2"), ("mobilenet_v3", "MobileNetV3
                   ("densenet", "DenseNet"), ("efficientnet", "EfficientNet"), ("mnasnet", "MNASNet"),
                   ("regnet", "RegNet"), ("shufflenet", "ShuffleNetV2"), ("squeezenet", "SqueezeNet"),
                   ("convnext", "ConvNeXt"), ("googlenet", "GoogLeNet"), ("inception_v3", "Inception3"),
-                  ("vit_", "VisionTransformer"))
+                  ("vit_", "VisionTransformer"), ("swin_", "SwinTransformer"), ("maxvit", "MaxVit"))
 
 
 def keras_model_name(network: str, shape: Shape) -> str:
