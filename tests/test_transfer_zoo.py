@@ -94,7 +94,7 @@ def test_every_known_network_is_in_the_tables() -> None:
 
 @pytest.mark.parametrize("network", sorted([*TORCHVISION, "maxvit_t"]))
 def test_every_torchvision_network_without_its_classifier_frozen(network: str) -> None:
-    documented, features, cls = TORCHVISION[network] if network in TORCHVISION else MAXVIT
+    documented, features, cls = TORCHVISION.get(network, MAXVIT)
     base = documented - (features * 1000 + (0 if network == "maxvit_t" else 1000))  # the last Linear: nn.Identity()
     size = 299 if network == "inception_v3" else 256 if network.startswith("swin_v2") else 224
     net = build(f"input 3x{size}x{size} nchw, {network} notop frozen, dense10")
