@@ -1,31 +1,14 @@
 """A record under the chosen framework's conventions: PyTorch's record, its activation split off as a module of
 its own, a global pool as PyTorch's ``nn.AdaptiveAvgPool2d(1)`` then ``nn.Flatten()``, a reshape's target in the
-input's layout; and the layers that act on each token alone."""
+input's layout."""
 
 from __future__ import annotations
 
 from ..model.conventions import channels_last
-from ..model.layers import (
-    Activation,
-    BatchNormalization,
-    Dense,
-    Dropout,
-    DropPath,
-    Flatten,
-    GlobalPooling,
-    Layer,
-    LayerNormalization,
-    LayerScale,
-    Params,
-    Reshape,
-    RuleError,
-)
+from ..model.layers import Activation, Flatten, GlobalPooling, Layer, Params, Reshape, RuleError
 from ..model.records import replace
 
-__all__ = ["PER_TOKEN", "framework_layer", "functional_with_weights", "fused", "split_row"]
-
-#: Layers that act on each token alone, so an embedding's L×D output keeps its order through them.
-PER_TOKEN = (Dense, Dropout, Activation, LayerNormalization, BatchNormalization, LayerScale, DropPath)
+__all__ = ["framework_layer", "functional_with_weights", "fused", "split_row"]
 
 
 def framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) -> tuple[Layer, Layer | None]:

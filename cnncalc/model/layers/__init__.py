@@ -17,11 +17,16 @@ pixel shuffle, flatten, reshape, permute), ``channels`` (slice, shuffle, chanpad
 ``scaling`` (drop path, layer scale), ``normalization``, ``preprocessing`` (Keras' rescaling and normalization),
 ``activations`` and ``merges``; ``base`` holds what they share and ``windows`` the sliding windows of conv and pool
 layers.
-Every name is importable from here.
+Every name is importable from here; the families a spec rarely uses (channels, 1-D and transposed convolutions,
+normalization, preprocessing, scaling, a nested network) are imported when one of their names is first asked for,
+so that a summary loads only the families its layers belong to.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from ...lazy import attribute
 from .activations import (
     ACTIVATIONS,
     TORCH_ACTIVATIONS,
@@ -47,13 +52,6 @@ from .base import (
     require_volume,
     require_volume3d,
 )
-from .channels import (
-    ChannelPad,
-    ChannelShuffle,
-    ChannelSlice,
-    channel_range,
-    slice_text,
-)
 from .convolution import (
     Conv2D,
     Conv3D,
@@ -65,11 +63,6 @@ from .convolution import (
     padding_mode_findings,
     require_groups,
     require_torch_same,
-)
-from .convolution1d import (
-    Conv1D,
-    DepthwiseConv1D,
-    SeparableConv1D,
 )
 from .dense import (
     Dense,
@@ -103,14 +96,6 @@ from .merges import (
     broadcast_shape,
     merge_hint,
 )
-from .nested import Nested, keras_model_name
-from .normalization import (
-    BatchNormalization,
-    GroupNormalization,
-    InstanceNormalization,
-    LayerNormalization,
-    LocalResponseNormalization,
-)
 from .pooling import (
     AveragePooling1D,
     AveragePooling2D,
@@ -123,10 +108,6 @@ from .pooling import (
     Pooling3D,
     require_pool_padding,
     require_torch_pool_padding,
-)
-from .preprocessing import (
-    Normalization,
-    Rescaling,
 )
 from .reshaping import (
     Cropping2D,
@@ -142,17 +123,6 @@ from .reshaping import (
     ZeroPadding2D,
     sides_text,
 )
-from .scaling import (
-    DropPath,
-    LayerScale,
-)
-from .transposed import (
-    Conv1DTranspose,
-    Conv2DTranspose,
-    require_output_padding,
-    torch_transposed_padding,
-    transposed_length,
-)
 from .windows import (
     Windowed,
     one_axis,
@@ -162,6 +132,27 @@ from .windows import (
     volume_findings,
     window_axes,
 )
+
+if TYPE_CHECKING:  # imported when first asked for: see _LAZY
+    from .channels import ChannelPad, ChannelShuffle, ChannelSlice, channel_range, slice_text
+    from .convolution1d import Conv1D, DepthwiseConv1D, SeparableConv1D
+    from .nested import Nested, keras_model_name
+    from .normalization import (
+        BatchNormalization,
+        GroupNormalization,
+        InstanceNormalization,
+        LayerNormalization,
+        LocalResponseNormalization,
+    )
+    from .preprocessing import Normalization, Rescaling
+    from .scaling import DropPath, LayerScale
+    from .transposed import (
+        Conv1DTranspose,
+        Conv2DTranspose,
+        require_output_padding,
+        torch_transposed_padding,
+        transposed_length,
+    )
 
 __all__ = [
     "ACTIVATIONS",
@@ -276,3 +267,26 @@ __all__ = [
     "volume_findings",
     "window_axes",
 ]
+
+
+#: the families a spec rarely uses, each imported when one of its names is first asked for (PEP 562), so that a
+#: summary loads only the families its layers are: each name, and its module
+_LAZY = {
+    "ChannelPad": "channels", "ChannelShuffle": "channels", "ChannelSlice": "channels", "channel_range": "channels",
+    "slice_text": "channels",
+    "Conv1D": "convolution1d", "DepthwiseConv1D": "convolution1d", "SeparableConv1D": "convolution1d",
+    "Nested": "nested", "keras_model_name": "nested",
+    "BatchNormalization": "normalization", "GroupNormalization": "normalization",
+    "InstanceNormalization": "normalization", "LayerNormalization": "normalization",
+    "LocalResponseNormalization": "normalization",
+    "Normalization": "preprocessing", "Rescaling": "preprocessing",
+    "DropPath": "scaling", "LayerScale": "scaling",
+    "Conv1DTranspose": "transposed", "Conv2DTranspose": "transposed", "require_output_padding": "transposed",
+    "torch_transposed_padding": "transposed", "transposed_length": "transposed",
+}
+
+
+def __getattr__(name: str) -> Any:
+    value = attribute(__name__, _LAZY, name)
+    globals()[name] = value  # asked for once: from now on a plain attribute
+    return value
