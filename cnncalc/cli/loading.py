@@ -45,7 +45,7 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
     try:
         net = build(text, input_shape, layout, conventions)
     except SpecError:
-        if _PASTED_SUMMARY.search(text):
+        if re.search(_PASTED_SUMMARY, text):
             raise CnnCalcError("this is a printed model.summary(), not a spec",
                                "to check its numbers, give it to cnncalc check --summary FILE (alone, or with the "
                                "spec of the network it should be)") from None
@@ -61,4 +61,5 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
 
 
 #: the header and footer lines of the summaries Keras, torchinfo and torchsummary print
-_PASTED_SUMMARY = re.compile(r"Layer \(type|Param #|Total params|Trainable params|Output Shape", re.I)
+#: (a pattern compiled only when a spec does not read)
+_PASTED_SUMMARY = r"(?i)Layer \(type|Param #|Total params|Trainable params|Output Shape"
