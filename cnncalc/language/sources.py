@@ -135,7 +135,7 @@ def _read_stdin(what: str) -> bytes:
 
 def _decode(data: bytes, where: str) -> str:
     try:
-        return data.decode("utf-8-sig")
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")  # "utf-8-sig", without loading its codec
     except UnicodeDecodeError as error:
         raise SourceError(f"{where} is not UTF-8 text: byte {error.start + 1} is 0x{data[error.start]:02x}",
                           "save it as UTF-8") from None
