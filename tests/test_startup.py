@@ -31,6 +31,7 @@ UNUSED = {
     "cnncalc.graph.held",  # tensors PyTorch holds features-last, under an nchw input
     "cnncalc.model.layers.scaling", "cnncalc.model.layers.channels", "cnncalc.model.layers.preprocessing",
     "cnncalc.model.layers.normalization", "cnncalc.model.layers.transposed", "cnncalc.model.layers.convolution1d",
+    "cnncalc.analysis.costs",  # the memory column and torchinfo's footer, asked for by -v or --columns
     "numpy", "sympy",
 }
 #: a spec (and its --input) that uses each piece of it but the API, the 1-D layers, NumPy and SymPy
@@ -58,7 +59,8 @@ def test_a_plain_summary_loads_none_of_the_machinery_it_does_not_use(fmt: str) -
 
 def test_a_spec_that_uses_the_machinery_loads_it() -> None:
     modules = loaded("summary", USES[0], "--input", USES[1])
-    wanted = UNUSED - {"cnncalc.cli.api", "cnncalc.model.layers.convolution1d", "numpy", "sympy"}
+    wanted = UNUSED - {"cnncalc.cli.api", "cnncalc.model.layers.convolution1d", "cnncalc.analysis.costs", "numpy",
+                       "sympy"}
     assert wanted <= modules, sorted(wanted - modules)
     assert "conv1d" not in USES[0] and "cnncalc.model.layers.convolution1d" in loaded("summary", "input 8x4, conv1d2x3")
 

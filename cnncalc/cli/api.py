@@ -156,7 +156,7 @@ def summary(spec: str, *, input: str | None = None, layout: str | None = None,
     text = columns if isinstance(columns, str) or columns is None else ",".join(columns)
     _choose("layout", layout, ("nhwc", "nchw"))
     _choose("conventions", conventions, ("keras", "torch"))
-    from ..analysis.costs import DTYPES, OPTIMIZERS
+    from ..analysis.dtypes import DTYPES, OPTIMIZERS
     from ..analysis.flops import CONVENTIONS
 
     _choose("dtype", dtype, tuple(DTYPES))

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ..analysis.costs import DTYPES, OPTIMIZERS
+from ..analysis.dtypes import DTYPES, OPTIMIZERS
 from ..analysis.flops import CONVENTIONS as FLOPS_CONVENTIONS
 from .boundary import EXIT_NO
 from .options import FRAMEWORK_OPTIONS, MODEL_OPTIONS, Command, format_option, input_option
