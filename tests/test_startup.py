@@ -27,7 +27,7 @@ UNUSED = {
     "cnncalc.cli.api",  # the Python API: never loaded by the command line
     "cnncalc.language.spec.blocks", "cnncalc.language.spec.braces", "cnncalc.language.spec.filling",
     "cnncalc.language.spec.uses",  # blocks: only for a spec with a 'def'
-    "cnncalc.graph.nested", "cnncalc.model.layers.nested",  # a known network as one item
+    "cnncalc.graph.nested", "cnncalc.model.layers.nested", "cnncalc.zoo.names",  # a known network as one item
     "cnncalc.graph.held",  # tensors PyTorch holds features-last, under an nchw input
     "cnncalc.model.layers.scaling", "cnncalc.model.layers.channels", "cnncalc.model.layers.preprocessing",
     "cnncalc.model.layers.normalization", "cnncalc.model.layers.transposed", "cnncalc.model.layers.convolution1d",
