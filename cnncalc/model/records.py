@@ -47,7 +47,8 @@ def _fields(cls: type) -> list[tuple[str, Any]]:
 
 
 def _compile_init(cls: type, fields: list[tuple[str, Any]]) -> Any:
-    """A plain ``__init__(self, a, b=default)`` for ``cls``, compiled on first use.
+    """A plain ``__init__(self, a, b=default)`` for ``cls``, compiled once the class is built often (or is called
+    with arguments that do not bind).
 
     This is what ``dataclasses`` does for every class at definition time; deferring it means
     a record costs nothing until it is built, and is then as fast to build as a dataclass.
