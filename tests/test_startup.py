@@ -31,6 +31,7 @@ UNUSED = {
     "cnncalc.graph.held",  # tensors PyTorch holds features-last, under an nchw input
     "cnncalc.model.layers.scaling", "cnncalc.model.layers.channels", "cnncalc.model.layers.preprocessing",
     "cnncalc.model.layers.normalization", "cnncalc.model.layers.transposed", "cnncalc.model.layers.convolution1d",
+    "cnncalc.model.layers.global_pooling",
     "cnncalc.analysis.costs",  # the memory column and torchinfo's footer, asked for by -v or --columns
     "numpy", "sympy",
 }

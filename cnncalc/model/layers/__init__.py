@@ -17,9 +17,9 @@ pixel shuffle, flatten, reshape, permute), ``channels`` (slice, shuffle, chanpad
 ``scaling`` (drop path, layer scale), ``normalization``, ``preprocessing`` (Keras' rescaling and normalization),
 ``activations`` and ``merges``; ``base`` holds what they share and ``windows`` the sliding windows of conv and pool
 layers.
-Every name is importable from here; the families a spec rarely uses (channels, 1-D and transposed convolutions,
-normalization, preprocessing, scaling, a nested network) are imported when one of their names is first asked for,
-so that a summary loads only the families its layers belong to.
+Every name is importable from here; the families a spec may not use (channels, 1-D and transposed convolutions,
+global and adaptive pooling, normalization, preprocessing, scaling, a nested network) are imported when one of their
+names is first asked for, so that a summary loads only the families its layers belong to.
 """
 
 from __future__ import annotations
@@ -68,18 +68,6 @@ from .dense import (
     Dense,
     Dropout,
     Embedding,
-)
-from .global_pooling import (
-    AdaptiveAveragePooling1D,
-    AdaptiveAveragePooling2D,
-    AdaptiveMaxPooling1D,
-    AdaptiveMaxPooling2D,
-    AdaptivePooling,
-    GlobalAveragePooling1D,
-    GlobalAveragePooling2D,
-    GlobalMaxPooling1D,
-    GlobalMaxPooling2D,
-    GlobalPooling,
 )
 from .merges import (
     MERGES,
@@ -136,6 +124,18 @@ from .windows import (
 if TYPE_CHECKING:  # imported when first asked for: see _LAZY
     from .channels import ChannelPad, ChannelShuffle, ChannelSlice, channel_range, slice_text
     from .convolution1d import Conv1D, DepthwiseConv1D, SeparableConv1D
+    from .global_pooling import (
+        AdaptiveAveragePooling1D,
+        AdaptiveAveragePooling2D,
+        AdaptiveMaxPooling1D,
+        AdaptiveMaxPooling2D,
+        AdaptivePooling,
+        GlobalAveragePooling1D,
+        GlobalAveragePooling2D,
+        GlobalMaxPooling1D,
+        GlobalMaxPooling2D,
+        GlobalPooling,
+    )
     from .nested import Nested, keras_model_name
     from .normalization import (
         BatchNormalization,
@@ -275,6 +275,11 @@ _LAZY = {
     "ChannelPad": "channels", "ChannelShuffle": "channels", "ChannelSlice": "channels", "channel_range": "channels",
     "slice_text": "channels",
     "Conv1D": "convolution1d", "DepthwiseConv1D": "convolution1d", "SeparableConv1D": "convolution1d",
+    "AdaptiveAveragePooling1D": "global_pooling", "AdaptiveAveragePooling2D": "global_pooling",
+    "AdaptiveMaxPooling1D": "global_pooling", "AdaptiveMaxPooling2D": "global_pooling",
+    "AdaptivePooling": "global_pooling", "GlobalAveragePooling1D": "global_pooling",
+    "GlobalAveragePooling2D": "global_pooling", "GlobalMaxPooling1D": "global_pooling",
+    "GlobalMaxPooling2D": "global_pooling", "GlobalPooling": "global_pooling",
     "Nested": "nested", "keras_model_name": "nested",
     "BatchNormalization": "normalization", "GroupNormalization": "normalization",
     "InstanceNormalization": "normalization", "LayerNormalization": "normalization",
