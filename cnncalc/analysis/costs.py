@@ -21,17 +21,14 @@ from __future__ import annotations
 from math import prod
 from typing import TYPE_CHECKING
 
-from ..errors import CnnCalcError
 from ..model.records import record
+from .dtypes import DTYPES, OPTIMIZERS, bytes_per_value
 
 if TYPE_CHECKING:
     from ..graph.network import Network, ResolvedLayer
 
 __all__ = ["DTYPES", "OPTIMIZERS", "Memory", "Torchinfo", "bytes_per_value", "memory", "peak_alive", "torchinfo"]
 
-DTYPES = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
-#: values of optimizer state kept per trainable parameter
-OPTIMIZERS = {"sgd": 0, "momentum": 1, "adam": 2}
 #: sys.getsizeof(tensor.untyped_storage()) − its bytes, which torchinfo's "Input size" includes
 STORAGE_OVERHEAD = 64
 
@@ -73,13 +70,6 @@ class Memory:
     def training(self) -> int:
         """One training step's memory: the forward pass's, plus gradients and the optimizer's state."""
         return self.forward + self.gradients + self.optimizer_state
-
-
-def bytes_per_value(dtype: str) -> int:
-    """Bytes per value of a dtype the memory column knows; a clear error for any other."""
-    if dtype not in DTYPES:
-        raise CnnCalcError(f"unknown dtype '{dtype}'", f"use one of: {', '.join(DTYPES)}")
-    return DTYPES[dtype]
 
 
 def memory(net: Network, dtype: str = "float32", batch: int = 1, optimizer: str = "adam") -> Memory:

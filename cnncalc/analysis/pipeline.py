@@ -59,7 +59,7 @@ def analyse(net: Network, columns: tuple[str, ...] = (), dtype: str = "float32",
             convention: str = "cnncalc", by_op: bool = False, training: bool = False,
             optimizer: str = "adam") -> Analysis:
     """Compute what ``columns`` (and --by-op, --training) need: costs, memory sizes, receptive fields."""
-    from .costs import bytes_per_value
+    from .dtypes import bytes_per_value
 
     size = bytes_per_value(dtype)
     mem = info = flops = macs = operators = None

@@ -23,8 +23,8 @@ from os import PathLike, fspath
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CnnCalcError
-from .api_options import choose, parse_cell_option, parse_size
-from .api_options import columns as extra_columns
+from .api_options import choose, parse_cell_option
+from .preparing import parse_size, prepare
 
 if TYPE_CHECKING:
     from ..analysis.cell_field import CellField
@@ -186,7 +186,7 @@ def summary(spec: str | PathLike[str], *, input: str | None = None, layout: str 
     text = columns if isinstance(columns, str) or columns is None else ",".join(columns)
     choose("layout", layout, ("nhwc", "nchw"))
     choose("conventions", conventions, ("keras", "torch"))
-    from ..analysis.costs import DTYPES, OPTIMIZERS
+    from ..analysis.dtypes import DTYPES, OPTIMIZERS
     from ..analysis.flops import CONVENTIONS
 
     choose("dtype", dtype, tuple(DTYPES))
@@ -220,23 +220,3 @@ def summary(spec: str | PathLike[str], *, input: str | None = None, layout: str 
     return made
 
 
-def prepare(spec: str, input_shape: str | None, layout: str | None, conventions: str | None, model: str | None,
-            settings: tuple[str, ...], columns: str | None, verbose: bool, check: bool, seed: int, batch: int,
-            max_memory: str, *, convention: str | None, explain: bool, by_op: bool,
-            training: bool) -> tuple[Network, ForwardPass | None, tuple[str, ...]]:
-    """The network SPEC is, its forward pass when ``check``, and the extra columns asked for: the ``summary``
-    command's work before it renders."""
-    from .loading import load_network
-
-    net = load_network(spec, input_shape, layout, conventions, model, settings)
-    extra = extra_columns(columns, verbose)
-    if convention is not None and "flops" not in extra:  # asking for a convention is asking for its column
-        extra = tuple(c for c in ("macs", "flops", "memory", "rf") if c in (*extra, "flops"))
-    if (check or extra or explain or by_op or training) and net.symbolic:
-        raise CnnCalcError("--check, --explain and the extra columns need numbers, and this input is written with "
-                           "names", "give the sizes with --input, e.g. --input 28x28x3: the summary is then exact")
-    checked = None
-    if check:
-        from ..numeric.twins import forward
-        checked = forward(net, batch, seed, parse_size(max_memory))
-    return net, checked, extra

@@ -34,7 +34,7 @@ COMMANDS = {
 #: names importable from here, as before the commands had modules of their own: the module each lives in (every
 #: command's function, and the constants tests and docs import)
 _MOVED = {function: module for module, function in COMMANDS.values()} | {
-    "PASTE_SUFFIXES": "check", "SPEC_ONLY": "check_stride", "SPEC_OPTIONS": "check_stride", "parse_size": "api",
+    "PASTE_SUFFIXES": "check", "SPEC_ONLY": "check_stride", "SPEC_OPTIONS": "check_stride", "parse_size": "preparing",
     "THEN_HELP": "worked_steps"}
 
 

@@ -26,7 +26,6 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
     or a Keras/PyTorch model's .py file (read, never run)."""
     from ..graph.network import build
     from ..language.sources import read_text
-    from ..zoo.names import read_named
 
     if spec.lower().endswith(".py"):
         from ..readers.code import build_model, read_model
@@ -41,11 +40,16 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
 
         raise click.UsageError(f"{'--model' if model is not None else '--set'} is for a model's .py file; this SPEC "
                                "is not one")
-    text, named = read_named(spec)
+    if _written_as_name(spec):  # perhaps a network of the zoo (a file of that name wins)
+        from ..zoo.names import read_named
+
+        text, named = read_named(spec)
+    else:  # a file, stdin or the text itself, as the zoo would read it: its module is not loaded
+        text, named = read_text(spec), None
     try:
         net = build(text, input_shape, layout, conventions)
     except SpecError:
-        if _PASTED_SUMMARY.search(text):
+        if re.search(_PASTED_SUMMARY, text):
             raise CnnCalcError("this is a printed model.summary(), not a spec",
                                "to check its numbers, give it to cnncalc check --summary FILE (alone, or with the "
                                "spec of the network it should be)") from None
@@ -61,4 +65,15 @@ def load_network(spec: str, input_shape: str | None, layout: str | None, convent
 
 
 #: the header and footer lines of the summaries Keras, torchinfo and torchsummary print
-_PASTED_SUMMARY = re.compile(r"Layer \(type|Param #|Total params|Trainable params|Output Shape", re.I)
+def _written_as_name(spec: str) -> bool:
+    """Whether SPEC could name a network of the zoo: ASCII letters, digits, '_' and ':' only (``resnet50``,
+    ``keras:ResNet50``); spec text and file paths hold other characters.
+
+    >>> _written_as_name("keras:ResNet50"), _written_as_name("examples/mnist.cnn"), _written_as_name("conv8x3, relu")
+    (True, False, False)
+    """
+    return spec.isascii() and spec.replace("_", "a").replace(":", "a").isalnum()
+
+
+#: (a pattern compiled only when a spec does not read)
+_PASTED_SUMMARY = r"(?i)Layer \(type|Param #|Total params|Trainable params|Output Shape"

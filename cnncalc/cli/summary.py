@@ -7,11 +7,11 @@ import sys
 
 import click
 
-from ..analysis.costs import DTYPES, OPTIMIZERS
+from ..analysis.dtypes import DTYPES, OPTIMIZERS
 from ..analysis.flops import CONVENTIONS as FLOPS_CONVENTIONS
-from .api import prepare
 from .boundary import EXIT_NO
 from .options import FRAMEWORK_OPTIONS, MODEL_OPTIONS, Command, format_option, input_option
+from .preparing import prepare
 from .terminal import console
 
 

@@ -1,35 +1,15 @@
 """A record under the chosen framework's conventions: PyTorch's record, its activation split off as a module of
 its own, a global pool as PyTorch's ``nn.AdaptiveAvgPool2d(1)`` then ``nn.Flatten()``, a reshape's target in the
-input's layout; and the layers that act on each token alone."""
+input's layout."""
 
 from __future__ import annotations
 
+from ..model import layers
 from ..model.conventions import channels_last
-from ..model.layers import (
-    Activation,
-    BatchNormalization,
-    ClassToken,
-    Dense,
-    Dropout,
-    DropPath,
-    Flatten,
-    GlobalPooling,
-    Layer,
-    LayerNormalization,
-    LayerScale,
-    MultiHeadAttention,
-    Params,
-    PositionEmbedding,
-    Reshape,
-    RuleError,
-)
+from ..model.layers import Activation, Flatten, Layer, Params, Reshape, RuleError
 from ..model.records import replace
 
-__all__ = ["PER_TOKEN", "framework_layer", "functional_with_weights", "fused", "split_row"]
-
-#: Layers that act on each token alone, so an embedding's L×D output keeps its order through them.
-PER_TOKEN = (Dense, Dropout, Activation, LayerNormalization, BatchNormalization, LayerScale, DropPath,
-             MultiHeadAttention, ClassToken, PositionEmbedding)
+__all__ = ["framework_layer", "functional_with_weights", "fused", "split_row"]
 
 
 def framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) -> tuple[Layer, Layer | None]:
@@ -44,7 +24,7 @@ def framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) 
     layer = layer.for_torch()
     if not split:
         return layer, None
-    if isinstance(layer, GlobalPooling):
+    if isinstance(layer, layers.GlobalPooling):
         return replace(layer, keepdims=True), Flatten()
     return replace(layer, activation=None), Activation(layer.activation)  # type: ignore[attr-defined]
 
@@ -52,7 +32,9 @@ def framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) 
 def split_row(layer: Layer) -> bool:
     """A layer PyTorch writes as two modules, each a row: one with a fused activation, or a global pool that drops
     the axes it pools (``nn.AdaptiveAvgPool2d(1)``, then ``nn.Flatten()``)."""
-    return fused(layer) or (isinstance(layer, GlobalPooling) and not layer.keepdims)
+    # keepdims first: the pooling family is asked for only for a layer that drops axes, so a spec without a global
+    # pool never loads it
+    return fused(layer) or (not getattr(layer, "keepdims", True) and isinstance(layer, layers.GlobalPooling))
 
 
 def fused(layer: Layer) -> bool:

@@ -14,18 +14,14 @@ from ..model.layers import (
     Embedding,
     Layer,
     Merge,
-    Nested,
     Params,
     Resolution,
     RuleError,
     Shape,
-    keras_model_name,
 )
 from ..model.layers.dense import FLATTEN_FIRST
-from .frameworks import PER_TOKEN, framework_layer, functional_with_weights
-from .held import nchw_layer
+from .frameworks import framework_layer, functional_with_weights
 from .inputs import INPUT_NAME, bounded_input_shape, input_layout, require_bounded
-from .nested import nested_resolution
 from .order import framework_rows
 from .records import Network, ResolvedLayer
 
@@ -95,8 +91,8 @@ class Walk:
             if torch:
                 name = f"{layer.torch_class_for(in_shapes[0])}{' (fn)' if parsed.functional else ''}: 1-{row}"
             else:  # Keras' auto name: the class's stem, then stem_1, stem_2… in creation order
-                stem = layer.auto_name if type(layer) is not Nested else \
-                    keras_model_name(layer.network, in_shapes[0])  # a known network: its model's own name
+                stem = layer.auto_name if not layer.whole_network else \
+                    _keras_model_name(layer, in_shapes[0])  # a known network: its model's own name
                 number = counters.get(stem, 0)
                 counters[stem] = number + 1
                 name = f"{stem}_{number}" if number else stem
@@ -106,8 +102,11 @@ class Walk:
                     layer, fused = framework_layer(layer, torch, split[node], layout)
                 held = None
                 if layout == "nchw":  # a permute written on PyTorch's axes, and what it gives held as PyTorch has it
+                    from .held import nchw_layer
+
                     layer, held = nchw_layer(layer, in_shapes, [tokens[i] for i in sources])
-                result, inner = self._result(layer, in_shapes, parsed) if isinstance(layer, (Merge, Nested)) \
+                result, inner = self._result(layer, in_shapes, parsed) if isinstance(layer, Merge) or \
+                    layer.whole_network \
                     else (layer.resolve(in_shapes[0]), None)  # most layers: no method call between
                 out = result.output_shape
                 if prod(out) > MAX_ELEMENTS or parsed.functional:
@@ -117,7 +116,7 @@ class Walk:
                                  parsed.source if parsed.uses else None) from None
             warnings, notes = _findings(result, tokens[source] and isinstance(layer, Dense)) if result.findings \
                 else no_findings
-            per_token = (tokens[source] and isinstance(layer, PER_TOKEN)) or isinstance(layer, Embedding)
+            per_token = (tokens[source] and layer.per_token) or isinstance(layer, Embedding)
             if held is not None:
                 per_token = held
             params = _frozen(result.params) if parsed.frozen else result.params
@@ -140,7 +139,9 @@ class Walk:
         """What a layer makes of its inputs; a known network's row, with the network itself."""
         if isinstance(layer, Merge):
             return _merge(layer, in_shapes, parsed, self.spec.text), None
-        if isinstance(layer, Nested):
+        if layer.whole_network:
+            from .nested import nested_resolution
+
             return nested_resolution(layer, in_shapes[0], self.conventions, _inner)
         return layer.resolve(in_shapes[0]), None
 
@@ -149,6 +150,14 @@ class Walk:
         spec = self.spec
         return Network(spec.text, self.shapes[0], tuple(self.layers), spec.graph,  # type: ignore[arg-type]
                        self.conventions, self.layout or "nhwc", input_warnings)
+
+
+def _keras_model_name(layer: Layer, shape: Shape) -> str:
+    """The name Keras gives a known network standing as one layer: its model's own name."""
+    from ..model.layers.nested import Nested, keras_model_name
+
+    assert isinstance(layer, Nested)
+    return keras_model_name(layer.network, shape)
 
 
 def _frozen(params: Params) -> Params:

@@ -44,7 +44,8 @@ def read_int(digits: str, maximum: int = MAX_SIZE) -> int:
 
 #: Thousands separators people and locales write: 18,496 · 18.496 · 18 496 · 18'496 · 18_496, and
 #: the no-break, narrow no-break and thin spaces that typeset and locale-formatted numbers use.
-_GROUPED = re.compile(r"[1-9]\d{0,2}(?:(?P<sep>[,.' _\u00a0\u202f\u2009])\d{3})(?:(?P=sep)\d{3})*\Z")
+#: (A pattern compiled where a number is first read with one, not when cnncalc starts.)
+_GROUPED = r"[1-9]\d{0,2}(?:(?P<sep>[,.' _\u00a0\u202f\u2009])\d{3})(?:(?P=sep)\d{3})*\Z"
 
 
 def read_count(text: str, maximum: int = MAX_COUNT) -> int:
@@ -63,7 +64,7 @@ def read_count(text: str, maximum: int = MAX_COUNT) -> int:
     cleaned = text.strip()
     if len(cleaned) < 19 and cleaned.isdigit() and cleaned.isascii() and maximum >= MAX_SIZE:
         return int(cleaned)  # plain digits, the common case: no separator to look for, and within the bound
-    grouped = _GROUPED.match(cleaned)
+    grouped = re.match(_GROUPED, cleaned)
     if grouped:
         cleaned = cleaned.replace(grouped["sep"], "")
     if not (cleaned.isascii() and cleaned.isdigit()):

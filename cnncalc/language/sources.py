@@ -34,8 +34,9 @@ _LIMIT_HINT = "cnncalc reads at most 4 MiB of input; write repeated layers as [ 
 OTHER_LINE_BREAKS = {"\r": "CARRIAGE RETURN", "\x0b": "LINE TABULATION", "\x0c": "FORM FEED",
                      "\x1c": "FILE SEPARATOR", "\x1d": "GROUP SEPARATOR", "\x1e": "RECORD SEPARATOR",
                      "\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
-#: One of them where :func:`lines` does not end a line: all but a ``\r`` before ``\n``.
-OTHER_LINE_BREAK = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+#: One of them where :func:`lines` does not end a line: all but a ``\r`` before ``\n`` (a pattern, compiled
+#: only for a text that holds one of the characters).
+OTHER_LINE_BREAK = "\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]"
 
 
 def lines(text: str) -> list[str]:
@@ -66,7 +67,9 @@ def other_line_break(text: str) -> int:
     >>> other_line_break("relu # \u2028 x"), other_line_break("relu\r\nrelu")
     (7, -1)
     """
-    found = OTHER_LINE_BREAK.search(text)
+    if not any(char in text for char in OTHER_LINE_BREAKS):  # most texts: no regex to compile
+        return -1
+    found = re.search(OTHER_LINE_BREAK, text)
     return -1 if found is None else found.start()
 
 
@@ -132,7 +135,7 @@ def _read_stdin(what: str) -> bytes:
 
 def _decode(data: bytes, where: str) -> str:
     try:
-        return data.decode("utf-8-sig")
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")  # "utf-8-sig", without loading its codec
     except UnicodeDecodeError as error:
         raise SourceError(f"{where} is not UTF-8 text: byte {error.start + 1} is 0x{data[error.start]:02x}",
                           "save it as UTF-8") from None

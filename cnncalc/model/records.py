@@ -7,7 +7,9 @@ the 30 % budget ``cnncalc summary`` has over importing click and rich.  ``record
 same behaviour (fields from annotations with class-level defaults, keyword or positional
 construction, equality, hashing, a readable repr, immutability) from plain closures, and
 ``typing.dataclass_transform`` tells type checkers to treat it exactly like a frozen
-dataclass.
+dataclass.  A class's first few records are built by a generic ``__init__``; one built more often
+gets a plain one compiled for its fields (as fast as a dataclass's), so a short run, which builds a
+handful of each, compiles none.
 
 >>> @record
 ... class Point:
@@ -45,7 +47,8 @@ def _fields(cls: type) -> list[tuple[str, Any]]:
 
 
 def _compile_init(cls: type, fields: list[tuple[str, Any]]) -> Any:
-    """A plain ``__init__(self, a, b=default)`` for ``cls``, compiled on first use.
+    """A plain ``__init__(self, a, b=default)`` for ``cls``, compiled once the class is built often (or is called
+    with arguments that do not bind).
 
     This is what ``dataclasses`` does for every class at definition time; deferring it means
     a record costs nothing until it is built, and is then as fast to build as a dataclass.
@@ -61,17 +64,36 @@ def _compile_init(cls: type, fields: list[tuple[str, Any]]) -> Any:
     return init
 
 
+#: How many records of a class the generic ``__init__`` builds before a plain one is compiled for it: compiling
+#: costs about as much as building this many the generic way.
+COMPILE_AFTER = 16
+
+
 @dataclass_transform(eq_default=True, frozen_default=True)
 def record(cls: type[T]) -> type[T]:
     """Make ``cls`` a frozen record whose fields are its annotations (ClassVars excluded)."""
     fields = _fields(cls)
     names = tuple(name for name, _ in fields)
+    position = {name: index for index, name in enumerate(names)}
+    required = [(index, name) for index, (name, default) in enumerate(fields) if default is _MISSING]
+    built = [0]
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        # First instantiation: compile the real __init__ once, then use it from now on.
-        compiled = _compile_init(cls, fields)
-        cls.__init__ = compiled  # type: ignore[method-assign]
-        compiled(self, *args, **kwargs)
+        # The generic __init__: what the compiled one does for a call that binds, field by field in order; any
+        # other call (and every call once the class is built often) goes to the compiled one, whose TypeError
+        # is Python's own.
+        given = len(args)
+        built[0] += 1
+        if built[0] > COMPILE_AFTER or given > len(names) or \
+                any(position.get(name, -1) < given for name in kwargs) or \
+                any(index >= given and name not in kwargs for index, name in required):
+            compiled = _compile_init(cls, fields)
+            cls.__init__ = compiled  # type: ignore[method-assign]
+            compiled(self, *args, **kwargs)
+            return
+        values = self.__dict__
+        for index, (name, default) in enumerate(fields):
+            values[name] = args[index] if index < given else kwargs.get(name, default)
 
     def _values(self: Any) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in names)

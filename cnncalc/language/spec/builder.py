@@ -33,7 +33,7 @@ def merge_arity(word: str, branches: int) -> tuple[str, str] | None:
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 #: the factor of a scaled add, glued to the word: 'scale0.17', 'scale1'
-_SCALE = re.compile(r"scale(\d+(?:\.\d*)?|\.\d+)\Z")
+_SCALE = r"scale(\d+(?:\.\d*)?|\.\d+)\Z"  # a pattern, compiled where a scale is written
 
 
 def _start(item: Item) -> int:
@@ -208,7 +208,7 @@ class _Builder:
 
     def _scaled(self, item: MergeItem, tokens: list[Token]) -> Merge:
         """``add(A | B) scale{F}``: A + F·B (Inception-ResNet's scaled residual sum)."""
-        match = _SCALE.match(tokens[0].lower)
+        match = re.match(_SCALE, tokens[0].lower)
         if match is None or len(tokens) != 1:
             raise SpecError(f"unexpected '{tokens[0].text}' after the merge", self.text,
                             (tokens[0].start, tokens[-1].end), None,

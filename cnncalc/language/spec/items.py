@@ -5,17 +5,39 @@ and blocks' uses (``mb(16, 6, 1)``, after ``def mb(c, e, s) = (…)``), read by 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ...errors import SpecError, shorten
 from ...model.layers import MERGES
 from ..literals import TooLargeError, read_int
-from .blocks import Blocks
-from .filling import has_use, merge_source
 from .records import BlockUse, Item, MergeItem, Scope, Token
 from .tokens import MAX_DEPTH, MAX_LAYERS, MAX_WORDS, _Stream
-from .uses import _list, _use
+
+if TYPE_CHECKING:
+    from .blocks import Blocks
 
 __all__ = ["BlockUse", "Item", "MergeItem", "Scope"]
+
+
+class NoBlocks:
+    """The blocks of a spec whose text has no ``def``: none defined, so none used, and no name meant as one.
+
+    It answers as :class:`~.blocks.Blocks` answers for such a text, so that a spec without blocks never loads
+    their machinery (:mod:`.blocks`, :mod:`.braces`, :mod:`.filling`, :mod:`.uses`).
+    """
+
+    defining: Token | None = None
+    defined: dict[str, object] = {}  # noqa: RUF012 - never written: only a definition adds to it
+
+    def __init__(self) -> None:
+        self.deepest = 0
+
+    def unknown(self, name: Token, position: int) -> SpecError | None:
+        """No block is defined nor defined later, so ``name(`` is never meant as a block's use."""
+        return None
+
+    def unused_problem(self) -> None:
+        """No block, so no block with a problem."""
 
 
 def _items(text: str) -> list[Item]:
@@ -26,7 +48,11 @@ def _items(text: str) -> list[Item]:
     The whole expansion is held to :data:`MAX_LAYERS` as it grows, never after.
     """
     stream = _Stream(text)
-    blocks = Blocks(text)
+    blocks: Blocks | NoBlocks = NoBlocks()
+    if "def" in text.lower():  # a definition's 'def', in any case; else no block can be defined nor used
+        from .blocks import Blocks
+
+        blocks = Blocks(text)
     items, _ = _sequence(text, stream, None, 0, False, blocks)
     stray = stream.next
     if stray is not None:
@@ -40,7 +66,7 @@ def _items(text: str) -> list[Item]:
 
 
 def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None,  # noqa: PLR0912, PLR0915
-              depth: int, in_merge: bool, blocks: Blocks) -> tuple[list[Item], int]:  # one loop per token
+              depth: int, in_merge: bool, blocks: Blocks | NoBlocks) -> tuple[list[Item], int]:  # one loop per token
     """Items up to the bracket that closes ``opener`` (or '|' in a merge, or the end), left as the stream's
     next; returns them and how many layers they expand to.  Its common cases are inline, for speed."""
     if depth > MAX_DEPTH and opener is not None:
@@ -63,10 +89,18 @@ def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None,  # noqa:
         if isinstance(merge, BlockUse):
             merge = BlockUse(merge.name, merge.args, merge.span, tuple(current), merge.size)
             count = _grow(text, count, merge.size, where or merge.span)
-            items.append(merge if blocks.defining is not None else blocks.expand(merge))
+            if blocks.defining is not None:  # in a definition's body: filled in where the block is used
+                items.append(merge)
+            else:
+                assert not isinstance(blocks, NoBlocks)  # a use is read only when its block is defined
+                items.append(blocks.expand(merge))
         elif merge is not None:
-            source = merge_source(text, merge.word, merge.branches) if blocks.defining is None and \
-                blocks.defined and has_use(merge.branches) else None  # a block's body in it, written out
+            source = None
+            if blocks.defining is None and blocks.defined:
+                from .filling import has_use, merge_source
+
+                if has_use(merge.branches):  # a block's body in it, written out
+                    source = merge_source(text, merge.word, merge.branches)
             merge = MergeItem(merge.word, merge.branches, merge.span, tuple(current), source)
             count = _grow(text, count, _size(merge), where or merge.span)
             items.append(merge)
@@ -107,6 +141,8 @@ def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None,  # noqa:
             current, defined = [], True
         elif merge is None and len(current) == 1 and match[0] == "(" and not defined and \
                 current[0].lower in blocks.defined:
+            from .uses import _use
+
             merge, current = _use(text, stream, current[0], match, depth, blocks), []
         elif current or merge is not None or defined:
             if len(current) == 1 and match[0] == "(" and merge is None:
@@ -127,7 +163,7 @@ def _sequence(text: str, stream: _Stream, opener: re.Match[str] | None,  # noqa:
 
 
 def _merge(text: str, stream: _Stream, word: Token, opener: re.Match[str], depth: int,
-           blocks: Blocks) -> MergeItem:
+           blocks: Blocks | NoBlocks) -> MergeItem:
     """The branches of ``add(A | B | …)`` up to its ')'."""
     branches: list[tuple[Item, ...]] = []
     while True:
@@ -212,8 +248,11 @@ def _repeat(text: str, group: list[Item], stream: _Stream, opener: re.Match[str]
 
 
 def _definition(text: str, stream: _Stream, head: list[Token], opener: re.Match[str], depth: int,
-                blocks: Blocks) -> None:
+                blocks: Blocks | NoBlocks) -> None:
     """``def NAME(P1, P2, …) = (ITEMS)``, read up to its ')' and added to ``blocks``."""
+    from .uses import _list
+
+    assert not isinstance(blocks, NoBlocks)  # the text has a 'def'
     form = "write a definition as 'def NAME(P1, P2) = (layers)', as in def mb(c, e, s) = (conv{c*e}x1, bn, relu6)"
     if depth > 0 or blocks.defining is not None:
         raise SpecError("a block is defined at the top level of the spec", text, (head[0].start, opener.end()),

@@ -13,8 +13,8 @@ from .sizes import _NUMBER, _numbers
 from .words import WORDS, Word
 
 _PAIR_OPTION = re.compile(r"(?P<key>op|[spdgmtblr])(?P<a>\d+)(?:[xX×](?P<b>\d+))?(?:[xX×](?P<c>\d+))?\Z")
-#: Rescaling's offset, added after the scale: 'offset-1', 'offset0.5'
-_OFFSET = re.compile(r"offset([-−]?(?:\d+(?:\.\d*)?|\.\d+))\Z")
+#: Rescaling's offset, added after the scale: 'offset-1', 'offset0.5' (a pattern, compiled where one is written)
+_OFFSET = r"offset([-−]?(?:\d+(?:\.\d*)?|\.\d+))\Z"
 _OPTION_KEYS = {"s": "stride", "p": "padding", "d": "dilation", "g": "groups", "m": "multiplier",
                 "op": "output_padding", "t": "top", "b": "bottom", "l": "left", "r": "right"}
 #: Options that take one number; the others take one number per axis, or one for all.
@@ -122,7 +122,7 @@ class _OptionReader:
         lower = token.lower
         if lower in _OPTION_WORDS:
             return _OPTION_WORDS[lower]
-        offset = _OFFSET.match(lower)
+        offset = re.match(_OFFSET, lower) if lower.startswith("offset") else None
         if offset:
             return "offset", float(offset[1].replace("−", "-"))
         match = _PAIR_OPTION.match(lower)

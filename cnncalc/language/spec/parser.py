@@ -7,7 +7,8 @@ import re
 
 from ...errors import CnnCalcError, SpecError, closest, shorten
 from ...lazy import attribute
-from ...model.layers import Layer, Nested
+from ...model import layers
+from ...model.layers import Layer
 from .arguments import _ArgumentReader
 from .options import _OPTION_WORDS, _PAIR_OPTION, _OptionReader
 from .records import ParsedInput, ParsedLayer, Token
@@ -103,7 +104,7 @@ class _Parser(_ArgumentReader, _OptionReader):
             raise self.fail(f"unexpected '{rest[0].text}' after the network '{first.text}'", rest[0],
                             "a known network takes 'notop' (its classifier cut off) and 'frozen' only, as in "
                             "'keras:MobileNetV2 notop frozen'")
-        return Nested(found[0], found[1], len(tokens) > 1), " ".join([t.text for t in tokens])
+        return layers.Nested(found[0], found[1], len(tokens) > 1), " ".join([t.text for t in tokens])
 
     def _input(self, rest: list[Token], dims: Token | None) -> None:
         if dims is None:

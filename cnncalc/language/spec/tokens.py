@@ -31,7 +31,7 @@ def refuse_other_line_breaks(text: str) -> None:
     position = other_line_break(text)
     if position >= 0:
         char = text[position]
-        shown = OTHER_LINE_BREAK.sub("\N{SYMBOL FOR NEWLINE}", text)  # visible, at the same offsets
+        shown = re.sub(OTHER_LINE_BREAK, "\N{SYMBOL FOR NEWLINE}", text)  # visible, at the same offsets
         raise SpecError(f"a line break other than a newline: U+{ord(char):04X} {OTHER_LINE_BREAKS[char]}", shown,
                         (position, position + 1), None,
                         "end each line with a newline (\\n or \\r\\n) alone; cnncalc reads no other line break")

@@ -25,6 +25,9 @@ Every name is importable from here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from ...lazy import attribute
 from .activations import (
     ACTIVATIONS,
     TORCH_ACTIVATIONS,
@@ -33,7 +36,6 @@ from .activations import (
     PReLU,
     ReLU,
 )
-from .attention import MultiHeadAttention
 from .base import (
     Finding,
     Layer,
@@ -51,13 +53,6 @@ from .base import (
     require_volume,
     require_volume3d,
 )
-from .channels import (
-    ChannelPad,
-    ChannelShuffle,
-    ChannelSlice,
-    channel_range,
-    slice_text,
-)
 from .convolution import (
     Conv2D,
     Conv3D,
@@ -70,32 +65,10 @@ from .convolution import (
     require_groups,
     require_torch_same,
 )
-from .convolution1d import (
-    Conv1D,
-    DepthwiseConv1D,
-    SeparableConv1D,
-)
 from .dense import (
     Dense,
     Dropout,
     Embedding,
-)
-from .global_pooling import (
-    AdaptiveAveragePooling1D,
-    AdaptiveAveragePooling2D,
-    AdaptiveMaxPooling1D,
-    AdaptiveMaxPooling2D,
-    AdaptivePooling,
-    GlobalAveragePooling1D,
-    GlobalAveragePooling2D,
-    GlobalMaxPooling1D,
-    GlobalMaxPooling2D,
-    GlobalPooling,
-)
-from .grid_attention import (
-    RelativeAttention,
-    WindowDepartition,
-    WindowPartition,
 )
 from .merges import (
     MERGES,
@@ -112,14 +85,6 @@ from .merges import (
     broadcast_shape,
     merge_hint,
 )
-from .nested import Nested, keras_model_name
-from .normalization import (
-    BatchNormalization,
-    GroupNormalization,
-    InstanceNormalization,
-    LayerNormalization,
-    LocalResponseNormalization,
-)
 from .pooling import (
     AveragePooling1D,
     AveragePooling2D,
@@ -132,10 +97,6 @@ from .pooling import (
     Pooling3D,
     require_pool_padding,
     require_torch_pool_padding,
-)
-from .preprocessing import (
-    Normalization,
-    Rescaling,
 )
 from .reshaping import (
     Cropping2D,
@@ -151,22 +112,6 @@ from .reshaping import (
     ZeroPadding2D,
     sides_text,
 )
-from .scaling import (
-    DropPath,
-    LayerScale,
-)
-from .tokens import (
-    ClassToken,
-    PositionEmbedding,
-    TokenSelect,
-)
-from .transposed import (
-    Conv1DTranspose,
-    Conv2DTranspose,
-    require_output_padding,
-    torch_transposed_padding,
-    transposed_length,
-)
 from .windows import (
     Windowed,
     one_axis,
@@ -176,11 +121,43 @@ from .windows import (
     volume_findings,
     window_axes,
 )
-from .windows_attention import (
-    CPB_HIDDEN,
-    PatchMerging,
-    WindowAttention,
-)
+
+if TYPE_CHECKING:  # imported when first asked for: see _LAZY
+    from .attention import MultiHeadAttention
+    from .channels import ChannelPad, ChannelShuffle, ChannelSlice, channel_range, slice_text
+    from .convolution1d import Conv1D, DepthwiseConv1D, SeparableConv1D
+    from .global_pooling import (
+        AdaptiveAveragePooling1D,
+        AdaptiveAveragePooling2D,
+        AdaptiveMaxPooling1D,
+        AdaptiveMaxPooling2D,
+        AdaptivePooling,
+        GlobalAveragePooling1D,
+        GlobalAveragePooling2D,
+        GlobalMaxPooling1D,
+        GlobalMaxPooling2D,
+        GlobalPooling,
+    )
+    from .grid_attention import RelativeAttention, WindowDepartition, WindowPartition
+    from .nested import Nested, keras_model_name
+    from .normalization import (
+        BatchNormalization,
+        GroupNormalization,
+        InstanceNormalization,
+        LayerNormalization,
+        LocalResponseNormalization,
+    )
+    from .preprocessing import Normalization, Rescaling
+    from .scaling import DropPath, LayerScale
+    from .tokens import ClassToken, PositionEmbedding, TokenSelect
+    from .transposed import (
+        Conv1DTranspose,
+        Conv2DTranspose,
+        require_output_padding,
+        torch_transposed_padding,
+        transposed_length,
+    )
+    from .windows_attention import CPB_HIDDEN, PatchMerging, WindowAttention
 
 __all__ = [
     "ACTIVATIONS", "CPB_HIDDEN", "MERGES", "TORCH_ACTIVATIONS", "Activation", "AdaptiveAveragePooling1D",
@@ -204,3 +181,41 @@ __all__ = [
     "sides_text", "slice_text", "stride_findings", "torch_transposed_padding", "transposed_length", "volume_findings",
     "window_axes"
 ]
+
+
+#: the families a spec rarely uses, each imported when one of its names is first asked for (PEP 562), so that a
+#: summary loads only the families its layers are: each name, and its module
+_LAZY = {
+    "MultiHeadAttention": "attention",
+    "RelativeAttention": "grid_attention",
+    "WindowDepartition": "grid_attention",
+    "WindowPartition": "grid_attention",
+    "ClassToken": "tokens",
+    "PositionEmbedding": "tokens",
+    "TokenSelect": "tokens",
+    "CPB_HIDDEN": "windows_attention",
+    "PatchMerging": "windows_attention",
+    "WindowAttention": "windows_attention",
+    "ChannelPad": "channels", "ChannelShuffle": "channels", "ChannelSlice": "channels", "channel_range": "channels",
+    "slice_text": "channels",
+    "Conv1D": "convolution1d", "DepthwiseConv1D": "convolution1d", "SeparableConv1D": "convolution1d",
+    "AdaptiveAveragePooling1D": "global_pooling", "AdaptiveAveragePooling2D": "global_pooling",
+    "AdaptiveMaxPooling1D": "global_pooling", "AdaptiveMaxPooling2D": "global_pooling",
+    "AdaptivePooling": "global_pooling", "GlobalAveragePooling1D": "global_pooling",
+    "GlobalAveragePooling2D": "global_pooling", "GlobalMaxPooling1D": "global_pooling",
+    "GlobalMaxPooling2D": "global_pooling", "GlobalPooling": "global_pooling",
+    "Nested": "nested", "keras_model_name": "nested",
+    "BatchNormalization": "normalization", "GroupNormalization": "normalization",
+    "InstanceNormalization": "normalization", "LayerNormalization": "normalization",
+    "LocalResponseNormalization": "normalization",
+    "Normalization": "preprocessing", "Rescaling": "preprocessing",
+    "DropPath": "scaling", "LayerScale": "scaling",
+    "Conv1DTranspose": "transposed", "Conv2DTranspose": "transposed", "require_output_padding": "transposed",
+    "torch_transposed_padding": "transposed", "transposed_length": "transposed",
+}
+
+
+def __getattr__(name: str) -> Any:
+    value = attribute(__name__, _LAZY, name)
+    globals()[name] = value  # asked for once: from now on a plain attribute
+    return value

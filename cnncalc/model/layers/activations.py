@@ -21,6 +21,7 @@ TORCH_ACTIVATIONS = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh", "soft
 class Activation(Layer):
     keras_class: ClassVar[str] = "Activation"
     auto_name: ClassVar[str] = "activation"
+    per_token: ClassVar[bool] = True
 
     activation: str = "relu"
 

@@ -24,6 +24,8 @@ class MultiHeadAttention(Layer):
     (L·L·D), as torchvision's GFLOPS column counts a vision transformer.
     """
 
+    per_token: ClassVar[bool] = True  # a token map stays a token map through it (features last, L×D order kept)
+
     keras_class: ClassVar[str] = "MultiHeadAttention"
     auto_name: ClassVar[str] = "multi_head_attention"
     torch_name: ClassVar[str] = "MultiheadAttention"

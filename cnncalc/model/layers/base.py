@@ -73,6 +73,10 @@ class Layer:
     auto_name: ClassVar[str]
     #: PyTorch's module class, where it differs from Keras' name (torchinfo's row label)
     torch_name: ClassVar[str] = ""
+    #: it acts on each position alone, so an embedding's L×D output keeps its order through it
+    per_token: ClassVar[bool] = False
+    #: a known network standing as one layer (:mod:`.nested`), resolved by the graph from the zoo's spec of it
+    whole_network: ClassVar[bool] = False
 
     def resolve(self, shape: Shape) -> Resolution:
         raise NotImplementedError

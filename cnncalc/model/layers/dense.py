@@ -38,6 +38,7 @@ class Dense(Layer):
 
     keras_class: ClassVar[str] = "Dense"
     auto_name: ClassVar[str] = "dense"
+    per_token: ClassVar[bool] = True
     torch_name: ClassVar[str] = "Linear"
 
     units: int
@@ -69,6 +70,7 @@ class Dense(Layer):
 class Dropout(Layer):
     keras_class: ClassVar[str] = "Dropout"
     auto_name: ClassVar[str] = "dropout"
+    per_token: ClassVar[bool] = True
 
     rate: float
 

@@ -57,6 +57,7 @@ class Nested(Layer):
 
     keras_class: ClassVar[str] = "Functional"
     auto_name: ClassVar[str] = "functional"
+    whole_network: ClassVar[bool] = True
 
     framework: str
     network: str

@@ -22,6 +22,7 @@ class BatchNormalization(Layer):
 
     keras_class: ClassVar[str] = "BatchNormalization"
     auto_name: ClassVar[str] = "batch_normalization"
+    per_token: ClassVar[bool] = True
 
     center: bool = True
     scale: bool = True
@@ -68,6 +69,7 @@ class LayerNormalization(Layer):
 
     keras_class: ClassVar[str] = "LayerNormalization"
     auto_name: ClassVar[str] = "layer_normalization"
+    per_token: ClassVar[bool] = True
     torch_name: ClassVar[str] = "LayerNorm"
 
     center: bool = True

@@ -17,6 +17,7 @@ class DropPath(Layer):
 
     keras_class: ClassVar[str] = "StochasticDepth"
     auto_name: ClassVar[str] = "stochastic_depth"
+    per_token: ClassVar[bool] = True
 
     rate: float
 
@@ -31,6 +32,7 @@ class LayerScale(Layer):
 
     keras_class: ClassVar[str] = "LayerScale"
     auto_name: ClassVar[str] = "layer_scale"
+    per_token: ClassVar[bool] = True
 
     def resolve(self, shape: Shape) -> Resolution:
         channels = shape[-1]

@@ -26,6 +26,8 @@ class ClassToken(Layer):
     ``torch.cat([class_token.expand(n, -1, -1), x], dim=1)`` in ``forward()``: a parameter of the model, no module.
     Keras has no such layer; ``--format keras`` writes a small one."""
 
+    per_token: ClassVar[bool] = True  # a token map stays a token map through it (features last, L×D order kept)
+
     keras_class: ClassVar[str] = "ClassToken"
     auto_name: ClassVar[str] = "class_token"
 
@@ -44,6 +46,8 @@ class PositionEmbedding(Layer):
     torchvision's ``Encoder.pos_embedding`` (``nn.Parameter(torch.empty(1, L, D))``), added in ``forward()``: a
     parameter of the encoder, no module. keras_hub's ``PositionEmbedding`` holds the same L·D numbers; Keras 3 itself
     has no such layer, and ``--format keras`` writes a small one."""
+
+    per_token: ClassVar[bool] = True  # a token map stays a token map through it (features last, L×D order kept)
 
     keras_class: ClassVar[str] = "PositionEmbedding"
     auto_name: ClassVar[str] = "position_embedding"
