@@ -1,10 +1,12 @@
-"""Transfer learning as real people pasted it from PyTorch: a torchvision network, frozen in whole or in part, under a
-new head, printed by torchinfo (its frozen modules' counts in parentheses, '(9,408)') and by torchsummary.
+"""Transfer learning as real people pasted it: a torchvision network, frozen in whole or in part, under a new head,
+printed by torchinfo (its frozen modules' counts in parentheses, '(9,408)') and by torchsummary; and a Keras
+application as one '(Functional)' row under a new head.
 
 Each paste is kept verbatim under tests/fixtures/pastes (SOURCES.md names where it was published). The counts are
 written out from the modules' arguments, and the networks' totals from torchvision's documented counts (resnet18
 11,689,512, resnet34 21,797,672, resnet50 25,557,032, efficientnet_b0 5,288,548 parameters), less the classifier
-each replaces (Linear(512, 1000), Linear(2048, 1000), Linear(1280, 1000)).
+each replaces (Linear(512, 1000), Linear(2048, 1000), Linear(1280, 1000)), and Keras' from its documented counts
+(ResNet50 25,636,712, MobileNetV2 3,538,984) less Dense(2048, 1000) and Dense(1280, 1000).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ RESNET18_BASE = 11_689_512 - (512 * 1000 + 1000)
 RESNET34_BASE = 21_797_672 - (512 * 1000 + 1000)
 RESNET50_BASE = 25_557_032 - (2048 * 1000 + 1000)
 EFFICIENTNET_B0_BASE = 5_288_548 - (1280 * 1000 + 1000)
+KERAS_RESNET50_NOTOP = 25_636_712 - (2048 * 1000 + 1000)
+KERAS_MOBILENETV2_NOTOP = 3_538_984 - (1280 * 1000 + 1000)
 
 
 def read(name: str) -> PastedSummary:
@@ -141,3 +145,27 @@ def test_torchsummary_resnet50_frozen_with_a_new_fc_head() -> None:
     found = verdicts(pasted)
     assert [v.claim for v in found.values() if v.status == "wrong"] == []
     assert found["total"].status == "correct" and found["non_trainable"].status == "unchecked"
+
+
+def test_keras3_resnet50_pooled_trained_in_a_markdown_bold_block() -> None:
+    # Keras 3's rich table pasted in Markdown bold ('** Layer (type)', its top border lost, '…(207.50 KB)**'):
+    # ResNet50(include_top=False, pooling='avg') trained, so the non-trainable count is its BatchNormalization's
+    # moving statistics: 2 × (64 + each stage's mid, mid, 4·mid a block and 4·mid for its shortcut)
+    pasted = read("transfer_keras3_resnet50_pooled_markdown_bold_urbaneye.txt")
+    assert [row.params for row in pasted.rows] == [KERAS_RESNET50_NOTOP, 0, linear(2048, 512), linear(512, 9)]
+    channels = 64 + sum(blocks * 6 * mid + 4 * mid for mid, blocks in [(64, 3), (128, 4), (256, 6), (512, 3)])
+    assert dict(pasted.totals)["non_trainable"] == 2 * channels == 53_120
+    found = verdicts(pasted)
+    assert [v.claim for v in found.values() if v.status != "correct"] == []
+    assert found["non_trainable"].note == "keras:ResNet50 trained"
+
+
+def test_tf_keras_mobilenetv2_frozen_with_names_wider_than_their_column() -> None:
+    # tf.keras 2.x: 'mobilenetv2_1.00_224 (Functional)' and 'global_average_pooling2d (GlobalAveragePooling2D)'
+    # push their row's cells to the right; MobileNetV2 without its top, frozen, under Dense(1280, 5)
+    pasted = read("transfer_tf_keras_mobilenetv2_frozen_long_names_whossssssss.txt")
+    assert [row.params for row in pasted.rows] == [0, KERAS_MOBILENETV2_NOTOP, 0, linear(1280, 5)]
+    assert dict(pasted.totals)["non_trainable"] == KERAS_MOBILENETV2_NOTOP
+    found = verdicts(pasted)
+    assert [v.claim for v in found.values() if v.status != "correct"] == []
+    assert found["non_trainable"].note == "keras:MobileNetV2 frozen"
