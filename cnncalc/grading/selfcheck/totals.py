@@ -105,11 +105,36 @@ def _non_trainable(pasted: PastedSummary, torch: bool, given: int, known: tuple[
     split = _nested_split(given, moving, known) if known else None
     if split is not None:
         return [split]
+    frozen = _frozen_rows(pasted, given)
+    if frozen is not None:
+        return [frozen]
     if given != moving:
         return [Verdict("non_trainable", f"{given:,}", f"{moving:,}", "unchecked",
                         note="not BatchNormalization's moving statistics (and Normalization's) alone: frozen layers "
                              "or a nested pretrained model could explain it")]
     return []
+
+
+def _frozen_rows(pasted: PastedSummary, given: int) -> Verdict | None:
+    """torchinfo's non-trainable total against the rows it prints in parentheses ('(9,408)'), all of whose
+    parameters are frozen; a row printed plain holds at least one trainable parameter, and may hold frozen ones too.
+    None when no row is in parentheses, or when rows or their counts are not all in the paste."""
+    if pasted.kind != "torchinfo" or pasted.cuts or not all(row.counted for row in pasted.rows):
+        return None
+    frozen = [row.params for row in pasted.rows if row.frozen]
+    if not frozen:
+        return None
+    count = sum(frozen)
+    terms = f"{' + '.join(f'{params:,}' for params in frozen[:12])}{' + …' if len(frozen) > 12 else ''} = {count:,}"
+    if count == given:
+        return Verdict("non_trainable", f"{given:,}", f"{count:,}", "correct", terms,
+                       "the rows printed in parentheses, all of whose parameters are frozen")
+    if count > given:
+        return Verdict("non_trainable", f"{given:,}", f"{count:,}", "wrong", terms,
+                       "the rows printed in parentheses, all of whose parameters are frozen, hold more than that")
+    return Verdict("non_trainable", f"{given:,}", "?", "unchecked", terms,
+                   f"the rows printed in parentheses hold {count:,} frozen parameters; a row printed without them "
+                   f"holds at least one trainable parameter, and may hold frozen ones too")
 
 
 def _nested_split(given: int, moving: int, known: tuple[Known, ...]) -> Verdict | None:

@@ -13,6 +13,7 @@ from .keras_rows import keras_row
 from .lines import unbox, unwrap
 from .records import PastedContainer, PastedRow, PastedSummary
 from .torch_rows import (
+    ELIDED_ROW,
     SUMMARY_ROW,
     TORCH_ROW,
     TorchCells,
@@ -46,8 +47,9 @@ def parse_summary(text: str) -> PastedSummary:
     for number, raw in enumerate(lines, start=1):
         if number in containers:
             continue
-        if CUT.match(raw) and (rows or totals):
-            cuts.append(raw.strip())
+        cut = _cut(raw, torch_rows[number - 1] if kind == "torchinfo" else None, kind, bool(rows or totals))
+        if cut:
+            cuts.append(cut)
             cut_at = len(rows)
             continue
         boxless = unbox(raw)
@@ -86,6 +88,16 @@ def parse_summary(text: str) -> PastedSummary:
                          tuple(found for block in blocks if (found := container_shape(block, batched))),
                          _chained(torch_rows, containers) and not cuts, tuple(inputs[1:]),
                          _containers(torch_rows, containers, batched))
+
+
+def _cut(raw: str, cells: TorchCells | None, kind: str, after_rows: bool) -> str:
+    """The line as a cut's mark when it says rows were left out ('...', '（中略）' after the first row or total, or
+    torchinfo's tree row abridged by hand: '└─Sequential: 2-5 ... 8'), else ''."""
+    if CUT.match(raw) and after_rows:
+        return raw.strip()
+    if kind == "torchinfo" and cells is None and ELIDED_ROW.match(raw):
+        return " ".join(raw.split())
+    return ""
 
 
 def _containers(rows: list[TorchCells | None], containers: set[int], batched: bool) -> tuple[PastedContainer, ...]:

@@ -38,6 +38,9 @@ class PastedRow:
     #: (summary() given no input), a module that returns several tensors ('[[-1, 64, 64, 64], [-1, 64, 128, 128]]');
     #: only the count can be read
     unshown: str = ""
+    #: torchinfo's count in parentheses ('(9,408)'): none of the module's parameters trains (a row printed plain
+    #: holds at least one that does)
+    frozen: bool = False
 
     @property
     def inside(self) -> bool:

@@ -38,6 +38,9 @@ _HEADER = re.compile(r"^[\s|]*Layer \(type(?: \(var_name\))?(?::depth-idx|:depth
 #: or a word ('1,792', '--', '2', 'True', '0.05%'). A cell that fills its column is followed by one space only
 #: ('[1, 128, 32, 32] 2'), so the cells are told apart by what they are, not by runs of spaces.
 _CELL = re.compile(r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\(recursive\)|[^\s\[]+")
+#: A torchinfo tree row its author abridged ('│    └─Sequential: 2-5 ... 8', '└─BasicBlock: ...   [1, ..., ...]
+#: (...,...)', '└─Sequential: 3-...'): rows were left out there, so the rows shown do not sum to the total.
+ELIDED_ROW = re.compile(r"^[\s│|]*(?:├─|└─|\+ |\+--|\|--)\s*[A-Za-z_][A-Za-z0-9_]*\b.*?(?:\.{3}|…)")
 #: torchsummary's rows: 'Conv2d-1   [-1, 64, 224, 224]   1,792'.
 SUMMARY_ROW = re.compile(rf"^\s*(?P<type>[A-Za-z_][A-Za-z0-9_]*)-(?P<index>\d+)\s+(?P<shape>{_SHAPE}|{_SHAPES})\s+"
                          r"(?P<params>\d[\d,]*)\s*$")
@@ -173,7 +176,10 @@ def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], 
         keras_class = ADAPTIVE[torch_type]
     recursive = cells.params == "(recursive)"
     params = 0 if cells.params in ("--", "") or recursive else leading_count(cells.params.strip("()")) or 0
+    # torchinfo prints a module's count in parentheses when none of its parameters trains: '(9,408)'
+    frozen = not recursive and cells.params.startswith("(")
     name = f"{torch_type}: {cells.depth or 1}-{cells.index}" if cells.index else f"{torch_type}: {number}"
     given = read_shape(cells.input, True, batched) if cells.input else None
     rows.append(PastedRow(number, name, keras_class, shape, params, raw.strip(), unreadable=unreadable,
-                          recursive=recursive, input=given, counted=cells.params != "", unshown=unshown))
+                          recursive=recursive, input=given, counted=cells.params != "", unshown=unshown,
+                          frozen=frozen))
