@@ -143,11 +143,13 @@ def test_what_the_expanded_rows_cannot_show_is_refused(args: list[str], words: s
 def test_a_long_expanded_table_is_streamed_with_the_same_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     from cnncalc.views import render
 
-    monkeypatch.setattr(render, "STREAM_ROWS", 50)  # the 70 rows shown (68 inside, 2 of its own) are past it
+    # the 77 rows shown are past it: 2 of its own; inside, the stem's 4, 4 Sequentials, 8 BasicBlocks of 6 modules,
+    # 3 downsample Sequentials of 2, the pooling and the flatten (4 + 4 + 8 + 48 + 3 + 6 + 2 = 75)
+    monkeypatch.setattr(render, "STREAM_ROWS", 50)
     assert summary(TORCH_SPEC).count("\n") < 20  # two rows: drawn by rich
     out = summary(TORCH_SPEC, "--expand-nested")
-    assert "(70 rows: printed as plain fixed-width lines" in out
-    names = [line.split(" [")[0].rstrip() for line in out.splitlines()[3:73]]
+    assert "(77 rows: printed as plain fixed-width lines" in out
+    names = [line.split(" [")[0].rstrip() for line in out.splitlines()[3:80]]
     assert names[:3] == ["├─ResNet: 1-1", "│    └─Conv2d: 2-1", "│    └─BatchNorm2d: 2-2"]
     assert names[-1] == "├─Linear: 1-2"
 
