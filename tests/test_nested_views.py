@@ -90,6 +90,20 @@ def torchvision_resnet18(torch: Any) -> Any:
     return base
 
 
+def torchvision_alexnet(torch: Any) -> Any:
+    """torchvision's AlexNet with its modules' hierarchy (features, avgpool, the port's Flatten, classifier), the
+    modules those of tests/test_zoo.py's port, its last Linear nn.Identity(), frozen."""
+    from .test_zoo import alexnet
+
+    nn = torch.nn
+    modules = list(alexnet(nn))
+    parts = {"features": nn.Sequential(*modules[:13]), "avgpool": modules[13], "flatten": modules[14],
+             "classifier": nn.Sequential(*modules[15:-1], nn.Identity())}
+    base = type("AlexNet", (nn.Sequential,), {})(OrderedDict(parts))
+    base.requires_grad_(False)
+    return base
+
+
 def torchinfo_rows(torchinfo: Any, model: Any, depth: int) -> list[tuple[str, str, str]]:
     """torchinfo's rows down to ``depth``: name as drawn with its depth-idx, output shape, and the count it writes
     for a row at the depth limit (a container's total; '--' read as cnncalc's 0)."""
@@ -120,6 +134,17 @@ def test_depth_and_expand_nested_are_torchinfos_rows() -> None:
     assert ("│    │    └─BasicBlock: 3-3", "[1, 128, 8, 8]", "(230,144)") in theirs  # 73,728+147,456+8,192+3·256
     assert summary(TORCH_SPEC, "--depth", "5") == summary(TORCH_SPEC, "--expand-nested")
     assert "│    │    │    │    └─Conv2d: 5-1" in summary(TORCH_SPEC, "--depth", "5")  # the table's names too
+
+
+def test_alexnets_sequentials_are_torchinfos_rows() -> None:
+    torch, torchinfo = oracle("torch"), oracle("torchinfo")
+    model = torch.nn.Sequential(torchvision_alexnet(torch), torch.nn.Linear(4096, 10))
+    spec = "input 3x64x64 nchw, alexnet notop frozen, dense10"
+    for depth in (2, 3):  # the Identity for the cut Linear: the classifier's last row, the last at depth 3
+        theirs = [row for row in torchinfo_rows(torchinfo, model, depth) if "Identity" not in row[0]]
+        ours = markdown_rows(summary(spec, "--depth", str(depth), "--format", "markdown"))
+        assert [tuple(row) for row in ours] == theirs, depth
+    assert ("│    └─Sequential: 2-4", "[1, 4096]", "(54,534,144)") in theirs  # 9216·4096+4096 + 4096·4096+4096
 
 
 def test_json_depth_keeps_the_nested_rows_down_to_it() -> None:
