@@ -136,6 +136,16 @@ def test_depth_and_expand_nested_are_torchinfos_rows() -> None:
     assert "│    │    │    │    └─Conv2d: 5-1" in summary(TORCH_SPEC, "--depth", "5")  # the table's names too
 
 
+def test_a_repeated_block_is_one_container_per_copy() -> None:
+    """ResNet-50's stages hold 3, 4, 6 and 3 Bottlenecks (torchvision's resnet50: layers=[3, 4, 6, 3]); its spec
+    repeats a block's use ([Bottleneck(…)]x2), each copy its own row."""
+    rows = markdown_rows(summary("input 3x64x64 nchw, resnet50 notop", "--depth", "3", "--format", "markdown"))
+    names = [row[0].split("└─")[-1].split(":")[0] for row in rows]
+    stages = "".join("|" if name == "Sequential" else "B" if name == "Bottleneck" else "" for name in names)
+    assert stages == "|BBB|BBBB|BBBBBB|BBB"
+    assert rows[-3][0] == "│    │    └─Bottleneck: 3-16" and rows[-3][1] == "[1, 2048, 2, 2]"
+
+
 def test_alexnets_sequentials_are_torchinfos_rows() -> None:
     torch, torchinfo = oracle("torch"), oracle("torchinfo")
     model = torch.nn.Sequential(torchvision_alexnet(torch), torch.nn.Linear(4096, 10))

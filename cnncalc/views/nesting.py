@@ -49,11 +49,13 @@ def deepest(net: Network) -> int:
 @record
 class _Node:
     """A row of a network drawn with its containers: the row (a container's made up of its rows', None until
-    they are known), the class of a container (None for a module) and the rows it holds."""
+    they are known), the class of a container (None for a module), the rows it draws and every row inside it (an
+    addition too, which has no row but may be its output)."""
 
     layer: ResolvedLayer | None
     container: str | None
     children: list[_Node]
+    inside: list[ResolvedLayer]
 
 
 def _classes(layer: ResolvedLayer) -> tuple[tuple[str, int], ...]:
@@ -64,22 +66,23 @@ def _classes(layer: ResolvedLayer) -> tuple[tuple[str, int], ...]:
 def _tree(net: Network) -> list[_Node]:
     """A known network's rows under their containers (:func:`_classes`); its rows as they are without any."""
     if not net.torch or not any(_classes(layer) for layer in net.layers):
-        return [_Node(layer, None, []) for layer in net.layers]
+        return [_Node(layer, None, [], []) for layer in net.layers]
     top: list[_Node] = []
     open_: list[tuple[tuple[str, int], _Node]] = []
     for layer in net.layers:
-        if isinstance(layer.layer, Merge):  # ``out + identity`` in forward(): no module, no row
-            continue
         chain = _classes(layer)
         kept = 0
         while kept < min(len(open_), len(chain)) and open_[kept][0] == chain[kept]:
             kept += 1
         del open_[kept:]
         for use in chain[kept:]:
-            node = _Node(None, use[0].split("_", 1)[0], [])
+            node = _Node(None, use[0].split("_", 1)[0], [], [])
             (open_[-1][1].children if open_ else top).append(node)
             open_.append((use, node))
-        (open_[-1][1].children if open_ else top).append(_Node(layer, None, []))
+        for _, node in open_:
+            node.inside.append(layer)
+        if not isinstance(layer.layer, Merge):  # ``out + identity`` in forward(): no module, no row
+            (open_[-1][1].children if open_ else top).append(_Node(layer, None, [], []))
     return [_summed(node) for node in top]
 
 
@@ -92,10 +95,10 @@ def _summed(node: _Node) -> _Node:
     params = Params(sum(row.params.weights for row in rows), sum(row.params.biases for row in rows),
                     sum(row.params.non_trainable for row in rows), sum(row.params.buffers for row in rows))
     held = [row for row in rows if row.params.total]
-    layer = replace(rows[-1], name=f"{node.container}: 0-0", params=params, warnings=(), notes=(), inner=None,
-                    frozen=bool(held) and all(row.frozen for row in held), functional=False,
+    layer = replace(node.inside[-1], name=f"{node.container}: 0-0", params=params, warnings=(), notes=(),
+                    inner=None, frozen=bool(held) and all(row.frozen for row in held), functional=False,
                     moving=sum(row.moving for row in rows))
-    return _Node(layer, node.container, children)
+    return _Node(layer, node.container, children, node.inside)
 
 
 def shown_rows(net: Network, depth: int) -> list[ShownRow]:
@@ -111,7 +114,7 @@ def _rows(net: Network, level: int, depth: int, frozen: bool, glyphs: bool,
           counters: dict[int, int]) -> Iterator[ShownRow]:
     if level > 1 and not net.torch:  # a nested Functional model lists its input layer first
         yield ShownRow(level, None, net, frozen, None, _keras_name(level, "input_layer (InputLayer)"))
-    nodes = _tree(net) if level > 1 else [_Node(layer, None, []) for layer in net.layers]  # the spec's own rows
+    nodes = _tree(net) if level > 1 else [_Node(layer, None, [], []) for layer in net.layers]  # the spec's own rows
     for number, node in enumerate(nodes):
         yield from _node_rows(net, node, level, depth, frozen, glyphs, counters, number)
 
