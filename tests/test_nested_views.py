@@ -5,6 +5,7 @@ torchvision not importing here)."""
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from typing import Any
 
 import pytest
@@ -73,41 +74,87 @@ def test_depth_1_is_the_unexpanded_table_and_markdown_expands_too() -> None:
     assert "| 3 | dense (Dense) | (None, 3) | 3,075 |" in markdown  # 1024·3 + 3 by hand
 
 
-def test_depth_and_expand_nested_are_torchinfos_rows() -> None:
-    torch, torchinfo = oracle("torch"), oracle("torchinfo")
+def torchvision_resnet18(torch: Any) -> Any:
+    """torchvision's ResNet-18 with its modules' hierarchy (conv1, bn1, relu, maxpool, layer1…layer4 Sequentials of
+    BasicBlocks, avgpool, then the port's Flatten and fc = nn.Identity()), the blocks those of tests/test_zoo.py's
+    port, frozen."""
     from .test_zoo import torchvision_resnet
 
     nn = torch.nn
-    port = torchvision_resnet(torch, "basic", [2, 2, 2, 2])
-    base = type("ResNet", (nn.Sequential,), {})(*list(port)[:-1], nn.Identity())  # fc = nn.Identity()
+    modules = list(torchvision_resnet(torch, "basic", [2, 2, 2, 2]))
+    names = ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "flatten", "fc"]
+    parts = [*modules[:4], *(nn.Sequential(*modules[4 + 2 * i:6 + 2 * i]) for i in range(4)), *modules[12:14],
+             nn.Identity()]
+    base = type("ResNet", (nn.Sequential,), {})(OrderedDict(zip(names, parts)))  # the modules keep their names
     base.requires_grad_(False)
-    model = nn.Sequential(base, nn.Linear(512, 10))
-    stats = torchinfo.summary(model, input_size=(1, 3, 64, 64), depth=1, verbose=0, row_settings=("depth",))
-    start = {1: "├─"}
+    return base
+
+
+def torchvision_alexnet(torch: Any) -> Any:
+    """torchvision's AlexNet with its modules' hierarchy (features, avgpool, the port's Flatten, classifier), the
+    modules those of tests/test_zoo.py's port, its last Linear nn.Identity(), frozen."""
+    from .test_zoo import alexnet
+
+    nn = torch.nn
+    modules = list(alexnet(nn))
+    parts = {"features": nn.Sequential(*modules[:13]), "avgpool": modules[13], "flatten": modules[14],
+             "classifier": nn.Sequential(*modules[15:-1], nn.Identity())}
+    base = type("AlexNet", (nn.Sequential,), {})(OrderedDict(parts))
+    base.requires_grad_(False)
+    return base
+
+
+def torchinfo_rows(torchinfo: Any, model: Any, depth: int) -> list[tuple[str, str, str]]:
+    """torchinfo's rows down to ``depth``: name as drawn with its depth-idx, output shape, and the count it writes
+    for a row at the depth limit (a container's total; '--' read as cnncalc's 0)."""
+    stats = torchinfo.summary(model, input_size=(1, 3, 64, 64), depth=depth, verbose=0)
 
     def label(layer: Any) -> str:
-        return start.get(layer.depth, "│    " * (layer.depth - 1) + "└─") + layer.get_layer_name(False, True)
+        start = "├─" if layer.depth == 1 else "│    " * (layer.depth - 1) + "└─"
+        return start + layer.get_layer_name(False, True)
 
+    return [(label(layer), str(list(layer.output_size)), layer.num_params_to_str(True).replace("--", "0"))
+            for layer in stats.summary_list if 0 < layer.depth <= depth]
+
+
+def test_depth_and_expand_nested_are_torchinfos_rows() -> None:
+    torch, torchinfo = oracle("torch"), oracle("torchinfo")
+    model = torch.nn.Sequential(torchvision_resnet18(torch), torch.nn.Linear(512, 10))
     # depth 1: torchinfo's rows under its model's own, as cnncalc's (which draws no ├─ without a deeper row)
-    shallow = [(label(layer), str(list(layer.output_size))) for layer in stats.summary_list if layer.depth == 1]
     ours = markdown_rows(summary(TORCH_SPEC, "--depth", "1", "--format", "markdown"))
-    assert [("├─" + row[0], row[1]) for row in ours] == shallow == [("├─ResNet: 1-1", "[1, 512]"),
-                                                                   ("├─Linear: 1-2", "[1, 10]")]
-    # expanded: the rows inside are torchinfo's leaf modules in call order, at depth 2 with their depth's numbers
-    deep = torchinfo.summary(model, input_size=(1, 3, 64, 64), depth=10, verbose=0).summary_list
-    # the count as torchinfo writes it: '(9,408)' for a frozen module, '--' where cnncalc writes 0
-    leaves = [(layer.class_name, str(list(layer.output_size)), layer.num_params_to_str(False).replace("--", "0"))
-              for layer in deep
-              if layer.depth >= 2 and not layer.children and layer.class_name != "Identity"]
-    rows = markdown_rows(summary(TORCH_SPEC, "--expand-nested", "--format", "markdown"))
-    assert rows[0][0] == "├─ResNet: 1-1" and rows[-1][0] == "├─Linear: 1-2"
-    inner = rows[1:-1]
-    assert [row[0] for row in inner[:3]] == ["│    └─Conv2d: 2-1", "│    └─BatchNorm2d: 2-2", "│    └─ReLU: 2-3"]
-    # the residual additions are written in forward(): torchinfo has no module, so no row, for them
-    assert [(row[0].split("└─")[1].split(":")[0], row[1], row[2]) for row in inner
-            if "Add:" not in row[0]] == leaves
-    assert summary(TORCH_SPEC, "--depth", "2") == summary(TORCH_SPEC, "--expand-nested")
-    assert "│    └─Conv2d: 2-1" in summary(TORCH_SPEC, "--depth", "2")  # the table draws the same names
+    assert [("├─" + row[0], row[1], row[2]) for row in ours] == torchinfo_rows(torchinfo, model, 1) == [
+        ("├─ResNet: 1-1", "[1, 512]", "(11,176,512)"), ("├─Linear: 1-2", "[1, 10]", "5,130")]
+    # deeper: torchinfo's rows, containers (Sequential, BasicBlock, a downsample's Sequential) and modules, with
+    # their depth-idx, shapes and counts; the residual additions are written in forward(), so no module, no row.
+    # The Identity that stands for the cut classifier is torchinfo's last row at depth 2: cnncalc has no row for it
+    for depth in (2, 3, 4, 5):
+        theirs = [row for row in torchinfo_rows(torchinfo, model, depth) if "Identity" not in row[0]]
+        ours = markdown_rows(summary(TORCH_SPEC, "--depth", str(depth), "--format", "markdown"))
+        assert [tuple(row) for row in ours] == theirs, depth
+    assert ("│    │    └─BasicBlock: 3-3", "[1, 128, 8, 8]", "(230,144)") in theirs  # 73,728+147,456+8,192+3·256
+    assert summary(TORCH_SPEC, "--depth", "5") == summary(TORCH_SPEC, "--expand-nested")
+    assert "│    │    │    │    └─Conv2d: 5-1" in summary(TORCH_SPEC, "--depth", "5")  # the table's names too
+
+
+def test_a_repeated_block_is_one_container_per_copy() -> None:
+    """ResNet-50's stages hold 3, 4, 6 and 3 Bottlenecks (torchvision's resnet50: layers=[3, 4, 6, 3]); its spec
+    repeats a block's use ([Bottleneck(…)]x2), each copy its own row."""
+    rows = markdown_rows(summary("input 3x64x64 nchw, resnet50 notop", "--depth", "3", "--format", "markdown"))
+    names = [row[0].split("└─")[-1].split(":")[0] for row in rows]
+    stages = "".join("|" if name == "Sequential" else "B" if name == "Bottleneck" else "" for name in names)
+    assert stages == "|BBB|BBBB|BBBBBB|BBB"
+    assert rows[-3][0] == "│    │    └─Bottleneck: 3-16" and rows[-3][1] == "[1, 2048, 2, 2]"
+
+
+def test_alexnets_sequentials_are_torchinfos_rows() -> None:
+    torch, torchinfo = oracle("torch"), oracle("torchinfo")
+    model = torch.nn.Sequential(torchvision_alexnet(torch), torch.nn.Linear(4096, 10))
+    spec = "input 3x64x64 nchw, alexnet notop frozen, dense10"
+    for depth in (2, 3):  # the Identity for the cut Linear: the classifier's last row, the last at depth 3
+        theirs = [row for row in torchinfo_rows(torchinfo, model, depth) if "Identity" not in row[0]]
+        ours = markdown_rows(summary(spec, "--depth", str(depth), "--format", "markdown"))
+        assert [tuple(row) for row in ours] == theirs, depth
+    assert ("│    └─Sequential: 2-4", "[1, 4096]", "(54,534,144)") in theirs  # 9216·4096+4096 + 4096·4096+4096
 
 
 def test_json_depth_keeps_the_nested_rows_down_to_it() -> None:
@@ -131,11 +178,13 @@ def test_what_the_expanded_rows_cannot_show_is_refused(args: list[str], words: s
 def test_a_long_expanded_table_is_streamed_with_the_same_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     from cnncalc.views import render
 
-    monkeypatch.setattr(render, "STREAM_ROWS", 50)  # the 70 rows shown (68 inside, 2 of its own) are past it
+    # the 77 rows shown are past it: 2 of its own; inside, the stem's 4, 4 Sequentials, 8 BasicBlocks of 6 modules,
+    # 3 downsample Sequentials of 2, the pooling and the flatten (4 + 4 + 8 + 48 + 3 + 6 + 2 = 75)
+    monkeypatch.setattr(render, "STREAM_ROWS", 50)
     assert summary(TORCH_SPEC).count("\n") < 20  # two rows: drawn by rich
     out = summary(TORCH_SPEC, "--expand-nested")
-    assert "(70 rows: printed as plain fixed-width lines" in out
-    names = [line.split(" [")[0].rstrip() for line in out.splitlines()[3:73]]
+    assert "(77 rows: printed as plain fixed-width lines" in out
+    names = [line.split(" [")[0].rstrip() for line in out.splitlines()[3:80]]
     assert names[:3] == ["├─ResNet: 1-1", "│    └─Conv2d: 2-1", "│    └─BatchNorm2d: 2-2"]
     assert names[-1] == "├─Linear: 1-2"
 

@@ -45,6 +45,8 @@ class ResolvedLayer:
     #: the parameters non-trainable by their kind, frozen or not: Keras' BatchNormalization moving statistics
     #: (under PyTorch's conventions buffers, so 0), Normalization's statistics, a known network's own
     moving: int = 0
+    #: the blocks' uses it is inside, outermost first: (the block's name as written, the use's number)
+    containers: tuple[tuple[str, int], ...] = ()
 
     @property
     def keras_class(self) -> str:

@@ -123,11 +123,13 @@ class Walk:
             layers[row - 1] = ResolvedLayer(
                 row, name, layer, parsed.source, parsed.span, in_shapes[0], out, params,
                 warnings, notes, result.axes, result.arithmetic, result.macs, result.bias_adds, inputs, in_shapes,
-                per_token, node, parsed.functional, inner, parsed.frozen, result.params.non_trainable)
+                per_token, node, parsed.functional, inner, parsed.frozen, result.params.non_trainable,
+                parsed.containers)
             if fused is not None:  # PyTorch's second module (an activation, a flatten), the row after its layer
                 layers[row] = ResolvedLayer(row + 1, f"{fused.torch_class}: 1-{row + 1}", fused,
                                             parsed.source, parsed.span, out, fused.resolve(out).output_shape,
-                                            Params(), (), (), (), (), 0, 0, (name,), (out,), per_token)
+                                            Params(), (), (), (), (), 0, 0, (name,), (out,), per_token,
+                                            containers=parsed.containers)
                 out = layers[row].output_shape  # type: ignore[union-attr]
                 name = layers[row].name  # type: ignore[union-attr]
             shapes.append(out)

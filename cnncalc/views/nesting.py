@@ -7,6 +7,11 @@ torchinfo: a row at depth ``d`` is drawn behind ``├─`` (depth 1) or ``"│  
 ``Class: d-i``, ``i`` counting the rows of depth ``d`` in order over the whole summary (``set_children_layers``);
 ``depth`` hides the rows deeper than it, which changes no number of a row it shows (a depth's count runs over
 that depth's rows alone).
+Inside a torchvision network whose spec writes its modules as blocks named after its classes (``def
+BasicBlock(c)``, ``def Sequential_layer2(c)``: a name that starts with a capital letter, its class the part before
+any ``_``), each use of such a block is a container row, one depth above the rows it holds, with its output
+(its last row's) and the total of its rows' parameters, as torchinfo lists ResNet's ``Sequential`` and
+``BasicBlock``; an addition inside one has no module, so no row, as in torchinfo.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..graph.network import Network, ResolvedLayer
-from ..model.records import record
+from ..model.layers import Merge, Params
+from ..model.records import record, replace
 
 __all__ = ["ShownRow", "deepest", "shown_rows"]
 
@@ -34,8 +40,65 @@ class ShownRow:
 
 
 def deepest(net: Network) -> int:
-    """How deep the network's rows go: 1 without a known network as an item, 2 with one."""
-    return 1 + max((deepest(layer.inner) for layer in net.layers if layer.inner is not None), default=0)
+    """How deep the network's rows go: 1 without a known network as an item, 2 with one, more with its
+    containers."""
+    return 1 + max((deepest(layer.inner) + max((len(_classes(row)) for row in layer.inner.layers), default=0)
+                    for layer in net.layers if layer.inner is not None), default=0)
+
+
+@record
+class _Node:
+    """A row of a network drawn with its containers: the row (a container's made up of its rows', None until
+    they are known), the class of a container (None for a module), the rows it draws and every row inside it (an
+    addition too, which has no row but may be its output)."""
+
+    layer: ResolvedLayer | None
+    container: str | None
+    children: list[_Node]
+    inside: list[ResolvedLayer]
+
+
+def _classes(layer: ResolvedLayer) -> tuple[tuple[str, int], ...]:
+    """The containers a row is inside, outermost first: the uses of blocks named after a class."""
+    return tuple(use for use in layer.containers if use[0][:1].isupper())
+
+
+def _tree(net: Network) -> list[_Node]:
+    """A known network's rows under their containers (:func:`_classes`); its rows as they are without any."""
+    if not net.torch or not any(_classes(layer) for layer in net.layers):
+        return [_Node(layer, None, [], []) for layer in net.layers]
+    top: list[_Node] = []
+    open_: list[tuple[tuple[str, int], _Node]] = []
+    for layer in net.layers:
+        chain = _classes(layer)
+        kept = 0
+        while kept < min(len(open_), len(chain)) and open_[kept][0] == chain[kept]:
+            kept += 1
+        del open_[kept:]
+        for use in chain[kept:]:
+            node = _Node(None, use[0].split("_", 1)[0], [], [])
+            (open_[-1][1].children if open_ else top).append(node)
+            open_.append((use, node))
+        for _, node in open_:
+            node.inside.append(layer)
+        if not isinstance(layer.layer, Merge):  # ``out + identity`` in forward(): no module, no row
+            (open_[-1][1].children if open_ else top).append(_Node(layer, None, [], []))
+    return [_summed(node) for node in top]
+
+
+def _summed(node: _Node) -> _Node:
+    """A container's record: its class, its last row's output, its rows' parameters; a module's its own."""
+    if node.container is None:
+        return node
+    children = [_summed(child) for child in node.children]
+    rows = [child.layer for child in children if child.layer is not None]
+    params = Params(sum(row.params.weights for row in rows), sum(row.params.biases for row in rows),
+                    sum(row.params.non_trainable for row in rows), sum(row.params.buffers for row in rows))
+    held = [row for row in rows if row.params.total]
+    layer = replace(node.inside[-1], name=f"{node.container}: 0-0", params=params, warnings=(), notes=(),
+                    inner=None, frozen=bool(held) and all(row.frozen for row in held), functional=False,
+                    moving=sum(row.moving for row in rows))
+    return _Node(layer, node.container, children, node.inside)
 
 
 def shown_rows(net: Network, depth: int) -> list[ShownRow]:
@@ -51,17 +114,30 @@ def _rows(net: Network, level: int, depth: int, frozen: bool, glyphs: bool,
           counters: dict[int, int]) -> Iterator[ShownRow]:
     if level > 1 and not net.torch:  # a nested Functional model lists its input layer first
         yield ShownRow(level, None, net, frozen, None, _keras_name(level, "input_layer (InputLayer)"))
-    for number, layer in enumerate(net.layers):
-        counters[level] = counters.get(level, 0) + 1
-        if net.torch:
-            kind = layer.name.rsplit(": ", 1)[0]
-            name = f"{_torch_start(level) if glyphs else ''}{kind}: {level}-{counters[level]}"
-        else:
-            name = _keras_name(level, f"{layer.name} ({layer.keras_class})")
-        held = frozen or layer.frozen
-        yield ShownRow(level, layer, net, held, number if level == 1 else None, name)
-        if layer.inner is not None and level < depth:  # the rows deeper than ``depth``: not shown, not counted
-            yield from _rows(layer.inner, level + 1, depth, held, glyphs, counters)
+    nodes = _tree(net) if level > 1 else [_Node(layer, None, [], []) for layer in net.layers]  # the spec's own rows
+    for number, node in enumerate(nodes):
+        yield from _node_rows(net, node, level, depth, frozen, glyphs, counters, number)
+
+
+def _node_rows(net: Network, node: _Node, level: int, depth: int, frozen: bool, glyphs: bool,
+               counters: dict[int, int], number: int | None) -> Iterator[ShownRow]:
+    """One row at ``level``, then the rows it holds down to ``depth``: a container's rows, a known network's."""
+    layer = node.layer
+    assert layer is not None
+    counters[level] = counters.get(level, 0) + 1
+    if net.torch:
+        kind = layer.name.rsplit(": ", 1)[0]
+        name = f"{_torch_start(level) if glyphs else ''}{kind}: {level}-{counters[level]}"
+    else:
+        name = _keras_name(level, f"{layer.name} ({layer.keras_class})")
+    held = frozen or layer.frozen
+    yield ShownRow(level, layer, net, held, number if level == 1 else None, name)
+    if level >= depth:  # the rows deeper than ``depth``: not shown, not counted
+        return
+    for child in node.children:
+        yield from _node_rows(net, child, level + 1, depth, held, glyphs, counters, None)
+    if layer.inner is not None:
+        yield from _rows(layer.inner, level + 1, depth, held, glyphs, counters)
 
 
 def _keras_name(level: int, name: str) -> str:

@@ -68,6 +68,8 @@ class _Builder:
         self.graph = False
         #: the uses of the blocks being built, innermost first (for the errors of their layers)
         self.uses: tuple[tuple[str, tuple[int, int]], ...] = ()
+        #: how many blocks' uses have been built, each use repeated counted again
+        self.used = 0
 
     def items(self, items: list[Item] | tuple[Item, ...]) -> None:
         previous: Item = None  # the item before, and where it began (a repeat: its first copy), for 'frozen'
@@ -119,12 +121,17 @@ class _Builder:
         here = (f"where '{use.name.text}' is used", use.span)
         outer = self.uses
         self.uses = (here, *outer)
+        self.used += 1
+        container, first = (use.name.text, self.used), len(self.parser.layers)
         try:
             self.items(scope.items)
         except SpecError as error:
             raise error.at(*here)  # noqa: B904 - the same error, one more place
         finally:
             self.uses = outer
+        layers = self.parser.layers
+        for position in range(first, len(layers)):  # the layers the use made: inside it
+            layers[position] = replace(layers[position], containers=(container, *layers[position].containers))
 
     def block_name(self, scope: Scope, first: int) -> None:
         """``mb(16, 6, 1) as t``: the name of a block's output; ``frozen``: its layers (from ``first``) not

@@ -89,6 +89,9 @@ class ParsedLayer:
     functional: bool = False
     #: written with ``frozen`` (or inside an item written so): its parameters are not trained
     frozen: bool = False
+    #: the blocks' uses it is inside, outermost first: each the block's name as the use writes it and the use's
+    #: number in the spec (two uses of one block, or one use repeated, are two numbers)
+    containers: tuple[tuple[str, int], ...] = ()
 
     def labels(self, text: str) -> tuple[str, ...]:
         """The branches as written, shortened: 'conv64x3 same, bn, relu, …'."""
