@@ -62,7 +62,8 @@ expect 0 summary examples/mnist_keras.cnn
 expect 0 summary resnet50                                            # the zoo ships in the package
 expect 0 summary keras:ResNet50 --input 160x160x3
 expect 0 zoo --format json
-expect 2 summary vit_b_16
+expect 0 summary vit_b_16                                            # a vision transformer, held too
+expect 2 summary resnet5O                                            # a near miss: "did you mean resnet50"
 expect 0 summary "input RxCx3, conv5x3, conv7x3, flatten, dense10"     # sizes with names: sympy
 expect 0 summary keras_lenet5.py                                        # model code, read with ast
 expect 0 summary keras_lenet5.py --emit-spec
