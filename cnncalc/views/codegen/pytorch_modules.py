@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...model.records import replace
 from .frameworks import TORCH_ACTIVATIONS, TORCHVISION_WORDS, tokens_in_torch, unsupported
-from .pytorch_sequences import torch_sequence_modules
+from .pytorch_sequences import torch_sequence_modules, transposed_padding
 from .quoting import literal, number, number_tuple, numbers
 
 if TYPE_CHECKING:
@@ -67,12 +67,7 @@ def _torch_deconv(layer: ResolvedLayer, channels: int) -> str:
             pads.append(int(r.padding[axis]))
             extras.append((r.output_padding or (0, 0))[axis])
             continue
-        excess = (n - 1) * s + d * (k - 1) + 1 - out  # 2p − op
-        pad = max(0, (excess + 1) // 2)
-        extra = 2 * pad - excess
-        if extra >= max(s, d):
-            raise unsupported(layer, "PyTorch", f"PyTorch's ConvTranspose2d cannot reach {out} from {n} here: it "
-                                                 f"would need output_padding {extra}, at least the stride")
+        pad, extra = transposed_padding(layer, "ConvTranspose2d", n, out, k, s, d)
         pads.append(pad)
         extras.append(extra)
     options = [f"kernel_size={numbers(r.kernel_size)}",

@@ -16,7 +16,7 @@ from .quoting import literal, number, number_tuple, numbers
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer
 
-__all__ = ["torch_sequence_modules"]
+__all__ = ["torch_sequence_modules", "transposed_padding"]
 
 
 def _axes(value: Any) -> tuple[int, ...]:
@@ -71,6 +71,19 @@ def _pool(layer: ResolvedLayer) -> list[tuple[str, str]]:
     return [("pool", f"nn.{kind}Pool{rank}d({numbers(_axes(r.pool_size))}{stride}{extra}{ceil})")]
 
 
+def transposed_padding(layer: ResolvedLayer, module: str, n: int, out: int, k: int, s: int,
+                       d: int) -> tuple[int, int]:
+    """The padding p and output padding op with which PyTorch's transposed convolution takes n to out on one axis:
+    (n − 1)·s − 2p + d·(k − 1) + 1 + op = out, op below the stride or the dilation; refused where none is."""
+    excess = (n - 1) * s + d * (k - 1) + 1 - out  # 2p − op
+    pad = max(0, (excess + 1) // 2)
+    extra = 2 * pad - excess
+    if extra >= max(s, d):
+        raise unsupported(layer, "PyTorch", f"PyTorch's {module} cannot reach {out} from {n} here: it would need "
+                          f"output_padding {extra}, at least the stride")
+    return pad, extra
+
+
 def _deconv(layer: ResolvedLayer, channels: int) -> str:
     """nn.ConvTranspose1d with the padding and output padding that give the row's length, as the 2-D one."""
     r: Any = layer.layer
@@ -79,12 +92,7 @@ def _deconv(layer: ResolvedLayer, channels: int) -> str:
     if not isinstance(r.padding, str):  # explicit: PyTorch's own numbers
         pad, extra = int(r.padding[0]), r.output_padding or 0
     else:
-        excess = (n - 1) * s + d * (k - 1) + 1 - out  # 2p − op
-        pad = max(0, (excess + 1) // 2)
-        extra = 2 * pad - excess
-        if extra >= max(s, d):
-            raise unsupported(layer, "PyTorch", f"PyTorch's ConvTranspose1d cannot reach {out} from {n} here: it "
-                                                 f"would need output_padding {extra}, at least the stride")
+        pad, extra = transposed_padding(layer, "ConvTranspose1d", n, out, k, s, d)
     options = [f"kernel_size={number(k)}", *([f"stride={number(s)}"] if s != 1 else []),
                *([f"padding={number(pad)}"] if pad else []), *([f"output_padding={number(extra)}"] if extra else []),
                *([f"groups={number(r.groups)}"] if r.groups != 1 else []),
