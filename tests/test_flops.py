@@ -102,7 +102,7 @@ def our_rows(net: Network, tool: str, training: bool = False) -> list[tuple[str,
     """cnncalc's rows under --conventions torch, with the count under ``tool``'s convention."""
     return [(layer.layer.torch_class_for(layer.input_shape), net.shown_shape(layer.output_shape), cost.flops)
             for layer, cost in zip(net.layers, costs(net, tool, training=training))
-            if not isinstance(layer.layer, Merge)]
+            if not isinstance(layer.layer, Merge) and not layer.functional]  # 'fn': no module, no row
 
 
 def total(net: Network, tool: str, batch: int = 1, training: bool = False) -> int:

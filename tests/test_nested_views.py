@@ -76,44 +76,59 @@ def test_depth_1_is_the_unexpanded_table_and_markdown_expands_too() -> None:
 
 def torchvision_resnet18(torch: Any) -> Any:
     """torchvision's ResNet-18 with its modules' hierarchy (conv1, bn1, relu, maxpool, layer1…layer4 Sequentials of
-    BasicBlocks, avgpool, then the port's Flatten and fc = nn.Identity()), the blocks those of tests/test_zoo.py's
-    port, frozen."""
+    BasicBlocks, avgpool and fc = nn.Identity(); forward() flattens with torch.flatten, no module), the blocks those
+    of tests/test_zoo.py's port, frozen."""
     from .test_zoo import torchvision_resnet
 
     nn = torch.nn
     modules = list(torchvision_resnet(torch, "basic", [2, 2, 2, 2]))
-    names = ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "flatten", "fc"]
-    parts = [*modules[:4], *(nn.Sequential(*modules[4 + 2 * i:6 + 2 * i]) for i in range(4)), *modules[12:14],
+    names = ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc"]
+    parts = [*modules[:4], *(nn.Sequential(*modules[4 + 2 * i:6 + 2 * i]) for i in range(4)), modules[12],
              nn.Identity()]
-    base = type("ResNet", (nn.Sequential,), {})(OrderedDict(zip(names, parts)))  # the modules keep their names
+    base = _flattening("ResNet", nn, OrderedDict(zip(names, parts)), "avgpool")  # the modules keep their names
     base.requires_grad_(False)
     return base
 
 
 def torchvision_alexnet(torch: Any) -> Any:
-    """torchvision's AlexNet with its modules' hierarchy (features, avgpool, the port's Flatten, classifier), the
-    modules those of tests/test_zoo.py's port, its last Linear nn.Identity(), frozen."""
+    """torchvision's AlexNet with its modules' hierarchy (features, avgpool, torch.flatten in forward(),
+    classifier), the modules those of tests/test_zoo.py's port, its last Linear nn.Identity(), frozen."""
     from .test_zoo import alexnet
 
     nn = torch.nn
     modules = list(alexnet(nn))
-    parts = {"features": nn.Sequential(*modules[:13]), "avgpool": modules[13], "flatten": modules[14],
-             "classifier": nn.Sequential(*modules[15:-1], nn.Identity())}
-    base = type("AlexNet", (nn.Sequential,), {})(OrderedDict(parts))
+    parts = {"features": nn.Sequential(*modules[:13]), "avgpool": modules[13],
+             "classifier": nn.Sequential(*modules[14:-1], nn.Identity())}
+    base = _flattening("AlexNet", nn, OrderedDict(parts), "avgpool")
     base.requires_grad_(False)
     return base
 
 
+def _flattening(name: str, nn: Any, modules: OrderedDict[str, Any], after: str) -> Any:
+    """A module class ``name`` holding ``modules`` that runs them in order, with ``torch.flatten(x, 1)`` after the
+    one named ``after``, as torchvision's forward() does (a function, so no module and no row in torchinfo)."""
+    def forward(self: Any, x: Any) -> Any:
+        for key, module in self.named_children():
+            x = module(x)
+            x = x.flatten(1) if key == after else x
+        return x
+
+    model = type(name, (nn.Module,), {"forward": forward})()
+    for key, module in modules.items():
+        model.add_module(key, module)
+    return model
+
+
 def torchinfo_rows(torchinfo: Any, model: Any, depth: int) -> list[tuple[str, str, str]]:
-    """torchinfo's rows down to ``depth``: name as drawn with its depth-idx, output shape, and the count it writes
-    for a row at the depth limit (a container's total; '--' read as cnncalc's 0)."""
+    """torchinfo's rows down to ``depth``: name as drawn with its depth-idx, output shape, and its Param # cell as
+    it prints it (``--`` for none, and for a container whose rows are shown)."""
     stats = torchinfo.summary(model, input_size=(1, 3, 64, 64), depth=depth, verbose=0)
 
     def label(layer: Any) -> str:
         start = "├─" if layer.depth == 1 else "│    " * (layer.depth - 1) + "└─"
         return start + layer.get_layer_name(False, True)
 
-    return [(label(layer), str(list(layer.output_size)), layer.num_params_to_str(True).replace("--", "0"))
+    return [(label(layer), str(list(layer.output_size)), layer.num_params_to_str(layer.depth == depth))
             for layer in stats.summary_list if 0 < layer.depth <= depth]
 
 
@@ -125,13 +140,16 @@ def test_depth_and_expand_nested_are_torchinfos_rows() -> None:
     assert [("├─" + row[0], row[1], row[2]) for row in ours] == torchinfo_rows(torchinfo, model, 1) == [
         ("├─ResNet: 1-1", "[1, 512]", "(11,176,512)"), ("├─Linear: 1-2", "[1, 10]", "5,130")]
     # deeper: torchinfo's rows, containers (Sequential, BasicBlock, a downsample's Sequential) and modules, with
-    # their depth-idx, shapes and counts; the residual additions are written in forward(), so no module, no row.
-    # The Identity that stands for the cut classifier is torchinfo's last row at depth 2: cnncalc has no row for it
+    # their depth-idx, shapes and counts; the residual additions and the flatten are written in forward(), so no
+    # module, no row. The Identity that stands for the cut classifier is the last row at depth 2
     for depth in (2, 3, 4, 5):
-        theirs = [row for row in torchinfo_rows(torchinfo, model, depth) if "Identity" not in row[0]]
+        theirs = torchinfo_rows(torchinfo, model, depth)
         ours = markdown_rows(summary(TORCH_SPEC, "--depth", str(depth), "--format", "markdown"))
         assert [tuple(row) for row in ours] == theirs, depth
-    assert ("│    │    └─BasicBlock: 3-3", "[1, 128, 8, 8]", "(230,144)") in theirs  # 73,728+147,456+8,192+3·256
+    # at the depth limit a container writes its total: 73,728 + 147,456 + 8,192 + 3·256 by hand
+    assert ("│    │    └─BasicBlock: 3-3", "[1, 128, 8, 8]", "(230,144)") in torchinfo_rows(torchinfo, model, 3)
+    assert ("│    │    └─BasicBlock: 3-3", "[1, 128, 8, 8]", "--") in theirs  # its rows shown: '--'
+    assert ("├─ResNet: 1-1", "[1, 512]", "--") in theirs
     assert summary(TORCH_SPEC, "--depth", "5") == summary(TORCH_SPEC, "--expand-nested")
     assert "│    │    │    │    └─Conv2d: 5-1" in summary(TORCH_SPEC, "--depth", "5")  # the table's names too
 
@@ -151,15 +169,18 @@ def test_alexnets_sequentials_are_torchinfos_rows() -> None:
     model = torch.nn.Sequential(torchvision_alexnet(torch), torch.nn.Linear(4096, 10))
     spec = "input 3x64x64 nchw, alexnet notop frozen, dense10"
     for depth in (2, 3):  # the Identity for the cut Linear: the classifier's last row, the last at depth 3
-        theirs = [row for row in torchinfo_rows(torchinfo, model, depth) if "Identity" not in row[0]]
+        theirs = torchinfo_rows(torchinfo, model, depth)
         ours = markdown_rows(summary(spec, "--depth", str(depth), "--format", "markdown"))
         assert [tuple(row) for row in ours] == theirs, depth
-    assert ("│    └─Sequential: 2-4", "[1, 4096]", "(54,534,144)") in theirs  # 9216·4096+4096 + 4096·4096+4096
+    # 9216·4096+4096 + 4096·4096+4096 by hand
+    assert ("│    └─Sequential: 2-3", "[1, 4096]", "(54,534,144)") in torchinfo_rows(torchinfo, model, 2)
 
 
 def test_json_depth_keeps_the_nested_rows_down_to_it() -> None:
     full = json.loads(summary(TORCH_SPEC, "--format", "json"))
-    assert len(full["layers"][0]["layers"]) == 68  # resnet18's rows without fc, as the table above lists them
+    # resnet18's rows, its fc an Identity, by hand: the stem 4, the blocks 8·7 (conv, bn, relu, conv, bn, add,
+    # relu), the 3 downsamples 3·2, then avgpool, flatten and the Identity 3: 4 + 56 + 6 + 3 = 69
+    assert len(full["layers"][0]["layers"]) == 69
     assert "layers" not in json.loads(summary(TORCH_SPEC, "--format", "json", "--depth", "1"))["layers"][0]
     assert json.loads(summary(TORCH_SPEC, "--format", "json", "--depth", "2")) == full
 
@@ -248,7 +269,7 @@ def test_a_torchinfo_nested_row_is_identified_by_its_class_and_count() -> None:
 
     nn = torch.nn
     port = torchvision_resnet(torch, "basic", [2, 2, 2, 2])
-    base = type("ResNet", (nn.Sequential,), {})(*list(port)[:-1], nn.Identity())
+    base = type("ResNet", (type(port),), {})(*list(port)[:-1], nn.Identity())  # its forward() flattens
     base.requires_grad_(False)
     model = nn.Sequential(base, nn.Linear(512, 10))
     paste = str(torchinfo.summary(model, input_size=(1, 3, 64, 64), depth=1, verbose=0))
@@ -258,7 +279,7 @@ def test_a_torchinfo_nested_row_is_identified_by_its_class_and_count() -> None:
     assert report["correct"] == report["total"], report
     # a ResNet of a count no torchvision ResNet has (its fc kept with 10 classes) is not named: unchecked
     port[-1] = nn.Linear(512, 10)
-    other = str(torchinfo.summary(nn.Sequential(type("ResNet", (nn.Sequential,), {})(*port), nn.Softmax(1)),
+    other = str(torchinfo.summary(nn.Sequential(type("ResNet", (type(port),), {})(*port), nn.Softmax(1)),
                                   input_size=(1, 3, 64, 64), depth=1, verbose=0))
     assert self_check(other)["verdicts"]["1 ResNet: 1-1 params"] == "unchecked"
 

@@ -240,6 +240,8 @@ def keras_result(keras: Any, shape: tuple[int, ...], code: str) -> tuple[tuple[i
     except (ValueError, TypeError):
         return None
     output = tuple(model.output_shape[1:])
+    if 0 in output:  # Keras builds an empty output symbolically (a 'same' transposed convolution with output
+        return None  # padding 0 on length 1: (1 − 1)·1 + 2 − 2·1 + 0 = 0) where PyTorch refuses: cnncalc refuses
     frozen = sum(int(keras.ops.size(w)) for w in layer.non_trainable_weights)
     return output, layer.count_params(), frozen
 

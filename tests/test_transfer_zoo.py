@@ -190,7 +190,7 @@ def test_a_torchinfo_nested_row_is_paired_with_the_spec() -> None:
 
     nn = torch.nn
     port = torchvision_resnet(torch, "basic", [2, 2, 2, 2])
-    base = type("ResNet", (nn.Sequential,), {})(*list(port)[:-1], nn.Identity())  # fc = nn.Identity()
+    base = type("ResNet", (type(port),), {})(*list(port)[:-1], nn.Identity())  # fc = nn.Identity(), forward() flattens
     base.requires_grad_(False)
     model = nn.Sequential(base, nn.Linear(512, 10))
     spec = "input 3x64x64 nchw, resnet18 notop frozen, dense10"

@@ -58,13 +58,27 @@ def running_statistics(model: Any) -> int:
     return sum(b.numel() for name, b in model.named_buffers() if name.endswith(("running_mean", "running_var")))
 
 
+def flattening(nn: Any, *modules: Any) -> Any:
+    """An nn.Sequential of ``modules`` whose forward() calls ``torch.flatten(x, 1)`` after its last adaptive
+    average pooling, as torchvision's AlexNet, VGG and ResNet do: a function, so no module and no row."""
+    last = max(i for i, module in enumerate(modules) if isinstance(module, nn.AdaptiveAvgPool2d))
+
+    class Flattening(nn.Sequential):  # type: ignore[misc, name-defined]
+        def forward(self, x: Any) -> Any:
+            for i, module in enumerate(self):
+                x = module(x).flatten(1) if i == last else module(x)
+            return x
+
+    return Flattening(*modules)
+
+
 def alexnet(nn: Any) -> Any:
-    return nn.Sequential(
+    return flattening(nn,
         nn.Conv2d(3, 64, 11, 4, 2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
         nn.Conv2d(64, 192, 5, padding=2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
         nn.Conv2d(192, 384, 3, padding=1), nn.ReLU(inplace=True), nn.Conv2d(384, 256, 3, padding=1),
         nn.ReLU(inplace=True), nn.Conv2d(256, 256, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
-        nn.AdaptiveAvgPool2d((6, 6)), nn.Flatten(),
+        nn.AdaptiveAvgPool2d((6, 6)),
         nn.Dropout(0.5), nn.Linear(256 * 6 * 6, 4096), nn.ReLU(inplace=True),
         nn.Dropout(0.5), nn.Linear(4096, 4096), nn.ReLU(inplace=True), nn.Linear(4096, 1000))
 
@@ -79,9 +93,9 @@ def vgg(nn: Any, config: list[Any], batch_norm: bool) -> Any:
         layers.append(nn.Conv2d(channels, v, 3, padding=1))
         layers += [nn.BatchNorm2d(v), nn.ReLU(inplace=True)] if batch_norm else [nn.ReLU(inplace=True)]
         channels = v
-    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d((7, 7)), nn.Flatten(),
-                         nn.Linear(512 * 7 * 7, 4096), nn.ReLU(True), nn.Dropout(0.5),
-                         nn.Linear(4096, 4096), nn.ReLU(True), nn.Dropout(0.5), nn.Linear(4096, 1000))
+    return flattening(nn, *layers, nn.AdaptiveAvgPool2d((7, 7)),
+                      nn.Linear(512 * 7 * 7, 4096), nn.ReLU(True), nn.Dropout(0.5),
+                      nn.Linear(4096, 4096), nn.ReLU(True), nn.Dropout(0.5), nn.Linear(4096, 1000))
 
 
 def squeezenet(torch: Any, version: str) -> Any:
@@ -228,7 +242,7 @@ def torchvision_resnet(torch: Any, block: str, layers: list[int], groups: int = 
         modules.append(kind(inplanes, planes, stride, downsample))
         inplanes = planes * kind.expansion
         modules += [kind(inplanes, planes) for _ in range(1, blocks)]
-    return nn.Sequential(*modules, nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Linear(512 * kind.expansion, 1000))
+    return flattening(nn, *modules, nn.AdaptiveAvgPool2d((1, 1)), nn.Linear(512 * kind.expansion, 1000))
 
 
 VGG = {11: [64, "M", 128, "M", 256, 256, "M", 512, 512, "M", 512, 512, "M"],

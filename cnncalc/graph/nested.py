@@ -10,6 +10,7 @@ from ..errors import CnnCalcError
 from ..language.spec import ParsedLayer, Spec, parse
 from ..model.conventions import channels_first
 from ..model.layers import (
+    Activation,
     Dense,
     Flatten,
     GlobalAveragePooling2D,
@@ -89,9 +90,12 @@ def _kept(layer: Nested, spec: Spec) -> tuple[ParsedLayer, ...]:
     """The spec's layers without the classifier.  Keras' ConvNeXt keeps its head's LayerNormalization without
     its top, applied to the map (keras/src/applications/convnext.py: ``x = layers.LayerNormalization(
     epsilon=1e-6)(x)`` when ``include_top`` is False, ``pooling`` None): the layer norm after the pooling stays,
-    reading what the pooling read."""
+    reading what the pooling read.  torchvision's cut Linear becomes ``nn.Identity()``, which torchinfo lists as
+    a row in the Linear's place (in ``classifier`` where the Linear was)."""
     cut = top_cut(layer, spec)
     kept = spec.layers[:cut]
+    if layer.framework == "torchvision":
+        return (*kept, replace(spec.layers[cut], layer=Activation(activation="linear"), frozen=False))
     after = spec.layers[cut + 1] if cut + 1 < len(spec.layers) else None
     if (layer.framework == "keras" and layer.network.startswith("ConvNeXt") and after is not None
             and isinstance(after.layer, LayerNormalization)):

@@ -168,12 +168,15 @@ def expanded_cells(net: Network, analysis: Analysis, depth: int) -> list[list[st
     for shown in shown_rows(net, depth):
         layer, owner = shown.layer, shown.owner
         if shown.number is not None and layer is not None:
-            cells = [shown.name, shape_cell(net, layer, analysis.batch), params_cell(net, layer),
+            count = shown.count if shown.count is not None else params_cell(net, layer)
+            cells = [shown.name, shape_cell(net, layer, analysis.batch), count,
                      *([connected_to(layer)] if net.graph else []), *extras[shown.number]]
         else:
             shape = owner.shape_text(owner.input_shape, analysis.batch) if layer is None else \
                 shape_cell(owner, layer, analysis.batch)
-            cells = [shown.name, shape, params_cell(owner, layer, shown.frozen) if layer is not None else "0",
+            count = shown.count if shown.count is not None else \
+                params_cell(owner, layer, shown.frozen) if layer is not None else "0"
+            cells = [shown.name, shape, count,
                      *(["-"] if net.graph else []),
                      *(trainable_cell(layer, shown.frozen) if column == "trainable" else ""
                        for column in analysis.columns)]

@@ -8,10 +8,12 @@ torchinfo: a row at depth ``d`` is drawn behind ``├─`` (depth 1) or ``"│  
 ``depth`` hides the rows deeper than it, which changes no number of a row it shows (a depth's count runs over
 that depth's rows alone).
 Inside a torchvision network whose spec writes its modules as blocks named after its classes (``def
-BasicBlock(c)``, ``def Sequential_layer2(c)``: a name that starts with a capital letter, its class the part before
-any ``_``), each use of such a block is a container row, one depth above the rows it holds, with its output
-(its last row's) and the total of its rows' parameters, as torchinfo lists ResNet's ``Sequential`` and
-``BasicBlock``; an addition inside one has no module, so no row, as in torchinfo.
+BasicBlock(c)``, ``def Sequential_layer2(c)``, ``def _DenseLayer_1()``: a name that starts with a capital letter,
+or with ``_`` and one, its class the name up to the next ``_``), each use of such a block is a container row, one
+depth above the rows it holds, with its output (its last row's) and the total of its rows' parameters, as
+torchinfo lists ResNet's ``Sequential`` and ``BasicBlock``.  A row that no module makes has no row in torchinfo:
+an addition or a concatenation (``out + identity``, ``torch.cat``) and a row written with ``fn`` (``flatten fn``:
+``torch.flatten(x, 1)`` called in ``forward()``); each still counts as its container's output.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ __all__ = ["ShownRow", "deepest", "shown_rows"]
 class ShownRow:
     """One row as the expanded summary shows it: its ``depth`` (1 for the network's own rows), the row itself
     (None for a nested Keras model's own input row), the network it belongs to, whether it is frozen with the
-    item that holds it, its ``number`` among the network's own rows (None for an inner row) and its name cell."""
+    item that holds it, its ``number`` among the network's own rows (None for an inner row), its name cell and,
+    drawn as torchinfo draws it, its Param # cell (:func:`_torchinfo_count`)."""
 
     depth: int
     layer: ResolvedLayer | None
@@ -37,6 +40,7 @@ class ShownRow:
     frozen: bool
     number: int | None
     name: str
+    count: str | None = None
 
 
 def deepest(net: Network) -> int:
@@ -60,12 +64,24 @@ class _Node:
 
 def _classes(layer: ResolvedLayer) -> tuple[tuple[str, int], ...]:
     """The containers a row is inside, outermost first: the uses of blocks named after a class."""
-    return tuple(use for use in layer.containers if use[0][:1].isupper())
+    return tuple(use for use in layer.containers if use[0].lstrip("_")[:1].isupper() and use[0][:2] != "__")
+
+
+def _class(block: str) -> str:
+    """The class a block is named after: ``Sequential`` for ``Sequential_layer1``, ``_DenseLayer`` for
+    ``_DenseLayer_1``."""
+    return "_" * block.startswith("_") + block.lstrip("_").split("_", 1)[0]
+
+
+def _moduleless(layer: ResolvedLayer) -> bool:
+    """A row that no module of a torchvision network makes: a merge, a function called in ``forward()``."""
+    return isinstance(layer.layer, Merge) or layer.functional
 
 
 def _tree(net: Network) -> list[_Node]:
-    """A known network's rows under their containers (:func:`_classes`); its rows as they are without any."""
-    if not net.torch or not any(_classes(layer) for layer in net.layers):
+    """A known network's rows under their containers (:func:`_classes`), without the rows no module makes
+    (:func:`_moduleless`); a Keras network's rows as they are."""
+    if not net.torch:
         return [_Node(layer, None, [], []) for layer in net.layers]
     top: list[_Node] = []
     open_: list[tuple[tuple[str, int], _Node]] = []
@@ -76,12 +92,12 @@ def _tree(net: Network) -> list[_Node]:
             kept += 1
         del open_[kept:]
         for use in chain[kept:]:
-            node = _Node(None, use[0].split("_", 1)[0], [], [])
+            node = _Node(None, _class(use[0]), [], [])
             (open_[-1][1].children if open_ else top).append(node)
             open_.append((use, node))
         for _, node in open_:
             node.inside.append(layer)
-        if not isinstance(layer.layer, Merge):  # ``out + identity`` in forward(): no module, no row
+        if not _moduleless(layer):  # ``out + identity``, ``torch.flatten(x, 1)`` in forward(): no row
             (open_[-1][1].children if open_ else top).append(_Node(layer, None, [], []))
     return [_summed(node) for node in top]
 
@@ -131,13 +147,31 @@ def _node_rows(net: Network, node: _Node, level: int, depth: int, frozen: bool, 
     else:
         name = _keras_name(level, f"{layer.name} ({layer.keras_class})")
     held = frozen or layer.frozen
-    yield ShownRow(level, layer, net, held, number if level == 1 else None, name)
-    if level >= depth:  # the rows deeper than ``depth``: not shown, not counted
+    opened = level < depth and bool(node.children or layer.inner is not None)
+    count = _torchinfo_count(node, held, opened) if glyphs else None
+    yield ShownRow(level, layer, net, held, number if level == 1 else None, name, count)
+    if not opened:  # the rows deeper than ``depth``: not shown, not counted
         return
     for child in node.children:
         yield from _node_rows(net, child, level + 1, depth, held, glyphs, counters, None)
     if layer.inner is not None:
         yield from _rows(layer.inner, level + 1, depth, held, glyphs, counters)
+
+
+def _torchinfo_count(node: _Node, frozen: bool, opened: bool) -> str:
+    """torchinfo's Param # cell (``LayerInfo.num_params_to_str``): ``--`` for no parameters; a row whose rows are
+    shown, only the parameters its rows do not hold (a ``Parameter`` of its own, such as a class token), else
+    ``--``; any other row its count, in parentheses when none of it is trained."""
+    layer = node.layer
+    assert layer is not None
+    if not layer.params.total:
+        return "--"
+    if opened:
+        held = node.children if layer.inner is None else _tree(layer.inner)
+        own = layer.params.total - sum(child.layer.params.total for child in held if child.layer is not None)
+        return f"{own:,}" if own > 0 else "--"
+    count = f"{layer.params.total:,}"
+    return f"({count})" if frozen or layer.frozen else count
 
 
 def _keras_name(level: int, name: str) -> str:

@@ -1,0 +1,120 @@
+"""torchinfo's rows of torchvision's own networks used as a frozen base under a new head, at several depths.
+
+For each name (a torchvision network cnncalc knows: ``resnet18``, ``mobilenet_v2``), the manifest's entry
+``torchvision__NAME`` is built from torchvision's own model file (tests/corpus/models, loaded as truth_child.py
+loads it), its classifier cut off as ``notop`` cuts it (its last ``nn.Linear`` replaced by ``nn.Identity()``),
+frozen with ``requires_grad_(False)``, and put under a new ``nn.Linear(features, 10)``:
+
+    model = nn.Sequential(base, nn.Linear(features, 10))
+
+which is the spec ``input 3xHxW nchw, NAME notop frozen, dense10``.  ``torchinfo.summary(model, input_size=(1, 3,
+H, W), depth=d)`` is printed at depth 2, 3 and the deepest depth of its rows, and its table rows and totals are
+written verbatim to ``tests/corpus/torchinfo/NAME.json``.  tests/test_nested_truth.py compares cnncalc's
+``--depth d`` table with them.
+
+    $ PYTHONPATH=$PWD KERAS_BACKEND=torch python tests/corpus/torchinfo_truth.py resnet18 mobilenet_v2 vgg11@64
+
+(``NAME@SIZE``: on SIZE×SIZE instead of the manifest's input.)
+
+Each name runs in its own process (the largest networks need a few GB).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "torchinfo"
+HEAD = 10
+
+
+def entry_for(name: str, size: int | None) -> dict[str, Any]:
+    """The manifest's entry ``torchvision__NAME``, else one of the same torchvision file with ``NAME`` as its
+    factory (``vgg11`` from ``torchvision__vgg16``'s file), on ``size``×``size`` when given."""
+    manifest = tomllib.loads((HERE / "manifest.toml").read_text(encoding="utf-8"))
+    entries = [entry for entry in manifest["model"] if entry["name"].startswith("torchvision__")]
+    found = [entry for entry in entries if entry["name"] == f"torchvision__{name}"]
+    found += [entry for entry in entries if f"def {name}(" in (HERE / "models" / entry["file"]).read_text()]
+    if not found:
+        raise SystemExit(f"no torchvision file in the manifest defines {name}()")
+    entry = {**found[0], "name": f"torchvision__{name}", "build": name}
+    if size is not None:
+        entry["input"] = [3, size, size]
+    return entry
+
+
+def cut(model: Any, nn: Any) -> None:
+    """``notop``: the last ``nn.Linear`` (``fc``, or the last of ``classifier``/``heads``) becomes ``nn.Identity()``."""
+    name = [key for key, module in model.named_modules() if isinstance(module, nn.Linear)][-1]
+    parent, _, child = name.rpartition(".")
+    holder = model.get_submodule(parent) if parent else model
+    if child.isdigit():
+        holder[int(child)] = nn.Identity()
+    else:
+        setattr(holder, child, nn.Identity())
+
+
+def rows(text: str) -> tuple[list[str], list[str]]:
+    """The table rows and the three totals lines of a torchinfo summary."""
+    lines = text.splitlines()
+    rules = [i for i, line in enumerate(lines) if line.startswith("=")]
+    table = [line.rstrip() for line in lines[rules[1] + 1:rules[2]]]
+    totals = [line for line in lines if line.startswith(("Total params", "Trainable params", "Non-trainable params"))]
+    return table, totals
+
+
+def one(name: str, size: int | None) -> None:
+    sys.path.insert(0, str(HERE))
+    import torch
+    import torchinfo
+    import truth_child
+
+    entry = entry_for(name, size)
+    base, _ = truth_child.build(entry)
+    nn = torch.nn
+    cut(base, nn)
+    base.requires_grad_(False)
+    base.eval()
+    shape = entry["input"]
+    with torch.no_grad():
+        features = base(torch.zeros(1, *shape)).shape[-1]
+    model = nn.Sequential(base, nn.Linear(features, HEAD)).eval()
+    full = torchinfo.summary(model, input_size=(1, *shape), depth=99, verbose=0)
+    deepest = max(layer.depth for layer in full.summary_list)
+    depths = sorted({d for d in (2, 3, deepest) if d <= deepest})
+    record: dict[str, Any] = {
+        "spec": f"input {'x'.join(map(str, shape))} nchw, {name} notop frozen, dense{HEAD}",
+        "source": f"tests/corpus/models/{entry['file']}, {entry['build']}(), its last nn.Linear an nn.Identity(), "
+                  f"requires_grad_(False), under nn.Linear({features}, {HEAD})",
+        "versions": {"torch": torch.__version__, "torchinfo": getattr(torchinfo, "__version__", "?")},
+        "depths": {},
+    }
+    for depth in depths:
+        table, totals = rows(str(torchinfo.summary(model, input_size=(1, *shape), depth=depth, verbose=0)))
+        record["depths"][str(depth)] = {"rows": table, "totals": totals}
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"{name}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{name}: depths {depths}, {len(record['depths'][str(deepest)]['rows'])} rows at {deepest}")
+
+
+def main() -> None:
+    """``NAME...``, each on the manifest's input, or ``NAME@SIZE`` on SIZE×SIZE (``resnet50@64``)."""
+    if sys.argv[1:2] == ["--one"]:
+        name, _, size = sys.argv[2].partition("@")
+        one(name, int(size) if size else None)
+        return
+    failed = []
+    for name in sys.argv[1:]:
+        if subprocess.run([sys.executable, __file__, "--one", name], check=False).returncode:
+            failed.append(name)
+    if failed:
+        raise SystemExit(f"failed: {' '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
