@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from typing import Any
 
 #: The dtypes followed, in torch's promotion order: the promotion of two is the later one.
@@ -156,6 +155,8 @@ def exact_in_pytorch(name: str, args: Sequence[float], dtype: str) -> bool:
         odd = numerator // (numerator & -numerator) if numerator else 0
         if (exponent < 0 and odd != 1) or (abs(odd).bit_length() - 1) * abs(exponent) > 60:
             return False
+        from fractions import Fraction  # only here: most model files raise nothing to a power
+
         power = Fraction(base) ** int(exponent)
         return cast(float(power), dtype) == power if abs(power) < 2 ** 127 else False
     if name == "log2":

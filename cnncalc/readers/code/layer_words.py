@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .arguments import Requirement, _int, _NotConstantError, _real, _shown
@@ -78,6 +77,8 @@ def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement
         if scale <= 0:
             raise interpreter.error(layer.node, f"a Rescaling by {_shown(scale)}",
                                     "cnncalc's rescaling takes a scale above 0")
+        from decimal import Decimal  # only here: a model file without a Rescaling does not load it
+
         word = "rescaling" if scale == 1 / 255 else f"rescaling{Decimal(repr(float(scale))):f}"
         return word + (f" offset{Decimal(repr(float(offset))).normalize():f}" if shifted else ""), None
     axis = a(0, "axis", -1) if n == "Normalization" else a(1, "axis", -1)  # GroupNormalization(groups, axis)
