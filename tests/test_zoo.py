@@ -329,14 +329,14 @@ RECORDED = [
     # so do efficientnet's; its StochasticDepth is a module, called only in the blocks that add their input
     *((f"efficientnet_{v}", ("Add", "Multiply", "Flatten"))
       for v in ("b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7", "v2_s", "v2_m", "v2_l")),
-    # shufflenet's units split with x.chunk(2, dim=1), join with torch.cat and shuffle with channel_shuffle(), a
-    # function; forward() pools with x.mean([2, 3])
-    *((f"shufflenet_v2_{v}", ("GetItem", "Concatenate", "ChannelShuffle"))
+    # shufflenet's units join with torch.cat; x.chunk(2, dim=1), channel_shuffle() and forward()'s x.mean([2, 3])
+    # are functions (its spec's 'slice… fn', 'shuffle2 fn', 'gap fn')
+    *((f"shufflenet_v2_{v}", ("Concatenate",))
       for v in ("x0_5", "x1_0", "x1_5", "x2_0")),
     # convnext's blocks add their input with `+=` and multiply by their layer scale, an nn.Parameter of the block
     *((f"convnext_{v}", ("Add", "LayerScale")) for v in ("tiny", "small", "base", "large")),
-    # regnet_y's squeeze-and-excitation returns scale * input
-    *((f"regnet_y_{v}", ("Add", "Multiply", "Flatten"))
+    # regnet_y's squeeze-and-excitation returns scale * input; forward()'s x.flatten(start_dim=1) is 'flatten fn'
+    *((f"regnet_y_{v}", ("Add", "Multiply"))
       for v in ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf", "128gf")),
     # googlenet's BasicConv2d applies F.relu, its Inception modules torch.cat; forward() flattens with torch.flatten
     ("googlenet", ("ReLU", "Concatenate", "Flatten")),
