@@ -53,3 +53,4 @@ def test_depth_is_torchinfos_table(path: Path) -> None:
 def test_every_family_is_held() -> None:
     """The corpus covers the families whose containers cnncalc draws."""
     assert {"resnet18", "resnet50", "alexnet", "vgg11"} <= {path.stem for path in FILES}
+    assert {f"efficientnet_b{n}" for n in range(8)} | {f"efficientnet_v2_{s}" for s in "sml"} <= {p.stem for p in FILES}
