@@ -55,3 +55,4 @@ def test_every_family_is_held() -> None:
     assert {"resnet18", "resnet50", "alexnet", "vgg11"} <= {path.stem for path in FILES}
     assert {"regnet_x_400mf", "regnet_y_400mf", "regnet_y_128gf", "shufflenet_v2_x1_0"} <= \
         {path.stem for path in FILES}
+    assert {f"efficientnet_b{n}" for n in range(8)} | {f"efficientnet_v2_{s}" for s in "sml"} <= {p.stem for p in FILES}
