@@ -32,6 +32,10 @@ _OPERATIONS = {"Add", "Concatenate", "Multiply", "Subtract", "Average", "Maximum
 REFUSED = {
     "examples__vae_VAE": "its forward returns a tuple (reconstruction, mean, log-variance): one output is summarised",
     "examples__dcgan_Discriminator": "output.view(-1, 1).squeeze(1) removes an axis, which no layer of cnncalc's does",
+    "torchvision__swin_t": "ShiftedWindowAttention computes its relative position index in __init__ and keeps it with "
+                           "register_buffer(), which the reader does not follow",
+    "torchvision__maxvit_t": "MaxVitBlock grows its nn.ModuleList with `+=` inside a loop over a list computed in "
+                             "__init__ (the stochastic-depth rates), which the reader does not run",
 }
 #: entries with leaf modules of the file's own classes that cnncalc reads through to the operation they apply, so
 #: that PyTorch records a module where cnncalc shows an operation of forward(): pytorch-cifar's ShuffleBlock and

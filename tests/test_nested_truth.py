@@ -17,8 +17,9 @@ from .test_nested_views import markdown_rows, summary
 TRUTH = Path(__file__).parent / "corpus" / "torchinfo"
 FILES = sorted(TRUTH.glob("*.json"))
 
-#: a torchinfo row: its name (with the tree drawn before it), output shape and Param # cell
-ROW = re.compile(r"^(?P<name>.*?\S)\s{2,}(?P<shape>\[[\d, ]*\])\s{2,}(?P<params>\S+)$")
+#: a torchinfo row: its name (with the tree drawn before it), output shape (`--` for a module never called, such as a
+#: ModuleList) and Param # cell
+ROW = re.compile(r"^(?P<name>.*?\S)\s{2,}(?P<shape>\[[\d, ]*\]|--)\s{2,}(?P<params>\S+)$")
 
 
 def torchinfo_rows(lines: list[str]) -> list[tuple[str, str, str]]:
@@ -38,10 +39,24 @@ def ours(spec: str, depth: str) -> tuple[list[tuple[str, ...]], list[str]]:
     return [tuple(row) for row in markdown_rows(text)], totals
 
 
+#: depths recorded but not compared, each for a torchvision module that cnncalc writes as one word, or has no word
+#: for, where torchinfo draws the module's children (the depths above are compared): Swin's PatchMerging and
+#: PatchMergingV2 (their LayerNorm and Linear, depth 4) are the word `patchmerging`, and ShiftedWindowAttentionV2's
+#: cpb_mlp (a Sequential at depth 6) is inside `windowattention … v2`; ShiftedWindowAttention (v1) holds qkv and proj
+#: Linears that forward() never calls, so torchinfo prints its count at depth 6 as a leftover, not in parentheses.
+#: MaxViT's grid attention swaps two axes with its own SwapAxes module (depth 8), which the spec writes as a permute
+#: (`permute2x1x3`, a Permute row), and RelativePositionalMultiHeadAttention's to_qkv and merge Linears (depth 10)
+#: are inside the word `relmha`.
+UNCOMPARED = {"swin_t": {"6"}, "swin_s": {"6"}, "swin_b": {"6"}, "swin_v2_t": {"7"}, "swin_v2_s": {"7"},
+              "swin_v2_b": {"7"}, "maxvit_t": {"10"}}
+
+
 @pytest.mark.parametrize("path", FILES, ids=[path.stem for path in FILES])
 def test_depth_is_torchinfos_table(path: Path) -> None:
     truth: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     for depth, printed in truth["depths"].items():
+        if depth in UNCOMPARED.get(path.stem, set()):
+            continue
         rows, totals = ours(truth["spec"], depth)
         theirs = torchinfo_rows(printed["rows"])
         assert len(rows) == len(theirs), (depth, [row[0] for row in rows], [row[0] for row in theirs])
@@ -56,3 +71,4 @@ def test_every_family_is_held() -> None:
     assert {"regnet_x_400mf", "regnet_y_400mf", "regnet_y_128gf", "shufflenet_v2_x1_0"} <= \
         {path.stem for path in FILES}
     assert {f"efficientnet_b{n}" for n in range(8)} | {f"efficientnet_v2_{s}" for s in "sml"} <= {p.stem for p in FILES}
+    assert {f"swin_{s}" for s in ("t", "s", "b", "v2_t", "v2_s", "v2_b")} | {"maxvit_t"} <= {p.stem for p in FILES}

@@ -173,7 +173,7 @@ def expanded_cells(net: Network, analysis: Analysis, depth: int) -> list[list[st
                      *([connected_to(layer)] if net.graph else []), *extras[shown.number]]
         else:
             shape = owner.shape_text(owner.input_shape, analysis.batch) if layer is None else \
-                shape_cell(owner, layer, analysis.batch)
+                shown.shape if shown.shape is not None else shape_cell(owner, layer, analysis.batch)
             count = shown.count if shown.count is not None else \
                 params_cell(owner, layer, shown.frozen) if layer is not None else "0"
             cells = [shown.name, shape, count,

@@ -13,7 +13,8 @@ or with ``_`` and one, its class the name up to the next ``_``), each use of suc
 depth above the rows it holds, with its output (its last row's) and the total of its rows' parameters, as
 torchinfo lists ResNet's ``Sequential`` and ``BasicBlock``.  A row that no module makes has no row in torchinfo:
 an addition or a concatenation (``out + identity``, ``torch.cat``) and a row written with ``fn`` (``flatten fn``:
-``torch.flatten(x, 1)`` called in ``forward()``); each still counts as its container's output.
+``torch.flatten(x, 1)`` called in ``forward()``); each still counts as its container's output.  A ``ModuleList``
+is never called (``forward()`` runs its modules in a loop): torchinfo prints ``--`` as its output.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class ShownRow:
     number: int | None
     name: str
     count: str | None = None
+    shape: str | None = None
 
 
 def deepest(net: Network) -> int:
@@ -60,6 +62,10 @@ class _Node:
     container: str | None
     children: list[_Node]
     inside: list[ResolvedLayer]
+
+
+#: containers that ``forward()`` never calls, whose output torchinfo does not know (``--``)
+_UNCALLED = frozenset({"ModuleList", "ModuleDict"})
 
 
 def _classes(layer: ResolvedLayer) -> tuple[tuple[str, int], ...]:
@@ -149,7 +155,8 @@ def _node_rows(net: Network, node: _Node, level: int, depth: int, frozen: bool, 
     held = frozen or layer.frozen
     opened = level < depth and bool(node.children or layer.inner is not None)
     count = _torchinfo_count(node, held, opened) if glyphs else None
-    yield ShownRow(level, layer, net, held, number if level == 1 else None, name, count)
+    shape = "--" if node.container in _UNCALLED else None
+    yield ShownRow(level, layer, net, held, number if level == 1 else None, name, count, shape)
     if not opened:  # the rows deeper than ``depth``: not shown, not counted
         return
     for child in node.children:

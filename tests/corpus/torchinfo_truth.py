@@ -14,7 +14,7 @@ written verbatim to ``tests/corpus/torchinfo/NAME.json``.  tests/test_nested_tru
 
     $ PYTHONPATH=$PWD KERAS_BACKEND=torch python tests/corpus/torchinfo_truth.py resnet18 mobilenet_v2 vgg11@64
 
-(``NAME@SIZE``: on SIZE×SIZE instead of the manifest's input.)
+(``NAME@SIZE``: on SIZE×SIZE instead of the manifest's input; ``NAME:D,D``, ``NAME@SIZE:D``: depths D recorded too.)
 
 Each name runs in its own process (the largest networks need a few GB).
 """
@@ -68,7 +68,7 @@ def rows(text: str) -> tuple[list[str], list[str]]:
     return table, totals
 
 
-def one(name: str, size: int | None) -> None:
+def one(name: str, size: int | None, extra: tuple[int, ...] = ()) -> None:
     sys.path.insert(0, str(HERE))
     import torch
     import torchinfo
@@ -86,7 +86,7 @@ def one(name: str, size: int | None) -> None:
     model = nn.Sequential(base, nn.Linear(features, HEAD)).eval()
     full = torchinfo.summary(model, input_size=(1, *shape), depth=99, verbose=0)
     deepest = max(layer.depth for layer in full.summary_list)
-    depths = sorted({d for d in (2, 3, deepest) if d <= deepest})
+    depths = sorted({d for d in (2, 3, *extra, deepest) if d <= deepest})
     record: dict[str, Any] = {
         "spec": f"input {'x'.join(map(str, shape))} nchw, {name} notop frozen, dense{HEAD}",
         "source": f"tests/corpus/models/{entry['file']}, {entry['build']}(), its last nn.Linear an nn.Identity(), "
@@ -103,10 +103,12 @@ def one(name: str, size: int | None) -> None:
 
 
 def main() -> None:
-    """``NAME...``, each on the manifest's input, or ``NAME@SIZE`` on SIZE×SIZE (``resnet50@64``)."""
+    """``NAME...``, each on the manifest's input, or ``NAME@SIZE`` on SIZE×SIZE (``resnet50@64``), with ``:D,D``
+    for more depths (``maxvit_t:7``)."""
     if sys.argv[1:2] == ["--one"]:
-        name, _, size = sys.argv[2].partition("@")
-        one(name, int(size) if size else None)
+        named, _, extra = sys.argv[2].partition(":")
+        name, _, size = named.partition("@")
+        one(name, int(size) if size else None, tuple(int(depth) for depth in extra.split(",") if depth))
         return
     failed = []
     for name in sys.argv[1:]:
