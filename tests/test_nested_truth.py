@@ -53,3 +53,5 @@ def test_depth_is_torchinfos_table(path: Path) -> None:
 def test_every_family_is_held() -> None:
     """The corpus covers the families whose containers cnncalc draws."""
     assert {"resnet18", "resnet50", "alexnet", "vgg11"} <= {path.stem for path in FILES}
+    assert {"mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large", "mnasnet0_5", "mnasnet0_75", "mnasnet1_0",
+            "mnasnet1_3"} <= {path.stem for path in FILES}
