@@ -72,3 +72,5 @@ def test_every_family_is_held() -> None:
         {path.stem for path in FILES}
     assert {f"efficientnet_b{n}" for n in range(8)} | {f"efficientnet_v2_{s}" for s in "sml"} <= {p.stem for p in FILES}
     assert {f"swin_{s}" for s in ("t", "s", "b", "v2_t", "v2_s", "v2_b")} | {"maxvit_t"} <= {p.stem for p in FILES}
+    assert {"mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large", "mnasnet0_5", "mnasnet0_75", "mnasnet1_0",
+            "mnasnet1_3"} <= {path.stem for path in FILES}

@@ -156,8 +156,19 @@ def mobilenet_v2(torch: Any) -> Any:
             features.append(InvertedResidual(channels, c, s if i == 0 else 1, t))
             channels = c
     features += conv_bn_relu(channels, 1280, 1)
-    return nn.Sequential(*features, nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Dropout(0.2),
-                         nn.Linear(1280, 1000))
+    pooled = len(features)
+
+    class MobileNetV2(nn.Sequential):  # type: ignore[misc, name-defined]
+        """forward() pools and flattens the features with functions, as torchvision's does: no module, no row."""
+
+        def forward(self, x: Any) -> Any:
+            for i, module in enumerate(self):
+                if i == pooled:
+                    x = torch.flatten(nn.functional.adaptive_avg_pool2d(x, (1, 1)), 1)
+                x = module(x)
+            return x
+
+    return MobileNetV2(*features, nn.Dropout(0.2), nn.Linear(1280, 1000))
 
 
 def densenet(torch: Any, growth: int, config: tuple[int, ...], init: int) -> Any:
