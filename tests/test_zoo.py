@@ -124,8 +124,8 @@ def squeezenet(torch: Any, version: str) -> Any:
         features = [nn.Conv2d(3, 64, 3, 2), nn.ReLU(inplace=True), pool(), Fire(64, 16, 64, 64), Fire(128, 16, 64, 64),
                     pool(), Fire(128, 32, 128, 128), Fire(256, 32, 128, 128), pool(), Fire(256, 48, 192, 192),
                     Fire(384, 48, 192, 192), Fire(384, 64, 256, 256), Fire(512, 64, 256, 256)]
-    return nn.Sequential(*features, nn.Dropout(0.5), nn.Conv2d(512, 1000, 1), nn.ReLU(inplace=True),
-                         nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten())
+    return flattening(nn, *features, nn.Dropout(0.5), nn.Conv2d(512, 1000, 1), nn.ReLU(inplace=True),
+                      nn.AdaptiveAvgPool2d((1, 1)))
 
 
 def mobilenet_v2(torch: Any) -> Any:
@@ -161,7 +161,8 @@ def mobilenet_v2(torch: Any) -> Any:
 
 
 def densenet(torch: Any, growth: int, config: tuple[int, ...], init: int) -> Any:
-    """torchvision/models/densenet.py's DenseNet with bn_size 4; a dense layer returns torch.cat([x, new], 1)."""
+    """torchvision/models/densenet.py's DenseNet with bn_size 4; a dense layer returns torch.cat([x, new], 1);
+    forward() applies F.relu, F.adaptive_avg_pool2d and torch.flatten after `features`."""
     nn = torch.nn
 
     class DenseLayer(nn.Module):  # type: ignore[misc]
@@ -187,8 +188,18 @@ def densenet(torch: Any, growth: int, config: tuple[int, ...], init: int) -> Any
             layers += [nn.BatchNorm2d(channels), nn.ReLU(inplace=True), nn.Conv2d(channels, channels // 2, 1,
                                                                                bias=False), nn.AvgPool2d(2, 2)]
             channels //= 2
-    return nn.Sequential(*layers, nn.BatchNorm2d(channels), nn.ReLU(inplace=True), nn.AdaptiveAvgPool2d((1, 1)),
-                         nn.Flatten(), nn.Linear(channels, 1000))
+
+    class DenseNet(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.features = nn.Sequential(*layers, nn.BatchNorm2d(channels))
+            self.classifier = nn.Linear(channels, 1000)
+
+        def forward(self, x: Any) -> Any:  # F.relu, F.adaptive_avg_pool2d and torch.flatten: functions, no modules
+            x = nn.functional.adaptive_avg_pool2d(nn.functional.relu(self.features(x)), (1, 1))
+            return self.classifier(torch.flatten(x, 1))
+
+    return DenseNet()
 
 
 def torchvision_resnet(torch: Any, block: str, layers: list[int], groups: int = 1, width_per_group: int = 64) -> Any:

@@ -7,7 +7,8 @@ frozen with ``requires_grad_(False)``, and put under a new ``nn.Linear(features,
 
     model = nn.Sequential(base, nn.Linear(features, 10))
 
-which is the spec ``input 3xHxW nchw, NAME notop frozen, dense10``.  ``torchinfo.summary(model, input_size=(1, 3,
+which is the spec ``input 3xHxW nchw, NAME notop frozen, dense10`` (without ``notop`` for a network without a
+Linear, SqueezeNet, whose features are its 1000 outputs).  ``torchinfo.summary(model, input_size=(1, 3,
 H, W), depth=d)`` is printed at depth 2, 3 and the deepest depth of its rows, and its table rows and totals are
 written verbatim to ``tests/corpus/torchinfo/NAME.json``.  tests/test_nested_truth.py compares cnncalc's
 ``--depth d`` table with them.
@@ -48,15 +49,20 @@ def entry_for(name: str, size: int | None) -> dict[str, Any]:
     return entry
 
 
-def cut(model: Any, nn: Any) -> None:
-    """``notop``: the last ``nn.Linear`` (``fc``, or the last of ``classifier``/``heads``) becomes ``nn.Identity()``."""
-    name = [key for key, module in model.named_modules() if isinstance(module, nn.Linear)][-1]
+def cut(model: Any, nn: Any) -> bool:
+    """``notop``: the last ``nn.Linear`` (``fc``, or the last of ``classifier``/``heads``) becomes ``nn.Identity()``;
+    False for a network without one (SqueezeNet's classifier ends in a convolution: ``notop`` refuses it), left whole."""
+    linears = [key for key, module in model.named_modules() if isinstance(module, nn.Linear)]
+    if not linears:
+        return False
+    name = linears[-1]
     parent, _, child = name.rpartition(".")
     holder = model.get_submodule(parent) if parent else model
     if child.isdigit():
         holder[int(child)] = nn.Identity()
     else:
         setattr(holder, child, nn.Identity())
+    return True
 
 
 def rows(text: str) -> tuple[list[str], list[str]]:
@@ -77,7 +83,7 @@ def one(name: str, size: int | None) -> None:
     entry = entry_for(name, size)
     base, _ = truth_child.build(entry)
     nn = torch.nn
-    cut(base, nn)
+    cut_off = cut(base, nn)
     base.requires_grad_(False)
     base.eval()
     shape = entry["input"]
@@ -88,9 +94,10 @@ def one(name: str, size: int | None) -> None:
     deepest = max(layer.depth for layer in full.summary_list)
     depths = sorted({d for d in (2, 3, deepest) if d <= deepest})
     record: dict[str, Any] = {
-        "spec": f"input {'x'.join(map(str, shape))} nchw, {name} notop frozen, dense{HEAD}",
-        "source": f"tests/corpus/models/{entry['file']}, {entry['build']}(), its last nn.Linear an nn.Identity(), "
-                  f"requires_grad_(False), under nn.Linear({features}, {HEAD})",
+        "spec": f"input {'x'.join(map(str, shape))} nchw, {name}{' notop' * cut_off} frozen, dense{HEAD}",
+        "source": f"tests/corpus/models/{entry['file']}, {entry['build']}(), "
+                  f"{'its last nn.Linear an nn.Identity(), ' * cut_off}requires_grad_(False), "
+                  f"under nn.Linear({features}, {HEAD})",
         "versions": {"torch": torch.__version__, "torchinfo": getattr(torchinfo, "__version__", "?")},
         "depths": {},
     }
