@@ -33,6 +33,14 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "torchinfo"
 HEAD = 10
 
+#: the factory's keyword arguments that build without weights the network it returns with them: given weights,
+#: googlenet() and inception_v3() set transform_input=True (arithmetic in forward(), no module) and drop their
+#: auxiliary classifiers (``model.aux1 = None``), which forward() applies only while training and cnncalc's spec (the
+#: eval network) does not write.  Built without weights they keep them, and torchinfo counts their parameters as the
+#: network's own (the Param # of its row, and the totals): the summary's note says how many.
+AS_WITH_WEIGHTS = {name: {"aux_logits": False, "transform_input": True, "init_weights": False}
+                   for name in ("googlenet", "inception_v3")}
+
 
 def entry_for(name: str, size: int | None) -> dict[str, Any]:
     """The manifest's entry ``torchvision__NAME``, else one of the same torchvision file with ``NAME`` as its
@@ -44,6 +52,8 @@ def entry_for(name: str, size: int | None) -> dict[str, Any]:
     if not found:
         raise SystemExit(f"no torchvision file in the manifest defines {name}()")
     entry = {**found[0], "name": f"torchvision__{name}", "build": name}
+    if name in AS_WITH_WEIGHTS:
+        entry["kwargs"] = {**entry.get("kwargs", {}), **AS_WITH_WEIGHTS[name]}
     if size is not None:
         entry["input"] = [3, size, size]
     return entry
@@ -93,9 +103,10 @@ def one(name: str, size: int | None) -> None:
     full = torchinfo.summary(model, input_size=(1, *shape), depth=99, verbose=0)
     deepest = max(layer.depth for layer in full.summary_list)
     depths = sorted({d for d in (2, 3, deepest) if d <= deepest})
+    arguments = ", ".join(f"{key}={value!r}" for key, value in entry.get("kwargs", {}).items())
     record: dict[str, Any] = {
         "spec": f"input {'x'.join(map(str, shape))} nchw, {name}{' notop' * cut_off} frozen, dense{HEAD}",
-        "source": f"tests/corpus/models/{entry['file']}, {entry['build']}(), "
+        "source": f"tests/corpus/models/{entry['file']}, {entry['build']}({arguments}), "
                   f"{'its last nn.Linear an nn.Identity(), ' * cut_off}requires_grad_(False), "
                   f"under nn.Linear({features}, {HEAD})",
         "versions": {"torch": torch.__version__, "torchinfo": getattr(torchinfo, "__version__", "?")},
