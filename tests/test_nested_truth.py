@@ -53,4 +53,5 @@ def test_depth_is_torchinfos_table(path: Path) -> None:
 def test_every_family_is_held() -> None:
     """The corpus covers the families whose containers cnncalc draws."""
     assert {"resnet18", "resnet50", "alexnet", "vgg11"} <= {path.stem for path in FILES}
-    assert {"densenet121", "squeezenet1_0", "squeezenet1_1", "googlenet", "inception_v3"} <= {path.stem for path in FILES}
+    assert {"densenet121", "densenet161", "densenet169", "densenet201", "squeezenet1_0", "squeezenet1_1", "googlenet",
+            "inception_v3"} <= {path.stem for path in FILES}

@@ -60,7 +60,7 @@ def running_statistics(model: Any) -> int:
 
 def flattening(nn: Any, *modules: Any) -> Any:
     """An nn.Sequential of ``modules`` whose forward() calls ``torch.flatten(x, 1)`` after its last adaptive
-    average pooling, as torchvision's AlexNet, VGG and ResNet do: a function, so no module and no row."""
+    average pooling, as torchvision's AlexNet, VGG, ResNet and SqueezeNet do: a function, so no module and no row."""
     last = max(i for i, module in enumerate(modules) if isinstance(module, nn.AdaptiveAvgPool2d))
 
     class Flattening(nn.Sequential):  # type: ignore[misc, name-defined]

@@ -61,7 +61,7 @@ def entry_for(name: str, size: int | None) -> dict[str, Any]:
 
 def cut(model: Any, nn: Any) -> bool:
     """``notop``: the last ``nn.Linear`` (``fc``, or the last of ``classifier``/``heads``) becomes ``nn.Identity()``;
-    False for a network without one (SqueezeNet's classifier ends in a convolution: ``notop`` refuses it), left whole."""
+    False for a network without one, left whole (SqueezeNet's: its classifier ends in a convolution)."""
     linears = [key for key, module in model.named_modules() if isinstance(module, nn.Linear)]
     if not linears:
         return False
