@@ -74,3 +74,5 @@ def test_every_family_is_held() -> None:
     assert {f"swin_{s}" for s in ("t", "s", "b", "v2_t", "v2_s", "v2_b")} | {"maxvit_t"} <= {p.stem for p in FILES}
     assert {"mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large", "mnasnet0_5", "mnasnet0_75", "mnasnet1_0",
             "mnasnet1_3"} <= {path.stem for path in FILES}
+    assert {"densenet121", "densenet161", "densenet169", "densenet201", "squeezenet1_0", "squeezenet1_1", "googlenet",
+            "inception_v3"} <= {path.stem for path in FILES}

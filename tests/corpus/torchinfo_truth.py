@@ -7,7 +7,8 @@ frozen with ``requires_grad_(False)``, and put under a new ``nn.Linear(features,
 
     model = nn.Sequential(base, nn.Linear(features, 10))
 
-which is the spec ``input 3xHxW nchw, NAME notop frozen, dense10``.  ``torchinfo.summary(model, input_size=(1, 3,
+which is the spec ``input 3xHxW nchw, NAME notop frozen, dense10`` (without ``notop`` for a network without a
+Linear, SqueezeNet, whose features are its 1000 outputs).  ``torchinfo.summary(model, input_size=(1, 3,
 H, W), depth=d)`` is printed at depth 2, 3 and the deepest depth of its rows, and its table rows and totals are
 written verbatim to ``tests/corpus/torchinfo/NAME.json``.  tests/test_nested_truth.py compares cnncalc's
 ``--depth d`` table with them.
@@ -32,6 +33,14 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "torchinfo"
 HEAD = 10
 
+#: the factory's keyword arguments that build without weights the network it returns with them: given weights,
+#: googlenet() and inception_v3() set transform_input=True (arithmetic in forward(), no module) and drop their
+#: auxiliary classifiers (``model.aux1 = None``), which forward() applies only while training and cnncalc's spec (the
+#: eval network) does not write.  Built without weights they keep them, and torchinfo counts their parameters as the
+#: network's own (the Param # of its row, and the totals): the summary's note says how many.
+AS_WITH_WEIGHTS = {name: {"aux_logits": False, "transform_input": True, "init_weights": False}
+                   for name in ("googlenet", "inception_v3")}
+
 
 def entry_for(name: str, size: int | None) -> dict[str, Any]:
     """The manifest's entry ``torchvision__NAME``, else one of the same torchvision file with ``NAME`` as its
@@ -43,20 +52,27 @@ def entry_for(name: str, size: int | None) -> dict[str, Any]:
     if not found:
         raise SystemExit(f"no torchvision file in the manifest defines {name}()")
     entry = {**found[0], "name": f"torchvision__{name}", "build": name}
+    if name in AS_WITH_WEIGHTS:
+        entry["kwargs"] = {**entry.get("kwargs", {}), **AS_WITH_WEIGHTS[name]}
     if size is not None:
         entry["input"] = [3, size, size]
     return entry
 
 
-def cut(model: Any, nn: Any) -> None:
-    """``notop``: the last ``nn.Linear`` (``fc``, or the last of ``classifier``/``heads``) becomes ``nn.Identity()``."""
-    name = [key for key, module in model.named_modules() if isinstance(module, nn.Linear)][-1]
+def cut(model: Any, nn: Any) -> bool:
+    """``notop``: the last ``nn.Linear`` (``fc``, or the last of ``classifier``/``heads``) becomes ``nn.Identity()``;
+    False for a network without one, left whole (SqueezeNet's: its classifier ends in a convolution)."""
+    linears = [key for key, module in model.named_modules() if isinstance(module, nn.Linear)]
+    if not linears:
+        return False
+    name = linears[-1]
     parent, _, child = name.rpartition(".")
     holder = model.get_submodule(parent) if parent else model
     if child.isdigit():
         holder[int(child)] = nn.Identity()
     else:
         setattr(holder, child, nn.Identity())
+    return True
 
 
 def rows(text: str) -> tuple[list[str], list[str]]:
@@ -77,7 +93,7 @@ def one(name: str, size: int | None, extra: tuple[int, ...] = ()) -> None:
     entry = entry_for(name, size)
     base, _ = truth_child.build(entry)
     nn = torch.nn
-    cut(base, nn)
+    cut_off = cut(base, nn)
     base.requires_grad_(False)
     base.eval()
     shape = entry["input"]
@@ -87,10 +103,12 @@ def one(name: str, size: int | None, extra: tuple[int, ...] = ()) -> None:
     full = torchinfo.summary(model, input_size=(1, *shape), depth=99, verbose=0)
     deepest = max(layer.depth for layer in full.summary_list)
     depths = sorted({d for d in (2, 3, *extra, deepest) if d <= deepest})
+    arguments = ", ".join(f"{key}={value!r}" for key, value in entry.get("kwargs", {}).items())
     record: dict[str, Any] = {
-        "spec": f"input {'x'.join(map(str, shape))} nchw, {name} notop frozen, dense{HEAD}",
-        "source": f"tests/corpus/models/{entry['file']}, {entry['build']}(), its last nn.Linear an nn.Identity(), "
-                  f"requires_grad_(False), under nn.Linear({features}, {HEAD})",
+        "spec": f"input {'x'.join(map(str, shape))} nchw, {name}{' notop' * cut_off} frozen, dense{HEAD}",
+        "source": f"tests/corpus/models/{entry['file']}, {entry['build']}({arguments}), "
+                  f"{'its last nn.Linear an nn.Identity(), ' * cut_off}requires_grad_(False), "
+                  f"under nn.Linear({features}, {HEAD})",
         "versions": {"torch": torch.__version__, "torchinfo": getattr(torchinfo, "__version__", "?")},
         "depths": {},
     }
