@@ -53,3 +53,5 @@ def test_depth_is_torchinfos_table(path: Path) -> None:
 def test_every_family_is_held() -> None:
     """The corpus covers the families whose containers cnncalc draws."""
     assert {"resnet18", "resnet50", "alexnet", "vgg11"} <= {path.stem for path in FILES}
+    assert {"convnext_tiny", "convnext_small", "convnext_base", "convnext_large", "vit_b_16", "vit_b_32", "vit_l_16",
+            "vit_l_32", "vit_h_14"} <= {path.stem for path in FILES}
