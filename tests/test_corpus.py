@@ -32,6 +32,8 @@ _OPERATIONS = {"Add", "Concatenate", "Multiply", "Subtract", "Average", "Maximum
 REFUSED = {
     "examples__vae_VAE": "its forward returns a tuple (reconstruction, mean, log-variance): one output is summarised",
     "examples__dcgan_Discriminator": "output.view(-1, 1).squeeze(1) removes an axis, which no layer of cnncalc's does",
+    "torchvision__vit_b_16": "its Encoder's position embedding, nn.Parameter(torch.empty(1, L, D).normal_()), is a "
+                             "module's own weights the reader does not follow (the zoo's vit_b_16 is the network)",
 }
 #: entries with leaf modules of the file's own classes that cnncalc reads through to the operation they apply, so
 #: that PyTorch records a module where cnncalc shows an operation of forward(): pytorch-cifar's ShuffleBlock and
