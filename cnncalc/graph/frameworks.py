@@ -53,7 +53,8 @@ def functional_with_weights(layer: Layer, params: Params, containers: tuple[tupl
     only a module's own ``nn.Parameter`` may be written so: a parameter-only layer (a class token, a layer scale),
     or the parameters of a row inside a block named after a module class (:func:`module_block`), which that module
     holds (torchvision's ``LayerNorm2d`` calls ``F.layer_norm`` with its own weight and bias)."""
-    if not params.buffers and (layer.parameter_only or any(module_block(block) for block, _ in containers)):
+    if not (params.buffers or params.non_trainable) and \
+            (layer.parameter_only or any(module_block(block) for block, _ in containers)):  # trained weights only
         return
     held = f"{params.total:,} parameters" if params.total else f"{params.buffers:,} buffers"
     raise RuleError(f"'fn' writes a layer as an operation in forward(), with no module; this one holds {held}, "
