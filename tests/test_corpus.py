@@ -36,6 +36,8 @@ REFUSED = {
                            "register_buffer(), which the reader does not follow",
     "torchvision__maxvit_t": "MaxVitBlock grows its nn.ModuleList with `+=` inside a loop over a list computed in "
                              "__init__ (the stochastic-depth rates), which the reader does not run",
+    "torchvision__vit_b_16": "its Encoder's position embedding, nn.Parameter(torch.empty(1, L, D).normal_()), is a "
+                             "module's own weights the reader does not follow (the zoo's vit_b_16 is the network)",
 }
 #: entries with leaf modules of the file's own classes that cnncalc reads through to the operation they apply, so
 #: that PyTorch records a module where cnncalc shows an operation of forward(): pytorch-cifar's ShuffleBlock and

@@ -76,3 +76,5 @@ def test_every_family_is_held() -> None:
             "mnasnet1_3"} <= {path.stem for path in FILES}
     assert {"densenet121", "densenet161", "densenet169", "densenet201", "squeezenet1_0", "squeezenet1_1", "googlenet",
             "inception_v3"} <= {path.stem for path in FILES}
+    assert {"convnext_tiny", "convnext_small", "convnext_base", "convnext_large", "vit_b_16", "vit_b_32", "vit_l_16",
+            "vit_l_32", "vit_h_14"} <= {path.stem for path in FILES}

@@ -167,6 +167,29 @@ def test_fn_on_a_layer_with_weights_is_refused(text: str, message: str) -> None:
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(("text", "total"), [
+    # a parameter-only layer: the model holds it (torchvision's class_token); conv (3·3·3 + 1)·8 = 224, scale 8
+    ("input 3x8x8 nchw, conv8x3, layerscale fn", 224 + 8),
+    # a row inside a block named after a module class, which holds its weights: torchvision's LayerNorm2d calls
+    # F.layer_norm with its own weight and bias, 2·3
+    ("def LayerNorm2d() = (permute2x3x1 fn, layernorm fn, permute3x1x2 fn)\ninput 3x8x8 nchw, LayerNorm2d()", 2 * 3),
+])
+def test_fn_may_write_a_modules_own_parameter(text: str, total: int) -> None:
+    result = CliRunner().invoke(main, ["summary", text, "--format", "json"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["total_params"] == total
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("def blk() = (conv4x3 fn)\ninput 3x8x8 nchw, blk()", "this one holds 112 parameters"),  # no class: (3·9 + 1)·4
+    ("def Blk() = (bn fn)\ninput 3x8x8 nchw, Blk()", "this one holds 6 parameters"),  # running statistics: buffers
+    ("def Blk() = (bn fn)\ninput 8x8x3, Blk()", "this one holds 12 parameters"),  # non-trainable under Keras
+])
+def test_fn_in_a_module_block_holds_trained_weights_only(text: str, message: str) -> None:
+    result = CliRunner().invoke(main, ["summary", text], env={"COLUMNS": "200"})
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
 def test_model_code_reads_functions_as_fn(tmp_path: Path) -> None:
     """F.relu, x.mean, s.view(-1, C, 1, 1) and torch.sigmoid in forward() are read as 'fn' items."""
     from cnncalc.readers.code import build_model, read_model

@@ -355,8 +355,8 @@ RECORDED = [
     # are functions (its spec's 'slice… fn', 'shuffle2 fn', 'gap fn')
     *((f"shufflenet_v2_{v}", ("Concatenate",))
       for v in ("x0_5", "x1_0", "x1_5", "x2_0")),
-    # convnext's blocks add their input with `+=` and multiply by their layer scale, an nn.Parameter of the block
-    *((f"convnext_{v}", ("Add", "LayerScale")) for v in ("tiny", "small", "base", "large")),
+    # convnext's blocks add their input with `+=` (their layer scale, an nn.Parameter of the block, is 'layerscale fn')
+    *((f"convnext_{v}", ("Add",)) for v in ("tiny", "small", "base", "large")),
     # regnet_y's squeeze-and-excitation returns scale * input; forward()'s x.flatten(start_dim=1) is 'flatten fn'
     *((f"regnet_y_{v}", ("Add", "Multiply"))
       for v in ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf", "128gf")),
@@ -383,7 +383,8 @@ TRAINING_ONLY = {
 
 
 #: torchvision modules whose forward() is several rows of cnncalc's: LayerNorm2d is x.permute(0, 2, 3, 1),
-#: F.layer_norm and x.permute(0, 3, 1, 2), which a spec writes as permute2x3x1, layernorm, permute3x1x2
+#: F.layer_norm and x.permute(0, 3, 1, 2), which a spec writes as a block named after it, of the functions its
+#: forward() calls: def LayerNorm2d() = (permute2x3x1 fn, layernorm fn, permute3x1x2 fn)
 COMPOSITE = {"LayerNorm2d": lambda n, c, *hw: [("Permute", [n, *hw, c]), ("LayerNorm", [n, *hw, c]),
                                                ("Permute", [n, c, *hw])]}
 
@@ -405,7 +406,8 @@ def test_a_network_is_torchvisions_layer_by_layer(name: str, functional: tuple[s
         encoding="utf-8"))
     net = build((TORCHVISION / f"{name}.cnn").read_text(encoding="utf-8"))
     rows = [(layer.layer.torch_class_for(layer.input_shape), [1, *net.shown_shape(layer.output_shape, layer.tokens)])
-            for layer in net.layers if not layer.functional]
+            for layer in net.layers if not layer.functional or
+            any(block.split("_")[0] in COMPOSITE for block, _ in layer.containers)]  # a composite module's rows
     recorded = recorded_rows(truth)
     # a row written 'fn' is a call in forward() (F.max_pool2d), no module
     calls = Counter(layer.layer.torch_class_for(layer.input_shape) for layer in net.layers if layer.functional)

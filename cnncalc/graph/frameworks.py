@@ -9,7 +9,7 @@ from ..model.conventions import channels_last
 from ..model.layers import Activation, Flatten, Layer, Params, Reshape, RuleError
 from ..model.records import replace
 
-__all__ = ["framework_layer", "functional_with_weights", "fused", "split_row"]
+__all__ = ["framework_layer", "functional_with_weights", "fused", "module_block", "split_row"]
 
 
 def framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) -> tuple[Layer, Layer | None]:
@@ -42,8 +42,22 @@ def fused(layer: Layer) -> bool:
     return not isinstance(layer, Activation) and getattr(layer, "activation", None) not in (None, "linear")
 
 
-def functional_with_weights(params: Params) -> None:
-    """A layer written ``fn`` (an operation in forward()) that holds weights or buffers: a module holds those."""
+def module_block(name: str) -> bool:
+    """A block named after a PyTorch module's class, as a torchvision network's spec writes its modules: its name
+    starts with a capital letter, or with ``_`` and one (``Sequential_layer1``, ``CNBlock``, ``_DenseLayer_1``)."""
+    return name.lstrip("_")[:1].isupper() and name[:2] != "__"
+
+
+def functional_with_weights(layer: Layer, params: Params, containers: tuple[tuple[str, int], ...]) -> None:
+    """A layer written ``fn`` (an operation in forward()) that holds weights or buffers: a module holds those, so
+    only a module's own ``nn.Parameter`` may be written so: a parameter-only layer (a class token, a layer scale),
+    or the parameters of a row inside a block named after a module class (:func:`module_block`), which that module
+    holds (torchvision's ``LayerNorm2d`` calls ``F.layer_norm`` with its own weight and bias)."""
+    if not (params.buffers or params.non_trainable) and \
+            (layer.parameter_only or any(module_block(block) for block, _ in containers)):  # trained weights only
+        return
     held = f"{params.total:,} parameters" if params.total else f"{params.buffers:,} buffers"
     raise RuleError(f"'fn' writes a layer as an operation in forward(), with no module; this one holds {held}, "
-                    "which only a module holds", "drop 'fn': PyTorch writes a layer with weights as a module")
+                    "which only a module holds", "drop 'fn': PyTorch writes a layer with weights as a module "
+                    "(a block named after a module class, such as 'def CNBlock(c) = (…)', may hold parameters "
+                    "that its rows written 'fn' use)")

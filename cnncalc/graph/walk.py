@@ -110,7 +110,7 @@ class Walk:
                     else (layer.resolve(in_shapes[0]), None)  # most layers: no method call between
                 out = result.output_shape
                 if prod(out) > MAX_ELEMENTS or parsed.functional:
-                    _held_to(out, parsed.functional, result.params)
+                    _held_to(out, parsed, layer, result.params)
             except RuleError as error:
                 raise ShapeError(error.message, spec.text, parsed.span, row, name, error.hint, parsed.uses,
                                  parsed.source if parsed.uses else None) from None
@@ -191,9 +191,10 @@ def _findings(result: Resolution, per_position: bool) -> tuple[tuple[str, ...], 
         warnings = tuple(text for text in warnings if not text.endswith(FLATTEN_FIRST))
     return warnings, tuple(f.text for f in result.findings if f.level == "note")
 
-def _held_to(out: Shape, functional: bool, params: Params) -> None:
-    """An output within the bound, and a layer written ``fn`` that holds no weights (only a module holds them)."""
+def _held_to(out: Shape, parsed: ParsedLayer, layer: Layer, params: Params) -> None:
+    """An output within the bound, and a layer written ``fn`` that holds no weights but a module's own parameters
+    (:func:`functional_with_weights`)."""
     if math.prod(out) > MAX_ELEMENTS:
         require_bounded(out, "its output")
-    if functional and (params.total or params.buffers):
-        functional_with_weights(params)
+    if parsed.functional and (params.total or params.buffers):
+        functional_with_weights(layer, params, parsed.containers)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..graph.frameworks import module_block
 from ..graph.network import Network, ResolvedLayer
 from ..model.layers import Merge, Params
 from ..model.records import record, replace
@@ -48,8 +49,20 @@ class ShownRow:
 def deepest(net: Network) -> int:
     """How deep the network's rows go: 1 without a known network as an item, 2 with one, more with its
     containers."""
-    return 1 + max((deepest(layer.inner) + max((len(_classes(row)) for row in layer.inner.layers), default=0)
+    return 1 + max((deepest(layer.inner) + max((_depth(row) for row in layer.inner.layers), default=0)
                     for layer in net.layers if layer.inner is not None), default=0)
+
+
+def _depth(layer: ResolvedLayer) -> int:
+    """How many containers deep a row is drawn: a module inside k containers at k, a row no module makes at its
+    innermost container's depth (as a module of its own, a container whose rows all run in its ``forward()``:
+    torchvision's ``LayerNorm2d``)."""
+    chain = len(_classes(layer))
+    return chain - 1 if chain and _moduleless(layer) else chain
+
+
+#: containers that ``forward()`` never calls, whose output torchinfo does not know (``--``)
+_UNCALLED = frozenset({"ModuleList", "ModuleDict"})
 
 
 @record
@@ -64,13 +77,9 @@ class _Node:
     inside: list[ResolvedLayer]
 
 
-#: containers that ``forward()`` never calls, whose output torchinfo does not know (``--``)
-_UNCALLED = frozenset({"ModuleList", "ModuleDict"})
-
-
 def _classes(layer: ResolvedLayer) -> tuple[tuple[str, int], ...]:
     """The containers a row is inside, outermost first: the uses of blocks named after a class."""
-    return tuple(use for use in layer.containers if use[0].lstrip("_")[:1].isupper() and use[0][:2] != "__")
+    return tuple(use for use in layer.containers if module_block(use[0]))
 
 
 def _class(block: str) -> str:
@@ -109,11 +118,13 @@ def _tree(net: Network) -> list[_Node]:
 
 
 def _summed(node: _Node) -> _Node:
-    """A container's record: its class, its last row's output, its rows' parameters; a module's its own."""
+    """A container's record: its class, its last row's output, the parameters of every row inside it (those of a
+    row written ``fn`` too: an ``nn.Parameter`` of the container's own, such as ConvNeXt's layer scale); a
+    module's its own."""
     if node.container is None:
         return node
     children = [_summed(child) for child in node.children]
-    rows = [child.layer for child in children if child.layer is not None]
+    rows = node.inside
     params = Params(sum(row.params.weights for row in rows), sum(row.params.biases for row in rows),
                     sum(row.params.non_trainable for row in rows), sum(row.params.buffers for row in rows))
     held = [row for row in rows if row.params.total]
@@ -154,7 +165,7 @@ def _node_rows(net: Network, node: _Node, level: int, depth: int, frozen: bool, 
         name = _keras_name(level, f"{layer.name} ({layer.keras_class})")
     held = frozen or layer.frozen
     opened = level < depth and bool(node.children or layer.inner is not None)
-    count = _torchinfo_count(node, held, opened) if glyphs else None
+    count = _torchinfo_count(node, held, level >= depth) if glyphs else None
     shape = "--" if node.container in _UNCALLED else None
     yield ShownRow(level, layer, net, held, number if level == 1 else None, name, count, shape)
     if not opened:  # the rows deeper than ``depth``: not shown, not counted
@@ -165,20 +176,31 @@ def _node_rows(net: Network, node: _Node, level: int, depth: int, frozen: bool, 
         yield from _rows(layer.inner, level + 1, depth, held, glyphs, counters)
 
 
-def _torchinfo_count(node: _Node, frozen: bool, opened: bool) -> str:
-    """torchinfo's Param # cell (``LayerInfo.num_params_to_str``): ``--`` for no parameters; a row whose rows are
-    shown, only the parameters its rows do not hold (a ``Parameter`` of its own, such as a class token), else
-    ``--``; any other row its count, in parentheses when none of it is trained."""
+def _torchinfo_count(node: _Node, frozen: bool, reached: bool) -> str:
+    """torchinfo's Param # cell (``LayerInfo.num_params_to_str``): ``--`` for no parameters; a leaf module, or any
+    row at the depth limit (``reached``), its count, in parentheses when none of it is trained; a row that holds
+    modules, only the parameters its rows do not hold (a ``Parameter`` of its own, such as a class token), else
+    ``--``.  A module is a leaf when it holds no modules, which torchinfo asks of the module itself: a container
+    whose rows all run in its ``forward()`` (``LayerNorm2d``) is one, ``nn.MultiheadAttention`` is not
+    (:data:`_UNCALLED_CHILDREN`)."""
     layer = node.layer
     assert layer is not None
     if not layer.params.total:
         return "--"
-    if opened:
+    leaf = not node.children and layer.inner is None and layer.name.rsplit(": ", 1)[0] not in _UNCALLED_CHILDREN
+    if not (reached or leaf):
         held = node.children if layer.inner is None else _tree(layer.inner)
         own = layer.params.total - sum(child.layer.params.total for child in held if child.layer is not None)
         return f"{own:,}" if own > 0 else "--"
     count = f"{layer.params.total:,}"
     return f"({count})" if frozen or layer.frozen else count
+
+
+#: PyTorch modules that hold a module they never call: ``nn.MultiheadAttention``'s ``out_proj`` (an
+#: ``NonDynamicallyQuantizableLinear`` whose weight it passes to ``F.multi_head_attention_forward``).  torchinfo
+#: counts such a module as a container whose rows are none, so short of the depth limit its cell is its parameters
+#: as its own, never in parentheses.
+_UNCALLED_CHILDREN = frozenset({"MultiheadAttention"})
 
 
 def _keras_name(level: int, name: str) -> str:

@@ -77,6 +77,9 @@ class Layer:
     per_token: ClassVar[bool] = False
     #: a known network standing as one layer (:mod:`.nested`), resolved by the graph from the zoo's spec of it
     whole_network: ClassVar[bool] = False
+    #: PyTorch has no module for it: a module holds its weights as an ``nn.Parameter`` of its own and uses them in
+    #: ``forward()`` (torchvision's class token, position embedding, layer scale), so ``fn`` may write it
+    parameter_only: ClassVar[bool] = False
 
     def resolve(self, shape: Shape) -> Resolution:
         raise NotImplementedError

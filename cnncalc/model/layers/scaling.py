@@ -31,6 +31,7 @@ class LayerScale(Layer):
     (Keras' ``LayerScale``; torchvision's ``nn.Parameter(torch.ones(dim, 1, 1) * layer_scale)``). C parameters."""
 
     keras_class: ClassVar[str] = "LayerScale"
+    parameter_only: ClassVar[bool] = True
     auto_name: ClassVar[str] = "layer_scale"
     per_token: ClassVar[bool] = True
 

@@ -29,6 +29,7 @@ class ClassToken(Layer):
     per_token: ClassVar[bool] = True  # a token map stays a token map through it (features last, L×D order kept)
 
     keras_class: ClassVar[str] = "ClassToken"
+    parameter_only: ClassVar[bool] = True
     auto_name: ClassVar[str] = "class_token"
 
     def resolve(self, shape: Shape) -> Resolution:
@@ -50,6 +51,7 @@ class PositionEmbedding(Layer):
     per_token: ClassVar[bool] = True  # a token map stays a token map through it (features last, L×D order kept)
 
     keras_class: ClassVar[str] = "PositionEmbedding"
+    parameter_only: ClassVar[bool] = True
     auto_name: ClassVar[str] = "position_embedding"
 
     def resolve(self, shape: Shape) -> Resolution:
