@@ -405,12 +405,15 @@ def test_a_network_is_torchvisions_layer_by_layer(name: str, functional: tuple[s
     truth = json.loads((ROOT / "tests" / "corpus" / "truth" / f"torchvision__{name}.json").read_text(
         encoding="utf-8"))
     net = build((TORCHVISION / f"{name}.cnn").read_text(encoding="utf-8"))
+    def composite(layer: Any) -> bool:  # a row of a composite module's forward(): matched as the module's rows
+        return any(block.split("_")[0] in COMPOSITE for block, _ in layer.containers)
+
     rows = [(layer.layer.torch_class_for(layer.input_shape), [1, *net.shown_shape(layer.output_shape, layer.tokens)])
-            for layer in net.layers if not layer.functional or
-            any(block.split("_")[0] in COMPOSITE for block, _ in layer.containers)]  # a composite module's rows
+            for layer in net.layers if not layer.functional or composite(layer)]
     recorded = recorded_rows(truth)
-    # a row written 'fn' is a call in forward() (F.max_pool2d), no module
-    calls = Counter(layer.layer.torch_class_for(layer.input_shape) for layer in net.layers if layer.functional)
+    # any other row written 'fn' is a call in forward() (F.max_pool2d), no module
+    calls = Counter(layer.layer.torch_class_for(layer.input_shape) for layer in net.layers
+                    if layer.functional and not composite(layer))
     matched = 0
     for number, row in enumerate(rows, start=1):
         if matched < len(recorded) and row == recorded[matched]:

@@ -61,9 +61,22 @@ def nchw_layer(layer: Layer, shapes: tuple[Shape, ...], held: list[bool]) -> tup
         return layer, True
     if any(held):
         held_layer(layer, shapes[0], held)
+    elif isinstance(layer, Dense) and len(shapes[0]) > 1:
+        raise _linear_on_width(layer, shapes[0])
     if isinstance(layer, Merge) and len(shapes[0]) > 1:
         return layer, all(held)  # tensors held alike, merged element by element
     return layer, None
+
+
+def _linear_on_width(layer: Dense, shape: Shape) -> RuleError:
+    """A dense layer on a map (or a sequence) PyTorch holds channels-first: ``nn.Linear`` acts on its last axis, the
+    width (the length), where Keras' Dense acts on the channels; cnncalc does not guess which the spec means."""
+    printed = "×".join(map(str, (shape[-1], *shape[:-1])))
+    axis = "width" if len(shape) > 2 else "length"
+    return RuleError(f"nn.Linear acts on the last axis of what it is given, and under an nchw input that is the "
+                     f"{axis} ({shape[-2]}) of the {printed} input, not its {shape[-1]} channels",
+                     f"flatten first (flatten, dense{layer.units}), or put the channels last to act on them "
+                     f"(permute{'2x3x1' if len(shape) > 2 else '2x1'}, dense{layer.units})")
 
 
 def nchw_permute(layer: Permute, shape: Shape, held: bool) -> tuple[Permute, bool]:
