@@ -23,6 +23,7 @@ import copy
 import io
 import os
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -47,6 +48,17 @@ pytestmark = pytest.mark.oracle
 TOOLS = ("fvcore", "ptflops", "thop")
 EXAMPLES = int(os.environ.get("CNNCALC_FLOPS_EXAMPLES", "60"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture(autouse=True)
+def one_thread() -> Iterator[None]:
+    """torch on one thread while a test runs: the tools' many small operations are slower on a shared machine's
+    cores with two threads a process than with one."""
+    torch = oracle("torch")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def tool_count(tool: str, model: Any, x: Any, training: bool = False) -> int:
