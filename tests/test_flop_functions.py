@@ -60,6 +60,7 @@ FUNCTIONS = [
     ("leakyrelu0.1", "F.leaky_relu(x, 0.1)", (6, 9)),
     ("sigmoid", "torch.sigmoid(x)", (7, 7)),
     ("hardswish", "F.hardswish(x)", (5, 8)),
+    ("lrn3", "F.local_response_norm(x, 3)", (6, 7)),  # ptflops: the F.avg_pool3d and Tensor.mul, .add inside
     ("maxpool3 s2", "F.max_pool2d(x, kernel_size=3, stride=2)", (11, 9)),
     ("avgpool3 s1 p1", "F.avg_pool2d(x, kernel_size=3, stride=1, padding=1)", (8, 10)),
     ("avgpool2", "F.avg_pool2d(x, 2)", (8, 6)),
