@@ -2,10 +2,10 @@
 
 A row written ``fn`` is an operation of PyTorch's ``forward()`` with no module, and the tools see a function
 otherwise than a module: thop sees none, ptflops only those it patches, fvcore the ATen operators they trace to.
-Each row is the call ``--format pytorch`` writes for it and cnncalc reads from model code: ``relu fn`` is
+Each row is the call cnncalc reads it from in model code (and ``--format pytorch`` writes, where it can): ``relu fn`` is
 ``F.relu``, ``maxpool3 s2 fn`` ``F.max_pool2d``, ``avgpool3 s1 p1 fn`` ``F.avg_pool2d``, ``adaptiveavgpool1 fn``
 ``F.adaptive_avg_pool2d(x, 1)``, ``gap fn`` ``x.mean((2, 3))`` (``gmp fn`` ``x.amax``), ``flatten fn``
-``torch.flatten``, ``upsample2 fn`` ``F.interpolate``; a row with weights inside a module's block (ConvNeXt's
+``torch.flatten``, ``up2 fn`` ``F.interpolate``; a row with weights inside a module's block (ConvNeXt's
 ``layernorm fn``) the ``F.*`` function the module applies them with.
 """
 
@@ -26,8 +26,8 @@ _ACTIVATIONS = {"relu": "F.relu", "relu6": "F.relu6", "elu": "F.elu", "selu": "F
                 "leakyrelu": "F.leaky_relu", "prelu": "F.prelu"}
 #: the function of the other kinds of operation (a norm's inside a module's block, which applies its weights)
 _FUNCTIONS = {"batch_norm": "F.batch_norm", "layer_norm": "F.layer_norm", "group_norm": "F.group_norm",
-             "instance_norm": "F.instance_norm", "lrn": "F.local_response_norm", "linear": "F.linear",
-             "attention": "F.multi_head_attention_forward", "upsample": "F.interpolate"}
+              "instance_norm": "F.instance_norm", "lrn": "F.local_response_norm", "linear": "F.linear",
+              "attention": "F.multi_head_attention_forward", "upsample": "F.interpolate"}
 
 
 def called(layer: ResolvedLayer, op: Op) -> str:  # noqa: PLR0911 - one call per kind
