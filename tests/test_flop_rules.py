@@ -28,7 +28,7 @@ TOOLS_PRINT = {
     "resnet50.cnn": {"conv": 4_087_136_256, "linear": 2_048_000,
                      "fvcore": 4_111_512_576, "ptflops": 4_132_436_968, "thop": 4_133_742_592},
     "mobilenet_v2.cnn": {"conv": 299_494_272, "linear": 1_280_000,
-                         "fvcore": 314_193_216, "ptflops": 320_362_728, "thop": 327_550_720},
+                         "fvcore": 314_193_216, "ptflops": 320_300_008, "thop": 327_486_720},
 }
 #: One addition per biased output value (the cnncalc convention's "+ bias"): VGG16's thirteen convolutions and three
 #: linear layers all have biases; torchvision's ResNets and MobileNetV2 have bias-free convolutions and one biased fc.
@@ -163,10 +163,53 @@ MODULE_RULES = [
 ]
 
 
-@pytest.mark.parametrize(("spec", "fvcore", "ptflops", "thop"), MODULE_RULES, ids=[r[0] for r in MODULE_RULES])
+#: (spec, fvcore, ptflops, thop) of rows written 'fn', functions in forward() with no module, on 4×6×6 (144 values):
+#: thop sees no function; ptflops counts a function it patches (FUNCTIONAL_MAPPING) once, by its input values
+#: (F.interpolate by its output values), and no other; fvcore counts the ATen operator the function traces to.
+FUNCTION_RULES = [
+    # F.relu: ptflops' patch only (the module, nn.ReLU, is counted twice: its hook, then F.relu's patch)
+    ("input 6x6x4, relu fn", 0, 144, 0),
+    # F.leaky_relu, torch.sigmoid: not patched
+    ("input 6x6x4, leakyrelu fn", 0, 0, 0),
+    ("input 6x6x4, sigmoid fn", 0, 0, 0),
+    # F.softmax(x, dim=1): ptflops' patch; thop, which counts nn.Softmax (3·4 − 1 per vector), never sees it
+    ("input 6x6x4, softmax fn", 0, 144, 0),
+    # F.max_pool2d, F.avg_pool2d: ptflops one per input value (the module: two); thop never sees F.avg_pool2d
+    ("input 6x6x4, maxpool3 s2 fn", 0, 144, 0),
+    ("input 6x6x4, avgpool3 s1 p1 fn", 0, 144, 0),
+    # F.adaptive_avg_pool2d(x, 1): fvcore aten::adaptive_avg_pool2d, one per input value; ptflops one per input value
+    ("input 6x6x4, adaptiveavgpool1 fn", 144, 144, 0),
+    # x.mean((2, 3)): aten::mean, which fvcore skips; ptflops patches no tensor method but matmul, mm, bmm, addmm,
+    # mul and add
+    ("input 6x6x4, gap fn", 0, 0, 0),
+    # the modules, for contrast: nn.AdaptiveAvgPool2d(1) then nn.Flatten(); thop (6·6 + 1) per output value
+    ("input 6x6x4, gap", 144, 2 * 144, (36 + 1) * 4),
+    # F.interpolate(x, scale_factor=2): fvcore and ptflops one per output value
+    ("input 6x6x4, up2 fn", 576, 576, 0),
+    ("input 6x6x4, resize9x12 nearest fn", 432, 432, 0),
+    ("input 6x6x4, flatten fn", 0, 0, 0),
+]
+
+
+@pytest.mark.parametrize(("spec", "fvcore", "ptflops", "thop"), MODULE_RULES + FUNCTION_RULES,
+                         ids=[r[0] for r in MODULE_RULES + FUNCTION_RULES])
 def test_each_module_kind_by_each_tools_rule(spec: str, fvcore: int, ptflops: int, thop: int) -> None:
     net = build(spec)
     assert (total(net, "fvcore"), total(net, "ptflops"), total(net, "thop")) == (fvcore, ptflops, thop)
+
+
+def test_a_function_explains_why_a_tool_does_not_count_it() -> None:
+    assert costs(build("input 6x6x4, avgpool2 fn"), "thop")[0].explain() == \
+        "0 (F.avg_pool2d in forward(): thop sees modules only)"
+    assert costs(build("input 6x6x4, avgpool2 fn"), "ptflops")[0].explain() == \
+        "144 input values (F.avg_pool2d's patch; no module, no hook)"
+    assert costs(build("input 6x6x4, gap fn"), "ptflops")[0].explain() == \
+        "0 (x.mean in forward(), which ptflops does not patch)"
+    assert costs(build("input 6x6x4, gap fn"), "fvcore")[0].explain() == "0 (x.mean: aten::mean, which fvcore skips)"
+    # the arithmetic is cnncalc's own and the MACs' either way
+    for convention in ("cnncalc", "macs"):
+        assert total(build("input 6x6x4, relu fn, gap fn, dense3"), convention) == \
+            total(build("input 6x6x4, relu, gap, dense3"), convention)
 
 
 def test_fvcore_batch_and_layer_norm_in_training_mode() -> None:

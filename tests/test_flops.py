@@ -10,7 +10,9 @@ Where a tool is inconsistent with itself, the case is named here and in docs/cos
 
 * torchvision's MobileNetV2 pools with ``F.adaptive_avg_pool2d`` in ``forward()``, where ResNet has an
   ``nn.AdaptiveAvgPool2d`` module: thop counts ResNet's pool and not MobileNetV2's, ptflops counts
-  ResNet's twice (module hook and functional patch) and MobileNetV2's once;
+  ResNet's twice (module hook and functional patch) and MobileNetV2's once; a spec says which it is
+  (``adaptiveavgpool1`` or ``adaptiveavgpool1 fn``), and cnncalc counts each as the tool does
+  (tests/test_flop_functions.py runs the tools on every function a row written ``fn`` stands for);
 * ptflops' per-module table leaves out what its functional patches count, so its rows do not add up to
   its total (ReLU, ELU, GELU, PReLU, every pool and upsampling are counted once in the table, twice in the total).
 """
@@ -21,6 +23,7 @@ import copy
 import io
 import os
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -45,6 +48,17 @@ pytestmark = pytest.mark.oracle
 TOOLS = ("fvcore", "ptflops", "thop")
 EXAMPLES = int(os.environ.get("CNNCALC_FLOPS_EXAMPLES", "60"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture(autouse=True)
+def one_thread() -> Iterator[None]:
+    """torch on one thread while a test runs: the tools' many small operations are slower on a shared machine's
+    cores with two threads a process than with one."""
+    torch = oracle("torch")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def tool_count(tool: str, model: Any, x: Any, training: bool = False) -> int:
@@ -213,27 +227,18 @@ def pooling_mobilenet_v2(torch: Any) -> Any:
     return torch.nn.Sequential(*port[:-2], torch.nn.AdaptiveAvgPool2d((1, 1)), torch.nn.Flatten(), *port[-2:])
 
 
-#: the rows a spec writes as functions in forward() ('fn'), written as the modules of a port above that has them
-AS_MODULES = {"mobilenet_v2.cnn": ("adaptiveavgpool1 fn, flatten fn", "adaptiveavgpool1, flatten")}
-
-
 PORTS = [  # (example under --conventions torch, port)
     ("vgg16.cnn", lambda torch: vgg(torch.nn, VGG[16], False)),
     ("resnet18.cnn", lambda torch: torchvision_resnet(torch, "basic", [2, 2, 2, 2])),
     ("resnet50.cnn", lambda torch: torchvision_resnet(torch, "bottleneck", [3, 4, 6, 3])),
-    ("mobilenet_v2.cnn", pooling_mobilenet_v2),  # thop and ptflops count a pool module (see the test after)
+    ("mobilenet_v2.cnn", mobilenet_v2),  # F.adaptive_avg_pool2d and torch.flatten in forward(), as torchvision's
 ]
 
 
 @pytest.mark.parametrize(("name", "port"), PORTS, ids=[z[0] for z in PORTS])
 def test_torchvision_networks_count_as_each_tool_counts(name: str, port: Any) -> None:
     torch = oracle("torch")
-    text = (ZOO / "torchvision" / name).read_text(encoding="utf-8")
-    if name in AS_MODULES:
-        functions, modules = AS_MODULES[name]
-        assert functions in text
-        text = text.replace(functions, modules)
-    net = build(text)
+    net = build((ZOO / "torchvision" / name).read_text(encoding="utf-8"))
     model = port(torch)
     x = torch.randn(1, 3, 224, 224)
     for tool in TOOLS:
@@ -256,18 +261,26 @@ def test_torchvision_networks_count_as_each_tool_counts(name: str, port: Any) ->
 
 
 def test_mobilenet_v2s_functional_pool_is_where_the_tools_disagree_with_themselves() -> None:
-    # The same network, its global pool a module (as ResNet has it) or F.adaptive_avg_pool2d (as torchvision's
-    # MobileNetV2 has it): thop drops the functional pool, ptflops counts it once instead of twice.
+    # The same network, its global pool and flatten modules (as ResNet has them: the spec's 'adaptiveavgpool1,
+    # flatten') or F.adaptive_avg_pool2d and torch.flatten in forward() (torchvision's MobileNetV2: 'adaptiveavgpool1
+    # fn, flatten fn'): thop drops the functional pool, ptflops counts it once instead of twice, fvcore once either
+    # way (aten::adaptive_avg_pool2d); cnncalc counts each spelling as each tool counts its model.
     torch = oracle("torch")
-    net = build((ZOO / "torchvision" / "mobilenet_v2.cnn").read_text(encoding="utf-8"))
-    pool = next(layer for layer in net.layers if layer.layer.torch_class.startswith("AdaptiveAvgPool"))
-    values = 7 * 7 * 1280
-    assert pool.input_shape == (7, 7, 1280)
-    x = torch.randn(1, 3, 224, 224)
-    functional = mobilenet_v2(torch)  # torchvision's forward(): F.adaptive_avg_pool2d, torch.flatten
-    assert tool_count("thop", functional, x) == total(net, "thop") - (49 + 1) * 1280
-    assert tool_count("ptflops", functional, x) == total(net, "ptflops") - values
-    assert tool_count("fvcore", functional, x) == total(net, "fvcore")  # aten::adaptive_avg_pool2d either way
+    text = (ZOO / "torchvision" / "mobilenet_v2.cnn").read_text(encoding="utf-8").replace(
+        "input 3x224x224", "input 3x64x64")
+    functions = build(text)
+    assert "adaptiveavgpool1 fn, flatten fn" in text
+    modules = build(text.replace("adaptiveavgpool1 fn, flatten fn", "adaptiveavgpool1, flatten"))
+    pool = next(layer for layer in functions.layers if layer.layer.torch_class.startswith("AdaptiveAvgPool"))
+    assert pool.input_shape == (2, 2, 1280)
+    x = torch.randn(1, 3, 64, 64)
+    functional, pooling = mobilenet_v2(torch), pooling_mobilenet_v2(torch)
+    for tool in TOOLS:
+        assert total(functions, tool) == tool_count(tool, functional, x), tool
+        assert total(modules, tool) == tool_count(tool, pooling, x), tool
+    assert total(modules, "thop") - total(functions, "thop") == (2 * 2 + 1) * 1280  # thop's count_adap_avgpool
+    assert total(modules, "ptflops") - total(functions, "ptflops") == 2 * 2 * 1280  # the module's hook
+    assert total(modules, "fvcore") == total(functions, "fvcore")
 
 
 def test_ptflops_per_module_table_does_not_add_up_to_its_total() -> None:

@@ -48,6 +48,8 @@ class Op:
     #: the module's parameters (not buffers), and a conv's output positions: torchinfo's mult-adds
     params: int = 0
     positions: int = 0
+    #: a row written ``fn``: the function forward() calls instead of the module (F.relu, x.mean; :mod:`.functions`)
+    function: str = ""
 
 
 
@@ -117,12 +119,22 @@ def _token_op(layer: ResolvedLayer) -> Op:
     return Op("free", "other", f"x[:, {r.index}]", n_in, n_out)  # an index in forward(), not a module
 
 
-def modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 - one branch per kind of layer
-    """The PyTorch modules a row is, as ``--format pytorch`` writes them; a known network's row, its rows' own."""
-    from ...model import layers as L  # noqa: N812
-
+def modules(layer: ResolvedLayer) -> tuple[Op, ...]:
+    """The PyTorch modules a row is, as ``--format pytorch`` writes them; a known network's row, its rows' own; a
+    row written ``fn``, each with the function forward() calls instead (:func:`.functions.called`)."""
     if layer.inner is not None:
         return tuple(op for row in layer.inner.layers for op in modules(row))
+    ops = _modules(layer)
+    if not layer.functional:
+        return ops
+    from .functions import called
+
+    return tuple(replace(op, function=called(layer, op)) for op in ops)
+
+
+def _modules(layer: ResolvedLayer) -> tuple[Op, ...]:  # noqa: PLR0911, PLR0912 - one branch per kind of layer
+    """A row's modules, as ``--format pytorch`` writes them."""
+    from ...model import layers as L  # noqa: N812
 
     r: Any = layer.layer
     ins, out = layer.input_shape, layer.output_shape

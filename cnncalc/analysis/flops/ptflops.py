@@ -9,13 +9,25 @@ modules: ``nn.ReLU`` calls ``F.relu``, ``nn.MaxPool2d`` ``F.max_pool2d``, ``nn.U
 those are counted twice; ``nn.Softmax`` and ``nn.SiLU`` have no hook and are counted once, by ``F.softmax`` and
 ``F.silu``; ``x + y`` is never counted.  ``nn.MultiheadAttention`` has a hook of its own (see :func:`_attention`).
 ptflops itself always reports one input.
+
+A row written ``fn`` has no module, so no hook: only the function's patch counts, if ptflops patches it (its
+``FUNCTIONAL_MAPPING``): ``F.relu``, ``F.relu6``, ``F.elu``, ``F.gelu``, ``F.silu``, ``F.softmax`` and every
+``F.*pool*d`` one per *input* value, ``F.interpolate`` one per output value.  ``x.mean``, ``x.amax``,
+``torch.flatten``, ``F.leaky_relu``, ``torch.sigmoid``, ``F.pad``, ``F.layer_norm``, ``F.linear`` (whose patch is
+commented out) and any other function count 0.
 """
 
 from __future__ import annotations
 
+from ...errors import CnnCalcError
 from .ops import Op, unpriced
 
 __all__ = ["ptflops_rule"]
+
+#: the functions ptflops 0.7.5 patches that count one per input value (its FUNCTIONAL_MAPPING)
+_PATCHED = frozenset({"F.relu", "F.prelu", "F.elu", "F.relu6", "F.gelu", "F.silu", "F.softmax",
+                      *(f"F.{pool}{rank}d" for rank in (1, 2, 3)
+                        for pool in ("max_pool", "avg_pool", "adaptive_avg_pool", "adaptive_max_pool"))})
 
 
 _PTFLOPS_TWICE = {"relu", "prelu", "elu", "gelu"}  # a module hook and the F.* patch it calls
@@ -39,8 +51,27 @@ def _attention(op: Op) -> tuple[int, str]:
                    f"{flops:,} (its hook)")
 
 
-def ptflops_rule(op: Op, training: bool) -> tuple[int, str]:  # noqa: PLR0911 - one rule per kind
+def _function(op: Op) -> tuple[int, str]:
+    """A function in forward(): counted by its patch only, if ptflops patches it."""
+    if op.kind in ("attention", "matmul"):
+        raise CnnCalcError(f"cnncalc does not count the ptflops FLOPs of {op.function} in forward() yet",
+                           "write it as its module, or count its MACs with --flops-convention macs")
+    if op.function in _PATCHED:
+        return op.inputs, f"{op.inputs:,} input values ({op.function}'s patch; no module, no hook)"
+    if op.function == "F.interpolate":
+        return op.outputs, f"{op.outputs:,} output values (F.interpolate's patch; no module, no hook)"
+    if op.kind == "lrn":  # its module has no hook: F.local_response_norm's inner calls, counted either way
+        return _module_rule(op)
+    # said where its module would count
+    return 0, f"0 ({op.function} in forward(), which ptflops does not patch)" if _module_rule(op)[0] else ""
+
+
+def ptflops_rule(op: Op, training: bool) -> tuple[int, str]:
     unpriced(op, "ptflops")
+    return _function(op) if op.function else _module_rule(op)
+
+
+def _module_rule(op: Op) -> tuple[int, str]:  # noqa: PLR0911 - one rule per kind
     if op.kind == "attention":
         return _attention(op)
     if op.kind in ("conv", "linear"):

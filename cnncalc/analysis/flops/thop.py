@@ -5,7 +5,8 @@ linear in_features per output value; batch, layer and instance norm 2 per value,
 (``profile`` puts the model in ``eval()``, where its hook counts); softmax (3·features − 1) per vector; average
 pooling one per output value; adaptive average pooling (kernel + 1) per output value; nearest upsampling one per
 output value; ReLU, LeakyReLU, max pooling, dropout, padding and any module it has no rule for (GroupNorm,
-Sigmoid, Flatten, MultiheadAttention) count 0, and functional calls (``F.relu``, ``+``) are never seen.
+Sigmoid, Flatten, MultiheadAttention) count 0, and functional calls (``F.relu``, ``+``) are never seen: a row
+written ``fn`` counts 0, whatever its module would.
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ def _thop_adaptive(op: Op) -> int:
     return int((kernel + 1) * op.outputs)
 
 
-def thop_rule(op: Op, training: bool) -> tuple[int, str]:  # noqa: PLR0911 - one rule per kind
+def thop_rule(op: Op, training: bool) -> tuple[int, str]:
+    if not op.function:
+        return _module_rule(op, training)
+    # thop hooks registered modules: a function in forward() is never seen (said where its module would count)
+    counted = op.kind == "resize_bilinear" or _module_rule(op, training)[0]
+    return 0, f"0 ({op.function} in forward(): thop sees modules only)" if counted else ""
+
+
+def _module_rule(op: Op, training: bool) -> tuple[int, str]:  # noqa: PLR0911 - one rule per kind
     unpriced(op, "thop")
     if op.kind == "conv":
         flops = op.outputs * op.in_group * op.window
