@@ -44,9 +44,6 @@ def pytorch_code(net: Network) -> str:
     """The network as a PyTorch nn.Module: one attribute per module, forward() applying them in order."""
     if net.symbolic:
         raise CnnCalcError("--format pytorch writes a network with numeric sizes", "give the input with --input")
-    if net.torch:
-        raise CnnCalcError("--format pytorch writes the spec's layers under Keras' reading of them",
-                           "drop --conventions torch: the code written is PyTorch's either way")
     counters: dict[str, int] = {}
     init: list[str] = []
     frozen: list[str] = []  # the modules written with 'frozen': their parameters not trained
