@@ -9,6 +9,7 @@ from ...errors import CnnCalcError
 from .frameworks import TORCH_MERGES, unsupported
 from .helpers import TORCH_HELPERS, helpers_used
 from .pytorch_functions import broadcast, torch_function
+from .pytorch_held import held_function, held_modules, parameters_in_forward
 from .pytorch_modules import torch_modules
 from .quoting import Names, docstring, number, slice_code, spec_line
 
@@ -18,16 +19,17 @@ if TYPE_CHECKING:
 __all__ = ["pytorch_code"]
 
 
-def _merged(layer: ResolvedLayer, sources: list[str]) -> str:
-    """A merge in forward(): an SE block's vector broadcast over the maps, as Keras broadcasts it; a scaled sum."""
+def _merged(layer: ResolvedLayer, sources: list[str], held: list[bool]) -> str:
+    """A merge in forward(): an SE block's vector broadcast over the maps, as Keras broadcasts it; a scaled sum.
+    ``held``: each input held with its features last (an nchw input's tensor after a permute)."""
     from ...model.layers import ScaledAdd
 
-    sources = broadcast(layer, sources)
+    sources = broadcast(layer, sources, held)
     merge = layer.layer
     if isinstance(merge, ScaledAdd):
         return f"{sources[0]} + {number(merge.scale)} * {sources[1]}"
     if merge.word == "cat":  # type: ignore[attr-defined]
-        return f"torch.cat([{', '.join(sources)}], dim=1)"
+        return f"torch.cat([{', '.join(sources)}], dim={'-1' if held[0] and len(layer.output_shape) > 1 else '1'})"
     if merge.word in TORCH_MERGES:  # type: ignore[attr-defined]
         return TORCH_MERGES[merge.word].join(sources)  # type: ignore[attr-defined]
     if merge.word == "avg":  # type: ignore[attr-defined]  # Keras' Average: the sum over the branches' count
@@ -49,34 +51,53 @@ def pytorch_code(net: Network) -> str:
     frozen: list[str] = []  # the modules written with 'frozen': their parameters not trained
     forward: list[str] = []
     names = {"input_layer": "x"}
+    nchw = net.layout == "nchw"  # PyTorch's own axes: a tensor may be held with its features last
+    held = {"input_layer": False}
     attributes = Names()
     from ...model.layers import ChannelPad, ChannelSlice, Merge
 
+    def take(stem: str) -> str:
+        counters[stem] = counters.get(stem, 0) + 1
+        return attributes.take(f"{stem}{counters[stem]}", "module")
+
     for layer in net.layers:
         sources = [names[name] for name in layer.inputs]
+        held_in = nchw and held[layer.inputs[0]] and len(layer.input_shape) > 1
+        held[layer.name] = nchw and layer.tokens
         result = f"x{number(layer.index)}" if net.graph else "x"  # a chain reads as x = self.conv1(x)
         if isinstance(layer.layer, Merge):
-            forward.append(f"        {result} = {_merged(layer, sources)}")
+            forward.append(f"        {result} = {_merged(layer, sources, [held[name] for name in layer.inputs])}")
             names[layer.name] = result
             continue
         if isinstance(layer.layer, ChannelSlice):  # an operation in forward(), as torchinfo shows it: no module
-            forward.append(f"        {result} = {sources[0]}[:, {slice_code(layer.layer.start, layer.layer.stop)}]")
+            axis = "..., " if held_in else ":, "
+            forward.append(f"        {result} = {sources[0]}[{axis}{slice_code(layer.layer.start, layer.layer.stop)}]")
             names[layer.name] = result
             continue
         current = sources[0]
+        if layer.functional and (written := parameters_in_forward(layer, held_in, take, current)):
+            # the parameters of a row written 'fn': the model's own, used by the operation in forward()
+            lines, operation = written
+            init += [f"        {line}" for line in lines]
+            if layer.frozen:
+                frozen += [f"        {line.split(' = ', 1)[0]}.requires_grad_(False)" for line in lines]
+            forward.append(f"        {result} = {operation}")
+            names[layer.name] = result
+            continue
         if layer.functional or isinstance(layer.layer, ChannelPad):  # an operation in forward(), no module:
             # torchinfo lists no row for it (PyTorch has no module that pads the channels)
-            before, after = torch_function(layer)
+            if held_in and isinstance(layer.layer, ChannelPad):
+                raise unsupported(layer, "PyTorch", "a channel padding of a tensor held with its features last")
+            before, after = (nchw and held_function(layer, held_in)) or torch_function(layer)
             forward.append(f"        {result} = {before}{current}{after}")
             names[layer.name] = result
             continue
-        for stem, constructor in torch_modules(layer):
+        for stem, constructor in (nchw and held_modules(layer, held_in)) or torch_modules(layer):
             if not stem:  # arithmetic on the tensor in forward(), with no module (Rescaling)
                 forward.append(f"        {result} = {current}{constructor}")
                 current = result
                 continue
-            counters[stem] = counters.get(stem, 0) + 1
-            attribute = attributes.take(f"{stem}{counters[stem]}", "module")
+            attribute = take(stem)
             init.append(f"        self.{attribute} = {constructor}")
             if layer.frozen:
                 frozen.append(f"        self.{attribute}.requires_grad_(False)")
