@@ -47,11 +47,8 @@ def torch_function(layer: ResolvedLayer) -> tuple[str, str]:  # noqa: PLR0911, P
         return "F.interpolate(", f", scale_factor={numbers(r.size)})"
     if isinstance(r, L.Resizing):
         return "F.interpolate(", f", size={number_tuple(r.size)}, mode={literal(r.interpolation)})"
-    if isinstance(r, L.Pooling2D) and not r.ceil and r.padding == "valid" and \
-            getattr(r, "dilation", (1, 1)) == (1, 1):
-        name = "F.max_pool2d(" if isinstance(r, L.MaxPooling2D) else "F.avg_pool2d("
-        stride = "" if r.strides is None or tuple(r.strides) == tuple(r.pool_size) else f", {numbers(r.strides)}"
-        return name, f", {numbers(r.pool_size)}{stride})"
+    if isinstance(r, L.Pooling2D) and r.padding != "same":  # Keras' 'same' averages without the padding
+        return _pool_function(layer)
     if isinstance(r, L.Rescaling):
         return "", f" * {number(r.scale)}" + (f" + {number(r.offset)}" if r.offset else "")
     if isinstance(r, L.AdaptivePooling):
@@ -64,6 +61,21 @@ def torch_function(layer: ResolvedLayer) -> tuple[str, str]:  # noqa: PLR0911, P
         raise tokens_in_torch(layer)
     raise unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} written 'fn' as a PyTorch "
                                         "function yet")
+
+
+def _pool_function(layer: ResolvedLayer) -> tuple[str, str]:
+    """F.max_pool2d or F.avg_pool2d, with PyTorch's padding (both sides alike), dilation and ceil mode."""
+    from ...model import layers as L  # noqa: N812
+
+    r: Any = layer.layer
+    pads = [(axis.pad_before, axis.pad_after) for axis in layer.axes[:2]]
+    if any(a != b for a, b in pads):
+        raise unsupported(layer, "PyTorch", "PyTorch's pools pad both sides alike; this one is padded unevenly")
+    name = "F.max_pool2d(" if isinstance(r, L.MaxPooling2D) else "F.avg_pool2d("
+    stride = "" if r.strides is None or tuple(r.strides) == tuple(r.pool_size) else f", stride={numbers(r.strides)}"
+    padding = "" if not any(a for a, _ in pads) else f", padding={numbers(tuple(a for a, _ in pads))}"
+    dilation = f", dilation={numbers(r.dilation)}" if isinstance(r, L.MaxPooling2D) and r.dilation != (1, 1) else ""
+    return name, f", {numbers(r.pool_size)}{stride}{padding}{dilation}{', ceil_mode=True' if r.ceil else ''})"
 
 
 def broadcast(layer: ResolvedLayer, sources: list[str], held: list[bool]) -> list[str]:

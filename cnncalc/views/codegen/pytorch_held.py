@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .frameworks import TORCH_ACTIVATIONS, unsupported
+from .frameworks import TORCH_ACTIVATIONS, TORCHVISION_WORDS, unsupported
 from .quoting import number, number_tuple
 
 if TYPE_CHECKING:
@@ -45,10 +45,14 @@ _LAST_AXIS_KINDS = ("Dense", "Dropout", "DropPath", "Activation", "LeakyReLU", "
                     "Flatten", "Permute", "Reshape")
 
 
+#: layers on tokens that the writer refuses with their own reason, held or not
+_REFUSED_OWN_WAY = (*TORCHVISION_WORDS, "MultiHeadAttention", "ClassToken", "PositionEmbedding", "TokenSelect")
+
+
 def _require_last_axis(layer: ResolvedLayer, held_in: bool) -> None:
     from ...model import layers as L  # noqa: N812
 
-    if not held_in or len(layer.input_shape) < 2:
+    if not held_in or len(layer.input_shape) < 2 or type(layer.layer).__name__ in _REFUSED_OWN_WAY:
         return
     if not any(isinstance(layer.layer, getattr(L, kind)) for kind in _LAST_AXIS_KINDS):
         raise unsupported(layer, "PyTorch", f"{layer.layer.keras_class} acts on PyTorch's axis 1, but its input is "
