@@ -59,7 +59,7 @@ def _require_last_axis(layer: ResolvedLayer, held_in: bool) -> None:
                           "held with its features on the last axis (after a permute or an embedding)")
 
 
-def held_modules(layer: ResolvedLayer, held_in: bool) -> list[tuple[str, str]] | None:
+def held_modules(layer: ResolvedLayer, held_in: bool) -> list[tuple[str, str]] | None:  # noqa: PLR0911 - by kind
     """(attribute stem, module) for a row (not written ``fn``) that an nchw input writes its own way; None for a
     row written as under Keras' reading."""
     from ...model import layers as L  # noqa: N812

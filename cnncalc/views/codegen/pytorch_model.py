@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ...errors import CnnCalcError
@@ -42,6 +43,29 @@ def _merged(layer: ResolvedLayer, sources: list[str], held: list[bool]) -> str:
     raise unsupported(layer, "PyTorch", f"PyTorch code for a '{merge.word}' merge is not written")  # type: ignore[attr-defined]
 
 
+def _operation(layer: ResolvedLayer, sources: list[str], held: list[bool] | None, held_in: bool,
+               take: Callable[[str], str]) -> tuple[list[str], str] | None:
+    """The operation in forward() a row is written as, with no module: a merge, a slice of the channels, a
+    channel padding (PyTorch has no module for it) or a row written ``fn``; and the ``nn.Parameter`` attributes
+    (``self.NAME = …`` lines) of a row written ``fn`` with parameters. None for a row written as modules.
+    ``held``: each input held with its features last, under an nchw input (None for an input written
+    channels-last); ``held_in``: the first one is, and is of rank 2 or more."""
+    from ...model.layers import ChannelPad, ChannelSlice, Merge
+
+    if isinstance(layer.layer, Merge):
+        return [], _merged(layer, sources, held or [False] * len(sources))
+    if isinstance(layer.layer, ChannelSlice):  # x[:, A:B], as torchinfo shows it: no module
+        return [], f"{sources[0]}[{'..., ' if held_in else ':, '}{slice_code(layer.layer.start, layer.layer.stop)}]"
+    if layer.functional and (written := parameters_in_forward(layer, held_in, take, sources[0])):
+        return written  # the parameters of a row written 'fn': the model's own, used by the operation
+    if not (layer.functional or isinstance(layer.layer, ChannelPad)):
+        return None
+    if held_in and isinstance(layer.layer, ChannelPad):
+        raise unsupported(layer, "PyTorch", "a channel padding of a tensor held with its features last")
+    before, after = (held is not None and held_function(layer, held_in)) or torch_function(layer)
+    return [], f"{before}{sources[0]}{after}"
+
+
 def pytorch_code(net: Network) -> str:
     """The network as a PyTorch nn.Module: one attribute per module, forward() applying them in order."""
     if net.symbolic:
@@ -54,7 +78,6 @@ def pytorch_code(net: Network) -> str:
     nchw = net.layout == "nchw"  # PyTorch's own axes: a tensor may be held with its features last
     held = {"input_layer": False}
     attributes = Names()
-    from ...model.layers import ChannelPad, ChannelSlice, Merge
 
     def take(stem: str) -> str:
         counters[stem] = counters.get(stem, 0) + 1
@@ -65,33 +88,17 @@ def pytorch_code(net: Network) -> str:
         held_in = nchw and held[layer.inputs[0]] and len(layer.input_shape) > 1
         held[layer.name] = nchw and layer.tokens
         result = f"x{number(layer.index)}" if net.graph else "x"  # a chain reads as x = self.conv1(x)
-        if isinstance(layer.layer, Merge):
-            forward.append(f"        {result} = {_merged(layer, sources, [held[name] for name in layer.inputs])}")
-            names[layer.name] = result
-            continue
-        if isinstance(layer.layer, ChannelSlice):  # an operation in forward(), as torchinfo shows it: no module
-            axis = "..., " if held_in else ":, "
-            forward.append(f"        {result} = {sources[0]}[{axis}{slice_code(layer.layer.start, layer.layer.stop)}]")
-            names[layer.name] = result
-            continue
-        current = sources[0]
-        if layer.functional and (written := parameters_in_forward(layer, held_in, take, current)):
-            # the parameters of a row written 'fn': the model's own, used by the operation in forward()
-            lines, operation = written
+        operation = _operation(layer, sources, [held[name] for name in layer.inputs] if nchw else None, held_in,
+                               take)
+        if operation is not None:  # an operation in forward(), no module: torchinfo lists no row for it
+            lines, written = operation
             init += [f"        {line}" for line in lines]
             if layer.frozen:
                 frozen += [f"        {line.split(' = ', 1)[0]}.requires_grad_(False)" for line in lines]
-            forward.append(f"        {result} = {operation}")
+            forward.append(f"        {result} = {written}")
             names[layer.name] = result
             continue
-        if layer.functional or isinstance(layer.layer, ChannelPad):  # an operation in forward(), no module:
-            # torchinfo lists no row for it (PyTorch has no module that pads the channels)
-            if held_in and isinstance(layer.layer, ChannelPad):
-                raise unsupported(layer, "PyTorch", "a channel padding of a tensor held with its features last")
-            before, after = (nchw and held_function(layer, held_in)) or torch_function(layer)
-            forward.append(f"        {result} = {before}{current}{after}")
-            names[layer.name] = result
-            continue
+        current = sources[0]
         for stem, constructor in (nchw and held_modules(layer, held_in)) or torch_modules(layer):
             if not stem:  # arithmetic on the tensor in forward(), with no module (Rescaling)
                 forward.append(f"        {result} = {current}{constructor}")
