@@ -64,6 +64,8 @@ REFUSED = {
     ("chanpad", "keras"): "Keras has no layer that pads the channels",
     ("lrn", "keras"): "Keras has no local response normalization layer",
     ("layernorm", "pytorch"): "nn.LayerNorm normalises the last axis, which channels-first PyTorch makes the width",
+    # Keras' PReLU (read under Keras' conventions) learns a slope per value: 72 on 6×6×2, where nn.PReLU() has 1
+    ("prelu", "pytorch"): "Keras' PReLU learns a slope per value of its input",
     **{(word, "keras"): f"Keras has no layer for '{word}'"
        for word in ("windowattention", "patchmerging", "partition", "departition", "relmha")},
 }

@@ -72,6 +72,8 @@ def held_modules(layer: ResolvedLayer, held_in: bool) -> list[tuple[str, str]] |
         return [("reshape", f"Reshape({number_tuple(_target(layer))})")]
     if isinstance(r, L.Embedding):  # (N, L, D), as PyTorch's nn.Embedding gives it
         return [("embedding", f"nn.Embedding({number(r.vocabulary)}, {number(r.dimension)})")]
+    if type(r).__name__ in _REFUSED_OWN_WAY[-4:]:  # tokens: held as PyTorch holds them, but not written yet
+        raise unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} as PyTorch code yet")
     if not held_in or len(layer.input_shape) < 2:
         return None
     channels = layer.input_shape[-1]
