@@ -23,7 +23,6 @@ from cnncalc.zoo.names import spec_text
 from . import graph_specs, oracle_specs
 from .conftest import oracle
 from .test_codegen import TORCH_REFUSALS, run_code, written
-from .test_zoo import torch_rows
 
 pytestmark = pytest.mark.oracle
 
@@ -55,12 +54,31 @@ def module_rows(net: Network) -> list[tuple[Row, int]]:
     return rows
 
 
+def leaf_rows(torch: Any, model: Any, shape: tuple[int, ...]) -> list[tuple[str, tuple[int, ...], int, int]]:
+    """(class, output shape with the batch, parameters, buffers) of every leaf module as it runs, and of every
+    nn.MultiheadAttention (whose out_proj it never calls: its own forward() uses the weights), its output the
+    attention's, not the weights."""
+    rows = []
+
+    def hook(module: Any, _: Any, output: Any) -> None:
+        output = output[0] if isinstance(output, tuple) else output
+        rows.append((type(module).__name__, tuple(output.shape), sum(p.numel() for p in module.parameters()),
+                     sum(b.numel() for b in module.buffers())))
+
+    for module in model.modules():
+        if (not list(module.children()) or isinstance(module, torch.nn.MultiheadAttention)) and module is not model:
+            module.register_forward_hook(hook)
+    with torch.no_grad():
+        model.eval()(torch.zeros(1, *shape))
+    return rows
+
+
 def check(net: Network, code: str) -> None:
     """Run ``code`` with PyTorch: the output shape of each row's last module, the parameters and buffers of its
     modules, and the model's totals are the summary's."""
     torch = oracle("torch")
     model = run_code(code)["model"]
-    theirs = iter(torch_rows(torch, model, (net.input_shape[-1], *net.input_shape[:-1])))
+    theirs = iter(leaf_rows(torch, model, (net.input_shape[-1], *net.input_shape[:-1])))
     for row, count in module_rows(net):
         modules = [next(theirs) for _ in range(count)]
         assert (modules[-1][1], sum(m[2] for m in modules), sum(m[3] for m in modules)) == row, code
@@ -93,11 +111,10 @@ def test_torchvision_networks_as_code(name: str, shape: str) -> None:
     check(net, pytorch_code(net))
 
 
-#: what the writer refuses in torchvision's networks, at the layer: torchvision's own modules, and a vision
-#: transformer's class token (a parameter of the model, on tokens)
+#: what the writer refuses in torchvision's networks, at the layer: torchvision's own modules (the vision
+#: transformers are written; they take 224×224 only, so a small one stands for them below)
 REFUSED = [("swin_t", "'windowattention' as PyTorch code yet: it is torchvision's ShiftedWindowAttention"),
-           ("maxvit_t", "'partition' as PyTorch code yet: it is torchvision's WindowPartition"),
-           ("vit_b_16", "cannot write ClassToken written 'fn' with its parameters")]
+           ("maxvit_t", "'partition' as PyTorch code yet: it is torchvision's WindowPartition")]
 
 
 @pytest.mark.parametrize(("name", "why"), REFUSED)
@@ -113,6 +130,20 @@ def test_a_permuted_tensor_is_written_on_pytorchs_axes() -> None:
     code = pytorch_code(net)
     assert "Permute((0, 2, 3, 1))" in code and "Permute((0, 3, 1, 2))" in code and "nn.Linear(8, 32)" in code
     check(net, code)
+
+
+def test_a_vision_transformer_holds_its_tokens_as_pytorch_does() -> None:
+    # vit_b_16's layers at 16 features: patches, tokens (N, L, D), class token and position embedding as the model's
+    # parameters (16 and 17·16), an encoder block (LayerNorm, nn.MultiheadAttention: 4·16² + 4·16), token 0, a head
+    net = build("input 3x32x32 nchw, conv16x8 s8, reshape16x16 fn, permute2x1 fn, clstoken fn, posembed fn, "
+                "add(id | layernorm, mha2, dropout0), add(id | layernorm, dense32, gelu, dense16), layernorm, "
+                "token0 fn, dense10")
+    code = pytorch_code(net)
+    assert "nn.MultiheadAttention(16, 2, batch_first=True)" in code and "need_weights=False)[0]" in code
+    check(net, code)
+    # conv, class token, position embedding, three LayerNorms, attention, the MLP's two Linears, the head
+    assert net.torch_split()[0] == (3 * 64 * 16 + 16) + 16 + 17 * 16 + 3 * (2 * 16) + (4 * 16 * 16 + 4 * 16) \
+        + (16 * 32 + 32) + (32 * 16 + 16) + (16 * 10 + 10) == 5802
 
 
 def test_a_reshape_reads_the_tensor_in_pytorchs_order() -> None:

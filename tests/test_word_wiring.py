@@ -71,7 +71,8 @@ REFUSED = {
 }
 #: what cnncalc does not write yet (refused at the layer, "cannot write … yet"): this list may only shrink
 NOT_YET: set[tuple[str, str]] = {
-    # PyTorch holds a vision transformer's tokens (N, L, D); the code cnncalc writes holds an L×D map (N, D, L)
+    # PyTorch holds a vision transformer's tokens (N, L, D); the code cnncalc writes of a spec read the Keras way
+    # holds an L×D map (N, D, L) (with an nchw input it holds them as PyTorch does: tests/test_codegen_torch.py)
     *((word, "pytorch") for word in ("mha", "clstoken", "posembed", "token")),
     # torchvision's own modules (torchvision.models), not torch.nn's
     *((word, "pytorch") for word in ("windowattention", "patchmerging", "partition", "departition", "relmha")),

@@ -4,7 +4,9 @@
 written on PyTorch's axes (torchvision's ``Permute`` module, or ``x.permute(…)`` for one written ``fn``), a reshape
 reads the tensor in PyTorch's order, and a layer that acts on axis 1 is refused on a held tensor, never written on
 the wrong axis. The parameters of a row written ``fn`` (ConvNeXt's layer scale, ``LayerNorm2d``'s weight and
-bias) are ``nn.Parameter``s of the model, used by the operation in ``forward()``."""
+bias, a vision transformer's class token and position embedding) are ``nn.Parameter``s of the model, used by the
+operation in ``forward()``; its attention is ``nn.MultiheadAttention(D, H, batch_first=True)`` on the (N, L, D)
+tokens, called as ``attn(x, x, x, need_weights=False)[0]``."""
 
 from __future__ import annotations
 
@@ -72,8 +74,13 @@ def held_modules(layer: ResolvedLayer, held_in: bool) -> list[tuple[str, str]] |
         return [("reshape", f"Reshape({number_tuple(_target(layer))})")]
     if isinstance(r, L.Embedding):  # (N, L, D), as PyTorch's nn.Embedding gives it
         return [("embedding", f"nn.Embedding({number(r.vocabulary)}, {number(r.dimension)})")]
-    if type(r).__name__ in _REFUSED_OWN_WAY[-4:]:  # tokens: held as PyTorch holds them, but not written yet
-        raise unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} as PyTorch code yet")
+    if isinstance(r, L.MultiHeadAttention) and held_in:  # (N, L, D) tokens, as torchvision's encoder holds them
+        bias = "" if r.use_bias else ", bias=False"
+        return [("attention", f"nn.MultiheadAttention({number(layer.input_shape[-1])}, {number(r.heads)}{bias}, "
+                              "batch_first=True)")]
+    if type(r).__name__ in _REFUSED_OWN_WAY[-4:]:  # tokens not held as PyTorch holds them (N, L, D)
+        raise unsupported(layer, "PyTorch", f"cnncalc writes {r.keras_class} on tokens held (N, L, D), as "
+                          "PyTorch holds them after a permute (permute2x1)")
     if not held_in or len(layer.input_shape) < 2:
         return None
     channels = layer.input_shape[-1]
@@ -103,6 +110,11 @@ def held_function(layer: ResolvedLayer, held_in: bool) -> tuple[str, str] | None
         return "", f".permute{number_tuple(_permutation(layer, held_in))}"
     if isinstance(r, L.Reshape):
         return "", f".reshape{number_tuple((-1, *_target(layer)))}"
+    if isinstance(r, L.TokenSelect):
+        if not held_in:
+            raise unsupported(layer, "PyTorch", "cnncalc writes a token of tokens held (N, L, D), as PyTorch holds "
+                              "them after a permute (permute2x1)")
+        return "", f"[:, {number(r.index)}]"
     if held_in and len(layer.input_shape) > 1 and isinstance(r, L.Activation) and \
             r.activation in ("softmax", "logsoftmax"):
         return ("F.softmax(" if r.activation == "softmax" else "F.log_softmax("), ", dim=-1)"
@@ -125,6 +137,13 @@ def parameters_in_forward(layer: ResolvedLayer, held_in: bool, take: Callable[[s
         name = take("layerscale")
         shape = number_tuple((channels,) + (1,) * dims)
         return [f"self.{name} = nn.Parameter(torch.full({shape}, 1e-06))"], f"{source} * self.{name}"
+    if isinstance(r, (L.ClassToken, L.PositionEmbedding)) and held_in:  # torchvision's class_token, pos_embedding
+        name = take("class_token" if isinstance(r, L.ClassToken) else "pos_embedding")
+        if isinstance(r, L.PositionEmbedding):
+            shape = number_tuple((1, *layer.input_shape))
+            return [f"self.{name} = nn.Parameter(torch.empty({shape}).normal_(std=0.02))"], f"{source} + self.{name}"
+        return ([f"self.{name} = nn.Parameter(torch.zeros(1, 1, {number(channels)}))"],
+                f"torch.cat([self.{name}.expand({source}.shape[0], -1, -1), {source}], dim=1)")
     if isinstance(r, L.LayerNormalization) and (held_in or len(layer.input_shape) == 1) and (r.scale or not r.center):
         weight = take("norm_weight") if r.scale else None
         bias = take("norm_bias") if r.center else None
@@ -134,4 +153,5 @@ def parameters_in_forward(layer: ResolvedLayer, held_in: bool, take: Callable[[s
         arguments += f", self.{bias}" if bias else ""
         return init, f"F.layer_norm({source}, ({number(channels)},), {arguments})"
     raise unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} written 'fn' with its parameters as "
-                      "PyTorch code yet (a layer scale, or a layer normalization of the last axis, it writes)")
+                      "PyTorch code yet (a layer scale, a layer normalization of the last axis, and a class token "
+                      "and a position embedding of tokens held (N, L, D), it writes)")

@@ -108,7 +108,9 @@ def pytorch_code(net: Network) -> str:
             init.append(f"        self.{attribute} = {constructor}")
             if layer.frozen:
                 frozen.append(f"        self.{attribute}.requires_grad_(False)")
-            forward.append(f"        {result} = self.{attribute}({current})")
+            call = f"({current}, {current}, {current}, need_weights=False)[0]" \
+                if constructor.startswith("nn.MultiheadAttention(") else f"({current})"  # self-attention
+            forward.append(f"        {result} = self.{attribute}{call}")
             current = result
         names[layer.name] = current
     shape = (1, net.input_shape[-1], *net.input_shape[:-1])
