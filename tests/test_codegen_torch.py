@@ -173,6 +173,9 @@ def test_a_layer_on_axis_one_of_a_held_tensor_is_refused() -> None:
     net = build("input 8x6 nchw, permute2x1, conv1d4x3")  # the features are last: Conv1d would read 6 channels
     with pytest.raises(CnnCalcError, match="acts on PyTorch's axis 1, but its input is held"):
         pytorch_code(net)
+    net = build("input 8x6 nchw, permute2x1, slice0:4, conv1d2x1")  # x[..., 0:4] keeps the features last
+    with pytest.raises(CnnCalcError, match=r"^layer 2 .*keeps them last in PyTorch"):
+        pytorch_code(net)
 
 
 def _channels_first(text: str, shape: tuple[int, ...]) -> str:

@@ -19,7 +19,7 @@ from .quoting import number, number_tuple
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer
 
-__all__ = ["held_function", "held_modules", "parameters_in_forward", "pytorch_axes"]
+__all__ = ["held_function", "held_modules", "parameters_in_forward", "pytorch_axes", "require_held_kept"]
 
 
 def pytorch_axes(rank: int, held: bool) -> list[int]:
@@ -59,6 +59,18 @@ def _require_last_axis(layer: ResolvedLayer, held_in: bool) -> None:
     if not any(isinstance(layer.layer, getattr(L, kind)) for kind in _LAST_AXIS_KINDS):
         raise unsupported(layer, "PyTorch", f"{layer.layer.keras_class} acts on PyTorch's axis 1, but its input is "
                           "held with its features on the last axis (after a permute or an embedding)")
+
+
+def require_held_kept(layer: ResolvedLayer, held_in: bool) -> None:
+    """Refuse a row whose written operation keeps its input held with its features last where cnncalc reads its
+    output channels-first (a slice of the channels of a permuted tensor): what follows would be written on the
+    wrong axis."""
+    from ...model import layers as L  # noqa: N812
+
+    if held_in and not layer.tokens and len(layer.output_shape) > 1 and \
+            not isinstance(layer.layer, (L.Permute, L.Reshape)):
+        raise unsupported(layer, "PyTorch", f"{layer.layer.keras_class} of a tensor held with its features last "
+                          "keeps them last in PyTorch, where cnncalc reads its output channels-first")
 
 
 def held_modules(layer: ResolvedLayer, held_in: bool) -> list[tuple[str, str]] | None:  # noqa: PLR0911 - by kind

@@ -10,7 +10,7 @@ from ...errors import CnnCalcError
 from .frameworks import TORCH_MERGES, unsupported
 from .helpers import TORCH_HELPERS, helpers_used
 from .pytorch_functions import broadcast, torch_function
-from .pytorch_held import held_function, held_modules, parameters_in_forward
+from .pytorch_held import held_function, held_modules, parameters_in_forward, require_held_kept
 from .pytorch_modules import torch_modules
 from .quoting import Names, docstring, number, slice_code, spec_line
 
@@ -87,6 +87,7 @@ def pytorch_code(net: Network) -> str:
         sources = [names[name] for name in layer.inputs]
         held_in = nchw and held[layer.inputs[0]] and len(layer.input_shape) > 1
         held[layer.name] = nchw and layer.tokens
+        require_held_kept(layer, held_in)
         result = f"x{number(layer.index)}" if net.graph else "x"  # a chain reads as x = self.conv1(x)
         operation = _operation(layer, sources, [held[name] for name in layer.inputs] if nchw else None, held_in,
                                take)
