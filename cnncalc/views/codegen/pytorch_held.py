@@ -67,6 +67,8 @@ def require_held_kept(layer: ResolvedLayer, held_in: bool) -> None:
     wrong axis."""
     from ...model import layers as L  # noqa: N812
 
+    if not isinstance(layer.layer, (L.Merge, L.ChannelSlice)):  # a layer on axis 1: refused as one
+        _require_last_axis(layer, held_in)
     if held_in and not layer.tokens and len(layer.output_shape) > 1 and \
             not isinstance(layer.layer, (L.Permute, L.Reshape)):
         raise unsupported(layer, "PyTorch", f"{layer.layer.keras_class} of a tensor held with its features last "
