@@ -3,11 +3,11 @@ docstring, and every file it writes parses.
 
 Hostile specs (payloads in comments, in ``as NAME``s, in layer words, every character that ends a line somewhere,
 quotes, triple quotes, backslashes, NUL, braces, ``%``) are built; the spec reader refuses some of them, and the
-rest are written as both Keras and PyTorch code, parsed, and run against stub ``keras`` and ``torch`` modules (any
-attribute, any call).  Each payload tries to create a marker file; it must never exist.  A static audit holds
-every f-string placeholder of the code writers (cnncalc/views/codegen/) to the quoting helpers.  The definition of
-a line is held against Python's own ``str.splitlines()`` and, for model code, against the line numbers Python's
-parser gives.
+rest are written as both Keras and PyTorch code (and as PyTorch code of the spec read with an nchw input), parsed,
+and run against stub ``keras`` and ``torch`` modules (any attribute, any call).  Each payload tries to create a
+marker file; it must never exist.  A static audit holds every f-string placeholder of the code writers
+(cnncalc/views/codegen/) to the quoting helpers.  The definition of a line is held against Python's own
+``str.splitlines()`` and, for model code, against the line numbers Python's parser gives.
 """
 
 from __future__ import annotations
@@ -197,9 +197,10 @@ def test_hostile_specs_write_inert_code(spec: tuple[str, bool], tmp_path_factory
         event("refused by the reader")
         return
     event("written and run")
-    for write in (keras_code, pytorch_code):
-        code = write(net)
-        check_structure(code, net)
+    # and the spec read the PyTorch way, its input given channels-first (--input "4x8x8 nchw")
+    for write, read in ((keras_code, net), (pytorch_code, net), (pytorch_code, build(text, "4x8x8 nchw"))):
+        code = write(read)
+        check_structure(code, read)
         run_with_stubs(code)
         assert not Path(MARKER).exists(), f"{write.__name__} ran a payload of {text!r}:\n{code}"
 

@@ -64,12 +64,15 @@ REFUSED = {
     ("chanpad", "keras"): "Keras has no layer that pads the channels",
     ("lrn", "keras"): "Keras has no local response normalization layer",
     ("layernorm", "pytorch"): "nn.LayerNorm normalises the last axis, which channels-first PyTorch makes the width",
+    # Keras' PReLU (read under Keras' conventions) learns a slope per value: 72 on 6×6×2, where nn.PReLU() has 1
+    ("prelu", "pytorch"): "Keras' PReLU learns a slope per value of its input",
     **{(word, "keras"): f"Keras has no layer for '{word}'"
        for word in ("windowattention", "patchmerging", "partition", "departition", "relmha")},
 }
 #: what cnncalc does not write yet (refused at the layer, "cannot write … yet"): this list may only shrink
 NOT_YET: set[tuple[str, str]] = {
-    # PyTorch holds a vision transformer's tokens (N, L, D); the code cnncalc writes holds an L×D map (N, D, L)
+    # PyTorch holds a vision transformer's tokens (N, L, D); the code cnncalc writes of a spec read the Keras way
+    # holds an L×D map (N, D, L) (with an nchw input it holds them as PyTorch does: tests/test_codegen_torch.py)
     *((word, "pytorch") for word in ("mha", "clstoken", "posembed", "token")),
     # torchvision's own modules (torchvision.models), not torch.nn's
     *((word, "pytorch") for word in ("windowattention", "patchmerging", "partition", "departition", "relmha")),

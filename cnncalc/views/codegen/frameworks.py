@@ -39,11 +39,12 @@ def unsupported(layer: ResolvedLayer, framework: str, why: str) -> CnnCalcError:
 
 
 def tokens_in_torch(layer: ResolvedLayer) -> CnnCalcError:
-    """The PyTorch writer's refusal of a layer on tokens (mha, clstoken, posembed, token): the code it writes holds
-    an L×D map channels-first, (N, D, L), where PyTorch's nn.MultiheadAttention and a vision transformer's tokens
-    are (N, L, D)."""
+    """The PyTorch writer's refusal of a layer on tokens (mha, clstoken, posembed, token) of a spec read the Keras
+    way: the code it writes holds an L×D map channels-first, (N, D, L), where PyTorch's nn.MultiheadAttention and a
+    vision transformer's tokens are (N, L, D), as the code of a spec with an nchw input holds them."""
     word = layer.source.split()[0] if layer.source else layer.layer.keras_class
     return CnnCalcError(f"layer {layer.index} {layer.name} ({layer.source}): cnncalc cannot write '{word}' as "
                         "PyTorch code yet: the code it writes holds an L×D map channels-first, (N, D, L), where "
                         "nn.MultiheadAttention and a vision transformer's tokens are (N, L, D)",
-                        "use --format keras, or summarise the network with --conventions torch")
+                        "write the input channels-first, as PyTorch does ('input 3x224x224 nchw'): a permute then "
+                        "holds the tokens (N, L, D); or use --format keras")

@@ -1,6 +1,7 @@
 """The layers neither framework ships that the code written defines itself: stochastic depth (torchvision's
 ``StochasticDepth``, which Keras' ConvNeXt defines too), ConvNeXt's layer scale, and a vision transformer's class
-token and position embedding (parameters of torchvision's model, layers here). Each class is written once, at
+token and position embedding (parameters of torchvision's model, layers here), and, for a network read with an nchw
+input, a permute (torchvision's ``Permute``) and a reshape as modules. Each class is written once, at
 the top of the file, when a row uses it."""
 
 from __future__ import annotations
@@ -33,6 +34,24 @@ TORCH_HELPERS = {
 
     def forward(self, x):
         return x * self.gamma''',
+    "Permute": '''class Permute(nn.Module):
+    """The axes in a new order, as torchvision.ops.Permute (ConvNeXt's): x.permute(dims), the batch's axis 0."""
+
+    def __init__(self, dims):
+        super().__init__()
+        self.dims = dims
+
+    def forward(self, x):
+        return x.permute(self.dims)''',
+    "Reshape": '''class Reshape(nn.Module):
+    """Each example reshaped to the given shape, read and filled in PyTorch's order of its axes."""
+
+    def __init__(self, shape):
+        super().__init__()
+        self.shape = shape
+
+    def forward(self, x):
+        return x.reshape(x.shape[0], *self.shape)''',
 }
 
 KERAS_HELPERS = {

@@ -21,7 +21,7 @@ _ACTIVATIONS = {"relu": "F.relu(", "relu6": "F.relu6(", "elu": "F.elu(", "selu":
                 "logsoftmax": "F.log_softmax("}
 
 
-def torch_function(layer: ResolvedLayer) -> tuple[str, str]:  # noqa: PLR0911 - one form per kind
+def torch_function(layer: ResolvedLayer) -> tuple[str, str]:  # noqa: PLR0911, PLR0912 - one form per kind
     """(what comes before the tensor, what comes after it) in forward(): ``F.relu(`` and ``)``."""
     from ...model import layers as L  # noqa: N812
 
@@ -47,23 +47,42 @@ def torch_function(layer: ResolvedLayer) -> tuple[str, str]:  # noqa: PLR0911 - 
         return "F.interpolate(", f", scale_factor={numbers(r.size)})"
     if isinstance(r, L.Resizing):
         return "F.interpolate(", f", size={number_tuple(r.size)}, mode={literal(r.interpolation)})"
-    if isinstance(r, L.Pooling2D) and not r.ceil and r.padding == "valid" and \
-            getattr(r, "dilation", (1, 1)) == (1, 1):
-        name = "F.max_pool2d(" if isinstance(r, L.MaxPooling2D) else "F.avg_pool2d("
-        stride = "" if r.strides is None or tuple(r.strides) == tuple(r.pool_size) else f", {numbers(r.strides)}"
-        return name, f", {numbers(r.pool_size)}{stride})"
+    if isinstance(r, L.Pooling2D) and r.padding != "same":  # Keras' 'same' averages without the padding
+        return _pool_function(layer)
     if isinstance(r, L.Rescaling):
         return "", f" * {number(r.scale)}" + (f" + {number(r.offset)}" if r.offset else "")
+    if isinstance(r, L.AdaptivePooling):
+        kind = "avg" if isinstance(r, (L.AdaptiveAveragePooling2D, L.AdaptiveAveragePooling1D)) else "max"
+        size = number(r.output_size[0]) if len(r.output_size) == 1 else number_tuple(r.output_size)
+        return f"F.adaptive_{kind}_pool{number(len(r.output_size))}d(", f", {size})"
+    if isinstance(r, L.ChannelShuffle):
+        return "F.channel_shuffle(", f", {number(r.groups)})"
     if isinstance(r, L.TokenSelect):
         raise tokens_in_torch(layer)
     raise unsupported(layer, "PyTorch", f"cnncalc cannot write {r.keras_class} written 'fn' as a PyTorch "
                                         "function yet")
 
 
-def broadcast(layer: ResolvedLayer, sources: list[str]) -> list[str]:
+def _pool_function(layer: ResolvedLayer) -> tuple[str, str]:
+    """F.max_pool2d or F.avg_pool2d, with PyTorch's padding (both sides alike), dilation and ceil mode."""
+    from ...model import layers as L  # noqa: N812
+
+    r: Any = layer.layer
+    pads = [(axis.pad_before, axis.pad_after) for axis in layer.axes[:2]]
+    if any(a != b for a, b in pads):
+        raise unsupported(layer, "PyTorch", "PyTorch's pools pad both sides alike; this one is padded unevenly")
+    name = "F.max_pool2d(" if isinstance(r, L.MaxPooling2D) else "F.avg_pool2d("
+    stride = "" if r.strides is None or tuple(r.strides) == tuple(r.pool_size) else f", stride={numbers(r.strides)}"
+    padding = "" if not any(a for a, _ in pads) else f", padding={numbers(tuple(a for a, _ in pads))}"
+    dilation = f", dilation={numbers(r.dilation)}" if isinstance(r, L.MaxPooling2D) and r.dilation != (1, 1) else ""
+    return name, f", {numbers(r.pool_size)}{stride}{padding}{dilation}{', ceil_mode=True' if r.ceil else ''})"
+
+
+def broadcast(layer: ResolvedLayer, sources: list[str], held: list[bool]) -> list[str]:
     """A merge's inputs in forward(), a vector of C features broadcast over the others' maps as
     ``s.view(-1, C, 1, 1)`` (Keras broadcasts a vector from the last axis, the channels; channels-first PyTorch
-    needs the map's axes); tensors of other ranks are refused."""
+    needs the map's axes), or as it is over a map ``held`` with its features last; tensors of other ranks are
+    refused."""
     from .frameworks import TORCH_MERGES
 
     shapes = layer.input_shapes
@@ -74,5 +93,7 @@ def broadcast(layer: ResolvedLayer, sources: list[str]) -> list[str]:
     if layer.layer.word not in TORCH_MERGES or ranks - {1, rank}:  # type: ignore[attr-defined]
         raise unsupported(layer, "PyTorch", "a merge of tensors of different ranks: PyTorch broadcasts from the "
                           "last axis, which channels-first makes the width")
+    if any(on for on, shape in zip(held, shapes) if len(shape) > 1):
+        return sources  # a vector broadcasts from the last axis, where a held map has its features
     return [f"{source}.view(-1, {number(shape[0])}{', 1' * (rank - 1)})" if len(shape) == 1 else source
             for source, shape in zip(sources, shapes)]

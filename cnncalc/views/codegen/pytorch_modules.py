@@ -145,6 +145,9 @@ def torch_modules(layer: ResolvedLayer) -> list[tuple[str, str]]:  # noqa: PLR09
     elif isinstance(r, L.LeakyReLU):
         modules.append(("leakyrelu", f"nn.LeakyReLU({number(r.alpha if r.alpha is not None else 0.01)})"))
     elif isinstance(r, L.PReLU):
+        if not (r.channel or r.torch or math.prod(layer.input_shape) == 1):
+            raise unsupported(layer, "PyTorch", "Keras' PReLU learns a slope per value of its input; PyTorch's "
+                              "nn.PReLU one in all, or one per channel ('prelu channel')")
         modules.append(("prelu", f"nn.PReLU({number(channels) if r.channel else ''})"))
     elif isinstance(r, L.Activation):
         modules.append((r.activation, _torch_activation(layer, r.activation)))
