@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..model.layers import (
     Activation,
+    ChannelSlice,
     ClassToken,
     Dense,
     Dropout,
@@ -59,6 +60,10 @@ def nchw_layer(layer: Layer, shapes: tuple[Shape, ...], held: list[bool]) -> tup
             raise RuleError(f"{layer.keras_class} acts on an N×H×W×C map of tokens, but under an nchw input its "
                             "input has its channels on axis 1", "put the channels last first: permute2x3x1")
         return layer, True
+    if isinstance(layer, ChannelSlice) and held[0] and len(shapes[0]) > 1:
+        raise RuleError(f"{layer.keras_class} takes channels on PyTorch's axis 1 (x[:, a:b]), but after a permute the "
+                        "features of its input are on the last axis", "permute the channels back to axis 1 first "
+                        "(permute2x1 after permute2x1, permute3x1x2 after permute2x3x1)")
     if any(held):
         held_layer(layer, shapes[0], held)
     elif isinstance(layer, Dense) and len(shapes[0]) > 1:
