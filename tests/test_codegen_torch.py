@@ -170,12 +170,15 @@ def test_operations_written_fn() -> None:
 
 
 def test_a_layer_on_axis_one_of_a_held_tensor_is_refused() -> None:
-    net = build("input 8x6 nchw, permute2x1, conv1d4x3")  # the features are last: Conv1d would read 6 channels
-    with pytest.raises(CnnCalcError, match="acts on PyTorch's axis 1, but its input is held"):
-        pytorch_code(net)
-    net = build("input 8x6 nchw, permute2x1, slice0:4, conv1d2x1")  # x[..., 0:4] keeps the features last
-    with pytest.raises(CnnCalcError, match=r"^layer 2 .*keeps them last in PyTorch"):
-        pytorch_code(net)
+    # the features are last: Conv1d would read 6 channels, so the network is refused before any code is written
+    with pytest.raises(CnnCalcError, match="Conv1D acts on PyTorch's axis 1"):
+        build("input 8x6 nchw, permute2x1, conv1d4x3")
+    # x[..., 0:4] keeps the features last ([1, 6, 4], as PyTorch holds it), so a Conv1d after it is refused too
+    sliced = build("input 8x6 nchw, permute2x1, slice0:4").layers[-1]
+    assert sliced.tokens and sliced.output_shape == (6, 4)  # x.permute(0, 2, 1)[..., 0:4] on [1, 8, 6]: [1, 6, 4]
+    with pytest.raises(CnnCalcError, match="Conv1D acts on PyTorch's axis 1") as refused:
+        build("input 8x6 nchw, permute2x1, slice0:4, conv1d2x1")
+    assert refused.value.render().startswith("layer 3 ")  # at the convolution
 
 
 def _channels_first(text: str, shape: tuple[int, ...]) -> str:

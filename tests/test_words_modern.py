@@ -121,6 +121,28 @@ def test_a_layer_on_axis_1_after_a_permute_is_refused_at_it() -> None:
     assert "Conv2D acts on PyTorch's axis 1" in refused.value.render()
 
 
+def test_pytorchs_axes_decide_what_a_layer_reads_under_nchw() -> None:
+    """nn.Linear acts on the last axis, Conv1d on axis 1, whatever the spec meant: cnncalc refuses a layer that would
+    read another axis than the one it counts, and PyTorch shows why."""
+    torch = oracle("torch")
+    nn = torch.nn
+    with torch.no_grad():  # a Linear after a convolution, without a flatten, reads the width: Linear(6, 5)
+        assert list(nn.Linear(6, 5)(torch.zeros(1, 4, 6, 6)).shape) == [1, 4, 6, 5]
+        with pytest.raises(RuntimeError):
+            nn.Linear(4, 5)(torch.zeros(1, 4, 6, 6))  # not the channels, as Keras' Dense(5) reads them
+        # a Conv1d after x.permute(0, 2, 1) reads its 6 positions as channels
+        assert list(nn.Conv1d(6, 4, 3)(torch.zeros(1, 8, 6).permute(0, 2, 1)).shape) == [1, 4, 6]
+    with pytest.raises(CnnCalcError) as dense:
+        build("input 3x8x8 nchw, conv4x3, dense5")
+    assert "the width (6) of the 4×6×6 input, not its 4 channels" in dense.value.render()
+    assert "flatten first (flatten, dense5)" in dense.value.render()
+    with pytest.raises(CnnCalcError) as conv:
+        build("input 8x6 nchw, permute2x1, conv1d4x3")
+    assert "Conv1D acts on PyTorch's axis 1" in conv.value.render()
+    assert build("input 3x8x8 nchw, conv4x3, flatten, dense5").total_params == 112 + 145 * 5  # (144 + 1)·5
+    assert build("input 3x8x8 nchw, conv4x3, permute2x3x1, dense5").layers[-1].params.total == 25  # (4 + 1)·5
+
+
 def test_droppath_rate_is_a_fraction(tmp_path: Path) -> None:
     with pytest.raises(CnnCalcError) as refused:
         build("input 8x8x3, droppath 20")

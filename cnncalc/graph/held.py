@@ -28,6 +28,7 @@ from ..model.layers import (
     Reshape,
     RuleError,
     Shape,
+    TokenSelect,
     WindowAttention,
     WindowDepartition,
     WindowPartition,
@@ -37,7 +38,9 @@ __all__ = ["held_layer", "nchw_layer", "nchw_permute"]
 
 #: Layers that act on the last axis as PyTorch holds the tensor, or on no axis in particular.
 _LAST_AXIS = (Dense, Dropout, Activation, LayerNormalization, LayerScale, DropPath, MultiHeadAttention, ClassToken,
-              PositionEmbedding)
+              PositionEmbedding, ChannelSlice)
+#: Layers on the tokens of an L×D tensor held with its features last, as PyTorch's ``x[:, 0]`` reads them.
+_ON_TOKENS = (TokenSelect,)
 #: Layers on an H×W×C map of tokens, as PyTorch holds it after x.permute(0, 2, 3, 1) (Swin's), or on windows of
 #: tokens (MaxViT's).
 _TOKEN_MAP = (WindowAttention, PatchMerging, RelativeAttention)
@@ -60,10 +63,6 @@ def nchw_layer(layer: Layer, shapes: tuple[Shape, ...], held: list[bool]) -> tup
             raise RuleError(f"{layer.keras_class} acts on an N×H×W×C map of tokens, but under an nchw input its "
                             "input has its channels on axis 1", "put the channels last first: permute2x3x1")
         return layer, True
-    if isinstance(layer, ChannelSlice) and held[0] and len(shapes[0]) > 1:
-        raise RuleError(f"{layer.keras_class} takes channels on PyTorch's axis 1 (x[:, a:b]), but after a permute the "
-                        "features of its input are on the last axis", "permute the channels back to axis 1 first "
-                        "(permute2x1 after permute2x1, permute3x1x2 after permute2x3x1)")
     if any(held):
         held_layer(layer, shapes[0], held)
     elif isinstance(layer, Dense) and len(shapes[0]) > 1:
@@ -105,7 +104,7 @@ def nchw_permute(layer: Permute, shape: Shape, held: bool) -> tuple[Permute, boo
 def held_layer(layer: Layer, shape: Shape, held: list[bool]) -> None:
     """Refuse a layer that acts on PyTorch's axis 1 on a tensor held with its features last (``held``: each
     input's), and a merge of such a tensor with one held channels-first, or a concatenation of them."""
-    if len(shape) < 3 or isinstance(layer, (*_LAST_AXIS, Permute, Flatten, Reshape)):
+    if len(shape) < 2 or isinstance(layer, (*_LAST_AXIS, *_ON_TOKENS, Permute, Flatten, Reshape)):
         return
     if isinstance(layer, Merge) and all(held) and getattr(layer, "word", "") != "cat":
         return  # an element-wise merge of tensors held alike
@@ -113,4 +112,5 @@ def held_layer(layer: Layer, shape: Shape, held: list[bool]) -> None:
         "merges tensors held differently" if isinstance(layer, Merge) else "acts on PyTorch's axis 1"
     raise RuleError(f"{layer.keras_class} {what}, but after a permute the features of "
                     f"{'a tensor it takes' if isinstance(layer, Merge) else 'its input'} are on the last axis",
-                    "permute the channels back to axis 1 first (permute3x1x2 after permute2x3x1)")
+                    "permute the channels back to axis 1 first (permute3x1x2 after permute2x3x1, permute2x1 after "
+                    "permute2x1)")

@@ -48,10 +48,13 @@ class ChannelSlice(Layer):
     """Channels ``start`` to ``stop`` - 1 of the last axis, as a Python slice (None: from the start, to the end).
 
     Keras 3 shows ``x[..., A:B]`` as a GetItem row; PyTorch's ``x[:, A:B]`` is no module, so torchinfo shows no row.
+    On tokens, or on a tensor PyTorch holds with its features last, it slices the features (``x[..., A:B]``) and
+    keeps them last.
     """
 
     keras_class: ClassVar[str] = "GetItem"
     auto_name: ClassVar[str] = "get_item"
+    per_token: ClassVar[bool] = True
 
     start: int | None = None
     stop: int | None = None
