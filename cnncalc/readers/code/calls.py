@@ -17,6 +17,7 @@ from .known_networks import apply_network, make_network
 from .known_values import KnownClass, KnownNetwork
 from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
 from .pybuiltins import _SAFE_TYPES, _WALKING
+from .torch_attention import attention_call
 from .values import (
     _MISSING,
     AbsentName,
@@ -84,6 +85,8 @@ class Interpreter(Inheritance):
             return make_network(self, function, args, kwargs, e)
         if isinstance(function, KnownNetwork):  # base(inputs, training=False)
             return apply_network(self, function, args, kwargs, e)
+        if isinstance(function, Layer) and function.framework == "torch" and function.name == "MultiheadAttention":
+            return attention_call(self, function, args, kwargs, e)  # x, _ = attn(x, x, x): a tuple
         if isinstance(function, (Layer, Sequential)):
             return self.apply(function, args, e)
         if isinstance(function, Function):
