@@ -53,7 +53,8 @@ def layer_attribute(layer: Layer, name: str, node: Any) -> Any:
         value = layer.arg(position, name, default)
         if isinstance(value, int) and not isinstance(value, bool):
             return (value,) * rank
-        return value if isinstance(value, tuple) else Unknown(f"the attribute '{name}'", node)
+        return tuple(value) if isinstance(value, (tuple, list)) else value if isinstance(value, str) else \
+            Unknown(f"the attribute '{name}'", node)
     if rank is not None and name in _CONV_NUMBERS:
         position, default = _CONV_NUMBERS[name]
         value = layer.arg(position, name, default)
