@@ -16,7 +16,7 @@ from .keras_nested import call_model
 from .known_networks import apply_network, make_network
 from .known_values import KnownClass, KnownNetwork
 from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
-from .pybuiltins import _SAFE_TYPES, _WALKING
+from .pybuiltins import _SAFE_TYPES, _WALKING, _ordered_dict
 from .torch_attention import attention_call
 from .values import (
     _MISSING,
@@ -136,7 +136,7 @@ class Interpreter(Inheritance):
     def builtin(self, function: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
         """A call to one of Python's built-ins (len, int, sorted, dict.get…): each argument charged by its size,
         a sequence too long to walk refused, and what Python would raise raised here."""
-        values = [*args, *kwargs.values()]
+        values = [*args, *kwargs.values()] if function is not _ordered_dict else args  # OrderedDict(head=m)
         if not all(_is_plain(value) for value in values):
             unknown = next((value for value in values if isinstance(value, Unknown)), None)
             # int(round(inp * t)) on an inp only known at run time is unknown for inp's reason, named at inp's line
