@@ -172,7 +172,7 @@ def changed(old: str, new: str) -> str:
     (changed(", batch_first=True)", ")"), "net.py:9:31", "without batch_first=True"),
     # one token counted from the end, and an item of a map that holds no tokens
     (changed("x = x[:, 0]", "x = x[:, -1]"), "net.py:64:13", "counted from the first"),
-    (changed("x = self.conv_proj(x)\n", "x = self.conv_proj(x)[:, 0]\n"), "net.py:55:13", "GetItem needs L×D tokens"),
+    (changed("x = self.conv_proj(x)\n", "x = self.conv_proj(x)[:, 0]\n"), "net.py:55:13", "only as a slice of its channels"),
 ])
 def test_what_is_not_read_as_pytorch_runs_it_is_refused_at_its_line(tmp_path: Path, code: str, where: str,
                                                                     message: str) -> None:

@@ -11,7 +11,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from .arguments import Built
-from .token_weights import expand_parameter, position_embedding
+from .token_weights import embedding_shape, expand_parameter, position_embedding
 from .values import Builtin, Tensor, Unknown
 
 if TYPE_CHECKING:
@@ -103,9 +103,11 @@ def weights_arithmetic(interpreter: Interpreter, op: ast.operator, left: Any, ri
         return layer_scale(interpreter, left, right, node)
     if isinstance(op, ast.Mult) and isinstance(right, OwnParameter) and isinstance(left, Tensor):
         return layer_scale(interpreter, right, left, node)
-    if isinstance(op, ast.Add) and isinstance(left, OwnParameter) and isinstance(right, Tensor):
+    if isinstance(op, ast.Add) and isinstance(left, OwnParameter) and isinstance(right, Tensor) and \
+            embedding_shape(left):
         return position_embedding(interpreter, left, right, node)
-    if isinstance(op, ast.Add) and isinstance(right, OwnParameter) and isinstance(left, Tensor):
+    if isinstance(op, ast.Add) and isinstance(right, OwnParameter) and isinstance(left, Tensor) and \
+            embedding_shape(right):
         return position_embedding(interpreter, right, left, node)
     if isinstance(left, Unknown) or isinstance(right, Unknown):
         return left if isinstance(left, Unknown) else right

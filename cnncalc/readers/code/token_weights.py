@@ -81,6 +81,12 @@ def class_token(interpreter: Interpreter, parts: list[Any], dim: Any, node: ast.
     return Tensor(len(interpreter.nodes) - 1)
 
 
+def embedding_shape(weights: OwnParameter) -> bool:
+    """Whether weights may be a position embedding, (1, L, D) or (L, D) (the tokens' own shape is checked on the
+    resolved network); weights of another shape added to a tensor are refused where they are added."""
+    return len(weights.shape) == 2 or (len(weights.shape) == 3 and weights.shape[0] == 1)
+
+
 def position_embedding(interpreter: Interpreter, weights: OwnParameter, tensor: Tensor, node: ast.AST) -> Tensor:
     """``x + self.pos_embedding``: weights of the tokens' own shape, (1, L, D) or (L, D), added to them."""
     _use(interpreter, weights, node)
