@@ -105,8 +105,49 @@ OTHER = TORCH + """class Net(nn.Module):
 model = Net()
 """
 
+#: a vision transformer as timm and tutorials write one: the patch embedding's map flattened and transposed to
+#: tokens (x.flatten(2).transpose(1, 2)), the weights initialised with nn.init.trunc_normal_, attention blocks in a
+#: ModuleList of ModuleDicts, and the attention's output read as the tuple's first item
+TIMM = TORCH + """class PatchEmbed(nn.Module):
+    def __init__(self, img_size=32, patch_size=8, in_chans=3, embed_dim=16):
+        super().__init__()
+        self.num_patches = (img_size // patch_size) ** 2
+        self.proj = nn.Conv2d(in_chans, embed_dim, kernel_size=patch_size, stride=patch_size)
+    def forward(self, x):
+        return self.proj(x).flatten(2).transpose(1, 2)
+class ViT(nn.Module):
+    def __init__(self, img_size=32, patch_size=8, embed_dim=16, depth=2, heads=4, num_classes=10):
+        super().__init__()
+        self.patch_embed = PatchEmbed(img_size, patch_size, 3, embed_dim)
+        num_patches = self.patch_embed.num_patches
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, embed_dim))
+        self.pos_embed = nn.Parameter(torch.zeros(1, num_patches + 1, embed_dim))
+        self.pos_drop = nn.Dropout(p=0.1)
+        nn.init.trunc_normal_(self.pos_embed, std=.02)
+        nn.init.trunc_normal_(self.cls_token, std=.02)
+        self.blocks = nn.ModuleList([nn.ModuleDict({"norm": nn.LayerNorm(embed_dim),
+                                                    "attn": nn.MultiheadAttention(embed_dim, heads, batch_first=True)})
+                                     for _ in range(depth)])
+        self.norm = nn.LayerNorm(embed_dim)
+        self.head = nn.Linear(embed_dim, num_classes)
+    def forward(self, x):
+        B, C, H, W = x.shape
+        x = self.patch_embed(x)
+        cls_tokens = self.cls_token.expand(B, -1, -1)
+        x = torch.cat((cls_tokens, x), dim=1)
+        x = x + self.pos_embed
+        x = self.pos_drop(x)
+        for blk in self.blocks:
+            y = blk["norm"](x)
+            x = x + blk["attn"](y, y, y)[0]
+        x = self.norm(x)
+        return self.head(x[:, 0])
+"""
+
 FOLLOWED = [
     (VIT + "model = VisionTransformer(16, 4, 2, 2, 8, 16)\n", (3, 16, 16)),
+    (TIMM + "model = ViT()\n", (3, 32, 32)),
+    (TIMM + "model = ViT(img_size=24, patch_size=6, embed_dim=12, depth=1, heads=3)\n", (3, 24, 24)),
     (VIT + "model = VisionTransformer(24, 8, 1, 4, 16, 32, num_classes=3)\n", (3, 24, 24)),
     (OTHER, (3, 12, 12)),
 ]
@@ -172,9 +213,24 @@ def changed(old: str, new: str) -> str:
     (changed(", batch_first=True)", ")"), "net.py:9:31", "without batch_first=True"),
     # one token counted from the end, and an item of a map that holds no tokens
     (changed("x = x[:, 0]", "x = x[:, -1]"), "net.py:64:13", "counted from the first"),
-    (changed("x = self.conv_proj(x)\n", "x = self.conv_proj(x)[:, 0]\n"), "net.py:55:13", "only as a slice of its channels"),
+    (changed("x = self.conv_proj(x)\n", "x = self.conv_proj(x)[:, 0]\n"), "net.py:55:13",
+     "only as a slice of its channels"),
 ])
 def test_what_is_not_read_as_pytorch_runs_it_is_refused_at_its_line(tmp_path: Path, code: str, where: str,
                                                                     message: str) -> None:
     out = refused(tmp_path, code, ["--input", "3x16x16"])
+    assert where in out and message in out, out
+
+
+@pytest.mark.parametrize(("old", "new", "where", "message"), [
+    # a transpose that moves the batch, and a flatten of the tokens rather than of the map
+    ("transpose(1, 2)", "transpose(0, 1)", "net.py:10:16", "keeps the batch first"),
+    ("self.proj(x).flatten(2).transpose(1, 2)", "self.proj(x).flatten(2).transpose(1, 2).flatten(2)", "net.py:10:16",
+     "x.flatten(2) of a tensor of 3 axes"),
+    ("transpose(1, 2)", "transpose(1, 5)", "net.py:10:16", "has no axis 5"),
+])
+def test_what_is_not_a_patch_embedding_is_refused_at_its_line(tmp_path: Path, old: str, new: str, where: str,
+                                                              message: str) -> None:
+    assert old in TIMM
+    out = refused(tmp_path, TIMM.replace(old, new) + "model = ViT()\n", ["--input", "3x32x32"])
     assert where in out and message in out, out
