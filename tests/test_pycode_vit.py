@@ -234,3 +234,12 @@ def test_what_is_not_a_patch_embedding_is_refused_at_its_line(tmp_path: Path, ol
     assert old in TIMM
     out = refused(tmp_path, TIMM.replace(old, new) + "model = ViT()\n", ["--input", "3x32x32"])
     assert where in out and message in out, out
+
+
+@pytest.mark.oracle
+def test_attention_in_a_chain_is_refused_where_pytorch_fails(tmp_path: Path) -> None:
+    """nn.Sequential calls nn.MultiheadAttention on one tensor: PyTorch fails (query, key and value are needed)."""
+    code = TORCH + "model = nn.Sequential(nn.Linear(4, 8), nn.MultiheadAttention(8, 2, batch_first=True))\n"
+    assert framework_result(code, (5, 4)) == "TypeError"
+    out = refused(tmp_path, code, ["--input", "5x4"])
+    assert "net.py:4:9" in out and "nn.MultiheadAttention applied to one tensor" in out, out

@@ -20,6 +20,7 @@ from .records import Node
 from .requirements import concat_axis
 from .resizing import scaled_resize, sized_up
 from .token_weights import BatchedParameter, class_token
+from .torch_attention import refuse_in_chain
 from .torch_functions import function_item
 from .torch_global import SpatialSize
 from .values import (
@@ -126,6 +127,8 @@ class FrameworkCalls(Expressions):
             return self.merge(KERAS_MERGES[layer.name], list(source), node, layer.arg(0, "axis", -1))
         if not isinstance(source, Tensor):
             raise self.error(node, f"{layer.name} is applied to something that is not a tensor here")
+        if layer.framework == "torch" and layer.name == "MultiheadAttention":  # only attn(x, x, x) (.torch_attention)
+            refuse_in_chain(self, node)
         if layer.framework == "torch" and layer.name == "Upsample" and layer.arg(0, "size") is not None and \
                 layer.arg(1, "scale_factor") is None:  # to a size: a whole multiple of the map that reaches it
             item, requires = sized_up(self, source, layer.arg(0, "size"), "an Upsample", layer.node,

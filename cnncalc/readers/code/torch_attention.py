@@ -10,6 +10,7 @@ import ast
 from typing import TYPE_CHECKING, Any
 
 from .arguments import Built, Requirement, _int
+from .records import Node
 from .values import Layer, Tensor, Unknown
 
 if TYPE_CHECKING:
@@ -52,6 +53,14 @@ def mha_item(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement]:
     return f"mha{heads}" + ("" if bias else " nobias"), reads
 
 
+def refuse_in_chain(interpreter: Interpreter, node: ast.AST) -> None:
+    """nn.MultiheadAttention applied as a layer of a chain (in nn.Sequential): PyTorch calls it on one tensor, which
+    fails (it takes the query, key and value, and returns a tuple)."""
+    raise interpreter.error(node, "nn.MultiheadAttention applied to one tensor, as nn.Sequential applies its layers: "
+                            "it takes a query, a key and a value and returns a tuple, so PyTorch fails here",
+                            "call it in forward() as x, _ = self.attn(x, x, x), or write the model as a spec")
+
+
 def attention_call(interpreter: Interpreter, layer: Layer, args: list[Any], kwargs: dict[str, Any],
                    node: ast.AST) -> tuple[Any, Any]:
     """``attn(x, x, x, need_weights=False)``: self-attention of x, the attended tokens and the weights (None
@@ -72,7 +81,11 @@ def attention_call(interpreter: Interpreter, layer: Layer, args: list[Any], kwar
             raise interpreter.error(node, f"nn.MultiheadAttention called with {name} {shown}",
                                     "cnncalc's mha attends every token to every token without masks: leave the "
                                     "mask out, or write the model as a spec")
-    attended = interpreter.apply(layer, [query], node)
+    from .recognise import layer_item  # recognise reads every layer, this one through mha_item
+
+    item, requires = layer_item(layer, interpreter)
+    interpreter.nodes.append(Node("layer", [query.node], layer.node, item, layer, requires, node))
+    attended = Tensor(len(interpreter.nodes) - 1)
     weights = None if extra.get("need_weights", True) is False else \
         Unknown("the attention weights of nn.MultiheadAttention", node)
     return attended, weights
