@@ -109,3 +109,27 @@ def test_a_real_model_file_reads_as_its_framework_built_it(entry: dict[str, Any]
         ours = [(row["type"], [None, *row["output_shape"]]) for row in got["layers"]]
         assert ours == [(layer["class"], layer["output_shape"]) for layer in truth["layers"]
                         if layer["class"] != "InputLayer"]
+
+
+#: the ViTs of torchvision's vision_transformer.py, each also a spec of the zoo (written from torchvision's modules)
+ZOO_VITS = [entry for entry in ENTRIES if entry["name"] in ("torchvision__vit_b_16", "torchvision__vit_b_32")]
+
+
+@pytest.mark.skipif(not ZOO_VITS, reason="the corpus' model files are not here (tests/corpus/fetch_models.py)")
+@pytest.mark.parametrize("entry", ZOO_VITS, ids=[e["name"] for e in ZOO_VITS])
+def test_torchvision_s_vision_transformer_reads_as_the_zoo_writes_it(entry: dict[str, Any], tmp_path: Path) -> None:
+    """torchvision's own file, read, gives the zoo's spec of the same network row by row: each row's class, shape,
+    parameters and whether it is an operation of forward() (the class token, the position embedding, x[:, 0])."""
+    environment = {**os.environ, "COLUMNS": "200"}
+
+    def rows(argv: list[str]) -> list[tuple[Any, ...]]:
+        done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
+                              env=environment)
+        assert done.returncode == 0, done.stderr
+        return [(row["type"], row["torch_shape"], row["params"], bool(row.get("functional")))
+                for row in json.loads(done.stdout)["layers"]]
+
+    zoo = [sys.executable, "-m", "cnncalc", "summary", entry["build"], "--format", "json"]
+    read = rows(measure.command(entry, tmp_path))
+    assert ("ClassToken", [1, 197 if entry["build"] == "vit_b_16" else 50, 768], 768, True) in read
+    assert read == rows(zoo)
