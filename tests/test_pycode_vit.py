@@ -203,6 +203,9 @@ def changed(old: str, new: str) -> str:
      "which is not one token of the tokens' features"),
     (changed("torch.empty(1, seq_length, hidden_dim)", "torch.empty(1, seq_length - 1, hidden_dim)"),
      "net.py:26:30", "which is not a position embedding of the tokens' own shape"),
+    # the class token added rather than put before the tokens
+    (changed("x = torch.cat([batch_class_token, x], dim=1)", "x = x + batch_class_token"), "net.py:62:13",
+     "a module's own weights only as a layer scale"),
     # the weights used twice would be counted twice: the encoder's own use is the second
     (changed("x = self.encoder(x)", "x = self.encoder(x + self.encoder.pos_embedding)"), "net.py:34:17",
      "used a second time"),
