@@ -144,7 +144,24 @@ class ViT(nn.Module):
         return self.head(x[:, 0])
 """
 
+#: a built layer's sizes read back as PyTorch keeps them, as vision_transformer.py's weight initialisation reads
+#: them (conv_proj.kernel_size[0], heads.pre_logits.in_features), here sizing the layers after them
+SIZES = TORCH + """class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3, 2)
+        self.bn = nn.BatchNorm2d(self.conv.out_channels)
+        self.conv2 = nn.Conv2d(self.bn.num_features, self.conv.kernel_size[0] + self.conv.stride[1], 1,
+                               groups=self.conv.groups)
+        self.fc = nn.Linear(5 * 3 * 3, 7)
+        self.fc2 = nn.Linear(self.fc.out_features, self.fc.in_features + self.conv.padding[0])
+    def forward(self, x):
+        return self.fc2(self.fc(torch.flatten(self.conv2(self.bn(self.conv(x))), 1)))
+model = Net()
+"""
+
 FOLLOWED = [
+    (SIZES, (3, 7, 7)),
     (VIT + "model = VisionTransformer(16, 4, 2, 2, 8, 16)\n", (3, 16, 16)),
     (TIMM + "model = ViT()\n", (3, 32, 32)),
     (TIMM + "model = ViT(img_size=24, patch_size=6, embed_dim=12, depth=1, heads=3)\n", (3, 24, 24)),

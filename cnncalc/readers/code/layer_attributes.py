@@ -39,6 +39,9 @@ def plain_attribute(layer: Layer, name: str, value: Any) -> bool:
 _CONV_TUPLES = {"kernel_size": (2, None), "stride": (3, 1), "padding": (4, 0), "dilation": (5, 1)}
 _CONV_RANKS = {"Conv1d": 1, "Conv2d": 2, "Conv3d": 3}
 _CONV_NUMBERS = {"in_channels": (0, None), "out_channels": (1, None), "groups": (6, 1)}
+#: the sizes other layers keep, by position in their constructor (nn.Linear(768, 10).in_features is 768)
+_SIZES = {"Linear": {"in_features": 0, "out_features": 1}, "BatchNorm1d": {"num_features": 0},
+          "BatchNorm2d": {"num_features": 0}}
 
 
 def layer_attribute(layer: Layer, name: str, node: Any) -> Any:
@@ -58,5 +61,9 @@ def layer_attribute(layer: Layer, name: str, node: Any) -> Any:
     if rank is not None and name in _CONV_NUMBERS:
         position, default = _CONV_NUMBERS[name]
         value = layer.arg(position, name, default)
+        return value if value is not None else Unknown(f"the attribute '{name}'", node)
+    position = _SIZES.get(layer.name, {}).get(name) if layer.framework == "torch" else None
+    if position is not None:
+        value = layer.arg(position, name)
         return value if value is not None else Unknown(f"the attribute '{name}'", node)
     return layer.kwargs.get(name, Unknown(f"the attribute '{name}'", node))
