@@ -7,6 +7,7 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
+from .attention_calls import attention_call
 from .command_line import Parser
 from .constant_calls import constant_function
 from .constant_tensors import NOT_CONSTANT
@@ -17,7 +18,6 @@ from .known_networks import apply_network, make_network
 from .known_values import KnownClass, KnownNetwork
 from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
 from .pybuiltins import _SAFE_TYPES, _WALKING, _ordered_dict
-from .torch_attention import attention_call
 from .values import (
     _MISSING,
     AbsentName,
