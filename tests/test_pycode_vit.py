@@ -263,3 +263,26 @@ def test_attention_in_a_chain_is_refused_where_pytorch_fails(tmp_path: Path) -> 
     assert framework_result(code, (5, 4)) == "TypeError"
     out = refused(tmp_path, code, ["--input", "5x4"])
     assert "net.py:4:9" in out and "nn.MultiheadAttention applied to one tensor" in out, out
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize(("check", "where", "message"), [
+    # torchvision's _process_input checks the image's size: PyTorch stops there for another input
+    ("torch._assert(h == self.image_size, f'Wrong image height! Expected {self.image_size} but got {h}!')",
+     "net.py:52:9", "the model's own check fails for this input: Wrong image height! Expected 16 but got 20!"),
+    ("assert h == self.image_size, 'wrong size'", "net.py:52:9", "the model's own check fails for this input: wrong"),
+    ("assert self.conv_proj(x).shape[1] == 8", "net.py:52:9", "an assert that applies layers"),
+])
+def test_the_model_s_own_checks_fail_where_pytorch_s_do(tmp_path: Path, check: str, where: str,
+                                                        message: str) -> None:
+    old = 'torch._assert(h == self.image_size, f"Wrong image height! Expected {self.image_size} but got {h}!")'
+    assert old in VIT
+    code = VIT.replace(old, check) + "model = VisionTransformer(16, 4, 1, 2, 8, 16)\n"
+    if "applies" not in message:  # PyTorch stops at the check too
+        assert framework_result(code, (3, 20, 16)) == "AssertionError"
+    out = refused(tmp_path, code, ["--input", "3x20x16" if "applies" not in message else "3x16x16"])
+    assert where in out and message in out, out
+    path = tmp_path / "net.py"
+    if "applies" not in message:  # the input the model is built for passes its checks
+        status, out = run("summary", str(path), "--input", "3x16x16", "--format", "json")
+        assert status == 0 and json.loads(out)["total_params"] == 392 + 8 + 136 + 2 * 16 + 288 + 280 + 16 + 90, out

@@ -17,6 +17,7 @@ from .keras_nested import call_model
 from .known_networks import apply_network, make_network
 from .known_values import KnownClass, KnownNetwork
 from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
+from .model_checks import torch_assert
 from .pybuiltins import _SAFE_TYPES, _WALKING, _ordered_dict
 from .values import (
     _MISSING,
@@ -113,6 +114,8 @@ class Interpreter(Inheritance):
             if isinstance(result, tuple) and result[:1] == ("tensor-method",):
                 return self.tensor_method(result[1], result[2], result[3], result[4], e)
             return result
+        if isinstance(function, Namespace) and function.path == "torch._assert":  # the model's own check
+            return torch_assert(self, args, kwargs, e)
         if isinstance(function, Namespace) and function.path.startswith("torch."):  # torch.arange(depth) * w_a
             constant = constant_function(self, function.path[6:], args, kwargs, e)
             if constant is not NOT_CONSTANT:
