@@ -286,3 +286,18 @@ def test_the_model_s_own_checks_fail_where_pytorch_s_do(tmp_path: Path, check: s
     if "applies" not in message:  # the input the model is built for passes its checks
         status, out = run("summary", str(path), "--input", "3x16x16", "--format", "json")
         assert status == 0 and json.loads(out)["total_params"] == 392 + 8 + 136 + 2 * 16 + 288 + 280 + 16 + 90, out
+
+
+@pytest.mark.oracle
+def test_a_raise_the_code_reaches_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """A module's own argument check that raises for the arguments given: PyTorch never builds the model."""
+    code = TORCH + ("class B(nn.Module):\n    def __init__(self, k):\n        super().__init__()\n"
+                    "        if k not in (1, 3):\n            raise ValueError(f'k must be 1 or 3, got {k}')\n"
+                    "        self.c = nn.Conv2d(3, 4, k)\n    def forward(self, x):\n        return self.c(x)\n")
+    assert framework_result(code + "model = B(5)\n", (3, 8, 8)) == "ValueError"
+    out = refused(tmp_path, code + "model = B(5)\n", ["--input", "3x8x8"])
+    assert "net.py:8:13" in out and "the model raises an error here" in out, out
+    assert framework_result(code + "model = B(3)\n", (3, 8, 8)) == (3 * 4 * 9 + 4, "[1, 4, 6, 6]")
+    (tmp_path / "net.py").write_text(code + "model = B(3)\n", encoding="utf-8")
+    status, out = run("summary", str(tmp_path / "net.py"), "--input", "3x8x8", "--format", "json")
+    assert status == 0 and json.loads(out)["total_params"] == 3 * 4 * 9 + 4, out

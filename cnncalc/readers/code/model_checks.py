@@ -31,8 +31,13 @@ def torch_assert(interpreter: Interpreter, args: list[Any], kwargs: dict[str, An
     model_check(interpreter, condition, message, node)
 
 
-def assert_statement(interpreter: Interpreter, statement: ast.Assert, env: Scope) -> None:
-    """``assert condition, message``: the condition read if cnncalc can read it, the message only if it fails."""
+def assert_statement(interpreter: Interpreter, statement: ast.Assert | ast.Raise, env: Scope) -> None:
+    """``assert condition, message``: the condition read if cnncalc can read it, the message only if it fails;
+    ``raise ValueError(…)`` reached as the code runs: the model stops there."""
+    if isinstance(statement, ast.Raise):
+        raise interpreter.error(statement, "the model raises an error here for these arguments and this input, as "
+                                "the code runs", "give the arguments and the input the model is built for, or write "
+                                "the model as a spec")
     made = len(interpreter.nodes)
     try:
         condition = interpreter.eval(statement.test, env)

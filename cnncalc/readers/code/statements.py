@@ -115,12 +115,12 @@ class Statements(Core):
             self.run([*s.body, *s.orelse, *s.finalbody], env)
         elif isinstance(s, ast.While):
             self.while_loop(s, env)
-        elif isinstance(s, ast.Assert):
+        elif isinstance(s, (ast.Assert, ast.Raise)):  # the model's own checks (.model_checks)
             assert_statement(self, s, env)  # type: ignore[arg-type]
         elif isinstance(s, ast.Match):
             raise self.error(s, "cnncalc does not follow match statements",
                              "choose the case with if, or write the model as a spec")
-        # pass, del, global, nonlocal, raise: nothing a model definition needs
+        # pass, del, global, nonlocal: nothing a model definition needs
 
     def loop(self, s: ast.For, env: Scope) -> None:
         items = self.eval(s.iter, env)
