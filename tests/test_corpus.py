@@ -28,6 +28,11 @@ import measure  # noqa: E402
 #: the merges, slices and scaled sums cnncalc shows as rows, which are operations of forward(), no modules
 _OPERATIONS = {"Add", "Concatenate", "Multiply", "Subtract", "Average", "Maximum", "GetItem", "CustomScaleLayer"}
 
+#: cnncalc's rows for modules PyTorch's forward hooks record as no leaf: nn.MultiheadAttention holds its output
+#: projection as a child module (out_proj), whose weights its forward() uses without calling it, so that no leaf's
+#: hook records the attention (its parameters are in the totals, and the rows after it are compared)
+NOT_LEAVES = {"MultiheadAttention"}
+
 #: entries refused, each for a reason one would defend to the file's author
 REFUSED = {
     "examples__vae_VAE": "its forward returns a tuple (reconstruction, mean, log-variance): one output is summarised",
@@ -36,8 +41,6 @@ REFUSED = {
                            "register_buffer(), which the reader does not follow",
     "torchvision__maxvit_t": "MaxVitBlock grows its nn.ModuleList with `+=` inside a loop over a list computed in "
                              "__init__ (the stochastic-depth rates), which the reader does not run",
-    "torchvision__vit_b_16": "its Encoder's position embedding, nn.Parameter(torch.empty(1, L, D).normal_()), is a "
-                             "module's own weights the reader does not follow (the zoo's vit_b_16 is the network)",
 }
 #: entries with leaf modules of the file's own classes that cnncalc reads through to the operation they apply, so
 #: that PyTorch records a module where cnncalc shows an operation of forward(): pytorch-cifar's ShuffleBlock and
@@ -99,10 +102,34 @@ def test_a_real_model_file_reads_as_its_framework_built_it(entry: dict[str, Any]
     assert measure.compare(entry, truth, got) == []
     if entry["framework"] == "torch" and entry["name"] not in OWN_LEAVES:
         ours = [(row["type"], row["torch_shape"]) for row in got["layers"]
-                if not row.get("functional") and row["type"] not in _OPERATIONS]
+                if not row.get("functional") and row["type"] not in _OPERATIONS and row["type"] not in NOT_LEAVES]
         assert ours == recorded_leaves(truth)
     if entry["framework"] == "keras" and entry["name"] not in KERAS_OPERATIONS:
         # every layer of Keras' model, in its order, with its output shape
         ours = [(row["type"], [None, *row["output_shape"]]) for row in got["layers"]]
         assert ours == [(layer["class"], layer["output_shape"]) for layer in truth["layers"]
                         if layer["class"] != "InputLayer"]
+
+
+#: the ViTs of torchvision's vision_transformer.py, each also a spec of the zoo (written from torchvision's modules)
+ZOO_VITS = [entry for entry in ENTRIES if entry["name"] in ("torchvision__vit_b_16", "torchvision__vit_b_32")]
+
+
+@pytest.mark.skipif(not ZOO_VITS, reason="the corpus' model files are not here (tests/corpus/fetch_models.py)")
+@pytest.mark.parametrize("entry", ZOO_VITS, ids=[e["name"] for e in ZOO_VITS])
+def test_torchvision_s_vision_transformer_reads_as_the_zoo_writes_it(entry: dict[str, Any], tmp_path: Path) -> None:
+    """torchvision's own file, read, gives the zoo's spec of the same network row by row: each row's class, shape,
+    parameters and whether it is an operation of forward() (the class token, the position embedding, x[:, 0])."""
+    environment = {**os.environ, "COLUMNS": "200"}
+
+    def rows(argv: list[str]) -> list[tuple[Any, ...]]:
+        done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, timeout=300, check=False,
+                              env=environment)
+        assert done.returncode == 0, done.stderr
+        return [(row["type"], row["torch_shape"], row["params"], bool(row.get("functional")))
+                for row in json.loads(done.stdout)["layers"]]
+
+    zoo = [sys.executable, "-m", "cnncalc", "summary", entry["build"], "--format", "json"]
+    read = rows(measure.command(entry, tmp_path))
+    assert ("ClassToken", [1, 197 if entry["build"] == "vit_b_16" else 50, 768], 768, True) in read
+    assert read == rows(zoo)

@@ -20,9 +20,10 @@ from .known_freezing import NetworkLayers, Parameter, parameter_attribute
 from .known_heads import HeadPart, part_attribute, part_item
 from .known_networks import network_attribute
 from .known_values import KnownNetwork
+from .layer_attributes import layer_attribute
 from .layer_subclasses import LayerWeights, base_attribute
 from .limits import _is_plain, _size
-from .own_weights import OwnParameter
+from .own_weights import WEIGHTS_METHODS, ConstantTensor, OwnParameter, weights_method
 from .torch_sizes import shape_part, torch_shape
 from .torchvision_weights import weights_verify
 from .values import (
@@ -173,14 +174,14 @@ class Access(Containers):
             return found if found is not _MISSING else Unknown(f"the attribute '{name}'", node)
         if isinstance(owner, FrameworkClass) and owner.name == "Module":
             return Unknown("nn.Module", node)
+        if isinstance(owner, (ConstantTensor, OwnParameter)) and name in WEIGHTS_METHODS:  # t.normal_(), p.expand()
+            return weights_method(self, owner, name, node)
         if isinstance(owner, (OwnParameter, LayerWeights)) and name == "requires_grad_":  # frozen: not trainable
             return Builtin(functools.partial(self._refuse_change, name, node), name)
         if isinstance(owner, Layer):
             if name in _CHANGING and name != "apply":
                 return Builtin(functools.partial(self._refuse_change, name, node), name)
-            if name in owner.extras:
-                return owner.extras[name]
-            return owner.kwargs.get(name, Unknown(f"the attribute '{name}'", node))
+            return layer_attribute(owner, name, node)
         return Unknown(f"the attribute '{name}'", node)
 
     def int_shape(self, node: ast.AST, *args: Any, **kwargs: Any) -> Any:

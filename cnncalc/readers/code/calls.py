@@ -7,6 +7,7 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
+from .attention_calls import attention_call
 from .command_line import Parser
 from .constant_calls import constant_function
 from .constant_tensors import NOT_CONSTANT
@@ -16,7 +17,8 @@ from .keras_nested import call_model
 from .known_networks import apply_network, make_network
 from .known_values import KnownClass, KnownNetwork
 from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
-from .pybuiltins import _SAFE_TYPES, _WALKING
+from .model_checks import torch_assert
+from .pybuiltins import _SAFE_TYPES, _WALKING, _ordered_dict
 from .values import (
     _MISSING,
     AbsentName,
@@ -84,6 +86,8 @@ class Interpreter(Inheritance):
             return make_network(self, function, args, kwargs, e)
         if isinstance(function, KnownNetwork):  # base(inputs, training=False)
             return apply_network(self, function, args, kwargs, e)
+        if isinstance(function, Layer) and function.framework == "torch" and function.name == "MultiheadAttention":
+            return attention_call(self, function, args, kwargs, e)  # x, _ = attn(x, x, x): a tuple
         if isinstance(function, (Layer, Sequential)):
             return self.apply(function, args, e)
         if isinstance(function, Function):
@@ -110,6 +114,8 @@ class Interpreter(Inheritance):
             if isinstance(result, tuple) and result[:1] == ("tensor-method",):
                 return self.tensor_method(result[1], result[2], result[3], result[4], e)
             return result
+        if isinstance(function, Namespace) and function.path == "torch._assert":  # the model's own check
+            return torch_assert(self, args, kwargs, e)
         if isinstance(function, Namespace) and function.path.startswith("torch."):  # torch.arange(depth) * w_a
             constant = constant_function(self, function.path[6:], args, kwargs, e)
             if constant is not NOT_CONSTANT:
@@ -133,7 +139,7 @@ class Interpreter(Inheritance):
     def builtin(self, function: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
         """A call to one of Python's built-ins (len, int, sorted, dict.get…): each argument charged by its size,
         a sequence too long to walk refused, and what Python would raise raised here."""
-        values = [*args, *kwargs.values()]
+        values = [*args, *kwargs.values()] if function is not _ordered_dict else args  # OrderedDict(head=m)
         if not all(_is_plain(value) for value in values):
             unknown = next((value for value in values if isinstance(value, Unknown)), None)
             # int(round(inp * t)) on an inp only known at run time is unknown for inp's reason, named at inp's line

@@ -13,6 +13,7 @@ from ...errors import CnnCalcError
 from .arguments import Built, Requirement, _shown
 from .keras_shapes import graph_shape, keras_tensor
 from .records import Node
+from .token_weights import token_item
 from .torch_global import SpatialSize
 from .values import BatchSize, Tensor, Unknown
 
@@ -112,6 +113,9 @@ def tensor_item(interpreter: Interpreter, tensor: Tensor, index: Any, node: ast.
         # every other row and column from the first: the values and the shape of a max pool of 1 with a stride of 2
         interpreter.nodes.append(Node("layer", [tensor.node], node, "pool1 s2 fn", requires=_on_map, applied=node))
         return Tensor(len(interpreter.nodes) - 1)
+    if len(parts) == 2 and parts[0] == full and type(parts[1]) is int and not keras_tensor(interpreter, tensor) and \
+            len(graph_shape(interpreter, tensor, node, "torch")) == 2:
+        return token_item(interpreter, tensor, parts[1], node)  # x[:, 0] of N×L×D: a vision transformer's class token
     axis = None
     if len(parts) == 2 and parts[0] is Ellipsis and isinstance(parts[1], slice) and keras_tensor(interpreter, tensor):
         axis = -1  # Keras' channels are last; PyTorch's x[..., a:b] slices the width

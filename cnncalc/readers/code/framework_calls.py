@@ -14,10 +14,13 @@ from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES, TORCH_ELEMENTW
 from .known_networks import apply_network
 from .known_values import KnownNetwork
 from .layer_subclasses import layer_norm_layer
+from .own_weights import OwnParameter
 from .recognise import layer_item
 from .records import Node
 from .requirements import concat_axis
 from .resizing import scaled_resize, sized_up
+from .token_weights import BatchedParameter, class_token
+from .torch_attention import refuse_in_chain
 from .torch_functions import function_item
 from .torch_global import SpatialSize
 from .values import (
@@ -124,6 +127,8 @@ class FrameworkCalls(Expressions):
             return self.merge(KERAS_MERGES[layer.name], list(source), node, layer.arg(0, "axis", -1))
         if not isinstance(source, Tensor):
             raise self.error(node, f"{layer.name} is applied to something that is not a tensor here")
+        if layer.framework == "torch" and layer.name == "MultiheadAttention":  # only attn(x, x, x) (.torch_attention)
+            refuse_in_chain(self, node)
         if layer.framework == "torch" and layer.name == "Upsample" and layer.arg(0, "size") is not None and \
                 layer.arg(1, "scale_factor") is None:  # to a size: a whole multiple of the map that reaches it
             item, requires = sized_up(self, source, layer.arg(0, "size"), "an Upsample", layer.node,
@@ -178,13 +183,20 @@ class FrameworkCalls(Expressions):
         raise self.error(node, f"torch.{name} of these values has no layer in cnncalc",
                          "write it as a layer of the spec, or remove it")
 
+    def concatenate(self, args: tuple[Any, ...], kwargs: dict[str, Any], node: ast.AST) -> Any:
+        """torch.cat: tensors merged, or a class token put before the tokens (.token_weights)."""
+        tensors = list(args[0]) if args and isinstance(args[0], (list, tuple)) else []
+        dim = kwargs.get("dim", args[1] if len(args) > 1 else 0)
+        if any(isinstance(t, (BatchedParameter, OwnParameter)) for t in tensors):
+            return class_token(self, tensors, dim, node)
+        if len(tensors) == 1 and isinstance(tensors[0], Tensor):
+            return tensors[0]  # torch.cat of one tensor is that tensor (DenseNet's first layer of a block)
+        return self.merge("cat", tensors, node, dim, "torch")
+
     def torch_function(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],  # noqa: PLR0911
                        node: ast.AST) -> Any:
         if name == "cat":
-            tensors = list(args[0]) if args and isinstance(args[0], (list, tuple)) else []
-            if len(tensors) == 1 and isinstance(tensors[0], Tensor):
-                return tensors[0]  # torch.cat of one tensor is that tensor (DenseNet's first layer of a block)
-            return self.merge("cat", tensors, node, kwargs.get("dim", args[1] if len(args) > 1 else 0), "torch")
+            return self.concatenate(args, kwargs, node)
         if name in ("add", "mul", "sub", "div", "maximum") and len(args) >= 2:
             return self.torch_arithmetic(name, args, node)
         if name == "layer_norm" and args and isinstance(args[0], Tensor):  # in a class built on nn.LayerNorm

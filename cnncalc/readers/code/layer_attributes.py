@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .values import Layer
+from .values import Layer, Unknown
 
 #: What PyTorch's layers read or hold: their constructor's arguments, their weights and buffers, and the module's own
 #: state. Setting one of these changes the layer (or what cnncalc would have to know of it).
@@ -32,3 +32,38 @@ def plain_attribute(layer: Layer, name: str, value: Any) -> bool:
         return False
     layer.extras[name] = value
     return True
+
+
+#: A convolution's arguments PyTorch keeps as one number per spatial axis (Conv2d(3, 8, 16).kernel_size is (16, 16)),
+#: by position in its constructor and with their defaults.
+_CONV_TUPLES = {"kernel_size": (2, None), "stride": (3, 1), "padding": (4, 0), "dilation": (5, 1)}
+_CONV_RANKS = {"Conv1d": 1, "Conv2d": 2, "Conv3d": 3}
+_CONV_NUMBERS = {"in_channels": (0, None), "out_channels": (1, None), "groups": (6, 1)}
+#: the sizes other layers keep, by position in their constructor (nn.Linear(768, 10).in_features is 768)
+_SIZES = {"Linear": {"in_features": 0, "out_features": 1}, "BatchNorm1d": {"num_features": 0},
+          "BatchNorm2d": {"num_features": 0}}
+
+
+def layer_attribute(layer: Layer, name: str, node: Any) -> Any:
+    """``conv.kernel_size``, ``conv.in_channels``: what a built layer holds, as PyTorch keeps it (a convolution's
+    sizes as one number per axis); a plain attribute the code set on it; any other is the argument the layer was
+    given under that name, or unknown."""
+    if name in layer.extras:
+        return layer.extras[name]
+    rank = _CONV_RANKS.get(layer.name) if layer.framework == "torch" else None
+    if rank is not None and name in _CONV_TUPLES:
+        position, default = _CONV_TUPLES[name]
+        value = layer.arg(position, name, default)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return (value,) * rank
+        return tuple(value) if isinstance(value, (tuple, list)) else value if isinstance(value, str) else \
+            Unknown(f"the attribute '{name}'", node)
+    if rank is not None and name in _CONV_NUMBERS:
+        position, default = _CONV_NUMBERS[name]
+        value = layer.arg(position, name, default)
+        return value if value is not None else Unknown(f"the attribute '{name}'", node)
+    position = _SIZES.get(layer.name, {}).get(name) if layer.framework == "torch" else None
+    if position is not None:
+        value = layer.arg(position, name)
+        return value if value is not None else Unknown(f"the attribute '{name}'", node)
+    return layer.kwargs.get(name, Unknown(f"the attribute '{name}'", node))

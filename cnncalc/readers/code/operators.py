@@ -12,6 +12,7 @@ from .access import Access
 from .constant_tensors import NOT_CONSTANT, OPERATOR_WORDS, ConstTensor, compared, elementwise
 from .limits import _PLAIN, _is_plain, _size, _too_large
 from .own_weights import ConstantTensor, OwnParameter, weights_arithmetic
+from .token_weights import BatchedParameter
 from .torch_global import SpatialSize
 from .torch_sizes import known
 from .values import _RUN_TIME, Scope, Tensor, Unknown
@@ -34,7 +35,7 @@ def _is_number(value: Any) -> bool:
 
 
 #: what a module's own weights are made of and are
-_WEIGHTS = (ConstantTensor, OwnParameter)
+_WEIGHTS = (ConstantTensor, OwnParameter, BatchedParameter)
 
 
 

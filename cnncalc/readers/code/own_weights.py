@@ -6,11 +6,13 @@ uses are counted, as PyTorch counts them."""
 from __future__ import annotations
 
 import ast
+import functools
 import math
 from typing import TYPE_CHECKING, Any
 
 from .arguments import Built
-from .values import Tensor, Unknown
+from .token_weights import embedding_shape, expand_parameter, position_embedding
+from .values import Builtin, Tensor, Unknown
 
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer
@@ -18,6 +20,11 @@ if TYPE_CHECKING:
 
 #: torch's functions that make a tensor of a shape they are given (its values matter to no count).
 MAKERS = frozenset({"ones", "zeros", "full", "empty", "rand", "randn"})
+#: a tensor's methods that fill it in place and return it (torch.empty(1, L, D).normal_(std=0.02)): its shape.
+INITIALISERS = frozenset({"normal_", "uniform_", "zero_", "fill_", "trunc_normal_", "copy_", "bernoulli_",
+                          "exponential_", "random_", "log_normal_", "cauchy_", "geometric_"})
+#: the methods of a constant tensor (its initialisers) and of a module's own weights (expand) cnncalc reads
+WEIGHTS_METHODS = INITIALISERS | {"expand"}
 
 
 class ConstantTensor:
@@ -61,14 +68,27 @@ def constant_arithmetic(left: Any, right: Any) -> ConstantTensor | None:
     return None
 
 
+def weights_method(interpreter: Interpreter, owner: ConstantTensor | OwnParameter, name: str, node: ast.AST) -> Any:
+    """``torch.empty(1, L, D).normal_(std=0.02)``: the same tensor, filled in place; ``self.class_token.expand(n, -1,
+    -1)``: the weights for each image of the batch (.token_weights); any other is unknown (refused where used)."""
+    if isinstance(owner, ConstantTensor) and name in INITIALISERS:
+        return Builtin(lambda *args, **kwargs: owner, name)
+    if isinstance(owner, OwnParameter) and name == "expand":
+        return Builtin(functools.partial(expand_parameter, interpreter, owner, node), name)
+    return Unknown(f"the attribute '{name}'", node)
+
+
 def own_parameter(interpreter: Interpreter, name: str, node: ast.AST, *args: Any, **kwargs: Any) -> OwnParameter:
-    """nn.Parameter(torch.ones(dim, 1, 1) * s): trainable weights of that shape; anything else is refused."""
+    """nn.Parameter(torch.ones(dim, 1, 1) * s), nn.Parameter(torch.zeros(1, 1, D)): trainable weights of that shape;
+    anything else is refused."""
     data = args[0] if args else kwargs.get("data")
     if name != "Parameter" or not isinstance(data, ConstantTensor) or \
             kwargs.get("requires_grad", args[1] if len(args) > 1 else True) is not True:
         raise interpreter.error(node, f"cnncalc has no row for a module's own weights (nn.{name}) made this way",
-                                "cnncalc reads nn.Parameter(torch.ones(C, 1, 1) * s) used as a layer scale, "
-                                "self.gamma * x; write the model with layers only, or as a spec")
+                                "cnncalc reads nn.Parameter(torch.ones(C, 1, 1) * s) used as a layer scale "
+                                "(self.gamma * x), and a class token or position embedding made with torch.zeros, "
+                                "torch.empty(…).normal_(…) and the like; write the model with layers only, or as a "
+                                "spec")
     return OwnParameter(data.shape, node)
 
 
@@ -83,10 +103,17 @@ def weights_arithmetic(interpreter: Interpreter, op: ast.operator, left: Any, ri
         return layer_scale(interpreter, left, right, node)
     if isinstance(op, ast.Mult) and isinstance(right, OwnParameter) and isinstance(left, Tensor):
         return layer_scale(interpreter, right, left, node)
+    if isinstance(op, ast.Add) and isinstance(left, OwnParameter) and isinstance(right, Tensor) and \
+            embedding_shape(left):
+        return position_embedding(interpreter, left, right, node)
+    if isinstance(op, ast.Add) and isinstance(right, OwnParameter) and isinstance(left, Tensor) and \
+            embedding_shape(right):
+        return position_embedding(interpreter, right, left, node)
     if isinstance(left, Unknown) or isinstance(right, Unknown):
         return left if isinstance(left, Unknown) else right
-    raise interpreter.error(node, "cnncalc reads a module's own weights only as a layer scale (self.gamma * x), and "
-                            "a constant tensor only scaled by a number", "write the model as a spec")
+    raise interpreter.error(node, "cnncalc reads a module's own weights only as a layer scale (self.gamma * x) or a "
+                            "position embedding (x + self.pos_embedding), and a constant tensor only scaled by a "
+                            "number", "write the model as a spec")
 
 
 def layer_scale(interpreter: Interpreter, weights: OwnParameter, tensor: Tensor, node: ast.AST) -> Tensor:

@@ -9,8 +9,9 @@ from .values import Unknown, _Super
 #: Built-in types a model definition calls: int(planes * (base_width / 64.0)), list(…), tuple(…).
 _SAFE_TYPES = (int, float, list, tuple, dict, str, bool, range, set)
 
-def _ordered_dict(pairs: Any = ()) -> dict[Any, Any]:
-    return dict(pairs)
+def _ordered_dict(pairs: Any = (), /, **named: Any) -> dict[Any, Any]:
+    """OrderedDict([("conv", m), …]) and OrderedDict(head=m): a dict in that order (its values may be layers)."""
+    return {**dict(pairs), **named}
 
 
 def _enumerate(items: Any, start: int = 0) -> list[tuple[int, Any]]:

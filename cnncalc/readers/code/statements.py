@@ -15,6 +15,7 @@ from .known_networks import set_network_attribute
 from .known_values import KnownNetwork
 from .layer_attributes import plain_attribute
 from .layer_subclasses import LayerWeights
+from .model_checks import assert_statement
 from .own_weights import OwnParameter
 from .plain_classes import is_dataclass, make_dataclass
 from .top_level import block_constants, failed_names
@@ -106,20 +107,20 @@ class Statements(Core):
                 make_dataclass(self, env[s.name], s)
         elif isinstance(s, (ast.Import, ast.ImportFrom)):
             self.import_(s, env)
-        elif isinstance(s, ast.Break):
-            raise _Break
-        elif isinstance(s, ast.Continue):
-            raise _Continue
+        elif isinstance(s, (ast.Break, ast.Continue)):
+            raise _Break if isinstance(s, ast.Break) else _Continue
         elif isinstance(s, ast.With):
             self.run(s.body, env)
         elif isinstance(s, ast.Try):  # as when nothing is raised: the handlers are not followed
             self.run([*s.body, *s.orelse, *s.finalbody], env)
         elif isinstance(s, ast.While):
             self.while_loop(s, env)
+        elif isinstance(s, (ast.Assert, ast.Raise)):  # the model's own checks (.model_checks)
+            assert_statement(self, s, env)  # type: ignore[arg-type]
         elif isinstance(s, ast.Match):
             raise self.error(s, "cnncalc does not follow match statements",
                              "choose the case with if, or write the model as a spec")
-        # pass, assert, del, global, nonlocal, raise: nothing a model definition needs
+        # pass, del, global, nonlocal: nothing a model definition needs
 
     def loop(self, s: ast.For, env: Scope) -> None:
         items = self.eval(s.iter, env)

@@ -15,6 +15,7 @@ from .torch_global import map_reduction, whole_map_pool
 from .torch_layers import _scale
 from .torch_padding import pad_item
 from .torch_sizes import squeezed
+from .torch_tokens import map_to_tokens, swapped
 from .values import BatchSize
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
             _axes(_pair(arg(0, "output_size"), "output_size")), None
     if name in ("dropout", "dropout2d"):
         return f"dropout{_real(arg(0, 'p', 0.5), 'p')}", None
+    if name == "flatten" and arg(0, "start_dim", 0) == 2 and arg(1, "end_dim", -1) in (-1, 3):
+        return map_to_tokens(args[0], interpreter, node)  # x.flatten(2): a patch embedding's map, C×(H·W)
     if name == "flatten":
         if arg(0, "start_dim", 0) != 1:
             raise interpreter.error(node, "torch.flatten(x) without start_dim=1 flattens the batch too",
@@ -92,9 +95,9 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
         return pad_item(args, kwargs, interpreter, node), None
     if name == "squeeze":
         return squeezed(args[0], arg(0, "dim"), interpreter, node), None
-    if name == "permute":  # x.permute(0, 2, 3, 1), torch.permute(x, [0, 2, 3, 1]): the batch stays first
-        dims = list(rest[0]) if len(rest) == 1 and isinstance(rest[0], (tuple, list)) else \
-            list(kwargs.get("dims", rest))
+    if name in ("permute", "transpose"):  # x.permute(0, 2, 3, 1), torch.permute(x, [0, 2, 3, 1]), x.transpose(1, 2)
+        dims = swapped(args[0], arg(0, "dim0"), arg(1, "dim1"), interpreter, node) if name == "transpose" else \
+            list(rest[0]) if len(rest) == 1 and isinstance(rest[0], (tuple, list)) else list(kwargs.get("dims", rest))
         if sorted(dims) != list(range(len(dims))) or not dims or dims[0] != 0 or \
                 any(isinstance(d, bool) for d in dims):
             raise interpreter.error(node, f"a permute cnncalc can read keeps the batch first and orders every axis "

@@ -21,6 +21,7 @@ from .arguments import (
 )
 from .layer_words import softmax_axis
 from .requirements import _reads
+from .torch_attention import mha_item
 from .torch_padding import zero_pad_module_item
 from .values import Layer
 
@@ -207,6 +208,8 @@ def _torch_item(layer: Layer, interpreter: Interpreter) -> tuple[str | None, Req
             _reads(layer, "channels", _int(a(1, "num_channels"), "num_channels", 1))
     if n == "StochasticDepth":  # torchvision.ops: the identity as model.eval() runs it, a row of its own
         return _stochastic_depth(layer), None
+    if n == "MultiheadAttention":
+        return mha_item(layer, interpreter)
     if n == "LocalResponseNorm":
         return f"lrn{_int(a(0, 'size'), 'size', 1)}", None
     raise interpreter.error(layer.node, f"cnncalc has no spec word for PyTorch's {n}",
