@@ -66,7 +66,9 @@ def test_depth_is_torchinfos_table(path: Path) -> None:
 
 
 def test_every_family_is_held() -> None:
-    """The corpus covers the families whose containers cnncalc draws."""
+    """The corpus covers every torchvision network of the zoo."""
+    zoo = Path(__file__).parent.parent / "cnncalc" / "zoo" / "torchvision"
+    assert {path.stem for path in zoo.glob("*.cnn")} == {path.stem for path in FILES}
     assert {"resnet18", "resnet50", "alexnet", "vgg11"} <= {path.stem for path in FILES}
     assert {"regnet_x_400mf", "regnet_y_400mf", "regnet_y_128gf", "shufflenet_v2_x1_0"} <= \
         {path.stem for path in FILES}
