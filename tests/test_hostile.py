@@ -65,10 +65,13 @@ WORD = st.sampled_from(["input", "INPUT", "conv", "CONV", "pool", "maxpool", "av
                         "as", "as t", "as 9", "add", "cat", "sub", "|", "adaptiveavgpool", "adaptivemaxpool1d",
                         "conv3d", "pool3d", "avgpool3d", "reshape", "permute", "embedding", "leakyrelu", "prelu",
                         "relu6", "layernorm", "groupnorm", "lrn", "gap1d", "deconv1d", "dwconv1d", "sepconv1d",
-                        "nchw", "input 3x9x9 nchw"])
+                        "nchw", "input 3x9x9 nchw", "resnet18", "keras:MobileNet", "mobilenet_v2", "squeezenet1_1",
+                        "keras:VGG16", "swin_t", "vit_b_16", "clstoken", "posembed", "token", "mha", "layerscale",
+                        "droppath", "shuffle", "slice"])
 SEP = st.sampled_from(["x", "X", "×", ""])
 OPTION = st.one_of(st.sampled_from(["same", "valid", "ceil", "nobias", "relu", "SAME", "stride=2", "pad1", "causal",
-                                    "reflect", "circular", "keepdims", "noscale", "nocenter", "channel", "nchw"]),
+                                    "reflect", "circular", "keepdims", "noscale", "nocenter", "channel", "nchw",
+                                    "fn", "frozen", "notop", "notop frozen"]),
                    st.tuples(st.sampled_from(["s", "p", "d", "g", "m", "op", "t", "b", "l", "r"]), HUGE).map("".join),
                    st.tuples(st.sampled_from(["s", "p", "d"]), HUGE, st.just("x"), HUGE).map("".join))
 
@@ -113,7 +116,9 @@ SUMMARY_OPTIONS = st.lists(st.sampled_from([
     ["--batch", "0"], ["--batch", "1" + "0" * 5000], ["--max-memory", "1" + "0" * 5000], ["--input", "3x224x224"],
     ["--input", "0x0"], ["--seed", "1" + "0" * 30], ["--flops-convention", "thop"], ["--flops-convention", "ptflops"],
     ["--flops-convention", "fvcore", "--training"], ["--by-op"], ["--training", "--optimizer", "momentum"],
-    ["--flops-convention", "gflops"],
+    ["--flops-convention", "gflops"], ["--depth", "3"], ["--depth", "99", "--format", "json"], ["--expand-nested"],
+    ["--show-trainable", "--depth", "2", "--format", "markdown"], ["--depth", "0"], ["--format", "pytorch"],
+    ["--format", "keras"], ["--conventions", "torch"],
 ]), max_size=3).map(lambda groups: [arg for group in groups for arg in group])
 
 
