@@ -80,3 +80,17 @@ def test_every_family_is_held() -> None:
             "inception_v3"} <= {path.stem for path in FILES}
     assert {"convnext_tiny", "convnext_small", "convnext_base", "convnext_large", "vit_b_16", "vit_b_32", "vit_l_16",
             "vit_l_32", "vit_h_14"} <= {path.stem for path in FILES}
+
+
+@pytest.mark.parametrize("name", ["resnet18", "mobilenet_v2", "efficientnet_b0", "densenet121", "vit_b_16"])
+def test_json_names_each_rows_containers_as_torchinfo_does(name: str) -> None:
+    """--format json gives each row of the known network the containers it sits in: together, exactly the rows of
+    torchinfo's deepest table that hold deeper rows (the known network's own row aside)."""
+    truth: dict[str, Any] = json.loads((TRUTH / f"{name}.json").read_text(encoding="utf-8"))
+    deepest = max(truth["depths"], key=int)
+    rows = torchinfo_rows(truth["depths"][deepest]["rows"])
+    depth = [row[0].count("│") + 1 if "└─" in row[0] else 1 for row in rows]
+    holding = {row[0].rsplit("─", 1)[-1] for row, level, after in zip(rows, depth, depth[1:]) if after > level > 1}
+    document = json.loads(summary(truth["spec"], "--format", "json"))
+    named = {container for layer in document["layers"][0]["layers"] for container in layer.get("containers", [])}
+    assert named == holding

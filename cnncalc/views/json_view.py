@@ -114,10 +114,15 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
         for fields, more in zip(extras, per_layer):
             fields.update(more)
         document.update(totals)
+    containers: dict[int, tuple[str, ...]] = {}
+    if any(layer.inner is not None for layer in net.layers) and (depth is None or depth > 1):
+        from .nesting import container_names
+
+        containers = container_names(net)
     for layer, fields in zip(net.layers, extras):
         if layer.inner is not None and (depth is None or depth > 1):
             fields["layers"] = nested_records(layer.inner, analysis.batch, layer.frozen,
-                                              None if depth is None else depth - 1)
+                                              None if depth is None else depth - 1, containers)
     if checked is not None:
         for fields, shape in zip(extras, checked.shapes):
             fields["checked_shape"] = list(shape)
@@ -134,18 +139,22 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
     return f"{{{head},\n  \"layers\": [\n{body}\n  ],\n  {tail}}}"
 
 
-def nested_records(inner: Network, batch: int, frozen: bool, depth: int | None = None) -> list[dict[str, Any]]:
+def nested_records(inner: Network, batch: int, frozen: bool, depth: int | None = None,
+                   containers: dict[int, tuple[str, ...]] | None = None) -> list[dict[str, Any]]:
     """The rows of a known network standing as one row, each as :func:`layer_record` writes it (a frozen
     network's parameters all non-trainable), a nested row's own rows down to ``depth`` more levels (all
-    without it)."""
+    without it); under PyTorch's conventions a row inside torchvision's containers has them as ``containers``,
+    outermost first, named as the ``--depth`` table names them (:func:`.nesting.container_names`)."""
     records = []
     for layer in inner.layers:
         record = layer_record(inner, layer, batch, inner.torch)
         if frozen:
             record.update(trainable=0, non_trainable=layer.params.total)
+        if containers and id(layer) in containers:
+            record["containers"] = list(containers[id(layer)])
         if layer.inner is not None and (depth is None or depth > 1):
             record["layers"] = nested_records(layer.inner, batch, frozen or layer.frozen,
-                                              None if depth is None else depth - 1)
+                                              None if depth is None else depth - 1, containers)
         records.append(record)
     return records
 

@@ -26,7 +26,7 @@ from ..graph.network import Network, ResolvedLayer
 from ..model.layers import Merge, Params
 from ..model.records import record, replace
 
-__all__ = ["ShownRow", "deepest", "shown_rows"]
+__all__ = ["ShownRow", "container_names", "deepest", "shown_rows"]
 
 
 @record
@@ -34,7 +34,7 @@ class ShownRow:
     """One row as the expanded summary shows it: its ``depth`` (1 for the network's own rows), the row itself
     (None for a nested Keras model's own input row), the network it belongs to, whether it is frozen with the
     item that holds it, its ``number`` among the network's own rows (None for an inner row), its name cell and,
-    drawn as torchinfo draws it, its Param # cell (:func:`_torchinfo_count`)."""
+    drawn as torchinfo draws it, its Param # cell (:func:`_torchinfo_count`); a container's row, the rows inside it."""
 
     depth: int
     layer: ResolvedLayer | None
@@ -44,6 +44,7 @@ class ShownRow:
     name: str
     count: str | None = None
     shape: str | None = None
+    holds: tuple[ResolvedLayer, ...] = ()
 
 
 def deepest(net: Network) -> int:
@@ -143,6 +144,17 @@ def shown_rows(net: Network, depth: int) -> list[ShownRow]:
     return list(_rows(net, 1, depth, False, glyphs, counters))
 
 
+def container_names(net: Network) -> dict[int, tuple[str, ...]]:
+    """The containers each row of a known network sits in (by the row's ``id``), outermost first, named as the
+    deepest ``--depth`` table names them (``Sequential: 2-5``, ``BasicBlock: 3-1``); rows outside any: none."""
+    names: dict[int, tuple[str, ...]] = {}
+    for shown in shown_rows(net, deepest(net)):
+        name = shown.name.rsplit("─", 1)[-1]
+        for layer in shown.holds:
+            names[id(layer)] = (*names.get(id(layer), ()), name)
+    return names
+
+
 def _rows(net: Network, level: int, depth: int, frozen: bool, glyphs: bool,
           counters: dict[int, int]) -> Iterator[ShownRow]:
     if level > 1 and not net.torch:  # a nested Functional model lists its input layer first
@@ -167,7 +179,8 @@ def _node_rows(net: Network, node: _Node, level: int, depth: int, frozen: bool, 
     opened = level < depth and bool(node.children or layer.inner is not None)
     count = _torchinfo_count(node, held, level >= depth) if glyphs else None
     shape = "--" if node.container in _UNCALLED else None
-    yield ShownRow(level, layer, net, held, number if level == 1 else None, name, count, shape)
+    yield ShownRow(level, layer, net, held, number if level == 1 else None, name, count, shape,
+                   tuple(node.inside) if node.container is not None else ())
     if not opened:  # the rows deeper than ``depth``: not shown, not counted
         return
     for child in node.children:
