@@ -346,10 +346,10 @@ RECORDED = [
     *((f"mnasnet{v}", ("Add",)) for v in ("0_5", "0_75", "1_0", "1_3")),
     # regnet's forward() flattens with x.flatten(start_dim=1) (its spec's 'flatten fn')
     *((f"regnet_x_{v}", ("Add",)) for v in ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf")),
-    # mobilenet_v3's squeeze-and-excitation multiplies (scale * input) and its forward() uses torch.flatten(x, 1)
-    *((f"mobilenet_v3_{v}", ("Add", "Multiply", "Flatten")) for v in ("small", "large")),
+    # mobilenet_v3's squeeze-and-excitation multiplies (scale * input); forward()'s torch.flatten(x, 1) is 'flatten fn'
+    *((f"mobilenet_v3_{v}", ("Add", "Multiply")) for v in ("small", "large")),
     # so do efficientnet's; its StochasticDepth is a module, called only in the blocks that add their input
-    *((f"efficientnet_{v}", ("Add", "Multiply", "Flatten"))
+    *((f"efficientnet_{v}", ("Add", "Multiply"))
       for v in ("b0", "b1", "b2", "b3", "b4", "b5", "b6", "b7", "v2_s", "v2_m", "v2_l")),
     # shufflenet's units join with torch.cat; x.chunk(2, dim=1), channel_shuffle() and forward()'s x.mean([2, 3])
     # are functions (its spec's 'slice… fn', 'shuffle2 fn', 'gap fn')
