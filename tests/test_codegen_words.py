@@ -275,7 +275,8 @@ def test_an_embedding_row_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     keras_paste, torch_paste = _embedding_pastes(tmp_path, monkeypatch)
     for paste, spec in ((keras_paste, "input 7, embedding20x4, conv1d3x2"),
-                        (torch_paste, "input 7 ncl, embedding20x4, conv1d3x2")):
+                        # PyTorch's Conv1d reads axis 1: the embedding's features moved there, x.movedim(-1, 1)
+                        (torch_paste, "input 7 ncl, embedding20x4, permute2x1 fn, conv1d3x2")):
         for against in ([spec], []):
             result = CliRunner().invoke(main, ["check", *against, "--summary", str(paste)], env={"COLUMNS": "200"})
             assert result.exit_code == 0 and "✗" not in result.output, result.output

@@ -110,7 +110,7 @@ def held_layer(layer: Layer, shape: Shape, held: list[bool]) -> None:
         return  # an element-wise merge of tensors held alike
     what = "concatenates on PyTorch's axis 1" if getattr(layer, "word", "") == "cat" else \
         "merges tensors held differently" if isinstance(layer, Merge) else "acts on PyTorch's axis 1"
-    raise RuleError(f"{layer.keras_class} {what}, but after a permute the features of "
+    raise RuleError(f"{layer.keras_class} {what}, but after a permute or an embedding the features of "
                     f"{'a tensor it takes' if isinstance(layer, Merge) else 'its input'} are on the last axis",
-                    "permute the channels back to axis 1 first (permute3x1x2 after permute2x3x1, permute2x1 after "
-                    "permute2x1)")
+                    "permute the channels back to axis 1 first (permute3x1x2 after permute2x3x1; permute2x1 after "
+                    "permute2x1 or an embedding, as x.movedim(-1, 1) does)")
