@@ -19,7 +19,7 @@ from .quoting import number, number_tuple
 if TYPE_CHECKING:
     from ...graph.network import ResolvedLayer
 
-__all__ = ["held_function", "held_modules", "parameters_in_forward", "pytorch_axes", "require_held_kept"]
+__all__ = ["held_function", "held_modules", "layer_norm", "parameters_in_forward", "pytorch_axes", "require_held_kept"]
 
 
 def pytorch_axes(rank: int, held: bool) -> list[int]:
@@ -102,16 +102,22 @@ def held_modules(layer: ResolvedLayer, held_in: bool) -> list[tuple[str, str]] |
         bias = "" if r.use_bias else ", bias=False"
         return [("fc", f"nn.Linear({number(channels)}, {number(r.units)}{bias})")]
     if isinstance(r, L.LayerNormalization):
-        if r.center and not r.scale:
-            raise unsupported(layer, "PyTorch", "PyTorch's LayerNorm learns a bias only with its weight "
-                              "(elementwise_affine=True)")
-        options = "" if r.scale and r.center else ", bias=False" if r.scale else ", elementwise_affine=False"
-        return [("norm", f"nn.LayerNorm({number(channels)}{options})")]
+        return [("norm", layer_norm(layer, channels))]
     if isinstance(r, L.LayerScale):
         return [("layerscale", f"LayerScale({number(channels)}, 0)")]
     if isinstance(r, L.Activation) and r.activation in ("softmax", "logsoftmax"):
         return [(r.activation, TORCH_ACTIVATIONS[r.activation].replace("dim=1", "dim=-1"))]
     return None
+
+
+def layer_norm(layer: ResolvedLayer, features: int) -> str:
+    """``nn.LayerNorm`` of the last axis, its ``features`` long, with the weight and bias the layer learns."""
+    r: Any = layer.layer
+    if r.center and not r.scale:
+        raise unsupported(layer, "PyTorch", "PyTorch's LayerNorm learns a bias only with its weight "
+                          "(elementwise_affine=True)")
+    options = "" if r.scale and r.center else ", bias=False" if r.scale else ", elementwise_affine=False"
+    return f"nn.LayerNorm({number(features)}{options})"
 
 
 def held_function(layer: ResolvedLayer, held_in: bool) -> tuple[str, str] | None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...model.records import replace
 from .frameworks import TORCH_ACTIVATIONS, TORCHVISION_WORDS, tokens_in_torch, unsupported
+from .pytorch_held import layer_norm
 from .pytorch_sequences import torch_sequence_modules, transposed_padding
 from .quoting import literal, number, number_tuple, numbers
 
@@ -225,11 +226,7 @@ def _torch_normalization(layer: ResolvedLayer, channels: int) -> list[tuple[str,
         if len(layer.input_shape) > 1:
             raise unsupported(layer, "PyTorch", "a layer normalization of a volume's channels: nn.LayerNorm "
                               "normalises the last axis, which channels-first PyTorch makes the width")
-        if r.center and not r.scale:
-            raise unsupported(layer, "PyTorch", "PyTorch's LayerNorm learns a bias only with its weight "
-                              "(elementwise_affine=True)")
-        options = "" if r.scale and r.center else ", bias=False" if r.scale else ", elementwise_affine=False"
-        return [("norm", f"nn.LayerNorm({number(channels)}{options})")]
+        return [("norm", layer_norm(layer, channels))]
     if isinstance(r, L.AdaptivePooling):
         kind = "Avg" if isinstance(r, (L.AdaptiveAveragePooling2D, L.AdaptiveAveragePooling1D)) else "Max"
         size = number(r.output_size[0]) if len(r.output_size) == 1 else number_tuple(r.output_size)
