@@ -96,6 +96,32 @@ def test_each_function_counts_as_each_tool_counts(word: str, call: str, size: tu
         assert total(net, tool) == tool_count(tool, model, x), tool
 
 
+#: forward() calls read from code, beyond the spec's own words: a window of the map's own size, as
+#: squeeze-and-excitation blocks pool (F.avg_pool2d, which ptflops counts, not x.mean, which it does not)
+READ_ONLY = [
+    ("F.avg_pool2d(x, x.size(2))", (6, 6)),
+    ("F.avg_pool2d(x, x.size(2))", (5, 9)),
+    ("F.max_pool2d(x, x.shape[3])", (7, 7)),
+    ("F.avg_pool2d(x, x.size()[2:])", (6, 9)),
+]
+
+
+@pytest.mark.parametrize(("call", "size"), [(call, size) for _, call, size in FUNCTIONS] + READ_ONLY,
+                         ids=[f[1] for f in FUNCTIONS] + [f"{call} {size}" for call, size in READ_ONLY])
+def test_each_function_read_from_code_counts_as_each_tool_counts(call: str, size: tuple[int, int]) -> None:
+    from cnncalc.readers.code import build_model, read_model
+
+    torch = oracle("torch")
+    height, width = size
+    code = CODE.format(call=call)
+    shape = f"3x{height}x{width}"
+    net = build_model(read_model(code, "net.py", input_shape=shape), shape)
+    model = run_code(code)["model"]
+    x = torch.randn(1, 3, height, width)
+    for tool in TOOLS:
+        assert total(net, tool) == tool_count(tool, model, x), tool
+
+
 def test_a_modules_forward_calling_a_function_counts_as_each_tool_counts() -> None:
     # torchvision's ConvNeXt LayerNorm2d: a subclass of nn.LayerNorm whose forward() calls F.layer_norm between two
     # permutes; thop and ptflops look modules up by their exact class and count nothing, fvcore traces

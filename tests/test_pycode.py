@@ -242,8 +242,9 @@ def refused(tmp_path: Path, code: str, args: list[str] | tuple[str, ...] = ()) -
      "net.py:9:16", "interpolate's scale_factor is (2, 'a'), which the framework does not take"),
     (torch_net("        return F.max_pool2d(self.c(x), 2.5)\n"), ["--input", "3x8x8"], "net.py:9:16",
      "max_pool2d's kernel_size is 2.5, which the framework does not take"),
+    # the window is the input's height (8), read as its number, on the convolution's 6×6 map: PyTorch fails too
     (torch_net("        return F.max_pool2d(self.c(x), x.size(2))\n"), ["--input", "3x8x8"], "net.py:9:16",
-     "max_pool2d's kernel_size is a tensor's size, which is only known when the code runs"),
+     "a window of 8 needs at least 8 input rows or columns, and this axis has 6"),
 ])
 def test_ordinary_python_is_an_error_at_its_construct(tmp_path: Path, code: str, args: list[str], where: str,
                                                       message: str) -> None:

@@ -81,6 +81,13 @@ FOLLOWED = [
          "        out = self.c(x)\n        w = F.avg_pool2d(out, out.size(2))\n"
          "        w = torch.sigmoid(self.fc2(F.relu(self.fc1(w))))\n        v = F.max_pool2d(out, out.shape[3])\n"
          "        return out * w + v\n"), (3, 8, 8)),
+    # the same squeeze on a 4×8 map: PyTorch's window of 4 (the height) leaves a 1×2 map, and a window of
+    # x.size()[2:] is the whole map; a stride and a padding read from the map's sizes too
+    (net("        self.c = nn.Conv2d(3, 8, 3, padding=1)\n",
+         "        out = self.c(x)\n        a = F.avg_pool2d(out, out.size(2))\n"
+         "        b = F.max_pool2d(out, out.size()[2:])\n"
+         "        c = F.avg_pool2d(out, kernel_size=3, stride=out.size(2) // 2, padding=out.shape[2] // 4)\n"
+         "        return torch.cat([a.flatten(1), b.flatten(1), c.flatten(1)], 1)\n"), (3, 4, 8)),
     # torchvision's factories: pretrained weights loaded in a block that runs only when weights is not None
     (TORCH + "from torchvision.models import Weights\n"
      "def _load(model, weights):\n    state_dict = weights.get_state_dict()\n"
@@ -124,10 +131,6 @@ def test_an_f_string_is_formatted_as_python_formats_it() -> None:
      "net.py:8:9", "cannot follow .register_parameter()"),
     (net("        self.c = nn.Conv2d(3, 4, 3)\n        self.c.register_forward_hook(print)\n",
          "        return self.c(x)\n"), "net.py:8:9", "cannot follow .register_forward_hook()"),
-    # on a 4×8 map, PyTorch's window of 4 leaves a 1×2 map: no global pool
-    (net("        self.c = nn.Conv2d(3, 8, 3, padding=1)\n",
-         "        out = self.c(x)\n        return F.avg_pool2d(out, out.size(2))\n"),
-     "net.py:10:16", "pools the whole map only when it is square"),
     # a slice of the map, not of the channels, refused where it is taken (not at the merge it feeds)
     (net("        self.c = nn.Conv2d(3, 8, 3)\n",
          "        x = self.c(x)\n        return torch.cat([x[:, :, :4, :], x[:, 4:, :, :]], 1)\n"),

@@ -1,8 +1,9 @@
 """A tensor's channels taken apart and put back, as model code writes it: a slice of the channels (``x[:, :d]``,
 ``x[..., d:]``), ``torch.chunk``/``x.chunk`` and ``torch.split``/``x.split`` on dim 1 (each part a ``slice``), the
 channel count ``x.size(1)`` (from the graph built so far, with --input), and ShuffleNet's channel shuffle,
-``x.view(b, g, c // g, h, w)`` → ``transpose(1, 2)`` (or ``permute(0, 2, 1, 3, 4)``) → ``view(b, -1, h, w)``, read
-as ``shuffle{g}``.  Anything else on a tensor's index or a 5-D view is refused at its place."""
+``x.view(b, g, c // g, h, w)`` → ``transpose(1, 2)`` (or ``permute(0, 2, 1, 3, 4)``) → ``view(b, -1, h, w)`` (or
+``flatten(1, 2)``), read as ``shuffle{g}``.  Anything else on a tensor's index or a 5-D view is refused at its
+place."""
 
 from __future__ import annotations
 
@@ -241,6 +242,8 @@ def grouped_call(interpreter: Interpreter, name: str, grouped: Grouped, args: tu
         return Grouped(grouped.tensor, grouped.groups, node, not grouped.swapped)
     if name == "permute" and _sizes(args) == [0, 2, 1, 3, 4] and not kwargs:
         return Grouped(grouped.tensor, grouped.groups, node, not grouped.swapped)
+    if name == "flatten" and _sizes(args) == [1, 2] and not kwargs and grouped.swapped:  # the same view back
+        return _shuffled(interpreter, grouped, node)
     if name in ("view", "reshape") and not kwargs:
         sizes = _sizes(args)
         tensor = grouped.tensor
@@ -251,6 +254,11 @@ def grouped_call(interpreter: Interpreter, name: str, grouped: Grouped, args: tu
             if not grouped.swapped:
                 raise interpreter.error(node, "a 5-D view of the channels viewed back without a transpose: the "
                                         "same tensor, which cnncalc does not follow", _SHUFFLE_HINT)
-            interpreter.nodes.append(Node("layer", [tensor.node], node, f"shuffle{grouped.groups} fn", applied=node))
-            return Tensor(len(interpreter.nodes) - 1)
+            return _shuffled(interpreter, grouped, node)
     raise _refuse(interpreter, node, f"{name}()")
+
+
+def _shuffled(interpreter: Interpreter, grouped: Grouped, node: ast.AST) -> Tensor:
+    """The grouped view, transposed, back to the tensor's shape: the channel shuffle, a function of forward()."""
+    interpreter.nodes.append(Node("layer", [grouped.tensor.node], node, f"shuffle{grouped.groups} fn", applied=node))
+    return Tensor(len(interpreter.nodes) - 1)

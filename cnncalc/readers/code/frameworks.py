@@ -131,7 +131,8 @@ TORCH_ELEMENTWISE = frozenset({"exp", "log", "sqrt", "rsqrt", "abs", "neg", "squ
 _TORCH_OPS = frozenset({"flatten", "cat", "add", "mul", "sub", "div", "view", "reshape", "max_pool2d", "avg_pool2d",
                         "adaptive_avg_pool2d", "adaptive_max_pool2d", "dropout", "dropout2d", "interpolate",
                         "max_pool1d", "avg_pool1d", "mean", "amax", "squeeze", "log_softmax", "pad", "permute",
-                        "layer_norm", "chunk", "split", "transpose", "maximum", *TORCH_ELEMENTWISE})
+                        "layer_norm", "chunk", "split", "transpose", "maximum", "local_response_norm",
+                        *TORCH_ELEMENTWISE})
 
 
 #: Tensor methods that read a value off the tensor: what they give is only known when the model runs.

@@ -6,15 +6,15 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
-from .arguments import Requirement, _axes, _option, _pair, _real, _shown, _unreadable
+from .arguments import Requirement, _axes, _int, _option, _pair, _real, _shown, _unreadable
 from .frameworks import TORCH_FUNCTIONS
 from .layer_words import softmax_axis
 from .requirements import _flattens_to
 from .resizing import scaled_resize, sized_up
-from .torch_global import map_reduction, whole_map_pool
+from .torch_global import map_reduction
 from .torch_layers import _scale
 from .torch_padding import pad_item
-from .torch_sizes import squeezed
+from .torch_sizes import known, squeezed
 from .torch_tokens import map_to_tokens, swapped
 from .values import BatchSize
 
@@ -45,16 +45,15 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
             return f"leakyrelu{_real(arg(0, 'negative_slope', 0.01), 'negative_slope')}", None
         dim = arg(0, "dim") if name in ("softmax", "log_softmax") else None
         return TORCH_FUNCTIONS[name], None if dim is None else softmax_axis(name, dim)
-    if name in ("max_pool2d", "avg_pool2d"):
-        whole = whole_map_pool(name, args[0], arg(0, "kernel_size"), arg(1, "stride"), arg(2, "padding", 0),
-                               kwargs.get("ceil_mode"))
-        if whole is not None:
-            return whole
-        size = _pair(arg(0, "kernel_size"), "kernel_size")
-        stride = arg(1, "stride")
+    if name in ("max_pool2d", "avg_pool2d"):  # a window of the map's own size (x.size(2)) is that size's number
+        size = _pair(_sizes(arg(0, "kernel_size"), interpreter, node), "kernel_size")
+        stride = _sizes(arg(1, "stride"), interpreter, node)
         return ("pool" if name == "max_pool2d" else "avgpool") + _axes(size) + \
             ("" if stride is None else _option("s", stride, size, "stride")) + \
-            _option("p", arg(2, "padding", 0), 0, "padding") + (" ceil" if kwargs.get("ceil_mode") else ""), None
+            _option("p", _sizes(arg(2, "padding", 0), interpreter, node), 0, "padding") + \
+            (" ceil" if kwargs.get("ceil_mode") else ""), None
+    if name == "local_response_norm":  # alpha, beta and k change no shape, weight nor operation counted
+        return f"lrn{_int(arg(0, 'size'), 'size', 1)}", None
     if name in ("adaptive_avg_pool2d", "adaptive_max_pool2d"):
         return ("adaptiveavgpool" if "avg" in name else "adaptivemaxpool") + \
             _axes(_pair(arg(0, "output_size"), "output_size")), None
@@ -105,3 +104,12 @@ def _function_item(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], int
         return "permute" + "x".join(str(d) for d in dims[1:]), None
     raise interpreter.error(node, f"cnncalc cannot follow {name}() on a tensor",
                             "use a layer cnncalc knows, or write this block as a spec")
+
+
+def _sizes(value: Any, interpreter: Interpreter, node: ast.AST) -> Any:
+    """A window's argument with each of a tensor's sizes in it (``x.size(2)``, as squeeze-and-excitation blocks pool
+    their whole map) read as its number, from the graph built so far: ``F.avg_pool2d(x, x.size(2))`` pools a 4×8 map
+    to 1×2, as PyTorch does."""
+    if isinstance(value, (tuple, list)):
+        return tuple(known(interpreter, part, node) for part in value)
+    return known(interpreter, value, node)
