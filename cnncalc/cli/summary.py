@@ -4,6 +4,7 @@ asked for, and ``--emit-spec``, a model's code written as a spec."""
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,9 @@ from .boundary import EXIT_NO
 from .options import FRAMEWORK_OPTIONS, MODEL_OPTIONS, Command, format_option, input_option
 from .preparing import prepare
 from .terminal import console
+
+if TYPE_CHECKING:
+    from ..graph.network import Network
 
 
 @click.command("summary", cls=Command)
@@ -104,7 +108,7 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
         field = cell_field(net, *parse_cell(cell))
     if show_trainable:
         extra = (*extra, "trainable")
-    shown = _shown_depth(fmt, expand_nested, depth,
+    shown = _shown_depth(net, fmt, expand_nested, depth,
                          explain or checked is not None or any(column != "trainable" for column in extra))
     if fmt in ("keras", "pytorch"):
         from ..views.codegen import keras_code, pytorch_code
@@ -132,20 +136,22 @@ def summary(spec: str, input_shape: str | None, fmt: str, strict: bool, explain:
         sys.exit(EXIT_NO)
 
 
-def _shown_depth(fmt: str, expand_nested: bool, depth: int | None, more: bool) -> int:
-    """How deep the table's rows go: ``--depth``, every level with ``--expand-nested``, else the network's own
-    rows; refused where the rows inside a known network would have no cell to show (their costs, --explain and
-    --check are counted for the network's own rows) or the format has no nested rows."""
+def _shown_depth(net: Network, fmt: str, expand_nested: bool, depth: int | None, more: bool) -> int:
+    """How deep the table's rows go: ``--depth``, every level with ``--expand-nested``, else 0, the network's own
+    rows as Keras lists them; refused where rows drawn inside others would have no cell to show (their costs,
+    --explain and --check are counted for the network's own rows) or the format has no nested rows."""
     if not expand_nested and depth is None:
-        return 1
+        return 0
     if fmt not in ("text", "markdown", "json"):
         raise click.UsageError(f"--expand-nested and --depth shape the table (text, markdown) and the JSON's nested "
                                f"rows; --format {fmt} writes the network's own rows")
+    from ..views.cells import drawn_nested
+
     shown = depth if depth is not None else 99
-    if shown > 1 and more and fmt != "json":
-        raise click.UsageError("the rows inside a known network are shown with their shape, count and Trainable "
-                               "column only: --columns, --explain and --check count the network's own rows, so "
-                               "leave --expand-nested and --depth out with them")
+    if more and fmt != "json" and drawn_nested(net, shown):
+        raise click.UsageError("the rows inside a known network or a module are shown with their shape, count and "
+                               "Trainable column only: --columns, --explain and --check count the network's own "
+                               "rows, so leave --expand-nested and --depth out with them")
     return shown
 
 

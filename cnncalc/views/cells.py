@@ -124,13 +124,13 @@ def _cost_of(analysis: Analysis, column: str, number: int) -> int:
 
 
 def table_cells(net: Network, explain: bool, checked: ForwardPass | None,
-                 analysis: Analysis, depth: int = 1) -> tuple[list[str], list[list[str]]]:
+                 analysis: Analysis, depth: int = 0) -> tuple[list[str], list[list[str]]]:
     """The table's column titles and every row's cells, as plain text; a known network's own rows under its row
     down to ``depth`` (:mod:`~cnncalc.views.nesting`)."""
     columns = analysis.columns
     titles = [name_title(net), "Output Shape", "Param #", *(["Connected to"] if net.graph else []),
               *(column_title(c, analysis) for c in columns), *(["Check"] if checked is not None else [])]
-    if depth > 1:
+    if drawn_nested(net, depth):
         return titles, expanded_cells(net, analysis, depth)
     extras = extra_cells(net, analysis)
     fields = analysis.fields if explain else None
@@ -152,6 +152,27 @@ def table_cells(net: Network, explain: bool, checked: ForwardPass | None,
             cells.append(check_cell(net, layer, checked.shapes[number]))
         rows.append(cells)
     return titles, rows
+
+
+def drawn_nested(net: Network, depth: int) -> bool:
+    """Whether ``--depth`` (0 without it) draws rows inside others (:func:`.nesting.expanded`)."""
+    if not depth:  # the network's own rows: nesting's module is not loaded
+        return False
+    from .nesting import expanded
+
+    return expanded(net, depth)
+
+
+def as_drawn(net: Network, depth: int) -> Network:
+    """The network as its table is drawn down to ``depth``: one whose own rows are drawn inside containers, as
+    torchinfo draws them, is drawn as torchinfo draws it, without Keras' input row and "Connected to" column (the
+    names that column would give are of rows drawn elsewhere)."""
+    if not (net.graph and drawn_nested(net, depth)):
+        return net
+    from ..model.records import replace
+    from .nesting import contained
+
+    return replace(net, graph=False) if contained(net) else net
 
 
 def expanded_cells(net: Network, analysis: Analysis, depth: int) -> list[list[str]]:

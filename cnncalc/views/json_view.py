@@ -92,7 +92,8 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
 
     Each layer is :func:`layer_record`, with the optional columns' fields after it.  With a forward pass, each
     layer also has ``checked_shape``, and ``forward_pass`` is added.  A known network's row has its own rows as
-    ``layers``, down to ``depth`` (every level without it; none at 1).
+    ``layers``, down to ``depth`` (every level without it; none at 1); under PyTorch's conventions a row inside
+    containers (a torchvision network's ``Sequential`` and ``BasicBlock``) names them as ``containers``.
     """
     import json
 
@@ -115,11 +116,14 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
             fields.update(more)
         document.update(totals)
     containers: dict[int, tuple[str, ...]] = {}
-    if any(layer.inner is not None for layer in net.layers) and (depth is None or depth > 1):
+    if (depth is None or depth > 1) and any(layer.inner is not None or (net.torch and layer.containers)
+                                            for layer in net.layers):
         from .nesting import container_names
 
         containers = container_names(net)
     for layer, fields in zip(net.layers, extras):
+        if id(layer) in containers:  # a row of the network's own inside containers (torchvision's, by name)
+            fields["containers"] = list(containers[id(layer)])
         if layer.inner is not None and (depth is None or depth > 1):
             fields["layers"] = nested_records(layer.inner, analysis.batch, layer.frozen,
                                               None if depth is None else depth - 1, containers)

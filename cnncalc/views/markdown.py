@@ -8,9 +8,11 @@ from ..analysis.pipeline import NO_ANALYSIS, Analysis
 from ..graph.network import Network
 from .cells import (
     INPUT_ROW,
+    as_drawn,
     check_cell,
     column_title,
     connected_to,
+    drawn_nested,
     expanded_cells,
     extra_cells,
     name_cell,
@@ -28,9 +30,11 @@ __all__ = ["to_markdown"]
 
 
 def to_markdown(net: Network, checked: ForwardPass | None = None, analysis: Analysis = NO_ANALYSIS,
-                depth: int = 1) -> str:
+                depth: int = 0) -> str:
     """A GitHub table with the same columns, the totals and the footnotes; ``depth`` above 1 shows a known
-    network's own rows under its row (numbered ``#`` only in the network's own rows)."""
+    network's own rows under its row (numbered ``#`` only in the network's own rows), and a network whose rows are
+    inside containers draws them so from depth 1 (:func:`.cells.as_drawn`)."""
+    net = as_drawn(net, depth)
     columns = analysis.columns
     heads = [column_title(c, analysis).replace("\n", " ") for c in columns] + (["Check"] if checked is not None else [])
     numbers = [c in ("macs", "flops", "memory") for c in columns] + [False] * (checked is not None)
@@ -44,9 +48,10 @@ def to_markdown(net: Network, checked: ForwardPass | None = None, analysis: Anal
                  f"| 0 | {INPUT_ROW[0]} | {net.shape_text(net.input_shape, batch)} | 0 | {INPUT_ROW[1]} |"
                  f"{' |' * len(heads)}"]
     extras = extra_cells(net, analysis)
-    if depth > 1:
+    nested = drawn_nested(net, depth)
+    if nested:
         lines += _expanded(net, analysis, depth)
-    for number, layer in enumerate(net.layers if depth == 1 else ()):
+    for number, layer in enumerate(net.layers if not nested else ()):
         cells = list(extras[number]) + ([check_cell(net, layer, checked.shapes[number])] if checked is not None
                                         else [])
         if net.graph:

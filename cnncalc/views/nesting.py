@@ -26,7 +26,7 @@ from ..graph.network import Network, ResolvedLayer
 from ..model.layers import Merge, Params
 from ..model.records import record, replace
 
-__all__ = ["ShownRow", "container_names", "deepest", "shown_rows"]
+__all__ = ["ShownRow", "contained", "container_names", "deepest", "expanded", "shown_rows"]
 
 
 @record
@@ -48,10 +48,24 @@ class ShownRow:
 
 
 def deepest(net: Network) -> int:
-    """How deep the network's rows go: 1 without a known network as an item, 2 with one, more with its
-    containers."""
-    return 1 + max((deepest(layer.inner) + max((_depth(row) for row in layer.inner.layers), default=0)
-                    for layer in net.layers if layer.inner is not None), default=0)
+    """How deep the network's rows go: 1 for rows of its own outside any container, one more for each container
+    a row is inside (under PyTorch's conventions) and for a known network standing as an item."""
+    return max((1 + (_depth(layer) if net.torch else 0) + (deepest(layer.inner) if layer.inner is not None else 0)
+                for layer in net.layers), default=1)
+
+
+def contained(net: Network) -> bool:
+    """Whether some of the network's own rows are inside containers, as torchinfo draws them: under PyTorch's
+    conventions, rows of a block named after a module class (a torchvision network summarised by its name, or a
+    spec written the same way)."""
+    return net.torch and any(_classes(layer) for layer in net.layers)
+
+
+def expanded(net: Network, depth: int) -> bool:
+    """Whether the table draws its rows as torchinfo draws them at ``depth``: deeper than the network's own rows,
+    or at depth 1 with its own rows inside containers (``Sequential: 1-5``); 0 is the network's own rows, as Keras
+    lists them, every row of its own once."""
+    return depth > 1 or (depth == 1 and contained(net))
 
 
 def _depth(layer: ResolvedLayer) -> int:
@@ -136,10 +150,10 @@ def _summed(node: _Node) -> _Node:
 
 
 def shown_rows(net: Network, depth: int) -> list[ShownRow]:
-    """The rows down to ``depth`` (1: the network's own rows, as without expansion), each nested row followed by
-    its network's rows.  Under PyTorch's conventions, every row is drawn as torchinfo draws it once a deeper row is
-    shown."""
-    glyphs = net.torch and depth > 1 and deepest(net) > 1
+    """The rows down to ``depth`` (1: the network's own rows, those inside containers under them), each nested row
+    followed by its network's rows.  Under PyTorch's conventions, every row is drawn as torchinfo draws it once a
+    row is inside another."""
+    glyphs = net.torch and depth >= 1 and deepest(net) > 1
     counters: dict[int, int] = {}
     return list(_rows(net, 1, depth, False, glyphs, counters))
 
@@ -159,9 +173,10 @@ def _rows(net: Network, level: int, depth: int, frozen: bool, glyphs: bool,
           counters: dict[int, int]) -> Iterator[ShownRow]:
     if level > 1 and not net.torch:  # a nested Functional model lists its input layer first
         yield ShownRow(level, None, net, frozen, None, _keras_name(level, "input_layer (InputLayer)"))
-    nodes = _tree(net) if level > 1 else [_Node(layer, None, [], []) for layer in net.layers]  # the spec's own rows
+    own = level == 1 and not contained(net)  # the spec's own rows, each of them, numbered
+    nodes = [_Node(layer, None, [], []) for layer in net.layers] if own else _tree(net)
     for number, node in enumerate(nodes):
-        yield from _node_rows(net, node, level, depth, frozen, glyphs, counters, number)
+        yield from _node_rows(net, node, level, depth, frozen, glyphs, counters, number if own else None)
 
 
 def _node_rows(net: Network, node: _Node, level: int, depth: int, frozen: bool, glyphs: bool,
@@ -179,7 +194,7 @@ def _node_rows(net: Network, node: _Node, level: int, depth: int, frozen: bool, 
     opened = level < depth and bool(node.children or layer.inner is not None)
     count = _torchinfo_count(node, held, level >= depth) if glyphs else None
     shape = "--" if node.container in _UNCALLED else None
-    yield ShownRow(level, layer, net, held, number if level == 1 else None, name, count, shape,
+    yield ShownRow(level, layer, net, held, number, name, count, shape,
                    tuple(node.inside) if node.container is not None else ())
     if not opened:  # the rows deeper than ``depth``: not shown, not counted
         return

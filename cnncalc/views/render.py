@@ -22,10 +22,12 @@ from .cells import (
     INPUT_ROW,
     NOTE_MARK,
     WARNING_MARK,
+    as_drawn,
     check_cell,
     column_title,
     connected_to,
     cost_explanations,
+    drawn_nested,
     explanation,
     extra_cells,
 )
@@ -56,11 +58,12 @@ def __getattr__(name: str) -> Any:
 
 
 def print_table(console: Console, net: Network, explain: bool = False, checked: ForwardPass | None = None,
-                analysis: Analysis = NO_ANALYSIS, depth: int = 1) -> None:
+                analysis: Analysis = NO_ANALYSIS, depth: int = 0) -> None:
     """Print the table (stacked when the console is too narrow for it), its totals, the forward pass's verdict
     and the footnotes to a rich console; past :data:`STREAM_ROWS` rows, the table is streamed as plain lines.
     ``depth`` above 1 shows a known network's own rows under its row, down to that depth."""
-    rows = len(net.layers) if depth == 1 else sum(_rows_within(layer, depth) for layer in net.layers)
+    net = as_drawn(net, depth)
+    rows = sum(_rows_within(layer, depth) for layer in net.layers) if drawn_nested(net, depth) else len(net.layers)
     if rows > STREAM_ROWS:
         write_lines(console, streamed_lines(net, explain, checked, analysis, console.width, depth))
     else:
@@ -76,6 +79,6 @@ def print_table(console: Console, net: Network, explain: bool = False, checked: 
 
 def _rows_within(layer: ResolvedLayer, depth: int) -> int:
     """The rows a layer takes when the rows of a known network are shown down to ``depth``."""
-    if layer.inner is None or depth == 1:
+    if layer.inner is None or depth <= 1:
         return 1
     return 2 + sum(_rows_within(inner, depth - 1) for inner in layer.inner.layers)

@@ -68,7 +68,7 @@ def _widest(cell: str) -> int:
 
 
 def streamed_lines(net: Network, explain: bool = False, checked: ForwardPass | None = None,
-                   analysis: Analysis = NO_ANALYSIS, width: int = 100, depth: int = 1) -> Iterator[str]:
+                   analysis: Analysis = NO_ANALYSIS, width: int = 100, depth: int = 0) -> Iterator[str]:
     """The summary as plain lines, made one row at a time: the table's columns in fixed widths (or, when they
     would not fit ``width``, the stacked blocks), the totals, and a note that says it is streamed; ``depth`` as
     :func:`~cnncalc.views.table.table` takes it."""

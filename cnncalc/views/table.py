@@ -22,7 +22,7 @@ __all__ = ["stacked_parts", "table"]
 
 
 def table(net: Network, explain: bool = False, checked: ForwardPass | None = None,
-          analysis: Analysis = NO_ANALYSIS, width: int | None = None, depth: int = 1) -> RenderableType:
+          analysis: Analysis = NO_ANALYSIS, width: int | None = None, depth: int = 0) -> RenderableType:
     """The summary as Keras 3 draws it: heavy head, a rule between rows, totals below.
 
     In a console ``width`` columns wide, the names (and a graph's "Connected to" lists) are broken between

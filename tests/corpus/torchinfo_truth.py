@@ -18,6 +18,12 @@ written verbatim to ``tests/corpus/torchinfo/NAME.json``.  tests/test_nested_tru
 (``NAME@SIZE``: on SIZE×SIZE instead of the manifest's input; ``NAME:D,D``, ``NAME@SIZE:D``: depths D recorded too.)
 
 Each name runs in its own process (the largest networks need a few GB).
+
+With ``--top``, each network is summarised itself, whole and trained, as ``torchinfo.summary(model, input_size=(1,
+3, H, W), depth=d)`` prints it at depths 1, 2, 3 and the deepest, written to ``tests/corpus/torchinfo_top/NAME.json``
+with the cnncalc command that should draw the same rows (``cnncalc summary NAME --input 3xHxW --depth d``):
+
+    $ PYTHONPATH=$PWD KERAS_BACKEND=torch python tests/corpus/torchinfo_truth.py --top resnet18@64 densenet121@64
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "torchinfo"
+TOP = HERE / "torchinfo_top"
 HEAD = 10
 
 #: the factory's keyword arguments that build without weights the network it returns with them: given weights,
@@ -120,17 +127,50 @@ def one(name: str, size: int | None, extra: tuple[int, ...] = ()) -> None:
     print(f"{name}: depths {depths}, {len(record['depths'][str(deepest)]['rows'])} rows at {deepest}")
 
 
+def top(name: str, size: int | None) -> None:
+    """The network itself, whole, at depths 1, 2, 3 and its deepest (``--top``)."""
+    sys.path.insert(0, str(HERE))
+    import torch
+    import torchinfo
+    import truth_child
+
+    entry = entry_for(name, size)
+    model, _ = truth_child.build(entry)
+    model.eval()
+    shape = entry["input"]
+    full = torchinfo.summary(model, input_size=(1, *shape), depth=99, verbose=0)
+    deepest = max(layer.depth for layer in full.summary_list)
+    depths = sorted({d for d in (1, 2, 3, deepest) if d <= deepest})
+    arguments = ", ".join(f"{key}={value!r}" for key, value in entry.get("kwargs", {}).items())
+    record: dict[str, Any] = {
+        "command": [name, "--input", "x".join(map(str, shape))],
+        "source": f"tests/corpus/models/{entry['file']}, {entry['build']}({arguments})",
+        "versions": {"torch": torch.__version__, "torchinfo": getattr(torchinfo, "__version__", "?")},
+        "depths": {},
+    }
+    for depth in depths:
+        table, totals = rows(str(torchinfo.summary(model, input_size=(1, *shape), depth=depth, verbose=0)))
+        record["depths"][str(depth)] = {"rows": table, "totals": totals}
+    TOP.mkdir(exist_ok=True)
+    (TOP / f"{name}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{name} (top): depths {depths}, {len(record['depths'][str(deepest)]['rows'])} rows at {deepest}")
+
+
 def main() -> None:
     """``NAME...``, each on the manifest's input, or ``NAME@SIZE`` on SIZE×SIZE (``resnet50@64``), with ``:D,D``
     for more depths (``maxvit_t:7``)."""
-    if sys.argv[1:2] == ["--one"]:
+    if sys.argv[1:2] in (["--one"], ["--one-top"]):
         named, _, extra = sys.argv[2].partition(":")
         name, _, size = named.partition("@")
-        one(name, int(size) if size else None, tuple(int(depth) for depth in extra.split(",") if depth))
+        if sys.argv[1] == "--one-top":
+            top(name, int(size) if size else None)
+        else:
+            one(name, int(size) if size else None, tuple(int(depth) for depth in extra.split(",") if depth))
         return
+    whole = sys.argv[1:2] == ["--top"]
     failed = []
-    for name in sys.argv[1:]:
-        if subprocess.run([sys.executable, __file__, "--one", name], check=False).returncode:
+    for name in sys.argv[1 + whole:]:
+        if subprocess.run([sys.executable, __file__, "--one-top" if whole else "--one", name], check=False).returncode:
             failed.append(name)
     if failed:
         raise SystemExit(f"failed: {' '.join(failed)}")
