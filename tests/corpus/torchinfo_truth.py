@@ -91,6 +91,18 @@ def rows(text: str) -> tuple[list[str], list[str]]:
     return table, totals
 
 
+def write(path: Path, record: dict[str, Any], model: Any, shape: list[int], depths: list[int]) -> None:
+    """The record with torchinfo's table rows and totals at each depth, written to ``path``."""
+    import torchinfo
+
+    for depth in depths:
+        table, totals = rows(str(torchinfo.summary(model, input_size=(1, *shape), depth=depth, verbose=0)))
+        record["depths"][str(depth)] = {"rows": table, "totals": totals}
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{path.stem}: depths {depths}, {len(record['depths'][str(depths[-1])]['rows'])} rows at {depths[-1]}")
+
+
 def one(name: str, size: int | None, extra: tuple[int, ...] = ()) -> None:
     sys.path.insert(0, str(HERE))
     import torch
@@ -119,12 +131,7 @@ def one(name: str, size: int | None, extra: tuple[int, ...] = ()) -> None:
         "versions": {"torch": torch.__version__, "torchinfo": getattr(torchinfo, "__version__", "?")},
         "depths": {},
     }
-    for depth in depths:
-        table, totals = rows(str(torchinfo.summary(model, input_size=(1, *shape), depth=depth, verbose=0)))
-        record["depths"][str(depth)] = {"rows": table, "totals": totals}
-    OUT.mkdir(exist_ok=True)
-    (OUT / f"{name}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{name}: depths {depths}, {len(record['depths'][str(deepest)]['rows'])} rows at {deepest}")
+    write(OUT / f"{name}.json", record, model, shape, depths)
 
 
 def top(name: str, size: int | None) -> None:
@@ -148,12 +155,7 @@ def top(name: str, size: int | None) -> None:
         "versions": {"torch": torch.__version__, "torchinfo": getattr(torchinfo, "__version__", "?")},
         "depths": {},
     }
-    for depth in depths:
-        table, totals = rows(str(torchinfo.summary(model, input_size=(1, *shape), depth=depth, verbose=0)))
-        record["depths"][str(depth)] = {"rows": table, "totals": totals}
-    TOP.mkdir(exist_ok=True)
-    (TOP / f"{name}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{name} (top): depths {depths}, {len(record['depths'][str(deepest)]['rows'])} rows at {deepest}")
+    write(TOP / f"{name}.json", record, model, shape, depths)
 
 
 def main() -> None:
