@@ -120,7 +120,7 @@ class Access(Containers):
             if isinstance(found, Function):
                 return self.bound(found, owner, owner.cls, node)
             if found is _MISSING and name == "training" and owner.cls.is_module:
-                self.eval_reads.append(getattr(node, "lineno", 0))  # read as model.eval() runs it
+                self.eval_reads.append(self.line_of(node))  # read as model.eval() runs it
                 return False
             if found is _MISSING and name in _RETURNS_ITSELF and owner.cls.is_module:
                 return Builtin(lambda *args, **kwargs: owner, name)  # model = Net().to(device)

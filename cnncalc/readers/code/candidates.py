@@ -5,7 +5,7 @@ return ResNet(…)``), each with how it would be built."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .known_values import KnownNetwork
@@ -93,11 +93,11 @@ def classes_of(env: dict[str, Any]) -> dict[str, UserClass]:
     return {name: value for name, value in env.items() if isinstance(value, UserClass) and value.is_module}
 
 
-def find_candidates(env: dict[str, Any], tree: ast.Module) -> list[Candidate]:
+def find_candidates(env: dict[str, Any], tree: ast.Module, line_of: Callable[[ast.AST], int]) -> list[Candidate]:
     """Every model the file may mean, in the file's order of names: assigned models first, then top-level classes
     and factories. A class another class, a factory or a top-level statement uses (model = Net()) is a part of
-    that, not a model of its own."""
-    assigned = [Candidate(name, "assigned", _assigned_how(value)) for name, value in env.items()
+    that, not a model of its own. ``line_of`` gives a node's line in its file."""
+    assigned = [Candidate(name, "assigned", _assigned_how(value, line_of)) for name, value in env.items()
                 if isinstance(value, (Sequential, KerasModel, KnownNetwork, Failed)) or
                 (isinstance(value, Instance) and value.cls.is_module)]
     classes = classes_of(env)
@@ -145,7 +145,7 @@ def find_candidates(env: dict[str, Any], tree: ast.Module) -> list[Candidate]:
     return [*assigned, *found]
 
 
-def _assigned_how(value: Any) -> str:
+def _assigned_how(value: Any, line_of: Callable[[ast.AST], int]) -> str:
     """How an assigned model is built: as the file assigns it (a Sequential or a Model at its line, an instance of a
     class), or the error that stopped its assignment."""
     if isinstance(value, Failed):
@@ -153,4 +153,4 @@ def _assigned_how(value: Any) -> str:
     if isinstance(value, Instance):
         return f"assigned at the top level, a {value.cls.node.name}"
     node = getattr(value, "node", None)
-    return f"assigned at line {node.lineno}" if isinstance(node, ast.AST) and hasattr(node, "lineno") else "assigned"
+    return f"assigned at line {line_of(node)}" if isinstance(node, ast.AST) and hasattr(node, "lineno") else "assigned"

@@ -57,6 +57,11 @@ class Core:
         self.inside_model = 0  # > 0 while a model is being built: unknown values are errors there
         self.strict = 0  # > 0 while tensors flow (forward, a functional block): a run-time branch is an error
 
+    def line_of(self, node: ast.AST) -> int:
+        """The node's line in its file (:meth:`.records.Lines.line`)."""
+        source = getattr(node, "cnncalc_source", None)
+        return (source.lines if source is not None else self.lines).line(node)
+
     def error(self, node: ast.AST | None, message: str, hint: str | None = None) -> CodeError:
         return _code_error(self.path, self.lines, node, message, hint)
 

@@ -136,7 +136,7 @@ class Expressions(Operators):
         if isinstance(e, ast.JoinedStr):
             return self.formatted(e, env)
         if isinstance(e, ast.Lambda):  # a function value: its body is evaluated when it is called, as a def's
-            return Function(_lambda_def(e), env)
+            return Function(_lambda_def(e, self.line_of(e) - e.lineno), env)
         return Unknown(f"a {type(e).__name__}", e)
 
     def formatted(self, e: ast.JoinedStr, env: Scope) -> Any:
@@ -249,7 +249,13 @@ class Expressions(Operators):
         return bool(value)
 
 
-def _lambda_def(e: ast.Lambda) -> ast.FunctionDef:
-    """A lambda as the def it stands for: its parameters, and a body that returns its expression."""
+def _lambda_def(e: ast.Lambda, shift: int) -> ast.FunctionDef:
+    """A lambda as the def it stands for: its parameters, and a body that returns its expression (both where the
+    lambda is: ``shift`` as :meth:`.records.Lines.shift` gives it)."""
     returned = ast.copy_location(ast.Return(e.body), e.body)
-    return ast.copy_location(ast.FunctionDef(name="<lambda>", args=e.args, body=[returned], decorator_list=[]), e)
+    made = ast.copy_location(ast.FunctionDef(name="<lambda>", args=e.args, body=[returned], decorator_list=[]), e)
+    for node in (returned, made):
+        node.cnncalc_shift = shift  # type: ignore[attr-defined]
+        if hasattr(e, "cnncalc_source"):
+            node.cnncalc_source = e.cnncalc_source  # type: ignore[attr-defined]
+    return made

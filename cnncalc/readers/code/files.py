@@ -98,8 +98,10 @@ class Files:
         self.bytes += len(text.encode("utf-8", "surrogatepass"))
         tree = parse_source(text, shown)
         source = SourceFile(shown, real, Lines(text))
-        for each in ast.walk(tree):
-            each.cnncalc_source = source  # type: ignore[attr-defined]
+        for shift, statements in getattr(tree, "cnncalc_chunks", [(0, tree.body)]):
+            for each in (node for statement in statements for node in ast.walk(statement)):
+                each.cnncalc_source = source  # type: ignore[attr-defined]
+                each.cnncalc_shift = shift  # type: ignore[attr-defined]
         return tree, source
 
 
@@ -139,15 +141,19 @@ def _parsed(text: str, path: str) -> ast.Module:
     line that starts at column 0 with a name: a new top-level statement, unless that line is inside brackets or a
     string, or continues a line ending in a backslash, and then the chunk before it cannot be parsed (it ends inside
     the bracket, the string or the continuation), which sends the rest of the file to be parsed whole. Chunks that
-    parse are therefore whole statements, and their trees are the file's: each is parsed after as many newlines as
-    lines before it, so line numbers are the file's own. Parsed whole, a file of 10,000 layers holds the parser's
-    own tree of all of it at once (some 80 MB, a quarter of its time spent on the memory), against a chunk's worth;
-    an invalid file is parsed whole again, so that its error is Python's own for the whole file."""
+    parse are therefore whole statements, and their trees are the file's, each numbered from the chunk's first
+    line: the tree's ``cnncalc_chunks`` holds each chunk's shift and statements, from which
+    :meth:`.records.Lines.line` gives a node's line in the file. (Numbered as the file numbers them, a chunk's
+    line numbers above 256 would each be an object of its own, some 20 a line; parsed after as many newlines as
+    lines before it, a chunk would cost the parser a line of its own for each.) Parsed whole, a file of 10,000
+    layers holds the parser's own tree of all of it at once (some 80 MB, a quarter of its time spent on the
+    memory), against a chunk's worth; an invalid file is parsed whole again, so that its error is Python's own
+    for the whole file."""
     if text.count("\n") < _CHUNKED_FROM or "\r" in text:  # a lone carriage return ends a line for Python too
         return ast.parse(text, filename=path)
     pieces = text.split("\n")  # only Python's own line ends: str.splitlines() splits at \f, \x85 and others too
     lines = [piece + "\n" for piece in pieces[:-1]] + [pieces[-1]]
-    body: list[ast.stmt] = []
+    chunks: list[tuple[int, list[ast.stmt]]] = []
     start = 0
     try:
         while start < len(lines):
@@ -156,11 +162,13 @@ def _parsed(text: str, path: str) -> ast.Module:
                                             and not lines[end - 1].startswith("@")):
                 end += 1
             try:
-                body += ast.parse("\n" * start + "".join(lines[start:end]), filename=path).body
-            except SyntaxError:  # a chunk that ends inside a statement: the rest of the file at once
-                body += ast.parse("\n" * start + "".join(lines[start:]), filename=path).body
+                chunks.append((start, ast.parse("".join(lines[start:end]), filename=path).body))
+            except SyntaxError:  # a chunk that ends inside a statement: the rest of the file at once, as numbered
+                chunks.append((0, ast.parse("\n" * start + "".join(lines[start:]), filename=path).body))
                 break
             start = end
     except SyntaxError:
         return ast.parse(text, filename=path)  # Python's own error, as it gives it for the whole file
-    return ast.Module(body=body, type_ignores=[])
+    tree = ast.Module(body=[statement for _, body in chunks for statement in body], type_ignores=[])
+    tree.cnncalc_chunks = chunks  # type: ignore[attr-defined]
+    return tree

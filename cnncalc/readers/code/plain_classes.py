@@ -110,6 +110,7 @@ def make_dataclass(interpreter: Statements, cls: UserClass, s: ast.ClassDef) -> 
     for node in ast.walk(init):  # errors inside it point at the class statement, in its file
         if isinstance(node, (ast.stmt, ast.expr, ast.arg)) and not hasattr(node, "lineno"):
             ast.copy_location(node, s)
+            node.cnncalc_shift = interpreter.line_of(s) - s.lineno  # type: ignore[attr-defined]
             if hasattr(s, "cnncalc_source"):
                 node.cnncalc_source = s.cnncalc_source  # type: ignore[attr-defined]
     cls.attributes["__init__"] = Function(init, cls.env, cls)

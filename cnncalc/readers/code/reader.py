@@ -32,6 +32,7 @@ def read_model(text: str, path: str, model: str | None = None, input_shape: str 
         tree = parse_source(text, path)
         check_settings(fixed, tree)
         interpreter = Interpreter(path, text)
+        interpreter.lines.chunks = getattr(tree, "cnncalc_chunks", [])  # a long file's parts (.files._parsed)
         interpreter.given_input = (input_shape, layout)
         env: dict[str, Any] = FixedScope(fixed) if fixed else {}
         interpreter.modules[interpreter.files.main.real] = UserModule(path, env)  # a sibling may import it back
@@ -67,7 +68,7 @@ def _pick(interpreter: Interpreter, env: dict[str, Any], model: str | None,
         if isinstance(value, UserClass) and not value.is_module:
             raise _not_a_module(interpreter, value, tree, env)
         return (*_asked(interpreter, env, call, tree), None)
-    candidates = find_candidates(env, tree)
+    candidates = find_candidates(env, tree, interpreter.line_of)
     chosen = _obvious(candidates, env)
     buildable = [c for c in candidates if c.buildable]
     failed = [c for c in candidates if c.kind == "assigned" and isinstance(env[c.name], Failed)]
@@ -138,7 +139,7 @@ def _asked(interpreter: Interpreter, env: dict[str, Any], call: ModelCall, tree:
     if isinstance(value, Function):
         check_binding(value.node, call, f"{call.name}()", skip_self=False)
         return call.name, _build(interpreter, env, call)
-    known = [c.name for c in find_candidates(env, tree)]
+    known = [c.name for c in find_candidates(env, tree, interpreter.line_of)]
     known += [name for name in classes_of(env) if name not in known]
     raise CnnCalcError(f"--model {call.text}: the file defines no such model (no model, nn.Module class or "
                        f"function named {call.name})",
@@ -164,8 +165,8 @@ def _not_a_module(interpreter: Interpreter, cls: UserClass, tree: ast.Module, en
         if isinstance(base, Unknown):
             stars = [s for s in tree.body if isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names)]
             hint = (f"it may come from 'from {'.' * stars[0].level}{stars[0].module or ''} import *' (line "
-                    f"{stars[0].lineno}): cnncalc reads the files of the model's own folder that it imports, and "
-                    "no installed module's") if stars else "import it from torch (from torch import nn)"
+                    f"{interpreter.line_of(stars[0])}): cnncalc reads the files of the model's own folder that it "
+                    "imports, and no installed module's") if stars else "import it from torch (from torch import nn)"
             root = node
             while isinstance(root, (ast.Attribute, ast.Call, ast.Subscript)):
                 root = root.value if not isinstance(root, ast.Call) else root.func

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import bisect
 from collections.abc import Callable, Sequence
 from typing import Any, overload
 
@@ -12,13 +13,49 @@ from ...language.sources import python_lines
 
 class Lines(Sequence[str]):
     """A file's lines as Python numbers them (:func:`~cnncalc.language.sources.python_lines`), split only when an
-    error shows one: reading a file of 10,000 lines never needs them."""
+    error shows one: reading a file of 10,000 lines never needs them.
 
-    __slots__ = ("_lines", "text")
+    A long file is parsed a hundred lines at a time (:func:`.files.parse_source`), each part numbered from its
+    own first line, since Python's parser makes an object for each line number above 256 and costs a tenth more
+    with them: ``chunks`` holds each part's first line less one (its ``shift``) and its statements, and
+    :meth:`line` gives a node's line in the file, finding the part it is in only when a line is shown."""
+
+    __slots__ = ("_lines", "_starts", "chunks", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._lines: list[str] | None = None
+        self.chunks: list[tuple[int, list[ast.stmt]]] = []
+        self._starts: list[list[int]] | None = None
+
+    def line(self, node: ast.AST) -> int:
+        """The node's line in the file (its ``lineno`` within its part, shifted)."""
+        return (getattr(node, "lineno", 1) or 1) + self.shift(node)
+
+    def shift(self, node: ast.AST) -> int:
+        """How far the node's part begins into the file: the statement of a part holding it, when walked, gives
+        each of its nodes the part's shift (``cnncalc_shift``), so that each statement is walked at most once."""
+        shift = getattr(node, "cnncalc_shift", None)
+        if shift is not None or not self.chunks:
+            return shift or 0
+        line = getattr(node, "lineno", None)
+        if line is None:
+            return 0
+        if self._starts is None:  # where each statement begins, its decorators included
+            self._starts = [[min([s.lineno, *(d.lineno for d in getattr(s, "decorator_list", ()))])
+                             for s in statements] for _, statements in self.chunks]
+        for (shift, statements), starts in zip(self.chunks, self._starts):
+            index = bisect.bisect_right(starts, line) - 1
+            statement = statements[index] if index >= 0 else None
+            if statement is None or line > (statement.end_lineno or line) or \
+                    getattr(statement, "cnncalc_shift", None) is not None:  # walked already, without the node
+                continue
+            for each in ast.walk(statement):
+                if "lineno" in each._attributes:
+                    each.cnncalc_shift = shift  # type: ignore[attr-defined]
+            if getattr(node, "cnncalc_shift", None) is not None:
+                return shift
+        return 0
 
     def _split(self) -> list[str]:
         if self._lines is None:
@@ -86,9 +123,11 @@ def _code_error(path: str, lines: Sequence[str], node: ast.AST | None, message: 
     source = getattr(node, "cnncalc_source", None)  # a node of another file of the model's folder (readers.code.files)
     if source is not None:
         path, lines = source.path, source.lines
-    line = getattr(node, "lineno", 1) or 1
+    line = lines.line(node) if isinstance(lines, Lines) and node is not None else getattr(node, "lineno", 1) or 1
     column = getattr(node, "col_offset", 0) or 0
-    end = getattr(node, "end_col_offset", column + 1) if getattr(node, "end_lineno", line) == line else \
+    first = getattr(node, "lineno", 1) or 1  # within the node's part of the file, as end_lineno is
+    single = getattr(node, "end_lineno", first) == first
+    end = getattr(node, "end_col_offset", column + 1) if single else \
         len(lines[line - 1]) if line <= len(lines) else column + 1
     source = lines[line - 1] if 0 < line <= len(lines) else ""
     return kind(message, path, source, line, column, end or column + 1, hint)

@@ -173,7 +173,7 @@ class Statements(Core):
                 self.charge(1, node)
                 if self.changes_model(node, env):
                     raise self.error(node, "this may change the model, in a block that runs or not as values only "
-                                     f"known when the code runs decide (line {condition.lineno})",
+                                     f"known when the code runs decide (line {self.line_of(condition)})",
                                      "make the condition a constant, or write the model as a spec")
         for statement in block:  # nc = 3 in a dataset's branch: nc is what the run decides, not the value before
             neutral = {target.id for node in ast.walk(statement) if isinstance(node, ast.Assign)
@@ -181,17 +181,17 @@ class Statements(Core):
             for node in ast.walk(statement):
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id not in neutral and \
                         not isinstance(_lookup(env, node.id), (Function, UserClass)):
-                    env[node.id] = DecidedByRun(f"the name '{node.id}', set at line {node.lineno} in a block that "
-                                                f"runs or not as the run decides (line {condition.lineno})", node.id,
-                                                block_constants(block, node.id))
+                    env[node.id] = DecidedByRun(f"the name '{node.id}', set at line {self.line_of(node)} in a block "
+                                                f"that runs or not as the run decides (line "
+                                                f"{self.line_of(condition)})", node.id, block_constants(block, node.id))
                 # a list or dict handed to a call may be changed by it: _ovewrite_named_param(kwargs, …)
                 if isinstance(node, ast.Call):
                     for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
                         if isinstance(argument, ast.Name) and isinstance(_lookup(env, argument.id), (dict, list)):
                             env[argument.id] = Unknown(
                                 f"the {type(_lookup(env, argument.id)).__name__} '{argument.id}', handed to a call "
-                                f"at line {node.lineno} in a block that runs or not as the run decides (line "
-                                f"{condition.lineno})", node)
+                                f"at line {self.line_of(node)} in a block that runs or not as the run decides (line "
+                                f"{self.line_of(condition)})", node)
 
     def changes_model(self, node: ast.AST, env: Scope) -> bool:
         """Whether a construct of a skipped block may change a model (see skip)."""

@@ -54,7 +54,7 @@ def unused_layers(interpreter: Interpreter, model: Any, applied: set[int]) -> Un
         if isinstance(layer, OwnParameter):  # weights of a module's own never used: PyTorch counts them
             if not layer.used:
                 found.params += layer.size
-                found.lines.append(_where(layer.node))
+                found.lines.append(_where(layer.node, interpreter))
             continue
         if id(layer) in applied or layer.framework != "torch" or layer.name in _FREE:
             continue
@@ -62,14 +62,14 @@ def unused_layers(interpreter: Interpreter, model: Any, applied: set[int]) -> Un
         if params or buffers:
             found.params += params
             found.buffers += buffers
-            found.lines.append(_where(layer.node))
+            found.lines.append(_where(layer.node, interpreter))
     return found
 
 
-def _where(node: Any) -> tuple[str, int]:
+def _where(node: Any, interpreter: Interpreter) -> tuple[str, int]:
     """Where a layer is made: another file of the model's folder by its name (or ""), and the line."""
     source = getattr(node, "cnncalc_source", None)
-    return os.path.basename(source.path) if source else "", getattr(node, "lineno", 0)
+    return os.path.basename(source.path) if source else "", interpreter.line_of(node) if node is not None else 0
 
 
 def held(interpreter: Interpreter, model: Any) -> Iterator[Layer | OwnParameter | KnownNetwork]:
