@@ -176,7 +176,7 @@ def main() -> None:
         many = wall([*CNNCALC, "summary", str(long)], runs)
         many_spec = wall([*CNNCALC, "summary", str(specs["long"])], runs)
         lines = len(script.read_text(encoding="utf-8").splitlines())
-        large = max(1, runs // 3)  # the 10,000-layer runs take a second or two each
+        large = max(1, runs * 2 // 3)  # the 10,000-layer runs take a second or two each: 10 pairs by default
         json = ["--format", "json"]
         functional_times = paired([*CNNCALC, "summary", str(functional), *json],
                                   [*CNNCALC, "summary", str(specs["functional"]), *json], large)

@@ -5,6 +5,7 @@ return ResNet(…)``), each with how it would be built."""
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -13,11 +14,16 @@ from .values import Failed, Function, Instance, KerasModel, Sequential, UserClas
 
 
 class Candidate:
-    """One model the file may mean: its name, its kind ("assigned", "class" or "factory"), how it would be built,
-    and whether it can be built without arguments."""
+    """One model the file may mean: its name, its kind ("assigned", "class" or "factory"), how it would be built
+    (said only when shown: an assigned model's line is found then), and whether it can be built without
+    arguments."""
 
-    def __init__(self, name: str, kind: str, how: str, buildable: bool = True) -> None:
-        self.name, self.kind, self.how, self.buildable = name, kind, how, buildable
+    def __init__(self, name: str, kind: str, how: str | Callable[[], str], buildable: bool = True) -> None:
+        self.name, self.kind, self._how, self.buildable = name, kind, how, buildable
+
+    @property
+    def how(self) -> str:
+        return self._how if isinstance(self._how, str) else self._how()
 
     def __str__(self) -> str:
         return f"{self.name} ({self.how})"
@@ -97,7 +103,8 @@ def find_candidates(env: dict[str, Any], tree: ast.Module, line_of: Callable[[as
     """Every model the file may mean, in the file's order of names: assigned models first, then top-level classes
     and factories. A class another class, a factory or a top-level statement uses (model = Net()) is a part of
     that, not a model of its own. ``line_of`` gives a node's line in its file."""
-    assigned = [Candidate(name, "assigned", _assigned_how(value, line_of)) for name, value in env.items()
+    assigned = [Candidate(name, "assigned", functools.partial(_assigned_how, value, line_of))
+                for name, value in env.items()
                 if isinstance(value, (Sequential, KerasModel, KnownNetwork, Failed)) or
                 (isinstance(value, Instance) and value.cls.is_module)]
     classes = classes_of(env)
