@@ -44,8 +44,9 @@ def fused(layer: Layer) -> bool:
 
 def module_block(name: str) -> bool:
     """A block named after a PyTorch module's class, as a torchvision network's spec writes its modules: its name
-    starts with a capital letter, or with ``_`` and one (``Sequential_layer1``, ``CNBlock``, ``_DenseLayer_1``)."""
-    return name.lstrip("_")[:1].isupper() and name[:2] != "__"
+    starts with a capital letter, or with ``_`` and one (``Sequential_layer1``, ``CNBlock``, ``_DenseLayer_1``); or
+    a module a model's code calls, its class and ``:`` (``BasicBlock:``, readers.code.module_tree)."""
+    return (name.lstrip("_")[:1].isupper() and name[:2] != "__") or name.endswith(":")
 
 
 def functional_with_weights(layer: Layer, params: Params, containers: tuple[tuple[str, int], ...]) -> None:

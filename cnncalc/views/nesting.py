@@ -45,6 +45,7 @@ class ShownRow:
     count: str | None = None
     shape: str | None = None
     holds: tuple[ResolvedLayer, ...] = ()
+    use: tuple[str, int] | None = None
 
 
 def deepest(net: Network) -> int:
@@ -63,9 +64,9 @@ def contained(net: Network) -> bool:
 
 def expanded(net: Network, depth: int) -> bool:
     """Whether the table draws its rows as torchinfo draws them at ``depth``: deeper than the network's own rows,
-    or at depth 1 with its own rows inside containers (``Sequential: 1-5``); 0 is the network's own rows, as Keras
-    lists them, every row of its own once."""
-    return depth > 1 or (depth == 1 and contained(net))
+    or at depth 1 under PyTorch's conventions (``├─Conv2d: 1-1``, its own rows inside their containers:
+    ``├─Sequential: 1-5``); 0 is the network's own rows, as Keras lists them, every row of its own once."""
+    return depth > 1 or (depth == 1 and net.torch)
 
 
 def _depth(layer: ResolvedLayer) -> int:
@@ -90,6 +91,7 @@ class _Node:
     container: str | None
     children: list[_Node]
     inside: list[ResolvedLayer]
+    use: tuple[str, int] | None = None  # a container's use (its block's name and number)
 
 
 def _classes(layer: ResolvedLayer) -> tuple[tuple[str, int], ...]:
@@ -99,7 +101,9 @@ def _classes(layer: ResolvedLayer) -> tuple[tuple[str, int], ...]:
 
 def _class(block: str) -> str:
     """The class a block is named after: ``Sequential`` for ``Sequential_layer1``, ``_DenseLayer`` for
-    ``_DenseLayer_1``."""
+    ``_DenseLayer_1``; a module model code calls, its class as written (``Conv_BN`` for ``Conv_BN:``)."""
+    if block.endswith(":"):
+        return block[:-1]
     return "_" * block.startswith("_") + block.lstrip("_").split("_", 1)[0]
 
 
@@ -120,9 +124,13 @@ def _tree(net: Network) -> list[_Node]:
         kept = 0
         while kept < min(len(open_), len(chain)) and open_[kept][0] == chain[kept]:
             kept += 1
+        if _moduleless(layer) and kept == len(chain) < len(open_):  # made by an outer module between two of an
+            for _, node in open_[:kept]:                            # inner one's (torch.cat between a ModuleList's
+                node.inside.append(layer)                           # modules): it has no row, and closes nothing
+            continue
         del open_[kept:]
         for use in chain[kept:]:
-            node = _Node(None, _class(use[0]), [], [])
+            node = _Node(None, _class(use[0]), [], [], use)
             (open_[-1][1].children if open_ else top).append(node)
             open_.append((use, node))
         for _, node in open_:
@@ -146,16 +154,34 @@ def _summed(node: _Node) -> _Node:
     layer = replace(node.inside[-1], name=f"{node.container}: 0-0", params=params, warnings=(), notes=(),
                     inner=None, frozen=bool(held) and all(row.frozen for row in held), functional=False,
                     moving=sum(row.moving for row in rows))
-    return _Node(layer, node.container, children, node.inside)
+    return _Node(layer, node.container, children, node.inside, node.use)
 
 
 def shown_rows(net: Network, depth: int) -> list[ShownRow]:
     """The rows down to ``depth`` (1: the network's own rows, those inside containers under them), each nested row
     followed by its network's rows.  Under PyTorch's conventions, every row is drawn as torchinfo draws it once a
     row is inside another."""
-    glyphs = net.torch and depth >= 1 and deepest(net) > 1
+    glyphs = net.torch and depth >= 1
     counters: dict[int, int] = {}
-    return list(_rows(net, 1, depth, False, glyphs, counters))
+    return _recursive(list(_rows(net, 1, depth, False, glyphs, counters)))
+
+
+def _recursive(rows: list[ShownRow]) -> list[ShownRow]:
+    """torchinfo's rows of a ModuleList (or ModuleDict) that ``forward()`` leaves and comes back to (its modules
+    looped over, each followed by another module of the model's): torchinfo adds the list's one row each time
+    (``add_missing_container_layers``), so each shows the number it was given last and, holding parameters,
+    ``(recursive)`` (``LayerInfo.check_recursive``)."""
+    uses: dict[tuple[str, int], list[int]] = {}
+    for index, row in enumerate(rows):
+        if row.use is not None and _class(row.use[0]) in _UNCALLED:
+            uses.setdefault(row.use, []).append(index)
+    for indices in uses.values():
+        if len(indices) > 1:
+            held = any(rows[i].layer is not None and rows[i].layer.params.total for i in indices)
+            count = "(recursive)" if held else "--"
+            for index in indices:
+                rows[index] = replace(rows[index], name=rows[indices[-1]].name, count=count)
+    return rows
 
 
 def container_names(net: Network) -> dict[int, tuple[str, ...]]:
@@ -173,10 +199,12 @@ def _rows(net: Network, level: int, depth: int, frozen: bool, glyphs: bool,
           counters: dict[int, int]) -> Iterator[ShownRow]:
     if level > 1 and not net.torch:  # a nested Functional model lists its input layer first
         yield ShownRow(level, None, net, frozen, None, _keras_name(level, "input_layer (InputLayer)"))
-    own = level == 1 and not contained(net)  # the spec's own rows, each of them, numbered
-    nodes = [_Node(layer, None, [], []) for layer in net.layers] if own else _tree(net)
-    for number, node in enumerate(nodes):
-        yield from _node_rows(net, node, level, depth, frozen, glyphs, counters, number if own else None)
+    # the spec's own rows, numbered: each of them, or under PyTorch's conventions those outside any container
+    nodes = [_Node(layer, None, [], []) for layer in net.layers] if level == 1 and not net.torch else _tree(net)
+    numbers = {id(layer): number for number, layer in enumerate(net.layers)} if level == 1 else {}
+    for node in nodes:
+        number = numbers.get(id(node.layer)) if node.container is None else None
+        yield from _node_rows(net, node, level, depth, frozen, glyphs, counters, number)
 
 
 def _node_rows(net: Network, node: _Node, level: int, depth: int, frozen: bool, glyphs: bool,
@@ -195,7 +223,7 @@ def _node_rows(net: Network, node: _Node, level: int, depth: int, frozen: bool, 
     count = _torchinfo_count(node, held, level >= depth) if glyphs else None
     shape = "--" if node.container in _UNCALLED else None
     yield ShownRow(level, layer, net, held, number, name, count, shape,
-                   tuple(node.inside) if node.container is not None else ())
+                   tuple(node.inside) if node.container is not None else (), node.use)
     if not opened:  # the rows deeper than ``depth``: not shown, not counted
         return
     for child in node.children:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import CnnCalcError
 from .arguments import _int, _NotConstantError, _shown
 from .known_values import KnownNetwork
+from .module_tree import containers_of
 from .records import ModelCode, Node, Placed
 from .values import Instance, KerasModel, Layer, Sequential, Tensor, Unknown
 
@@ -54,6 +55,7 @@ def graph_spec(interpreter: Interpreter, found: Any, name: str) -> ModelCode:
         output = interpreter.apply_known(found, Tensor(len(interpreter.nodes) - 1))
     elif isinstance(found, (Sequential, Instance)):
         conventions = "torch"
+        interpreter.module_tree.root = found  # the model: torchinfo's row of depth 0, not a container
         interpreter.nodes.append(Node("input", [], None, ""))
         source = Tensor(len(interpreter.nodes) - 1)
         interpreter.inside_model += 1
@@ -72,6 +74,8 @@ def graph_spec(interpreter: Interpreter, found: Any, name: str) -> ModelCode:
     if not isinstance(output, Tensor):
         raise interpreter.error(getattr(found, "node", None), f"the model '{name}' gives no tensor")
     _frozen(interpreter)
+    if conventions == "torch":
+        containers_of(interpreter.module_tree, interpreter.nodes)
     text, items, placed, graph = _write(interpreter.nodes, output.node, conventions)
     return ModelCode(text, conventions, items, interpreter.path, interpreter.lines, name, placed, graph)
 

@@ -18,6 +18,7 @@ from .known_networks import apply_network, make_network
 from .known_values import KnownClass, KnownNetwork
 from .limits import MAX_LENGTH, _count, _is_plain, _length, _size
 from .model_checks import torch_assert
+from .module_tree import ModuleTree
 from .pybuiltins import _SAFE_TYPES, _WALKING, _ordered_dict
 from .values import (
     _MISSING,
@@ -49,6 +50,7 @@ class Interpreter(Inheritance):
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
         self.files = Files(path, text, self.lines)  # the same lines, split at most once
+        self.module_tree = ModuleTree()  # the modules forward() runs in, for --depth (.module_tree)
         self.modules = {}
         self.parsers: list[Parser] = []  # the script's argparse parsers, whose defaults are read
         self.eval_reads = []
@@ -99,13 +101,7 @@ class Interpreter(Inheritance):
         if isinstance(function, KerasModel):  # autoencoder = Model(inputs, decoder(encoder(inputs)))
             return call_model(self, function, args, kwargs, e)
         if isinstance(function, Instance):
-            forward = function.cls.lookup("forward")
-            if not isinstance(forward, Function):
-                inherited = self.container_method(function, "forward", e)
-                if inherited is _MISSING:
-                    raise self.error(e, f"{function.cls.node.name} has no forward() to call")
-                return inherited.call(*args, **kwargs)
-            return self.invoke(forward, [function, *args], kwargs, e)
+            return self.instance_call(function, args, kwargs, e)
         if isinstance(function, Builtin):
             result = function.call(*args, **kwargs)
             if isinstance(result, tuple) and result[:1] == ("torch-function",):
@@ -135,6 +131,19 @@ class Interpreter(Inheritance):
                              "define it in this file, use a layer cnncalc knows, or write this block as a spec")
         absent = f", {function.why}" if isinstance(function, AbsentName) else ""
         return Unknown(f"a call to {ast.unparse(e.func)}{absent}", e)
+
+    def instance_call(self, module: Instance, args: list[Any], kwargs: dict[str, Any], node: ast.Call) -> Any:
+        """A module of the model's own called: its forward(), or the one of the container it subclasses, inside it
+        (.module_tree)."""
+        forward = module.cls.lookup("forward")
+        if not isinstance(forward, Function):
+            inherited = self.container_method(module, "forward", node)
+            if inherited is _MISSING:
+                raise self.error(node, f"{module.cls.node.name} has no forward() to call")
+            with self.module_tree.called(module, self.nodes):
+                return inherited.call(*args, **kwargs)
+        with self.module_tree.called(module, self.nodes):
+            return self.invoke(forward, [module, *args], kwargs, node)
 
     def builtin(self, function: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
         """A call to one of Python's built-ins (len, int, sorted, dict.get…): each argument charged by its size,

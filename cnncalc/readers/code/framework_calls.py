@@ -14,6 +14,7 @@ from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES, TORCH_ELEMENTW
 from .known_networks import apply_network
 from .known_values import KnownNetwork
 from .layer_subclasses import layer_norm_layer
+from .module_tree import ModuleTree
 from .own_weights import OwnParameter
 from .recognise import layer_item
 from .records import Node
@@ -56,6 +57,8 @@ def _shown_axis(axis: Any) -> str:
 
 class FrameworkCalls(Expressions):
     """Layers, models and tensor operations of Keras and PyTorch."""
+
+    module_tree: ModuleTree
 
     def framework_call(self, cls: FrameworkClass, args: list[Any], kwargs: dict[str, Any], node: ast.Call) -> Any:
         """A framework class called: a layer made (with constant arguments), or a model or container."""
@@ -116,12 +119,19 @@ class FrameworkCalls(Expressions):
             current = args[0]
             try:
                 self.enter(node)  # a Sequential nested in a Sequential, two thousand deep
-                for inner in layer.layers:
-                    current = self.apply(inner, [current], node) if isinstance(inner, (Layer, Sequential)) else \
-                        self.module_call(inner, current, node)
+                with self.module_tree.called(layer, self.nodes):
+                    for inner in layer.layers:
+                        current = self.apply(inner, [current], node) if isinstance(inner, (Layer, Sequential)) \
+                            else self.module_call(inner, current, node)
             finally:
                 self.depth -= 1
             return current
+        if self.module_tree.callers:  # a module of the model's own runs: the layer may be a ModuleList's
+            with self.module_tree.called(layer, self.nodes):
+                return self._applied(layer, args, node)
+        return self._applied(layer, args, node)
+
+    def _applied(self, layer: Layer, args: list[Any], node: ast.AST) -> Any:
         source = args[0]
         if isinstance(source, (list, tuple)) and layer.name in KERAS_MERGES:
             return self.merge(KERAS_MERGES[layer.name], list(source), node, layer.arg(0, "axis", -1))
@@ -154,10 +164,12 @@ class FrameworkCalls(Expressions):
         if isinstance(module, Instance):
             forward = module.cls.lookup("forward")
             if isinstance(forward, Function):
-                return self.invoke(forward, [module, tensor], {}, node)
+                with self.module_tree.called(module, self.nodes):
+                    return self.invoke(forward, [module, tensor], {}, node)
             inherited = self.container_method(module, "forward", node)
             if inherited is not _MISSING:
-                return inherited.call(tensor)
+                with self.module_tree.called(module, self.nodes):
+                    return inherited.call(tensor)
         raise self.error(node, "cnncalc cannot apply this to a tensor")
 
     def merge(self, word: str, tensors: list[Any], node: ast.AST, axis: Any = -1, framework: str = "keras") -> Tensor:

@@ -78,7 +78,7 @@ class Lines(Sequence[str]):
 class Node:
     """One step of the network: an input, a layer (as spec text), or a merge of several tensors."""
 
-    __slots__ = ("applied", "inputs", "item", "kind", "layer", "requires", "where")
+    __slots__ = ("applied", "containers", "inputs", "item", "kind", "layer", "requires", "where")
 
     def __init__(self, kind: str, inputs: list[int], where: ast.AST | None, item: str = "", layer: Any = None,
                  requires: Callable[[Any, Any], tuple[str, str | None] | None] | None = None,
@@ -86,6 +86,7 @@ class Node:
         self.kind, self.inputs, self.where, self.item, self.layer = kind, inputs, where, item, layer
         self.requires = requires  # what the code says of the resolved network (arguments.Requirement)
         self.applied = applied  # where the layer is called on a tensor (``where`` is where it is made)
+        self.containers: tuple[tuple[str, int], ...] = ()  # the modules it is made inside (.module_tree)
 
 
 class Placed:

@@ -39,7 +39,8 @@ def spec_records(code: ModelCode) -> Spec:
             refused = merge_arity(node.item, len(place.inputs))
             if refused is not None:
                 raise code.error_at(node.where, *refused)
-            layer = ParsedLayer(MERGES[node.item](), (start, start + len(text)), text, place.inputs, place.branches)
+            layer = ParsedLayer(MERGES[node.item](), (start, start + len(text)), text, place.inputs, place.branches,
+                                containers=node.containers)
             count += 1 + len(place.inputs)
         else:
             first = items.get(text)
@@ -49,7 +50,8 @@ def spec_records(code: ModelCode) -> Spec:
                     raise code.error_at(node.where, "cnncalc cannot read this layer as one item of a spec")
                 first = items[text] = reading.layers[0]
             layer = ParsedLayer(first.layer, (start + first.span[0], start + first.span[1]), first.source,
-                                place.inputs, functional=first.functional, frozen=first.frozen)
+                                place.inputs, functional=first.functional, frozen=first.frozen,
+                                containers=node.containers)
             count += 1 + (place.inputs[0] != last)  # a layer that reads an earlier tensor is written after '@tN'
         if count > MAX_LAYERS + 1:  # + 1: the input line is an item too
             raise code.error_at(node.where, f"the spec expands to more than {MAX_LAYERS:,} layers",
