@@ -140,10 +140,8 @@ class Interpreter(Inheritance):
             inherited = self.container_method(module, "forward", node)
             if inherited is _MISSING:
                 raise self.error(node, f"{module.cls.node.name} has no forward() to call")
-            with self.module_tree.called(module, self.nodes):
-                return inherited.call(*args, **kwargs)
-        with self.module_tree.called(module, self.nodes):
-            return self.invoke(forward, [module, *args], kwargs, node)
+            return self.inside(module, lambda: inherited.call(*args, **kwargs), node)
+        return self.inside(module, lambda: self.invoke(forward, [module, *args], kwargs, node), node)
 
     def builtin(self, function: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
         """A call to one of Python's built-ins (len, int, sorted, dict.get…): each argument charged by its size,

@@ -133,7 +133,8 @@ def tensor_item(interpreter: Interpreter, tensor: Tensor, index: Any, node: ast.
                                 "numbers: x[:, a:b] in PyTorch, x[..., a:b] in Keras",
                                 "write this block as a spec, with slice{A}:{B} for the channels")
     requires = None if axis == -1 else _on_axis(axis, len(parts))
-    interpreter.nodes.append(Node("layer", [tensor.node], node, _slice_word(part), requires=requires, applied=node))
+    word = _slice_word(part) + ("" if keras_tensor(interpreter, tensor) else " fn")  # PyTorch: no module, no row
+    interpreter.nodes.append(Node("layer", [tensor.node], node, word, requires=requires, applied=node))
     return Tensor(len(interpreter.nodes) - 1)
 
 
@@ -149,7 +150,7 @@ def _parts(interpreter: Interpreter, tensor: Tensor, sizes: list[int], node: ast
     tensors = []
     start = 0
     for size in sizes:
-        word = f"slice{start or ''}:{start + size}"
+        word = f"slice{start or ''}:{start + size} fn"  # torch.chunk and torch.split: functions, without a module
         interpreter.nodes.append(Node("layer", [tensor.node], node, word, requires=_on_axis(1, 2), applied=node))
         tensors.append(Tensor(len(interpreter.nodes) - 1))
         start += size

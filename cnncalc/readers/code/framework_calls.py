@@ -5,6 +5,7 @@ functions and tensor methods on a tensor, each recorded as a node of the graph."
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import Any
 
 from .builder import input_text
@@ -119,10 +120,15 @@ class FrameworkCalls(Expressions):
             current = args[0]
             try:
                 self.enter(node)  # a Sequential nested in a Sequential, two thousand deep
-                with self.module_tree.called(layer, self.nodes):
+
+                def run() -> Any:
+                    result = current
                     for inner in layer.layers:
-                        current = self.apply(inner, [current], node) if isinstance(inner, (Layer, Sequential)) \
-                            else self.module_call(inner, current, node)
+                        result = self.apply(inner, [result], node) if isinstance(inner, (Layer, Sequential)) \
+                            else self.module_call(inner, result, node)
+                    return result
+
+                current = self.inside(layer, run, node)
             finally:
                 self.depth -= 1
             return current
@@ -154,6 +160,19 @@ class FrameworkCalls(Expressions):
         self.nodes.append(Node("layer", [source.node], layer.node, item, layer, requires, node))
         return Tensor(len(self.nodes) - 1)
 
+    def inside(self, module: Any, run: Callable[[], Any], node: ast.AST) -> Any:
+        """``run()``, a call of a module of the model (its forward(), a Sequential's modules), inside the module
+        (.module_tree); a module of PyTorch's that gives back its input and makes no row (nn.Sequential(), a
+        StochasticDepth in eval mode) is the identity, a row torchinfo shows: written ``linear fn``."""
+        made = len(self.nodes)
+        with self.module_tree.called(module, self.nodes):
+            result = run()
+            if len(self.nodes) == made and isinstance(result, Tensor) and module is not self.module_tree.root and \
+                    (isinstance(module, Instance) or getattr(module, "framework", "") == "torch"):
+                self.nodes.append(Node("layer", [result.node], node, "linear fn", applied=node))
+                result = Tensor(len(self.nodes) - 1)
+        return result
+
     def apply_known(self, network: KnownNetwork, tensor: Tensor) -> Any:
         """A known network applied where the model's structure applies it (a Sequential's item, the model itself)."""
         return apply_network(self, network, [tensor], {}, network.node)  # type: ignore[arg-type]
@@ -164,12 +183,10 @@ class FrameworkCalls(Expressions):
         if isinstance(module, Instance):
             forward = module.cls.lookup("forward")
             if isinstance(forward, Function):
-                with self.module_tree.called(module, self.nodes):
-                    return self.invoke(forward, [module, tensor], {}, node)
+                return self.inside(module, lambda: self.invoke(forward, [module, tensor], {}, node), node)
             inherited = self.container_method(module, "forward", node)
             if inherited is not _MISSING:
-                with self.module_tree.called(module, self.nodes):
-                    return inherited.call(tensor)
+                return self.inside(module, lambda: inherited.call(tensor), node)
         raise self.error(node, "cnncalc cannot apply this to a tensor")
 
     def merge(self, word: str, tensors: list[Any], node: ast.AST, axis: Any = -1, framework: str = "keras") -> Tensor:
@@ -217,7 +234,10 @@ class FrameworkCalls(Expressions):
                 raise self.error(node, "cnncalc reads F.layer_norm(x, self.normalized_shape, self.weight, "
                                  "self.bias, self.eps) in a class built on nn.LayerNorm only",
                                  "use nn.LayerNorm, or write the model as a spec")
-            return self.apply(layer, [args[0]], node)
+            applied = self.apply(layer, [args[0]], node)
+            if isinstance(applied, Tensor) and self.nodes[applied.node].layer is layer:  # a function of the module's
+                self.nodes[applied.node].item += " fn"  # forward(): as torchvision's LayerNorm2d, one module
+            return applied
         tensor = args[0] if args else None
         if isinstance(tensor, Grouped):  # the channel shuffle's steps (.channel_ops)
             return grouped_call(self, name, tensor, args[1:], kwargs, node)  # type: ignore[arg-type]

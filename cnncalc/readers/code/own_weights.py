@@ -141,6 +141,7 @@ def layer_scale(interpreter: Interpreter, weights: OwnParameter, tensor: Tensor,
                 "cnncalc's layerscale multiplies each channel by its factor: shape the weights (C, 1, 1), or write "
                 "the model as a spec")
 
-    interpreter.nodes.append(Node("layer", [tensor.node], weights.node, "layerscale", requires=per_channel,
+    # a parameter of the module's own, multiplied in forward(): no module of its own, as torchinfo shows it
+    interpreter.nodes.append(Node("layer", [tensor.node], weights.node, "layerscale fn", requires=per_channel,
                                   applied=node))
     return Tensor(len(interpreter.nodes) - 1)
