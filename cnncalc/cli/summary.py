@@ -166,6 +166,10 @@ def _emit_spec(spec: str, input_shape: str | None, layout: str | None, conventio
     code = read_model(read_text(spec, suffixes=(".py",), what="model file"), spec, model, input_shape, layout,
                       settings)
     build_model(code, input_shape, layout, conventions)  # the spec is printed once it builds
+    params, buffers, _ = code.unused
+    if params or buffers:  # no row holds them: said, so that the spec's smaller totals are not read as the model's
+        click.echo(f"# the model also builds {params:,} parameters{f' and {buffers:,} buffers' if buffers else ''} "
+                   "in layers forward() never applies in eval mode: PyTorch counts them, this spec does not")
     if input_shape is None or code.spec.startswith("input "):
         click.echo(code.spec)
         return

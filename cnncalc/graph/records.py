@@ -92,6 +92,9 @@ class Network:
     #: auxiliary head used only in training): no row shows them, but PyTorch's totals, as torchinfo's, count them
     unused_params: int = 0
     unused_buffers: int = 0
+    #: of those parameters, the ones each module of a model file holds: (the number of its container's use, as a
+    #: row's ``containers`` name it, the parameters), which torchinfo counts in the module's row
+    unused_held: tuple[tuple[int, int], ...] = ()
 
     @property
     def torch(self) -> bool:

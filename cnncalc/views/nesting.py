@@ -137,18 +137,21 @@ def _tree(net: Network) -> list[_Node]:
             node.inside.append(layer)
         if not _moduleless(layer):  # ``out + identity``, ``torch.flatten(x, 1)`` in forward(): no row
             (open_[-1][1].children if open_ else top).append(_Node(layer, None, [], []))
-    return [_summed(node) for node in top]
+    unused = dict(net.unused_held)
+    return [_summed(node, unused) for node in top]
 
 
-def _summed(node: _Node) -> _Node:
+def _summed(node: _Node, unused: dict[int, int]) -> _Node:
     """A container's record: its class, its last row's output, the parameters of every row inside it (those of a
-    row written ``fn`` too: an ``nn.Parameter`` of the container's own, such as ConvNeXt's layer scale); a
+    row written ``fn`` too: an ``nn.Parameter`` of the container's own, such as ConvNeXt's layer scale) and of the
+    modules of a model file's that it holds and ``forward()`` never calls (``unused``, by the use's number); a
     module's its own."""
     if node.container is None:
         return node
-    children = [_summed(child) for child in node.children]
+    children = [_summed(child, unused) for child in node.children]
     rows = node.inside
-    params = Params(sum(row.params.weights for row in rows), sum(row.params.biases for row in rows),
+    never = unused.get(node.use[1], 0) if node.use is not None and node.use[0].endswith(":") else 0
+    params = Params(sum(row.params.weights for row in rows) + never, sum(row.params.biases for row in rows),
                     sum(row.params.non_trainable for row in rows), sum(row.params.buffers for row in rows))
     held = [row for row in rows if row.params.total]
     layer = replace(node.inside[-1], name=f"{node.container}: 0-0", params=params, warnings=(), notes=(),

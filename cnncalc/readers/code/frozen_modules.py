@@ -32,7 +32,7 @@ def freeze_module(interpreter: Interpreter, module: Any, node: ast.AST, requires
     if not isinstance(requires_grad, bool):
         raise interpreter.error(node, "requires_grad_() given something other than True or False",
                                 "write requires_grad_(False) to freeze the module")
-    for value in held(interpreter, module):
+    for value, _ in held(interpreter, module):
         if isinstance(value, OwnParameter):
             raise interpreter.error(node, "a module holding its own nn.Parameter, frozen: cnncalc does not follow it",
                                     "freeze its layers one by one, or write the model as a spec")

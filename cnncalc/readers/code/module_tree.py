@@ -30,6 +30,7 @@ class ModuleTree:
         self.open: list[Container] = []
         self.marks: list[tuple[int, tuple[Container, ...]]] = []  # (the first node, the containers open from it)
         self.callers: list[Instance] = []  # the modules whose forward() runs, innermost last
+        self.kept: list[Any] = []  # every container: alive to the end of the reading, so that its id is its own
 
     @contextlib.contextmanager
     def called(self, module: Any, nodes: list[Node]) -> Iterator[None]:
@@ -48,6 +49,8 @@ class ModuleTree:
             opened.append((f"{module.cls.node.name}:" if isinstance(module, Instance) else "Sequential:", id(module)))
         if isinstance(module, Instance):
             self.callers.append(module)
+        if opened:
+            self.kept.append(module)
         self._open(opened, nodes)
         try:
             yield

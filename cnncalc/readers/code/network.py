@@ -57,7 +57,8 @@ def build_model(code: ModelCode, input_shape: str | None = None, layout: str | N
     if notes:
         from ...model.records import replace
 
-        net = replace(net, notes=(*net.notes, *notes), unused_params=params, unused_buffers=buffers)
+        net = replace(net, notes=(*net.notes, *notes), unused_params=params, unused_buffers=buffers,
+                      unused_held=tuple(code.unused_held.items()))
     return net
 
 

@@ -51,6 +51,7 @@ def read_model(text: str, path: str, model: str | None = None, input_shape: str 
                 applied = {id(node.layer) for _, node in code.items if node.layer is not None}
                 unused = unused_layers(interpreter, found, applied)
                 code.unused = (unused.params, unused.buffers, unused.lines)
+                code.unused_held = unused.held
             if keep:
                 kept_to_the_end(tree, interpreter, env, code)
             return code

@@ -114,6 +114,8 @@ class ModelCode:
         self.notes: list[str] = []  # how the code was read (arguments at their defaults, the eval-mode path)
         #: params, buffers, and where the layers never applied are made (another file's name, or "", and the line)
         self.unused: tuple[int, int, list[tuple[str, int]]] = (0, 0, [])
+        #: of those parameters, the ones each module holds, by the module's id (.unused.Unused.held)
+        self.unused_held: dict[int, int] = {}
 
     def error_at(self, node: ast.AST | None, message: str, hint: str | None = None) -> CodeError:
         return _code_error(self.path, self.lines, node, message, hint)

@@ -38,6 +38,9 @@ class Unused:
         self.params = 0
         self.buffers = 0
         self.lines: list[tuple[str, int]] = []  # where each is made: a file other than the model's, and the line
+        #: the parameters each module of the model holds in them (by the module's id: the modules it is inside,
+        #: a ModuleList too), which torchinfo counts in that module's row (.module_tree names the same ids)
+        self.held: dict[int, int] = {}
 
 
 def unused_layers(interpreter: Interpreter, model: Any, applied: set[int]) -> Unused:
@@ -45,7 +48,7 @@ def unused_layers(interpreter: Interpreter, model: Any, applied: set[int]) -> Un
     ModuleDicts, through its sub-modules) that are not in ``applied`` (the ids of the layers the graph applies).
     A layer whose counts cnncalc cannot tell from its arguments is refused at the line that makes it."""
     found = Unused()
-    for layer in held(interpreter, model):
+    for layer, owners in held(interpreter, model):
         if isinstance(layer, KnownNetwork):  # a whole network never applied: refused, its count left to the zoo
             if id(layer) not in applied:
                 raise interpreter.error(layer.node, f"{layer.name} is made but never applied as model.eval() runs "
@@ -55,6 +58,8 @@ def unused_layers(interpreter: Interpreter, model: Any, applied: set[int]) -> Un
             if not layer.used:
                 found.params += layer.size
                 found.lines.append(_where(layer.node, interpreter))
+                for owner in owners:
+                    found.held[owner] = found.held.get(owner, 0) + layer.size
             continue
         if id(layer) in applied or layer.framework != "torch" or layer.name in _FREE:
             continue
@@ -63,6 +68,8 @@ def unused_layers(interpreter: Interpreter, model: Any, applied: set[int]) -> Un
             found.params += params
             found.buffers += buffers
             found.lines.append(_where(layer.node, interpreter))
+            for owner in owners:
+                found.held[owner] = found.held.get(owner, 0) + params
     return found
 
 
@@ -72,26 +79,29 @@ def _where(node: Any, interpreter: Interpreter) -> tuple[str, int]:
     return os.path.basename(source.path) if source else "", interpreter.line_of(node) if node is not None else 0
 
 
-def held(interpreter: Interpreter, model: Any) -> Iterator[Layer | OwnParameter | KnownNetwork]:
-    """Each layer object a model holds, once, depth first in the order it was assigned."""
+def held(interpreter: Interpreter, model: Any) -> Iterator[tuple[Layer | OwnParameter | KnownNetwork,
+                                                                   tuple[int, ...]]]:
+    """Each layer object a model holds, once, depth first in the order it was assigned, with the ids of the
+    modules (and lists, dicts) it is held in below the model."""
     seen: set[int] = set()
-    stack = [model]
+    stack: list[tuple[Any, tuple[int, ...]]] = [(model, ())]
     while stack:
-        value = stack.pop()
+        value, owners = stack.pop()
         interpreter.charge(1, None)
         if id(value) in seen:
             continue
         seen.add(id(value))
+        inner = (*owners, id(value)) if value is not model else owners
         if isinstance(value, (Layer, OwnParameter, KnownNetwork)):
-            yield value
+            yield value, owners
         elif isinstance(value, Instance):
-            stack.extend(reversed([*([value.base_layer] if value.base_layer else []), *value.attributes.values()]))
+            held_values = [*([value.base_layer] if value.base_layer else []), *value.attributes.values()]
+            stack.extend((each, inner) for each in reversed(held_values))
         elif isinstance(value, Sequential):
-            stack.extend(reversed(value.layers))
-        elif isinstance(value, (list, tuple)):
-            stack.extend(reversed(value))
-        elif isinstance(value, dict):
-            stack.extend(reversed(list(value.values())))
+            stack.extend((each, inner) for each in reversed(value.layers))
+        elif isinstance(value, (list, tuple, dict)):
+            items = list(value.values()) if isinstance(value, dict) else list(value)
+            stack.extend((each, inner) for each in reversed(items))
 
 
 def _counts(layer: Layer, interpreter: Interpreter) -> tuple[int, int]:
