@@ -7,12 +7,17 @@ files are this repository's own) and summarised by torchinfo at every depth down
 from __future__ import annotations
 
 import io
+import os
 import re
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cnncalc.errors import CnnCalcError
 
 from .conftest import ROOT, oracle
 from .test_nested_truth import ours, torchinfo_rows
@@ -61,3 +66,71 @@ def test_a_model_files_modules_at_each_depth_are_torchinfos_table(path: Path) ->
         for number, (mine, their) in enumerate(zip(rows, theirs), start=1):
             assert mine == their, f"{path.stem} --depth {depth} row {number}"
         assert ours_totals == totals, depth
+
+
+# ---- random module trees: classes holding layers, Sequentials, ModuleLists, each other, and unused layers ----
+
+LEAVES = ["nn.Conv2d(4, 4, 3, padding=1)", "nn.BatchNorm2d(4)", "nn.ReLU()", "nn.Conv2d(4, 4, 1, bias=False)",
+          "nn.Identity()", "nn.Dropout(0.1)"]
+
+
+@st.composite
+def module_files(draw: st.DrawFn) -> str:
+    """A PyTorch file of a few module classes, each holding layers, a Sequential, a ModuleList looped over (with
+    a function between its modules, or not), an instance of an earlier class, and a layer it never calls."""
+    classes: list[str] = []
+    for number in range(draw(st.integers(1, 3))):
+        parts, calls = [], []
+        for index in range(draw(st.integers(1, 4))):
+            kind = draw(st.sampled_from(["leaf", "sequential", "list", "block", "unused", "function"]))
+            if kind == "block" and not classes:
+                kind = "leaf"
+            name = f"m{index}"
+            if kind == "leaf":
+                parts.append(f"self.{name} = {draw(st.sampled_from(LEAVES))}")
+                calls.append(f"x = self.{name}(x)")
+            elif kind == "sequential":
+                inner = draw(st.lists(st.sampled_from(LEAVES), min_size=0, max_size=3))
+                parts.append(f"self.{name} = nn.Sequential({', '.join(inner)})")
+                calls.append(f"x = self.{name}(x)")
+            elif kind == "list":
+                inner = draw(st.lists(st.sampled_from([*LEAVES, *(f"Block{i}()" for i in range(len(classes)))]),
+                                      min_size=1, max_size=3))
+                parts.append(f"self.{name} = nn.ModuleList([{', '.join(inner)}])")
+                between = draw(st.sampled_from(["", "x = F.relu(x)", "x = x + 1"]))
+                calls += [f"for layer in self.{name}:", "    x = layer(x)", *([f"    {between}"] if between else [])]
+            elif kind == "block":
+                parts.append(f"self.{name} = Block{draw(st.integers(0, len(classes) - 1))}()")
+                calls.append(f"x = self.{name}(x)")
+            elif kind == "unused":
+                parts.append(f"self.{name} = nn.Conv2d(4, 4, 1)")
+            else:
+                calls.append(draw(st.sampled_from(["x = F.relu(x)", "x = x * 0.5",
+                                                   "x = torch.cat([x[:, :2], x[:, 2:]], 1)"])))
+        body = ["    def __init__(self):", "        super().__init__()", *(f"        {p}" for p in parts),
+                "    def forward(self, x):", *(f"        {c}" for c in calls), "        return x"]
+        classes.append(f"class Block{number}(nn.Module):\n" + "\n".join(body) + "\n")
+    root = f"Block{len(classes) - 1}"
+    return ("import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\n" + "\n\n".join(classes) +
+            f"\n\nmodel = nn.Sequential(nn.Conv2d(3, 4, 1), {root}())\n")
+
+
+@settings(max_examples=int(os.environ.get("CNNCALC_NESTED_CODE_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(module_files())
+def test_random_module_trees_at_each_depth_are_torchinfos_table(tmp_path_factory: pytest.TempPathFactory,
+                                                                code: str) -> None:
+    folder = tmp_path_factory.mktemp("modules")
+    path = folder / "net.py"
+    path.write_text("# cnncalc: --input 3x8x8\n" + code, encoding="utf-8")
+    from cnncalc.readers.code import read_model
+
+    try:
+        read_model(code, "net.py", None, "3x8x8")
+    except CnnCalcError:  # a refusal is other tests' subject (a ModuleList of blocks given a map it cannot take)
+        return
+    tables, arguments = torchinfo_tables(path)
+    for depth, (printed, totals) in tables.items():
+        rows, ours_totals = ours(str(path), str(depth), *arguments)
+        assert rows == torchinfo_rows(printed), (depth, code)
+        assert ours_totals == totals, (depth, code)

@@ -217,7 +217,8 @@ FUZZ = settings(max_examples=int(os.environ.get("CNNCALC_PYCODE_FUZZ_EXAMPLES", 
 
 @FUZZ
 @given(st.data(), st.sampled_from(["keras", "torch"]),
-       st.sampled_from([[], ["--emit-spec"], ["--format", "json"], ["--model", "model"], ["--verbose"]]))
+       st.sampled_from([[], ["--emit-spec"], ["--format", "json"], ["--model", "model"], ["--verbose"],
+                        ["--depth", "3", "--format", "markdown"], ["--depth", "1"], ["--expand-nested"]]))
 def test_generated_model_files_end_cleanly_and_run_nothing(tmp_path_factory: pytest.TempPathFactory,
                                                            data: st.DataObject, framework: str,
                                                            options: list[str]) -> None:
