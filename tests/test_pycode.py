@@ -328,6 +328,17 @@ CONSTRUCTS = [
     # PyTorch gives [2, 72], not the [1, 144] of a flatten
     (torch_net("        x = self.c(x)\n        return x.view(-1, 72)\n"), (3, 8, 8), "refused"),
     (torch_net("        x = self.c(x)\n        return x.view(-1, 144)\n"), (3, 8, 8), "same"),
+    # modules in a plain list are not registered: PyTorch counts 112 (the conv), not 112 + 2 · 20
+    (torch_net("        x = self.c(x).flatten(1)[:, :4]\n        for b in self.blocks:\n            x = b(x)\n"
+               "        return x\n", "        self.blocks = [nn.Linear(4, 4), nn.Linear(4, 4)]\n"), (3, 8, 8),
+     "refused"),
+    (torch_net("        x = self.c(x).flatten(1)[:, :4]\n        for b in self.blocks:\n            x = b(x)\n"
+               "        return x\n", "        self.blocks = nn.ModuleList([nn.Linear(4, 4), nn.Linear(4, 4)])\n"),
+     (3, 8, 8), "same"),
+    (torch_net("        return self.net(self.c(x))\n", "        self.layers = [nn.Conv2d(4, 4, 1), nn.ReLU()]\n"
+               "        self.net = nn.Sequential(*self.layers)\n"), (3, 8, 8), "same"),  # registered by the Sequential
+    (torch_net("        return self.acts['relu'](self.c(x))\n", "        self.acts = {'relu': nn.ReLU()}\n"),
+     (3, 8, 8), "same"),  # a ReLU changes no count
 ]
 
 

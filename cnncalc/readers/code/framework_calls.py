@@ -34,6 +34,8 @@ from .values import (
     Instance,
     KerasModel,
     Layer,
+    ModuleDict,
+    ModuleList,
     Sequential,
     Tensor,
     Unknown,
@@ -100,9 +102,9 @@ class FrameworkCalls(Expressions):
                 return Sequential("torch", list(args[0].values()), node, list(args[0].keys()))
             return Sequential("torch", list(args), node)
         if cls.framework == "torch" and cls.name in ("ModuleList",):
-            return self.items(args[0], node) if args else []
+            return ModuleList(self.items(args[0], node) if args else [])
         if cls.framework == "torch" and cls.name == "ModuleDict":
-            return dict(self.touch(args[0], node)) if args else {}
+            return ModuleDict(self.touch(args[0], node) if args else {})
         if cls.framework == "torch" and cls.name == "Module":
             return None
         return Layer(cls.framework, cls.name, args, kwargs, node)

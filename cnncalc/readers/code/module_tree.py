@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .records import Node
-from .values import Instance, Sequential
+from .values import Instance, ModuleDict, ModuleList, Sequential
 
 #: (the name of a container, the number of its use), as a spec's block uses are (language.spec.records)
 Container = tuple[str, int]
@@ -40,9 +40,9 @@ class ModuleTree:
         caller = self.callers[-1] if self.callers else None
         if caller is not None and module is not self.root:
             for value in caller.attributes.values():
-                if type(value) in (list, dict) and any(item is module for item in
-                                                      (value.values() if type(value) is dict else value)):
-                    opened.append(("ModuleDict:" if type(value) is dict else "ModuleList:", id(value)))
+                if isinstance(value, (ModuleList, ModuleDict)) and \
+                        any(item is module for item in (value.values() if isinstance(value, dict) else value)):
+                    opened.append(("ModuleDict:" if isinstance(value, dict) else "ModuleList:", id(value)))
                     break
         if module is not self.root and (isinstance(module, Instance) or
                                         (isinstance(module, Sequential) and module.framework == "torch")):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .arguments import _int, _NotConstantError, _unreadable
 from .known_values import KnownNetwork
 from .own_weights import OwnParameter
-from .values import Instance, Layer, Sequential
+from .values import Instance, Layer, ModuleDict, ModuleList, Sequential
 
 if TYPE_CHECKING:
     from .calls import Interpreter
@@ -48,6 +48,7 @@ def unused_layers(interpreter: Interpreter, model: Any, applied: set[int]) -> Un
     ModuleDicts, through its sub-modules) that are not in ``applied`` (the ids of the layers the graph applies).
     A layer whose counts cnncalc cannot tell from its arguments is refused at the line that makes it."""
     found = Unused()
+    _registered_only(interpreter, model)
     for layer, owners in held(interpreter, model):
         if isinstance(layer, KnownNetwork):  # a whole network never applied: refused, its count left to the zoo
             if id(layer) not in applied:
@@ -79,10 +80,11 @@ def _where(node: Any, interpreter: Interpreter) -> tuple[str, int]:
     return os.path.basename(source.path) if source else "", interpreter.line_of(node) if node is not None else 0
 
 
-def held(interpreter: Interpreter, model: Any) -> Iterator[tuple[Layer | OwnParameter | KnownNetwork,
-                                                                   tuple[int, ...]]]:
+def held(interpreter: Interpreter, model: Any, plain: bool = True) -> Iterator[
+        tuple[Layer | OwnParameter | KnownNetwork, tuple[int, ...]]]:
     """Each layer object a model holds, once, depth first in the order it was assigned, with the ids of the
-    modules (and lists, dicts) it is held in below the model."""
+    modules (and lists, dicts) it is held in below the model; without ``plain``, only through what PyTorch
+    registers (a plain list, tuple or dict of modules is not)."""
     seen: set[int] = set()
     stack: list[tuple[Any, tuple[int, ...]]] = [(model, ())]
     while stack:
@@ -99,9 +101,25 @@ def held(interpreter: Interpreter, model: Any) -> Iterator[tuple[Layer | OwnPara
             stack.extend((each, inner) for each in reversed(held_values))
         elif isinstance(value, Sequential):
             stack.extend((each, inner) for each in reversed(value.layers))
-        elif isinstance(value, (list, tuple, dict)):
+        elif isinstance(value, (list, tuple, dict)) and (plain or isinstance(value, (ModuleList, ModuleDict))):
             items = list(value.values()) if isinstance(value, dict) else list(value)
             stack.extend((each, inner) for each in reversed(items))
+
+
+def _registered_only(interpreter: Interpreter, model: Any) -> None:
+    """A module with weights held only in a plain list, tuple or dict of a module's attributes (``self.blocks =
+    [nn.Linear(4, 4)]``) is refused at the line that makes it: PyTorch registers only modules, ModuleLists and
+    ModuleDicts, so such a module's parameters are not the model's (not counted, trained nor saved), though
+    forward() may use it. (A ReLU so held changes no count.)"""
+    registered = {id(layer) for layer, _ in held(interpreter, model, plain=False)}
+    for layer, _ in held(interpreter, model):
+        if id(layer) not in registered and not (isinstance(layer, Layer) and layer.name in _FREE):
+            name = layer.name if isinstance(layer, (Layer, KnownNetwork)) else "parameter"
+            raise interpreter.error(layer.node, f"this {name} is held in a plain Python list, tuple or dict of the "
+                                    "model's, which PyTorch does not register: its parameters are not the model's "
+                                    "(PyTorch neither counts, trains nor saves them)",
+                                    "hold it in nn.ModuleList (nn.ModuleDict for a dict), or in an attribute of "
+                                    "its own")
 
 
 def _counts(layer: Layer, interpreter: Interpreter) -> tuple[int, int]:

@@ -117,6 +117,18 @@ class Sequential:
         return iter(self.layers)
 
 
+class ModuleList(list):  # type: ignore[type-arg]
+    """An ``nn.ModuleList``: a list whose modules PyTorch registers (a plain list of modules it does not)."""
+
+    __slots__ = ()
+
+
+class ModuleDict(dict):  # type: ignore[type-arg]
+    """An ``nn.ModuleDict``: a dict whose modules PyTorch registers."""
+
+    __slots__ = ()
+
+
 class KerasModel:
     """``keras.Model(inputs, outputs)``."""
 
