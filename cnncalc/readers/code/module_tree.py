@@ -31,6 +31,7 @@ class ModuleTree:
         self.marks: list[tuple[int, tuple[Container, ...]]] = []  # (the first node, the containers open from it)
         self.callers: list[Instance] = []  # the modules whose forward() runs, innermost last
         self.kept: list[Any] = []  # every container: alive to the end of the reading, so that its id is its own
+        self._members: dict[int, tuple[int, set[int]]] = {}  # a ModuleList's length and its modules' ids, by its id
 
     @contextlib.contextmanager
     def called(self, module: Any, nodes: list[Node]) -> Iterator[None]:
@@ -40,8 +41,7 @@ class ModuleTree:
         caller = self.callers[-1] if self.callers else None
         if caller is not None and module is not self.root:
             for value in caller.attributes.values():
-                if isinstance(value, (ModuleList, ModuleDict)) and \
-                        any(item is module for item in (value.values() if isinstance(value, dict) else value)):
+                if isinstance(value, (ModuleList, ModuleDict)) and id(module) in self._held(value):
                     opened.append(("ModuleDict:" if isinstance(value, dict) else "ModuleList:", id(value)))
                     break
         if module is not self.root and (isinstance(module, Instance) or
@@ -60,6 +60,15 @@ class ModuleTree:
             if opened:
                 del self.open[len(self.open) - len(opened):]
                 self.marks.append((len(nodes), tuple(self.open)))
+
+    def _held(self, modules: ModuleList | ModuleDict) -> set[int]:
+        """The ids of the modules a ModuleList or ModuleDict holds, found again only when it has grown or shrunk: a
+        list of 10,000 layers looped over is not searched 10,000 times."""
+        known = self._members.get(id(modules))
+        if known is None or known[0] != len(modules):
+            items = modules.values() if isinstance(modules, dict) else modules
+            known = self._members[id(modules)] = (len(modules), {id(item) for item in items})
+        return known[1]
 
     def _open(self, opened: list[Container], nodes: list[Node]) -> None:
         if opened:
