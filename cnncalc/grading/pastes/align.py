@@ -13,6 +13,7 @@ from ...model.records import replace
 from ...readers.pasted.records import PastedRow, PastedSummary
 from ..claims import Verdict
 from .connections import connection_verdicts
+from .containers import collapsed_containers, container_verdict, held_rows
 from .expected import expected_rows, keras_family, modelled, nested_classes, torch_type
 from .nested import nested_rows
 from .pairing import pairing
@@ -49,10 +50,16 @@ def _aligned(net: Network, pasted: PastedSummary, channels_first: bool) -> list[
     if nested:  # a known network's row: Keras' under its own class, torchinfo's with the rows under it
         pasted = nested_rows(net, pasted, nested)
     layers = expected_rows(net, torchinfo)  # PyTorch's classes for torchinfo: a depthwise conv is a Conv2d there
-    verdicts = [Verdict(f"line {row.line} {row.name}", f"{row.params:,}", "?", "unchecked",
-                        note=f"cnncalc does not model {row.keras_class or 'this layer'}: its row is not checked, "
-                             "its parameters still count toward the totals")
-                for row in pasted.rows if not modelled(row, torchinfo, nested)]
+    collapsed = collapsed_containers(net, pasted.rows, nested) if torchinfo and net.torch else {}
+    if collapsed:  # a container at the depth limit stands for the rows it holds
+        covered = {id(layer) for _, drawn in collapsed.values() for layer in held_rows(drawn)}
+        layers = [row for row in layers if id(row.layer) not in covered]
+        pasted = replace(pasted, rows=tuple(row for row in pasted.rows if row.line not in collapsed))
+    verdicts = [container_verdict(row, shown) for row, shown in collapsed.values()]
+    verdicts += [Verdict(f"line {row.line} {row.name}", f"{row.params:,}", "?", "unchecked",
+                         note=f"cnncalc does not model {row.keras_class or 'this layer'}: its row is not checked, "
+                              "its parameters still count toward the totals")
+                 for row in pasted.rows if not modelled(row, torchinfo, nested)]
     rows = [row for row in pasted.rows if modelled(row, torchinfo, nested)]
     # rows are paired by what they are (class, shape and count), so one odd row cannot shift the rest
     # no shape to pair them by: a subclassed model's rows, or a torchinfo table without an Output Shape column
