@@ -126,7 +126,7 @@ def _cost_of(analysis: Analysis, column: str, number: int) -> int:
 def table_cells(net: Network, explain: bool, checked: ForwardPass | None,
                  analysis: Analysis, depth: int = 0) -> tuple[list[str], list[list[str]]]:
     """The table's column titles and every row's cells, as plain text; a known network's own rows under its row
-    down to ``depth`` (:mod:`~cnncalc.views.nesting`)."""
+    down to ``depth`` (:mod:`~cnncalc.analysis.nesting`)."""
     columns = analysis.columns
     titles = [name_title(net), "Output Shape", "Param #", *(["Connected to"] if net.graph else []),
               *(column_title(c, analysis) for c in columns), *(["Check"] if checked is not None else [])]
@@ -155,10 +155,10 @@ def table_cells(net: Network, explain: bool, checked: ForwardPass | None,
 
 
 def drawn_nested(net: Network, depth: int) -> bool:
-    """Whether ``--depth`` (0 without it) draws rows inside others (:func:`.nesting.expanded`)."""
+    """Whether ``--depth`` (0 without it) draws rows inside others (:func:`~cnncalc.analysis.nesting.expanded`)."""
     if not depth:  # the network's own rows: nesting's module is not loaded
         return False
-    from .nesting import expanded
+    from ..analysis.nesting import expanded
 
     return expanded(net, depth)
 
@@ -169,8 +169,8 @@ def as_drawn(net: Network, depth: int) -> Network:
     names that column would give are of rows drawn elsewhere)."""
     if not (net.graph and drawn_nested(net, depth)):
         return net
+    from ..analysis.nesting import contained
     from ..model.records import replace
-    from .nesting import contained
 
     return replace(net, graph=False) if contained(net) else net
 
@@ -179,7 +179,7 @@ def expanded_cells(net: Network, analysis: Analysis, depth: int) -> list[list[st
     """Every row's cells with the known networks' own rows under theirs, down to ``depth``: name, shape, count,
     "Connected to" ('-' for an inner row, whose inputs are inside its network, as Keras writes it) and the
     Trainable column, the only other column an inner row has (the command refuses the rest)."""
-    from .nesting import shown_rows
+    from ..analysis.nesting import shown_rows
 
     extras = extra_cells(net, analysis)
     rows: list[list[str]] = []

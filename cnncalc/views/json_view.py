@@ -118,7 +118,7 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
     containers: dict[int, tuple[str, ...]] = {}
     if (depth is None or depth > 1) and any(layer.inner is not None or (net.torch and layer.containers)
                                             for layer in net.layers):
-        from .nesting import container_names
+        from ..analysis.nesting import container_names
 
         containers = container_names(net)
     for layer, fields in zip(net.layers, extras):
@@ -148,7 +148,7 @@ def nested_records(inner: Network, batch: int, frozen: bool, depth: int | None =
     """The rows of a known network standing as one row, each as :func:`layer_record` writes it (a frozen
     network's parameters all non-trainable), a nested row's own rows down to ``depth`` more levels (all
     without it); under PyTorch's conventions a row inside torchvision's containers has them as ``containers``,
-    outermost first, named as the ``--depth`` table names them (:func:`.nesting.container_names`)."""
+    outermost first, named as the ``--depth`` table names them (:func:`~cnncalc.analysis.nesting.container_names`)."""
     records = []
     for layer in inner.layers:
         record = layer_record(inner, layer, batch, inner.torch)

@@ -73,7 +73,7 @@ def to_markdown(net: Network, checked: ForwardPass | None = None, analysis: Anal
 
 def _expanded(net: Network, analysis: Analysis, depth: int) -> list[str]:
     """The expanded table's rows (:func:`~cnncalc.views.cells.expanded_cells`)."""
-    from .nesting import shown_rows
+    from ..analysis.nesting import shown_rows
 
     rows = expanded_cells(net, analysis, depth)[net.graph:]
     numbers = [str(shown.layer.index) if shown.number is not None and shown.layer is not None else ""

@@ -29,7 +29,7 @@ def table(net: Network, explain: bool = False, checked: ForwardPass | None = Non
     words to make room, each input of a merge on a line of its own; when the table would still need more than
     ``width`` columns, each layer becomes a block of "field  value" lines instead (as ``git log --stat`` and
     torchinfo's row settings do), so no number, shape or header is ever cut or folded.  ``depth`` above 1 shows
-    the rows of a known network standing as an item under its row (:mod:`~cnncalc.views.nesting`).
+    the rows of a known network standing as an item under its row (:mod:`~cnncalc.analysis.nesting`).
     """
     from rich import box
     from rich.console import Group

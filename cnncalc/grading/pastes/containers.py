@@ -1,7 +1,7 @@
 """torchinfo's rows of containers at the depth limit: ``summary(model, depth=3)`` prints ResNet's downsample as one
 row, ``Sequential: 3-9`` with its total, and leaves out the Conv2d and BatchNorm2d it holds. Such a row stands for
 those rows: its count is theirs, found where cnncalc draws the same container under the same name at that depth
-(:mod:`~cnncalc.views.nesting`, torchinfo's numbering of each depth, which the depth limit does not change).
+(:mod:`~cnncalc.analysis.nesting`, torchinfo's numbering of each depth, which the depth limit does not change).
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ def _depth(row: PastedRow) -> int | None:
 def collapsed_containers(net: Network, rows: Sequence[PastedRow], nested: frozenset[str]) -> dict[int, tuple[
         PastedRow, Any]]:
     """The pasted rows of containers drawn at the depth limit (no row of theirs below them in the paste), each by
-    its line, with cnncalc's row of the same container (a :class:`~cnncalc.views.nesting.ShownRow` holding the
+    its line, with cnncalc's row of the same container (a :class:`~cnncalc.analysis.nesting.ShownRow` holding the
     network's rows inside it); a container cnncalc does not draw under that name is left as it was."""
     candidates = [index for index, row in enumerate(rows)
                   if (row.params or row.recursive) and not modelled(row, True, nested) and _depth(row) is not None]
     if not candidates:
         return {}
-    from ...views.nesting import deepest, shown_rows
+    from ...analysis.nesting import deepest, shown_rows
 
     drawn: dict[str, list[Any]] = {}  # a ModuleList left and re-entered is one name drawn several times
     for shown in shown_rows(net, deepest(net)):

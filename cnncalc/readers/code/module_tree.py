@@ -5,7 +5,7 @@ The model itself is not one (torchinfo's row of depth 0).
 
 Rows are made in order, so the containers are kept as marks: from the n-th node of the graph on, this stack of
 containers is open (:func:`containers_of` gives each node its own). A container is named as
-:mod:`~cnncalc.views.nesting` reads a module's block: its class, then ``:`` (a name no spec block can have), and
+:mod:`~cnncalc.analysis.nesting` reads a module's block: its class, then ``:`` (a name no spec block can have), and
 numbered by the module object, so that two calls of one module are one container only when they are in a row.
 """
 
