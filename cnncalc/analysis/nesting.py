@@ -15,6 +15,10 @@ torchinfo lists ResNet's ``Sequential`` and ``BasicBlock``.  A row that no modul
 an addition or a concatenation (``out + identity``, ``torch.cat``) and a row written with ``fn`` (``flatten fn``:
 ``torch.flatten(x, 1)`` called in ``forward()``); each still counts as its container's output.  A ``ModuleList``
 is never called (``forward()`` runs its modules in a loop): torchinfo prints ``--`` as its output.
+A network summarised itself is drawn the same way from depth 1, and so is a PyTorch model file, whose rows name the
+modules they are made inside (``BasicBlock:``, :mod:`~cnncalc.readers.code.module_tree`); a ModuleList left and
+re-entered is torchinfo's one row repeated (:func:`_recursive`), and a module's count holds the parameters of the
+modules it never calls (the network's ``unused_held``).
 """
 
 from __future__ import annotations
