@@ -170,7 +170,8 @@ class FrameworkCalls(Expressions):
         with self.module_tree.called(module, self.nodes):
             result = run()
             if len(self.nodes) == made and isinstance(result, Tensor) and module is not self.module_tree.root and \
-                    (isinstance(module, Instance) or getattr(module, "framework", "") == "torch"):
+                    ((isinstance(module, Instance) and module.cls.is_module) or
+                     (isinstance(module, Sequential) and module.framework == "torch")):
                 self.nodes.append(Node("layer", [result.node], node, "linear fn", applied=node))
                 result = Tensor(len(self.nodes) - 1)
         return result

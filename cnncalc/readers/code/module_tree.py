@@ -38,16 +38,17 @@ class ModuleTree:
         """The containers of ``module`` open while it runs: the ModuleList or ModuleDict of the calling module it is
         taken from, and itself when it is a module of the model's own class or a Sequential in the model."""
         opened: list[Container] = []
+        module_call = isinstance(module, Instance) and module.cls.is_module  # a PyTorch module of the file's
         caller = self.callers[-1] if self.callers else None
         if caller is not None and module is not self.root:
             for value in caller.attributes.values():
                 if isinstance(value, (ModuleList, ModuleDict)) and id(module) in self._held(value):
                     opened.append(("ModuleDict:" if isinstance(value, dict) else "ModuleList:", id(value)))
                     break
-        if module is not self.root and (isinstance(module, Instance) or
-                                        (isinstance(module, Sequential) and module.framework == "torch")):
-            opened.append((f"{module.cls.node.name}:" if isinstance(module, Instance) else "Sequential:", id(module)))
-        if isinstance(module, Instance):
+        sequential = isinstance(module, Sequential) and module.framework == "torch"
+        if module is not self.root and (module_call or sequential):
+            opened.append((f"{module.cls.node.name}:" if module_call else "Sequential:", id(module)))
+        if module_call:
             self.callers.append(module)
         if opened:
             self.kept.append(module)
@@ -55,7 +56,7 @@ class ModuleTree:
         try:
             yield
         finally:
-            if isinstance(module, Instance):
+            if module_call:
                 self.callers.pop()
             if opened:
                 del self.open[len(self.open) - len(opened):]
