@@ -151,14 +151,16 @@ def torch_row(raw: str, number: int, rows: list[PastedRow], skipped: list[str], 
               batched: bool = True) -> None:
     """A torchinfo or torchsummary row from its cells; activations are skipped, as Keras fuses them into their
     layer."""
-    if cells is None or cells.shape == "--":
-        return
+    if cells is None or (cells.shape == "--" and cells.params in ("--", "")):
+        return  # a container whose rows follow; a ModuleList at the depth limit (its count, or '(recursive)' when
+        # torchinfo draws it again) stands for the rows it holds, which are not in the paste
     torch_type = cells.type
     if torch_type in TORCH_ACTIVATIONS:
         skipped.append(torch_type)
         return
     # only the count is in the paste: a table without an Output Shape column, or a module's several outputs
-    unshown = _NO_COLUMN if cells.shape == "" else \
+    unshown = _NO_COLUMN if cells.shape == "" else "torchinfo prints no output for a module forward() never " \
+        "calls" if cells.shape == "--" else \
         f"the module returns several tensors ({cells.shape})" if cells.shape.startswith("[[") else ""
     if unshown and cells.shape and cells.params == "0":
         return  # a block's several outputs, its parameters on its modules' rows: the rows after it read on
