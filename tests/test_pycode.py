@@ -99,6 +99,12 @@ def _built(path: Path, name: str) -> Any:
     return value() if isinstance(value, type) else value
 
 
+def _flat(keras: Any, model: Any) -> list[Any]:
+    """A Keras model's layers, a model nested in it (an autoencoder's encoder) replaced by its own layers."""
+    return [inner for layer in model.layers
+            for inner in (_flat(keras, layer) if isinstance(layer, keras.Model) else [layer])]
+
+
 @pytest.mark.oracle
 @pytest.mark.parametrize("path", MODELS, ids=[p.stem for p in MODELS])
 def test_the_framework_builds_what_cnncalc_read(path: Path) -> None:
@@ -113,7 +119,7 @@ def test_the_framework_builds_what_cnncalc_read(path: Path) -> None:
         with _tensorflow_is_keras(keras):
             model = _built(path, code.name)
         theirs = [(type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params())
-                  for layer in model.layers if type(layer).__name__ != "InputLayer"]
+                  for layer in _flat(keras, model) if type(layer).__name__ != "InputLayer"]
         ours = [(layer.keras_class, layer.output_shape, layer.params.total) for layer in net.layers]
         assert ours == theirs
         assert net.total_params == model.count_params() == framework_count(path)

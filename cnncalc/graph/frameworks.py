@@ -9,7 +9,8 @@ from ..model.conventions import channels_last
 from ..model.layers import Activation, Flatten, Layer, Params, Reshape, RuleError
 from ..model.records import replace
 
-__all__ = ["framework_layer", "functional_with_weights", "fused", "module_block", "split_row"]
+__all__ = ["framework_layer", "functional_with_weights", "fused", "keras_model", "keras_model_block", "module_block",
+           "split_row"]
 
 
 def framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) -> tuple[Layer, Layer | None]:
@@ -46,7 +47,24 @@ def module_block(name: str) -> bool:
     """A block named after a PyTorch module's class, as a torchvision network's spec writes its modules: its name
     starts with a capital letter, or with ``_`` and one (``Sequential_layer1``, ``CNBlock``, ``_DenseLayer_1``); or
     a module a model's code calls, its class and ``:`` (``BasicBlock:``, readers.code.module_tree)."""
-    return (name.lstrip("_")[:1].isupper() and name[:2] != "__") or name.endswith(":")
+    return ((name.lstrip("_")[:1].isupper() and name[:2] != "__") or name.endswith(":")) and keras_model(name) is None
+
+
+#: the classes Keras' summary gives a model nested in another: its row, ``encoder (Functional)``
+KERAS_MODEL_CLASSES = ("Functional", "Sequential")
+
+
+def keras_model_block(name: str | None, cls: str) -> str:
+    """The container of the rows a Keras model nested in another makes (an autoencoder's encoder, called on its
+    input), named as Keras' summary names the model's one row: ``encoder (Functional)``; `` (Sequential)`` for a
+    model given no name (Keras numbers it among every model of the session)."""
+    return f"{name or ''} ({cls})"
+
+
+def keras_model(block: str) -> tuple[str, str] | None:
+    """The name and class of the Keras model a container of :func:`keras_model_block` is; None for any other block."""
+    name, bracket, cls = block.rpartition(" (")
+    return (name, cls[:-1]) if bracket and cls[:-1] in KERAS_MODEL_CLASSES and cls.endswith(")") else None
 
 
 def functional_with_weights(layer: Layer, params: Params, containers: tuple[tuple[str, int], ...]) -> None:

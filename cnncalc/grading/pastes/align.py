@@ -13,8 +13,8 @@ from ...model.records import replace
 from ...readers.pasted.records import PastedRow, PastedSummary
 from ..claims import Verdict
 from .connections import connection_verdicts
-from .containers import collapsed_containers, container_verdict, held_rows
-from .expected import expected_rows, keras_family, modelled, nested_classes, torch_type
+from .containers import collapsed_containers, container_verdict, held_rows, keras_models, model_verdicts
+from .expected import expected_rows, keras_family, modelled, nested_classes, nested_model, torch_type
 from .nested import nested_rows
 from .pairing import pairing
 from .rows import row_verdicts
@@ -56,9 +56,20 @@ def _aligned(net: Network, pasted: PastedSummary, channels_first: bool) -> list[
         layers = [row for row in layers if id(row.layer) not in covered]
         pasted = replace(pasted, rows=tuple(row for row in pasted.rows if row.line not in collapsed))
     verdicts = [container_verdict(row, shown) for row, shown in collapsed.values()]
+    models = keras_models(net, pasted.rows, nested) if not torchinfo else {}
+    if models:  # a nested Keras model's row stands for its layers, unless the paste expands it (rows behind '└')
+        after = {row.line: following for row, following in zip(pasted.rows, pasted.rows[1:])}
+        covered = {id(layer) for row, held in models.values()
+                   if not (row.line in after and after[row.line].inside) for layer in held}
+        layers = [row for row in layers if id(row.layer) not in covered]
+        pasted = replace(pasted, rows=tuple(row for row in pasted.rows if row.line not in models))
+        verdicts += [verdict for row, held in models.values() for verdict in model_verdicts(row, held, show)]
     verdicts += [Verdict(f"line {row.line} {row.name}", f"{row.params:,}", "?", "unchecked",
-                         note=f"cnncalc does not model {row.keras_class or 'this layer'}: its row is not checked, "
-                              "its parameters still count toward the totals")
+                         note="a model nested in the model, whose layers the spec writes one by one: its row is not "
+                              "checked (grade the model's .py file, which says which layers it holds)"
+                         if nested_model(row, torchinfo) else
+                         f"cnncalc does not model {row.keras_class or 'this layer'}: its row is not checked, "
+                         "its parameters still count toward the totals")
                  for row in pasted.rows if not modelled(row, torchinfo, nested)]
     rows = [row for row in pasted.rows if modelled(row, torchinfo, nested)]
     # rows are paired by what they are (class, shape and count), so one odd row cannot shift the rest

@@ -1,7 +1,15 @@
-"""torchinfo's rows of containers at the depth limit: ``summary(model, depth=3)`` prints ResNet's downsample as one
-row, ``Sequential: 3-9`` with its total, and leaves out the Conv2d and BatchNorm2d it holds. Such a row stands for
-those rows: its count is theirs, found where cnncalc draws the same container under the same name at that depth
-(:mod:`~cnncalc.analysis.nesting`, torchinfo's numbering of each depth, which the depth limit does not change).
+"""Rows of a paste that stand for rows it leaves out, each graded against the network's rows it holds.
+
+torchinfo's containers at the depth limit: ``summary(model, depth=3)`` prints ResNet's downsample as one row,
+``Sequential: 3-9`` with its total, and leaves out the Conv2d and BatchNorm2d it holds. Such a row's count is theirs,
+found where cnncalc draws the same container under the same name at that depth (:mod:`~cnncalc.analysis.nesting`,
+torchinfo's numbering of each depth, which the depth limit does not change).
+
+Keras' models nested in the model: an autoencoder built as ``Model(inputs, decoder(encoder(inputs)))`` is summarised
+as ``encoder (Functional)`` and ``decoder (Functional)``, each one row with the model's output and the total of its
+layers. Model code read by cnncalc keeps which rows each nested model makes (readers.code.keras_nested); a row is
+paired with its model by name (``name="encoder"``), else in order, Keras naming a model given none among every model
+of its session.
 """
 
 from __future__ import annotations
@@ -10,10 +18,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ...graph.network import Network
+from ...graph.frameworks import keras_model
+from ...graph.network import Network, ResolvedLayer
 from ...readers.pasted.records import PastedRow
 from ..claims import Verdict
-from .expected import modelled
+from .expected import NESTED_MODELS, modelled, nested_model
 
 #: the depth in torchinfo's ``Class: depth-index`` name
 _DEPTH = re.compile(r": (\d+)-\d+$")
@@ -68,3 +77,52 @@ def container_verdict(row: PastedRow, drawn: list[Any]) -> Verdict:
                    "" if ok or not terms else f"{terms} = {correct:,}",
                    note=f"a {row.keras_class or 'container'} at the paste's depth limit: the parameters of the rows it "
                         "holds")
+
+
+def keras_models(net: Network, rows: Sequence[PastedRow], nested: frozenset[str]) -> dict[int, tuple[
+        PastedRow, list[ResolvedLayer]]]:
+    """A Keras paste's rows of models nested in the model, each by its line, with the network's rows the model's
+    container holds (the outermost, when models nest); a row no container of its class is left for pairs ends
+    as it was, a row of a kind cnncalc does not model."""
+    models: dict[tuple[str, int], list[ResolvedLayer]] = {}
+    for layer in net.layers:
+        use = next((use for use in layer.containers if keras_model(use[0]) is not None), None)
+        if use is not None:
+            models.setdefault(use, []).append(layer)
+    candidates = [row for row in rows if nested_model(row, False) and not modelled(row, False, nested)]
+    if not models or not candidates:
+        return {}
+    left = list(models)
+    pairs: dict[int, tuple[str, int]] = {}
+    for row in candidates:  # by name first
+        use = next((use for use in left if keras_model(use[0]) == (row.name, NESTED_MODELS[row.keras_class])), None)
+        if use is not None:
+            pairs[row.line] = use
+            left.remove(use)
+    for row in candidates:  # then in order, among the models of the row's class
+        if row.line not in pairs:
+            use = next((use for use in left if keras_model(use[0])[1] == NESTED_MODELS[row.keras_class]), None)
+            if use is not None:
+                pairs[row.line] = use
+                left.remove(use)
+    return {row.line: (row, models[pairs[row.line]]) for row in candidates if row.line in pairs}
+
+
+def model_verdicts(row: PastedRow, held: list[ResolvedLayer], show: Any) -> list[Verdict]:
+    """A nested Keras model's row against its layers: its output (its last layer's) and their parameters."""
+    claim = f"line {row.line} {row.name} ({row.keras_class})"
+    output = held[-1].output_shape
+    if row.shapeless:
+        verdicts = [Verdict(f"{claim} output", row.unreadable or "(not in the paste)", show(output), "unchecked",
+                            note="the paste's shape cannot be read")]
+    else:
+        ok = row.shape == output
+        verdicts = [Verdict(f"{claim} output", show(row.shape), show(output), "correct" if ok else "wrong",
+                            "" if ok else f"the output of its last layer, {held[-1].name}")]
+    correct = sum(layer.params.total for layer in held)
+    terms = " + ".join(f"{layer.params.total:,}" for layer in held if layer.params.total)
+    ok = row.params == correct
+    verdicts.append(Verdict(f"{claim} params", f"{row.params:,}", f"{correct:,}", "correct" if ok else "wrong",
+                            "" if ok or not terms else f"{terms} = {correct:,}",
+                            f"a nested model: the parameters of its {len(held)} layers"))
+    return verdicts

@@ -114,6 +114,17 @@ def _separable_rows(layer: ResolvedLayer) -> list[ExpectedRow]:
     return [depthwise, ExpectedRow(layer, cls, layer.output_shape, layer.torch_params - kernel * middle)]
 
 
+#: The classes a Keras summary gives a model nested in the model, each with the class of cnncalc's container of its
+#: layers (readers.code.keras_nested): Keras 1 and Keras 2 before 2.4 print a functional model as 'Model'.
+NESTED_MODELS = {"Functional": "Functional", "Model": "Functional", "Sequential": "Sequential"}
+
+
+def nested_model(row: PastedRow, torch: bool) -> bool:
+    """A Keras row of a model nested in the model (``encoder (Functional)``): its count is its layers', which a
+    spec writes one by one."""
+    return not torch and row.keras_class in NESTED_MODELS and not row.inside
+
+
 #: PyTorch classes a torchinfo or torchsummary row may have that cnncalc models.
 TORCH_MODELLED = frozenset({*TORCH_CLASSES, *ADAPTIVE, "DepthwiseConv2d"})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...graph.network import Network
 from ...readers.pasted.records import PastedSummary
 from ..claims import Verdict
-from .expected import modelled, nested_classes
+from .expected import modelled, nested_classes, nested_model
 
 
 def footer_verdicts(net: Network, pasted: PastedSummary) -> list[Verdict]:
@@ -40,7 +40,9 @@ def total_verdicts(net: Network, pasted: PastedSummary) -> list[Verdict]:
         verdicts.append(Verdict("total", "(no totals line)", f"{net.total_params:,}", "unchecked",
                                 note="rows were read but no 'Total params' line: is the paste cut short?"))
     nested = nested_classes(net)
-    unmodelled = sum(row.params for row in pasted.rows if not modelled(row, pasted.torch, nested))
+    # a nested model's row counts its layers, which the spec writes one by one: not counted again
+    unmodelled = sum(row.params for row in pasted.rows if not modelled(row, pasted.torch, nested) and
+                     not nested_model(row, pasted.torch))
     expected = {"total": net.total_params, "trainable": net.trainable_params,
                 "non_trainable": net.non_trainable_params}
     if pasted.torch:  # BatchNormalization's moving statistics are torch buffers; frozen layers still count

@@ -144,9 +144,10 @@ def find_candidates(env: dict[str, Any], tree: ast.Module, line_of: Callable[[as
     held = {id(layer) for value in env.values() for layer in (value.layers if isinstance(value, Sequential) else
                                                               value.attributes.values()
                                                               if isinstance(value, Instance) else ())}
-    parts = [c for c in assigned if (isinstance(env[c.name], KerasModel) and env[c.name].called) or
+    parts = [c for c in assigned if (isinstance(env[c.name], (KerasModel, Sequential)) and env[c.name].called) or
              (isinstance(env[c.name], KnownNetwork) and (env[c.name].applied or id(env[c.name]) in held))]
-    if len(parts) < len(assigned):  # an encoder called to build the autoencoder is a part of it, not a model;
+    if len(parts) < len(assigned):  # an encoder (a Model or a Sequential) called to build the autoencoder is a part
+        # of it, not a model;
         # so is a known network applied in a model or held by one (keras.Sequential([base, …]), self.backbone)
         assigned = [c for c in assigned if c not in parts]
     return [*assigned, *found]

@@ -12,6 +12,7 @@ from .builder import input_text
 from .channel_ops import NOT_MINE, Grouped, grouped_call, grouped_view, split_call
 from .expressions import Expressions
 from .frameworks import _MODEL_CLASSES, _READ_OUTS, KERAS_MERGES, TORCH_ELEMENTWISE
+from .keras_nested import contain
 from .known_networks import apply_network
 from .known_values import KnownNetwork
 from .layer_subclasses import layer_norm_layer
@@ -56,6 +57,10 @@ def _shown_axis(axis: Any) -> str:
     return shown if 0 < len(shown) < 40 else "a value that is not a number"
 
 
+def _given_name(kwargs: dict[str, Any]) -> str | None:
+    """A Keras model's name=, when the code gives it as a string."""
+    name = kwargs.get("name")
+    return name if isinstance(name, str) else None
 
 
 class FrameworkCalls(Expressions):
@@ -86,14 +91,15 @@ class FrameworkCalls(Expressions):
         """keras.Sequential, keras.Input, keras.Model, layers.add(…), nn.Sequential, nn.ModuleList/Dict, nn.Module."""
         if cls.framework == "keras" and cls.name == "Sequential":
             layers = args[0] if args else kwargs.get("layers")
-            return Sequential("keras", [] if layers is None else self.items(layers, node), node)
+            return Sequential("keras", [] if layers is None else self.items(layers, node), node,
+                              name=_given_name(kwargs))
         if cls.framework == "keras" and cls.name == "Input":
             shape = kwargs.get("shape", args[0] if args else None)
             return self.input_tensor(shape, node)
         if cls.framework == "keras" and cls.name == "Model":
             inputs = kwargs.get("inputs", kwargs.get("input", args[0] if args else None))  # Keras 1: input=
             outputs = kwargs.get("outputs", kwargs.get("output", args[1] if len(args) > 1 else None))
-            return KerasModel(inputs, outputs, node)
+            return KerasModel(inputs, outputs, node, _given_name(kwargs))
         if cls.framework == "keras" and cls.name in KERAS_MERGES and cls.name.islower():  # layers.add([a, b])
             return self.merge(KERAS_MERGES[cls.name], self.items(args[0], node) if args else [], node,
                               kwargs.get("axis", -1))
@@ -119,7 +125,7 @@ class FrameworkCalls(Expressions):
         if not args:
             raise self.error(node, "a layer called with nothing to act on")
         if isinstance(layer, Sequential):
-            current = args[0]
+            current, made = args[0], len(self.nodes)
             try:
                 self.enter(node)  # a Sequential nested in a Sequential, two thousand deep
 
@@ -133,6 +139,9 @@ class FrameworkCalls(Expressions):
                 current = self.inside(layer, run, node)
             finally:
                 self.depth -= 1
+            if layer.framework == "keras":  # a Keras Sequential nested in the model: one row in Keras' summary
+                layer.called = True
+                contain(self.nodes, made, layer)
             return current
         if self.module_tree.callers:  # a module of the model's own runs: the layer may be a ModuleList's
             with self.module_tree.called(layer, self.nodes):

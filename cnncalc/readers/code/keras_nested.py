@@ -8,9 +8,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from ...graph.frameworks import keras_model_block
 from .keras_shapes import graph_shape, keras_tensor
 from .records import Node
-from .values import KerasModel, Tensor
+from .values import KerasModel, Sequential, Tensor
 
 if TYPE_CHECKING:
     from .calls import Interpreter
@@ -42,13 +43,25 @@ def call_model(interpreter: Interpreter, model: KerasModel, args: list[Any], kwa
             raise interpreter.error(node, f"a model whose input is shaped {wanted} called on a tensor shaped "
                                     f"{found}, which Keras refuses", "call it on a tensor of its input's shape")
     placed = {start: given.node}
+    first = len(nodes)
     for index in part:
         old = nodes[index]
         interpreter.charge(1, node)
         nodes.append(Node(old.kind, [placed[i] for i in old.inputs], old.where, old.item, old.layer, old.requires,
                           old.applied))
+        nodes[-1].containers = old.containers  # the models nested in this one
         placed[index] = len(nodes) - 1
+    contain(nodes, first, model)
     return Tensor(placed[end])
+
+
+def contain(nodes: list[Node], first: int, model: KerasModel | Sequential) -> None:
+    """The rows made from ``first`` on, by a Keras model called inside another, held by the model's container
+    (:func:`~cnncalc.graph.frameworks.keras_model_block`): Keras' summary shows the model as one row, its output
+    and the total of its layers' parameters, which a pasted summary's row is graded against."""
+    block = (keras_model_block(model.name, "Functional" if isinstance(model, KerasModel) else "Sequential"), first)
+    for each in nodes[first:]:
+        each.containers = (block, *each.containers)
 
 
 def _between(interpreter: Interpreter, start: int, end: int, node: ast.AST) -> list[int]:

@@ -108,10 +108,13 @@ class BatchSize:
 class Sequential:
     """Keras' Sequential (``model.add``) or PyTorch's nn.Sequential: layers applied in order."""
 
-    def __init__(self, framework: str, layers: list[Any], node: ast.AST, names: list[str] | None = None) -> None:
+    def __init__(self, framework: str, layers: list[Any], node: ast.AST, names: list[str] | None = None,
+                 name: str | None = None) -> None:
         self.framework, self.layers, self.node = framework, layers, node
         self.names = names or []
+        self.name = name  # Keras' name= of the model, which its row in another model's summary shows
         self.input_shape: tuple[int, ...] | None = None
+        self.called = False  # a Keras Sequential applied to a tensor: a part of a model built from it
 
     def __iter__(self) -> Any:  # for layer in self.features: an nn.Sequential iterates its layers
         return iter(self.layers)
@@ -132,8 +135,9 @@ class ModuleDict(dict):  # type: ignore[type-arg]
 class KerasModel:
     """``keras.Model(inputs, outputs)``."""
 
-    def __init__(self, inputs: Any, outputs: Any, node: ast.AST) -> None:
+    def __init__(self, inputs: Any, outputs: Any, node: ast.AST, name: str | None = None) -> None:
         self.inputs, self.outputs, self.node = inputs, outputs, node
+        self.name = name  # its name=, which its row in another model's summary shows
         self.called = False  # called on a tensor: a part of a model built from it (an autoencoder's encoder)
 
 
