@@ -104,6 +104,17 @@ def test_the_file_reads_the_model_built_from_the_parts_not_a_part() -> None:
             {"autoencoder": ENCODER + DECODER, "model": FEATURES + NORM + HEAD}[name]
 
 
+def test_the_summary_says_what_keras_shows_of_each_nested_model() -> None:
+    """cnncalc lists the nested models' layers; a note gives each model's one row as Keras' summary prints it."""
+    for path, rows in ((AUTOENCODER, [f"encoder (Functional): (None, 14, 14, 8), {ENCODER:,} parameters",
+                                      f"decoder (Functional): (None, 28, 28, 1), {DECODER:,} parameters"]),
+                       (SEQUENTIALS, [f"a Sequential given no name: (None, 13, 13, 8), {FEATURES:,} parameters",
+                                      f"head (Sequential): (None, 10), {HEAD:,} parameters"])):
+        result = CliRunner().invoke(main, ["summary", path, "--format", "json"], catch_exceptions=False)
+        [note] = [note for note in json.loads(result.stdout)["notes"] if "nested" in note]
+        assert f"({'; '.join(rows)})" in note
+
+
 # ---- live: Keras' own summary of generated models with nested models ---------------------------------------
 
 def _nested_file(seed: int) -> tuple[str, str]:

@@ -4,13 +4,18 @@ input's layout."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..model import layers
 from ..model.conventions import channels_last
 from ..model.layers import Activation, Flatten, Layer, Params, Reshape, RuleError
 from ..model.records import replace
 
-__all__ = ["framework_layer", "functional_with_weights", "fused", "keras_model", "keras_model_block", "module_block",
-           "split_row"]
+if TYPE_CHECKING:
+    from .records import ResolvedLayer
+
+__all__ = ["framework_layer", "functional_with_weights", "fused", "keras_model", "keras_model_block", "keras_models",
+           "module_block", "split_row"]
 
 
 def framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) -> tuple[Layer, Layer | None]:
@@ -80,3 +85,14 @@ def functional_with_weights(layer: Layer, params: Params, containers: tuple[tupl
                     "which only a module holds", "drop 'fn': PyTorch writes a layer with weights as a module "
                     "(a block named after a module class, such as 'def CNBlock(c) = (…)', may hold parameters "
                     "that its rows written 'fn' use)")
+
+
+def keras_models(rows: tuple[ResolvedLayer, ...] | list[ResolvedLayer]) -> dict[tuple[str, int], list[ResolvedLayer]]:
+    """The Keras models nested in a network (outermost, when models nest), each with the rows it holds, in order:
+    its last row is its output."""
+    models: dict[tuple[str, int], list[ResolvedLayer]] = {}
+    for row in rows:
+        use = next((use for use in row.containers if keras_model(use[0]) is not None), None)
+        if use is not None:
+            models.setdefault(use, []).append(row)
+    return models

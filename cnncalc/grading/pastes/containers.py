@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...graph.frameworks import keras_model
+from ...graph.frameworks import keras_models as keras_models_of
 from ...graph.network import Network, ResolvedLayer
 from ...readers.pasted.records import PastedRow
 from ..claims import Verdict
@@ -84,11 +85,7 @@ def keras_models(net: Network, rows: Sequence[PastedRow], nested: frozenset[str]
     """A Keras paste's rows of models nested in the model, each by its line, with the network's rows the model's
     container holds (the outermost, when models nest); a row no container of its class is left for pairs ends
     as it was, a row of a kind cnncalc does not model."""
-    models: dict[tuple[str, int], list[ResolvedLayer]] = {}
-    for layer in net.layers:
-        use = next((use for use in layer.containers if keras_model(use[0]) is not None), None)
-        if use is not None:
-            models.setdefault(use, []).append(layer)
+    models = keras_models_of(net.layers)
     candidates = [row for row in rows if nested_model(row, False) and not modelled(row, False, nested)]
     if not models or not candidates:
         return {}

@@ -144,13 +144,26 @@ def find_candidates(env: dict[str, Any], tree: ast.Module, line_of: Callable[[as
     held = {id(layer) for value in env.values() for layer in (value.layers if isinstance(value, Sequential) else
                                                               value.attributes.values()
                                                               if isinstance(value, Instance) else ())}
-    parts = [c for c in assigned if (isinstance(env[c.name], (KerasModel, Sequential)) and env[c.name].called) or
+    failing = _called_where_failed(env, tree)
+    parts = [c for c in assigned if (isinstance(env[c.name], (KerasModel, Sequential)) and
+                                     (env[c.name].called or c.name in failing)) or
              (isinstance(env[c.name], KnownNetwork) and (env[c.name].applied or id(env[c.name]) in held))]
     if len(parts) < len(assigned):  # an encoder (a Model or a Sequential) called to build the autoencoder is a part
         # of it, not a model;
         # so is a known network applied in a model or held by one (keras.Sequential([base, …]), self.backbone)
         assigned = [c for c in assigned if c not in parts]
     return [*assigned, *found]
+
+
+def _called_where_failed(env: dict[str, Any], tree: ast.Module) -> set[str]:
+    """The names a top-level assignment that failed calls: ``autoencoder = Model(inputs, decoder(encoder(inputs)))``
+    failing in the encoder's layers never calls the decoder, which is still a part of it, not a model of its own."""
+    failed = {name for name, value in env.items() if isinstance(value, Failed)}
+    if not failed:  # the most common: nothing is walked
+        return set()
+    return {n.func.id for statement in tree.body if isinstance(statement, ast.Assign) and
+            any(isinstance(target, ast.Name) and target.id in failed for target in statement.targets)
+            for n in ast.walk(statement.value) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
 
 
 def _assigned_how(value: Any, line_of: Callable[[ast.AST], int]) -> str:

@@ -54,12 +54,32 @@ def build_model(code: ModelCode, input_shape: str | None = None, layout: str | N
                      f"model builds but does not use for its output in eval mode ({made}): PyTorch counts them, so "
                      "the totals do; the eval path holds "
                      f"{net.total_params:,} parameters")
+    nested = _nested_models(net) if not torch else None
+    notes += [nested] if nested else []
     if notes:
         from ...model.records import replace
 
         net = replace(net, notes=(*net.notes, *notes), unused_params=params, unused_buffers=buffers,
                       unused_held=tuple(code.unused_held.items()))
     return net
+
+
+def _nested_models(net: Network) -> str | None:
+    """What Keras' summary shows of the models nested in the model (an autoencoder's encoder and decoder): one row
+    each, where cnncalc's table lists their layers."""
+    from ...graph.frameworks import keras_model, keras_models
+
+    models = keras_models(net.layers)
+    if not models:
+        return None
+    rows = []
+    for (block, _), held in models.items():
+        name, cls = keras_model(block) or ("", "")
+        rows.append(f"{f'{name} ({cls})' if name else f'a {cls} given no name'}: "
+                    f"{net.shape_text(held[-1].output_shape)}, {sum(layer.params.total for layer in held):,} "
+                    "parameters")
+    return f"Keras' summary() shows each model nested in this one as one row ({'; '.join(rows)}); the rows here " \
+           "are their layers, and cnncalc check grades a pasted summary's row against them"
 
 
 def _node_at(code: ModelCode, position: int) -> Any:
