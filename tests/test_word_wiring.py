@@ -44,6 +44,9 @@ SPECS: dict[str, str] = {
     "bn": "input 6x6x2, bn", "batchnorm": "input 6x6x2, batchnorm", "layernorm": "input 6x6x2, layernorm",
     "groupnorm": "input 6x6x4, groupnorm2", "instancenorm": "input 6x6x2, instancenorm",
     "rescaling": "input 6x6x3, rescaling", "normalization": "input 6x6x3, normalization",
+    "randomflip": "input 6x6x3, randomflip horizontal", "randomrotation": "input 6x6x3, randomrotation0.1",
+    "randomzoom": "input 6x6x3, randomzoom0.2", "randomtranslation": "input 6x6x3, randomtranslation0.1",
+    "randomcontrast": "input 6x6x3, randomcontrast0.2", "randombrightness": "input 6x6x3, randombrightness0.2",
     "lrn": "input 6x6x2, lrn", "relu6": "input 6x6x2, relu6", "leakyrelu": "input 6x6x2, leakyrelu0.2",
     "prelu": "input 6x6x2, prelu",
     "mha": "input 5x8, mha2", "clstoken": "input 5x8, clstoken", "posembed": "input 5x8, posembed",
@@ -68,6 +71,11 @@ REFUSED = {
     ("prelu", "pytorch"): "Keras' PReLU learns a slope per value of its input",
     **{(word, "keras"): f"Keras has no layer for '{word}'"
        for word in ("windowattention", "patchmerging", "partition", "departition", "relmha")},
+    # Keras' random augmentation layers: torchvision augments the data before the model (transforms.v2)
+    **{(word, "pytorch"): f"PyTorch has no {cls} module"
+       for word, cls in (("randomflip", "RandomFlip"), ("randomrotation", "RandomRotation"),
+                         ("randomzoom", "RandomZoom"), ("randomtranslation", "RandomTranslation"),
+                         ("randomcontrast", "RandomContrast"), ("randombrightness", "RandomBrightness"))},
 }
 #: what cnncalc does not write yet (refused at the layer, "cannot write … yet"): this list may only shrink
 NOT_YET: set[tuple[str, str]] = {

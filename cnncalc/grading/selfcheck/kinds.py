@@ -8,7 +8,9 @@ from ...readers.pasted import ACTIVATION_CLASSES
 _KEEPS_SHAPE = ACTIVATION_CLASSES | {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
                                      "GaussianNoise", "GaussianDropout", "AlphaDropout", "LayerNormalization",
                                      "GroupNormalization", "LocalResponseNormalization", "Rescaling",
-                                     "Normalization", "StochasticDepth", "LayerScale", "ShiftedWindowAttention"}
+                                     "Normalization", "StochasticDepth", "LayerScale", "ShiftedWindowAttention",
+                                     "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation",
+                                     "RandomContrast", "RandomBrightness"}
 _CONV = frozenset({"Conv1D", "Conv2D", "Conv3D", "DepthwiseConv2D", "SeparableConv2D", "DepthwiseConv1D",
                    "SeparableConv1D"})
 _TRANSPOSED = frozenset({"Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"})

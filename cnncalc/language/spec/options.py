@@ -35,6 +35,8 @@ _OPTION_WORDS = {
     "imagenet255": ("imagenet", 255.0),
     "shifted": ("shifted", True),
     "v2": ("v2", True),
+    "horizontal": ("mode", "horizontal"),
+    "vertical": ("mode", "vertical"),
     **{mode: ("padding_mode", mode) for mode in ("zeros", "reflect", "replicate", "circular")},
     **{name: ("activation", name) for name in ACTIVATIONS},
 }
@@ -63,6 +65,7 @@ _OPTION_NAMES = {
     "right": "sides ('t1 b1 l1 r1')",
     "shifted": "'shifted' windows",
     "v2": "'v2' (Swin v2's form)",
+    "mode": "a flip's 'horizontal' or 'vertical'",
 }
 _LONG_FORMS = {"stride": "s", "strides": "s", "pad": "p", "padding": "p", "dilation": "d", "dilation_rate": "d"}
 

@@ -126,6 +126,12 @@ WORDS: dict[str, Word] = {
     "normalization": Word("", frozenset({"imagenet"}), lambda a, o: layers.Normalization(
         imagenet=o.get("imagenet", 0.0)), "normalization, normalization imagenet or normalization imagenet255"),
     "lrn": Word("kernel1?", frozenset(), lambda a, o: layers.LocalResponseNormalization(a or 5), "lrn or lrn5"),
+    "randomflip": Word("", frozenset({"mode"}), lambda a, o: layers.RandomFlip(mode=o.get(
+        "mode", "horizontal_and_vertical")), "randomflip, randomflip horizontal or randomflip vertical"),
+    **{word: Word("alpha?", frozenset(), lambda a, o, cls=cls: getattr(layers, cls)(factor=a), f"{word}0.1")
+       for word, cls in (("randomrotation", "RandomRotation"), ("randomzoom", "RandomZoom"),
+                         ("randomtranslation", "RandomTranslation"), ("randomcontrast", "RandomContrast"),
+                         ("randombrightness", "RandomBrightness"))},
     **{name: Word("", frozenset(), _activation(name), name) for name in ACTIVATIONS},
     "relu6": Word("", frozenset(), lambda a, o: layers.ReLU("relu6"), "relu6"),
     "leakyrelu": Word("alpha?", frozenset(), lambda a, o: layers.LeakyReLU("leakyrelu", a),

@@ -15,11 +15,10 @@ The kinds live in families, one module each: ``convolution`` (2-D and 3-D), ``co
 pixel shuffle, flatten, reshape, permute), ``channels`` (slice, shuffle, chanpad),
 ``dense`` (dense, embedding, dropout),
 ``scaling`` (drop path, layer scale), ``tokens`` (class token, position embedding, token select),
-``attention`` (multi-head self-attention), ``normalization``, ``preprocessing`` (Keras' rescaling and normalization),
-``activations``, ``merges``, ``windows_attention`` (Swin's shifted-window attention and patch merging) and
-``grid_attention`` (MaxViT's window partition and departition, and its relative attention);
-``base`` holds what they share and ``windows`` the sliding windows of conv and pool
-layers.
+``attention`` (multi-head self-attention), ``normalization``, ``preprocessing`` (Keras' rescaling,
+normalization and random augmentation), ``activations``, ``merges``, ``windows_attention`` (Swin's shifted-window
+attention and patch merging) and ``grid_attention`` (MaxViT's window partition and departition, and its relative
+attention); ``base`` holds what they share and ``windows`` the sliding windows of conv and pool layers.
 Every name is importable from here.
 """
 
@@ -147,7 +146,17 @@ if TYPE_CHECKING:  # imported when first asked for: see _LAZY
         LayerNormalization,
         LocalResponseNormalization,
     )
-    from .preprocessing import Normalization, Rescaling
+    from .preprocessing import (
+        Normalization,
+        RandomAugmentation,
+        RandomBrightness,
+        RandomContrast,
+        RandomFlip,
+        RandomRotation,
+        RandomTranslation,
+        RandomZoom,
+        Rescaling,
+    )
     from .scaling import DropPath, LayerScale
     from .tokens import ClassToken, PositionEmbedding, TokenSelect
     from .transposed import (
@@ -170,7 +179,9 @@ __all__ = [
     "LayerNormalization", "LayerScale", "LeakyReLU", "LocalResponseNormalization", "MaxPooling1D", "MaxPooling2D",
     "MaxPooling3D", "Maximum", "Merge", "MultiHeadAttention", "Multiply", "Nested", "Normalization", "PReLU",
     "Padding", "Pair", "Params", "PatchMerging", "Permute", "PixelShuffle", "Pooling1D", "Pooling2D", "Pooling3D",
-    "PositionEmbedding", "ReLU", "ReflectionPadding2D", "RelativeAttention", "ReplicationPadding2D", "Rescaling",
+    "PositionEmbedding", "RandomAugmentation", "RandomBrightness", "RandomContrast", "RandomFlip", "RandomRotation",
+    "RandomTranslation", "RandomZoom", "ReLU", "ReflectionPadding2D", "RelativeAttention", "ReplicationPadding2D",
+    "Rescaling",
     "Reshape", "Resizing", "Resolution", "RuleError", "ScaledAdd", "SeparableConv1D", "SeparableConv2D", "Shape",
     "Sides", "Subtract", "TokenSelect", "TorchSamePadding", "Triple", "UpSampling2D", "WindowAttention",
     "WindowDepartition", "WindowPartition", "Windowed", "ZeroPadding2D", "branch_list", "broadcast_shape",
@@ -208,7 +219,9 @@ _LAZY = {
     "BatchNormalization": "normalization", "GroupNormalization": "normalization",
     "InstanceNormalization": "normalization", "LayerNormalization": "normalization",
     "LocalResponseNormalization": "normalization",
-    "Normalization": "preprocessing", "Rescaling": "preprocessing",
+    "Normalization": "preprocessing", "Rescaling": "preprocessing", "RandomAugmentation": "preprocessing",
+    "RandomBrightness": "preprocessing", "RandomContrast": "preprocessing", "RandomFlip": "preprocessing",
+    "RandomRotation": "preprocessing", "RandomTranslation": "preprocessing", "RandomZoom": "preprocessing",
     "DropPath": "scaling", "LayerScale": "scaling",
     "Conv1DTranspose": "transposed", "Conv2DTranspose": "transposed", "require_output_padding": "transposed",
     "torch_transposed_padding": "transposed", "transposed_length": "transposed",

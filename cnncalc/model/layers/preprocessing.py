@@ -1,5 +1,7 @@
-"""Keras' preprocessing layers that sit in a model: ``Rescaling`` (x · scale + offset) and ``Normalization``
-((x − mean) / √variance, with the mean and variance adapted to the data before training)."""
+"""Keras' preprocessing layers that sit in a model: ``Rescaling`` (x · scale + offset), ``Normalization``
+((x − mean) / √variance, with the mean and variance adapted to the data before training), and the random
+augmentation layers (``RandomFlip``, ``RandomRotation``…), which change images while the model trains and give them
+back unchanged at inference."""
 
 from __future__ import annotations
 
@@ -65,3 +67,62 @@ class Normalization(Layer):
                 ("params", f"0; the mean and variance and the count, 2·{c} + 1 = {2 * c + 1:,}, are buffers"),))
         return Resolution(shape, Params(2 * c + 1, 0, 2 * c + 1), arithmetic=(
             ("params", f"2·{c} + 1 = {2 * c + 1:,} (mean, variance, count; none trainable)"),))
+
+
+@record
+class RandomAugmentation(Layer):
+    """A Keras random augmentation layer (keras.io's ``data_augmentation = keras.Sequential([layers.RandomFlip(…),
+    layers.RandomRotation(0.1)])``): while the model trains it flips, turns, zooms, shifts or recolours each image,
+    and at inference (a summary, a prediction) it gives the image back as it is; the shape kept, nothing learned.
+    ``factor`` is the layer's first argument as the spec writes it (``randomrotation0.1``: a tenth of a turn either
+    way), which changes no shape or count; ``mode`` is RandomFlip's (``horizontal``, ``vertical`` or both).
+    PyTorch has no such module: torchvision's transforms augment the data before it reaches the model."""
+
+    keras_class: ClassVar[str] = "RandomAugmentation"
+    auto_name: ClassVar[str] = "random_augmentation"
+
+    factor: float | None = None
+    mode: str = "horizontal_and_vertical"
+
+    def resolve(self, shape: Shape) -> Resolution:
+        return Resolution(shape)
+
+    def for_torch(self) -> Layer:
+        raise RuleError(f"PyTorch has no {self.keras_class} module: torchvision's transforms augment the data "
+                        "before it reaches the model", "leave it out of the spec under PyTorch's conventions")
+
+
+@record
+class RandomFlip(RandomAugmentation):
+    keras_class: ClassVar[str] = "RandomFlip"
+    auto_name: ClassVar[str] = "random_flip"
+
+
+@record
+class RandomRotation(RandomAugmentation):
+    keras_class: ClassVar[str] = "RandomRotation"
+    auto_name: ClassVar[str] = "random_rotation"
+
+
+@record
+class RandomZoom(RandomAugmentation):
+    keras_class: ClassVar[str] = "RandomZoom"
+    auto_name: ClassVar[str] = "random_zoom"
+
+
+@record
+class RandomTranslation(RandomAugmentation):
+    keras_class: ClassVar[str] = "RandomTranslation"
+    auto_name: ClassVar[str] = "random_translation"
+
+
+@record
+class RandomContrast(RandomAugmentation):
+    keras_class: ClassVar[str] = "RandomContrast"
+    auto_name: ClassVar[str] = "random_contrast"
+
+
+@record
+class RandomBrightness(RandomAugmentation):
+    keras_class: ClassVar[str] = "RandomBrightness"
+    auto_name: ClassVar[str] = "random_brightness"

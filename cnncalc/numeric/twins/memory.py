@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ...model.layers import Cropping2D, Dropout, DropPath, Flatten, Merge
+from ...model.layers import Cropping2D, Dropout, DropPath, Flatten, Merge, RandomAugmentation
 from .convolution import _im2col_values
 from .pooling import _mask_values
 from .registry import _scratch
@@ -52,7 +52,8 @@ def memory_estimate(net: Network, batch: int) -> int:
     held = math.prod(net.input_shape)  # values of the array the current tensor is (or is a view of)
     for layer in net.layers:
         output = math.prod(layer.output_shape)
-        if isinstance(layer.layer, (Dropout, DropPath)) or (isinstance(layer.layer, Flatten) and held == output):
+        if isinstance(layer.layer, (Dropout, DropPath, RandomAugmentation)) or \
+                (isinstance(layer.layer, Flatten) and held == output):
             output = 0  # the same array, or a reshaped view of it
         elif isinstance(layer.layer, Cropping2D):
             output = 0  # a view: the uncropped array stays alive under it

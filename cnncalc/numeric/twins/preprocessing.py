@@ -1,5 +1,5 @@
-"""Twins of Keras' preprocessing layers: Rescaling (x · scale + offset) and Normalization (an adapted mean and
-variance per channel)."""
+"""Twins of Keras' preprocessing layers: Rescaling (x · scale + offset), Normalization (an adapted mean and
+variance per channel), and the random augmentation layers, which give an image back unchanged at inference."""
 
 from __future__ import annotations
 
@@ -7,7 +7,18 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ...model.layers import Layer, Normalization, Rescaling, Shape
+from ...model.layers import (
+    Layer,
+    Normalization,
+    RandomBrightness,
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    Rescaling,
+    Shape,
+)
 from ...model.layers.preprocessing import IMAGENET_MEAN, IMAGENET_VARIANCE
 from .base import Twin, _normal
 
@@ -26,10 +37,14 @@ def _normalization_twin(layer: Normalization, shape: Shape, rng: Any) -> Twin:
     return lambda x: (x - mean) / std
 
 
+#: the random augmentation layers, each the identity at inference (Keras' training=False)
+AUGMENTATIONS = (RandomFlip, RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness)
+
 #: this family's twins, by layer kind (the registry merges every family's)
 TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     Rescaling: lambda layer, shape, rng: lambda x: x * layer.scale + layer.offset,
     Normalization: _normalization_twin,
+    **{kind: lambda layer, shape, rng: lambda x: x for kind in AUGMENTATIONS},
 }
 
 

@@ -1,6 +1,7 @@
-"""The layers of the spec's padding, shuffling, normalising and log-softmax words, from either framework: PyTorch's
-``ReflectionPad2d``, ``ReplicationPad2d``, ``PixelShuffle``, ``InstanceNorm2d`` and ``LogSoftmax``; Keras'
-``Rescaling``, ``Normalization`` and ``GroupNormalization``."""
+"""The layers of the spec's padding, shuffling, normalising, log-softmax and augmenting words, from either
+framework: PyTorch's ``ReflectionPad2d``, ``ReplicationPad2d``, ``PixelShuffle``, ``InstanceNorm2d`` and
+``LogSoftmax``; Keras' ``Rescaling``, ``Normalization``, ``GroupNormalization`` and its random augmentation layers
+(``RandomFlip``, ``RandomRotation``…)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ if TYPE_CHECKING:
 
 #: PyTorch's classes read here, and Keras'.
 TORCH_WORDS = frozenset({"ReflectionPad2d", "ReplicationPad2d", "PixelShuffle", "InstanceNorm2d", "LogSoftmax"})
-KERAS_WORDS = frozenset({"Rescaling", "Normalization", "GroupNormalization"})
+#: Keras' random augmentation layers, each with the name of the first argument its spec word writes (RandomFlip:
+#: its mode)
+AUGMENTATIONS = {"RandomFlip": "mode", "RandomRotation": "factor", "RandomZoom": "height_factor",
+                 "RandomTranslation": "height_factor", "RandomContrast": "factor", "RandomBrightness": "factor"}
+KERAS_WORDS = frozenset({"Rescaling", "Normalization", "GroupNormalization", *AUGMENTATIONS})
 
 
 def torch_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement | None]:
@@ -70,6 +75,8 @@ def _imagenet(mean: Any, variance: Any) -> int | None:
 def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement | None]:
     """One of :data:`KERAS_WORDS` as its spec item."""
     n, a, k = layer.name, layer.arg, layer.kwargs
+    if n in AUGMENTATIONS:
+        return _augmentation(layer, interpreter), None
     if n == "Rescaling":
         scale, offset = a(0, "scale"), a(1, "offset", 0.0)
         _real(scale, "scale")
@@ -106,3 +113,23 @@ def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement
         raise interpreter.error(layer.node, "a GroupNormalization without gamma or beta",
                                 "cnncalc's groupnorm has both: write the model as a spec")
     return f"groupnorm{_int(groups, 'groups', 1)}", _channel_axis(n, int(_int(axis, "axis")), "axis")
+
+
+def _augmentation(layer: Layer, interpreter: Interpreter) -> str:
+    """A random augmentation layer as its word: the identity at inference, whatever its arguments; the word writes
+    its factor when one number says it all (``RandomRotation(0.1)``: ``randomrotation0.1``; a zoom or translation
+    given its width's factor apart, or a range (-0.2, 0.3), writes none), and RandomFlip its mode."""
+    n, a = layer.name, layer.arg
+    if n == "RandomFlip":
+        mode = a(0, "mode", "horizontal_and_vertical")
+        if mode not in ("horizontal", "vertical", "horizontal_and_vertical"):  # Keras refuses another
+            raise interpreter.error(layer.node, f"a RandomFlip of mode {_shown(mode)}",
+                                    "Keras' modes are 'horizontal', 'vertical' and 'horizontal_and_vertical'")
+        return "randomflip" + ("" if mode == "horizontal_and_vertical" else f" {mode}")
+    factor = a(0, AUGMENTATIONS[n])
+    apart = n in ("RandomZoom", "RandomTranslation") and a(1, "width_factor") not in (None, factor)
+    if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 <= factor < float("inf") or apart:
+        return n.lower()
+    from decimal import Decimal  # only here: a model file without one does not load it
+
+    return f"{n.lower()}{Decimal(repr(float(factor))).normalize():f}"

@@ -25,7 +25,8 @@ KERAS_CLASSES = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePoo
                  "Normalization", "StochasticDepth", "LayerScale", "GetItem", "ChannelShuffle", "CustomScaleLayer",
                  "Resizing", "MultiHeadAttention", "ClassToken", "PositionEmbedding",
                  "ShiftedWindowAttention", "PatchMerging", "WindowPartition", "WindowDepartition",
-                 "RelativePositionalMultiHeadAttention")
+                 "RelativePositionalMultiHeadAttention", "RandomFlip", "RandomRotation", "RandomZoom",
+                 "RandomTranslation", "RandomContrast", "RandomBrightness")
 TORCH_CLASSES = {
     "Conv2d": "Conv2D", "MaxPool2d": "MaxPooling2D", "AvgPool2d": "AveragePooling2D", "Linear": "Dense",
     "Flatten": "Flatten", "Dropout": "Dropout", "BatchNorm2d": "BatchNormalization",

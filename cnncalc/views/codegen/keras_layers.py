@@ -161,12 +161,31 @@ def _normalization(imagenet: float) -> str:
     return "layers.Normalization()"
 
 
+def _augmentation(layer: ResolvedLayer) -> str:
+    """A random augmentation layer with the factor the spec gives it (RandomFlip: its mode); Keras requires one."""
+    from ...model import layers as L  # noqa: N812
+
+    r = layer.layer
+    assert isinstance(r, L.RandomAugmentation)
+    if isinstance(r, L.RandomFlip):
+        return f"layers.RandomFlip({'' if r.mode == 'horizontal_and_vertical' else literal(r.mode)})"
+    if r.factor is None:
+        word = r.keras_class.lower()
+        raise unsupported(layer, "Keras", f"Keras' {r.keras_class} needs its factor, which the spec leaves out: "
+                          f"write the word with it, as {word}0.1")
+    factor = number(r.factor)
+    return f"layers.{r.keras_class}({factor}, {factor})" if isinstance(r, L.RandomTranslation) else \
+        f"layers.{r.keras_class}({factor})"
+
+
 def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR0911 - one form per kind
     """The merges, the channel shuffle, Keras' preprocessing layers, and the PyTorch layers Keras has no class for
     (refused)."""
     from ...model import layers as L  # noqa: N812
 
     r = layer.layer
+    if isinstance(r, L.RandomAugmentation):
+        return [], _augmentation(layer)
     if isinstance(r, L.Rescaling):
         offset = f", offset={number(r.offset)}" if r.offset else ""
         return [], f"layers.Rescaling({number(r.scale)}{offset})"

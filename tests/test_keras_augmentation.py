@@ -1,0 +1,120 @@
+"""Keras' random augmentation layers: keras.io's tutorials augment images inside the model (``data_augmentation =
+keras.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.1)])``, called on the input). Each
+changes the images while the model trains and gives them back unchanged at inference: the shape kept, nothing
+learned (Keras' own summaries, recorded under tests/fixtures/summaries by make_summaries.py from
+tests/models/keras_data_augmentation.py, print each with its input's shape and 0). PyTorch has no such module.
+
+Counts by hand: Conv2D(32, 3) on 3 channels (3·3·3 + 1)·32 = 896, Conv2D(64, 3) on 32: (3·3·32 + 1)·64 = 18,496,
+Dense(5) on 64: 325.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cnncalc.cli import main
+from cnncalc.graph.network import build
+from cnncalc.views.codegen import keras_code
+
+from .conftest import ROOT, oracle
+
+MODEL = str(ROOT / "tests" / "models" / "keras_data_augmentation.py")
+SUMMARIES = ROOT / "tests" / "fixtures" / "summaries"
+WORDS = ["randomflip horizontal", "randomrotation0.1", "randomzoom0.2", "randomtranslation0.1", "randomcontrast0.2",
+         "randombrightness0.2"]
+CLASSES = ["RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness"]
+
+
+def invoke(*args: str, stdin: str | None = None) -> Any:
+    return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+
+
+def test_the_model_file_reads_each_random_layer_as_its_word() -> None:
+    result = invoke("summary", MODEL, "--emit-spec")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().startswith("input 32x32x3, " + ", ".join(WORDS) + ", rescaling, ")
+    document = json.loads(invoke("summary", MODEL, "--format", "json").stdout)
+    rows = document["layers"][:6]
+    assert [row["type"] for row in rows] == CLASSES
+    assert all(row["output_shape"] == [32, 32, 3] and row["params"] == 0 for row in rows), rows
+    assert document["total_params"] == 896 + 18_496 + 325
+
+
+@pytest.mark.parametrize("name", ["data_augmentation", "data_augmentation_expanded"])
+def test_keras_summary_of_it_grades_right(name: str) -> None:
+    paste = (SUMMARIES / f"keras3_{name}.txt").read_text(encoding="utf-8")
+    result = invoke("check", MODEL, "--summary", "-", "--format", "json", stdin=paste)
+    assert result.exit_code == 0, result.output
+    details = {d["claim"]: d for d in json.loads(result.stdout)[0]["details"]}
+    assert details["line 7 data_augmentation (Sequential) params"]["correct"] == "0"
+    assert details["line 7 data_augmentation (Sequential) output"]["correct"] == "(None, 32, 32, 3)"
+
+
+def test_a_pasted_random_row_with_weights_is_wrong() -> None:
+    """Against a spec of the words: a RandomRotation row claiming 10 parameters is graded wrong (it learns none)."""
+    spec = "input 32x32x3, " + ", ".join(WORDS) + ", flatten, dense2"
+    paste = "\n".join(["Layer (type)  Output Shape  Param #",
+                       *(f"{cls.lower()} ({cls})  (None, 32, 32, 3)  {10 if cls == 'RandomRotation' else 0}"
+                         for cls in CLASSES),
+                       "flatten (Flatten)  (None, 3072)  0", "dense (Dense)  (None, 2)  6146",
+                       "Total params: 6,156"])
+    result = invoke("check", spec, "--summary", "-", "--format", "json", stdin=paste)
+    assert result.exit_code == 1, result.output
+    wrong = [d for d in json.loads(result.stdout)[0]["details"] if d["status"] == "wrong"]
+    assert [(d["claim"], d["correct"]) for d in wrong] == [("2 random_rotation params", "0"), ("total", "6,146")]
+
+
+def test_pytorch_conventions_refuse_them_at_the_layer() -> None:
+    result = invoke("summary", "input 8x8x3, randomflip, conv4x3", "--conventions", "torch")
+    assert result.exit_code == 2
+    assert "PyTorch has no RandomFlip module" in result.output
+    result = invoke("summary", "input 8x8x3, conv4x3, randomzoom", "--format", "keras")
+    assert result.exit_code == 2 and "RandomZoom needs its factor" in result.output and "randomzoom0.1" in result.output
+
+
+@pytest.mark.parametrize(("code", "word"), [
+    ('layers.RandomFlip()', "randomflip"),
+    ('layers.RandomFlip(mode="vertical")', "randomflip vertical"),
+    ("layers.RandomZoom(0.2, 0.3)", "randomzoom"),  # two factors: none written, the layer still read
+    ("layers.RandomZoom(height_factor=0.2)", "randomzoom0.2"),
+    ("layers.RandomRotation((-0.2, 0.3))", "randomrotation"),
+    ("layers.RandomTranslation(0.1, width_factor=0.1)", "randomtranslation0.1"),
+    ("layers.RandomContrast(factor=1)", "randomcontrast1"),
+])
+def test_each_way_of_writing_them_reads(tmp_path: Path, code: str, word: str) -> None:
+    path = tmp_path / "net.py"
+    path.write_text("import keras\nfrom keras import layers\n\nmodel = keras.Sequential([keras.Input((8, 8, 3)), "
+                    f"{code}, layers.Conv2D(2, 3)])\n", encoding="utf-8")
+    result = invoke("summary", str(path), "--emit-spec")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"input 8x8x3, {word}, conv2x3x3"
+
+
+def test_a_flip_of_another_mode_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "net.py"
+    path.write_text("import keras\nfrom keras import layers\n\nmodel = keras.Sequential([keras.Input((8, 8, 3)),\n"
+                    "    layers.RandomFlip('diagonal'), layers.Conv2D(2, 3)])\n", encoding="utf-8")
+    result = invoke("summary", str(path))
+    assert result.exit_code == 2
+    assert "net.py:5:5" in result.output and "RandomFlip of mode 'diagonal'" in result.output
+
+
+@pytest.mark.oracle
+def test_the_keras_code_written_builds_these_layers_in_keras(monkeypatch: pytest.MonkeyPatch) -> None:
+    from .test_codegen import run_code
+
+    keras = oracle("keras")
+    keras.backend.clear_session()
+    monkeypatch.setattr(keras.Model, "summary", lambda self, *a, **k: None)
+    net = build("input 16x16x3, " + ", ".join(WORDS) + ", conv4x3, flatten, dense2")
+    model = run_code(keras_code(net))["model"]
+    theirs = [(type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params()) for layer in model.layers]
+    assert theirs == [(layer.keras_class, layer.output_shape, layer.params.total) for layer in net.layers]
+    assert [type(layer).__name__ for layer in model.layers[:6]] == CLASSES
+    # the factor written is the spec's (Keras keeps a single number f as the range (−f, f))
+    assert model.layers[1].factor == (-0.1, 0.1) and model.layers[0].mode == "horizontal"
