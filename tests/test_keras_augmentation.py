@@ -1,4 +1,5 @@
-"""Keras' random augmentation layers: keras.io's tutorials augment images inside the model (``data_augmentation =
+"""Keras' preprocessing inside the model: ``Resizing``, and the random augmentation layers. keras.io's tutorials
+augment images inside the model (``data_augmentation =
 keras.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.1)])``, called on the input). Each
 changes the images while the model trains and gives them back unchanged at inference: the shape kept, nothing
 learned (Keras' own summaries, recorded under tests/fixtures/summaries by make_summaries.py from
@@ -37,9 +38,9 @@ def invoke(*args: str, stdin: str | None = None) -> Any:
 def test_the_model_file_reads_each_random_layer_as_its_word() -> None:
     result = invoke("summary", MODEL, "--emit-spec")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip().startswith("input 32x32x3, " + ", ".join(WORDS) + ", rescaling, ")
+    assert result.stdout.strip().startswith("input 40x48x3, resize32x32, " + ", ".join(WORDS) + ", rescaling, ")
     document = json.loads(invoke("summary", MODEL, "--format", "json").stdout)
-    rows = document["layers"][:6]
+    rows = document["layers"][1:7]
     assert [row["type"] for row in rows] == CLASSES
     assert all(row["output_shape"] == [32, 32, 3] and row["params"] == 0 for row in rows), rows
     assert document["total_params"] == 896 + 18_496 + 325
@@ -51,8 +52,9 @@ def test_keras_summary_of_it_grades_right(name: str) -> None:
     result = invoke("check", MODEL, "--summary", "-", "--format", "json", stdin=paste)
     assert result.exit_code == 0, result.output
     details = {d["claim"]: d for d in json.loads(result.stdout)[0]["details"]}
-    assert details["line 7 data_augmentation (Sequential) params"]["correct"] == "0"
-    assert details["line 7 data_augmentation (Sequential) output"]["correct"] == "(None, 32, 32, 3)"
+    assert details["line 9 data_augmentation (Sequential) params"]["correct"] == "0"
+    assert details["line 9 data_augmentation (Sequential) output"]["correct"] == "(None, 32, 32, 3)"
+    assert details["1 resizing output"]["correct"] == "(None, 32, 32, 3)"
 
 
 def test_a_pasted_random_row_with_weights_is_wrong() -> None:
@@ -118,3 +120,29 @@ def test_the_keras_code_written_builds_these_layers_in_keras(monkeypatch: pytest
     assert [type(layer).__name__ for layer in model.layers[:6]] == CLASSES
     # the factor written is the spec's (Keras keeps a single number f as the range (−f, f))
     assert model.layers[1].factor == (-0.1, 0.1) and model.layers[0].mode == "horizontal"
+
+
+@pytest.mark.parametrize(("code", "word"), [
+    ("layers.Resizing(4, 6)", "resize4x6"),
+    ('layers.Resizing(height=4, width=6, interpolation="nearest")', "resize4x6 nearest"),
+])
+def test_keras_resizing_reads_as_resize(tmp_path: Path, code: str, word: str) -> None:
+    path = tmp_path / "net.py"
+    path.write_text("import keras\nfrom keras import layers\n\nmodel = keras.Sequential([keras.Input((8, 8, 3)), "
+                    f"{code}, layers.Conv2D(2, 3)])\n", encoding="utf-8")
+    result = invoke("summary", str(path), "--emit-spec")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"input 8x8x3, {word}, conv2x3x3"
+
+
+@pytest.mark.parametrize(("code", "why"), [
+    ('layers.Resizing(4, 6, interpolation="bicubic")', "a Resizing with interpolation 'bicubic'"),
+    ("layers.Resizing(4, 6, crop_to_aspect_ratio=True)", "a Resizing with crop_to_aspect_ratio"),
+])
+def test_a_resizing_the_spec_does_not_compute_is_refused_at_its_line(tmp_path: Path, code: str, why: str) -> None:
+    path = tmp_path / "net.py"
+    path.write_text("import keras\nfrom keras import layers\n\nmodel = keras.Sequential([keras.Input((8, 8, 3)),\n"
+                    f"    {code}, layers.Conv2D(2, 3)])\n", encoding="utf-8")
+    result = invoke("summary", str(path))
+    assert result.exit_code == 2
+    assert "net.py:5:5" in result.output and why in result.output, result.output

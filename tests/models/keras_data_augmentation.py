@@ -1,6 +1,6 @@
-# keras.io's way to augment images inside the model ("Image classification from scratch", "Transfer learning"): a
-# Sequential of random layers called on the input, which change the images while the model trains and give them
-# back unchanged at inference; then a small convolutional network.
+# keras.io's way to augment images inside the model ("Image classification from scratch", "Transfer learning"): the
+# images resized, then a Sequential of random layers, which change them while the model trains and give them back
+# unchanged at inference; then a small convolutional network.
 # The framework counts this many parameters (tests/test_pycode.py runs the file to check it):
 # expect total = 19717
 import keras
@@ -18,8 +18,9 @@ data_augmentation = keras.Sequential(
     name="data_augmentation",
 )
 
-inputs = keras.Input(shape=(32, 32, 3))
-x = data_augmentation(inputs)
+inputs = keras.Input(shape=(40, 48, 3))
+x = layers.Resizing(32, 32)(inputs)
+x = data_augmentation(x)
 x = layers.Rescaling(1.0 / 255)(x)
 x = layers.Conv2D(32, 3, padding="same", activation="relu")(x)
 x = layers.MaxPooling2D()(x)
