@@ -146,3 +146,35 @@ def test_a_resizing_the_spec_does_not_compute_is_refused_at_its_line(tmp_path: P
     result = invoke("summary", str(path))
     assert result.exit_code == 2
     assert "net.py:5:5" in result.output and why in result.output, result.output
+
+
+PIPELINE_SCRIPT = """import keras
+from keras import layers
+
+augment = keras.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.1)])
+train_ds = keras.utils.image_dataset_from_directory("images", image_size=(64, 64))
+train_ds = train_ds.map(lambda image, label: (augment(image), label))
+
+
+def build(input_shape, classes):
+    inputs = keras.Input(shape=input_shape)
+    x = layers.Rescaling(1.0 / 255)(inputs)
+    x = layers.Conv2D(8, 3, strides=2, padding="same", activation="relu")(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    return keras.Model(inputs, layers.Dense(classes)(x))
+
+
+model = build((64, 64, 3), 4)
+"""
+
+
+def test_an_augmentation_pipeline_beside_the_model_is_not_taken_for_it(tmp_path: Path) -> None:
+    """keras.io's scripts define the augmentation as a Sequential applied to the dataset, and the model apart: the
+    model is read (Conv2D(8, 3) on 3 channels: 224; Dense(4) on 8: 36), not the pipeline, which states no input."""
+    path = tmp_path / "train.py"
+    path.write_text(PIPELINE_SCRIPT, encoding="utf-8")
+    result = invoke("summary", str(path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["total_params"] == 224 + 36
+    result = invoke("summary", str(path), "--model", "augment", "--input", "64x64x3", "--emit-spec")
+    assert result.stdout.strip() == "input 64x64x3, randomflip horizontal, randomrotation0.1"

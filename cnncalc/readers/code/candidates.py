@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .known_values import KnownNetwork
-from .values import Failed, Function, Instance, KerasModel, Sequential, UserClass
+from .layer_words import AUGMENTATIONS
+from .values import Failed, Function, Instance, KerasModel, Layer, Sequential, UserClass
 
 
 class Candidate:
@@ -146,13 +147,25 @@ def find_candidates(env: dict[str, Any], tree: ast.Module, line_of: Callable[[as
                                                               if isinstance(value, Instance) else ())}
     failing = _called_where_failed(env, tree)
     parts = [c for c in assigned if (isinstance(env[c.name], (KerasModel, Sequential)) and
-                                     (env[c.name].called or c.name in failing)) or
+                                     (env[c.name].called or c.name in failing or _pipeline(env[c.name]))) or
              (isinstance(env[c.name], KnownNetwork) and (env[c.name].applied or id(env[c.name]) in held))]
     if len(parts) < len(assigned):  # an encoder (a Model or a Sequential) called to build the autoencoder is a part
         # of it, not a model;
         # so is a known network applied in a model or held by one (keras.Sequential([base, …]), self.backbone)
         assigned = [c for c in assigned if c not in parts]
     return [*assigned, *found]
+
+
+#: Keras' layers that only prepare images (keras.io's data_augmentation, a Rescaling of the pixels)
+_PREPARING = frozenset({*AUGMENTATIONS, "Rescaling", "Resizing"})
+
+
+def _pipeline(value: Sequential | KerasModel) -> bool:
+    """A Keras Sequential of augmentation and rescaling layers only (keras.io's ``data_augmentation =
+    keras.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.1)])``, applied to the data or
+    called on the model's input): a step before the model, not a model of its own beside one."""
+    return isinstance(value, Sequential) and value.framework == "keras" and bool(value.layers) and \
+        all(isinstance(layer, Layer) and layer.name in _PREPARING for layer in value.layers)
 
 
 def _called_where_failed(env: dict[str, Any], tree: ast.Module) -> set[str]:
