@@ -178,3 +178,40 @@ def test_an_augmentation_pipeline_beside_the_model_is_not_taken_for_it(tmp_path:
     assert json.loads(result.stdout)["total_params"] == 224 + 36
     result = invoke("summary", str(path), "--model", "augment", "--input", "64x64x3", "--emit-spec")
     assert result.stdout.strip() == "input 64x64x3, randomflip horizontal, randomrotation0.1"
+
+
+#: the transfer-learning model whose summary keras.io published in 2020 (tests/fixtures/pastes/
+#: transfer_keras_io_xception_frozen.txt, SOURCES.md there): an augmentation Sequential of TensorFlow 2.3's
+#: experimental preprocessing layers, an adapted Normalization, a frozen Xception without its top, a new head
+TRANSFER_2020 = """import numpy as np
+from tensorflow import keras
+from tensorflow.keras import layers
+
+augment = keras.Sequential([layers.experimental.preprocessing.RandomFlip("horizontal"),
+                            layers.experimental.preprocessing.RandomRotation(0.1)])
+backbone = keras.applications.Xception(weights="imagenet", input_shape=(150, 150, 3), include_top=False)
+backbone.trainable = False
+
+images = keras.Input(shape=(150, 150, 3))
+norm = layers.experimental.preprocessing.Normalization()
+features = backbone(norm(augment(images)), training=False)
+pooled = layers.Dropout(0.2)(layers.GlobalAveragePooling2D()(features))
+model = keras.Model(images, layers.Dense(1)(pooled))
+norm.set_weights([np.array([127.5] * 3), np.array([127.5] * 3) ** 2])
+"""
+
+
+def test_keras_io_published_transfer_summary_grades_against_its_code(tmp_path: Path) -> None:
+    """Every row of the published table, its 'sequential_3 (Sequential)' among them (0: RandomFlip and
+    RandomRotation learn nothing), graded right: Normalization of 3 channels 2·3 + 1 = 7, Xception without its top
+    20,861,480, Dense(1) on 2,048 features 2,049."""
+    path = tmp_path / "transfer.py"
+    path.write_text(TRANSFER_2020, encoding="utf-8")
+    paste = (ROOT / "tests" / "fixtures" / "pastes" / "transfer_keras_io_xception_frozen.txt").read_text(
+        encoding="utf-8")
+    result = invoke("check", str(path), "--summary", "-", "--format", "json", stdin=paste)
+    assert result.exit_code == 0, result.output
+    details = {d["claim"]: d for d in json.loads(result.stdout)[0]["details"]}
+    assert details["line 7 sequential_3 (Sequential) params"]["correct"] == "0"
+    assert details["total"]["correct"] == f"{7 + 20_861_480 + 2_049:,}"
+    assert details["trainable"]["correct"] == "2,049"
