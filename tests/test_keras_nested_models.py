@@ -115,6 +115,28 @@ def test_the_summary_says_what_keras_shows_of_each_nested_model() -> None:
         assert f"({'; '.join(rows)})" in note
 
 
+def _rows(text: str) -> list[tuple[str, str, tuple[int, ...], int]]:
+    """A summary table's rows as the paste reader reads them (InputLayer rows are its inputs, not rows)."""
+    from cnncalc.readers.pasted import parse_summary
+
+    return [(row.name, row.keras_class, row.shape, row.params) for row in parse_summary(text).rows]
+
+
+@pytest.mark.parametrize(("path", "depth", "recorded_name"), [
+    (AUTOENCODER, 1, "nested_autoencoder"), (AUTOENCODER, 2, "nested_autoencoder_expanded"),
+    (SEQUENTIALS, 1, "nested_sequential"),
+    (str(ROOT / "tests" / "models" / "keras_data_augmentation.py"), 1, "data_augmentation"),
+    (str(ROOT / "tests" / "models" / "keras_data_augmentation.py"), 2, "data_augmentation_expanded"),
+])
+def test_depth_draws_the_nested_models_as_keras_summary_does(path: str, depth: int, recorded_name: str) -> None:
+    """--depth 1 is Keras' summary(), each nested model one row; --depth 2 its summary(expand_nested=True): row for
+    row the same names, classes, shapes and counts as Keras' own tables."""
+    result = CliRunner().invoke(main, ["summary", path, "--depth", str(depth)], terminal_width=120,
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert _rows(result.stdout) == _rows(recorded(recorded_name))
+
+
 # ---- live: Keras' own summary of generated models with nested models ---------------------------------------
 
 def _nested_file(seed: int) -> tuple[str, str]:
@@ -171,6 +193,14 @@ def test_keras_own_summary_of_nested_models_grades_with_no_false_alarm(tmp_path:
     nested = [claim for claim in details if re.search(r"\((Functional|Sequential)\) params$", claim)]
     assert len(nested) == len(re.findall(r"^part\d = keras\.", text, re.MULTILINE))  # every nested row graded
     assert details["total"]["correct"] == f"{namespace[name].count_params():,}"
+    # cnncalc's own table at the same depth has Keras' rows (a model given no name is numbered among all of the
+    # session's by Keras, so names are not compared; layers.ReLU() is the relu activation, as the grader reads it)
+    from cnncalc.grading.pastes.expected import keras_family
+
+    drawn = CliRunner().invoke(main, ["summary", str(path), "--depth", "2" if expand else "1"], terminal_width=120,
+                               catch_exceptions=False)
+    assert [(keras_family(kind), shape, count) for _, kind, shape, count in _rows(drawn.stdout)] == \
+        [(keras_family(kind), shape, count) for _, kind, shape, count in _rows(out.getvalue())]
 
 
 def test_a_flat_spec_against_the_nested_paste_counts_each_layer_once() -> None:

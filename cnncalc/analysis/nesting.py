@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..graph.frameworks import module_block
+from ..graph.frameworks import keras_model, module_block
 from ..graph.network import Network, ResolvedLayer
 from ..model.layers import Merge, Params
 from ..model.records import record, replace
@@ -54,9 +54,10 @@ class ShownRow:
 
 def deepest(net: Network) -> int:
     """How deep the network's rows go: 1 for rows of its own outside any container, one more for each container
-    a row is inside (under PyTorch's conventions) and for a known network standing as an item."""
-    return max((1 + (_depth(layer) if net.torch else 0) + (deepest(layer.inner) if layer.inner is not None else 0)
-                for layer in net.layers), default=1)
+    a row is inside (a module under PyTorch's conventions, a Keras model nested in the model) and for a known
+    network standing as an item."""
+    return max((1 + (_depth(layer) if net.torch else len(_keras_models(layer))) +
+                (deepest(layer.inner) if layer.inner is not None else 0) for layer in net.layers), default=1)
 
 
 def contained(net: Network) -> bool:
@@ -69,8 +70,19 @@ def contained(net: Network) -> bool:
 def expanded(net: Network, depth: int) -> bool:
     """Whether the table draws its rows as torchinfo draws them at ``depth``: deeper than the network's own rows,
     or at depth 1 under PyTorch's conventions (``├─Conv2d: 1-1``, its own rows inside their containers:
-    ``├─Sequential: 1-5``); 0 is the network's own rows, as Keras lists them, every row of its own once."""
-    return depth > 1 or (depth == 1 and net.torch)
+    ``├─Sequential: 1-5``) or for a Keras model with models nested in it (each one row, ``encoder (Functional)``, as
+    Keras' summary shows it); 0 is the network's own rows, as Keras lists them, every row of its own once."""
+    return depth > 1 or (depth == 1 and (net.torch or keras_nested(net)))
+
+
+def keras_nested(net: Network) -> bool:
+    """Whether some of a Keras network's rows are made by a model nested in it (readers.code.keras_nested)."""
+    return not net.torch and any(_keras_models(layer) for layer in net.layers)
+
+
+def _keras_models(layer: ResolvedLayer) -> tuple[tuple[str, int], ...]:
+    """The Keras models nested in the model that a row is made inside, outermost first."""
+    return tuple(use for use in layer.containers if keras_model(use[0]) is not None)
 
 
 def _depth(layer: ResolvedLayer) -> int:
@@ -105,7 +117,11 @@ def _classes(layer: ResolvedLayer) -> tuple[tuple[str, int], ...]:
 
 def _class(block: str) -> str:
     """The class a block is named after: ``Sequential`` for ``Sequential_layer1``, ``_DenseLayer`` for
-    ``_DenseLayer_1``; a module model code calls, its class as written (``Conv_BN`` for ``Conv_BN:``)."""
+    ``_DenseLayer_1``; a module model code calls, its class as written (``Conv_BN`` for ``Conv_BN:``); a Keras
+    model nested in the model, its class (``Functional`` for ``encoder (Functional)``)."""
+    nested = keras_model(block)
+    if nested is not None:
+        return nested[1]
     if block.endswith(":"):
         return block[:-1]
     return "_" * block.startswith("_") + block.lstrip("_").split("_", 1)[0]
@@ -118,19 +134,22 @@ def _moduleless(layer: ResolvedLayer) -> bool:
 
 def _tree(net: Network) -> list[_Node]:
     """A known network's rows under their containers (:func:`_classes`), without the rows no module makes
-    (:func:`_moduleless`); a Keras network's rows as they are."""
-    if not net.torch:
+    (:func:`_moduleless`); a Keras network's rows under the models nested in it (:func:`_keras_models`), every row
+    a layer of Keras'."""
+    torch = net.torch
+    if not torch and not keras_nested(net):
         return [_Node(layer, None, [], []) for layer in net.layers]
     top: list[_Node] = []
     open_: list[tuple[tuple[str, int], _Node]] = []
     for layer in net.layers:
-        chain = _classes(layer)
+        chain = _classes(layer) if torch else _keras_models(layer)
+        moduleless = torch and _moduleless(layer)
         kept = 0
         while kept < min(len(open_), len(chain)) and open_[kept][0] == chain[kept]:
             kept += 1
-        if _moduleless(layer) and kept == len(chain) < len(open_):  # made by an outer module between two of an
-            for _, node in open_[:kept]:                            # inner one's (torch.cat between a ModuleList's
-                node.inside.append(layer)                           # modules): it has no row, and closes nothing
+        if moduleless and kept == len(chain) < len(open_):  # made by an outer module between two of an
+            for _, node in open_[:kept]:                    # inner one's (torch.cat between a ModuleList's
+                node.inside.append(layer)                   # modules): it has no row, and closes nothing
             continue
         del open_[kept:]
         for use in chain[kept:]:
@@ -139,26 +158,33 @@ def _tree(net: Network) -> list[_Node]:
             open_.append((use, node))
         for _, node in open_:
             node.inside.append(layer)
-        if not _moduleless(layer):  # ``out + identity``, ``torch.flatten(x, 1)`` in forward(): no row
+        if not moduleless:  # ``out + identity``, ``torch.flatten(x, 1)`` in forward(): no row
             (open_[-1][1].children if open_ else top).append(_Node(layer, None, [], []))
     unused = dict(net.unused_held)
-    return [_summed(node, unused) for node in top]
+    names: dict[str, int] = {}
+    return [_summed(node, unused, names) for node in top]
 
 
-def _summed(node: _Node, unused: dict[int, int]) -> _Node:
-    """A container's record: its class, its last row's output, the parameters of every row inside it (those of a
+def _summed(node: _Node, unused: dict[int, int], names: dict[str, int]) -> _Node:
+    """A container's record: its class (a Keras model's name, ``names`` numbering those given none as Keras does:
+    ``sequential``, ``sequential_1``), its last row's output, the parameters of every row inside it (those of a
     row written ``fn`` too: an ``nn.Parameter`` of the container's own, such as ConvNeXt's layer scale) and of the
     modules of a model file's that it holds and ``forward()`` never calls (``unused``, by the use's number); a
     module's its own."""
     if node.container is None:
         return node
-    children = [_summed(child, unused) for child in node.children]
+    children = [_summed(child, unused, names) for child in node.children]
     rows = node.inside
     never = unused.get(node.use[1], 0) if node.use is not None and node.use[0].endswith(":") else 0
     params = Params(sum(row.params.weights for row in rows) + never, sum(row.params.biases for row in rows),
                     sum(row.params.non_trainable for row in rows), sum(row.params.buffers for row in rows))
     held = [row for row in rows if row.params.total]
-    layer = replace(node.inside[-1], name=f"{node.container}: 0-0", params=params, warnings=(), notes=(),
+    nested = keras_model(node.use[0]) if node.use is not None else None
+    if nested is not None and not nested[0]:  # a Keras model given no name: its class's, numbered
+        count = names[nested[1]] = names.get(nested[1], -1) + 1
+        nested = (nested[1].lower() + (f"_{count}" if count else ""), nested[1])
+    layer = replace(node.inside[-1], name=nested[0] if nested else f"{node.container}: 0-0", params=params,
+                    warnings=(), notes=(),
                     inner=None, frozen=bool(held) and all(row.frozen for row in held), functional=False,
                     moving=sum(row.moving for row in rows))
     return _Node(layer, node.container, children, node.inside, node.use)
@@ -206,8 +232,10 @@ def _rows(net: Network, level: int, depth: int, frozen: bool, glyphs: bool,
           counters: dict[int, int]) -> Iterator[ShownRow]:
     if level > 1 and not net.torch:  # a nested Functional model lists its input layer first
         yield ShownRow(level, None, net, frozen, None, _keras_name(level, "input_layer (InputLayer)"))
-    # the spec's own rows, numbered: each of them, or under PyTorch's conventions those outside any container
-    nodes = [_Node(layer, None, [], []) for layer in net.layers] if level == 1 and not net.torch else _tree(net)
+    # the spec's own rows, numbered: each of them, or under PyTorch's conventions (and a Keras model's with models
+    # nested in it) those outside any container
+    nodes = [_Node(layer, None, [], []) for layer in net.layers] if level == 1 and not net.torch and \
+        not keras_nested(net) else _tree(net)
     numbers = {id(layer): number for number, layer in enumerate(net.layers)} if level == 1 else {}
     for node in nodes:
         number = numbers.get(id(node.layer)) if node.container is None else None
@@ -224,7 +252,7 @@ def _node_rows(net: Network, node: _Node, level: int, depth: int, frozen: bool, 
         kind = layer.name.rsplit(": ", 1)[0]
         name = f"{_torch_start(level) if glyphs else ''}{kind}: {level}-{counters[level]}"
     else:
-        name = _keras_name(level, f"{layer.name} ({layer.keras_class})")
+        name = _keras_name(level, f"{layer.name} ({node.container or layer.keras_class})")
     held = frozen or layer.frozen
     opened = level < depth and bool(node.children or layer.inner is not None)
     count = _torchinfo_count(node, held, level >= depth) if glyphs else None
@@ -233,6 +261,9 @@ def _node_rows(net: Network, node: _Node, level: int, depth: int, frozen: bool, 
                    tuple(node.inside) if node.container is not None else (), node.use)
     if not opened:  # the rows deeper than ``depth``: not shown, not counted
         return
+    if not net.torch and node.container == "Functional":  # a nested Functional model lists its input layer first
+        yield ShownRow(level + 1, None, net, held, None, _keras_name(level + 1, "input_layer (InputLayer)"),
+                       shape=net.shape_text(node.inside[0].input_shape))
     for child in node.children:
         yield from _node_rows(net, child, level + 1, depth, held, glyphs, counters, None)
     if layer.inner is not None:

@@ -51,8 +51,9 @@ if TYPE_CHECKING:
               help="Show the rows of a known network standing as an item under its row, as Keras' "
                    "summary(expand_nested=True) and torchinfo's depth do (the JSON gives them always).")
 @click.option("--depth", type=click.IntRange(1, 99), default=None, metavar="N",
-              help="Show rows down to depth N, as torchinfo's depth: 1 is the network's own rows, 2 a known "
-                   "network's rows under its row (implies --expand-nested; in JSON, the nested rows kept).")
+              help="Show rows down to depth N, as torchinfo's depth: 1 is the network's own rows (a Keras model "
+                   "nested in the model one row, as Keras' summary() shows it), 2 a known network's or a nested "
+                   "model's rows under its row (implies --expand-nested; in JSON, the nested rows kept).")
 @click.option("--verbose", "-v", is_flag=True, help="All extra columns: --columns macs,flops,memory,rf.")
 @click.option("--dtype", type=click.Choice(list(DTYPES)), default="float32",
               show_default=True, help="Bytes per value for the sizes and the memory column.")

@@ -193,8 +193,9 @@ def expanded_cells(net: Network, analysis: Analysis, depth: int) -> list[list[st
             cells = [shown.name, shape_cell(net, layer, analysis.batch), count,
                      *([connected_to(layer)] if net.graph else []), *extras[shown.number]]
         else:
-            shape = owner.shape_text(owner.input_shape, analysis.batch) if layer is None else \
-                shown.shape if shown.shape is not None else shape_cell(owner, layer, analysis.batch)
+            shape = shown.shape if shown.shape is not None else \
+                owner.shape_text(owner.input_shape, analysis.batch) if layer is None else \
+                shape_cell(owner, layer, analysis.batch)
             count = shown.count if shown.count is not None else \
                 params_cell(owner, layer, shown.frozen) if layer is not None else "0"
             cells = [shown.name, shape, count,

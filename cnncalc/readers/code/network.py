@@ -78,8 +78,8 @@ def _nested_models(net: Network) -> str | None:
         rows.append(f"{f'{name} ({cls})' if name else f'a {cls} given no name'}: "
                     f"{net.shape_text(held[-1].output_shape)}, {sum(layer.params.total for layer in held):,} "
                     "parameters")
-    return f"Keras' summary() shows each model nested in this one as one row ({'; '.join(rows)}); the rows here " \
-           "are their layers, and cnncalc check grades a pasted summary's row against them"
+    return f"Keras' summary() shows each model nested in this one as one row ({'; '.join(rows)}): --depth 1 draws " \
+           "them so, and cnncalc check grades such a pasted row against their layers"
 
 
 def _node_at(code: ModelCode, position: int) -> Any:
