@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..graph.frameworks import keras_model, module_block
+from ..graph.frameworks import keras_model, keras_models_in, keras_nested, module_block
 from ..graph.network import Network, ResolvedLayer
 from ..model.layers import Merge, Params
 from ..model.records import record, replace
@@ -56,7 +56,7 @@ def deepest(net: Network) -> int:
     """How deep the network's rows go: 1 for rows of its own outside any container, one more for each container
     a row is inside (a module under PyTorch's conventions, a Keras model nested in the model) and for a known
     network standing as an item."""
-    return max((1 + (_depth(layer) if net.torch else len(_keras_models(layer))) +
+    return max((1 + (_depth(layer) if net.torch else len(keras_models_in(layer))) +
                 (deepest(layer.inner) if layer.inner is not None else 0) for layer in net.layers), default=1)
 
 
@@ -73,16 +73,6 @@ def expanded(net: Network, depth: int) -> bool:
     ``├─Sequential: 1-5``) or for a Keras model with models nested in it (each one row, ``encoder (Functional)``, as
     Keras' summary shows it); 0 is the network's own rows, as Keras lists them, every row of its own once."""
     return depth > 1 or (depth == 1 and (net.torch or keras_nested(net)))
-
-
-def keras_nested(net: Network) -> bool:
-    """Whether some of a Keras network's rows are made by a model nested in it (readers.code.keras_nested)."""
-    return not net.torch and any(_keras_models(layer) for layer in net.layers)
-
-
-def _keras_models(layer: ResolvedLayer) -> tuple[tuple[str, int], ...]:
-    """The Keras models nested in the model that a row is made inside, outermost first."""
-    return tuple(use for use in layer.containers if keras_model(use[0]) is not None)
 
 
 def _depth(layer: ResolvedLayer) -> int:
@@ -134,15 +124,15 @@ def _moduleless(layer: ResolvedLayer) -> bool:
 
 def _tree(net: Network) -> list[_Node]:
     """A known network's rows under their containers (:func:`_classes`), without the rows no module makes
-    (:func:`_moduleless`); a Keras network's rows under the models nested in it (:func:`_keras_models`), every row
-    a layer of Keras'."""
+    (:func:`_moduleless`); a Keras network's rows under the models nested in it
+    (:func:`~cnncalc.graph.frameworks.keras_models_in`), every row a layer of Keras'."""
     torch = net.torch
     if not torch and not keras_nested(net):
         return [_Node(layer, None, [], []) for layer in net.layers]
     top: list[_Node] = []
     open_: list[tuple[tuple[str, int], _Node]] = []
     for layer in net.layers:
-        chain = _classes(layer) if torch else _keras_models(layer)
+        chain = _classes(layer) if torch else keras_models_in(layer)
         moduleless = torch and _moduleless(layer)
         kept = 0
         while kept < min(len(open_), len(chain)) and open_[kept][0] == chain[kept]:

@@ -12,10 +12,10 @@ from ..model.layers import Activation, Flatten, Layer, Params, Reshape, RuleErro
 from ..model.records import replace
 
 if TYPE_CHECKING:
-    from .records import ResolvedLayer
+    from .records import Network, ResolvedLayer
 
 __all__ = ["framework_layer", "functional_with_weights", "fused", "keras_model", "keras_model_block", "keras_models",
-           "module_block", "split_row"]
+           "keras_models_in", "keras_nested", "module_block", "split_row"]
 
 
 def framework_layer(layer: Layer, torch: bool, split: bool, layout: str | None) -> tuple[Layer, Layer | None]:
@@ -87,12 +87,22 @@ def functional_with_weights(layer: Layer, params: Params, containers: tuple[tupl
                     "that its rows written 'fn' use)")
 
 
+def keras_models_in(row: ResolvedLayer) -> tuple[tuple[str, int], ...]:
+    """The Keras models nested in the model that a row is made inside, outermost first."""
+    return tuple(use for use in row.containers if keras_model(use[0]) is not None)
+
+
+def keras_nested(net: Network) -> bool:
+    """Whether some of a Keras network's rows are made by a model nested in it (readers.code.keras_nested)."""
+    return not net.torch and any(keras_models_in(row) for row in net.layers)
+
+
 def keras_models(rows: tuple[ResolvedLayer, ...] | list[ResolvedLayer]) -> dict[tuple[str, int], list[ResolvedLayer]]:
     """The Keras models nested in a network (outermost, when models nest), each with the rows it holds, in order:
     its last row is its output."""
     models: dict[tuple[str, int], list[ResolvedLayer]] = {}
     for row in rows:
-        use = next((use for use in row.containers if keras_model(use[0]) is not None), None)
-        if use is not None:
-            models.setdefault(use, []).append(row)
+        chain = keras_models_in(row)
+        if chain:
+            models.setdefault(chain[0], []).append(row)
     return models

@@ -83,8 +83,8 @@ def container_verdict(row: PastedRow, drawn: list[Any]) -> Verdict:
 def keras_models(net: Network, rows: Sequence[PastedRow], nested: frozenset[str]) -> dict[int, tuple[
         PastedRow, list[ResolvedLayer]]]:
     """A Keras paste's rows of models nested in the model, each by its line, with the network's rows the model's
-    container holds (the outermost, when models nest); a row no container of its class is left for pairs ends
-    as it was, a row of a kind cnncalc does not model."""
+    container holds (the outermost, when models nest); a row left without a container of its class stays a row of
+    a kind cnncalc does not model."""
     models = keras_models_of(net.layers)
     candidates = [row for row in rows if nested_model(row, False) and not modelled(row, False, nested)]
     if not models or not candidates:
