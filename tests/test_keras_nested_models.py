@@ -212,3 +212,10 @@ def test_a_flat_spec_against_the_nested_paste_counts_each_layer_once() -> None:
     assert details["total"]["correct"] == details["total"]["given"] == f"{ENCODER + DECODER:,}"
     assert details["line 7 encoder"]["status"] == details["line 9 decoder"]["status"] == "unchecked"
     assert ".py file" in details["line 7 encoder"]["note"]
+
+
+def test_json_rows_name_the_nested_model_they_are_in() -> None:
+    result = CliRunner().invoke(main, ["summary", SEQUENTIALS, "--format", "json"], catch_exceptions=False)
+    rows = json.loads(result.stdout)["layers"]
+    assert [row.get("containers") for row in rows] == [["sequential (Sequential)"]] * 2 + [None] + \
+        [["head (Sequential)"]] * 2

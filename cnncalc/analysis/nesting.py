@@ -209,10 +209,11 @@ def _recursive(rows: list[ShownRow]) -> list[ShownRow]:
 
 def container_names(net: Network) -> dict[int, tuple[str, ...]]:
     """The containers each row of a known network sits in (by the row's ``id``), outermost first, named as the
-    deepest ``--depth`` table names them (``Sequential: 2-5``, ``BasicBlock: 3-1``); rows outside any: none."""
+    deepest ``--depth`` table names them (``Sequential: 2-5``, ``BasicBlock: 3-1``; a Keras model nested in the
+    model, ``encoder (Functional)``); rows outside any: none."""
     names: dict[int, tuple[str, ...]] = {}
     for shown in shown_rows(net, deepest(net)):
-        name = shown.name.rsplit("─", 1)[-1]
+        name = shown.name.rsplit("─", 1)[-1].rsplit("└ ", 1)[-1]
         for layer in shown.holds:
             names[id(layer)] = (*names.get(id(layer), ()), name)
     return names

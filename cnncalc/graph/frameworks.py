@@ -94,7 +94,7 @@ def keras_models_in(row: ResolvedLayer) -> tuple[tuple[str, int], ...]:
 
 def keras_nested(net: Network) -> bool:
     """Whether some of a Keras network's rows are made by a model nested in it (readers.code.keras_nested)."""
-    return not net.torch and any(keras_models_in(row) for row in net.layers)
+    return not net.torch and any(row.containers and keras_models_in(row) for row in net.layers)
 
 
 def keras_models(rows: tuple[ResolvedLayer, ...] | list[ResolvedLayer]) -> dict[tuple[str, int], list[ResolvedLayer]]:

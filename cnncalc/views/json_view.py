@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.pipeline import NO_ANALYSIS, Analysis
+from ..graph.frameworks import keras_nested
 from .units import cost_total
 
 if TYPE_CHECKING:
@@ -116,8 +117,8 @@ def to_json(net: Network, checked: ForwardPass | None = None, analysis: Analysis
             fields.update(more)
         document.update(totals)
     containers: dict[int, tuple[str, ...]] = {}
-    if (depth is None or depth > 1) and any(layer.inner is not None or (net.torch and layer.containers)
-                                            for layer in net.layers):
+    if (depth is None or depth > 1) and (keras_nested(net) or any(
+            layer.inner is not None or (net.torch and layer.containers) for layer in net.layers)):
         from ..analysis.nesting import container_names
 
         containers = container_names(net)
