@@ -23,7 +23,8 @@ for tool in pytest hypothesis torch keras; do
 done
 
 cp -r "$root/examples" "$work/examples"
-cp "$root/tests/models/keras_lenet5.py" "$root/tests/fixtures/summaries/keras3_mnist.txt" "$work/"
+cp "$root/tests/models/keras_lenet5.py" "$root/tests/models/keras_nested_autoencoder.py" \
+    "$root/tests/fixtures/summaries/keras3_mnist.txt" "$work/"
 cd "$work" || exit 1
 cnncalc="$work/venv/bin/cnncalc"
 failures=0
@@ -67,6 +68,7 @@ expect 2 summary resnet5O                                            # a near mi
 expect 0 summary "input RxCx3, conv5x3, conv7x3, flatten, dense10"     # sizes with names: sympy
 expect 0 summary keras_lenet5.py                                        # model code, read with ast
 expect 0 summary keras_lenet5.py --emit-spec
+expect 0 summary keras_nested_autoencoder.py --depth 1                   # as Keras' summary() draws it
 expect 1 summary "input 28x28x1, conv8x3 s2" --strict                 # (28 − 3)/2 + 1 = 13.5
 expect 2 summary "input 28x28x1, dens10"
 expect 0 summary examples/mnist_keras.cnn --check                  # NumPy comes with cnncalc
