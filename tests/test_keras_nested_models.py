@@ -219,3 +219,46 @@ def test_json_rows_name_the_nested_model_they_are_in() -> None:
     rows = json.loads(result.stdout)["layers"]
     assert [row.get("containers") for row in rows] == [["sequential (Sequential)"]] * 2 + [None] + \
         [["head (Sequential)"]] * 2
+
+
+NESTED_TWICE = """import keras
+from keras import layers
+
+block = keras.Sequential([layers.Conv2D(4, 3, padding="same"), layers.ReLU()], name="block")
+inner_in = keras.Input(shape=(16, 16, 3))
+inner = keras.Model(inner_in, layers.MaxPooling2D()(block(inner_in)), name="inner")
+outer_in = keras.Input(shape=(16, 16, 3))
+outer = keras.Model(outer_in, layers.Conv2D(2, 1)(inner(outer_in)), name="outer")
+x = keras.Input(shape=(16, 16, 3))
+model = keras.Model(x, layers.Flatten()(outer(x)))
+"""
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("expand", [False, True])
+def test_models_nested_in_nested_models(tmp_path: Path, monkeypatch: Any, expand: bool) -> None:
+    """A Sequential in a model in a model: Keras' summary shows the outermost (122 = Conv2D(4, 3) on 3 channels,
+    (27 + 1)·4 = 112, and Conv2D(2, 1) on 4, (4 + 1)·2 = 10), and expanded every level, each graded against its
+    own layers (before, the inner rows were unchecked and added to the correct total again: 346); cnncalc's table
+    at each depth has Keras' rows."""
+    keras = oracle("keras")
+    monkeypatch.setenv("COLUMNS", "120")
+    path = tmp_path / "nested.py"
+    path.write_text(NESTED_TWICE, encoding="utf-8")
+    keras.backend.clear_session()
+    namespace: dict[str, Any] = {}
+    exec(compile(NESTED_TWICE, str(path), "exec"), namespace)  # the test's own code, not user input
+    out = io.StringIO()
+    namespace["model"].summary(print_fn=lambda line, **kwargs: out.write(line + "\n"), line_length=100,
+                               expand_nested=expand)
+    status, details = graded(str(path), paste=out.getvalue())
+    assert status == 0, [d for d in details.values() if d["status"] != "correct"]
+    assert details["total"]["correct"] == "122"
+    graded_models = {claim for claim in details if claim.endswith(("(Functional) params", "(Sequential) params"))}
+    assert len(graded_models) == (3 if expand else 1)
+    drawn = CliRunner().invoke(main, ["summary", str(path), *(["--expand-nested"] if expand else ["--depth", "1"])],
+                               terminal_width=120, catch_exceptions=False)
+    from cnncalc.grading.pastes.expected import keras_family
+
+    assert [(keras_family(kind), shape, count) for _, kind, shape, count in _rows(drawn.stdout)] == \
+        [(keras_family(kind), shape, count) for _, kind, shape, count in _rows(out.getvalue())]

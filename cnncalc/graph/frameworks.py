@@ -97,12 +97,12 @@ def keras_nested(net: Network) -> bool:
     return not net.torch and any(row.containers and keras_models_in(row) for row in net.layers)
 
 
-def keras_models(rows: tuple[ResolvedLayer, ...] | list[ResolvedLayer]) -> dict[tuple[str, int], list[ResolvedLayer]]:
-    """The Keras models nested in a network (outermost, when models nest), each with the rows it holds, in order:
-    its last row is its output."""
+def keras_models(rows: tuple[ResolvedLayer, ...] | list[ResolvedLayer],
+                 every_level: bool = False) -> dict[tuple[str, int], list[ResolvedLayer]]:
+    """The Keras models nested in a network, each with the rows it holds, in order (its last row is its output):
+    the outermost when models nest, or ``every_level``, a model before those nested in it."""
     models: dict[tuple[str, int], list[ResolvedLayer]] = {}
     for row in rows:
-        chain = keras_models_in(row)
-        if chain:
-            models.setdefault(chain[0], []).append(row)
+        for use in keras_models_in(row)[:None if every_level else 1]:
+            models.setdefault(use, []).append(row)
     return models

@@ -57,11 +57,11 @@ def _aligned(net: Network, pasted: PastedSummary, channels_first: bool) -> list[
         pasted = replace(pasted, rows=tuple(row for row in pasted.rows if row.line not in collapsed))
     verdicts = [container_verdict(row, shown) for row, shown in collapsed.values()]
     models = keras_models(net, pasted.rows, nested) if not torchinfo else {}
-    if models:  # a nested Keras model's row stands for its layers, unless the paste expands it (rows behind '└')
-        after = {row.line: following for row, following in zip(pasted.rows, pasted.rows[1:])}
-        covered = {id(layer) for row, held in models.values()
-                   if not (row.line in after and after[row.line].inside) for layer in held}
-        layers = [row for row in layers if id(row.layer) not in covered]
+    if models:  # a nested Keras model's row stands for its layers, unless the paste expands them all (rows behind
+        # '└', summary(expand_nested=True)): the layers then have rows of their own
+        if not any(row.inside for row in pasted.rows):
+            covered = {id(layer) for _, held in models.values() for layer in held}
+            layers = [row for row in layers if id(row.layer) not in covered]
         pasted = replace(pasted, rows=tuple(row for row in pasted.rows if row.line not in models))
         verdicts += [verdict for row, held in models.values() for verdict in model_verdicts(row, held, show)]
     verdicts += [Verdict(f"line {row.line} {row.name}", f"{row.params:,}", "?", "unchecked",

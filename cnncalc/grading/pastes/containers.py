@@ -82,17 +82,18 @@ def container_verdict(row: PastedRow, drawn: list[Any]) -> Verdict:
 
 def keras_models(net: Network, rows: Sequence[PastedRow], nested: frozenset[str]) -> dict[int, tuple[
         PastedRow, list[ResolvedLayer]]]:
-    """A Keras paste's rows of models nested in the model, each by its line, with the network's rows the model's
-    container holds (the outermost, when models nest); a row left without a container of its class stays a row of
-    a kind cnncalc does not model."""
-    models = keras_models_of(net.layers)
+    """A Keras paste's rows of models nested in the model (and, in ``summary(expand_nested=True)``, of the models
+    nested in those, behind ``└``), each by its line, with the network's rows the model's container holds; a row left
+    without a container of its class stays a row of a kind cnncalc does not model."""
+    models = keras_models_of(net.layers, every_level=True)
     candidates = [row for row in rows if nested_model(row, False) and not modelled(row, False, nested)]
     if not models or not candidates:
         return {}
     left = list(models)
     pairs: dict[int, tuple[str, int]] = {}
     for row in candidates:  # by name first
-        use = next((use for use in left if keras_model(use[0]) == (row.name, NESTED_MODELS[row.keras_class])), None)
+        name = row.name.removeprefix("└").strip()
+        use = next((use for use in left if keras_model(use[0]) == (name, NESTED_MODELS[row.keras_class])), None)
         if use is not None:
             pairs[row.line] = use
             left.remove(use)

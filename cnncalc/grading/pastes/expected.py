@@ -120,9 +120,9 @@ NESTED_MODELS = {"Functional": "Functional", "Model": "Functional", "Sequential"
 
 
 def nested_model(row: PastedRow, torch: bool) -> bool:
-    """A Keras row of a model nested in the model (``encoder (Functional)``): its count is its layers', which a
-    spec writes one by one."""
-    return not torch and row.keras_class in NESTED_MODELS and not row.inside
+    """A Keras row of a model nested in the model (``encoder (Functional)``, or behind ``└`` one nested in a nested
+    model): its count is its layers', which a spec writes one by one."""
+    return not torch and row.keras_class in NESTED_MODELS
 
 
 #: PyTorch classes a torchinfo or torchsummary row may have that cnncalc models.
