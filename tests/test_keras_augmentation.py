@@ -89,6 +89,8 @@ def test_pytorch_conventions_refuse_them_at_the_layer() -> None:
     ("layers.RandomContrast(factor=1)", "randomcontrast1"),
     ("layers.Resizing(4, 6)", "resize4x6"),
     ('layers.Resizing(height=4, width=6, interpolation="nearest")', "resize4x6 nearest"),
+    ("layers.CenterCrop(6, 4)", "centercrop6x4"),
+    ("layers.RandomCrop(height=6, width=6)", "randomcrop6x6"),
 ])
 def test_each_way_of_writing_them_reads(tmp_path: Path, code: str, word: str) -> None:
     path = tmp_path / "net.py"
@@ -103,6 +105,7 @@ def test_each_way_of_writing_them_reads(tmp_path: Path, code: str, word: str) ->
     ("layers.RandomFlip('diagonal')", "RandomFlip of mode 'diagonal'"),
     ('layers.Resizing(4, 6, interpolation="bicubic")', "a Resizing with interpolation 'bicubic'"),
     ("layers.Resizing(4, 6, crop_to_aspect_ratio=True)", "a Resizing with crop_to_aspect_ratio"),
+    ("layers.CenterCrop(10, 6)", "a 10×6 crop of a 8×8 map"),
 ])
 def test_what_the_spec_does_not_compute_is_refused_at_its_line(tmp_path: Path, code: str, why: str) -> None:
     path = tmp_path / "net.py"
@@ -127,6 +130,11 @@ def test_the_keras_code_written_builds_these_layers_in_keras(monkeypatch: pytest
     assert [type(layer).__name__ for layer in model.layers[:6]] == CLASSES
     # the factor written is the spec's (Keras keeps a single number f as the range (−f, f))
     assert model.layers[1].factor == (-0.1, 0.1) and model.layers[0].mode == "horizontal"
+    keras.backend.clear_session()
+    net = build("input 16x14x3, centercrop12x10, randomcrop8x8, conv4x3, flatten, dense2")
+    model = run_code(keras_code(net))["model"]
+    theirs = [(type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params()) for layer in model.layers]
+    assert theirs == [(layer.keras_class, layer.output_shape, layer.params.total) for layer in net.layers]
 
 
 
@@ -197,3 +205,26 @@ def test_keras_io_published_transfer_summary_grades_against_its_code(tmp_path: P
     assert details["line 7 sequential_3 (Sequential) params"]["correct"] == "0"
     assert details["total"]["correct"] == f"{7 + 20_861_480 + 2_049:,}"
     assert details["trainable"]["correct"] == "2,049"
+
+
+@pytest.mark.oracle
+def test_center_crop_is_keras_own_window() -> None:
+    """The forward pass's CenterCrop takes the window Keras' takes, odd rows and columns left over cut from the top
+    and left first (7 rows to 4: from row 1; 6 columns to 3: from column 1), and Keras' summary row is its size."""
+    import numpy as np
+
+    from cnncalc.numeric.twins import forward
+
+    keras = oracle("keras")
+    x = np.arange(7 * 6 * 2, dtype="float32").reshape(1, 7, 6, 2)
+    theirs = np.asarray(keras.ops.convert_to_numpy(keras.layers.CenterCrop(4, 3)(x)))
+    net = build("input 7x6x2, centercrop4x3")
+    checked = forward(net, 1, 0, 2 ** 30)
+    assert checked.shapes[0] == (4, 3, 2) == theirs.shape[1:]
+    np.testing.assert_array_equal(theirs, x[:, 1:5, 1:4, :])
+    from cnncalc.numeric.twins import TWINS
+
+    twin = TWINS[type(net.layers[0].layer)](net.layers[0].layer, (7, 6, 2), np.random.default_rng(0))
+    np.testing.assert_array_equal(twin(x), theirs)
+    model = keras.Sequential([keras.Input((7, 6, 2)), keras.layers.RandomCrop(4, 3)])
+    assert tuple(model.output_shape[1:]) == build("input 7x6x2, randomcrop4x3").layers[0].output_shape

@@ -47,6 +47,7 @@ SPECS: dict[str, str] = {
     "randomflip": "input 6x6x3, randomflip horizontal", "randomrotation": "input 6x6x3, randomrotation0.1",
     "randomzoom": "input 6x6x3, randomzoom0.2", "randomtranslation": "input 6x6x3, randomtranslation0.1",
     "randomcontrast": "input 6x6x3, randomcontrast0.2", "randombrightness": "input 6x6x3, randombrightness0.2",
+    "centercrop": "input 6x6x3, centercrop4x5", "randomcrop": "input 6x6x3, randomcrop5x4",
     "lrn": "input 6x6x2, lrn", "relu6": "input 6x6x2, relu6", "leakyrelu": "input 6x6x2, leakyrelu0.2",
     "prelu": "input 6x6x2, prelu",
     "mha": "input 5x8, mha2", "clstoken": "input 5x8, clstoken", "posembed": "input 5x8, posembed",
@@ -75,7 +76,8 @@ REFUSED = {
     **{(word, "pytorch"): f"PyTorch has no {cls} module"
        for word, cls in (("randomflip", "RandomFlip"), ("randomrotation", "RandomRotation"),
                          ("randomzoom", "RandomZoom"), ("randomtranslation", "RandomTranslation"),
-                         ("randomcontrast", "RandomContrast"), ("randombrightness", "RandomBrightness"))},
+                         ("randomcontrast", "RandomContrast"), ("randombrightness", "RandomBrightness"),
+                         ("centercrop", "CenterCrop"), ("randomcrop", "RandomCrop"))},
 }
 #: what cnncalc does not write yet (refused at the layer, "cannot write … yet"): this list may only shrink
 NOT_YET: set[tuple[str, str]] = {

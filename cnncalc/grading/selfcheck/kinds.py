@@ -20,7 +20,7 @@ _GLOBAL = frozenset({"GlobalAveragePooling1D", "GlobalAveragePooling2D", "Global
                      "GlobalAveragePooling3D", "GlobalMaxPooling3D"})
 _RESAMPLE = frozenset({"ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D",
                        "UpSampling1D", "UpSampling2D", "UpSampling3D", "ReflectionPadding2D",
-                       "ReplicationPadding2D", "Resizing"})
+                       "ReplicationPadding2D", "Resizing", "CenterCrop", "RandomCrop"})
 #: PyTorch's adaptive pools to more than 1×1 (AdaptiveAvgPool2d((7, 7))): any output size, the channels kept.
 _ADAPTIVE = frozenset({"AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveMaxPooling1D",
                        "AdaptiveMaxPooling2D"})

@@ -126,6 +126,8 @@ WORDS: dict[str, Word] = {
     "normalization": Word("", frozenset({"imagenet"}), lambda a, o: layers.Normalization(
         imagenet=o.get("imagenet", 0.0)), "normalization, normalization imagenet or normalization imagenet255"),
     "lrn": Word("kernel1?", frozenset(), lambda a, o: layers.LocalResponseNormalization(a or 5), "lrn or lrn5"),
+    "centercrop": Word("kernel", frozenset(), lambda a, o: layers.CenterCrop(a), "centercrop24x24"),
+    "randomcrop": Word("kernel", frozenset(), lambda a, o: layers.RandomCrop(a), "randomcrop24x24"),
     "randomflip": Word("", frozenset({"mode"}), lambda a, o: layers.RandomFlip(mode=o.get(
         "mode", "horizontal_and_vertical")), "randomflip, randomflip horizontal or randomflip vertical"),
     **{word: Word("alpha?", frozenset(), lambda a, o, cls=cls: getattr(layers, cls)(factor=a), f"{word}0.1")

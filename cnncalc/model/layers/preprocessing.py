@@ -1,14 +1,14 @@
 """Keras' preprocessing layers that sit in a model: ``Rescaling`` (x · scale + offset), ``Normalization``
 ((x − mean) / √variance, with the mean and variance adapted to the data before training), and the random
 augmentation layers (``RandomFlip``, ``RandomRotation``…), which change images while the model trains and give them
-back unchanged at inference."""
+back unchanged at inference, and the crops to a size (``CenterCrop``, ``RandomCrop``)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from ..records import record, replace
-from .base import Layer, Params, Resolution, RuleError, Shape
+from .base import Layer, Pair, Params, Resolution, RuleError, Shape, require_volume
 
 
 @record
@@ -126,3 +126,36 @@ class RandomContrast(RandomAugmentation):
 class RandomBrightness(RandomAugmentation):
     keras_class: ClassVar[str] = "RandomBrightness"
     auto_name: ClassVar[str] = "random_brightness"
+
+
+@record
+class CenterCrop(Layer):
+    """Keras ``CenterCrop(height, width)``: the middle H×W of the map, the rows and columns left over cut from the
+    top and left first when they are odd (Keras' ``(size − H) // 2``); nothing learned. An input smaller than the
+    crop, which Keras resizes first, is refused."""
+
+    keras_class: ClassVar[str] = "CenterCrop"
+    auto_name: ClassVar[str] = "center_crop"
+
+    size: Pair = (1, 1)
+
+    def resolve(self, shape: Shape) -> Resolution:
+        h, w, c = require_volume(self, shape)
+        if h < self.size[0] or w < self.size[1]:
+            raise RuleError(f"a {self.size[0]}×{self.size[1]} crop of a {h}×{w} map: cnncalc's crop takes a map at "
+                            "least its size (Keras resizes a smaller one first)",
+                            f"crop at most {h}×{w}, or resize first")
+        return Resolution((self.size[0], self.size[1], c))
+
+    def for_torch(self) -> Layer:
+        raise RuleError(f"PyTorch has no {self.keras_class} module: torchvision's transforms crop the data before "
+                        "it reaches the model", "leave it out of the spec under PyTorch's conventions")
+
+
+@record
+class RandomCrop(CenterCrop):
+    """Keras ``RandomCrop(height, width)``: a random H×W window while the model trains; its row in Keras' summary is
+    H×W (cnncalc's forward pass, which only confirms shapes, takes the middle window)."""
+
+    keras_class: ClassVar[str] = "RandomCrop"
+    auto_name: ClassVar[str] = "random_crop"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ...model.layers import Cropping2D, Dropout, DropPath, Flatten, Merge, RandomAugmentation
+from ...model.layers import CenterCrop, Cropping2D, Dropout, DropPath, Flatten, Merge, RandomAugmentation
 from .convolution import _im2col_values
 from .pooling import _mask_values
 from .registry import _scratch
@@ -55,7 +55,7 @@ def memory_estimate(net: Network, batch: int) -> int:
         if isinstance(layer.layer, (Dropout, DropPath, RandomAugmentation)) or \
                 (isinstance(layer.layer, Flatten) and held == output):
             output = 0  # the same array, or a reshaped view of it
-        elif isinstance(layer.layer, Cropping2D):
+        elif isinstance(layer.layer, (Cropping2D, CenterCrop)):
             output = 0  # a view: the uncropped array stays alive under it
         values = batch * (held + output + _scratch(layer.layer, layer.input_shape, layer.output_shape)) \
             + _mask_values(layer.layer, layer.input_shape, layer.output_shape) \

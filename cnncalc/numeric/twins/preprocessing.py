@@ -1,5 +1,6 @@
 """Twins of Keras' preprocessing layers: Rescaling (x · scale + offset), Normalization (an adapted mean and
-variance per channel), and the random augmentation layers, which give an image back unchanged at inference."""
+variance per channel), the random augmentation layers, which give an image back unchanged at inference, and the
+crops to a size (the middle window; RandomCrop's too, which is random while the model trains)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ...model.layers import (
+    CenterCrop,
     Layer,
     Normalization,
     RandomBrightness,
     RandomContrast,
+    RandomCrop,
     RandomFlip,
     RandomRotation,
     RandomTranslation,
@@ -45,7 +48,14 @@ TWINS: dict[type[Layer], Callable[[Any, Shape, Any], Twin]] = {
     Rescaling: lambda layer, shape, rng: lambda x: x * layer.scale + layer.offset,
     Normalization: _normalization_twin,
     **{kind: lambda layer, shape, rng: lambda x: x for kind in AUGMENTATIONS},
+    **{kind: lambda layer, shape, rng: _middle(layer.size, shape) for kind in (CenterCrop, RandomCrop)},
 }
+
+
+def _middle(size: tuple[int, int], shape: Shape) -> Twin:
+    """The middle window of a batch of maps, as Keras' CenterCrop cuts it: (H − h) // 2 rows from the top."""
+    top, left = (shape[0] - size[0]) // 2, (shape[1] - size[1]) // 2
+    return lambda x: x[:, top:top + size[0], left:left + size[1], :]
 
 
 #: what this family's twins allocate beyond input, output and weights, in float32 values per example

@@ -157,7 +157,7 @@ def find_candidates(env: dict[str, Any], tree: ast.Module, line_of: Callable[[as
 
 
 #: Keras' layers that only prepare images (keras.io's data_augmentation, a Rescaling of the pixels)
-_PREPARING = frozenset({*AUGMENTATIONS, "Rescaling", "Resizing"})
+_PREPARING = frozenset({*AUGMENTATIONS, "Rescaling", "Resizing", "CenterCrop", "RandomCrop"})
 
 
 def _pipeline(value: Sequential | KerasModel) -> bool:

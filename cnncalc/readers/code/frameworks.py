@@ -23,8 +23,9 @@ KERAS_LAYERS = frozenset({
     "Deconvolution2D", "DepthwiseConv2D", "SeparableConv2D", "Reshape", "Permute", "Embedding",
     "LayerNormalization", "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D", "GlobalAveragePooling1D",
     "GlobalMaxPooling1D", "Add", "Concatenate", "Multiply", "Average", "Maximum", "Subtract", "InputLayer",
-    "Rescaling", "Normalization", "GroupNormalization", "Resizing", "RandomFlip", "RandomRotation", "RandomZoom",
-    "RandomTranslation", "RandomContrast", "RandomBrightness", "AdaptiveAveragePooling2D", "AdaptiveMaxPooling2D",
+    "Rescaling", "Normalization", "GroupNormalization", "Resizing", "CenterCrop", "RandomCrop", "RandomFlip",
+    "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness",
+    "AdaptiveAveragePooling2D", "AdaptiveMaxPooling2D",
     "AdaptiveAveragePooling1D", "AdaptiveMaxPooling1D",
 })
 KERAS_MERGES = {"Add": "add", "Concatenate": "cat", "Multiply": "mul", "Average": "avg", "Maximum": "max",

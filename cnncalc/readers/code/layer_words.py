@@ -1,7 +1,7 @@
 """The layers of the spec's padding, shuffling, normalising, log-softmax and augmenting words, from either
 framework: PyTorch's ``ReflectionPad2d``, ``ReplicationPad2d``, ``PixelShuffle``, ``InstanceNorm2d`` and
-``LogSoftmax``; Keras' ``Rescaling``, ``Normalization``, ``GroupNormalization``, ``Resizing`` and its random
-augmentation layers (``RandomFlip``, ``RandomRotation``…)."""
+``LogSoftmax``; Keras' ``Rescaling``, ``Normalization``, ``GroupNormalization``, ``Resizing``, its crops
+(``CenterCrop``, ``RandomCrop``) and its random augmentation layers (``RandomFlip``, ``RandomRotation``…)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ TORCH_WORDS = frozenset({"ReflectionPad2d", "ReplicationPad2d", "PixelShuffle", 
 #: its mode)
 AUGMENTATIONS = {"RandomFlip": "mode", "RandomRotation": "factor", "RandomZoom": "height_factor",
                  "RandomTranslation": "height_factor", "RandomContrast": "factor", "RandomBrightness": "factor"}
-KERAS_WORDS = frozenset({"Rescaling", "Normalization", "GroupNormalization", "Resizing", *AUGMENTATIONS})
+KERAS_WORDS = frozenset({"Rescaling", "Normalization", "GroupNormalization", "Resizing", "CenterCrop", "RandomCrop",
+                         *AUGMENTATIONS})
 
 
 def torch_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement | None]:
@@ -75,7 +76,8 @@ def _imagenet(mean: Any, variance: Any) -> int | None:
 def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement | None]:
     """One of :data:`KERAS_WORDS` as its spec item."""
     n, a, k = layer.name, layer.arg, layer.kwargs
-    if n in AUGMENTATIONS or n == "Resizing":  # nothing the resolved network must hold to: no requirement
+    if n in AUGMENTATIONS or n in ("Resizing", "CenterCrop", "RandomCrop"):  # nothing the resolved network must
+        # hold to: no requirement
         return (_augmentation if n in AUGMENTATIONS else _resizing)(layer, interpreter), None
     if n == "Rescaling":
         scale, offset = a(0, "scale"), a(1, "offset", 0.0)
@@ -137,9 +139,12 @@ def _augmentation(layer: Layer, interpreter: Interpreter) -> str:
 
 def _resizing(layer: Layer, interpreter: Interpreter) -> str:
     """Keras' ``Resizing(height, width)`` as the spec's ``resize{H}x{W}``, bilinear (Keras' default) or nearest; what
-    the spec's resize does not compute (another interpolation, a crop or pad to the aspect ratio) is refused."""
+    the spec's resize does not compute (another interpolation, a crop or pad to the aspect ratio) is refused. Its
+    crops, ``CenterCrop(height, width)`` and ``RandomCrop``, as ``centercrop{H}x{W}`` and ``randomcrop{H}x{W}``."""
     a = layer.arg
     height, width = _int(a(0, "height"), "height", 1), _int(a(1, "width"), "width", 1)
+    if layer.name != "Resizing":
+        return f"{layer.name.lower()}{height}x{width}"
     interpolation = a(2, "interpolation", "bilinear")
     if interpolation not in ("bilinear", "nearest"):
         raise interpreter.error(layer.node, f"a Resizing with interpolation {_shown(interpolation)}",

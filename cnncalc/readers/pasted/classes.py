@@ -26,7 +26,7 @@ KERAS_CLASSES = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePoo
                  "Resizing", "MultiHeadAttention", "ClassToken", "PositionEmbedding",
                  "ShiftedWindowAttention", "PatchMerging", "WindowPartition", "WindowDepartition",
                  "RelativePositionalMultiHeadAttention", "RandomFlip", "RandomRotation", "RandomZoom",
-                 "RandomTranslation", "RandomContrast", "RandomBrightness")
+                 "RandomTranslation", "RandomContrast", "RandomBrightness", "CenterCrop", "RandomCrop")
 TORCH_CLASSES = {
     "Conv2d": "Conv2D", "MaxPool2d": "MaxPooling2D", "AvgPool2d": "AveragePooling2D", "Linear": "Dense",
     "Flatten": "Flatten", "Dropout": "Dropout", "BatchNorm2d": "BatchNormalization",

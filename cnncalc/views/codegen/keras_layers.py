@@ -161,11 +161,14 @@ def _normalization(imagenet: float) -> str:
     return "layers.Normalization()"
 
 
-def _augmentation(layer: ResolvedLayer) -> str:
-    """A random augmentation layer with the factor the spec gives it (RandomFlip: its mode); Keras requires one."""
+def _preparing(layer: ResolvedLayer) -> str:
+    """A crop to its size, or a random augmentation layer with the factor the spec gives it (RandomFlip: its mode);
+    Keras requires one."""
     from ...model import layers as L  # noqa: N812
 
     r = layer.layer
+    if isinstance(r, L.CenterCrop):  # RandomCrop too
+        return f"layers.{r.keras_class}({number(r.size[0])}, {number(r.size[1])})"
     assert isinstance(r, L.RandomAugmentation)
     if isinstance(r, L.RandomFlip):
         return f"layers.RandomFlip({'' if r.mode == 'horizontal_and_vertical' else literal(r.mode)})"
@@ -184,8 +187,8 @@ def _keras_other(layer: ResolvedLayer) -> tuple[list[str], str]:  # noqa: PLR091
     from ...model import layers as L  # noqa: N812
 
     r = layer.layer
-    if isinstance(r, L.RandomAugmentation):
-        return [], _augmentation(layer)
+    if isinstance(r, (L.RandomAugmentation, L.CenterCrop)):
+        return [], _preparing(layer)
     if isinstance(r, L.Rescaling):
         offset = f", offset={number(r.offset)}" if r.offset else ""
         return [], f"layers.Rescaling({number(r.scale)}{offset})"

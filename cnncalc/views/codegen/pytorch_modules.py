@@ -181,9 +181,9 @@ def _torch_other(layer: ResolvedLayer, channels: int) -> list[tuple[str, str]]:
     from ...model import layers as L  # noqa: N812
 
     r = layer.layer
-    if isinstance(r, L.RandomAugmentation):
+    if isinstance(r, (L.RandomAugmentation, L.CenterCrop)):
         raise unsupported(layer, "PyTorch", f"PyTorch has no {r.keras_class} module: torchvision's transforms "
-                          "augment the data before it reaches the model")
+                          "augment and crop the data before it reaches the model")
     if isinstance(r, (L.ReflectionPadding2D, L.ReplicationPadding2D)):
         top, bottom, left, right = r.padding
         cls = "nn.ReflectionPad2d" if isinstance(r, L.ReflectionPadding2D) else "nn.ReplicationPad2d"
