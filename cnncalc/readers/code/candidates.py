@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .known_values import KnownNetwork
-from .layer_words import AUGMENTATIONS
+from .layer_words import AUGMENTATIONS, TO_A_SIZE
 from .values import Failed, Function, Instance, KerasModel, Layer, Sequential, UserClass
 
 
@@ -157,7 +157,7 @@ def find_candidates(env: dict[str, Any], tree: ast.Module, line_of: Callable[[as
 
 
 #: Keras' layers that only prepare images (keras.io's data_augmentation, a Rescaling of the pixels)
-_PREPARING = frozenset({*AUGMENTATIONS, "Rescaling", "Resizing", "CenterCrop", "RandomCrop"})
+_PREPARING = frozenset({*AUGMENTATIONS, *TO_A_SIZE, "Rescaling"})
 
 
 def _pipeline(value: Sequential | KerasModel) -> bool:

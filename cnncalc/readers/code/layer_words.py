@@ -20,8 +20,9 @@ TORCH_WORDS = frozenset({"ReflectionPad2d", "ReplicationPad2d", "PixelShuffle", 
 #: its mode)
 AUGMENTATIONS = {"RandomFlip": "mode", "RandomRotation": "factor", "RandomZoom": "height_factor",
                  "RandomTranslation": "height_factor", "RandomContrast": "factor", "RandomBrightness": "factor"}
-KERAS_WORDS = frozenset({"Rescaling", "Normalization", "GroupNormalization", "Resizing", "CenterCrop", "RandomCrop",
-                         *AUGMENTATIONS})
+#: Keras' layers that bring the map to a size given as (height, width)
+TO_A_SIZE = frozenset({"Resizing", "CenterCrop", "RandomCrop"})
+KERAS_WORDS = frozenset({"Rescaling", "Normalization", "GroupNormalization", *TO_A_SIZE, *AUGMENTATIONS})
 
 
 def torch_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement | None]:
@@ -76,9 +77,8 @@ def _imagenet(mean: Any, variance: Any) -> int | None:
 def keras_word(layer: Layer, interpreter: Interpreter) -> tuple[str, Requirement | None]:
     """One of :data:`KERAS_WORDS` as its spec item."""
     n, a, k = layer.name, layer.arg, layer.kwargs
-    if n in AUGMENTATIONS or n in ("Resizing", "CenterCrop", "RandomCrop"):  # nothing the resolved network must
-        # hold to: no requirement
-        return (_augmentation if n in AUGMENTATIONS else _resizing)(layer, interpreter), None
+    if n in AUGMENTATIONS or n in TO_A_SIZE:  # these require nothing of the resolved network
+        return (_augmentation if n in AUGMENTATIONS else _to_a_size)(layer, interpreter), None
     if n == "Rescaling":
         scale, offset = a(0, "scale"), a(1, "offset", 0.0)
         _real(scale, "scale")
@@ -137,10 +137,11 @@ def _augmentation(layer: Layer, interpreter: Interpreter) -> str:
     return f"{n.lower()}{Decimal(repr(float(factor))).normalize():f}"
 
 
-def _resizing(layer: Layer, interpreter: Interpreter) -> str:
-    """Keras' ``Resizing(height, width)`` as the spec's ``resize{H}x{W}``, bilinear (Keras' default) or nearest; what
-    the spec's resize does not compute (another interpolation, a crop or pad to the aspect ratio) is refused. Its
-    crops, ``CenterCrop(height, width)`` and ``RandomCrop``, as ``centercrop{H}x{W}`` and ``randomcrop{H}x{W}``."""
+def _to_a_size(layer: Layer, interpreter: Interpreter) -> str:
+    """One of :data:`TO_A_SIZE` as its word. ``Resizing(height, width)`` is the spec's ``resize{H}x{W}``, bilinear
+    (Keras' default) or nearest; what the spec's resize does not compute (another interpolation, a crop or pad to the
+    aspect ratio) is refused. ``CenterCrop(height, width)`` and ``RandomCrop`` are ``centercrop{H}x{W}`` and
+    ``randomcrop{H}x{W}``."""
     a = layer.arg
     height, width = _int(a(0, "height"), "height", 1), _int(a(1, "width"), "width", 1)
     if layer.name != "Resizing":
